@@ -1,0 +1,82 @@
+package novalite
+
+import "time"
+
+// Domain is a Keystone domain.
+type Domain struct {
+	ID, Name, Description string
+	Enabled               bool
+}
+
+// Project is a Keystone project: the unit of ownership of servers,
+// images, networks and quotas.
+type Project struct {
+	ID, Name, DomainID, Description string
+	Enabled                         bool
+	Tags                            []string
+}
+
+// User is a Keystone user. PasswordHash is a bcrypt hash, never a password.
+type User struct {
+	ID, Name, DomainID, Email, Description, DefaultProjectID string
+	PasswordHash                                             string
+	Enabled                                                  bool
+	CreatedAt                                                time.Time
+}
+
+// Role is a Keystone role.
+type Role struct {
+	ID, Name, Description string
+}
+
+// RoleAssignment gives a user a role on a project or a domain.
+type RoleAssignment struct {
+	UserID     string
+	TargetType string // "project" or "domain"
+	TargetID   string
+	RoleID     string
+}
+
+// Caller is who makes a request: the content of a validated token.
+type Caller struct {
+	UserID, UserName, UserDomainID, UserDomainName             string
+	ProjectID, ProjectName, ProjectDomainID, ProjectDomainName string
+	Roles                                                      []Role // effective: implied roles expanded
+	Methods                                                    []string
+	AuditIDs                                                   []string
+	IssuedAt, ExpiresAt                                        time.Time
+}
+
+// HasRole reports whether the caller holds the named role (case-insensitive,
+// as oslo.policy compares role names).
+func (c *Caller) HasRole(name string) bool {
+	for _, r := range c.Roles {
+		if equalFold(r.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsAdmin reports whether the caller is a cloud admin (role admin in any
+// project, Nova's context_is_admin).
+func (c *Caller) IsAdmin() bool { return c.HasRole("admin") }
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}

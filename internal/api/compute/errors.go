@@ -1,0 +1,56 @@
+package compute
+
+import (
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+)
+
+// fault maps an error kind to Nova's status and fault key
+// (nova/api/openstack/wsgi.py, Fault._fault_names).
+type fault struct {
+	status int
+	key    string
+}
+
+var faults = map[novalite.Kind]fault{
+	novalite.Invalid:        {400, "badRequest"},
+	novalite.Unauthorized:   {401, "unauthorized"},
+	novalite.Forbidden:      {403, "forbidden"},
+	novalite.NotFound:       {404, "itemNotFound"},
+	novalite.NotAllowed:     {405, "badMethod"},
+	novalite.NotAcceptable:  {406, "computeFault"},
+	novalite.Conflict:       {409, "conflictingRequest"},
+	novalite.TooLarge:       {413, "overLimit"},
+	novalite.BadMediaType:   {415, "badMediaType"},
+	novalite.OverLimit:      {429, "overLimit"},
+	novalite.NotImplemented: {501, "notImplemented"},
+	novalite.Unavailable:    {503, "serviceUnavailable"},
+}
+
+const unexpected = "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."
+
+// writeError renders err as a Nova fault body.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	k := novalite.KindOf(err)
+	f, ok := faults[k]
+	msg := novalite.MessageOf(err)
+	if !ok {
+		f, msg = fault{500, "computeFault"}, unexpected
+	}
+	if msg == "" {
+		msg = http.StatusText(f.status)
+		if k == novalite.NotFound {
+			msg = "The resource could not be found."
+		}
+	}
+	if k == novalite.TooLarge {
+		// The size-limit middleware answers before Nova's fault wrapper.
+		http.Error(w, msg, f.status)
+		return
+	}
+	httpx.WriteJSON(w, f.status, map[string]any{f.key: map[string]any{"code": f.status, "message": msg}})
+}
+
+var errNotFound = novalite.Errorf(novalite.NotFound, "The resource could not be found.")

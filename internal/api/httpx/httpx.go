@@ -1,0 +1,136 @@
+// Package httpx holds what every HTTP API of novalite shares: the handler
+// shape, request ids, logging, panics, body limits, token authentication
+// and JSON helpers. Each API package renders its own error dialect through
+// the ErrorWriter it passes in.
+package httpx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"novalite"
+)
+
+// HandlerFunc is an HTTP handler that returns its error instead of writing it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ErrorWriter writes err in an API's dialect.
+type ErrorWriter func(w http.ResponseWriter, r *http.Request, err error)
+
+// Adapt turns h into an http.Handler whose errors go to ew and the log.
+func Adapt(h HandlerFunc, ew ErrorWriter) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			LogError(r, err)
+			ew(w, r, err)
+		}
+	})
+}
+
+// LogError logs err at debug for client errors and at error for the rest.
+func LogError(r *http.Request, err error) {
+	k := novalite.KindOf(err)
+	lvl := slog.LevelDebug
+	if k == novalite.Internal || k == novalite.Unavailable {
+		lvl = slog.LevelError
+	}
+	Logger(r.Context()).Log(r.Context(), lvl, "request failed", "kind", k.String(), "err", err)
+}
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyLogger
+	keyCaller
+)
+
+// RequestID returns the request's local id (req-<uuid>).
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(keyRequestID).(string)
+	return s
+}
+
+// Logger returns the request's logger (with its request id).
+func Logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(keyLogger).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+// Caller returns the authenticated caller, or nil.
+func Caller(ctx context.Context) *novalite.Caller {
+	c, _ := ctx.Value(keyCaller).(*novalite.Caller)
+	return c
+}
+
+// WithCaller returns ctx carrying c.
+func WithCaller(ctx context.Context, c *novalite.Caller) context.Context {
+	return context.WithValue(ctx, keyCaller, c)
+}
+
+// NewRequestID returns a new local request id.
+func NewRequestID() string { return "req-" + uuid.NewString() }
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// WriteEmpty writes a bodiless response with status (Nova still labels it
+// JSON).
+func WriteEmpty(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(status)
+}
+
+// ErrTooLarge is returned by ReadBody when the body exceeds the limit.
+var ErrTooLarge = &novalite.Error{Kind: novalite.TooLarge, Message: "Request is too large."}
+
+// ReadBody decodes the JSON body of r into v. An empty body decodes as
+// JSON null (v untouched, reported by isNull). Bodies over the limit set
+// by LimitBody give ErrTooLarge; undecodable ones an Invalid error with
+// malformedMsg.
+func ReadBody(r *http.Request, v any, malformedMsg string) (isNull bool, err error) {
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return false, ErrTooLarge
+		}
+		if errors.Is(err, io.EOF) {
+			return true, nil
+		}
+		return false, &novalite.Error{Kind: novalite.Invalid, Message: malformedMsg, Err: err}
+	}
+	if dec.More() {
+		return false, &novalite.Error{Kind: novalite.Invalid, Message: malformedMsg}
+	}
+	if strings.TrimSpace(string(raw)) == "null" {
+		return true, nil
+	}
+	d := json.NewDecoder(strings.NewReader(string(raw)))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		return false, &novalite.Error{Kind: novalite.Invalid, Message: malformedMsg, Err: err}
+	}
+	return false, nil
+}

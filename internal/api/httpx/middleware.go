@@ -1,0 +1,140 @@
+package httpx
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"novalite"
+)
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Observer is told of every finished request (metrics).
+type Observer func(r *http.Request, status int, elapsed time.Duration)
+
+// Common wraps next with what every request gets: a request id in the
+// response headers (x-openstack-request-id and x-compute-request-id) and
+// on every log line, an access log line, recovery from panics, and the
+// observer.
+func Common(next http.Handler, log *slog.Logger, observe Observer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := NewRequestID()
+		l := log.With("request_id", id)
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		ctx = context.WithValue(ctx, keyLogger, l)
+		r = r.WithContext(ctx)
+		h := w.Header()
+		h.Set("X-Openstack-Request-Id", id)
+		h.Set("X-Compute-Request-Id", id)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				l.Error("panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					WriteJSON(sw, http.StatusInternalServerError, map[string]any{"computeFault": map[string]any{
+						"code": 500, "message": "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."}})
+				}
+			}
+			el := time.Since(start)
+			l.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", el.Milliseconds())
+			if observe != nil {
+				observe(r, sw.status, el)
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// LimitBody caps request bodies at n bytes (oslo.middleware's sizelimit).
+// A declared Content-Length over the limit is refused at once with 413.
+func LimitBody(next http.Handler, n int64, ew ErrorWriter) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > n {
+			ew(w, r, ErrTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Validator validates tokens.
+type Validator interface {
+	Validate(ctx context.Context, token string) (*novalite.Caller, error)
+}
+
+// Authenticate puts the caller of X-Auth-Token into the context, or
+// answers 401 as keystonemiddleware does. identityURL goes into the
+// WWW-Authenticate header.
+func Authenticate(next http.Handler, v Validator, identityURL func(*http.Request) string, ew ErrorWriter) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := r.Header.Get("X-Auth-Token")
+		if tok == "" {
+			Unauthorized(w, r, identityURL(r))
+			return
+		}
+		c, err := v.Validate(r.Context(), tok)
+		if err != nil {
+			if novalite.KindOf(err) == novalite.Unauthorized {
+				Unauthorized(w, r, identityURL(r))
+				return
+			}
+			LogError(r, err)
+			ew(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), c)))
+	})
+}
+
+// Unauthorized writes keystonemiddleware's 401.
+func Unauthorized(w http.ResponseWriter, r *http.Request, identityURL string) {
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf("Keystone uri=%q", identityURL))
+	WriteJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
+		"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}})
+}
+
+// BaseURL returns scheme://host of the request, honouring
+// X-Forwarded-Proto and X-Forwarded-Host set by a proxy in front.
+func BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
+		scheme = p
+	}
+	host := r.Host
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+		host = h
+	}
+	return scheme + "://" + host
+}

@@ -1,0 +1,110 @@
+// Package microversion parses and negotiates Nova's API microversions
+// (OpenStack-API-Version: compute X.Y and X-OpenStack-Nova-API-Version).
+package microversion
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"novalite"
+)
+
+// Version is a microversion X.Y.
+type Version struct{ Major, Minor int }
+
+// Min and Max are the microversions novalite serves.
+var (
+	Min = Version{2, 1}
+	Max = Version{2, 104}
+)
+
+func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
+
+// AtLeast reports whether v ≥ major.minor.
+func (v Version) AtLeast(major, minor int) bool {
+	return v.Major > major || (v.Major == major && v.Minor >= minor)
+}
+
+// AtMost reports whether v ≤ major.minor.
+func (v Version) AtMost(major, minor int) bool {
+	return v.Major < major || (v.Major == major && v.Minor <= minor)
+}
+
+// Less reports whether v < w.
+func (v Version) Less(w Version) bool { return !v.AtLeast(w.Major, w.Minor) }
+
+var format = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
+
+// Parse parses "X.Y" or "latest".
+func Parse(s string) (Version, error) {
+	if s == "latest" {
+		return Max, nil
+	}
+	m := format.FindStringSubmatch(s)
+	if m == nil {
+		return Version{}, novalite.Errorf(novalite.Invalid,
+			"API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", s)
+	}
+	major, err1 := strconv.Atoi(m[1])
+	minor, err2 := strconv.Atoi(m[2])
+	if err1 != nil || err2 != nil {
+		return Version{}, novalite.Errorf(novalite.Invalid,
+			"API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", s)
+	}
+	return Version{major, minor}, nil
+}
+
+// requested returns the version string asked for in h, or "".
+// OpenStack-API-Version naming compute wins over the legacy header; in
+// either, the last value wins.
+func requested(h http.Header) string {
+	var v string
+	for _, line := range h.Values("OpenStack-API-Version") {
+		for _, part := range strings.Split(line, ",") {
+			f := strings.Fields(part)
+			if len(f) == 2 && strings.EqualFold(f[0], "compute") {
+				v = f[1]
+			}
+		}
+	}
+	if v != "" {
+		return v
+	}
+	for _, line := range h.Values("X-OpenStack-Nova-API-Version") {
+		for _, part := range strings.Split(line, ",") {
+			if p := strings.TrimSpace(part); p != "" {
+				v = p
+			}
+		}
+	}
+	return v
+}
+
+// Negotiate returns the microversion of a request: 2.1 when none is
+// asked, 400 for a malformed value, 406 outside [Min, Max].
+func Negotiate(h http.Header) (Version, error) {
+	s := requested(h)
+	if s == "" {
+		return Min, nil
+	}
+	v, err := Parse(s)
+	if err != nil {
+		return v, err
+	}
+	if v.Less(Min) || Max.Less(v) {
+		return v, novalite.Errorf(novalite.NotAcceptable,
+			"Version %s is not supported by the API. Minimum is %s and maximum is %s.", v, Min, Max)
+	}
+	return v, nil
+}
+
+// SetHeaders writes the response headers that echo v.
+func SetHeaders(h http.Header, v Version) {
+	h.Set("OpenStack-API-Version", "compute "+v.String())
+	h.Set("X-OpenStack-Nova-API-Version", v.String())
+	h.Add("Vary", "OpenStack-API-Version")
+	h.Add("Vary", "X-OpenStack-Nova-API-Version")
+}

@@ -1,0 +1,164 @@
+// Package app wires novalite together: it opens the store, builds the
+// services and the HTTP APIs on one listener, and runs them until told to
+// stop. Tests start a whole app through package apptest.
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"novalite/internal/api/compute"
+	"novalite/internal/api/httpx"
+	identityapi "novalite/internal/api/identity"
+	"novalite/internal/config"
+	"novalite/internal/identity"
+	"novalite/internal/store"
+)
+
+// Prefixes under which the APIs are mounted, as DevStack does.
+const (
+	IdentityPrefix = "/identity"
+	ComputePrefix  = "/compute"
+	ImagePrefix    = "/image"
+	NetworkPrefix  = "/network"
+)
+
+// App is a running novalite.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Identity *identity.Service
+
+	publicURL string
+	listener  net.Listener
+	server    *http.Server
+}
+
+// Open opens and migrates the store and builds the services.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseDSN())
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	a := &App{Config: cfg, Log: log, DB: db, publicURL: strings.TrimRight(cfg.PublicURL, "/")}
+	if a.publicURL == "" {
+		a.publicURL = "http://" + cfg.Listen
+	}
+	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog})
+	if err := a.Identity.LoadKeys(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load token keys: %w", err)
+	}
+	return a, nil
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Listen opens the listener; the public URL defaults to its address.
+func (a *App) Listen() error {
+	l, err := net.Listen("tcp", a.Config.Listen)
+	if err != nil {
+		return err
+	}
+	a.listener = l
+	a.publicURL = strings.TrimRight(a.Config.PublicURL, "/")
+	if a.publicURL == "" {
+		a.publicURL = "http://" + l.Addr().String()
+	}
+	return nil
+}
+
+// PublicURL is the base URL of the listener as the catalog shows it.
+func (a *App) PublicURL() string { return a.publicURL }
+
+// Handler returns every API on one mux.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	idURL := func(*http.Request) string { return a.publicURL + IdentityPrefix }
+	mux.Handle(IdentityPrefix+"/", http.StripPrefix(IdentityPrefix, identityapi.New(a.Identity, IdentityPrefix).Handler()))
+	mux.Handle(IdentityPrefix, http.RedirectHandler(IdentityPrefix+"/", http.StatusMovedPermanently))
+	c := compute.New(compute.Services{Identity: a.Identity}, ComputePrefix, idURL)
+	mux.Handle(ComputePrefix+"/", http.StripPrefix(ComputePrefix, c))
+	mux.Handle(ComputePrefix, http.StripPrefix(ComputePrefix, c))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.DB.View(r.Context(), func(*store.Tx) error { return nil }); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /metrics", metricsHandler())
+	limited := httpx.LimitBody(mux, a.Config.MaxBodyBytes, func(w http.ResponseWriter, r *http.Request, err error) {
+		http.Error(w, "Request is too large.", http.StatusRequestEntityTooLarge)
+	})
+	return httpx.Common(limited, a.Log, observe)
+}
+
+// Serve answers requests until ctx is done, then shuts down gracefully:
+// no new connections, in-flight requests finish (up to 10 s).
+func (a *App) Serve(ctx context.Context) error {
+	if a.listener == nil {
+		if err := a.Listen(); err != nil {
+			return err
+		}
+	}
+	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(a.listener) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := a.server.Shutdown(sctx)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, e)
+	}
+	return err
+}
+
+// catalog lists the four services at the public URL, each with public,
+// internal and admin endpoints; ids are stable across restarts.
+func (a *App) catalog() []identity.CatalogService {
+	svcs := []struct{ typ, name, path string }{
+		{"identity", "keystone", IdentityPrefix + "/v3"},
+		{"compute", "nova", ComputePrefix + "/v2.1"},
+		{"image", "glance", ImagePrefix},
+		{"network", "neutron", NetworkPrefix},
+	}
+	out := make([]identity.CatalogService, 0, len(svcs))
+	for _, s := range svcs {
+		cs := identity.CatalogService{ID: stableID("service", s.typ), Type: s.typ, Name: s.name}
+		for _, iface := range []string{"public", "internal", "admin"} {
+			cs.Endpoints = append(cs.Endpoints, identity.Endpoint{ID: stableID(s.typ, iface),
+				Interface: iface, Region: a.Config.Region, URL: a.publicURL + s.path})
+		}
+		out = append(out, cs)
+	}
+	return out
+}
+
+func stableID(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "/")))
+	return hex.EncodeToString(h[:16])
+}

@@ -1,0 +1,143 @@
+// Package cli holds novalite's subcommands: serve, migrate, bootstrap.
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"novalite/internal/app"
+	"novalite/internal/config"
+)
+
+const usage = `usage: novalite <command> [flags]
+
+commands:
+  serve      run every API, the scheduler and simulated compute hosts in one process (SQLite)
+  migrate    create or upgrade the database schema, then exit
+  bootstrap  migrate, create the first users, projects, roles and defaults, write clouds.yaml, then exit
+
+Run 'novalite <command> -h' for the flags of a command.
+`
+
+// Main runs the command in args and returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		err = migrate(ctx, args[1:], stdout, stderr)
+	case "bootstrap":
+		err = bootstrap(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "novalite: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err == flag.ErrHelp {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "novalite %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+func parse(name string, args []string, stderr io.Writer) (config.Config, error) {
+	cfg := config.Default()
+	fs := flag.NewFlagSet("novalite "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+func logger(cfg config.Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl}))
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parse("migrate", args, stderr)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, logger(cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintf(stdout, "database %s is up to date\n", cfg.DatabaseDSN())
+	return nil
+}
+
+func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parse("bootstrap", args, stderr)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, logger(cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := a.Bootstrap(ctx)
+	if err != nil {
+		return err
+	}
+	report(stdout, res)
+	return nil
+}
+
+func report(w io.Writer, res app.BootstrapResult) {
+	if res.Created {
+		fmt.Fprintf(w, "bootstrapped: users admin and demo; credentials in %s and %s\n", res.CloudsYAML, res.OpenRC)
+		return
+	}
+	fmt.Fprintf(w, "already bootstrapped; credentials in %s and %s\n", res.CloudsYAML, res.OpenRC)
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
+	cfg, err := parse("serve", args, stderr)
+	if err != nil {
+		return err
+	}
+	log := logger(cfg, stderr)
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Listen(); err != nil {
+		return err
+	}
+	res, err := a.Bootstrap(ctx)
+	if err != nil {
+		return err
+	}
+	report(stdout, res)
+	fmt.Fprintf(stdout, "novalite listening on %s (identity %s/identity/v3, compute %s/compute/v2.1) ready in %s\n",
+		a.PublicURL(), a.PublicURL(), a.PublicURL(), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "try: OS_CLIENT_CONFIG_FILE=%s openstack --os-cloud novalite server list\n", res.CloudsYAML)
+	return a.Serve(ctx)
+}

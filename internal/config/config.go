@@ -1,0 +1,121 @@
+// Package config holds novalite's one Config: defaults, command-line flags
+// with NOVALITE_* environment fallbacks, and validation.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Config is everything a novalite process can be told.
+type Config struct {
+	Listen        string        // address of the one listener
+	DataDir       string        // SQLite file, image bytes, clouds.yaml, openrc
+	Database      string        // postgres://… for api/agent/controller; empty = SQLite in DataDir
+	PublicURL     string        // base URL put in the catalog; default http://<listen address>
+	AdminPassword string        // bootstrap password of user admin; generated when empty
+	DemoPassword  string        // bootstrap password of user demo; generated when empty
+	TokenTTL      time.Duration // lifetime of issued tokens
+	MaxBodyBytes  int64         // request bodies above are refused with 413
+	LogLevel      string        // debug, info, warn, error
+	Region        string        // region name of the catalog
+}
+
+// Default returns the defaults.
+func Default() Config {
+	return Config{
+		Listen:       "127.0.0.1:8774",
+		DataDir:      "./novalite-data",
+		TokenTTL:     time.Hour,
+		MaxBodyBytes: 114688, // oslo.middleware's max_request_body_size
+		LogLevel:     "info",
+		Region:       "RegionOne",
+	}
+}
+
+// Flags registers the flags of c on fs; each defaults to its NOVALITE_*
+// environment variable when set, else to the value already in c.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	str := func(p *string, name, env, usage string) {
+		fs.StringVar(p, name, envOr(env, *p), usage+" (env "+env+")")
+	}
+	str(&c.Listen, "listen", "NOVALITE_LISTEN", "address to listen on")
+	str(&c.DataDir, "data-dir", "NOVALITE_DATA_DIR", "directory of the SQLite database and generated files")
+	str(&c.Database, "database", "NOVALITE_DATABASE", "database URL (postgres://…); default: SQLite in the data dir")
+	str(&c.PublicURL, "public-url", "NOVALITE_PUBLIC_URL", "base URL for the service catalog (default http://<listen>)")
+	str(&c.AdminPassword, "admin-password", "NOVALITE_ADMIN_PASSWORD", "bootstrap password of user admin (generated if empty)")
+	str(&c.DemoPassword, "demo-password", "NOVALITE_DEMO_PASSWORD", "bootstrap password of user demo (generated if empty)")
+	str(&c.LogLevel, "log-level", "NOVALITE_LOG_LEVEL", "log level: debug, info, warn, error")
+	str(&c.Region, "region", "NOVALITE_REGION", "region name in the catalog")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("NOVALITE_TOKEN_TTL", c.TokenTTL), "lifetime of tokens (env NOVALITE_TOKEN_TTL)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
+}
+
+// Validate reports what is wrong with c.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Listen == "" {
+		errs = append(errs, errors.New("listen address is empty"))
+	}
+	if c.DataDir == "" && c.Database == "" {
+		errs = append(errs, errors.New("need a data dir or a database"))
+	}
+	if c.TokenTTL <= 0 {
+		errs = append(errs, errors.New("token TTL must be positive"))
+	}
+	if c.MaxBodyBytes <= 0 {
+		errs = append(errs, errors.New("max body bytes must be positive"))
+	}
+	for _, pw := range []string{c.AdminPassword, c.DemoPassword} {
+		if len(pw) > 72 {
+			errs = append(errs, errors.New("passwords are limited to 72 bytes"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DatabaseDSN is the database to open: Database, or the SQLite file.
+func (c *Config) DatabaseDSN() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return filepath.Join(c.DataDir, "novalite.db")
+}
+
+// String shows c with secrets redacted, for logs.
+func (c Config) String() string {
+	red := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "[redacted]"
+	}
+	return fmt.Sprintf("listen=%s data-dir=%s database=%s public-url=%s admin-password=%s demo-password=%s token-ttl=%s",
+		c.Listen, c.DataDir, red(c.Database), c.PublicURL, red(c.AdminPassword), red(c.DemoPassword), c.TokenTTL)
+}
+
+func envOr(k, def string) string {
+	if v, ok := os.LookupEnv(k); ok {
+		return v
+	}
+	return def
+}
+
+func envDuration(k string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(k)); err == nil {
+		return d
+	}
+	return def
+}
+
+func envInt(k string, def int64) int64 {
+	if n, err := strconv.ParseInt(os.Getenv(k), 10, 64); err == nil {
+		return n
+	}
+	return def
+}

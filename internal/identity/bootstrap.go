@@ -1,0 +1,121 @@
+package identity
+
+import (
+	"context"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// Filters of the list calls, re-exported so callers need not import store.
+type (
+	ProjectFilter        = store.ProjectFilter
+	UserFilter           = store.UserFilter
+	RoleAssignmentFilter = store.RoleAssignmentFilter
+)
+
+// The default roles, in Keystone's implication order: each implies the next.
+var defaultRoles = []string{"admin", "manager", "member", "reader"}
+
+// BootstrapParams are the passwords of the first users.
+type BootstrapParams struct {
+	AdminPassword, DemoPassword string
+}
+
+// BootstrapResult tells what bootstrap found or made.
+type BootstrapResult struct {
+	Created                     bool // false: everything existed already
+	AdminProjectID, DemoProject string
+}
+
+// Bootstrap creates, if absent, the default domain, the projects admin and
+// demo, the default roles with their implications, user admin (admin on
+// admin) and user demo (member on demo). What exists is left untouched.
+func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapResult, error) {
+	var res BootstrapResult
+	adminHash, err := HashPassword(p.AdminPassword)
+	if err != nil {
+		return res, err
+	}
+	demoHash, err := HashPassword(p.DemoPassword)
+	if err != nil {
+		return res, err
+	}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.DomainGet(ctx, DefaultDomainID); novalite.IsKind(err, novalite.NotFound) {
+			res.Created = true
+			if err := tx.DomainInsert(ctx, novalite.Domain{ID: DefaultDomainID, Name: "Default",
+				Description: "The default domain", Enabled: true}); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		roles := map[string]string{}
+		for i, name := range defaultRoles {
+			id, err := s.ensureRole(ctx, tx, name)
+			if err != nil {
+				return err
+			}
+			roles[name] = id
+			if i > 0 {
+				if err := ensureImplied(ctx, tx, roles[defaultRoles[i-1]], id); err != nil {
+					return err
+				}
+			}
+		}
+		if res.AdminProjectID, err = s.ensureMember(ctx, tx, "admin", adminHash, roles["admin"]); err != nil {
+			return err
+		}
+		res.DemoProject, err = s.ensureMember(ctx, tx, "demo", demoHash, roles["member"])
+		return err
+	})
+	return res, err
+}
+
+func (s *Service) ensureRole(ctx context.Context, tx *store.Tx, name string) (string, error) {
+	r, err := tx.RoleGetByName(ctx, name)
+	if novalite.IsKind(err, novalite.NotFound) {
+		r = novalite.Role{ID: NewID(), Name: name}
+		err = tx.RoleInsert(ctx, r)
+	}
+	return r.ID, err
+}
+
+func ensureImplied(ctx context.Context, tx *store.Tx, prior, implied string) error {
+	m, err := tx.ImpliedRoleList(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range m[prior] {
+		if id == implied {
+			return nil
+		}
+	}
+	return tx.ImpliedRoleInsert(ctx, prior, implied)
+}
+
+// ensureMember makes project name and user name with role on it; it
+// returns the project id.
+func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, hash, roleID string) (string, error) {
+	p, err := tx.ProjectGetByName(ctx, DefaultDomainID, name)
+	if novalite.IsKind(err, novalite.NotFound) {
+		p = novalite.Project{ID: NewID(), Name: name, DomainID: DefaultDomainID,
+			Description: "Bootstrap project " + name, Enabled: true}
+		err = tx.ProjectInsert(ctx, p)
+	}
+	if err != nil {
+		return "", err
+	}
+	u, err := tx.UserGetByName(ctx, DefaultDomainID, name)
+	if novalite.IsKind(err, novalite.NotFound) {
+		u = novalite.User{ID: NewID(), Name: name, DomainID: DefaultDomainID, PasswordHash: hash,
+			Enabled: true, DefaultProjectID: p.ID, CreatedAt: s.now()}
+		err = tx.UserInsert(ctx, u)
+	}
+	if err != nil {
+		return "", err
+	}
+	return p.ID, tx.RoleAssignmentInsert(ctx, novalite.RoleAssignment{UserID: u.ID,
+		TargetType: "project", TargetID: p.ID, RoleID: roleID})
+}

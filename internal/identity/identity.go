@@ -1,0 +1,91 @@
+// Package identity holds the Keystone v3 use cases: authentication with
+// Fernet tokens, their validation and revocation, the catalog, and the
+// management of domains, projects, users, roles and role assignments.
+// It reads and writes through internal/store and knows nothing of HTTP.
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"sync"
+	"time"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// DefaultDomainID is the id of Keystone's default domain.
+const DefaultDomainID = "default"
+
+// Service is the identity service.
+type Service struct {
+	db       *store.DB
+	now      func() time.Time
+	tokenTTL time.Duration
+	catalog  func() []CatalogService
+
+	mu    sync.Mutex
+	keys  *keyring
+	cache map[string]cached
+}
+
+// Options configure a Service.
+type Options struct {
+	TokenTTL time.Duration // default 1h
+	Now      func() time.Time
+	// Catalog returns the service catalog put into tokens.
+	Catalog func() []CatalogService
+}
+
+// New returns an identity service over db.
+func New(db *store.DB, o Options) *Service {
+	if o.TokenTTL <= 0 {
+		o.TokenTTL = time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Catalog == nil {
+		o.Catalog = func() []CatalogService { return nil }
+	}
+	return &Service{db: db, now: o.Now, tokenTTL: o.TokenTTL, catalog: o.Catalog, cache: map[string]cached{}}
+}
+
+// Catalog returns the service catalog.
+func (s *Service) Catalog() []CatalogService { return s.catalog() }
+
+// CatalogService is one entry of the service catalog.
+type CatalogService struct {
+	ID, Type, Name string
+	Endpoints      []Endpoint
+}
+
+// Endpoint is one URL of a catalog service.
+type Endpoint struct {
+	ID, Interface, Region, URL string
+}
+
+// NewID returns a Keystone-style id: 32 lower-case hex digits.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func notFound(format string, args ...any) error {
+	return novalite.Errorf(novalite.NotFound, format, args...)
+}
+
+func invalid(format string, args ...any) error {
+	return novalite.Errorf(novalite.Invalid, format, args...)
+}
+
+func unauthorized() error {
+	return novalite.Errorf(novalite.Unauthorized, "The request you have made requires authentication.")
+}
+
+// view runs fn in a read transaction.
+func (s *Service) view(ctx context.Context, fn func(tx *store.Tx) error) error {
+	return s.db.View(ctx, fn)
+}

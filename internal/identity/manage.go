@@ -1,0 +1,345 @@
+package identity
+
+import (
+	"context"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// The management calls below check nothing of policy: the API layer
+// authorizes before calling them. They return Keystone's messages.
+
+func conflict(kind, field, value string) error {
+	return novalite.Errorf(novalite.Conflict, "Conflict occurred attempting to store %s - Duplicate entry found with %s %s.", kind, field, value)
+}
+
+// Domains lists domains, optionally only the one called name.
+func (s *Service) Domains(ctx context.Context, name *string) (ds []novalite.Domain, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { ds, err = tx.DomainList(ctx, name); return err })
+	return ds, err
+}
+
+// Domain returns a domain.
+func (s *Service) Domain(ctx context.Context, id string) (d novalite.Domain, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { d, err = tx.DomainGet(ctx, id); return err })
+	if novalite.IsKind(err, novalite.NotFound) {
+		err = notFound("Could not find domain: %s.", id)
+	}
+	return d, err
+}
+
+// Projects lists projects.
+func (s *Service) Projects(ctx context.Context, f store.ProjectFilter) (ps []novalite.Project, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { ps, err = tx.ProjectList(ctx, f); return err })
+	return ps, err
+}
+
+// Project returns a project.
+func (s *Service) Project(ctx context.Context, id string) (p novalite.Project, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { p, err = tx.ProjectGet(ctx, id); return err })
+	if novalite.IsKind(err, novalite.NotFound) {
+		err = notFound("Could not find project: %s.", id)
+	}
+	return p, err
+}
+
+// CreateProject adds a project with a new id.
+func (s *Service) CreateProject(ctx context.Context, p novalite.Project) (novalite.Project, error) {
+	if p.DomainID == "" {
+		p.DomainID = DefaultDomainID
+	}
+	p.ID = NewID()
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.DomainGet(ctx, p.DomainID); err != nil {
+			if novalite.IsKind(err, novalite.NotFound) {
+				return notFound("Could not find domain: %s.", p.DomainID)
+			}
+			return err
+		}
+		return tx.ProjectInsert(ctx, p)
+	})
+	if novalite.IsKind(err, novalite.Conflict) && novalite.MessageOf(err) == "" {
+		err = conflict("project", "name", p.Name)
+	}
+	return p, err
+}
+
+// UpdateProject applies update to a project and stores it.
+func (s *Service) UpdateProject(ctx context.Context, id string, update func(*novalite.Project)) (p novalite.Project, err error) {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if p, err = tx.ProjectGet(ctx, id); err != nil {
+			return err
+		}
+		update(&p)
+		return tx.ProjectUpdate(ctx, p)
+	})
+	switch {
+	case novalite.IsKind(err, novalite.NotFound):
+		err = notFound("Could not find project: %s.", id)
+	case novalite.IsKind(err, novalite.Conflict):
+		err = conflict("project", "name", p.Name)
+	}
+	return p, err
+}
+
+// DeleteProject removes a project.
+func (s *Service) DeleteProject(ctx context.Context, id string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.ProjectDelete(ctx, id) })
+	if novalite.IsKind(err, novalite.NotFound) {
+		err = notFound("Could not find project: %s.", id)
+	}
+	return err
+}
+
+// Users lists users.
+func (s *Service) Users(ctx context.Context, f store.UserFilter) (us []novalite.User, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { us, err = tx.UserList(ctx, f); return err })
+	return us, err
+}
+
+// User returns a user.
+func (s *Service) User(ctx context.Context, id string) (u novalite.User, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { u, err = tx.UserGet(ctx, id); return err })
+	if novalite.IsKind(err, novalite.NotFound) {
+		err = notFound("Could not find user: %s.", id)
+	}
+	return u, err
+}
+
+// CreateUser adds a user with a new id; password is hashed here.
+func (s *Service) CreateUser(ctx context.Context, u novalite.User, password string) (novalite.User, error) {
+	if u.DomainID == "" {
+		u.DomainID = DefaultDomainID
+	}
+	u.ID, u.CreatedAt = NewID(), s.now()
+	if password != "" {
+		h, err := HashPassword(password)
+		if err != nil {
+			return u, invalid("Invalid password: %v", err)
+		}
+		u.PasswordHash = h
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.DomainGet(ctx, u.DomainID); err != nil {
+			if novalite.IsKind(err, novalite.NotFound) {
+				return notFound("Could not find domain: %s.", u.DomainID)
+			}
+			return err
+		}
+		return tx.UserInsert(ctx, u)
+	})
+	if novalite.IsKind(err, novalite.Conflict) && novalite.MessageOf(err) == "" {
+		err = conflict("user", "name", u.Name)
+	}
+	return u, err
+}
+
+// UpdateUser applies update to a user (password, when non-nil, replaces
+// the hash) and stores it.
+func (s *Service) UpdateUser(ctx context.Context, id string, password *string, update func(*novalite.User)) (u novalite.User, err error) {
+	var hash string
+	if password != nil {
+		if hash, err = HashPassword(*password); err != nil {
+			return u, invalid("Invalid password: %v", err)
+		}
+	}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if u, err = tx.UserGet(ctx, id); err != nil {
+			return err
+		}
+		update(&u)
+		if password != nil {
+			u.PasswordHash = hash
+		}
+		return tx.UserUpdate(ctx, u)
+	})
+	switch {
+	case novalite.IsKind(err, novalite.NotFound):
+		err = notFound("Could not find user: %s.", id)
+	case novalite.IsKind(err, novalite.Conflict):
+		err = conflict("user", "name", u.Name)
+	}
+	if err == nil {
+		s.forget()
+	}
+	return u, err
+}
+
+// DeleteUser removes a user; its tokens stop validating.
+func (s *Service) DeleteUser(ctx context.Context, id string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.UserDelete(ctx, id) })
+	if novalite.IsKind(err, novalite.NotFound) {
+		err = notFound("Could not find user: %s.", id)
+	}
+	if err == nil {
+		s.forget()
+	}
+	return err
+}
+
+// forget drops cached validations after a change that may invalidate them.
+func (s *Service) forget() {
+	s.mu.Lock()
+	clear(s.cache)
+	s.mu.Unlock()
+}
+
+// Roles lists roles, optionally only the one called name.
+func (s *Service) Roles(ctx context.Context, name *string) (rs []novalite.Role, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { rs, err = tx.RoleList(ctx, name); return err })
+	return rs, err
+}
+
+// Role returns a role.
+func (s *Service) Role(ctx context.Context, id string) (r novalite.Role, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { r, err = tx.RoleGet(ctx, id); return err })
+	if novalite.IsKind(err, novalite.NotFound) {
+		err = notFound("Could not find role: %s.", id)
+	}
+	return r, err
+}
+
+// CreateRole adds a role with a new id.
+func (s *Service) CreateRole(ctx context.Context, r novalite.Role) (novalite.Role, error) {
+	r.ID = NewID()
+	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.RoleInsert(ctx, r) })
+	if novalite.IsKind(err, novalite.Conflict) {
+		err = conflict("role", "name", r.Name)
+	}
+	return r, err
+}
+
+// UpdateRole applies update to a role and stores it.
+func (s *Service) UpdateRole(ctx context.Context, id string, update func(*novalite.Role)) (r novalite.Role, err error) {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if r, err = tx.RoleGet(ctx, id); err != nil {
+			return err
+		}
+		update(&r)
+		return tx.RoleUpdate(ctx, r)
+	})
+	switch {
+	case novalite.IsKind(err, novalite.NotFound):
+		err = notFound("Could not find role: %s.", id)
+	case novalite.IsKind(err, novalite.Conflict):
+		err = conflict("role", "name", r.Name)
+	}
+	return r, err
+}
+
+// DeleteRole removes a role and its assignments.
+func (s *Service) DeleteRole(ctx context.Context, id string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.RoleDelete(ctx, id) })
+	if novalite.IsKind(err, novalite.NotFound) {
+		err = notFound("Could not find role: %s.", id)
+	}
+	if err == nil {
+		s.forget()
+	}
+	return err
+}
+
+// Grant gives user a role on a project or a domain.
+func (s *Service) Grant(ctx context.Context, a novalite.RoleAssignment) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := s.checkAssignment(ctx, tx, a); err != nil {
+			return err
+		}
+		return tx.RoleAssignmentInsert(ctx, a)
+	})
+	if err == nil {
+		s.forget()
+	}
+	return err
+}
+
+// Revoke takes a role away; NotFound if it was not granted.
+func (s *Service) RevokeRole(ctx context.Context, a novalite.RoleAssignment) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := s.checkAssignment(ctx, tx, a); err != nil {
+			return err
+		}
+		return tx.RoleAssignmentDelete(ctx, a)
+	})
+	if novalite.IsKind(err, novalite.NotFound) && novalite.MessageOf(err) == "" {
+		err = notFound("Could not find role assignment with role: %s, user or group: %s, project, domain, or system: %s.", a.RoleID, a.UserID, a.TargetID)
+	}
+	if err == nil {
+		s.forget()
+	}
+	return err
+}
+
+// HasRole reports whether user has role directly on a project or a domain.
+func (s *Service) HasRole(ctx context.Context, a novalite.RoleAssignment) (bool, error) {
+	var found bool
+	err := s.view(ctx, func(tx *store.Tx) error {
+		if err := s.checkAssignment(ctx, tx, a); err != nil {
+			return err
+		}
+		as, err := tx.RoleAssignmentList(ctx, store.RoleAssignmentFilter{UserID: a.UserID,
+			TargetType: a.TargetType, TargetID: a.TargetID, RoleID: a.RoleID})
+		found = len(as) > 0
+		return err
+	})
+	return found, err
+}
+
+func (s *Service) checkAssignment(ctx context.Context, tx *store.Tx, a novalite.RoleAssignment) error {
+	if _, err := tx.UserGet(ctx, a.UserID); err != nil {
+		return wrapNotFound(err, "Could not find user: %s.", a.UserID)
+	}
+	if _, err := tx.RoleGet(ctx, a.RoleID); err != nil {
+		return wrapNotFound(err, "Could not find role: %s.", a.RoleID)
+	}
+	if a.TargetType == "domain" {
+		_, err := tx.DomainGet(ctx, a.TargetID)
+		return wrapNotFound(err, "Could not find domain: %s.", a.TargetID)
+	}
+	_, err := tx.ProjectGet(ctx, a.TargetID)
+	return wrapNotFound(err, "Could not find project: %s.", a.TargetID)
+}
+
+func wrapNotFound(err error, format string, args ...any) error {
+	if novalite.IsKind(err, novalite.NotFound) {
+		return notFound(format, args...)
+	}
+	return err
+}
+
+// Assignments lists direct role assignments matching f.
+func (s *Service) Assignments(ctx context.Context, f store.RoleAssignmentFilter) (as []novalite.RoleAssignment, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { as, err = tx.RoleAssignmentList(ctx, f); return err })
+	return as, err
+}
+
+// EffectiveRoles returns user's roles on project, implied ones included.
+func (s *Service) EffectiveRoles(ctx context.Context, userID, projectID string) (rs []novalite.Role, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { rs, err = effectiveRoles(ctx, tx, userID, projectID); return err })
+	return rs, err
+}
+
+// ImpliedRoles returns every implication as prior → implied role ids.
+func (s *Service) ImpliedRoles(ctx context.Context) (m map[string][]string, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { m, err = tx.ImpliedRoleList(ctx); return err })
+	return m, err
+}
+
+// UserProjects lists the enabled projects on which user has a role.
+func (s *Service) UserProjects(ctx context.Context, userID string) (ps []novalite.Project, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error {
+		as, err := tx.RoleAssignmentList(ctx, store.RoleAssignmentFilter{UserID: userID, TargetType: "project"})
+		if err != nil {
+			return err
+		}
+		ids := []string{}
+		for _, a := range as {
+			ids = append(ids, a.TargetID)
+		}
+		enabled := true
+		ps, err = tx.ProjectList(ctx, store.ProjectFilter{IDs: ids, Enabled: &enabled})
+		return err
+	})
+	return ps, err
+}

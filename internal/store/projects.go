@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"novalite"
+)
+
+const projectCols = `id, name, domain_id, description, enabled, tags`
+
+func scanProject(s interface{ Scan(...any) error }) (novalite.Project, error) {
+	var p novalite.Project
+	var tags string
+	err := s.Scan(&p.ID, &p.Name, &p.DomainID, &p.Description, &p.Enabled, &tags)
+	if err == nil {
+		_ = json.Unmarshal([]byte(tags), &p.Tags)
+	}
+	return p, err
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// ProjectInsert adds a project.
+func (tx *Tx) ProjectInsert(ctx context.Context, p novalite.Project) error {
+	if p.Tags == nil {
+		p.Tags = []string{}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO projects (`+projectCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		p.ID, p.Name, p.DomainID, p.Description, p.Enabled, jsonText(p.Tags))
+	return err
+}
+
+// ProjectUpdate replaces the mutable fields of a project.
+func (tx *Tx) ProjectUpdate(ctx context.Context, p novalite.Project) error {
+	if p.Tags == nil {
+		p.Tags = []string{}
+	}
+	n, err := tx.Exec(ctx, `UPDATE projects SET name = $2, description = $3, enabled = $4, tags = $5 WHERE id = $1`,
+		p.ID, p.Name, p.Description, p.Enabled, jsonText(p.Tags))
+	if err == nil && n == 0 {
+		return &novalite.Error{Kind: novalite.NotFound}
+	}
+	return err
+}
+
+// ProjectDelete removes a project and the role assignments on it.
+func (tx *Tx) ProjectDelete(ctx context.Context, id string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM role_assignments WHERE target_type = 'project' AND target_id = $1`, id); err != nil {
+		return err
+	}
+	n, err := tx.Exec(ctx, `DELETE FROM projects WHERE id = $1`, id)
+	if err == nil && n == 0 {
+		return &novalite.Error{Kind: novalite.NotFound}
+	}
+	return err
+}
+
+// ProjectGet returns the project with id.
+func (tx *Tx) ProjectGet(ctx context.Context, id string) (novalite.Project, error) {
+	p, err := scanProject(tx.queryRow(ctx, `SELECT `+projectCols+` FROM projects WHERE id = $1`, id))
+	return p, mapErr(err)
+}
+
+// ProjectGetByName returns the project called name in a domain.
+func (tx *Tx) ProjectGetByName(ctx context.Context, domainID, name string) (novalite.Project, error) {
+	p, err := scanProject(tx.queryRow(ctx,
+		`SELECT `+projectCols+` FROM projects WHERE domain_id = $1 AND name = $2`, domainID, name))
+	return p, mapErr(err)
+}
+
+// ProjectFilter narrows ProjectList; nil fields are not filtered on.
+type ProjectFilter struct {
+	Name, DomainID *string
+	Enabled        *bool
+	IDs            []string // when non-nil, only these ids
+}
+
+// ProjectList lists projects by name.
+func (tx *Tx) ProjectList(ctx context.Context, f ProjectFilter) ([]novalite.Project, error) {
+	var w where
+	if f.Name != nil {
+		w.add(`name = ?`, *f.Name)
+	}
+	if f.DomainID != nil {
+		w.add(`domain_id = ?`, *f.DomainID)
+	}
+	if f.Enabled != nil {
+		w.add(`enabled = ?`, *f.Enabled)
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, nil
+		}
+		w.add(inList("id", &w, f.IDs))
+	}
+	rows, err := tx.query(ctx, `SELECT `+projectCols+` FROM projects`+w.sql()+` ORDER BY name, id`, w.args...)
+	return collect(rows, err, func(r *sql.Rows) (novalite.Project, error) { return scanProject(r) })
+}
+
+// inList returns "col IN ($a, $b, …)" with ids bound on w.
+func inList(col string, w *where, ids []string) string {
+	s := col + " IN ("
+	for i, id := range ids {
+		if i > 0 {
+			s += ", "
+		}
+		s += w.arg(id)
+	}
+	return s + ")"
+}

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"novalite"
+)
+
+const roleCols = `id, name, description`
+
+func scanRole(s interface{ Scan(...any) error }) (novalite.Role, error) {
+	var r novalite.Role
+	err := s.Scan(&r.ID, &r.Name, &r.Description)
+	return r, err
+}
+
+// RoleInsert adds a role.
+func (tx *Tx) RoleInsert(ctx context.Context, r novalite.Role) error {
+	_, err := tx.Exec(ctx, `INSERT INTO roles (`+roleCols+`) VALUES ($1, $2, $3)`, r.ID, r.Name, r.Description)
+	return err
+}
+
+// RoleUpdate replaces a role's name and description.
+func (tx *Tx) RoleUpdate(ctx context.Context, r novalite.Role) error {
+	n, err := tx.Exec(ctx, `UPDATE roles SET name = $2, description = $3 WHERE id = $1`, r.ID, r.Name, r.Description)
+	if err == nil && n == 0 {
+		return &novalite.Error{Kind: novalite.NotFound}
+	}
+	return err
+}
+
+// RoleDelete removes a role, its implications and its assignments.
+func (tx *Tx) RoleDelete(ctx context.Context, id string) error {
+	for _, q := range []string{
+		`DELETE FROM role_assignments WHERE role_id = $1`,
+		`DELETE FROM implied_roles WHERE prior_role_id = $1 OR implied_role_id = $1`,
+	} {
+		if _, err := tx.Exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	n, err := tx.Exec(ctx, `DELETE FROM roles WHERE id = $1`, id)
+	if err == nil && n == 0 {
+		return &novalite.Error{Kind: novalite.NotFound}
+	}
+	return err
+}
+
+// RoleGet returns the role with id.
+func (tx *Tx) RoleGet(ctx context.Context, id string) (novalite.Role, error) {
+	r, err := scanRole(tx.queryRow(ctx, `SELECT `+roleCols+` FROM roles WHERE id = $1`, id))
+	return r, mapErr(err)
+}
+
+// RoleGetByName returns the role called name.
+func (tx *Tx) RoleGetByName(ctx context.Context, name string) (novalite.Role, error) {
+	r, err := scanRole(tx.queryRow(ctx, `SELECT `+roleCols+` FROM roles WHERE name = $1`, name))
+	return r, mapErr(err)
+}
+
+// RoleList lists roles, optionally only the one called name.
+func (tx *Tx) RoleList(ctx context.Context, name *string) ([]novalite.Role, error) {
+	var w where
+	if name != nil {
+		w.add(`name = ?`, *name)
+	}
+	rows, err := tx.query(ctx, `SELECT `+roleCols+` FROM roles`+w.sql()+` ORDER BY name`, w.args...)
+	return collect(rows, err, func(r *sql.Rows) (novalite.Role, error) { return scanRole(r) })
+}
+
+// ImpliedRoleInsert records that prior implies implied.
+func (tx *Tx) ImpliedRoleInsert(ctx context.Context, prior, implied string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO implied_roles (prior_role_id, implied_role_id) VALUES ($1, $2)`, prior, implied)
+	return err
+}
+
+// ImpliedRoleList returns every implication as prior → implied ids.
+func (tx *Tx) ImpliedRoleList(ctx context.Context) (map[string][]string, error) {
+	rows, err := tx.query(ctx, `SELECT prior_role_id, implied_role_id FROM implied_roles`)
+	pairs, err := collect(rows, err, func(r *sql.Rows) ([2]string, error) {
+		var p [2]string
+		return p, r.Scan(&p[0], &p[1])
+	})
+	m := map[string][]string{}
+	for _, p := range pairs {
+		m[p[0]] = append(m[p[0]], p[1])
+	}
+	return m, err
+}

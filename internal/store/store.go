@@ -1,0 +1,176 @@
+// Package store holds all SQL of novalite: connections, transactions,
+// migrations and one file of queries per table. It speaks SQLite (embedded,
+// for `novalite serve`) and PostgreSQL behind one contract. It never imports
+// net/http; times and ids are arguments, never made here.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"novalite"
+)
+
+// DB is an open database: a writer pool and a reader pool. SQLite allows
+// one writer at a time, so the writer pool has a single connection and
+// writes queue in-process instead of failing with SQLITE_BUSY.
+type DB struct {
+	engine Engine
+	write  *sql.DB
+	read   *sql.DB
+}
+
+// Engine names a database engine.
+type Engine string
+
+// The engines novalite runs on.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Engine reports which engine db runs on.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Tx is a transaction; every query method of the store hangs off it.
+type Tx struct {
+	tx     *sql.Tx
+	engine Engine
+	// after runs once the transaction has committed (wake-ups).
+	after []func()
+}
+
+// AfterCommit registers f to run after a successful commit.
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
+
+// Tx runs fn in a read-write transaction: committed if fn returns nil,
+// rolled back on error or panic, retried a few times when the engine
+// reports a serialization failure.
+func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.run(ctx, db.write, false, fn)
+}
+
+// View runs fn in a read-only transaction on the reader pool.
+func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.run(ctx, db.read, true, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
+	const attempts = 5
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = db.once(ctx, pool, readOnly, fn)
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(i+1) * 5 * time.Millisecond)
+	}
+	return err
+}
+
+func (db *DB) once(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) (err error) {
+	opts := &sql.TxOptions{ReadOnly: readOnly && db.engine == Postgres}
+	stx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return unavailable(err)
+	}
+	tx := &Tx{tx: stx, engine: db.engine}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = stx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = stx.Commit(); err != nil {
+		return mapErr(err)
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked") ||
+		strings.Contains(s, "40001") || strings.Contains(s, "40P01")
+}
+
+func unavailable(err error) error {
+	return &novalite.Error{Kind: novalite.Unavailable, Message: "database unavailable", Err: err}
+}
+
+// mapErr turns driver errors into the neutral kinds services understand.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &novalite.Error{Kind: novalite.NotFound, Err: err}
+	}
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "UNIQUE constraint") || strings.Contains(s, "23505"):
+		return &novalite.Error{Kind: novalite.Conflict, Err: err}
+	case strings.Contains(s, "FOREIGN KEY constraint") || strings.Contains(s, "23503"):
+		return &novalite.Error{Kind: novalite.Conflict, Err: err}
+	}
+	return fmt.Errorf("store: %w", err)
+}
+
+// Exec runs a statement and returns the number of rows it changed.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n, mapErr(err)
+}
+
+// query and queryRow are the store's own helpers; packages outside store
+// never see SQL.
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(ctx, query, args...)
+	return rows, mapErr(err)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, query, args...)
+}
+
+// collect scans every row of rows with scan.
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, v)
+	}
+	return out, mapErr(rows.Err())
+}
