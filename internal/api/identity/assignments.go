@@ -82,12 +82,12 @@ func (a *API) assignmentView(r *http.Request, as novalite.RoleAssignment, names 
 		}
 		if u, err := a.svc.User(r.Context(), as.UserID); err == nil {
 			user["name"] = u.Name
-			user["domain"] = map[string]any{"id": u.DomainID}
+			user["domain"] = a.domainRef(r, u.DomainID)
 		}
 		if as.TargetType == "project" {
 			if p, err := a.svc.Project(r.Context(), as.TargetID); err == nil {
 				target["name"] = p.Name
-				target["domain"] = map[string]any{"id": p.DomainID}
+				target["domain"] = a.domainRef(r, p.DomainID)
 			}
 		} else if d, err := a.svc.Domain(r.Context(), as.TargetID); err == nil {
 			target["name"] = d.Name
@@ -135,4 +135,12 @@ func (a *API) listRegions(w http.ResponseWriter, r *http.Request) error {
 		"id": "RegionOne", "description": "", "parent_region_id": nil,
 		"links": a.selfLink(r, "regions", "RegionOne")}}, "links": a.listLinks(r)})
 	return nil
+}
+
+func (a *API) domainRef(r *http.Request, id string) map[string]any {
+	v := map[string]any{"id": id}
+	if d, err := a.svc.Domain(r.Context(), id); err == nil {
+		v["name"] = d.Name
+	}
+	return v
 }
