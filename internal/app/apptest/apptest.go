@@ -1,0 +1,168 @@
+// Package apptest starts a whole novalite for tests: a real SQLite file in
+// a temporary directory, a real listener on 127.0.0.1:0, and helpers to
+// authenticate and make JSON requests over real HTTP.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"novalite/internal/app"
+	"novalite/internal/config"
+)
+
+// Passwords of the bootstrap users in tests.
+const (
+	AdminPassword = "admin-secret"
+	DemoPassword  = "demo-secret"
+)
+
+// Server is a running novalite.
+type Server struct {
+	App *app.App
+	URL string // base URL, e.g. http://127.0.0.1:12345
+	t   testing.TB
+
+	mu     sync.Mutex
+	tokens map[string]string
+}
+
+// Start starts novalite with cfg adjusted by the given options and stops
+// it when the test ends.
+func Start(t testing.TB, opts ...func(*config.Config)) *Server {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	cfg.AdminPassword, cfg.DemoPassword = AdminPassword, DemoPassword
+	for _, o := range opts {
+		o(&cfg)
+	}
+	level := slog.LevelWarn
+	if os.Getenv("NOVALITE_TEST_LOG") != "" {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	if err := a.Listen(); err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	if _, err := a.Bootstrap(ctx); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		a.Close()
+	})
+	return &Server{App: a, URL: a.PublicURL(), t: t, tokens: map[string]string{}}
+}
+
+// Token returns a project-scoped token for user (in the Default domain)
+// on project, issuing it once per server.
+func (s *Server) Token(user, password, project string) string {
+	s.t.Helper()
+	key := user + "/" + project
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if tok, ok := s.tokens[key]; ok {
+		return tok
+	}
+	body := map[string]any{"auth": map[string]any{
+		"identity": map[string]any{"methods": []string{"password"}, "password": map[string]any{
+			"user": map[string]any{"name": user, "password": password, "domain": map[string]any{"name": "Default"}}}},
+		"scope": map[string]any{"project": map[string]any{"name": project, "domain": map[string]any{"name": "Default"}}},
+	}}
+	resp := s.Do("POST", "/identity/v3/auth/tokens", "", body, nil)
+	if resp.Status != http.StatusCreated {
+		s.t.Fatalf("token for %s on %s: %d %s", user, project, resp.Status, resp.Body)
+	}
+	tok := resp.Header.Get("X-Subject-Token")
+	s.tokens[key] = tok
+	return tok
+}
+
+// AdminToken is a token of user admin on project admin.
+func (s *Server) AdminToken() string { return s.Token("admin", AdminPassword, "admin") }
+
+// DemoToken is a token of user demo (member) on project demo.
+func (s *Server) DemoToken() string { return s.Token("demo", DemoPassword, "demo") }
+
+// Response is a finished HTTP exchange.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a generic value.
+func (r Response) JSON(t testing.TB) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(r.Body, &v); err != nil {
+		t.Fatalf("decode %q: %v", r.Body, err)
+	}
+	return v
+}
+
+// Do sends a request to path (relative to the server's URL) with token
+// (when non-empty), body (JSON-encoded unless it is a string or []byte)
+// and extra headers.
+func (s *Server) Do(method, path, token string, body any, headers map[string]string) Response {
+	s.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("X-Auth-Token", token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}

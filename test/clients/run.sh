@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every client test script in this directory (osc-*.sh) in turn.
+set -euo pipefail
+cd "$(dirname "$0")"
+for t in osc-*.sh; do
+  echo "== $t"
+  bash "$t"
+done
