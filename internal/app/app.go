@@ -18,6 +18,7 @@ import (
 	"novalite/internal/api/compute"
 	"novalite/internal/api/httpx"
 	identityapi "novalite/internal/api/identity"
+	computesvc "novalite/internal/compute"
 	"novalite/internal/config"
 	"novalite/internal/identity"
 	"novalite/internal/store"
@@ -37,6 +38,7 @@ type App struct {
 	Log      *slog.Logger
 	DB       *store.DB
 	Identity *identity.Service
+	Compute  *computesvc.Service
 
 	publicURL string
 	listener  net.Listener
@@ -61,6 +63,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		a.publicURL = "http://" + cfg.Listen
 	}
 	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog})
+	a.Compute = computesvc.New(db, computesvc.Options{})
 	if err := a.Identity.LoadKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load token keys: %w", err)
@@ -94,7 +97,7 @@ func (a *App) Handler() http.Handler {
 	idURL := func(*http.Request) string { return a.publicURL + IdentityPrefix }
 	mux.Handle(IdentityPrefix+"/", http.StripPrefix(IdentityPrefix, identityapi.New(a.Identity, IdentityPrefix).Handler()))
 	mux.Handle(IdentityPrefix, http.RedirectHandler(IdentityPrefix+"/", http.StatusMovedPermanently))
-	c := compute.New(compute.Services{Identity: a.Identity}, ComputePrefix, idURL)
+	c := compute.New(compute.Services{Identity: a.Identity, Compute: a.Compute}, ComputePrefix, idURL)
 	mux.Handle(ComputePrefix+"/", http.StripPrefix(ComputePrefix, c))
 	mux.Handle(ComputePrefix, http.StripPrefix(ComputePrefix, c))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

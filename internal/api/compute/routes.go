@@ -4,12 +4,14 @@ import (
 	"net/http"
 
 	"novalite/internal/api/httpx"
+	"novalite/internal/compute"
 	"novalite/internal/identity"
 )
 
 // Services are the domain services the compute API calls.
 type Services struct {
 	Identity *identity.Service
+	Compute  *compute.Service
 }
 
 // API is the compute HTTP API.

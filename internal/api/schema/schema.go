@@ -1,0 +1,226 @@
+// Package schema validates request bodies and query strings against JSON
+// Schemas and words the failures as Nova does (Python jsonschema messages
+// inside "Invalid input for field/attribute <f>. Value: <v>. <msg>").
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+
+	"novalite"
+)
+
+// Schema is a compiled JSON Schema.
+type Schema struct{ s *jsonschema.Schema }
+
+// MustCompile compiles a schema given as JSON text; it panics on a bad
+// schema, which is a programming error found by any test.
+func MustCompile(name, text string) *Schema {
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(text))
+	if err != nil {
+		panic(fmt.Sprintf("schema %s: %v", name, err))
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	url := "mem:///" + name + ".json"
+	if err := c.AddResource(url, doc); err != nil {
+		panic(fmt.Sprintf("schema %s: %v", name, err))
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		panic(fmt.Sprintf("schema %s: %v", name, err))
+	}
+	return &Schema{s}
+}
+
+// Decode parses raw JSON into the generic form the validator wants
+// (numbers as json.Number).
+func Decode(raw []byte) (any, error) {
+	return jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+}
+
+// Validate checks a decoded body; the error is Invalid with Nova's wording.
+func (s *Schema) Validate(doc any) error {
+	err := s.s.Validate(doc)
+	if err == nil {
+		return nil
+	}
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return &novalite.Error{Kind: novalite.Invalid, Message: err.Error(), Err: err}
+	}
+	leaf := first(ve)
+	msg := Message(leaf, doc)
+	if len(leaf.InstanceLocation) > 0 {
+		field := leaf.InstanceLocation[len(leaf.InstanceLocation)-1]
+		msg = fmt.Sprintf("Invalid input for field/attribute %s. Value: %s. %s", field,
+			Repr(at(doc, leaf.InstanceLocation)), msg)
+	}
+	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
+}
+
+// ValidateQuery checks query parameters (already shaped as an object of
+// arrays of strings) and words failures for query strings.
+func (s *Schema) ValidateQuery(doc any) error {
+	err := s.s.Validate(doc)
+	if err == nil {
+		return nil
+	}
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return &novalite.Error{Kind: novalite.Invalid, Message: err.Error()}
+	}
+	leaf := first(ve)
+	msg := Message(leaf, doc)
+	if len(leaf.InstanceLocation) > 0 {
+		msg = fmt.Sprintf("Invalid input for query parameters %s. Value: %s. %s", leaf.InstanceLocation[0],
+			Repr(at(doc, leaf.InstanceLocation)), msg)
+	}
+	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
+}
+
+// first descends to the first leaf cause, the error Python's validator
+// would raise first.
+func first(e *jsonschema.ValidationError) *jsonschema.ValidationError {
+	for len(e.Causes) > 0 {
+		switch e.ErrorKind.(type) {
+		case *kind.AnyOf, *kind.OneOf:
+			return e
+		}
+		e = e.Causes[0]
+	}
+	return e
+}
+
+func at(doc any, loc []string) any {
+	for _, k := range loc {
+		switch v := doc.(type) {
+		case map[string]any:
+			doc = v[k]
+		case []any:
+			var i int
+			fmt.Sscan(k, &i)
+			if i < len(v) {
+				doc = v[i]
+			}
+		}
+	}
+	return doc
+}
+
+// Message words one failure as Python's jsonschema does.
+func Message(e *jsonschema.ValidationError, doc any) string {
+	val := at(doc, e.InstanceLocation)
+	switch k := e.ErrorKind.(type) {
+	case *kind.Required:
+		return fmt.Sprintf("'%s' is a required property", k.Missing[0])
+	case *kind.AdditionalProperties:
+		props := append([]string(nil), k.Properties...)
+		sort.Strings(props)
+		q := make([]string, len(props))
+		for i, p := range props {
+			q[i] = "'" + p + "'"
+		}
+		verb := "was"
+		if len(q) > 1 {
+			verb = "were"
+		}
+		return fmt.Sprintf("Additional properties are not allowed (%s %s unexpected)", strings.Join(q, ", "), verb)
+	case *kind.Type:
+		// The library sorts the wanted types; Nova's schemas mostly list
+		// string first, so that order reads like Nova's messages.
+		order := map[string]int{"string": 0, "integer": 1, "number": 2, "boolean": 3, "object": 4, "array": 5, "null": 6}
+		ws := append([]string(nil), k.Want...)
+		sort.SliceStable(ws, func(i, j int) bool { return order[ws[i]] < order[ws[j]] })
+		want := make([]string, len(ws))
+		for i, w := range ws {
+			want[i] = "'" + w + "'"
+		}
+		return fmt.Sprintf("%s is not of type %s", Repr(val), strings.Join(want, ", "))
+	case *kind.MaxLength:
+		return fmt.Sprintf("%s is too long", Repr(val))
+	case *kind.MinLength:
+		return fmt.Sprintf("%s is too short", Repr(val))
+	case *kind.MaxItems:
+		return fmt.Sprintf("%s is too long", Repr(val))
+	case *kind.MinItems:
+		return fmt.Sprintf("%s is too short", Repr(val))
+	case *kind.MaxProperties:
+		return fmt.Sprintf("%s has too many properties", Repr(val))
+	case *kind.MinProperties:
+		return fmt.Sprintf("%s does not have enough properties", Repr(val))
+	case *kind.Pattern:
+		return fmt.Sprintf("%s does not match '%s'", Repr(val), k.Want)
+	case *kind.Enum:
+		return fmt.Sprintf("%s is not one of %s", Repr(val), Repr(k.Want))
+	case *kind.Const:
+		return fmt.Sprintf("%s was expected", Repr(k.Want))
+	case *kind.Minimum:
+		return fmt.Sprintf("%s is less than the minimum of %s", Repr(val), rat(k.Want))
+	case *kind.Maximum:
+		return fmt.Sprintf("%s is greater than the maximum of %s", Repr(val), rat(k.Want))
+	case *kind.ExclusiveMinimum:
+		return fmt.Sprintf("%s is less than or equal to the minimum of %s", Repr(val), rat(k.Want))
+	case *kind.ExclusiveMaximum:
+		return fmt.Sprintf("%s is greater than or equal to the maximum of %s", Repr(val), rat(k.Want))
+	case *kind.Format:
+		return fmt.Sprintf("%s is not a '%s'", Repr(val), k.Want)
+	case *kind.UniqueItems:
+		return fmt.Sprintf("%s has non-unique elements", Repr(val))
+	case *kind.AnyOf, *kind.OneOf:
+		return fmt.Sprintf("%s is not valid under any of the given schemas", Repr(val))
+	}
+	return e.Error()
+}
+
+func rat(r *big.Rat) string {
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	f, _ := r.Float64()
+	return fmt.Sprint(f)
+}
+
+// Repr renders a decoded JSON value as Python's repr would.
+func Repr(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", `\'`) + "'"
+	case json.Number:
+		return x.String()
+	case float64:
+		return fmt.Sprint(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = Repr(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = Repr(k) + ": " + Repr(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}

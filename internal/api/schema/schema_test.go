@@ -1,0 +1,38 @@
+package schema
+
+import (
+	"testing"
+
+	"novalite"
+)
+
+func TestValidateMessages(t *testing.T) {
+	s := MustCompile("t", `{"type": "object", "properties": {"server": {"type": "object",
+		"properties": {"name": {"type": "string", "minLength": 1, "maxLength": 5},
+		"flavorRef": {"type": ["string", "integer"]}, "count": {"type": "integer", "minimum": 1}},
+		"required": ["name"], "additionalProperties": false}}, "required": ["server"], "additionalProperties": false}`)
+	tests := []struct{ name, body, want string }{
+		{"missing top", `{}`, "'server' is a required property"},
+		{"extra top", `{"server": {"name": "a"}, "foo": 1}`, "Additional properties are not allowed ('foo' was unexpected)"},
+		{"missing nested", `{"server": {}}`, "Invalid input for field/attribute server. Value: {}. 'name' is a required property"},
+		{"type", `{"server": {"name": "a", "flavorRef": null}}`, "Invalid input for field/attribute flavorRef. Value: None. None is not of type 'string', 'integer'"},
+		{"too long", `{"server": {"name": "abcdef"}}`, "Invalid input for field/attribute name. Value: 'abcdef'. 'abcdef' is too long"},
+		{"minimum", `{"server": {"name": "a", "count": 0}}`, "Invalid input for field/attribute count. Value: 0. 0 is less than the minimum of 1"},
+		{"null body", `null`, "None is not of type 'object'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Decode([]byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.Validate(doc)
+			if novalite.KindOf(err) != novalite.Invalid {
+				t.Fatalf("kind = %v, want invalid (err %v)", novalite.KindOf(err), err)
+			}
+			if got := novalite.MessageOf(err); got != tt.want {
+				t.Errorf("message\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,31 @@
+// Package compute holds Nova's use cases: servers and their lifecycle
+// intents, flavors, keypairs, quotas and availability zones. One request,
+// one transaction for its writes. It knows nothing of HTTP; callers
+// authorize with internal/policy before calling.
+package compute
+
+import (
+	"time"
+
+	"novalite/internal/store"
+)
+
+// Service is the compute service. Each resource's methods live in a file
+// of their own (flavors.go, keypairs.go, servers.go, …).
+type Service struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// Options configure a Service.
+type Options struct {
+	Now func() time.Time
+}
+
+// New returns the compute service over db.
+func New(db *store.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{db: db, now: o.Now}
+}
