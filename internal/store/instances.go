@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"novalite"
+)
+
+// instanceCols are read by scanInstance in this order.
+const instanceCols = `id, uuid, name, description, hostname, project_id, user_id, image_ref, image_properties,
+	flavor, old_flavor, vm_state, task_state, power_state, progress, host, node, availability_zone, pinned_az,
+	created_at, updated_at, launched_at, terminated_at, deleted_at, deleted, locked, locked_by, locked_reason,
+	key_name, key_data, config_drive, auto_disk_config, access_ip_v4, access_ip_v6, reservation_id,
+	launch_index, root_device_name, user_data, trusted_certs, scheduler_hints, server_group,
+	requested_networks, admin_password_hash, encrypted_password`
+
+// instanceColsOf prefixes every column with alias (for joins).
+func instanceColsOf(alias string) string {
+	parts := strings.Split(instanceCols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func scanInstance(s interface{ Scan(...any) error }) (novalite.Server, error) {
+	var v novalite.Server
+	var (
+		desc, oldFlavor, task, host, node, pinned, lockedBy, lockedReason, keyName, userData, certs sql.NullString
+		imageProps, flavor, hints                                                                  string
+		created, updated                                                                           int64
+		launched, terminated, deletedAt                                                            sql.NullInt64
+		power                                                                                      int
+	)
+	err := s.Scan(&v.InternalID, &v.ID, &v.Name, &desc, &v.Hostname, &v.ProjectID, &v.UserID, &v.ImageRef,
+		&imageProps, &flavor, &oldFlavor, &v.VMState, &task, &power, &v.Progress, &host, &node,
+		&v.AvailabilityZone, &pinned, &created, &updated, &launched, &terminated, &deletedAt, &v.Deleted,
+		&v.Locked, &lockedBy, &lockedReason, &keyName, &v.KeyData, &v.ConfigDrive, &v.AutoDiskConfig,
+		&v.AccessIPv4, &v.AccessIPv6, &v.ReservationID, &v.LaunchIndex, &v.RootDeviceName, &userData,
+		&certs, &hints, &v.ServerGroup, &v.RequestedNetworks, &v.AdminPasswordHash, &v.EncryptedPassword)
+	if err != nil {
+		return v, err
+	}
+	v.Description = nullable(desc)
+	v.TaskState = novalite.TaskState(task.String)
+	v.PowerState = novalite.PowerState(power)
+	v.Host, v.Node, v.PinnedAZ, v.LockedBy = host.String, node.String, pinned.String, lockedBy.String
+	v.LockedReason, v.KeyName, v.UserData = nullable(lockedReason), nullable(keyName), nullable(userData)
+	v.CreatedAt, v.UpdatedAt = fromMicros(created), fromMicros(updated)
+	v.LaunchedAt, v.TerminatedAt, v.DeletedAt = fromNullMicros(launched), fromNullMicros(terminated), fromNullMicros(deletedAt)
+	_ = json.Unmarshal([]byte(imageProps), &v.ImageProperties)
+	_ = json.Unmarshal([]byte(flavor), &v.Flavor)
+	if oldFlavor.Valid {
+		v.OldFlavor = &novalite.FlavorSnapshot{}
+		_ = json.Unmarshal([]byte(oldFlavor.String), v.OldFlavor)
+	}
+	if certs.Valid {
+		_ = json.Unmarshal([]byte(certs.String), &v.TrustedCerts)
+	}
+	_ = json.Unmarshal([]byte(hints), &v.SchedulerHints)
+	return v, nil
+}
+
+func nullable(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+func nullString(p *string) sql.NullString {
+	if p == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: *p, Valid: true}
+}
+
+func emptyNull(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// InstanceInsert adds a server row with its metadata and tags, and sets
+// v.InternalID.
+func (tx *Tx) InstanceInsert(ctx context.Context, v *novalite.Server) error {
+	var old, certs sql.NullString
+	if v.OldFlavor != nil {
+		old = sql.NullString{String: jsonText(v.OldFlavor), Valid: true}
+	}
+	if v.TrustedCerts != nil {
+		certs = sql.NullString{String: jsonText(v.TrustedCerts), Valid: true}
+	}
+	props, hints := v.ImageProperties, v.SchedulerHints
+	if props == nil {
+		props = map[string]string{}
+	}
+	if hints == nil {
+		hints = map[string][]string{}
+	}
+	err := tx.queryRow(ctx, `INSERT INTO instances (uuid, name, description, hostname, project_id, user_id,
+		image_ref, image_properties, flavor_id, vcpus, memory_mb, root_gb, flavor, old_flavor, vm_state,
+		task_state, power_state, progress, host, node, availability_zone, pinned_az, created_at, updated_at,
+		launched_at, terminated_at, deleted_at, deleted, locked, locked_by, locked_reason, key_name, key_data,
+		config_drive, auto_disk_config, access_ip_v4, access_ip_v6, reservation_id, launch_index,
+		root_device_name, user_data, trusted_certs, scheduler_hints, server_group, requested_networks,
+		admin_password_hash, encrypted_password)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40,
+		$41, $42, $43, $44, $45, $46, $47) RETURNING id`,
+		v.ID, v.Name, nullString(v.Description), v.Hostname, v.ProjectID, v.UserID, v.ImageRef,
+		jsonText(props), v.Flavor.ID, v.Flavor.VCPUs, v.Flavor.MemoryMB, v.Flavor.RootGB,
+		jsonText(v.Flavor), old, string(v.VMState), emptyNull(string(v.TaskState)), int(v.PowerState),
+		v.Progress, emptyNull(v.Host), emptyNull(v.Node), v.AvailabilityZone, emptyNull(v.PinnedAZ),
+		micros(v.CreatedAt), micros(v.UpdatedAt), nullMicros(v.LaunchedAt), nullMicros(v.TerminatedAt),
+		nullMicros(v.DeletedAt), v.Deleted, v.Locked, emptyNull(v.LockedBy), nullString(v.LockedReason),
+		nullString(v.KeyName), v.KeyData, v.ConfigDrive, v.AutoDiskConfig, v.AccessIPv4, v.AccessIPv6,
+		v.ReservationID, v.LaunchIndex, v.RootDeviceName, nullString(v.UserData), certs, jsonText(hints),
+		v.ServerGroup, v.RequestedNetworks, v.AdminPasswordHash, v.EncryptedPassword,
+	).Scan(&v.InternalID)
+	if err != nil {
+		return mapErr(err)
+	}
+	for k, val := range v.Metadata {
+		if _, err := tx.Exec(ctx, `INSERT INTO instance_metadata (instance_id, key, value) VALUES ($1, $2, $3)`,
+			v.InternalID, k, val); err != nil {
+			return err
+		}
+	}
+	for _, t := range v.Tags {
+		if _, err := tx.Exec(ctx, `INSERT INTO instance_tags (instance_id, tag) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, v.InternalID, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InstanceGet returns the server with uuid, with its metadata, tags and
+// latest fault. projectID, when non-empty, restricts the lookup to that
+// project (isolation shows in SQL: another project's server is NotFound).
+// Hard-deleted rows are found only when withDeleted is true.
+func (tx *Tx) InstanceGet(ctx context.Context, uuid, projectID string, withDeleted bool) (novalite.Server, error) {
+	var w where
+	w.add(`uuid = ?`, uuid)
+	if projectID != "" {
+		w.add(`project_id = ?`, projectID)
+	}
+	if !withDeleted {
+		w.add(`deleted = ?`, false)
+	}
+	v, err := scanInstance(tx.queryRow(ctx, `SELECT `+instanceCols+` FROM instances`+w.sql(), w.args...))
+	if err != nil {
+		return v, mapErr(err)
+	}
+	servers := []*novalite.Server{&v}
+	return v, tx.InstanceLoadExtras(ctx, servers)
+}
+
+// InstanceLoadExtras fills metadata, tags and the latest fault of servers
+// with one query per kind, whatever their number (no N+1 in lists).
+func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server) error {
+	if len(servers) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*novalite.Server, len(servers))
+	var w where
+	ids := make([]string, 0, len(servers))
+	for _, s := range servers {
+		byID[s.InternalID] = s
+		s.Metadata, s.Tags, s.Fault = map[string]string{}, []string{}, nil
+		ids = append(ids, w.arg(s.InternalID))
+	}
+	in := "(" + strings.Join(ids, ", ") + ")"
+	rows, err := tx.query(ctx, `SELECT instance_id, key, value FROM instance_metadata WHERE instance_id IN `+in, w.args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var k, val string
+		if err := rows.Scan(&id, &k, &val); err != nil {
+			rows.Close()
+			return mapErr(err)
+		}
+		byID[id].Metadata[k] = val
+	}
+	rows.Close()
+	rows, err = tx.query(ctx, `SELECT instance_id, tag FROM instance_tags WHERE instance_id IN `+in+` ORDER BY tag`, w.args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			rows.Close()
+			return mapErr(err)
+		}
+		byID[id].Tags = append(byID[id].Tags, tag)
+	}
+	rows.Close()
+	rows, err = tx.query(ctx, `SELECT instance_id, code, message, details, created_at FROM instance_faults
+		WHERE instance_id IN `+in+` ORDER BY id`, w.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, created int64
+		f := &novalite.Fault{}
+		if err := rows.Scan(&id, &f.Code, &f.Message, &f.Details, &created); err != nil {
+			return mapErr(err)
+		}
+		f.Created = fromMicros(created)
+		byID[id].Fault = f // ordered by id: the latest wins
+	}
+	return mapErr(rows.Err())
+}
+
+// InstanceFaultInsert records a fault for a server.
+func (tx *Tx) InstanceFaultInsert(ctx context.Context, internalID int64, f novalite.Fault) error {
+	_, err := tx.Exec(ctx, `INSERT INTO instance_faults (instance_id, code, message, details, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, internalID, f.Code, f.Message, f.Details, micros(f.Created))
+	return err
+}

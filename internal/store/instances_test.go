@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"novalite"
+)
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestInstanceRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	now := time.Date(2026, 11, 22, 10, 0, 0, 123456000, time.UTC)
+	desc, key := "d", "k1"
+	in := novalite.Server{
+		ID: "8f0e4b6a-0000-4000-8000-000000000001", Name: "vm1", Description: &desc, ProjectID: "p1", UserID: "u1",
+		ImageRef: "img", ImageProperties: map[string]string{"os_distro": "cirros"},
+		Flavor:  novalite.FlavorSnapshot{ID: "1", Name: "m1.tiny", VCPUs: 1, MemoryMB: 512, RootGB: 1, ExtraSpecs: map[string]string{}},
+		VMState: novalite.VMBuilding, TaskState: novalite.TaskScheduling, CreatedAt: now, UpdatedAt: now,
+		KeyName: &key, ReservationID: "r-abcdefgh", SchedulerHints: map[string][]string{"same_host": {"x"}},
+		Metadata: map[string]string{"a": "b"}, Tags: []string{"t1", "t2"},
+	}
+	err := db.Tx(ctx, func(tx *Tx) error { return tx.InstanceInsert(ctx, &in) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.InternalID == 0 {
+		t.Fatal("internal id not set")
+	}
+	var got novalite.Server
+	err = db.View(ctx, func(tx *Tx) error {
+		var err error
+		got, err = tx.InstanceGet(ctx, in.ID, "p1", false)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(in, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	err = db.View(ctx, func(tx *Tx) error {
+		_, err := tx.InstanceGet(ctx, in.ID, "other-project", false)
+		return err
+	})
+	if !novalite.IsKind(err, novalite.NotFound) {
+		t.Errorf("other project: err = %v, want NotFound", err)
+	}
+}
