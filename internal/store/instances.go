@@ -30,10 +30,10 @@ func scanInstance(s interface{ Scan(...any) error }) (novalite.Server, error) {
 	var v novalite.Server
 	var (
 		desc, oldFlavor, task, host, node, pinned, lockedBy, lockedReason, keyName, userData, certs sql.NullString
-		imageProps, flavor, hints                                                                  string
-		created, updated                                                                           int64
-		launched, terminated, deletedAt                                                            sql.NullInt64
-		power                                                                                      int
+		imageProps, flavor, hints                                                                   string
+		created, updated                                                                            int64
+		launched, terminated, deletedAt                                                             sql.NullInt64
+		power                                                                                       int
 	)
 	err := s.Scan(&v.InternalID, &v.ID, &v.Name, &desc, &v.Hostname, &v.ProjectID, &v.UserID, &v.ImageRef,
 		&imageProps, &flavor, &oldFlavor, &v.VMState, &task, &power, &v.Progress, &host, &node,
