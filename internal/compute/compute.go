@@ -15,6 +15,9 @@ import (
 type Service struct {
 	db  *store.DB
 	now func() time.Time
+	// Waker is woken after a commit that leaves work for the background
+	// loops (a new server to schedule, a task for an agent).
+	Waker *Waker
 }
 
 // Options configure a Service.
@@ -27,5 +30,5 @@ func New(db *store.DB, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: db, now: o.Now}
+	return &Service{db: db, now: o.Now, Waker: &Waker{}}
 }
