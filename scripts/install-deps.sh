@@ -1,17 +1,35 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs on a Debian machine, when missing:
-# Debian's OpenStack command-line client (the real client the tests drive).
+#  - Debian's OpenStack command-line client (the real client the tests drive);
+#  - a PostgreSQL server on 127.0.0.1:5432 that user postgres can reach
+#    without a password (the store tests run against SQLite and PostgreSQL).
 # Go modules come from the module proxy through `go test` itself.
 set -euo pipefail
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
 need=()
 command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-client)
 
 if [ ${#need[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing Debian packages: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+pg_dsn=${NOVALITE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+if ! psql "$pg_dsn" -c 'select 1' >/dev/null 2>&1; then
+  # A local cluster that is stopped, or fresh from the package: start it and
+  # let loopback connections in without a password (a test machine's server).
+  ver=$(ls /etc/postgresql | sort -V | tail -n 1)
+  hba=/etc/postgresql/$ver/main/pg_hba.conf
+  if ! $sudo grep -q 'novalite-tests' "$hba"; then
+    $sudo sed -i '1i host all all 127.0.0.1/32 trust # novalite-tests\nhost all all ::1/128 trust # novalite-tests' "$hba"
+  fi
+  $sudo pg_ctlcluster --skip-systemctl-redirect "$ver" main restart 2>/dev/null ||
+    $sudo pg_ctlcluster --skip-systemctl-redirect "$ver" main start
+  for _ in $(seq 50); do psql "$pg_dsn" -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
+  psql "$pg_dsn" -c 'select 1' >/dev/null
 fi

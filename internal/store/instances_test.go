@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,23 +10,12 @@ import (
 	"novalite"
 )
 
-func openTest(t *testing.T) *DB {
-	t.Helper()
-	ctx := context.Background()
-	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+func TestInstanceRoundTrip(t *testing.T) {
+	forEachEngine(t, testInstanceRoundTrip)
 }
 
-func TestInstanceRoundTrip(t *testing.T) {
+func testInstanceRoundTrip(t *testing.T, db *DB) {
 	ctx := context.Background()
-	db := openTest(t)
 	now := time.Date(2026, 11, 22, 10, 0, 0, 123456000, time.UTC)
 	desc, key := "d", "k1"
 	in := novalite.Server{

@@ -9,7 +9,8 @@ import (
 	"runtime"
 	"strings"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL through database/sql
+	_ "modernc.org/sqlite"             // the pure-Go SQLite driver
 )
 
 // OpenSQLite opens (creating if needed) the SQLite database at path in WAL
@@ -46,7 +47,24 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 // SQLite file.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, fmt.Errorf("store: PostgreSQL is not supported by this build yet")
+		return OpenPostgres(ctx, dsn)
 	}
 	return OpenSQLite(ctx, strings.TrimPrefix(dsn, "sqlite://"))
+}
+
+// OpenPostgres opens a PostgreSQL database; one pool serves reads and
+// writes, and the server arbitrates concurrent writers.
+func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	p.SetMaxOpenConns(max(8, runtime.GOMAXPROCS(0)*4))
+	p.SetMaxIdleConns(max(8, runtime.GOMAXPROCS(0)*4))
+	db := &DB{engine: Postgres, write: p, read: p}
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, unavailable(err)
+	}
+	return db, nil
 }
