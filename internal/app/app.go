@@ -63,7 +63,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		a.publicURL = "http://" + cfg.Listen
 	}
 	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog})
-	a.Compute = computesvc.New(db, computesvc.Options{})
+	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval})
 	if err := a.Identity.LoadKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load token keys: %w", err)

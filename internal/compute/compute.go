@@ -18,11 +18,15 @@ type Service struct {
 	// Waker is woken after a commit that leaves work for the background
 	// loops (a new server to schedule, a task for an agent).
 	Waker *Waker
+	// reclaim is Nova's reclaim_instance_interval (0 = hard delete).
+	reclaim time.Duration
 }
 
 // Options configure a Service.
 type Options struct {
 	Now func() time.Time
+	// ReclaimInstanceInterval > 0 makes DELETE a soft delete.
+	ReclaimInstanceInterval time.Duration
 }
 
 // New returns the compute service over db.
@@ -30,5 +34,5 @@ func New(db *store.DB, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: db, now: o.Now, Waker: &Waker{}}
+	return &Service{db: db, now: o.Now, Waker: &Waker{}, reclaim: o.ReclaimInstanceInterval}
 }

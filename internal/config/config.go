@@ -24,6 +24,9 @@ type Config struct {
 	MaxBodyBytes  int64         // request bodies above are refused with 413
 	LogLevel      string        // debug, info, warn, error
 	Region        string        // region name of the catalog
+	// ReclaimInstanceInterval is Nova's reclaim_instance_interval: > 0
+	// turns DELETE into a soft delete reclaimed after this long.
+	ReclaimInstanceInterval time.Duration
 }
 
 // Default returns the defaults.
@@ -53,6 +56,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.LogLevel, "log-level", "NOVALITE_LOG_LEVEL", "log level: debug, info, warn, error")
 	str(&c.Region, "region", "NOVALITE_REGION", "region name in the catalog")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("NOVALITE_TOKEN_TTL", c.TokenTTL), "lifetime of tokens (env NOVALITE_TOKEN_TTL)")
+	fs.DurationVar(&c.ReclaimInstanceInterval, "reclaim-instance-interval", envDuration("NOVALITE_RECLAIM_INSTANCE_INTERVAL", c.ReclaimInstanceInterval),
+		"> 0: DELETE soft-deletes servers, reclaimed after this long (env NOVALITE_RECLAIM_INSTANCE_INTERVAL)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
 
@@ -67,6 +72,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TokenTTL <= 0 {
 		errs = append(errs, errors.New("token TTL must be positive"))
+	}
+	if c.ReclaimInstanceInterval < 0 {
+		errs = append(errs, errors.New("reclaim instance interval must not be negative"))
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max body bytes must be positive"))

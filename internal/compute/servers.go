@@ -1,0 +1,112 @@
+package compute
+
+import (
+	"context"
+	"time"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// The list parameters are the store's: plain values, no SQL.
+type (
+	// ServerListParams selects a page of servers (see store.InstanceListParams).
+	ServerListParams = store.InstanceListParams
+	// ServerMatch filters on one column of Nova's instances table.
+	ServerMatch = store.InstanceMatch
+	// ServerSort is one sort key.
+	ServerSort = store.InstanceSort
+)
+
+// ServerAddress is one IP of a server as its views show it.
+type ServerAddress struct {
+	Network string
+	Version int
+	Addr    string
+	Type    string // "fixed" or "floating"
+	MAC     string
+}
+
+// ServerInfo is a server with what its views need beyond its row: the
+// addresses and security groups of its ports, and its host's status.
+type ServerInfo struct {
+	novalite.Server
+	Addresses      []ServerAddress
+	SecurityGroups []string // names; nil when the server has no ports
+	HostStatus     string   // UP, DOWN, MAINTENANCE, UNKNOWN; "" without host
+}
+
+// ReclaimInterval is Nova's reclaim_instance_interval: > 0 means DELETE
+// soft-deletes and a periodic job reclaims after this long.
+func (s *Service) ReclaimInterval() time.Duration { return s.reclaim }
+
+func instanceNotFound(id string) error {
+	return novalite.Errorf(novalite.NotFound, "Instance %s could not be found.", id)
+}
+
+// scope is the project a caller's server lookups are confined to: none
+// for admins, who see every project's servers.
+func scope(c *novalite.Caller) string {
+	if c.IsAdmin() {
+		return ""
+	}
+	return c.ProjectID
+}
+
+// GetServer returns a live (or soft-deleted) server the caller may see;
+// another project's server is NotFound, as Nova answers.
+func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) (ServerInfo, error) {
+	var out ServerInfo
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		infos, err := s.serverInfos(ctx, tx, []*novalite.Server{&v})
+		out = infos[0]
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) getServer(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Server, error) {
+	v, err := tx.InstanceGet(ctx, id, scope(c), false)
+	if novalite.IsKind(err, novalite.NotFound) {
+		return v, instanceNotFound(id)
+	}
+	return v, err
+}
+
+// ListServers returns a page of servers with their extras, in a fixed
+// number of queries whatever the page size. An unknown marker is Nova's
+// 400.
+func (s *Service) ListServers(ctx context.Context, p ServerListParams) ([]ServerInfo, error) {
+	var out []ServerInfo
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		list, err := tx.InstanceList(ctx, p)
+		if novalite.IsKind(err, novalite.NotFound) {
+			return novalite.Errorf(novalite.Invalid, "marker [%s] not found", p.Marker)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.InstanceLoadExtras(ctx, list); err != nil {
+			return err
+		}
+		out, err = s.serverInfos(ctx, tx, list)
+		return err
+	})
+	return out, err
+}
+
+// serverInfos adds ports and host status to servers, in bulk.
+func (s *Service) serverInfos(ctx context.Context, tx *store.Tx, list []*novalite.Server) ([]ServerInfo, error) {
+	out := make([]ServerInfo, len(list))
+	for i, v := range list {
+		out[i].Server = *v
+	}
+	if err := s.addPorts(ctx, tx, out); err != nil {
+		return nil, err
+	}
+	return out, s.addHostStatus(ctx, tx, out)
+}

@@ -1,0 +1,172 @@
+package compute
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// invalidState is Nova's 409 for a state check that failed
+// (raise_http_conflict_for_instance_invalid_state).
+func invalidState(action string, v novalite.Server, attr string) error {
+	state := "None"
+	switch attr {
+	case "vm_state":
+		state = string(v.VMState)
+	case "task_state":
+		if v.TaskState != "" {
+			state = string(v.TaskState)
+		}
+	}
+	return novalite.Errorf(novalite.Conflict, "Cannot '%s' instance %s while it is in %s %s", action, v.ID, attr, state)
+}
+
+func locked(v novalite.Server) error {
+	return novalite.Errorf(novalite.Conflict, "Instance %s is locked", v.ID)
+}
+
+// stateCheck is Nova's check_instance_state: allowed vm_states (nil =
+// any), allowed task_states (nil = any; "" = none) and whether the server
+// must have launched once.
+type stateCheck struct {
+	vm       []novalite.VMState
+	task     []novalite.TaskState
+	launched bool
+}
+
+// failure words the first check v fails, or nil.
+func (sc stateCheck) failure(action string, v novalite.Server) error {
+	switch {
+	case sc.vm != nil && !slices.Contains(sc.vm, v.VMState):
+		return invalidState(action, v, "vm_state")
+	case sc.task != nil && !slices.Contains(sc.task, v.TaskState):
+		return invalidState(action, v, "task_state")
+	case sc.launched && v.LaunchedAt.IsZero():
+		return invalidState(action, v, "launched_at")
+	}
+	return nil
+}
+
+var idle = []novalite.TaskState{novalite.TaskNone}
+
+// recordAction writes the instance-action row of an API request.
+func recordAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, requestID, action string, now time.Time) (int64, error) {
+	return tx.InstanceActionInsert(ctx, store.InstanceAction{InstanceUUID: v.ID, RequestID: requestID,
+		Action: action, ProjectID: c.ProjectID, UserID: c.UserID, Start: now})
+}
+
+// DeleteServer is DELETE /servers/{id}: a soft delete when the reclaim
+// interval is set and the server has launched, else a hard delete —
+// done at once when the server has no host (Nova's local delete), else
+// left to the host's agent (task_state deleting).
+func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if v.Locked && !c.IsAdmin() {
+			return locked(v)
+		}
+		if v.TaskState == novalite.TaskDeleting {
+			return nil // accepted and ignored, as Nova does
+		}
+		soft := s.reclaim > 0 && !v.LaunchedAt.IsZero() && v.VMState != novalite.VMSoftDeleted
+		return s.deleteServer(ctx, tx, c, v, requestID, "delete", soft)
+	})
+}
+
+// ForceDeleteServer is the forceDelete action: a hard delete in any
+// state, soft-deleted servers included.
+func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if v.Locked && !c.IsAdmin() {
+			return locked(v)
+		}
+		if v.TaskState == novalite.TaskDeleting {
+			return nil
+		}
+		return s.deleteServer(ctx, tx, c, v, requestID, "delete", false)
+	})
+}
+
+func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, requestID, action string, soft bool) error {
+	now := s.now().UTC()
+	if _, err := recordAction(ctx, tx, c, v, requestID, action, now); err != nil {
+		return err
+	}
+	if v.Host == "" && !soft {
+		done, err := tx.InstanceDeleteLocal(ctx, v.InternalID, now)
+		if err != nil || done {
+			return err
+		}
+		// Placed on a host meanwhile: the host's agent deletes it.
+	}
+	p := store.InstanceTaskParams{InternalID: v.InternalID, To: novalite.TaskDeleting, ResetProgress: true,
+		Unless: novalite.TaskDeleting, Now: now}
+	if soft {
+		p = store.InstanceTaskParams{InternalID: v.InternalID, To: novalite.TaskSoftDeleting, StampDeleted: true, Now: now}
+	}
+	if _, err := tx.InstanceSetTask(ctx, p); err != nil {
+		return err
+	}
+	tx.AfterCommit(s.Waker.Wake)
+	return nil
+}
+
+var restoreCheck = stateCheck{vm: []novalite.VMState{novalite.VMSoftDeleted}, task: idle, launched: true}
+
+// RestoreServer is the restore action: a soft-deleted server comes back
+// (task_state restoring) if the quota still has room for it.
+func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if v.Locked && !c.IsAdmin() {
+			// Nova reports the lock as a state error here (deferred_delete.py).
+			return novalite.Errorf(novalite.Conflict, "Instance %s is in an invalid state for 'restore'", v.ID)
+		}
+		if err := restoreCheck.failure("restore", v); err != nil {
+			return err
+		}
+		if err := s.checkServerQuota(ctx, tx, v.ProjectID, v.UserID, 1, v.Flavor); err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		if _, err := recordAction(ctx, tx, c, v, requestID, "restore", now); err != nil {
+			return err
+		}
+		ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID, To: novalite.TaskRestoring,
+			FromVM: restoreCheck.vm, FromTask: restoreCheck.task, Now: now})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return s.lostRace(ctx, tx, c, "restore", v.ID)
+		}
+		tx.AfterCommit(s.Waker.Wake)
+		return nil
+	})
+}
+
+// lostRace words the 409 (or 404) of an intent whose guarded update
+// changed nothing because the row moved on since it was read.
+func (s *Service) lostRace(ctx context.Context, tx *store.Tx, c *novalite.Caller, action, id string) error {
+	v, err := s.getServer(ctx, tx, c, id)
+	if err != nil {
+		return err
+	}
+	if v.TaskState != "" {
+		return invalidState(action, v, "task_state")
+	}
+	return invalidState(action, v, "vm_state")
+}

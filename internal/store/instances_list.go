@@ -1,0 +1,341 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+
+	"novalite"
+)
+
+// SQLite has a REGEXP operator but no implementation of it: Nova's regex
+// list filters need one. Matching is an unanchored, case-insensitive RE2
+// search (as MySQL, Nova's usual backend, is case-insensitive); PostgreSQL
+// uses ~* for the same meaning.
+func init() {
+	var cache sync.Map
+	_ = sqlite.RegisterDeterministicScalarFunction("regexp", 2,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			pat, _ := args[0].(string)
+			var s string
+			switch v := args[1].(type) {
+			case nil:
+				return nil, nil
+			case string:
+				s = v
+			case []byte:
+				s = string(v)
+			default:
+				s = fmt.Sprint(v)
+			}
+			re, ok := cache.Load(pat)
+			if !ok {
+				c, err := regexp.Compile("(?i)" + pat)
+				if err != nil {
+					return nil, err
+				}
+				re, _ = cache.LoadOrStore(pat, c)
+			}
+			return re.(*regexp.Regexp).MatchString(s), nil
+		})
+}
+
+// InstanceMatch filters on one column (a name of Nova's instances table,
+// such as display_name or vm_state) by one or more values.
+type InstanceMatch struct {
+	Column string
+	Values []string
+}
+
+// InstanceSort is one sort key (a column name of Nova's instances table).
+type InstanceSort struct {
+	Column string
+	Desc   bool
+}
+
+// InstanceListParams selects a page of servers.
+type InstanceListParams struct {
+	ProjectID string // "" = every project
+	// Deleted nil: live and deleted rows (changes-since); false: live rows
+	// only; true: deleted rows and soft-deleted ones (Nova's deleted=true).
+	Deleted *bool
+	// SoftDeleted includes soft-deleted rows with Deleted false.
+	SoftDeleted bool
+	Exact       []InstanceMatch // column IN values
+	Regex       []InstanceMatch // column matches the (single) pattern
+	// ChangesSince/Before bound updated_at (zero = unbounded).
+	ChangesSince, ChangesBefore        time.Time
+	Tags, TagsAny, NotTags, NotTagsAny []string
+	Sort                               []InstanceSort // tie-breakers are appended
+	Marker                             string         // uuid of the last server seen
+	Limit                              int            // ≤ 0: no row
+}
+
+// instanceColumn is how a Nova column name reads in our schema: expr
+// for filters, sortExpr for ordering and keyset comparisons (nullable
+// columns coalesced so that NULL sorts first, as in MySQL).
+type instanceColumn struct {
+	expr, sortExpr string
+}
+
+func (tx *Tx) instanceColumn(name string) (instanceColumn, bool) {
+	text := func(col string) instanceColumn { return instanceColumn{col, col} }
+	nullText := func(col string) instanceColumn { return instanceColumn{col, "COALESCE(" + col + ", '')"} }
+	timeCol := func(col string) instanceColumn {
+		e := "strftime('%Y-%m-%d %H:%M:%S', " + col + " / 1000000, 'unixepoch')"
+		if tx.engine == Postgres {
+			e = "to_char(to_timestamp(" + col + " / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+		}
+		return instanceColumn{e, "COALESCE(" + col + ", 0)"}
+	}
+	switch name {
+	case "uuid", "project_id", "user_id", "image_ref", "vm_state", "hostname", "availability_zone",
+		"access_ip_v4", "access_ip_v6", "reservation_id", "root_device_name", "key_data", "user_data":
+		return text(name), true
+	case "display_name":
+		return text("name"), true
+	case "display_description":
+		return nullText("description"), true
+	case "instance_type_id":
+		return text("flavor_id"), true
+	case "task_state", "host", "node", "key_name", "locked_by":
+		return nullText(name), true
+	case "power_state", "progress", "launch_index", "locked", "auto_disk_config":
+		return instanceColumn{tx.asText(name), name}, true
+	case "config_drive": // stored as a boolean, shown as "True" or ""
+		return instanceColumn{"CASE WHEN config_drive THEN 'True' ELSE '' END", "config_drive"}, true
+	case "kernel_id", "ramdisk_id": // never set in novalite
+		return instanceColumn{"''", "''"}, true
+	case "created_at", "updated_at", "launched_at", "terminated_at":
+		return timeCol(name), true
+	}
+	return instanceColumn{}, false
+}
+
+func (tx *Tx) asText(col string) string {
+	if tx.engine == Postgres {
+		return col + "::text"
+	}
+	return "CAST(" + col + " AS TEXT)"
+}
+
+func (tx *Tx) regexOp() string {
+	if tx.engine == Postgres {
+		return "~*"
+	}
+	return "REGEXP"
+}
+
+// InstanceList returns one page of servers matching p, without their
+// metadata, tags and faults (InstanceLoadExtras adds those for the page).
+// An unknown marker is NotFound.
+func (tx *Tx) InstanceList(ctx context.Context, p InstanceListParams) ([]*novalite.Server, error) {
+	if p.Limit <= 0 {
+		return nil, nil
+	}
+	var w where
+	if err := tx.instanceFilters(&w, p); err != nil {
+		return nil, err
+	}
+	sorts, err := tx.instanceSorts(p.Sort)
+	if err != nil {
+		return nil, err
+	}
+	if p.Marker != "" {
+		if err := tx.instanceKeyset(ctx, &w, sorts, p.Marker); err != nil {
+			return nil, err
+		}
+	}
+	order := make([]string, len(sorts))
+	for i, s := range sorts {
+		order[i] = s.expr + map[bool]string{false: " ASC", true: " DESC"}[s.desc]
+	}
+	q := `SELECT ` + instanceCols + ` FROM instances` + w.sql() + ` ORDER BY ` + strings.Join(order, ", ") +
+		` LIMIT ` + w.arg(p.Limit)
+	rows, err := tx.query(ctx, q, w.args...)
+	out, err := collect(rows, err, func(r *sql.Rows) (*novalite.Server, error) {
+		v, err := scanInstance(r)
+		return &v, err
+	})
+	return out, err
+}
+
+func (tx *Tx) instanceFilters(w *where, p InstanceListParams) error {
+	if p.ProjectID != "" {
+		w.add(`project_id = ?`, p.ProjectID)
+	}
+	switch {
+	case p.Deleted == nil:
+	case *p.Deleted:
+		w.add(`(deleted = ? OR vm_state = ?)`, true, string(novalite.VMSoftDeleted))
+	default:
+		w.add(`deleted = ?`, false)
+		if !p.SoftDeleted {
+			w.add(`vm_state <> ?`, string(novalite.VMSoftDeleted))
+		}
+	}
+	for _, m := range p.Exact {
+		c, ok := tx.instanceColumn(m.Column)
+		if !ok {
+			return fmt.Errorf("store: no instance column %q", m.Column)
+		}
+		if len(m.Values) == 0 {
+			w.add(`1 = 0`)
+			continue
+		}
+		ph := make([]string, len(m.Values))
+		for i, v := range m.Values {
+			ph[i] = w.arg(v)
+		}
+		expr := c.expr
+		if m.Column == "task_state" {
+			expr = c.sortExpr // "" stands for no task
+		}
+		w.conds = append(w.conds, expr+` IN (`+strings.Join(ph, ", ")+`)`)
+	}
+	for _, m := range p.Regex {
+		c, ok := tx.instanceColumn(m.Column)
+		if !ok {
+			return fmt.Errorf("store: no instance column %q", m.Column)
+		}
+		for _, v := range m.Values {
+			w.conds = append(w.conds, c.expr+` `+tx.regexOp()+` `+w.arg(v))
+		}
+	}
+	if !p.ChangesSince.IsZero() {
+		w.add(`updated_at >= ?`, micros(p.ChangesSince))
+	}
+	if !p.ChangesBefore.IsZero() {
+		w.add(`updated_at <= ?`, micros(p.ChangesBefore))
+	}
+	tagCount := func(tags []string) string {
+		ph := make([]string, len(tags))
+		for i, t := range tags {
+			ph[i] = w.arg(t)
+		}
+		return `(SELECT COUNT(*) FROM instance_tags t WHERE t.instance_id = instances.id AND t.tag IN (` +
+			strings.Join(ph, ", ") + `))`
+	}
+	if len(p.Tags) > 0 {
+		w.conds = append(w.conds, tagCount(p.Tags)+` = `+w.arg(len(distinct(p.Tags))))
+	}
+	if len(p.TagsAny) > 0 {
+		w.conds = append(w.conds, tagCount(p.TagsAny)+` > 0`)
+	}
+	if len(p.NotTags) > 0 {
+		w.conds = append(w.conds, tagCount(p.NotTags)+` < `+w.arg(len(distinct(p.NotTags))))
+	}
+	if len(p.NotTagsAny) > 0 {
+		w.conds = append(w.conds, tagCount(p.NotTagsAny)+` = 0`)
+	}
+	return nil
+}
+
+func distinct(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type sortExpr struct {
+	expr string
+	desc bool
+}
+
+// instanceSorts resolves the sort keys and appends Nova's tie-breakers
+// (created_at, then the row id) in the direction of the first key.
+func (tx *Tx) instanceSorts(keys []InstanceSort) ([]sortExpr, error) {
+	var out []sortExpr
+	desc := true
+	if len(keys) > 0 {
+		desc = keys[0].Desc
+	}
+	hasCreated := false
+	for _, k := range keys {
+		c, ok := tx.instanceColumn(k.Column)
+		if !ok {
+			return nil, fmt.Errorf("store: no instance sort column %q", k.Column)
+		}
+		if k.Column == "created_at" {
+			hasCreated = true
+		}
+		out = append(out, sortExpr{c.sortExpr, k.Desc})
+	}
+	if !hasCreated {
+		out = append(out, sortExpr{"created_at", desc})
+	}
+	return append(out, sortExpr{"id", desc}), nil
+}
+
+// instanceKeyset adds the condition "after the marker row in this order".
+// The marker may be any server, deleted or not, of any project (as Nova
+// looks it up).
+func (tx *Tx) instanceKeyset(ctx context.Context, w *where, sorts []sortExpr, marker string) error {
+	exprs := make([]string, len(sorts))
+	for i, s := range sorts {
+		exprs[i] = s.expr
+	}
+	vals := make([]any, len(sorts))
+	ptrs := make([]any, len(sorts))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	err := tx.queryRow(ctx, `SELECT `+strings.Join(exprs, ", ")+` FROM instances WHERE uuid = $1`, marker).Scan(ptrs...)
+	if err != nil {
+		return mapErr(err)
+	}
+	same := true
+	for _, s := range sorts {
+		same = same && s.desc == sorts[0].desc
+	}
+	if same { // a row-value comparison that an index can serve
+		ph := make([]string, len(vals))
+		for i, v := range vals {
+			ph[i] = w.arg(v)
+		}
+		op := map[bool]string{false: ">", true: "<"}[sorts[0].desc]
+		w.conds = append(w.conds, "("+strings.Join(exprs, ", ")+") "+op+" ("+strings.Join(ph, ", ")+")")
+		return nil
+	}
+	var ors []string
+	for i, s := range sorts {
+		var ands []string
+		for j := 0; j < i; j++ {
+			ands = append(ands, sorts[j].expr+" = "+w.arg(vals[j]))
+		}
+		op := map[bool]string{false: ">", true: "<"}[s.desc]
+		ands = append(ands, s.expr+" "+op+" "+w.arg(vals[i]))
+		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+	}
+	w.conds = append(w.conds, "("+strings.Join(ors, " OR ")+")")
+	return nil
+}
+
+// InstanceUsage counts what a project's servers hold against quota:
+// every server neither deleted nor soft-deleted. userID, when non-empty,
+// restricts the count to that user's servers.
+func (tx *Tx) InstanceUsage(ctx context.Context, projectID, userID string) (instances, cores, ram int64, err error) {
+	var w where
+	w.add(`project_id = ?`, projectID)
+	if userID != "" {
+		w.add(`user_id = ?`, userID)
+	}
+	w.add(`deleted = ?`, false)
+	w.add(`vm_state <> ?`, string(novalite.VMSoftDeleted))
+	err = tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(vcpus), 0), COALESCE(SUM(memory_mb), 0)
+		FROM instances`+w.sql(), w.args...).Scan(&instances, &cores, &ram)
+	return instances, cores, ram, mapErr(err)
+}
