@@ -18,6 +18,13 @@ type (
 	ServerSort = store.InstanceSort
 )
 
+// ListServersParams selects a page of servers; IP and IP6 are substrings
+// of a fixed address of the server's ports.
+type ListServersParams struct {
+	ServerListParams
+	IP, IP6 string
+}
+
 // ServerAddress is one IP of a server as its views show it.
 type ServerAddress struct {
 	Network string
@@ -80,10 +87,23 @@ func (s *Service) getServer(ctx context.Context, tx *store.Tx, c *novalite.Calle
 // ListServers returns a page of servers with their extras, in a fixed
 // number of queries whatever the page size. An unknown marker is Nova's
 // 400.
-func (s *Service) ListServers(ctx context.Context, p ServerListParams) ([]ServerInfo, error) {
+func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]ServerInfo, error) {
 	var out []ServerInfo
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		list, err := tx.InstanceList(ctx, p)
+		for _, ip := range []struct {
+			sub string
+			v6  bool
+		}{{p.IP, false}, {p.IP6, true}} {
+			if ip.sub == "" {
+				continue
+			}
+			ids, err := s.serversByIP(ctx, tx, ip.sub, ip.v6)
+			if err != nil {
+				return err
+			}
+			p.Exact = append(p.Exact, ServerMatch{Column: "uuid", Values: ids})
+		}
+		list, err := tx.InstanceList(ctx, p.ServerListParams)
 		if novalite.IsKind(err, novalite.NotFound) {
 			return novalite.Errorf(novalite.Invalid, "marker [%s] not found", p.Marker)
 		}

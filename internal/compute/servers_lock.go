@@ -93,9 +93,12 @@ func checkPin(v novalite.Server, want *string) error {
 	if want == nil {
 		return nil
 	}
-	if v.PinnedAZ != "" && v.PinnedAZ != *want {
-		return novalite.Errorf(novalite.Conflict,
-			"Cannot change pinned availability zone directly. Unpin first by setting pinned_availability_zone to null.")
+	if v.PinnedAZ != "" {
+		if v.PinnedAZ != *want {
+			return novalite.Errorf(novalite.Conflict,
+				"Cannot change pinned availability zone directly. Unpin first by setting pinned_availability_zone to null.")
+		}
+		return nil
 	}
 	if *want != v.AvailabilityZone {
 		return novalite.Errorf(novalite.Conflict,

@@ -68,6 +68,7 @@ type InstanceListParams struct {
 	Deleted *bool
 	// SoftDeleted includes soft-deleted rows with Deleted false.
 	SoftDeleted bool
+	Locked      *bool
 	Exact       []InstanceMatch // column IN values
 	Regex       []InstanceMatch // column matches the (single) pattern
 	// ChangesSince/Before bound updated_at (zero = unbounded).
@@ -180,6 +181,9 @@ func (tx *Tx) instanceFilters(w *where, p InstanceListParams) error {
 		if !p.SoftDeleted {
 			w.add(`vm_state <> ?`, string(novalite.VMSoftDeleted))
 		}
+	}
+	if p.Locked != nil {
+		w.add(`locked = ?`, *p.Locked)
 	}
 	for _, m := range p.Exact {
 		c, ok := tx.instanceColumn(m.Column)

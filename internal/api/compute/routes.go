@@ -34,5 +34,13 @@ func New(svc Services, prefix string, identityURL func(*http.Request) string) *A
 func (a *API) routes(mux *http.ServeMux) {
 	h := func(pattern string, fn httpx.HandlerFunc) { mux.Handle(pattern, httpx.Adapt(fn, writeError)) }
 
+	h("GET /servers", a.listServers)
+	h("GET /servers/detail", a.listServersDetail)
+	h("POST /servers", a.createServer)
+	h("GET /servers/{id}", a.showServer)
+	h("PUT /servers/{id}", a.updateServer)
+	h("DELETE /servers/{id}", a.deleteServer)
+	h("POST /servers/{id}/action", a.serverAction)
+
 	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
 }
