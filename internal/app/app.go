@@ -12,15 +12,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"novalite/internal/api/compute"
 	"novalite/internal/api/httpx"
 	identityapi "novalite/internal/api/identity"
+	imageapi "novalite/internal/api/image"
 	computesvc "novalite/internal/compute"
 	"novalite/internal/config"
 	"novalite/internal/identity"
+	"novalite/internal/image"
 	"novalite/internal/store"
 )
 
@@ -39,6 +42,7 @@ type App struct {
 	DB       *store.DB
 	Identity *identity.Service
 	Compute  *computesvc.Service
+	Image    *image.Service
 
 	publicURL string
 	listener  net.Listener
@@ -64,6 +68,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog})
 	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval})
+	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images")}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("image store: %w", err)
+	}
 	if err := a.Identity.LoadKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load token keys: %w", err)
@@ -108,10 +116,17 @@ func (a *App) Handler() http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.Handle("GET /metrics", metricsHandler())
+	img := http.StripPrefix(ImagePrefix, imageapi.New(a.Image, ImagePrefix, a.Identity, idURL))
+	mux.Handle(ImagePrefix+"/", img)
+	mux.Handle(ImagePrefix, img)
 	limited := httpx.LimitBody(mux, a.Config.MaxBodyBytes, func(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, "Request is too large.", http.StatusRequestEntityTooLarge)
 	})
-	return httpx.Common(limited, a.Log, observe)
+	// Image uploads are streamed and exempt from the body limit.
+	top := http.NewServeMux()
+	top.Handle("/", limited)
+	top.Handle("PUT "+ImagePrefix+"/v2/images/{id}/file", img)
+	return httpx.Common(top, a.Log, observe)
 }
 
 // Serve answers requests until ctx is done, then shuts down gracefully:

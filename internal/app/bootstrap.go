@@ -38,6 +38,9 @@ func (a *App) Bootstrap(ctx context.Context) (BootstrapResult, error) {
 		return res, fmt.Errorf("bootstrap identity: %w", err)
 	}
 	res.Created = r.Created
+	if err := a.bootstrapResources(ctx, r.AdminProjectID); err != nil {
+		return res, err
+	}
 	if !r.Created {
 		return res, nil
 	}

@@ -1,0 +1,41 @@
+package novalite
+
+import "time"
+
+// Image statuses, as Glance v2 shows them.
+const (
+	ImageQueued        = "queued"
+	ImageSaving        = "saving"
+	ImageActive        = "active"
+	ImageKilled        = "killed"
+	ImageDeleted       = "deleted"
+	ImagePendingDelete = "pending_delete"
+	ImageDeactivated   = "deactivated"
+	ImageUploading     = "uploading"
+	ImageImporting     = "importing"
+)
+
+// Image visibilities (Glance v2).
+const (
+	VisibilityPublic    = "public"
+	VisibilityCommunity = "community"
+	VisibilityShared    = "shared"
+	VisibilityPrivate   = "private"
+)
+
+// Image is a Glance image: its record and the facts about its bytes.
+// Size and VirtualSize are nil until data is uploaded (Glance shows null).
+type Image struct {
+	ID, Name, Status, Visibility, Owner string
+	ContainerFormat, DiskFormat         string // "" = null
+	Size, VirtualSize                   *int64
+	Checksum                            string // md5 hex, "" = null
+	HashAlgo, HashValue                 string // os_hash_algo / os_hash_value, "" = null
+	MinDisk, MinRAM                     int
+	Protected, Hidden                   bool
+	Tags                                []string
+	// Properties are the additional (user-defined) properties; Glance
+	// keeps them as strings.
+	Properties           map[string]string
+	CreatedAt, UpdatedAt time.Time
+}

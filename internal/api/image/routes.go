@@ -1,0 +1,60 @@
+// Package image serves the Glance v2 subset under /image: version
+// discovery, images (list, show, create, JSON-patch update, delete, tags)
+// and their data (upload and download, streamed). Errors are rendered as
+// Glance (webob) renders them. See README.md for the subset.
+package image
+
+import (
+	"net/http"
+
+	"novalite/internal/api/httpx"
+	"novalite/internal/image"
+)
+
+// API is the image HTTP API.
+type API struct {
+	svc     *image.Service
+	prefix  string // mount prefix, e.g. "/image"
+	handler http.Handler
+}
+
+// New returns the image API for mounting at prefix (stripped before
+// routing). v validates tokens; identityURL goes into 401 answers.
+func New(svc *image.Service, prefix string, v httpx.Validator, identityURL func(*http.Request) string) *API {
+	a := &API{svc: svc, prefix: prefix}
+	mux := http.NewServeMux()
+	open := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, httpx.Adapt(h, writeError)) }
+	authed := func(pattern string, h httpx.HandlerFunc) {
+		mux.Handle(pattern, httpx.Authenticate(httpx.Adapt(h, writeError), v, identityURL, writeError))
+	}
+
+	open("GET /{$}", a.versions)
+	open("GET /versions", a.versionsOK)
+	open("GET /v2", a.versions)
+	open("GET /v2/{$}", a.versions)
+
+	authed("GET /v2/images", a.listImages)
+	authed("POST /v2/images", a.createImage)
+	authed("GET /v2/images/{id}", a.showImage)
+	authed("PATCH /v2/images/{id}", a.updateImage)
+	authed("DELETE /v2/images/{id}", a.deleteImage)
+	authed("PUT /v2/images/{id}/file", a.uploadImage)
+	authed("GET /v2/images/{id}/file", a.downloadImage)
+	authed("PUT /v2/images/{id}/tags/{tag}", a.addTag)
+	authed("DELETE /v2/images/{id}/tags/{tag}", a.deleteTag)
+
+	mux.Handle("/", httpx.Adapt(func(w http.ResponseWriter, r *http.Request) error {
+		return errNoRoute
+	}, writeError))
+	a.handler = mux
+	return a
+}
+
+// ServeHTTP serves the API; the mount prefix is already stripped. An
+// empty path (GET /image) is the root.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "" {
+		r.URL.Path = "/"
+	}
+	a.handler.ServeHTTP(w, r)
+}

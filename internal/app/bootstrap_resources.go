@@ -1,0 +1,16 @@
+package app
+
+import (
+	"context"
+	"fmt"
+)
+
+// bootstrapResources creates, when missing, what a fresh cloud needs to
+// boot a server: the public image cirros and (see network) the networks
+// private and public. Each step is idempotent.
+func (a *App) bootstrapResources(ctx context.Context, adminProject string) error {
+	if err := a.Image.Bootstrap(ctx, adminProject); err != nil {
+		return fmt.Errorf("bootstrap image: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,168 @@
+// Package image holds the Glance v2 use cases novalite serves: image
+// records with Glance's visibility rules, JSON-patch updates, and image
+// bytes streamed to and from files under the data dir (never held whole
+// in memory). It knows nothing of HTTP.
+package image
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// Service is the image service.
+type Service struct {
+	db  *store.DB
+	dir string // where image bytes live, one file per image id
+	now func() time.Time
+}
+
+// Options configure a Service.
+type Options struct {
+	Dir string // directory for image bytes (created when missing)
+	Now func() time.Time
+}
+
+// New returns the image service over db.
+func New(db *store.DB, o Options) (*Service, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+		return nil, err
+	}
+	return &Service{db: db, dir: o.Dir, now: o.Now}, nil
+}
+
+// notFound is Glance's answer for an image the caller cannot see or that
+// does not exist (glance/db/sqlalchemy/api.py, _image_get).
+func notFound(id string) error {
+	return novalite.Errorf(novalite.NotFound, "No image found with ID %s", id)
+}
+
+func forbidden(format string, args ...any) error {
+	return novalite.Errorf(novalite.Forbidden, format, args...)
+}
+
+func invalid(format string, args ...any) error {
+	return novalite.Errorf(novalite.Invalid, format, args...)
+}
+
+// notAuthorized is glance.common.exception.Forbidden's message for a
+// policy rule.
+func notAuthorized(action string) error {
+	return forbidden("You are not authorized to complete %s action.", action)
+}
+
+// Visible reports whether c may see im: admins see everything; others
+// see public and community images and their project's own (image members
+// are not implemented, so "shared" images are the owner's only).
+func Visible(c *novalite.Caller, im novalite.Image) bool {
+	switch {
+	case c.IsAdmin():
+		return true
+	case im.Visibility == novalite.VisibilityPublic, im.Visibility == novalite.VisibilityCommunity:
+		return true
+	}
+	return im.Owner != "" && im.Owner == c.ProjectID
+}
+
+// mutable reports whether c may change im: Glance's default
+// "role:admin or (role:member and project_id:%(owner)s)".
+func mutable(c *novalite.Caller, im novalite.Image) bool {
+	return c.IsAdmin() || (im.Owner == c.ProjectID && c.HasRole("member"))
+}
+
+// Get returns the image id if c may see it, else Glance's 404. The id need
+// not be a UUID: names and junk are simply not found.
+func (s *Service) Get(ctx context.Context, c *novalite.Caller, id string) (novalite.Image, error) {
+	var im novalite.Image
+	if _, err := uuid.Parse(id); err != nil {
+		return im, notFound(id)
+	}
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		im, err = tx.ImageGet(ctx, id)
+		return err
+	})
+	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !Visible(c, im)) {
+		return novalite.Image{}, notFound(id)
+	}
+	return im, err
+}
+
+// ListParams are the filters, order and page of a list.
+type ListParams struct {
+	Visibility, Name, Status, Owner *string
+	ContainerFormat, DiskFormat     *string
+	Hidden, Protected               *bool
+	IDs                             []string
+	Tags                            []string
+	Sort                            []store.ImageSort
+	Marker                          string
+	Limit                           int
+}
+
+// SortKeys are the keys Glance lets a list be sorted by.
+var SortKeys = []string{"name", "status", "container_format", "disk_format", "size", "id",
+	"created_at", "updated_at"}
+
+// List returns the images c may see that match p, one page.
+func (s *Service) List(ctx context.Context, c *novalite.Caller, p ListParams) ([]novalite.Image, error) {
+	f := store.ImageFilter{Admin: c.IsAdmin(), ProjectID: c.ProjectID, Visibility: p.Visibility,
+		Name: p.Name, Status: p.Status, Owner: p.Owner, ContainerFormat: p.ContainerFormat,
+		DiskFormat: p.DiskFormat, Hidden: p.Hidden, Protected: p.Protected, IDs: p.IDs, Tags: p.Tags,
+		Sort: p.Sort, Limit: p.Limit}
+	if f.Hidden == nil {
+		no := false
+		f.Hidden = &no // os_hidden images are left out unless asked for
+	}
+	var out []novalite.Image
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		if p.Marker != "" {
+			m, err := tx.ImageGet(ctx, p.Marker)
+			if err != nil || !Visible(c, m) {
+				return invalid("Invalid marker. Image %s could not be found.", p.Marker)
+			}
+			f.Marker = &m
+		}
+		var err error
+		out, err = tx.ImageList(ctx, f)
+		return err
+	})
+	return out, err
+}
+
+// Delete removes an image and its bytes. Glance: not visible → 404,
+// visible but not the caller's → 403, protected → 403.
+func (s *Service) Delete(ctx context.Context, c *novalite.Caller, id string) error {
+	im, err := s.Get(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	if !mutable(c, im) {
+		return notAuthorized("delete_image")
+	}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		im, err := tx.ImageGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		if im.Protected {
+			return forbidden("Image %s is protected and cannot be deleted.", id)
+		}
+		return tx.ImageDelete(ctx, id)
+	})
+	if novalite.IsKind(err, novalite.NotFound) {
+		return notFound(id)
+	}
+	if err == nil {
+		_ = os.Remove(s.path(id))
+	}
+	return err
+}
