@@ -72,6 +72,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, fmt.Errorf("image store: %w", err)
 	}
+	a.Compute.Images = a.Image
 	if err := a.Identity.LoadKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load token keys: %w", err)

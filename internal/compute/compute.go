@@ -18,6 +18,9 @@ type Service struct {
 	// Waker is woken after a commit that leaves work for the background
 	// loops (a new server to schedule, a task for an agent).
 	Waker *Waker
+	// Images resolves imageRef on create (the image service); nil: any
+	// uuid is an image.
+	Images ImageGetter
 	// reclaim is Nova's reclaim_instance_interval (0 = hard delete).
 	reclaim time.Duration
 }

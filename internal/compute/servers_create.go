@@ -107,6 +107,11 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		if err != nil {
 			return err
 		}
+		if p.ImageRef != "" {
+			if err := checkImageFits(img, flavor); err != nil {
+				return err
+			}
+		}
 		if zone != "" {
 			ok, err := s.zoneExists(ctx, tx, zone)
 			if err != nil {

@@ -52,10 +52,57 @@ func (s *Service) flavorForCreate(ctx context.Context, tx *store.Tx, c *novalite
 	return f, nil
 }
 
-// imageForCreate resolves imageRef to an image the caller may use.
-// Built-in: any uuid is an active image without properties.
+// ImageGetter is what create needs of the image service.
+type ImageGetter interface {
+	Get(ctx context.Context, c *novalite.Caller, id string) (novalite.Image, error)
+}
+
+// imageForCreate resolves imageRef to an image the caller may see
+// ("" for a volume-backed server).
 func (s *Service) imageForCreate(ctx context.Context, c *novalite.Caller, ref string) (imageInfo, error) {
-	return imageInfo{ID: ref, Properties: map[string]string{}, Active: true}, nil
+	if ref == "" || s.Images == nil {
+		return imageInfo{ID: ref, Properties: map[string]string{}, Active: true}, nil
+	}
+	im, err := s.Images.Get(ctx, c, ref)
+	if novalite.IsKind(err, novalite.NotFound) {
+		return imageInfo{}, novalite.Errorf(novalite.Invalid, "Can not find requested image")
+	}
+	if err != nil {
+		return imageInfo{}, err
+	}
+	info := imageInfo{ID: im.ID, Properties: map[string]string{}, MinRAM: im.MinRAM, MinDisk: im.MinDisk,
+		Active: im.Status == novalite.ImageActive}
+	for k, v := range im.Properties {
+		info.Properties[k] = v
+	}
+	if im.Size != nil {
+		info.SizeBytes = *im.Size
+	}
+	switch strings.ToLower(im.Properties["auto_disk_config"]) {
+	case "true", "1", "t", "on", "y", "yes":
+		info.AutoDiskConfig = true
+	}
+	return info, nil
+}
+
+// checkImageFits applies Nova's image/flavor checks on create.
+func checkImageFits(img imageInfo, f novalite.FlavorSnapshot) error {
+	const gib = 1 << 30
+	switch {
+	case !img.Active:
+		return novalite.Errorf(novalite.Invalid, "Image %s is not active.", img.ID)
+	case img.MinRAM > f.MemoryMB:
+		return novalite.Errorf(novalite.Invalid, "Flavor's memory is too small for requested image.")
+	case f.RootGB == 0:
+		return nil // volume-backed or zero-disk flavors are not size-checked
+	case img.SizeBytes > int64(f.RootGB)*gib:
+		return novalite.Errorf(novalite.Invalid, "Flavor's disk is too small for requested image. Flavor disk is %d bytes, image is %d bytes.",
+			int64(f.RootGB)*gib, img.SizeBytes)
+	case img.MinDisk > f.RootGB:
+		return novalite.Errorf(novalite.Invalid, "Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is %d bytes, minimum size is %d bytes.",
+			int64(f.RootGB)*gib, int64(img.MinDisk)*gib)
+	}
+	return nil
 }
 
 // keyForCreate returns the public key of the caller's keypair name.
