@@ -106,7 +106,9 @@ func TestListServerSortAndPaging(t *testing.T) {
 	for _, n := range []string{"c", "a", "b", "e", "d"} {
 		b.create(t, b.demo, n, nil)
 	}
-	order := func(r interface{ JSON(testing.TB) map[string]any }) []string {
+	order := func(r interface {
+		JSON(testing.TB) map[string]any
+	}) []string {
 		var out []string
 		for _, s := range r.JSON(t)["servers"].([]any) {
 			out = append(out, s.(map[string]any)["name"].(string))

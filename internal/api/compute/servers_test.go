@@ -64,16 +64,21 @@ func (b *testBundle) create(t *testing.T, token, name string, extra map[string]a
 // on host1, as an agent would leave it.
 func (b *testBundle) launch(t *testing.T, id string) {
 	t.Helper()
-	ctx := context.Background()
-	err := b.srv.App.DB.Tx(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE instances SET vm_state = 'active', task_state = NULL, power_state = 1,
-			host = 'host1', node = 'host1', availability_zone = 'nova', launched_at = $1 WHERE uuid = $2`,
-			time.Now().UnixMicro(), id)
-		return err
-	})
+	err := b.execSQL(`UPDATE instances SET vm_state = 'active', task_state = NULL, power_state = 1,
+		host = 'host1', node = 'host1', availability_zone = 'nova', launched_at = $1 WHERE uuid = $2`,
+		time.Now().UnixMicro(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// execSQL writes to the database directly, as an agent would.
+func (b *testBundle) execSQL(q string, args ...any) error {
+	ctx := context.Background()
+	return b.srv.App.DB.Tx(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(ctx, q, args...)
+		return err
+	})
 }
 
 func (b *testBundle) show(t *testing.T, token, id, mv string) map[string]any {
