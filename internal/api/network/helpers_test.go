@@ -2,7 +2,6 @@ package network_test
 
 import (
 	"fmt"
-	"net/http"
 	"testing"
 
 	"novalite/internal/app/apptest"
@@ -57,4 +56,3 @@ func names(items []any) map[string]bool {
 	return out
 }
 
-var _ = http.StatusOK

@@ -1,7 +1,6 @@
 package network_test
 
 import (
-	"strings"
 	"testing"
 
 	"novalite/internal/app/apptest"
@@ -186,7 +185,7 @@ func TestSubnets(t *testing.T) {
 	noGW := obj(do(t, srv, demo, "POST", "/v2.0/subnets", map[string]any{"subnet": map[string]any{
 		"network_id": netID, "cidr": "192.168.11.0/24", "ip_version": 4, "gateway_ip": nil, "enable_dhcp": false,
 		"allocation_pools": []any{map[string]any{"start": "192.168.11.10", "end": "192.168.11.20"}},
-		"dns_nameservers": []string{"8.8.8.8"}}}, 201), "subnet")
+		"dns_nameservers":  []string{"8.8.8.8"}}}, 201), "subnet")
 	if noGW["gateway_ip"] != nil || noGW["enable_dhcp"] != false || len(noGW["allocation_pools"].([]any)) != 1 {
 		t.Errorf("no gateway subnet: %v", noGW)
 	}
@@ -226,5 +225,4 @@ func TestSubnets(t *testing.T) {
 	if got := names(list(do(t, srv, demo, "GET", "/v2.0/subnets?network_id="+netID, nil, 200), "subnets")); got["renamed"] {
 		t.Errorf("deleted subnet listed: %v", got)
 	}
-	_ = strings.Contains
 }
