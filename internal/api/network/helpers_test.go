@@ -55,4 +55,3 @@ func names(items []any) map[string]bool {
 	}
 	return out
 }
-
