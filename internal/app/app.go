@@ -20,10 +20,12 @@ import (
 	"novalite/internal/api/httpx"
 	identityapi "novalite/internal/api/identity"
 	imageapi "novalite/internal/api/image"
+	networkapi "novalite/internal/api/network"
 	computesvc "novalite/internal/compute"
 	"novalite/internal/config"
 	"novalite/internal/identity"
 	"novalite/internal/image"
+	"novalite/internal/network"
 	"novalite/internal/store"
 )
 
@@ -43,6 +45,7 @@ type App struct {
 	Identity *identity.Service
 	Compute  *computesvc.Service
 	Image    *image.Service
+	Network  *network.Service
 
 	publicURL string
 	listener  net.Listener
@@ -68,6 +71,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog})
 	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval})
+	a.Network = network.New(db, network.Options{})
 	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images")}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("image store: %w", err)
@@ -120,6 +124,9 @@ func (a *App) Handler() http.Handler {
 	img := http.StripPrefix(ImagePrefix, imageapi.New(a.Image, ImagePrefix, a.Identity, idURL))
 	mux.Handle(ImagePrefix+"/", img)
 	mux.Handle(ImagePrefix, img)
+	net := http.StripPrefix(NetworkPrefix, networkapi.New(a.Network, NetworkPrefix, a.Identity, idURL))
+	mux.Handle(NetworkPrefix+"/", net)
+	mux.Handle(NetworkPrefix, net)
 	limited := httpx.LimitBody(mux, a.Config.MaxBodyBytes, func(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, "Request is too large.", http.StatusRequestEntityTooLarge)
 	})

@@ -12,5 +12,8 @@ func (a *App) bootstrapResources(ctx context.Context, adminProject string) error
 	if err := a.Image.Bootstrap(ctx, adminProject); err != nil {
 		return fmt.Errorf("bootstrap image: %w", err)
 	}
+	if err := a.Network.Bootstrap(ctx, adminProject); err != nil {
+		return fmt.Errorf("bootstrap network: %w", err)
+	}
 	return nil
 }

@@ -1,0 +1,51 @@
+package network
+
+import (
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+)
+
+var statusOf = map[novalite.Kind]int{
+	novalite.Invalid:        http.StatusBadRequest,
+	novalite.Unauthorized:   http.StatusUnauthorized,
+	novalite.Forbidden:      http.StatusForbidden,
+	novalite.NotFound:       http.StatusNotFound,
+	novalite.NotAllowed:     http.StatusMethodNotAllowed,
+	novalite.Conflict:       http.StatusConflict,
+	novalite.TooLarge:       http.StatusRequestEntityTooLarge,
+	novalite.BadMediaType:   http.StatusUnsupportedMediaType,
+	novalite.NotImplemented: http.StatusNotImplemented,
+	novalite.Unavailable:    http.StatusServiceUnavailable,
+}
+
+// defaultType is Neutron's error type when the domain named none (the
+// webob exception's class name).
+var defaultType = map[int]string{
+	400: "HTTPBadRequest", 401: "HTTPUnauthorized", 403: "HTTPForbidden", 404: "HTTPNotFound",
+	405: "HTTPMethodNotAllowed", 409: "HTTPConflict", 413: "HTTPRequestEntityTooLarge",
+	415: "HTTPUnsupportedMediaType", 501: "HTTPNotImplemented", 503: "HTTPServiceUnavailable",
+}
+
+var errNoRoute = novalite.Errorf(novalite.NotFound, "The resource could not be found.")
+
+// writeError renders {"NeutronError": {"type", "message", "detail"}}.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, ok := statusOf[novalite.KindOf(err)]
+	msg := novalite.MessageOf(err)
+	typ := ""
+	if e, isErr := err.(*novalite.Error); isErr {
+		typ = e.Reason
+	}
+	if !ok {
+		status, msg, typ = 500, "Request Failed: internal server error while processing your request.", "HTTPInternalServerError"
+	}
+	if typ == "" {
+		typ = defaultType[status]
+	}
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	httpx.WriteJSON(w, status, map[string]any{"NeutronError": map[string]any{"type": typ, "message": msg, "detail": ""}})
+}

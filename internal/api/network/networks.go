@@ -1,0 +1,97 @@
+package network
+
+import (
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/network"
+)
+
+func networkView(n novalite.Network, admin bool) map[string]any {
+	v := map[string]any{
+		"id": n.ID, "name": n.Name, "description": n.Description, "admin_state_up": n.AdminStateUp,
+		"status": "ACTIVE", "subnets": n.Subnets, "shared": n.Shared, "router:external": n.External,
+		"mtu": n.MTU, "availability_zone_hints": []string{}, "availability_zones": []string{"nova"},
+		"ipv4_address_scope": nil, "ipv6_address_scope": nil, "port_security_enabled": true,
+		"l2_adjacency": true, "is_default": false, "qos_policy_id": nil, "dns_domain": "",
+	}
+	if admin {
+		v["provider:network_type"], v["provider:physical_network"], v["provider:segmentation_id"] = "vxlan", nil, 1000
+		if n.External {
+			v["provider:network_type"], v["provider:physical_network"], v["provider:segmentation_id"] = "flat", "public", nil
+		}
+	}
+	return common(v, n.ProjectID, n.CreatedAt, n.UpdatedAt)
+}
+
+func networkTargets(p *network.NetworkParams) targets {
+	return targets{"name": &p.Name, "description": &p.Description, "project_id": &p.ProjectID,
+		"admin_state_up": &p.AdminStateUp, "shared": &p.Shared, "router:external": &p.External, "mtu": &p.MTU,
+		"port_security_enabled": nil, "availability_zone_hints": nil, "dns_domain": nil, "qos_policy_id": nil,
+		"is_default": nil, "provider:network_type": nil, "provider:physical_network": nil, "provider:segmentation_id": nil}
+}
+
+func (a *API) listNetworks(w http.ResponseWriter, r *http.Request) error {
+	p, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	nets, err := a.svc.ListNetworks(r.Context(), c, p)
+	if err != nil {
+		return err
+	}
+	items := make([]map[string]any, len(nets))
+	for i, n := range nets {
+		items[i] = networkView(n, c.IsAdmin())
+	}
+	a.render(w, r, "networks", items, p, func(i int) string { return nets[i].ID })
+	return nil
+}
+
+func (a *API) showNetwork(w http.ResponseWriter, r *http.Request) error {
+	c := httpx.Caller(r.Context())
+	n, err := a.svc.GetNetwork(r.Context(), c, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusOK)
+	return nil
+}
+
+func (a *API) createNetwork(w http.ResponseWriter, r *http.Request) error {
+	var p network.NetworkParams
+	if _, err := decodeResource(r, "network", networkTargets(&p)); err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	n, err := a.svc.CreateNetwork(r.Context(), c, p)
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusCreated)
+	return nil
+}
+
+func (a *API) updateNetwork(w http.ResponseWriter, r *http.Request) error {
+	var p network.NetworkParams
+	if _, err := decodeResource(r, "network", networkTargets(&p)); err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	n, err := a.svc.UpdateNetwork(r.Context(), c, r.PathValue("id"), p)
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusOK)
+	return nil
+}
+
+func (a *API) deleteNetwork(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.DeleteNetwork(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,138 @@
+package network
+
+import (
+	"net/http"
+	"strings"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/network"
+)
+
+func portView(p novalite.Port, admin bool) map[string]any {
+	ips := p.FixedIPs
+	if ips == nil {
+		ips = []novalite.FixedIP{}
+	}
+	v := map[string]any{
+		"id": p.ID, "name": p.Name, "network_id": p.NetworkID, "description": p.Description,
+		"mac_address": p.MACAddress, "admin_state_up": p.AdminStateUp, "status": p.Status,
+		"device_id": p.DeviceID, "device_owner": p.DeviceOwner, "fixed_ips": ips,
+		"security_groups": orEmpty(p.SecurityGroups), "port_security_enabled": p.PortSecurityEnabled,
+		"allowed_address_pairs": []any{}, "extra_dhcp_opts": []any{}, "binding:vnic_type": "normal",
+		"dns_name": "", "dns_assignment": []any{}, "qos_policy_id": nil, "propagate_uplink_status": false,
+	}
+	if admin {
+		v["binding:host_id"], v["binding:profile"], v["binding:vif_details"] = p.HostID, map[string]any{}, map[string]any{}
+		v["binding:vif_type"] = "unbound"
+		if p.HostID != "" {
+			v["binding:vif_type"] = "ovs"
+		}
+	}
+	return common(v, p.ProjectID, p.CreatedAt, p.UpdatedAt)
+}
+
+type fixedIPBody struct {
+	SubnetID  string `json:"subnet_id"`
+	IPAddress string `json:"ip_address"`
+}
+
+func readPort(r *http.Request) (network.PortParams, error) {
+	var p network.PortParams
+	var ips *[]fixedIPBody
+	t := targets{"network_id": &p.NetworkID, "name": &p.Name, "description": &p.Description, "project_id": &p.ProjectID,
+		"mac_address": &p.MACAddress, "device_id": &p.DeviceID, "device_owner": &p.DeviceOwner,
+		"binding:host_id": &p.HostID, "admin_state_up": &p.AdminStateUp, "port_security_enabled": &p.PortSecurityEnabled,
+		"fixed_ips": &ips, "security_groups": &p.SecurityGroups, "binding:vnic_type": nil, "binding:profile": nil,
+		"allowed_address_pairs": nil, "extra_dhcp_opts": nil, "dns_name": nil, "qos_policy_id": nil}
+	attrs, err := decodeResource(r, "port", t)
+	if err != nil {
+		return p, err
+	}
+	if ips != nil {
+		reqs := []network.FixedIPRequest{}
+		for _, ip := range *ips {
+			reqs = append(reqs, network.FixedIPRequest{SubnetID: ip.SubnetID, IPAddress: ip.IPAddress})
+		}
+		p.FixedIPs = &reqs
+	}
+	if isNull(attrs, "security_groups") {
+		none := []string{}
+		p.SecurityGroups = &none
+	}
+	return p, nil
+}
+
+func (a *API) listPorts(w http.ResponseWriter, r *http.Request) error {
+	lp, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	p := network.PortListParams{ListParams: lp}
+	for _, f := range r.URL.Query()["fixed_ips"] {
+		k, v, _ := strings.Cut(f, "=")
+		switch k {
+		case "ip_address":
+			p.IPAddresses = append(p.IPAddresses, v)
+		case "subnet_id":
+			p.SubnetIDs = append(p.SubnetIDs, v)
+		}
+	}
+	c := httpx.Caller(r.Context())
+	ports, err := a.svc.ListPorts(r.Context(), c, p)
+	if err != nil {
+		return err
+	}
+	items := make([]map[string]any, len(ports))
+	for i, pt := range ports {
+		items[i] = portView(pt, c.IsAdmin())
+	}
+	a.render(w, r, "ports", items, lp, func(i int) string { return ports[i].ID })
+	return nil
+}
+
+func (a *API) showPort(w http.ResponseWriter, r *http.Request) error {
+	c := httpx.Caller(r.Context())
+	p, err := a.svc.GetPort(r.Context(), c, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "port", portView(p, c.IsAdmin()), http.StatusOK)
+	return nil
+}
+
+func (a *API) createPort(w http.ResponseWriter, r *http.Request) error {
+	p, err := readPort(r)
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	port, err := a.svc.CreatePort(r.Context(), c, p)
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "port", portView(port, c.IsAdmin()), http.StatusCreated)
+	return nil
+}
+
+func (a *API) updatePort(w http.ResponseWriter, r *http.Request) error {
+	p, err := readPort(r)
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	port, err := a.svc.UpdatePort(r.Context(), c, r.PathValue("id"), p)
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "port", portView(port, c.IsAdmin()), http.StatusOK)
+	return nil
+}
+
+func (a *API) deletePort(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.DeletePort(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,162 @@
+package network
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/network"
+)
+
+func routerView(rt novalite.Router) map[string]any {
+	var gw any
+	if rt.GatewayNetworkID != "" {
+		ips := rt.GatewayIPs
+		if ips == nil {
+			ips = []novalite.FixedIP{}
+		}
+		gw = map[string]any{"network_id": rt.GatewayNetworkID, "enable_snat": rt.EnableSNAT, "external_fixed_ips": ips}
+	}
+	return common(map[string]any{"id": rt.ID, "name": rt.Name, "description": rt.Description,
+		"admin_state_up": rt.AdminStateUp, "status": rt.Status, "external_gateway_info": gw, "routes": []any{},
+		"distributed": false, "ha": false, "flavor_id": nil, "availability_zones": []string{"nova"},
+		"availability_zone_hints": []string{}, "enable_ndp_proxy": nil}, rt.ProjectID, rt.CreatedAt, rt.UpdatedAt)
+}
+
+type gatewayBody struct {
+	NetworkID  string        `json:"network_id"`
+	EnableSNAT *bool         `json:"enable_snat"`
+	FixedIPs   []fixedIPBody `json:"external_fixed_ips"`
+}
+
+func readRouter(r *http.Request) (network.RouterParams, error) {
+	var p network.RouterParams
+	var gw *gatewayBody
+	t := targets{"name": &p.Name, "description": &p.Description, "project_id": &p.ProjectID,
+		"admin_state_up": &p.AdminStateUp, "external_gateway_info": &gw, "distributed": nil, "ha": nil,
+		"availability_zone_hints": nil, "flavor_id": nil, "routes": nil}
+	attrs, err := decodeResource(r, "router", t)
+	if err != nil {
+		return p, err
+	}
+	if _, given := attrs["external_gateway_info"]; given {
+		var g *network.Gateway
+		if gw != nil && gw.NetworkID != "" {
+			g = &network.Gateway{NetworkID: gw.NetworkID, EnableSNAT: gw.EnableSNAT}
+			if gw.FixedIPs != nil {
+				for _, ip := range gw.FixedIPs {
+					g.FixedIPs = append(g.FixedIPs, network.FixedIPRequest{SubnetID: ip.SubnetID, IPAddress: ip.IPAddress})
+				}
+			}
+		}
+		p.Gateway = &g
+	}
+	return p, nil
+}
+
+func (a *API) listRouters(w http.ResponseWriter, r *http.Request) error {
+	p, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	rs, err := a.svc.ListRouters(r.Context(), httpx.Caller(r.Context()), p)
+	if err != nil {
+		return err
+	}
+	items := make([]map[string]any, len(rs))
+	for i, x := range rs {
+		items[i] = routerView(x)
+	}
+	a.render(w, r, "routers", items, p, func(i int) string { return rs[i].ID })
+	return nil
+}
+
+func (a *API) showRouter(w http.ResponseWriter, r *http.Request) error {
+	x, err := a.svc.GetRouter(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "router", routerView(x), http.StatusOK)
+	return nil
+}
+
+func (a *API) createRouter(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRouter(r)
+	if err != nil {
+		return err
+	}
+	x, err := a.svc.CreateRouter(r.Context(), httpx.Caller(r.Context()), p)
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "router", routerView(x), http.StatusCreated)
+	return nil
+}
+
+func (a *API) updateRouter(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRouter(r)
+	if err != nil {
+		return err
+	}
+	x, err := a.svc.UpdateRouter(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), p)
+	if err != nil {
+		return err
+	}
+	showOne(w, r, "router", routerView(x), http.StatusOK)
+	return nil
+}
+
+func (a *API) deleteRouter(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.DeleteRouter(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// interfaceBody reads {"subnet_id"} or {"port_id"} (not wrapped).
+func interfaceBody(r *http.Request) (subnetID, portID string, err error) {
+	var b map[string]json.RawMessage
+	null, err := httpx.ReadBody(r, &b, "Invalid JSON in request body")
+	if err != nil {
+		return "", "", err
+	}
+	if null {
+		return "", "", badRequest("Resource body required")
+	}
+	_ = json.Unmarshal(b["subnet_id"], &subnetID)
+	_ = json.Unmarshal(b["port_id"], &portID)
+	return subnetID, portID, nil
+}
+
+func interfaceView(ri network.RouterInterface) map[string]any {
+	return map[string]any{"id": ri.RouterID, "tenant_id": ri.ProjectID, "project_id": ri.ProjectID, "port_id": ri.PortID,
+		"subnet_id": ri.SubnetID, "subnet_ids": orEmpty(ri.SubnetIDs), "network_id": ri.NetworkID}
+}
+
+func (a *API) addRouterInterface(w http.ResponseWriter, r *http.Request) error {
+	sub, port, err := interfaceBody(r)
+	if err != nil {
+		return err
+	}
+	ri, err := a.svc.AddRouterInterface(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), sub, port)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, interfaceView(ri))
+	return nil
+}
+
+func (a *API) removeRouterInterface(w http.ResponseWriter, r *http.Request) error {
+	sub, port, err := interfaceBody(r)
+	if err != nil {
+		return err
+	}
+	ri, err := a.svc.RemoveRouterInterface(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), sub, port)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, interfaceView(ri))
+	return nil
+}

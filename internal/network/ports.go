@@ -1,0 +1,269 @@
+package network
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strings"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// portVisible: the port's project, the network's owner, or admins.
+func portVisible(ctx context.Context, tx *store.Tx, c *novalite.Caller, p novalite.Port) bool {
+	if c.IsAdmin() || p.ProjectID == c.ProjectID {
+		return true
+	}
+	n, err := tx.NetworkGet(ctx, p.NetworkID)
+	return err == nil && n.ProjectID == c.ProjectID
+}
+
+func getPort(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Port, error) {
+	p, err := tx.PortGet(ctx, id)
+	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !portVisible(ctx, tx, c, p)) {
+		return novalite.Port{}, portNotFound(id)
+	}
+	return p, err
+}
+
+// GetPort returns a port c may see.
+func (s *Service) GetPort(ctx context.Context, c *novalite.Caller, id string) (novalite.Port, error) {
+	var p novalite.Port
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		p, err = getPort(ctx, tx, c, id)
+		return err
+	})
+	return p, err
+}
+
+// PortListParams add the fixed_ips filters to ListParams.
+type PortListParams struct {
+	ListParams
+	IPAddresses, SubnetIDs []string
+}
+
+// ListPorts lists the ports c may see.
+func (s *Service) ListPorts(ctx context.Context, c *novalite.Caller, p PortListParams) ([]novalite.Port, error) {
+	var out []novalite.Port
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.PortList(ctx, store.PortListParams{NetFilter: p.filter(c), IPAddresses: p.IPAddresses, SubnetIDs: p.SubnetIDs})
+		return err
+	})
+	return out, err
+}
+
+// PortParams are the writable fields of a port; nil = not given.
+type PortParams struct {
+	NetworkID, Name, Description, ProjectID, MACAddress *string
+	DeviceID, DeviceOwner, HostID                       *string
+	AdminStateUp, PortSecurityEnabled                   *bool
+	FixedIPs                                            *[]FixedIPRequest
+	SecurityGroups                                      *[]string
+}
+
+// randomMAC is a MAC in Neutron's default base_mac fa:16:3e:00:00:00.
+func randomMAC() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", b[0], b[1], b[2])
+}
+
+// CreatePort creates a port and allocates its addresses in one
+// transaction.
+func (s *Service) CreatePort(ctx context.Context, c *novalite.Caller, p PortParams) (novalite.Port, error) {
+	var port novalite.Port
+	if p.NetworkID == nil {
+		return port, badRequest("Failed to parse request. Required attribute 'network_id' not specified")
+	}
+	if p.HostID != nil && !c.IsAdmin() {
+		return port, policyDenied("create_port:binding:host_id")
+	}
+	if p.ProjectID != nil && *p.ProjectID != c.ProjectID && !c.IsAdmin() {
+		return port, policyDenied("create_port:tenant_id")
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		port, err = s.createPort(ctx, tx, c, p, false)
+		return err
+	})
+	return port, err
+}
+
+// createPort is CreatePort inside tx; serverOwned marks ports made for a
+// server by AllocatePorts.
+func (s *Service) createPort(ctx context.Context, tx *store.Tx, c *novalite.Caller, p PortParams, serverOwned bool) (novalite.Port, error) {
+	n, err := getNetwork(ctx, tx, c, *p.NetworkID)
+	if err != nil {
+		return novalite.Port{}, err
+	}
+	if !c.IsAdmin() && n.ProjectID != c.ProjectID && !n.Shared {
+		return novalite.Port{}, policyDenied("create_port")
+	}
+	now := s.stamp()
+	port := novalite.Port{ID: newID(), NetworkID: n.ID, NetworkName: n.Name, ProjectID: c.ProjectID, AdminStateUp: true,
+		PortSecurityEnabled: true, MACAddress: randomMAC(), ServerOwned: serverOwned, CreatedAt: now, UpdatedAt: now}
+	applyPort(&port, p)
+	port.MACAddress = strings.ToLower(port.MACAddress)
+	if port.SecurityGroups, err = s.portGroups(ctx, tx, port, p.SecurityGroups); err != nil {
+		return port, err
+	}
+	var reqs []FixedIPRequest
+	if p.FixedIPs != nil {
+		reqs = *p.FixedIPs
+		if reqs == nil {
+			reqs = []FixedIPRequest{}
+		}
+	}
+	return port, insertPort(ctx, tx, &port, reqs)
+}
+
+// insertPort stores port and allocates its addresses (reqs as for
+// allocateIPs).
+func insertPort(ctx context.Context, tx *store.Tx, port *novalite.Port, reqs []FixedIPRequest) error {
+	port.Status = portStatus(*port)
+	if port.SecurityGroups == nil {
+		port.SecurityGroups = []string{}
+	}
+	if err := tx.PortInsert(ctx, *port); err != nil {
+		if novalite.IsKind(err, novalite.Conflict) {
+			return nerr(novalite.Conflict, "MacAddressInUse",
+				"Unable to complete operation for network %s. The mac address %s is in use.", port.NetworkID, port.MACAddress)
+		}
+		return err
+	}
+	var err error
+	port.FixedIPs, err = allocateIPs(ctx, tx, port.NetworkID, port.ID, reqs)
+	return err
+}
+
+// systemPort makes a port that Neutron itself owns (router gateway and
+// interfaces, floating IPs) without the caller's policy checks.
+func (s *Service) systemPort(ctx context.Context, tx *store.Tx, networkID, projectID, owner, deviceID string, reqs []FixedIPRequest) (novalite.Port, error) {
+	now := s.stamp()
+	port := novalite.Port{ID: newID(), NetworkID: networkID, ProjectID: projectID, AdminStateUp: true,
+		MACAddress: randomMAC(), DeviceID: deviceID, DeviceOwner: owner, CreatedAt: now, UpdatedAt: now}
+	err := insertPort(ctx, tx, &port, reqs)
+	return port, err
+}
+
+func applyPort(port *novalite.Port, p PortParams) {
+	set(&port.Name, p.Name)
+	set(&port.Description, p.Description)
+	set(&port.ProjectID, p.ProjectID)
+	set(&port.MACAddress, p.MACAddress)
+	set(&port.DeviceID, p.DeviceID)
+	set(&port.DeviceOwner, p.DeviceOwner)
+	set(&port.HostID, p.HostID)
+	set(&port.AdminStateUp, p.AdminStateUp)
+	set(&port.PortSecurityEnabled, p.PortSecurityEnabled)
+}
+
+// portStatus: a port bound to a device is ACTIVE (the simulated hosts
+// plug at once), otherwise DOWN.
+func portStatus(p novalite.Port) string {
+	if p.DeviceID != "" {
+		return "ACTIVE"
+	}
+	return "DOWN"
+}
+
+// portGroups resolves the groups of a port: the given ids (which must be
+// the port project's), or the project's default group for ports with
+// port security that Neutron itself does not own.
+func (s *Service) portGroups(ctx context.Context, tx *store.Tx, port novalite.Port, given *[]string) ([]string, error) {
+	if given == nil {
+		if !port.PortSecurityEnabled || strings.HasPrefix(port.DeviceOwner, "network:") {
+			return []string{}, nil
+		}
+		id, err := s.ensureDefaultGroup(ctx, tx, port.ProjectID)
+		return []string{id}, err
+	}
+	out := []string{}
+	for _, id := range *given {
+		g, err := tx.SecurityGroupGet(ctx, id)
+		if err != nil || g.ProjectID != port.ProjectID {
+			return nil, sgNotFound(id)
+		}
+		out = append(out, g.ID)
+	}
+	if len(out) > 0 && !port.PortSecurityEnabled {
+		return nil, nerr(novalite.Conflict, "PortSecurityAndIPRequiredForSecurityGroups",
+			"Port security must be enabled and port must have an IP address in order to use security groups.")
+	}
+	return out, nil
+}
+
+// UpdatePort changes a port; new fixed_ips replace the old addresses.
+func (s *Service) UpdatePort(ctx context.Context, c *novalite.Caller, id string, p PortParams) (novalite.Port, error) {
+	var port novalite.Port
+	if p.NetworkID != nil || p.ProjectID != nil {
+		return port, badRequest("Cannot update read-only attribute network_id or tenant_id")
+	}
+	if (p.HostID != nil || p.MACAddress != nil) && !c.IsAdmin() {
+		return port, policyDenied("update_port:binding:host_id")
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if port, err = getPort(ctx, tx, c, id); err != nil {
+			return err
+		}
+		if !canWrite(c, port.ProjectID) {
+			return policyDenied("update_port")
+		}
+		applyPort(&port, p)
+		port.Status = portStatus(port)
+		if p.SecurityGroups != nil {
+			if port.SecurityGroups, err = s.portGroups(ctx, tx, port, p.SecurityGroups); err != nil {
+				return err
+			}
+			if err := tx.PortSetSecurityGroups(ctx, port.ID, port.SecurityGroups); err != nil {
+				return err
+			}
+		}
+		if p.FixedIPs != nil {
+			if err := tx.IPAllocationDeleteByPort(ctx, port.ID); err != nil {
+				return err
+			}
+			reqs := *p.FixedIPs
+			if reqs == nil {
+				reqs = []FixedIPRequest{}
+			}
+			if port.FixedIPs, err = allocateIPs(ctx, tx, port.NetworkID, port.ID, reqs); err != nil {
+				return err
+			}
+		}
+		port.UpdatedAt = s.stamp()
+		return tx.PortUpdate(ctx, port)
+	})
+	return port, err
+}
+
+// DeletePort deletes a port, disassociating its floating IPs. Router
+// ports go through the router API.
+func (s *Service) DeletePort(ctx context.Context, c *novalite.Caller, id string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		p, err := getPort(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if !canWrite(c, p.ProjectID) {
+			return policyDenied("delete_port")
+		}
+		switch p.DeviceOwner {
+		case novalite.DeviceOwnerRouterInterface, novalite.DeviceOwnerRouterGateway, novalite.DeviceOwnerFloatingIP:
+			return nerr(novalite.Conflict, "L3PortInUse",
+				"Port %s cannot be deleted directly via the port API: has device owner %s.", id, p.DeviceOwner)
+		}
+		return s.deletePort(ctx, tx, id)
+	})
+}
+
+func (s *Service) deletePort(ctx context.Context, tx *store.Tx, id string) error {
+	if err := tx.FloatingIPDisassociatePort(ctx, id, s.now().UnixMicro()); err != nil {
+		return err
+	}
+	return tx.PortDelete(ctx, id)
+}
