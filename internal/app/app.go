@@ -77,6 +77,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, fmt.Errorf("image store: %w", err)
 	}
 	a.Compute.Images = a.Image
+	a.Compute.Network = a.Network
 	if err := a.Identity.LoadKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load token keys: %w", err)

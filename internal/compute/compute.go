@@ -7,6 +7,7 @@ package compute
 import (
 	"time"
 
+	"novalite/internal/network"
 	"novalite/internal/store"
 )
 
@@ -21,6 +22,8 @@ type Service struct {
 	// Images resolves imageRef on create (the image service); nil: any
 	// uuid is an image.
 	Images ImageGetter
+	// Network makes and releases the ports of servers (nil: no NICs).
+	Network *network.Service
 	// reclaim is Nova's reclaim_instance_interval (0 = hard delete).
 	reclaim time.Duration
 }

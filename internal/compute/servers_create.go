@@ -218,7 +218,7 @@ func (s *Service) insertServer(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	if err := tx.InstanceInsert(ctx, v); err != nil {
 		return err
 	}
-	if err := s.allocatePorts(ctx, tx, v, networkRequest{Mode: p.NetworksMode, Items: p.Networks}); err != nil {
+	if err := s.allocatePorts(ctx, tx, c, v, networkRequest{Mode: p.NetworksMode, Items: p.Networks}, p.SecurityGroups); err != nil {
 		return err
 	}
 	_, err := tx.InstanceActionInsert(ctx, store.InstanceAction{InstanceUUID: v.ID, RequestID: p.RequestID,

@@ -104,8 +104,11 @@ func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	}
 	if v.Host == "" && !soft {
 		done, err := tx.InstanceDeleteLocal(ctx, v.InternalID, now)
-		if err != nil || done {
+		if err != nil {
 			return err
+		}
+		if done {
+			return s.releasePorts(ctx, tx, v.ID)
 		}
 		// Placed on a host meanwhile: the host's agent deletes it.
 	}

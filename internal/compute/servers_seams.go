@@ -145,18 +145,6 @@ func (s *Service) checkServerQuota(ctx context.Context, tx *store.Tx, projectID,
 	})
 }
 
-// allocatePorts creates the ports of a new server inside tx.
-// Built-in: no networking; servers have no ports.
-func (s *Service) allocatePorts(ctx context.Context, tx *store.Tx, v *novalite.Server, req networkRequest) error {
-	return nil
-}
-
-// addPorts fills addresses and security groups of servers from their
-// ports, in one query. Built-in: no ports.
-func (s *Service) addPorts(ctx context.Context, tx *store.Tx, servers []ServerInfo) error {
-	return nil
-}
-
 // addHostStatus fills host_status from the compute hosts, in one query.
 // Built-in: UP for any server with a host.
 func (s *Service) addHostStatus(ctx context.Context, tx *store.Tx, servers []ServerInfo) error {
@@ -166,10 +154,4 @@ func (s *Service) addHostStatus(ctx context.Context, tx *store.Tx, servers []Ser
 		}
 	}
 	return nil
-}
-
-// serversByIP lists the servers with a fixed IP (v4, or v6) containing
-// sub. Built-in: no ports, so none.
-func (s *Service) serversByIP(ctx context.Context, tx *store.Tx, sub string, v6 bool) ([]string, error) {
-	return nil, nil
 }
