@@ -111,7 +111,7 @@ func (a *App) Handler() http.Handler {
 	idURL := func(*http.Request) string { return a.publicURL + IdentityPrefix }
 	mux.Handle(IdentityPrefix+"/", http.StripPrefix(IdentityPrefix, identityapi.New(a.Identity, IdentityPrefix).Handler()))
 	mux.Handle(IdentityPrefix, http.RedirectHandler(IdentityPrefix+"/", http.StatusMovedPermanently))
-	c := compute.New(compute.Services{Identity: a.Identity, Compute: a.Compute}, ComputePrefix, idURL)
+	c := compute.New(compute.Services{Identity: a.Identity, Compute: a.Compute, Image: a.Image, Network: a.Network}, ComputePrefix, idURL)
 	mux.Handle(ComputePrefix+"/", http.StripPrefix(ComputePrefix, c))
 	mux.Handle(ComputePrefix, http.StripPrefix(ComputePrefix, c))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

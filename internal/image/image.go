@@ -108,6 +108,10 @@ type ListParams struct {
 	Limit                           int
 }
 
+// Sort is one key of a list's order (re-exported so that callers need
+// not import store).
+type Sort = store.ImageSort
+
 // SortKeys are the keys Glance lets a list be sorted by.
 var SortKeys = []string{"name", "status", "container_format", "disk_format", "size", "id",
 	"created_at", "updated_at"}

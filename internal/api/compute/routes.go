@@ -6,12 +6,16 @@ import (
 	"novalite/internal/api/httpx"
 	"novalite/internal/compute"
 	"novalite/internal/identity"
+	"novalite/internal/image"
+	"novalite/internal/network"
 )
 
 // Services are the domain services the compute API calls.
 type Services struct {
 	Identity *identity.Service
 	Compute  *compute.Service
+	Image    *image.Service
+	Network  *network.Service
 }
 
 // API is the compute HTTP API.
@@ -41,6 +45,26 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("PUT /servers/{id}", a.updateServer)
 	h("DELETE /servers/{id}", a.deleteServer)
 	h("POST /servers/{id}/action", a.serverAction)
+
+	// Deprecated proxies to the image and network services (≤2.35).
+	h("GET /images", a.listImagesProxy(false))
+	h("GET /images/detail", a.listImagesProxy(true))
+	h("GET /images/{id}", a.showImageProxy)
+	h("DELETE /images/{id}", a.deleteImageProxy)
+	h("GET /os-security-groups", a.listSecurityGroupsProxy)
+	h("POST /os-security-groups", a.createSecurityGroupProxy)
+	h("GET /os-security-groups/{id}", a.showSecurityGroupProxy)
+	h("PUT /os-security-groups/{id}", a.updateSecurityGroupProxy)
+	h("DELETE /os-security-groups/{id}", a.deleteSecurityGroupProxy)
+	h("POST /os-security-group-rules", a.createSecurityGroupRuleProxy)
+	h("DELETE /os-security-group-rules/{id}", a.deleteSecurityGroupRuleProxy)
+	h("GET /os-floating-ips", a.listFloatingIPsProxy)
+	h("POST /os-floating-ips", a.createFloatingIPProxy)
+	h("GET /os-floating-ips/{id}", a.showFloatingIPProxy)
+	h("DELETE /os-floating-ips/{id}", a.deleteFloatingIPProxy)
+	h("GET /os-floating-ip-pools", a.listFloatingIPPoolsProxy)
+	h("GET /os-networks", a.listNetworksProxy)
+	h("GET /os-networks/{id}", a.showNetworkProxy)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
 }

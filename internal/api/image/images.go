@@ -14,7 +14,6 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/image"
-	"novalite/internal/store"
 )
 
 // Glance's [DEFAULT] limit_param_default and api_limit_max.
@@ -145,7 +144,7 @@ func splitIn(s string) []string {
 
 // sortParams reads the classic (sort_key/sort_dir) or the new
 // (sort=key:dir,…) syntax; the default is created_at desc.
-func sortParams(q url.Values) ([]store.ImageSort, error) {
+func sortParams(q url.Values) ([]image.Sort, error) {
 	var keys, dirs []string
 	if q.Has("sort") {
 		if q.Has("sort_key") || q.Has("sort_dir") {
@@ -172,7 +171,7 @@ func sortParams(q url.Values) ([]store.ImageSort, error) {
 	if len(keys) == 0 {
 		keys = []string{"created_at"}
 	}
-	var out []store.ImageSort
+	var out []image.Sort
 	for i, k := range keys {
 		if !slices.Contains(image.SortKeys, k) {
 			return nil, invalid("Invalid sort key: %s. It must be one of the following: %s.", k, strings.Join(image.SortKeys, ", "))
@@ -187,7 +186,7 @@ func sortParams(q url.Values) ([]store.ImageSort, error) {
 		if d != "asc" && d != "desc" {
 			return nil, invalid("Invalid sort direction: %s", d)
 		}
-		out = append(out, store.ImageSort{Key: k, Desc: d == "desc"})
+		out = append(out, image.Sort{Key: k, Desc: d == "desc"})
 	}
 	return out, nil
 }

@@ -1,0 +1,181 @@
+package compute
+
+import (
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/network"
+)
+
+// externalNetworks maps the visible external networks by id; their names
+// are Nova's floating IP pools.
+func (a *API) externalNetworks(r *http.Request, c *novalite.Caller) ([]novalite.Network, error) {
+	return a.svc.Network.ListNetworks(r.Context(), c, network.ListParams{Eq: map[string][]string{"router:external": {"true"}}})
+}
+
+func (a *API) fipView(r *http.Request, c *novalite.Caller, f novalite.FloatingIP, pools map[string]string) map[string]any {
+	v := map[string]any{"id": f.ID, "ip": f.FloatingIPAddress, "pool": pools[f.FloatingNetworkID],
+		"fixed_ip": nil, "instance_id": nil}
+	if f.PortID != "" {
+		v["fixed_ip"] = f.FixedIPAddress
+		if p, err := a.svc.Network.GetPort(r.Context(), c, f.PortID); err == nil && p.DeviceID != "" {
+			v["instance_id"] = p.DeviceID
+		}
+	}
+	return v
+}
+
+func (a *API) poolNames(r *http.Request, c *novalite.Caller) (map[string]string, error) {
+	nets, err := a.externalNetworks(r, c)
+	out := map[string]string{}
+	for _, n := range nets {
+		out[n.ID] = n.Name
+	}
+	return out, err
+}
+
+func (a *API) listFloatingIPsProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-floating-ips:list")
+	if err != nil {
+		return err
+	}
+	pools, err := a.poolNames(r, c)
+	if err != nil {
+		return err
+	}
+	fs, err := a.svc.Network.ListFloatingIPs(r.Context(), c, network.ListParams{Eq: map[string][]string{"project_id": {c.ProjectID}}})
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(fs))
+	for i, f := range fs {
+		out[i] = a.fipView(r, c, f, pools)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"floating_ips": out})
+	return nil
+}
+
+func (a *API) showFloatingIPProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-floating-ips:show")
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	f, err := a.svc.Network.GetFloatingIP(r.Context(), c, id)
+	if err != nil {
+		return fromNeutron(err, "Floating IP not found for ID "+id)
+	}
+	pools, _ := a.poolNames(r, c)
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"floating_ip": a.fipView(r, c, f, pools)})
+	return nil
+}
+
+func (a *API) createFloatingIPProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-floating-ips:create")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Pool string `json:"pool"`
+	}
+	if _, err := httpx.ReadBody(r, &body, "Malformed request body"); err != nil {
+		return err
+	}
+	nets, err := a.externalNetworks(r, c)
+	if err != nil {
+		return err
+	}
+	var pool *novalite.Network
+	for i, n := range nets {
+		if body.Pool == "" || n.Name == body.Pool || n.ID == body.Pool {
+			pool = &nets[i]
+			break
+		}
+	}
+	if pool == nil {
+		return novalite.Errorf(novalite.NotFound, "Floating IP pool not found.")
+	}
+	f, err := a.svc.Network.CreateFloatingIP(r.Context(), c, network.FloatingIPParams{FloatingNetworkID: &pool.ID})
+	if novalite.KindOf(err) == novalite.Conflict {
+		return novalite.Errorf(novalite.NotFound, "No more floating IPs in pool %s.", pool.Name)
+	}
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"floating_ip": a.fipView(r, c, f, map[string]string{pool.ID: pool.Name})})
+	return nil
+}
+
+func (a *API) deleteFloatingIPProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-floating-ips:delete")
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := a.svc.Network.DeleteFloatingIP(r.Context(), c, id); err != nil {
+		return fromNeutron(err, "Floating IP not found for ID "+id)
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+func (a *API) listFloatingIPPoolsProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-floating-ip-pools")
+	if err != nil {
+		return err
+	}
+	nets, err := a.externalNetworks(r, c)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(nets))
+	for i, n := range nets {
+		out[i] = map[string]any{"name": n.Name}
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"floating_ip_pools": out})
+	return nil
+}
+
+// networkProxyView is Nova's network_dict for a Neutron network: the id
+// and label, every nova-network field null.
+func networkProxyView(n novalite.Network) map[string]any {
+	v := map[string]any{"id": n.ID, "label": n.Name}
+	for _, k := range []string{"bridge", "bridge_interface", "broadcast", "cidr", "cidr_v6", "created_at", "deleted",
+		"deleted_at", "dhcp_server", "dhcp_start", "dns1", "dns2", "enable_dhcp", "gateway", "gateway_v6", "host",
+		"injected", "mtu", "multi_host", "netmask", "netmask_v6", "priority", "project_id", "rxtx_base",
+		"share_address", "updated_at", "vlan", "vpn_private_address", "vpn_public_address", "vpn_public_port"} {
+		v[k] = nil
+	}
+	return v
+}
+
+func (a *API) listNetworksProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-networks:list")
+	if err != nil {
+		return err
+	}
+	nets, err := a.svc.Network.ListNetworks(r.Context(), c, network.ListParams{})
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(nets))
+	for i, n := range nets {
+		out[i] = networkProxyView(n)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"networks": out})
+	return nil
+}
+
+func (a *API) showNetworkProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-networks:view")
+	if err != nil {
+		return err
+	}
+	n, err := a.svc.Network.GetNetwork(r.Context(), c, r.PathValue("id"))
+	if err != nil {
+		return fromNeutron(err, "Network not found.")
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"network": networkProxyView(n)})
+	return nil
+}

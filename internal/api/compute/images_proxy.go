@@ -1,0 +1,142 @@
+package compute
+
+import (
+	"net/http"
+	"strconv"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/image"
+)
+
+// Nova's deprecated image proxy (nova/api/openstack/compute/images.py,
+// views/images.py), served up to microversion 2.35 from the image store.
+
+// proxyMax is the last microversion of the image and network proxies.
+func proxyGone(r *http.Request) bool { return MV(r).AtLeast(2, 36) }
+
+var proxyStatus = map[string]string{
+	novalite.ImageActive: "ACTIVE", novalite.ImageQueued: "SAVING", novalite.ImageSaving: "SAVING",
+	novalite.ImageDeleted: "DELETED", novalite.ImagePendingDelete: "DELETED", novalite.ImageKilled: "ERROR",
+}
+
+var proxyProgress = map[string]int{novalite.ImageQueued: 25, novalite.ImageSaving: 50, novalite.ImageActive: 100}
+
+func (a *API) imageLinks(r *http.Request, id string) []map[string]any {
+	ls := a.links(r, "images", id)
+	return append(ls, map[string]any{"rel": "alternate", "type": "application/vnd.openstack.image",
+		"href": httpx.BaseURL(r) + "/image/images/" + id})
+}
+
+func (a *API) imageDetail(r *http.Request, im novalite.Image) map[string]any {
+	st, ok := proxyStatus[im.Status]
+	if !ok {
+		st = "UNKNOWN"
+	}
+	meta := map[string]string{}
+	for k, v := range im.Properties {
+		meta[k] = v
+	}
+	v := map[string]any{"id": im.ID, "name": im.Name, "minRam": im.MinRAM, "minDisk": im.MinDisk,
+		"metadata": meta, "created": im.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		"updated": im.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), "status": st,
+		"progress": proxyProgress[im.Status], "links": a.imageLinks(r, im.ID)}
+	if im.Size != nil {
+		v["OS-EXT-IMG-SIZE:size"] = *im.Size
+	} else {
+		v["OS-EXT-IMG-SIZE:size"] = 0
+	}
+	if sid := im.Properties["instance_uuid"]; sid != "" {
+		v["server"] = map[string]any{"id": sid, "links": a.links(r, "servers", sid)}
+	}
+	if adc, ok := im.Properties["auto_disk_config"]; ok {
+		v["OS-DCF:diskConfig"] = "MANUAL"
+		if b, _ := strconv.ParseBool(adc); b {
+			v["OS-DCF:diskConfig"] = "AUTO"
+		}
+	}
+	return v
+}
+
+func (a *API) listImagesProxy(detail bool) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if proxyGone(r) {
+			return errNotFound
+		}
+		pg, err := readPage(r)
+		if err != nil {
+			return err
+		}
+		q := r.URL.Query()
+		p := image.ListParams{Limit: pg.Limit, Marker: pg.Marker}
+		if v := q.Get("name"); v != "" {
+			p.Name = &v
+		}
+		if v := q.Get("status"); v != "" {
+			for gl, nova := range proxyStatus {
+				if nova == v {
+					gl := gl
+					p.Status = &gl
+					break
+				}
+			}
+		}
+		ims, err := a.svc.Image.List(r.Context(), httpx.Caller(r.Context()), p)
+		if err != nil {
+			if novalite.KindOf(err) == novalite.Invalid {
+				return novalite.Errorf(novalite.Invalid, "marker [%s] not found", pg.Marker)
+			}
+			return err
+		}
+		out := make([]map[string]any, len(ims))
+		for i, im := range ims {
+			if detail {
+				out[i] = a.imageDetail(r, im)
+			} else {
+				out[i] = map[string]any{"id": im.ID, "name": im.Name, "links": a.imageLinks(r, im.ID)}
+			}
+		}
+		body := map[string]any{"images": out}
+		path := "/images"
+		if detail {
+			path = "/images/detail"
+		}
+		if len(ims) > 0 {
+			if l := a.nextLinks(r, path, pg, len(ims), ims[len(ims)-1].ID); l != nil {
+				body["images_links"] = l
+			}
+		}
+		httpx.WriteJSON(w, http.StatusOK, body)
+		return nil
+	}
+}
+
+func (a *API) showImageProxy(w http.ResponseWriter, r *http.Request) error {
+	if proxyGone(r) {
+		return errNotFound
+	}
+	im, err := a.svc.Image.Get(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return novalite.Errorf(novalite.NotFound, "Image not found.")
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"image": a.imageDetail(r, im)})
+	return nil
+}
+
+func (a *API) deleteImageProxy(w http.ResponseWriter, r *http.Request) error {
+	if proxyGone(r) {
+		return errNotFound
+	}
+	err := a.svc.Image.Delete(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	switch novalite.KindOf(err) {
+	case novalite.NotFound:
+		return novalite.Errorf(novalite.NotFound, "Image not found.")
+	case novalite.Forbidden:
+		return novalite.Errorf(novalite.Forbidden, "You are not allowed to delete the image.")
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

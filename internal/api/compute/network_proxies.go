@@ -1,0 +1,282 @@
+package compute
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/network"
+	"novalite/internal/policy"
+)
+
+// Nova's deprecated network proxies, backed by the network service as
+// Nova backs them by Neutron (nova/api/openstack/compute/security_groups.py,
+// floating_ips.py, floating_ip_pools.py, networks.py), up to 2.35.
+
+// proxy checks the microversion and the policy rule of a proxy route.
+func proxy(r *http.Request, rule string) (*novalite.Caller, error) {
+	if proxyGone(r) {
+		return nil, errNotFound
+	}
+	c := httpx.Caller(r.Context())
+	return c, policy.Authorize(c, rule, policy.Target{})
+}
+
+// fromNeutron turns a network-service error into the Nova proxy's:
+// Nova reports Neutron's conflicts and bad requests as 400.
+func fromNeutron(err error, notFound string) error {
+	switch novalite.KindOf(err) {
+	case novalite.NotFound:
+		return novalite.Errorf(novalite.NotFound, "%s", notFound)
+	case novalite.Conflict, novalite.Invalid:
+		return novalite.Errorf(novalite.Invalid, "%s", novalite.MessageOf(err))
+	}
+	return err
+}
+
+func portOrNull(p *int) any {
+	if p == nil {
+		return -1
+	}
+	return *p
+}
+
+// sgRuleView is Nova's rule: ingress rules only, ports as from/to.
+func sgRuleView(r novalite.SecurityGroupRule, groups map[string]novalite.SecurityGroup) map[string]any {
+	v := map[string]any{"id": r.ID, "parent_group_id": r.SecurityGroupID, "from_port": portOrNull(r.PortRangeMin),
+		"to_port": portOrNull(r.PortRangeMax), "group": map[string]any{}, "ip_range": map[string]any{}}
+	v["ip_protocol"] = nil
+	if r.Protocol != "" {
+		v["ip_protocol"] = r.Protocol
+	}
+	if r.RemoteGroupID != "" {
+		g := groups[r.RemoteGroupID]
+		v["group"] = map[string]any{"name": g.Name, "tenant_id": g.ProjectID}
+	} else if r.RemoteIPPrefix != "" {
+		v["ip_range"] = map[string]any{"cidr": r.RemoteIPPrefix}
+	} else {
+		v["ip_range"] = map[string]any{"cidr": "0.0.0.0/0"}
+	}
+	return v
+}
+
+func sgView(g novalite.SecurityGroup, groups map[string]novalite.SecurityGroup) map[string]any {
+	rules := []map[string]any{}
+	for _, r := range g.Rules {
+		if r.Direction == "ingress" {
+			rules = append(rules, sgRuleView(r, groups))
+		}
+	}
+	return map[string]any{"id": g.ID, "name": g.Name, "description": g.Description, "tenant_id": g.ProjectID, "rules": rules}
+}
+
+func (a *API) groupsByID(r *http.Request, c *novalite.Caller) map[string]novalite.SecurityGroup {
+	gs, _ := a.svc.Network.ListSecurityGroups(r.Context(), c, network.ListParams{})
+	out := map[string]novalite.SecurityGroup{}
+	for _, g := range gs {
+		out[g.ID] = g
+	}
+	return out
+}
+
+func (a *API) listSecurityGroupsProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-security-groups:get")
+	if err != nil {
+		return err
+	}
+	p := network.ListParams{}
+	if !c.IsAdmin() || r.URL.Query().Get("all_tenants") == "" {
+		p.Eq = map[string][]string{"project_id": {c.ProjectID}}
+	}
+	gs, err := a.svc.Network.ListSecurityGroups(r.Context(), c, p)
+	if err != nil {
+		return err
+	}
+	byID := map[string]novalite.SecurityGroup{}
+	for _, g := range gs {
+		byID[g.ID] = g
+	}
+	out := make([]map[string]any, len(gs))
+	for i, g := range gs {
+		out[i] = sgView(g, byID)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_groups": out})
+	return nil
+}
+
+func (a *API) showSecurityGroupProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-security-groups:show")
+	if err != nil {
+		return err
+	}
+	g, err := a.svc.Network.GetSecurityGroup(r.Context(), c, r.PathValue("id"))
+	if err != nil {
+		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, a.groupsByID(r, c))})
+	return nil
+}
+
+// readGroupBody reads {"security_group": {"name", "description"}} with
+// Nova's checks (security_group_api.validate_property).
+func readGroupBody(r *http.Request) (name, desc string, err error) {
+	var body struct {
+		SG *struct {
+			Name        *string `json:"name"`
+			Description *string `json:"description"`
+		} `json:"security_group"`
+	}
+	if _, err := httpx.ReadBody(r, &body, "Malformed request body"); err != nil {
+		return "", "", err
+	}
+	if body.SG == nil {
+		return "", "", novalite.Errorf(novalite.Invalid, "The request body is invalid: missing security_group")
+	}
+	for _, f := range []struct {
+		v    *string
+		what string
+	}{{body.SG.Name, "name"}, {body.SG.Description, "description"}} {
+		if f.v == nil {
+			return "", "", novalite.Errorf(novalite.Invalid, "Security group %s is not a string or unicode", f.what)
+		}
+		if len(*f.v) > 255 {
+			return "", "", novalite.Errorf(novalite.Invalid, "Security group %s should not be greater than 255 characters.", f.what)
+		}
+	}
+	return *body.SG.Name, *body.SG.Description, nil
+}
+
+func (a *API) createSecurityGroupProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-security-groups:create")
+	if err != nil {
+		return err
+	}
+	name, desc, err := readGroupBody(r)
+	if err != nil {
+		return err
+	}
+	g, err := a.svc.Network.CreateSecurityGroup(r.Context(), c, network.SecurityGroupParams{Name: &name, Description: &desc})
+	if err != nil {
+		return fromNeutron(err, "Security group not found.")
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, nil)})
+	return nil
+}
+
+func (a *API) updateSecurityGroupProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-security-groups:update")
+	if err != nil {
+		return err
+	}
+	name, desc, err := readGroupBody(r)
+	if err != nil {
+		return err
+	}
+	g, err := a.svc.Network.UpdateSecurityGroup(r.Context(), c, r.PathValue("id"), network.SecurityGroupParams{Name: &name, Description: &desc})
+	if err != nil {
+		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, a.groupsByID(r, c))})
+	return nil
+}
+
+func (a *API) deleteSecurityGroupProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-security-groups:delete")
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Network.DeleteSecurityGroup(r.Context(), c, r.PathValue("id")); err != nil {
+		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+func (a *API) createSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-security-groups:rule:create")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Rule *struct {
+			ParentGroupID string          `json:"parent_group_id"`
+			IPProtocol    *string         `json:"ip_protocol"`
+			FromPort      json.RawMessage `json:"from_port"`
+			ToPort        json.RawMessage `json:"to_port"`
+			CIDR          string          `json:"cidr"`
+			GroupID       string          `json:"group_id"`
+		} `json:"security_group_rule"`
+	}
+	if _, err := httpx.ReadBody(r, &body, "Malformed request body"); err != nil {
+		return err
+	}
+	if body.Rule == nil {
+		return novalite.Errorf(novalite.Invalid, "The request body is invalid: missing security_group_rule")
+	}
+	in := body.Rule
+	if _, err := a.svc.Network.GetSecurityGroup(r.Context(), c, in.ParentGroupID); err != nil {
+		return novalite.Errorf(novalite.NotFound, "Security group %s not found.", in.ParentGroupID)
+	}
+	p := network.RuleParams{SecurityGroupID: in.ParentGroupID, Direction: "ingress", EtherType: "IPv4",
+		RemoteIPPrefix: in.CIDR, RemoteGroupID: in.GroupID}
+	if in.IPProtocol != nil {
+		p.Protocol = *in.IPProtocol
+	}
+	for _, pr := range []struct {
+		raw json.RawMessage
+		dst **int
+	}{{in.FromPort, &p.PortRangeMin}, {in.ToPort, &p.PortRangeMax}} {
+		if len(pr.raw) == 0 || string(pr.raw) == "null" {
+			continue
+		}
+		var s string
+		if json.Unmarshal(pr.raw, &s) != nil {
+			s = string(pr.raw)
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return novalite.Errorf(novalite.Invalid, "Invalid port range %s:%s.", in.FromPort, in.ToPort)
+		}
+		if n != -1 {
+			*pr.dst = &n
+		}
+	}
+	if p.Protocol == "" && (p.PortRangeMin != nil || p.PortRangeMax != nil) {
+		return novalite.Errorf(novalite.Invalid, "Invalid IP protocol %s.", "None")
+	}
+	if p.RemoteIPPrefix == "" && p.RemoteGroupID == "" {
+		p.RemoteIPPrefix = "0.0.0.0/0"
+	}
+	if len(p.RemoteIPPrefix) > 0 && containsColon(p.RemoteIPPrefix) {
+		p.EtherType = "IPv6"
+	}
+	rule, err := a.svc.Network.CreateSecurityGroupRule(r.Context(), c, p)
+	if err != nil {
+		return fromNeutron(err, "Security group "+in.ParentGroupID+" not found.")
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group_rule": sgRuleView(rule, a.groupsByID(r, c))})
+	return nil
+}
+
+func containsColon(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *API) deleteSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Request) error {
+	c, err := proxy(r, "os_compute_api:os-security-groups:rule:delete")
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Network.DeleteSecurityGroupRule(r.Context(), c, r.PathValue("id")); err != nil {
+		return fromNeutron(err, "Security group rule "+r.PathValue("id")+" not found.")
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
