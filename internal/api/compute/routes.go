@@ -46,6 +46,20 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("DELETE /servers/{id}", a.deleteServer)
 	h("POST /servers/{id}/action", a.serverAction)
 
+	h("GET /flavors", a.listFlavors)
+	h("GET /flavors/detail", a.listFlavorsDetail)
+	h("POST /flavors", a.createFlavor)
+	h("GET /flavors/{id}", a.showFlavor)
+	h("PUT /flavors/{id}", a.updateFlavor)
+	h("DELETE /flavors/{id}", a.deleteFlavor)
+	h("POST /flavors/{id}/action", a.flavorAction)
+	h("GET /flavors/{id}/os-flavor-access", a.listFlavorAccess)
+	h("GET /flavors/{id}/os-extra_specs", a.listExtraSpecs)
+	h("POST /flavors/{id}/os-extra_specs", a.createExtraSpecs)
+	h("GET /flavors/{id}/os-extra_specs/{key}", a.showExtraSpec)
+	h("PUT /flavors/{id}/os-extra_specs/{key}", a.updateExtraSpec)
+	h("DELETE /flavors/{id}/os-extra_specs/{key}", a.deleteExtraSpec)
+
 	// Deprecated proxies to the image and network services (≤2.35).
 	h("GET /images", a.listImagesProxy(false))
 	h("GET /images/detail", a.listImagesProxy(true))
