@@ -59,6 +59,10 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /flavors/{id}/os-extra_specs/{key}", a.showExtraSpec)
 	h("PUT /flavors/{id}/os-extra_specs/{key}", a.updateExtraSpec)
 	h("DELETE /flavors/{id}/os-extra_specs/{key}", a.deleteExtraSpec)
+	h("GET /os-keypairs", a.listKeypairs)
+	h("POST /os-keypairs", a.createKeypair)
+	h("GET /os-keypairs/{name}", a.showKeypair)
+	h("DELETE /os-keypairs/{name}", a.deleteKeypair)
 
 	// Deprecated proxies to the image and network services (≤2.35).
 	h("GET /images", a.listImagesProxy(false))
