@@ -63,6 +63,12 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("POST /os-keypairs", a.createKeypair)
 	h("GET /os-keypairs/{name}", a.showKeypair)
 	h("DELETE /os-keypairs/{name}", a.deleteKeypair)
+	h("GET /limits", a.showLimits)
+	h("GET /os-quota-sets/{project}", a.showQuotaSet)
+	h("PUT /os-quota-sets/{project}", a.updateQuotaSet)
+	h("DELETE /os-quota-sets/{project}", a.deleteQuotaSet)
+	h("GET /os-quota-sets/{project}/detail", a.showQuotaSetDetail)
+	h("GET /os-quota-sets/{project}/defaults", a.showQuotaDefaults)
 
 	// Deprecated proxies to the image and network services (≤2.35).
 	h("GET /images", a.listImagesProxy(false))
