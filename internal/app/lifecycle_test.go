@@ -251,9 +251,10 @@ func TestRestartFinishesWork(t *testing.T) {
 	}); s["OS-EXT-SRV-ATTR:host"] != app.HostName(1) {
 		t.Fatalf("placed on %v", s["OS-EXT-SRV-ATTR:host"])
 	}
+	dsn := b.srv.App.Config.Database // the same PostgreSQL database, if on one
 	b.srv.Stop()
 
-	b = setup(t, onDir)
+	b = setup(t, onDir, func(c *config.Config) { c.Database = dsn })
 	b.wait(t, building, "ACTIVE", status("ACTIVE"))
 	b.wait(t, doomed, "gone", gone)
 }
