@@ -1,6 +1,8 @@
 package compute_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"testing"
 	"time"
@@ -87,3 +89,9 @@ func expect(t *testing.T, label string, status int, msg string, gotStatus int, g
 }
 
 func denied(rule string) string { return "Policy doesn't allow " + rule + " to be performed." }
+
+// sha224Hex is Nova's hostId of a project and host.
+func sha224Hex(s string) string {
+	h := sha256.Sum224([]byte(s))
+	return hex.EncodeToString(h[:])
+}
