@@ -356,7 +356,9 @@ func effectiveRoles(ctx context.Context, tx *store.Tx, userID, projectID string)
 		if err != nil {
 			return nil, err
 		}
-		roles = append(roles, r)
+		if r.DomainID == "" { // domain-specific roles only lend their implied roles
+			roles = append(roles, r)
+		}
 		queue = append(queue, implied[id]...)
 	}
 	return roles, nil

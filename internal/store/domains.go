@@ -34,12 +34,21 @@ func (tx *Tx) DomainGetByName(ctx context.Context, name string) (novalite.Domain
 	return d, mapErr(err)
 }
 
-// DomainList lists domains, optionally only the one called name.
-func (tx *Tx) DomainList(ctx context.Context, name *string) ([]novalite.Domain, error) {
-	q, args := `SELECT `+domainCols+` FROM domains`, []any{}
-	if name != nil {
-		q, args = q+` WHERE name = $1`, append(args, *name)
+// DomainFilter narrows DomainList; nil fields are not filtered on.
+type DomainFilter struct {
+	Names   []TextMatch // name, name__contains, ...
+	Enabled *bool
+}
+
+// DomainList lists domains by name.
+func (tx *Tx) DomainList(ctx context.Context, f DomainFilter) ([]novalite.Domain, error) {
+	var w where
+	for _, m := range f.Names {
+		tx.matchText(&w, "name", m)
 	}
-	rows, err := tx.query(ctx, q+` ORDER BY name`, args...)
+	if f.Enabled != nil {
+		w.add(`enabled = ?`, *f.Enabled)
+	}
+	rows, err := tx.query(ctx, `SELECT `+domainCols+` FROM domains`+w.sql()+` ORDER BY name`, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Domain, error) { return scanDomain(r) })
 }

@@ -52,6 +52,13 @@ func (a *API) Handler() http.Handler {
 	authed("GET /v3/projects/{id}", a.showProject)
 	authed("PATCH /v3/projects/{id}", a.updateProject)
 	authed("DELETE /v3/projects/{id}", a.deleteProject)
+	authed("GET /v3/projects/{id}/tags", a.listProjectTags)
+	authed("PUT /v3/projects/{id}/tags", a.replaceProjectTags)
+	authed("DELETE /v3/projects/{id}/tags", a.deleteProjectTags)
+	authed("GET /v3/projects/{id}/tags/{tag}", a.checkProjectTag)
+	authed("HEAD /v3/projects/{id}/tags/{tag}", a.checkProjectTag)
+	authed("PUT /v3/projects/{id}/tags/{tag}", a.addProjectTag)
+	authed("DELETE /v3/projects/{id}/tags/{tag}", a.deleteProjectTag)
 
 	authed("GET /v3/users", a.listUsers)
 	authed("POST /v3/users", a.createUser)
@@ -68,6 +75,11 @@ func (a *API) Handler() http.Handler {
 	authed("PATCH /v3/roles/{id}", a.updateRole)
 	authed("DELETE /v3/roles/{id}", a.deleteRole)
 	authed("GET /v3/role_inferences", a.listRoleInferences)
+	authed("GET /v3/roles/{prior}/implies", a.listImpliedRoles)
+	authed("GET /v3/roles/{prior}/implies/{implied}", a.showImpliedRole)
+	authed("HEAD /v3/roles/{prior}/implies/{implied}", a.showImpliedRole)
+	authed("PUT /v3/roles/{prior}/implies/{implied}", a.createImpliedRole)
+	authed("DELETE /v3/roles/{prior}/implies/{implied}", a.deleteImpliedRole)
 
 	for _, target := range []string{"projects", "domains"} {
 		base := "/v3/" + target + "/{target}/users/{user}/roles"
