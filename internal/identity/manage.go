@@ -29,6 +29,62 @@ func (s *Service) Domain(ctx context.Context, id string) (d novalite.Domain, err
 	return d, err
 }
 
+// CreateDomain adds a domain with a new id.
+func (s *Service) CreateDomain(ctx context.Context, d novalite.Domain) (novalite.Domain, error) {
+	d.ID = NewID()
+	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.DomainInsert(ctx, d) })
+	if novalite.IsKind(err, novalite.Conflict) {
+		err = conflict("domain", "name", d.Name)
+	}
+	return d, err
+}
+
+// UpdateDomain applies update to a domain and stores it. The default
+// domain cannot be disabled.
+func (s *Service) UpdateDomain(ctx context.Context, id string, update func(*novalite.Domain)) (d novalite.Domain, err error) {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if d, err = tx.DomainGet(ctx, id); err != nil {
+			return err
+		}
+		update(&d)
+		if d.ID == DefaultDomainID && !d.Enabled {
+			return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: Cannot disable the default domain.")
+		}
+		return tx.DomainUpdate(ctx, d)
+	})
+	switch {
+	case novalite.IsKind(err, novalite.NotFound):
+		err = notFound("Could not find domain: %s.", id)
+	case novalite.IsKind(err, novalite.Conflict):
+		err = conflict("domain", "name", d.Name)
+	}
+	if err == nil {
+		s.forget()
+	}
+	return d, err
+}
+
+// DeleteDomain removes a disabled domain and everything in it.
+func (s *Service) DeleteDomain(ctx context.Context, id string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		d, err := tx.DomainGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		if d.Enabled {
+			return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: Cannot delete a domain that is enabled, please disable it first.")
+		}
+		return tx.DomainDelete(ctx, id)
+	})
+	if novalite.IsKind(err, novalite.NotFound) && novalite.MessageOf(err) == "" {
+		err = notFound("Could not find domain: %s.", id)
+	}
+	if err == nil {
+		s.forget()
+	}
+	return err
+}
+
 // Projects lists projects.
 func (s *Service) Projects(ctx context.Context, f store.ProjectFilter) (ps []novalite.Project, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { ps, err = tx.ProjectList(ctx, f); return err })

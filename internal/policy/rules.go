@@ -130,6 +130,9 @@ var Rules = map[string]Rule{
 	// a user may read itself and list its own projects.
 	"identity:list_domains":              Admin,
 	"identity:get_domain":                Admin,
+	"identity:create_domain":             Admin,
+	"identity:update_domain":             Admin,
+	"identity:delete_domain":             Admin,
 	"identity:list_projects":             Admin,
 	"identity:get_project":               Admin,
 	"identity:create_project":            Admin,

@@ -32,6 +32,74 @@ func (a *API) showDomain(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+type domainBody struct {
+	Domain *struct {
+		Name        *string `json:"name"`
+		Description *string `json:"description"`
+		Enabled     *bool   `json:"enabled"`
+	} `json:"domain"`
+}
+
+func applyDomain(d *novalite.Domain, b domainBody) {
+	if b.Domain.Name != nil {
+		d.Name = *b.Domain.Name
+	}
+	if b.Domain.Description != nil {
+		d.Description = *b.Domain.Description
+	}
+	if b.Domain.Enabled != nil {
+		d.Enabled = *b.Domain.Enabled
+	}
+}
+
+func (a *API) createDomain(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:create_domain", policy.Target{}); err != nil {
+		return err
+	}
+	var b domainBody
+	if _, err := readEntity(r, &b, "domain"); err != nil {
+		return err
+	}
+	if b.Domain.Name == nil || *b.Domain.Name == "" {
+		return required("name")
+	}
+	d := novalite.Domain{Enabled: true}
+	applyDomain(&d, b)
+	d, err := a.svc.CreateDomain(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"domain": a.domainView(r, d)})
+	return nil
+}
+
+func (a *API) updateDomain(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:update_domain", policy.Target{}); err != nil {
+		return err
+	}
+	var b domainBody
+	if _, err := readEntity(r, &b, "domain"); err != nil {
+		return err
+	}
+	d, err := a.svc.UpdateDomain(r.Context(), r.PathValue("id"), func(d *novalite.Domain) { applyDomain(d, b) })
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"domain": a.domainView(r, d)})
+	return nil
+}
+
+func (a *API) deleteDomain(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:delete_domain", policy.Target{}); err != nil {
+		return err
+	}
+	if err := a.svc.DeleteDomain(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_projects", policy.Target{}); err != nil {
 		return err
