@@ -44,6 +44,9 @@ func Start(t testing.TB, opts ...func(*config.Config)) *Server {
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
 	cfg.AdminPassword, cfg.DemoPassword = AdminPassword, DemoPassword
+	if Engine() == "postgres" {
+		cfg.Database = postgresDatabase(t)
+	}
 	for _, o := range opts {
 		o(&cfg)
 	}
