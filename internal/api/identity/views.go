@@ -68,9 +68,18 @@ func (a *API) roleView(r *http.Request, ro novalite.Role) map[string]any {
 		"options": map[string]any{}, "links": a.selfLink(r, "roles", ro.ID)}, ro.Extra)
 }
 
-// authorize checks a Keystone rule for the caller of r.
+// authorize checks a Keystone rule for the caller of r; a denial carries
+// Keystone's message rather than Nova's.
 func authorize(r *http.Request, rule string, t policy.Target) error {
-	return policy.Authorize(httpx.Caller(r.Context()), rule, t)
+	if !policy.Allowed(httpx.Caller(r.Context()), rule, t) {
+		return forbidden(rule)
+	}
+	return nil
+}
+
+// forbidden is Keystone's ForbiddenAction.
+func forbidden(rule string) error {
+	return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: %s.", rule)
 }
 
 // optional returns a pointer to the query value of key, or nil.
