@@ -46,6 +46,9 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("DELETE /servers/{id}", a.deleteServer)
 	h("POST /servers/{id}/action", a.serverAction)
 
+	h("GET /os-availability-zone", a.listAvailabilityZones)
+	h("GET /os-availability-zone/detail", a.listAvailabilityZonesDetail)
+
 	// Deprecated proxies to the image and network services (≤2.35).
 	h("GET /images", a.listImagesProxy(false))
 	h("GET /images/detail", a.listImagesProxy(true))
