@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test unit clients lint deps bench clean
+.PHONY: all build run test unit unit-postgres clients lint deps bench clean
 
 all: build
 
@@ -15,7 +15,7 @@ run: build
 	./$(BIN) serve --data-dir $(DATA)
 
 ## test: everything CI runs — lint, Go tests, and the real-client tests
-test: deps lint unit clients
+test: deps lint unit unit-postgres clients
 
 deps:
 	./scripts/install-deps.sh
@@ -26,6 +26,10 @@ lint:
 
 unit:
 	$(GO) test -count=1 ./...
+
+## unit-postgres: the same suites with every app on PostgreSQL (as replicas run)
+unit-postgres:
+	NOVALITE_TEST_ENGINE=postgres $(GO) test -count=1 ./...
 
 ## clients: real OpenStack clients against a fresh `novalite serve`
 clients: build

@@ -146,6 +146,14 @@ func (a *App) Serve(ctx context.Context) error {
 			return err
 		}
 	}
+	stopLoops, err := a.startLoops(ctx)
+	if err != nil {
+		if ctx.Err() != nil { // shut down while the hosts were registering
+			return nil
+		}
+		return err
+	}
+	defer stopLoops() // after the last request has finished
 	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
@@ -157,7 +165,7 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := a.server.Shutdown(sctx)
+	err = a.server.Shutdown(sctx)
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}

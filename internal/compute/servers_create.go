@@ -90,8 +90,9 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 	} else if p.Node != "" {
 		node = p.Node
 	}
-	_ = host // placement on a requested host is the scheduler's (stored with the hints)
-	_ = node
+	// Placement on a requested host is the scheduler's (stored with the
+	// requested networks, which it reads).
+	p.Host, p.Node = host, node
 	if p.AdminPass == "" {
 		p.AdminPass = generatePassword()
 	}

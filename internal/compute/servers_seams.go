@@ -1,18 +1,15 @@
 package compute
 
 // The seams between servers and the parts of novalite built beside them:
-// images and ports (internal/image, internal/network), hosts and zones
-// (the scheduler side). Flavors, keypairs and quotas are in flavors.go,
-// keypairs.go and quotas.go. Each function below is what the servers code
-// calls; until the part it stands for is wired in, it has a small
-// built-in behaviour, noted on it.
+// images (internal/image). Ports are in servers_ports.go, hosts and zones
+// in hosts.go, flavors, keypairs and quotas in flavors.go, keypairs.go
+// and quotas.go.
 
 import (
 	"context"
 	"strings"
 
 	"novalite"
-	"novalite/internal/store"
 )
 
 // imageInfo is what create needs of an image.
@@ -74,23 +71,6 @@ func checkImageFits(img imageInfo, f novalite.FlavorSnapshot) error {
 	case img.MinDisk > f.RootGB:
 		return novalite.Errorf(novalite.Invalid, "Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is %d bytes, minimum size is %d bytes.",
 			int64(f.RootGB)*gib, int64(img.MinDisk)*gib)
-	}
-	return nil
-}
-
-// zoneExists reports whether an availability zone can take servers.
-// Built-in: the default zone "nova" only.
-func (s *Service) zoneExists(ctx context.Context, tx *store.Tx, zone string) (bool, error) {
-	return zone == "nova", nil
-}
-
-// addHostStatus fills host_status from the compute hosts, in one query.
-// Built-in: UP for any server with a host.
-func (s *Service) addHostStatus(ctx context.Context, tx *store.Tx, servers []ServerInfo) error {
-	for i := range servers {
-		if servers[i].Host != "" {
-			servers[i].HostStatus = "UP"
-		}
 	}
 	return nil
 }

@@ -27,6 +27,17 @@ type Config struct {
 	// ReclaimInstanceInterval is Nova's reclaim_instance_interval: > 0
 	// turns DELETE into a soft delete reclaimed after this long.
 	ReclaimInstanceInterval time.Duration
+	// Hosts is how many simulated compute hosts serve runs
+	// (novalite-compute-1 …), each with the resources below.
+	Hosts        int
+	HostVCPUs    int64
+	HostMemoryMB int64
+	HostDiskGB   int64
+	// FakeDelay is added to every operation of the fake driver.
+	FakeDelay time.Duration
+	// NoLoops registers the hosts but runs no scheduler, agents or
+	// periodic jobs: for tests that play those parts themselves.
+	NoLoops bool
 }
 
 // Default returns the defaults.
@@ -38,6 +49,10 @@ func Default() Config {
 		MaxBodyBytes: 114688, // oslo.middleware's max_request_body_size
 		LogLevel:     "info",
 		Region:       "RegionOne",
+		Hosts:        1,
+		HostVCPUs:    64,
+		HostMemoryMB: 262144,
+		HostDiskGB:   2048,
 	}
 }
 
@@ -58,6 +73,11 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("NOVALITE_TOKEN_TTL", c.TokenTTL), "lifetime of tokens (env NOVALITE_TOKEN_TTL)")
 	fs.DurationVar(&c.ReclaimInstanceInterval, "reclaim-instance-interval", envDuration("NOVALITE_RECLAIM_INSTANCE_INTERVAL", c.ReclaimInstanceInterval),
 		"> 0: DELETE soft-deletes servers, reclaimed after this long (env NOVALITE_RECLAIM_INSTANCE_INTERVAL)")
+	fs.IntVar(&c.Hosts, "hosts", int(envInt("NOVALITE_HOSTS", int64(c.Hosts))), "number of simulated compute hosts (env NOVALITE_HOSTS)")
+	fs.Int64Var(&c.HostVCPUs, "host-vcpus", envInt("NOVALITE_HOST_VCPUS", c.HostVCPUs), "vCPUs of each simulated host (env NOVALITE_HOST_VCPUS)")
+	fs.Int64Var(&c.HostMemoryMB, "host-ram-mb", envInt("NOVALITE_HOST_RAM_MB", c.HostMemoryMB), "MiB of RAM of each simulated host (env NOVALITE_HOST_RAM_MB)")
+	fs.Int64Var(&c.HostDiskGB, "host-disk-gb", envInt("NOVALITE_HOST_DISK_GB", c.HostDiskGB), "GiB of disk of each simulated host (env NOVALITE_HOST_DISK_GB)")
+	fs.DurationVar(&c.FakeDelay, "fake-delay", envDuration("NOVALITE_FAKE_DELAY", c.FakeDelay), "delay of every fake driver operation (env NOVALITE_FAKE_DELAY)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
 
@@ -75,6 +95,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ReclaimInstanceInterval < 0 {
 		errs = append(errs, errors.New("reclaim instance interval must not be negative"))
+	}
+	if c.Hosts < 0 || c.HostVCPUs < 0 || c.HostMemoryMB < 0 || c.HostDiskGB < 0 || c.FakeDelay < 0 {
+		errs = append(errs, errors.New("hosts and host resources must not be negative"))
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max body bytes must be positive"))

@@ -105,6 +105,11 @@ type FixedIPRequest struct {
 // first IPv6 subnet with room, failing with IpAddressGenerationFailure
 // when a version has subnets but none has room.
 func allocateIPs(ctx context.Context, tx *store.Tx, networkID, portID string, reqs []FixedIPRequest) ([]novalite.FixedIP, error) {
+	// Allocation reads the taken addresses and inserts the first free one:
+	// allocations on one network take turns.
+	if err := tx.NetworkLockForAllocation(ctx, networkID); err != nil {
+		return nil, err
+	}
 	subnets, err := tx.SubnetListByNetwork(ctx, networkID)
 	if err != nil {
 		return nil, err

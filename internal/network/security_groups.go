@@ -32,8 +32,15 @@ func (s *Service) ensureDefaultGroup(ctx context.Context, tx *store.Tx, projectI
 	if err := tx.SecurityGroupInsert(ctx, g); err != nil {
 		return "", err
 	}
-	if err := tx.DefaultSecurityGroupInsert(ctx, projectID, g.ID); err != nil {
+	won, err := tx.DefaultSecurityGroupInsert(ctx, projectID, g.ID)
+	if err != nil {
 		return "", err
+	}
+	if !won { // another request made the project's default group meanwhile
+		if err := tx.SecurityGroupDelete(ctx, g.ID); err != nil {
+			return "", err
+		}
+		return tx.DefaultSecurityGroupGet(ctx, projectID)
 	}
 	for _, r := range []novalite.SecurityGroupRule{
 		{Direction: "ingress", EtherType: "IPv4", RemoteGroupID: g.ID},

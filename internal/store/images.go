@@ -211,7 +211,7 @@ func (tx *Tx) ImageList(ctx context.Context, f ImageFilter) ([]novalite.Image, e
 		w.add(inList("id", &w, f.IDs))
 	}
 	for _, t := range f.Tags {
-		w.add(`EXISTS (SELECT 1 FROM json_each(images.tags) WHERE json_each.value = ?)`, t)
+		w.add(tx.jsonArrayHas("images.tags"), t)
 	}
 	sorts := append([]ImageSort(nil), f.Sort...)
 	if len(sorts) == 0 || sorts[len(sorts)-1].Key != "id" {

@@ -102,10 +102,13 @@ func (tx *Tx) DefaultSecurityGroupGet(ctx context.Context, projectID string) (st
 	return id, mapErr(err)
 }
 
-// DefaultSecurityGroupInsert records the project's default group.
-func (tx *Tx) DefaultSecurityGroupInsert(ctx context.Context, projectID, groupID string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO default_security_groups (project_id, security_group_id) VALUES ($1, $2)`, projectID, groupID)
-	return err
+// DefaultSecurityGroupInsert records the project's default group. It
+// reports false, changing nothing, when a concurrent transaction recorded
+// one first.
+func (tx *Tx) DefaultSecurityGroupInsert(ctx context.Context, projectID, groupID string) (bool, error) {
+	n, err := tx.Exec(ctx, `INSERT INTO default_security_groups (project_id, security_group_id) VALUES ($1, $2)
+		ON CONFLICT DO NOTHING`, projectID, groupID)
+	return n == 1, err
 }
 
 const ruleCols = `id, security_group_id, project_id, description, direction, ethertype, protocol, port_range_min,

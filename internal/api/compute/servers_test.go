@@ -25,7 +25,9 @@ type testBundle struct {
 
 func setup(t *testing.T, opts ...func(*config.Config)) *testBundle {
 	t.Helper()
-	srv := apptest.Start(t, opts...)
+	// These tests play the scheduler and agents themselves (launch).
+	noLoops := func(c *config.Config) { c.NoLoops = true }
+	srv := apptest.Start(t, append([]func(*config.Config){noLoops}, opts...)...)
 	b := &testBundle{srv: srv, admin: srv.AdminToken(), demo: srv.DemoToken()}
 	resp := srv.Do("GET", "/image/v2/images", b.demo, nil, nil)
 	imgs, _ := resp.JSON(t)["images"].([]any)

@@ -1,0 +1,235 @@
+// Package agent runs one compute host: it registers the host, heartbeats,
+// and reconciles the servers placed on it — every live server of the host
+// with a task_state is work to finish. It drives the virt driver
+// idempotently and writes each outcome guarded by the task it started
+// from, so an intent that arrives meanwhile (a delete during a spawn)
+// wins and is handled on the next pass. It imports the store, virt and the
+// vocabulary; never the API.
+package agent
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"novalite"
+	"novalite/internal/store"
+	"novalite/internal/virt"
+)
+
+// PortReleaser deletes the ports made for a server and unbinds the others
+// (the network service), inside the outcome's transaction.
+type PortReleaser interface {
+	ReleaseServerPorts(ctx context.Context, tx *store.Tx, serverID string) error
+}
+
+// Options configure an Agent.
+type Options struct {
+	Host       string          // e.g. novalite-compute-1
+	Zone       string          // availability zone (default "nova")
+	DriverName string          // as registered, e.g. "fake"
+	Driver     virt.Driver     // required
+	Resources  store.Resources // capacity of the host
+	Ports      PortReleaser    // nil: servers have no ports to release
+	Now        func() time.Time
+	Wake       <-chan struct{} // work may be waiting (nil: poll only)
+	Poll       time.Duration   // safety-net poll (default 1 s)
+	Heartbeat  time.Duration   // Nova's report_interval (default 10 s)
+	Timeout    time.Duration   // per driver call (default 5 min)
+	Batch      int             // servers per pass (default 256)
+	Parallel   int             // driver calls at once (default 32)
+	Log        *slog.Logger
+}
+
+// Agent is one compute host's loop.
+type Agent struct {
+	db *store.DB
+	o  Options
+}
+
+// New returns an agent over db.
+func New(db *store.DB, o Options) *Agent {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Zone == "" {
+		o.Zone = "nova"
+	}
+	if o.Poll <= 0 {
+		o.Poll = time.Second
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 10 * time.Second
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Minute
+	}
+	if o.Batch <= 0 {
+		o.Batch = 256
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = 32
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	o.Log = o.Log.With("host", o.Host)
+	return &Agent{db: db, o: o}
+}
+
+// Register creates or refreshes the host's row (idempotent).
+func (a *Agent) Register(ctx context.Context) error {
+	return a.db.Tx(ctx, func(tx *store.Tx) error {
+		return tx.ComputeNodeRegister(ctx, store.ComputeNode{Host: a.o.Host, HypervisorName: a.o.Host,
+			AvailabilityZone: a.o.Zone, Driver: a.o.DriverName, Total: a.o.Resources}, a.o.Now().UTC())
+	})
+}
+
+// Run reconciles until ctx ends: at once when woken, else on a jittered
+// poll; it heartbeats every Heartbeat. The host must be registered.
+func (a *Agent) Run(ctx context.Context) {
+	beat := time.NewTicker(a.o.Heartbeat)
+	defer beat.Stop()
+	for {
+		for {
+			n, err := a.runOnce(ctx)
+			if err != nil && ctx.Err() == nil {
+				a.o.Log.Error("agent pass failed", "err", err)
+			}
+			if err != nil || n < a.o.Batch {
+				break
+			}
+		}
+		t := time.NewTimer(a.o.Poll*3/4 + rand.N(a.o.Poll/2+1))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-a.o.Wake:
+		case <-t.C:
+		case <-beat.C:
+			if err := a.heartbeat(ctx); err != nil && ctx.Err() == nil {
+				a.o.Log.Error("heartbeat failed", "err", err)
+			}
+		}
+		t.Stop()
+	}
+}
+
+func (a *Agent) heartbeat(ctx context.Context) error {
+	return a.db.Tx(ctx, func(tx *store.Tx) error { return tx.ComputeNodeHeartbeat(ctx, a.o.Host, a.o.Now().UTC()) })
+}
+
+// RunOnce is one pass; tests call it directly.
+func (a *Agent) RunOnce(ctx context.Context) (int, error) { return a.runOnce(ctx) }
+
+// result is a finished driver call.
+type result struct {
+	v   novalite.Server
+	act action
+	err error
+}
+
+// runOnce drives the driver for every task of the host (up to a batch),
+// then writes all outcomes in one transaction. It returns how many servers
+// it looked at.
+func (a *Agent) runOnce(ctx context.Context) (int, error) {
+	var work []novalite.Server
+	err := a.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		work, err = tx.InstanceListWork(ctx, a.o.Host, tasks, a.o.Batch)
+		return err
+	})
+	if err != nil || len(work) == 0 {
+		return 0, err
+	}
+	results := a.drive(ctx, work)
+	if len(results) == 0 {
+		return len(work), nil
+	}
+	// Outcomes are written even if ctx ends now: the guest did change.
+	wctx := context.WithoutCancel(ctx)
+	return len(work), a.db.Tx(wctx, func(tx *store.Tx) error {
+		now := a.o.Now().UTC()
+		for _, r := range results {
+			if err := a.finish(wctx, tx, r, now); err != nil {
+				return fmt.Errorf("outcome of %s on %s: %w", r.act.name, r.v.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// drive runs the driver call of each server with a task this agent
+// knows, Parallel at a time, each under Timeout.
+func (a *Agent) drive(ctx context.Context, work []novalite.Server) []result {
+	var (
+		mu  sync.Mutex
+		out []result
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, a.o.Parallel)
+	)
+	for _, v := range work {
+		act := actions[v.TaskState]
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
+			err := act.drive(cctx, a.o.Driver, instanceOf(v))
+			cancel()
+			if err != nil && ctx.Err() != nil {
+				return // shutting down: not the guest's fault, retry after restart
+			}
+			mu.Lock()
+			out = append(out, result{v: v, act: act, err: err})
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func instanceOf(v novalite.Server) virt.Instance {
+	return virt.Instance{ID: v.ID, Name: fmt.Sprintf("instance-%08x", v.InternalID), Hostname: v.Hostname,
+		VCPUs: v.Flavor.VCPUs, MemoryMB: v.Flavor.MemoryMB, RootGB: v.Flavor.RootGB, ImageRef: v.ImageRef,
+		Metadata: v.Metadata}
+}
+
+// finish writes the outcome of r, guarded by the task it started from;
+// side effects (claim, ports, fault) follow only if the write applied.
+func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Time) error {
+	o := r.act.done
+	if r.err != nil {
+		o = r.act.failed
+		a.o.Log.Warn("task failed", "server", r.v.ID, "action", r.act.name, "err", r.err)
+	}
+	vm := o.vm
+	if vm == "" {
+		vm = r.v.VMState
+	}
+	ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: r.v.InternalID, From: r.v.TaskState,
+		VM: vm, Power: o.power, Launched: o.launched, Delete: o.delete, ClearDeleted: o.clearDeleted,
+		ClearHost: o.clearHost, Now: now})
+	if err != nil || !ok {
+		return err // !ok: a newer intent won; the next pass handles it
+	}
+	if o.release {
+		if err := tx.ComputeNodeRelease(ctx, a.o.Host, store.Demand(r.v.Flavor)); err != nil {
+			return err
+		}
+	}
+	if o.ports && a.o.Ports != nil {
+		if err := a.o.Ports.ReleaseServerPorts(ctx, tx, r.v.ID); err != nil {
+			return err
+		}
+	}
+	if o.fault && r.err != nil {
+		return tx.InstanceFaultInsert(ctx, r.v.InternalID, novalite.Fault{Code: 500, Message: r.err.Error(),
+			Details: fmt.Sprintf("%s on %s: %v", r.act.name, a.o.Host, r.err), Created: now})
+	}
+	return nil
+}

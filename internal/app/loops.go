@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"novalite/internal/agent"
+	"novalite/internal/controller"
+	"novalite/internal/scheduler"
+	"novalite/internal/store"
+	"novalite/internal/virt/catalog"
+	"novalite/internal/virt/fake"
+)
+
+// HostName is the name of the i-th simulated compute host (from 1).
+func HostName(i int) string { return fmt.Sprintf("novalite-compute-%d", i) }
+
+// agents builds and registers the simulated compute hosts of serve.
+func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
+	var ports agent.PortReleaser
+	if a.Compute.Network != nil {
+		ports = a.Compute.Network
+	}
+	out := make([]*agent.Agent, 0, a.Config.Hosts)
+	for i := 1; i <= a.Config.Hosts; i++ {
+		host := HostName(i)
+		d, err := catalog.New("fake", catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
+			Fake: fake.Config{Delay: a.Config.FakeDelay}})
+		if err != nil {
+			return nil, err
+		}
+		ag := agent.New(a.DB, agent.Options{Host: host, DriverName: "fake", Driver: d, Ports: ports,
+			Resources: store.Resources{VCPUs: a.Config.HostVCPUs, MemoryMB: a.Config.HostMemoryMB, DiskGB: a.Config.HostDiskGB},
+			Wake:      a.Compute.Waker.Subscribe(), Log: a.Log})
+		if err := ag.Register(ctx); err != nil {
+			return nil, fmt.Errorf("register %s: %w", host, err)
+		}
+		out = append(out, ag)
+	}
+	return out, nil
+}
+
+// startLoops registers the hosts and starts the scheduler and one agent
+// per host (unless Config.NoLoops). The returned stop cancels them and
+// waits until they have returned.
+func (a *App) startLoops(ctx context.Context) (stop func(), err error) {
+	agents, err := a.agents(ctx)
+	if err != nil || a.Config.NoLoops {
+		return func() {}, err
+	}
+	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	sched := scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log})
+	wg.Go(func() { sched.Run(lctx) })
+	ctrl := controller.New(a.DB, controller.Options{Reclaim: a.Compute.ReclaimInterval(), Reclaimed: a.Compute.Waker.Wake, Log: a.Log})
+	wg.Go(func() { ctrl.Run(lctx) })
+	for _, ag := range agents {
+		wg.Go(func() { ag.Run(lctx) })
+	}
+	return func() { cancel(); wg.Wait() }, nil
+}

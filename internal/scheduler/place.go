@@ -1,0 +1,73 @@
+package scheduler
+
+import (
+	"sort"
+
+	"novalite/internal/store"
+)
+
+// Host is a candidate host as placement sees it.
+type Host struct {
+	Name, Node, Zone string
+	Free             store.Resources
+	Enabled          bool // not disabled by an operator
+	Up               bool // recent heartbeat and not forced down
+}
+
+// Request is what one server asks of placement.
+type Request struct {
+	Zone       string // "" = any
+	Host, Node string // requested destination, "" = any
+	Want       store.Resources
+}
+
+// Nova's NoValidHost reasons (nova/exception.py, NoValidHost: "No valid
+// host was found. %(reason)s"): placement returning no candidate gives an
+// empty reason; filters rejecting every candidate give the second one.
+const (
+	NoCandidates = "No valid host was found. "
+	NotEnough    = "No valid host was found. There are not enough hosts available."
+)
+
+// Place picks the host for r among hosts and returns its index, or -1
+// and Nova's fault message. Placement (resources, zone, requested host,
+// enabled) comes first, then the liveness filter; among the survivors the
+// host with the most free RAM wins (Nova's default RAM weigher spreads),
+// ties broken by fewest vCPUs used then by name so that the choice is
+// deterministic.
+func Place(hosts []Host, r Request) (int, string) {
+	var cands []int
+	for i, h := range hosts {
+		if h.Enabled && fits(h.Free, r.Want) && (r.Zone == "" || h.Zone == r.Zone) &&
+			(r.Host == "" || h.Name == r.Host) && (r.Node == "" || h.Node == r.Node) {
+			cands = append(cands, i)
+		}
+	}
+	if len(cands) == 0 {
+		return -1, NoCandidates
+	}
+	up := cands[:0]
+	for _, i := range cands {
+		if hosts[i].Up {
+			up = append(up, i)
+		}
+	}
+	if len(up) == 0 {
+		return -1, NotEnough
+	}
+	sort.SliceStable(up, func(a, b int) bool {
+		ha, hb := hosts[up[a]], hosts[up[b]]
+		if ha.Free.MemoryMB != hb.Free.MemoryMB {
+			return ha.Free.MemoryMB > hb.Free.MemoryMB
+		}
+		if ha.Free.VCPUs != hb.Free.VCPUs {
+			return ha.Free.VCPUs > hb.Free.VCPUs
+		}
+		return ha.Name < hb.Name
+	})
+	return up[0], ""
+}
+
+func fits(free, want store.Resources) bool {
+	return want.VCPUs <= free.VCPUs && want.MemoryMB <= free.MemoryMB && want.DiskGB <= free.DiskGB
+}

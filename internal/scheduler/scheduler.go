@@ -1,0 +1,201 @@
+// Package scheduler places servers on compute hosts: it claims servers
+// waiting in task_state scheduling, picks a host with the pure function
+// Place, claims the resources on the host's row with one conditional
+// update and hands the server to the host's agent (task_state spawning).
+// No host → vm_state error with Nova's NoValidHost fault. It imports the
+// store and the vocabulary only.
+package scheduler
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// Options configure a Scheduler.
+type Options struct {
+	Now func() time.Time
+	// Wake receives when new servers may wait (nil: poll only).
+	Wake <-chan struct{}
+	// Placed is called after a commit that handed servers to agents.
+	Placed func()
+	// Poll is the period of the safety-net poll (default 1 s).
+	Poll time.Duration
+	// DownAfter is Nova's service_down_time: a host without heartbeat for
+	// this long takes no new server (default 60 s).
+	DownAfter time.Duration
+	// Batch is how many servers one pass places at most (default 256).
+	Batch int
+	Log   *slog.Logger
+}
+
+// Scheduler is the placement loop.
+type Scheduler struct {
+	db *store.DB
+	o  Options
+}
+
+// New returns a scheduler over db.
+func New(db *store.DB, o Options) *Scheduler {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Poll <= 0 {
+		o.Poll = time.Second
+	}
+	if o.DownAfter <= 0 {
+		o.DownAfter = 60 * time.Second
+	}
+	if o.Batch <= 0 {
+		o.Batch = 256
+	}
+	if o.Placed == nil {
+		o.Placed = func() {}
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	return &Scheduler{db: db, o: o}
+}
+
+// Run places servers until ctx ends: at once when woken, else on a
+// jittered poll.
+func (s *Scheduler) Run(ctx context.Context) {
+	for {
+		for {
+			n, err := s.runOnce(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.o.Log.Error("scheduler pass failed", "err", err)
+			}
+			if err != nil || n < s.o.Batch {
+				break // a full batch means more may wait
+			}
+		}
+		t := time.NewTimer(jitter(s.o.Poll))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.o.Wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// jitter spreads d over [0.75d, 1.25d) so that loops do not poll in step.
+func jitter(d time.Duration) time.Duration {
+	return d*3/4 + rand.N(d/2+1)
+}
+
+// RunOnce is one pass; tests call it directly.
+func (s *Scheduler) RunOnce(ctx context.Context) (int, error) { return s.runOnce(ctx) }
+
+// runOnce places (or fails) up to a batch of waiting servers in one
+// transaction and returns how many it handled.
+func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
+	placed := 0
+	var handled int
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		placed, handled = 0, 0
+		queue, err := tx.InstanceListUnscheduled(ctx, s.o.Batch)
+		if err != nil || len(queue) == 0 {
+			return err
+		}
+		nodes, err := tx.ComputeNodeList(ctx, nil)
+		if err != nil {
+			return err
+		}
+		now := s.o.Now().UTC()
+		hosts := candidates(nodes, now, s.o.DownAfter)
+		for _, v := range queue {
+			ok, err := s.schedule(ctx, tx, hosts, v, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				placed++
+			}
+			handled++
+		}
+		if placed > 0 {
+			tx.AfterCommit(s.o.Placed)
+		}
+		return nil
+	})
+	return handled, err
+}
+
+// candidates turns host rows into placement's view of them.
+func candidates(nodes []store.ComputeNode, now time.Time, downAfter time.Duration) []Host {
+	hosts := make([]Host, len(nodes))
+	for i, n := range nodes {
+		hosts[i] = Host{Name: n.Host, Node: n.HypervisorName, Zone: n.AvailabilityZone, Enabled: !n.Disabled,
+			Up: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= downAfter,
+			Free: store.Resources{VCPUs: n.Total.VCPUs - n.Used.VCPUs, MemoryMB: n.Total.MemoryMB - n.Used.MemoryMB,
+				DiskGB: n.Total.DiskGB - n.Used.DiskGB}}
+	}
+	return hosts
+}
+
+// requested is the destination a create asked for (2.74 host and
+// hypervisor_hostname, or availability_zone "az:host:node").
+type requested struct {
+	Host string `json:"host"`
+	Node string `json:"node"`
+}
+
+func requestOf(v novalite.Server) Request {
+	var dest requested
+	_ = json.Unmarshal([]byte(v.RequestedNetworks), &dest)
+	return Request{Zone: v.AvailabilityZone, Host: dest.Host, Node: dest.Node, Want: store.Demand(v.Flavor)}
+}
+
+// schedule places one server: claim on the chosen host, then the guarded
+// placement write; a server deleted meanwhile gives its claim back.
+func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v novalite.Server, now time.Time) (bool, error) {
+	r := requestOf(v)
+	for {
+		i, reason := Place(hosts, r)
+		if i < 0 {
+			return false, s.noValidHost(ctx, tx, v, reason, now)
+		}
+		h := &hosts[i]
+		ok, err := tx.ComputeNodeClaim(ctx, h.Name, r.Want)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			// Another scheduler took the room: leave this host out.
+			h.Enabled = false
+			continue
+		}
+		placed, err := tx.InstancePlace(ctx, store.InstancePlaceParams{InternalID: v.InternalID, Host: h.Name,
+			Node: h.Node, Zone: h.Zone, Now: now})
+		if err != nil {
+			return false, err
+		}
+		if !placed {
+			return false, tx.ComputeNodeRelease(ctx, h.Name, r.Want)
+		}
+		h.Free = store.Resources{VCPUs: h.Free.VCPUs - r.Want.VCPUs, MemoryMB: h.Free.MemoryMB - r.Want.MemoryMB,
+			DiskGB: h.Free.DiskGB - r.Want.DiskGB}
+		return true, nil
+	}
+}
+
+// noValidHost puts the server in ERROR with Nova's fault.
+func (s *Scheduler) noValidHost(ctx context.Context, tx *store.Tx, v novalite.Server, reason string, now time.Time) error {
+	ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID,
+		From: novalite.TaskScheduling, Unplaced: true, VM: novalite.VMError, Now: now})
+	if err != nil || !ok {
+		return err
+	}
+	s.o.Log.Info("no valid host", "server", v.ID, "reason", reason)
+	return tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now})
+}

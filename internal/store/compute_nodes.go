@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"novalite"
+)
+
+// Resources are what a server claims on a host.
+type Resources struct {
+	VCPUs    int64
+	MemoryMB int64
+	DiskGB   int64
+}
+
+// Demand is what a server of flavor f claims. Disk is the root disk only,
+// the same figure the instances row keeps (root_gb), so that the usage of
+// a host can be recounted from its servers.
+func Demand(f novalite.FlavorSnapshot) Resources {
+	return Resources{VCPUs: int64(f.VCPUs), MemoryMB: int64(f.MemoryMB), DiskGB: int64(f.RootGB)}
+}
+
+// ComputeNode is a compute host: its capacity, what is claimed of it and
+// its liveness.
+type ComputeNode struct {
+	Host             string
+	HypervisorName   string
+	AvailabilityZone string
+	Driver           string
+	Total, Used      Resources
+	Disabled         bool
+	DisabledReason   string
+	ForcedDown       bool
+	HeartbeatAt      time.Time
+	CreatedAt        time.Time
+}
+
+const computeNodeCols = `host, hypervisor_name, availability_zone, driver, vcpus, memory_mb, local_gb,
+	vcpus_used, memory_mb_used, local_gb_used, disabled, disabled_reason, forced_down, heartbeat_at, created_at`
+
+func scanComputeNode(s interface{ Scan(...any) error }) (ComputeNode, error) {
+	var n ComputeNode
+	var reason sql.NullString
+	var hb, created int64
+	err := s.Scan(&n.Host, &n.HypervisorName, &n.AvailabilityZone, &n.Driver, &n.Total.VCPUs, &n.Total.MemoryMB,
+		&n.Total.DiskGB, &n.Used.VCPUs, &n.Used.MemoryMB, &n.Used.DiskGB, &n.Disabled, &reason, &n.ForcedDown,
+		&hb, &created)
+	n.DisabledReason, n.HeartbeatAt, n.CreatedAt = reason.String, fromMicros(hb), fromMicros(created)
+	return n, err
+}
+
+// ComputeNodeRegister creates or refreshes a host's row on agent start:
+// capacity, zone and driver as configured now, a fresh heartbeat, and the
+// usage recounted from the live servers placed on it (so a crash between
+// two writes never leaves the counters wrong for long). The enabled and
+// forced-down flags an operator set are kept.
+func (tx *Tx) ComputeNodeRegister(ctx context.Context, n ComputeNode, now time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO compute_nodes (host, hypervisor_name, availability_zone, driver, vcpus,
+		memory_mb, local_gb, heartbeat_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+		ON CONFLICT (host) DO UPDATE SET hypervisor_name = excluded.hypervisor_name,
+		availability_zone = excluded.availability_zone, driver = excluded.driver, vcpus = excluded.vcpus,
+		memory_mb = excluded.memory_mb, local_gb = excluded.local_gb, heartbeat_at = excluded.heartbeat_at`,
+		n.Host, n.HypervisorName, n.AvailabilityZone, n.Driver, n.Total.VCPUs, n.Total.MemoryMB, n.Total.DiskGB,
+		micros(now))
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE compute_nodes SET
+		vcpus_used = (SELECT COALESCE(SUM(vcpus), 0) FROM instances WHERE host = $1 AND deleted = $2),
+		memory_mb_used = (SELECT COALESCE(SUM(memory_mb), 0) FROM instances WHERE host = $1 AND deleted = $2),
+		local_gb_used = (SELECT COALESCE(SUM(root_gb), 0) FROM instances WHERE host = $1 AND deleted = $2)
+		WHERE host = $1`, n.Host, false)
+	return err
+}
+
+// ComputeNodeHeartbeat records that host is alive.
+func (tx *Tx) ComputeNodeHeartbeat(ctx context.Context, host string, now time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE compute_nodes SET heartbeat_at = $1 WHERE host = $2`, micros(now), host)
+	return err
+}
+
+// ComputeNodeList returns the hosts named (all when hosts is nil), by name.
+func (tx *Tx) ComputeNodeList(ctx context.Context, hosts []string) ([]ComputeNode, error) {
+	var w where
+	if hosts != nil {
+		if len(hosts) == 0 {
+			return nil, nil
+		}
+		ph := make([]string, len(hosts))
+		for i, h := range hosts {
+			ph[i] = w.arg(h)
+		}
+		w.conds = append(w.conds, "host IN ("+strings.Join(ph, ", ")+")")
+	}
+	rows, err := tx.query(ctx, `SELECT `+computeNodeCols+` FROM compute_nodes`+w.sql()+` ORDER BY host`, w.args...)
+	return collect(rows, err, func(r *sql.Rows) (ComputeNode, error) { return scanComputeNode(r) })
+}
+
+// ComputeNodeClaim adds r to host's usage if it still fits its capacity,
+// in one conditional update: two schedulers can never over-commit a host.
+// It reports whether the claim was made.
+func (tx *Tx) ComputeNodeClaim(ctx context.Context, host string, r Resources) (bool, error) {
+	n, err := tx.Exec(ctx, `UPDATE compute_nodes SET vcpus_used = vcpus_used + $1,
+		memory_mb_used = memory_mb_used + $2, local_gb_used = local_gb_used + $3
+		WHERE host = $4 AND vcpus_used + $1 <= vcpus AND memory_mb_used + $2 <= memory_mb
+		AND local_gb_used + $3 <= local_gb`, r.VCPUs, r.MemoryMB, r.DiskGB, host)
+	return n > 0, err
+}
+
+// ComputeNodeRelease gives r back to host (never below zero).
+func (tx *Tx) ComputeNodeRelease(ctx context.Context, host string, r Resources) error {
+	_, err := tx.Exec(ctx, `UPDATE compute_nodes SET
+		vcpus_used = CASE WHEN vcpus_used > $1 THEN vcpus_used - $1 ELSE 0 END,
+		memory_mb_used = CASE WHEN memory_mb_used > $2 THEN memory_mb_used - $2 ELSE 0 END,
+		local_gb_used = CASE WHEN local_gb_used > $3 THEN local_gb_used - $3 ELSE 0 END
+		WHERE host = $4`, r.VCPUs, r.MemoryMB, r.DiskGB, host)
+	return err
+}
+
+// ComputeNodeZoneAvailable reports whether some enabled host is in zone.
+func (tx *Tx) ComputeNodeZoneAvailable(ctx context.Context, zone string) (bool, error) {
+	var one int
+	err := tx.queryRow(ctx, `SELECT 1 FROM compute_nodes WHERE availability_zone = $1 AND disabled = $2 LIMIT 1`,
+		zone, false).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, mapErr(err)
+}

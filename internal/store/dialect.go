@@ -1,0 +1,27 @@
+package store
+
+import "context"
+
+// The few places where SQLite and PostgreSQL need different SQL.
+
+// jsonArrayHas is a condition true when the JSON array text in col holds
+// the string bound to the next placeholder ("?" for where.add).
+func (tx *Tx) jsonArrayHas(col string) string {
+	if tx.engine == Postgres {
+		return `jsonb_exists(` + col + `::jsonb, ?)`
+	}
+	return `EXISTS (SELECT 1 FROM json_each(` + col + `) WHERE json_each.value = ?)`
+}
+
+// NetworkLockForAllocation makes IP allocations on a network take turns
+// until tx ends. SQLite has one writer at a time already; PostgreSQL
+// locks the network's row (NO KEY UPDATE: it does not conflict with the
+// key-share locks that inserting ports of the network takes, so two
+// allocations cannot deadlock).
+func (tx *Tx) NetworkLockForAllocation(ctx context.Context, networkID string) error {
+	if tx.engine != Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT id FROM networks WHERE id = $1 FOR NO KEY UPDATE`, networkID)
+	return err
+}

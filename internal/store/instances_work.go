@@ -1,0 +1,121 @@
+package store
+
+// Queries of the background loops: the scheduler's queue, an agent's
+// work, outcomes guarded by the task they finish, reclaim.
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"novalite"
+)
+
+// InstanceListUnscheduled returns up to limit live servers waiting for a
+// host, oldest first.
+func (tx *Tx) InstanceListUnscheduled(ctx context.Context, limit int) ([]novalite.Server, error) {
+	rows, err := tx.query(ctx, `SELECT `+instanceCols+` FROM instances
+		WHERE host IS NULL AND task_state = $1 AND deleted = $2 ORDER BY id LIMIT $3`,
+		string(novalite.TaskScheduling), false, limit)
+	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
+}
+
+// InstancePlaceParams put a server on a host.
+type InstancePlaceParams struct {
+	InternalID       int64
+	Host, Node, Zone string
+	Now              time.Time
+}
+
+// InstancePlace records the scheduler's choice and hands the server to
+// the host's agent (task spawning) — only if it is still live, unplaced
+// and scheduling; false otherwise (deleted meanwhile), and the caller
+// gives back what it claimed.
+func (tx *Tx) InstancePlace(ctx context.Context, p InstancePlaceParams) (bool, error) {
+	n, err := tx.Exec(ctx, `UPDATE instances SET host = $1, node = $2, availability_zone = $3, task_state = $4,
+		updated_at = $5 WHERE id = $6 AND deleted = $7 AND host IS NULL AND task_state = $8`,
+		p.Host, p.Node, p.Zone, string(novalite.TaskSpawning), micros(p.Now), p.InternalID, false,
+		string(novalite.TaskScheduling))
+	return n > 0, err
+}
+
+// InstanceListWork returns up to limit live servers of host whose task is
+// one of tasks, with their metadata (drivers read knobs from it).
+func (tx *Tx) InstanceListWork(ctx context.Context, host string, tasks []novalite.TaskState, limit int) ([]novalite.Server, error) {
+	var w where
+	w.add(`host = ?`, host)
+	ph := make([]string, len(tasks))
+	for i, t := range tasks {
+		ph[i] = w.arg(string(t))
+	}
+	w.conds = append(w.conds, "task_state IN ("+strings.Join(ph, ", ")+")")
+	w.add(`deleted = ?`, false)
+	rows, err := tx.query(ctx, `SELECT `+instanceCols+` FROM instances`+w.sql()+` ORDER BY id LIMIT `+w.arg(limit), w.args...)
+	list, err := collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	ptrs := make([]*novalite.Server, len(list))
+	for i := range list {
+		ptrs[i] = &list[i]
+	}
+	return list, tx.InstanceLoadExtras(ctx, ptrs)
+}
+
+// InstanceOutcomeParams are the writes that finish a task. The update
+// applies only while the server is live and still in task From (and, with
+// Unplaced, has no host): an intent that arrived meanwhile wins.
+type InstanceOutcomeParams struct {
+	InternalID int64
+	From       novalite.TaskState
+	Unplaced   bool
+	VM         novalite.VMState
+	Task       novalite.TaskState // usually none
+	Power      *novalite.PowerState
+	// Launched stamps launched_at; Delete marks the row deleted (deleted_at,
+	// terminated_at); ClearDeleted clears a soft delete's deleted_at;
+	// ClearHost forgets host and node (a build that failed).
+	Launched, Delete, ClearDeleted, ClearHost bool
+	Now                                       time.Time
+}
+
+// InstanceOutcome writes an outcome and reports whether it applied.
+func (tx *Tx) InstanceOutcome(ctx context.Context, p InstanceOutcomeParams) (bool, error) {
+	var w where
+	now := micros(p.Now)
+	set := []string{"vm_state = " + w.arg(string(p.VM)), "task_state = " + w.arg(emptyNull(string(p.Task))),
+		"updated_at = " + w.arg(now)}
+	if p.Power != nil {
+		set = append(set, "power_state = "+w.arg(int(*p.Power)))
+	}
+	if p.Launched {
+		set = append(set, "launched_at = "+w.arg(now))
+	}
+	if p.Delete {
+		set = append(set, "deleted = "+w.arg(true), "deleted_at = "+w.arg(now), "terminated_at = "+w.arg(now))
+	}
+	if p.ClearDeleted {
+		set = append(set, "deleted_at = NULL")
+	}
+	if p.ClearHost {
+		set = append(set, "host = NULL", "node = NULL")
+	}
+	w.add(`id = ?`, p.InternalID)
+	w.add(`deleted = ?`, false)
+	w.add(`task_state = ?`, string(p.From))
+	if p.Unplaced {
+		w.conds = append(w.conds, "host IS NULL")
+	}
+	n, err := tx.Exec(ctx, `UPDATE instances SET `+strings.Join(set, ", ")+w.sql(), w.args...)
+	return n > 0, err
+}
+
+// InstanceListReclaimable returns up to limit soft-deleted, idle servers
+// deleted at or before cutoff.
+func (tx *Tx) InstanceListReclaimable(ctx context.Context, cutoff time.Time, limit int) ([]novalite.Server, error) {
+	rows, err := tx.query(ctx, `SELECT `+instanceCols+` FROM instances WHERE vm_state = $1 AND deleted = $2
+		AND task_state IS NULL AND deleted_at <= $3 ORDER BY deleted_at LIMIT $4`,
+		string(novalite.VMSoftDeleted), false, micros(cutoff), limit)
+	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
+}

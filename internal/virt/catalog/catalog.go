@@ -1,0 +1,43 @@
+// Package catalog lists the virt drivers novalite can run, in one map.
+// Adding a driver is adding a line here.
+package catalog
+
+import (
+	"fmt"
+	"sort"
+
+	"novalite/internal/virt"
+	"novalite/internal/virt/fake"
+)
+
+// Params configure a driver for one host.
+type Params struct {
+	Host string
+	// Dir is where the driver may keep per-instance files.
+	Dir  string
+	Fake fake.Config
+}
+
+// Drivers maps a driver name (--driver) to its constructor.
+var Drivers = map[string]func(Params) (virt.Driver, error){
+	"fake": func(p Params) (virt.Driver, error) { return fake.New(p.Fake), nil },
+}
+
+// New builds the driver named name.
+func New(name string, p Params) (virt.Driver, error) {
+	f, ok := Drivers[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown virt driver %q (have %v)", name, Names())
+	}
+	return f(p)
+}
+
+// Names lists the known drivers, sorted.
+func Names() []string {
+	out := make([]string, 0, len(Drivers))
+	for n := range Drivers {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

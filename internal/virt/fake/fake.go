@@ -1,0 +1,253 @@
+// Package fake is a deterministic virt driver that runs no guests: it keeps
+// each instance's power state and console log in memory. Delays and
+// failures are injected from its Config or from the server's metadata
+// (README.md has the table). It is the driver of `novalite serve` by
+// default, of tests and of CI users.
+package fake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"novalite"
+	"novalite/internal/virt"
+)
+
+// Operation names, as used in Config and in metadata keys
+// (fake:fail_<op>, fake:hang_<op>, fake:delay_<op>).
+const (
+	OpSpawn    = "spawn"
+	OpDestroy  = "destroy"
+	OpPowerOff = "power_off"
+	OpPowerOn  = "power_on"
+	OpReboot   = "reboot"
+	OpPause    = "pause"
+	OpUnpause  = "unpause"
+	OpSuspend  = "suspend"
+	OpResume   = "resume"
+)
+
+// Config sets the behaviour of every instance of a driver.
+type Config struct {
+	// Delay is added to every operation (default zero).
+	Delay time.Duration
+	// Delays per operation, added to Delay.
+	Delays map[string]time.Duration
+	// Fail makes an operation fail with the given message.
+	Fail map[string]string
+	// Hang makes an operation block until its context ends.
+	Hang map[string]bool
+}
+
+// Driver is the fake driver. Safe for concurrent use.
+type Driver struct {
+	cfg Config
+	mu  sync.Mutex
+	vms map[string]*vm
+}
+
+type vm struct {
+	power   novalite.PowerState
+	console []string
+}
+
+// New returns a fake driver with cfg.
+func New(cfg Config) *Driver { return &Driver{cfg: cfg, vms: map[string]*vm{}} }
+
+var _ virt.Driver = (*Driver)(nil)
+var _ virt.ConsoleLogger = (*Driver)(nil)
+
+// Capabilities: the fake does everything.
+func (d *Driver) Capabilities() virt.Capabilities {
+	return virt.Capabilities{Pause: true, Suspend: true, Console: true}
+}
+
+// Error is a failure injected by configuration or metadata.
+type Error struct{ Op, Message string }
+
+func (e *Error) Error() string { return e.Message }
+
+// knobs applies the delay, hang and failure configured for op on inst.
+func (d *Driver) knobs(ctx context.Context, op string, inst virt.Instance) error {
+	md := inst.Metadata
+	delay := d.cfg.Delay + d.cfg.Delays[op]
+	if s, ok := md["fake:delay_"+op]; ok {
+		if v, err := time.ParseDuration(s); err == nil {
+			delay += v
+		}
+	}
+	if _, ok := md["fake:hang_"+op]; ok || d.cfg.Hang[op] {
+		<-ctx.Done()
+		return fmt.Errorf("fake %s hung: %w", op, ctx.Err())
+	}
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	msg, ok := md["fake:fail_"+op]
+	if !ok {
+		msg, ok = d.cfg.Fail[op]
+	}
+	if ok {
+		if msg == "" || strings.EqualFold(msg, "true") {
+			msg = fmt.Sprintf("Fake driver: injected %s failure", op)
+		}
+		return &Error{Op: op, Message: msg}
+	}
+	return ctx.Err()
+}
+
+// get returns inst's vm, adopting an unknown one as running: a fake host
+// that restarted finds its guests still there, as a real one would.
+func (d *Driver) get(inst virt.Instance) *vm {
+	v, ok := d.vms[inst.ID]
+	if !ok {
+		v = &vm{power: novalite.PowerRunning}
+		d.vms[inst.ID] = v
+	}
+	return v
+}
+
+func (v *vm) log(format string, args ...any) {
+	v.console = append(v.console, fmt.Sprintf(format, args...))
+}
+
+// Spawn creates the guest, running. A second Spawn does nothing.
+func (d *Driver) Spawn(ctx context.Context, inst virt.Instance) error {
+	if err := d.knobs(ctx, OpSpawn, inst); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.vms[inst.ID]; ok {
+		return nil
+	}
+	v := &vm{power: novalite.PowerRunning}
+	v.log("novalite fake hypervisor: booting %s (%d vCPU, %d MB RAM, %d GB disk)", inst.Name, inst.VCPUs, inst.MemoryMB, inst.RootGB)
+	v.log("%s login: ", hostname(inst))
+	d.vms[inst.ID] = v
+	return nil
+}
+
+func hostname(inst virt.Instance) string {
+	if inst.Hostname != "" {
+		return inst.Hostname
+	}
+	return inst.Name
+}
+
+// Destroy removes the guest; a missing one is no error.
+func (d *Driver) Destroy(ctx context.Context, inst virt.Instance) error {
+	if err := d.knobs(ctx, OpDestroy, inst); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	delete(d.vms, inst.ID)
+	d.mu.Unlock()
+	return nil
+}
+
+// transition moves a guest from one of the states in from (any when nil)
+// to to; a guest already in to is left alone.
+func (d *Driver) transition(ctx context.Context, op string, inst virt.Instance, to novalite.PowerState, line string, from ...novalite.PowerState) error {
+	if err := d.knobs(ctx, op, inst); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v := d.get(inst)
+	if v.power == to && op != OpReboot {
+		return nil
+	}
+	if len(from) > 0 && !contains(from, v.power) {
+		return &Error{Op: op, Message: fmt.Sprintf("Fake driver: cannot %s an instance in power state %d", op, v.power)}
+	}
+	v.power = to
+	v.log("%s", line)
+	return nil
+}
+
+func contains(list []novalite.PowerState, p novalite.PowerState) bool {
+	for _, x := range list {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// PowerOff stops the guest.
+func (d *Driver) PowerOff(ctx context.Context, inst virt.Instance) error {
+	return d.transition(ctx, OpPowerOff, inst, novalite.PowerShutdown, "reboot: Power down")
+}
+
+// PowerOn starts a stopped guest.
+func (d *Driver) PowerOn(ctx context.Context, inst virt.Instance) error {
+	return d.transition(ctx, OpPowerOn, inst, novalite.PowerRunning, "novalite fake hypervisor: powered on")
+}
+
+// Reboot restarts the guest (it ends running whatever it was, as a hard
+// reboot does; a soft one needs it running).
+func (d *Driver) Reboot(ctx context.Context, inst virt.Instance, hard bool) error {
+	if hard {
+		return d.transition(ctx, OpReboot, inst, novalite.PowerRunning, "novalite fake hypervisor: hard reboot")
+	}
+	return d.transition(ctx, OpReboot, inst, novalite.PowerRunning, "reboot: Restarting system", novalite.PowerRunning)
+}
+
+// Pause freezes a running guest.
+func (d *Driver) Pause(ctx context.Context, inst virt.Instance) error {
+	return d.transition(ctx, OpPause, inst, novalite.PowerPaused, "novalite fake hypervisor: paused", novalite.PowerRunning)
+}
+
+// Unpause thaws a paused guest.
+func (d *Driver) Unpause(ctx context.Context, inst virt.Instance) error {
+	return d.transition(ctx, OpUnpause, inst, novalite.PowerRunning, "novalite fake hypervisor: unpaused", novalite.PowerPaused)
+}
+
+// Suspend saves a running guest's memory and stops it.
+func (d *Driver) Suspend(ctx context.Context, inst virt.Instance) error {
+	return d.transition(ctx, OpSuspend, inst, novalite.PowerSuspended, "PM: suspend entry (deep)", novalite.PowerRunning)
+}
+
+// Resume restores a suspended guest.
+func (d *Driver) Resume(ctx context.Context, inst virt.Instance) error {
+	return d.transition(ctx, OpResume, inst, novalite.PowerRunning, "PM: suspend exit", novalite.PowerSuspended)
+}
+
+// State reports the guest's power state.
+func (d *Driver) State(ctx context.Context, inst virt.Instance) (novalite.PowerState, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v, ok := d.vms[inst.ID]
+	if !ok {
+		return novalite.PowerNoState, virt.ErrNotFound
+	}
+	return v.power, nil
+}
+
+// ConsoleLog returns the lines the guest has "printed".
+func (d *Driver) ConsoleLog(ctx context.Context, inst virt.Instance) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v, ok := d.vms[inst.ID]
+	if !ok {
+		return "", virt.ErrNotFound
+	}
+	return strings.Join(v.console, "\n") + "\n", nil
+}
+
+// IsInjected reports whether err is a failure injected by the fake.
+func IsInjected(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}

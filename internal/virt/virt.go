@@ -1,0 +1,76 @@
+// Package virt is the seam between compute agents and hypervisors: the
+// Driver interface every driver implements, the instance description it
+// receives and the errors it returns. Drivers never touch the database;
+// the agent turns their results into outcome rows. It imports only the
+// root vocabulary package.
+package virt
+
+import (
+	"context"
+	"errors"
+
+	"novalite"
+)
+
+// Instance is what a driver is told about a server. It is a value built
+// by the agent from the instance row; drivers keep their own state keyed
+// by ID.
+type Instance struct {
+	ID       string // the server's uuid
+	Name     string // instance-%08x
+	Hostname string
+	VCPUs    int
+	MemoryMB int
+	RootGB   int
+	ImageRef string
+	// Metadata is the server's metadata; the fake driver reads its fault
+	// knobs from it (fake:fail_spawn, …).
+	Metadata map[string]string
+}
+
+// Driver runs guests on one host. Every method is idempotent: spawning a
+// running instance, destroying a missing one or powering off a stopped one
+// succeeds without doing anything, so an agent that restarts half-way can
+// simply call it again. Every method takes a context whose deadline the
+// driver honours.
+type Driver interface {
+	// Capabilities tells the API which optional actions this driver
+	// supports, so that it can answer 501/409 before changing state.
+	Capabilities() Capabilities
+	// Spawn creates and starts the guest.
+	Spawn(ctx context.Context, inst Instance) error
+	// Destroy stops the guest and removes everything of it.
+	Destroy(ctx context.Context, inst Instance) error
+	PowerOff(ctx context.Context, inst Instance) error
+	PowerOn(ctx context.Context, inst Instance) error
+	// Reboot restarts the guest: gracefully, or at once when hard.
+	Reboot(ctx context.Context, inst Instance, hard bool) error
+	Pause(ctx context.Context, inst Instance) error
+	Unpause(ctx context.Context, inst Instance) error
+	Suspend(ctx context.Context, inst Instance) error
+	Resume(ctx context.Context, inst Instance) error
+	// State reports the guest's power state; ErrNotFound if the driver
+	// has no such guest.
+	State(ctx context.Context, inst Instance) (novalite.PowerState, error)
+}
+
+// Capabilities are the optional features of a driver.
+type Capabilities struct {
+	Pause   bool
+	Suspend bool
+	Console bool // implements ConsoleLogger
+}
+
+// ConsoleLogger is implemented by drivers that keep a console log per
+// guest (os-getConsoleOutput).
+type ConsoleLogger interface {
+	// ConsoleLog returns the guest's console output.
+	ConsoleLog(ctx context.Context, inst Instance) (string, error)
+}
+
+// ErrNotFound is returned by State (and ConsoleLog) for a guest the driver
+// does not have.
+var ErrNotFound = errors.New("virt: instance not found")
+
+// ErrUnsupported is returned by optional operations a driver lacks.
+var ErrUnsupported = errors.New("virt: operation not supported by this driver")

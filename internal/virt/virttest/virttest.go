@@ -1,0 +1,104 @@
+// Package virttest is the contract every virt driver passes: idempotent
+// operations, the power state each leaves behind, and ErrNotFound for a
+// destroyed guest.
+package virttest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"novalite"
+	"novalite/internal/virt"
+)
+
+// Run checks the driver newDriver returns against the contract.
+func Run(t *testing.T, newDriver func(t *testing.T) virt.Driver) {
+	t.Helper()
+	t.Run("lifecycle", func(t *testing.T) { lifecycle(t, newDriver(t)) })
+	t.Run("missing", func(t *testing.T) { missing(t, newDriver(t)) })
+}
+
+func instance(id string) virt.Instance {
+	return virt.Instance{ID: id, Name: "instance-00000001", Hostname: "vm1", VCPUs: 1, MemoryMB: 128, RootGB: 1,
+		Metadata: map[string]string{}}
+}
+
+type step struct {
+	name string
+	do   func(ctx context.Context, d virt.Driver, inst virt.Instance) error
+	want novalite.PowerState
+	need func(virt.Capabilities) bool
+}
+
+func lifecycle(t *testing.T, d virt.Driver) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	inst := instance("5c3d1f9e-0000-4000-8000-000000000001")
+	caps := d.Capabilities()
+	steps := []step{
+		{"spawn", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Spawn(ctx, i) }, novalite.PowerRunning, nil},
+		{"power off", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.PowerOff(ctx, i) }, novalite.PowerShutdown, nil},
+		{"power on", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.PowerOn(ctx, i) }, novalite.PowerRunning, nil},
+		{"soft reboot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Reboot(ctx, i, false) }, novalite.PowerRunning, nil},
+		{"hard reboot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Reboot(ctx, i, true) }, novalite.PowerRunning, nil},
+		{"pause", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Pause(ctx, i) }, novalite.PowerPaused,
+			func(c virt.Capabilities) bool { return c.Pause }},
+		{"unpause", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Unpause(ctx, i) }, novalite.PowerRunning,
+			func(c virt.Capabilities) bool { return c.Pause }},
+		{"suspend", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Suspend(ctx, i) }, novalite.PowerSuspended,
+			func(c virt.Capabilities) bool { return c.Suspend }},
+		{"resume", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Resume(ctx, i) }, novalite.PowerRunning,
+			func(c virt.Capabilities) bool { return c.Suspend }},
+	}
+	for _, s := range steps {
+		if s.need != nil && !s.need(caps) {
+			continue
+		}
+		// Twice: every operation is idempotent.
+		for i := 0; i < 2; i++ {
+			if err := s.do(ctx, d, inst); err != nil {
+				t.Fatalf("%s (call %d): %v", s.name, i+1, err)
+			}
+		}
+		got, err := d.State(ctx, inst)
+		if err != nil || got != s.want {
+			t.Fatalf("after %s: state = %d, %v; want %d", s.name, got, err, s.want)
+		}
+	}
+	if caps.Console {
+		cl, ok := d.(virt.ConsoleLogger)
+		if !ok {
+			t.Fatal("Capabilities().Console but no ConsoleLogger")
+		}
+		if out, err := cl.ConsoleLog(ctx, inst); err != nil || out == "" {
+			t.Errorf("console log = %q, %v", out, err)
+		}
+	}
+	for i := 0; i < 2; i++ {
+		if err := d.Destroy(ctx, inst); err != nil {
+			t.Fatalf("destroy (call %d): %v", i+1, err)
+		}
+	}
+	if _, err := d.State(ctx, inst); !errors.Is(err, virt.ErrNotFound) {
+		t.Errorf("state after destroy: %v, want ErrNotFound", err)
+	}
+}
+
+func missing(t *testing.T, d virt.Driver) {
+	ctx := context.Background()
+	inst := instance("5c3d1f9e-0000-4000-8000-000000000002")
+	if _, err := d.State(ctx, inst); !errors.Is(err, virt.ErrNotFound) {
+		t.Errorf("state of a guest never spawned: %v, want ErrNotFound", err)
+	}
+	if err := d.Destroy(ctx, inst); err != nil {
+		t.Errorf("destroy of a guest never spawned: %v", err)
+	}
+	if err := d.Spawn(ctx, inst); err != nil {
+		t.Fatalf("spawn: %v", err)
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_ = d.PowerOff(canceled, inst) // must return, whatever it answers
+}
