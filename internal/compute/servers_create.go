@@ -138,6 +138,12 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 			return err
 		}
 		tmpl := s.serverTemplate(c, p, flavor, img, zone, keyData, now)
+		var group int64
+		if tmpl.ServerGroup != "" {
+			if group, err = s.groupForCreate(ctx, tx, c, tmpl.ServerGroup, count); err != nil {
+				return err
+			}
+		}
 		tmpl.ReservationID = res.ReservationID
 		for i := 0; i < count; i++ {
 			v := tmpl
@@ -158,6 +164,11 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 			}
 			if err := s.insertServer(ctx, tx, c, p, &v); err != nil {
 				return err
+			}
+			if group != 0 {
+				if err := tx.ServerGroupMemberAdd(ctx, group, v.ID); err != nil {
+					return err
+				}
 			}
 			res.Servers = append(res.Servers, v)
 		}

@@ -81,8 +81,9 @@ func (tx *Tx) serverGroupMembers(ctx context.Context, list []novalite.ServerGrou
 		idx[g.InternalID] = i
 		list[i].Members = []string{}
 	}
-	rows, err := tx.query(ctx, `SELECT group_id, instance_uuid FROM server_group_members WHERE group_id IN (`+
-		strings.Join(ph, ", ")+`) ORDER BY group_id, instance_uuid`, w.args...)
+	rows, err := tx.query(ctx, `SELECT m.group_id, m.instance_uuid FROM server_group_members m
+		JOIN instances i ON i.uuid = m.instance_uuid AND i.deleted = `+w.arg(false)+`
+		WHERE m.group_id IN (`+strings.Join(ph, ", ")+`) ORDER BY m.group_id, m.instance_uuid`, w.args...)
 	if err != nil {
 		return err
 	}
@@ -108,6 +109,14 @@ func (tx *Tx) ServerGroupCount(ctx context.Context, projectID, userID string) (i
 	}
 	var n int64
 	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM server_groups`+w.sql(), w.args...).Scan(&n)
+	return n, mapErr(err)
+}
+
+// ServerGroupMemberCount counts the live servers of a group.
+func (tx *Tx) ServerGroupMemberCount(ctx context.Context, internalID int64) (int64, error) {
+	var n int64
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM server_group_members m
+		JOIN instances i ON i.uuid = m.instance_uuid AND i.deleted = $1 WHERE m.group_id = $2`, false, internalID).Scan(&n)
 	return n, mapErr(err)
 }
 

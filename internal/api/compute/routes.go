@@ -93,6 +93,10 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("DELETE /os-quota-sets/{project}", a.deleteQuotaSet)
 	h("GET /os-quota-sets/{project}/detail", a.showQuotaSetDetail)
 	h("GET /os-quota-sets/{project}/defaults", a.showQuotaDefaults)
+	h("GET /os-server-groups", a.listServerGroups)
+	h("POST /os-server-groups", a.createServerGroup)
+	h("GET /os-server-groups/{id}", a.showServerGroup)
+	h("DELETE /os-server-groups/{id}", a.deleteServerGroup)
 
 	// Deprecated proxies to the image and network services (≤2.35).
 	h("GET /images", a.listImagesProxy(false))

@@ -1,0 +1,188 @@
+package compute
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
+	"novalite/internal/policy"
+)
+
+// serverGroupView is a group at the request's microversion
+// (nova/api/openstack/compute/server_groups.py, _format_server_group).
+func serverGroupView(mv microversion.Version, g novalite.ServerGroup) map[string]any {
+	v := map[string]any{"id": g.ID, "name": g.Name, "members": g.Members}
+	if g.Members == nil {
+		v["members"] = []string{}
+	}
+	if mv.AtLeast(2, 64) {
+		rules := map[string]any{}
+		for k, n := range g.Rules {
+			rules[k] = n
+		}
+		v["policy"], v["rules"] = g.Policy, rules
+	} else {
+		v["policies"], v["metadata"] = []string{g.Policy}, map[string]any{}
+	}
+	if mv.AtLeast(2, 13) {
+		v["project_id"], v["user_id"] = g.ProjectID, g.UserID
+	}
+	return v
+}
+
+func serverGroupCreateSchemaDoc(mv microversion.Version) obj {
+	policies := []any{"anti-affinity", "affinity"}
+	if mv.AtLeast(2, 15) {
+		policies = append(policies, "soft-anti-affinity", "soft-affinity")
+	}
+	props := obj{"name": pName}
+	required := []any{"name"}
+	if mv.AtLeast(2, 64) {
+		props["policy"] = obj{"type": "string", "enum": policies}
+		props["rules"] = obj{"type": "object", "properties": obj{"max_server_per_host": pPositiveInt},
+			"additionalProperties": false}
+		required = append(required, "policy")
+	} else {
+		props["policies"] = obj{"type": "array", "items": obj{"type": "string", "enum": policies},
+			"uniqueItems": true, "minItems": 1, "maxItems": 1}
+		required = append(required, "policies")
+	}
+	return obj{"type": "object", "properties": obj{"server_group": obj{"type": "object", "properties": props,
+		"required": required, "additionalProperties": false}},
+		"required": []any{"server_group"}, "additionalProperties": false}
+}
+
+// createServerGroup is POST /os-server-groups: 200 with the group.
+func (a *API) createServerGroup(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	body, err := decodeBody(r, schemaFor("server-group-create", mv, serverGroupCreateSchemaDoc))
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-server-groups:create", policy.Target{}); err != nil {
+		return err
+	}
+	sg, _ := body["server_group"].(map[string]any)
+	if err := validName("name", sg["name"]); err != nil {
+		return err
+	}
+	p := compute.CreateServerGroupParams{Name: sg["name"].(string)}
+	if mv.AtLeast(2, 64) {
+		p.Policy, _ = sg["policy"].(string)
+		if rules, ok := sg["rules"].(map[string]any); ok {
+			p.Rules = map[string]int{}
+			for k, v := range rules {
+				p.Rules[k] = intValue(v)
+			}
+		}
+	} else if pols, ok := sg["policies"].([]any); ok && len(pols) > 0 {
+		p.Policy, _ = pols[0].(string)
+	}
+	g, err := a.svc.Compute.CreateServerGroup(r.Context(), c, p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server_group": serverGroupView(mv, g)})
+	return nil
+}
+
+// nonNegativeParam reads an optional query integer ≥ 0 (last value wins).
+func nonNegativeParam(r *http.Request, name string) (int, error) {
+	vs := r.URL.Query()[name]
+	if len(vs) == 0 {
+		return 0, nil
+	}
+	v := vs[len(vs)-1]
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, queryInvalid(name, v, "'"+v+"' does not match '^[0-9]*$'")
+	}
+	return n, nil
+}
+
+// listServerGroups is GET /os-server-groups: the project's groups, or
+// every project's for admins asking all_projects; offset/limit paging.
+func (a *API) listServerGroups(w http.ResponseWriter, r *http.Request) error {
+	mv, q := MV(r), r.URL.Query()
+	if mv.AtLeast(2, 75) {
+		var unknown []string
+		for k := range q {
+			if !slices.Contains([]string{"all_projects", "limit", "offset"}, k) {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
+				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		}
+	}
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-server-groups:index", policy.Target{}); err != nil {
+		return err
+	}
+	limit, err := nonNegativeParam(r, "limit")
+	if err != nil {
+		return err
+	}
+	offset, err := nonNegativeParam(r, "offset")
+	if err != nil {
+		return err
+	}
+	if limit == 0 || limit > maxLimit { // Nova's common.limited: 0 means the maximum
+		limit = maxLimit
+	}
+	project := c.ProjectID
+	if _, ok := q["all_projects"]; ok && policy.Allowed(c, "os_compute_api:os-server-groups:index:all_projects", policy.Target{}) {
+		project = ""
+	}
+	list, err := a.svc.Compute.ListServerGroups(r.Context(), project, offset, limit)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(list))
+	for i, g := range list {
+		out[i] = serverGroupView(mv, g)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server_groups": out})
+	return nil
+}
+
+// findServerGroup loads a group (404) then checks rule against its
+// project (403), Nova's order.
+func (a *API) findServerGroup(r *http.Request, rule string) (novalite.ServerGroup, error) {
+	g, err := a.svc.Compute.GetServerGroup(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return g, err
+	}
+	return g, policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{ProjectID: g.ProjectID, UserID: g.UserID})
+}
+
+// showServerGroup is GET /os-server-groups/{id}.
+func (a *API) showServerGroup(w http.ResponseWriter, r *http.Request) error {
+	g, err := a.findServerGroup(r, "os_compute_api:os-server-groups:show")
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server_group": serverGroupView(MV(r), g)})
+	return nil
+}
+
+// deleteServerGroup is DELETE /os-server-groups/{id}: 204.
+func (a *API) deleteServerGroup(w http.ResponseWriter, r *http.Request) error {
+	g, err := a.findServerGroup(r, "os_compute_api:os-server-groups:delete")
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Compute.DeleteServerGroup(r.Context(), g.ID); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusNoContent)
+	return nil
+}
