@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 
 	"novalite"
 	"novalite/internal/store"
@@ -33,11 +34,7 @@ type BootstrapResult struct {
 // admin) and user demo (member on demo). What exists is left untouched.
 func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapResult, error) {
 	var res BootstrapResult
-	adminHash, err := HashPassword(p.AdminPassword)
-	if err != nil {
-		return res, err
-	}
-	demoHash, err := HashPassword(p.DemoPassword)
+	hashes, err := s.bootstrapHashes(ctx, p)
 	if err != nil {
 		return res, err
 	}
@@ -64,13 +61,55 @@ func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapRe
 				}
 			}
 		}
-		if res.AdminProjectID, err = s.ensureMember(ctx, tx, "admin", adminHash, roles["admin"]); err != nil {
+		if res.AdminProjectID, err = s.ensureMember(ctx, tx, "admin", hashes["admin"], roles["admin"]); err != nil {
 			return err
 		}
-		res.DemoProject, err = s.ensureMember(ctx, tx, "demo", demoHash, roles["member"])
+		res.DemoProject, err = s.ensureMember(ctx, tx, "demo", hashes["demo"], roles["member"])
 		return err
 	})
 	return res, err
+}
+
+// bootstrapHashes hashes the passwords of the bootstrap users that do not
+// exist yet, in parallel: bcrypt is the slowest step of a first start, and
+// a later start, which finds the users, skips it.
+func (s *Service) bootstrapHashes(ctx context.Context, p BootstrapParams) (map[string]string, error) {
+	pws := map[string]string{"admin": p.AdminPassword, "demo": p.DemoPassword}
+	missing := map[string]bool{}
+	err := s.view(ctx, func(tx *store.Tx) error {
+		for name := range pws {
+			_, err := tx.UserGetByName(ctx, DefaultDomainID, name)
+			if novalite.IsKind(err, novalite.NotFound) {
+				missing[name] = true
+			} else if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	type result struct {
+		name, hash string
+		err        error
+	}
+	ch := make(chan result, len(missing))
+	for name := range missing {
+		go func() {
+			h, err := HashPassword(pws[name])
+			ch <- result{name, h, err}
+		}()
+	}
+	hashes := map[string]string{}
+	for range missing {
+		r := <-ch
+		if r.err != nil {
+			return nil, r.err
+		}
+		hashes[r.name] = r.hash
+	}
+	return hashes, nil
 }
 
 func (s *Service) ensureRole(ctx context.Context, tx *store.Tx, name string) (string, error) {
@@ -108,6 +147,9 @@ func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, hash, ro
 		return "", err
 	}
 	u, err := tx.UserGetByName(ctx, DefaultDomainID, name)
+	if novalite.IsKind(err, novalite.NotFound) && hash == "" {
+		return "", errors.New("bootstrap: user " + name + " was deleted while bootstrapping; run bootstrap again")
+	}
 	if novalite.IsKind(err, novalite.NotFound) {
 		u = novalite.User{ID: NewID(), Name: name, DomainID: DefaultDomainID, PasswordHash: hash,
 			Enabled: true, DefaultProjectID: p.ID, CreatedAt: s.now()}

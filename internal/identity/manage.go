@@ -10,8 +10,13 @@ import (
 // The management calls below check nothing of policy: the API layer
 // authorizes before calling them. They return Keystone's messages.
 
-func conflict(kind, field, value string) error {
-	return novalite.Errorf(novalite.Conflict, "Conflict occurred attempting to store %s - Duplicate entry found with %s %s.", kind, field, value)
+// conflict is Keystone's 409 for a duplicate name; domainID is "" for
+// global entities (roles).
+func conflict(kind, name, domainID string) error {
+	if domainID != "" {
+		return novalite.Errorf(novalite.Conflict, "Conflict occurred attempting to store %s - Duplicate entry found with name %s at domain ID %s.", kind, name, domainID)
+	}
+	return novalite.Errorf(novalite.Conflict, "Conflict occurred attempting to store %s - Duplicate entry found with name %s.", kind, name)
 }
 
 // Domains lists domains, optionally only the one called name.
@@ -60,7 +65,7 @@ func (s *Service) CreateProject(ctx context.Context, p novalite.Project) (novali
 		return tx.ProjectInsert(ctx, p)
 	})
 	if novalite.IsKind(err, novalite.Conflict) && novalite.MessageOf(err) == "" {
-		err = conflict("project", "name", p.Name)
+		err = conflict("project", p.Name, p.DomainID)
 	}
 	return p, err
 }
@@ -78,7 +83,9 @@ func (s *Service) UpdateProject(ctx context.Context, id string, update func(*nov
 	case novalite.IsKind(err, novalite.NotFound):
 		err = notFound("Could not find project: %s.", id)
 	case novalite.IsKind(err, novalite.Conflict):
-		err = conflict("project", "name", p.Name)
+		err = conflict("project", p.Name, p.DomainID)
+	case err == nil:
+		s.forget() // a disabled project's tokens stop validating
 	}
 	return p, err
 }
@@ -88,6 +95,9 @@ func (s *Service) DeleteProject(ctx context.Context, id string) error {
 	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.ProjectDelete(ctx, id) })
 	if novalite.IsKind(err, novalite.NotFound) {
 		err = notFound("Could not find project: %s.", id)
+	}
+	if err == nil {
+		s.forget()
 	}
 	return err
 }
@@ -130,7 +140,7 @@ func (s *Service) CreateUser(ctx context.Context, u novalite.User, password stri
 		return tx.UserInsert(ctx, u)
 	})
 	if novalite.IsKind(err, novalite.Conflict) && novalite.MessageOf(err) == "" {
-		err = conflict("user", "name", u.Name)
+		err = conflict("user", u.Name, u.DomainID)
 	}
 	return u, err
 }
@@ -158,7 +168,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, password *string, u
 	case novalite.IsKind(err, novalite.NotFound):
 		err = notFound("Could not find user: %s.", id)
 	case novalite.IsKind(err, novalite.Conflict):
-		err = conflict("user", "name", u.Name)
+		err = conflict("user", u.Name, u.DomainID)
 	}
 	if err == nil {
 		s.forget()
@@ -205,7 +215,7 @@ func (s *Service) CreateRole(ctx context.Context, r novalite.Role) (novalite.Rol
 	r.ID = NewID()
 	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.RoleInsert(ctx, r) })
 	if novalite.IsKind(err, novalite.Conflict) {
-		err = conflict("role", "name", r.Name)
+		err = conflict("role", r.Name, "")
 	}
 	return r, err
 }
@@ -223,7 +233,7 @@ func (s *Service) UpdateRole(ctx context.Context, id string, update func(*novali
 	case novalite.IsKind(err, novalite.NotFound):
 		err = notFound("Could not find role: %s.", id)
 	case novalite.IsKind(err, novalite.Conflict):
-		err = conflict("role", "name", r.Name)
+		err = conflict("role", r.Name, "")
 	}
 	return r, err
 }

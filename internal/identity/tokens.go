@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/fernet/fernet-go"
@@ -119,22 +120,25 @@ func (s *Service) Authenticate(ctx context.Context, req AuthRequest) (*Token, er
 			return nil, err
 		}
 		p = payload{User: u.ID, Methods: []string{"password"}, Audit: []string{auditID()}}
-		if !req.Unscoped && req.ProjectID == "" && req.ProjectName == "" && u.DefaultProjectID != "" {
-			if roles, err := s.EffectiveRoles(ctx, u.ID, u.DefaultProjectID); err == nil && len(roles) > 0 {
-				req.ProjectID = u.DefaultProjectID
-			}
-		}
 	case "token":
 		prev, err := s.decode(ctx, req.Token)
+		if novalite.IsKind(err, novalite.NotFound) {
+			err = unauthorized()
+		}
 		if err != nil {
 			return nil, err
 		}
-		// A token exchanged for another keeps the original expiry and
-		// audit chain, as Keystone does.
+		// A token exchanged for another keeps the original expiry and the
+		// audit id of the start of its chain, as Keystone does.
 		p = payload{User: prev.User, Methods: appendUnique(prev.Methods, "token"),
-			Audit: []string{auditID(), prev.Audit[0]}, Expires: prev.Expires}
+			Audit: []string{auditID(), prev.Audit[len(prev.Audit)-1]}, Expires: prev.Expires}
 	default:
 		return nil, unauthorized()
+	}
+	if !req.Unscoped && req.ProjectID == "" && req.ProjectName == "" {
+		if err := s.defaultScope(ctx, p.User, &req); err != nil {
+			return nil, err
+		}
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	p.Issued = now.UnixMicro()
@@ -163,6 +167,33 @@ func (s *Service) Authenticate(ctx context.Context, req AuthRequest) (*Token, er
 	return &Token{ID: id, Caller: caller}, nil
 }
 
+// defaultScope scopes req to the user's default project when the request
+// names no scope, as Keystone does, provided the project is enabled and
+// the user has a role there; otherwise the token stays unscoped.
+func (s *Service) defaultScope(ctx context.Context, userID string, req *AuthRequest) error {
+	return s.view(ctx, func(tx *store.Tx) error {
+		u, err := tx.UserGet(ctx, userID)
+		if novalite.IsKind(err, novalite.NotFound) {
+			return unauthorized()
+		}
+		if err != nil || u.DefaultProjectID == "" {
+			return err
+		}
+		p, err := tx.ProjectGet(ctx, u.DefaultProjectID)
+		if novalite.IsKind(err, novalite.NotFound) || (err == nil && !p.Enabled) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		roles, err := effectiveRoles(ctx, tx, u.ID, p.ID)
+		if err == nil && len(roles) > 0 {
+			req.ProjectID = p.ID
+		}
+		return err
+	})
+}
+
 func appendUnique(xs []string, x string) []string {
 	for _, y := range xs {
 		if y == x {
@@ -187,7 +218,7 @@ func (s *Service) checkPassword(ctx context.Context, req AuthRequest) (novalite.
 			u, err = tx.UserGet(ctx, req.UserID)
 		case req.UserName != "":
 			var dom novalite.Domain
-			if dom, err = domainOf(ctx, tx, req.UserDomainID, req.UserDomainName); err == nil {
+			if dom, err = domainOf(ctx, tx, req.UserDomainID, req.UserDomainName, "user"); err == nil {
 				u, err = tx.UserGetByName(ctx, dom.ID, req.UserName)
 			}
 		default:
@@ -208,14 +239,16 @@ func (s *Service) checkPassword(ctx context.Context, req AuthRequest) (novalite.
 	return u, nil
 }
 
-func domainOf(ctx context.Context, tx *store.Tx, id, name string) (novalite.Domain, error) {
+// domainOf finds the domain of a user or a project named in an auth
+// request (target says which, for Keystone's message).
+func domainOf(ctx context.Context, tx *store.Tx, id, name, target string) (novalite.Domain, error) {
 	if id != "" {
 		return tx.DomainGet(ctx, id)
 	}
 	if name != "" {
 		return tx.DomainGetByName(ctx, name)
 	}
-	return novalite.Domain{}, invalid("Expecting to find domain in project - the server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.")
+	return novalite.Domain{}, invalid("Expecting to find domain in %s - the server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.", target)
 }
 
 func (s *Service) resolveProject(ctx context.Context, req AuthRequest) (novalite.Project, error) {
@@ -226,7 +259,7 @@ func (s *Service) resolveProject(ctx context.Context, req AuthRequest) (novalite
 			p, err = tx.ProjectGet(ctx, req.ProjectID)
 			return err
 		}
-		dom, err := domainOf(ctx, tx, req.ProjectDomainID, req.ProjectDomainName)
+		dom, err := domainOf(ctx, tx, req.ProjectDomainID, req.ProjectDomainName, "project")
 		if err != nil {
 			return err
 		}
@@ -424,8 +457,13 @@ func (s *Service) Revoke(ctx context.Context, tok string) error {
 	if err != nil {
 		return err
 	}
+	// Forget the token and every cached token made from it.
 	s.mu.Lock()
-	delete(s.cache, tok)
+	for k, e := range s.cache {
+		if slices.Contains(e.caller.AuditIDs, p.Audit[0]) {
+			delete(s.cache, k)
+		}
+	}
 	s.mu.Unlock()
 	return nil
 }

@@ -10,8 +10,9 @@ import (
 )
 
 // listRoleAssignments serves GET /v3/role_assignments with the filters
-// user.id, scope.project.id, scope.domain.id, role.id, and the flags
-// effective (implied roles expanded) and include_names.
+// user.id, group.id (novalite has no groups: nothing matches),
+// scope.project.id, scope.domain.id, role.id, and the flags effective
+// (implied roles expanded) and include_names.
 func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_role_assignments", policy.Target{}); err != nil {
 		return err
@@ -24,22 +25,30 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request) error 
 		f.TargetType, f.TargetID = "domain", d
 	}
 	roleID := q.Get("role.id")
-	list, err := a.svc.Assignments(r.Context(), f)
-	if err != nil {
-		return err
+	var list []novalite.RoleAssignment
+	if !q.Has("group.id") {
+		var err error
+		if list, err = a.svc.Assignments(r.Context(), f); err != nil {
+			return err
+		}
 	}
 	if q.Has("effective") {
+		var err error
 		if list, err = a.expand(r, list); err != nil {
 			return err
 		}
 	}
-	names := q.Has("include_names")
+	var n *names
+	if q.Has("include_names") {
+		n = &names{a: a, r: r, roles: map[string]novalite.Role{}, users: map[string]novalite.User{},
+			projects: map[string]novalite.Project{}, domains: map[string]novalite.Domain{}}
+	}
 	out := []map[string]any{}
 	for _, as := range list {
 		if roleID != "" && as.RoleID != roleID {
 			continue
 		}
-		out = append(out, a.assignmentView(r, as, names))
+		out = append(out, a.assignmentView(r, as, n))
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"role_assignments": out, "links": a.listLinks(r)})
 	return nil
@@ -72,25 +81,68 @@ func (a *API) expand(r *http.Request, list []novalite.RoleAssignment) ([]novalit
 	return out, nil
 }
 
-func (a *API) assignmentView(r *http.Request, as novalite.RoleAssignment, names bool) map[string]any {
+// names looks up, once each, the names include_names asks for.
+type names struct {
+	a        *API
+	r        *http.Request
+	roles    map[string]novalite.Role
+	users    map[string]novalite.User
+	projects map[string]novalite.Project
+	domains  map[string]novalite.Domain
+}
+
+func lookup[T any](m map[string]T, id string, get func() (T, error)) (T, bool) {
+	if v, ok := m[id]; ok {
+		return v, true
+	}
+	v, err := get()
+	if err != nil {
+		return v, false
+	}
+	m[id] = v
+	return v, true
+}
+
+func (n *names) role(id string) (novalite.Role, bool) {
+	return lookup(n.roles, id, func() (novalite.Role, error) { return n.a.svc.Role(n.r.Context(), id) })
+}
+
+func (n *names) user(id string) (novalite.User, bool) {
+	return lookup(n.users, id, func() (novalite.User, error) { return n.a.svc.User(n.r.Context(), id) })
+}
+
+func (n *names) project(id string) (novalite.Project, bool) {
+	return lookup(n.projects, id, func() (novalite.Project, error) { return n.a.svc.Project(n.r.Context(), id) })
+}
+
+func (n *names) domain(id string) map[string]any {
+	v := map[string]any{"id": id}
+	if d, ok := lookup(n.domains, id, func() (novalite.Domain, error) { return n.a.svc.Domain(n.r.Context(), id) }); ok {
+		v["name"] = d.Name
+	}
+	return v
+}
+
+// assignmentView renders one assignment; n is nil without include_names.
+func (a *API) assignmentView(r *http.Request, as novalite.RoleAssignment, n *names) map[string]any {
 	role := map[string]any{"id": as.RoleID}
 	user := map[string]any{"id": as.UserID}
 	target := map[string]any{"id": as.TargetID}
-	if names {
-		if ro, err := a.svc.Role(r.Context(), as.RoleID); err == nil {
+	if n != nil {
+		if ro, ok := n.role(as.RoleID); ok {
 			role["name"] = ro.Name
 		}
-		if u, err := a.svc.User(r.Context(), as.UserID); err == nil {
+		if u, ok := n.user(as.UserID); ok {
 			user["name"] = u.Name
-			user["domain"] = a.domainRef(r, u.DomainID)
+			user["domain"] = n.domain(u.DomainID)
 		}
 		if as.TargetType == "project" {
-			if p, err := a.svc.Project(r.Context(), as.TargetID); err == nil {
+			if p, ok := n.project(as.TargetID); ok {
 				target["name"] = p.Name
-				target["domain"] = a.domainRef(r, p.DomainID)
+				target["domain"] = n.domain(p.DomainID)
 			}
-		} else if d, err := a.svc.Domain(r.Context(), as.TargetID); err == nil {
-			target["name"] = d.Name
+		} else if d := n.domain(as.TargetID); d["name"] != nil {
+			target["name"] = d["name"]
 		}
 	}
 	coll := as.TargetType + "s"

@@ -23,7 +23,9 @@ var statusOf = map[novalite.Kind]int{
 
 var notFoundRoute = novalite.Errorf(novalite.NotFound, "The resource could not be found.")
 
-func writeError(w http.ResponseWriter, r *http.Request, err error) {
+// writeError renders err as Keystone does; a 401 names this API's base
+// URL in WWW-Authenticate, as keystonemiddleware's does.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	k := novalite.KindOf(err)
 	status, ok := statusOf[k]
 	if !ok {
@@ -41,7 +43,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		msg = http.StatusText(status)
 	}
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Keystone uri="`+httpx.BaseURL(r)+`"`)
+		w.Header().Set("WWW-Authenticate", `Keystone uri="`+a.base(r)+`"`)
 	}
 	httpx.WriteJSON(w, status, map[string]any{"error": map[string]any{
 		"code": status, "title": http.StatusText(status), "message": msg}})

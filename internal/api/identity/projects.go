@@ -149,6 +149,8 @@ func readEntity(r *http.Request, v any, present func() bool, key string) error {
 	return nil
 }
 
+// required is Keystone's schema error for a missing property (without
+// the schema dump that Keystone appends).
 func required(field string) error {
-	return novalite.Errorf(novalite.Invalid, "Invalid input for field '%s': '%s' is a required property", field, field)
+	return novalite.Errorf(novalite.Invalid, "'%s' is a required property", field)
 }

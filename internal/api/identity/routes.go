@@ -24,9 +24,9 @@ func New(svc *identity.Service, prefix string) *API { return &API{svc: svc, pref
 // POST /v3/auth/tokens are open, everything else needs X-Auth-Token.
 func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
-	open := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, httpx.Adapt(h, writeError)) }
+	open := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, httpx.Adapt(h, a.writeError)) }
 	authed := func(pattern string, h httpx.HandlerFunc) {
-		mux.Handle(pattern, httpx.Authenticate(httpx.Adapt(h, writeError), a.svc, a.v3URL, writeError))
+		mux.Handle(pattern, httpx.Authenticate(httpx.Adapt(h, a.writeError), a.svc, a.base, a.writeError))
 	}
 
 	open("GET /{$}", a.versions)
@@ -81,6 +81,6 @@ func (a *API) Handler() http.Handler {
 
 	mux.Handle("/", httpx.Adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return notFoundRoute
-	}, writeError))
+	}, a.writeError))
 	return mux
 }

@@ -149,7 +149,7 @@ func (a *API) changePassword(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	c := httpx.Caller(r.Context())
 	if c.UserID != id {
-		return policy.Denied("identity:change_password")
+		return denied("identity:change_password")
 	}
 	var b struct {
 		User *struct {

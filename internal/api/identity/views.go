@@ -64,9 +64,17 @@ func (a *API) roleView(r *http.Request, ro novalite.Role) map[string]any {
 		"options": map[string]any{}, "links": a.selfLink(r, "roles", ro.ID)}
 }
 
-// authorize checks a Keystone rule for the caller of r.
+// authorize checks a Keystone rule for the caller of r; a denial is
+// worded as Keystone words it.
 func authorize(r *http.Request, rule string, t policy.Target) error {
-	return policy.Authorize(httpx.Caller(r.Context()), rule, t)
+	if err := policy.Authorize(httpx.Caller(r.Context()), rule, t); err != nil {
+		return denied(rule)
+	}
+	return nil
+}
+
+func denied(rule string) error {
+	return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: %s.", rule)
 }
 
 // optional returns a pointer to the query value of key, or nil.
