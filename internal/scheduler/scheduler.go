@@ -99,9 +99,20 @@ func (s *Scheduler) RunOnce(ctx context.Context) (int, error) { return s.runOnce
 // runOnce places (or fails) up to a batch of waiting servers in one
 // transaction and returns how many it handled.
 func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
+	// Most wake-ups find nothing to do: look first without taking the
+	// (single, on SQLite) writer.
+	var waiting bool
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		q, err := tx.InstanceListUnscheduled(ctx, 1)
+		waiting = len(q) > 0
+		return err
+	})
+	if err != nil || !waiting {
+		return 0, err
+	}
 	placed := 0
 	var handled int
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		placed, handled = 0, 0
 		queue, err := tx.InstanceListUnscheduled(ctx, s.o.Batch)
 		if err != nil || len(queue) == 0 {
