@@ -196,7 +196,7 @@ func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v 
 		}
 		h.Free = store.Resources{VCPUs: h.Free.VCPUs - r.Want.VCPUs, MemoryMB: h.Free.MemoryMB - r.Want.MemoryMB,
 			DiskGB: h.Free.DiskGB - r.Want.DiskGB}
-		return true, nil
+		return true, scheduleEvent(ctx, tx, v, now, false)
 	}
 }
 
@@ -208,5 +208,14 @@ func (s *Scheduler) noValidHost(ctx context.Context, tx *store.Tx, v novalite.Se
 		return err
 	}
 	s.o.Log.Info("no valid host", "server", v.ID, "reason", reason)
-	return tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now})
+	if err := tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now}); err != nil {
+		return err
+	}
+	return scheduleEvent(ctx, tx, v, now, true)
+}
+
+// scheduleEvent records Nova's conductor event on the create action.
+func scheduleEvent(ctx context.Context, tx *store.Tx, v novalite.Server, now time.Time, failed bool) error {
+	return tx.InstanceActionEventFinish(ctx, store.InstanceActionEventParams{InstanceUUID: v.ID, Action: "create",
+		Event: "conductor_schedule_and_build_instances", Start: now, Finish: now, Failed: failed})
 }
