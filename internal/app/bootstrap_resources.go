@@ -15,5 +15,8 @@ func (a *App) bootstrapResources(ctx context.Context, adminProject string) error
 	if err := a.Network.Bootstrap(ctx, adminProject); err != nil {
 		return fmt.Errorf("bootstrap network: %w", err)
 	}
+	if err := a.Compute.BootstrapFlavors(ctx); err != nil {
+		return fmt.Errorf("bootstrap flavors: %w", err)
+	}
 	return nil
 }

@@ -185,7 +185,7 @@ func (s *Service) fitCount(ctx context.Context, tx *store.Tx, c *novalite.Caller
 			return n, nil
 		}
 	}
-	return 0, first
+	return 0, s.serverRangeQuotaError(ctx, tx, c.ProjectID, c.UserID, p.MinCount, p.MaxCount, f)
 }
 
 func (s *Service) serverTemplate(c *novalite.Caller, p CreateServersParams, f novalite.FlavorSnapshot, img imageInfo, zone, keyData string, now time.Time) novalite.Server {

@@ -1,0 +1,95 @@
+package compute
+
+import (
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/api/schema"
+	"novalite/internal/policy"
+)
+
+func flavorAccessView(list []novalite.FlavorAccess) map[string]any {
+	out := make([]map[string]any, len(list))
+	for i, fa := range list {
+		out[i] = map[string]any{"flavor_id": fa.FlavorID, "tenant_id": fa.ProjectID}
+	}
+	return map[string]any{"flavor_access": out}
+}
+
+// listFlavorAccess is GET /flavors/{id}/os-flavor-access (admin).
+func (a *API) listFlavorAccess(w http.ResponseWriter, r *http.Request) error {
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-flavor-access", policy.Target{}); err != nil {
+		return err
+	}
+	list, err := a.svc.Compute.FlavorAccess(r.Context(), c, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, flavorAccessView(list))
+	return nil
+}
+
+func flavorActionSchemaDoc(microversion.Version) obj {
+	tenant := obj{"type": "object", "properties": obj{"tenant": obj{"type": "string", "minLength": 1, "maxLength": 255}},
+		"required": []any{"tenant"}, "additionalProperties": false}
+	return obj{"type": "object", "properties": obj{"addTenantAccess": tenant, "removeTenantAccess": tenant},
+		"minProperties": 1, "maxProperties": 1, "additionalProperties": false}
+}
+
+// flavorAction is POST /flavors/{id}/action: addTenantAccess or
+// removeTenantAccess (admin).
+func (a *API) flavorAction(w http.ResponseWriter, r *http.Request) error {
+	var raw map[string]any
+	if _, err := httpx.ReadBody(r, &raw, "Malformed request body"); err != nil {
+		return err
+	}
+	_, add := raw["addTenantAccess"]
+	_, remove := raw["removeTenantAccess"]
+	if !add && !remove {
+		for k := range raw {
+			return novalite.Errorf(novalite.Invalid, "There is no such action: %s", k)
+		}
+		return novalite.Errorf(novalite.Invalid, "Malformed request body")
+	}
+	rule := "os_compute_api:os-flavor-access:add_tenant_access"
+	if remove {
+		rule = "os_compute_api:os-flavor-access:remove_tenant_access"
+	}
+	b, err := jsonBytes(raw)
+	if err != nil {
+		return err
+	}
+	doc, err := schema.Decode(b)
+	if err != nil {
+		return novalite.Errorf(novalite.Invalid, "Malformed request body")
+	}
+	if err := schemaFor("flavor-action", MV(r), flavorActionSchemaDoc).Validate(doc); err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, rule, policy.Target{}); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	var list []novalite.FlavorAccess
+	if add {
+		project := raw["addTenantAccess"].(map[string]any)["tenant"].(string)
+		if _, err := a.svc.Identity.Project(r.Context(), project); novalite.IsKind(err, novalite.NotFound) {
+			return novalite.Errorf(novalite.Invalid, "Project ID %s is not a valid project.", project)
+		} else if err != nil {
+			return err
+		}
+		list, err = a.svc.Compute.AddFlavorAccess(r.Context(), c, id, project, MV(r).AtLeast(2, 7))
+	} else {
+		project := raw["removeTenantAccess"].(map[string]any)["tenant"].(string)
+		list, err = a.svc.Compute.RemoveFlavorAccess(r.Context(), c, id, project)
+	}
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, flavorAccessView(list))
+	return nil
+}

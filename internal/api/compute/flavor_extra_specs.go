@@ -1,0 +1,142 @@
+package compute
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/policy"
+)
+
+// Extra specs bodies (nova/api/openstack/compute/schemas/flavors_extraspecs.py):
+// keys of the metadata format, values strings or numbers of ≤255.
+var (
+	extraSpecKey   = "^[a-zA-Z0-9-_:. ]{1,255}$"
+	extraSpecValue = obj{"type": []any{"string", "number", "boolean"}, "minLength": 0, "maxLength": 255}
+)
+
+func extraSpecsCreateSchemaDoc(microversion.Version) obj {
+	return obj{"type": "object", "properties": obj{"extra_specs": obj{"type": "object",
+		"patternProperties": obj{extraSpecKey: extraSpecValue}, "additionalProperties": false}},
+		"required": []any{"extra_specs"}, "additionalProperties": false}
+}
+
+func extraSpecUpdateSchemaDoc(microversion.Version) obj {
+	return obj{"type": "object", "patternProperties": obj{extraSpecKey: extraSpecValue},
+		"additionalProperties": false, "minProperties": 1, "maxProperties": 1}
+}
+
+// specString stores a value as Nova does: numbers and booleans as their
+// Python str().
+func specString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	}
+	return ""
+}
+
+// flavorSpecs authorizes rule (against the caller's own project) and
+// returns the extra specs of a flavor the caller may see.
+func (a *API) flavorSpecs(r *http.Request, rule string) (map[string]string, error) {
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, rule, policy.Target{}); err != nil {
+		return nil, err
+	}
+	f, err := a.svc.Compute.GetFlavor(r.Context(), c, r.PathValue("id"))
+	return f.ExtraSpecs, err
+}
+
+// listExtraSpecs is GET /flavors/{id}/os-extra_specs.
+func (a *API) listExtraSpecs(w http.ResponseWriter, r *http.Request) error {
+	specs, err := a.flavorSpecs(r, "os_compute_api:os-flavor-extra-specs:index")
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": specs})
+	return nil
+}
+
+// showExtraSpec is GET /flavors/{id}/os-extra_specs/{key}.
+func (a *API) showExtraSpec(w http.ResponseWriter, r *http.Request) error {
+	specs, err := a.flavorSpecs(r, "os_compute_api:os-flavor-extra-specs:show")
+	if err != nil {
+		return err
+	}
+	key := r.PathValue("key")
+	v, ok := specs[key]
+	if !ok {
+		return novalite.Errorf(novalite.NotFound, "Flavor %s has no extra specs with key %s.", r.PathValue("id"), key)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{key: v})
+	return nil
+}
+
+// createExtraSpecs is POST /flavors/{id}/os-extra_specs (admin): merged
+// in, the request body echoed.
+func (a *API) createExtraSpecs(w http.ResponseWriter, r *http.Request) error {
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-flavor-extra-specs:create", policy.Target{}); err != nil {
+		return err
+	}
+	body, err := decodeBody(r, schemaFor("extra-specs-create", MV(r), extraSpecsCreateSchemaDoc))
+	if err != nil {
+		return err
+	}
+	in, _ := body["extra_specs"].(map[string]any)
+	specs := make(map[string]string, len(in))
+	for k, v := range in {
+		specs[k] = specString(v)
+	}
+	if err := a.svc.Compute.SetFlavorExtraSpecs(r.Context(), c, r.PathValue("id"), specs); err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": specs})
+	return nil
+}
+
+// updateExtraSpec is PUT /flavors/{id}/os-extra_specs/{key} (admin).
+func (a *API) updateExtraSpec(w http.ResponseWriter, r *http.Request) error {
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-flavor-extra-specs:update", policy.Target{}); err != nil {
+		return err
+	}
+	body, err := decodeBody(r, schemaFor("extra-spec-update", MV(r), extraSpecUpdateSchemaDoc))
+	if err != nil {
+		return err
+	}
+	key := r.PathValue("key")
+	v, ok := body[key]
+	if !ok {
+		return novalite.Errorf(novalite.Invalid, "Request body and URI mismatch")
+	}
+	spec := map[string]string{key: specString(v)}
+	if err := a.svc.Compute.SetFlavorExtraSpecs(r.Context(), c, r.PathValue("id"), spec); err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, spec)
+	return nil
+}
+
+// deleteExtraSpec is DELETE /flavors/{id}/os-extra_specs/{key} (admin):
+// 200 without a body.
+func (a *API) deleteExtraSpec(w http.ResponseWriter, r *http.Request) error {
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-flavor-extra-specs:delete", policy.Target{}); err != nil {
+		return err
+	}
+	if err := a.svc.Compute.DeleteFlavorExtraSpec(r.Context(), c, r.PathValue("id"), r.PathValue("key")); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusOK)
+	return nil
+}

@@ -1,0 +1,377 @@
+package compute
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
+	"novalite/internal/policy"
+)
+
+// flavorSortKeys are the sort keys of the flavor list query schema
+// (nova/api/openstack/compute/schemas/flavors.py); rxtx_factor goes at 2.102.
+func flavorSortKeys(mv microversion.Version) []string {
+	keys := []string{"created_at", "description", "disabled", "ephemeral_gb", "flavorid", "id", "is_public",
+		"memory_mb", "name", "root_gb", "rxtx_factor", "swap", "updated_at", "vcpu_weight", "vcpus"}
+	if mv.AtLeast(2, 102) {
+		keys = slices.DeleteFunc(keys, func(k string) bool { return k == "rxtx_factor" })
+	}
+	return keys
+}
+
+// flavorListQuery validates a flavor list query and builds the service
+// request (nova/api/openstack/compute/flavors.py, _get_flavors).
+func flavorListQuery(r *http.Request, pg page) (compute.ListFlavorsParams, error) {
+	mv, q := MV(r), r.URL.Query()
+	p := compute.ListFlavorsParams{Limit: pg.Limit, Marker: pg.Marker, SortKey: "flavorid"}
+	allowed := []string{"limit", "marker", "is_public", "minRam", "minDisk", "sort_key", "sort_dir"}
+	if mv.AtLeast(2, 102) {
+		allowed = append(allowed, "name")
+	}
+	if mv.AtLeast(2, 75) {
+		var unknown []string
+		for k := range q {
+			if !slices.Contains(allowed, k) {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			return p, novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
+				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		}
+	}
+	last := func(k string) (string, bool) {
+		vs := q[k]
+		if len(vs) == 0 {
+			return "", false
+		}
+		return vs[len(vs)-1], true
+	}
+	keys := flavorSortKeys(mv)
+	for _, v := range q["sort_key"] {
+		if !slices.Contains(keys, v) {
+			return p, queryInvalid("sort_key", v, "'"+v+"' is not one of "+pyList(keys))
+		}
+	}
+	for _, v := range q["sort_dir"] {
+		if v != "asc" && v != "desc" {
+			return p, queryInvalid("sort_dir", v, "'"+v+"' is not one of ['asc', 'desc']")
+		}
+	}
+	if v, ok := last("sort_key"); ok {
+		p.SortKey = v
+	}
+	if v, ok := last("sort_dir"); ok {
+		p.SortDesc = v == "desc"
+	}
+	if mv.AtLeast(2, 102) {
+		if v, ok := last("name"); ok {
+			if _, err := regexp.Compile(v); err != nil {
+				return p, queryInvalid("name", v, "'"+v+"' is not a 'regex'")
+			}
+			p.Name = &v
+		}
+	}
+	for _, f := range []struct {
+		param string
+		dst   **int
+	}{{"minRam", &p.MinMemoryMB}, {"minDisk", &p.MinRootGB}} {
+		if v, ok := last(f.param); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return p, novalite.Errorf(novalite.Invalid, "Invalid %s filter [%s]", f.param, v)
+			}
+			*f.dst = &n
+		}
+	}
+	if httpx.Caller(r.Context()).IsAdmin() {
+		pub := true
+		p.IsPublic = &pub
+		if v, ok := last("is_public"); ok {
+			b, known := parseIsPublic(v)
+			if !known {
+				return p, novalite.Errorf(novalite.Invalid, "Invalid is_public filter [%s]", v)
+			}
+			p.IsPublic = b
+		}
+	}
+	return p, nil
+}
+
+// parseIsPublic reads is_public as Nova does: "none" is both, else a
+// strict boolean.
+func parseIsPublic(v string) (*bool, bool) {
+	if strings.EqualFold(v, "none") {
+		return nil, true
+	}
+	b, ok := boolString(v)
+	return &b, ok
+}
+
+// boolString is oslo's strict bool_from_string.
+func boolString(v string) (value, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "t", "true", "on", "y", "yes":
+		return true, true
+	case "0", "f", "false", "off", "n", "no":
+		return false, true
+	}
+	return false, false
+}
+
+// listFlavors is GET /flavors.
+func (a *API) listFlavors(w http.ResponseWriter, r *http.Request) error {
+	return a.flavorList(w, r, false)
+}
+
+// listFlavorsDetail is GET /flavors/detail.
+func (a *API) listFlavorsDetail(w http.ResponseWriter, r *http.Request) error {
+	return a.flavorList(w, r, true)
+}
+
+func (a *API) flavorList(w http.ResponseWriter, r *http.Request, detail bool) error {
+	pg, err := readPage(r)
+	if err != nil {
+		return err
+	}
+	p, err := flavorListQuery(r, pg)
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	var list []novalite.Flavor
+	if pg.Limit > 0 {
+		if list, err = a.svc.Compute.ListFlavors(r.Context(), c, p); err != nil {
+			return err
+		}
+	}
+	specs := detail && canSeeExtraSpecs(r)
+	out := make([]map[string]any, len(list))
+	for i, f := range list {
+		if detail {
+			out[i] = a.flavorDetail(r, f, specs)
+		} else {
+			out[i] = a.flavorBrief(r, f)
+		}
+	}
+	body := map[string]any{"flavors": out}
+	path := "/flavors"
+	if detail {
+		path = "/flavors/detail"
+	}
+	last := ""
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
+	}
+	if links := a.nextLinks(r, path, pg, len(list), last); links != nil {
+		body["flavors_links"] = links
+	}
+	httpx.WriteJSON(w, http.StatusOK, body)
+	return nil
+}
+
+// canSeeExtraSpecs: extra_specs show in flavor views from 2.61 to
+// callers allowed to list them.
+func canSeeExtraSpecs(r *http.Request) bool {
+	return MV(r).AtLeast(2, 61) &&
+		policy.Allowed(httpx.Caller(r.Context()), "os_compute_api:os-flavor-extra-specs:index", policy.Target{})
+}
+
+// showFlavor is GET /flavors/{id}.
+func (a *API) showFlavor(w http.ResponseWriter, r *http.Request) error {
+	f, err := a.svc.Compute.GetFlavor(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"flavor": a.flavorDetail(r, f, canSeeExtraSpecs(r))})
+	return nil
+}
+
+func (a *API) flavorBrief(r *http.Request, f novalite.Flavor) map[string]any {
+	v := map[string]any{"id": f.ID, "name": f.Name, "links": a.links(r, "flavors", f.ID)}
+	if MV(r).AtLeast(2, 55) {
+		v["description"] = f.Description
+	}
+	return v
+}
+
+// flavorDetail is Nova's flavor view at the request's microversion
+// (nova/api/openstack/compute/views/flavors.py).
+func (a *API) flavorDetail(r *http.Request, f novalite.Flavor, specs bool) map[string]any {
+	mv := MV(r)
+	v := a.flavorBrief(r, f)
+	v["ram"], v["disk"], v["vcpus"] = f.MemoryMB, f.RootGB, f.VCPUs
+	v["OS-FLV-EXT-DATA:ephemeral"] = f.EphemeralGB
+	v["os-flavor-access:is_public"] = f.IsPublic
+	v["swap"] = f.SwapMB
+	if f.SwapMB == 0 && !mv.AtLeast(2, 75) {
+		v["swap"] = ""
+	}
+	if !mv.AtLeast(2, 102) {
+		v["OS-FLV-DISABLED:disabled"] = f.Disabled
+		v["rxtx_factor"] = pyFloat(f.RxtxFactor)
+	}
+	if specs {
+		v["extra_specs"] = f.ExtraSpecs
+	}
+	return v
+}
+
+// pyFloat renders a float as Python's json does (1.0, not 1).
+func pyFloat(f float64) json.Number {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".eE") {
+		s += ".0"
+	}
+	return json.Number(s)
+}
+
+// createFlavor is POST /flavors (admin): 200 with the new flavor.
+func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) error {
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-flavor-manage:create", policy.Target{}); err != nil {
+		return err
+	}
+	mv := MV(r)
+	body, err := decodeBody(r, schemaFor("flavor-create", mv, flavorCreateSchemaDoc))
+	if err != nil {
+		return err
+	}
+	fl, _ := body["flavor"].(map[string]any)
+	if err := validName("name", fl["name"]); err != nil {
+		return err
+	}
+	p := compute.CreateFlavorParams{Name: fl["name"].(string), MemoryMB: intValue(fl["ram"]),
+		VCPUs: intValue(fl["vcpus"]), RootGB: intValue(fl["disk"]), EphemeralGB: intValue(fl["OS-FLV-EXT-DATA:ephemeral"]),
+		SwapMB: intValue(fl["swap"]), IsPublic: true}
+	if p.ID, err = flavorIDParam(fl["id"]); err != nil {
+		return err
+	}
+	for _, k := range []struct {
+		field string
+		v     int
+		min   int
+	}{{"ram", p.MemoryMB, 1}, {"vcpus", p.VCPUs, 1}, {"disk", p.RootGB, 0}} {
+		if k.v < k.min {
+			return novalite.Errorf(novalite.Invalid, "Invalid input received: %s must be >= %d", k.field, k.min)
+		}
+	}
+	if v, ok := fl["rxtx_factor"]; ok {
+		p.RxtxFactor, _ = strconv.ParseFloat(fmt.Sprint(v), 64)
+	}
+	if v, ok := fl["os-flavor-access:is_public"]; ok {
+		p.IsPublic, _ = boolValue(v)
+	}
+	if d, ok := fl["description"].(string); ok {
+		p.Description = &d
+	}
+	f, err := a.svc.Compute.CreateFlavor(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"flavor": a.flavorDetail(r, f, canSeeExtraSpecs(r))})
+	return nil
+}
+
+// flavorIDPattern is Nova's flavor id rule without the look-arounds Go's
+// regexp lacks; failures quote Nova's pattern.
+var flavorIDPattern = regexp.MustCompile(`^[a-zA-Z0-9._-]([a-zA-Z0-9. _-]*[a-zA-Z0-9._-])?$`)
+
+func flavorIDParam(v any) (string, error) {
+	switch x := v.(type) {
+	case nil:
+		return "", nil
+	case json.Number:
+		return x.String(), nil
+	case string:
+		if !flavorIDPattern.MatchString(x) {
+			return "", novalite.Errorf(novalite.Invalid,
+				"Invalid input for field/attribute id. Value: %s. '%s' does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'", x, x)
+		}
+		return x, nil
+	}
+	return "", nil
+}
+
+// updateFlavor is PUT /flavors/{id} (2.55, admin): the description only.
+func (a *API) updateFlavor(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	if !mv.AtLeast(2, 55) {
+		return novalite.Errorf(novalite.NotAllowed, "")
+	}
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-flavor-manage:update", policy.Target{}); err != nil {
+		return err
+	}
+	body, err := decodeBody(r, schemaFor("flavor-update", mv, flavorUpdateSchemaDoc))
+	if err != nil {
+		return err
+	}
+	var desc *string
+	if d, ok := body["flavor"].(map[string]any)["description"].(string); ok {
+		desc = &d
+	}
+	f, err := a.svc.Compute.UpdateFlavorDescription(r.Context(), c, r.PathValue("id"), desc)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"flavor": a.flavorDetail(r, f, canSeeExtraSpecs(r))})
+	return nil
+}
+
+// deleteFlavor is DELETE /flavors/{id} (admin): 202.
+func (a *API) deleteFlavor(w http.ResponseWriter, r *http.Request) error {
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:os-flavor-manage:delete", policy.Target{}); err != nil {
+		return err
+	}
+	if err := a.svc.Compute.DeleteFlavor(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
+	return nil
+}
+
+// Flavor bodies (nova/api/openstack/compute/schemas/flavor_manage.py).
+var (
+	pFlavorPositive    = obj{"type": []any{"integer", "string"}, "pattern": "^[0-9]*$", "minimum": 1, "maximum": 2147483647}
+	pFlavorNonNegative = obj{"type": []any{"integer", "string"}, "pattern": "^[0-9]*$", "minimum": 0, "maximum": 2147483647}
+	pLongDescription   = obj{"type": []any{"string", "null"}, "minLength": 0, "maxLength": 65535,
+		"pattern": `^[\s\S]*$`}
+)
+
+func flavorCreateSchemaDoc(mv microversion.Version) obj {
+	props := obj{
+		"name": pName,
+		"id":   obj{"type": []any{"string", "number", "null"}, "minLength": 1, "maxLength": 255},
+		"ram":  pFlavorPositive, "vcpus": pFlavorPositive, "disk": pFlavorNonNegative,
+		"OS-FLV-EXT-DATA:ephemeral": pFlavorNonNegative, "swap": pFlavorNonNegative,
+		"os-flavor-access:is_public": pBoolean,
+	}
+	if !mv.AtLeast(2, 102) {
+		props["rxtx_factor"] = obj{"type": []any{"number", "string"}, "pattern": `^[0-9]+(\.[0-9]+)?$`,
+			"exclusiveMinimum": 0, "maximum": 3.40282e+38}
+	}
+	if mv.AtLeast(2, 55) {
+		props["description"] = pLongDescription
+	}
+	return obj{"type": "object", "properties": obj{"flavor": obj{"type": "object", "properties": props,
+		"required": []any{"name", "ram", "vcpus", "disk"}, "additionalProperties": false}},
+		"required": []any{"flavor"}, "additionalProperties": false}
+}
+
+func flavorUpdateSchemaDoc(mv microversion.Version) obj {
+	return obj{"type": "object", "properties": obj{"flavor": obj{"type": "object",
+		"properties": obj{"description": pLongDescription}, "required": []any{"description"},
+		"additionalProperties": false}}, "required": []any{"flavor"}, "additionalProperties": false}
+}

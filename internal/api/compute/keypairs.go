@@ -1,0 +1,217 @@
+package compute
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
+	"novalite/internal/policy"
+)
+
+// Keypair name characters (nova/api/validation/validators.py,
+// keypair_name_20 and keypair_name_292).
+const (
+	keypairChars20  = "_- 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	keypairChars292 = "@._- 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+func keypairCreateSchemaDoc(mv microversion.Version) obj {
+	props := obj{"name": pName, "public_key": obj{"type": "string"}}
+	if mv.AtLeast(2, 2) {
+		props["type"] = obj{"type": "string", "enum": []any{"ssh", "x509"}}
+	}
+	if mv.AtLeast(2, 10) {
+		props["user_id"] = obj{"type": "string"}
+	}
+	required := []any{"name"}
+	if mv.AtLeast(2, 92) {
+		required = append(required, "public_key")
+	}
+	return obj{"type": "object", "properties": obj{"keypair": obj{"type": "object", "properties": props,
+		"required": required, "additionalProperties": false}},
+		"required": []any{"keypair"}, "additionalProperties": false}
+}
+
+// checkKeypairName applies the name formats of Nova's create schema.
+func checkKeypairName(mv microversion.Version, name string) error {
+	if err := validName("name", name); err != nil {
+		return err
+	}
+	safe := keypairChars20
+	if mv.AtLeast(2, 92) {
+		safe = keypairChars292
+	}
+	for _, r := range name {
+		if !strings.ContainsRune(safe, r) {
+			return novalite.Errorf(novalite.Invalid, "An invalid 'name' value was provided. Only expected characters: [%s]", safe)
+		}
+	}
+	return nil
+}
+
+// keypairQuery checks a keypairs query string: user_id from 2.10,
+// limit and marker from 2.35, nothing else from 2.75. It returns the
+// target user (the caller unless user_id is given).
+func keypairQuery(r *http.Request, paged bool) (string, error) {
+	mv, q := MV(r), r.URL.Query()
+	var allowed []string
+	if mv.AtLeast(2, 10) {
+		allowed = append(allowed, "user_id")
+	}
+	if paged && mv.AtLeast(2, 35) {
+		allowed = append(allowed, "limit", "marker")
+	}
+	if mv.AtLeast(2, 75) {
+		var unknown []string
+		for k := range q {
+			if !slices.Contains(allowed, k) {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			return "", novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
+				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		}
+	}
+	user := httpx.Caller(r.Context()).UserID
+	if mv.AtLeast(2, 10) && q.Get("user_id") != "" {
+		user = q.Get("user_id")
+	}
+	return user, nil
+}
+
+// keypairView is the keypair as Nova filters it for each operation.
+func keypairView(mv microversion.Version, k novalite.Keypair, full bool) map[string]any {
+	v := map[string]any{"name": k.Name, "public_key": k.PublicKey, "fingerprint": k.Fingerprint}
+	if mv.AtLeast(2, 2) {
+		v["type"] = k.Type
+	}
+	if full {
+		v["user_id"], v["id"], v["deleted"] = k.UserID, k.ID, false
+		v["created_at"] = k.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000")
+		v["updated_at"], v["deleted_at"] = nil, nil
+	}
+	return v
+}
+
+// listKeypairs is GET /os-keypairs.
+func (a *API) listKeypairs(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	user, err := keypairQuery(r, true)
+	if err != nil {
+		return err
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-keypairs:index", policy.Target{UserID: user}); err != nil {
+		return err
+	}
+	pg, limit := page{}, -1
+	if mv.AtLeast(2, 35) {
+		if pg, err = readPage(r); err != nil {
+			return err
+		}
+		limit = pg.Limit
+	}
+	list, err := a.svc.Compute.ListKeypairs(r.Context(), user, pg.Marker, limit)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(list))
+	for i, k := range list {
+		out[i] = map[string]any{"keypair": keypairView(mv, k, false)}
+	}
+	body := map[string]any{"keypairs": out}
+	if mv.AtLeast(2, 35) && len(list) > 0 {
+		if links := a.nextLinks(r, "/os-keypairs", pg, len(list), list[len(list)-1].Name); links != nil {
+			body["keypairs_links"] = links
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, body)
+	return nil
+}
+
+// showKeypair is GET /os-keypairs/{name}.
+func (a *API) showKeypair(w http.ResponseWriter, r *http.Request) error {
+	user, err := keypairQuery(r, false)
+	if err != nil {
+		return err
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-keypairs:show", policy.Target{UserID: user}); err != nil {
+		return err
+	}
+	k, err := a.svc.Compute.GetKeypair(r.Context(), user, r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"keypair": keypairView(MV(r), k, true)})
+	return nil
+}
+
+// createKeypair is POST /os-keypairs: import a public key, or (before
+// 2.92) generate a key pair and return its private key once.
+func (a *API) createKeypair(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	body, err := decodeBody(r, schemaFor("keypair-create", mv, keypairCreateSchemaDoc))
+	if err != nil {
+		return err
+	}
+	kp, _ := body["keypair"].(map[string]any)
+	name, _ := kp["name"].(string)
+	if err := checkKeypairName(mv, name); err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	p := compute.CreateKeypairParams{Name: strings.TrimSpace(name), UserID: c.UserID, ProjectID: c.ProjectID}
+	if u, ok := kp["user_id"].(string); ok && u != "" {
+		p.UserID = u
+	}
+	if t, ok := kp["type"].(string); ok {
+		p.Type = t
+	}
+	if pk, ok := kp["public_key"].(string); ok {
+		p.PublicKey = &pk
+	}
+	if err := policy.Authorize(c, "os_compute_api:os-keypairs:create", policy.Target{UserID: p.UserID}); err != nil {
+		return err
+	}
+	k, private, err := a.svc.Compute.CreateKeypair(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	v := keypairView(mv, k, false)
+	v["user_id"] = k.UserID
+	if private != "" {
+		v["private_key"] = private
+	}
+	status := http.StatusOK
+	if mv.AtLeast(2, 2) {
+		status = http.StatusCreated
+	}
+	httpx.WriteJSON(w, status, map[string]any{"keypair": v})
+	return nil
+}
+
+// deleteKeypair is DELETE /os-keypairs/{name}: 202, or 204 from 2.2.
+func (a *API) deleteKeypair(w http.ResponseWriter, r *http.Request) error {
+	user, err := keypairQuery(r, false)
+	if err != nil {
+		return err
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-keypairs:delete", policy.Target{UserID: user}); err != nil {
+		return err
+	}
+	if err := a.svc.Compute.DeleteKeypair(r.Context(), user, r.PathValue("name")); err != nil {
+		return err
+	}
+	status := http.StatusAccepted
+	if MV(r).AtLeast(2, 2) {
+		status = http.StatusNoContent
+	}
+	httpx.WriteEmpty(w, status)
+	return nil
+}

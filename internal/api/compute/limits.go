@@ -1,0 +1,83 @@
+package compute
+
+import (
+	"net/http"
+	"sort"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/policy"
+)
+
+// absoluteLimits maps quota resources to the names of GET /limits
+// (nova/api/openstack/compute/views/limits.py).
+var absoluteLimits = map[string][]string{
+	novalite.QuotaRAM: {"maxTotalRAMSize"}, novalite.QuotaInstances: {"maxTotalInstances"},
+	novalite.QuotaCores: {"maxTotalCores"}, novalite.QuotaKeyPairs: {"maxTotalKeypairs"},
+	novalite.QuotaFloatingIPs: {"maxTotalFloatingIps"}, novalite.QuotaMetadataItems: {"maxServerMeta", "maxImageMeta"},
+	novalite.QuotaInjectedFiles: {"maxPersonality"}, novalite.QuotaInjectedFileBytes: {"maxPersonalitySize"},
+	novalite.QuotaSecurityGroups: {"maxSecurityGroups"}, novalite.QuotaSecurityGroupRules: {"maxSecurityGroupRules"},
+	novalite.QuotaServerGroups: {"maxServerGroups"}, novalite.QuotaServerGroupMembers: {"maxServerGroupMembers"},
+}
+
+var usedLimits = map[string]string{
+	"totalRAMUsed": novalite.QuotaRAM, "totalCoresUsed": novalite.QuotaCores,
+	"totalInstancesUsed": novalite.QuotaInstances, "totalFloatingIpsUsed": novalite.QuotaFloatingIPs,
+	"totalSecurityGroupsUsed": novalite.QuotaSecurityGroups, "totalServerGroupsUsed": novalite.QuotaServerGroups,
+}
+
+// showLimits is GET /limits: the project's absolute limits and usage.
+func (a *API) showLimits(w http.ResponseWriter, r *http.Request) error {
+	mv, q := MV(r), r.URL.Query()
+	if mv.AtLeast(2, 75) {
+		var unknown []string
+		for k := range q {
+			if k != "tenant_id" {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
+				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		}
+	}
+	c := httpx.Caller(r.Context())
+	if err := policy.Authorize(c, "os_compute_api:limits", policy.Target{}); err != nil {
+		return err
+	}
+	project := c.ProjectID
+	if _, ok := q["tenant_id"]; ok {
+		project = q.Get("tenant_id")
+		if err := policy.Authorize(c, "os_compute_api:limits:other_project", policy.Target{ProjectID: project}); err != nil {
+			return err
+		}
+	}
+	limits, used, err := a.svc.Compute.Limits(r.Context(), project)
+	if err != nil {
+		return err
+	}
+	shown := map[string]bool{}
+	for _, res := range quotaResources(mv) {
+		shown[res] = true
+	}
+	abs := map[string]any{}
+	for res, names := range absoluteLimits {
+		if !shown[res] {
+			continue
+		}
+		for _, n := range names {
+			if n == "maxImageMeta" && mv.AtLeast(2, 39) {
+				continue
+			}
+			abs[n] = limits[res]
+		}
+	}
+	for name, res := range usedLimits {
+		if shown[res] {
+			abs[name] = used[res]
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": abs}})
+	return nil
+}

@@ -1,0 +1,204 @@
+package compute
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/policy"
+)
+
+// quotaResources are the resources a quota set shows at mv
+// (nova/api/openstack/compute/quota_sets.py, FILTERED_QUOTAS_v236/v257).
+func quotaResources(mv microversion.Version) []string {
+	out := slices.Clone(novalite.QuotaResources)
+	drop := []string{}
+	if mv.AtLeast(2, 36) {
+		drop = append(drop, novalite.QuotaFixedIPs, novalite.QuotaFloatingIPs, novalite.QuotaSecurityGroups,
+			novalite.QuotaSecurityGroupRules)
+	}
+	if mv.AtLeast(2, 57) {
+		drop = append(drop, novalite.QuotaInjectedFiles, novalite.QuotaInjectedFileBytes, novalite.QuotaInjectedPathBytes)
+	}
+	return slices.DeleteFunc(out, func(r string) bool { return slices.Contains(drop, r) })
+}
+
+// quotaQuery checks the query string of a quota set request: user_id,
+// and nothing else from 2.75 where the schema is strict.
+func quotaQuery(r *http.Request, strict bool) (string, error) {
+	q := r.URL.Query()
+	if strict && MV(r).AtLeast(2, 75) {
+		var unknown []string
+		for k := range q {
+			if k != "user_id" {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			return "", novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
+				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		}
+	}
+	if vs := q["user_id"]; len(vs) > 0 {
+		return vs[0], nil
+	}
+	return "", nil
+}
+
+// verifyProject is Nova's identity.verify_project_id: an unknown project
+// is 400.
+func (a *API) verifyProject(r *http.Request, id string) error {
+	_, err := a.svc.Identity.Project(r.Context(), id)
+	if novalite.IsKind(err, novalite.NotFound) {
+		return novalite.Errorf(novalite.Invalid, "Project ID %s is not a valid project.", id)
+	}
+	return err
+}
+
+// quotaSetBody renders limits for the microversion, with the id when
+// project is not "".
+func quotaSetBody(mv microversion.Version, project string, limits novalite.QuotaLimits) map[string]any {
+	out := map[string]any{}
+	if project != "" {
+		out["id"] = project
+	}
+	for _, res := range quotaResources(mv) {
+		out[res] = limits[res]
+	}
+	return map[string]any{"quota_set": out}
+}
+
+// authorizeQuota checks rule against the URL's project, then that the
+// project exists.
+func (a *API) authorizeQuota(r *http.Request, rule string) (string, error) {
+	project := r.PathValue("project")
+	if err := policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{ProjectID: project}); err != nil {
+		return "", err
+	}
+	return project, a.verifyProject(r, project)
+}
+
+// showQuotaSet is GET /os-quota-sets/{project}.
+func (a *API) showQuotaSet(w http.ResponseWriter, r *http.Request) error {
+	user, err := quotaQuery(r, true)
+	if err != nil {
+		return err
+	}
+	project, err := a.authorizeQuota(r, "os_compute_api:os-quota-sets:show")
+	if err != nil {
+		return err
+	}
+	limits, err := a.svc.Compute.QuotaSet(r.Context(), project, user)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(MV(r), project, limits))
+	return nil
+}
+
+// showQuotaSetDetail is GET /os-quota-sets/{project}/detail.
+func (a *API) showQuotaSetDetail(w http.ResponseWriter, r *http.Request) error {
+	user, err := quotaQuery(r, true)
+	if err != nil {
+		return err
+	}
+	project, err := a.authorizeQuota(r, "os_compute_api:os-quota-sets:detail")
+	if err != nil {
+		return err
+	}
+	detail, err := a.svc.Compute.QuotaSetDetail(r.Context(), project, user)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"id": project}
+	for _, res := range quotaResources(MV(r)) {
+		d := detail[res]
+		out[res] = map[string]any{"limit": d.Limit, "in_use": d.InUse, "reserved": 0}
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"quota_set": out})
+	return nil
+}
+
+// showQuotaDefaults is GET /os-quota-sets/{project}/defaults.
+func (a *API) showQuotaDefaults(w http.ResponseWriter, r *http.Request) error {
+	project, err := a.authorizeQuota(r, "os_compute_api:os-quota-sets:defaults")
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(MV(r), project, novalite.QuotaDefaults))
+	return nil
+}
+
+func quotaUpdateSchemaDoc(mv microversion.Version) obj {
+	limit := obj{"type": []any{"integer", "string"}, "pattern": "^-?[0-9]+$", "minimum": -1, "maximum": 2147483647}
+	props := obj{"force": pBoolean}
+	for _, res := range quotaResources(mv) {
+		props[res] = limit
+	}
+	if !mv.AtLeast(2, 36) {
+		props["networks"] = limit
+	}
+	return obj{"type": "object", "properties": obj{"quota_set": obj{"type": "object", "properties": props,
+		"additionalProperties": false}}, "required": []any{"quota_set"}, "additionalProperties": false}
+}
+
+// updateQuotaSet is PUT /os-quota-sets/{project} (admin): the new limits,
+// without id.
+func (a *API) updateQuotaSet(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	body, err := decodeBody(r, schemaFor("quota-update", mv, quotaUpdateSchemaDoc))
+	if err != nil {
+		return err
+	}
+	user, err := quotaQuery(r, true)
+	if err != nil {
+		return err
+	}
+	project, err := a.authorizeQuota(r, "os_compute_api:os-quota-sets:update")
+	if err != nil {
+		return err
+	}
+	set, _ := body["quota_set"].(map[string]any)
+	if _, ok := set["networks"]; ok {
+		return novalite.Errorf(novalite.Invalid, "The networks quota has been removed")
+	}
+	force := false
+	if v, ok := set["force"]; ok {
+		force, _ = boolValue(v)
+	}
+	values := map[string]int64{}
+	for k, v := range set {
+		if k == "force" || v == nil || v == "" {
+			continue
+		}
+		values[k] = int64(intValue(v))
+	}
+	limits, err := a.svc.Compute.UpdateQuotaSet(r.Context(), project, user, values, force)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(mv, "", limits))
+	return nil
+}
+
+// deleteQuotaSet is DELETE /os-quota-sets/{project} (admin): 202.
+func (a *API) deleteQuotaSet(w http.ResponseWriter, r *http.Request) error {
+	user, err := quotaQuery(r, true)
+	if err != nil {
+		return err
+	}
+	project := r.PathValue("project")
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-quota-sets:delete",
+		policy.Target{ProjectID: project}); err != nil {
+		return err
+	}
+	if err := a.svc.Compute.DeleteQuotaSet(r.Context(), project, user); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
+	return nil
+}

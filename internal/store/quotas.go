@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+
+	"novalite"
+)
+
+// QuotaGet returns the limits set for a project (userID "") or for one
+// user of it; resources without a row are absent from the map.
+func (tx *Tx) QuotaGet(ctx context.Context, projectID, userID string) (novalite.QuotaLimits, error) {
+	rows, err := tx.query(ctx, `SELECT resource, hard_limit FROM quotas WHERE project_id = $1 AND user_id = $2`,
+		projectID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := novalite.QuotaLimits{}
+	for rows.Next() {
+		var res string
+		var lim int64
+		if err := rows.Scan(&res, &lim); err != nil {
+			return nil, mapErr(err)
+		}
+		out[res] = lim
+	}
+	return out, mapErr(rows.Err())
+}
+
+// QuotaSet sets one limit of a project (userID "") or of one user.
+func (tx *Tx) QuotaSet(ctx context.Context, projectID, userID, resource string, limit int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO quotas (project_id, user_id, resource, hard_limit) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (project_id, user_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit`,
+		projectID, userID, resource, limit)
+	return err
+}
+
+// QuotaDelete removes the limits of one user of a project, or (userID "")
+// every limit of the project, its users' included.
+func (tx *Tx) QuotaDelete(ctx context.Context, projectID, userID string) error {
+	if userID == "" {
+		_, err := tx.Exec(ctx, `DELETE FROM quotas WHERE project_id = $1`, projectID)
+		return err
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM quotas WHERE project_id = $1 AND user_id = $2`, projectID, userID)
+	return err
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"novalite"
+)
+
+const serverGroupCols = `id, uuid, name, project_id, user_id, policy, rules, created_at`
+
+func scanServerGroup(s interface{ Scan(...any) error }) (novalite.ServerGroup, error) {
+	var g novalite.ServerGroup
+	var rules string
+	var created int64
+	err := s.Scan(&g.InternalID, &g.ID, &g.Name, &g.ProjectID, &g.UserID, &g.Policy, &rules, &created)
+	if err == nil && rules != "" && rules != "{}" {
+		_ = json.Unmarshal([]byte(rules), &g.Rules)
+	}
+	g.CreatedAt = fromMicros(created)
+	return g, err
+}
+
+// ServerGroupInsert adds a server group and sets its InternalID.
+func (tx *Tx) ServerGroupInsert(ctx context.Context, g *novalite.ServerGroup) error {
+	rules := "{}"
+	if g.Rules != nil {
+		rules = jsonText(g.Rules)
+	}
+	return mapErr(tx.queryRow(ctx, `INSERT INTO server_groups (uuid, name, project_id, user_id, policy, rules, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		g.ID, g.Name, g.ProjectID, g.UserID, g.Policy, rules, micros(g.CreatedAt)).Scan(&g.InternalID))
+}
+
+// ServerGroupGet returns a group with its members; a non-empty projectID
+// restricts the lookup to that project's groups.
+func (tx *Tx) ServerGroupGet(ctx context.Context, uuid, projectID string) (novalite.ServerGroup, error) {
+	var w where
+	w.add(`uuid = ?`, uuid)
+	if projectID != "" {
+		w.add(`project_id = ?`, projectID)
+	}
+	g, err := scanServerGroup(tx.queryRow(ctx, `SELECT `+serverGroupCols+` FROM server_groups`+w.sql(), w.args...))
+	if err != nil {
+		return g, mapErr(err)
+	}
+	list := []novalite.ServerGroup{g}
+	err = tx.serverGroupMembers(ctx, list)
+	return list[0], err
+}
+
+// ServerGroupList returns groups (of one project unless projectID is "")
+// in creation order with their members, skipping offset and returning at
+// most limit of them.
+func (tx *Tx) ServerGroupList(ctx context.Context, projectID string, offset, limit int) ([]novalite.ServerGroup, error) {
+	var w where
+	if projectID != "" {
+		w.add(`project_id = ?`, projectID)
+	}
+	q := `SELECT ` + serverGroupCols + ` FROM server_groups` + w.sql() + ` ORDER BY id LIMIT ` + w.arg(limit) +
+		` OFFSET ` + w.arg(offset)
+	rows, err := tx.query(ctx, q, w.args...)
+	list, err := collect(rows, err, func(r *sql.Rows) (novalite.ServerGroup, error) { return scanServerGroup(r) })
+	if err != nil {
+		return nil, err
+	}
+	return list, tx.serverGroupMembers(ctx, list)
+}
+
+func (tx *Tx) serverGroupMembers(ctx context.Context, list []novalite.ServerGroup) error {
+	if len(list) == 0 {
+		return nil
+	}
+	var w where
+	ph := make([]string, len(list))
+	idx := map[int64]int{}
+	for i, g := range list {
+		ph[i] = w.arg(g.InternalID)
+		idx[g.InternalID] = i
+		list[i].Members = []string{}
+	}
+	rows, err := tx.query(ctx, `SELECT group_id, instance_uuid FROM server_group_members WHERE group_id IN (`+
+		strings.Join(ph, ", ")+`) ORDER BY group_id, instance_uuid`, w.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var m string
+		if err := rows.Scan(&id, &m); err != nil {
+			return mapErr(err)
+		}
+		list[idx[id]].Members = append(list[idx[id]].Members, m)
+	}
+	return mapErr(rows.Err())
+}
+
+// ServerGroupCount counts the groups of a project (and of one user of it
+// when userID is not "").
+func (tx *Tx) ServerGroupCount(ctx context.Context, projectID, userID string) (int64, error) {
+	var w where
+	w.add(`project_id = ?`, projectID)
+	if userID != "" {
+		w.add(`user_id = ?`, userID)
+	}
+	var n int64
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM server_groups`+w.sql(), w.args...).Scan(&n)
+	return n, mapErr(err)
+}
+
+// ServerGroupDelete removes a group and its member list.
+func (tx *Tx) ServerGroupDelete(ctx context.Context, internalID int64) error {
+	_, err := tx.Exec(ctx, `DELETE FROM server_groups WHERE id = $1`, internalID)
+	return err
+}
+
+// ServerGroupMemberAdd makes a server a member of a group.
+func (tx *Tx) ServerGroupMemberAdd(ctx context.Context, internalID int64, instanceUUID string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO server_group_members (group_id, instance_uuid) VALUES ($1, $2)`,
+		internalID, instanceUUID)
+	return err
+}
+
+// ServerGroupMemberRemove removes a server from every group it is in.
+func (tx *Tx) ServerGroupMemberRemove(ctx context.Context, instanceUUID string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM server_group_members WHERE instance_uuid = $1`, instanceUUID)
+	return err
+}
