@@ -14,6 +14,7 @@ type Project struct {
 	ID, Name, DomainID, Description string
 	Enabled                         bool
 	Tags                            []string
+	Extra                           map[string]any // Keystone's free-form extra attributes
 }
 
 // User is a Keystone user. PasswordHash is a bcrypt hash, never a password.
@@ -22,11 +23,14 @@ type User struct {
 	PasswordHash                                             string
 	Enabled                                                  bool
 	CreatedAt                                                time.Time
+	Extra                                                    map[string]any // Keystone's free-form extra attributes
 }
 
-// Role is a Keystone role.
+// Role is a Keystone role. DomainID is empty for a global role; a
+// domain-specific role is never put into tokens, only the roles it implies.
 type Role struct {
-	ID, Name, Description string
+	ID, Name, Description, DomainID string
+	Extra                           map[string]any // Keystone's free-form extra attributes
 }
 
 // RoleAssignment gives a user a role on a project or a domain.

@@ -148,6 +148,9 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	stopLoops, err := a.startLoops(ctx)
 	if err != nil {
+		if ctx.Err() != nil { // shut down while the hosts were registering
+			return nil
+		}
 		return err
 	}
 	defer stopLoops() // after the last request has finished

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"novalite/internal/agent"
+	"novalite/internal/controller"
 	"novalite/internal/scheduler"
 	"novalite/internal/store"
 	"novalite/internal/virt/catalog"
@@ -53,6 +54,8 @@ func (a *App) startLoops(ctx context.Context) (stop func(), err error) {
 	var wg sync.WaitGroup
 	sched := scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log})
 	wg.Go(func() { sched.Run(lctx) })
+	ctrl := controller.New(a.DB, controller.Options{Reclaim: a.Compute.ReclaimInterval(), Reclaimed: a.Compute.Waker.Wake, Log: a.Log})
+	wg.Go(func() { ctrl.Run(lctx) })
 	for _, ag := range agents {
 		wg.Go(func() { ag.Run(lctx) })
 	}

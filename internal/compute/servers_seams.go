@@ -111,12 +111,6 @@ func (s *Service) keyForCreate(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	return "", novalite.Errorf(novalite.Invalid, "Invalid key_name provided.")
 }
 
-// zoneExists reports whether an availability zone can take servers.
-// Built-in: the default zone "nova" only.
-func (s *Service) zoneExists(ctx context.Context, tx *store.Tx, zone string) (bool, error) {
-	return zone == "nova", nil
-}
-
 // Nova's default quotas, used until quota sets exist.
 const (
 	defaultMetadataItems = 128
@@ -143,15 +137,4 @@ func (s *Service) checkServerQuota(ctx context.Context, tx *store.Tx, projectID,
 		{"cores", int64(count * f.VCPUs), cores, defaultCores},
 		{"ram", int64(count * f.MemoryMB), ram, defaultRAM},
 	})
-}
-
-// addHostStatus fills host_status from the compute hosts, in one query.
-// Built-in: UP for any server with a host.
-func (s *Service) addHostStatus(ctx context.Context, tx *store.Tx, servers []ServerInfo) error {
-	for i := range servers {
-		if servers[i].Host != "" {
-			servers[i].HostStatus = "UP"
-		}
-	}
-	return nil
 }

@@ -14,9 +14,9 @@ func conflict(kind, field, value string) error {
 	return novalite.Errorf(novalite.Conflict, "Conflict occurred attempting to store %s - Duplicate entry found with %s %s.", kind, field, value)
 }
 
-// Domains lists domains, optionally only the one called name.
-func (s *Service) Domains(ctx context.Context, name *string) (ds []novalite.Domain, err error) {
-	err = s.view(ctx, func(tx *store.Tx) error { ds, err = tx.DomainList(ctx, name); return err })
+// Domains lists domains.
+func (s *Service) Domains(ctx context.Context, f store.DomainFilter) (ds []novalite.Domain, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { ds, err = tx.DomainList(ctx, f); return err })
 	return ds, err
 }
 
@@ -27,6 +27,62 @@ func (s *Service) Domain(ctx context.Context, id string) (d novalite.Domain, err
 		err = notFound("Could not find domain: %s.", id)
 	}
 	return d, err
+}
+
+// CreateDomain adds a domain with a new id.
+func (s *Service) CreateDomain(ctx context.Context, d novalite.Domain) (novalite.Domain, error) {
+	d.ID = NewID()
+	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.DomainInsert(ctx, d) })
+	if novalite.IsKind(err, novalite.Conflict) {
+		err = conflict("domain", "name", d.Name)
+	}
+	return d, err
+}
+
+// UpdateDomain applies update to a domain and stores it. The default
+// domain cannot be disabled.
+func (s *Service) UpdateDomain(ctx context.Context, id string, update func(*novalite.Domain)) (d novalite.Domain, err error) {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if d, err = tx.DomainGet(ctx, id); err != nil {
+			return err
+		}
+		update(&d)
+		if d.ID == DefaultDomainID && !d.Enabled {
+			return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: Cannot disable the default domain.")
+		}
+		return tx.DomainUpdate(ctx, d)
+	})
+	switch {
+	case novalite.IsKind(err, novalite.NotFound):
+		err = notFound("Could not find domain: %s.", id)
+	case novalite.IsKind(err, novalite.Conflict):
+		err = conflict("domain", "name", d.Name)
+	}
+	if err == nil {
+		s.forget()
+	}
+	return d, err
+}
+
+// DeleteDomain removes a disabled domain and everything in it.
+func (s *Service) DeleteDomain(ctx context.Context, id string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		d, err := tx.DomainGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		if d.Enabled {
+			return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: Cannot delete a domain that is enabled, please disable it first.")
+		}
+		return tx.DomainDelete(ctx, id)
+	})
+	if novalite.IsKind(err, novalite.NotFound) && novalite.MessageOf(err) == "" {
+		err = notFound("Could not find domain: %s.", id)
+	}
+	if err == nil {
+		s.forget()
+	}
+	return err
 }
 
 // Projects lists projects.
@@ -185,9 +241,9 @@ func (s *Service) forget() {
 	s.mu.Unlock()
 }
 
-// Roles lists roles, optionally only the one called name.
-func (s *Service) Roles(ctx context.Context, name *string) (rs []novalite.Role, err error) {
-	err = s.view(ctx, func(tx *store.Tx) error { rs, err = tx.RoleList(ctx, name); return err })
+// Roles lists roles.
+func (s *Service) Roles(ctx context.Context, f store.RoleFilter) (rs []novalite.Role, err error) {
+	err = s.view(ctx, func(tx *store.Tx) error { rs, err = tx.RoleList(ctx, f); return err })
 	return rs, err
 }
 
@@ -203,11 +259,74 @@ func (s *Service) Role(ctx context.Context, id string) (r novalite.Role, err err
 // CreateRole adds a role with a new id.
 func (s *Service) CreateRole(ctx context.Context, r novalite.Role) (novalite.Role, error) {
 	r.ID = NewID()
-	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.RoleInsert(ctx, r) })
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if r.DomainID != "" {
+			if _, err := tx.DomainGet(ctx, r.DomainID); err != nil {
+				return wrapNotFound(err, "Could not find domain: %s.", r.DomainID)
+			}
+		}
+		return tx.RoleInsert(ctx, r)
+	})
 	if novalite.IsKind(err, novalite.Conflict) {
 		err = conflict("role", "name", r.Name)
 	}
 	return r, err
+}
+
+// ImpliedRole reports whether prior implies implied; NotFound otherwise.
+func (s *Service) ImpliedRole(ctx context.Context, prior, implied string) error {
+	return s.view(ctx, func(tx *store.Tx) error {
+		if err := checkRoles(ctx, tx, prior, implied); err != nil {
+			return err
+		}
+		m, err := tx.ImpliedRoleList(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range m[prior] {
+			if id == implied {
+				return nil
+			}
+		}
+		return notFound("%s does not imply %s.", prior, implied)
+	})
+}
+
+// CreateImpliedRole records that prior implies implied (again is no error).
+func (s *Service) CreateImpliedRole(ctx context.Context, prior, implied string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := checkRoles(ctx, tx, prior, implied); err != nil {
+			return err
+		}
+		return ensureImplied(ctx, tx, prior, implied)
+	})
+	if err == nil {
+		s.forget()
+	}
+	return err
+}
+
+// DeleteImpliedRole removes an implication; NotFound if there is none.
+func (s *Service) DeleteImpliedRole(ctx context.Context, prior, implied string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := checkRoles(ctx, tx, prior, implied); err != nil {
+			return err
+		}
+		return wrapNotFound(tx.ImpliedRoleDelete(ctx, prior, implied), "%s does not imply %s.", prior, implied)
+	})
+	if err == nil {
+		s.forget()
+	}
+	return err
+}
+
+func checkRoles(ctx context.Context, tx *store.Tx, ids ...string) error {
+	for _, id := range ids {
+		if _, err := tx.RoleGet(ctx, id); err != nil {
+			return wrapNotFound(err, "Could not find role: %s.", id)
+		}
+	}
+	return nil
 }
 
 // UpdateRole applies update to a role and stores it.

@@ -356,7 +356,9 @@ func effectiveRoles(ctx context.Context, tx *store.Tx, userID, projectID string)
 		if err != nil {
 			return nil, err
 		}
-		roles = append(roles, r)
+		if r.DomainID == "" { // domain-specific roles only lend their implied roles
+			roles = append(roles, r)
+		}
 		queue = append(queue, implied[id]...)
 	}
 	return roles, nil
@@ -406,7 +408,12 @@ func (s *Service) ValidateSubject(ctx context.Context, tok string) (*novalite.Ca
 	if err != nil {
 		return nil, err
 	}
-	return s.load(ctx, p)
+	c, err := s.load(ctx, p)
+	if err == nil && c.ProjectID != "" && len(c.Roles) == 0 {
+		// The user lost its roles on the project since: the token is void.
+		return nil, novalite.Errorf(novalite.NotFound, "Could not recognize Fernet token")
+	}
+	return c, err
 }
 
 // Revoke revokes a token (by its audit id, as Keystone does).

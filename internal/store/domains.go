@@ -34,12 +34,56 @@ func (tx *Tx) DomainGetByName(ctx context.Context, name string) (novalite.Domain
 	return d, mapErr(err)
 }
 
-// DomainList lists domains, optionally only the one called name.
-func (tx *Tx) DomainList(ctx context.Context, name *string) ([]novalite.Domain, error) {
-	q, args := `SELECT `+domainCols+` FROM domains`, []any{}
-	if name != nil {
-		q, args = q+` WHERE name = $1`, append(args, *name)
+// DomainFilter narrows DomainList; nil fields are not filtered on.
+type DomainFilter struct {
+	Names   []TextMatch // name, name__contains, ...
+	Enabled *bool
+}
+
+// DomainList lists domains by name.
+func (tx *Tx) DomainList(ctx context.Context, f DomainFilter) ([]novalite.Domain, error) {
+	var w where
+	for _, m := range f.Names {
+		tx.matchText(&w, "name", m)
 	}
-	rows, err := tx.query(ctx, q+` ORDER BY name`, args...)
+	if f.Enabled != nil {
+		w.add(`enabled = ?`, *f.Enabled)
+	}
+	rows, err := tx.query(ctx, `SELECT `+domainCols+` FROM domains`+w.sql()+` ORDER BY name`, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Domain, error) { return scanDomain(r) })
+}
+
+// DomainUpdate replaces the mutable fields of a domain.
+func (tx *Tx) DomainUpdate(ctx context.Context, d novalite.Domain) error {
+	n, err := tx.Exec(ctx, `UPDATE domains SET name = $2, description = $3, enabled = $4 WHERE id = $1`,
+		d.ID, d.Name, d.Description, d.Enabled)
+	if err == nil && n == 0 {
+		return &novalite.Error{Kind: novalite.NotFound}
+	}
+	return err
+}
+
+// DomainDelete removes a domain with everything in it, as Keystone does:
+// its projects, users and roles, and the role assignments on or of them.
+func (tx *Tx) DomainDelete(ctx context.Context, id string) error {
+	for _, q := range []string{
+		`DELETE FROM role_assignments WHERE (target_type = 'domain' AND target_id = $1)
+			OR (target_type = 'project' AND target_id IN (SELECT id FROM projects WHERE domain_id = $1))
+			OR user_id IN (SELECT id FROM users WHERE domain_id = $1)
+			OR role_id IN (SELECT id FROM roles WHERE domain_id = $1)`,
+		`DELETE FROM implied_roles WHERE prior_role_id IN (SELECT id FROM roles WHERE domain_id = $1)
+			OR implied_role_id IN (SELECT id FROM roles WHERE domain_id = $1)`,
+		`DELETE FROM users WHERE domain_id = $1`,
+		`DELETE FROM projects WHERE domain_id = $1`,
+		`DELETE FROM roles WHERE domain_id = $1`,
+	} {
+		if _, err := tx.Exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	n, err := tx.Exec(ctx, `DELETE FROM domains WHERE id = $1`, id)
+	if err == nil && n == 0 {
+		return &novalite.Error{Kind: novalite.NotFound}
+	}
+	return err
 }

@@ -4,18 +4,20 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 
 	"novalite"
 )
 
-const projectCols = `id, name, domain_id, description, enabled, tags`
+const projectCols = `id, name, domain_id, description, enabled, tags, extra`
 
 func scanProject(s interface{ Scan(...any) error }) (novalite.Project, error) {
 	var p novalite.Project
-	var tags string
-	err := s.Scan(&p.ID, &p.Name, &p.DomainID, &p.Description, &p.Enabled, &tags)
+	var tags, extra string
+	err := s.Scan(&p.ID, &p.Name, &p.DomainID, &p.Description, &p.Enabled, &tags, &extra)
 	if err == nil {
 		_ = json.Unmarshal([]byte(tags), &p.Tags)
+		p.Extra = extraOf(extra)
 	}
 	return p, err
 }
@@ -30,8 +32,8 @@ func (tx *Tx) ProjectInsert(ctx context.Context, p novalite.Project) error {
 	if p.Tags == nil {
 		p.Tags = []string{}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO projects (`+projectCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		p.ID, p.Name, p.DomainID, p.Description, p.Enabled, jsonText(p.Tags))
+	_, err := tx.Exec(ctx, `INSERT INTO projects (`+projectCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		p.ID, p.Name, p.DomainID, p.Description, p.Enabled, jsonText(p.Tags), extraText(p.Extra))
 	return err
 }
 
@@ -40,8 +42,8 @@ func (tx *Tx) ProjectUpdate(ctx context.Context, p novalite.Project) error {
 	if p.Tags == nil {
 		p.Tags = []string{}
 	}
-	n, err := tx.Exec(ctx, `UPDATE projects SET name = $2, description = $3, enabled = $4, tags = $5 WHERE id = $1`,
-		p.ID, p.Name, p.Description, p.Enabled, jsonText(p.Tags))
+	n, err := tx.Exec(ctx, `UPDATE projects SET name = $2, description = $3, enabled = $4, tags = $5, extra = $6 WHERE id = $1`,
+		p.ID, p.Name, p.Description, p.Enabled, jsonText(p.Tags), extraText(p.Extra))
 	if err == nil && n == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
 	}
@@ -76,8 +78,12 @@ func (tx *Tx) ProjectGetByName(ctx context.Context, domainID, name string) (nova
 // ProjectFilter narrows ProjectList; nil fields are not filtered on.
 type ProjectFilter struct {
 	Name, DomainID *string
+	Names          []TextMatch // name, name__contains, ...
 	Enabled        *bool
 	IDs            []string // when non-nil, only these ids
+	// Keystone's tag filters: all of Tags, any of TagsAny, not all of
+	// NotTags, none of NotTagsAny.
+	Tags, TagsAny, NotTags, NotTagsAny []string
 }
 
 // ProjectList lists projects by name.
@@ -86,12 +92,16 @@ func (tx *Tx) ProjectList(ctx context.Context, f ProjectFilter) ([]novalite.Proj
 	if f.Name != nil {
 		w.add(`name = ?`, *f.Name)
 	}
+	for _, m := range f.Names {
+		tx.matchText(&w, "name", m)
+	}
 	if f.DomainID != nil {
 		w.add(`domain_id = ?`, *f.DomainID)
 	}
 	if f.Enabled != nil {
 		w.add(`enabled = ?`, *f.Enabled)
 	}
+	tx.tagConds(&w, f)
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {
 			return nil, nil
@@ -112,4 +122,27 @@ func inList(col string, w *where, ids []string) string {
 		s += w.arg(id)
 	}
 	return s + ")"
+}
+
+// tagConds adds the tag filters of f to w.
+func (tx *Tx) tagConds(w *where, f ProjectFilter) {
+	has := func(tags []string, join string) string {
+		var cs []string
+		for _, t := range tags {
+			cs = append(cs, tx.jsonHas("tags", w.arg(t)))
+		}
+		return "(" + strings.Join(cs, join) + ")"
+	}
+	if len(f.Tags) > 0 {
+		w.conds = append(w.conds, has(f.Tags, " AND "))
+	}
+	if len(f.TagsAny) > 0 {
+		w.conds = append(w.conds, has(f.TagsAny, " OR "))
+	}
+	if len(f.NotTags) > 0 {
+		w.conds = append(w.conds, "NOT "+has(f.NotTags, " AND "))
+	}
+	if len(f.NotTagsAny) > 0 {
+		w.conds = append(w.conds, "NOT "+has(f.NotTagsAny, " OR "))
+	}
 }

@@ -29,6 +29,7 @@ func (tx *Tx) RoleAssignmentDelete(ctx context.Context, a novalite.RoleAssignmen
 // filtered on.
 type RoleAssignmentFilter struct {
 	UserID, TargetType, TargetID, RoleID string
+	TargetIDs                            []string // when non-nil, only on these targets
 }
 
 // RoleAssignmentList lists direct assignments.
@@ -40,6 +41,12 @@ func (tx *Tx) RoleAssignmentList(ctx context.Context, f RoleAssignmentFilter) ([
 		if c.v != "" {
 			w.add(c.col+` = ?`, c.v)
 		}
+	}
+	if f.TargetIDs != nil {
+		if len(f.TargetIDs) == 0 {
+			return nil, nil
+		}
+		w.add(inList("target_id", &w, f.TargetIDs))
 	}
 	rows, err := tx.query(ctx, `SELECT user_id, target_type, target_id, role_id FROM role_assignments`+
 		w.sql()+` ORDER BY user_id, target_id, role_id`, w.args...)

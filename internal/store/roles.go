@@ -7,23 +7,34 @@ import (
 	"novalite"
 )
 
-const roleCols = `id, name, description`
+const roleCols = `id, name, description, COALESCE(domain_id, ''), extra`
 
 func scanRole(s interface{ Scan(...any) error }) (novalite.Role, error) {
 	var r novalite.Role
-	err := s.Scan(&r.ID, &r.Name, &r.Description)
+	var extra string
+	err := s.Scan(&r.ID, &r.Name, &r.Description, &r.DomainID, &extra)
+	r.Extra = extraOf(extra)
 	return r, err
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // RoleInsert adds a role.
 func (tx *Tx) RoleInsert(ctx context.Context, r novalite.Role) error {
-	_, err := tx.Exec(ctx, `INSERT INTO roles (`+roleCols+`) VALUES ($1, $2, $3)`, r.ID, r.Name, r.Description)
+	_, err := tx.Exec(ctx, `INSERT INTO roles (id, name, description, domain_id, extra) VALUES ($1, $2, $3, $4, $5)`,
+		r.ID, r.Name, r.Description, nullText(r.DomainID), extraText(r.Extra))
 	return err
 }
 
-// RoleUpdate replaces a role's name and description.
+// RoleUpdate replaces a role's name, description and extra attributes.
 func (tx *Tx) RoleUpdate(ctx context.Context, r novalite.Role) error {
-	n, err := tx.Exec(ctx, `UPDATE roles SET name = $2, description = $3 WHERE id = $1`, r.ID, r.Name, r.Description)
+	n, err := tx.Exec(ctx, `UPDATE roles SET name = $2, description = $3, extra = $4 WHERE id = $1`,
+		r.ID, r.Name, r.Description, extraText(r.Extra))
 	if err == nil && n == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
 	}
@@ -53,25 +64,46 @@ func (tx *Tx) RoleGet(ctx context.Context, id string) (novalite.Role, error) {
 	return r, mapErr(err)
 }
 
-// RoleGetByName returns the role called name.
+// RoleGetByName returns the global role called name.
 func (tx *Tx) RoleGetByName(ctx context.Context, name string) (novalite.Role, error) {
-	r, err := scanRole(tx.queryRow(ctx, `SELECT `+roleCols+` FROM roles WHERE name = $1`, name))
+	r, err := scanRole(tx.queryRow(ctx, `SELECT `+roleCols+` FROM roles WHERE name = $1 AND domain_id IS NULL`, name))
 	return r, mapErr(err)
 }
 
-// RoleList lists roles, optionally only the one called name.
-func (tx *Tx) RoleList(ctx context.Context, name *string) ([]novalite.Role, error) {
+// RoleFilter narrows RoleList. As in Keystone, only global roles are
+// listed unless DomainID names a domain.
+type RoleFilter struct {
+	Names    []TextMatch // name, name__contains, ...
+	DomainID string
+}
+
+// RoleList lists roles by name.
+func (tx *Tx) RoleList(ctx context.Context, f RoleFilter) ([]novalite.Role, error) {
 	var w where
-	if name != nil {
-		w.add(`name = ?`, *name)
+	for _, m := range f.Names {
+		tx.matchText(&w, "name", m)
 	}
-	rows, err := tx.query(ctx, `SELECT `+roleCols+` FROM roles`+w.sql()+` ORDER BY name`, w.args...)
+	if f.DomainID == "" {
+		w.add(`domain_id IS NULL`)
+	} else {
+		w.add(`domain_id = ?`, f.DomainID)
+	}
+	rows, err := tx.query(ctx, `SELECT `+roleCols+` FROM roles`+w.sql()+` ORDER BY name, id`, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Role, error) { return scanRole(r) })
 }
 
 // ImpliedRoleInsert records that prior implies implied.
 func (tx *Tx) ImpliedRoleInsert(ctx context.Context, prior, implied string) error {
 	_, err := tx.Exec(ctx, `INSERT INTO implied_roles (prior_role_id, implied_role_id) VALUES ($1, $2)`, prior, implied)
+	return err
+}
+
+// ImpliedRoleDelete removes an implication; NotFound if absent.
+func (tx *Tx) ImpliedRoleDelete(ctx context.Context, prior, implied string) error {
+	n, err := tx.Exec(ctx, `DELETE FROM implied_roles WHERE prior_role_id = $1 AND implied_role_id = $2`, prior, implied)
+	if err == nil && n == 0 {
+		return &novalite.Error{Kind: novalite.NotFound}
+	}
 	return err
 }
 

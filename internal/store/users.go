@@ -7,30 +7,31 @@ import (
 	"novalite"
 )
 
-const userCols = `id, name, domain_id, password_hash, enabled, email, description, default_project_id, created_at`
+const userCols = `id, name, domain_id, password_hash, enabled, email, description, default_project_id, created_at, extra`
 
 func scanUser(s interface{ Scan(...any) error }) (novalite.User, error) {
 	var u novalite.User
 	var created int64
+	var extra string
 	err := s.Scan(&u.ID, &u.Name, &u.DomainID, &u.PasswordHash, &u.Enabled, &u.Email, &u.Description,
-		&u.DefaultProjectID, &created)
-	u.CreatedAt = fromMicros(created)
+		&u.DefaultProjectID, &created, &extra)
+	u.CreatedAt, u.Extra = fromMicros(created), extraOf(extra)
 	return u, err
 }
 
 // UserInsert adds a user.
 func (tx *Tx) UserInsert(ctx context.Context, u novalite.User) error {
-	_, err := tx.Exec(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+	_, err := tx.Exec(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		u.ID, u.Name, u.DomainID, u.PasswordHash, u.Enabled, u.Email, u.Description, u.DefaultProjectID,
-		micros(u.CreatedAt))
+		micros(u.CreatedAt), extraText(u.Extra))
 	return err
 }
 
 // UserUpdate replaces the mutable fields of a user.
 func (tx *Tx) UserUpdate(ctx context.Context, u novalite.User) error {
 	n, err := tx.Exec(ctx, `UPDATE users SET name = $2, password_hash = $3, enabled = $4, email = $5,
-		description = $6, default_project_id = $7 WHERE id = $1`,
-		u.ID, u.Name, u.PasswordHash, u.Enabled, u.Email, u.Description, u.DefaultProjectID)
+		description = $6, default_project_id = $7, extra = $8 WHERE id = $1`,
+		u.ID, u.Name, u.PasswordHash, u.Enabled, u.Email, u.Description, u.DefaultProjectID, extraText(u.Extra))
 	if err == nil && n == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
 	}
@@ -65,6 +66,7 @@ func (tx *Tx) UserGetByName(ctx context.Context, domainID, name string) (novalit
 // UserFilter narrows UserList; nil fields are not filtered on.
 type UserFilter struct {
 	Name, DomainID *string
+	Names          []TextMatch // name, name__contains, ...
 	Enabled        *bool
 }
 
@@ -73,6 +75,9 @@ func (tx *Tx) UserList(ctx context.Context, f UserFilter) ([]novalite.User, erro
 	var w where
 	if f.Name != nil {
 		w.add(`name = ?`, *f.Name)
+	}
+	for _, m := range f.Names {
+		tx.matchText(&w, "name", m)
 	}
 	if f.DomainID != nil {
 		w.add(`domain_id = ?`, *f.DomainID)

@@ -6,3 +6,5 @@ for t in osc-*.sh; do
   echo "== $t"
   bash "$t"
 done
+echo "== gophercloud.sh"
+bash gophercloud.sh

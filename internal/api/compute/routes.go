@@ -46,6 +46,8 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("DELETE /servers/{id}", a.deleteServer)
 	h("POST /servers/{id}/action", a.serverAction)
 
+	h("GET /os-availability-zone", a.listAvailabilityZones)
+	h("GET /os-availability-zone/detail", a.listAvailabilityZonesDetail)
 	// Server sub-resources.
 	h("GET /servers/{id}/metadata", a.listServerMetadata)
 	h("POST /servers/{id}/metadata", a.createServerMetadata)

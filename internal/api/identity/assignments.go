@@ -23,12 +23,29 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request) error 
 	} else if d := q.Get("scope.domain.id"); d != "" {
 		f.TargetType, f.TargetID = "domain", d
 	}
+	effective := q.Has("effective") && q.Get("effective") != "false"
 	roleID := q.Get("role.id")
+	if !effective {
+		f.RoleID = roleID
+	}
+	if f.TargetType == "project" && q.Has("include_subtree") && q.Get("include_subtree") != "false" {
+		// Projects are flat under their domain; a domain id given as a
+		// project (Keystone's domains are projects too) covers its projects.
+		sub, err := a.svc.Projects(r.Context(), identity.ProjectFilter{DomainID: &f.TargetID})
+		if err != nil {
+			return err
+		}
+		f.TargetIDs = []string{f.TargetID}
+		for _, p := range sub {
+			f.TargetIDs = append(f.TargetIDs, p.ID)
+		}
+		f.TargetID = ""
+	}
 	list, err := a.svc.Assignments(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	if q.Has("effective") {
+	if effective {
 		if list, err = a.expand(r, list); err != nil {
 			return err
 		}

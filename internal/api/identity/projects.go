@@ -13,7 +13,7 @@ func (a *API) listDomains(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_domains", policy.Target{}); err != nil {
 		return err
 	}
-	ds, err := a.svc.Domains(r.Context(), optional(r, "name"))
+	ds, err := a.svc.Domains(r.Context(), identity.DomainFilter{Names: nameFilters(r), Enabled: optionalBool(r, "enabled")})
 	if err != nil {
 		return err
 	}
@@ -32,12 +32,82 @@ func (a *API) showDomain(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+type domainBody struct {
+	Domain *struct {
+		Name        *string `json:"name"`
+		Description *string `json:"description"`
+		Enabled     *bool   `json:"enabled"`
+	} `json:"domain"`
+}
+
+func applyDomain(d *novalite.Domain, b domainBody) {
+	if b.Domain.Name != nil {
+		d.Name = *b.Domain.Name
+	}
+	if b.Domain.Description != nil {
+		d.Description = *b.Domain.Description
+	}
+	if b.Domain.Enabled != nil {
+		d.Enabled = *b.Domain.Enabled
+	}
+}
+
+func (a *API) createDomain(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:create_domain", policy.Target{}); err != nil {
+		return err
+	}
+	var b domainBody
+	if _, err := readEntity(r, &b, "domain"); err != nil {
+		return err
+	}
+	if b.Domain.Name == nil || *b.Domain.Name == "" {
+		return required("name")
+	}
+	d := novalite.Domain{Enabled: true}
+	applyDomain(&d, b)
+	d, err := a.svc.CreateDomain(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"domain": a.domainView(r, d)})
+	return nil
+}
+
+func (a *API) updateDomain(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:update_domain", policy.Target{}); err != nil {
+		return err
+	}
+	var b domainBody
+	if _, err := readEntity(r, &b, "domain"); err != nil {
+		return err
+	}
+	d, err := a.svc.UpdateDomain(r.Context(), r.PathValue("id"), func(d *novalite.Domain) { applyDomain(d, b) })
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"domain": a.domainView(r, d)})
+	return nil
+}
+
+func (a *API) deleteDomain(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:delete_domain", policy.Target{}); err != nil {
+		return err
+	}
+	if err := a.svc.DeleteDomain(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_projects", policy.Target{}); err != nil {
 		return err
 	}
-	ps, err := a.svc.Projects(r.Context(), identity.ProjectFilter{Name: optional(r, "name"),
-		DomainID: optional(r, "domain_id"), Enabled: optionalBool(r, "enabled")})
+	ps, err := a.svc.Projects(r.Context(), identity.ProjectFilter{Names: nameFilters(r),
+		DomainID: optional(r, "domain_id"), Enabled: optionalBool(r, "enabled"),
+		Tags: tagList(r, "tags"), TagsAny: tagList(r, "tags-any"),
+		NotTags: tagList(r, "not-tags"), NotTagsAny: tagList(r, "not-tags-any")})
 	if err != nil {
 		return err
 	}
@@ -76,18 +146,21 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b projectBody
-	if err := readEntity(r, &b, func() bool { return b.Project != nil }, "project"); err != nil {
+	extra, err := readEntity(r, &b, "project", projectAttrs...)
+	if err != nil {
 		return err
 	}
 	if b.Project.Name == nil || *b.Project.Name == "" {
 		return required("name")
 	}
 	p := novalite.Project{Name: *b.Project.Name, Enabled: true}
-	applyProject(&p, b)
+	if err := applyProject(&p, b, extra); err != nil {
+		return err
+	}
 	if b.Project.DomainID != nil {
 		p.DomainID = *b.Project.DomainID
 	}
-	p, err := a.svc.CreateProject(r.Context(), p)
+	p, err = a.svc.CreateProject(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -95,7 +168,10 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func applyProject(p *novalite.Project, b projectBody) {
+// projectAttrs are the attributes of a project that are not extra.
+var projectAttrs = []string{"name", "domain_id", "description", "enabled", "tags", "parent_id", "is_domain"}
+
+func applyProject(p *novalite.Project, b projectBody, extra map[string]any) error {
 	if b.Project.Name != nil {
 		p.Name = *b.Project.Name
 	}
@@ -106,8 +182,13 @@ func applyProject(p *novalite.Project, b projectBody) {
 		p.Enabled = *b.Project.Enabled
 	}
 	if b.Project.Tags != nil {
+		if err := checkTags(*b.Project.Tags); err != nil {
+			return err
+		}
 		p.Tags = *b.Project.Tags
 	}
+	mergeExtra(&p.Extra, extra)
+	return nil
 }
 
 func (a *API) updateProject(w http.ResponseWriter, r *http.Request) error {
@@ -115,10 +196,16 @@ func (a *API) updateProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b projectBody
-	if err := readEntity(r, &b, func() bool { return b.Project != nil }, "project"); err != nil {
+	extra, err := readEntity(r, &b, "project", projectAttrs...)
+	if err != nil {
 		return err
 	}
-	p, err := a.svc.UpdateProject(r.Context(), r.PathValue("id"), func(p *novalite.Project) { applyProject(p, b) })
+	if b.Project.Tags != nil {
+		if err := checkTags(*b.Project.Tags); err != nil {
+			return err
+		}
+	}
+	p, err := a.svc.UpdateProject(r.Context(), r.PathValue("id"), func(p *novalite.Project) { _ = applyProject(p, b, extra) })
 	if err != nil {
 		return err
 	}
@@ -134,18 +221,6 @@ func (a *API) deleteProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// readEntity decodes a body that must hold the object key.
-func readEntity(r *http.Request, v any, present func() bool, key string) error {
-	null, err := httpx.ReadBody(r, v, malformed)
-	if err != nil {
-		return err
-	}
-	if null || !present() {
-		return required(key)
-	}
 	return nil
 }
 

@@ -13,7 +13,7 @@ func (a *API) listRoles(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_roles", policy.Target{}); err != nil {
 		return err
 	}
-	rs, err := a.svc.Roles(r.Context(), optional(r, "name"))
+	rs, err := a.svc.Roles(r.Context(), identity.RoleFilter{Names: nameFilters(r), DomainID: r.URL.Query().Get("domain_id")})
 	if err != nil {
 		return err
 	}
@@ -36,10 +36,15 @@ type roleBody struct {
 	Role *struct {
 		Name        *string `json:"name"`
 		Description *string `json:"description"`
+		DomainID    *string `json:"domain_id"`
 	} `json:"role"`
 }
 
-func applyRole(ro *novalite.Role, b roleBody) {
+// roleAttrs are the attributes of a role that are not extra.
+var roleAttrs = []string{"name", "description", "domain_id"}
+
+func applyRole(ro *novalite.Role, b roleBody, extra map[string]any) {
+	mergeExtra(&ro.Extra, extra)
 	if b.Role.Name != nil {
 		ro.Name = *b.Role.Name
 	}
@@ -53,15 +58,19 @@ func (a *API) createRole(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b roleBody
-	if err := readEntity(r, &b, func() bool { return b.Role != nil }, "role"); err != nil {
+	extra, err := readEntity(r, &b, "role", roleAttrs...)
+	if err != nil {
 		return err
 	}
 	if b.Role.Name == nil || *b.Role.Name == "" {
 		return required("name")
 	}
 	var ro novalite.Role
-	applyRole(&ro, b)
-	ro, err := a.svc.CreateRole(r.Context(), ro)
+	applyRole(&ro, b, extra)
+	if b.Role.DomainID != nil {
+		ro.DomainID = *b.Role.DomainID
+	}
+	ro, err = a.svc.CreateRole(r.Context(), ro)
 	if err != nil {
 		return err
 	}
@@ -74,10 +83,11 @@ func (a *API) updateRole(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b roleBody
-	if err := readEntity(r, &b, func() bool { return b.Role != nil }, "role"); err != nil {
+	extra, err := readEntity(r, &b, "role", roleAttrs...)
+	if err != nil {
 		return err
 	}
-	ro, err := a.svc.UpdateRole(r.Context(), r.PathValue("id"), func(ro *novalite.Role) { applyRole(ro, b) })
+	ro, err := a.svc.UpdateRole(r.Context(), r.PathValue("id"), func(ro *novalite.Role) { applyRole(ro, b, extra) })
 	if err != nil {
 		return err
 	}
@@ -113,6 +123,74 @@ func (a *API) listRoleInferences(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, map[string]any{"prior_role": a.roleRef(r, prior), "implies": imps})
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"role_inferences": out, "links": a.listLinks(r)})
+	return nil
+}
+
+// inferenceView is Keystone's {"role_inference": {"prior_role", "implies"}}.
+func (a *API) inferenceView(r *http.Request, prior, implied string) map[string]any {
+	return map[string]any{"role_inference": map[string]any{"prior_role": a.roleRef(r, prior),
+		"implies": a.roleRef(r, implied)}, "links": map[string]any{
+		"self": a.v3URL(r) + "/roles/" + prior + "/implies/" + implied}}
+}
+
+func (a *API) showImpliedRole(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:get_implied_role", policy.Target{}); err != nil {
+		return err
+	}
+	prior, implied := r.PathValue("prior"), r.PathValue("implied")
+	if err := a.svc.ImpliedRole(r.Context(), prior, implied); err != nil {
+		return err
+	}
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	httpx.WriteJSON(w, http.StatusOK, a.inferenceView(r, prior, implied))
+	return nil
+}
+
+func (a *API) createImpliedRole(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:create_implied_role", policy.Target{}); err != nil {
+		return err
+	}
+	prior, implied := r.PathValue("prior"), r.PathValue("implied")
+	if err := a.svc.CreateImpliedRole(r.Context(), prior, implied); err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, a.inferenceView(r, prior, implied))
+	return nil
+}
+
+func (a *API) deleteImpliedRole(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:delete_implied_role", policy.Target{}); err != nil {
+		return err
+	}
+	if err := a.svc.DeleteImpliedRole(r.Context(), r.PathValue("prior"), r.PathValue("implied")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// listImpliedRoles serves GET /v3/roles/{prior}/implies.
+func (a *API) listImpliedRoles(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "identity:list_implied_roles", policy.Target{}); err != nil {
+		return err
+	}
+	prior := r.PathValue("prior")
+	if _, err := a.svc.Role(r.Context(), prior); err != nil {
+		return err
+	}
+	m, err := a.svc.ImpliedRoles(r.Context())
+	if err != nil {
+		return err
+	}
+	imps := []map[string]any{}
+	for _, id := range m[prior] {
+		imps = append(imps, a.roleRef(r, id))
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"role_inference": map[string]any{
+		"prior_role": a.roleRef(r, prior), "implies": imps}, "links": a.listLinks(r)})
 	return nil
 }
 

@@ -46,12 +46,22 @@ func (a *API) Handler() http.Handler {
 
 	authed("GET /v3/domains", a.listDomains)
 	authed("GET /v3/domains/{id}", a.showDomain)
+	authed("POST /v3/domains", a.createDomain)
+	authed("PATCH /v3/domains/{id}", a.updateDomain)
+	authed("DELETE /v3/domains/{id}", a.deleteDomain)
 
 	authed("GET /v3/projects", a.listProjects)
 	authed("POST /v3/projects", a.createProject)
 	authed("GET /v3/projects/{id}", a.showProject)
 	authed("PATCH /v3/projects/{id}", a.updateProject)
 	authed("DELETE /v3/projects/{id}", a.deleteProject)
+	authed("GET /v3/projects/{id}/tags", a.listProjectTags)
+	authed("PUT /v3/projects/{id}/tags", a.replaceProjectTags)
+	authed("DELETE /v3/projects/{id}/tags", a.deleteProjectTags)
+	authed("GET /v3/projects/{id}/tags/{tag}", a.checkProjectTag)
+	authed("HEAD /v3/projects/{id}/tags/{tag}", a.checkProjectTag)
+	authed("PUT /v3/projects/{id}/tags/{tag}", a.addProjectTag)
+	authed("DELETE /v3/projects/{id}/tags/{tag}", a.deleteProjectTag)
 
 	authed("GET /v3/users", a.listUsers)
 	authed("POST /v3/users", a.createUser)
@@ -60,7 +70,7 @@ func (a *API) Handler() http.Handler {
 	authed("DELETE /v3/users/{id}", a.deleteUser)
 	authed("GET /v3/users/{id}/projects", a.listUserProjects)
 	authed("GET /v3/users/{id}/groups", a.listUserGroups)
-	authed("POST /v3/users/{id}/password", a.changePassword)
+	open("POST /v3/users/{id}/password", a.changePassword)
 
 	authed("GET /v3/roles", a.listRoles)
 	authed("POST /v3/roles", a.createRole)
@@ -68,6 +78,11 @@ func (a *API) Handler() http.Handler {
 	authed("PATCH /v3/roles/{id}", a.updateRole)
 	authed("DELETE /v3/roles/{id}", a.deleteRole)
 	authed("GET /v3/role_inferences", a.listRoleInferences)
+	authed("GET /v3/roles/{prior}/implies", a.listImpliedRoles)
+	authed("GET /v3/roles/{prior}/implies/{implied}", a.showImpliedRole)
+	authed("HEAD /v3/roles/{prior}/implies/{implied}", a.showImpliedRole)
+	authed("PUT /v3/roles/{prior}/implies/{implied}", a.createImpliedRole)
+	authed("DELETE /v3/roles/{prior}/implies/{implied}", a.deleteImpliedRole)
 
 	for _, target := range []string{"projects", "domains"} {
 		base := "/v3/" + target + "/{target}/users/{user}/roles"

@@ -100,7 +100,7 @@ func (a *API) issueToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) subject(r *http.Request) (*novalite.Caller, error) {
-	if err := policy.Authorize(httpx.Caller(r.Context()), "identity:validate_token", policy.Target{}); err != nil {
+	if err := authorize(r, "identity:validate_token", policy.Target{}); err != nil {
 		return nil, err
 	}
 	sub := r.Header.Get("X-Subject-Token")
@@ -131,7 +131,7 @@ func (a *API) checkToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	if err := policy.Authorize(httpx.Caller(r.Context()), "identity:revoke_token", policy.Target{}); err != nil {
+	if err := authorize(r, "identity:revoke_token", policy.Target{}); err != nil {
 		return err
 	}
 	if err := a.svc.Revoke(r.Context(), r.Header.Get("X-Subject-Token")); err != nil {

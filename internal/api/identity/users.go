@@ -13,7 +13,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_users", policy.Target{}); err != nil {
 		return err
 	}
-	us, err := a.svc.Users(r.Context(), identity.UserFilter{Name: optional(r, "name"),
+	us, err := a.svc.Users(r.Context(), identity.UserFilter{Names: nameFilters(r),
 		DomainID: optional(r, "domain_id"), Enabled: optionalBool(r, "enabled")})
 	if err != nil {
 		return err
@@ -46,7 +46,12 @@ type userBody struct {
 	} `json:"user"`
 }
 
-func applyUser(u *novalite.User, b userBody) {
+// userAttrs are the attributes of a user that are not extra.
+var userAttrs = []string{"name", "domain_id", "password", "enabled", "email", "description",
+	"default_project_id", "password_expires_at", "federated"}
+
+func applyUser(u *novalite.User, b userBody, extra map[string]any) {
+	mergeExtra(&u.Extra, extra)
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src
@@ -66,14 +71,15 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b userBody
-	if err := readEntity(r, &b, func() bool { return b.User != nil }, "user"); err != nil {
+	extra, err := readEntity(r, &b, "user", userAttrs...)
+	if err != nil {
 		return err
 	}
 	if b.User.Name == nil || *b.User.Name == "" {
 		return required("name")
 	}
 	u := novalite.User{Enabled: true}
-	applyUser(&u, b)
+	applyUser(&u, b, extra)
 	if b.User.DomainID != nil {
 		u.DomainID = *b.User.DomainID
 	}
@@ -81,7 +87,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	if b.User.Password != nil {
 		pw = *b.User.Password
 	}
-	u, err := a.svc.CreateUser(r.Context(), u, pw)
+	u, err = a.svc.CreateUser(r.Context(), u, pw)
 	if err != nil {
 		return err
 	}
@@ -94,10 +100,11 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b userBody
-	if err := readEntity(r, &b, func() bool { return b.User != nil }, "user"); err != nil {
+	extra, err := readEntity(r, &b, "user", userAttrs...)
+	if err != nil {
 		return err
 	}
-	u, err := a.svc.UpdateUser(r.Context(), r.PathValue("id"), b.User.Password, func(u *novalite.User) { applyUser(u, b) })
+	u, err := a.svc.UpdateUser(r.Context(), r.PathValue("id"), b.User.Password, func(u *novalite.User) { applyUser(u, b, extra) })
 	if err != nil {
 		return err
 	}
@@ -145,19 +152,17 @@ func (a *API) listUserGroups(w http.ResponseWriter, r *http.Request) error {
 }
 
 // changePassword lets users change their own password given the old one.
+// As in Keystone it needs no token (so that an expired password can be
+// changed): the original password is the credential.
 func (a *API) changePassword(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	c := httpx.Caller(r.Context())
-	if c.UserID != id {
-		return policy.Denied("identity:change_password")
-	}
 	var b struct {
 		User *struct {
 			Password         string `json:"password"`
 			OriginalPassword string `json:"original_password"`
 		} `json:"user"`
 	}
-	if err := readEntity(r, &b, func() bool { return b.User != nil }, "user"); err != nil {
+	if _, err := readEntity(r, &b, "user"); err != nil {
 		return err
 	}
 	if _, err := a.svc.Authenticate(r.Context(), identity.AuthRequest{Methods: []string{"password"},

@@ -39,9 +39,9 @@ func (a *API) projectView(r *http.Request, p novalite.Project) map[string]any {
 	if tags == nil {
 		tags = []string{}
 	}
-	return map[string]any{"id": p.ID, "name": p.Name, "domain_id": p.DomainID, "description": p.Description,
+	return withExtra(map[string]any{"id": p.ID, "name": p.Name, "domain_id": p.DomainID, "description": p.Description,
 		"enabled": p.Enabled, "parent_id": p.DomainID, "is_domain": false, "tags": tags,
-		"options": map[string]any{}, "links": a.selfLink(r, "projects", p.ID)}
+		"options": map[string]any{}, "links": a.selfLink(r, "projects", p.ID)}, p.Extra)
 }
 
 func (a *API) userView(r *http.Request, u novalite.User) map[string]any {
@@ -56,17 +56,30 @@ func (a *API) userView(r *http.Request, u novalite.User) map[string]any {
 	if u.DefaultProjectID != "" {
 		v["default_project_id"] = u.DefaultProjectID
 	}
-	return v
+	return withExtra(v, u.Extra)
 }
 
 func (a *API) roleView(r *http.Request, ro novalite.Role) map[string]any {
-	return map[string]any{"id": ro.ID, "name": ro.Name, "domain_id": nil, "description": ro.Description,
-		"options": map[string]any{}, "links": a.selfLink(r, "roles", ro.ID)}
+	var domain any
+	if ro.DomainID != "" {
+		domain = ro.DomainID
+	}
+	return withExtra(map[string]any{"id": ro.ID, "name": ro.Name, "domain_id": domain, "description": ro.Description,
+		"options": map[string]any{}, "links": a.selfLink(r, "roles", ro.ID)}, ro.Extra)
 }
 
-// authorize checks a Keystone rule for the caller of r.
+// authorize checks a Keystone rule for the caller of r; a denial carries
+// Keystone's message rather than Nova's.
 func authorize(r *http.Request, rule string, t policy.Target) error {
-	return policy.Authorize(httpx.Caller(r.Context()), rule, t)
+	if !policy.Allowed(httpx.Caller(r.Context()), rule, t) {
+		return forbidden(rule)
+	}
+	return nil
+}
+
+// forbidden is Keystone's ForbiddenAction.
+func forbidden(rule string) error {
+	return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: %s.", rule)
 }
 
 // optional returns a pointer to the query value of key, or nil.

@@ -34,6 +34,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	tokens map[string]string
+	stop   func()
 }
 
 // Start starts novalite with cfg adjusted by the given options and stops
@@ -68,15 +69,22 @@ func Start(t testing.TB, opts ...func(*config.Config)) *Server {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
-	t.Cleanup(func() {
+	srv := &Server{App: a, URL: a.PublicURL(), t: t, tokens: map[string]string{}}
+	srv.stop = sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
 		}
 		a.Close()
 	})
-	return &Server{App: a, URL: a.PublicURL(), t: t, tokens: map[string]string{}}
+	t.Cleanup(srv.stop)
+	return srv
 }
+
+// Stop shuts the server down as a signal would (requests drained,
+// background loops stopped, store closed); the test's cleanup does it
+// otherwise. A new Start on the same DataDir is a restart.
+func (s *Server) Stop() { s.stop() }
 
 // Token returns a project-scoped token for user (in the Default domain)
 // on project, issuing it once per server.

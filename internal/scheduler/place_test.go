@@ -1,0 +1,54 @@
+package scheduler
+
+import (
+	"testing"
+
+	"novalite/internal/store"
+)
+
+func TestPlace(t *testing.T) {
+	t.Parallel()
+	big := store.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}
+	small := store.Resources{VCPUs: 2, MemoryMB: 1024, DiskGB: 10}
+	tiny := store.Resources{VCPUs: 1, MemoryMB: 512, DiskGB: 1}
+	host := func(name, zone string, free store.Resources) Host {
+		return Host{Name: name, Node: name, Zone: zone, Free: free, Enabled: true, Up: true}
+	}
+	down := host("c2", "nova", big)
+	down.Up = false
+	disabled := host("c2", "nova", big)
+	disabled.Enabled = false
+	tests := []struct {
+		name   string
+		hosts  []Host
+		req    Request
+		want   int
+		reason string
+	}{
+		{"no hosts", nil, Request{Want: tiny}, -1, NoCandidates},
+		{"one host", []Host{host("c1", "nova", big)}, Request{Want: tiny}, 0, ""},
+		{"most free RAM wins", []Host{host("c1", "nova", small), host("c2", "nova", big)}, Request{Want: tiny}, 1, ""},
+		{"tie broken by name", []Host{host("c2", "nova", big), host("c1", "nova", big)}, Request{Want: tiny}, 1, ""},
+		{"too big everywhere", []Host{host("c1", "nova", small)}, Request{Want: big}, -1, NoCandidates},
+		{"vcpus short", []Host{host("c1", "nova", store.Resources{VCPUs: 0, MemoryMB: 9999, DiskGB: 99})}, Request{Want: tiny}, -1, NoCandidates},
+		{"disk short", []Host{host("c1", "nova", store.Resources{VCPUs: 9, MemoryMB: 9999, DiskGB: 0})}, Request{Want: tiny}, -1, NoCandidates},
+		{"zone", []Host{host("c1", "nova", big), host("c2", "az2", small)}, Request{Zone: "az2", Want: tiny}, 1, ""},
+		{"zone without hosts", []Host{host("c1", "nova", big)}, Request{Zone: "az2", Want: tiny}, -1, NoCandidates},
+		{"requested host", []Host{host("c1", "nova", big), host("c2", "nova", small)}, Request{Host: "c2", Want: tiny}, 1, ""},
+		{"requested node", []Host{host("c1", "nova", big), host("c2", "nova", small)}, Request{Node: "c2", Want: tiny}, 1, ""},
+		{"requested host full", []Host{host("c1", "nova", big), host("c2", "nova", small)}, Request{Host: "c2", Want: big}, -1, NoCandidates},
+		{"disabled host skipped", []Host{host("c1", "nova", small), disabled}, Request{Want: tiny}, 0, ""},
+		{"only a disabled host", []Host{disabled}, Request{Want: tiny}, -1, NoCandidates},
+		{"down host skipped", []Host{host("c1", "nova", small), down}, Request{Want: tiny}, 0, ""},
+		{"only a down host", []Host{down}, Request{Want: tiny}, -1, NotEnough},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, reason := Place(tt.hosts, tt.req)
+			if got != tt.want || reason != tt.reason {
+				t.Errorf("Place = %d, %q; want %d, %q", got, reason, tt.want, tt.reason)
+			}
+		})
+	}
+}
