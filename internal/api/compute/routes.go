@@ -48,6 +48,27 @@ func (a *API) routes(mux *http.ServeMux) {
 
 	h("GET /os-availability-zone", a.listAvailabilityZones)
 	h("GET /os-availability-zone/detail", a.listAvailabilityZonesDetail)
+	// Server sub-resources.
+	h("GET /servers/{id}/metadata", a.listServerMetadata)
+	h("POST /servers/{id}/metadata", a.createServerMetadata)
+	h("PUT /servers/{id}/metadata", a.replaceServerMetadata)
+	h("GET /servers/{id}/metadata/{key}", a.showServerMetadata)
+	h("PUT /servers/{id}/metadata/{key}", a.updateServerMetadataItem)
+	h("DELETE /servers/{id}/metadata/{key}", a.deleteServerMetadataItem)
+	h("GET /servers/{id}/tags", a.listServerTags)
+	h("PUT /servers/{id}/tags", a.replaceServerTags)
+	h("DELETE /servers/{id}/tags", a.deleteServerTags)
+	h("GET /servers/{id}/tags/{tag}", a.showServerTag)
+	h("PUT /servers/{id}/tags/{tag}", a.addServerTag)
+	h("DELETE /servers/{id}/tags/{tag}", a.deleteServerTag)
+	h("GET /servers/{id}/ips", a.listServerIPs)
+	h("GET /servers/{id}/ips/{network}", a.showServerIPs)
+	h("GET /servers/{id}/os-security-groups", a.listServerSecurityGroups)
+	h("GET /servers/{id}/os-instance-actions", a.listInstanceActions)
+	h("GET /servers/{id}/os-instance-actions/{request_id}", a.showInstanceAction)
+	h("GET /servers/{id}/os-server-password", a.showServerPassword)
+	h("DELETE /servers/{id}/os-server-password", a.clearServerPassword)
+	h("GET /servers/{id}/diagnostics", a.showServerDiagnostics)
 
 	// Deprecated proxies to the image and network services (≤2.35).
 	h("GET /images", a.listImagesProxy(false))

@@ -61,7 +61,7 @@ func (s *Schema) Validate(doc any) error {
 	if len(leaf.InstanceLocation) > 0 {
 		field := leaf.InstanceLocation[len(leaf.InstanceLocation)-1]
 		msg = fmt.Sprintf("Invalid input for field/attribute %s. Value: %s. %s", field,
-			Repr(at(doc, leaf.InstanceLocation)), msg)
+			str(at(doc, leaf.InstanceLocation)), msg)
 	}
 	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
 }
@@ -81,7 +81,7 @@ func (s *Schema) ValidateQuery(doc any) error {
 	msg := Message(leaf, doc)
 	if len(leaf.InstanceLocation) > 0 {
 		msg = fmt.Sprintf("Invalid input for query parameters %s. Value: %s. %s", leaf.InstanceLocation[0],
-			Repr(at(doc, leaf.InstanceLocation)), msg)
+			str(at(doc, leaf.InstanceLocation)), msg)
 	}
 	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
 }
@@ -186,6 +186,15 @@ func rat(r *big.Rat) string {
 	}
 	f, _ := r.Float64()
 	return fmt.Sprint(f)
+}
+
+// str renders a value as Python's "%s" does: a string as itself, any
+// other value as its repr (Nova formats the offending value that way).
+func str(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return Repr(v)
 }
 
 // Repr renders a decoded JSON value as Python's repr would.

@@ -16,7 +16,7 @@ func TestValidateMessages(t *testing.T) {
 		{"extra top", `{"server": {"name": "a"}, "foo": 1}`, "Additional properties are not allowed ('foo' was unexpected)"},
 		{"missing nested", `{"server": {}}`, "Invalid input for field/attribute server. Value: {}. 'name' is a required property"},
 		{"type", `{"server": {"name": "a", "flavorRef": null}}`, "Invalid input for field/attribute flavorRef. Value: None. None is not of type 'string', 'integer'"},
-		{"too long", `{"server": {"name": "abcdef"}}`, "Invalid input for field/attribute name. Value: 'abcdef'. 'abcdef' is too long"},
+		{"too long", `{"server": {"name": "abcdef"}}`, "Invalid input for field/attribute name. Value: abcdef. 'abcdef' is too long"},
 		{"minimum", `{"server": {"name": "a", "count": 0}}`, "Invalid input for field/attribute count. Value: 0. 0 is less than the minimum of 1"},
 		{"null body", `null`, "None is not of type 'object'"},
 	}

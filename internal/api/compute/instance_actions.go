@@ -1,0 +1,183 @@
+package compute
+
+import (
+	"net/http"
+
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/api/schema"
+	"novalite/internal/compute"
+	"novalite/internal/policy"
+)
+
+// /servers/{id}/os-instance-actions[/{request_id}]
+// (nova/api/openstack/compute/instance_actions.py).
+
+func actionsQuerySchema(before bool) *schema.Schema {
+	props := `"limit": {"type": "array", "maxItems": 1, "items": {"type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 0, "minLength": 1}},
+		"marker": {"type": "array", "maxItems": 1, "items": {"type": "string"}},
+		"changes-since": {"type": "array", "maxItems": 1, "items": {"type": "string"}}`
+	name := "instance_actions_query_v258"
+	if before {
+		props += `, "changes-before": {"type": "array", "maxItems": 1, "items": {"type": "string"}}`
+		name = "instance_actions_query_v266"
+	}
+	return schema.MustCompile(name, `{"type": "object", "properties": {`+props+`}, "additionalProperties": false}`)
+}
+
+var (
+	actionsQueryV258 = actionsQuerySchema(false)
+	actionsQueryV266 = actionsQuerySchema(true)
+)
+
+// queryDoc shapes a query string as Nova's validators see it: an object
+// of arrays of strings.
+func queryDoc(r *http.Request) map[string]any {
+	doc := map[string]any{}
+	for k, vs := range r.URL.Query() {
+		list := make([]any, len(vs))
+		for i, v := range vs {
+			list[i] = v
+		}
+		doc[k] = list
+	}
+	return doc
+}
+
+// findActionsServer looks the server up (deleted ones too from 2.21) and
+// checks rule against its project.
+func (a *API) findActionsServer(r *http.Request, rule string) (string, string, error) {
+	c := httpx.Caller(r.Context())
+	v, err := a.svc.Compute.FindServer(r.Context(), c, r.PathValue("id"), MV(r).AtLeast(2, 21))
+	if err != nil {
+		return "", "", err
+	}
+	return v.ID, v.ProjectID, policy.Authorize(c, rule, policy.Target{ProjectID: v.ProjectID})
+}
+
+// listInstanceActions is GET /servers/{id}/os-instance-actions: newest
+// first; from 2.58 paged (limit, marker = request id, changes-since,
+// 2.66 changes-before) with updated_at and next links.
+func (a *API) listInstanceActions(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	paged := mv.AtLeast(2, 58)
+	if paged {
+		sch := actionsQueryV258
+		if mv.AtLeast(2, 66) {
+			sch = actionsQueryV266
+		}
+		if err := sch.ValidateQuery(queryDoc(r)); err != nil {
+			return err
+		}
+		for _, k := range []string{"changes-since", "changes-before"} {
+			for _, v := range r.URL.Query()[k] {
+				if _, err := parseISOTime(v); err != nil {
+					return queryInvalid(k, v, "'"+v+"' is not a 'date-time'")
+				}
+			}
+		}
+	}
+	id, _, err := a.findActionsServer(r, "os_compute_api:os-instance-actions:list")
+	if err != nil {
+		return err
+	}
+	var p compute.InstanceActionListParams
+	var pg page
+	if paged {
+		opts := map[string]string{}
+		for _, k := range []string{"changes-since", "changes-before"} {
+			if v := r.URL.Query().Get(k); v != "" {
+				opts[k] = v
+			}
+		}
+		var lp compute.ListServersParams
+		if err := timeFilters(&lp, opts); err != nil {
+			return err
+		}
+		p.ChangesSince, p.ChangesBefore = lp.ChangesSince, lp.ChangesBefore
+		if pg, err = readPage(r); err != nil {
+			return err
+		}
+		if pg.Limit == 0 {
+			httpx.WriteJSON(w, http.StatusOK, map[string]any{"instanceActions": []any{}})
+			return nil
+		}
+		p.Limit, p.Marker = pg.Limit, pg.Marker
+	}
+	list, err := a.svc.Compute.ListInstanceActions(r.Context(), id, p)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(list))
+	for i, act := range list {
+		out[i] = actionView(act, mv)
+	}
+	body := map[string]any{"instanceActions": out}
+	if paged && len(list) > 0 {
+		if links := a.nextLinks(r, "/servers/"+id+"/os-instance-actions", pg, len(list), list[len(list)-1].RequestID); links != nil {
+			body["links"] = links
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func actionView(act compute.InstanceAction, mv microversion.Version) map[string]any {
+	m := map[string]any{"action": act.Action, "instance_uuid": act.InstanceUUID, "request_id": act.RequestID,
+		"user_id": act.UserID, "project_id": act.ProjectID, "start_time": act.Start.UTC().Format(strTime),
+		"message": strOrNil(act.Message)}
+	if mv.AtLeast(2, 58) {
+		m["updated_at"] = isoOrNil(act.UpdatedAt, act.UpdatedAt.UTC().Format(strTime))
+	}
+	return m
+}
+
+// showInstanceAction is GET /servers/{id}/os-instance-actions/{request_id}.
+// Events: always for admins (with traceback, host from 2.62); for the
+// others from 2.51, without them. hostId from 2.62, details from 2.84
+// (admin by policy).
+func (a *API) showInstanceAction(w http.ResponseWriter, r *http.Request) error {
+	if err := noQuery(r); err != nil {
+		return err
+	}
+	id, project, err := a.findActionsServer(r, "os_compute_api:os-instance-actions:show")
+	if err != nil {
+		return err
+	}
+	act, events, err := a.svc.Compute.GetInstanceAction(r.Context(), id, r.PathValue("request_id"))
+	if err != nil {
+		return err
+	}
+	mv, c := MV(r), httpx.Caller(r.Context())
+	t := policy.Target{ProjectID: project}
+	full := policy.Allowed(c, "os_compute_api:os-instance-actions:events", t)
+	m := actionView(act, mv)
+	if full || mv.AtLeast(2, 51) {
+		details := mv.AtLeast(2, 84) && policy.Allowed(c, "os_compute_api:os-instance-actions:events:details", t)
+		owner := act.ProjectID
+		if owner == "" {
+			owner = project
+		}
+		evs := make([]map[string]any, len(events))
+		for i, e := range events {
+			ev := map[string]any{"event": e.Event, "start_time": e.Start.UTC().Format(strTime),
+				"finish_time": isoOrNil(e.Finish, e.Finish.UTC().Format(strTime)), "result": emptyNil(e.Result)}
+			if full {
+				ev["traceback"] = strOrNil(e.Traceback)
+			}
+			if full && mv.AtLeast(2, 62) {
+				ev["host"] = emptyNil(e.Host)
+			}
+			if mv.AtLeast(2, 62) {
+				ev["hostId"] = hostID(owner, e.Host)
+			}
+			if details {
+				ev["details"] = strOrNil(e.Details)
+			}
+			evs[i] = ev
+		}
+		m["events"] = evs
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"instanceAction": m})
+	return nil
+}

@@ -1,0 +1,163 @@
+package compute
+
+import (
+	"net/http"
+	"sort"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/schema"
+)
+
+// /servers/{id}/metadata[/{key}] (nova/api/openstack/compute/server_metadata.py).
+// Bodies are validated first, then the server is looked up (404), then
+// the policy (403); writes are lock- and state-checked by the service.
+
+var (
+	metadataSchema = schema.MustCompile("server_metadata", `{"type": "object", "properties": {"metadata": `+
+		metadataType(false)+`}, "required": ["metadata"], "additionalProperties": false}`)
+	metaItemSchema = schema.MustCompile("server_metadata_item", `{"type": "object", "properties": {"meta": `+
+		metadataType(true)+`}, "required": ["meta"], "additionalProperties": false}`)
+)
+
+// metadataType is Nova's parameter_types.metadata; one makes it hold
+// exactly one pair.
+func metadataType(one bool) string {
+	s := `{"type": "object", "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}}, "additionalProperties": false`
+	if one {
+		s += `, "minProperties": 1, "maxProperties": 1`
+	}
+	return s + `}`
+}
+
+// noQuery is the query schema of the sub-resource GETs from 2.102 on: no
+// parameter at all (before, anything is accepted and ignored).
+func noQuery(r *http.Request) error {
+	q := r.URL.Query()
+	if len(q) == 0 || !MV(r).AtLeast(2, 102) {
+		return nil
+	}
+	var keys []string
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	verb := "was"
+	if len(keys) > 1 {
+		verb = "were"
+	}
+	return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)", quoteList(keys), verb)
+}
+
+func stringMap(v any) map[string]string {
+	m, _ := v.(map[string]any)
+	out := make(map[string]string, len(m))
+	for k, val := range m {
+		out[k], _ = val.(string)
+	}
+	return out
+}
+
+// listServerMetadata is GET /servers/{id}/metadata.
+func (a *API) listServerMetadata(w http.ResponseWriter, r *http.Request) error {
+	if err := noQuery(r); err != nil {
+		return err
+	}
+	s, err := a.findServer(r, "os_compute_api:server-metadata:index")
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"metadata": nonNilMap(s.Metadata)})
+	return nil
+}
+
+// showServerMetadata is GET /servers/{id}/metadata/{key}.
+func (a *API) showServerMetadata(w http.ResponseWriter, r *http.Request) error {
+	if err := noQuery(r); err != nil {
+		return err
+	}
+	s, err := a.findServer(r, "os_compute_api:server-metadata:show")
+	if err != nil {
+		return err
+	}
+	key := r.PathValue("key")
+	v, ok := s.Metadata[key]
+	if !ok {
+		return novalite.Errorf(novalite.NotFound, "Metadata item was not found")
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: v}})
+	return nil
+}
+
+// createServerMetadata is POST /servers/{id}/metadata: a merge; the answer
+// is every item after it (200, as Nova answers).
+func (a *API) createServerMetadata(w http.ResponseWriter, r *http.Request) error {
+	return a.writeServerMetadata(w, r, "os_compute_api:server-metadata:create", false)
+}
+
+// replaceServerMetadata is PUT /servers/{id}/metadata: replace them all.
+func (a *API) replaceServerMetadata(w http.ResponseWriter, r *http.Request) error {
+	return a.writeServerMetadata(w, r, "os_compute_api:server-metadata:update_all", true)
+}
+
+func (a *API) writeServerMetadata(w http.ResponseWriter, r *http.Request, rule string, replace bool) error {
+	body, err := decodeBody(r, metadataSchema)
+	if err != nil {
+		return err
+	}
+	s, err := a.findServer(r, rule)
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	md, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID, stringMap(body["metadata"]), replace)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"metadata": nonNilMap(md)})
+	return nil
+}
+
+// updateServerMetadataItem is PUT /servers/{id}/metadata/{key}: one pair
+// whose key is the URL's.
+func (a *API) updateServerMetadataItem(w http.ResponseWriter, r *http.Request) error {
+	body, err := decodeBody(r, metaItemSchema)
+	if err != nil {
+		return err
+	}
+	s, err := a.findServer(r, "os_compute_api:server-metadata:update")
+	if err != nil {
+		return err
+	}
+	meta := stringMap(body["meta"])
+	if _, ok := meta[r.PathValue("key")]; !ok {
+		return novalite.Errorf(novalite.Invalid, "Request body and URI mismatch")
+	}
+	c := httpx.Caller(r.Context())
+	if _, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID, meta, false); err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"meta": meta})
+	return nil
+}
+
+// deleteServerMetadataItem is DELETE /servers/{id}/metadata/{key}.
+func (a *API) deleteServerMetadataItem(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.findServer(r, "os_compute_api:server-metadata:delete")
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	if err := a.svc.Compute.DeleteServerMetadataItem(r.Context(), c, s.ID, r.PathValue("key")); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusNoContent)
+	return nil
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}

@@ -1,0 +1,88 @@
+package compute
+
+import (
+	"context"
+	"maps"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// Server metadata writes (nova/compute/api.py update_instance_metadata,
+// delete_instance_metadata): lock-checked, and only for a server that has
+// launched and rests in one of these vm_states, whatever its task.
+var metadataCheck = stateCheck{launched: true,
+	vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused, novalite.VMSuspended, novalite.VMStopped}}
+
+// UpdateServerMetadata merges md into the server's metadata, or with
+// replace makes it the whole set, and returns the resulting metadata.
+// The count of items is held to the project's metadata_items quota.
+func (s *Service) UpdateServerMetadata(ctx context.Context, c *novalite.Caller, id string, md map[string]string, replace bool) (map[string]string, error) {
+	var out map[string]string
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if err := metadataWritable(c, v, "update metadata"); err != nil {
+			return err
+		}
+		out = md
+		if !replace {
+			out = maps.Clone(v.Metadata)
+			maps.Copy(out, md)
+		}
+		if err := s.checkMetadataQuota(ctx, tx, v.ProjectID, len(out)); err != nil {
+			return err
+		}
+		if replace {
+			return tx.InstanceMetadataReplace(ctx, v.InternalID, md)
+		}
+		return tx.InstanceMetadataSet(ctx, v.InternalID, md)
+	})
+	return out, err
+}
+
+// DeleteServerMetadataItem removes one key; a missing key is 404 before
+// any lock or state check, as in Nova.
+func (s *Service) DeleteServerMetadataItem(ctx context.Context, c *novalite.Caller, id, key string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if _, ok := v.Metadata[key]; !ok {
+			return novalite.Errorf(novalite.NotFound, "Metadata item was not found")
+		}
+		if err := metadataWritable(c, v, "delete metadata"); err != nil {
+			return err
+		}
+		_, err = tx.InstanceMetadataDelete(ctx, v.InternalID, key)
+		return err
+	})
+}
+
+// metadataWritable applies the lock and state checks of a metadata write
+// called action.
+func metadataWritable(c *novalite.Caller, v novalite.Server, action string) error {
+	if v.Locked && !c.IsAdmin() {
+		return locked(v)
+	}
+	return metadataCheck.failure(action, v)
+}
+
+// checkMetadataQuota is Nova's _check_metadata_properties_quota: n items
+// against the metadata_items limit (-1 = unlimited).
+func (s *Service) checkMetadataQuota(ctx context.Context, tx *store.Tx, projectID string, n int) error {
+	if n == 0 {
+		return nil
+	}
+	limit, err := s.metadataLimit(ctx, tx, projectID)
+	if err != nil {
+		return err
+	}
+	if limit >= 0 && n > limit {
+		return novalite.Errorf(novalite.Forbidden, "Maximum number of metadata items exceeds %d", limit)
+	}
+	return nil
+}
