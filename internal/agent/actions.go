@@ -24,7 +24,8 @@ type outcome struct {
 // action is one row of the outcome table: the driver call that performs
 // the task the API asked for, and the outcome of success and of failure.
 type action struct {
-	name   string
+	name   string // the API's instance action (os-instance-actions)
+	event  string // Nova's event name for the compute step
 	drive  func(ctx context.Context, d virt.Driver, inst virt.Instance) error
 	done   outcome
 	failed outcome
@@ -36,21 +37,21 @@ func power(p novalite.PowerState) *novalite.PowerState { return &p }
 // (nova/compute/manager.py does the same work per RPC method). Adding an
 // action is adding a row: e.g. stop is
 //
-//	novalite.TaskPoweringOff: {name: "stop", drive: powerOff,
+//	novalite.TaskPoweringOff: {name: "stop", event: "compute_stop_instance", drive: powerOff,
 //		done: outcome{vm: novalite.VMStopped, power: power(novalite.PowerShutdown)}},
 //
 // with a zero failed outcome (Nova leaves the vm_state, clears the task).
 var actions = map[novalite.TaskState]action{
-	novalite.TaskSpawning: {name: "spawn", drive: spawn,
+	novalite.TaskSpawning: {name: "create", event: "compute__do_build_and_run_instance", drive: spawn,
 		done:   outcome{vm: novalite.VMActive, power: power(novalite.PowerRunning), launched: true},
 		failed: outcome{vm: novalite.VMError, power: power(novalite.PowerNoState), clearHost: true, release: true, fault: true}},
-	novalite.TaskDeleting: {name: "delete", drive: destroy,
+	novalite.TaskDeleting: {name: "delete", event: "compute_terminate_instance", drive: destroy,
 		done:   outcome{vm: novalite.VMDeleted, delete: true, release: true, ports: true},
 		failed: outcome{vm: novalite.VMError, fault: true}},
-	novalite.TaskSoftDeleting: {name: "soft_delete", drive: powerOff,
+	novalite.TaskSoftDeleting: {name: "delete", event: "compute_soft_delete_instance", drive: powerOff,
 		done:   outcome{vm: novalite.VMSoftDeleted, power: power(novalite.PowerShutdown)},
 		failed: outcome{clearDeleted: true, fault: true}},
-	novalite.TaskRestoring: {name: "restore", drive: powerOn,
+	novalite.TaskRestoring: {name: "restore", event: "compute_restore_instance", drive: powerOn,
 		done:   outcome{vm: novalite.VMActive, power: power(novalite.PowerRunning), clearDeleted: true},
 		failed: outcome{fault: true}},
 }

@@ -128,9 +128,10 @@ func (a *Agent) RunOnce(ctx context.Context) (int, error) { return a.runOnce(ctx
 
 // result is a finished driver call.
 type result struct {
-	v   novalite.Server
-	act action
-	err error
+	v          novalite.Server
+	act        action
+	err        error
+	start, end time.Time
 }
 
 // runOnce drives the driver for every task of the host (up to a batch),
@@ -179,13 +180,15 @@ func (a *Agent) drive(ctx context.Context, work []novalite.Server) []result {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
+			start := a.o.Now().UTC()
 			err := act.drive(cctx, a.o.Driver, instanceOf(v))
+			end := a.o.Now().UTC()
 			cancel()
 			if err != nil && ctx.Err() != nil {
 				return // shutting down: not the guest's fault, retry after restart
 			}
 			mu.Lock()
-			out = append(out, result{v: v, act: act, err: err})
+			out = append(out, result{v: v, act: act, err: err, start: start, end: end})
 			mu.Unlock()
 		}()
 	}
@@ -228,8 +231,11 @@ func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Tim
 		}
 	}
 	if o.fault && r.err != nil {
-		return tx.InstanceFaultInsert(ctx, r.v.InternalID, novalite.Fault{Code: 500, Message: r.err.Error(),
-			Details: fmt.Sprintf("%s on %s: %v", r.act.name, a.o.Host, r.err), Created: now})
+		if err := tx.InstanceFaultInsert(ctx, r.v.InternalID, novalite.Fault{Code: 500, Message: r.err.Error(),
+			Details: fmt.Sprintf("%s on %s: %v", r.act.event, a.o.Host, r.err), Created: now}); err != nil {
+			return err
+		}
 	}
-	return nil
+	return tx.InstanceActionEventFinish(ctx, store.InstanceActionEventParams{InstanceUUID: r.v.ID,
+		Action: r.act.name, Event: r.act.event, Host: a.o.Host, Start: r.start, Finish: r.end, Failed: r.err != nil})
 }

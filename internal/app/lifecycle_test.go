@@ -100,6 +100,10 @@ func TestCreateToActiveAndDelete(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, s[k], want)
 		}
 	}
+	if b.events(t, id, "conductor_schedule_and_build_instances", "Success") != 1 ||
+		b.events(t, id, "compute__do_build_and_run_instance", "Success") != 1 {
+		t.Error("create action lacks its Success events")
+	}
 	if s["OS-SRV-USG:launched_at"] == nil || s["hostId"] == "" {
 		t.Errorf("launched_at %v, hostId %v: want set", s["OS-SRV-USG:launched_at"], s["hostId"])
 	}
@@ -112,6 +116,26 @@ func TestCreateToActiveAndDelete(t *testing.T) {
 	if len(ports) != 0 {
 		t.Errorf("ports left after delete: %v", ports)
 	}
+}
+
+// events counts the create events of server id named event with result
+// (read through a no-op update: the store has no reader for events yet;
+// os-instance-actions will show them).
+func (b *bundle) events(t *testing.T, id, event, result string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var n int64
+	err := b.srv.App.DB.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.Exec(ctx, `UPDATE instance_action_events SET result = result WHERE event = $1 AND result = $2
+			AND action_id IN (SELECT id FROM instance_actions WHERE instance_uuid = $3 AND action = 'create'
+			AND ($2 = 'Success' OR message = 'Error'))`, event, result, id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func faultOf(s map[string]any) (float64, string) {
@@ -128,6 +152,9 @@ func TestNoValidHost(t *testing.T) {
 	s := b.wait(t, id, "ERROR", status("ERROR"))
 	if code, msg := faultOf(s); code != 500 || msg != "No valid host was found. " {
 		t.Errorf("fault = %v %q", code, msg)
+	}
+	if n := b.events(t, id, "conductor_schedule_and_build_instances", "Error"); n != 1 {
+		t.Errorf("%d scheduling Error events, want 1", n)
 	}
 	if s["OS-EXT-SRV-ATTR:host"] != nil || s["OS-EXT-STS:vm_state"] != "error" || s["OS-EXT-STS:power_state"] != float64(0) {
 		t.Errorf("host %v vm_state %v power %v", s["OS-EXT-SRV-ATTR:host"], s["OS-EXT-STS:vm_state"], s["OS-EXT-STS:power_state"])
@@ -148,6 +175,9 @@ func TestSpawnFailure(t *testing.T) {
 	s := b.wait(t, id, "ERROR", status("ERROR"))
 	if code, msg := faultOf(s); code != 500 || msg != "disk on fire" {
 		t.Errorf("fault = %v %q", code, msg)
+	}
+	if n := b.events(t, id, "compute__do_build_and_run_instance", "Error"); n != 1 {
+		t.Errorf("%d build Error events, want 1", n)
 	}
 	if s["OS-SRV-USG:launched_at"] != nil || s["OS-EXT-SRV-ATTR:host"] != nil {
 		t.Errorf("launched_at %v host %v, want null (Nova forgets the host of a failed build)",

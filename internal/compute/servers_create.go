@@ -99,14 +99,17 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 	res.AdminPass = p.AdminPass
 	res.ReservationID = "r-" + randomString(8, "0123456789abcdefghijklmnopqrstuvwxyz")
 	now := s.now().UTC()
+	// The image is read before the write transaction: the image service
+	// reads on its own connection, which must not be awaited while the
+	// (single) writer is held.
+	img, imgErr := s.imageForCreate(ctx, c, p.ImageRef)
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		flavor, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
 		if err != nil {
 			return err
 		}
-		img, err := s.imageForCreate(ctx, c, p.ImageRef)
-		if err != nil {
-			return err
+		if imgErr != nil {
+			return imgErr // reported after the flavor's, as Nova does
 		}
 		if p.ImageRef != "" {
 			if err := checkImageFits(img, flavor); err != nil {

@@ -39,15 +39,7 @@ type BootstrapResult struct {
 // admin) and user demo (member on demo). What exists is left untouched.
 func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapResult, error) {
 	var res BootstrapResult
-	adminHash, err := HashPassword(p.AdminPassword)
-	if err != nil {
-		return res, err
-	}
-	demoHash, err := HashPassword(p.DemoPassword)
-	if err != nil {
-		return res, err
-	}
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.DomainGet(ctx, DefaultDomainID); novalite.IsKind(err, novalite.NotFound) {
 			res.Created = true
 			if err := tx.DomainInsert(ctx, novalite.Domain{ID: DefaultDomainID, Name: "Default",
@@ -70,10 +62,11 @@ func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapRe
 				}
 			}
 		}
-		if res.AdminProjectID, err = s.ensureMember(ctx, tx, "admin", adminHash, roles["admin"]); err != nil {
+		var err error
+		if res.AdminProjectID, err = s.ensureMember(ctx, tx, "admin", p.AdminPassword, roles["admin"]); err != nil {
 			return err
 		}
-		res.DemoProject, err = s.ensureMember(ctx, tx, "demo", demoHash, roles["member"])
+		res.DemoProject, err = s.ensureMember(ctx, tx, "demo", p.DemoPassword, roles["member"])
 		return err
 	})
 	return res, err
@@ -102,8 +95,9 @@ func ensureImplied(ctx context.Context, tx *store.Tx, prior, implied string) err
 }
 
 // ensureMember makes project name and user name with role on it; it
-// returns the project id.
-func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, hash, roleID string) (string, error) {
+// returns the project id. The password is hashed only when the user is
+// made, so that a second start spends no time on bcrypt.
+func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, password, roleID string) (string, error) {
 	p, err := tx.ProjectGetByName(ctx, DefaultDomainID, name)
 	if novalite.IsKind(err, novalite.NotFound) {
 		p = novalite.Project{ID: NewID(), Name: name, DomainID: DefaultDomainID,
@@ -115,6 +109,10 @@ func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, hash, ro
 	}
 	u, err := tx.UserGetByName(ctx, DefaultDomainID, name)
 	if novalite.IsKind(err, novalite.NotFound) {
+		var hash string
+		if hash, err = HashPassword(password); err != nil {
+			return "", err
+		}
 		u = novalite.User{ID: NewID(), Name: name, DomainID: DefaultDomainID, PasswordHash: hash,
 			Enabled: true, DefaultProjectID: p.ID, CreatedAt: s.now()}
 		err = tx.UserInsert(ctx, u)

@@ -462,3 +462,68 @@ func (s *Service) UserProjects(ctx context.Context, userID string) (ps []novalit
 	})
 	return ps, err
 }
+
+// Names holds the names of the users, projects, roles and domains that a
+// list of role assignments refers to.
+type Names struct {
+	Users    map[string]novalite.User
+	Projects map[string]novalite.Project
+	Roles    map[string]novalite.Role
+	Domains  map[string]novalite.Domain
+}
+
+// AssignmentNames reads, in a few queries whatever the length of the
+// list, what include_names shows of each assignment.
+func (s *Service) AssignmentNames(ctx context.Context, as []novalite.RoleAssignment) (Names, error) {
+	n := Names{Users: map[string]novalite.User{}, Projects: map[string]novalite.Project{},
+		Roles: map[string]novalite.Role{}, Domains: map[string]novalite.Domain{}}
+	users, projects, roles := set{}, set{}, set{}
+	for _, a := range as {
+		users.add(a.UserID)
+		roles.add(a.RoleID)
+		if a.TargetType == "project" {
+			projects.add(a.TargetID)
+		}
+	}
+	err := s.view(ctx, func(tx *store.Tx) error {
+		us, err := tx.UserList(ctx, store.UserFilter{IDs: users.list()})
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			n.Users[u.ID] = u
+		}
+		ps, err := tx.ProjectList(ctx, store.ProjectFilter{IDs: projects.list()})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			n.Projects[p.ID] = p
+		}
+		rs, err := tx.RoleList(ctx, store.RoleFilter{IDs: roles.list()})
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			n.Roles[r.ID] = r
+		}
+		ds, err := tx.DomainList(ctx, store.DomainFilter{})
+		for _, d := range ds {
+			n.Domains[d.ID] = d
+		}
+		return err
+	})
+	return n, err
+}
+
+type set map[string]bool
+
+func (s set) add(id string) { s[id] = true }
+
+func (s set) list() []string {
+	out := make([]string, 0, len(s))
+	for id := range s {
+		out = append(out, id)
+	}
+	return out
+}

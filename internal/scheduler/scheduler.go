@@ -99,9 +99,20 @@ func (s *Scheduler) RunOnce(ctx context.Context) (int, error) { return s.runOnce
 // runOnce places (or fails) up to a batch of waiting servers in one
 // transaction and returns how many it handled.
 func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
+	// Most wake-ups find nothing to do: look first without taking the
+	// (single, on SQLite) writer.
+	var waiting bool
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		q, err := tx.InstanceListUnscheduled(ctx, 1)
+		waiting = len(q) > 0
+		return err
+	})
+	if err != nil || !waiting {
+		return 0, err
+	}
 	placed := 0
 	var handled int
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		placed, handled = 0, 0
 		queue, err := tx.InstanceListUnscheduled(ctx, s.o.Batch)
 		if err != nil || len(queue) == 0 {
@@ -185,7 +196,7 @@ func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v 
 		}
 		h.Free = store.Resources{VCPUs: h.Free.VCPUs - r.Want.VCPUs, MemoryMB: h.Free.MemoryMB - r.Want.MemoryMB,
 			DiskGB: h.Free.DiskGB - r.Want.DiskGB}
-		return true, nil
+		return true, scheduleEvent(ctx, tx, v, now, false)
 	}
 }
 
@@ -197,5 +208,14 @@ func (s *Scheduler) noValidHost(ctx context.Context, tx *store.Tx, v novalite.Se
 		return err
 	}
 	s.o.Log.Info("no valid host", "server", v.ID, "reason", reason)
-	return tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now})
+	if err := tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now}); err != nil {
+		return err
+	}
+	return scheduleEvent(ctx, tx, v, now, true)
+}
+
+// scheduleEvent records Nova's conductor event on the create action.
+func scheduleEvent(ctx context.Context, tx *store.Tx, v novalite.Server, now time.Time, failed bool) error {
+	return tx.InstanceActionEventFinish(ctx, store.InstanceActionEventParams{InstanceUUID: v.ID, Action: "create",
+		Event: "conductor_schedule_and_build_instances", Start: now, Finish: now, Failed: failed})
 }

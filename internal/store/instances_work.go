@@ -119,3 +119,36 @@ func (tx *Tx) InstanceListReclaimable(ctx context.Context, cutoff time.Time, lim
 		string(novalite.VMSoftDeleted), false, micros(cutoff), limit)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
 }
+
+// InstanceActionEventParams record a finished step of the latest action
+// of a server named Action (create, delete, restore…).
+type InstanceActionEventParams struct {
+	InstanceUUID, Action, Event, Host string
+	Start, Finish                     time.Time
+	Failed                            bool // result Error, and the action's message becomes "Error"
+}
+
+// InstanceActionEventFinish records the event on the server's latest
+// action of that name; it does nothing if there is none (a reclaim has no
+// API action).
+func (tx *Tx) InstanceActionEventFinish(ctx context.Context, p InstanceActionEventParams) error {
+	var id int64
+	err := tx.queryRow(ctx, `SELECT id FROM instance_actions WHERE instance_uuid = $1 AND action = $2
+		ORDER BY start_time DESC, id DESC LIMIT 1`, p.InstanceUUID, p.Action).Scan(&id)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return mapErr(err)
+	}
+	result := "Success"
+	if p.Failed {
+		result = "Error"
+		if _, err := tx.Exec(ctx, `UPDATE instance_actions SET message = $1, updated_at = $2 WHERE id = $3`,
+			"Error", micros(p.Finish), id); err != nil {
+			return err
+		}
+	}
+	return tx.InstanceActionEventInsert(ctx, InstanceActionEvent{ActionID: id, Event: p.Event, Start: p.Start,
+		Finish: p.Finish, Result: result, Host: p.Host})
+}

@@ -75,6 +75,7 @@ func (tx *Tx) RoleGetByName(ctx context.Context, name string) (novalite.Role, er
 type RoleFilter struct {
 	Names    []TextMatch // name, name__contains, ...
 	DomainID string
+	IDs      []string // when non-nil, only these ids, of any domain
 }
 
 // RoleList lists roles by name.
@@ -83,9 +84,15 @@ func (tx *Tx) RoleList(ctx context.Context, f RoleFilter) ([]novalite.Role, erro
 	for _, m := range f.Names {
 		tx.matchText(&w, "name", m)
 	}
-	if f.DomainID == "" {
+	switch {
+	case f.IDs != nil:
+		if len(f.IDs) == 0 {
+			return nil, nil
+		}
+		w.add(inList("id", &w, f.IDs))
+	case f.DomainID == "":
 		w.add(`domain_id IS NULL`)
-	} else {
+	default:
 		w.add(`domain_id = ?`, f.DomainID)
 	}
 	rows, err := tx.query(ctx, `SELECT `+roleCols+` FROM roles`+w.sql()+` ORDER BY name, id`, w.args...)

@@ -68,6 +68,7 @@ type UserFilter struct {
 	Name, DomainID *string
 	Names          []TextMatch // name, name__contains, ...
 	Enabled        *bool
+	IDs            []string // when non-nil, only these ids
 }
 
 // UserList lists users by name.
@@ -84,6 +85,12 @@ func (tx *Tx) UserList(ctx context.Context, f UserFilter) ([]novalite.User, erro
 	}
 	if f.Enabled != nil {
 		w.add(`enabled = ?`, *f.Enabled)
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, nil
+		}
+		w.add(inList("id", &w, f.IDs))
 	}
 	rows, err := tx.query(ctx, `SELECT `+userCols+` FROM users`+w.sql()+` ORDER BY name, id`, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.User, error) { return scanUser(r) })

@@ -96,10 +96,6 @@ func (a *API) serveAPI(w http.ResponseWriter, r *http.Request, rest string, lega
 		httpx.Adapt(a.version, writeError).ServeHTTP(w, r.WithContext(ctx))
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); r.ContentLength != 0 && !jsonContentType(ct) {
-		writeError(w, r, novalite.Errorf(novalite.BadMediaType, "Unsupported Content-Type"))
-		return
-	}
 	r = r.WithContext(ctx)
 	r.URL.Path = rest
 	a.authed.ServeHTTP(w, r)
@@ -114,10 +110,18 @@ func jsonContentType(ct string) bool {
 	return false
 }
 
-// project strips the {project_id} segment, once the caller is known, and
-// checks it against the token (Nova's 400 on mismatch).
+// project runs once the caller is known (Nova's order: the token first,
+// then the body's Content-Type, then the URL's project): it refuses a
+// body that is not JSON (415), strips the {project_id} segment and checks
+// it against the token (Nova's 400 on mismatch).
 func (a *API) project(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Nova checks the Content-Type of every request, body or not
+		// (nova/api/openstack/wsgi.py, Request.get_content_type).
+		if ct := r.Header.Get("Content-Type"); !jsonContentType(ct) {
+			writeError(w, r, novalite.Errorf(novalite.BadMediaType, "Unsupported Content-Type"))
+			return
+		}
 		seg, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 		if projectSegment.MatchString(seg) {
 			c := httpx.Caller(r.Context())

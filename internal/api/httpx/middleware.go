@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"time"
 
@@ -33,6 +34,8 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+var globalRequestID = regexp.MustCompile(`^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
 // Observer is told of every finished request (metrics).
 type Observer func(r *http.Request, status int, elapsed time.Duration)
 
@@ -45,6 +48,11 @@ func Common(next http.Handler, log *slog.Logger, observe Observer) http.Handler 
 		start := time.Now()
 		id := NewRequestID()
 		l := log.With("request_id", id)
+		// A caller's own well-formed request id is logged as the global
+		// one, as oslo.middleware does; it is not echoed.
+		if g := r.Header.Get("X-Openstack-Request-Id"); globalRequestID.MatchString(g) {
+			l = l.With("global_request_id", g)
+		}
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = context.WithValue(ctx, keyLogger, l)
 		r = r.WithContext(ctx)

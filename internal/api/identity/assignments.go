@@ -50,7 +50,14 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
-	names := q.Has("include_names")
+	var names *identity.Names
+	if q.Has("include_names") && q.Get("include_names") != "false" {
+		n, err := a.svc.AssignmentNames(r.Context(), list)
+		if err != nil {
+			return err
+		}
+		names = &n
+	}
 	out := []map[string]any{}
 	for _, as := range list {
 		if roleID != "" && as.RoleID != roleID {
@@ -89,25 +96,24 @@ func (a *API) expand(r *http.Request, list []novalite.RoleAssignment) ([]novalit
 	return out, nil
 }
 
-func (a *API) assignmentView(r *http.Request, as novalite.RoleAssignment, names bool) map[string]any {
+func (a *API) assignmentView(r *http.Request, as novalite.RoleAssignment, names *identity.Names) map[string]any {
 	role := map[string]any{"id": as.RoleID}
 	user := map[string]any{"id": as.UserID}
 	target := map[string]any{"id": as.TargetID}
-	if names {
-		if ro, err := a.svc.Role(r.Context(), as.RoleID); err == nil {
-			role["name"] = ro.Name
+	if names != nil {
+		domainRef := func(id string) map[string]any {
+			return map[string]any{"id": id, "name": names.Domains[id].Name}
 		}
-		if u, err := a.svc.User(r.Context(), as.UserID); err == nil {
-			user["name"] = u.Name
-			user["domain"] = a.domainRef(r, u.DomainID)
+		role["name"] = names.Roles[as.RoleID].Name
+		if u, ok := names.Users[as.UserID]; ok {
+			user["name"], user["domain"] = u.Name, domainRef(u.DomainID)
 		}
 		if as.TargetType == "project" {
-			if p, err := a.svc.Project(r.Context(), as.TargetID); err == nil {
-				target["name"] = p.Name
-				target["domain"] = a.domainRef(r, p.DomainID)
+			if p, ok := names.Projects[as.TargetID]; ok {
+				target["name"], target["domain"] = p.Name, domainRef(p.DomainID)
 			}
-		} else if d, err := a.svc.Domain(r.Context(), as.TargetID); err == nil {
-			target["name"] = d.Name
+		} else {
+			target["name"] = names.Domains[as.TargetID].Name
 		}
 	}
 	coll := as.TargetType + "s"
@@ -152,12 +158,4 @@ func (a *API) listRegions(w http.ResponseWriter, r *http.Request) error {
 		"id": "RegionOne", "description": "", "parent_region_id": nil,
 		"links": a.selfLink(r, "regions", "RegionOne")}}, "links": a.listLinks(r)})
 	return nil
-}
-
-func (a *API) domainRef(r *http.Request, id string) map[string]any {
-	v := map[string]any{"id": id}
-	if d, err := a.svc.Domain(r.Context(), id); err == nil {
-		v["name"] = d.Name
-	}
-	return v
 }

@@ -49,6 +49,7 @@ func decode(t *testing.T, r apptest.Response) any {
 }
 
 func TestVersionDocuments(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	base := srv.URL + "/identity"
 	for _, tc := range []struct{ path, ref string }{
@@ -124,6 +125,7 @@ func projectID(t *testing.T, srv *apptest.Server, name string) string {
 var keystoneTime = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`)
 
 func TestIssueToken(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	adminID, adminProject := userID(t, srv, "admin"), projectID(t, srv, "admin")
 	byName := map[string]any{"name": "admin", "password": apptest.AdminPassword, "domain": map[string]any{"name": "Default"}}
@@ -210,6 +212,7 @@ func keystoneError(t *testing.T, r apptest.Response, status int) string {
 }
 
 func TestIssueTokenFailures(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	user := func(name, pw string) map[string]any {
 		return password(map[string]any{"name": name, "password": pw, "domain": map[string]any{"id": "default"}})
@@ -259,6 +262,7 @@ func roleNames(t *testing.T, tok map[string]any) []string {
 }
 
 func TestTokenRolesAndShape(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	raw, err := os.ReadFile("testdata/keystone-POST-v3-auth-tokens.response.json")
 	if err != nil {
@@ -318,6 +322,7 @@ func sameKeys(t *testing.T, path string, want, got any) {
 }
 
 func TestCatalog(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	want := map[string]string{
 		"identity": srv.URL + "/identity/v3", "compute": srv.URL + "/compute/v2.1",
@@ -369,6 +374,7 @@ func TestCatalog(t *testing.T) {
 }
 
 func TestValidateAndRevoke(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	tok := srv.Do("POST", "/identity/v3/auth/tokens", "", auth(password(map[string]any{"name": "demo",
@@ -417,6 +423,7 @@ func TestValidateAndRevoke(t *testing.T) {
 }
 
 func TestMissingToken(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	for _, path := range []string{"/identity/v3/users", "/identity/v3/auth/tokens", "/identity/v3/projects"} {
 		r := srv.Do("GET", path, "", nil, nil)
@@ -432,6 +439,7 @@ func TestMissingToken(t *testing.T) {
 // crud runs create, duplicate, show, update, list, delete and show-again
 // on a collection.
 func TestCRUD(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	for _, tc := range []struct {
@@ -508,6 +516,7 @@ func TestCRUD(t *testing.T) {
 
 // Clients look a user up by name first, by id second: the name is 404.
 func TestGetByNameIsNotFound(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	for _, path := range []string{"/identity/v3/users/admin", "/identity/v3/projects/admin", "/identity/v3/roles/admin", "/identity/v3/domains/Default"} {
 		keystoneError(t, srv.Do("GET", path, srv.AdminToken(), nil, nil), http.StatusNotFound)
@@ -515,6 +524,7 @@ func TestGetByNameIsNotFound(t *testing.T) {
 }
 
 func TestNameFilters(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	for _, c := range []struct{ coll, key, name string }{
@@ -570,6 +580,7 @@ func TestNameFilters(t *testing.T) {
 }
 
 func TestExtraAttributes(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	for _, tc := range []struct{ coll, key string }{{"users", "user"}, {"projects", "project"}, {"roles", "role"}} {
@@ -607,6 +618,7 @@ func TestExtraAttributes(t *testing.T) {
 }
 
 func TestProjectTags(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	mk := func(name string, tags ...string) string {
@@ -669,6 +681,7 @@ func TestProjectTags(t *testing.T) {
 }
 
 func TestGrants(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	uid := srv.Do("POST", "/identity/v3/users", admin, map[string]any{"user": map[string]any{"name": "g1", "password": "pw"}}, nil).JSON(t)["user"].(map[string]any)["id"].(string)
@@ -728,6 +741,7 @@ func TestGrants(t *testing.T) {
 }
 
 func TestRoleAssignments(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	adminID, adminProject, demoProject := userID(t, srv, "admin"), projectID(t, srv, "admin"), projectID(t, srv, "demo")
@@ -792,6 +806,7 @@ func TestRoleAssignments(t *testing.T) {
 }
 
 func TestNonAdmin(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	demo := srv.DemoToken()
 	demoID, adminID, demoProject := userID(t, srv, "demo"), userID(t, srv, "admin"), projectID(t, srv, "demo")
@@ -836,6 +851,7 @@ func TestNonAdmin(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	uid := srv.Do("POST", "/identity/v3/users", srv.AdminToken(), map[string]any{"user": map[string]any{"name": "pw1", "password": "old"}}, nil).JSON(t)["user"].(map[string]any)["id"].(string)
 	path := "/identity/v3/users/" + uid + "/password"
@@ -852,6 +868,7 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestRoleInferences(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	mk := func(name string) string {
@@ -898,6 +915,7 @@ func TestRoleInferences(t *testing.T) {
 // Domain-specific roles are listed only with their domain and never put
 // into tokens.
 func TestDomainRoles(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	r := srv.Do("POST", "/identity/v3/roles", admin, map[string]any{"role": map[string]any{"name": "dr", "domain_id": "default"}}, nil)
@@ -927,6 +945,7 @@ func TestDomainRoles(t *testing.T) {
 }
 
 func TestDomainDelete(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	did := srv.Do("POST", "/identity/v3/domains", admin, map[string]any{"domain": map[string]any{"name": "d1"}}, nil).JSON(t)["domain"].(map[string]any)["id"].(string)
@@ -943,6 +962,7 @@ func TestDomainDelete(t *testing.T) {
 // Keystone answers with times of six fractional digits; a token issued
 // now expires in the configured hour.
 func TestTokenLifetime(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	r := srv.Do("GET", "/identity/v3/auth/tokens", srv.DemoToken(), nil, map[string]string{"X-Subject-Token": srv.DemoToken()})
 	tok := tokenOf(t, r)

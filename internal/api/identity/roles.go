@@ -260,13 +260,13 @@ func (a *API) listGrants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var roles []novalite.Role
+	ids := []string{}
 	for _, x := range list {
-		ro, err := a.svc.Role(r.Context(), x.RoleID)
-		if err != nil {
-			return err
-		}
-		roles = append(roles, ro)
+		ids = append(ids, x.RoleID)
+	}
+	roles, err := a.svc.Roles(r.Context(), identity.RoleFilter{IDs: ids})
+	if err != nil {
+		return err
 	}
 	return writeList(a, w, r, "roles", roles, a.roleView)
 }

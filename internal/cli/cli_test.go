@@ -1,0 +1,289 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is cmd/novalite compiled once for these tests, which run the
+// real binary with real signals.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "novalite-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "novalite")
+	out, err := exec.Command("go", "build", "-o", binary, "novalite/cmd/novalite").CombinedOutput()
+	if err != nil {
+		os.RemoveAll(dir)
+		panic("go build: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func build(t *testing.T) string {
+	t.Helper()
+	return binary
+}
+
+func run(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("novalite %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// server is a running `novalite serve`.
+type server struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *bytes.Buffer
+	done   chan error
+}
+
+var listening = regexp.MustCompile(`novalite listening on (http://\S+)`)
+
+func serve(t *testing.T, bin, dir string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--hosts", "1",
+		"--admin-password", "admin-pw", "--demo-password", "demo-pw")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	cmd.Stderr = s.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				urlc <- m[1]
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	go func() { s.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-s.done
+		}
+	})
+	select {
+	case s.url = <-urlc:
+	case err := <-s.done:
+		t.Fatalf("serve exited: %v\n%s", err, s.stderr)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not start\n%s", s.stderr)
+	}
+	return s
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("serve after SIGTERM: %v\n%s", err, s.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop on SIGTERM\n%s", s.stderr)
+	}
+}
+
+// state is what must not change between starts.
+type state struct {
+	Users, Projects, Roles map[string]string // name → id
+	Catalog                []string          // service ids
+}
+
+func (s *server) state(t *testing.T) state {
+	t.Helper()
+	body := `{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin",
+		"password": "admin-pw", "domain": {"id": "default"}}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}`
+	resp, err := http.Post(s.url+"/identity/v3/auth/tokens", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		Token struct {
+			Catalog []struct{ ID string } `json:"catalog"`
+		} `json:"token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("token: %d", resp.StatusCode)
+	}
+	token := resp.Header.Get("X-Subject-Token")
+	st := state{Users: map[string]string{}, Projects: map[string]string{}, Roles: map[string]string{}}
+	for _, c := range tok.Token.Catalog {
+		st.Catalog = append(st.Catalog, c.ID)
+	}
+	for coll, m := range map[string]map[string]string{"users": st.Users, "projects": st.Projects, "roles": st.Roles} {
+		req, _ := http.NewRequest("GET", s.url+"/identity/v3/"+coll, nil)
+		req.Header.Set("X-Auth-Token", token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var list map[string][]struct{ ID, Name string }
+		_ = json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+		for _, x := range list[coll] {
+			m[x.Name] = x.ID
+		}
+	}
+	return st
+}
+
+func TestServeRestartAndSignals(t *testing.T) {
+	bin := build(t)
+	dir := t.TempDir()
+	clouds := filepath.Join(dir, "clouds.yaml")
+
+	s := serve(t, bin, dir)
+	first := s.state(t)
+	if len(first.Users) != 2 || len(first.Projects) != 2 || len(first.Roles) != 4 || len(first.Catalog) != 4 {
+		t.Fatalf("first start: %+v", first)
+	}
+	written, err := os.ReadFile(clouds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info1, _ := os.Stat(clouds)
+	for _, want := range []string{"novalite:", "novalite-demo:", "devstack:", "devstack-admin:", "auth_url: " + s.url + "/identity/v3",
+		"region_name: RegionOne", "identity_api_version: 3"} {
+		if !strings.Contains(string(written), want) {
+			t.Errorf("clouds.yaml lacks %q", want)
+		}
+	}
+	s.stop(t)
+
+	// Second start: same ids, files untouched (even on another port).
+	s = serve(t, bin, dir)
+	second := s.state(t)
+	if !equal(first, second) {
+		t.Errorf("state changed:\n first %+v\nsecond %+v", first, second)
+	}
+	again, _ := os.ReadFile(clouds)
+	info2, _ := os.Stat(clouds)
+	if !bytes.Equal(written, again) || !info1.ModTime().Equal(info2.ModTime()) {
+		t.Error("clouds.yaml rewritten on the second start")
+	}
+
+	// SIGTERM while a request is in flight: the request finishes.
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", s.url+"/identity/v3/auth/tokens", pr)
+	req.ContentLength = -1
+	resc := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			resc <- -1
+			return
+		}
+		resp.Body.Close()
+		resc <- resp.StatusCode
+	}()
+	_, _ = pw.Write([]byte(`{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "demo", `))
+	alive(t, s) // the write above returned: the request has reached the server
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	_, _ = pw.Write([]byte(`"password": "demo-pw", "domain": {"name": "Default"}}}}}}`))
+	pw.Close()
+	if code := <-resc; code != http.StatusCreated {
+		t.Errorf("in-flight request during shutdown: %d", code)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", err, s.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit after SIGTERM")
+	}
+	if _, err := http.Get(s.url + "/healthz"); err == nil {
+		t.Error("still answering after shutdown")
+	}
+}
+
+// alive checks that the server answers /healthz.
+func alive(t *testing.T, s *server) {
+	t.Helper()
+	resp, err := http.Get(s.url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+func equal(a, b state) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
+}
+
+func TestMigrateAndBootstrapAlone(t *testing.T) {
+	bin := build(t)
+	dir := t.TempDir()
+	out := run(t, bin, "migrate", "--data-dir", dir)
+	if !strings.Contains(out, "up to date") {
+		t.Errorf("migrate: %s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "clouds.yaml")); !os.IsNotExist(err) {
+		t.Error("migrate wrote clouds.yaml")
+	}
+	if out := run(t, bin, "migrate", "--data-dir", dir); !strings.Contains(out, "up to date") {
+		t.Errorf("second migrate: %s", out)
+	}
+	out = run(t, bin, "bootstrap", "--data-dir", dir, "--admin-password", "a-pw")
+	if !strings.HasPrefix(out, "bootstrapped:") {
+		t.Errorf("bootstrap: %s", out)
+	}
+	clouds, err := os.ReadFile(filepath.Join(dir, "clouds.yaml"))
+	if err != nil || !strings.Contains(string(clouds), `password: "a-pw"`) {
+		t.Errorf("clouds.yaml %v:\n%s", err, clouds)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "openrc")); err != nil {
+		t.Error(err)
+	}
+	if out := run(t, bin, "bootstrap", "--data-dir", dir, "--admin-password", "other"); !strings.HasPrefix(out, "already bootstrapped") {
+		t.Errorf("second bootstrap: %s", out)
+	}
+	again, _ := os.ReadFile(filepath.Join(dir, "clouds.yaml"))
+	if !bytes.Equal(clouds, again) {
+		t.Error("second bootstrap rewrote clouds.yaml")
+	}
+	// Errors are reported with a non-zero status.
+	if err := exec.Command(bin, "frobnicate").Run(); err == nil {
+		t.Error("unknown command succeeded")
+	}
+	if err := exec.Command(bin, "serve", "--listen", "").Run(); err == nil {
+		t.Error("serve with an empty listen address succeeded")
+	}
+}
