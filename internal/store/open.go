@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL through database/sql
 	_ "modernc.org/sqlite"             // the pure-Go SQLite driver
@@ -24,8 +25,8 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	w.SetMaxOpenConns(2) // one writes at a time (DB.writeMu); the other prepares
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&mode=ro")
 	if err != nil {
@@ -35,7 +36,8 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{engine: SQLite, write: w, read: r}
+	db := &DB{engine: SQLite, write: w, read: r, writeStmts: newStmtCache(w),
+		writeMu: &sync.Mutex{}}
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, unavailable(err)

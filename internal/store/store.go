@@ -10,18 +10,27 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"novalite"
 )
 
 // DB is an open database: a writer pool and a reader pool. SQLite allows
-// one writer at a time, so the writer pool has a single connection and
-// writes queue in-process instead of failing with SQLITE_BUSY.
+// one writer at a time, so write transactions take turns in-process
+// (writeMu) instead of failing with SQLITE_BUSY.
 type DB struct {
 	engine Engine
 	write  *sql.DB
 	read   *sql.DB
+	// Prepared statements of the writer pool (SQLite only). Reads do not
+	// cache: preparing on the pool while every reader connection is held
+	// by a transaction waiting to prepare would deadlock.
+	writeStmts, readStmts *stmtCache
+	// writeMu makes SQLite's write transactions take turns in-process:
+	// the writer pool has a second connection only so that statements can
+	// be prepared while a transaction holds the first.
+	writeMu *sync.Mutex
 }
 
 // Engine names a database engine.
@@ -38,6 +47,8 @@ func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.writeStmts.close()
+	db.readStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -49,6 +60,7 @@ func (db *DB) Close() error {
 type Tx struct {
 	tx     *sql.Tx
 	engine Engine
+	stmts  *stmtCache
 	// after runs once the transaction has committed (wake-ups).
 	after []func()
 }
@@ -60,19 +72,19 @@ func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 // rolled back on error or panic, retried a few times when the engine
 // reports a serialization failure.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.run(ctx, db.write, false, fn)
+	return db.run(ctx, db.write, db.writeStmts, false, fn)
 }
 
 // View runs fn in a read-only transaction on the reader pool.
 func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.run(ctx, db.read, true, fn)
+	return db.run(ctx, db.read, db.readStmts, true, fn)
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
+func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly bool, fn func(tx *Tx) error) error {
 	const attempts = 5
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = db.once(ctx, pool, readOnly, fn)
+		err = db.once(ctx, pool, stmts, readOnly, fn)
 		if err == nil || !retryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -81,13 +93,17 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *
 	return err
 }
 
-func (db *DB) once(ctx context.Context, pool *sql.DB, readOnly bool, fn func(tx *Tx) error) (err error) {
+func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly bool, fn func(tx *Tx) error) (err error) {
+	if !readOnly && db.writeMu != nil {
+		db.writeMu.Lock()
+		defer db.writeMu.Unlock()
+	}
 	opts := &sql.TxOptions{ReadOnly: readOnly && db.engine == Postgres}
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return unavailable(err)
 	}
-	tx := &Tx{tx: stx, engine: db.engine}
+	tx := &Tx{tx: stx, engine: db.engine, stmts: stmts}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
@@ -139,7 +155,13 @@ func mapErr(err error) error {
 
 // Exec runs a statement and returns the number of rows it changed.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, query, args...)
+	var res sql.Result
+	var err error
+	if st := tx.stmts.get(ctx, query); st != nil {
+		res, err = tx.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	} else {
+		res, err = tx.tx.ExecContext(ctx, query, args...)
+	}
 	if err != nil {
 		return 0, mapErr(err)
 	}
@@ -150,11 +172,18 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (int64, error
 // query and queryRow are the store's own helpers; packages outside store
 // never see SQL.
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmts.get(ctx, query); st != nil {
+		rows, err := tx.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		return rows, mapErr(err)
+	}
 	rows, err := tx.tx.QueryContext(ctx, query, args...)
 	return rows, mapErr(err)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.stmts.get(ctx, query); st != nil {
+		return tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
