@@ -69,6 +69,10 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /servers/{id}/os-server-password", a.showServerPassword)
 	h("DELETE /servers/{id}/os-server-password", a.clearServerPassword)
 	h("GET /servers/{id}/diagnostics", a.showServerDiagnostics)
+	h("GET /servers/{id}/os-interface", a.listServerInterfaces)
+	h("POST /servers/{id}/os-interface", a.attachServerInterface)
+	h("GET /servers/{id}/os-interface/{port_id}", a.showServerInterface)
+	h("DELETE /servers/{id}/os-interface/{port_id}", a.detachServerInterface)
 
 	h("GET /flavors", a.listFlavors)
 	h("GET /flavors/detail", a.listFlavorsDetail)

@@ -1,0 +1,128 @@
+package compute
+
+import (
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/schema"
+	"novalite/internal/compute"
+	"novalite/internal/policy"
+)
+
+// /servers/{id}/os-interface[/{port_id}]
+// (nova/api/openstack/compute/attach_interfaces.py): the server's ports.
+
+func interfaceView(r *http.Request, p novalite.Port) map[string]any {
+	ips := make([]map[string]any, 0, len(p.FixedIPs))
+	for _, ip := range p.FixedIPs {
+		ips = append(ips, map[string]any{"subnet_id": ip.SubnetID, "ip_address": ip.IPAddress})
+	}
+	v := map[string]any{"port_state": p.Status, "fixed_ips": ips, "port_id": p.ID,
+		"net_id": p.NetworkID, "mac_addr": p.MACAddress}
+	if MV(r).AtLeast(2, 70) {
+		v["tag"] = nil
+	}
+	return v
+}
+
+// interfaceServer looks the server up (404) and then checks rule (403).
+func (a *API) interfaceServer(r *http.Request, rule string) (compute.ServerInfo, error) {
+	s, err := a.svc.Compute.GetServer(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return s, err
+	}
+	return s, policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{ProjectID: s.ProjectID})
+}
+
+func (a *API) listServerInterfaces(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.interfaceServer(r, "os_compute_api:os-attach-interfaces:list")
+	if err != nil {
+		return err
+	}
+	ports, err := a.svc.Compute.ServerInterfaces(r.Context(), httpx.Caller(r.Context()), s.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, 0, len(ports))
+	for _, p := range ports {
+		out = append(out, interfaceView(r, p))
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachments": out})
+	return nil
+}
+
+func (a *API) showServerInterface(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.interfaceServer(r, "os_compute_api:os-attach-interfaces:show")
+	if err != nil {
+		return err
+	}
+	ports, err := a.svc.Compute.ServerInterfaces(r.Context(), httpx.Caller(r.Context()), s.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range ports {
+		if p.ID == r.PathValue("port_id") {
+			httpx.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": interfaceView(r, p)})
+			return nil
+		}
+	}
+	return novalite.Errorf(novalite.NotFound, "Instance %s does not have a port with id %s", s.ID, r.PathValue("port_id"))
+}
+
+var attachSchema = schema.MustCompile("attach_interface", `{
+	"type": "object",
+	"properties": {"interfaceAttachment": {"type": "object", "properties": {
+		"port_id": {"type": "string", "format": "uuid"},
+		"net_id": {"type": "string", "format": "uuid"},
+		"fixed_ips": {"type": "array", "minItems": 1, "maxItems": 1, "items": {"type": "object",
+			"properties": {"ip_address": {"type": "string"}}, "required": ["ip_address"],
+			"additionalProperties": false}},
+		"tag": {"type": "string", "minLength": 1, "maxLength": 60}},
+		"additionalProperties": false}},
+	"additionalProperties": false
+}`)
+
+func (a *API) attachServerInterface(w http.ResponseWriter, r *http.Request) error {
+	body, err := decodeBody(r, attachSchema)
+	if err != nil {
+		return err
+	}
+	s, err := a.interfaceServer(r, "os_compute_api:os-attach-interfaces:create")
+	if err != nil {
+		return err
+	}
+	p := compute.AttachInterfaceParams{ServerID: s.ID, RequestID: httpx.RequestID(r.Context())}
+	if ia, ok := body["interfaceAttachment"].(map[string]any); ok {
+		p.PortID, _ = ia["port_id"].(string)
+		p.NetworkID, _ = ia["net_id"].(string)
+		if ips, ok := ia["fixed_ips"].([]any); ok && len(ips) > 0 {
+			p.FixedIP, _ = ips[0].(map[string]any)["ip_address"].(string)
+		}
+	}
+	if p.PortID != "" && (p.NetworkID != "" || p.FixedIP != "") {
+		return novalite.Errorf(novalite.Invalid, "Must not input both network_id and port_id")
+	}
+	if p.FixedIP != "" && p.NetworkID == "" {
+		return novalite.Errorf(novalite.Invalid, "Must input network_id when request IP address")
+	}
+	port, err := a.svc.Compute.AttachInterface(r.Context(), httpx.Caller(r.Context()), p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": interfaceView(r, port)})
+	return nil
+}
+
+func (a *API) detachServerInterface(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.interfaceServer(r, "os_compute_api:os-attach-interfaces:delete")
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Compute.DetachInterface(r.Context(), httpx.Caller(r.Context()), s.ID,
+		r.PathValue("port_id"), httpx.RequestID(r.Context())); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
+	return nil
+}
