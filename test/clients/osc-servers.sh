@@ -12,6 +12,8 @@ expect_in "server is ACTIVE" ACTIVE
 check "server show" os server show vm1 -f value -c addresses -c flavor -c image
 expect_in "address on private" "'private': ['10.0.0."
 expect_in "image by name" cirros
+check "port list --server" openstack --os-cloud novalite-demo port list --server vm1 -f value -c 'Fixed IP Addresses'
+expect_in "the server's port" "10.0.0."
 check "server create --nic none --min 2 --max 2" os server create --image cirros --flavor m1.nano \
   --nic none --min 2 --max 2 --wait multi -f value -c status
 check "server list" os server list -f value -c Name
