@@ -60,10 +60,11 @@ type server struct {
 
 var listening = regexp.MustCompile(`novalite listening on (http://\S+)`)
 
-func serve(t *testing.T, bin, dir string) *server {
+func serve(t *testing.T, bin, dir string, extra ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--hosts", "1",
-		"--admin-password", "admin-pw", "--demo-password", "demo-pw")
+	args := append([]string{"serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--hosts", "1",
+		"--admin-password", "admin-pw", "--demo-password", "demo-pw"}, extra...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
