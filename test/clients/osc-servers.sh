@@ -49,7 +49,7 @@ for _ in $(seq 50); do
 done
 check "restored server is ACTIVE" os server show vm1b -f value -c status
 expect_in "ACTIVE again" ACTIVE
-check "server delete --wait" os server delete multi-1 multi-2 --wait
+check "server delete --force (forceDelete: no soft delete)" os server delete --force --wait multi-1 multi-2
 check "limits show" os limits show --absolute -f value -c Name -c Value
 expect_in "instances used" totalInstancesUsed
 echo "osc-servers: $PASS checks passed"
