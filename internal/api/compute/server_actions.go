@@ -30,6 +30,9 @@ var serverActions = map[string]serverAction{
 	"unlock":      {min: microversion.Min, handle: (*API).unlockServer},
 	"restore":     {min: microversion.Min, handle: (*API).restoreServer},
 	"forceDelete": {min: microversion.Min, handle: (*API).forceDeleteServer},
+	// Network proxy actions, gone at 2.44.
+	"addFloatingIp":    {min: microversion.Min, max: microversion.Version{Major: 2, Minor: 43}, handle: (*API).addFloatingIP},
+	"removeFloatingIp": {min: microversion.Min, max: microversion.Version{Major: 2, Minor: 43}, handle: (*API).removeFloatingIP},
 }
 
 // serverAction is POST /servers/{id}/action: exactly one key, naming an

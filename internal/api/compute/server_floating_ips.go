@@ -1,0 +1,135 @@
+package compute
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/schema"
+	"novalite/internal/network"
+)
+
+// The addFloatingIp and removeFloatingIp actions (≤2.43; Nova's
+// floating_ips.py), done through the network service like Nova's proxy.
+
+var addFloatingIPSchema = schema.MustCompile("add_floating_ip", `{"type": "object", "properties": {
+	"addFloatingIp": {"type": "object", "properties": {
+		"address": {"type": "string"}, "fixed_address": {"type": "string"}},
+		"required": ["address"], "additionalProperties": false}},
+	"required": ["addFloatingIp"], "additionalProperties": false}`)
+
+var removeFloatingIPSchema = schema.MustCompile("remove_floating_ip", `{"type": "object", "properties": {
+	"removeFloatingIp": {"type": "object", "properties": {"address": {"type": "string"}},
+		"required": ["address"], "additionalProperties": false}},
+	"required": ["removeFloatingIp"], "additionalProperties": false}`)
+
+// floatingIPByAddress finds one of the caller's floating IPs by address.
+func (a *API) floatingIPByAddress(r *http.Request, addr string) (novalite.FloatingIP, error) {
+	c := httpx.Caller(r.Context())
+	fs, err := a.svc.Network.ListFloatingIPs(r.Context(), c, network.ListParams{
+		Eq: map[string][]string{"floating_ip_address": {addr}}})
+	if err != nil {
+		return novalite.FloatingIP{}, err
+	}
+	if len(fs) == 0 {
+		return novalite.FloatingIP{}, novalite.Errorf(novalite.NotFound, "floating IP not found")
+	}
+	return fs[0], nil
+}
+
+func actionBody(raw json.RawMessage, key string, sch *schema.Schema) (map[string]any, error) {
+	doc, err := schema.Decode([]byte(`{"` + key + `": ` + string(raw) + `}`))
+	if err != nil {
+		return nil, novalite.Errorf(novalite.Invalid, "Malformed request body")
+	}
+	if err := sch.Validate(doc); err != nil {
+		return nil, err
+	}
+	return doc.(map[string]any)[key].(map[string]any), nil
+}
+
+func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	body, err := actionBody(raw, "addFloatingIp", addFloatingIPSchema)
+	if err != nil {
+		return err
+	}
+	s, err := a.findServer(r, "os_compute_api:os-floating-ips:add")
+	if err != nil {
+		return err
+	}
+	addr, _ := body["address"].(string)
+	fixed, _ := body["fixed_address"].(string)
+	fip, err := a.floatingIPByAddress(r, addr)
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	ports, err := a.svc.Compute.ServerInterfaces(r.Context(), c, s.ID)
+	if err != nil {
+		return err
+	}
+	port, ip := "", ""
+	for _, p := range ports {
+		for _, fi := range p.FixedIPs {
+			if (fixed == "" && ipVersionOf(fi.IPAddress) == 4 && port == "") || fi.IPAddress == fixed {
+				port, ip = p.ID, fi.IPAddress
+			}
+		}
+	}
+	if port == "" {
+		if fixed != "" {
+			return novalite.Errorf(novalite.Invalid, "Specified fixed address not assigned to instance")
+		}
+		return novalite.Errorf(novalite.Invalid, "No nw_info cache associated with instance")
+	}
+	if _, err := a.svc.Network.UpdateFloatingIP(r.Context(), c, fip.ID,
+		network.FloatingIPParams{PortID: &port, FixedIPAddress: &ip}); err != nil {
+		return novalite.Wrap(novalite.Invalid, err, "Unable to associate floating IP "+addr+" to fixed IP "+ip+" for instance "+s.ID+". Error: "+novalite.MessageOf(err))
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
+	return nil
+}
+
+func (a *API) removeFloatingIP(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	body, err := actionBody(raw, "removeFloatingIp", removeFloatingIPSchema)
+	if err != nil {
+		return err
+	}
+	s, err := a.findServer(r, "os_compute_api:os-floating-ips:remove")
+	if err != nil {
+		return err
+	}
+	addr, _ := body["address"].(string)
+	fip, err := a.floatingIPByAddress(r, addr)
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	ports, err := a.svc.Compute.ServerInterfaces(r.Context(), c, s.ID)
+	if err != nil {
+		return err
+	}
+	mine := false
+	for _, p := range ports {
+		mine = mine || (fip.PortID != "" && p.ID == fip.PortID)
+	}
+	if !mine {
+		return novalite.Errorf(novalite.Conflict, "Floating IP %s is not associated with instance %s.", addr, s.ID)
+	}
+	none := ""
+	if _, err := a.svc.Network.UpdateFloatingIP(r.Context(), c, fip.ID, network.FloatingIPParams{PortID: &none}); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
+	return nil
+}
+
+func ipVersionOf(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			return 6
+		}
+	}
+	return 4
+}
