@@ -3,6 +3,7 @@ package compute
 import (
 	"encoding/json"
 	"net/http"
+	"net/netip"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -72,7 +73,7 @@ func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, raw json.Raw
 	port, ip := "", ""
 	for _, p := range ports {
 		for _, fi := range p.FixedIPs {
-			if (fixed == "" && ipVersionOf(fi.IPAddress) == 4 && port == "") || fi.IPAddress == fixed {
+			if (fixed == "" && isIPv4(fi.IPAddress) && port == "") || fi.IPAddress == fixed {
 				port, ip = p.ID, fi.IPAddress
 			}
 		}
@@ -125,11 +126,7 @@ func (a *API) removeFloatingIP(w http.ResponseWriter, r *http.Request, raw json.
 	return nil
 }
 
-func ipVersionOf(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			return 6
-		}
-	}
-	return 4
+func isIPv4(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is4()
 }
