@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/netip"
 	"sort"
-	"strings"
 
 	"novalite"
 	"novalite/internal/network"
@@ -75,7 +74,10 @@ func novaNetworkError(err error, reqs []network.PortRequest) error {
 	case "PortInUse":
 		return novalite.Errorf(novalite.Conflict, "Port %s is still in use.", first(func(r network.PortRequest) string { return r.PortID }))
 	case "SecurityGroupNotFound":
-		return &novalite.Error{Kind: novalite.Invalid, Message: strings.Replace(ne.Message, "Security group", "Security group", 1), Err: err}
+		// Nova says "Security group <name> not found."; the network
+		// service's error does not carry the name apart from its message,
+		// so Neutron's wording ("… does not exist") is passed on as a 400.
+		return &novalite.Error{Kind: novalite.Invalid, Message: ne.Message, Err: err}
 	case "ExternalNetworkAttachForbidden":
 		return &novalite.Error{Kind: novalite.Forbidden, Message: ne.Message, Err: err}
 	case "IpAddressAlreadyAllocated", "InvalidIpForNetwork", "InvalidIpForSubnet":
