@@ -34,6 +34,11 @@ type Options struct {
 	Driver     virt.Driver     // required
 	Resources  store.Resources // capacity of the host
 	Ports      PortReleaser    // nil: servers have no ports to release
+	Images     ImageFinisher   // nil: snapshots have no images to finish
+	// ShelvedOffloadTime is Nova's shelved_offload_time: 0 offloads a
+	// shelved server at once, negative never (the controller offloads
+	// after a positive one).
+	ShelvedOffloadTime time.Duration
 	Now        func() time.Time
 	Wake       <-chan struct{} // work may be waiting (nil: poll only)
 	Poll       time.Duration   // safety-net poll (default 1 s)
@@ -128,7 +133,7 @@ func (a *Agent) RunOnce(ctx context.Context) (int, error) { return a.runOnce(ctx
 
 // result is a finished driver call.
 type result struct {
-	v          novalite.Server
+	job
 	act        action
 	err        error
 	start, end time.Time
@@ -138,11 +143,25 @@ type result struct {
 // then writes all outcomes in one transaction. It returns how many servers
 // it looked at.
 func (a *Agent) runOnce(ctx context.Context) (int, error) {
-	var work []novalite.Server
+	var work []job
 	err := a.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		work, err = tx.InstanceListWork(ctx, a.o.Host, tasks, a.o.Batch)
-		return err
+		list, err := tx.InstanceListWork(ctx, a.o.Host, tasks, a.o.Batch)
+		if err != nil {
+			return err
+		}
+		work = make([]job, len(list))
+		for i, v := range list {
+			work[i] = job{v: v, offload: a.o.ShelvedOffloadTime == 0}
+			if st := actions[v.TaskState].migration; st != nil {
+				m, err := tx.MigrationLatest(ctx, v.ID, st...)
+				if err == nil {
+					work[i].mig = &m
+				} else if !novalite.IsKind(err, novalite.NotFound) {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil || len(work) == 0 {
 		return 0, err
@@ -166,29 +185,29 @@ func (a *Agent) runOnce(ctx context.Context) (int, error) {
 
 // drive runs the driver call of each server with a task this agent
 // knows, Parallel at a time, each under Timeout.
-func (a *Agent) drive(ctx context.Context, work []novalite.Server) []result {
+func (a *Agent) drive(ctx context.Context, work []job) []result {
 	var (
 		mu  sync.Mutex
 		out []result
 		wg  sync.WaitGroup
 		sem = make(chan struct{}, a.o.Parallel)
 	)
-	for _, v := range work {
-		act := actions[v.TaskState]
+	for _, j := range work {
+		act := actions[j.v.TaskState]
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
 			start := a.o.Now().UTC()
-			err := act.drive(cctx, a.o.Driver, instanceOf(v))
+			err := act.drive(cctx, a.o.Driver, instanceOf(j.v), j)
 			end := a.o.Now().UTC()
 			cancel()
 			if err != nil && ctx.Err() != nil {
 				return // shutting down: not the guest's fault, retry after restart
 			}
 			mu.Lock()
-			out = append(out, result{v: v, act: act, err: err, start: start, end: end})
+			out = append(out, result{job: j, act: act, err: err, start: start, end: end})
 			mu.Unlock()
 		}()
 	}
@@ -210,15 +229,34 @@ func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Tim
 		o = r.act.failed
 		a.o.Log.Warn("task failed", "server", r.v.ID, "action", r.act.name, "err", r.err)
 	}
-	vm := o.vm
+	vm, pw := o.vm, o.power
 	if vm == "" {
 		vm = r.v.VMState
 	}
-	ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: r.v.InternalID, From: r.v.TaskState,
-		VM: vm, Power: o.power, Launched: o.launched, Delete: o.delete, ClearDeleted: o.clearDeleted,
-		ClearHost: o.clearHost, Now: now})
+	if o.poweredVM {
+		vm, pw = novalite.VMActive, running
+		if r.v.VMState == novalite.VMStopped || r.v.PowerState == novalite.PowerShutdown {
+			vm, pw = novalite.VMStopped, shutdown
+		}
+	}
+	p := store.InstanceOutcomeParams{InternalID: r.v.InternalID, From: r.v.TaskState,
+		VM: vm, Power: pw, Launched: o.launched, Delete: o.delete, ClearDeleted: o.clearDeleted,
+		ClearHost: o.clearHost, Now: now}
+	var after func() error
+	if r.act.hook != nil {
+		var err error
+		if after, err = r.act.hook(ctx, a, tx, r, &p); err != nil {
+			return err
+		}
+	}
+	ok, err := tx.InstanceOutcome(ctx, p)
 	if err != nil || !ok {
 		return err // !ok: a newer intent won; the next pass handles it
+	}
+	if after != nil {
+		if err := after(); err != nil {
+			return err
+		}
 	}
 	if o.release {
 		if err := tx.ComputeNodeRelease(ctx, a.o.Host, store.Demand(r.v.Flavor)); err != nil {

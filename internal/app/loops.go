@@ -10,6 +10,7 @@ import (
 	"novalite/internal/controller"
 	"novalite/internal/scheduler"
 	"novalite/internal/store"
+	"novalite/internal/virt"
 	"novalite/internal/virt/catalog"
 	"novalite/internal/virt/fake"
 )
@@ -24,6 +25,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 		ports = a.Compute.Network
 	}
 	out := make([]*agent.Agent, 0, a.Config.Hosts)
+	a.Compute.Consoles = map[string]virt.ConsoleLogger{}
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)
 		d, err := catalog.New("fake", catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
@@ -31,7 +33,10 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 		if err != nil {
 			return nil, err
 		}
-		ag := agent.New(a.DB, agent.Options{Host: host, DriverName: "fake", Driver: d, Ports: ports,
+		if cl, ok := d.(virt.ConsoleLogger); ok {
+			a.Compute.Consoles[host] = cl
+		}
+		ag := agent.New(a.DB, agent.Options{Host: host, DriverName: "fake", Driver: d, Ports: ports, Images: a.Image,
 			Resources: store.Resources{VCPUs: a.Config.HostVCPUs, MemoryMB: a.Config.HostMemoryMB, DiskGB: a.Config.HostDiskGB},
 			Wake:      a.Compute.Waker.Subscribe(), Log: a.Log})
 		if err := ag.Register(ctx); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"novalite/internal/network"
 	"novalite/internal/store"
+	"novalite/internal/virt"
 )
 
 // Service is the compute service. Each resource's methods live in a file
@@ -24,6 +25,9 @@ type Service struct {
 	Images ImageGetter
 	// Network makes and releases the ports of servers (nil: no NICs).
 	Network *network.Service
+	// Consoles are the console logs of each host's driver (nil or
+	// missing: no console output).
+	Consoles map[string]virt.ConsoleLogger
 	// reclaim is Nova's reclaim_instance_interval (0 = hard delete).
 	reclaim time.Duration
 }

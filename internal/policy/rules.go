@@ -67,6 +67,9 @@ var Rules = map[string]Rule{
 	"os_compute_api:os-migrate-server:migrate:host":        Admin,
 	"os_compute_api:os-migrate-server:migrate_live:host":   Admin,
 	"os_compute_api:os-evacuate":                           Admin,
+	"os_compute_api:servers:migrations:index":              Admin,
+	"os_compute_api:servers:migrations:show":               Admin,
+	"os_compute_api:os-migrations:index":                   Admin,
 	"os_compute_api:os-floating-ips:add":                   MemberOrAdmin,
 	"os_compute_api:os-floating-ips:remove":                MemberOrAdmin,
 

@@ -116,7 +116,14 @@ type InstanceUpdateParams struct {
 	AccessIPv6     *string
 	AutoDiskConfig *bool
 	PinnedAZ       **string
-	Now            time.Time
+	// Rebuild's changes.
+	ImageRef        *string
+	ImageProperties map[string]string
+	KeyName         **string
+	KeyData         *string
+	UserData        **string
+	TrustedCerts    *[]string
+	Now             time.Time
 }
 
 // InstanceUpdate writes the given fields of a live server.
@@ -144,6 +151,28 @@ func (tx *Tx) InstanceUpdate(ctx context.Context, p InstanceUpdateParams) error 
 	}
 	if p.PinnedAZ != nil {
 		add("pinned_az", nullString(*p.PinnedAZ))
+	}
+	if p.ImageRef != nil {
+		add("image_ref", *p.ImageRef)
+	}
+	if p.ImageProperties != nil {
+		add("image_properties", jsonText(p.ImageProperties))
+	}
+	if p.KeyName != nil {
+		add("key_name", nullString(*p.KeyName))
+	}
+	if p.KeyData != nil {
+		add("key_data", *p.KeyData)
+	}
+	if p.UserData != nil {
+		add("user_data", nullString(*p.UserData))
+	}
+	if p.TrustedCerts != nil {
+		certs := sql.NullString{}
+		if *p.TrustedCerts != nil {
+			certs = sql.NullString{String: jsonText(*p.TrustedCerts), Valid: true}
+		}
+		add("trusted_certs", certs)
 	}
 	w.add(`id = ?`, p.InternalID)
 	w.add(`deleted = ?`, false)
@@ -187,5 +216,19 @@ func (tx *Tx) InstanceActionEventInsert(ctx context.Context, e InstanceActionEve
 	_, err := tx.Exec(ctx, `INSERT INTO instance_action_events (action_id, event, start_time, finish_time,
 		result, host) VALUES ($1, $2, $3, $4, $5, $6)`, e.ActionID, e.Event, micros(e.Start),
 		nullMicros(e.Finish), emptyNull(e.Result), emptyNull(e.Host))
+	return err
+}
+
+// InstanceSetPasswordHash replaces the hash of a server's admin password.
+func (tx *Tx) InstanceSetPasswordHash(ctx context.Context, internalID int64, hash string) error {
+	_, err := tx.Exec(ctx, `UPDATE instances SET admin_password_hash = $1 WHERE id = $2`, hash, internalID)
+	return err
+}
+
+// InstanceResetState forces a live server's vm_state and clears its task
+// (os-resetState).
+func (tx *Tx) InstanceResetState(ctx context.Context, internalID int64, vm novalite.VMState, now time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE instances SET vm_state = $1, task_state = NULL, updated_at = $2
+		WHERE id = $3 AND deleted = $4`, string(vm), micros(now), internalID, false)
 	return err
 }

@@ -77,7 +77,14 @@ type InstanceOutcomeParams struct {
 	// terminated_at); ClearDeleted clears a soft delete's deleted_at;
 	// ClearHost forgets host and node (a build that failed).
 	Launched, Delete, ClearDeleted, ClearHost bool
-	Now                                       time.Time
+	// Host moves the server (with Node); Flavor replaces its flavor;
+	// OldFlavor, with SetOldFlavor, sets (or with nil clears) the flavor
+	// a resize may revert to.
+	Host, Node   string
+	Flavor       *novalite.FlavorSnapshot
+	SetOldFlavor bool
+	OldFlavor    *novalite.FlavorSnapshot
+	Now          time.Time
 }
 
 // InstanceOutcome writes an outcome and reports whether it applied.
@@ -100,6 +107,19 @@ func (tx *Tx) InstanceOutcome(ctx context.Context, p InstanceOutcomeParams) (boo
 	}
 	if p.ClearHost {
 		set = append(set, "host = NULL", "node = NULL")
+	}
+	if p.Host != "" {
+		set = append(set, "host = "+w.arg(p.Host), "node = "+w.arg(p.Node))
+	}
+	if p.Flavor != nil {
+		set = append(set, flavorSet(&w, *p.Flavor)...)
+	}
+	if p.SetOldFlavor {
+		old := sql.NullString{}
+		if p.OldFlavor != nil {
+			old = sql.NullString{String: jsonText(p.OldFlavor), Valid: true}
+		}
+		set = append(set, "old_flavor = "+w.arg(old))
 	}
 	w.add(`id = ?`, p.InternalID)
 	w.add(`deleted = ?`, false)
@@ -151,4 +171,10 @@ func (tx *Tx) InstanceActionEventFinish(ctx context.Context, p InstanceActionEve
 	}
 	return tx.InstanceActionEventInsert(ctx, InstanceActionEvent{ActionID: id, Event: p.Event, Start: p.Start,
 		Finish: p.Finish, Result: result, Host: p.Host})
+}
+
+// flavorSet are the assignments that make f a server's flavor.
+func flavorSet(w *where, f novalite.FlavorSnapshot) []string {
+	return []string{"flavor = " + w.arg(jsonText(f)), "flavor_id = " + w.arg(f.ID), "vcpus = " + w.arg(f.VCPUs),
+		"memory_mb = " + w.arg(f.MemoryMB), "root_gb = " + w.arg(f.RootGB)}
 }

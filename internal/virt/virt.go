@@ -49,6 +49,20 @@ type Driver interface {
 	Unpause(ctx context.Context, inst Instance) error
 	Suspend(ctx context.Context, inst Instance) error
 	Resume(ctx context.Context, inst Instance) error
+	// Rescue boots the guest from a rescue image; Unrescue returns it to
+	// its own disk.
+	Rescue(ctx context.Context, inst Instance) error
+	Unrescue(ctx context.Context, inst Instance) error
+	// Rebuild re-creates the guest from inst.ImageRef, keeping its id.
+	Rebuild(ctx context.Context, inst Instance) error
+	// Snapshot copies the guest's root disk into an image (createImage,
+	// createBackup, shelve).
+	Snapshot(ctx context.Context, inst Instance) error
+	// SetAdminPassword changes the guest's administrator password.
+	SetAdminPassword(ctx context.Context, inst Instance, password string) error
+	// Migrate moves the guest's disks and state to host (resize, cold and
+	// live migration); the guest then runs (or stays off) there.
+	Migrate(ctx context.Context, inst Instance, host string) error
 	// State reports the guest's power state; ErrNotFound if the driver
 	// has no such guest.
 	State(ctx context.Context, inst Instance) (novalite.PowerState, error)

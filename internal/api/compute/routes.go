@@ -73,6 +73,10 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("POST /servers/{id}/os-interface", a.attachServerInterface)
 	h("GET /servers/{id}/os-interface/{port_id}", a.showServerInterface)
 	h("DELETE /servers/{id}/os-interface/{port_id}", a.detachServerInterface)
+	h("POST /servers/{id}/remote-consoles", a.createRemoteConsole)
+	h("GET /servers/{id}/migrations", a.listServerMigrations)
+	h("GET /servers/{id}/migrations/{mid}", a.showServerMigration)
+	h("GET /os-migrations", a.listMigrations)
 
 	h("GET /flavors", a.listFlavors)
 	h("GET /flavors/detail", a.listFlavorsDetail)

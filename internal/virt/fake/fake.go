@@ -29,6 +29,12 @@ const (
 	OpUnpause  = "unpause"
 	OpSuspend  = "suspend"
 	OpResume   = "resume"
+	OpRescue   = "rescue"
+	OpUnrescue = "unrescue"
+	OpRebuild  = "rebuild"
+	OpSnapshot = "snapshot"
+	OpPassword = "set_admin_password"
+	OpMigrate  = "migrate"
 )
 
 // Config sets the behaviour of every instance of a driver.
@@ -222,6 +228,59 @@ func (d *Driver) Suspend(ctx context.Context, inst virt.Instance) error {
 // Resume restores a suspended guest.
 func (d *Driver) Resume(ctx context.Context, inst virt.Instance) error {
 	return d.transition(ctx, OpResume, inst, novalite.PowerRunning, "PM: suspend exit", novalite.PowerSuspended)
+}
+
+// Rescue boots a guest from the rescue image (it ends running).
+func (d *Driver) Rescue(ctx context.Context, inst virt.Instance) error {
+	return d.transition(ctx, OpRescue, inst, novalite.PowerRunning, "novalite fake hypervisor: booted from rescue image", novalite.PowerRunning, novalite.PowerShutdown, novalite.PowerCrashed, novalite.PowerNoState)
+}
+
+// Unrescue boots the guest from its own disk again.
+func (d *Driver) Unrescue(ctx context.Context, inst virt.Instance) error {
+	return d.transition(ctx, OpUnrescue, inst, novalite.PowerRunning, "novalite fake hypervisor: booted from own disk")
+}
+
+// Rebuild re-creates the guest running, with a fresh console log.
+func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
+	if err := d.knobs(ctx, OpRebuild, inst); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v := &vm{power: novalite.PowerRunning}
+	v.log("novalite fake hypervisor: rebuilding %s from image %s", inst.Name, inst.ImageRef)
+	v.log("%s login: ", hostname(inst))
+	d.vms[inst.ID] = v
+	return nil
+}
+
+// Snapshot pretends to copy the root disk; only the knobs apply.
+func (d *Driver) Snapshot(ctx context.Context, inst virt.Instance) error {
+	return d.knobs(ctx, OpSnapshot, inst)
+}
+
+// SetAdminPassword records that the password changed (never the
+// password itself).
+func (d *Driver) SetAdminPassword(ctx context.Context, inst virt.Instance, _ string) error {
+	if err := d.knobs(ctx, OpPassword, inst); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.get(inst).log("novalite fake hypervisor: administrator password changed")
+	return nil
+}
+
+// Migrate moves the guest; the fake keeps all hosts' guests in one map
+// per driver, so only the console log shows it.
+func (d *Driver) Migrate(ctx context.Context, inst virt.Instance, host string) error {
+	if err := d.knobs(ctx, OpMigrate, inst); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.get(inst).log("novalite fake hypervisor: migrated to %s", host)
+	return nil
 }
 
 // State reports the guest's power state.

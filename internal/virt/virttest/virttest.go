@@ -51,6 +51,12 @@ func lifecycle(t *testing.T, d virt.Driver) {
 			func(c virt.Capabilities) bool { return c.Suspend }},
 		{"resume", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Resume(ctx, i) }, novalite.PowerRunning,
 			func(c virt.Capabilities) bool { return c.Suspend }},
+		{"rescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rescue(ctx, i) }, novalite.PowerRunning, nil},
+		{"unrescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Unrescue(ctx, i) }, novalite.PowerRunning, nil},
+		{"snapshot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Snapshot(ctx, i) }, novalite.PowerRunning, nil},
+		{"set password", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.SetAdminPassword(ctx, i, "s3cret") }, novalite.PowerRunning, nil},
+		{"migrate", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Migrate(ctx, i, "elsewhere") }, novalite.PowerRunning, nil},
+		{"rebuild", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rebuild(ctx, i) }, novalite.PowerRunning, nil},
 	}
 	for _, s := range steps {
 		if s.need != nil && !s.need(caps) {

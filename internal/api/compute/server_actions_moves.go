@@ -1,0 +1,455 @@
+package compute
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
+	"novalite/internal/policy"
+)
+
+// Actions that move or re-create a server, or make images of it:
+// resize (confirm, revert), migrate, os-migrateLive, evacuate, rebuild,
+// createImage, createBackup, shelve, unshelve.
+
+func init() {
+	for name, a := range map[string]serverAction{
+		"resize":         {min: microversion.Min, handle: (*API).resizeServer},
+		"confirmResize":  {min: microversion.Min, handle: (*API).confirmResize},
+		"revertResize":   {min: microversion.Min, handle: (*API).revertResize},
+		"migrate":        {min: microversion.Min, handle: (*API).migrateServer},
+		"os-migrateLive": {min: microversion.Min, handle: (*API).liveMigrateServer},
+		"evacuate":       {min: microversion.Min, handle: (*API).evacuateServer},
+		"rebuild":        {min: microversion.Min, handle: (*API).rebuildServer},
+		"createImage":    {min: microversion.Min, handle: (*API).createImage},
+		"createBackup":   {min: microversion.Min, handle: (*API).createBackup},
+		"shelve":         {min: microversion.Min, handle: (*API).shelveServer},
+		"unshelve":       {min: microversion.Min, handle: (*API).unshelveServer},
+	} {
+		serverActions[name] = a
+	}
+}
+
+func callerAndRequest(r *http.Request) (*novalite.Caller, string) {
+	return httpx.Caller(r.Context()), httpx.RequestID(r.Context())
+}
+
+var resizeValue = obj{"type": "object", "properties": obj{
+	"flavorRef":         obj{"type": []any{"string", "integer"}, "minLength": 1},
+	"OS-DCF:diskConfig": pDiskConfig}, "required": []any{"flavorRef"}, "additionalProperties": false}
+
+func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	v, err := actionValue("resize", MV(r), raw, fixed(resizeValue))
+	if err != nil {
+		return err
+	}
+	m := v.(map[string]any)
+	var auto *bool
+	if d, ok := m["OS-DCF:diskConfig"].(string); ok {
+		b := d == "AUTO"
+		auto = &b
+	}
+	s, err := a.findServer(r, "os_compute_api:servers:resize")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if err := a.svc.Compute.ResizeServer(r.Context(), c, s.ID, req, fmt.Sprint(m["flavorRef"]), auto); err != nil {
+		return err
+	}
+	return accepted(w)
+}
+
+// confirmResize answers 204, as Nova does.
+func (a *API) confirmResize(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
+	s, err := a.findServer(r, "os_compute_api:servers:confirm_resize")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if err := a.svc.Compute.ConfirmResize(r.Context(), c, s.ID, req); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusNoContent)
+	return nil
+}
+
+func (a *API) revertResize(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
+	s, err := a.findServer(r, "os_compute_api:servers:revert_resize")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if err := a.svc.Compute.RevertResize(r.Context(), c, s.ID, req); err != nil {
+		return err
+	}
+	return accepted(w)
+}
+
+func migrateValue(mv microversion.Version) obj {
+	if mv.AtLeast(2, 56) {
+		return obj{"type": []any{"object", "null"}, "properties": obj{"host": obj{"oneOf": []any{pFQDN, obj{"type": "null"}}}},
+			"additionalProperties": false}
+	}
+	return obj{"type": "null"}
+}
+
+func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	v, err := actionValue("migrate", MV(r), raw, migrateValue)
+	if err != nil {
+		return err
+	}
+	host, _ := asMap(v)["host"].(string)
+	s, err := a.findServer(r, "os_compute_api:os-migrate-server:migrate")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if host != "" {
+		if err := policy.Authorize(c, "os_compute_api:os-migrate-server:migrate:host", policy.Target{ProjectID: s.ProjectID}); err != nil {
+			return err
+		}
+	}
+	if err := a.svc.Compute.MigrateServer(r.Context(), c, s.ID, req, host); err != nil {
+		return err
+	}
+	return accepted(w)
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func liveMigrateValue(mv microversion.Version) obj {
+	props := obj{"host": obj{"oneOf": []any{pFQDN, obj{"type": "null"}}}}
+	required := []any{"block_migration", "host"}
+	if mv.AtLeast(2, 25) {
+		props["block_migration"] = obj{"oneOf": []any{pBoolean, obj{"type": "string", "enum": []any{"auto"}}}}
+	} else {
+		props["block_migration"], props["disk_over_commit"] = pBoolean, pBoolean
+		required = append(required, "disk_over_commit")
+	}
+	if mv.AtLeast(2, 30) && !mv.AtLeast(2, 68) {
+		props["force"] = pBoolean
+	}
+	return obj{"type": "object", "properties": props, "required": required, "additionalProperties": false}
+}
+
+func (a *API) liveMigrateServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	v, err := actionValue("os-migrateLive", MV(r), raw, liveMigrateValue)
+	if err != nil {
+		return err
+	}
+	host, _ := asMap(v)["host"].(string)
+	s, err := a.findServer(r, "os_compute_api:os-migrate-server:migrate_live")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if host != "" {
+		if err := policy.Authorize(c, "os_compute_api:os-migrate-server:migrate_live:host", policy.Target{ProjectID: s.ProjectID}); err != nil {
+			return err
+		}
+	}
+	if err := a.svc.Compute.LiveMigrateServer(r.Context(), c, s.ID, req, host); err != nil {
+		return err
+	}
+	return accepted(w)
+}
+
+func evacuateValue(mv microversion.Version) obj {
+	props := obj{"host": pFQDN, "adminPass": obj{"type": "string"}}
+	var required []any
+	if !mv.AtLeast(2, 14) {
+		props["onSharedStorage"] = pBoolean
+		required = []any{"onSharedStorage"}
+	}
+	if mv.AtLeast(2, 29) && !mv.AtLeast(2, 68) {
+		props["force"] = pBoolean
+	}
+	o := obj{"type": "object", "properties": props, "additionalProperties": false}
+	if required != nil {
+		o["required"] = required
+	}
+	return o
+}
+
+// evacuateServer answers 200; below 2.14 with the new admin password.
+func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	v, err := actionValue("evacuate", MV(r), raw, evacuateValue)
+	if err != nil {
+		return err
+	}
+	m := asMap(v)
+	host, _ := m["host"].(string)
+	pass, _ := m["adminPass"].(string)
+	if shared, _ := m["onSharedStorage"].(bool); shared && pass != "" {
+		return novalite.Errorf(novalite.Invalid, "admin password can't be changed on existing disk")
+	}
+	s, err := a.findServer(r, "os_compute_api:os-evacuate")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	pass, err = a.svc.Compute.EvacuateServer(r.Context(), c, s.ID, req, host, pass)
+	if err != nil {
+		return err
+	}
+	if MV(r).AtLeast(2, 14) {
+		httpx.WriteEmpty(w, http.StatusOK)
+		return nil
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"adminPass": pass})
+	return nil
+}
+
+func rebuildValue(mv microversion.Version) obj {
+	props := obj{"name": pName, "imageRef": pUUID, "adminPass": obj{"type": "string"}, "metadata": pMetadata,
+		"preserve_ephemeral": pBoolean, "OS-DCF:diskConfig": pDiskConfig,
+		"accessIPv4": obj{"type": "string", "format": "ipv4"}, "accessIPv6": obj{"type": "string", "format": "ipv6"}}
+	if !mv.AtLeast(2, 57) {
+		props["personality"] = obj{"type": "array", "items": obj{"type": "object", "additionalProperties": false,
+			"properties": obj{"path": obj{"type": "string"}, "contents": obj{"type": "string"}}}}
+	} else {
+		props["user_data"] = obj{"type": []any{"string", "null"}, "maxLength": 65535}
+	}
+	if mv.AtLeast(2, 19) {
+		props["description"] = pDescription
+	}
+	if mv.AtLeast(2, 54) {
+		props["key_name"] = obj{"oneOf": []any{pName, obj{"type": "null"}}}
+	}
+	if mv.AtLeast(2, 63) {
+		props["trusted_image_certificates"] = obj{"type": []any{"array", "null"}, "minItems": 1, "maxItems": 50,
+			"uniqueItems": true, "items": obj{"type": "string", "minLength": 1}}
+	}
+	if mv.AtLeast(2, 94) {
+		props["hostname"] = pFQDN
+	} else if mv.AtLeast(2, 90) {
+		props["hostname"] = pHostname
+	}
+	return obj{"type": "object", "properties": props, "required": []any{"imageRef"}, "additionalProperties": false}
+}
+
+// rebuildServer answers 202 with the server (the reduced view below 2.75)
+// and its new admin password.
+func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	mv := MV(r)
+	v, err := actionValue("rebuild", mv, raw, rebuildValue)
+	if err != nil {
+		return err
+	}
+	m := asMap(v)
+	if err := validName("name", m["name"]); err != nil {
+		return err
+	}
+	p := compute.RebuildParams{}
+	p.ImageRef, _ = m["imageRef"].(string)
+	p.AdminPass, _ = m["adminPass"].(string)
+	str := func(k string) *string {
+		if s, ok := m[k].(string); ok {
+			return &s
+		}
+		return nil
+	}
+	nullable := func(k string) **string {
+		x, ok := m[k]
+		if !ok {
+			return nil
+		}
+		var sp *string
+		if s, ok := x.(string); ok {
+			sp = &s
+		}
+		return &sp
+	}
+	p.Name, p.AccessIPv4, p.AccessIPv6, p.Hostname = str("name"), str("accessIPv4"), str("accessIPv6"), str("hostname")
+	p.Description, p.KeyName, p.UserData = nullable("description"), nullable("key_name"), nullable("user_data")
+	if p.UserData != nil && *p.UserData != nil {
+		if _, err := base64.StdEncoding.DecodeString(**p.UserData); err != nil {
+			return novalite.Errorf(novalite.Invalid, "Invalid input for field/attribute user_data. Value: %s. '%s' is not a 'base64'",
+				**p.UserData, **p.UserData)
+		}
+	}
+	if d := str("OS-DCF:diskConfig"); d != nil {
+		auto := *d == "AUTO"
+		p.AutoDiskConfig = &auto
+	}
+	if md, ok := m["metadata"].(map[string]any); ok {
+		p.Metadata = map[string]string{}
+		for k, x := range md {
+			p.Metadata[k], _ = x.(string)
+		}
+	}
+	if certs, ok := m["trusted_image_certificates"]; ok {
+		var list []string
+		for _, x := range asList(certs) {
+			list = append(list, fmt.Sprint(x))
+		}
+		p.TrustedCerts = &list
+	}
+	s, err := a.findServer(r, "os_compute_api:servers:rebuild")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if p.TrustedCerts != nil && len(*p.TrustedCerts) > 0 {
+		if err := policy.Authorize(c, "os_compute_api:servers:rebuild:trusted_certs", policy.Target{ProjectID: s.ProjectID}); err != nil {
+			return err
+		}
+	}
+	pass, info, err := a.svc.Compute.RebuildServer(r.Context(), c, s.ID, req, p)
+	if err != nil {
+		return err
+	}
+	o := newServerView(r, s.ProjectID)
+	o.serverGroups = true
+	if !mv.AtLeast(2, 75) {
+		o.full, o.extended, o.hostStatus = false, false, 0
+	}
+	view := a.serverDetail(r, info, o)
+	if !o.full {
+		if mv.AtLeast(2, 54) {
+			view["key_name"] = strOrNil(info.KeyName)
+		}
+		if mv.AtLeast(2, 57) {
+			view["user_data"] = strOrNil(info.UserData)
+		}
+	}
+	view["adminPass"] = pass
+	httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"server": view})
+	return nil
+}
+
+var createImageValue = obj{"type": "object", "properties": obj{"name": pName, "metadata": pMetadata},
+	"required": []any{"name"}, "additionalProperties": false}
+
+// imageCreated answers a snapshot action: 202 with the image's Location
+// below 2.45, with {"image_id"} from 2.45.
+func (a *API) imageCreated(w http.ResponseWriter, r *http.Request, imageID string) error {
+	if MV(r).AtLeast(2, 45) {
+		httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"image_id": imageID})
+		return nil
+	}
+	w.Header().Set("Location", httpx.BaseURL(r)+"/image/images/"+imageID)
+	return accepted(w)
+}
+
+func metadataOf(v any) map[string]string {
+	md := map[string]string{}
+	for k, x := range asMap(v) {
+		md[k], _ = x.(string)
+	}
+	return md
+}
+
+func (a *API) createImage(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	v, err := actionValue("createImage", MV(r), raw, fixed(createImageValue))
+	if err != nil {
+		return err
+	}
+	m := asMap(v)
+	if err := validName("name", m["name"]); err != nil {
+		return err
+	}
+	name, _ := m["name"].(string)
+	s, err := a.findServer(r, "os_compute_api:servers:create_image")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	id, err := a.svc.Compute.CreateImage(r.Context(), c, s.ID, req, name, metadataOf(m["metadata"]))
+	if err != nil {
+		return err
+	}
+	return a.imageCreated(w, r, id)
+}
+
+var createBackupValue = obj{"type": "object", "properties": obj{"name": pName, "backup_type": obj{"type": "string"},
+	"rotation": obj{"type": []any{"integer", "string"}, "pattern": "^[0-9]+$", "minimum": 0},
+	"metadata": pMetadata}, "required": []any{"name", "backup_type", "rotation"}, "additionalProperties": false}
+
+func (a *API) createBackup(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	v, err := actionValue("createBackup", MV(r), raw, fixed(createBackupValue))
+	if err != nil {
+		return err
+	}
+	m := asMap(v)
+	if err := validName("name", m["name"]); err != nil {
+		return err
+	}
+	name, _ := m["name"].(string)
+	kind, _ := m["backup_type"].(string)
+	rotation := intValue(m["rotation"])
+	s, err := a.findServer(r, "os_compute_api:os-create-backup")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	id, err := a.svc.Compute.CreateBackup(r.Context(), c, s.ID, req, name, kind, rotation, metadataOf(m["metadata"]))
+	if err != nil {
+		return err
+	}
+	return a.imageCreated(w, r, id)
+}
+
+func (a *API) shelveServer(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
+	s, err := a.findServer(r, "os_compute_api:os-shelve:shelve")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if err := a.svc.Compute.ShelveServer(r.Context(), c, s.ID, req); err != nil {
+		return err
+	}
+	return accepted(w)
+}
+
+func unshelveValue(mv microversion.Version) obj {
+	switch {
+	case mv.AtLeast(2, 91):
+		return obj{"type": []any{"object", "null"}, "properties": obj{
+			"availability_zone": obj{"oneOf": []any{pName, obj{"type": "null"}}}, "host": pFQDN},
+			"additionalProperties": false}
+	case mv.AtLeast(2, 77):
+		return obj{"type": []any{"object", "null"}, "properties": obj{"availability_zone": pName},
+			"required": []any{"availability_zone"}, "additionalProperties": false}
+	}
+	return obj{"type": "null"}
+}
+
+func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+	v, err := actionValue("unshelve", MV(r), raw, unshelveValue)
+	if err != nil {
+		return err
+	}
+	m := asMap(v)
+	var p compute.UnshelveParams
+	if z, ok := m["availability_zone"]; ok {
+		p.SetZone = true
+		if s, ok := z.(string); ok {
+			p.Zone = &s
+		}
+	}
+	p.Host, _ = m["host"].(string)
+	s, err := a.findServer(r, "os_compute_api:os-shelve:unshelve")
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if p.Host != "" {
+		if err := policy.Authorize(c, "os_compute_api:os-shelve:unshelve_to_host", policy.Target{ProjectID: s.ProjectID}); err != nil {
+			return err
+		}
+	}
+	if err := a.svc.Compute.UnshelveServer(r.Context(), c, s.ID, req, p); err != nil {
+		return err
+	}
+	return accepted(w)
+}

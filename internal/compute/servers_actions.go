@@ -1,0 +1,233 @@
+package compute
+
+import (
+	"context"
+	"time"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// intent is a server action the API accepts by setting a task_state that
+// the host's agent then finishes (Nova's API → compute cast): the action's
+// name (instance action and the word of the 409), the states that allow
+// it (nova/compute/api.py check_instance_state) and the task it sets.
+type intent struct {
+	action string
+	check  stateCheck
+	to     novalite.TaskState
+	// anyLock lets a locked server through (admin actions Nova does not
+	// lock-check).
+	anyLock bool
+}
+
+var (
+	vmActive = []novalite.VMState{novalite.VMActive}
+	// allowReboot is task_states.ALLOW_REBOOT.
+	allowReboot = []novalite.TaskState{novalite.TaskNone, novalite.TaskRebooting, novalite.TaskRebootPending,
+		novalite.TaskRebootStarted, novalite.TaskResuming, novalite.TaskRebootingHard, novalite.TaskUnpausing,
+		novalite.TaskPausing, novalite.TaskSuspending}
+)
+
+// intents are the actions with nothing to do in the API but the state
+// check and the task.
+var intents = map[string]intent{
+	"rebootSoft": {action: "reboot", to: novalite.TaskRebooting,
+		check: stateCheck{vm: vmActive, task: idle, launched: true}},
+	"rebootHard": {action: "reboot", to: novalite.TaskRebootingHard,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMPaused,
+			novalite.VMSuspended, novalite.VMError}, task: allowReboot, launched: true}},
+	"stop": {action: "stop", to: novalite.TaskPoweringOff,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMError}, task: idle, launched: true}},
+	"start": {action: "start", to: novalite.TaskPoweringOn,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMStopped}, task: idle, launched: true}},
+	"pause": {action: "pause", to: novalite.TaskPausing,
+		check: stateCheck{vm: vmActive, task: idle, launched: true}},
+	"unpause": {action: "unpause", to: novalite.TaskUnpausing,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMPaused}, task: idle, launched: true}},
+	"suspend": {action: "suspend", to: novalite.TaskSuspending,
+		check: stateCheck{vm: vmActive, task: idle, launched: true}},
+	"resume": {action: "resume", to: novalite.TaskResuming,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMSuspended}, task: idle, launched: true}},
+	"unrescue": {action: "unrescue", to: novalite.TaskUnrescuing,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMRescued}, task: idle, launched: true}},
+	"changePassword": {action: "changePassword", to: novalite.TaskUpdatingPassword,
+		check: stateCheck{vm: vmActive, task: idle, launched: true}},
+	"shelveOffload": {action: "shelveOffload", to: novalite.TaskShelvingOffload,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMShelved}, task: idle, launched: true}},
+	"rescue": {action: "rescue", to: novalite.TaskRescuing,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMError}, task: idle, launched: true}},
+	"shelve": {action: "shelve", to: novalite.TaskShelving,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMPaused,
+			novalite.VMSuspended}, task: idle, launched: true}},
+	"unshelve": {action: "unshelve", to: novalite.TaskUnshelving,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMShelved, novalite.VMShelvedOffloaded}, task: idle, launched: true}},
+	"createImage": {action: "createImage", to: novalite.TaskImageSnapshot,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMPaused,
+			novalite.VMSuspended}, task: idle, launched: true}},
+	"createBackup": {action: "createBackup", to: novalite.TaskImageBackup,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped}, task: idle, launched: true}},
+	"rebuild": {action: "rebuild", to: novalite.TaskRebuilding,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMError}, task: idle, launched: true}},
+	"resize": {action: "resize", to: novalite.TaskResizePrep,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped}, task: idle, launched: true}},
+	"migrate": {action: "migrate", to: novalite.TaskResizePrep,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped}, task: idle, launched: true}},
+	"revertResize": {action: "revertResize", to: novalite.TaskResizeReverting,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMResized}, task: idle, launched: true}},
+	"os-migrateLive": {action: "os-migrateLive", to: novalite.TaskMigrating,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused}, task: idle, launched: true}},
+	"evacuate": {action: "evacuate", to: novalite.TaskRebuilding, anyLock: true,
+		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMError}, task: idle, launched: true}},
+}
+
+// instanceActionName is the os-instance-actions name of an API action
+// where it differs (nova/compute/instance_actions.py).
+var instanceActionName = map[string]string{"os-migrateLive": "live-migration"}
+
+// prepareFunc does an action's own work in the intent's transaction,
+// before the task is set; skip true records the action but sets no task
+// (the work failed the way Nova reports asynchronously, as a fault).
+type prepareFunc func(tx *store.Tx, v novalite.Server, now time.Time) (skip bool, err error)
+
+// startTask runs intent name on server id: lock and state checks, the
+// action's own preparation, the instance-action record and the guarded
+// task update; the agents are woken after commit.
+func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, requestID, name string, prepare prepareFunc) error {
+	in := intents[name]
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		return s.startTaskOn(ctx, tx, c, v, requestID, in, prepare)
+	})
+}
+
+func (s *Service) startTaskOn(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, requestID string, in intent, prepare prepareFunc) error {
+	if v.Locked && !c.IsAdmin() && !in.anyLock {
+		return locked(v)
+	}
+	if err := in.check.failure(in.action, v); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	skip := false
+	if prepare != nil {
+		var err error
+		if skip, err = prepare(tx, v, now); err != nil {
+			return err
+		}
+	}
+	name := in.action
+	if n, ok := instanceActionName[name]; ok {
+		name = n
+	}
+	actionID, err := recordAction(ctx, tx, c, v, requestID, name, now)
+	if err != nil {
+		return err
+	}
+	if skip {
+		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+			Event: "conductor_" + name, Start: now, Finish: now, Result: "Error"})
+	}
+	ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID, To: in.to,
+		FromVM: in.check.vm, FromTask: in.check.task, Now: now})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.lostRace(ctx, tx, c, in.action, v.ID)
+	}
+	tx.AfterCommit(s.Waker.Wake)
+	return nil
+}
+
+// RebootServer is the reboot action (SOFT or HARD).
+func (s *Service) RebootServer(ctx context.Context, c *novalite.Caller, id, requestID string, hard bool) error {
+	if hard {
+		return s.startTask(ctx, c, id, requestID, "rebootHard", nil)
+	}
+	return s.startTask(ctx, c, id, requestID, "rebootSoft", nil)
+}
+
+// SimpleAction runs one of the actions that take no arguments: stop,
+// start, pause, unpause, suspend, resume, unrescue, shelveOffload.
+func (s *Service) SimpleAction(ctx context.Context, c *novalite.Caller, id, requestID, name string) error {
+	return s.startTask(ctx, c, id, requestID, name, nil)
+}
+
+// ChangePassword is the changePassword action: the hash of the new
+// password replaces the old one; the guest gets it from its driver.
+func (s *Service) ChangePassword(ctx context.Context, c *novalite.Caller, id, requestID, password string) error {
+	return s.startTask(ctx, c, id, requestID, "changePassword", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		return false, tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(password))
+	})
+}
+
+// RescueServer is the rescue action; it returns the rescue password
+// (the one given, or a generated one). rescueImage, when set, must be an
+// image the caller can see.
+func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, requestID, password, rescueImage string) (string, error) {
+	if password == "" {
+		password = generatePassword()
+	}
+	// The image service reads on its own connection: before the writer.
+	if rescueImage != "" && s.Images != nil {
+		if _, err := s.Images.Get(ctx, c, rescueImage); novalite.IsKind(err, novalite.NotFound) {
+			return "", novalite.Errorf(novalite.Invalid, "Image %s could not be found.", rescueImage)
+		} else if err != nil {
+			return "", err
+		}
+	}
+	return password, s.startTask(ctx, c, id, requestID, "rescue", nil)
+}
+
+// ResetState is the admin os-resetState action: vm_state active or
+// error, no task, whatever the server was doing (no lock or state check).
+func (s *Service) ResetState(ctx context.Context, c *novalite.Caller, id, requestID string, state novalite.VMState) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		actionID, err := recordAction(ctx, tx, c, v, requestID, "resetState", now)
+		if err != nil {
+			return err
+		}
+		if err := tx.InstanceResetState(ctx, v.InternalID, state, now); err != nil {
+			return err
+		}
+		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+			Event: "api_reset_state", Start: now, Finish: now, Result: "Success"})
+	})
+}
+
+var crashDumpCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused, novalite.VMRescued,
+	novalite.VMResized, novalite.VMError}, task: idle, launched: true}
+
+// TriggerCrashDump is the trigger_crash_dump action (2.17): Nova sends
+// the guest an NMI without a task state; the simulated guests ignore it,
+// so the action is recorded as done at once.
+func (s *Service) TriggerCrashDump(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if v.Locked && !c.IsAdmin() {
+			return locked(v)
+		}
+		if err := crashDumpCheck.failure("trigger_crash_dump", v); err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		actionID, err := recordAction(ctx, tx, c, v, requestID, "trigger_crash_dump", now)
+		if err != nil {
+			return err
+		}
+		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+			Event: "compute_trigger_crash_dump", Start: now, Finish: now, Result: "Success", Host: v.Host})
+	})
+}

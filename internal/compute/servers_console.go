@@ -1,0 +1,60 @@
+package compute
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"novalite"
+	"novalite/internal/virt"
+)
+
+func notReady(id string) error {
+	return novalite.Errorf(novalite.Conflict, "Instance %s is not ready", id)
+}
+
+var errNoConsole = novalite.Errorf(novalite.NotFound, "Guest does not have a console available.")
+
+// ConsoleOutput is os-getConsoleOutput: the last length lines of the
+// guest's console log (all when length < 0), read from the driver of the
+// server's host.
+func (s *Service) ConsoleOutput(ctx context.Context, c *novalite.Caller, id string, length int) (string, error) {
+	info, err := s.GetServer(ctx, c, id)
+	if err != nil {
+		return "", err
+	}
+	v := info.Server
+	if v.Host == "" {
+		return "", notReady(v.ID)
+	}
+	logger := s.Consoles[v.Host]
+	if logger == nil {
+		return "", errNoConsole
+	}
+	out, err := logger.ConsoleLog(ctx, virt.Instance{ID: v.ID})
+	if errors.Is(err, virt.ErrNotFound) || errors.Is(err, virt.ErrUnsupported) {
+		return "", errNoConsole
+	}
+	if err != nil || length < 0 {
+		return out, err
+	}
+	lines := strings.SplitAfter(out, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines[max(len(lines)-length, 0):], ""), nil
+}
+
+// CheckConsole answers whether a remote console can be opened: the
+// server must be on a host. The simulated hosts have no console proxy
+// behind the URL the API returns (docs/consoles.md).
+func (s *Service) CheckConsole(ctx context.Context, c *novalite.Caller, id string) error {
+	info, err := s.GetServer(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	if info.Host == "" {
+		return notReady(info.ID)
+	}
+	return nil
+}

@@ -1,0 +1,195 @@
+package compute
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// The actions that make images: createImage, createBackup and shelve.
+// The API creates the image queued in the image service (as Nova asks
+// Glance before casting to the compute host) and the agent makes it
+// active once the driver's snapshot is done.
+
+// snapshotImage is the queued image of a snapshot of v, with the
+// properties Nova gives it (nova/compute/utils.py create_image): the
+// base image's properties, then the instance's.
+func snapshotImage(v novalite.Server, name, imageType string, extra map[string]string, now time.Time) novalite.Image {
+	props := map[string]string{}
+	for k, val := range v.ImageProperties {
+		props[k] = val
+	}
+	props["image_type"] = imageType
+	props["instance_uuid"] = v.ID
+	props["user_id"] = v.UserID
+	if v.ImageRef != "" {
+		props["base_image_ref"] = v.ImageRef
+	}
+	for k, val := range extra {
+		props[k] = val
+	}
+	return novalite.Image{ID: uuid.NewString(), Name: name, Status: novalite.ImageQueued,
+		Visibility: novalite.VisibilityPrivate, Owner: v.ProjectID, ContainerFormat: "bare", DiskFormat: "qcow2",
+		MinDisk: v.Flavor.RootGB, MinRAM: 0, Tags: []string{}, Properties: props, CreatedAt: now, UpdatedAt: now}
+}
+
+// makeImage inserts the snapshot image and remembers it on the server.
+func makeImage(ctx context.Context, tx *store.Tx, v novalite.Server, im novalite.Image) error {
+	if err := tx.ImageInsert(ctx, im); err != nil {
+		return err
+	}
+	return tx.InstanceSetPendingImage(ctx, v.InternalID, im.ID)
+}
+
+// CreateImage is the createImage action; it returns the new image's id.
+func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id, requestID, name string, md map[string]string) (string, error) {
+	var imageID string
+	err := s.startTask(ctx, c, id, requestID, "createImage", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		if err := s.checkImageMetadataQuota(ctx, tx, v, md); err != nil {
+			return false, err
+		}
+		im := snapshotImage(v, name, "snapshot", md, now)
+		imageID = im.ID
+		return false, makeImage(ctx, tx, v, im)
+	})
+	return imageID, err
+}
+
+// checkImageMetadataQuota is Nova's metadata_items limit on the
+// properties a snapshot gets (403).
+func (s *Service) checkImageMetadataQuota(ctx context.Context, tx *store.Tx, v novalite.Server, md map[string]string) error {
+	limit, err := s.metadataLimit(ctx, tx, v.ProjectID)
+	if err != nil || limit < 0 || len(md) <= limit {
+		return err
+	}
+	return novalite.Errorf(novalite.Forbidden, "Image metadata limit exceeded")
+}
+
+// CreateBackup is the createBackup action: a snapshot of type backup;
+// older backups of the same type beyond rotation are deleted.
+func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, requestID, name, backupType string, rotation int, md map[string]string) (string, error) {
+	var imageID string
+	err := s.startTask(ctx, c, id, requestID, "createBackup", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		if err := s.checkImageMetadataQuota(ctx, tx, v, md); err != nil {
+			return false, err
+		}
+		extra := map[string]string{"backup_type": backupType}
+		for k, val := range md {
+			extra[k] = val
+		}
+		if err := s.rotateBackups(ctx, tx, v, backupType, rotation); err != nil {
+			return false, err
+		}
+		im := snapshotImage(v, name, "backup", extra, now)
+		imageID = im.ID
+		return false, makeImage(ctx, tx, v, im)
+	})
+	return imageID, err
+}
+
+// rotateBackups deletes the oldest backups of v of backupType so that,
+// with the one being made, rotation remain.
+func (s *Service) rotateBackups(ctx context.Context, tx *store.Tx, v novalite.Server, backupType string, rotation int) error {
+	owner := v.ProjectID
+	list, err := tx.ImageList(ctx, store.ImageFilter{Admin: true, Owner: &owner})
+	if err != nil {
+		return err
+	}
+	var backups []novalite.Image
+	for _, im := range list {
+		p := im.Properties
+		if p["instance_uuid"] == v.ID && p["image_type"] == "backup" && p["backup_type"] == backupType {
+			backups = append(backups, im)
+		}
+	}
+	sort.Slice(backups, func(i, j int) bool { return backups[i].CreatedAt.After(backups[j].CreatedAt) })
+	keep := max(rotation-1, 0)
+	for _, im := range backups[min(keep, len(backups)):] {
+		if err := tx.ImageDelete(ctx, im.ID); err != nil && !novalite.IsKind(err, novalite.NotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// ShelveServer is the shelve action: the guest is stopped and
+// snapshotted into "<name>-shelved", then (shelved_offload_time 0)
+// offloaded from its host.
+func (s *Service) ShelveServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	return s.startTask(ctx, c, id, requestID, "shelve", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		return false, makeImage(ctx, tx, v, snapshotImage(v, v.Name+"-shelved", "snapshot", nil, now))
+	})
+}
+
+// UnshelveParams are the unshelve options of 2.77 and 2.91.
+type UnshelveParams struct {
+	// SetZone: availability_zone was given; Zone nil is 2.91's null
+	// (unpin).
+	SetZone bool
+	Zone    *string
+	Host    string
+}
+
+// UnshelveServer is the unshelve action. A shelved server powers on
+// where it is; an offloaded one is placed again (in the zone or on the
+// host asked for). No room leaves it offloaded with Nova's fault.
+func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id, requestID string, p UnshelveParams) error {
+	return s.startTask(ctx, c, id, requestID, "unshelve", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		if v.VMState != novalite.VMShelvedOffloaded {
+			if p.SetZone || p.Host != "" {
+				return false, novalite.Errorf(novalite.Conflict,
+					"The availability_zone and host parameters can only be used with shelved_offloaded instances.")
+			}
+			return false, nil
+		}
+		zone := v.PinnedAZ
+		if p.SetZone && p.Zone != nil {
+			ok, err := s.zoneExists(ctx, tx, *p.Zone)
+			if err != nil {
+				return false, err
+			}
+			if !ok {
+				return false, novalite.Errorf(novalite.Invalid, "The requested availability zone is not available")
+			}
+			zone = *p.Zone
+		}
+		if p.Host != "" {
+			if err := s.checkHostExists(ctx, tx, p.Host); err != nil {
+				return false, err
+			}
+		}
+		h, reason, err := s.claimForZone(ctx, tx, v, zone, p.Host, now)
+		if err != nil {
+			return false, err
+		}
+		if reason != "" {
+			return true, tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now})
+		}
+		_, err = tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID, From: novalite.TaskNone,
+			VM: v.VMState, Host: h.Name, Node: h.Node, Now: now})
+		if err == nil && p.SetZone {
+			pin := p.Zone
+			if pin != nil && *pin == "" {
+				pin = nil
+			}
+			err = tx.InstanceUpdate(ctx, store.InstanceUpdateParams{InternalID: v.InternalID, PinnedAZ: &pin, Now: now})
+		}
+		return false, err
+	})
+}
+
+// claimForZone places an offloaded server in zone (any when "") or on
+// host.
+func (s *Service) claimForZone(ctx context.Context, tx *store.Tx, v novalite.Server, zone, host string, now time.Time) (hostInfo, string, error) {
+	v.PinnedAZ = zone
+	h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, host, "", false, now)
+	return hostInfo{Name: h.Name, Node: h.Node, Zone: h.Zone}, reason, err
+}
+
+// hostInfo is where a server was placed.
+type hostInfo struct{ Name, Node, Zone string }

@@ -1,0 +1,302 @@
+package compute
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"novalite"
+	"novalite/internal/scheduler"
+	"novalite/internal/store"
+)
+
+// Moves: resize (and its confirm and revert), cold and live migration,
+// evacuation. The API places the server synchronously (claiming on the
+// destination in its own transaction) and records the migration; the
+// agent of the server's host does the move and its outcome.
+
+// claimFor places want on a host other than exclude (any host, exclude
+// included, when sameHostOK and no other fits) and returns it.
+func (s *Service) claimFor(ctx context.Context, tx *store.Tx, v novalite.Server, want novalite.FlavorSnapshot,
+	host, exclude string, sameHostOK bool, now time.Time) (scheduler.Host, string, error) {
+	r := scheduler.Request{Zone: v.PinnedAZ, Host: host, Want: store.Demand(want)}
+	h, reason, err := scheduler.Claim(ctx, tx, r, exclude, now, ServiceDownTime)
+	if err == nil && reason != "" && sameHostOK {
+		h, reason, err = scheduler.Claim(ctx, tx, r, "", now, ServiceDownTime)
+	}
+	return h, reason, err
+}
+
+// ResizeServer is the resize action: a new flavor, placed preferably on
+// another host (DevStack's allow_resize_to_same_host lets it stay).
+func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id, requestID, flavorRef string, autoDisk *bool) error {
+	return s.startTask(ctx, c, id, requestID, "resize", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		nf, err := s.flavorForCreate(ctx, tx, c, flavorRef)
+		if novalite.IsKind(err, novalite.Invalid) {
+			return false, novalite.Errorf(novalite.Invalid, "Unable to locate requested flavor.")
+		}
+		if err != nil {
+			return false, err
+		}
+		if nf.ID == v.Flavor.ID {
+			return false, novalite.Errorf(novalite.Invalid, "When resizing, instances must change flavor!")
+		}
+		if nf.RootGB < v.Flavor.RootGB && v.ImageRef != "" {
+			return false, novalite.Errorf(novalite.Invalid, "Resize error: Unable to resize disk down.")
+		}
+		if err := s.checkResizeQuota(ctx, tx, v, nf); err != nil {
+			return false, err
+		}
+		if autoDisk != nil {
+			if err := tx.InstanceUpdate(ctx, store.InstanceUpdateParams{InternalID: v.InternalID, AutoDiskConfig: autoDisk, Now: now}); err != nil {
+				return false, err
+			}
+		}
+		return false, s.startMove(ctx, tx, c, v, "resize", nf, "", true, now)
+	})
+}
+
+// checkResizeQuota checks the cores and RAM a bigger flavor adds.
+func (s *Service) checkResizeQuota(ctx context.Context, tx *store.Tx, v novalite.Server, nf novalite.FlavorSnapshot) error {
+	delta := novalite.FlavorSnapshot{VCPUs: max(nf.VCPUs-v.Flavor.VCPUs, 0), MemoryMB: max(nf.MemoryMB-v.Flavor.MemoryMB, 0)}
+	if delta.VCPUs == 0 && delta.MemoryMB == 0 {
+		return nil
+	}
+	overs, err := s.serverQuotaOvers(ctx, tx, v.ProjectID, v.UserID, 1, delta)
+	if err != nil {
+		return err
+	}
+	// The instance itself is already counted.
+	kept := overs[:0]
+	for _, o := range overs {
+		if o.resource != novalite.QuotaInstances {
+			kept = append(kept, o)
+		}
+	}
+	return quotaError(kept)
+}
+
+// MigrateServer is the admin migrate action (cold migration): the same
+// flavor on another host, optionally the one named (2.56).
+func (s *Service) MigrateServer(ctx context.Context, c *novalite.Caller, id, requestID, host string) error {
+	return s.startTask(ctx, c, id, requestID, "migrate", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		if host != "" {
+			if err := s.checkHostExists(ctx, tx, host); err != nil {
+				return false, err
+			}
+			if host == v.Host {
+				return false, novalite.Errorf(novalite.Invalid, "Unable to migrate instance (%s) to current host (%s).", v.ID, host)
+			}
+		}
+		return false, s.startMove(ctx, tx, c, v, "migration", v.Flavor, host, false, now)
+	})
+}
+
+// checkHostExists is Nova's 400 for a destination host it does not know.
+func (s *Service) checkHostExists(ctx context.Context, tx *store.Tx, host string) error {
+	nodes, err := tx.ComputeNodeList(ctx, []string{host})
+	if err != nil {
+		return err
+	}
+	if len(nodes) == 0 {
+		return novalite.Errorf(novalite.Invalid, "Compute host %s could not be found.", host)
+	}
+	return nil
+}
+
+// startMove claims the destination and records the migration a resize
+// or cold migration works on; no host is Nova's 400 NoValidHost (the
+// conductor answers these synchronously).
+func (s *Service) startMove(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, kind string,
+	nf novalite.FlavorSnapshot, host string, sameHostOK bool, now time.Time) error {
+	h, reason, err := s.claimFor(ctx, tx, v, nf, host, v.Host, sameHostOK, now)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		return novalite.Errorf(novalite.Invalid, "%s", reason)
+	}
+	return tx.MigrationInsert(ctx, &store.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID, Type: kind,
+		Status: "pre-migrating", SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name, DestNode: h.Node,
+		OldFlavor: v.Flavor, NewFlavor: nf, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: now})
+}
+
+var confirmCheck = stateCheck{vm: []novalite.VMState{novalite.VMResized}, task: idle, launched: true}
+
+// ConfirmResize is the confirmResize action: the source gives back the
+// old flavor's claim and the server settles (active, or stopped if it was
+// off). Done at once: there is nothing left on the simulated source.
+func (s *Service) ConfirmResize(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if v.Locked && !c.IsAdmin() {
+			return locked(v)
+		}
+		if err := confirmCheck.failure("confirmResize", v); err != nil {
+			return err
+		}
+		m, err := tx.MigrationLatest(ctx, v.ID, "finished")
+		if novalite.IsKind(err, novalite.NotFound) {
+			return novalite.Errorf(novalite.Invalid, "Instance has not been resized.")
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		actionID, err := recordAction(ctx, tx, c, v, requestID, "confirmResize", now)
+		if err != nil {
+			return err
+		}
+		return s.confirm(ctx, tx, v, m, actionID, now)
+	})
+}
+
+// confirm settles a resized server (the action and auto-confirm).
+func (s *Service) confirm(ctx context.Context, tx *store.Tx, v novalite.Server, m store.Migration, actionID int64, now time.Time) error {
+	vm, pw := novalite.VMActive, novalite.PowerRunning
+	if v.PowerState == novalite.PowerShutdown {
+		vm, pw = novalite.VMStopped, novalite.PowerShutdown
+	}
+	ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID, From: novalite.TaskNone,
+		VM: vm, Power: &pw, SetOldFlavor: true, Now: now})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return invalidState("confirmResize", v, "task_state")
+	}
+	if err := tx.ComputeNodeRelease(ctx, m.SourceCompute, store.Demand(m.OldFlavor)); err != nil {
+		return err
+	}
+	if err := tx.MigrationSetStatus(ctx, m.ID, "confirmed", now); err != nil {
+		return err
+	}
+	return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+		Event: "compute_confirm_resize", Start: now, Finish: now, Result: "Success", Host: m.SourceCompute})
+}
+
+// RevertResize is the revertResize action: back to the old flavor on
+// the source (the agent moves it).
+func (s *Service) RevertResize(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	return s.startTask(ctx, c, id, requestID, "revertResize", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		m, err := tx.MigrationLatest(ctx, v.ID, "finished")
+		if novalite.IsKind(err, novalite.NotFound) {
+			return false, novalite.Errorf(novalite.Invalid, "Instance has not been resized.")
+		}
+		if err != nil {
+			return false, err
+		}
+		if err := s.checkResizeQuota(ctx, tx, novalite.Server{ProjectID: v.ProjectID, UserID: v.UserID,
+			Flavor: m.NewFlavor}, m.OldFlavor); err != nil {
+			return false, err
+		}
+		// The source still holds the old flavor's claim (released only
+		// by confirm), so the revert needs none.
+		return false, tx.MigrationSetStatus(ctx, m.ID, "reverting", now)
+	})
+}
+
+// LiveMigrateServer is the admin os-migrateLive action. Nova schedules
+// live migrations asynchronously: no host leaves the server as it was,
+// with the migration in error.
+func (s *Service) LiveMigrateServer(ctx context.Context, c *novalite.Caller, id, requestID, host string) error {
+	return s.startTask(ctx, c, id, requestID, "os-migrateLive", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		if host != "" {
+			if err := s.checkHostExists(ctx, tx, host); err != nil {
+				return false, err
+			}
+			if host == v.Host {
+				return false, novalite.Errorf(novalite.Invalid, "Unable to migrate instance (%s) to current host (%s).", v.ID, host)
+			}
+		}
+		h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, host, v.Host, false, now)
+		if err != nil {
+			return false, err
+		}
+		m := &store.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID, Type: "live-migration",
+			Status: "running", SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name, DestNode: h.Node,
+			OldFlavor: v.Flavor, NewFlavor: v.Flavor, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: now}
+		if reason != "" {
+			m.Status, m.DestCompute, m.DestNode = "error", "", ""
+			return true, tx.MigrationInsert(ctx, m)
+		}
+		return false, tx.MigrationInsert(ctx, m)
+	})
+}
+
+// EvacuateServer is the admin evacuate action: a server of a host that
+// is down is rebuilt on another; it returns the new admin password.
+func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, requestID, host, password string) (string, error) {
+	if password == "" {
+		password = generatePassword()
+	}
+	err := s.startTask(ctx, c, id, requestID, "evacuate", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		nodes, err := tx.ComputeNodeList(ctx, []string{v.Host})
+		if err != nil {
+			return false, err
+		}
+		if len(nodes) == 1 && hostStatus(nodes[0], now) == HostUp {
+			return false, novalite.Errorf(novalite.Conflict, "Compute service of %s is still in use.", v.Host)
+		}
+		if host != "" {
+			if err := s.checkHostExists(ctx, tx, host); err != nil {
+				return false, err
+			}
+			if host == v.Host {
+				return false, novalite.Errorf(novalite.Invalid, "The target host can't be the same one.")
+			}
+		}
+		h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, host, v.Host, false, now)
+		if err != nil {
+			return false, err
+		}
+		if reason != "" {
+			return false, novalite.Errorf(novalite.Invalid, "%s", reason)
+		}
+		if err := tx.ComputeNodeRelease(ctx, v.Host, store.Demand(v.Flavor)); err != nil {
+			return false, err
+		}
+		if _, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID, From: v.TaskState,
+			VM: v.VMState, Host: h.Name, Node: h.Node, Now: now}); err != nil {
+			return false, err
+		}
+		if err := tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(password)); err != nil {
+			return false, err
+		}
+		return false, tx.MigrationInsert(ctx, &store.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID,
+			Type: "evacuation", Status: "accepted", SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name,
+			DestNode: h.Node, OldFlavor: v.Flavor, NewFlavor: v.Flavor, ProjectID: v.ProjectID, UserID: v.UserID,
+			CreatedAt: now})
+	})
+	return password, err
+}
+
+// ServerMigrations lists the migrations of a server (of kind when set,
+// in one of statuses when given).
+func (s *Service) ServerMigrations(ctx context.Context, c *novalite.Caller, id, kind string, statuses []string) ([]store.Migration, error) {
+	var out []store.Migration
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		out, err = tx.MigrationList(ctx, store.MigrationFilter{InstanceUUID: v.ID, Type: kind, Statuses: statuses})
+		return err
+	})
+	return out, err
+}
+
+// Migrations lists migrations for the admin os-migrations API.
+func (s *Service) Migrations(ctx context.Context, f store.MigrationFilter) ([]store.Migration, error) {
+	var out []store.Migration
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.MigrationList(ctx, f)
+		return err
+	})
+	return out, err
+}
