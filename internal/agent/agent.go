@@ -39,14 +39,14 @@ type Options struct {
 	// shelved server at once, negative never (the controller offloads
 	// after a positive one).
 	ShelvedOffloadTime time.Duration
-	Now        func() time.Time
-	Wake       <-chan struct{} // work may be waiting (nil: poll only)
-	Poll       time.Duration   // safety-net poll (default 1 s)
-	Heartbeat  time.Duration   // Nova's report_interval (default 10 s)
-	Timeout    time.Duration   // per driver call (default 5 min)
-	Batch      int             // servers per pass (default 256)
-	Parallel   int             // driver calls at once (default 32)
-	Log        *slog.Logger
+	Now                func() time.Time
+	Wake               <-chan struct{} // work may be waiting (nil: poll only)
+	Poll               time.Duration   // safety-net poll (default 1 s)
+	Heartbeat          time.Duration   // Nova's report_interval (default 10 s)
+	Timeout            time.Duration   // per driver call (default 5 min)
+	Batch              int             // servers per pass (default 256)
+	Parallel           int             // driver calls at once (default 32)
+	Log                *slog.Logger
 }
 
 // Agent is one compute host's loop.

@@ -54,7 +54,9 @@ func lifecycle(t *testing.T, d virt.Driver) {
 		{"rescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rescue(ctx, i) }, novalite.PowerRunning, nil},
 		{"unrescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Unrescue(ctx, i) }, novalite.PowerRunning, nil},
 		{"snapshot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Snapshot(ctx, i) }, novalite.PowerRunning, nil},
-		{"set password", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.SetAdminPassword(ctx, i, "s3cret") }, novalite.PowerRunning, nil},
+		{"set password", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
+			return d.SetAdminPassword(ctx, i, "s3cret")
+		}, novalite.PowerRunning, nil},
 		{"migrate", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Migrate(ctx, i, "elsewhere") }, novalite.PowerRunning, nil},
 		{"rebuild", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rebuild(ctx, i) }, novalite.PowerRunning, nil},
 	}
