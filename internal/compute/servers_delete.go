@@ -10,16 +10,18 @@ import (
 )
 
 // invalidState is Nova's 409 for a state check that failed
-// (raise_http_conflict_for_instance_invalid_state).
+// (raise_http_conflict_for_instance_invalid_state): it names the state
+// unless the state is None (no task, never launched).
 func invalidState(action string, v novalite.Server, attr string) error {
-	state := "None"
+	state := ""
 	switch attr {
 	case "vm_state":
 		state = string(v.VMState)
 	case "task_state":
-		if v.TaskState != "" {
-			state = string(v.TaskState)
-		}
+		state = string(v.TaskState)
+	}
+	if state == "" {
+		return novalite.Errorf(novalite.Conflict, "Instance %s is in an invalid state for '%s'", v.ID, action)
 	}
 	return novalite.Errorf(novalite.Conflict, "Cannot '%s' instance %s while it is in %s %s", action, v.ID, attr, state)
 }

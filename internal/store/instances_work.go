@@ -123,7 +123,11 @@ func (tx *Tx) InstanceOutcome(ctx context.Context, p InstanceOutcomeParams) (boo
 	}
 	w.add(`id = ?`, p.InternalID)
 	w.add(`deleted = ?`, false)
-	w.add(`task_state = ?`, string(p.From))
+	if p.From == novalite.TaskNone {
+		w.conds = append(w.conds, "task_state IS NULL")
+	} else {
+		w.add(`task_state = ?`, string(p.From))
+	}
 	if p.Unplaced {
 		w.conds = append(w.conds, "host IS NULL")
 	}

@@ -108,7 +108,7 @@ func TestServerMetadataStateAndLock(t *testing.T) {
 		{"building", "building", "spawning", false, 409, "Cannot 'update metadata' instance %s while it is in vm_state building"},
 		{"error", "error", "", true, 409, "Cannot 'update metadata' instance %s while it is in vm_state error"},
 		{"shelved", "shelved_offloaded", "", true, 409, "Cannot 'update metadata' instance %s while it is in vm_state shelved_offloaded"},
-		{"never launched", "active", "", false, 409, "Cannot 'update metadata' instance %s while it is in launched_at None"},
+		{"never launched", "active", "", false, 409, "Instance %s is in an invalid state for 'update metadata'"},
 	}
 	for _, tt := range tests {
 		s.setState(t, s.id, tt.vm, tt.task, tt.launched)

@@ -1,0 +1,220 @@
+package compute_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"novalite/internal/config"
+)
+
+// withAgents runs the scheduler and two simulated hosts' agents, whose
+// operations take long enough for a GET to see the task.
+func withAgents(c *config.Config) { c.NoLoops, c.Hosts, c.FakeDelay = false, 2, 150*time.Millisecond }
+
+// act posts an action and checks its status code.
+func (b *testBundle) act(t *testing.T, token, id, mv string, body map[string]any, want int) map[string]any {
+	t.Helper()
+	resp := b.do("POST", "/servers/"+id+"/action", token, mv, body)
+	if resp.Status != want {
+		t.Fatalf("%v: %d %s, want %d", body, resp.Status, resp.Body, want)
+	}
+	if len(resp.Body) == 0 {
+		return nil
+	}
+	return resp.JSON(t)
+}
+
+func (b *testBundle) waitStatus(t *testing.T, id, status string) map[string]any {
+	t.Helper()
+	return b.waitFor(t, id, false, func(s map[string]any) bool {
+		return s["status"] == status && s["OS-EXT-STS:task_state"] == nil
+	})
+}
+
+// TestActionsLifecycle drives one server through every action with the
+// real scheduler, agents and fake driver, checking the status a GET shows
+// right after each 202, the end state and power state, and the instance
+// actions recorded.
+func TestActionsLifecycle(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	id := b.create(t, b.demo, "vm", nil)
+	b.waitStatus(t, id, "ACTIVE")
+
+	steps := []struct {
+		name      string
+		body      map[string]any
+		code      int
+		transient string // status a GET shows at once ("" = not checked)
+		status    string
+		power     float64
+	}{
+		{"stop", map[string]any{"os-stop": nil}, 202, "", "SHUTOFF", 4},
+		{"start", map[string]any{"os-start": nil}, 202, "", "ACTIVE", 1},
+		{"soft reboot", map[string]any{"reboot": map[string]any{"type": "SOFT"}}, 202, "REBOOT", "ACTIVE", 1},
+		{"hard reboot", map[string]any{"reboot": map[string]any{"type": "HARD"}}, 202, "HARD_REBOOT", "ACTIVE", 1},
+		{"pause", map[string]any{"pause": nil}, 202, "", "PAUSED", 3},
+		{"unpause", map[string]any{"unpause": nil}, 202, "", "ACTIVE", 1},
+		{"suspend", map[string]any{"suspend": nil}, 202, "", "SUSPENDED", 7},
+		{"resume", map[string]any{"resume": nil}, 202, "", "ACTIVE", 1},
+		{"rescue", map[string]any{"rescue": map[string]any{"adminPass": "rescue-pw"}}, 200, "", "RESCUE", 1},
+		{"unrescue", map[string]any{"unrescue": nil}, 202, "", "ACTIVE", 1},
+		{"change password", map[string]any{"changePassword": map[string]any{"adminPass": "n3w-pass"}}, 202, "PASSWORD", "ACTIVE", 1},
+		{"resize", map[string]any{"resize": map[string]any{"flavorRef": "2"}}, 202, "RESIZE", "VERIFY_RESIZE", 1},
+		{"revert", map[string]any{"revertResize": nil}, 202, "REVERT_RESIZE", "ACTIVE", 1},
+		{"resize again", map[string]any{"resize": map[string]any{"flavorRef": "2"}}, 202, "RESIZE", "VERIFY_RESIZE", 1},
+		{"confirm", map[string]any{"confirmResize": nil}, 204, "", "ACTIVE", 1},
+		{"rebuild", map[string]any{"rebuild": map[string]any{"imageRef": b.image, "name": "rebuilt"}}, 202, "REBUILD", "ACTIVE", 1},
+		{"shelve", map[string]any{"shelve": nil}, 202, "", "SHELVED_OFFLOADED", 0},
+		{"unshelve", map[string]any{"unshelve": nil}, 202, "", "ACTIVE", 1},
+	}
+	for _, st := range steps {
+		out := b.act(t, b.demo, id, "2.100", st.body, st.code)
+		if st.transient != "" {
+			if got := b.show(t, b.demo, id, "2.100")["status"]; got != st.transient {
+				t.Errorf("%s: status right after the request = %v, want %s", st.name, got, st.transient)
+			}
+		}
+		s := b.waitStatus(t, id, st.status)
+		if s["OS-EXT-STS:power_state"] != st.power {
+			t.Errorf("%s: power_state = %v, want %v", st.name, s["OS-EXT-STS:power_state"], st.power)
+		}
+		switch st.name {
+		case "rescue":
+			if out["adminPass"] != "rescue-pw" {
+				t.Errorf("rescue answer = %v", out)
+			}
+		case "resize", "confirm":
+			if f := s["flavor"].(map[string]any); f["original_name"] != "m1.small" {
+				t.Errorf("%s: flavor = %v, want m1.small", st.name, f)
+			}
+		case "revert":
+			if f := s["flavor"].(map[string]any); f["original_name"] != "m1.tiny" {
+				t.Errorf("revert: flavor = %v, want m1.tiny", f)
+			}
+		case "rebuild":
+			if s["name"] != "rebuilt" || out["server"].(map[string]any)["adminPass"] == nil {
+				t.Errorf("rebuild: name %v, answer %v", s["name"], out)
+			}
+		}
+	}
+
+	// Every action is in the instance-actions log, newest first.
+	resp := b.do("GET", "/servers/"+id+"/os-instance-actions", b.demo, "2.100", nil)
+	var got []string
+	for _, a := range resp.JSON(t)["instanceActions"].([]any) {
+		got = append(got, a.(map[string]any)["action"].(string))
+	}
+	want := "unshelve shelve rebuild confirmResize resize revertResize resize changePassword unrescue rescue resume " +
+		"suspend unpause pause reboot reboot start stop create"
+	if strings.Join(got, " ") != want {
+		t.Errorf("instance actions:\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+// TestSnapshotActions checks that createImage and createBackup leave an
+// active image in the image service with Nova's properties, that backup
+// rotation deletes the oldest, and the answer per microversion.
+func TestSnapshotActions(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	id := b.create(t, b.demo, "vm", nil)
+	b.waitStatus(t, id, "ACTIVE")
+
+	resp := b.do("POST", "/servers/"+id+"/action", b.demo, "2.44", map[string]any{"createImage": map[string]any{"name": "snap-old"}})
+	if resp.Status != 202 || !strings.Contains(resp.Header.Get("Location"), "/images/") {
+		t.Fatalf("createImage 2.44: %d Location %q", resp.Status, resp.Header.Get("Location"))
+	}
+	b.waitStatus(t, id, "ACTIVE")
+	out := b.act(t, b.demo, id, "2.45", map[string]any{"createImage": map[string]any{"name": "snap", "metadata": map[string]any{"k": "v"}}}, 202)
+	imageID, _ := out["image_id"].(string)
+	b.waitStatus(t, id, "ACTIVE")
+	im := b.srv.Do("GET", "/image/v2/images/"+imageID, b.demo, nil, nil).JSON(t)
+	if im["status"] != "active" || im["image_type"] != "snapshot" || im["instance_uuid"] != id || im["k"] != "v" ||
+		im["base_image_ref"] != b.image {
+		t.Errorf("snapshot image: %v", im)
+	}
+
+	var backups []string
+	for i := 0; i < 3; i++ {
+		out := b.act(t, b.demo, id, "2.45", map[string]any{"createBackup": map[string]any{
+			"name": "bk", "backup_type": "daily", "rotation": 2}}, 202)
+		backups = append(backups, out["image_id"].(string))
+		b.waitStatus(t, id, "ACTIVE")
+	}
+	if st := b.srv.Do("GET", "/image/v2/images/"+backups[0], b.demo, nil, nil).Status; st != http.StatusNotFound {
+		t.Errorf("oldest backup after rotation 2: %d, want 404", st)
+	}
+	for _, bk := range backups[1:] {
+		if st := b.srv.Do("GET", "/image/v2/images/"+bk, b.demo, nil, nil).Status; st != http.StatusOK {
+			t.Errorf("kept backup %s: %d", bk, st)
+		}
+	}
+
+	// Console output: the fake guest's log, tail by length.
+	out = b.act(t, b.demo, id, "2.1", map[string]any{"os-getConsoleOutput": map[string]any{"length": 1}}, 200)
+	if o, _ := out["output"].(string); strings.Count(o, "\n") != 1 {
+		t.Errorf("console output length 1: %q", o)
+	}
+	out = b.act(t, b.demo, id, "2.1", map[string]any{"os-getConsoleOutput": map[string]any{}}, 200)
+	if o, _ := out["output"].(string); !strings.Contains(o, "login:") {
+		t.Errorf("console output: %q", o)
+	}
+	resp = b.do("POST", "/servers/"+id+"/remote-consoles", b.demo, "2.6",
+		map[string]any{"remote_console": map[string]any{"protocol": "vnc", "type": "novnc"}})
+	if resp.Status != 200 || !strings.Contains(string(resp.Body), "vnc_auto.html?path=%3Ftoken%3D") {
+		t.Errorf("remote console: %d %s", resp.Status, resp.Body)
+	}
+}
+
+// TestMoves covers the admin moves between the two simulated hosts:
+// cold migration (confirm), live migration, and evacuation of a server
+// whose host is down, with the migration records they leave.
+func TestMoves(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	id := b.create(t, b.demo, "vm", nil)
+	s := b.waitStatus(t, id, "ACTIVE")
+	host := func(s map[string]any) string { return s["OS-EXT-SRV-ATTR:host"].(string) }
+	first := host(s)
+
+	b.act(t, b.demo, id, "2.56", map[string]any{"migrate": nil}, 403)
+	b.act(t, b.admin, id, "2.56", map[string]any{"migrate": map[string]any{"host": first}}, 400)
+	b.act(t, b.admin, id, "2.56", map[string]any{"migrate": nil}, 202)
+	s = b.waitStatus(t, id, "VERIFY_RESIZE")
+	if host(s) == first {
+		t.Fatalf("cold migration stayed on %s", first)
+	}
+	b.act(t, b.admin, id, "2.56", map[string]any{"confirmResize": nil}, 204)
+	s = b.waitStatus(t, id, "ACTIVE")
+	second := host(s)
+
+	b.act(t, b.admin, id, "2.30", map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "auto"}}, 202)
+	s = b.waitFor(t, id, false, func(s map[string]any) bool { return host(s) == first && s["OS-EXT-STS:task_state"] == nil })
+	if s["status"] != "ACTIVE" {
+		t.Errorf("after live migration: %v", s["status"])
+	}
+
+	resp := b.do("GET", "/os-migrations", b.admin, "2.80", nil)
+	var types []string
+	for _, m := range resp.JSON(t)["migrations"].([]any) {
+		mm := m.(map[string]any)
+		types = append(types, mm["migration_type"].(string)+":"+mm["status"].(string))
+	}
+	if strings.Join(types, " ") != "live-migration:completed migration:confirmed" {
+		t.Errorf("os-migrations: %v", types)
+	}
+
+	// Evacuate needs the host to be down.
+	b.act(t, b.admin, id, "2.14", map[string]any{"evacuate": map[string]any{}}, 409)
+	if err := b.execSQL(`UPDATE compute_nodes SET forced_down = $1 WHERE host = $2`, true, first); err != nil {
+		t.Fatal(err)
+	}
+	b.act(t, b.admin, id, "2.14", map[string]any{"evacuate": map[string]any{}}, 200)
+	s = b.waitStatus(t, id, "ACTIVE")
+	if host(s) != second {
+		t.Errorf("evacuated to %s, want %s", host(s), second)
+	}
+}
