@@ -35,7 +35,7 @@ func TestReport(t *testing.T) {
 	}
 	rs := []result{
 		{"skipped", "setUpClass (tempest.api.compute.servers.test_a.NeedsNeutron)"},
-		{"failed", "tempest.api.compute.servers.test_b.B.test_bad"},
+		{"failure", "tempest.api.compute.servers.test_b.B.test_bad"},
 		{"passed", "tempest.api.compute.servers.test_b.B.test_ok"},
 		{"skipped", "tempest.api.compute.servers.test_b.B.test_skip"},
 	}
