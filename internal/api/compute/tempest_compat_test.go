@@ -3,6 +3,8 @@ package compute_test
 import (
 	"net/http"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // Found by Tempest (docs/compatibility.md): behaviour its tests check.
@@ -25,5 +27,34 @@ func TestAccessIPsCanonical(t *testing.T) {
 	}
 	if got := resp.JSON(t)["server"].(map[string]any)["accessIPv6"]; got != "2001:db8::1" {
 		t.Fatalf("after update: accessIPv6 %v", got)
+	}
+}
+
+// security_groups.test_security_group_rules(_negative): the proxy keeps the
+// rule's CIDR as given (Neutron does) and, like Nova, wants group ids that
+// look like UUIDs (400 "Security group id should be uuid").
+func TestSecurityGroupRuleProxyTempest(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	tok := srv.DemoToken()
+	g := call(t, srv, tok, "POST", "/os-security-groups", map[string]any{"security_group": map[string]any{"name": "web", "description": "d"}}, nil, 200)["security_group"].(map[string]any)
+	gid := g["id"].(string)
+	rule := call(t, srv, tok, "POST", "/os-security-group-rules", map[string]any{"security_group_rule": map[string]any{
+		"parent_group_id": gid, "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr": "10.2.3.124/24"}}, nil, 200)["security_group_rule"].(map[string]any)
+	if got := rule["ip_range"].(map[string]any)["cidr"]; got != "10.2.3.124/24" {
+		t.Errorf("cidr %v, want 10.2.3.124/24", got)
+	}
+	// The same rule with the host bits cleared is a duplicate (Neutron compares normalized CIDRs).
+	call(t, srv, tok, "POST", "/os-security-group-rules", map[string]any{"security_group_rule": map[string]any{
+		"parent_group_id": gid, "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr": "10.2.3.0/24"}}, nil, 400)
+	for _, bad := range []map[string]any{
+		{"parent_group_id": "tempest-non_int_id-1", "ip_protocol": "tcp", "from_port": 22, "to_port": 22},
+		{"parent_group_id": 1234, "ip_protocol": "tcp", "from_port": 22, "to_port": 22},
+		{"parent_group_id": gid, "group_id": "nope", "ip_protocol": "tcp", "from_port": 23, "to_port": 23},
+	} {
+		resp := srv.Do("POST", "/compute/v2.1/os-security-group-rules", tok, map[string]any{"security_group_rule": bad}, nil)
+		if code, msg := fault(t, resp); code != http.StatusBadRequest || msg != "Security group id should be uuid" {
+			t.Errorf("%v: %d %q", bad, code, msg)
+		}
 	}
 }
