@@ -58,3 +58,46 @@ func TestSecurityGroupRuleProxyTempest(t *testing.T) {
 		}
 	}
 }
+
+// images.test_image_metadata(_negative): Nova's image metadata proxy (≤2.38)
+// over the image's custom properties.
+func TestImageMetadataProxy(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	tok := srv.DemoToken()
+	resp := srv.Do("POST", "/image/v2/images", tok, map[string]any{"name": "md", "container_format": "bare",
+		"disk_format": "raw", "visibility": "private"}, nil)
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("create image: %d %s", resp.Status, resp.Body)
+	}
+	id := resp.JSON(t)["id"].(string)
+	base := "/images/" + id + "/metadata"
+	md := func() map[string]any {
+		return call(t, srv, tok, "GET", base, nil, nil, 200)["metadata"].(map[string]any)
+	}
+	call(t, srv, tok, "PUT", base, map[string]any{"metadata": map[string]any{"os_version": "value1", "os_distro": "value2"}}, nil, 200)
+	if got := md(); len(got) != 2 || got["os_version"] != "value1" || got["os_distro"] != "value2" {
+		t.Fatalf("after PUT: %v", got)
+	}
+	got := call(t, srv, tok, "POST", base, map[string]any{"metadata": map[string]any{"os_version": "alt1", "architecture": "value3"}}, nil, 200)["metadata"].(map[string]any)
+	if len(got) != 3 || got["os_version"] != "alt1" || got["os_distro"] != "value2" {
+		t.Errorf("after POST: %v", got)
+	}
+	call(t, srv, tok, "PUT", base, map[string]any{"metadata": map[string]any{"os_version": "value2", "architecture": "value3"}}, nil, 200)
+	if got := md(); len(got) != 2 || got["os_distro"] != nil {
+		t.Errorf("after replace: %v", got)
+	}
+	if m := call(t, srv, tok, "GET", base+"/architecture", nil, nil, 200)["meta"].(map[string]any); m["architecture"] != "value3" {
+		t.Errorf("show item: %v", m)
+	}
+	call(t, srv, tok, "PUT", base+"/os_version", map[string]any{"meta": map[string]any{"os_version": "alt"}}, nil, 200)
+	call(t, srv, tok, "PUT", base+"/os_version", map[string]any{"meta": map[string]any{"other": "x"}}, nil, 400)
+	call(t, srv, tok, "DELETE", base+"/architecture", nil, nil, 204)
+	if got := md(); len(got) != 1 || got["os_version"] != "alt" {
+		t.Errorf("after item writes: %v", got)
+	}
+	call(t, srv, tok, "DELETE", base+"/architecture", nil, nil, 404)
+	call(t, srv, tok, "GET", base+"/nope", nil, nil, 404)
+	call(t, srv, tok, "GET", "/images/9b2ff3d4-9c5a-4a8e-8a5a-2b0f1d5e6c7a/metadata", nil, nil, 404)
+	call(t, srv, tok, "GET", base, nil, map[string]string{"X-OpenStack-Nova-API-Version": "2.39"}, 404)
+}
