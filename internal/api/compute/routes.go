@@ -128,6 +128,8 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /os-floating-ip-pools", a.listFloatingIPPoolsProxy)
 	h("GET /os-networks", a.listNetworksProxy)
 	h("GET /os-networks/{id}", a.showNetworkProxy)
+	h("GET /os-tenant-networks", a.listTenantNetworksProxy)
+	h("GET /os-tenant-networks/{id}", a.showTenantNetworkProxy)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
 }

@@ -101,3 +101,28 @@ func TestImageMetadataProxy(t *testing.T) {
 	call(t, srv, tok, "GET", "/images/9b2ff3d4-9c5a-4a8e-8a5a-2b0f1d5e6c7a/metadata", nil, nil, 404)
 	call(t, srv, tok, "GET", base, nil, map[string]string{"X-OpenStack-Nova-API-Version": "2.39"}, 404)
 }
+
+// test_tenant_networks: /os-tenant-networks (≤2.35), Nova's network_dict.
+func TestTenantNetworksProxy(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	tok := srv.DemoToken()
+	nets := call(t, srv, tok, "GET", "/os-tenant-networks", nil, nil, 200)["networks"].([]any)
+	var private map[string]any
+	for _, n := range nets {
+		if m := n.(map[string]any); m["label"] == "private" {
+			private = m
+		}
+	}
+	if private == nil || private["cidr"] != "None" || len(private) != 3 {
+		t.Fatalf("networks: %v", nets)
+	}
+	got := call(t, srv, tok, "GET", "/os-tenant-networks/"+private["id"].(string), nil, nil, 200)["network"].(map[string]any)
+	if got["id"] != private["id"] || got["label"] != "private" {
+		t.Errorf("show: %v", got)
+	}
+	if msg := call(t, srv, tok, "GET", "/os-tenant-networks/nope", nil, nil, 404)["itemNotFound"].(map[string]any)["message"]; msg != "Network not found" {
+		t.Errorf("404 message %v", msg)
+	}
+	call(t, srv, tok, "GET", "/os-tenant-networks", nil, v236, 404)
+}
