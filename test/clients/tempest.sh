@@ -55,6 +55,6 @@ if [ -n "$REPORT" ] && [ -f "$OUT/$NAME.txt" ]; then
   version=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin tempest --version 2>&1 | tail -n 1)
   (cd "$ROOT" && go run ./internal/tools/tempestreport -suite "$SUITE" -version "$version" \
     -elapsed "${elapsed}s" -results "$OUT/$NAME.txt" -console "$OUT/$NAME.console.txt" -o "$REPORT")
-  echo "wrote $REPORT"
+  echo "wrote $REPORT: $(sed -n 's/^- totals: //p' "$REPORT" | tr -d '*')"
 fi
 exit $status

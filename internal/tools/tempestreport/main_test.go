@@ -50,6 +50,7 @@ func TestReport(t *testing.T) {
 		"- skipped `setUpClass`: Neutron is required",
 		"- failed `test_bad`: BadRequest: Bad request Details: {'code': 400, 'message': 'no \\| way'}",
 		"- skipped `test_skip`: not today",
+		"| 1 | BadRequest: Bad request Details: {'code': 400, 'message': 'no \\| way'} |",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
