@@ -113,9 +113,13 @@ func (a *API) showSecurityGroupProxy(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	g, err := a.svc.Network.GetSecurityGroup(r.Context(), c, r.PathValue("id"))
+	id, err := securityGroupID(r.PathValue("id"))
 	if err != nil {
-		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+		return err
+	}
+	g, err := a.svc.Network.GetSecurityGroup(r.Context(), c, id)
+	if err != nil {
+		return fromNeutron(err, "Security group "+id+" not found.")
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, a.groupsByID(r, c))})
 	return nil
@@ -172,13 +176,21 @@ func (a *API) updateSecurityGroupProxy(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	// Nova checks the id and finds the group before it reads the body.
+	id, err := securityGroupID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if _, err := a.svc.Network.GetSecurityGroup(r.Context(), c, id); err != nil {
+		return fromNeutron(err, "Security group "+id+" not found.")
+	}
 	name, desc, err := readGroupBody(r)
 	if err != nil {
 		return err
 	}
-	g, err := a.svc.Network.UpdateSecurityGroup(r.Context(), c, r.PathValue("id"), network.SecurityGroupParams{Name: &name, Description: &desc})
+	g, err := a.svc.Network.UpdateSecurityGroup(r.Context(), c, id, network.SecurityGroupParams{Name: &name, Description: &desc})
 	if err != nil {
-		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+		return fromNeutron(err, "Security group "+id+" not found.")
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, a.groupsByID(r, c))})
 	return nil
@@ -189,8 +201,12 @@ func (a *API) deleteSecurityGroupProxy(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Network.DeleteSecurityGroup(r.Context(), c, r.PathValue("id")); err != nil {
-		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+	id, err := securityGroupID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Network.DeleteSecurityGroup(r.Context(), c, id); err != nil {
+		return fromNeutron(err, "Security group "+id+" not found.")
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil
@@ -272,8 +288,9 @@ func (a *API) createSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Reques
 	return nil
 }
 
-// securityGroupID is Nova's security_group_api.validate_id: a group id in
-// a request must look like a UUID (Neutron's ids), else 400.
+// securityGroupID is Nova's security_group_api.validate_id: a group or
+// rule id in a request must look like a UUID (Neutron's ids), else 400,
+// checked before any look-up.
 func securityGroupID(v any) (string, error) {
 	s, ok := v.(string)
 	if !ok {
@@ -299,8 +316,12 @@ func (a *API) deleteSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Network.DeleteSecurityGroupRule(r.Context(), c, r.PathValue("id")); err != nil {
-		return fromNeutron(err, "Security group rule "+r.PathValue("id")+" not found.")
+	id, err := securityGroupID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Network.DeleteSecurityGroupRule(r.Context(), c, id); err != nil {
+		return fromNeutron(err, "Security group rule "+id+" not found.")
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil

@@ -1,6 +1,7 @@
 package compute_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -125,4 +126,35 @@ func TestTenantNetworksProxy(t *testing.T) {
 		t.Errorf("404 message %v", msg)
 	}
 	call(t, srv, tok, "GET", "/os-tenant-networks", nil, v236, 404)
+}
+
+// security_groups.test_security_groups_negative: Nova validates group and
+// rule ids in the URL (validate_id) before looking them up: 400 for a
+// non-UUID, 404 for an unknown UUID.
+func TestSecurityGroupProxyIDs(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	tok := srv.DemoToken()
+	body := map[string]any{"security_group": map[string]any{"name": "n", "description": "d"}}
+	unknown := "9b2ff3d4-9c5a-4a8e-8a5a-2b0f1d5e6c7a"
+	for _, tc := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", "/os-security-groups/%s", nil},
+		{"PUT", "/os-security-groups/%s", body},
+		{"DELETE", "/os-security-groups/%s", nil},
+		{"DELETE", "/os-security-group-rules/%s", nil},
+	} {
+		resp := srv.Do(tc.method, "/compute/v2.1"+fmt.Sprintf(tc.path, "tempest-sg-1"), tok, tc.body, nil)
+		if code, msg := fault(t, resp); code != http.StatusBadRequest || msg != "Security group id should be uuid" {
+			t.Errorf("%s %s non-UUID: %d %q", tc.method, tc.path, code, msg)
+		}
+		resp = srv.Do(tc.method, "/compute/v2.1"+fmt.Sprintf(tc.path, unknown), tok, tc.body, nil)
+		if resp.Status != http.StatusNotFound {
+			t.Errorf("%s %s unknown: %d %s", tc.method, tc.path, resp.Status, resp.Body)
+		}
+	}
+	// An unknown group is a 404 even with a bad body: the look-up comes first.
+	call(t, srv, tok, "PUT", "/os-security-groups/"+unknown, map[string]any{"security_group": map[string]any{"name": "n"}}, nil, 404)
 }
