@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test unit unit-postgres clients lint deps bench clean
+.PHONY: all build run test unit unit-postgres clients lint deps bench clean tempest tempest-compute tempest-deps
 
 all: build
 
@@ -34,6 +34,19 @@ unit-postgres:
 ## clients: real OpenStack clients against a fresh `novalite serve`
 clients: build
 	./test/clients/run.sh
+
+## tempest: Tempest's compute API tests (SUITE=servers|compute|interop|smoke|REGEX, default servers)
+## against a fresh `novalite serve`; writes docs/compatibility.md (results in tempest-results/)
+SUITE ?= servers
+tempest: build tempest-deps
+	./test/clients/tempest.sh '$(SUITE)'
+
+## tempest-compute: the same with all of tempest.api.compute
+tempest-compute:
+	$(MAKE) tempest SUITE=compute
+
+tempest-deps:
+	./scripts/install-deps.sh tempest
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

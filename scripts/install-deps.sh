@@ -4,10 +4,23 @@
 #  - a PostgreSQL server on 127.0.0.1:5432 that user postgres can reach
 #    without a password (the store tests run against SQLite and PostgreSQL).
 # Go modules come from the module proxy through `go test` itself.
+#
+# `install-deps.sh tempest` instead installs only Debian's Tempest (for
+# `make tempest`; not part of `make test`).
 set -euo pipefail
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+if [ "${1:-}" = tempest ]; then
+  # Debian's tempest runs on /usr/bin/python3; look for it there, not in a venv.
+  if ! PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v tempest >/dev/null 2>&1; then
+    echo "installing Debian package: tempest"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tempest >/dev/null
+  fi
+  exit 0
+fi
 need=()
 command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
 command -v curl >/dev/null 2>&1 || need+=(curl)

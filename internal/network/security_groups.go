@@ -306,9 +306,21 @@ func validateRule(r *RuleParams) error {
 			return nerr(novalite.Invalid, "SecurityGroupRuleParameterConflict",
 				"Conflicting value ethertype %s for CIDR %s", r.EtherType, r.RemoteIPPrefix)
 		}
-		r.RemoteIPPrefix = p.Masked().String()
+		// Neutron keeps the prefix as given (a bare address gains its
+		// length); normalized_cidr shows it with the host bits cleared.
+		r.RemoteIPPrefix = p.String()
 	}
 	return nil
+}
+
+// NormalizedCIDR is a rule's remote_ip_prefix with the host bits cleared
+// (Neutron's normalized_cidr), or "" for none.
+func NormalizedCIDR(prefix string) string {
+	p, err := netip.ParsePrefix(prefix)
+	if err != nil {
+		return prefix
+	}
+	return p.Masked().String()
 }
 
 // CreateSecurityGroupRule adds a rule to one of the caller's groups.
@@ -349,7 +361,7 @@ func sameRule(a, b novalite.SecurityGroupRule) bool {
 	eq := func(x, y *int) bool { return (x == nil && y == nil) || (x != nil && y != nil && *x == *y) }
 	return a.Direction == b.Direction && a.EtherType == b.EtherType && a.Protocol == b.Protocol &&
 		eq(a.PortRangeMin, b.PortRangeMin) && eq(a.PortRangeMax, b.PortRangeMax) &&
-		a.RemoteIPPrefix == b.RemoteIPPrefix && a.RemoteGroupID == b.RemoteGroupID
+		NormalizedCIDR(a.RemoteIPPrefix) == NormalizedCIDR(b.RemoteIPPrefix) && a.RemoteGroupID == b.RemoteGroupID
 }
 
 // DeleteSecurityGroupRule deletes a rule of one of the caller's groups.

@@ -2,7 +2,7 @@ package policy
 
 // The rules of Nova's deprecated image and network proxies
 // (nova/policies/security_groups.py, floating_ips.py,
-// floating_ip_pools.py, networks.py).
+// floating_ip_pools.py, networks.py, tenant_networks.py).
 func init() {
 	for name, r := range map[string]Rule{
 		"os_compute_api:os-security-groups:get":         ReaderOrAdmin,
@@ -19,6 +19,8 @@ func init() {
 		"os_compute_api:os-floating-ip-pools":           Any,
 		"os_compute_api:os-networks:list":               ReaderOrAdmin,
 		"os_compute_api:os-networks:view":               ReaderOrAdmin,
+		"os_compute_api:os-tenant-networks:list":        ReaderOrAdmin,
+		"os_compute_api:os-tenant-networks:show":        ReaderOrAdmin,
 	} {
 		if _, ok := Rules[name]; !ok {
 			Rules[name] = r

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/google/uuid"
+
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/network"
@@ -111,9 +113,13 @@ func (a *API) showSecurityGroupProxy(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	g, err := a.svc.Network.GetSecurityGroup(r.Context(), c, r.PathValue("id"))
+	id, err := securityGroupID(r.PathValue("id"))
 	if err != nil {
-		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+		return err
+	}
+	g, err := a.svc.Network.GetSecurityGroup(r.Context(), c, id)
+	if err != nil {
+		return fromNeutron(err, "Security group "+id+" not found.")
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, a.groupsByID(r, c))})
 	return nil
@@ -170,13 +176,21 @@ func (a *API) updateSecurityGroupProxy(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	// Nova checks the id and finds the group before it reads the body.
+	id, err := securityGroupID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if _, err := a.svc.Network.GetSecurityGroup(r.Context(), c, id); err != nil {
+		return fromNeutron(err, "Security group "+id+" not found.")
+	}
 	name, desc, err := readGroupBody(r)
 	if err != nil {
 		return err
 	}
-	g, err := a.svc.Network.UpdateSecurityGroup(r.Context(), c, r.PathValue("id"), network.SecurityGroupParams{Name: &name, Description: &desc})
+	g, err := a.svc.Network.UpdateSecurityGroup(r.Context(), c, id, network.SecurityGroupParams{Name: &name, Description: &desc})
 	if err != nil {
-		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+		return fromNeutron(err, "Security group "+id+" not found.")
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, a.groupsByID(r, c))})
 	return nil
@@ -187,8 +201,12 @@ func (a *API) deleteSecurityGroupProxy(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Network.DeleteSecurityGroup(r.Context(), c, r.PathValue("id")); err != nil {
-		return fromNeutron(err, "Security group "+r.PathValue("id")+" not found.")
+	id, err := securityGroupID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Network.DeleteSecurityGroup(r.Context(), c, id); err != nil {
+		return fromNeutron(err, "Security group "+id+" not found.")
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil
@@ -201,12 +219,12 @@ func (a *API) createSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Reques
 	}
 	var body struct {
 		Rule *struct {
-			ParentGroupID string          `json:"parent_group_id"`
+			ParentGroupID any             `json:"parent_group_id"`
 			IPProtocol    *string         `json:"ip_protocol"`
 			FromPort      json.RawMessage `json:"from_port"`
 			ToPort        json.RawMessage `json:"to_port"`
 			CIDR          string          `json:"cidr"`
-			GroupID       string          `json:"group_id"`
+			GroupID       any             `json:"group_id"`
 		} `json:"security_group_rule"`
 	}
 	if _, err := httpx.ReadBody(r, &body, "Malformed request body"); err != nil {
@@ -216,11 +234,21 @@ func (a *API) createSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Reques
 		return novalite.Errorf(novalite.Invalid, "The request body is invalid: missing security_group_rule")
 	}
 	in := body.Rule
-	if _, err := a.svc.Network.GetSecurityGroup(r.Context(), c, in.ParentGroupID); err != nil {
-		return novalite.Errorf(novalite.NotFound, "Security group %s not found.", in.ParentGroupID)
+	parentID, err := securityGroupID(in.ParentGroupID)
+	if err != nil {
+		return err
 	}
-	p := network.RuleParams{SecurityGroupID: in.ParentGroupID, Direction: "ingress", EtherType: "IPv4",
-		RemoteIPPrefix: in.CIDR, RemoteGroupID: in.GroupID}
+	if _, err := a.svc.Network.GetSecurityGroup(r.Context(), c, parentID); err != nil {
+		return novalite.Errorf(novalite.NotFound, "Security group %s not found.", parentID)
+	}
+	var groupID string
+	if in.GroupID != nil {
+		if groupID, err = securityGroupID(in.GroupID); err != nil {
+			return err
+		}
+	}
+	p := network.RuleParams{SecurityGroupID: parentID, Direction: "ingress", EtherType: "IPv4",
+		RemoteIPPrefix: in.CIDR, RemoteGroupID: groupID}
 	if in.IPProtocol != nil {
 		p.Protocol = *in.IPProtocol
 	}
@@ -254,10 +282,24 @@ func (a *API) createSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Reques
 	}
 	rule, err := a.svc.Network.CreateSecurityGroupRule(r.Context(), c, p)
 	if err != nil {
-		return fromNeutron(err, "Security group "+in.ParentGroupID+" not found.")
+		return fromNeutron(err, "Security group "+parentID+" not found.")
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group_rule": sgRuleView(rule, a.groupsByID(r, c))})
 	return nil
+}
+
+// securityGroupID is Nova's security_group_api.validate_id: a group or
+// rule id in a request must look like a UUID (Neutron's ids), else 400,
+// checked before any look-up.
+func securityGroupID(v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", novalite.Errorf(novalite.Invalid, "Security group id should be uuid")
+	}
+	if _, err := uuid.Parse(s); err != nil {
+		return "", novalite.Errorf(novalite.Invalid, "Security group id should be uuid")
+	}
+	return s, nil
 }
 
 func containsColon(s string) bool {
@@ -274,8 +316,12 @@ func (a *API) deleteSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Network.DeleteSecurityGroupRule(r.Context(), c, r.PathValue("id")); err != nil {
-		return fromNeutron(err, "Security group rule "+r.PathValue("id")+" not found.")
+	id, err := securityGroupID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Network.DeleteSecurityGroupRule(r.Context(), c, id); err != nil {
+		return fromNeutron(err, "Security group rule "+id+" not found.")
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil

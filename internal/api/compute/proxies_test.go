@@ -74,7 +74,7 @@ func TestSecurityGroupProxies(t *testing.T) {
 	call(t, srv, tok, "POST", "/os-security-group-rules", map[string]any{"security_group_rule": map[string]any{
 		"parent_group_id": gid, "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr": "10.0.0.0/8"}}, nil, 400)
 	call(t, srv, tok, "POST", "/os-security-group-rules", map[string]any{"security_group_rule": map[string]any{
-		"parent_group_id": "nope", "ip_protocol": "tcp"}}, nil, 404)
+		"parent_group_id": "9b2ff3d4-9c5a-4a8e-8a5a-2b0f1d5e6c7a", "ip_protocol": "tcp"}}, nil, 404)
 	if got := call(t, srv, tok, "GET", "/os-security-groups/"+gid, nil, nil, 200)["security_group"].(map[string]any); len(got["rules"].([]any)) != 1 {
 		t.Errorf("show: %v", got)
 	}

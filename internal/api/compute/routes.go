@@ -111,6 +111,13 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /images/detail", a.listImagesProxy(true))
 	h("GET /images/{id}", a.showImageProxy)
 	h("DELETE /images/{id}", a.deleteImageProxy)
+	// Image metadata proxy (≤2.38).
+	h("GET /images/{id}/metadata", a.listImageMetadata)
+	h("POST /images/{id}/metadata", a.createImageMetadata)
+	h("PUT /images/{id}/metadata", a.replaceImageMetadata)
+	h("GET /images/{id}/metadata/{key}", a.showImageMetadata)
+	h("PUT /images/{id}/metadata/{key}", a.updateImageMetadataItem)
+	h("DELETE /images/{id}/metadata/{key}", a.deleteImageMetadataItem)
 	h("GET /os-security-groups", a.listSecurityGroupsProxy)
 	h("POST /os-security-groups", a.createSecurityGroupProxy)
 	h("GET /os-security-groups/{id}", a.showSecurityGroupProxy)
@@ -125,6 +132,8 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /os-floating-ip-pools", a.listFloatingIPPoolsProxy)
 	h("GET /os-networks", a.listNetworksProxy)
 	h("GET /os-networks/{id}", a.showNetworkProxy)
+	h("GET /os-tenant-networks", a.listTenantNetworksProxy)
+	h("GET /os-tenant-networks/{id}", a.showTenantNetworkProxy)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
 }

@@ -2,6 +2,7 @@ package compute
 
 import (
 	"net/http"
+	"net/netip"
 	"unicode"
 	"unicode/utf8"
 
@@ -169,6 +170,11 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) error {
 		return &sp
 	}
 	p.Name, p.Hostname, p.AccessIPv4, p.AccessIPv6 = str("name"), str("hostname"), str("accessIPv4"), str("accessIPv6")
+	for _, ip := range []*string{p.AccessIPv4, p.AccessIPv6} {
+		if ip != nil {
+			*ip = canonicalIP(*ip)
+		}
+	}
 	p.Description, p.PinnedAZ = nullable("description"), nullable("pinned_availability_zone")
 	if d := str("OS-DCF:diskConfig"); d != nil {
 		auto := *d == "AUTO"
@@ -200,4 +206,15 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)
 	return nil
+}
+
+// canonicalIP is how Nova stores accessIPv4/accessIPv6 (its IP address
+// object fields): the address's canonical text, e.g.
+// "0000:0000:0000:0000:0000:babe:220.12.22.2" becomes "::babe:dc0c:1602".
+// Anything that does not parse is kept as given.
+func canonicalIP(s string) string {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.String()
+	}
+	return s
 }

@@ -189,6 +189,7 @@ func (a *API) createOptions(p *compute.CreateServersParams, srv, body map[string
 	}
 	p.AccessIPv4, _ = srv["accessIPv4"].(string)
 	p.AccessIPv6, _ = srv["accessIPv6"].(string)
+	p.AccessIPv4, p.AccessIPv6 = canonicalIP(p.AccessIPv4), canonicalIP(p.AccessIPv6)
 	hints, _ := body["os:scheduler_hints"].(map[string]any)
 	if hints == nil {
 		hints, _ = body["OS-SCH-HNT:scheduler_hints"].(map[string]any)

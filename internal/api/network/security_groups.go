@@ -20,7 +20,7 @@ func ruleView(r novalite.SecurityGroupRule) map[string]any {
 		"id": r.ID, "security_group_id": r.SecurityGroupID, "description": r.Description, "direction": r.Direction,
 		"ethertype": r.EtherType, "protocol": nullable(r.Protocol), "port_range_min": intOrNil(r.PortRangeMin),
 		"port_range_max": intOrNil(r.PortRangeMax), "remote_ip_prefix": nullable(r.RemoteIPPrefix),
-		"remote_group_id": nullable(r.RemoteGroupID), "remote_address_group_id": nil, "normalized_cidr": nullable(r.RemoteIPPrefix),
+		"remote_group_id": nullable(r.RemoteGroupID), "remote_address_group_id": nil, "normalized_cidr": nullable(network.NormalizedCIDR(r.RemoteIPPrefix)),
 		"belongs_to_default_sg": nil,
 	}, r.ProjectID, r.CreatedAt, r.UpdatedAt)
 }

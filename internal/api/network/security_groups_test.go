@@ -28,7 +28,8 @@ func TestSecurityGroups(t *testing.T) {
 	rule := obj(do(t, srv, demo, "POST", "/v2.0/security-group-rules", map[string]any{"security_group_rule": map[string]any{
 		"security_group_id": gid, "direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22,
 		"remote_ip_prefix": "10.1.2.3/8"}}, 201), "security_group_rule")
-	if rule["remote_ip_prefix"] != "10.0.0.0/8" || rule["ethertype"] != "IPv4" || rule["port_range_min"] != float64(22) {
+	// Neutron keeps the prefix as given; normalized_cidr clears the host bits.
+	if rule["remote_ip_prefix"] != "10.1.2.3/8" || rule["normalized_cidr"] != "10.0.0.0/8" || rule["ethertype"] != "IPv4" || rule["port_range_min"] != float64(22) {
 		t.Errorf("rule: %v", rule)
 	}
 	do(t, srv, demo, "POST", "/v2.0/security-group-rules", map[string]any{"security_group_rule": map[string]any{
