@@ -24,12 +24,16 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 	if a.Compute.Network != nil {
 		ports = a.Compute.Network
 	}
+	delays, err := a.Config.OpDelays()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*agent.Agent, 0, a.Config.Hosts)
 	a.Compute.Consoles = map[string]virt.ConsoleLogger{}
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)
 		d, err := catalog.New("fake", catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
-			Fake: fake.Config{Delay: a.Config.FakeDelay}})
+			Fake: fake.Config{Delay: a.Config.FakeDelay, Delays: delays}})
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -33,8 +34,10 @@ type Config struct {
 	HostVCPUs    int64
 	HostMemoryMB int64
 	HostDiskGB   int64
-	// FakeDelay is added to every operation of the fake driver.
-	FakeDelay time.Duration
+	// FakeDelay is added to every operation of the fake driver;
+	// FakeDelays to single operations ("rebuild=2s,spawn=100ms").
+	FakeDelay  time.Duration
+	FakeDelays string
 	// NoLoops registers the hosts but runs no scheduler, agents or
 	// periodic jobs: for tests that play those parts themselves.
 	NoLoops bool
@@ -78,6 +81,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.HostMemoryMB, "host-ram-mb", envInt("NOVALITE_HOST_RAM_MB", c.HostMemoryMB), "MiB of RAM of each simulated host (env NOVALITE_HOST_RAM_MB)")
 	fs.Int64Var(&c.HostDiskGB, "host-disk-gb", envInt("NOVALITE_HOST_DISK_GB", c.HostDiskGB), "GiB of disk of each simulated host (env NOVALITE_HOST_DISK_GB)")
 	fs.DurationVar(&c.FakeDelay, "fake-delay", envDuration("NOVALITE_FAKE_DELAY", c.FakeDelay), "delay of every fake driver operation (env NOVALITE_FAKE_DELAY)")
+	str(&c.FakeDelays, "fake-delays", "NOVALITE_FAKE_DELAYS", "delays of single fake driver operations, e.g. rebuild=2s,spawn=100ms")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
 
@@ -98,6 +102,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Hosts < 0 || c.HostVCPUs < 0 || c.HostMemoryMB < 0 || c.HostDiskGB < 0 || c.FakeDelay < 0 {
 		errs = append(errs, errors.New("hosts and host resources must not be negative"))
+	}
+	if _, err := c.OpDelays(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max body bytes must be positive"))
@@ -149,4 +156,21 @@ func envInt(k string, def int64) int64 {
 		return n
 	}
 	return def
+}
+
+// OpDelays parses FakeDelays: comma-separated op=duration pairs.
+func (c *Config) OpDelays() (map[string]time.Duration, error) {
+	out := map[string]time.Duration{}
+	for _, part := range strings.Split(c.FakeDelays, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		op, d, ok := strings.Cut(part, "=")
+		v, err := time.ParseDuration(d)
+		if !ok || err != nil || v < 0 {
+			return nil, fmt.Errorf("fake delays: %q is not op=duration", part)
+		}
+		out[op] = v
+	}
+	return out, nil
 }
