@@ -38,11 +38,12 @@ func (s *Service) ConsoleOutput(ctx context.Context, c *novalite.Caller, id stri
 	if err != nil || length < 0 {
 		return out, err
 	}
-	lines := strings.SplitAfter(out, "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
+	// Nova's _tail_log: the last length pieces of the log split on "\n".
+	lines := strings.Split(out, "\n")
+	if length == 0 {
+		return "", nil
 	}
-	return strings.Join(lines[max(len(lines)-length, 0):], ""), nil
+	return strings.Join(lines[max(len(lines)-length, 0):], "\n"), nil
 }
 
 // CheckConsole answers whether a remote console can be opened: the

@@ -103,6 +103,7 @@ type ListParams struct {
 	Hidden, Protected               *bool
 	IDs                             []string
 	Tags                            []string
+	Properties                      map[string]string // additional properties, exact match
 	Sort                            []store.ImageSort
 	Marker                          string
 	Limit                           int
@@ -121,7 +122,7 @@ func (s *Service) List(ctx context.Context, c *novalite.Caller, p ListParams) ([
 	f := store.ImageFilter{Admin: c.IsAdmin(), ProjectID: c.ProjectID, Visibility: p.Visibility,
 		Name: p.Name, Status: p.Status, Owner: p.Owner, ContainerFormat: p.ContainerFormat,
 		DiskFormat: p.DiskFormat, Hidden: p.Hidden, Protected: p.Protected, IDs: p.IDs, Tags: p.Tags,
-		Sort: p.Sort, Limit: p.Limit}
+		Properties: p.Properties, Sort: p.Sort, Limit: p.Limit}
 	if f.Hidden == nil {
 		no := false
 		f.Hidden = &no // os_hidden images are left out unless asked for

@@ -13,6 +13,15 @@ func (tx *Tx) jsonArrayHas(col string) string {
 	return `EXISTS (SELECT 1 FROM json_each(` + col + `) WHERE json_each.value = ?)`
 }
 
+// jsonObjectValue is an expression for the value of key in the JSON
+// object text in col (key is bound to the next placeholder), as text.
+func (tx *Tx) jsonObjectValue(col string) string {
+	if tx.engine == Postgres {
+		return `(` + col + `::jsonb ->> ?)`
+	}
+	return `(SELECT json_each.value FROM json_each(` + col + `) WHERE json_each.key = ?)`
+}
+
 // NetworkLockForAllocation makes IP allocations on a network take turns
 // until tx ends. SQLite has one writer at a time already; PostgreSQL
 // locks the network's row (NO KEY UPDATE: it does not conflict with the

@@ -177,8 +177,9 @@ type ImageFilter struct {
 	Name, Status, Owner, ContainerFormat *string
 	DiskFormat                           *string
 	Hidden, Protected                    *bool
-	IDs                                  []string // id=in:a,b
-	Tags                                 []string // every tag must be present
+	IDs                                  []string          // id=in:a,b
+	Tags                                 []string          // every tag must be present
+	Properties                           map[string]string // additional properties, exact match
 	Sort                                 []ImageSort
 	Marker                               *novalite.Image // keyset start (exclusive)
 	Limit                                int
@@ -203,6 +204,9 @@ func (tx *Tx) ImageList(ctx context.Context, f ImageFilter) ([]novalite.Image, e
 	}
 	if f.Protected != nil {
 		w.add("protected = ?", *f.Protected)
+	}
+	for k, v := range f.Properties {
+		w.add(tx.jsonObjectValue("properties")+" = ?", k, v)
 	}
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {

@@ -153,10 +153,17 @@ func TestSnapshotActions(t *testing.T) {
 		}
 	}
 
-	// Console output: the fake guest's log, tail by length.
-	out = b.act(t, b.demo, id, "2.1", map[string]any{"os-getConsoleOutput": map[string]any{"length": 1}}, 200)
-	if o, _ := out["output"].(string); strings.Count(o, "\n") != 1 {
-		t.Errorf("console output length 1: %q", o)
+	// Glance lists the backups by their properties, as Tempest does.
+	resp = b.srv.Do("GET", "/image/v2/images?image_type=backup&backup_type=daily&instance_uuid="+id, b.demo, nil, nil)
+	if n := len(resp.JSON(t)["images"].([]any)); n != 2 {
+		t.Errorf("images filtered by backup properties: %d, want 2", n)
+	}
+
+	// Console output: the fake guest's log, its last pieces split on
+	// newlines by length (Nova's tail: the log ends with one).
+	out = b.act(t, b.demo, id, "2.1", map[string]any{"os-getConsoleOutput": map[string]any{"length": 3}}, 200)
+	if o, _ := out["output"].(string); len(strings.Split(o, "\n")) != 3 || !strings.Contains(o, "login:") {
+		t.Errorf("console output length 3: %q", o)
 	}
 	out = b.act(t, b.demo, id, "2.1", map[string]any{"os-getConsoleOutput": map[string]any{}}, 200)
 	if o, _ := out["output"].(string); !strings.Contains(o, "login:") {

@@ -127,10 +127,26 @@ func listParams(q url.Values) (image.ListParams, error) {
 		return p, invalid(`The "changes-since" filter is no longer available on v2.`)
 	}
 	p.Tags = q["tag"]
+	// Glance v2 takes any other key as a filter on an additional property.
+	for k, vs := range q {
+		if !listKeys[k] {
+			if p.Properties == nil {
+				p.Properties = map[string]string{}
+			}
+			p.Properties[k] = vs[0]
+		}
+	}
 	var err error
 	p.Sort, err = sortParams(q)
 	return p, err
 }
+
+// listKeys are the query keys of a list that are not property filters.
+var listKeys = map[string]bool{"limit": true, "marker": true, "sort": true, "sort_key": true, "sort_dir": true,
+	"name": true, "status": true, "owner": true, "container_format": true, "disk_format": true, "visibility": true,
+	"os_hidden": true, "protected": true, "id": true, "member_status": true, "tag": true, "changes-since": true,
+	"size_min": true, "size_max": true, "created_at": true, "updated_at": true, "checksum": true,
+	"os_hash_value": true, "member": true}
 
 // splitIn splits the operand of an "in:" filter: comma-separated,
 // optionally double-quoted.

@@ -138,10 +138,19 @@ func (d *Driver) Spawn(ctx context.Context, inst virt.Instance) error {
 		return nil
 	}
 	v := &vm{power: novalite.PowerRunning}
-	v.log("novalite fake hypervisor: booting %s (%d vCPU, %d MB RAM, %d GB disk)", inst.Name, inst.VCPUs, inst.MemoryMB, inst.RootGB)
-	v.log("%s login: ", hostname(inst))
+	bootLog(v, inst)
 	d.vms[inst.ID] = v
 	return nil
+}
+
+// bootLog is what a simulated guest prints while it boots.
+func bootLog(v *vm, inst virt.Instance) {
+	v.log("novalite fake hypervisor: booting %s (%d vCPU, %d MB RAM, %d GB disk)", inst.Name, inst.VCPUs, inst.MemoryMB, inst.RootGB)
+	v.log("[    0.000000] Linux version 6.1.0-novalite (simulated)")
+	v.log("[    0.412000] Memory: %dK available", inst.MemoryMB*1024)
+	v.log("[    1.020000] EXT4-fs (vda1): mounted filesystem")
+	v.log("[    2.300000] cloud-init: hostname %s", hostname(inst))
+	v.log("%s login: ", hostname(inst))
 }
 
 func hostname(inst virt.Instance) string {
@@ -249,7 +258,7 @@ func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
 	defer d.mu.Unlock()
 	v := &vm{power: novalite.PowerRunning}
 	v.log("novalite fake hypervisor: rebuilding %s from image %s", inst.Name, inst.ImageRef)
-	v.log("%s login: ", hostname(inst))
+	bootLog(v, inst)
 	d.vms[inst.ID] = v
 	return nil
 }
