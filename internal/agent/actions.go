@@ -113,6 +113,9 @@ var actions = map[novalite.TaskState]action{
 	novalite.TaskResizeReverting: {name: "revertResize", event: "compute_revert_resize", drive: migrateBack,
 		done: outcome{poweredVM: true}, failed: outcome{vm: novalite.VMError, fault: true},
 		migration: []string{"reverting"}, hook: reverted},
+	novalite.TaskResizeConfirming: {name: "confirmResize", event: "compute_confirm_resize", drive: noop,
+		done: outcome{poweredVM: true}, failed: outcome{vm: novalite.VMError, fault: true},
+		migration: []string{"finished"}, hook: confirmed},
 	novalite.TaskMigrating: {name: "live-migration", event: "compute_live_migration", drive: migrate,
 		failed: outcome{fault: true}, migration: []string{"queued", "preparing", "running"}, hook: liveMigrated},
 
@@ -202,3 +205,5 @@ func rebuild(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
 	}
 	return d.PowerOff(ctx, i)
 }
+
+func noop(context.Context, virt.Driver, virt.Instance, job) error { return nil }

@@ -72,6 +72,25 @@ func reverted(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.In
 	}, nil
 }
 
+// confirmed settles a resize the controller confirmed (the window
+// passed): the source gives the old flavor's claim back.
+func confirmed(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.InstanceOutcomeParams) (func() error, error) {
+	if r.err != nil {
+		return nil, nil
+	}
+	p.SetOldFlavor = true
+	if r.mig == nil {
+		return nil, nil
+	}
+	m := r.mig
+	return func() error {
+		if err := tx.ComputeNodeRelease(ctx, m.SourceCompute, store.Demand(m.OldFlavor)); err != nil {
+			return err
+		}
+		return migrationDone(ctx, tx, r, "confirmed")()
+	}, nil
+}
+
 // liveMigrated moves a running server; the side that lost it gives its
 // claim back.
 func liveMigrated(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.InstanceOutcomeParams) (func() error, error) {

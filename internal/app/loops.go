@@ -41,8 +41,9 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 			a.Compute.Consoles[host] = cl
 		}
 		ag := agent.New(a.DB, agent.Options{Host: host, DriverName: "fake", Driver: d, Ports: ports, Images: a.Image,
-			Resources: store.Resources{VCPUs: a.Config.HostVCPUs, MemoryMB: a.Config.HostMemoryMB, DiskGB: a.Config.HostDiskGB},
-			Wake:      a.Compute.Waker.Subscribe(), Log: a.Log})
+			ShelvedOffloadTime: a.Config.ShelvedOffloadTime,
+			Resources:          store.Resources{VCPUs: a.Config.HostVCPUs, MemoryMB: a.Config.HostMemoryMB, DiskGB: a.Config.HostDiskGB},
+			Wake:               a.Compute.Waker.Subscribe(), Log: a.Log})
 		if err := ag.Register(ctx); err != nil {
 			return nil, fmt.Errorf("register %s: %w", host, err)
 		}
@@ -63,7 +64,8 @@ func (a *App) startLoops(ctx context.Context) (stop func(), err error) {
 	var wg sync.WaitGroup
 	sched := scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log})
 	wg.Go(func() { sched.Run(lctx) })
-	ctrl := controller.New(a.DB, controller.Options{Reclaim: a.Compute.ReclaimInterval(), Reclaimed: a.Compute.Waker.Wake, Log: a.Log})
+	ctrl := controller.New(a.DB, controller.Options{Reclaim: a.Compute.ReclaimInterval(),
+		ResizeConfirmWindow: a.Config.ResizeConfirmWindow, ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Reclaimed: a.Compute.Waker.Wake, Log: a.Log})
 	wg.Go(func() { ctrl.Run(lctx) })
 	for _, ag := range agents {
 		wg.Go(func() { ag.Run(lctx) })

@@ -28,6 +28,12 @@ type Config struct {
 	// ReclaimInstanceInterval is Nova's reclaim_instance_interval: > 0
 	// turns DELETE into a soft delete reclaimed after this long.
 	ReclaimInstanceInterval time.Duration
+	// ResizeConfirmWindow is Nova's resize_confirm_window: > 0 confirms
+	// resizes left unconfirmed this long.
+	ResizeConfirmWindow time.Duration
+	// ShelvedOffloadTime is Nova's shelved_offload_time: 0 offloads a
+	// shelved server at once, > 0 after this long, < 0 never.
+	ShelvedOffloadTime time.Duration
 	// Hosts is how many simulated compute hosts serve runs
 	// (novalite-compute-1 …), each with the resources below.
 	Hosts        int
@@ -76,6 +82,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("NOVALITE_TOKEN_TTL", c.TokenTTL), "lifetime of tokens (env NOVALITE_TOKEN_TTL)")
 	fs.DurationVar(&c.ReclaimInstanceInterval, "reclaim-instance-interval", envDuration("NOVALITE_RECLAIM_INSTANCE_INTERVAL", c.ReclaimInstanceInterval),
 		"> 0: DELETE soft-deletes servers, reclaimed after this long (env NOVALITE_RECLAIM_INSTANCE_INTERVAL)")
+	fs.DurationVar(&c.ResizeConfirmWindow, "resize-confirm-window", envDuration("NOVALITE_RESIZE_CONFIRM_WINDOW", c.ResizeConfirmWindow),
+		"> 0: resizes not confirmed within this long are confirmed (env NOVALITE_RESIZE_CONFIRM_WINDOW)")
+	fs.DurationVar(&c.ShelvedOffloadTime, "shelved-offload-time", envDuration("NOVALITE_SHELVED_OFFLOAD_TIME", c.ShelvedOffloadTime),
+		"0: shelve offloads at once; > 0: after this long; < 0: never (env NOVALITE_SHELVED_OFFLOAD_TIME)")
 	fs.IntVar(&c.Hosts, "hosts", int(envInt("NOVALITE_HOSTS", int64(c.Hosts))), "number of simulated compute hosts (env NOVALITE_HOSTS)")
 	fs.Int64Var(&c.HostVCPUs, "host-vcpus", envInt("NOVALITE_HOST_VCPUS", c.HostVCPUs), "vCPUs of each simulated host (env NOVALITE_HOST_VCPUS)")
 	fs.Int64Var(&c.HostMemoryMB, "host-ram-mb", envInt("NOVALITE_HOST_RAM_MB", c.HostMemoryMB), "MiB of RAM of each simulated host (env NOVALITE_HOST_RAM_MB)")
@@ -96,6 +106,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TokenTTL <= 0 {
 		errs = append(errs, errors.New("token TTL must be positive"))
+	}
+	if c.ResizeConfirmWindow < 0 {
+		errs = append(errs, errors.New("resize confirm window must not be negative"))
 	}
 	if c.ReclaimInstanceInterval < 0 {
 		errs = append(errs, errors.New("reclaim instance interval must not be negative"))

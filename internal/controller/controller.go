@@ -1,6 +1,9 @@
 // Package controller runs novalite's periodic jobs: it reclaims
 // soft-deleted servers once Nova's reclaim_instance_interval has passed
-// (handing them to their host's agent as a hard delete). Host liveness
+// (handing them to their host's agent as a hard delete), confirms resizes
+// left unconfirmed for resize_confirm_window and offloads servers shelved
+// for shelved_offload_time — each by setting the task the host's agent
+// finishes. Host liveness
 // needs no job: a host is down when its heartbeat is stale, computed on
 // read. It imports the store and the vocabulary only.
 package controller
@@ -20,6 +23,11 @@ type Options struct {
 	Now func() time.Time
 	// Reclaim is reclaim_instance_interval; 0 disables reclaim.
 	Reclaim time.Duration
+	// ResizeConfirmWindow is resize_confirm_window; 0 disables it.
+	ResizeConfirmWindow time.Duration
+	// ShelvedOffloadTime is shelved_offload_time; only a positive one
+	// needs this job (0 offloads at once, negative never).
+	ShelvedOffloadTime time.Duration
 	// Period of the jobs (default: Reclaim, at most one minute).
 	Period time.Duration
 	// Reclaimed is called after a commit that handed servers to agents.
@@ -40,7 +48,12 @@ func New(db *store.DB, o Options) *Controller {
 		o.Now = time.Now
 	}
 	if o.Period <= 0 {
-		o.Period = min(max(o.Reclaim, time.Second), time.Minute)
+		o.Period = time.Minute
+		for _, d := range []time.Duration{o.Reclaim, o.ResizeConfirmWindow, o.ShelvedOffloadTime} {
+			if d > 0 {
+				o.Period = min(o.Period, max(d, time.Second))
+			}
+		}
 	}
 	if o.Reclaimed == nil {
 		o.Reclaimed = func() {}
@@ -73,39 +86,70 @@ func (c *Controller) Run(ctx context.Context) {
 // RunOnce is one pass; tests call it directly.
 func (c *Controller) RunOnce(ctx context.Context) (int, error) { return c.runOnce(ctx) }
 
-// runOnce turns soft-deleted servers older than the interval into hard
-// deletes (task_state deleting, guarded: a restore that came first wins)
-// and reports how many.
+// job hands idle servers of one vm_state, older than a cutoff, to their
+// agents with a task.
+type job struct {
+	name  string
+	after time.Duration
+	vm    novalite.VMState
+	to    novalite.TaskState
+}
+
+// runOnce runs every enabled job once in one transaction and reports
+// how many servers it handed over.
 func (c *Controller) runOnce(ctx context.Context) (int, error) {
-	if c.o.Reclaim <= 0 {
+	var jobs []job
+	if c.o.Reclaim > 0 {
+		jobs = append(jobs, job{"reclaiming soft-deleted servers", c.o.Reclaim, novalite.VMSoftDeleted, novalite.TaskDeleting})
+	}
+	if c.o.ResizeConfirmWindow > 0 {
+		jobs = append(jobs, job{"confirming resizes", c.o.ResizeConfirmWindow, novalite.VMResized, novalite.TaskResizeConfirming})
+	}
+	if c.o.ShelvedOffloadTime > 0 {
+		jobs = append(jobs, job{"offloading shelved servers", c.o.ShelvedOffloadTime, novalite.VMShelved, novalite.TaskShelvingOffload})
+	}
+	if len(jobs) == 0 {
 		return 0, nil
 	}
-	n := 0
+	total := 0
+	counts := make([]int, len(jobs))
 	err := c.db.Tx(ctx, func(tx *store.Tx) error {
-		n = 0
+		total = 0
 		now := c.o.Now().UTC()
-		list, err := tx.InstanceListReclaimable(ctx, now.Add(-c.o.Reclaim), c.o.Batch)
-		if err != nil {
-			return err
-		}
-		for _, v := range list {
-			ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID,
-				To: novalite.TaskDeleting, FromVM: []novalite.VMState{novalite.VMSoftDeleted},
-				FromTask: []novalite.TaskState{novalite.TaskNone}, ResetProgress: true, Now: now})
+		for i, j := range jobs {
+			counts[i] = 0
+			var list []novalite.Server
+			var err error
+			if j.vm == novalite.VMSoftDeleted {
+				list, err = tx.InstanceListReclaimable(ctx, now.Add(-j.after), c.o.Batch)
+			} else {
+				list, err = tx.InstanceListIdleSince(ctx, j.vm, now.Add(-j.after), c.o.Batch)
+			}
 			if err != nil {
 				return err
 			}
-			if ok {
-				n++
+			for _, v := range list {
+				ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID,
+					To: j.to, FromVM: []novalite.VMState{j.vm}, FromTask: []novalite.TaskState{novalite.TaskNone},
+					ResetProgress: j.to == novalite.TaskDeleting, Now: now})
+				if err != nil {
+					return err
+				}
+				if ok {
+					counts[i]++
+				}
 			}
+			total += counts[i]
 		}
-		if n > 0 {
+		if total > 0 {
 			tx.AfterCommit(c.o.Reclaimed)
 		}
 		return nil
 	})
-	if n > 0 {
-		c.o.Log.Info("reclaiming soft-deleted servers", "count", n)
+	for i, j := range jobs {
+		if err == nil && counts[i] > 0 {
+			c.o.Log.Info(j.name, "count", counts[i])
+		}
 	}
-	return n, err
+	return total, err
 }

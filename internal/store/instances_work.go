@@ -182,3 +182,13 @@ func flavorSet(w *where, f novalite.FlavorSnapshot) []string {
 	return []string{"flavor = " + w.arg(jsonText(f)), "flavor_id = " + w.arg(f.ID), "vcpus = " + w.arg(f.VCPUs),
 		"memory_mb = " + w.arg(f.MemoryMB), "root_gb = " + w.arg(f.RootGB)}
 }
+
+// InstanceListIdleSince returns up to limit live, idle servers in vm
+// state vm not updated since cutoff (auto-confirm of resizes, offload of
+// shelved servers).
+func (tx *Tx) InstanceListIdleSince(ctx context.Context, vm novalite.VMState, cutoff time.Time, limit int) ([]novalite.Server, error) {
+	rows, err := tx.query(ctx, `SELECT `+instanceCols+` FROM instances WHERE vm_state = $1 AND deleted = $2
+		AND task_state IS NULL AND updated_at <= $3 ORDER BY updated_at LIMIT $4`,
+		string(vm), false, micros(cutoff), limit)
+	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
+}

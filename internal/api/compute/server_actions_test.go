@@ -225,3 +225,27 @@ func TestMoves(t *testing.T) {
 		t.Errorf("evacuated to %s, want %s", host(s), second)
 	}
 }
+
+// TestPeriodicConfirmAndOffload: with resize_confirm_window and a
+// positive shelved_offload_time the controller confirms a forgotten
+// resize and offloads a shelved server.
+func TestPeriodicConfirmAndOffload(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents, func(c *config.Config) {
+		c.ResizeConfirmWindow, c.ShelvedOffloadTime = time.Second, time.Second
+	})
+	id := b.create(t, b.demo, "vm", nil)
+	b.waitStatus(t, id, "ACTIVE")
+	b.act(t, b.demo, id, "2.100", map[string]any{"resize": map[string]any{"flavorRef": "2"}}, 202)
+	b.waitStatus(t, id, "VERIFY_RESIZE")
+	s := b.waitStatus(t, id, "ACTIVE")
+	if f := s["flavor"].(map[string]any); f["original_name"] != "m1.small" {
+		t.Errorf("auto-confirmed flavor = %v", f)
+	}
+	b.act(t, b.demo, id, "2.100", map[string]any{"shelve": nil}, 202)
+	b.waitStatus(t, id, "SHELVED")
+	s = b.waitStatus(t, id, "SHELVED_OFFLOADED")
+	if s["OS-EXT-SRV-ATTR:host"] != nil {
+		t.Errorf("offloaded server still on %v", s["OS-EXT-SRV-ATTR:host"])
+	}
+}
