@@ -104,6 +104,9 @@ func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	if _, err := recordAction(ctx, tx, c, v, requestID, action, now); err != nil {
 		return err
 	}
+	if err := s.settleMoves(ctx, tx, v, now); err != nil {
+		return err
+	}
 	if v.Host == "" && !soft {
 		done, err := tx.InstanceDeleteLocal(ctx, v.InternalID, now)
 		if err != nil {
@@ -174,4 +177,29 @@ func (s *Service) lostRace(ctx context.Context, tx *store.Tx, c *novalite.Caller
 		return invalidState(action, v, "task_state")
 	}
 	return invalidState(action, v, "vm_state")
+}
+
+// settleMoves gives back what a move of v in progress holds beyond the
+// server's own claim, before it is deleted (Nova confirms a resize on
+// delete): the source's old flavor of a finished or reverting resize, the
+// destination's claim of a move that has not happened yet.
+func (s *Service) settleMoves(ctx context.Context, tx *store.Tx, v novalite.Server, now time.Time) error {
+	m, err := tx.MigrationLatest(ctx, v.ID, "pre-migrating", "finished", "reverting", "running", "accepted")
+	if novalite.IsKind(err, novalite.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	host, flavor, status := m.SourceCompute, m.OldFlavor, "confirmed"
+	switch m.Status {
+	case "pre-migrating", "running":
+		host, flavor, status = m.DestCompute, m.NewFlavor, "error"
+	case "accepted":
+		return tx.MigrationSetStatus(ctx, m.ID, "failed", now) // an evacuation: its claim is the server's
+	}
+	if err := tx.ComputeNodeRelease(ctx, host, store.Demand(flavor)); err != nil {
+		return err
+	}
+	return tx.MigrationSetStatus(ctx, m.ID, status, now)
 }

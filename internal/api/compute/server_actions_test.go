@@ -1,12 +1,14 @@
 package compute_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"novalite/internal/config"
+	"novalite/internal/store"
 )
 
 // withAgents runs the scheduler and two simulated hosts' agents, whose
@@ -247,5 +249,31 @@ func TestPeriodicConfirmAndOffload(t *testing.T) {
 	s = b.waitStatus(t, id, "SHELVED_OFFLOADED")
 	if s["OS-EXT-SRV-ATTR:host"] != nil {
 		t.Errorf("offloaded server still on %v", s["OS-EXT-SRV-ATTR:host"])
+	}
+}
+
+// TestDeleteDuringResizeReleasesClaims: deleting a server waiting for
+// its resize to be confirmed gives both hosts' claims back.
+func TestDeleteDuringResizeReleasesClaims(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	id := b.create(t, b.demo, "vm", nil)
+	b.waitStatus(t, id, "ACTIVE")
+	b.act(t, b.demo, id, "2.100", map[string]any{"resize": map[string]any{"flavorRef": "2"}}, 202)
+	b.waitStatus(t, id, "VERIFY_RESIZE")
+	if resp := b.do("DELETE", "/servers/"+id, b.demo, "2.100", nil); resp.Status != 204 {
+		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
+	}
+	b.waitFor(t, id, true, func(map[string]any) bool { return false })
+	var used int64
+	err := b.srv.App.DB.View(context.Background(), func(tx *store.Tx) error {
+		nodes, err := tx.ComputeNodeList(context.Background(), nil)
+		for _, n := range nodes {
+			used += n.Used.VCPUs + n.Used.MemoryMB + n.Used.DiskGB
+		}
+		return err
+	})
+	if err != nil || used != 0 {
+		t.Errorf("resources still claimed after delete: %d (%v)", used, err)
 	}
 }
