@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -21,7 +23,14 @@ import (
 //	go test ./internal/app -run '^$' -bench 'List|Show' -benchtime 50x
 //	NOVALITE_BENCH_SERVERS=10000 to seed fewer
 
-const benchServers = 100_000
+// benchServers is how many servers the list benchmarks seed:
+// NOVALITE_BENCH_SERVERS, else 100,000.
+func benchServers() int {
+	if n, err := strconv.Atoi(os.Getenv("NOVALITE_BENCH_SERVERS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
 
 // seed inserts n ACTIVE servers of the demo project straight into the
 // store, 1,000 per transaction.
@@ -69,12 +78,13 @@ func listSetup(b *testing.B) *listBench {
 	project := tok["project"].(map[string]any)["id"].(string)
 	user := tok["user"].(map[string]any)["id"].(string)
 	start := time.Now()
-	id := seed(b, srv, project, user, benchServers)
-	b.Logf("seeded %d servers in %s", benchServers, time.Since(start).Round(time.Millisecond))
+	n := benchServers()
+	id := seed(b, srv, project, user, n)
+	b.Logf("seeded %d servers in %s", n, time.Since(start).Round(time.Millisecond))
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	b.Logf("heap in use with %d servers stored: %d MiB", benchServers, ms.HeapInuse>>20)
+	b.Logf("heap in use with %d servers stored: %d MiB", n, ms.HeapInuse>>20)
 	return &listBench{srv: srv, token: token, id: id}
 }
 
