@@ -3,6 +3,7 @@ package compute
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -80,6 +81,15 @@ func (a *API) listImagesProxy(detail bool) httpx.HandlerFunc {
 					break
 				}
 			}
+		}
+		// server (an id or a link to one) and type filter on the
+		// properties a snapshot carries, as Nova's proxy asks Glance.
+		p.Properties = map[string]string{}
+		if v := q.Get("server"); v != "" {
+			p.Properties["instance_uuid"] = v[strings.LastIndex(v, "/")+1:]
+		}
+		if v := q.Get("type"); v != "" {
+			p.Properties["image_type"] = v
 		}
 		ims, err := a.svc.Image.List(r.Context(), httpx.Caller(r.Context()), p)
 		if err != nil {

@@ -96,7 +96,7 @@ func migrateValue(mv microversion.Version) obj {
 		return obj{"type": []any{"object", "null"}, "properties": obj{"host": obj{"oneOf": []any{pFQDN, obj{"type": "null"}}}},
 			"additionalProperties": false}
 	}
-	return obj{"type": "null"}
+	return obj{} // no schema below 2.56: anything is accepted
 }
 
 func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
@@ -104,7 +104,10 @@ func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, raw json.Raw
 	if err != nil {
 		return err
 	}
-	host, _ := asMap(v)["host"].(string)
+	var host string
+	if MV(r).AtLeast(2, 56) {
+		host, _ = asMap(v)["host"].(string)
+	}
 	s, err := a.findServer(r, "os_compute_api:os-migrate-server:migrate")
 	if err != nil {
 		return err
@@ -308,19 +311,19 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, raw json.Raw
 	if err != nil {
 		return err
 	}
+	// Rebuild's view never has the admin's extended attributes or host
+	// status; below 2.75 it is the reduced one.
 	o := newServerView(r, s.ProjectID)
-	o.serverGroups = true
-	if !mv.AtLeast(2, 75) {
-		o.full, o.extended, o.hostStatus = false, false, 0
-	}
+	o.serverGroups, o.extended, o.hostStatus = true, false, 0
+	o.full = mv.AtLeast(2, 75)
 	view := a.serverDetail(r, info, o)
-	if !o.full {
-		if mv.AtLeast(2, 54) {
-			view["key_name"] = strOrNil(info.KeyName)
-		}
-		if mv.AtLeast(2, 57) {
-			view["user_data"] = strOrNil(info.UserData)
-		}
+	// Rebuild shows the key (2.54) and the user data (2.57) to anyone
+	// who may rebuild, whatever the view.
+	if mv.AtLeast(2, 54) {
+		view["key_name"] = strOrNil(info.KeyName)
+	}
+	if mv.AtLeast(2, 57) {
+		view["user_data"] = strOrNil(info.UserData)
 	}
 	view["adminPass"] = pass
 	httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"server": view})

@@ -97,7 +97,9 @@ func TestActionsLifecycle(t *testing.T) {
 				t.Errorf("revert: flavor = %v, want m1.tiny", f)
 			}
 		case "rebuild":
-			if s["name"] != "rebuilt" || out["server"].(map[string]any)["adminPass"] == nil {
+			srv := out["server"].(map[string]any)
+			_, hasUserData := srv["user_data"]
+			if s["name"] != "rebuilt" || srv["adminPass"] == nil || !hasUserData {
 				t.Errorf("rebuild: name %v, answer %v", s["name"], out)
 			}
 		}
@@ -155,6 +157,12 @@ func TestSnapshotActions(t *testing.T) {
 		}
 	}
 
+	// The image proxy (up to 2.35) filters snapshots by server and type.
+	resp = b.do("GET", "/images?type=snapshot&server=http://x/servers/"+id, b.demo, "2.1", nil)
+	if n := len(resp.JSON(t)["images"].([]any)); n != 2 {
+		t.Errorf("proxy images of the server of type snapshot: %d, want 2 (%s)", n, resp.Body)
+	}
+
 	// Glance lists the backups by their properties, as Tempest does.
 	resp = b.srv.Do("GET", "/image/v2/images?image_type=backup&backup_type=daily&instance_uuid="+id, b.demo, nil, nil)
 	if n := len(resp.JSON(t)["images"].([]any)); n != 2 {
@@ -190,6 +198,7 @@ func TestMoves(t *testing.T) {
 	first := host(s)
 
 	b.act(t, b.demo, id, "2.56", map[string]any{"migrate": nil}, 403)
+	b.act(t, b.admin, "00000000-0000-4000-8000-000000000000", "2.1", map[string]any{"migrate": map[string]any{}}, 404)
 	b.act(t, b.admin, id, "2.56", map[string]any{"migrate": map[string]any{"host": first}}, 400)
 	b.act(t, b.admin, id, "2.56", map[string]any{"migrate": nil}, 202)
 	s = b.waitStatus(t, id, "VERIFY_RESIZE")
@@ -275,5 +284,27 @@ func TestDeleteDuringResizeReleasesClaims(t *testing.T) {
 	})
 	if err != nil || used != 0 {
 		t.Errorf("resources still claimed after delete: %d (%v)", used, err)
+	}
+}
+
+// TestRebuildKeysMatchSamples: the rebuild answer has exactly the keys
+// of Nova's samples, as the admin (who sees most) asks.
+func TestRebuildKeysMatchSamples(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, tc := range []struct{ mv, sample string }{
+		{"2.1", "servers/server-action-rebuild-resp.json"},
+		{"2.73", "servers/v2.73/server-action-rebuild-resp.json"},
+		{"2.98", "servers/v2.98/server-action-rebuild-resp.json"},
+	} {
+		t.Run(tc.mv, func(t *testing.T) {
+			id := b.create(t, b.demo, "vm", map[string]any{"networks": "auto"}) // a port: security_groups
+			b.launch(t, id)
+			out := b.act(t, b.admin, id, tc.mv, map[string]any{"rebuild": map[string]any{"imageRef": b.image}}, 202)
+			got := sortedKeys(out["server"].(map[string]any))
+			if want := sampleKeys(t, tc.sample); strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("keys at %s:\n got %v\nwant %v", tc.mv, got, want)
+			}
+		})
 	}
 }
