@@ -3,7 +3,6 @@ package compute
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -37,8 +36,8 @@ type ServiceInfo struct {
 	Node           *store.ComputeNode // compute services only
 }
 
-// controllerServiceIDs are the ids of the controller's services; compute
-// services follow them (id = host id + len).
+// controllerServices are the controller's services, ids 1 and 2; compute
+// services follow them (id = host id + 2).
 var controllerServices = []string{BinaryConductor, BinaryScheduler}
 
 func controllerServiceUUID(binary string) string {
@@ -171,11 +170,6 @@ func MatchHypervisors(nodes []store.ComputeNode, pattern string) []store.Compute
 		}
 	}
 	return out
-}
-
-// SortServicesByID orders services by id (the controller's first).
-func SortServicesByID(list []ServiceInfo) {
-	sort.SliceStable(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 }
 
 // Now is the service's clock (UTC).

@@ -174,7 +174,6 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 		return onlyCompute(svc.Binary)
 	}
 	var u store.ComputeServiceUpdate
-	changed := false
 	if st, ok := body["status"].(string); ok {
 		reason, hasReason := body["disabled_reason"].(string)
 		if st == "enabled" {
@@ -183,22 +182,19 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 			}
 			f := false
 			u.Disabled = &f
-			changed = changed || svc.Disabled || svc.DisabledReason != ""
 		} else {
 			t := true
 			u.Disabled = &t
 			if hasReason {
 				u.DisabledReason = &reason
 			}
-			changed = changed || !svc.Disabled || svc.DisabledReason != reason
 		}
 	}
 	if v, ok := body["forced_down"]; ok {
 		down := truthy(v)
 		u.ForcedDown = &down
-		changed = changed || down != svc.ForcedDown
 	}
-	if !changed && u.Disabled == nil && u.ForcedDown == nil {
+	if u.Disabled == nil && u.ForcedDown == nil { // Nova: nothing set on the service object
 		return novalite.Errorf(novalite.Invalid, "No updates were requested. Fields 'status' or 'forced_down' should be specified.")
 	}
 	v, found, err := a.svc.Compute.UpdateComputeService(r.Context(), svc.Host, u)
