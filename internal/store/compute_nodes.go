@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"novalite"
 )
 
@@ -26,9 +28,12 @@ func Demand(f novalite.FlavorSnapshot) Resources {
 // ComputeNode is a compute host: its capacity, what is claimed of it and
 // its liveness.
 type ComputeNode struct {
+	ID               int64  // the hypervisor's and its nova-compute service's id below 2.53
+	UUID             string // the hypervisor's id from 2.53
+	ServiceUUID      string // the nova-compute service's id from 2.53
 	Host             string
 	HypervisorName   string
-	AvailabilityZone string
+	AvailabilityZone string // of its aggregate with an availability_zone, else as registered
 	Driver           string
 	Total, Used      Resources
 	Disabled         bool
@@ -38,14 +43,22 @@ type ComputeNode struct {
 	CreatedAt        time.Time
 }
 
-const computeNodeCols = `host, hypervisor_name, availability_zone, driver, vcpus, memory_mb, local_gb,
-	vcpus_used, memory_mb_used, local_gb_used, disabled, disabled_reason, forced_down, heartbeat_at, created_at`
+// hostZone is the zone of compute_nodes' row: the availability_zone of an
+// aggregate the host is in (Nova keeps a host in at most one), else the
+// zone the host registered with (default "nova").
+const hostZone = `COALESCE((SELECT MIN(m.value) FROM aggregate_hosts ah JOIN aggregate_metadata m
+	ON m.aggregate_id = ah.aggregate_id AND m.key = 'availability_zone' WHERE ah.host = compute_nodes.host),
+	compute_nodes.availability_zone)`
+
+const computeNodeCols = `id, COALESCE(uuid, ''), COALESCE(service_uuid, ''), host, hypervisor_name, ` + hostZone +
+	`, driver, vcpus, memory_mb, local_gb, vcpus_used, memory_mb_used, local_gb_used, disabled, disabled_reason,
+	forced_down, heartbeat_at, created_at`
 
 func scanComputeNode(s interface{ Scan(...any) error }) (ComputeNode, error) {
 	var n ComputeNode
 	var reason sql.NullString
 	var hb, created int64
-	err := s.Scan(&n.Host, &n.HypervisorName, &n.AvailabilityZone, &n.Driver, &n.Total.VCPUs, &n.Total.MemoryMB,
+	err := s.Scan(&n.ID, &n.UUID, &n.ServiceUUID, &n.Host, &n.HypervisorName, &n.AvailabilityZone, &n.Driver, &n.Total.VCPUs, &n.Total.MemoryMB,
 		&n.Total.DiskGB, &n.Used.VCPUs, &n.Used.MemoryMB, &n.Used.DiskGB, &n.Disabled, &reason, &n.ForcedDown,
 		&hb, &created)
 	n.DisabledReason, n.HeartbeatAt, n.CreatedAt = reason.String, fromMicros(hb), fromMicros(created)
@@ -59,12 +72,15 @@ func scanComputeNode(s interface{ Scan(...any) error }) (ComputeNode, error) {
 // forced-down flags an operator set are kept.
 func (tx *Tx) ComputeNodeRegister(ctx context.Context, n ComputeNode, now time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO compute_nodes (host, hypervisor_name, availability_zone, driver, vcpus,
-		memory_mb, local_gb, heartbeat_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+		memory_mb, local_gb, heartbeat_at, created_at, uuid, service_uuid)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)
 		ON CONFLICT (host) DO UPDATE SET hypervisor_name = excluded.hypervisor_name,
+		uuid = COALESCE(compute_nodes.uuid, excluded.uuid),
+		service_uuid = COALESCE(compute_nodes.service_uuid, excluded.service_uuid),
 		availability_zone = excluded.availability_zone, driver = excluded.driver, vcpus = excluded.vcpus,
 		memory_mb = excluded.memory_mb, local_gb = excluded.local_gb, heartbeat_at = excluded.heartbeat_at`,
 		n.Host, n.HypervisorName, n.AvailabilityZone, n.Driver, n.Total.VCPUs, n.Total.MemoryMB, n.Total.DiskGB,
-		micros(now))
+		micros(now), uuid.NewString(), uuid.NewString())
 	if err != nil {
 		return err
 	}
@@ -123,10 +139,55 @@ func (tx *Tx) ComputeNodeRelease(ctx context.Context, host string, r Resources) 
 // ComputeNodeZoneAvailable reports whether some enabled host is in zone.
 func (tx *Tx) ComputeNodeZoneAvailable(ctx context.Context, zone string) (bool, error) {
 	var one int
-	err := tx.queryRow(ctx, `SELECT 1 FROM compute_nodes WHERE availability_zone = $1 AND disabled = $2 LIMIT 1`,
+	err := tx.queryRow(ctx, `SELECT 1 FROM compute_nodes WHERE `+hostZone+` = $1 AND disabled = $2 LIMIT 1`,
 		zone, false).Scan(&one)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
 	return err == nil, mapErr(err)
+}
+
+// ComputeNodeGet returns one host by name.
+func (tx *Tx) ComputeNodeGet(ctx context.Context, host string) (ComputeNode, error) {
+	n, err := scanComputeNode(tx.queryRow(ctx, `SELECT `+computeNodeCols+` FROM compute_nodes WHERE host = $1`, host))
+	return n, mapErr(err)
+}
+
+// ComputeServiceUpdate is what an operator changes of a nova-compute
+// service; nil fields are kept.
+type ComputeServiceUpdate struct {
+	Disabled       *bool
+	DisabledReason *string // with Disabled; nil clears it
+	ForcedDown     *bool
+}
+
+// ComputeNodeUpdateService applies u to host's row and reports whether
+// the host exists.
+func (tx *Tx) ComputeNodeUpdateService(ctx context.Context, host string, u ComputeServiceUpdate) (bool, error) {
+	var w where
+	var set []string
+	if u.Disabled != nil {
+		var reason any
+		if u.DisabledReason != nil {
+			reason = *u.DisabledReason
+		}
+		set = append(set, "disabled = "+w.arg(*u.Disabled), "disabled_reason = "+w.arg(reason))
+	}
+	if u.ForcedDown != nil {
+		set = append(set, "forced_down = "+w.arg(*u.ForcedDown))
+	}
+	if len(set) == 0 {
+		set = append(set, "host = host")
+	}
+	n, err := tx.Exec(ctx, `UPDATE compute_nodes SET `+strings.Join(set, ", ")+` WHERE host = `+w.arg(host), w.args...)
+	return n > 0, err
+}
+
+// ComputeNodeDelete removes a host's row and its aggregate memberships.
+func (tx *Tx) ComputeNodeDelete(ctx context.Context, host string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM aggregate_hosts WHERE host = $1`, host); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM compute_nodes WHERE host = $1`, host)
+	return err
 }

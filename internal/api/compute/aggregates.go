@@ -1,0 +1,296 @@
+package compute
+
+import (
+	"net/http"
+	"strconv"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/api/schema"
+	"novalite/internal/policy"
+	"novalite/internal/store"
+)
+
+// aggregateView is an aggregate as Nova marshals it (aggregates.py,
+// _marshall_aggregate): every field, uuid from 2.41.
+func aggregateView(mv microversion.Version, g store.Aggregate) map[string]any {
+	var zone, updated any
+	if z := g.Zone(); z != "" {
+		zone = z
+	}
+	if !g.UpdatedAt.IsZero() {
+		updated = g.UpdatedAt.UTC().Format(novaTime)
+	}
+	hosts := g.Hosts
+	if hosts == nil {
+		hosts = []string{}
+	}
+	meta := map[string]any{}
+	for k, v := range g.Metadata {
+		meta[k] = v
+	}
+	v := map[string]any{"id": g.ID, "name": g.Name, "availability_zone": zone, "hosts": hosts, "metadata": meta,
+		"created_at": g.CreatedAt.UTC().Format(novaTime), "updated_at": updated, "deleted": false, "deleted_at": nil}
+	if mv.AtLeast(2, 41) {
+		v["uuid"] = g.UUID
+	}
+	return v
+}
+
+var pAZName = obj{"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^:]*$"}
+
+func aggregateSchemaDoc(create bool) func(microversion.Version) obj {
+	return func(microversion.Version) obj {
+		agg := obj{"type": "object", "properties": obj{"name": pName,
+			"availability_zone": obj{"oneOf": []any{pAZName, obj{"type": "null"}}}}, "additionalProperties": false}
+		if create {
+			agg["required"] = []any{"name"}
+		} else {
+			agg["anyOf"] = []any{obj{"required": []any{"name"}}, obj{"required": []any{"availability_zone"}}}
+		}
+		return obj{"type": "object", "properties": obj{"aggregate": agg}, "required": []any{"aggregate"},
+			"additionalProperties": false}
+	}
+}
+
+// aggregateID is Nova's validate_integer on {id}.
+func aggregateID(r *http.Request) (int64, error) {
+	id := r.PathValue("id")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return 0, novalite.Errorf(novalite.Invalid, "Invalid input received: id must be an integer")
+	}
+	return n, nil
+}
+
+func authorizeAggregates(r *http.Request, action string) error {
+	return policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-aggregates:"+action, policy.Target{})
+}
+
+// listAggregates is GET /os-aggregates.
+func (a *API) listAggregates(w http.ResponseWriter, r *http.Request) error {
+	if err := authorizeAggregates(r, "index"); err != nil {
+		return err
+	}
+	list, err := a.svc.Compute.ListAggregates(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(list))
+	for i, g := range list {
+		out[i] = aggregateView(MV(r), g)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregates": out})
+	return nil
+}
+
+// createAggregate is POST /os-aggregates: 200 with the aggregate without
+// its hosts and metadata.
+func (a *API) createAggregate(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	body, err := decodeBody(r, schemaFor("aggregate-create", mv, aggregateSchemaDoc(true)))
+	if err != nil {
+		return err
+	}
+	if err := authorizeAggregates(r, "create"); err != nil {
+		return err
+	}
+	agg, _ := body["aggregate"].(map[string]any)
+	if err := validName("name", agg["name"]); err != nil {
+		return err
+	}
+	zone, _ := agg["availability_zone"].(string)
+	if err := validName("availability_zone", zone); err != nil {
+		return err
+	}
+	g, err := a.svc.Compute.CreateAggregate(r.Context(), agg["name"].(string), zone)
+	if err != nil {
+		return err
+	}
+	v := aggregateView(mv, g)
+	delete(v, "hosts")
+	delete(v, "metadata")
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregate": v})
+	return nil
+}
+
+// showAggregate is GET /os-aggregates/{id}.
+func (a *API) showAggregate(w http.ResponseWriter, r *http.Request) error {
+	if err := authorizeAggregates(r, "show"); err != nil {
+		return err
+	}
+	id, err := aggregateID(r)
+	if err != nil {
+		return err
+	}
+	g, err := a.svc.Compute.GetAggregate(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregate": aggregateView(MV(r), g)})
+	return nil
+}
+
+// updateAggregate is PUT /os-aggregates/{id}: name and/or zone.
+func (a *API) updateAggregate(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	body, err := decodeBody(r, schemaFor("aggregate-update", mv, aggregateSchemaDoc(false)))
+	if err != nil {
+		return err
+	}
+	if err := authorizeAggregates(r, "update"); err != nil {
+		return err
+	}
+	id, err := aggregateID(r)
+	if err != nil {
+		return err
+	}
+	agg, _ := body["aggregate"].(map[string]any)
+	var name, zone *string
+	if s, ok := agg["name"].(string); ok {
+		name = &s
+	}
+	zv, zoneSet := agg["availability_zone"]
+	if s, ok := zv.(string); ok {
+		zone = &s
+	}
+	g, err := a.svc.Compute.UpdateAggregate(r.Context(), id, name, zone, zoneSet)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregate": aggregateView(mv, g)})
+	return nil
+}
+
+// deleteAggregate is DELETE /os-aggregates/{id}: 200, empty.
+func (a *API) deleteAggregate(w http.ResponseWriter, r *http.Request) error {
+	if err := authorizeAggregates(r, "delete"); err != nil {
+		return err
+	}
+	id, err := aggregateID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Compute.DeleteAggregate(r.Context(), id); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusOK)
+	return nil
+}
+
+func aggregateActionSchemaDoc(microversion.Version) obj {
+	host := func() obj {
+		return obj{"type": "object", "properties": obj{"host": pFQDN}, "required": []any{"host"}, "additionalProperties": false}
+	}
+	meta := obj{"type": "object", "patternProperties": obj{"^[a-zA-Z0-9-_:. ]{1,255}$": obj{
+		"type": []any{"string", "null"}, "maxLength": 255}}, "additionalProperties": false}
+	return obj{"type": "object", "properties": obj{"add_host": host(), "remove_host": host(),
+		"set_metadata": obj{"type": "object", "properties": obj{"metadata": meta}, "required": []any{"metadata"},
+			"additionalProperties": false}},
+		"minProperties": 1, "maxProperties": 1, "additionalProperties": false}
+}
+
+// aggregateAction is POST /os-aggregates/{id}/action: add_host,
+// remove_host or set_metadata; 200 with the aggregate.
+func (a *API) aggregateAction(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	var raw map[string]any
+	if _, err := httpx.ReadBody(r, &raw, "Malformed request body"); err != nil {
+		return err
+	}
+	action := ""
+	for _, k := range []string{"add_host", "remove_host", "set_metadata"} {
+		if _, ok := raw[k]; ok {
+			action = k
+		}
+	}
+	if action == "" {
+		for k := range raw {
+			return novalite.Errorf(novalite.Invalid, "There is no such action: %s", k)
+		}
+		return novalite.Errorf(novalite.Invalid, "Malformed request body")
+	}
+	b, err := jsonBytes(raw)
+	if err != nil {
+		return err
+	}
+	doc, err := schema.Decode(b)
+	if err != nil {
+		return novalite.Errorf(novalite.Invalid, "Malformed request body")
+	}
+	if err := schemaFor("aggregate-action", mv, aggregateActionSchemaDoc).Validate(doc); err != nil {
+		return err
+	}
+	body, _ := doc.(map[string]any)
+	if err := authorizeAggregates(r, action); err != nil {
+		return err
+	}
+	id, err := aggregateID(r)
+	if err != nil {
+		return err
+	}
+	arg, _ := body[action].(map[string]any)
+	var g store.Aggregate
+	switch action {
+	case "add_host":
+		g, err = a.svc.Compute.AddAggregateHost(r.Context(), id, arg["host"].(string))
+	case "remove_host":
+		g, err = a.svc.Compute.RemoveAggregateHost(r.Context(), id, arg["host"].(string))
+	default:
+		meta := map[string]*string{}
+		m, _ := arg["metadata"].(map[string]any)
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				meta[k] = &s
+			} else {
+				meta[k] = nil
+			}
+		}
+		g, err = a.svc.Compute.SetAggregateMetadata(r.Context(), id, meta)
+	}
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregate": aggregateView(mv, g)})
+	return nil
+}
+
+func aggregateImagesSchemaDoc(microversion.Version) obj {
+	return obj{"type": "object", "properties": obj{"cache": obj{"type": "array", "minItems": 1, "items": obj{
+		"type": "object", "properties": obj{"id": pUUID}, "required": []any{"id"}, "additionalProperties": false}}},
+		"required": []any{"cache"}, "additionalProperties": false}
+}
+
+// cacheAggregateImages is POST /os-aggregates/{id}/images (2.81): 202;
+// the fake driver has no image cache to fill.
+func (a *API) cacheAggregateImages(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	if !mv.AtLeast(2, 81) {
+		return errNotFound
+	}
+	body, err := decodeBody(r, schemaFor("aggregate-images", mv, aggregateImagesSchemaDoc))
+	if err != nil {
+		return err
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "compute:aggregates:images", policy.Target{}); err != nil {
+		return err
+	}
+	id, err := aggregateID(r)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, it := range body["cache"].([]any) {
+		img := it.(map[string]any)["id"].(string)
+		if seen[img] {
+			return novalite.Errorf(novalite.Invalid, "Duplicate images in request")
+		}
+		seen[img] = true
+	}
+	if _, err := a.svc.Compute.GetAggregate(r.Context(), id); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
+	return nil
+}

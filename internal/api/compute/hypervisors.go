@@ -1,0 +1,382 @@
+package compute
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
+	"novalite/internal/policy"
+	"novalite/internal/store"
+)
+
+// Every novalite host runs the fake driver (nova/virt/fake.py).
+const (
+	hypervisorType    = "fake"
+	hypervisorVersion = 1000
+	hypervisorHostIP  = "127.0.0.1"
+	fakeCPUInfo       = `{"arch": "x86_64", "model": "Nehalem", "vendor": "Intel", "features": ["pge", "clflush"], ` +
+		`"topology": {"cores": 1, "threads": 1, "sockets": 4}}`
+)
+
+// hypervisorID is the id a hypervisor shows: its uuid from 2.53.
+func hypervisorID(mv microversion.Version, n store.ComputeNode) any {
+	if mv.AtLeast(2, 53) {
+		return n.UUID
+	}
+	return n.ID
+}
+
+// hypervisorView is Nova's _view_hypervisor (hypervisors.py).
+func (a *API) hypervisorView(r *http.Request, n store.ComputeNode, detail bool, servers []novalite.Server, withServers bool) map[string]any {
+	mv := MV(r)
+	now := a.svc.Compute.Now()
+	svc := compute.ComputeServiceOf(n, now)
+	v := map[string]any{"id": hypervisorID(mv, n), "hypervisor_hostname": n.HypervisorName,
+		"state":  map[bool]string{true: "up", false: "down"}[svc.Up],
+		"status": map[bool]string{true: "disabled", false: "enabled"}[n.Disabled]}
+	if detail {
+		v["hypervisor_type"], v["hypervisor_version"], v["host_ip"] = hypervisorType, hypervisorVersion, hypervisorHostIP
+		var sid any = svc.ID
+		if mv.AtLeast(2, 53) {
+			sid = svc.UUID
+		}
+		v["service"] = map[string]any{"id": sid, "host": n.Host, "disabled_reason": nullString(n.DisabledReason)}
+		if !mv.AtLeast(2, 88) {
+			freeRAM, freeDisk := n.Total.MemoryMB-n.Used.MemoryMB, n.Total.DiskGB-n.Used.DiskGB
+			v["vcpus"], v["memory_mb"], v["local_gb"] = n.Total.VCPUs, n.Total.MemoryMB, n.Total.DiskGB
+			v["vcpus_used"], v["memory_mb_used"], v["local_gb_used"] = n.Used.VCPUs, n.Used.MemoryMB, n.Used.DiskGB
+			v["free_ram_mb"], v["free_disk_gb"], v["disk_available_least"] = freeRAM, freeDisk, freeDisk
+			v["current_workload"], v["running_vms"] = 0, len(servers)
+			if mv.AtLeast(2, 28) {
+				var info map[string]any
+				_ = json.Unmarshal([]byte(fakeCPUInfo), &info)
+				v["cpu_info"] = info
+			} else {
+				v["cpu_info"] = fakeCPUInfo
+			}
+		} else {
+			var up any
+			if svc.Up {
+				up = compute.HostUptime(n, now)
+			}
+			v["uptime"] = up
+		}
+	}
+	if withServers {
+		if len(servers) > 0 || mv.AtLeast(2, 75) {
+			list := make([]map[string]any, len(servers))
+			for i, s := range servers {
+				list[i] = map[string]any{"name": s.Name, "uuid": s.ID}
+			}
+			v["servers"] = list
+		}
+	}
+	return v
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// listHypervisors is GET /os-hypervisors.
+func (a *API) listHypervisors(w http.ResponseWriter, r *http.Request) error {
+	return a.hypervisors(w, r, false)
+}
+
+// listHypervisorsDetail is GET /os-hypervisors/detail.
+func (a *API) listHypervisorsDetail(w http.ResponseWriter, r *http.Request) error {
+	return a.hypervisors(w, r, true)
+}
+
+// queryBool is Nova's strict bool_from_string for a query parameter.
+func queryBool(name, v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "t", "true", "on", "y", "yes":
+		return true, nil
+	case "0", "f", "false", "off", "n", "no":
+		return false, nil
+	}
+	return false, queryInvalid(name, v, "'"+v+"' is not one of ['True', 'False', 'true', 'false', '1', '0', 'yes', 'no', 'on', 'off']")
+}
+
+func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) error {
+	mv, q := MV(r), r.URL.Query()
+	rule := "os_compute_api:os-hypervisors:list"
+	if detail {
+		rule = "os_compute_api:os-hypervisors:list-detail"
+	}
+	if mv.AtLeast(2, 53) {
+		for k := range q {
+			if k != "limit" && k != "marker" && k != "hypervisor_hostname_pattern" && k != "with_servers" {
+				return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
+			}
+		}
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{}); err != nil {
+		return err
+	}
+	paged := mv.AtLeast(2, 33)
+	p := page{Limit: maxLimit}
+	if paged {
+		var err error
+		if p, err = readPage(r); err != nil {
+			return err
+		}
+	}
+	var pattern *string
+	withServers := false
+	if mv.AtLeast(2, 53) {
+		if vs, ok := q["hypervisor_hostname_pattern"]; ok {
+			pattern = &vs[len(vs)-1]
+		}
+		if vs, ok := q["with_servers"]; ok {
+			b, err := queryBool("with_servers", vs[len(vs)-1])
+			if err != nil {
+				return err
+			}
+			withServers = b
+		}
+	}
+	nodes, err := a.svc.Compute.ComputeHosts(r.Context())
+	if err != nil {
+		return err
+	}
+	if pattern != nil {
+		if q.Has("limit") || p.Marker != "" {
+			return novalite.Errorf(novalite.Invalid, "Paging over hypervisors with the hypervisor_hostname_pattern "+
+				"query parameter is not supported.")
+		}
+		paged = false
+		if nodes = compute.MatchHypervisors(nodes, *pattern); len(nodes) == 0 {
+			return novalite.Errorf(novalite.NotFound, "No hypervisor matching '%s' could be found.", *pattern)
+		}
+	} else {
+		sortNodesByID(nodes)
+		if p.Marker != "" {
+			i := indexNode(mv, nodes, p.Marker)
+			if i < 0 {
+				return novalite.Errorf(novalite.Invalid, "marker [%s] not found", p.Marker)
+			}
+			nodes = nodes[i+1:]
+		}
+		if len(nodes) > p.Limit {
+			nodes = nodes[:p.Limit]
+		}
+	}
+	servers := map[string][]novalite.Server{}
+	if detail || withServers {
+		hosts := make([]string, len(nodes))
+		for i, n := range nodes {
+			hosts[i] = n.Host
+		}
+		if servers, err = a.svc.Compute.ServersOnHosts(r.Context(), hosts); err != nil {
+			return err
+		}
+	}
+	out := make([]map[string]any, len(nodes))
+	for i, n := range nodes {
+		out[i] = a.hypervisorView(r, n, detail, servers[n.Host], withServers)
+	}
+	body := map[string]any{"hypervisors": out}
+	if paged && len(nodes) > 0 {
+		path := "/os-hypervisors"
+		if detail {
+			path += "/detail"
+		}
+		last := nodes[len(nodes)-1]
+		if l := a.nextLinks(r, path, p, len(nodes), strings.Trim(jsonString(hypervisorID(mv, last)), `"`)); l != nil {
+			body["hypervisors_links"] = l
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func sortNodesByID(nodes []store.ComputeNode) {
+	for i := 1; i < len(nodes); i++ {
+		for j := i; j > 0 && nodes[j].ID < nodes[j-1].ID; j-- {
+			nodes[j], nodes[j-1] = nodes[j-1], nodes[j]
+		}
+	}
+}
+
+func indexNode(mv microversion.Version, nodes []store.ComputeNode, id string) int {
+	for i, n := range nodes {
+		if (mv.AtLeast(2, 53) && n.UUID == id) || (!mv.AtLeast(2, 53) && strconv.FormatInt(n.ID, 10) == id) {
+			return i
+		}
+	}
+	return -1
+}
+
+// findHypervisor resolves {id} (integer below 2.53, uuid from 2.53).
+func (a *API) findHypervisor(r *http.Request) (store.ComputeNode, error) {
+	mv, id := MV(r), r.PathValue("id")
+	notFound := novalite.Errorf(novalite.NotFound, "Hypervisor with ID '%s' could not be found.", id)
+	if mv.AtLeast(2, 53) {
+		if _, err := uuid.Parse(id); err != nil {
+			return store.ComputeNode{}, novalite.Errorf(novalite.Invalid, "Invalid uuid %s", id)
+		}
+	} else if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		return store.ComputeNode{}, notFound
+	}
+	nodes, err := a.svc.Compute.ComputeHosts(r.Context())
+	if err != nil {
+		return store.ComputeNode{}, err
+	}
+	if i := indexNode(mv, nodes, strings.ToLower(id)); i >= 0 {
+		return nodes[i], nil
+	}
+	return store.ComputeNode{}, notFound
+}
+
+// showHypervisor is GET /os-hypervisors/{id}.
+func (a *API) showHypervisor(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	withServers := false
+	if mv.AtLeast(2, 53) {
+		for k, vs := range r.URL.Query() {
+			if k != "with_servers" {
+				return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
+			}
+			b, err := queryBool(k, vs[len(vs)-1])
+			if err != nil {
+				return err
+			}
+			withServers = b
+		}
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-hypervisors:show", policy.Target{}); err != nil {
+		return err
+	}
+	n, err := a.findHypervisor(r)
+	if err != nil {
+		return err
+	}
+	servers, err := a.svc.Compute.ServersOnHosts(r.Context(), []string{n.Host})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisor": a.hypervisorView(r, n, true, servers[n.Host], withServers)})
+	return nil
+}
+
+// showHypervisorUptime is GET /os-hypervisors/{id}/uptime (≤2.87): the
+// simulated host's `uptime` line; a host that is down cannot answer (400).
+func (a *API) showHypervisorUptime(w http.ResponseWriter, r *http.Request) error {
+	if MV(r).AtLeast(2, 88) {
+		return errNotFound
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-hypervisors:uptime", policy.Target{}); err != nil {
+		return err
+	}
+	n, err := a.findHypervisor(r)
+	if err != nil {
+		return err
+	}
+	now := a.svc.Compute.Now()
+	if !compute.ComputeServiceOf(n, now).Up {
+		return novalite.Errorf(novalite.Invalid, "Compute service of %s is unavailable at this time.", n.Host)
+	}
+	v := a.hypervisorView(r, n, false, nil, false)
+	v["uptime"] = compute.HostUptime(n, now)
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisor": v})
+	return nil
+}
+
+// searchHypervisors is GET /os-hypervisors/{pattern}/search (≤2.52).
+func (a *API) searchHypervisors(w http.ResponseWriter, r *http.Request) error {
+	return a.hypervisorsMatching(w, r, "os_compute_api:os-hypervisors:search", false)
+}
+
+// hypervisorServers is GET /os-hypervisors/{pattern}/servers (≤2.52).
+func (a *API) hypervisorServers(w http.ResponseWriter, r *http.Request) error {
+	return a.hypervisorsMatching(w, r, "os_compute_api:os-hypervisors:servers", true)
+}
+
+func (a *API) hypervisorsMatching(w http.ResponseWriter, r *http.Request, rule string, withServers bool) error {
+	if MV(r).AtLeast(2, 53) {
+		return errNotFound
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{}); err != nil {
+		return err
+	}
+	nodes, err := a.svc.Compute.ComputeHosts(r.Context())
+	if err != nil {
+		return err
+	}
+	pattern := r.PathValue("id")
+	if nodes = compute.MatchHypervisors(nodes, pattern); len(nodes) == 0 {
+		return novalite.Errorf(novalite.NotFound, "No hypervisor matching '%s' could be found.", pattern)
+	}
+	servers := map[string][]novalite.Server{}
+	if withServers {
+		hosts := make([]string, len(nodes))
+		for i, n := range nodes {
+			hosts[i] = n.Host
+		}
+		if servers, err = a.svc.Compute.ServersOnHosts(r.Context(), hosts); err != nil {
+			return err
+		}
+	}
+	out := make([]map[string]any, len(nodes))
+	for i, n := range nodes {
+		out[i] = a.hypervisorView(r, n, false, servers[n.Host], withServers)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisors": out})
+	return nil
+}
+
+// showHypervisorStatistics is GET /os-hypervisors/statistics (≤2.87).
+func (a *API) showHypervisorStatistics(w http.ResponseWriter, r *http.Request) error {
+	if MV(r).AtLeast(2, 88) {
+		return errNotFound
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-hypervisors:statistics", policy.Target{}); err != nil {
+		return err
+	}
+	nodes, err := a.svc.Compute.ComputeHosts(r.Context())
+	if err != nil {
+		return err
+	}
+	hosts := make([]string, len(nodes))
+	for i, n := range nodes {
+		hosts[i] = n.Host
+	}
+	servers, err := a.svc.Compute.ServersOnHosts(r.Context(), hosts)
+	if err != nil {
+		return err
+	}
+	var total, used store.Resources
+	running := 0
+	for _, n := range nodes {
+		total.VCPUs += n.Total.VCPUs
+		total.MemoryMB += n.Total.MemoryMB
+		total.DiskGB += n.Total.DiskGB
+		used.VCPUs += n.Used.VCPUs
+		used.MemoryMB += n.Used.MemoryMB
+		used.DiskGB += n.Used.DiskGB
+		running += len(servers[n.Host])
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisor_statistics": map[string]any{
+		"count": len(nodes), "current_workload": 0, "disk_available_least": total.DiskGB - used.DiskGB,
+		"free_disk_gb": total.DiskGB - used.DiskGB, "free_ram_mb": total.MemoryMB - used.MemoryMB,
+		"local_gb": total.DiskGB, "local_gb_used": used.DiskGB, "memory_mb": total.MemoryMB,
+		"memory_mb_used": used.MemoryMB, "running_vms": running, "vcpus": total.VCPUs, "vcpus_used": used.VCPUs}})
+	return nil
+}

@@ -1,0 +1,242 @@
+package compute
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
+	"novalite/internal/policy"
+	"novalite/internal/store"
+)
+
+const novaTime = "2006-01-02T15:04:05.000000"
+
+// serviceView is Nova's _get_service_detail (services.py).
+func serviceView(mv microversion.Version, s compute.ServiceInfo) map[string]any {
+	v := map[string]any{"binary": s.Binary, "host": s.Host, "id": s.ID, "zone": s.Zone,
+		"status":     map[bool]string{true: "disabled", false: "enabled"}[s.Disabled],
+		"state":      map[bool]string{true: "up", false: "down"}[s.Up],
+		"updated_at": nil, "disabled_reason": nullString(s.DisabledReason)}
+	if mv.AtLeast(2, 53) {
+		v["id"] = s.UUID
+	}
+	if !s.UpdatedAt.IsZero() {
+		v["updated_at"] = s.UpdatedAt.UTC().Format(novaTime)
+	}
+	if mv.AtLeast(2, 11) {
+		v["forced_down"] = s.ForcedDown
+	}
+	return v
+}
+
+// listServices is GET /os-services: the controller's scheduler and
+// conductor and each host's nova-compute, filtered by host and binary.
+func (a *API) listServices(w http.ResponseWriter, r *http.Request) error {
+	mv, q := MV(r), r.URL.Query()
+	if mv.AtLeast(2, 75) {
+		for k := range q {
+			if k != "host" && k != "binary" {
+				return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
+			}
+		}
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-services:list", policy.Target{}); err != nil {
+		return err
+	}
+	list, err := a.svc.Compute.Services(r.Context())
+	if err != nil {
+		return err
+	}
+	host, binary := q.Get("host"), q.Get("binary")
+	out := []map[string]any{}
+	for _, s := range list {
+		if (host == "" || s.Host == host) && (binary == "" || s.Binary == binary) {
+			out = append(out, serviceView(mv, s))
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"services": out})
+	return nil
+}
+
+var pServiceReason = obj{"type": "string", "minLength": 1, "maxLength": 255}
+
+func serviceUpdateSchemaDoc(mv microversion.Version) obj {
+	if mv.AtLeast(2, 53) {
+		return obj{"type": "object", "properties": obj{
+			"status":          obj{"type": "string", "enum": []any{"enabled", "disabled"}},
+			"disabled_reason": pServiceReason, "forced_down": pBoolean}, "additionalProperties": false}
+	}
+	props := obj{"host": pFQDN, "binary": obj{"type": "string", "minLength": 1, "maxLength": 255},
+		"disabled_reason": pServiceReason}
+	if mv.AtLeast(2, 11) {
+		props["forced_down"] = pBoolean
+	}
+	return obj{"type": "object", "properties": props, "required": []any{"host", "binary"}, "additionalProperties": false}
+}
+
+func onlyCompute(binary string) error {
+	return novalite.Errorf(novalite.Invalid, "Updating a %s service is not supported. Only nova-compute services can be updated.", binary)
+}
+
+func truthy(v any) bool {
+	switch t := v.(type) {
+	case bool:
+		return t
+	case string:
+		b, _ := queryBool("", t)
+		return b
+	}
+	return false
+}
+
+// updateService is PUT /os-services/{id}: from 2.53 {id} is a service
+// uuid and the body sets status, disabled_reason and forced_down; before,
+// {id} is an action (enable, disable, disable-log-reason, force-down from
+// 2.11) on the service the body names by host and binary.
+func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
+	mv, id := MV(r), r.PathValue("id")
+	if mv.AtLeast(2, 53) {
+		if _, err := uuid.Parse(id); err != nil {
+			return novalite.Errorf(novalite.Invalid, "Invalid uuid %s", id)
+		}
+	}
+	body, err := decodeBody(r, schemaFor("service-update", mv, serviceUpdateSchemaDoc))
+	if err != nil {
+		return err
+	}
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-services:update", policy.Target{}); err != nil {
+		return err
+	}
+	if mv.AtLeast(2, 53) {
+		return a.updateServiceV253(w, r, id, body)
+	}
+	host, _ := body["host"].(string)
+	binary, _ := body["binary"].(string)
+	var u store.ComputeServiceUpdate
+	resp := map[string]any{"host": host, "binary": binary}
+	t, f := true, false
+	switch id {
+	case "enable":
+		u.Disabled = &f
+		resp["status"] = "enabled"
+	case "disable":
+		u.Disabled = &t
+		resp["status"] = "disabled"
+	case "disable-log-reason":
+		reason, ok := body["disabled_reason"].(string)
+		if !ok {
+			return novalite.Errorf(novalite.Invalid, "Missing disabled reason field")
+		}
+		u.Disabled, u.DisabledReason = &t, &reason
+		resp["status"], resp["disabled_reason"] = "disabled", reason
+	case "force-down":
+		if !mv.AtLeast(2, 11) {
+			return novalite.Errorf(novalite.NotFound, "Unknown action")
+		}
+		v, ok := body["forced_down"]
+		if !ok {
+			return novalite.Errorf(novalite.Invalid, "Missing forced_down field")
+		}
+		down := truthy(v)
+		u.ForcedDown = &down
+		resp["forced_down"] = down
+	default:
+		return novalite.Errorf(novalite.NotFound, "Unknown action")
+	}
+	if binary != compute.BinaryCompute {
+		return onlyCompute(binary)
+	}
+	_, found, err := a.svc.Compute.UpdateComputeService(r.Context(), host, u)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return novalite.Errorf(novalite.NotFound, "Could not find binary %s on host %s.", binary, host)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"service": resp})
+	return nil
+}
+
+func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id string, body map[string]any) error {
+	svc, found, err := a.svc.Compute.ServiceByID(r.Context(), id, true)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return novalite.Errorf(novalite.NotFound, "Service %s could not be found.", id)
+	}
+	if svc.Binary != compute.BinaryCompute {
+		return onlyCompute(svc.Binary)
+	}
+	var u store.ComputeServiceUpdate
+	if st, ok := body["status"].(string); ok {
+		reason, hasReason := body["disabled_reason"].(string)
+		if st == "enabled" {
+			if hasReason && reason != "" {
+				return novalite.Errorf(novalite.Invalid, "Specifying 'disabled_reason' with status 'enabled' is invalid.")
+			}
+			f := false
+			u.Disabled = &f
+		} else {
+			t := true
+			u.Disabled = &t
+			if hasReason {
+				u.DisabledReason = &reason
+			}
+		}
+	}
+	if v, ok := body["forced_down"]; ok {
+		down := truthy(v)
+		u.ForcedDown = &down
+	}
+	if u.Disabled == nil && u.ForcedDown == nil { // Nova: nothing set on the service object
+		return novalite.Errorf(novalite.Invalid, "No updates were requested. Fields 'status' or 'forced_down' should be specified.")
+	}
+	v, found, err := a.svc.Compute.UpdateComputeService(r.Context(), svc.Host, u)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return novalite.Errorf(novalite.NotFound, "Service %s could not be found.", id)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"service": serviceView(MV(r), v)})
+	return nil
+}
+
+// deleteService is DELETE /os-services/{id}: a compute host without
+// servers goes, with its aggregate memberships. The controller's own
+// services cannot be deleted.
+func (a *API) deleteService(w http.ResponseWriter, r *http.Request) error {
+	mv, id := MV(r), r.PathValue("id")
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-services:delete", policy.Target{}); err != nil {
+		return err
+	}
+	byUUID := mv.AtLeast(2, 53)
+	if byUUID {
+		if _, err := uuid.Parse(id); err != nil {
+			return novalite.Errorf(novalite.Invalid, "Invalid uuid %s", id)
+		}
+	} else if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		return novalite.Errorf(novalite.Invalid, "Invalid input received: id must be an integer")
+	}
+	svc, found, err := a.svc.Compute.ServiceByID(r.Context(), id, byUUID)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return novalite.Errorf(novalite.NotFound, "Service %s not found.", id)
+	}
+	if svc.Binary != compute.BinaryCompute {
+		return novalite.Errorf(novalite.Conflict, "The %s service of the controller cannot be deleted.", svc.Binary)
+	}
+	if err := a.svc.Compute.DeleteComputeService(r.Context(), svc.Host); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusNoContent)
+	return nil
+}
