@@ -19,6 +19,9 @@ type Request struct {
 	Zone       string // "" = any
 	Host, Node string // requested destination, "" = any
 	Want       store.Resources
+	// Group is the server group's policy and its members' hosts (nil:
+	// no group): Nova's (anti-)affinity filters and soft weighers.
+	Group *store.ServerGroupPlacement
 }
 
 // Nova's NoValidHost reasons (nova/exception.py, NoValidHost: "No valid
@@ -48,7 +51,7 @@ func Place(hosts []Host, r Request) (int, string) {
 	}
 	up := cands[:0]
 	for _, i := range cands {
-		if hosts[i].Up {
+		if hosts[i].Up && groupAllows(r.Group, hosts[i].Name) {
 			up = append(up, i)
 		}
 	}
@@ -57,6 +60,9 @@ func Place(hosts []Host, r Request) (int, string) {
 	}
 	sort.SliceStable(up, func(a, b int) bool {
 		ha, hb := hosts[up[a]], hosts[up[b]]
+		if w := groupWeight(r.Group, ha.Name) - groupWeight(r.Group, hb.Name); w != 0 {
+			return w > 0
+		}
 		if ha.Free.MemoryMB != hb.Free.MemoryMB {
 			return ha.Free.MemoryMB > hb.Free.MemoryMB
 		}
@@ -70,4 +76,36 @@ func Place(hosts []Host, r Request) (int, string) {
 
 func fits(free, want store.Resources) bool {
 	return want.VCPUs <= free.VCPUs && want.MemoryMB <= free.MemoryMB && want.DiskGB <= free.DiskGB
+}
+
+// groupAllows is Nova's ServerGroupAffinityFilter and
+// ServerGroupAntiAffinityFilter: with affinity, only a host that already
+// runs members (any host for the first); with anti-affinity, only hosts
+// with fewer than max_server_per_host members.
+func groupAllows(g *store.ServerGroupPlacement, host string) bool {
+	if g == nil {
+		return true
+	}
+	switch g.Policy {
+	case "affinity":
+		return len(g.Hosts) == 0 || g.Hosts[host] > 0
+	case "anti-affinity":
+		return g.Hosts[host] < g.MaxPerHost
+	}
+	return true
+}
+
+// groupWeight is the soft policies' weigher: soft-affinity prefers hosts
+// with more members, soft-anti-affinity fewer.
+func groupWeight(g *store.ServerGroupPlacement, host string) int {
+	if g == nil {
+		return 0
+	}
+	switch g.Policy {
+	case "soft-affinity":
+		return g.Hosts[host]
+	case "soft-anti-affinity":
+		return -g.Hosts[host]
+	}
+	return 0
 }

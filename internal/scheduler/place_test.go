@@ -38,6 +38,22 @@ func TestPlace(t *testing.T) {
 		{"requested node", []Host{host("c1", "nova", big), host("c2", "nova", small)}, Request{Node: "c2", Want: tiny}, 1, ""},
 		{"requested host full", []Host{host("c1", "nova", big), host("c2", "nova", small)}, Request{Host: "c2", Want: big}, -1, NoCandidates},
 		{"disabled host skipped", []Host{host("c1", "nova", small), disabled}, Request{Want: tiny}, 0, ""},
+		{"affinity follows members", []Host{host("c1", "nova", small), host("c2", "nova", big)},
+			Request{Want: tiny, Group: group("affinity", 1, "c1")}, 0, ""},
+		{"affinity, first member anywhere", []Host{host("c1", "nova", small), host("c2", "nova", big)},
+			Request{Want: tiny, Group: group("affinity", 1)}, 1, ""},
+		{"affinity host full", []Host{host("c1", "nova", store.Resources{}), host("c2", "nova", big)},
+			Request{Want: tiny, Group: group("affinity", 1, "c1")}, -1, NotEnough},
+		{"anti-affinity avoids members", []Host{host("c1", "nova", small), host("c2", "nova", big)},
+			Request{Want: tiny, Group: group("anti-affinity", 1, "c2")}, 0, ""},
+		{"anti-affinity, every host taken", []Host{host("c1", "nova", big)},
+			Request{Want: tiny, Group: group("anti-affinity", 1, "c1")}, -1, NotEnough},
+		{"anti-affinity max_server_per_host 2", []Host{host("c1", "nova", big)},
+			Request{Want: tiny, Group: group("anti-affinity", 2, "c1")}, 0, ""},
+		{"soft-affinity prefers members", []Host{host("c1", "nova", small), host("c2", "nova", big)},
+			Request{Want: tiny, Group: group("soft-affinity", 1, "c1")}, 0, ""},
+		{"soft-anti-affinity prefers others", []Host{host("c1", "nova", big), host("c2", "nova", small)},
+			Request{Want: tiny, Group: group("soft-anti-affinity", 1, "c1")}, 1, ""},
 		{"only a disabled host", []Host{disabled}, Request{Want: tiny}, -1, NoCandidates},
 		{"down host skipped", []Host{host("c1", "nova", small), down}, Request{Want: tiny}, 0, ""},
 		{"only a down host", []Host{down}, Request{Want: tiny}, -1, NotEnough},
@@ -51,4 +67,13 @@ func TestPlace(t *testing.T) {
 			}
 		})
 	}
+}
+
+// group is a server group of policy whose other members run on hosts.
+func group(policy string, max int, hosts ...string) *store.ServerGroupPlacement {
+	g := &store.ServerGroupPlacement{Policy: policy, MaxPerHost: max, Hosts: map[string]int{}}
+	for _, h := range hosts {
+		g.Hosts[h]++
+	}
+	return g
 }

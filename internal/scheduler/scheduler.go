@@ -171,6 +171,15 @@ func requestOf(v novalite.Server) Request {
 // placement write; a server deleted meanwhile gives its claim back.
 func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v novalite.Server, now time.Time) (bool, error) {
 	r := requestOf(v)
+	if v.ServerGroup != "" {
+		g, ok, err := tx.ServerGroupPlacementOf(ctx, v.ID)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			r.Group = &g
+		}
+	}
 	for {
 		i, reason := Place(hosts, r)
 		if i < 0 {

@@ -138,3 +138,46 @@ func (tx *Tx) ServerGroupMemberRemove(ctx context.Context, instanceUUID string) 
 	_, err := tx.Exec(ctx, `DELETE FROM server_group_members WHERE instance_uuid = $1`, instanceUUID)
 	return err
 }
+
+// ServerGroupPlacement is what the scheduler's group filters need: the
+// policy and rules of the group a server belongs to, and how many other
+// live members each host already runs.
+type ServerGroupPlacement struct {
+	Policy     string
+	MaxPerHost int            // anti-affinity's max_server_per_host (default 1)
+	Hosts      map[string]int // host → other members on it
+}
+
+// ServerGroupPlacementOf returns the placement facts of the group of the
+// server with uuid; ok is false when it is in no group.
+func (tx *Tx) ServerGroupPlacementOf(ctx context.Context, instanceUUID string) (p ServerGroupPlacement, ok bool, err error) {
+	var g novalite.ServerGroup
+	g, err = scanServerGroup(tx.queryRow(ctx, `SELECT `+serverGroupCols+`
+		FROM server_groups g JOIN server_group_members m ON m.group_id = g.id WHERE m.instance_uuid = $1`, instanceUUID))
+	if err == sql.ErrNoRows {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, err
+	}
+	p = ServerGroupPlacement{Policy: g.Policy, MaxPerHost: 1, Hosts: map[string]int{}}
+	if n := g.Rules["max_server_per_host"]; n > 0 {
+		p.MaxPerHost = n
+	}
+	rows, err := tx.query(ctx, `SELECT i.host, COUNT(*) FROM server_group_members m JOIN instances i
+		ON i.uuid = m.instance_uuid WHERE m.group_id = $1 AND m.instance_uuid <> $2 AND i.deleted = $3
+		AND i.host IS NOT NULL GROUP BY i.host`, g.InternalID, instanceUUID, false)
+	if err != nil {
+		return p, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var host string
+		var n int
+		if err := rows.Scan(&host, &n); err != nil {
+			return p, false, err
+		}
+		p.Hosts[host] = n
+	}
+	return p, true, rows.Err()
+}

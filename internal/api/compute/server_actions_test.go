@@ -2,6 +2,7 @@ package compute_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -306,5 +307,39 @@ func TestRebuildKeysMatchSamples(t *testing.T) {
 				t.Errorf("keys at %s:\n got %v\nwant %v", tc.mv, got, want)
 			}
 		})
+	}
+}
+
+// TestServerGroupPlacement: the scheduler honours anti-affinity across
+// the two simulated hosts and fails the third member as Nova does.
+func TestServerGroupPlacement(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	resp := b.do("POST", "/os-server-groups", b.demo, "2.64",
+		map[string]any{"server_group": map[string]any{"name": "spread", "policy": "anti-affinity"}})
+	if resp.Status != 200 {
+		t.Fatalf("create group: %d %s", resp.Status, resp.Body)
+	}
+	group := resp.JSON(t)["server_group"].(map[string]any)["id"].(string)
+	hosts := map[any]bool{}
+	var ids []string
+	for i := 0; i < 3; i++ {
+		s := map[string]any{"server": map[string]any{"name": fmt.Sprint("m", i), "imageRef": b.image, "flavorRef": "1",
+			"networks": "none"}, "os:scheduler_hints": map[string]any{"group": group}}
+		resp := b.do("POST", "/servers", b.demo, "2.64", s)
+		if resp.Status != 202 {
+			t.Fatalf("create: %d %s", resp.Status, resp.Body)
+		}
+		id := resp.JSON(t)["server"].(map[string]any)["id"].(string)
+		ids = append(ids, id)
+		v := b.waitFor(t, id, false, func(s map[string]any) bool { return s["status"] == "ACTIVE" || s["status"] == "ERROR" })
+		if i < 2 {
+			hosts[v["OS-EXT-SRV-ATTR:host"]] = v["status"] == "ACTIVE"
+		} else if v["status"] != "ERROR" || v["fault"].(map[string]any)["message"] != "No valid host was found. There are not enough hosts available." {
+			t.Errorf("third member: %v %v", v["status"], v["fault"])
+		}
+	}
+	if len(hosts) != 2 {
+		t.Errorf("two members share a host: %v", hosts)
 	}
 }
