@@ -101,6 +101,7 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("DELETE /os-quota-sets/{project}", a.deleteQuotaSet)
 	h("GET /os-quota-sets/{project}/detail", a.showQuotaSetDetail)
 	h("GET /os-quota-sets/{project}/defaults", a.showQuotaDefaults)
+	h("POST /os-server-external-events", a.createExternalEvents)
 	h("GET /extensions", a.listExtensions)
 	h("GET /extensions/{alias}", a.showExtension)
 	h("GET /os-quota-class-sets/{id}", a.showQuotaClass)
