@@ -125,6 +125,8 @@ var Rules = map[string]Rule{
 	"os_compute_api:os-quota-sets:delete":                  Admin,
 	"os_compute_api:extensions":                            Any,
 	"os_compute_api:os-server-external-events:create":      ServiceOrAdmin,
+	"os_compute_api:os-instance-usage-audit-log:list":      Admin,
+	"os_compute_api:os-instance-usage-audit-log:show":      Admin,
 	"os_compute_api:os-quota-class-sets:show":              Admin,
 	"os_compute_api:os-quota-class-sets:update":            Admin,
 	"os_compute_api:os-availability-zone:list":             Any,

@@ -101,6 +101,8 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("DELETE /os-quota-sets/{project}", a.deleteQuotaSet)
 	h("GET /os-quota-sets/{project}/detail", a.showQuotaSetDetail)
 	h("GET /os-quota-sets/{project}/defaults", a.showQuotaDefaults)
+	h("GET /os-instance-usage-audit-log", a.listUsageAuditLogs)
+	h("GET /os-instance-usage-audit-log/{before}", a.showUsageAuditLog)
 	h("POST /os-server-external-events", a.createExternalEvents)
 	h("GET /extensions", a.listExtensions)
 	h("GET /extensions/{alias}", a.showExtension)
