@@ -77,6 +77,11 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /servers/{id}/migrations", a.listServerMigrations)
 	h("GET /servers/{id}/migrations/{mid}", a.showServerMigration)
 	h("GET /os-migrations", a.listMigrations)
+	h("GET /servers/{id}/os-volume_attachments", a.listVolumeAttachments)
+	h("POST /servers/{id}/os-volume_attachments", a.attachVolume)
+	h("GET /servers/{id}/os-volume_attachments/{volume}", a.showVolumeAttachment)
+	h("PUT /servers/{id}/os-volume_attachments/{volume}", a.updateVolumeAttachment)
+	h("DELETE /servers/{id}/os-volume_attachments/{volume}", a.detachVolume)
 
 	h("GET /flavors", a.listFlavors)
 	h("GET /flavors/detail", a.listFlavorsDetail)
