@@ -146,6 +146,7 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /os-networks/{id}", a.showNetworkProxy)
 	h("GET /os-tenant-networks", a.listTenantNetworksProxy)
 	h("GET /os-tenant-networks/{id}", a.showTenantNetworkProxy)
+	a.volumeProxyRoutes(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
 }
