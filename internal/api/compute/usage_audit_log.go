@@ -33,7 +33,7 @@ func usageAuditLogView(l compute.UsageAuditLog) map[string]any {
 	}
 }
 
-// listUsageAuditLogs is GET /os-instance-usage-audit-log (admin): the
+// listUsageAuditLogs is GET /os-instance_usage_audit_log (admin): the
 // audit of the last completed period, as one object.
 func (a *API) listUsageAuditLogs(w http.ResponseWriter, r *http.Request) error {
 	if err := noQuery(r); err != nil {
@@ -51,7 +51,7 @@ func (a *API) listUsageAuditLogs(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// showUsageAuditLog is GET /os-instance-usage-audit-log/{before} (admin):
+// showUsageAuditLog is GET /os-instance_usage_audit_log/{before} (admin):
 // the audit of the last period completed before the timestamp.
 func (a *API) showUsageAuditLog(w http.ResponseWriter, r *http.Request) error {
 	if err := noQuery(r); err != nil {

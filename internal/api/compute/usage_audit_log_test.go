@@ -13,7 +13,7 @@ func TestInstanceUsageAuditLog(t *testing.T) {
 	b := setup(t)
 	keys := []string{"hosts_not_run", "log", "num_hosts", "num_hosts_done", "num_hosts_not_run", "num_hosts_running",
 		"overall_status", "period_beginning", "period_ending", "total_errors", "total_instances"}
-	r := b.do("GET", "/os-instance-usage-audit-log", b.admin, "2.1", nil)
+	r := b.do("GET", "/os-instance_usage_audit_log", b.admin, "2.1", nil)
 	idx, ok := r.JSON(t)["instance_usage_audit_logs"].(map[string]any)
 	if !ok || !slices.Equal(sortedKeys(idx), keys) {
 		t.Fatalf("index: %s", r.Body)
@@ -55,7 +55,7 @@ func TestInstanceUsageAuditLog(t *testing.T) {
 			"Policy doesn't allow os_compute_api:os-instance-usage-audit-log:show to be performed."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := b.do("GET", "/os-instance-usage-audit-log/"+url.PathEscape(tt.before), tt.token, tt.mv, nil)
+			r := b.do("GET", "/os-instance_usage_audit_log/"+url.PathEscape(tt.before), tt.token, tt.mv, nil)
 			status, msg := fault(t, r)
 			if status != tt.wantStatus || msg != tt.wantMsg {
 				t.Fatalf("got %d %q", status, msg)
@@ -69,7 +69,7 @@ func TestInstanceUsageAuditLog(t *testing.T) {
 			}
 		})
 	}
-	r = b.do("GET", "/os-instance-usage-audit-log", b.demo, "2.1", nil)
+	r = b.do("GET", "/os-instance_usage_audit_log", b.demo, "2.1", nil)
 	if status, msg := fault(t, r); status != 403 ||
 		msg != "Policy doesn't allow os_compute_api:os-instance-usage-audit-log:list to be performed." {
 		t.Errorf("member index: %d %q", status, msg)
