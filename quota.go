@@ -32,5 +32,8 @@ var QuotaDefaults = map[string]int64{
 	QuotaFixedIPs: -1, QuotaFloatingIPs: -1, QuotaSecurityGroups: -1, QuotaSecurityGroupRules: -1,
 }
 
+// QuotaClassDefault is the quota class whose limits new projects get.
+const QuotaClassDefault = "default"
+
 // QuotaLimits maps a resource to its limit (-1 = unlimited).
 type QuotaLimits map[string]int64

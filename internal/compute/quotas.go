@@ -13,9 +13,9 @@ import (
 // it: Nova's defaults, overridden by the project's quota set, overridden
 // by the user's.
 func (s *Service) quotaLimits(ctx context.Context, tx *store.Tx, projectID, userID string) (novalite.QuotaLimits, error) {
-	out := novalite.QuotaLimits{}
-	for k, v := range novalite.QuotaDefaults {
-		out[k] = v
+	out, err := s.quotaClassLimits(ctx, tx, novalite.QuotaClassDefault)
+	if err != nil {
+		return nil, err
 	}
 	scopes := []string{""}
 	if userID != "" {

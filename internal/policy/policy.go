@@ -21,6 +21,7 @@ const (
 	Any                        // any authenticated caller
 	UserOrAdmin                // the target user, or admin (keypairs)
 	ProjectOwner               // any role on the target project, or admin
+	ServiceOrAdmin             // role:service, or admin (service-to-service APIs)
 )
 
 // Target is what a rule is checked against. ProjectID defaults to the
@@ -57,6 +58,8 @@ func (r Rule) Allowed(c *novalite.Caller, t Target) bool {
 		return admin || c.UserID == t.UserID
 	case ProjectOwner:
 		return admin || (same && len(c.Roles) > 0)
+	case ServiceOrAdmin:
+		return admin || c.HasRole("service")
 	}
 	return false
 }

@@ -16,6 +16,7 @@ func caller(role, project, user string) *novalite.Caller {
 		"member":  {"member", "reader"},
 		"reader":  {"reader"},
 		"other":   {"other"},
+		"service": {"service"},
 	}
 	c := &novalite.Caller{UserID: user, ProjectID: project}
 	for _, n := range implied[role] {
@@ -52,6 +53,8 @@ func TestRules(t *testing.T) {
 			"admin": {true, true}, "manager": {true, true}, "member": {true, true}, "reader": {true, true}, "other": {true, true}}},
 		{policy.Nobody, "Nobody", map[string]want{
 			"admin": {false, false}, "manager": {false, false}, "member": {false, false}, "reader": {false, false}, "other": {false, false}}},
+		{policy.ServiceOrAdmin, "ServiceOrAdmin", map[string]want{
+			"admin": {true, true}, "service": {true, true}, "manager": {false, false}, "member": {false, false}, "other": {false, false}}},
 	} {
 		for role, w := range tc.cases {
 			c := caller(role, a, me)
@@ -92,7 +95,7 @@ func TestRulesEdges(t *testing.T) {
 	if policy.MemberOrAdmin.Allowed(unscoped, policy.Target{}) || policy.ReaderOrAdmin.Allowed(unscoped, policy.Target{ProjectID: ""}) {
 		t.Error("an unscoped caller passes a project rule")
 	}
-	for r := policy.Nobody; r <= policy.ProjectOwner; r++ {
+	for r := policy.Nobody; r <= policy.ServiceOrAdmin; r++ {
 		if r.Allowed(nil, policy.Target{}) {
 			t.Errorf("rule %d allows a nil caller", r)
 		}
@@ -139,7 +142,7 @@ func TestRuleTable(t *testing.T) {
 		t.Fatalf("only %d rules", len(policy.Rules))
 	}
 	for name, r := range policy.Rules {
-		if r < policy.Nobody || r > policy.ProjectOwner {
+		if r < policy.Nobody || r > policy.ServiceOrAdmin {
 			t.Errorf("%s: unknown rule %d", name, r)
 		}
 		if name == "" || name[len(name)-1] == ':' {

@@ -45,3 +45,31 @@ func (tx *Tx) QuotaDelete(ctx context.Context, projectID, userID string) error {
 	_, err := tx.Exec(ctx, `DELETE FROM quotas WHERE project_id = $1 AND user_id = $2`, projectID, userID)
 	return err
 }
+
+// QuotaClassGet returns the limits set for a quota class; resources
+// without a row are absent from the map.
+func (tx *Tx) QuotaClassGet(ctx context.Context, class string) (novalite.QuotaLimits, error) {
+	rows, err := tx.query(ctx, `SELECT resource, hard_limit FROM quota_classes WHERE class_name = $1`, class)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := novalite.QuotaLimits{}
+	for rows.Next() {
+		var res string
+		var lim int64
+		if err := rows.Scan(&res, &lim); err != nil {
+			return nil, mapErr(err)
+		}
+		out[res] = lim
+	}
+	return out, mapErr(rows.Err())
+}
+
+// QuotaClassSet sets one limit of a quota class.
+func (tx *Tx) QuotaClassSet(ctx context.Context, class, resource string, limit int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO quota_classes (class_name, resource, hard_limit) VALUES ($1, $2, $3)
+		ON CONFLICT (class_name, resource) DO UPDATE SET hard_limit = excluded.hard_limit`,
+		class, resource, limit)
+	return err
+}

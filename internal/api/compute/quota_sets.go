@@ -129,7 +129,11 @@ func (a *API) showQuotaDefaults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(MV(r), project, novalite.QuotaDefaults))
+	limits, err := a.svc.Compute.QuotaDefaults(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(MV(r), project, limits))
 	return nil
 }
 

@@ -103,6 +103,11 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /servers/{id}/migrations", a.listServerMigrations)
 	h("GET /servers/{id}/migrations/{mid}", a.showServerMigration)
 	h("GET /os-migrations", a.listMigrations)
+	h("GET /servers/{id}/os-volume_attachments", a.listVolumeAttachments)
+	h("POST /servers/{id}/os-volume_attachments", a.attachVolume)
+	h("GET /servers/{id}/os-volume_attachments/{volume}", a.showVolumeAttachment)
+	h("PUT /servers/{id}/os-volume_attachments/{volume}", a.updateVolumeAttachment)
+	h("DELETE /servers/{id}/os-volume_attachments/{volume}", a.detachVolume)
 
 	h("GET /flavors", a.listFlavors)
 	h("GET /flavors/detail", a.listFlavorsDetail)
@@ -127,6 +132,13 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("DELETE /os-quota-sets/{project}", a.deleteQuotaSet)
 	h("GET /os-quota-sets/{project}/detail", a.showQuotaSetDetail)
 	h("GET /os-quota-sets/{project}/defaults", a.showQuotaDefaults)
+	h("GET /os-instance_usage_audit_log", a.listUsageAuditLogs)
+	h("GET /os-instance_usage_audit_log/{before}", a.showUsageAuditLog)
+	h("POST /os-server-external-events", a.createExternalEvents)
+	h("GET /extensions", a.listExtensions)
+	h("GET /extensions/{alias}", a.showExtension)
+	h("GET /os-quota-class-sets/{id}", a.showQuotaClass)
+	h("PUT /os-quota-class-sets/{id}", a.updateQuotaClass)
 	h("GET /os-server-groups", a.listServerGroups)
 	h("POST /os-server-groups", a.createServerGroup)
 	h("GET /os-server-groups/{id}", a.showServerGroup)
@@ -160,6 +172,7 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /os-networks/{id}", a.showNetworkProxy)
 	h("GET /os-tenant-networks", a.listTenantNetworksProxy)
 	h("GET /os-tenant-networks/{id}", a.showTenantNetworkProxy)
+	a.volumeProxyRoutes(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
 }
