@@ -168,6 +168,9 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /os-floating-ips/{id}", a.showFloatingIPProxy)
 	h("DELETE /os-floating-ips/{id}", a.deleteFloatingIPProxy)
 	h("GET /os-floating-ip-pools", a.listFloatingIPPoolsProxy)
+	for _, p := range removedRoutes {
+		h(p, gone)
+	}
 	h("GET /os-networks", a.listNetworksProxy)
 	h("GET /os-networks/{id}", a.showNetworkProxy)
 	h("GET /os-tenant-networks", a.listTenantNetworksProxy)
