@@ -63,6 +63,14 @@ var (
 // action is adding a row; a zero failed outcome leaves the vm_state and
 // clears the task, as Nova reverts the task state of most actions.
 var actions = map[novalite.TaskState]action{
+	// A build goes networking → block_device_mapping → spawning as on
+	// Nova's compute host (buildSteps writes the first two), then spawns.
+	novalite.TaskNetworking: {name: "create", event: "compute__do_build_and_run_instance", drive: spawn,
+		done:   outcome{vm: novalite.VMActive, power: running, launched: true},
+		failed: outcome{vm: novalite.VMError, power: power(novalite.PowerNoState), clearHost: true, release: true, fault: true}},
+	novalite.TaskBlockDeviceMap: {name: "create", event: "compute__do_build_and_run_instance", drive: spawn,
+		done:   outcome{vm: novalite.VMActive, power: running, launched: true},
+		failed: outcome{vm: novalite.VMError, power: power(novalite.PowerNoState), clearHost: true, release: true, fault: true}},
 	novalite.TaskSpawning: {name: "create", event: "compute__do_build_and_run_instance", drive: spawn,
 		done:   outcome{vm: novalite.VMActive, power: running, launched: true},
 		failed: outcome{vm: novalite.VMError, power: power(novalite.PowerNoState), clearHost: true, release: true, fault: true}},

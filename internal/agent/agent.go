@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -166,6 +167,9 @@ func (a *Agent) runOnce(ctx context.Context) (int, error) {
 	if err != nil || len(work) == 0 {
 		return 0, err
 	}
+	if work, err = a.buildSteps(ctx, work); err != nil {
+		return 0, err
+	}
 	results := a.drive(ctx, work)
 	if len(results) == 0 {
 		return len(work), nil
@@ -276,4 +280,51 @@ func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Tim
 	}
 	return tx.InstanceActionEventFinish(ctx, store.InstanceActionEventParams{InstanceUUID: r.v.ID,
 		Action: r.act.name, Event: r.act.event, Host: a.o.Host, Start: r.start, Finish: r.end, Failed: r.err != nil})
+}
+
+// buildSteps moves the builds among work through Nova's task states on
+// the host — networking, then block_device_mapping, then spawning — one
+// transaction per step for the whole batch, so that each state is
+// committed (and visible) before the driver spawns. A build whose step
+// does not apply (deleted meanwhile) is dropped from work.
+func (a *Agent) buildSteps(ctx context.Context, work []job) ([]job, error) {
+	steps := []novalite.TaskState{novalite.TaskNetworking, novalite.TaskBlockDeviceMap, novalite.TaskSpawning}
+	for i := 0; i+1 < len(steps); i++ {
+		from, to := steps[i], steps[i+1]
+		if !slices.ContainsFunc(work, func(j job) bool { return j.v.TaskState == from }) {
+			continue
+		}
+		var dropped map[int64]bool
+		err := a.db.Tx(ctx, func(tx *store.Tx) error {
+			dropped = map[int64]bool{}
+			now := a.o.Now().UTC()
+			for _, j := range work {
+				if j.v.TaskState != from {
+					continue
+				}
+				ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: j.v.InternalID, From: from,
+					VM: j.v.VMState, Task: to, Now: now})
+				if err != nil {
+					return err
+				}
+				dropped[j.v.InternalID] = !ok
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		kept := work[:0]
+		for _, j := range work {
+			if d, stepped := dropped[j.v.InternalID]; stepped {
+				if d {
+					continue
+				}
+				j.v.TaskState = to
+			}
+			kept = append(kept, j)
+		}
+		work = kept
+	}
+	return work, nil
 }

@@ -248,7 +248,7 @@ func TestSoftDeleteRestoreReclaim(t *testing.T) {
 }
 
 // TestRestartFinishesWork stops novalite with a server half-built (placed,
-// spawning) and another half-deleted (task deleting), then starts a new
+// networking) and another half-deleted (task deleting), then starts a new
 // novalite on the same data dir: its loops finish both.
 func TestRestartFinishesWork(t *testing.T) {
 	t.Parallel()
@@ -276,8 +276,8 @@ func TestRestartFinishesWork(t *testing.T) {
 	if n, err := sched.RunOnce(ctx); err != nil || n != 1 {
 		t.Fatalf("schedule: %d, %v", n, err)
 	}
-	if s := b.wait(t, building, "spawning", func(s map[string]any) bool {
-		return s["OS-EXT-STS:task_state"] == "spawning"
+	if s := b.wait(t, building, "networking", func(s map[string]any) bool {
+		return s["OS-EXT-STS:task_state"] == "networking"
 	}); s["OS-EXT-SRV-ATTR:host"] != app.HostName(1) {
 		t.Fatalf("placed on %v", s["OS-EXT-SRV-ATTR:host"])
 	}
@@ -287,4 +287,37 @@ func TestRestartFinishesWork(t *testing.T) {
 	b = setup(t, onDir, func(c *config.Config) { c.Database = dsn })
 	b.wait(t, building, "ACTIVE", status("ACTIVE"))
 	b.wait(t, doomed, "gone", gone)
+}
+
+// TestBuildTaskStates: a build shows Nova's task states in order —
+// scheduling, networking, block_device_mapping, spawning — and each is
+// committed before the driver spawns (a slow spawn shows spawning).
+func TestBuildTaskStates(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *config.Config) { c.NoLoops = true })
+	ctx := context.Background()
+	db := b.srv.App.DB
+	drv := fake.New(fake.Config{Delays: map[string]time.Duration{fake.OpSpawn: 300 * time.Millisecond}})
+	ag := agent.New(db, agent.Options{Host: app.HostName(1), DriverName: "fake", Driver: drv,
+		Resources: store.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}})
+	id := b.create(t, nil)
+	task := func() any {
+		return b.do("GET", "/servers/"+id, b.admin, nil).JSON(t)["server"].(map[string]any)["OS-EXT-STS:task_state"]
+	}
+	if got := task(); got != "scheduling" {
+		t.Fatalf("after create: %v", got)
+	}
+	if _, err := scheduler.New(db, scheduler.Options{}).RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := task(); got != "networking" {
+		t.Fatalf("after placement: %v", got)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := ag.RunOnce(ctx); done <- err }()
+	b.wait(t, id, "spawning", func(s map[string]any) bool { return s["OS-EXT-STS:task_state"] == "spawning" })
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	b.wait(t, id, "ACTIVE", status("ACTIVE"))
 }

@@ -1,7 +1,7 @@
 // Package scheduler places servers on compute hosts: it claims servers
 // waiting in task_state scheduling, picks a host with the pure function
 // Place, claims the resources on the host's row with one conditional
-// update and hands the server to the host's agent (task_state spawning).
+// update and hands the server to the host's agent (task_state networking).
 // No host → vm_state error with Nova's NoValidHost fault. It imports the
 // store and the vocabulary only.
 package scheduler
