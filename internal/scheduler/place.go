@@ -22,6 +22,9 @@ type Request struct {
 	// Group is the server group's policy and its members' hosts (nil:
 	// no group): Nova's (anti-)affinity filters and soft weighers.
 	Group *store.ServerGroupPlacement
+	// SameHost and DifferentHost are the hosts of the servers named by
+	// the same_host and different_host hints (nil: no hint).
+	SameHost, DifferentHost map[string]bool
 }
 
 // Nova's NoValidHost reasons (nova/exception.py, NoValidHost: "No valid
@@ -51,7 +54,7 @@ func Place(hosts []Host, r Request) (int, string) {
 	}
 	up := cands[:0]
 	for _, i := range cands {
-		if hosts[i].Up && groupAllows(r.Group, hosts[i].Name) {
+		if hosts[i].Up && groupAllows(r.Group, hosts[i].Name) && hintsAllow(r, hosts[i].Name) {
 			up = append(up, i)
 		}
 	}
@@ -108,4 +111,12 @@ func groupWeight(g *store.ServerGroupPlacement, host string) int {
 		return -g.Hosts[host]
 	}
 	return 0
+}
+
+// hintsAllow is DevStack's SameHostFilter and DifferentHostFilter.
+func hintsAllow(r Request, host string) bool {
+	if r.SameHost != nil && !r.SameHost[host] {
+		return false
+	}
+	return !r.DifferentHost[host]
 }

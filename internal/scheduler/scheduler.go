@@ -171,6 +171,15 @@ func requestOf(v novalite.Server) Request {
 // placement write; a server deleted meanwhile gives its claim back.
 func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v novalite.Server, now time.Time) (bool, error) {
 	r := requestOf(v)
+	for hint, dst := range map[string]*map[string]bool{"same_host": &r.SameHost, "different_host": &r.DifferentHost} {
+		if ids := v.SchedulerHints[hint]; len(ids) > 0 {
+			hosts, err := tx.InstanceHostsOf(ctx, ids)
+			if err != nil {
+				return false, err
+			}
+			*dst = hosts
+		}
+	}
 	if v.ServerGroup != "" {
 		g, ok, err := tx.ServerGroupPlacementOf(ctx, v.ID)
 		if err != nil {

@@ -154,6 +154,7 @@ func exceptionOf(lines []string) string {
 type classStats struct {
 	name                    string
 	passed, failed, skipped int
+	knownFailed             int      // failures listed as failing on Nova too
 	notes                   []string // "failed|skipped test: reason"
 }
 
@@ -165,17 +166,63 @@ func main() {
 	version := flag.String("version", "", "tempest version")
 	elapsed := flag.String("elapsed", "", "wall time of the run")
 	when := flag.String("when", "", "time of the run (default: the results file's mtime)")
+	knownPath := flag.String("known", "", "known failures: test id (or prefix) TAB reason, per line")
 	flag.Parse()
-	if err := run(*resultsPath, *consolePath, *out, *suite, *version, *elapsed, *when); err != nil {
+	unexpected, err := run(*resultsPath, *consolePath, *knownPath, *out, *suite, *version, *elapsed, *when)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "tempestreport:", err)
 		os.Exit(1)
 	}
+	if unexpected > 0 {
+		fmt.Fprintf(os.Stderr, "tempestreport: %d unexpected failures\n", unexpected)
+		os.Exit(3)
+	}
 }
 
-func run(resultsPath, consolePath, out, suite, version, elapsed, when string) error {
+// known is a list of tests that fail on Nova too, by id prefix.
+type known []struct{ prefix, reason string }
+
+func readKnown(path string) (known, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var k known
+	for _, line := range strings.Split(string(b), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		prefix, reason, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("%s: no tab in %q", path, line)
+		}
+		k = append(k, struct{ prefix, reason string }{prefix, reason})
+	}
+	return k, nil
+}
+
+// reason returns why test id is known to fail, or "".
+func (k known) reason(id string) string {
+	for _, e := range k {
+		if strings.HasPrefix(id, e.prefix) {
+			return e.reason
+		}
+	}
+	return ""
+}
+
+// run writes the report and returns how many failures are not known.
+func run(resultsPath, consolePath, knownPath, out, suite, version, elapsed, when string) (int, error) {
 	rs, err := readResults(resultsPath)
 	if err != nil {
-		return err
+		return 0, err
+	}
+	kn, err := readKnown(knownPath)
+	if err != nil {
+		return 0, err
 	}
 	if when == "" {
 		if st, err := os.Stat(resultsPath); err == nil {
@@ -186,27 +233,28 @@ func run(resultsPath, consolePath, out, suite, version, elapsed, when string) er
 	if consolePath != "" {
 		f, err := os.Open(consolePath)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		reasons, err = readReasons(f)
 		f.Close()
 		if err != nil {
-			return err
+			return 0, err
 		}
 	}
 	var w io.Writer = os.Stdout
 	if out != "-" {
 		f, err := os.Create(out)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		defer f.Close()
 		w = f
 	}
-	return write(w, rs, reasons, suite, version, elapsed, when)
+	return write(w, rs, reasons, kn, suite, version, elapsed, when)
 }
 
-func write(w io.Writer, rs []result, reasons map[string]string, suite, version, elapsed, when string) error {
+func write(w io.Writer, rs []result, reasons map[string]string, kn known, suite, version, elapsed, when string) (int, error) {
+	unexpected := 0
 	byClass := map[string]*classStats{}
 	var total classStats
 	for _, r := range rs {
@@ -240,6 +288,14 @@ func write(w io.Writer, rs []result, reasons map[string]string, suite, version, 
 		reason := reasons[r.id]
 		if reason == "" {
 			reason = "(no reason recorded)"
+		}
+		if r.status == "failed" {
+			if why := kn.reason(r.id); why != "" {
+				reason = "**fails on Nova too**: " + why
+				total.knownFailed++
+			} else {
+				unexpected++
+			}
 		}
 		reason = strings.ReplaceAll(reason, "|", `\|`)
 		c.notes = append(c.notes, fmt.Sprintf("%s `%s`: %s", r.status, test, reason))
@@ -284,8 +340,10 @@ func write(w io.Writer, rs []result, reasons map[string]string, suite, version, 
 	if version != "" {
 		fmt.Fprintf(b, "- tempest: %s\n", version)
 	}
-	fmt.Fprintf(b, "- totals: **%d passed, %d failed, %d skipped** (%d results, %d classes)\n\n",
+	fmt.Fprintf(b, "- totals: **%d passed, %d failed, %d skipped** (%d results, %d classes)\n",
 		total.passed, total.failed, total.skipped, len(rs), len(names))
+	fmt.Fprintf(b, "- failures that also fail on a real Nova with this configuration: %d (test/clients/tempest-known-failures.txt)\n\n",
+		total.knownFailed)
 	fmt.Fprintf(b, "Skipped classes count as one result (`setUpClass`).\n\n")
 	fmt.Fprintf(b, "| class | passed | failed | skipped |\n| --- | ---: | ---: | ---: |\n")
 	for _, n := range names {
@@ -310,5 +368,5 @@ func write(w io.Writer, rs []result, reasons map[string]string, suite, version, 
 		}
 	}
 	_, err := io.WriteString(w, b.String())
-	return err
+	return unexpected, err
 }

@@ -40,8 +40,8 @@ func TestReport(t *testing.T) {
 		{"skipped", "tempest.api.compute.servers.test_b.B.test_skip"},
 	}
 	var b strings.Builder
-	if err := write(&b, rs, reasons, "servers", "tempest 33.0.0", "10s", "now"); err != nil {
-		t.Fatal(err)
+	if n, err := write(&b, rs, reasons, nil, "servers", "tempest 33.0.0", "10s", "now"); err != nil || n != 1 {
+		t.Fatalf("unexpected failures %d, %v; want 1", n, err)
 	}
 	for _, want := range []string{
 		"**1 passed, 1 failed, 2 skipped**",
@@ -52,6 +52,24 @@ func TestReport(t *testing.T) {
 		"- skipped `test_skip`: not today",
 		"| 1 | BadRequest: Bad request Details: {'code': 400, 'message': 'no \\| way'} |",
 	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestKnownFailures: a failure listed as failing on Nova too is marked so
+// and does not count as unexpected.
+func TestKnownFailures(t *testing.T) {
+	rs := []result{{"failure", "tempest.api.compute.servers.test_b.B.test_bad"}, {"fail", "tempest.api.compute.x.Y.test_z"}}
+	kn := known{{"tempest.api.compute.servers.test_b.", "Nova answers 410"}}
+	var b strings.Builder
+	n, err := write(&b, rs, map[string]string{}, kn, "servers", "", "", "")
+	if err != nil || n != 1 {
+		t.Fatalf("unexpected failures %d, %v; want 1", n, err)
+	}
+	for _, want := range []string{"- failed `test_bad`: **fails on Nova too**: Nova answers 410",
+		"also fail on a real Nova with this configuration: 1"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}
