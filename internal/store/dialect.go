@@ -22,6 +22,22 @@ func (tx *Tx) jsonObjectValue(col string) string {
 	return `(SELECT json_each.value FROM json_each(` + col + `) WHERE json_each.key = ?)`
 }
 
+// inJSON is "col IN (…)" for a list of any length bound as one JSON
+// array: SQLite's parser is quadratic in numbered placeholders, so a
+// page of 1,000 servers must not become 1,000 of them. ints says the
+// column is an integer (PostgreSQL compares typed values).
+func (tx *Tx) inJSON(col string, w *where, values any, ints bool) string {
+	ph := w.arg(jsonText(values))
+	if tx.engine == Postgres {
+		elem := `jsonb_array_elements_text(` + ph + `::jsonb)`
+		if ints {
+			elem = `(` + elem + `)::bigint`
+		}
+		return col + ` IN (SELECT ` + elem + `)`
+	}
+	return col + ` IN (SELECT value FROM json_each(` + ph + `))`
+}
+
 // NetworkLockForAllocation makes IP allocations on a network take turns
 // until tx ends. SQLite has one writer at a time already; PostgreSQL
 // locks the network's row (NO KEY UPDATE: it does not conflict with the

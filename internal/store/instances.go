@@ -164,14 +164,14 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 	}
 	byID := make(map[int64]*novalite.Server, len(servers))
 	var w where
-	ids := make([]string, 0, len(servers))
+	ids := make([]int64, 0, len(servers))
 	for _, s := range servers {
 		byID[s.InternalID] = s
 		s.Metadata, s.Tags, s.Fault = map[string]string{}, []string{}, nil
-		ids = append(ids, w.arg(s.InternalID))
+		ids = append(ids, s.InternalID)
 	}
-	in := "(" + strings.Join(ids, ", ") + ")"
-	rows, err := tx.query(ctx, `SELECT instance_id, key, value FROM instance_metadata WHERE instance_id IN `+in, w.args...)
+	in := tx.inJSON("instance_id", &w, ids, true)
+	rows, err := tx.query(ctx, `SELECT instance_id, key, value FROM instance_metadata WHERE `+in, w.args...)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 		byID[id].Metadata[k] = val
 	}
 	rows.Close()
-	rows, err = tx.query(ctx, `SELECT instance_id, tag FROM instance_tags WHERE instance_id IN `+in+` ORDER BY tag`, w.args...)
+	rows, err = tx.query(ctx, `SELECT instance_id, tag FROM instance_tags WHERE `+in+` ORDER BY tag`, w.args...)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 	}
 	rows.Close()
 	rows, err = tx.query(ctx, `SELECT instance_id, code, message, details, created_at FROM instance_faults
-		WHERE instance_id IN `+in+` ORDER BY id`, w.args...)
+		WHERE `+in+` ORDER BY id`, w.args...)
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func (tx *Tx) PortListByDevices(ctx context.Context, deviceIDs []string) ([]nova
 		return nil, nil
 	}
 	var w where
-	cond := inList("p.device_id", &w, deviceIDs)
+	cond := tx.inJSON("p.device_id", &w, deviceIDs, false)
 	rows, err := tx.query(ctx, `SELECT `+portCols+` FROM ports p JOIN networks n ON n.id = p.network_id WHERE `+cond+
 		` ORDER BY p.created_at, p.id`, w.args...)
 	ps, err := collect(rows, err, func(r *sql.Rows) (novalite.Port, error) { return scanPort(r) })
@@ -154,7 +154,7 @@ func (tx *Tx) fillPorts(ctx context.Context, ps []novalite.Port) error {
 		idx[p.ID], ids[i] = i, p.ID
 	}
 	var w where
-	cond := inList("a.port_id", &w, ids)
+	cond := tx.inJSON("a.port_id", &w, ids, false)
 	rows, err := tx.query(ctx, `SELECT a.port_id, a.subnet_id, a.ip_address FROM ip_allocations a
 		JOIN subnets s ON s.id = a.subnet_id WHERE `+cond+` ORDER BY s.ip_version, s.created_at, a.ip_address`, w.args...)
 	ips, err := collect(rows, err, func(r *sql.Rows) ([3]string, error) {
@@ -169,7 +169,7 @@ func (tx *Tx) fillPorts(ctx context.Context, ps []novalite.Port) error {
 		p.FixedIPs = append(p.FixedIPs, novalite.FixedIP{SubnetID: v[1], IPAddress: v[2]})
 	}
 	var w2 where
-	cond = inList("port_id", &w2, ids)
+	cond = tx.inJSON("port_id", &w2, ids, false)
 	rows, err = tx.query(ctx, `SELECT port_id, security_group_id FROM port_security_groups WHERE `+cond+
 		` ORDER BY security_group_id`, w2.args...)
 	sgs, err := collect(rows, err, func(r *sql.Rows) ([2]string, error) {
