@@ -305,3 +305,99 @@ func (s *Service) Migrations(ctx context.Context, f store.MigrationFilter) ([]st
 	})
 	return out, err
 }
+
+var liveCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused},
+	task: []novalite.TaskState{novalite.TaskMigrating}, launched: true}
+
+// liveMigration finds the live migration migrationID of a migrating
+// server, answering Nova's 404 and 400s.
+func (s *Service) liveMigration(ctx context.Context, tx *store.Tx, v novalite.Server, migrationID int64, method string, allowed ...string) (store.Migration, error) {
+	list, err := tx.MigrationList(ctx, store.MigrationFilter{InstanceUUID: v.ID, Type: "live-migration"})
+	if err != nil {
+		return store.Migration{}, err
+	}
+	for _, m := range list {
+		if m.ID != migrationID {
+			continue
+		}
+		for _, st := range allowed {
+			if m.Status == st {
+				return m, nil
+			}
+		}
+		return m, novalite.Errorf(novalite.Invalid, "Migration %d state of instance %s is %s. Cannot %s while the migration is in this state.",
+			m.ID, v.ID, m.Status, method)
+	}
+	return store.Migration{}, novalite.Errorf(novalite.NotFound, "Instance %s is not migrating: migration %d could not be found.", v.ID, migrationID)
+}
+
+// ForceCompleteLiveMigration is POST /servers/{id}/migrations/{mid}/action
+// force_complete (2.22): accepted while the migration runs; the simulated
+// hosts finish it at their own pace anyway.
+func (s *Service) ForceCompleteLiveMigration(ctx context.Context, c *novalite.Caller, id, requestID string, migrationID int64) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if v.Locked && !c.IsAdmin() {
+			return locked(v)
+		}
+		if err := liveCheck.failure("force_complete", v); err != nil {
+			return err
+		}
+		if _, err := s.liveMigration(ctx, tx, v, migrationID, "force complete", "running"); err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		actionID, err := recordAction(ctx, tx, c, v, requestID, "live_migration_force_complete", now)
+		if err != nil {
+			return err
+		}
+		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+			Event: "compute_live_migration_force_complete", Start: now, Finish: now, Result: "Success", Host: v.Host})
+	})
+}
+
+// AbortLiveMigration is DELETE /servers/{id}/migrations/{mid} (2.24): the
+// server stays where it is, the destination gives its claim back and the
+// migration is cancelled — unless the host finished it first.
+func (s *Service) AbortLiveMigration(ctx context.Context, c *novalite.Caller, id, requestID string, migrationID int64) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if v.Locked && !c.IsAdmin() {
+			return locked(v)
+		}
+		if err := liveCheck.failure("abort live migration", v); err != nil {
+			return err
+		}
+		m, err := s.liveMigration(ctx, tx, v, migrationID, "abort live migration", "queued", "preparing", "running")
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		actionID, err := recordAction(ctx, tx, c, v, requestID, "live_migration_cancel", now)
+		if err != nil {
+			return err
+		}
+		ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID,
+			From: novalite.TaskMigrating, VM: v.VMState, Now: now})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return s.lostRace(ctx, tx, c, "abort live migration", v.ID)
+		}
+		if err := tx.ComputeNodeRelease(ctx, m.DestCompute, store.Demand(m.NewFlavor)); err != nil {
+			return err
+		}
+		if err := tx.MigrationSetStatus(ctx, m.ID, "cancelled", now); err != nil {
+			return err
+		}
+		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+			Event: "compute_live_migration_abort", Start: now, Finish: now, Result: "Success", Host: v.Host})
+	})
+}

@@ -69,6 +69,8 @@ var Rules = map[string]Rule{
 	"os_compute_api:os-evacuate":                           Admin,
 	"os_compute_api:servers:migrations:index":              Admin,
 	"os_compute_api:servers:migrations:show":               Admin,
+	"os_compute_api:servers:migrations:force_complete":     Admin,
+	"os_compute_api:servers:migrations:delete":             Admin,
 	"os_compute_api:os-migrations:index":                   Admin,
 	"os_compute_api:os-floating-ips:add":                   MemberOrAdmin,
 	"os_compute_api:os-floating-ips:remove":                MemberOrAdmin,

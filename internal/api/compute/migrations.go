@@ -7,6 +7,7 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
 	"novalite/internal/policy"
 	"novalite/internal/store"
 )
@@ -142,5 +143,63 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 		out[i] = migrationView(r, m, true)
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"migrations": out})
+	return nil
+}
+
+func migrationID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("mid"), 10, 64)
+	if err != nil {
+		return 0, novalite.Errorf(novalite.NotFound, "Migration %s could not be found.", r.PathValue("mid"))
+	}
+	return id, nil
+}
+
+// forceCompleteMigration is POST /servers/{id}/migrations/{mid}/action
+// {"force_complete": null} (2.22+).
+func (a *API) forceCompleteMigration(w http.ResponseWriter, r *http.Request) error {
+	mv := MV(r)
+	if !mv.AtLeast(2, 22) {
+		return errNotFound
+	}
+	if _, err := decodeBody(r, schemaFor("force-complete", mv, func(microversion.Version) obj {
+		return obj{"type": "object", "properties": obj{"force_complete": obj{"type": "null"}},
+			"required": []any{"force_complete"}, "additionalProperties": false}
+	})); err != nil {
+		return err
+	}
+	s, err := a.findServer(r, "os_compute_api:servers:migrations:force_complete")
+	if err != nil {
+		return err
+	}
+	mid, err := migrationID(r)
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if err := a.svc.Compute.ForceCompleteLiveMigration(r.Context(), c, s.ID, req, mid); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
+	return nil
+}
+
+// abortMigration is DELETE /servers/{id}/migrations/{mid} (2.24+).
+func (a *API) abortMigration(w http.ResponseWriter, r *http.Request) error {
+	if !MV(r).AtLeast(2, 24) {
+		return errNotFound
+	}
+	s, err := a.findServer(r, "os_compute_api:servers:migrations:delete")
+	if err != nil {
+		return err
+	}
+	mid, err := migrationID(r)
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if err := a.svc.Compute.AbortLiveMigration(r.Context(), c, s.ID, req, mid); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
 	return nil
 }

@@ -102,6 +102,8 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("POST /servers/{id}/remote-consoles", a.createRemoteConsole)
 	h("GET /servers/{id}/migrations", a.listServerMigrations)
 	h("GET /servers/{id}/migrations/{mid}", a.showServerMigration)
+	h("POST /servers/{id}/migrations/{mid}/action", a.forceCompleteMigration)
+	h("DELETE /servers/{id}/migrations/{mid}", a.abortMigration)
 	h("GET /os-migrations", a.listMigrations)
 	h("GET /servers/{id}/os-volume_attachments", a.listVolumeAttachments)
 	h("POST /servers/{id}/os-volume_attachments", a.attachVolume)

@@ -343,3 +343,48 @@ func TestServerGroupPlacement(t *testing.T) {
 		t.Errorf("two members share a host: %v", hosts)
 	}
 }
+
+// TestLiveMigrationInProgress: a slow live migration is listed under the
+// server, can be forced (2.22) and aborted (2.24): the server stays on
+// its host and the destination's claim is given back.
+func TestLiveMigrationInProgress(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	id := b.create(t, b.demo, "vm", map[string]any{"metadata": map[string]any{"fake:delay_migrate": "3s"}})
+	s := b.waitStatus(t, id, "ACTIVE")
+	source := s["OS-EXT-SRV-ATTR:host"]
+	b.act(t, b.admin, id, "2.25", map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "auto"}}, 202)
+	resp := b.do("GET", "/servers/"+id+"/migrations", b.admin, "2.80", nil)
+	list := resp.JSON(t)["migrations"].([]any)
+	if len(list) != 1 {
+		t.Fatalf("in-progress migrations: %s", resp.Body)
+	}
+	m := list[0].(map[string]any)
+	mid := fmt.Sprint(m["id"])
+	if m["status"] != "running" || m["server_uuid"] != id || m["source_compute"] != source {
+		t.Errorf("migration: %v", m)
+	}
+	if resp := b.do("POST", "/servers/"+id+"/migrations/"+mid+"/action", b.admin, "2.22",
+		map[string]any{"force_complete": nil}); resp.Status != 202 {
+		t.Errorf("force_complete: %d %s", resp.Status, resp.Body)
+	}
+	if status, msg := fault(t, b.do("DELETE", "/servers/"+id+"/migrations/999", b.admin, "2.24", nil)); status != 404 {
+		t.Errorf("abort of an unknown migration: %d %s", status, msg)
+	}
+	if resp := b.do("DELETE", "/servers/"+id+"/migrations/"+mid, b.admin, "2.24", nil); resp.Status != 202 {
+		t.Fatalf("abort: %d %s", resp.Status, resp.Body)
+	}
+	s = b.waitStatus(t, id, "ACTIVE")
+	if s["OS-EXT-SRV-ATTR:host"] != source {
+		t.Errorf("aborted migration moved the server to %v", s["OS-EXT-SRV-ATTR:host"])
+	}
+	time.Sleep(3500 * time.Millisecond) // the host's driver call ends; its outcome must not apply
+	s = b.show(t, b.admin, id, "2.100")
+	if s["OS-EXT-SRV-ATTR:host"] != source || s["OS-EXT-STS:task_state"] != nil {
+		t.Errorf("after the driver finished: host %v task %v", s["OS-EXT-SRV-ATTR:host"], s["OS-EXT-STS:task_state"])
+	}
+	resp = b.do("GET", "/os-migrations?migration_type=live-migration", b.admin, "2.80", nil)
+	if st := resp.JSON(t)["migrations"].([]any)[0].(map[string]any)["status"]; st != "cancelled" {
+		t.Errorf("migration status %v, want cancelled", st)
+	}
+}
