@@ -26,14 +26,7 @@ cp -r "$dir" "$tmp/gc" && chmod -R u+w "$tmp/gc"
 # Two hosts so that migrations have a destination; rebuild takes long
 # enough for the test's 1 s poll to see REBUILD, as on Nova.
 start_novalite --hosts 2 --fake-delays rebuild=2s
-eval "$(python3 - "$OS_CLIENT_CONFIG_FILE" <<'PY'
-import sys, re
-text = open(sys.argv[1]).read()
-block = text.split("  novalite:\n", 1)[1].split("\n  novalite-demo:", 1)[0]
-get = lambda k: re.search(r"%s: \"?([^\"\n]+)\"?" % k, block).group(1)
-print("export OS_AUTH_URL=%s OS_USERNAME=admin OS_PASSWORD='%s' OS_PROJECT_NAME=admin" % (get("auth_url"), get("password")))
-PY
-)"
+admin_env
 export OS_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne OS_FLAVOR_ID=1 OS_FLAVOR_ID_RESIZE=2
 export OS_LIVE_MIGRATE=1 OS_NETWORK_NAME=private OS_POOL_NAME=public OS_EXTGW_ID=placeholder
 export OS_IMAGE_ID=$(openstack --os-cloud novalite image show cirros -f value -c id)

@@ -63,3 +63,17 @@ expect_fail() {
   PASS=$((PASS+1))
   echo "ok: $name"
 }
+
+# admin_env exports the admin's credentials from the generated clouds.yaml
+# as the OS_* variables clients without clouds.yaml support read.
+admin_env() {
+  eval "$(python3 - "$OS_CLIENT_CONFIG_FILE" <<'PY'
+import sys, re
+text = open(sys.argv[1]).read()
+block = text.split("  novalite:\n", 1)[1].split("\n  novalite-demo:", 1)[0]
+get = lambda k: re.search(r"%s: \"?([^\"\n]+)\"?" % k, block).group(1)
+print("export OS_AUTH_URL=%s OS_USERNAME=admin OS_PASSWORD='%s' OS_PROJECT_NAME=admin" % (get("auth_url"), get("password")))
+PY
+)"
+  export OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne
+}

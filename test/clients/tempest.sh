@@ -23,15 +23,7 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v tempest >/dev/null ||
 start_novalite --hosts 2 --fake-delays snapshot=1s
 
 # Admin credentials from the generated clouds.yaml (cloud "novalite").
-eval "$(python3 - "$OS_CLIENT_CONFIG_FILE" <<'PY'
-import sys, re
-text = open(sys.argv[1]).read()
-block = text.split("  novalite:\n", 1)[1].split("\n  novalite-demo:", 1)[0]
-get = lambda k: re.search(r"%s: \"?([^\"\n]+)\"?" % k, block).group(1)
-print("export OS_AUTH_URL=%s OS_USERNAME=admin OS_PASSWORD='%s' OS_PROJECT_NAME=admin" % (get("auth_url"), get("password")))
-PY
-)"
-export OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne
+admin_env
 
 # Two distinct bootable images (else the rebuild tests skip): the bootstrap's
 # cirros and a small raw one uploaded here. Flavors: m1.tiny and the larger m1.small.
