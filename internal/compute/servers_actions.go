@@ -211,6 +211,17 @@ var crashDumpCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novali
 // the guest an NMI without a task state; the simulated guests ignore it,
 // so the action is recorded as done at once.
 func (s *Service) TriggerCrashDump(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	return s.apiAction(ctx, c, id, requestID, "trigger_crash_dump", "trigger_crash_dump", crashDumpCheck,
+		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
+			return finishedEvent(ctx, tx, actionID, "compute_trigger_crash_dump", v.Host, now)
+		})
+}
+
+// apiAction runs an action the API completes by itself (no task for an
+// agent): the lock and state checks (word names the action in the 409),
+// the instance-action record named name, then do.
+func (s *Service) apiAction(ctx context.Context, c *novalite.Caller, id, requestID, word, name string, check stateCheck,
+	do func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
@@ -219,15 +230,20 @@ func (s *Service) TriggerCrashDump(ctx context.Context, c *novalite.Caller, id, 
 		if v.Locked && !c.IsAdmin() {
 			return locked(v)
 		}
-		if err := crashDumpCheck.failure("trigger_crash_dump", v); err != nil {
+		if err := check.failure(word, v); err != nil {
 			return err
 		}
 		now := s.now().UTC()
-		actionID, err := recordAction(ctx, tx, c, v, requestID, "trigger_crash_dump", now)
+		actionID, err := recordAction(ctx, tx, c, v, requestID, name, now)
 		if err != nil {
 			return err
 		}
-		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
-			Event: "compute_trigger_crash_dump", Start: now, Finish: now, Result: "Success", Host: v.Host})
+		return do(tx, v, actionID, now)
 	})
+}
+
+// finishedEvent records a successful event of an action done at once.
+func finishedEvent(ctx context.Context, tx *store.Tx, actionID int64, event, host string, now time.Time) error {
+	return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID, Event: event,
+		Start: now, Finish: now, Result: "Success", Host: host})
 }

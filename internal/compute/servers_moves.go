@@ -133,31 +133,17 @@ var confirmCheck = stateCheck{vm: []novalite.VMState{novalite.VMResized}, task: 
 // old flavor's claim and the server settles (active, or stopped if it was
 // off). Done at once: there is nothing left on the simulated source.
 func (s *Service) ConfirmResize(ctx context.Context, c *novalite.Caller, id, requestID string) error {
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, id)
-		if err != nil {
-			return err
-		}
-		if v.Locked && !c.IsAdmin() {
-			return locked(v)
-		}
-		if err := confirmCheck.failure("confirmResize", v); err != nil {
-			return err
-		}
-		m, err := tx.MigrationLatest(ctx, v.ID, "finished")
-		if novalite.IsKind(err, novalite.NotFound) {
-			return novalite.Errorf(novalite.Invalid, "Instance has not been resized.")
-		}
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		actionID, err := recordAction(ctx, tx, c, v, requestID, "confirmResize", now)
-		if err != nil {
-			return err
-		}
-		return s.confirm(ctx, tx, v, m, actionID, now)
-	})
+	return s.apiAction(ctx, c, id, requestID, "confirmResize", "confirmResize", confirmCheck,
+		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
+			m, err := tx.MigrationLatest(ctx, v.ID, "finished")
+			if novalite.IsKind(err, novalite.NotFound) {
+				return novalite.Errorf(novalite.Invalid, "Instance has not been resized.")
+			}
+			if err != nil {
+				return err
+			}
+			return s.confirm(ctx, tx, v, m, actionID, now)
+		})
 }
 
 // confirm settles a resized server (the action and auto-confirm).
@@ -180,8 +166,7 @@ func (s *Service) confirm(ctx context.Context, tx *store.Tx, v novalite.Server, 
 	if err := tx.MigrationSetStatus(ctx, m.ID, "confirmed", now); err != nil {
 		return err
 	}
-	return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
-		Event: "compute_confirm_resize", Start: now, Finish: now, Result: "Success", Host: m.SourceCompute})
+	return finishedEvent(ctx, tx, actionID, "compute_confirm_resize", m.SourceCompute, now)
 }
 
 // RevertResize is the revertResize action: back to the old flavor on
@@ -335,69 +320,39 @@ func (s *Service) liveMigration(ctx context.Context, tx *store.Tx, v novalite.Se
 // force_complete (2.22): accepted while the migration runs; the simulated
 // hosts finish it at their own pace anyway.
 func (s *Service) ForceCompleteLiveMigration(ctx context.Context, c *novalite.Caller, id, requestID string, migrationID int64) error {
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, id)
-		if err != nil {
-			return err
-		}
-		if v.Locked && !c.IsAdmin() {
-			return locked(v)
-		}
-		if err := liveCheck.failure("force_complete", v); err != nil {
-			return err
-		}
-		if _, err := s.liveMigration(ctx, tx, v, migrationID, "force complete", "running"); err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		actionID, err := recordAction(ctx, tx, c, v, requestID, "live_migration_force_complete", now)
-		if err != nil {
-			return err
-		}
-		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
-			Event: "compute_live_migration_force_complete", Start: now, Finish: now, Result: "Success", Host: v.Host})
-	})
+	return s.apiAction(ctx, c, id, requestID, "force_complete", "live_migration_force_complete", liveCheck,
+		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
+			if _, err := s.liveMigration(ctx, tx, v, migrationID, "force complete", "running"); err != nil {
+				return err
+			}
+			return finishedEvent(ctx, tx, actionID, "compute_live_migration_force_complete", v.Host, now)
+		})
 }
 
 // AbortLiveMigration is DELETE /servers/{id}/migrations/{mid} (2.24): the
 // server stays where it is, the destination gives its claim back and the
 // migration is cancelled — unless the host finished it first.
 func (s *Service) AbortLiveMigration(ctx context.Context, c *novalite.Caller, id, requestID string, migrationID int64) error {
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, id)
-		if err != nil {
-			return err
-		}
-		if v.Locked && !c.IsAdmin() {
-			return locked(v)
-		}
-		if err := liveCheck.failure("abort live migration", v); err != nil {
-			return err
-		}
-		m, err := s.liveMigration(ctx, tx, v, migrationID, "abort live migration", "queued", "preparing", "running")
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		actionID, err := recordAction(ctx, tx, c, v, requestID, "live_migration_cancel", now)
-		if err != nil {
-			return err
-		}
-		ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID,
-			From: novalite.TaskMigrating, VM: v.VMState, Now: now})
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return s.lostRace(ctx, tx, c, "abort live migration", v.ID)
-		}
-		if err := tx.ComputeNodeRelease(ctx, m.DestCompute, store.Demand(m.NewFlavor)); err != nil {
-			return err
-		}
-		if err := tx.MigrationSetStatus(ctx, m.ID, "cancelled", now); err != nil {
-			return err
-		}
-		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
-			Event: "compute_live_migration_abort", Start: now, Finish: now, Result: "Success", Host: v.Host})
-	})
+	return s.apiAction(ctx, c, id, requestID, "abort live migration", "live_migration_cancel", liveCheck,
+		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
+			m, err := s.liveMigration(ctx, tx, v, migrationID, "abort live migration", "queued", "preparing", "running")
+			if err != nil {
+				return err
+			}
+			ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID,
+				From: novalite.TaskMigrating, VM: v.VMState, Now: now})
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return s.lostRace(ctx, tx, c, "abort live migration", v.ID)
+			}
+			if err := tx.ComputeNodeRelease(ctx, m.DestCompute, store.Demand(m.NewFlavor)); err != nil {
+				return err
+			}
+			if err := tx.MigrationSetStatus(ctx, m.ID, "cancelled", now); err != nil {
+				return err
+			}
+			return finishedEvent(ctx, tx, actionID, "compute_live_migration_abort", v.Host, now)
+		})
 }

@@ -154,6 +154,26 @@ func migrationID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// onMigration finds the server (authorizing rule) and the migration id of
+// the path, calls do, and answers 202.
+func (a *API) onMigration(w http.ResponseWriter, r *http.Request, rule string,
+	do func(c *novalite.Caller, serverID, requestID string, mid int64) error) error {
+	s, err := a.findServer(r, rule)
+	if err != nil {
+		return err
+	}
+	mid, err := migrationID(r)
+	if err != nil {
+		return err
+	}
+	c, req := callerAndRequest(r)
+	if err := do(c, s.ID, req, mid); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusAccepted)
+	return nil
+}
+
 // forceCompleteMigration is POST /servers/{id}/migrations/{mid}/action
 // {"force_complete": null} (2.22+).
 func (a *API) forceCompleteMigration(w http.ResponseWriter, r *http.Request) error {
@@ -167,20 +187,10 @@ func (a *API) forceCompleteMigration(w http.ResponseWriter, r *http.Request) err
 	})); err != nil {
 		return err
 	}
-	s, err := a.findServer(r, "os_compute_api:servers:migrations:force_complete")
-	if err != nil {
-		return err
-	}
-	mid, err := migrationID(r)
-	if err != nil {
-		return err
-	}
-	c, req := callerAndRequest(r)
-	if err := a.svc.Compute.ForceCompleteLiveMigration(r.Context(), c, s.ID, req, mid); err != nil {
-		return err
-	}
-	httpx.WriteEmpty(w, http.StatusAccepted)
-	return nil
+	return a.onMigration(w, r, "os_compute_api:servers:migrations:force_complete",
+		func(c *novalite.Caller, id, req string, mid int64) error {
+			return a.svc.Compute.ForceCompleteLiveMigration(r.Context(), c, id, req, mid)
+		})
 }
 
 // abortMigration is DELETE /servers/{id}/migrations/{mid} (2.24+).
@@ -188,18 +198,8 @@ func (a *API) abortMigration(w http.ResponseWriter, r *http.Request) error {
 	if !MV(r).AtLeast(2, 24) {
 		return errNotFound
 	}
-	s, err := a.findServer(r, "os_compute_api:servers:migrations:delete")
-	if err != nil {
-		return err
-	}
-	mid, err := migrationID(r)
-	if err != nil {
-		return err
-	}
-	c, req := callerAndRequest(r)
-	if err := a.svc.Compute.AbortLiveMigration(r.Context(), c, s.ID, req, mid); err != nil {
-		return err
-	}
-	httpx.WriteEmpty(w, http.StatusAccepted)
-	return nil
+	return a.onMigration(w, r, "os_compute_api:servers:migrations:delete",
+		func(c *novalite.Caller, id, req string, mid int64) error {
+			return a.svc.Compute.AbortLiveMigration(r.Context(), c, id, req, mid)
+		})
 }

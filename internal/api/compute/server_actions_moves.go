@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -108,17 +109,24 @@ func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, raw json.Raw
 	if MV(r).AtLeast(2, 56) {
 		host, _ = asMap(v)["host"].(string)
 	}
-	s, err := a.findServer(r, "os_compute_api:os-migrate-server:migrate")
+	return a.moveTo(w, r, host, "os_compute_api:os-migrate-server:migrate", a.svc.Compute.MigrateServer)
+}
+
+// moveTo authorizes a migration (rule, and rule+":host" when a host is
+// asked for) and starts it.
+func (a *API) moveTo(w http.ResponseWriter, r *http.Request, host, rule string,
+	move func(ctx context.Context, c *novalite.Caller, id, requestID, host string) error) error {
+	s, err := a.findServer(r, rule)
 	if err != nil {
 		return err
 	}
 	c, req := callerAndRequest(r)
 	if host != "" {
-		if err := policy.Authorize(c, "os_compute_api:os-migrate-server:migrate:host", policy.Target{ProjectID: s.ProjectID}); err != nil {
+		if err := policy.Authorize(c, rule+":host", policy.Target{ProjectID: s.ProjectID}); err != nil {
 			return err
 		}
 	}
-	if err := a.svc.Compute.MigrateServer(r.Context(), c, s.ID, req, host); err != nil {
+	if err := move(r.Context(), c, s.ID, req, host); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -150,20 +158,7 @@ func (a *API) liveMigrateServer(w http.ResponseWriter, r *http.Request, raw json
 		return err
 	}
 	host, _ := asMap(v)["host"].(string)
-	s, err := a.findServer(r, "os_compute_api:os-migrate-server:migrate_live")
-	if err != nil {
-		return err
-	}
-	c, req := callerAndRequest(r)
-	if host != "" {
-		if err := policy.Authorize(c, "os_compute_api:os-migrate-server:migrate_live:host", policy.Target{ProjectID: s.ProjectID}); err != nil {
-			return err
-		}
-	}
-	if err := a.svc.Compute.LiveMigrateServer(r.Context(), c, s.ID, req, host); err != nil {
-		return err
-	}
-	return accepted(w)
+	return a.moveTo(w, r, host, "os_compute_api:os-migrate-server:migrate_live", a.svc.Compute.LiveMigrateServer)
 }
 
 func evacuateValue(mv microversion.Version) obj {
