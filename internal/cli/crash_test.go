@@ -76,13 +76,16 @@ func (c *client) servers() []serverRow {
 }
 
 // TestKill9DuringBuildsAndDeletes kills serve with SIGKILL while 100
-// servers build and 20 are being deleted (each driver call takes 300 ms),
-// starts it again on the same data dir, and checks that every server ends
-// ACTIVE or gone, none stuck with a task and none lost (DESIGN.md §3).
+// servers build, 20 are being deleted and 20 others stopped, rebooted,
+// resized and shelved (each driver call takes 300 ms), starts it again on
+// the same data dir, and checks that every server ends where its last
+// request leads — ACTIVE (or ERROR), gone, SHUTOFF, VERIFY_RESIZE,
+// SHELVED_OFFLOADED — none stuck with a task and none lost (DESIGN.md §3).
 func TestKill9DuringBuildsAndDeletes(t *testing.T) {
 	bin := build(t)
 	dir := t.TempDir()
-	s := serve(t, bin, dir, "--fake-delay", "300ms")
+	// 256 vCPUs: room for the 100 servers and their resizes.
+	s := serve(t, bin, dir, "--fake-delay", "300ms", "--host-vcpus", "256")
 	c, project := login(t, s.url)
 	quota := map[string]any{"quota_set": map[string]any{"instances": -1, "cores": -1, "ram": -1}}
 	if code := c.do("PUT", "/compute/v2.1/os-quota-sets/"+project, quota, nil); code != http.StatusOK {
@@ -94,7 +97,7 @@ func TestKill9DuringBuildsAndDeletes(t *testing.T) {
 		t.Fatalf("create: %d", code)
 	}
 	var active []string
-	for deadline := time.Now().Add(60 * time.Second); len(active) < 20; {
+	for deadline := time.Now().Add(60 * time.Second); len(active) < 40; {
 		if time.Now().After(deadline) {
 			t.Fatalf("only %d ACTIVE", len(active))
 		}
@@ -112,12 +115,30 @@ func TestKill9DuringBuildsAndDeletes(t *testing.T) {
 			t.Fatalf("delete: %d", code)
 		}
 	}
+	// Four actions, five servers each, and the status each must end in.
+	want := map[string]string{}
+	for i, id := range active[20:40] {
+		act := []struct {
+			body   map[string]any
+			status string
+		}{
+			{map[string]any{"os-stop": nil}, "SHUTOFF"},
+			{map[string]any{"reboot": map[string]any{"type": "HARD"}}, "ACTIVE"},
+			{map[string]any{"resize": map[string]any{"flavorRef": "84"}}, "VERIFY_RESIZE"},
+			{map[string]any{"shelve": nil}, "SHELVED_OFFLOADED"},
+		}[i%4]
+		var fault any
+		if code := c.do("POST", "/compute/v2.1/servers/"+id+"/action", act.body, &fault); code != http.StatusAccepted {
+			t.Fatalf("%v: %d %v", act.body, code, fault)
+		}
+		want[id] = act.status
+	}
 	if err := s.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	<-s.done
 
-	s2 := serve(t, bin, dir, "--fake-delay", "300ms")
+	s2 := serve(t, bin, dir, "--fake-delay", "300ms", "--host-vcpus", "256")
 	c2, _ := login(t, s2.url)
 	gone := map[string]bool{}
 	for _, id := range deleted {
@@ -132,7 +153,10 @@ func TestKill9DuringBuildsAndDeletes(t *testing.T) {
 				leftDeleted++
 				continue
 			}
-			if r.Task == nil && (r.Status == "ACTIVE" || r.Status == "ERROR") {
+			if r.Task != nil {
+				continue
+			}
+			if w, acted := want[r.ID]; acted && r.Status == w || !acted && (r.Status == "ACTIVE" || r.Status == "ERROR") {
 				settled++
 			}
 		}
