@@ -94,13 +94,13 @@ func BenchmarkLifecycleCreateToActive(b *testing.B) {
 
 }
 
-// BenchmarkLifecycleSustained: 10 concurrent clients per project in 4
+// BenchmarkLifecycleSustained: 10 concurrent clients per project in 10
 // projects create, wait for ACTIVE and delete in a loop; b.N servers in
 // all reach ACTIVE.
 func BenchmarkLifecycleSustained(b *testing.B) {
 	srv := apptest.Start(b)
 	image := benchImage(b, srv, srv.DemoToken())
-	const projects, perProject = 4, 10
+	const projects, perProject = 10, 10
 	tokens := make([]string, projects)
 	for i := range tokens {
 		tokens[i], _ = srv.NewMember(fmt.Sprintf("bench%d", i))

@@ -148,7 +148,7 @@ func candidates(nodes []store.ComputeNode, now time.Time, downAfter time.Duratio
 	for i, n := range nodes {
 		hosts[i] = Host{Name: n.Host, Node: n.HypervisorName, Zone: n.AvailabilityZone, Enabled: !n.Disabled,
 			Up: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= downAfter,
-			Free: store.Resources{VCPUs: n.Total.VCPUs - n.Used.VCPUs, MemoryMB: n.Total.MemoryMB - n.Used.MemoryMB,
+			Free: store.Resources{VCPUs: n.Total.VCPUs*store.CPUAllocationRatio - n.Used.VCPUs, MemoryMB: n.Total.MemoryMB - n.Used.MemoryMB,
 				DiskGB: n.Total.DiskGB - n.Used.DiskGB}}
 	}
 	return hosts

@@ -115,14 +115,18 @@ func (tx *Tx) ComputeNodeList(ctx context.Context, hosts []string) ([]ComputeNod
 	return collect(rows, err, func(r *sql.Rows) (ComputeNode, error) { return scanComputeNode(r) })
 }
 
+// CPUAllocationRatio is Nova's initial_cpu_allocation_ratio: placement
+// offers four virtual CPUs per physical one (RAM and disk: 1.0).
+const CPUAllocationRatio = 4
+
 // ComputeNodeClaim adds r to host's usage if it still fits its capacity,
 // in one conditional update: two schedulers can never over-commit a host.
 // It reports whether the claim was made.
 func (tx *Tx) ComputeNodeClaim(ctx context.Context, host string, r Resources) (bool, error) {
 	n, err := tx.Exec(ctx, `UPDATE compute_nodes SET vcpus_used = vcpus_used + $1,
 		memory_mb_used = memory_mb_used + $2, local_gb_used = local_gb_used + $3
-		WHERE host = $4 AND vcpus_used + $1 <= vcpus AND memory_mb_used + $2 <= memory_mb
-		AND local_gb_used + $3 <= local_gb`, r.VCPUs, r.MemoryMB, r.DiskGB, host)
+		WHERE host = $4 AND vcpus_used + $1 <= vcpus * $5 AND memory_mb_used + $2 <= memory_mb
+		AND local_gb_used + $3 <= local_gb`, r.VCPUs, r.MemoryMB, r.DiskGB, host, CPUAllocationRatio)
 	return n > 0, err
 }
 

@@ -28,7 +28,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(2) // one writes at a time (DB.writeMu); the other prepares
 	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&mode=ro")
+	r, err := sql.Open(cachingDriverName, "file:"+path+"?"+pragmas+"&mode=ro")
 	if err != nil {
 		w.Close()
 		return nil, err
