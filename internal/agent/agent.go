@@ -54,6 +54,20 @@ type Options struct {
 type Agent struct {
 	db *store.DB
 	o  Options
+	// sem bounds the driver calls running at once (Parallel).
+	sem chan struct{}
+	// inflight are the tasks whose driver call runs, by server and task:
+	// a pass does not start them again, but a newer task of the same
+	// server (a delete during a hung spawn) starts at once.
+	mu       sync.Mutex
+	inflight map[taskKey]bool
+	// results carries finished driver calls to Run, which writes them.
+	results chan result
+}
+
+type taskKey struct {
+	id   int64
+	task novalite.TaskState
 }
 
 // New returns an agent over db.
@@ -83,7 +97,8 @@ func New(db *store.DB, o Options) *Agent {
 		o.Log = slog.Default()
 	}
 	o.Log = o.Log.With("host", o.Host)
-	return &Agent{db: db, o: o}
+	return &Agent{db: db, o: o, sem: make(chan struct{}, o.Parallel), inflight: map[taskKey]bool{},
+		results: make(chan result, o.Batch)}
 }
 
 // Register creates or refreshes the host's row (idempotent).
@@ -94,26 +109,36 @@ func (a *Agent) Register(ctx context.Context) error {
 	})
 }
 
-// Run reconciles until ctx ends: at once when woken, else on a jittered
-// poll; it heartbeats every Heartbeat. The host must be registered.
+// Run reconciles until ctx ends: a pass starts the driver calls of the
+// host's tasks at once when woken, else on a jittered poll, and each
+// outcome is written as its call ends (those ending together in one
+// transaction), so that a slow or hung guest never holds up the others.
+// It heartbeats every Heartbeat. The host must be registered.
 func (a *Agent) Run(ctx context.Context) {
 	beat := time.NewTicker(a.o.Heartbeat)
 	defer beat.Stop()
+	pass := true
 	for {
-		for {
-			n, err := a.runOnce(ctx)
+		for pass {
+			started, err := a.startPass(ctx, passWait)
 			if err != nil && ctx.Err() == nil {
 				a.o.Log.Error("agent pass failed", "err", err)
 			}
-			if err != nil || n < a.o.Batch {
-				break
-			}
+			pass = err == nil && started == a.o.Batch // a full batch of new work: more may wait
 		}
+		pass = true
 		t := time.NewTimer(a.o.Poll*3/4 + rand.N(a.o.Poll/2+1))
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
+		case r := <-a.results:
+			if err := a.write(ctx, a.gather(r)); err != nil && ctx.Err() == nil {
+				a.o.Log.Error("agent outcome failed", "err", err)
+			}
+			// An outcome makes no new work for this host: list again on
+			// the next wake-up or poll, not now.
+			pass = false
 		case <-a.o.Wake:
 		case <-t.C:
 		case <-beat.C:
@@ -129,8 +154,21 @@ func (a *Agent) heartbeat(ctx context.Context) error {
 	return a.db.Tx(ctx, func(tx *store.Tx) error { return tx.ComputeNodeHeartbeat(ctx, a.o.Host, a.o.Now().UTC()) })
 }
 
-// RunOnce is one pass; tests call it directly.
-func (a *Agent) RunOnce(ctx context.Context) (int, error) { return a.runOnce(ctx) }
+// gather makes a batch of first and the results already waiting: calls
+// that ended together share one transaction, and none waits for a slow
+// one.
+func (a *Agent) gather(first result) []result {
+	batch := []result{first}
+	for len(batch) < a.o.Batch && len(a.results) > 0 {
+		batch = append(batch, <-a.results)
+	}
+	return batch
+}
+
+// RunOnce is one pass that waits for its driver calls and writes their
+// outcomes; tests call it directly (not beside Run). It returns how many
+// servers it started work on.
+func (a *Agent) RunOnce(ctx context.Context) (int, error) { return a.startPass(ctx, -1) }
 
 // result is a finished driver call.
 type result struct {
@@ -140,27 +178,31 @@ type result struct {
 	start, end time.Time
 }
 
-// runOnce drives the driver for every task of the host (up to a batch),
-// then writes all outcomes in one transaction. It returns how many servers
-// it looked at.
-func (a *Agent) runOnce(ctx context.Context) (int, error) {
+// startPass lists the host's tasks (up to a batch), moves builds through
+// their first steps, starts the driver call of each task not already
+// running and writes the outcomes of those that end within wait (all of
+// them when wait < 0). It returns how many it started.
+func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) {
 	var work []job
 	err := a.db.View(ctx, func(tx *store.Tx) error {
 		list, err := tx.InstanceListWork(ctx, a.o.Host, tasks, a.o.Batch)
 		if err != nil {
 			return err
 		}
-		work = make([]job, len(list))
-		for i, v := range list {
-			work[i] = job{v: v, offload: a.o.ShelvedOffloadTime == 0}
+		for _, v := range list {
+			if a.running(v) {
+				continue
+			}
+			j := job{v: v, offload: a.o.ShelvedOffloadTime == 0}
 			if st := actions[v.TaskState].migration; st != nil {
 				m, err := tx.MigrationLatest(ctx, v.ID, st...)
 				if err == nil {
-					work[i].mig = &m
+					j.mig = &m
 				} else if !novalite.IsKind(err, novalite.NotFound) {
 					return err
 				}
 			}
+			work = append(work, j)
 		}
 		return nil
 	})
@@ -170,13 +212,100 @@ func (a *Agent) runOnce(ctx context.Context) (int, error) {
 	if work, err = a.buildSteps(ctx, work); err != nil {
 		return 0, err
 	}
-	results := a.drive(ctx, work)
-	if len(results) == 0 {
-		return len(work), nil
+	for _, j := range work {
+		a.start(ctx, j)
 	}
-	// Outcomes are written even if ctx ends now: the guest did change.
+	// Wait a moment for the calls to end, so that a fast driver's
+	// outcomes share one transaction; later ones come through Run.
+	var batch []result
+	var deadline <-chan time.Time
+	if wait >= 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		deadline = t.C
+	}
+collect:
+	for len(batch) < len(work) {
+		select {
+		case r := <-a.results:
+			batch = append(batch, r)
+		case <-deadline:
+			break collect
+		case <-ctx.Done():
+			break collect
+		}
+	}
+	if len(batch) > 0 {
+		if err := a.write(ctx, batch); err != nil {
+			return len(work), err
+		}
+	}
+	return len(work), nil
+}
+
+// passWait is how long a pass waits for its driver calls before leaving
+// the rest to Run: long enough for the fake driver's instant calls.
+const passWait = 5 * time.Millisecond
+
+func (a *Agent) running(v novalite.Server) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.inflight[taskKey{v.InternalID, v.TaskState}]
+}
+
+// start runs j's driver call in its own goroutine (at most Parallel at
+// once, each under Timeout) and sends the result to a.results.
+func (a *Agent) start(ctx context.Context, j job) {
+	key := taskKey{j.v.InternalID, j.v.TaskState}
+	a.mu.Lock()
+	a.inflight[key] = true
+	a.mu.Unlock()
+	act := actions[j.v.TaskState]
+	go func() {
+		sent := false
+		defer func() {
+			if !sent { // else write clears it, once the outcome is written
+				a.done(key)
+			}
+		}()
+		select {
+		case a.sem <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
+		start := a.o.Now().UTC()
+		err := act.drive(cctx, a.o.Driver, instanceOf(j.v), j)
+		end := a.o.Now().UTC()
+		cancel()
+		<-a.sem
+		if err != nil && ctx.Err() != nil {
+			return // shutting down: not the guest's fault, retry after restart
+		}
+		select {
+		case a.results <- result{job: j, act: act, err: err, start: start, end: end}:
+			sent = true
+		case <-ctx.Done():
+		}
+	}()
+}
+
+func (a *Agent) done(k taskKey) {
+	a.mu.Lock()
+	delete(a.inflight, k)
+	a.mu.Unlock()
+}
+
+// write records the outcomes of finished driver calls in one transaction,
+// even if ctx ends now: the guests did change.
+func (a *Agent) write(ctx context.Context, results []result) error {
+	defer func() {
+		for _, r := range results {
+			a.done(taskKey{r.v.InternalID, r.v.TaskState})
+		}
+	}()
 	wctx := context.WithoutCancel(ctx)
-	return len(work), a.db.Tx(wctx, func(tx *store.Tx) error {
+	return a.db.Tx(wctx, func(tx *store.Tx) error {
 		now := a.o.Now().UTC()
 		for _, r := range results {
 			if err := a.finish(wctx, tx, r, now); err != nil {
@@ -185,38 +314,6 @@ func (a *Agent) runOnce(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
-}
-
-// drive runs the driver call of each server with a task this agent
-// knows, Parallel at a time, each under Timeout.
-func (a *Agent) drive(ctx context.Context, work []job) []result {
-	var (
-		mu  sync.Mutex
-		out []result
-		wg  sync.WaitGroup
-		sem = make(chan struct{}, a.o.Parallel)
-	)
-	for _, j := range work {
-		act := actions[j.v.TaskState]
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
-			start := a.o.Now().UTC()
-			err := act.drive(cctx, a.o.Driver, instanceOf(j.v), j)
-			end := a.o.Now().UTC()
-			cancel()
-			if err != nil && ctx.Err() != nil {
-				return // shutting down: not the guest's fault, retry after restart
-			}
-			mu.Lock()
-			out = append(out, result{job: j, act: act, err: err, start: start, end: end})
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	return out
 }
 
 func instanceOf(v novalite.Server) virt.Instance {

@@ -213,7 +213,11 @@ func TestServeRestartAndSignals(t *testing.T) {
 		resc <- resp.StatusCode
 	}()
 	_, _ = pw.Write([]byte(`{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "demo", `))
-	alive(t, s) // the write above returned: the request has reached the server
+	alive(t, s)
+	// The write above returned once the client sent it, not once the
+	// server accepted the connection: give it time to, or SIGTERM closes
+	// the listener with the connection still in its backlog.
+	time.Sleep(200 * time.Millisecond)
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	_, _ = pw.Write([]byte(`"password": "demo-pw", "domain": {"name": "Default"}}}}}}`))
 	pw.Close()

@@ -388,3 +388,21 @@ func TestLiveMigrationInProgress(t *testing.T) {
 		t.Errorf("migration status %v, want cancelled", st)
 	}
 }
+
+// TestHungGuestDoesNotStallHost: a spawn that hangs (fault injection)
+// holds up neither the other servers of its host nor its own delete.
+func TestHungGuestDoesNotStallHost(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *config.Config) { c.NoLoops, c.Hosts = false, 1 })
+	hung := b.create(t, b.demo, "hung", map[string]any{"metadata": map[string]any{"fake:hang_spawn": "1"}})
+	b.waitFor(t, hung, false, func(s map[string]any) bool { return s["OS-EXT-STS:task_state"] == "spawning" })
+	other := b.create(t, b.demo, "other", nil)
+	b.waitStatus(t, other, "ACTIVE")
+	if s := b.show(t, b.admin, hung, "2.100"); s["status"] != "BUILD" {
+		t.Errorf("hung server: %v", s["status"])
+	}
+	if resp := b.do("DELETE", "/servers/"+hung, b.demo, "2.100", nil); resp.Status != 204 {
+		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
+	}
+	b.waitFor(t, hung, true, func(map[string]any) bool { return false })
+}
