@@ -1,10 +1,11 @@
 // Package agent runs one compute host: it registers the host, heartbeats,
 // and reconciles the servers placed on it — every live server of the host
 // with a task_state is work to finish. It drives the virt driver
-// idempotently and writes each outcome guarded by the task it started
-// from, so an intent that arrives meanwhile (a delete during a spawn)
-// wins and is handled on the next pass. It imports the store, virt and the
-// vocabulary; never the API.
+// idempotently, each call on its own (a hung guest stalls nothing else),
+// and writes each outcome guarded by the task it started from, so an
+// intent that arrives meanwhile (a delete during a spawn) wins and is
+// handled at once. It imports the store, virt and the vocabulary; never
+// the API.
 package agent
 
 import (
