@@ -150,32 +150,39 @@ func networkProxyView(n novalite.Network) map[string]any {
 	return v
 }
 
-func (a *API) listNetworksProxy(w http.ResponseWriter, r *http.Request) error {
-	c, err := proxy(r, "os_compute_api:os-networks:list")
-	if err != nil {
-		return err
+// listNetworksOf is the list of a network proxy (os-networks,
+// os-tenant-networks), each network shown by view.
+func (a *API) listNetworksOf(rule string, view func(novalite.Network) map[string]any) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		c, err := proxy(r, rule)
+		if err != nil {
+			return err
+		}
+		nets, err := a.svc.Network.ListNetworks(r.Context(), c, network.ListParams{})
+		if err != nil {
+			return err
+		}
+		out := make([]map[string]any, len(nets))
+		for i, n := range nets {
+			out[i] = view(n)
+		}
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"networks": out})
+		return nil
 	}
-	nets, err := a.svc.Network.ListNetworks(r.Context(), c, network.ListParams{})
-	if err != nil {
-		return err
-	}
-	out := make([]map[string]any, len(nets))
-	for i, n := range nets {
-		out[i] = networkProxyView(n)
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"networks": out})
-	return nil
 }
 
-func (a *API) showNetworkProxy(w http.ResponseWriter, r *http.Request) error {
-	c, err := proxy(r, "os_compute_api:os-networks:view")
-	if err != nil {
-		return err
+// showNetworkOf is the show of a network proxy; notFound is its message.
+func (a *API) showNetworkOf(rule, notFound string, view func(novalite.Network) map[string]any) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		c, err := proxy(r, rule)
+		if err != nil {
+			return err
+		}
+		n, err := a.svc.Network.GetNetwork(r.Context(), c, r.PathValue("id"))
+		if err != nil {
+			return fromNeutron(err, notFound)
+		}
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"network": view(n)})
+		return nil
 	}
-	n, err := a.svc.Network.GetNetwork(r.Context(), c, r.PathValue("id"))
-	if err != nil {
-		return fromNeutron(err, "Network not found.")
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"network": networkProxyView(n)})
-	return nil
 }

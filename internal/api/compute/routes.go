@@ -173,10 +173,10 @@ func (a *API) routes(mux *http.ServeMux) {
 	for _, p := range removedRoutes {
 		h(p, gone)
 	}
-	h("GET /os-networks", a.listNetworksProxy)
-	h("GET /os-networks/{id}", a.showNetworkProxy)
-	h("GET /os-tenant-networks", a.listTenantNetworksProxy)
-	h("GET /os-tenant-networks/{id}", a.showTenantNetworkProxy)
+	h("GET /os-networks", a.listNetworksOf("os_compute_api:os-networks:list", networkProxyView))
+	h("GET /os-networks/{id}", a.showNetworkOf("os_compute_api:os-networks:view", "Network not found.", networkProxyView))
+	h("GET /os-tenant-networks", a.listNetworksOf("os_compute_api:os-tenant-networks:list", tenantNetworkView))
+	h("GET /os-tenant-networks/{id}", a.showNetworkOf("os_compute_api:os-tenant-networks:show", "Network not found", tenantNetworkView))
 	a.volumeProxyRoutes(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })

@@ -20,17 +20,20 @@ import (
 
 func init() {
 	for name, a := range map[string]serverAction{
-		"resize":         {min: microversion.Min, handle: (*API).resizeServer},
-		"confirmResize":  {min: microversion.Min, handle: (*API).confirmResize},
-		"revertResize":   {min: microversion.Min, handle: (*API).revertResize},
+		"resize": {min: microversion.Min, handle: (*API).resizeServer},
+		"confirmResize": {min: microversion.Min, handle: noArgAction("os_compute_api:servers:confirm_resize",
+			http.StatusNoContent, (*compute.Service).ConfirmResize)}, // 204, as Nova
+		"revertResize": {min: microversion.Min, handle: noArgAction("os_compute_api:servers:revert_resize",
+			http.StatusAccepted, (*compute.Service).RevertResize)},
 		"migrate":        {min: microversion.Min, handle: (*API).migrateServer},
 		"os-migrateLive": {min: microversion.Min, handle: (*API).liveMigrateServer},
 		"evacuate":       {min: microversion.Min, handle: (*API).evacuateServer},
 		"rebuild":        {min: microversion.Min, handle: (*API).rebuildServer},
 		"createImage":    {min: microversion.Min, handle: (*API).createImage},
 		"createBackup":   {min: microversion.Min, handle: (*API).createBackup},
-		"shelve":         {min: microversion.Min, handle: (*API).shelveServer},
-		"unshelve":       {min: microversion.Min, handle: (*API).unshelveServer},
+		"shelve": {min: microversion.Min, handle: noArgAction("os_compute_api:os-shelve:shelve",
+			http.StatusAccepted, (*compute.Service).ShelveServer)},
+		"unshelve": {min: microversion.Min, handle: (*API).unshelveServer},
 	} {
 		serverActions[name] = a
 	}
@@ -61,32 +64,6 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, raw json.RawM
 	}
 	c, req := callerAndRequest(r)
 	if err := a.svc.Compute.ResizeServer(r.Context(), c, s.ID, req, fmt.Sprint(m["flavorRef"]), auto); err != nil {
-		return err
-	}
-	return accepted(w)
-}
-
-// confirmResize answers 204, as Nova does.
-func (a *API) confirmResize(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
-	s, err := a.findServer(r, "os_compute_api:servers:confirm_resize")
-	if err != nil {
-		return err
-	}
-	c, req := callerAndRequest(r)
-	if err := a.svc.Compute.ConfirmResize(r.Context(), c, s.ID, req); err != nil {
-		return err
-	}
-	httpx.WriteEmpty(w, http.StatusNoContent)
-	return nil
-}
-
-func (a *API) revertResize(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
-	s, err := a.findServer(r, "os_compute_api:servers:revert_resize")
-	if err != nil {
-		return err
-	}
-	c, req := callerAndRequest(r)
-	if err := a.svc.Compute.RevertResize(r.Context(), c, s.ID, req); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -395,18 +372,6 @@ func (a *API) createBackup(w http.ResponseWriter, r *http.Request, raw json.RawM
 		return err
 	}
 	return a.imageCreated(w, r, id)
-}
-
-func (a *API) shelveServer(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
-	s, err := a.findServer(r, "os_compute_api:os-shelve:shelve")
-	if err != nil {
-		return err
-	}
-	c, req := callerAndRequest(r)
-	if err := a.svc.Compute.ShelveServer(r.Context(), c, s.ID, req); err != nil {
-		return err
-	}
-	return accepted(w)
 }
 
 func unshelveValue(mv microversion.Version) obj {

@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -8,6 +9,7 @@ import (
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
 	"novalite/internal/api/schema"
+	"novalite/internal/compute"
 )
 
 // Power and state actions: reboot, start/stop, pause, suspend, rescue,
@@ -59,19 +61,31 @@ func accepted(w http.ResponseWriter) error {
 	return nil
 }
 
-// simpleAction is an action without arguments that sets a task.
-func simpleAction(name, rule string) actionFunc {
+// serviceCall is a compute service method taking a server and a request id.
+type serviceCall func(*compute.Service, context.Context, *novalite.Caller, string, string) error
+
+// noArgAction is an action without arguments: the policy rule, the
+// service call, then status and no body.
+func noArgAction(rule string, status int, call serviceCall) actionFunc {
 	return func(a *API, w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
 		s, err := a.findServer(r, rule)
 		if err != nil {
 			return err
 		}
-		c := httpx.Caller(r.Context())
-		if err := a.svc.Compute.SimpleAction(r.Context(), c, s.ID, httpx.RequestID(r.Context()), name); err != nil {
+		c, req := callerAndRequest(r)
+		if err := call(a.svc.Compute, r.Context(), c, s.ID, req); err != nil {
 			return err
 		}
-		return accepted(w)
+		httpx.WriteEmpty(w, status)
+		return nil
 	}
+}
+
+// simpleAction is an action without arguments that sets a task.
+func simpleAction(name, rule string) actionFunc {
+	return noArgAction(rule, http.StatusAccepted, func(svc *compute.Service, ctx context.Context, c *novalite.Caller, id, req string) error {
+		return svc.SimpleAction(ctx, c, id, req, name)
+	})
 }
 
 var rebootValue = obj{"type": "object", "properties": obj{"type": obj{"type": "string",
