@@ -186,7 +186,7 @@ type result struct {
 func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) {
 	var work []job
 	err := a.db.View(ctx, func(tx *store.Tx) error {
-		list, err := tx.InstanceListWork(ctx, a.o.Host, tasks, a.o.Batch)
+		list, err := tx.InstanceListWork(ctx, a.o.Host, tasks, a.busy(), a.o.Batch)
 		if err != nil {
 			return err
 		}
@@ -247,6 +247,18 @@ collect:
 // passWait is how long a pass waits for its driver calls before leaving
 // the rest to Run: long enough for the fake driver's instant calls.
 const passWait = 5 * time.Millisecond
+
+// busy lists the tasks whose driver call is running, as the work query
+// leaves them out ("<internal id>:<task_state>").
+func (a *Agent) busy() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]string, 0, len(a.inflight))
+	for k := range a.inflight {
+		out = append(out, fmt.Sprintf("%d:%s", k.id, k.task))
+	}
+	return out
+}
 
 func (a *Agent) running(v novalite.Server) bool {
 	a.mu.Lock()

@@ -321,3 +321,30 @@ func TestBuildTaskStates(t *testing.T) {
 	}
 	b.wait(t, id, "ACTIVE", status("ACTIVE"))
 }
+
+// TestHungCallsDoNotHideWork: with a batch of 2 and two spawns hanging,
+// the agent still finds and builds a third server (the work query leaves
+// running calls out).
+func TestHungCallsDoNotHideWork(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *config.Config) { c.NoLoops = true })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := b.srv.App.DB
+	ag := agent.New(db, agent.Options{Host: app.HostName(1), DriverName: "fake", Driver: fake.New(fake.Config{}),
+		Resources: store.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}, Batch: 2, Poll: 20 * time.Millisecond})
+	hang := map[string]any{"metadata": map[string]any{"fake:hang_spawn": "1"}}
+	b.create(t, hang)
+	b.create(t, hang)
+	sched := scheduler.New(db, scheduler.Options{})
+	if _, err := sched.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go ag.Run(ctx)
+	time.Sleep(100 * time.Millisecond) // both hung calls started
+	id := b.create(t, nil)
+	if _, err := sched.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b.wait(t, id, "ACTIVE", status("ACTIVE"))
+}

@@ -41,10 +41,16 @@ func (tx *Tx) InstancePlace(ctx context.Context, p InstancePlaceParams) (bool, e
 }
 
 // InstanceListWork returns up to limit live servers of host whose task is
-// one of tasks, with their metadata (drivers read knobs from it).
-func (tx *Tx) InstanceListWork(ctx context.Context, host string, tasks []novalite.TaskState, limit int) ([]novalite.Server, error) {
+// one of tasks, with their metadata (drivers read knobs from it), leaving
+// out the tasks in skip, as "<internal id>:<task_state>" (their calls are
+// still running: were they listed, a batch of hung ones would hide the
+// rest; a new task of the same server is listed).
+func (tx *Tx) InstanceListWork(ctx context.Context, host string, tasks []novalite.TaskState, skip []string, limit int) ([]novalite.Server, error) {
 	var w where
 	w.add(`host = ?`, host)
+	if len(skip) > 0 {
+		w.conds = append(w.conds, "NOT "+tx.inJSON("(CAST(id AS TEXT) || ':' || task_state)", &w, skip, false))
+	}
 	ph := make([]string, len(tasks))
 	for i, t := range tasks {
 		ph[i] = w.arg(string(t))
