@@ -4,6 +4,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${NOVALITE_BIN:-$ROOT/bin/novalite}
+# The team's shared material sits beside the project (../shared); a
+# checkout elsewhere names it with NOVALITE_SHARED.
+SHARED=${NOVALITE_SHARED:-$ROOT/../shared}
+[ -d "$SHARED" ] || SHARED=/work/shared
 
 start_novalite() {
   WORK=$(mktemp -d)

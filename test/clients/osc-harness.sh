@@ -5,7 +5,7 @@
 # vanish, which a soft delete (reclaim_instance_interval > 0) does not do,
 # on Nova as on novalite; osc-servers.sh covers soft delete instead.
 source "$(dirname "$0")/lib.sh"
-SMOKE=${OSC_SMOKE:-$ROOT/../shared/harness/osc/smoke.sh}
+SMOKE=${OSC_SMOKE:-$SHARED/harness/osc/smoke.sh}
 [ -f "$SMOKE" ] || { echo "no smoke script at $SMOKE" >&2; exit 2; }
 start_novalite
 

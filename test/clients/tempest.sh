@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 SUITE=${1:-servers}
-HARNESS=${TEMPEST_HARNESS:-$ROOT/../shared/harness/tempest}
+HARNESS=${TEMPEST_HARNESS:-$SHARED/harness/tempest}
 [ -x "$HARNESS/run.sh" ] || [ -f "$HARNESS/run.sh" ] || { echo "no Tempest harness at $HARNESS" >&2; exit 2; }
 PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v tempest >/dev/null ||
   { echo "tempest not installed: ./scripts/install-deps.sh tempest" >&2; exit 2; }
