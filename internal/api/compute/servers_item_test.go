@@ -1,10 +1,7 @@
 package compute_test
 
 import (
-	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -16,18 +13,9 @@ import (
 // template (shared/reference/nova-api-samples).
 func sampleKeys(t *testing.T, rel string) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "shared", "reference", "nova-api-samples", rel))
-	if err != nil {
-		b, err = os.ReadFile(filepath.Join("/work/shared/reference/nova-api-samples", rel))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
-	return sortedKeys(doc["server"])
+	doc := sampleDoc(t, rel)
+	server, _ := doc["server"].(map[string]any)
+	return sortedKeys(server)
 }
 
 func TestShowServerKeysMatchSamples(t *testing.T) {
