@@ -21,64 +21,50 @@ type intent struct {
 	anyLock bool
 }
 
-var (
-	vmActive = []novalite.VMState{novalite.VMActive}
-	// allowReboot is task_states.ALLOW_REBOOT.
-	allowReboot = []novalite.TaskState{novalite.TaskNone, novalite.TaskRebooting, novalite.TaskRebootPending,
-		novalite.TaskRebootStarted, novalite.TaskResuming, novalite.TaskRebootingHard, novalite.TaskUnpausing,
-		novalite.TaskPausing, novalite.TaskSuspending}
+// idleIn is Nova's default check_instance_state: one of vms, no task,
+// launched once.
+func idleIn(vms ...novalite.VMState) stateCheck {
+	return stateCheck{vm: vms, task: idle, launched: true}
+}
+
+// allowReboot is task_states.ALLOW_REBOOT.
+var allowReboot = []novalite.TaskState{novalite.TaskNone, novalite.TaskRebooting, novalite.TaskRebootPending,
+	novalite.TaskRebootStarted, novalite.TaskResuming, novalite.TaskRebootingHard, novalite.TaskUnpausing,
+	novalite.TaskPausing, novalite.TaskSuspending}
+
+const (
+	active, stopped, paused     = novalite.VMActive, novalite.VMStopped, novalite.VMPaused
+	suspended, rescued, errored = novalite.VMSuspended, novalite.VMRescued, novalite.VMError
 )
 
-// intents are the actions with nothing to do in the API but the state
-// check and the task.
+// intents are the actions the API completes by setting a task, with the
+// states nova/compute/api.py allows them in.
 var intents = map[string]intent{
-	"rebootSoft": {action: "reboot", to: novalite.TaskRebooting,
-		check: stateCheck{vm: vmActive, task: idle, launched: true}},
+	"rebootSoft": {action: "reboot", to: novalite.TaskRebooting, check: idleIn(active)},
 	"rebootHard": {action: "reboot", to: novalite.TaskRebootingHard,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMPaused,
-			novalite.VMSuspended, novalite.VMError}, task: allowReboot, launched: true}},
-	"stop": {action: "stop", to: novalite.TaskPoweringOff,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMError}, task: idle, launched: true}},
-	"start": {action: "start", to: novalite.TaskPoweringOn,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMStopped}, task: idle, launched: true}},
-	"pause": {action: "pause", to: novalite.TaskPausing,
-		check: stateCheck{vm: vmActive, task: idle, launched: true}},
-	"unpause": {action: "unpause", to: novalite.TaskUnpausing,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMPaused}, task: idle, launched: true}},
-	"suspend": {action: "suspend", to: novalite.TaskSuspending,
-		check: stateCheck{vm: vmActive, task: idle, launched: true}},
-	"resume": {action: "resume", to: novalite.TaskResuming,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMSuspended}, task: idle, launched: true}},
-	"unrescue": {action: "unrescue", to: novalite.TaskUnrescuing,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMRescued}, task: idle, launched: true}},
-	"changePassword": {action: "changePassword", to: novalite.TaskUpdatingPassword,
-		check: stateCheck{vm: vmActive, task: idle, launched: true}},
-	"shelveOffload": {action: "shelveOffload", to: novalite.TaskShelvingOffload,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMShelved}, task: idle, launched: true}},
-	"rescue": {action: "rescue", to: novalite.TaskRescuing,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMError}, task: idle, launched: true}},
-	"shelve": {action: "shelve", to: novalite.TaskShelving,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMPaused,
-			novalite.VMSuspended}, task: idle, launched: true}},
+		check: stateCheck{vm: []novalite.VMState{active, stopped, paused, suspended, errored}, task: allowReboot, launched: true}},
+	"stop":           {action: "stop", to: novalite.TaskPoweringOff, check: idleIn(active, errored)},
+	"start":          {action: "start", to: novalite.TaskPoweringOn, check: idleIn(stopped)},
+	"pause":          {action: "pause", to: novalite.TaskPausing, check: idleIn(active)},
+	"unpause":        {action: "unpause", to: novalite.TaskUnpausing, check: idleIn(paused)},
+	"suspend":        {action: "suspend", to: novalite.TaskSuspending, check: idleIn(active)},
+	"resume":         {action: "resume", to: novalite.TaskResuming, check: idleIn(suspended)},
+	"rescue":         {action: "rescue", to: novalite.TaskRescuing, check: idleIn(active, stopped, errored)},
+	"unrescue":       {action: "unrescue", to: novalite.TaskUnrescuing, check: idleIn(rescued)},
+	"changePassword": {action: "changePassword", to: novalite.TaskUpdatingPassword, check: idleIn(active)},
+	"shelve":         {action: "shelve", to: novalite.TaskShelving, check: idleIn(active, stopped, paused, suspended)},
+	"shelveOffload":  {action: "shelveOffload", to: novalite.TaskShelvingOffload, check: idleIn(novalite.VMShelved)},
 	"unshelve": {action: "unshelve", to: novalite.TaskUnshelving,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMShelved, novalite.VMShelvedOffloaded}, task: idle, launched: true}},
-	"createImage": {action: "createImage", to: novalite.TaskImageSnapshot,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMPaused,
-			novalite.VMSuspended}, task: idle, launched: true}},
-	"createBackup": {action: "createBackup", to: novalite.TaskImageBackup,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped}, task: idle, launched: true}},
-	"rebuild": {action: "rebuild", to: novalite.TaskRebuilding,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMError}, task: idle, launched: true}},
-	"resize": {action: "resize", to: novalite.TaskResizePrep,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped}, task: idle, launched: true}},
-	"migrate": {action: "migrate", to: novalite.TaskResizePrep,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped}, task: idle, launched: true}},
-	"revertResize": {action: "revertResize", to: novalite.TaskResizeReverting,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMResized}, task: idle, launched: true}},
-	"os-migrateLive": {action: "os-migrateLive", to: novalite.TaskMigrating,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused}, task: idle, launched: true}},
-	"evacuate": {action: "evacuate", to: novalite.TaskRebuilding, anyLock: true,
-		check: stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMStopped, novalite.VMError}, task: idle, launched: true}},
+		check: idleIn(novalite.VMShelved, novalite.VMShelvedOffloaded)},
+	"createImage":    {action: "createImage", to: novalite.TaskImageSnapshot, check: idleIn(active, stopped, paused, suspended)},
+	"createBackup":   {action: "createBackup", to: novalite.TaskImageBackup, check: idleIn(active, stopped)},
+	"rebuild":        {action: "rebuild", to: novalite.TaskRebuilding, check: idleIn(active, stopped, errored)},
+	"resize":         {action: "resize", to: novalite.TaskResizePrep, check: idleIn(active, stopped)},
+	"migrate":        {action: "migrate", to: novalite.TaskResizePrep, check: idleIn(active, stopped)},
+	"revertResize":   {action: "revertResize", to: novalite.TaskResizeReverting, check: idleIn(novalite.VMResized)},
+	"os-migrateLive": {action: "os-migrateLive", to: novalite.TaskMigrating, check: idleIn(active, paused)},
+	// Evacuate is an admin rescue of a dead host's server: no lock check.
+	"evacuate": {action: "evacuate", to: novalite.TaskRebuilding, anyLock: true, check: idleIn(active, stopped, errored)},
 }
 
 // instanceActionName is the os-instance-actions name of an API action
@@ -204,8 +190,7 @@ func (s *Service) ResetState(ctx context.Context, c *novalite.Caller, id, reques
 	})
 }
 
-var crashDumpCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused, novalite.VMRescued,
-	novalite.VMResized, novalite.VMError}, task: idle, launched: true}
+var crashDumpCheck = idleIn(active, paused, rescued, novalite.VMResized, errored)
 
 // TriggerCrashDump is the trigger_crash_dump action (2.17): Nova sends
 // the guest an NMI without a task state; the simulated guests ignore it,

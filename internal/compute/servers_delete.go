@@ -129,7 +129,7 @@ func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	return nil
 }
 
-var restoreCheck = stateCheck{vm: []novalite.VMState{novalite.VMSoftDeleted}, task: idle, launched: true}
+var restoreCheck = idleIn(novalite.VMSoftDeleted)
 
 // RestoreServer is the restore action: a soft-deleted server comes back
 // (task_state restoring) if the quota still has room for it.

@@ -127,7 +127,7 @@ func (s *Service) startMove(ctx context.Context, tx *store.Tx, c *novalite.Calle
 		OldFlavor: v.Flavor, NewFlavor: nf, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: now})
 }
 
-var confirmCheck = stateCheck{vm: []novalite.VMState{novalite.VMResized}, task: idle, launched: true}
+var confirmCheck = idleIn(novalite.VMResized)
 
 // ConfirmResize is the confirmResize action: the source gives back the
 // old flavor's claim and the server settles (active, or stopped if it was

@@ -9,8 +9,13 @@ import (
 // QuotaGet returns the limits set for a project (userID "") or for one
 // user of it; resources without a row are absent from the map.
 func (tx *Tx) QuotaGet(ctx context.Context, projectID, userID string) (novalite.QuotaLimits, error) {
-	rows, err := tx.query(ctx, `SELECT resource, hard_limit FROM quotas WHERE project_id = $1 AND user_id = $2`,
+	return tx.quotaLimits(ctx, `SELECT resource, hard_limit FROM quotas WHERE project_id = $1 AND user_id = $2`,
 		projectID, userID)
+}
+
+// quotaLimits reads (resource, hard_limit) rows into limits.
+func (tx *Tx) quotaLimits(ctx context.Context, q string, args ...any) (novalite.QuotaLimits, error) {
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -49,21 +54,7 @@ func (tx *Tx) QuotaDelete(ctx context.Context, projectID, userID string) error {
 // QuotaClassGet returns the limits set for a quota class; resources
 // without a row are absent from the map.
 func (tx *Tx) QuotaClassGet(ctx context.Context, class string) (novalite.QuotaLimits, error) {
-	rows, err := tx.query(ctx, `SELECT resource, hard_limit FROM quota_classes WHERE class_name = $1`, class)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := novalite.QuotaLimits{}
-	for rows.Next() {
-		var res string
-		var lim int64
-		if err := rows.Scan(&res, &lim); err != nil {
-			return nil, mapErr(err)
-		}
-		out[res] = lim
-	}
-	return out, mapErr(rows.Err())
+	return tx.quotaLimits(ctx, `SELECT resource, hard_limit FROM quota_classes WHERE class_name = $1`, class)
 }
 
 // QuotaClassSet sets one limit of a quota class.

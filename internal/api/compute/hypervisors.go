@@ -173,19 +173,9 @@ func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) e
 			nodes = nodes[:p.Limit]
 		}
 	}
-	servers := map[string][]novalite.Server{}
-	if detail || withServers {
-		hosts := make([]string, len(nodes))
-		for i, n := range nodes {
-			hosts[i] = n.Host
-		}
-		if servers, err = a.svc.Compute.ServersOnHosts(r.Context(), hosts); err != nil {
-			return err
-		}
-	}
-	out := make([]map[string]any, len(nodes))
-	for i, n := range nodes {
-		out[i] = a.hypervisorView(r, n, detail, servers[n.Host], withServers)
+	out, err := a.hypervisorViews(r, nodes, detail, withServers)
+	if err != nil {
+		return err
 	}
 	body := map[string]any{"hypervisors": out}
 	if paged && len(nodes) > 0 {
@@ -309,6 +299,27 @@ func (a *API) hypervisorServers(w http.ResponseWriter, r *http.Request) error {
 	return a.hypervisorsMatching(w, r, "os_compute_api:os-hypervisors:servers", true)
 }
 
+// hypervisorViews renders nodes, loading their servers (one query) when
+// the detail or the server list needs them.
+func (a *API) hypervisorViews(r *http.Request, nodes []store.ComputeNode, detail, withServers bool) ([]map[string]any, error) {
+	servers := map[string][]novalite.Server{}
+	if detail || withServers {
+		hosts := make([]string, len(nodes))
+		for i, n := range nodes {
+			hosts[i] = n.Host
+		}
+		var err error
+		if servers, err = a.svc.Compute.ServersOnHosts(r.Context(), hosts); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]map[string]any, len(nodes))
+	for i, n := range nodes {
+		out[i] = a.hypervisorView(r, n, detail, servers[n.Host], withServers)
+	}
+	return out, nil
+}
+
 func (a *API) hypervisorsMatching(w http.ResponseWriter, r *http.Request, rule string, withServers bool) error {
 	if MV(r).AtLeast(2, 53) {
 		return errNotFound
@@ -324,19 +335,9 @@ func (a *API) hypervisorsMatching(w http.ResponseWriter, r *http.Request, rule s
 	if nodes = compute.MatchHypervisors(nodes, pattern); len(nodes) == 0 {
 		return novalite.Errorf(novalite.NotFound, "No hypervisor matching '%s' could be found.", pattern)
 	}
-	servers := map[string][]novalite.Server{}
-	if withServers {
-		hosts := make([]string, len(nodes))
-		for i, n := range nodes {
-			hosts[i] = n.Host
-		}
-		if servers, err = a.svc.Compute.ServersOnHosts(r.Context(), hosts); err != nil {
-			return err
-		}
-	}
-	out := make([]map[string]any, len(nodes))
-	for i, n := range nodes {
-		out[i] = a.hypervisorView(r, n, false, servers[n.Host], withServers)
+	out, err := a.hypervisorViews(r, nodes, false, withServers)
+	if err != nil {
+		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisors": out})
 	return nil

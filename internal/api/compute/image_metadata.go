@@ -14,7 +14,16 @@ import (
 // (nova/api/openstack/compute/image_metadata.py), the image's custom
 // properties read and written through the image service.
 
-func imageMetaGone(r *http.Request) bool { return MV(r).AtLeast(2, 39) }
+// upTo238 serves h below 2.39 and answers 404 from then on, before
+// reading anything (the routes are gone).
+func upTo238(h httpx.HandlerFunc) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if MV(r).AtLeast(2, 39) {
+			return errNotFound
+		}
+		return h(w, r)
+	}
+}
 
 // metaImage looks the image up as the proxy does: 404 "Image not found.".
 func (a *API) metaImage(r *http.Request) (novalite.Image, error) {
@@ -80,9 +89,6 @@ func (a *API) writeImageProps(r *http.Request, im novalite.Image, want map[strin
 
 // listImageMetadata is GET /images/{id}/metadata.
 func (a *API) listImageMetadata(w http.ResponseWriter, r *http.Request) error {
-	if imageMetaGone(r) {
-		return errNotFound
-	}
 	im, err := a.metaImage(r)
 	if err != nil {
 		return err
@@ -93,9 +99,6 @@ func (a *API) listImageMetadata(w http.ResponseWriter, r *http.Request) error {
 
 // showImageMetadata is GET /images/{id}/metadata/{key}.
 func (a *API) showImageMetadata(w http.ResponseWriter, r *http.Request) error {
-	if imageMetaGone(r) {
-		return errNotFound
-	}
 	im, err := a.metaImage(r)
 	if err != nil {
 		return err
@@ -120,9 +123,6 @@ func (a *API) replaceImageMetadata(w http.ResponseWriter, r *http.Request) error
 }
 
 func (a *API) writeImageMetadata(w http.ResponseWriter, r *http.Request, replace bool) error {
-	if imageMetaGone(r) {
-		return errNotFound
-	}
 	body, err := decodeBody(r, metadataSchema)
 	if err != nil {
 		return err
@@ -158,9 +158,6 @@ func (a *API) writeImageMetadata(w http.ResponseWriter, r *http.Request, replace
 
 // updateImageMetadataItem is PUT /images/{id}/metadata/{key}.
 func (a *API) updateImageMetadataItem(w http.ResponseWriter, r *http.Request) error {
-	if imageMetaGone(r) {
-		return errNotFound
-	}
 	body, err := decodeBody(r, metaItemSchema)
 	if err != nil {
 		return err
@@ -192,9 +189,6 @@ func (a *API) updateImageMetadataItem(w http.ResponseWriter, r *http.Request) er
 
 // deleteImageMetadataItem is DELETE /images/{id}/metadata/{key}.
 func (a *API) deleteImageMetadataItem(w http.ResponseWriter, r *http.Request) error {
-	if imageMetaGone(r) {
-		return errNotFound
-	}
 	im, err := a.metaImage(r)
 	if err != nil {
 		return err

@@ -256,11 +256,8 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, raw json.Raw
 		auto := *d == "AUTO"
 		p.AutoDiskConfig = &auto
 	}
-	if md, ok := m["metadata"].(map[string]any); ok {
-		p.Metadata = map[string]string{}
-		for k, x := range md {
-			p.Metadata[k], _ = x.(string)
-		}
+	if md, ok := m["metadata"]; ok {
+		p.Metadata = stringMap(md)
 	}
 	if certs, ok := m["trusted_image_certificates"]; ok {
 		var list []string
@@ -316,34 +313,15 @@ func (a *API) imageCreated(w http.ResponseWriter, r *http.Request, imageID strin
 	return accepted(w)
 }
 
-func metadataOf(v any) map[string]string {
-	md := map[string]string{}
-	for k, x := range asMap(v) {
-		md[k], _ = x.(string)
-	}
-	return md
-}
-
 func (a *API) createImage(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
 	v, err := actionValue("createImage", MV(r), raw, fixed(createImageValue))
 	if err != nil {
 		return err
 	}
-	m := asMap(v)
-	if err := validName("name", m["name"]); err != nil {
-		return err
-	}
-	name, _ := m["name"].(string)
-	s, err := a.findServer(r, "os_compute_api:servers:create_image")
-	if err != nil {
-		return err
-	}
-	c, req := callerAndRequest(r)
-	id, err := a.svc.Compute.CreateImage(r.Context(), c, s.ID, req, name, metadataOf(m["metadata"]))
-	if err != nil {
-		return err
-	}
-	return a.imageCreated(w, r, id)
+	return a.snapshot(w, r, asMap(v), "os_compute_api:servers:create_image",
+		func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error) {
+			return a.svc.Compute.CreateImage(r.Context(), c, id, req, name, md)
+		})
 }
 
 var createBackupValue = obj{"type": "object", "properties": obj{"name": pName, "backup_type": obj{"type": "string"},
@@ -356,18 +334,28 @@ func (a *API) createBackup(w http.ResponseWriter, r *http.Request, raw json.RawM
 		return err
 	}
 	m := asMap(v)
+	kind, _ := m["backup_type"].(string)
+	rotation := intValue(m["rotation"])
+	return a.snapshot(w, r, m, "os_compute_api:os-create-backup",
+		func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error) {
+			return a.svc.Compute.CreateBackup(r.Context(), c, id, req, name, kind, rotation, md)
+		})
+}
+
+// snapshot is the rest of createImage and createBackup once their body
+// is valid: the name's format, the policy, the image made, the answer.
+func (a *API) snapshot(w http.ResponseWriter, r *http.Request, m map[string]any, rule string,
+	create func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error)) error {
 	if err := validName("name", m["name"]); err != nil {
 		return err
 	}
 	name, _ := m["name"].(string)
-	kind, _ := m["backup_type"].(string)
-	rotation := intValue(m["rotation"])
-	s, err := a.findServer(r, "os_compute_api:os-create-backup")
+	s, err := a.findServer(r, rule)
 	if err != nil {
 		return err
 	}
 	c, req := callerAndRequest(r)
-	id, err := a.svc.Compute.CreateBackup(r.Context(), c, s.ID, req, name, kind, rotation, metadataOf(m["metadata"]))
+	id, err := create(c, s.ID, req, name, stringMap(m["metadata"]))
 	if err != nil {
 		return err
 	}
