@@ -191,9 +191,6 @@ func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) 
 			return err
 		}
 		for _, v := range list {
-			if a.running(v) {
-				continue
-			}
 			j := job{v: v, offload: a.o.ShelvedOffloadTime == 0}
 			if st := actions[v.TaskState].migration; st != nil {
 				m, err := tx.MigrationLatest(ctx, v.ID, st...)
@@ -258,12 +255,6 @@ func (a *Agent) busy() []string {
 		out = append(out, fmt.Sprintf("%d:%s", k.id, k.task))
 	}
 	return out
-}
-
-func (a *Agent) running(v novalite.Server) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.inflight[taskKey{v.InternalID, v.TaskState}]
 }
 
 // start runs j's driver call in its own goroutine (at most Parallel at

@@ -71,6 +71,11 @@ var intents = map[string]intent{
 // where it differs (nova/compute/instance_actions.py).
 var instanceActionName = map[string]string{"os-migrateLive": "live-migration"}
 
+// conductorEvent is the event Nova's conductor records when it cannot
+// place the actions that may skip their task (no host).
+var conductorEvent = map[string]string{"unshelve": "conductor_unshelve_instance",
+	"live-migration": "conductor_live_migrate_instance"}
+
 // prepareFunc does an action's own work in the intent's transaction,
 // before the task is set; skip true records the action but sets no task
 // (the work failed the way Nova reports asynchronously, as a fault).
@@ -115,7 +120,7 @@ func (s *Service) startTaskOn(ctx context.Context, tx *store.Tx, c *novalite.Cal
 	}
 	if skip {
 		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
-			Event: "conductor_" + name, Start: now, Finish: now, Result: "Error"})
+			Event: conductorEvent[name], Start: now, Finish: now, Result: "Error"})
 	}
 	ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID, To: in.to,
 		FromVM: in.check.vm, FromTask: in.check.task, Now: now})
@@ -177,16 +182,13 @@ func (s *Service) ResetState(ctx context.Context, c *novalite.Caller, id, reques
 		if err != nil {
 			return err
 		}
+		// Nova records the action, finished at once, with no event.
 		now := s.now().UTC()
-		actionID, err := recordAction(ctx, tx, c, v, requestID, "resetState", now)
-		if err != nil {
+		if _, err := tx.InstanceActionInsert(ctx, store.InstanceAction{InstanceUUID: v.ID, RequestID: requestID,
+			Action: "resetState", ProjectID: c.ProjectID, UserID: c.UserID, Start: now, Finish: now}); err != nil {
 			return err
 		}
-		if err := tx.InstanceResetState(ctx, v.InternalID, state, now); err != nil {
-			return err
-		}
-		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
-			Event: "api_reset_state", Start: now, Finish: now, Result: "Success"})
+		return tx.InstanceResetState(ctx, v.InternalID, state, now)
 	})
 }
 

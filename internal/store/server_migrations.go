@@ -63,8 +63,7 @@ func (tx *Tx) MigrationLatest(ctx context.Context, instanceUUID string, statuses
 	return m, mapErr(err)
 }
 
-// MigrationSetStatus moves a migration to status (and, when dest is not
-// empty, records its destination).
+// MigrationSetStatus moves a migration to status.
 func (tx *Tx) MigrationSetStatus(ctx context.Context, id int64, status string, now time.Time) error {
 	_, err := tx.Exec(ctx, `UPDATE migrations SET status = $1, updated_at = $2 WHERE id = $3`,
 		status, micros(now), id)
