@@ -96,16 +96,10 @@ func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, requ
 // with the one being made, rotation remain.
 func (s *Service) rotateBackups(ctx context.Context, tx *store.Tx, v novalite.Server, backupType string, rotation int) error {
 	owner := v.ProjectID
-	list, err := tx.ImageList(ctx, store.ImageFilter{Admin: true, Owner: &owner})
+	backups, err := tx.ImageList(ctx, store.ImageFilter{Admin: true, Owner: &owner, Properties: map[string]string{
+		"instance_uuid": v.ID, "image_type": "backup", "backup_type": backupType}})
 	if err != nil {
 		return err
-	}
-	var backups []novalite.Image
-	for _, im := range list {
-		p := im.Properties
-		if p["instance_uuid"] == v.ID && p["image_type"] == "backup" && p["backup_type"] == backupType {
-			backups = append(backups, im)
-		}
 	}
 	sort.Slice(backups, func(i, j int) bool { return backups[i].CreatedAt.After(backups[j].CreatedAt) })
 	keep := max(rotation-1, 0)
@@ -163,7 +157,9 @@ func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id, re
 				return false, err
 			}
 		}
-		h, reason, err := s.claimForZone(ctx, tx, v, zone, p.Host, now)
+		placed := v
+		placed.PinnedAZ = zone
+		h, reason, err := s.claimFor(ctx, tx, placed, v.Flavor, p.Host, "", false, now)
 		if err != nil {
 			return false, err
 		}
@@ -171,25 +167,10 @@ func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id, re
 			return true, tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now})
 		}
 		_, err = tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID, From: novalite.TaskNone,
-			VM: v.VMState, Host: h.Name, Node: h.Node, Now: now})
+			VM: v.VMState, Host: h.Name, Node: h.Node, Zone: h.Zone, Now: now})
 		if err == nil && p.SetZone {
-			pin := p.Zone
-			if pin != nil && *pin == "" {
-				pin = nil
-			}
-			err = tx.InstanceUpdate(ctx, store.InstanceUpdateParams{InternalID: v.InternalID, PinnedAZ: &pin, Now: now})
+			err = tx.InstanceUpdate(ctx, store.InstanceUpdateParams{InternalID: v.InternalID, PinnedAZ: &p.Zone, Now: now})
 		}
 		return false, err
 	})
 }
-
-// claimForZone places an offloaded server in zone (any when "") or on
-// host.
-func (s *Service) claimForZone(ctx context.Context, tx *store.Tx, v novalite.Server, zone, host string, now time.Time) (hostInfo, string, error) {
-	v.PinnedAZ = zone
-	h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, host, "", false, now)
-	return hostInfo{Name: h.Name, Node: h.Node, Zone: h.Zone}, reason, err
-}
-
-// hostInfo is where a server was placed.
-type hostInfo struct{ Name, Node, Zone string }

@@ -83,10 +83,12 @@ type InstanceOutcomeParams struct {
 	// terminated_at); ClearDeleted clears a soft delete's deleted_at;
 	// ClearHost forgets host and node (a build that failed).
 	Launched, Delete, ClearDeleted, ClearHost bool
-	// Host moves the server (with Node); Flavor replaces its flavor;
+	// Host moves the server (with Node, and Zone when set); Flavor
+	// replaces its flavor;
 	// OldFlavor, with SetOldFlavor, sets (or with nil clears) the flavor
 	// a resize may revert to.
 	Host, Node   string
+	Zone         string
 	Flavor       *novalite.FlavorSnapshot
 	SetOldFlavor bool
 	OldFlavor    *novalite.FlavorSnapshot
@@ -116,6 +118,9 @@ func (tx *Tx) InstanceOutcome(ctx context.Context, p InstanceOutcomeParams) (boo
 	}
 	if p.Host != "" {
 		set = append(set, "host = "+w.arg(p.Host), "node = "+w.arg(p.Node))
+	}
+	if p.Zone != "" {
+		set = append(set, "availability_zone = "+w.arg(p.Zone))
 	}
 	if p.Flavor != nil {
 		set = append(set, flavorSet(&w, *p.Flavor)...)
