@@ -74,7 +74,7 @@ var instanceActionName = map[string]string{"os-migrateLive": "live-migration"}
 // conductorEvent is the event Nova's conductor records when it cannot
 // place the actions that may skip their task (no host).
 var conductorEvent = map[string]string{"unshelve": "conductor_unshelve_instance",
-	"live-migration": "conductor_live_migrate_instance"}
+	"live-migration": "conductor_live_migrate_instance", "evacuate": "conductor_rebuild_instance"}
 
 // prepareFunc does an action's own work in the intent's transaction,
 // before the task is set; skip true records the action but sets no task

@@ -86,16 +86,33 @@ func (s *Service) checkResizeQuota(ctx context.Context, tx *store.Tx, v novalite
 // flavor on another host, optionally the one named (2.56).
 func (s *Service) MigrateServer(ctx context.Context, c *novalite.Caller, id, requestID, host string) error {
 	return s.startTask(ctx, c, id, requestID, "migrate", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
-		if host != "" {
-			if err := s.checkHostExists(ctx, tx, host); err != nil {
-				return false, err
-			}
-			if host == v.Host {
-				return false, novalite.Errorf(novalite.Invalid, "Unable to migrate instance (%s) to current host (%s).", v.ID, host)
-			}
+		if err := s.checkDestination(ctx, tx, v, host); err != nil {
+			return false, err
 		}
 		return false, s.startMove(ctx, tx, c, v, "migration", v.Flavor, host, false, now)
 	})
+}
+
+// checkDestination checks the host a migration asks for (if any): a
+// known one, not the server's own.
+func (s *Service) checkDestination(ctx context.Context, tx *store.Tx, v novalite.Server, host string) error {
+	if host == "" {
+		return nil
+	}
+	if err := s.checkHostExists(ctx, tx, host); err != nil {
+		return err
+	}
+	if host == v.Host {
+		return novalite.Errorf(novalite.Invalid, "Unable to migrate instance (%s) to current host (%s).", v.ID, host)
+	}
+	return nil
+}
+
+// newMigration is the record of a move of v to h.
+func newMigration(v novalite.Server, kind, status string, h scheduler.Host, nf novalite.FlavorSnapshot, now time.Time) *store.Migration {
+	return &store.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID, Type: kind, Status: status,
+		SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name, DestNode: h.Node,
+		OldFlavor: v.Flavor, NewFlavor: nf, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: now}
 }
 
 // checkHostExists is Nova's 400 for a destination host it does not know.
@@ -122,9 +139,7 @@ func (s *Service) startMove(ctx context.Context, tx *store.Tx, c *novalite.Calle
 	if reason != "" {
 		return novalite.Errorf(novalite.Invalid, "%s", reason)
 	}
-	return tx.MigrationInsert(ctx, &store.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID, Type: kind,
-		Status: "pre-migrating", SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name, DestNode: h.Node,
-		OldFlavor: v.Flavor, NewFlavor: nf, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: now})
+	return tx.MigrationInsert(ctx, newMigration(v, kind, "pre-migrating", h, nf, now))
 }
 
 var confirmCheck = idleIn(novalite.VMResized)
@@ -195,26 +210,17 @@ func (s *Service) RevertResize(ctx context.Context, c *novalite.Caller, id, requ
 // with the migration in error.
 func (s *Service) LiveMigrateServer(ctx context.Context, c *novalite.Caller, id, requestID, host string) error {
 	return s.startTask(ctx, c, id, requestID, "os-migrateLive", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
-		if host != "" {
-			if err := s.checkHostExists(ctx, tx, host); err != nil {
-				return false, err
-			}
-			if host == v.Host {
-				return false, novalite.Errorf(novalite.Invalid, "Unable to migrate instance (%s) to current host (%s).", v.ID, host)
-			}
+		if err := s.checkDestination(ctx, tx, v, host); err != nil {
+			return false, err
 		}
 		h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, host, v.Host, false, now)
 		if err != nil {
 			return false, err
 		}
-		m := &store.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID, Type: "live-migration",
-			Status: "running", SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name, DestNode: h.Node,
-			OldFlavor: v.Flavor, NewFlavor: v.Flavor, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: now}
 		if reason != "" {
-			m.Status, m.DestCompute, m.DestNode = "error", "", ""
-			return true, tx.MigrationInsert(ctx, m)
+			return true, tx.MigrationInsert(ctx, newMigration(v, "live-migration", "error", scheduler.Host{}, v.Flavor, now))
 		}
-		return false, tx.MigrationInsert(ctx, m)
+		return false, tx.MigrationInsert(ctx, newMigration(v, "live-migration", "running", h, v.Flavor, now))
 	})
 }
 
@@ -230,11 +236,11 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, re
 			return false, err
 		}
 		if len(nodes) == 1 && hostStatus(nodes[0], now) == HostUp {
-			return false, novalite.Errorf(novalite.Conflict, "Compute service of %s is still in use.", v.Host)
+			return false, novalite.Errorf(novalite.Invalid, "Compute service of %s is still in use.", v.Host)
 		}
 		if host != "" {
 			if err := s.checkHostExists(ctx, tx, host); err != nil {
-				return false, err
+				return false, novalite.Errorf(novalite.NotFound, "Compute host %s not found.", host)
 			}
 			if host == v.Host {
 				return false, novalite.Errorf(novalite.Invalid, "The target host can't be the same one.")
@@ -245,7 +251,15 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, re
 			return false, err
 		}
 		if reason != "" {
-			return false, novalite.Errorf(novalite.Invalid, "%s", reason)
+			// Nova's conductor fails the rebuild after the API answered:
+			// the server goes to ERROR with the fault, the migration too.
+			if err := tx.InstanceResetState(ctx, v.InternalID, novalite.VMError, now); err != nil {
+				return false, err
+			}
+			if err := tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now}); err != nil {
+				return false, err
+			}
+			return true, tx.MigrationInsert(ctx, newMigration(v, "evacuation", "error", scheduler.Host{}, v.Flavor, now))
 		}
 		if err := tx.ComputeNodeRelease(ctx, v.Host, store.Demand(v.Flavor)); err != nil {
 			return false, err
@@ -257,10 +271,7 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, re
 		if err := tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(password)); err != nil {
 			return false, err
 		}
-		return false, tx.MigrationInsert(ctx, &store.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID,
-			Type: "evacuation", Status: "accepted", SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name,
-			DestNode: h.Node, OldFlavor: v.Flavor, NewFlavor: v.Flavor, ProjectID: v.ProjectID, UserID: v.UserID,
-			CreatedAt: now})
+		return false, tx.MigrationInsert(ctx, newMigration(v, "evacuation", "accepted", h, v.Flavor, now))
 	})
 	return password, err
 }

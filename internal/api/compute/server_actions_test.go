@@ -226,8 +226,8 @@ func TestMoves(t *testing.T) {
 		t.Errorf("os-migrations: %v", types)
 	}
 
-	// Evacuate needs the host to be down.
-	b.act(t, b.admin, id, "2.14", map[string]any{"evacuate": map[string]any{}}, 409)
+	// Evacuate needs the host to be down (Nova: 400, ComputeServiceInUse).
+	b.act(t, b.admin, id, "2.14", map[string]any{"evacuate": map[string]any{}}, 400)
 	if err := b.execSQL(`UPDATE compute_nodes SET forced_down = $1 WHERE host = $2`, true, first); err != nil {
 		t.Fatal(err)
 	}
