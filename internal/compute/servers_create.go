@@ -131,10 +131,8 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 				return err
 			}
 		}
-		if lim, err := s.metadataLimit(ctx, tx, c.ProjectID); err != nil {
+		if err := s.checkMetadataQuota(ctx, tx, c.ProjectID, len(p.Metadata)); err != nil {
 			return err
-		} else if lim >= 0 && len(p.Metadata) > lim {
-			return novalite.Errorf(novalite.Forbidden, "Maximum number of metadata items exceeds %d", lim)
 		}
 		count, err := s.fitCount(ctx, tx, c, p, flavor)
 		if err != nil {

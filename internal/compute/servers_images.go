@@ -50,7 +50,7 @@ func makeImage(ctx context.Context, tx *store.Tx, v novalite.Server, im novalite
 func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id, requestID, name string, md map[string]string) (string, error) {
 	var imageID string
 	err := s.startTask(ctx, c, id, requestID, "createImage", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
-		if err := s.checkImageMetadataQuota(ctx, tx, v, md); err != nil {
+		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 			return false, err
 		}
 		im := snapshotImage(v, name, "snapshot", md, now)
@@ -62,12 +62,21 @@ func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id, reque
 
 // checkImageMetadataQuota is Nova's metadata_items limit on the
 // properties a snapshot gets (403).
-func (s *Service) checkImageMetadataQuota(ctx context.Context, tx *store.Tx, v novalite.Server, md map[string]string) error {
-	limit, err := s.metadataLimit(ctx, tx, v.ProjectID)
-	if err != nil || limit < 0 || len(md) <= limit {
+func (s *Service) checkImageMetadataQuota(ctx context.Context, tx *store.Tx, projectID string, n int) error {
+	if n == 0 {
+		return nil
+	}
+	limit, err := s.metadataLimit(ctx, tx, projectID)
+	if err != nil || limit < 0 || n <= limit {
 		return err
 	}
 	return novalite.Errorf(novalite.Forbidden, "Image metadata limit exceeded")
+}
+
+// CheckImageMetadataQuota is checkImageMetadataQuota for the image
+// metadata proxy, which writes through the image service.
+func (s *Service) CheckImageMetadataQuota(ctx context.Context, projectID string, n int) error {
+	return s.db.View(ctx, func(tx *store.Tx) error { return s.checkImageMetadataQuota(ctx, tx, projectID, n) })
 }
 
 // CreateBackup is the createBackup action: a snapshot of type backup;
@@ -75,7 +84,7 @@ func (s *Service) checkImageMetadataQuota(ctx context.Context, tx *store.Tx, v n
 func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, requestID, name, backupType string, rotation int, md map[string]string) (string, error) {
 	var imageID string
 	err := s.startTask(ctx, c, id, requestID, "createBackup", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
-		if err := s.checkImageMetadataQuota(ctx, tx, v, md); err != nil {
+		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 			return false, err
 		}
 		extra := map[string]string{"backup_type": backupType}

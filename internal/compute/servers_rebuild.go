@@ -44,12 +44,8 @@ func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id, req
 		if err := checkImageFits(img, v.Flavor); err != nil {
 			return false, err
 		}
-		if p.Metadata != nil {
-			if lim, err := s.metadataLimit(ctx, tx, v.ProjectID); err != nil {
-				return false, err
-			} else if lim >= 0 && len(p.Metadata) > lim {
-				return false, novalite.Errorf(novalite.Forbidden, "Maximum number of metadata items exceeds %d", lim)
-			}
+		if err := s.checkMetadataQuota(ctx, tx, v.ProjectID, len(p.Metadata)); err != nil {
+			return false, err
 		}
 		up := store.InstanceUpdateParams{InternalID: v.InternalID, Name: p.Name, Description: p.Description,
 			Hostname: p.Hostname, AccessIPv4: p.AccessIPv4, AccessIPv6: p.AccessIPv6, AutoDiskConfig: p.AutoDiskConfig,

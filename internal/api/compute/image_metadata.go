@@ -37,21 +37,6 @@ func (a *API) metaImage(r *http.Request) (novalite.Image, error) {
 	return im, nil
 }
 
-// checkImageMetaQuota is common.check_img_metadata_properties_quota.
-func (a *API) checkImageMetaQuota(r *http.Request, props map[string]string) error {
-	if len(props) == 0 {
-		return nil
-	}
-	limits, _, err := a.svc.Compute.Limits(r.Context(), httpx.Caller(r.Context()).ProjectID)
-	if err != nil {
-		return err
-	}
-	if l := limits[novalite.QuotaMetadataItems]; l >= 0 && int64(len(props)) > l {
-		return novalite.Errorf(novalite.Forbidden, "Image metadata limit exceeded")
-	}
-	return nil
-}
-
 // writeImageProps makes the image's custom properties exactly want
 // (Nova updates with purge_props=True) and returns them.
 func (a *API) writeImageProps(r *http.Request, im novalite.Image, want map[string]string) (map[string]string, error) {
@@ -142,7 +127,7 @@ func (a *API) writeImageMetadata(w http.ResponseWriter, r *http.Request, replace
 			want[k] = v
 		}
 	}
-	if err := a.checkImageMetaQuota(r, want); err != nil {
+	if err := a.svc.Compute.CheckImageMetadataQuota(r.Context(), httpx.Caller(r.Context()).ProjectID, len(want)); err != nil {
 		return err
 	}
 	out, err := a.writeImageProps(r, im, want)
@@ -177,7 +162,7 @@ func (a *API) updateImageMetadataItem(w http.ResponseWriter, r *http.Request) er
 			want[k] = v
 		}
 	}
-	if err := a.checkImageMetaQuota(r, want); err != nil {
+	if err := a.svc.Compute.CheckImageMetadataQuota(r.Context(), httpx.Caller(r.Context()).ProjectID, len(want)); err != nil {
 		return err
 	}
 	if _, err := a.writeImageProps(r, im, want); err != nil {
