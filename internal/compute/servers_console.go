@@ -15,15 +15,10 @@ func notReady(id string) error {
 
 var errNoConsole = novalite.Errorf(novalite.NotFound, "Guest does not have a console available.")
 
-// ConsoleOutput is os-getConsoleOutput: the last length lines of the
-// guest's console log (all when length < 0), read from the driver of the
-// server's host.
-func (s *Service) ConsoleOutput(ctx context.Context, c *novalite.Caller, id string, length int) (string, error) {
-	info, err := s.GetServer(ctx, c, id)
-	if err != nil {
-		return "", err
-	}
-	v := info.Server
+// ConsoleOutput is os-getConsoleOutput of server v (as the API found
+// it): the last length lines of the guest's console log (all when
+// length < 0), read from the driver of the server's host.
+func (s *Service) ConsoleOutput(ctx context.Context, v novalite.Server, length int) (string, error) {
 	if v.Host == "" {
 		return "", notReady(v.ID)
 	}
@@ -46,16 +41,12 @@ func (s *Service) ConsoleOutput(ctx context.Context, c *novalite.Caller, id stri
 	return strings.Join(lines[max(len(lines)-length, 0):], "\n"), nil
 }
 
-// CheckConsole answers whether a remote console can be opened: the
+// CheckConsole answers whether a remote console of v can be opened: the
 // server must be on a host. The simulated hosts have no console proxy
-// behind the URL the API returns (docs/consoles.md).
-func (s *Service) CheckConsole(ctx context.Context, c *novalite.Caller, id string) error {
-	info, err := s.GetServer(ctx, c, id)
-	if err != nil {
-		return err
-	}
-	if info.Host == "" {
-		return notReady(info.ID)
+// behind the URL the API returns (docs/server-actions.md).
+func CheckConsole(v novalite.Server) error {
+	if v.Host == "" {
+		return notReady(v.ID)
 	}
 	return nil
 }

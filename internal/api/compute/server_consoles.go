@@ -11,12 +11,13 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
 )
 
 // Console output and remote consoles. The console log comes from the
 // host's driver; remote consoles return a URL in Nova's form, but no
 // console proxy serves it: the simulated guests have no screen
-// (docs/consoles.md).
+// (docs/server-actions.md).
 
 func init() {
 	old := microversion.Version{Major: 2, Minor: 5}
@@ -54,7 +55,7 @@ func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, raw json.Raw
 	if err != nil {
 		return err
 	}
-	out, err := a.svc.Compute.ConsoleOutput(r.Context(), httpx.Caller(r.Context()), s.ID, length)
+	out, err := a.svc.Compute.ConsoleOutput(r.Context(), s.Server, length)
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func oldConsole(action, protocol string, types ...string) actionFunc {
 		if err != nil {
 			return err
 		}
-		if err := a.svc.Compute.CheckConsole(r.Context(), httpx.Caller(r.Context()), s.ID); err != nil {
+		if err := compute.CheckConsole(s.Server); err != nil {
 			return err
 		}
 		if !consoleEnabled(protocol) {
@@ -159,7 +160,7 @@ func (a *API) createRemoteConsole(w http.ResponseWriter, r *http.Request) error 
 	if !valid {
 		return novalite.Errorf(novalite.Invalid, "Invalid console type %s", kind)
 	}
-	if err := a.svc.Compute.CheckConsole(r.Context(), httpx.Caller(r.Context()), s.ID); err != nil {
+	if err := compute.CheckConsole(s.Server); err != nil {
 		return err
 	}
 	if !consoleEnabled(protocol) {
