@@ -21,10 +21,8 @@ import (
 func (s *Service) claimFor(ctx context.Context, tx *store.Tx, v novalite.Server, want novalite.FlavorSnapshot,
 	host, exclude string, sameHostOK bool, now time.Time) (scheduler.Host, string, error) {
 	r := scheduler.Request{Zone: v.PinnedAZ, Host: host, Want: store.Demand(want)}
-	if g, ok, err := tx.ServerGroupPlacementOf(ctx, v.ID); err != nil {
+	if err := scheduler.Constrain(ctx, tx, v, &r); err != nil {
 		return scheduler.Host{}, "", err
-	} else if ok {
-		r.Group = &g
 	}
 	h, reason, err := scheduler.Claim(ctx, tx, r, exclude, now, ServiceDownTime)
 	if err == nil && reason != "" && sameHostOK {

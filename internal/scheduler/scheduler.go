@@ -171,23 +171,8 @@ func requestOf(v novalite.Server) Request {
 // placement write; a server deleted meanwhile gives its claim back.
 func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v novalite.Server, now time.Time) (bool, error) {
 	r := requestOf(v)
-	for hint, dst := range map[string]*map[string]bool{"same_host": &r.SameHost, "different_host": &r.DifferentHost} {
-		if ids := v.SchedulerHints[hint]; len(ids) > 0 {
-			hosts, err := tx.InstanceHostsOf(ctx, ids)
-			if err != nil {
-				return false, err
-			}
-			*dst = hosts
-		}
-	}
-	if v.ServerGroup != "" {
-		g, ok, err := tx.ServerGroupPlacementOf(ctx, v.ID)
-		if err != nil {
-			return false, err
-		}
-		if ok {
-			r.Group = &g
-		}
+	if err := Constrain(ctx, tx, v, &r); err != nil {
+		return false, err
 	}
 	for {
 		i, reason := Place(hosts, r)
@@ -230,6 +215,29 @@ func (s *Scheduler) noValidHost(ctx context.Context, tx *store.Tx, v novalite.Se
 		return err
 	}
 	return scheduleEvent(ctx, tx, v, now, true)
+}
+
+// Constrain adds to r what placing v must honour besides resources:
+// its server group's policy and the same_host / different_host hints
+// (for builds and for moves alike).
+func Constrain(ctx context.Context, tx *store.Tx, v novalite.Server, r *Request) error {
+	for hint, dst := range map[string]*map[string]bool{"same_host": &r.SameHost, "different_host": &r.DifferentHost} {
+		if ids := v.SchedulerHints[hint]; len(ids) > 0 {
+			on, err := tx.InstanceHostsOf(ctx, ids)
+			if err != nil {
+				return err
+			}
+			*dst = on
+		}
+	}
+	if v.ServerGroup == "" {
+		return nil
+	}
+	g, ok, err := tx.ServerGroupPlacementOf(ctx, v.ID)
+	if ok {
+		r.Group = &g
+	}
+	return err
 }
 
 // scheduleEvent records Nova's conductor event on the create action.
