@@ -62,18 +62,17 @@ var (
 // (nova/compute/manager.py does the same work per RPC method). Adding an
 // action is adding a row; a zero failed outcome leaves the vm_state and
 // clears the task, as Nova reverts the task state of most actions.
+// build is the row of the three build steps: buildSteps moves a server
+// through networking and block_device_mapping to spawning (as Nova's
+// compute host does), then the spawn finishes it.
+var build = action{name: "create", event: "compute__do_build_and_run_instance", drive: spawn,
+	done:   outcome{vm: novalite.VMActive, power: running, launched: true},
+	failed: outcome{vm: novalite.VMError, power: power(novalite.PowerNoState), clearHost: true, release: true, fault: true}}
+
 var actions = map[novalite.TaskState]action{
-	// A build goes networking → block_device_mapping → spawning as on
-	// Nova's compute host (buildSteps writes the first two), then spawns.
-	novalite.TaskNetworking: {name: "create", event: "compute__do_build_and_run_instance", drive: spawn,
-		done:   outcome{vm: novalite.VMActive, power: running, launched: true},
-		failed: outcome{vm: novalite.VMError, power: power(novalite.PowerNoState), clearHost: true, release: true, fault: true}},
-	novalite.TaskBlockDeviceMap: {name: "create", event: "compute__do_build_and_run_instance", drive: spawn,
-		done:   outcome{vm: novalite.VMActive, power: running, launched: true},
-		failed: outcome{vm: novalite.VMError, power: power(novalite.PowerNoState), clearHost: true, release: true, fault: true}},
-	novalite.TaskSpawning: {name: "create", event: "compute__do_build_and_run_instance", drive: spawn,
-		done:   outcome{vm: novalite.VMActive, power: running, launched: true},
-		failed: outcome{vm: novalite.VMError, power: power(novalite.PowerNoState), clearHost: true, release: true, fault: true}},
+	novalite.TaskNetworking:     build,
+	novalite.TaskBlockDeviceMap: build,
+	novalite.TaskSpawning:       build,
 	novalite.TaskDeleting: {name: "delete", event: "compute_terminate_instance", drive: destroy,
 		done:   outcome{vm: novalite.VMDeleted, delete: true, release: true, ports: true},
 		failed: outcome{vm: novalite.VMError, fault: true}},

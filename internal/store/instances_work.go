@@ -203,3 +203,25 @@ func (tx *Tx) InstanceListIdleSince(ctx context.Context, vm novalite.VMState, cu
 		string(vm), false, micros(cutoff), limit)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
 }
+
+// InstanceHostsOf returns the hosts that the live servers with the given
+// uuids run on (same_host / different_host hints).
+func (tx *Tx) InstanceHostsOf(ctx context.Context, uuids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(uuids) == 0 {
+		return out, nil
+	}
+	var w where
+	w.conds = append(w.conds, inList("uuid", &w, uuids))
+	w.add(`deleted = ?`, false)
+	w.conds = append(w.conds, "host IS NOT NULL")
+	rows, err := tx.query(ctx, `SELECT DISTINCT host FROM instances`+w.sql(), w.args...)
+	hosts, err := collect(rows, err, func(r *sql.Rows) (string, error) {
+		var h string
+		return h, r.Scan(&h)
+	})
+	for _, h := range hosts {
+		out[h] = true
+	}
+	return out, err
+}

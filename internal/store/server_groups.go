@@ -181,25 +181,3 @@ func (tx *Tx) ServerGroupPlacementOf(ctx context.Context, instanceUUID string) (
 	}
 	return p, true, rows.Err()
 }
-
-// InstanceHostsOf returns the hosts that the live servers with the given
-// uuids run on (same_host / different_host hints).
-func (tx *Tx) InstanceHostsOf(ctx context.Context, uuids []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(uuids) == 0 {
-		return out, nil
-	}
-	var w where
-	w.conds = append(w.conds, inList("uuid", &w, uuids))
-	w.add(`deleted = ?`, false)
-	w.conds = append(w.conds, "host IS NOT NULL")
-	rows, err := tx.query(ctx, `SELECT DISTINCT host FROM instances`+w.sql(), w.args...)
-	hosts, err := collect(rows, err, func(r *sql.Rows) (string, error) {
-		var h string
-		return h, r.Scan(&h)
-	})
-	for _, h := range hosts {
-		out[h] = true
-	}
-	return out, err
-}
