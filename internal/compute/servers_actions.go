@@ -91,47 +91,42 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, request
 		if err != nil {
 			return err
 		}
-		return s.startTaskOn(ctx, tx, c, v, requestID, in, prepare)
-	})
-}
-
-func (s *Service) startTaskOn(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, requestID string, in intent, prepare prepareFunc) error {
-	if v.Locked && !c.IsAdmin() && !in.anyLock {
-		return locked(v)
-	}
-	if err := in.check.failure(in.action, v); err != nil {
-		return err
-	}
-	now := s.now().UTC()
-	skip := false
-	if prepare != nil {
-		var err error
-		if skip, err = prepare(tx, v, now); err != nil {
+		if v.Locked && !c.IsAdmin() && !in.anyLock {
+			return locked(v)
+		}
+		if err := in.check.failure(in.action, v); err != nil {
 			return err
 		}
-	}
-	name := in.action
-	if n, ok := instanceActionName[name]; ok {
-		name = n
-	}
-	actionID, err := recordAction(ctx, tx, c, v, requestID, name, now)
-	if err != nil {
-		return err
-	}
-	if skip {
-		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
-			Event: conductorEvent[name], Start: now, Finish: now, Result: "Error"})
-	}
-	ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID, To: in.to,
-		FromVM: in.check.vm, FromTask: in.check.task, Now: now})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return s.lostRace(ctx, tx, c, in.action, v.ID)
-	}
-	tx.AfterCommit(s.Waker.Wake)
-	return nil
+		now := s.now().UTC()
+		skip := false
+		if prepare != nil {
+			if skip, err = prepare(tx, v, now); err != nil {
+				return err
+			}
+		}
+		recorded := in.action
+		if n, ok := instanceActionName[recorded]; ok {
+			recorded = n
+		}
+		actionID, err := recordAction(ctx, tx, c, v, requestID, recorded, now)
+		if err != nil {
+			return err
+		}
+		if skip {
+			return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+				Event: conductorEvent[recorded], Start: now, Finish: now, Result: "Error"})
+		}
+		ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID, To: in.to,
+			FromVM: in.check.vm, FromTask: in.check.task, Now: now})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return s.lostRace(ctx, tx, c, in.action, v.ID)
+		}
+		tx.AfterCommit(s.Waker.Wake)
+		return nil
+	})
 }
 
 // RebootServer is the reboot action (SOFT or HARD).
@@ -149,7 +144,8 @@ func (s *Service) SimpleAction(ctx context.Context, c *novalite.Caller, id, requ
 }
 
 // ChangePassword is the changePassword action: the hash of the new
-// password replaces the old one; the guest gets it from its driver.
+// password replaces the old one (the password itself is kept nowhere, so
+// the driver is not given it: see agent.setPassword).
 func (s *Service) ChangePassword(ctx context.Context, c *novalite.Caller, id, requestID, password string) error {
 	return s.startTask(ctx, c, id, requestID, "changePassword", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		return false, tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(password))
