@@ -124,11 +124,8 @@ func evacuated(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.I
 // snapshot failed (as Nova does).
 func snapshotted(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.InstanceOutcomeParams) (func() error, error) {
 	return func() error {
-		id, err := tx.InstancePendingImage(ctx, r.v.InternalID)
+		id, err := takePendingImage(ctx, tx, r.v.InternalID)
 		if err != nil || id == "" || a.o.Images == nil {
-			return err
-		}
-		if err := tx.InstanceSetPendingImage(ctx, r.v.InternalID, ""); err != nil {
 			return err
 		}
 		if r.err != nil {
@@ -172,16 +169,20 @@ func unshelved(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.I
 		return func() error { return tx.ComputeNodeRelease(ctx, a.o.Host, store.Demand(r.v.Flavor)) }, nil
 	}
 	return func() error {
-		id, err := tx.InstancePendingImage(ctx, r.v.InternalID)
-		if err != nil || id == "" {
+		id, err := takePendingImage(ctx, tx, r.v.InternalID)
+		if err != nil || id == "" || a.o.Images == nil {
 			return err
-		}
-		if err := tx.InstanceSetPendingImage(ctx, r.v.InternalID, ""); err != nil {
-			return err
-		}
-		if a.o.Images == nil {
-			return nil
 		}
 		return a.o.Images.DeleteImage(ctx, tx, id)
 	}, nil
+}
+
+// takePendingImage returns the server's pending image ("" if none) and
+// forgets it.
+func takePendingImage(ctx context.Context, tx *store.Tx, internalID int64) (string, error) {
+	id, err := tx.InstancePendingImage(ctx, internalID)
+	if err != nil || id == "" {
+		return id, err
+	}
+	return id, tx.InstanceSetPendingImage(ctx, internalID, "")
 }
