@@ -148,7 +148,9 @@ func (s *Service) ServersOnHosts(ctx context.Context, hosts []string) (map[strin
 }
 
 // HostUptime is the text of `uptime` on a simulated host: how long since
-// it registered, no users, no load.
+// it registered, no users, no load. (Nova asks the virt driver, whose
+// answer varies by driver; this is what libvirt's looks like, so that
+// clients and Tempest parse it.)
 func HostUptime(n store.ComputeNode, now time.Time) string {
 	up := now.Sub(n.CreatedAt)
 	if up < 0 {

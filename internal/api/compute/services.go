@@ -210,7 +210,9 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 
 // deleteService is DELETE /os-services/{id}: a compute host without
 // servers goes, with its aggregate memberships. The controller's own
-// services cannot be deleted.
+// services cannot be deleted: Nova would drop their record (and they
+// would come back on restart); novalite has no record of them to drop,
+// so it answers 409 instead.
 func (a *API) deleteService(w http.ResponseWriter, r *http.Request) error {
 	mv, id := MV(r), r.PathValue("id")
 	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-services:delete", policy.Target{}); err != nil {
