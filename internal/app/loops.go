@@ -33,7 +33,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)
 		d, err := catalog.New("fake", catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
-			Fake: fake.Config{Delay: a.Config.FakeDelay, Delays: delays}})
+			Fake: fake.Config{Delay: a.Config.FakeDelay, Delays: delays, Transition: a.Config.TransitionTime}})
 		if err != nil {
 			return nil, err
 		}

@@ -85,7 +85,7 @@ func TestKill9DuringBuildsAndDeletes(t *testing.T) {
 	bin := build(t)
 	dir := t.TempDir()
 	// 256 vCPUs: room for the 100 servers and their resizes.
-	s := serve(t, bin, dir, "--fake-delay", "300ms", "--host-vcpus", "256")
+	s := serve(t, bin, dir, "--fake-delay", "300ms", "--instant", "--host-vcpus", "256")
 	c, project := login(t, s.url)
 	quota := map[string]any{"quota_set": map[string]any{"instances": -1, "cores": -1, "ram": -1}}
 	if code := c.do("PUT", "/compute/v2.1/os-quota-sets/"+project, quota, nil); code != http.StatusOK {
@@ -138,7 +138,7 @@ func TestKill9DuringBuildsAndDeletes(t *testing.T) {
 	}
 	<-s.done
 
-	s2 := serve(t, bin, dir, "--fake-delay", "300ms", "--host-vcpus", "256")
+	s2 := serve(t, bin, dir, "--fake-delay", "300ms", "--instant", "--host-vcpus", "256")
 	c2, _ := login(t, s2.url)
 	gone := map[string]bool{}
 	for _, id := range deleted {

@@ -44,6 +44,11 @@ type Config struct {
 	// FakeDelays to single operations ("rebuild=2s,spawn=100ms").
 	FakeDelay  time.Duration
 	FakeDelays string
+	// TransitionTime is the least time the simulated reboots, rebuilds,
+	// resizes, migrations and password changes take, so that clients
+	// polling for REBOOT, REBUILD, RESIZE … see it (Nova takes seconds).
+	// Zero (--instant) makes them as fast as the machine allows.
+	TransitionTime time.Duration
 	// NoLoops registers the hosts but runs no scheduler, agents or
 	// periodic jobs: for tests that play those parts themselves.
 	NoLoops bool
@@ -62,6 +67,8 @@ func Default() Config {
 		HostVCPUs:    64,
 		HostMemoryMB: 262144,
 		HostDiskGB:   2048,
+		// Above one poll interval of gophercloud and Tempest (1 s).
+		TransitionTime: 2 * time.Second,
 	}
 }
 
@@ -92,6 +99,18 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.HostDiskGB, "host-disk-gb", envInt("NOVALITE_HOST_DISK_GB", c.HostDiskGB), "GiB of disk of each simulated host (env NOVALITE_HOST_DISK_GB)")
 	fs.DurationVar(&c.FakeDelay, "fake-delay", envDuration("NOVALITE_FAKE_DELAY", c.FakeDelay), "delay of every fake driver operation (env NOVALITE_FAKE_DELAY)")
 	str(&c.FakeDelays, "fake-delays", "NOVALITE_FAKE_DELAYS", "delays of single fake driver operations, e.g. rebuild=2s,spawn=100ms")
+	fs.DurationVar(&c.TransitionTime, "transition-time", envDuration("NOVALITE_TRANSITION_TIME", c.TransitionTime),
+		"least time of simulated reboots, rebuilds, resizes, migrations and password changes, so pollers see REBOOT, REBUILD … (env NOVALITE_TRANSITION_TIME)")
+	if b, _ := strconv.ParseBool(os.Getenv("NOVALITE_INSTANT")); b {
+		c.TransitionTime = 0
+	}
+	fs.BoolFunc("instant", "same as --transition-time 0: simulated operations as fast as the machine allows (env NOVALITE_INSTANT)", func(s string) error {
+		b, err := strconv.ParseBool(s)
+		if b {
+			c.TransitionTime = 0
+		}
+		return err
+	})
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
 
@@ -113,7 +132,7 @@ func (c *Config) Validate() error {
 	if c.ReclaimInstanceInterval < 0 {
 		errs = append(errs, errors.New("reclaim instance interval must not be negative"))
 	}
-	if c.Hosts < 0 || c.HostVCPUs < 0 || c.HostMemoryMB < 0 || c.HostDiskGB < 0 || c.FakeDelay < 0 {
+	if c.Hosts < 0 || c.HostVCPUs < 0 || c.HostMemoryMB < 0 || c.HostDiskGB < 0 || c.FakeDelay < 0 || c.TransitionTime < 0 {
 		errs = append(errs, errors.New("hosts and host resources must not be negative"))
 	}
 	if _, err := c.OpDelays(); err != nil {

@@ -23,9 +23,9 @@ dir=$(cd "$tmp" && go mod download -json "github.com/gophercloud/gophercloud/v2@
   python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
 cp -r "$dir" "$tmp/gc" && chmod -R u+w "$tmp/gc"
 
-# Two hosts so that migrations have a destination; rebuild takes long
-# enough for the test's 1 s poll to see REBUILD, as on Nova.
-start_novalite --hosts 2 --fake-delays rebuild=2s
+# Two hosts so that migrations have a destination. serve's default
+# --transition-time (2 s) keeps REBOOT, REBUILD … visible to its 1 s polls.
+start_novalite --hosts 2
 admin_env
 export OS_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne OS_FLAVOR_ID=1 OS_FLAVOR_ID_RESIZE=2
 export OS_LIVE_MIGRATE=1 OS_NETWORK_NAME=private OS_POOL_NAME=public OS_EXTGW_ID=placeholder

@@ -406,3 +406,41 @@ func TestHungGuestDoesNotStallHost(t *testing.T) {
 	}
 	b.waitFor(t, hung, true, func(map[string]any) bool { return false })
 }
+
+// TestTransitionsLastForPollers checks that the statuses clients poll for
+// (gophercloud and Tempest poll every second) last for the transition
+// time, so that a client never misses them: every GET within it sees the
+// transitional status, then the server settles.
+func TestTransitionsLastForPollers(t *testing.T) {
+	t.Parallel()
+	const hold = 400 * time.Millisecond
+	b := setup(t, func(c *config.Config) { c.NoLoops, c.Hosts, c.TransitionTime = false, 2, hold })
+	id := b.create(t, b.demo, "vm", nil)
+	b.waitStatus(t, id, "ACTIVE")
+	steps := []struct {
+		name, token string
+		body        map[string]any
+		transient   string
+		status      string
+	}{
+		{"soft reboot", b.demo, map[string]any{"reboot": map[string]any{"type": "SOFT"}}, "REBOOT", "ACTIVE"},
+		{"hard reboot", b.demo, map[string]any{"reboot": map[string]any{"type": "HARD"}}, "HARD_REBOOT", "ACTIVE"},
+		{"rebuild", b.demo, map[string]any{"rebuild": map[string]any{"imageRef": b.image}}, "REBUILD", "ACTIVE"},
+		{"change password", b.demo, map[string]any{"changePassword": map[string]any{"adminPass": "n3w-pass"}}, "PASSWORD", "ACTIVE"},
+		{"resize", b.demo, map[string]any{"resize": map[string]any{"flavorRef": "2"}}, "RESIZE", "VERIFY_RESIZE"},
+		{"confirm", b.demo, map[string]any{"confirmResize": nil}, "", "ACTIVE"},
+		{"live migrate", b.admin, map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "auto"}}, "MIGRATING", "ACTIVE"},
+	}
+	for _, st := range steps {
+		resp := b.do("POST", "/servers/"+id+"/action", st.token, "2.100", st.body)
+		if resp.Status/100 != 2 {
+			t.Fatalf("%s: %d %s", st.name, resp.Status, resp.Body)
+		}
+		for end := time.Now().Add(hold * 3 / 4); st.transient != "" && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			if got := b.show(t, b.demo, id, "2.100")["status"]; got != st.transient {
+				t.Fatalf("%s: status %v within the transition time, want %s", st.name, got, st.transient)
+			}
+		}
+		b.waitStatus(t, id, st.status)
+	}
+}

@@ -44,6 +44,7 @@ func Start(t testing.TB, opts ...func(*config.Config)) *Server {
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
+	cfg.TransitionTime = 0 // tests wait for end states; some set delays of their own
 	cfg.AdminPassword, cfg.DemoPassword = AdminPassword, DemoPassword
 	if Engine() == "postgres" {
 		cfg.Database = postgresDatabase(t)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,7 +48,16 @@ type Config struct {
 	Fail map[string]string
 	// Hang makes an operation block until its context ends.
 	Hang map[string]bool
+	// Transition is the least time the operations of Transitional take,
+	// whatever the other delays: their task shows a status of its own
+	// (REBOOT, HARD_REBOOT, REBUILD, RESIZE, MIGRATING, PASSWORD) that
+	// clients poll for, and an instant operation could end before the
+	// first poll. Nova takes seconds for them.
+	Transition time.Duration
 }
+
+// Transitional are the operations that Config.Transition holds open.
+var Transitional = []string{OpReboot, OpRebuild, OpMigrate, OpPassword}
 
 // Driver is the fake driver. Safe for concurrent use.
 type Driver struct {
@@ -85,6 +95,9 @@ func (d *Driver) knobs(ctx context.Context, op string, inst virt.Instance) error
 		if v, err := time.ParseDuration(s); err == nil {
 			delay += v
 		}
+	}
+	if delay < d.cfg.Transition && slices.Contains(Transitional, op) {
+		delay = d.cfg.Transition
 	}
 	if _, ok := md["fake:hang_"+op]; ok || d.cfg.Hang[op] {
 		<-ctx.Done()
