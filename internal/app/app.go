@@ -69,7 +69,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if a.publicURL == "" {
 		a.publicURL = "http://" + cfg.Listen
 	}
-	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog})
+	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog, PasswordCost: cfg.PasswordCost})
 	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval})
 	a.Network = network.New(db, network.Options{})
 	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images")}); err != nil {

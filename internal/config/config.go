@@ -49,6 +49,9 @@ type Config struct {
 	// polling for REBOOT, REBUILD, RESIZE … see it (Nova takes seconds).
 	// Zero (--instant) makes them as fast as the machine allows.
 	TransitionTime time.Duration
+	// PasswordCost is the bcrypt cost of password hashes (0: bcrypt's
+	// default). Not a flag: test clouds lower it to start in milliseconds.
+	PasswordCost int
 	// NoLoops registers the hosts but runs no scheduler, agents or
 	// periodic jobs: for tests that play those parts themselves.
 	NoLoops bool

@@ -110,7 +110,7 @@ func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, password
 	u, err := tx.UserGetByName(ctx, DefaultDomainID, name)
 	if novalite.IsKind(err, novalite.NotFound) {
 		var hash string
-		if hash, err = HashPassword(password); err != nil {
+		if hash, err = s.hashPassword(password); err != nil {
 			return "", err
 		}
 		u = novalite.User{ID: NewID(), Name: name, DomainID: DefaultDomainID, PasswordHash: hash,

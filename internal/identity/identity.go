@@ -24,6 +24,7 @@ type Service struct {
 	now      func() time.Time
 	tokenTTL time.Duration
 	catalog  func() []CatalogService
+	pwCost   int
 
 	mu    sync.Mutex
 	keys  *keyring
@@ -36,6 +37,9 @@ type Options struct {
 	Now      func() time.Time
 	// Catalog returns the service catalog put into tokens.
 	Catalog func() []CatalogService
+	// PasswordCost is the bcrypt cost of new password hashes (0: bcrypt's
+	// default, 10). Test clouds use bcrypt's minimum to start fast.
+	PasswordCost int
 }
 
 // New returns an identity service over db.
@@ -49,7 +53,7 @@ func New(db *store.DB, o Options) *Service {
 	if o.Catalog == nil {
 		o.Catalog = func() []CatalogService { return nil }
 	}
-	return &Service{db: db, now: o.Now, tokenTTL: o.TokenTTL, catalog: o.Catalog, cache: map[string]cached{}}
+	return &Service{db: db, now: o.Now, tokenTTL: o.TokenTTL, catalog: o.Catalog, pwCost: o.PasswordCost, cache: map[string]cached{}}
 }
 
 // Catalog returns the service catalog.

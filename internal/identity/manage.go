@@ -170,7 +170,7 @@ func (s *Service) CreateUser(ctx context.Context, u novalite.User, password stri
 	}
 	u.ID, u.CreatedAt = NewID(), s.now()
 	if password != "" {
-		h, err := HashPassword(password)
+		h, err := s.hashPassword(password)
 		if err != nil {
 			return u, invalid("Invalid password: %v", err)
 		}
@@ -196,7 +196,7 @@ func (s *Service) CreateUser(ctx context.Context, u novalite.User, password stri
 func (s *Service) UpdateUser(ctx context.Context, id string, password *string, update func(*novalite.User)) (u novalite.User, err error) {
 	var hash string
 	if password != nil {
-		if hash, err = HashPassword(*password); err != nil {
+		if hash, err = s.hashPassword(*password); err != nil {
 			return u, invalid("Invalid password: %v", err)
 		}
 	}

@@ -437,11 +437,15 @@ func (s *Service) Revoke(ctx context.Context, tok string) error {
 	return nil
 }
 
-// HashPassword returns the bcrypt hash of a password.
-func HashPassword(pw string) (string, error) {
+// hashPassword returns the bcrypt hash of a password at the service's cost.
+func (s *Service) hashPassword(pw string) (string, error) {
 	if len(pw) > 72 {
 		return "", errors.New("password longer than 72 bytes")
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	cost := s.pwCost
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
 	return string(h), err
 }

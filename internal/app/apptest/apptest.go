@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"novalite/internal/app"
 	"novalite/internal/config"
 )
@@ -45,6 +47,7 @@ func Start(t testing.TB, opts ...func(*config.Config)) *Server {
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
 	cfg.TransitionTime = 0 // tests wait for end states; some set delays of their own
+	cfg.PasswordCost = bcrypt.MinCost
 	cfg.AdminPassword, cfg.DemoPassword = AdminPassword, DemoPassword
 	if Engine() == "postgres" {
 		cfg.Database = postgresDatabase(t)

@@ -1,0 +1,108 @@
+package novalitetest_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+
+	"novalite/novalitetest"
+)
+
+// compute returns a compute client authenticated with opts.
+func compute(t *testing.T, opts gophercloud.AuthOptions) *gophercloud.ServiceClient {
+	t.Helper()
+	ctx := context.Background()
+	provider, err := openstack.AuthenticatedClient(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := openstack.NewComputeV2(provider, gophercloud.EndpointOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// boot creates a server with metadata and waits until its status is want.
+func boot(t *testing.T, cloud *novalitetest.Cloud, client *gophercloud.ServiceClient, md map[string]string, want string) *servers.Server {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := servers.Create(ctx, client, servers.CreateOpts{Name: "vm", FlavorRef: cloud.FlavorID,
+		ImageRef: cloud.ImageID, Networks: []servers.Network{{UUID: cloud.NetworkID}}, Metadata: md}, nil).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := servers.WaitForStatus(ctx, client, s.ID, want); err != nil {
+		t.Fatalf("server %s never %s: %v", s.ID, want, err)
+	}
+	s, err = servers.Get(ctx, client, s.ID).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestBootToActive(t *testing.T) {
+	t.Parallel()
+	cloud := novalitetest.New(t)
+	s := boot(t, cloud, compute(t, cloud.MemberAuthOptions()), nil, "ACTIVE")
+	if len(s.Addresses["private"].([]any)) == 0 {
+		t.Errorf("no address on network private: %v", s.Addresses)
+	}
+}
+
+// A spawn failure injected through metadata ends in ERROR with Nova's
+// fault: the message and code 500.
+func TestInjectedFault(t *testing.T) {
+	t.Parallel()
+	cloud := novalitetest.New(t)
+	s := boot(t, cloud, compute(t, cloud.MemberAuthOptions()), map[string]string{"fake:fail_spawn": "disk on fire"}, "ERROR")
+	if s.Fault.Code != 500 || s.Fault.Message != "disk on fire" {
+		t.Errorf("fault = %+v, want code 500, message 'disk on fire'", s.Fault)
+	}
+}
+
+// Two clouds are independent: a server of one is unknown to the other.
+func TestSeparateClouds(t *testing.T) {
+	t.Parallel()
+	one, two := novalitetest.New(t), novalitetest.New(t)
+	if one.URL == two.URL {
+		t.Fatalf("both clouds at %s", one.URL)
+	}
+	s := boot(t, one, compute(t, one.AuthOptions()), nil, "ACTIVE")
+	err := servers.Get(context.Background(), compute(t, two.AuthOptions()), s.ID).Err
+	if !gophercloud.ResponseCodeIs(err, 404) {
+		t.Errorf("server of cloud one in cloud two: %v, want 404", err)
+	}
+}
+
+// Seeded projects and users can boot servers of their own.
+func TestSeed(t *testing.T) {
+	t.Parallel()
+	cloud := novalitetest.New(t)
+	cloud.AddProject("team")
+	cloud.AddUser("alice", "alice-pw", "team", "member")
+	flavor := cloud.AddFlavor("big", 4, 4096, 20)
+	cloud.FlavorID = flavor
+	cloud.NetworkID = cloud.AddNetwork("team-net", "192.168.7.0/24")
+	cloud.ImageID = cloud.AddImage("blank", make([]byte, 4096))
+	s := boot(t, cloud, compute(t, cloud.UserAuthOptions("alice", "alice-pw", "team")), nil, "ACTIVE")
+	if s.Flavor["id"] != flavor { // microversion 2.1: the flavor by id
+		t.Errorf("flavor = %v, want %s", s.Flavor, flavor)
+	}
+	if _, ok := s.Addresses["team-net"]; !ok {
+		t.Errorf("addresses = %v, want one on team-net", s.Addresses)
+	}
+}
+
+// BenchmarkNew is the cost of a test cloud: start, bootstrap, stop.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		novalitetest.New(b).Stop()
+	}
+}
