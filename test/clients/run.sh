@@ -8,3 +8,5 @@ for t in osc-*.sh; do
 done
 echo "== gophercloud.sh"
 bash gophercloud.sh
+echo "== ci-recipes.sh"
+bash ci-recipes.sh
