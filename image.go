@@ -39,3 +39,9 @@ type Image struct {
 	Properties           map[string]string
 	CreatedAt, UpdatedAt time.Time
 }
+
+// ImageSort is one key of an image list's order.
+type ImageSort struct {
+	Key  string // name, status, container_format, disk_format, size, id, created_at, updated_at
+	Desc bool
+}

@@ -29,7 +29,7 @@ type outcome struct {
 // the row (the migration of a resize or move).
 type job struct {
 	v       novalite.Server
-	mig     *store.Migration
+	mig     *novalite.Migration
 	offload bool // shelve offloads at once (shelved_offload_time 0)
 }
 

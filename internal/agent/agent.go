@@ -30,13 +30,13 @@ type PortReleaser interface {
 
 // Options configure an Agent.
 type Options struct {
-	Host       string          // e.g. novalite-compute-1
-	Zone       string          // availability zone (default "nova")
-	DriverName string          // as registered, e.g. "fake"
-	Driver     virt.Driver     // required
-	Resources  store.Resources // capacity of the host
-	Ports      PortReleaser    // nil: servers have no ports to release
-	Images     ImageFinisher   // nil: snapshots have no images to finish
+	Host       string             // e.g. novalite-compute-1
+	Zone       string             // availability zone (default "nova")
+	DriverName string             // as registered, e.g. "fake"
+	Driver     virt.Driver        // required
+	Resources  novalite.Resources // capacity of the host
+	Ports      PortReleaser       // nil: servers have no ports to release
+	Images     ImageFinisher      // nil: snapshots have no images to finish
 	// ShelvedOffloadTime is Nova's shelved_offload_time: 0 offloads a
 	// shelved server at once, negative never (the controller offloads
 	// after a positive one).
@@ -105,7 +105,7 @@ func New(db *store.DB, o Options) *Agent {
 // Register creates or refreshes the host's row (idempotent).
 func (a *Agent) Register(ctx context.Context) error {
 	return a.db.Tx(ctx, func(tx *store.Tx) error {
-		return tx.ComputeNodeRegister(ctx, store.ComputeNode{Host: a.o.Host, HypervisorName: a.o.Host,
+		return tx.ComputeNodeRegister(ctx, novalite.ComputeNode{Host: a.o.Host, HypervisorName: a.o.Host,
 			AvailabilityZone: a.o.Zone, Driver: a.o.DriverName, Total: a.o.Resources}, a.o.Now().UTC())
 	})
 }

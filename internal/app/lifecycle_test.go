@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"novalite"
+
 	"novalite/internal/agent"
 	"novalite/internal/app"
 	"novalite/internal/app/apptest"
@@ -259,7 +261,7 @@ func TestRestartFinishesWork(t *testing.T) {
 	db := b.srv.App.DB
 	sched := scheduler.New(db, scheduler.Options{})
 	ag := agent.New(db, agent.Options{Host: app.HostName(1), DriverName: "fake", Driver: fake.New(fake.Config{}),
-		Resources: store.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}})
+		Resources: novalite.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}})
 
 	doomed := b.create(t, map[string]any{"name": "doomed"})
 	if n, err := sched.RunOnce(ctx); err != nil || n != 1 {
@@ -299,7 +301,7 @@ func TestBuildTaskStates(t *testing.T) {
 	db := b.srv.App.DB
 	drv := fake.New(fake.Config{Delays: map[string]time.Duration{fake.OpSpawn: 300 * time.Millisecond}})
 	ag := agent.New(db, agent.Options{Host: app.HostName(1), DriverName: "fake", Driver: drv,
-		Resources: store.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}})
+		Resources: novalite.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}})
 	id := b.create(t, nil)
 	task := func() any {
 		return b.do("GET", "/servers/"+id, b.admin, nil).JSON(t)["server"].(map[string]any)["OS-EXT-STS:task_state"]
@@ -332,7 +334,7 @@ func TestHungCallsDoNotHideWork(t *testing.T) {
 	defer cancel()
 	db := b.srv.App.DB
 	ag := agent.New(db, agent.Options{Host: app.HostName(1), DriverName: "fake", Driver: fake.New(fake.Config{}),
-		Resources: store.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}, Batch: 2, Poll: 20 * time.Millisecond})
+		Resources: novalite.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}, Batch: 2, Poll: 20 * time.Millisecond})
 	hang := map[string]any{"metadata": map[string]any{"fake:hang_spawn": "1"}}
 	b.create(t, hang)
 	b.create(t, hang)

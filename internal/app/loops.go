@@ -6,10 +6,11 @@ import (
 	"path/filepath"
 	"sync"
 
+	"novalite"
+
 	"novalite/internal/agent"
 	"novalite/internal/controller"
 	"novalite/internal/scheduler"
-	"novalite/internal/store"
 	"novalite/internal/virt"
 	"novalite/internal/virt/catalog"
 	"novalite/internal/virt/fake"
@@ -42,7 +43,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 		}
 		ag := agent.New(a.DB, agent.Options{Host: host, DriverName: "fake", Driver: d, Ports: ports, Images: a.Image,
 			ShelvedOffloadTime: a.Config.ShelvedOffloadTime,
-			Resources:          store.Resources{VCPUs: a.Config.HostVCPUs, MemoryMB: a.Config.HostMemoryMB, DiskGB: a.Config.HostDiskGB},
+			Resources:          novalite.Resources{VCPUs: a.Config.HostVCPUs, MemoryMB: a.Config.HostMemoryMB, DiskGB: a.Config.HostDiskGB},
 			Wake:               a.Compute.Waker.Subscribe(), Log: a.Log})
 		if err := ag.Register(ctx); err != nil {
 			return nil, fmt.Errorf("register %s: %w", host, err)

@@ -22,7 +22,7 @@ func aggregateExists(name string) error {
 }
 
 // getAggregate loads an aggregate or gives Nova's 404.
-func getAggregate(ctx context.Context, tx *store.Tx, id int64) (store.Aggregate, error) {
+func getAggregate(ctx context.Context, tx *store.Tx, id int64) (novalite.Aggregate, error) {
 	a, err := tx.AggregateGet(ctx, id)
 	if novalite.IsKind(err, novalite.NotFound) {
 		return a, aggregateNotFound(id)
@@ -31,7 +31,7 @@ func getAggregate(ctx context.Context, tx *store.Tx, id int64) (store.Aggregate,
 }
 
 // ListAggregates returns every aggregate in id order.
-func (s *Service) ListAggregates(ctx context.Context) (list []store.Aggregate, err error) {
+func (s *Service) ListAggregates(ctx context.Context) (list []novalite.Aggregate, err error) {
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		list, err = tx.AggregateList(ctx, 0)
 		return err
@@ -40,7 +40,7 @@ func (s *Service) ListAggregates(ctx context.Context) (list []store.Aggregate, e
 }
 
 // GetAggregate returns one aggregate.
-func (s *Service) GetAggregate(ctx context.Context, id int64) (a store.Aggregate, err error) {
+func (s *Service) GetAggregate(ctx context.Context, id int64) (a novalite.Aggregate, err error) {
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		a, err = getAggregate(ctx, tx, id)
 		return err
@@ -49,8 +49,8 @@ func (s *Service) GetAggregate(ctx context.Context, id int64) (a store.Aggregate
 }
 
 // CreateAggregate makes an aggregate, in zone when zone is not "".
-func (s *Service) CreateAggregate(ctx context.Context, name, zone string) (store.Aggregate, error) {
-	a := store.Aggregate{UUID: uuid.NewString(), Name: name, Hosts: []string{}, Metadata: map[string]string{},
+func (s *Service) CreateAggregate(ctx context.Context, name, zone string) (novalite.Aggregate, error) {
+	a := novalite.Aggregate{UUID: uuid.NewString(), Name: name, Hosts: []string{}, Metadata: map[string]string{},
 		CreatedAt: s.now().UTC()}
 	if zone != "" {
 		a.Metadata[azKey] = zone
@@ -85,7 +85,7 @@ func invalidAggregate(action string, id int64, reason string) error {
 // checkZoneChange is Nova's is_safe_to_update_az: a new zone must not be
 // empty, the hosts must not be in another aggregate of another zone, and
 // (when checkServers) no host may hold servers if the zone changes.
-func checkZoneChange(ctx context.Context, tx *store.Tx, a store.Aggregate, meta map[string]*string, hosts []string,
+func checkZoneChange(ctx context.Context, tx *store.Tx, a novalite.Aggregate, meta map[string]*string, hosts []string,
 	action string, checkServers bool) error {
 	v, ok := meta[azKey]
 	if !ok {
@@ -134,7 +134,7 @@ func pyList(quoted []string) string {
 }
 
 // UpdateAggregate renames an aggregate and/or moves it to another zone.
-func (s *Service) UpdateAggregate(ctx context.Context, id int64, name *string, zone *string, zoneSet bool) (a store.Aggregate, err error) {
+func (s *Service) UpdateAggregate(ctx context.Context, id int64, name *string, zone *string, zoneSet bool) (a novalite.Aggregate, err error) {
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		a, err = getAggregate(ctx, tx, id)
 		if err != nil {
@@ -166,7 +166,7 @@ func (s *Service) UpdateAggregate(ctx context.Context, id int64, name *string, z
 }
 
 // SetAggregateMetadata sets (or, for nil values, removes) metadata keys.
-func (s *Service) SetAggregateMetadata(ctx context.Context, id int64, meta map[string]*string) (a store.Aggregate, err error) {
+func (s *Service) SetAggregateMetadata(ctx context.Context, id int64, meta map[string]*string) (a novalite.Aggregate, err error) {
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		a, err = getAggregate(ctx, tx, id)
 		if err != nil {
@@ -207,7 +207,7 @@ func computeHostNotFound(host string) error {
 
 // hostZoneOf is the zone a host gets from its aggregates ("" = none),
 // leaving out the aggregate except.
-func hostZoneOf(aggs []store.Aggregate, except int64) string {
+func hostZoneOf(aggs []novalite.Aggregate, except int64) string {
 	var zones []string
 	for _, o := range aggs {
 		if z := o.Zone(); z != "" && o.ID != except {
@@ -229,7 +229,7 @@ func noneIfEmpty(z string) string {
 }
 
 // AddAggregateHost puts a compute host in an aggregate.
-func (s *Service) AddAggregateHost(ctx context.Context, id int64, host string) (a store.Aggregate, err error) {
+func (s *Service) AddAggregateHost(ctx context.Context, id int64, host string) (a novalite.Aggregate, err error) {
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.ComputeNodeGet(ctx, host); novalite.IsKind(err, novalite.NotFound) {
 			return computeHostNotFound(host)
@@ -274,7 +274,7 @@ func (s *Service) AddAggregateHost(ctx context.Context, id int64, host string) (
 }
 
 // RemoveAggregateHost takes a host out of an aggregate.
-func (s *Service) RemoveAggregateHost(ctx context.Context, id int64, host string) (a store.Aggregate, err error) {
+func (s *Service) RemoveAggregateHost(ctx context.Context, id int64, host string) (a novalite.Aggregate, err error) {
 	notFound := novalite.Errorf(novalite.NotFound, "Cannot remove host %s in aggregate %d", host, id)
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.ComputeNodeGet(ctx, host); novalite.IsKind(err, novalite.NotFound) {

@@ -33,7 +33,7 @@ type ServiceInfo struct {
 	ForcedDown     bool
 	Up             bool
 	UpdatedAt      time.Time
-	Node           *store.ComputeNode // compute services only
+	Node           *novalite.ComputeNode // compute services only
 }
 
 // controllerServices are the controller's services, ids 1 and 2; compute
@@ -45,7 +45,7 @@ func controllerServiceUUID(binary string) string {
 }
 
 // ComputeServiceOf is the nova-compute service of a host.
-func ComputeServiceOf(n store.ComputeNode, now time.Time) ServiceInfo {
+func ComputeServiceOf(n novalite.ComputeNode, now time.Time) ServiceInfo {
 	n2 := n
 	return ServiceInfo{ID: n.ID + int64(len(controllerServices)), UUID: n.ServiceUUID, Binary: BinaryCompute,
 		Host: n.Host, Zone: n.AvailabilityZone, Disabled: n.Disabled, DisabledReason: n.DisabledReason,
@@ -54,7 +54,7 @@ func ComputeServiceOf(n store.ComputeNode, now time.Time) ServiceInfo {
 }
 
 // ComputeHosts returns every compute host by name.
-func (s *Service) ComputeHosts(ctx context.Context) (nodes []store.ComputeNode, err error) {
+func (s *Service) ComputeHosts(ctx context.Context) (nodes []novalite.ComputeNode, err error) {
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		nodes, err = tx.ComputeNodeList(ctx, nil)
 		return err
@@ -97,7 +97,7 @@ func (s *Service) ServiceByID(ctx context.Context, id string, byUUID bool) (Serv
 // UpdateComputeService changes a nova-compute service: enabled state
 // (and reason) and forced down. It reports whether the host exists and
 // returns the service as it is now.
-func (s *Service) UpdateComputeService(ctx context.Context, host string, u store.ComputeServiceUpdate) (ServiceInfo, bool, error) {
+func (s *Service) UpdateComputeService(ctx context.Context, host string, u novalite.ComputeServiceUpdate) (ServiceInfo, bool, error) {
 	var v ServiceInfo
 	found := false
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -151,7 +151,7 @@ func (s *Service) ServersOnHosts(ctx context.Context, hosts []string) (map[strin
 // it registered, no users, no load. (Nova asks the virt driver, whose
 // answer varies by driver; this is what libvirt's looks like, so that
 // clients and Tempest parse it.)
-func HostUptime(n store.ComputeNode, now time.Time) string {
+func HostUptime(n novalite.ComputeNode, now time.Time) string {
 	up := now.Sub(n.CreatedAt)
 	if up < 0 {
 		up = 0
@@ -164,8 +164,8 @@ func HostUptime(n store.ComputeNode, now time.Time) string {
 
 // MatchHypervisors is Nova's compute_node_search_by_hypervisor: hosts
 // whose hypervisor name contains pattern.
-func MatchHypervisors(nodes []store.ComputeNode, pattern string) []store.ComputeNode {
-	var out []store.ComputeNode
+func MatchHypervisors(nodes []novalite.ComputeNode, pattern string) []novalite.ComputeNode {
+	var out []novalite.ComputeNode
 	for _, n := range nodes {
 		if strings.Contains(n.HypervisorName, pattern) {
 			out = append(out, n)

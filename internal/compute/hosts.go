@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"novalite"
+
 	"novalite/internal/store"
 )
 
@@ -22,7 +24,7 @@ const (
 
 // hostStatus is Nova's get_instance_host_status for a registered host:
 // forced down, then disabled, then liveness from the heartbeat.
-func hostStatus(n store.ComputeNode, now time.Time) string {
+func hostStatus(n novalite.ComputeNode, now time.Time) string {
 	switch {
 	case n.ForcedDown:
 		return HostDown
@@ -102,7 +104,7 @@ const ControllerHost = "novalite-controller"
 // first, each group by name. With internal, the internal zone of the
 // controller's services is included (detail view).
 func (s *Service) AvailabilityZones(ctx context.Context, internal bool) ([]Zone, error) {
-	var nodes []store.ComputeNode
+	var nodes []novalite.ComputeNode
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
 		nodes, err = tx.ComputeNodeList(ctx, nil)

@@ -8,14 +8,6 @@ import (
 	"novalite/internal/store"
 )
 
-// The os-instance-actions records of a server, as stored.
-type (
-	// InstanceAction is one recorded action.
-	InstanceAction = store.InstanceActionRecord
-	// InstanceActionEvent is one step of an action.
-	InstanceActionEvent = store.InstanceActionEventRecord
-)
-
 // FindServer returns the row of a server the caller may see, without
 // ports; withDeleted also finds deleted servers (os-instance-actions from
 // 2.21).
@@ -41,8 +33,8 @@ type InstanceActionListParams struct {
 
 // ListInstanceActions returns a server's actions newest first; an unknown
 // marker is 400.
-func (s *Service) ListInstanceActions(ctx context.Context, serverID string, p InstanceActionListParams) ([]InstanceAction, error) {
-	var out []InstanceAction
+func (s *Service) ListInstanceActions(ctx context.Context, serverID string, p InstanceActionListParams) ([]novalite.InstanceActionRecord, error) {
+	var out []novalite.InstanceActionRecord
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.InstanceActionList(ctx, store.InstanceActionListParams{InstanceUUID: serverID, Limit: p.Limit,
@@ -57,9 +49,9 @@ func (s *Service) ListInstanceActions(ctx context.Context, serverID string, p In
 
 // GetInstanceAction returns one action of a server by request id, with
 // its events newest first.
-func (s *Service) GetInstanceAction(ctx context.Context, serverID, requestID string) (InstanceAction, []InstanceActionEvent, error) {
-	var a InstanceAction
-	var events []InstanceActionEvent
+func (s *Service) GetInstanceAction(ctx context.Context, serverID, requestID string) (novalite.InstanceActionRecord, []novalite.InstanceActionEventRecord, error) {
+	var a novalite.InstanceActionRecord
+	var events []novalite.InstanceActionEventRecord
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
 		a, err = tx.InstanceActionGet(ctx, serverID, requestID)

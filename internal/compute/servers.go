@@ -8,20 +8,10 @@ import (
 	"novalite/internal/store"
 )
 
-// The list parameters are the store's: plain values, no SQL.
-type (
-	// ServerListParams selects a page of servers (see store.InstanceListParams).
-	ServerListParams = store.InstanceListParams
-	// ServerMatch filters on one column of Nova's instances table.
-	ServerMatch = store.InstanceMatch
-	// ServerSort is one sort key.
-	ServerSort = store.InstanceSort
-)
-
 // ListServersParams selects a page of servers; IP and IP6 are substrings
 // of a fixed address of the server's ports.
 type ListServersParams struct {
-	ServerListParams
+	novalite.ServerListParams
 	IP, IP6 string
 }
 
@@ -101,7 +91,7 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]Serve
 			if err != nil {
 				return err
 			}
-			p.Exact = append(p.Exact, ServerMatch{Column: "uuid", Values: ids})
+			p.Exact = append(p.Exact, novalite.ServerMatch{Column: "uuid", Values: ids})
 		}
 		list, err := tx.InstanceList(ctx, p.ServerListParams)
 		if novalite.IsKind(err, novalite.NotFound) {

@@ -113,7 +113,7 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, request
 			return err
 		}
 		if skip {
-			return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+			return tx.InstanceActionEventInsert(ctx, novalite.InstanceActionEvent{ActionID: actionID,
 				Event: conductorEvent[recorded], Start: now, Finish: now, Result: "Error"})
 		}
 		ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID, To: in.to,
@@ -180,7 +180,7 @@ func (s *Service) ResetState(ctx context.Context, c *novalite.Caller, id, reques
 		}
 		// Nova records the action, finished at once, with no event.
 		now := s.now().UTC()
-		if _, err := tx.InstanceActionInsert(ctx, store.InstanceAction{InstanceUUID: v.ID, RequestID: requestID,
+		if _, err := tx.InstanceActionInsert(ctx, novalite.InstanceAction{InstanceUUID: v.ID, RequestID: requestID,
 			Action: "resetState", ProjectID: c.ProjectID, UserID: c.UserID, Start: now, Finish: now}); err != nil {
 			return err
 		}
@@ -227,6 +227,6 @@ func (s *Service) apiAction(ctx context.Context, c *novalite.Caller, id, request
 
 // finishedEvent records a successful event of an action done at once.
 func finishedEvent(ctx context.Context, tx *store.Tx, actionID int64, event, host string, now time.Time) error {
-	return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID, Event: event,
+	return tx.InstanceActionEventInsert(ctx, novalite.InstanceActionEvent{ActionID: actionID, Event: event,
 		Start: now, Finish: now, Result: "Success", Host: host})
 }

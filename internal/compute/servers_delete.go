@@ -56,7 +56,7 @@ var idle = []novalite.TaskState{novalite.TaskNone}
 
 // recordAction writes the instance-action row of an API request.
 func recordAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, requestID, action string, now time.Time) (int64, error) {
-	return tx.InstanceActionInsert(ctx, store.InstanceAction{InstanceUUID: v.ID, RequestID: requestID,
+	return tx.InstanceActionInsert(ctx, novalite.InstanceAction{InstanceUUID: v.ID, RequestID: requestID,
 		Action: action, ProjectID: c.ProjectID, UserID: c.UserID, Start: now})
 }
 

@@ -48,7 +48,7 @@ func (s *Service) setLock(ctx context.Context, c *novalite.Caller, v novalite.Se
 			}
 		}
 		// Nova wraps lock/unlock in an "api_" instance event.
-		return tx.InstanceActionEventInsert(ctx, store.InstanceActionEvent{ActionID: actionID,
+		return tx.InstanceActionEventInsert(ctx, novalite.InstanceActionEvent{ActionID: actionID,
 			Event: "api_" + action, Start: now, Finish: now, Result: "Success"})
 	})
 }

@@ -107,8 +107,8 @@ func (s *Service) checkDestination(ctx context.Context, tx *store.Tx, v novalite
 }
 
 // newMigration is the record of a move of v to h.
-func newMigration(v novalite.Server, kind, status string, h scheduler.Host, nf novalite.FlavorSnapshot, now time.Time) *store.Migration {
-	return &store.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID, Type: kind, Status: status,
+func newMigration(v novalite.Server, kind, status string, h scheduler.Host, nf novalite.FlavorSnapshot, now time.Time) *novalite.Migration {
+	return &novalite.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID, Type: kind, Status: status,
 		SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name, DestNode: h.Node,
 		OldFlavor: v.Flavor, NewFlavor: nf, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: now}
 }
@@ -160,7 +160,7 @@ func (s *Service) ConfirmResize(ctx context.Context, c *novalite.Caller, id, req
 }
 
 // confirm settles a resized server (the action and auto-confirm).
-func (s *Service) confirm(ctx context.Context, tx *store.Tx, v novalite.Server, m store.Migration, actionID int64, now time.Time) error {
+func (s *Service) confirm(ctx context.Context, tx *store.Tx, v novalite.Server, m novalite.Migration, actionID int64, now time.Time) error {
 	vm, pw := novalite.VMActive, novalite.PowerRunning
 	if v.PowerState == novalite.PowerShutdown {
 		vm, pw = novalite.VMStopped, novalite.PowerShutdown
@@ -276,22 +276,22 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, re
 
 // ServerMigrations lists the migrations of a server (of kind when set,
 // in one of statuses when given).
-func (s *Service) ServerMigrations(ctx context.Context, c *novalite.Caller, id, kind string, statuses []string) ([]store.Migration, error) {
-	var out []store.Migration
+func (s *Service) ServerMigrations(ctx context.Context, c *novalite.Caller, id, kind string, statuses []string) ([]novalite.Migration, error) {
+	var out []novalite.Migration
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
 			return err
 		}
-		out, err = tx.MigrationList(ctx, store.MigrationFilter{InstanceUUID: v.ID, Type: kind, Statuses: statuses})
+		out, err = tx.MigrationList(ctx, novalite.MigrationFilter{InstanceUUID: v.ID, Type: kind, Statuses: statuses})
 		return err
 	})
 	return out, err
 }
 
 // Migrations lists migrations for the admin os-migrations API.
-func (s *Service) Migrations(ctx context.Context, f store.MigrationFilter) ([]store.Migration, error) {
-	var out []store.Migration
+func (s *Service) Migrations(ctx context.Context, f novalite.MigrationFilter) ([]novalite.Migration, error) {
+	var out []novalite.Migration
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.MigrationList(ctx, f)
@@ -305,10 +305,10 @@ var liveCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VM
 
 // liveMigration finds the live migration migrationID of a migrating
 // server, answering Nova's 404 and 400s.
-func (s *Service) liveMigration(ctx context.Context, tx *store.Tx, v novalite.Server, migrationID int64, method string, allowed ...string) (store.Migration, error) {
-	list, err := tx.MigrationList(ctx, store.MigrationFilter{InstanceUUID: v.ID, Type: "live-migration"})
+func (s *Service) liveMigration(ctx context.Context, tx *store.Tx, v novalite.Server, migrationID int64, method string, allowed ...string) (novalite.Migration, error) {
+	list, err := tx.MigrationList(ctx, novalite.MigrationFilter{InstanceUUID: v.ID, Type: "live-migration"})
 	if err != nil {
-		return store.Migration{}, err
+		return novalite.Migration{}, err
 	}
 	for _, m := range list {
 		if m.ID != migrationID {
@@ -322,7 +322,7 @@ func (s *Service) liveMigration(ctx context.Context, tx *store.Tx, v novalite.Se
 		return m, novalite.Errorf(novalite.Invalid, "Migration %d state of instance %s is %s. Cannot %s while the migration is in this state.",
 			m.ID, v.ID, m.Status, method)
 	}
-	return store.Migration{}, novalite.Errorf(novalite.NotFound, "Instance %s is not migrating: migration %d could not be found.", v.ID, migrationID)
+	return novalite.Migration{}, novalite.Errorf(novalite.NotFound, "Instance %s is not migrating: migration %d could not be found.", v.ID, migrationID)
 }
 
 // ForceCompleteLiveMigration is POST /servers/{id}/migrations/{mid}/action

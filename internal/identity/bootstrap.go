@@ -7,19 +7,6 @@ import (
 	"novalite/internal/store"
 )
 
-// Filters of the list calls, re-exported so callers need not import store.
-type (
-	ProjectFilter        = store.ProjectFilter
-	UserFilter           = store.UserFilter
-	RoleAssignmentFilter = store.RoleAssignmentFilter
-	RoleFilter           = store.RoleFilter
-	DomainFilter         = store.DomainFilter
-	TextMatch            = store.TextMatch
-)
-
-// TextMatchOps are the suffixes of Keystone's name filters (name__contains...).
-var TextMatchOps = store.TextMatchOps
-
 // The default roles, in Keystone's implication order: each implies the next.
 var defaultRoles = []string{"admin", "manager", "member", "reader"}
 

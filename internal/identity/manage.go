@@ -15,7 +15,7 @@ func conflict(kind, field, value string) error {
 }
 
 // Domains lists domains.
-func (s *Service) Domains(ctx context.Context, f store.DomainFilter) (ds []novalite.Domain, err error) {
+func (s *Service) Domains(ctx context.Context, f novalite.DomainFilter) (ds []novalite.Domain, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { ds, err = tx.DomainList(ctx, f); return err })
 	return ds, err
 }
@@ -86,7 +86,7 @@ func (s *Service) DeleteDomain(ctx context.Context, id string) error {
 }
 
 // Projects lists projects.
-func (s *Service) Projects(ctx context.Context, f store.ProjectFilter) (ps []novalite.Project, err error) {
+func (s *Service) Projects(ctx context.Context, f novalite.ProjectFilter) (ps []novalite.Project, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { ps, err = tx.ProjectList(ctx, f); return err })
 	return ps, err
 }
@@ -149,7 +149,7 @@ func (s *Service) DeleteProject(ctx context.Context, id string) error {
 }
 
 // Users lists users.
-func (s *Service) Users(ctx context.Context, f store.UserFilter) (us []novalite.User, err error) {
+func (s *Service) Users(ctx context.Context, f novalite.UserFilter) (us []novalite.User, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { us, err = tx.UserList(ctx, f); return err })
 	return us, err
 }
@@ -242,7 +242,7 @@ func (s *Service) forget() {
 }
 
 // Roles lists roles.
-func (s *Service) Roles(ctx context.Context, f store.RoleFilter) (rs []novalite.Role, err error) {
+func (s *Service) Roles(ctx context.Context, f novalite.RoleFilter) (rs []novalite.Role, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { rs, err = tx.RoleList(ctx, f); return err })
 	return rs, err
 }
@@ -397,7 +397,7 @@ func (s *Service) HasRole(ctx context.Context, a novalite.RoleAssignment) (bool,
 		if err := s.checkAssignment(ctx, tx, a); err != nil {
 			return err
 		}
-		as, err := tx.RoleAssignmentList(ctx, store.RoleAssignmentFilter{UserID: a.UserID,
+		as, err := tx.RoleAssignmentList(ctx, novalite.RoleAssignmentFilter{UserID: a.UserID,
 			TargetType: a.TargetType, TargetID: a.TargetID, RoleID: a.RoleID})
 		found = len(as) > 0
 		return err
@@ -428,7 +428,7 @@ func wrapNotFound(err error, format string, args ...any) error {
 }
 
 // Assignments lists direct role assignments matching f.
-func (s *Service) Assignments(ctx context.Context, f store.RoleAssignmentFilter) (as []novalite.RoleAssignment, err error) {
+func (s *Service) Assignments(ctx context.Context, f novalite.RoleAssignmentFilter) (as []novalite.RoleAssignment, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { as, err = tx.RoleAssignmentList(ctx, f); return err })
 	return as, err
 }
@@ -448,7 +448,7 @@ func (s *Service) ImpliedRoles(ctx context.Context) (m map[string][]string, err 
 // UserProjects lists the enabled projects on which user has a role.
 func (s *Service) UserProjects(ctx context.Context, userID string) (ps []novalite.Project, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error {
-		as, err := tx.RoleAssignmentList(ctx, store.RoleAssignmentFilter{UserID: userID, TargetType: "project"})
+		as, err := tx.RoleAssignmentList(ctx, novalite.RoleAssignmentFilter{UserID: userID, TargetType: "project"})
 		if err != nil {
 			return err
 		}
@@ -457,7 +457,7 @@ func (s *Service) UserProjects(ctx context.Context, userID string) (ps []novalit
 			ids = append(ids, a.TargetID)
 		}
 		enabled := true
-		ps, err = tx.ProjectList(ctx, store.ProjectFilter{IDs: ids, Enabled: &enabled})
+		ps, err = tx.ProjectList(ctx, novalite.ProjectFilter{IDs: ids, Enabled: &enabled})
 		return err
 	})
 	return ps, err
@@ -486,28 +486,28 @@ func (s *Service) AssignmentNames(ctx context.Context, as []novalite.RoleAssignm
 		}
 	}
 	err := s.view(ctx, func(tx *store.Tx) error {
-		us, err := tx.UserList(ctx, store.UserFilter{IDs: users.list()})
+		us, err := tx.UserList(ctx, novalite.UserFilter{IDs: users.list()})
 		if err != nil {
 			return err
 		}
 		for _, u := range us {
 			n.Users[u.ID] = u
 		}
-		ps, err := tx.ProjectList(ctx, store.ProjectFilter{IDs: projects.list()})
+		ps, err := tx.ProjectList(ctx, novalite.ProjectFilter{IDs: projects.list()})
 		if err != nil {
 			return err
 		}
 		for _, p := range ps {
 			n.Projects[p.ID] = p
 		}
-		rs, err := tx.RoleList(ctx, store.RoleFilter{IDs: roles.list()})
+		rs, err := tx.RoleList(ctx, novalite.RoleFilter{IDs: roles.list()})
 		if err != nil {
 			return err
 		}
 		for _, r := range rs {
 			n.Roles[r.ID] = r
 		}
-		ds, err := tx.DomainList(ctx, store.DomainFilter{})
+		ds, err := tx.DomainList(ctx, novalite.DomainFilter{})
 		for _, d := range ds {
 			n.Domains[d.ID] = d
 		}

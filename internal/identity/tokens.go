@@ -330,7 +330,7 @@ func (s *Service) load(ctx context.Context, p payload) (*novalite.Caller, error)
 // effectiveRoles returns the roles of user on project, implied ones
 // included, in a stable order.
 func effectiveRoles(ctx context.Context, tx *store.Tx, userID, projectID string) ([]novalite.Role, error) {
-	direct, err := tx.RoleAssignmentList(ctx, store.RoleAssignmentFilter{
+	direct, err := tx.RoleAssignmentList(ctx, novalite.RoleAssignmentFilter{
 		UserID: userID, TargetType: "project", TargetID: projectID})
 	if err != nil || len(direct) == 0 {
 		return nil, err

@@ -104,14 +104,10 @@ type ListParams struct {
 	IDs                             []string
 	Tags                            []string
 	Properties                      map[string]string // additional properties, exact match
-	Sort                            []store.ImageSort
+	Sort                            []novalite.ImageSort
 	Marker                          string
 	Limit                           int
 }
-
-// Sort is one key of a list's order (re-exported so that callers need
-// not import store).
-type Sort = store.ImageSort
 
 // SortKeys are the keys Glance lets a list be sorted by.
 var SortKeys = []string{"name", "status", "container_format", "disk_format", "size", "id",

@@ -3,13 +3,15 @@ package scheduler
 import (
 	"sort"
 
+	"novalite"
+
 	"novalite/internal/store"
 )
 
 // Host is a candidate host as placement sees it.
 type Host struct {
 	Name, Node, Zone string
-	Free             store.Resources
+	Free             novalite.Resources
 	Enabled          bool // not disabled by an operator
 	Up               bool // recent heartbeat and not forced down
 }
@@ -18,7 +20,7 @@ type Host struct {
 type Request struct {
 	Zone       string // "" = any
 	Host, Node string // requested destination, "" = any
-	Want       store.Resources
+	Want       novalite.Resources
 	// Group is the server group's policy and its members' hosts (nil:
 	// no group): Nova's (anti-)affinity filters and soft weighers.
 	Group *store.ServerGroupPlacement
@@ -77,7 +79,7 @@ func Place(hosts []Host, r Request) (int, string) {
 	return up[0], ""
 }
 
-func fits(free, want store.Resources) bool {
+func fits(free, want novalite.Resources) bool {
 	return want.VCPUs <= free.VCPUs && want.MemoryMB <= free.MemoryMB && want.DiskGB <= free.DiskGB
 }
 

@@ -3,15 +3,17 @@ package scheduler
 import (
 	"testing"
 
+	"novalite"
+
 	"novalite/internal/store"
 )
 
 func TestPlace(t *testing.T) {
 	t.Parallel()
-	big := store.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}
-	small := store.Resources{VCPUs: 2, MemoryMB: 1024, DiskGB: 10}
-	tiny := store.Resources{VCPUs: 1, MemoryMB: 512, DiskGB: 1}
-	host := func(name, zone string, free store.Resources) Host {
+	big := novalite.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}
+	small := novalite.Resources{VCPUs: 2, MemoryMB: 1024, DiskGB: 10}
+	tiny := novalite.Resources{VCPUs: 1, MemoryMB: 512, DiskGB: 1}
+	host := func(name, zone string, free novalite.Resources) Host {
 		return Host{Name: name, Node: name, Zone: zone, Free: free, Enabled: true, Up: true}
 	}
 	down := host("c2", "nova", big)
@@ -30,8 +32,8 @@ func TestPlace(t *testing.T) {
 		{"most free RAM wins", []Host{host("c1", "nova", small), host("c2", "nova", big)}, Request{Want: tiny}, 1, ""},
 		{"tie broken by name", []Host{host("c2", "nova", big), host("c1", "nova", big)}, Request{Want: tiny}, 1, ""},
 		{"too big everywhere", []Host{host("c1", "nova", small)}, Request{Want: big}, -1, NoCandidates},
-		{"vcpus short", []Host{host("c1", "nova", store.Resources{VCPUs: 0, MemoryMB: 9999, DiskGB: 99})}, Request{Want: tiny}, -1, NoCandidates},
-		{"disk short", []Host{host("c1", "nova", store.Resources{VCPUs: 9, MemoryMB: 9999, DiskGB: 0})}, Request{Want: tiny}, -1, NoCandidates},
+		{"vcpus short", []Host{host("c1", "nova", novalite.Resources{VCPUs: 0, MemoryMB: 9999, DiskGB: 99})}, Request{Want: tiny}, -1, NoCandidates},
+		{"disk short", []Host{host("c1", "nova", novalite.Resources{VCPUs: 9, MemoryMB: 9999, DiskGB: 0})}, Request{Want: tiny}, -1, NoCandidates},
 		{"zone", []Host{host("c1", "nova", big), host("c2", "az2", small)}, Request{Zone: "az2", Want: tiny}, 1, ""},
 		{"zone without hosts", []Host{host("c1", "nova", big)}, Request{Zone: "az2", Want: tiny}, -1, NoCandidates},
 		{"requested host", []Host{host("c1", "nova", big), host("c2", "nova", small)}, Request{Host: "c2", Want: tiny}, 1, ""},
@@ -42,7 +44,7 @@ func TestPlace(t *testing.T) {
 			Request{Want: tiny, Group: group("affinity", 1, "c1")}, 0, ""},
 		{"affinity, first member anywhere", []Host{host("c1", "nova", small), host("c2", "nova", big)},
 			Request{Want: tiny, Group: group("affinity", 1)}, 1, ""},
-		{"affinity host full", []Host{host("c1", "nova", store.Resources{}), host("c2", "nova", big)},
+		{"affinity host full", []Host{host("c1", "nova", novalite.Resources{}), host("c2", "nova", big)},
 			Request{Want: tiny, Group: group("affinity", 1, "c1")}, -1, NotEnough},
 		{"anti-affinity avoids members", []Host{host("c1", "nova", small), host("c2", "nova", big)},
 			Request{Want: tiny, Group: group("anti-affinity", 1, "c2")}, 0, ""},

@@ -143,12 +143,12 @@ func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
 }
 
 // candidates turns host rows into placement's view of them.
-func candidates(nodes []store.ComputeNode, now time.Time, downAfter time.Duration) []Host {
+func candidates(nodes []novalite.ComputeNode, now time.Time, downAfter time.Duration) []Host {
 	hosts := make([]Host, len(nodes))
 	for i, n := range nodes {
 		hosts[i] = Host{Name: n.Host, Node: n.HypervisorName, Zone: n.AvailabilityZone, Enabled: !n.Disabled,
 			Up: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= downAfter,
-			Free: store.Resources{VCPUs: n.Total.VCPUs*store.CPUAllocationRatio - n.Used.VCPUs, MemoryMB: n.Total.MemoryMB - n.Used.MemoryMB,
+			Free: novalite.Resources{VCPUs: n.Total.VCPUs*store.CPUAllocationRatio - n.Used.VCPUs, MemoryMB: n.Total.MemoryMB - n.Used.MemoryMB,
 				DiskGB: n.Total.DiskGB - n.Used.DiskGB}}
 	}
 	return hosts
@@ -197,7 +197,7 @@ func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v 
 		if !placed {
 			return false, tx.ComputeNodeRelease(ctx, h.Name, r.Want)
 		}
-		h.Free = store.Resources{VCPUs: h.Free.VCPUs - r.Want.VCPUs, MemoryMB: h.Free.MemoryMB - r.Want.MemoryMB,
+		h.Free = novalite.Resources{VCPUs: h.Free.VCPUs - r.Want.VCPUs, MemoryMB: h.Free.MemoryMB - r.Want.MemoryMB,
 			DiskGB: h.Free.DiskGB - r.Want.DiskGB}
 		return true, scheduleEvent(ctx, tx, v, now, false)
 	}

@@ -10,22 +10,8 @@ import (
 	"novalite"
 )
 
-// Aggregate is a host aggregate with its hosts and metadata.
-type Aggregate struct {
-	ID        int64
-	UUID      string
-	Name      string
-	Hosts     []string
-	Metadata  map[string]string
-	CreatedAt time.Time
-	UpdatedAt time.Time // zero = never changed
-}
-
-// Zone is the aggregate's availability_zone metadata ("" = none).
-func (a Aggregate) Zone() string { return a.Metadata["availability_zone"] }
-
-func scanAggregate(s interface{ Scan(...any) error }) (Aggregate, error) {
-	var a Aggregate
+func scanAggregate(s interface{ Scan(...any) error }) (novalite.Aggregate, error) {
+	var a novalite.Aggregate
 	var created int64
 	var updated sql.NullInt64
 	err := s.Scan(&a.ID, &a.UUID, &a.Name, &created, &updated)
@@ -35,7 +21,7 @@ func scanAggregate(s interface{ Scan(...any) error }) (Aggregate, error) {
 
 // AggregateInsert adds an aggregate (with its metadata) and sets its ID;
 // a taken name is a Conflict.
-func (tx *Tx) AggregateInsert(ctx context.Context, a *Aggregate) error {
+func (tx *Tx) AggregateInsert(ctx context.Context, a *novalite.Aggregate) error {
 	err := tx.queryRow(ctx, `INSERT INTO aggregates (uuid, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		a.UUID, a.Name, micros(a.CreatedAt)).Scan(&a.ID)
 	if err != nil {
@@ -54,13 +40,13 @@ func toAnyMap(m map[string]string) map[string]*string {
 
 // AggregateList returns every aggregate (or the one with id when id > 0)
 // in id order, with hosts and metadata.
-func (tx *Tx) AggregateList(ctx context.Context, id int64) ([]Aggregate, error) {
+func (tx *Tx) AggregateList(ctx context.Context, id int64) ([]novalite.Aggregate, error) {
 	var w where
 	if id > 0 {
 		w.add(`id = ?`, id)
 	}
 	rows, err := tx.query(ctx, `SELECT id, uuid, name, created_at, updated_at FROM aggregates`+w.sql()+` ORDER BY id`, w.args...)
-	list, err := collect(rows, err, func(r *sql.Rows) (Aggregate, error) { return scanAggregate(r) })
+	list, err := collect(rows, err, func(r *sql.Rows) (novalite.Aggregate, error) { return scanAggregate(r) })
 	if err != nil || len(list) == 0 {
 		return list, err
 	}
@@ -104,24 +90,24 @@ func (tx *Tx) AggregateList(ctx context.Context, id int64) ([]Aggregate, error) 
 }
 
 // AggregateGet returns one aggregate (NotFound when missing).
-func (tx *Tx) AggregateGet(ctx context.Context, id int64) (Aggregate, error) {
+func (tx *Tx) AggregateGet(ctx context.Context, id int64) (novalite.Aggregate, error) {
 	list, err := tx.AggregateList(ctx, id)
 	if err != nil {
-		return Aggregate{}, err
+		return novalite.Aggregate{}, err
 	}
 	if len(list) == 0 {
-		return Aggregate{}, &novalite.Error{Kind: novalite.NotFound, Err: sql.ErrNoRows}
+		return novalite.Aggregate{}, &novalite.Error{Kind: novalite.NotFound, Err: sql.ErrNoRows}
 	}
 	return list[0], nil
 }
 
 // AggregatesOfHosts returns the aggregates that hold any of hosts.
-func (tx *Tx) AggregatesOfHosts(ctx context.Context, hosts []string) ([]Aggregate, error) {
+func (tx *Tx) AggregatesOfHosts(ctx context.Context, hosts []string) ([]novalite.Aggregate, error) {
 	all, err := tx.AggregateList(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
-	var out []Aggregate
+	var out []novalite.Aggregate
 	for _, a := range all {
 		for _, h := range a.Hosts {
 			if slices.Contains(hosts, h) {

@@ -11,36 +11,11 @@ import (
 	"novalite"
 )
 
-// Resources are what a server claims on a host.
-type Resources struct {
-	VCPUs    int64
-	MemoryMB int64
-	DiskGB   int64
-}
-
 // Demand is what a server of flavor f claims. Disk is the root disk only,
 // the same figure the instances row keeps (root_gb), so that the usage of
 // a host can be recounted from its servers.
-func Demand(f novalite.FlavorSnapshot) Resources {
-	return Resources{VCPUs: int64(f.VCPUs), MemoryMB: int64(f.MemoryMB), DiskGB: int64(f.RootGB)}
-}
-
-// ComputeNode is a compute host: its capacity, what is claimed of it and
-// its liveness.
-type ComputeNode struct {
-	ID               int64  // the hypervisor's and its nova-compute service's id below 2.53
-	UUID             string // the hypervisor's id from 2.53
-	ServiceUUID      string // the nova-compute service's id from 2.53
-	Host             string
-	HypervisorName   string
-	AvailabilityZone string // of its aggregate with an availability_zone, else as registered
-	Driver           string
-	Total, Used      Resources
-	Disabled         bool
-	DisabledReason   string
-	ForcedDown       bool
-	HeartbeatAt      time.Time
-	CreatedAt        time.Time
+func Demand(f novalite.FlavorSnapshot) novalite.Resources {
+	return novalite.Resources{VCPUs: int64(f.VCPUs), MemoryMB: int64(f.MemoryMB), DiskGB: int64(f.RootGB)}
 }
 
 // hostZone is the zone of compute_nodes' row: the availability_zone of an
@@ -54,8 +29,8 @@ const computeNodeCols = `id, COALESCE(uuid, ''), COALESCE(service_uuid, ''), hos
 	`, driver, vcpus, memory_mb, local_gb, vcpus_used, memory_mb_used, local_gb_used, disabled, disabled_reason,
 	forced_down, heartbeat_at, created_at`
 
-func scanComputeNode(s interface{ Scan(...any) error }) (ComputeNode, error) {
-	var n ComputeNode
+func scanComputeNode(s interface{ Scan(...any) error }) (novalite.ComputeNode, error) {
+	var n novalite.ComputeNode
 	var reason sql.NullString
 	var hb, created int64
 	err := s.Scan(&n.ID, &n.UUID, &n.ServiceUUID, &n.Host, &n.HypervisorName, &n.AvailabilityZone, &n.Driver, &n.Total.VCPUs, &n.Total.MemoryMB,
@@ -70,7 +45,7 @@ func scanComputeNode(s interface{ Scan(...any) error }) (ComputeNode, error) {
 // usage recounted from the live servers placed on it (so a crash between
 // two writes never leaves the counters wrong for long). The enabled and
 // forced-down flags an operator set are kept.
-func (tx *Tx) ComputeNodeRegister(ctx context.Context, n ComputeNode, now time.Time) error {
+func (tx *Tx) ComputeNodeRegister(ctx context.Context, n novalite.ComputeNode, now time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO compute_nodes (host, hypervisor_name, availability_zone, driver, vcpus,
 		memory_mb, local_gb, heartbeat_at, created_at, uuid, service_uuid)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)
@@ -99,7 +74,7 @@ func (tx *Tx) ComputeNodeHeartbeat(ctx context.Context, host string, now time.Ti
 }
 
 // ComputeNodeList returns the hosts named (all when hosts is nil), by name.
-func (tx *Tx) ComputeNodeList(ctx context.Context, hosts []string) ([]ComputeNode, error) {
+func (tx *Tx) ComputeNodeList(ctx context.Context, hosts []string) ([]novalite.ComputeNode, error) {
 	var w where
 	if hosts != nil {
 		if len(hosts) == 0 {
@@ -112,7 +87,7 @@ func (tx *Tx) ComputeNodeList(ctx context.Context, hosts []string) ([]ComputeNod
 		w.conds = append(w.conds, "host IN ("+strings.Join(ph, ", ")+")")
 	}
 	rows, err := tx.query(ctx, `SELECT `+computeNodeCols+` FROM compute_nodes`+w.sql()+` ORDER BY host`, w.args...)
-	return collect(rows, err, func(r *sql.Rows) (ComputeNode, error) { return scanComputeNode(r) })
+	return collect(rows, err, func(r *sql.Rows) (novalite.ComputeNode, error) { return scanComputeNode(r) })
 }
 
 // CPUAllocationRatio is Nova's initial_cpu_allocation_ratio: placement
@@ -122,7 +97,7 @@ const CPUAllocationRatio = 4
 // ComputeNodeClaim adds r to host's usage if it still fits its capacity,
 // in one conditional update: two schedulers can never over-commit a host.
 // It reports whether the claim was made.
-func (tx *Tx) ComputeNodeClaim(ctx context.Context, host string, r Resources) (bool, error) {
+func (tx *Tx) ComputeNodeClaim(ctx context.Context, host string, r novalite.Resources) (bool, error) {
 	n, err := tx.Exec(ctx, `UPDATE compute_nodes SET vcpus_used = vcpus_used + $1,
 		memory_mb_used = memory_mb_used + $2, local_gb_used = local_gb_used + $3
 		WHERE host = $4 AND vcpus_used + $1 <= vcpus * $5 AND memory_mb_used + $2 <= memory_mb
@@ -131,7 +106,7 @@ func (tx *Tx) ComputeNodeClaim(ctx context.Context, host string, r Resources) (b
 }
 
 // ComputeNodeRelease gives r back to host (never below zero).
-func (tx *Tx) ComputeNodeRelease(ctx context.Context, host string, r Resources) error {
+func (tx *Tx) ComputeNodeRelease(ctx context.Context, host string, r novalite.Resources) error {
 	_, err := tx.Exec(ctx, `UPDATE compute_nodes SET
 		vcpus_used = CASE WHEN vcpus_used > $1 THEN vcpus_used - $1 ELSE 0 END,
 		memory_mb_used = CASE WHEN memory_mb_used > $2 THEN memory_mb_used - $2 ELSE 0 END,
@@ -152,22 +127,14 @@ func (tx *Tx) ComputeNodeZoneAvailable(ctx context.Context, zone string) (bool, 
 }
 
 // ComputeNodeGet returns one host by name.
-func (tx *Tx) ComputeNodeGet(ctx context.Context, host string) (ComputeNode, error) {
+func (tx *Tx) ComputeNodeGet(ctx context.Context, host string) (novalite.ComputeNode, error) {
 	n, err := scanComputeNode(tx.queryRow(ctx, `SELECT `+computeNodeCols+` FROM compute_nodes WHERE host = $1`, host))
 	return n, mapErr(err)
 }
 
-// ComputeServiceUpdate is what an operator changes of a nova-compute
-// service; nil fields are kept.
-type ComputeServiceUpdate struct {
-	Disabled       *bool
-	DisabledReason *string // with Disabled; nil clears it
-	ForcedDown     *bool
-}
-
 // ComputeNodeUpdateService applies u to host's row and reports whether
 // the host exists.
-func (tx *Tx) ComputeNodeUpdateService(ctx context.Context, host string, u ComputeServiceUpdate) (bool, error) {
+func (tx *Tx) ComputeNodeUpdateService(ctx context.Context, host string, u novalite.ComputeServiceUpdate) (bool, error) {
 	var w where
 	var set []string
 	if u.Disabled != nil {

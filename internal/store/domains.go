@@ -34,14 +34,8 @@ func (tx *Tx) DomainGetByName(ctx context.Context, name string) (novalite.Domain
 	return d, mapErr(err)
 }
 
-// DomainFilter narrows DomainList; nil fields are not filtered on.
-type DomainFilter struct {
-	Names   []TextMatch // name, name__contains, ...
-	Enabled *bool
-}
-
 // DomainList lists domains by name.
-func (tx *Tx) DomainList(ctx context.Context, f DomainFilter) ([]novalite.Domain, error) {
+func (tx *Tx) DomainList(ctx context.Context, f novalite.DomainFilter) ([]novalite.Domain, error) {
 	var w where
 	for _, m := range f.Names {
 		tx.matchText(&w, "name", m)

@@ -94,7 +94,7 @@ func testIdentityStore(t *testing.T, db *DB) {
 		t.Fatal(err)
 	}
 
-	projectNames := func(f ProjectFilter) []string {
+	projectNames := func(f novalite.ProjectFilter) []string {
 		t.Helper()
 		var ps []novalite.Project
 		if err := db.View(ctx, func(tx *Tx) (err error) { ps, err = tx.ProjectList(ctx, f); return }); err != nil {
@@ -107,33 +107,33 @@ func testIdentityStore(t *testing.T, db *DB) {
 		sort.Strings(out)
 		return out
 	}
-	m := func(op, v string) []TextMatch { return []TextMatch{{Op: op, Value: v}} }
+	m := func(op, v string) []novalite.TextMatch { return []novalite.TextMatch{{Op: op, Value: v}} }
 	yes := true
 	for _, tc := range []struct {
 		name string
-		f    ProjectFilter
+		f    novalite.ProjectFilter
 		want []string
 	}{
-		{"all", ProjectFilter{}, []string{"p1", "p2", "p3"}},
-		{"exact", ProjectFilter{Names: m("", "alpha")}, []string{"p2"}},
-		{"contains", ProjectFilter{Names: m("contains", "lpha")}, []string{"p1", "p2"}},
-		{"contains is case-sensitive", ProjectFilter{Names: m("contains", "Alpha")}, []string{"p1"}},
-		{"icontains", ProjectFilter{Names: m("icontains", "ALPHA")}, []string{"p1", "p2"}},
-		{"startswith", ProjectFilter{Names: m("startswith", "alp")}, []string{"p2"}},
-		{"istartswith", ProjectFilter{Names: m("istartswith", "ALP")}, []string{"p1", "p2"}},
-		{"endswith", ProjectFilter{Names: m("endswith", "Beta")}, []string{"p1"}},
-		{"iendswith", ProjectFilter{Names: m("iendswith", "ALPHA")}, []string{"p2"}},
-		{"endswith longer than name", ProjectFilter{Names: m("endswith", "xxalpha")}, nil},
-		{"% is literal", ProjectFilter{Names: m("contains", "%")}, []string{"p3"}},
-		{"_ is literal", ProjectFilter{Names: m("contains", "_")}, nil},
-		{"unknown op matches nothing", ProjectFilter{Names: m("regex", ".")}, nil},
-		{"enabled", ProjectFilter{Enabled: &yes}, []string{"p1", "p3"}},
-		{"tags all", ProjectFilter{Tags: []string{"a", "b"}}, []string{"p1"}},
-		{"tags any", ProjectFilter{TagsAny: []string{"b", "z"}}, []string{"p1", "p2"}},
-		{"not tags", ProjectFilter{NotTags: []string{"a", "b"}}, []string{"p2", "p3"}},
-		{"not tags any", ProjectFilter{NotTagsAny: []string{"b"}}, []string{"p3"}},
-		{"ids", ProjectFilter{IDs: []string{"p3", "p1"}}, []string{"p1", "p3"}},
-		{"no ids", ProjectFilter{IDs: []string{}}, nil},
+		{"all", novalite.ProjectFilter{}, []string{"p1", "p2", "p3"}},
+		{"exact", novalite.ProjectFilter{Names: m("", "alpha")}, []string{"p2"}},
+		{"contains", novalite.ProjectFilter{Names: m("contains", "lpha")}, []string{"p1", "p2"}},
+		{"contains is case-sensitive", novalite.ProjectFilter{Names: m("contains", "Alpha")}, []string{"p1"}},
+		{"icontains", novalite.ProjectFilter{Names: m("icontains", "ALPHA")}, []string{"p1", "p2"}},
+		{"startswith", novalite.ProjectFilter{Names: m("startswith", "alp")}, []string{"p2"}},
+		{"istartswith", novalite.ProjectFilter{Names: m("istartswith", "ALP")}, []string{"p1", "p2"}},
+		{"endswith", novalite.ProjectFilter{Names: m("endswith", "Beta")}, []string{"p1"}},
+		{"iendswith", novalite.ProjectFilter{Names: m("iendswith", "ALPHA")}, []string{"p2"}},
+		{"endswith longer than name", novalite.ProjectFilter{Names: m("endswith", "xxalpha")}, nil},
+		{"% is literal", novalite.ProjectFilter{Names: m("contains", "%")}, []string{"p3"}},
+		{"_ is literal", novalite.ProjectFilter{Names: m("contains", "_")}, nil},
+		{"unknown op matches nothing", novalite.ProjectFilter{Names: m("regex", ".")}, nil},
+		{"enabled", novalite.ProjectFilter{Enabled: &yes}, []string{"p1", "p3"}},
+		{"tags all", novalite.ProjectFilter{Tags: []string{"a", "b"}}, []string{"p1"}},
+		{"tags any", novalite.ProjectFilter{TagsAny: []string{"b", "z"}}, []string{"p1", "p2"}},
+		{"not tags", novalite.ProjectFilter{NotTags: []string{"a", "b"}}, []string{"p2", "p3"}},
+		{"not tags any", novalite.ProjectFilter{NotTagsAny: []string{"b"}}, []string{"p3"}},
+		{"ids", novalite.ProjectFilter{IDs: []string{"p3", "p1"}}, []string{"p1", "p3"}},
+		{"no ids", novalite.ProjectFilter{IDs: []string{}}, nil},
 	} {
 		if got := projectNames(tc.f); !slices.Equal(got, tc.want) {
 			t.Errorf("projects %s: %v, want %v", tc.name, got, tc.want)
@@ -141,23 +141,23 @@ func testIdentityStore(t *testing.T, db *DB) {
 	}
 
 	err = db.View(ctx, func(tx *Tx) error {
-		us, err := tx.UserList(ctx, UserFilter{Names: m("istartswith", "alpha")})
+		us, err := tx.UserList(ctx, novalite.UserFilter{Names: m("istartswith", "alpha")})
 		if err != nil || len(us) != 1 || us[0].ID != "u1" {
 			t.Errorf("users istartswith: %v %v", us, err)
 		}
-		rs, err := tx.RoleList(ctx, RoleFilter{})
+		rs, err := tx.RoleList(ctx, novalite.RoleFilter{})
 		if err != nil || len(rs) != 2 {
 			t.Errorf("global roles: %v %v", rs, err)
 		}
-		rs, err = tx.RoleList(ctx, RoleFilter{DomainID: "d2"})
+		rs, err = tx.RoleList(ctx, novalite.RoleFilter{DomainID: "d2"})
 		if err != nil || len(rs) != 1 || rs[0].ID != "r3" {
 			t.Errorf("roles of d2: %v %v", rs, err)
 		}
-		rs, err = tx.RoleList(ctx, RoleFilter{Names: m("contains", "ead")})
+		rs, err = tx.RoleList(ctx, novalite.RoleFilter{Names: m("contains", "ead")})
 		if err != nil || len(rs) != 1 || rs[0].ID != "r2" {
 			t.Errorf("roles contains: %v %v", rs, err)
 		}
-		ds, err := tx.DomainList(ctx, DomainFilter{Names: m("iendswith", "ULT")})
+		ds, err := tx.DomainList(ctx, novalite.DomainFilter{Names: m("iendswith", "ULT")})
 		if err != nil || len(ds) != 1 || ds[0].ID != "default" {
 			t.Errorf("domains iendswith: %v %v", ds, err)
 		}
@@ -201,7 +201,7 @@ func testIdentityStore(t *testing.T, db *DB) {
 		p.Tags, p.Extra = nil, map[string]any{"x": "y"}
 		return tx.ProjectUpdate(ctx, p)
 	})
-	if got := projectNames(ProjectFilter{TagsAny: []string{"b"}}); !slices.Equal(got, []string{"p1"}) {
+	if got := projectNames(novalite.ProjectFilter{TagsAny: []string{"b"}}); !slices.Equal(got, []string{"p1"}) {
 		t.Errorf("after clearing p2's tags: %v", got)
 	}
 
@@ -220,7 +220,7 @@ func testIdentityStore(t *testing.T, db *DB) {
 		}
 		return nil
 	})
-	count := func(f RoleAssignmentFilter) int {
+	count := func(f novalite.RoleAssignmentFilter) int {
 		t.Helper()
 		var as []novalite.RoleAssignment
 		if err := db.View(ctx, func(tx *Tx) (err error) { as, err = tx.RoleAssignmentList(ctx, f); return }); err != nil {
@@ -229,22 +229,22 @@ func testIdentityStore(t *testing.T, db *DB) {
 		return len(as)
 	}
 	for _, tc := range []struct {
-		f    RoleAssignmentFilter
+		f    novalite.RoleAssignmentFilter
 		want int
 	}{
-		{RoleAssignmentFilter{}, 4},
-		{RoleAssignmentFilter{UserID: "u1"}, 3},
-		{RoleAssignmentFilter{TargetType: "project", TargetID: "p1"}, 2},
-		{RoleAssignmentFilter{RoleID: "r2"}, 2},
-		{RoleAssignmentFilter{TargetIDs: []string{"p1", "p3"}}, 3},
-		{RoleAssignmentFilter{TargetIDs: []string{}}, 0},
+		{novalite.RoleAssignmentFilter{}, 4},
+		{novalite.RoleAssignmentFilter{UserID: "u1"}, 3},
+		{novalite.RoleAssignmentFilter{TargetType: "project", TargetID: "p1"}, 2},
+		{novalite.RoleAssignmentFilter{RoleID: "r2"}, 2},
+		{novalite.RoleAssignmentFilter{TargetIDs: []string{"p1", "p3"}}, 3},
+		{novalite.RoleAssignmentFilter{TargetIDs: []string{}}, 0},
 	} {
 		if got := count(tc.f); got != tc.want {
 			t.Errorf("assignments %+v: %d, want %d", tc.f, got, tc.want)
 		}
 	}
 	tx(func(tx *Tx) error { return tx.DomainDelete(ctx, "d2") })
-	if got := count(RoleAssignmentFilter{}); got != 1 {
+	if got := count(novalite.RoleAssignmentFilter{}); got != 1 {
 		t.Errorf("assignments after deleting domain d2: %d, want 1", got)
 	}
 	err = db.View(ctx, func(tx *Tx) error {

@@ -128,12 +128,6 @@ func (tx *Tx) ImageGet(ctx context.Context, id string) (novalite.Image, error) {
 	return im, mapErr(err)
 }
 
-// ImageSort is one key of an image list's order.
-type ImageSort struct {
-	Key  string // name, status, container_format, disk_format, size, id, created_at, updated_at
-	Desc bool
-}
-
 // imageSortExpr maps a Glance sort key to its column (NULLs made
 // comparable so that keyset pagination works).
 var imageSortExpr = map[string]string{
@@ -180,7 +174,7 @@ type ImageFilter struct {
 	IDs                                  []string          // id=in:a,b
 	Tags                                 []string          // every tag must be present
 	Properties                           map[string]string // additional properties, exact match
-	Sort                                 []ImageSort
+	Sort                                 []novalite.ImageSort
 	Marker                               *novalite.Image // keyset start (exclusive)
 	Limit                                int
 }
@@ -217,13 +211,13 @@ func (tx *Tx) ImageList(ctx context.Context, f ImageFilter) ([]novalite.Image, e
 	for _, t := range f.Tags {
 		w.add(tx.jsonArrayHas("images.tags"), t)
 	}
-	sorts := append([]ImageSort(nil), f.Sort...)
+	sorts := append([]novalite.ImageSort(nil), f.Sort...)
 	if len(sorts) == 0 || sorts[len(sorts)-1].Key != "id" {
 		last := true
 		if len(sorts) > 0 {
 			last = sorts[len(sorts)-1].Desc
 		}
-		sorts = append(sorts, ImageSort{Key: "id", Desc: last})
+		sorts = append(sorts, novalite.ImageSort{Key: "id", Desc: last})
 	}
 	if f.Marker != nil {
 		w.add(keyset(&w, sorts, *f.Marker))
@@ -268,7 +262,7 @@ func imageScope(w *where, f ImageFilter) {
 
 // keyset returns the condition "row comes after marker" for the order
 // sorts: (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …
-func keyset(w *where, sorts []ImageSort, m novalite.Image) string {
+func keyset(w *where, sorts []novalite.ImageSort, m novalite.Image) string {
 	var ors []string
 	for i, s := range sorts {
 		var ands []string

@@ -4,30 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"novalite"
 )
 
 // Reads of instance_actions and instance_action_events (the writes that
 // record actions are in instances_intent.go).
 
-// InstanceActionRecord is a stored instance action.
-type InstanceActionRecord struct {
-	ID int64
-	InstanceAction
-	UpdatedAt time.Time
-	Message   *string // "Error" when an event failed, else nil
-}
-
-// InstanceActionEventRecord is a stored event of an action.
-type InstanceActionEventRecord struct {
-	ID int64
-	InstanceActionEvent
-	Traceback, Details *string
-}
-
 const actionCols = `id, instance_uuid, request_id, action, project_id, user_id, start_time, finish_time, updated_at, message`
 
-func scanAction(s interface{ Scan(...any) error }) (InstanceActionRecord, error) {
-	var a InstanceActionRecord
+func scanAction(s interface{ Scan(...any) error }) (novalite.InstanceActionRecord, error) {
+	var a novalite.InstanceActionRecord
 	var start, updated int64
 	var finish sql.NullInt64
 	var msg sql.NullString
@@ -48,7 +35,7 @@ type InstanceActionListParams struct {
 
 // InstanceActionList lists a server's actions newest first (start time,
 // then id), after the marker. An unknown marker is NotFound.
-func (tx *Tx) InstanceActionList(ctx context.Context, p InstanceActionListParams) ([]InstanceActionRecord, error) {
+func (tx *Tx) InstanceActionList(ctx context.Context, p InstanceActionListParams) ([]novalite.InstanceActionRecord, error) {
 	var w where
 	w.add(`instance_uuid = ?`, p.InstanceUUID)
 	if !p.ChangesSince.IsZero() {
@@ -70,23 +57,23 @@ func (tx *Tx) InstanceActionList(ctx context.Context, p InstanceActionListParams
 		q += ` LIMIT ` + w.arg(p.Limit)
 	}
 	rows, err := tx.query(ctx, q, w.args...)
-	return collect(rows, err, func(r *sql.Rows) (InstanceActionRecord, error) { return scanAction(r) })
+	return collect(rows, err, func(r *sql.Rows) (novalite.InstanceActionRecord, error) { return scanAction(r) })
 }
 
 // InstanceActionGet returns the latest action of a server with a request
 // id; NotFound when there is none.
-func (tx *Tx) InstanceActionGet(ctx context.Context, instanceUUID, requestID string) (InstanceActionRecord, error) {
+func (tx *Tx) InstanceActionGet(ctx context.Context, instanceUUID, requestID string) (novalite.InstanceActionRecord, error) {
 	a, err := scanAction(tx.queryRow(ctx, `SELECT `+actionCols+` FROM instance_actions
 		WHERE instance_uuid = $1 AND request_id = $2 ORDER BY start_time DESC, id DESC LIMIT 1`, instanceUUID, requestID))
 	return a, mapErr(err)
 }
 
 // InstanceActionEventList returns the events of an action, newest first.
-func (tx *Tx) InstanceActionEventList(ctx context.Context, actionID int64) ([]InstanceActionEventRecord, error) {
+func (tx *Tx) InstanceActionEventList(ctx context.Context, actionID int64) ([]novalite.InstanceActionEventRecord, error) {
 	rows, err := tx.query(ctx, `SELECT id, action_id, event, start_time, finish_time, result, host, traceback, details
 		FROM instance_action_events WHERE action_id = $1 ORDER BY id DESC`, actionID)
-	return collect(rows, err, func(r *sql.Rows) (InstanceActionEventRecord, error) {
-		var e InstanceActionEventRecord
+	return collect(rows, err, func(r *sql.Rows) (novalite.InstanceActionEventRecord, error) {
+		var e novalite.InstanceActionEventRecord
 		var start int64
 		var finish sql.NullInt64
 		var result, host, tb, details sql.NullString

@@ -183,17 +183,9 @@ func (tx *Tx) InstanceUpdate(ctx context.Context, p InstanceUpdateParams) error 
 	return err
 }
 
-// InstanceAction is one os-instance-actions record.
-type InstanceAction struct {
-	InstanceUUID, RequestID, Action, ProjectID, UserID string
-	Start                                              time.Time
-	// Finish, when set, closes the action at once (API-only actions).
-	Finish time.Time
-}
-
 // InstanceActionInsert records that an action started on a server and
 // returns the action's row id (events hang off it).
-func (tx *Tx) InstanceActionInsert(ctx context.Context, a InstanceAction) (int64, error) {
+func (tx *Tx) InstanceActionInsert(ctx context.Context, a novalite.InstanceAction) (int64, error) {
 	var id int64
 	err := tx.queryRow(ctx, `INSERT INTO instance_actions (instance_uuid, request_id, action, project_id,
 		user_id, start_time, finish_time, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING id`,
@@ -202,17 +194,8 @@ func (tx *Tx) InstanceActionInsert(ctx context.Context, a InstanceAction) (int64
 	return id, mapErr(err)
 }
 
-// InstanceActionEvent is one step of an instance action.
-type InstanceActionEvent struct {
-	ActionID      int64
-	Event         string
-	Start, Finish time.Time // zero Finish = still running
-	Result        string    // "Success", "Error", "" while running
-	Host          string
-}
-
 // InstanceActionEventInsert records an event of an action.
-func (tx *Tx) InstanceActionEventInsert(ctx context.Context, e InstanceActionEvent) error {
+func (tx *Tx) InstanceActionEventInsert(ctx context.Context, e novalite.InstanceActionEvent) error {
 	_, err := tx.Exec(ctx, `INSERT INTO instance_action_events (action_id, event, start_time, finish_time,
 		result, host) VALUES ($1, $2, $3, $4, $5, $6)`, e.ActionID, e.Event, micros(e.Start),
 		nullMicros(e.Finish), emptyNull(e.Result), emptyNull(e.Host))

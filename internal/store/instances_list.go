@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 
 	"modernc.org/sqlite"
 
@@ -45,38 +44,6 @@ func init() {
 			}
 			return re.(*regexp.Regexp).MatchString(s), nil
 		})
-}
-
-// InstanceMatch filters on one column (a name of Nova's instances table,
-// such as display_name or vm_state) by one or more values.
-type InstanceMatch struct {
-	Column string
-	Values []string
-}
-
-// InstanceSort is one sort key (a column name of Nova's instances table).
-type InstanceSort struct {
-	Column string
-	Desc   bool
-}
-
-// InstanceListParams selects a page of servers.
-type InstanceListParams struct {
-	ProjectID string // "" = every project
-	// Deleted nil: live and deleted rows (changes-since); false: live rows
-	// only; true: deleted rows and soft-deleted ones (Nova's deleted=true).
-	Deleted *bool
-	// SoftDeleted includes soft-deleted rows with Deleted false.
-	SoftDeleted bool
-	Locked      *bool
-	Exact       []InstanceMatch // column IN values
-	Regex       []InstanceMatch // column matches the (single) pattern
-	// ChangesSince/Before bound updated_at (zero = unbounded).
-	ChangesSince, ChangesBefore        time.Time
-	Tags, TagsAny, NotTags, NotTagsAny []string
-	Sort                               []InstanceSort // tie-breakers are appended
-	Marker                             string         // uuid of the last server seen
-	Limit                              int            // ≤ 0: no row
 }
 
 // instanceColumn is how a Nova column name reads in our schema: expr
@@ -137,7 +104,7 @@ func (tx *Tx) regexOp() string {
 // InstanceList returns one page of servers matching p, without their
 // metadata, tags and faults (InstanceLoadExtras adds those for the page).
 // An unknown marker is NotFound.
-func (tx *Tx) InstanceList(ctx context.Context, p InstanceListParams) ([]*novalite.Server, error) {
+func (tx *Tx) InstanceList(ctx context.Context, p novalite.ServerListParams) ([]*novalite.Server, error) {
 	if p.Limit <= 0 {
 		return nil, nil
 	}
@@ -168,7 +135,7 @@ func (tx *Tx) InstanceList(ctx context.Context, p InstanceListParams) ([]*novali
 	return out, err
 }
 
-func (tx *Tx) instanceFilters(w *where, p InstanceListParams) error {
+func (tx *Tx) instanceFilters(w *where, p novalite.ServerListParams) error {
 	if p.ProjectID != "" {
 		w.add(`project_id = ?`, p.ProjectID)
 	}
@@ -261,7 +228,7 @@ type sortExpr struct {
 
 // instanceSorts resolves the sort keys and appends Nova's tie-breakers
 // (created_at, then the row id) in the direction of the first key.
-func (tx *Tx) instanceSorts(keys []InstanceSort) ([]sortExpr, error) {
+func (tx *Tx) instanceSorts(keys []novalite.ServerSort) ([]sortExpr, error) {
 	var out []sortExpr
 	desc := true
 	if len(keys) > 0 {

@@ -39,21 +39,21 @@ func testInstanceList(t *testing.T, db *DB) {
 	live := false
 	tests := []struct {
 		name string
-		p    InstanceListParams
+		p    novalite.ServerListParams
 		want []string
 	}{
-		{"default order", InstanceListParams{Deleted: &live}, []string{"db1", "web11", "web1"}},
-		{"regex case-insensitive", InstanceListParams{Deleted: &live, SoftDeleted: true,
-			Regex: []InstanceMatch{{Column: "display_name", Values: []string{"^WEB"}}}}, []string{"Web2", "web11", "web1"}},
-		{"name asc", InstanceListParams{Sort: []InstanceSort{{Column: "display_name"}}}, []string{"Web2", "db1", "web1", "web11"}},
-		{"mixed directions", InstanceListParams{Sort: []InstanceSort{{Column: "vm_state"}, {Column: "display_name", Desc: true}}},
+		{"default order", novalite.ServerListParams{Deleted: &live}, []string{"db1", "web11", "web1"}},
+		{"regex case-insensitive", novalite.ServerListParams{Deleted: &live, SoftDeleted: true,
+			Regex: []novalite.ServerMatch{{Column: "display_name", Values: []string{"^WEB"}}}}, []string{"Web2", "web11", "web1"}},
+		{"name asc", novalite.ServerListParams{Sort: []novalite.ServerSort{{Column: "display_name"}}}, []string{"Web2", "db1", "web1", "web11"}},
+		{"mixed directions", novalite.ServerListParams{Sort: []novalite.ServerSort{{Column: "vm_state"}, {Column: "display_name", Desc: true}}},
 			[]string{"web11", "web1", "db1", "Web2"}},
-		{"marker", InstanceListParams{Deleted: &live, Marker: "8f0e4b6a-0000-4000-8000-000000000001"}, []string{"web1"}},
-		{"marker mixed", InstanceListParams{Sort: []InstanceSort{{Column: "vm_state"}, {Column: "display_name", Desc: true}},
+		{"marker", novalite.ServerListParams{Deleted: &live, Marker: "8f0e4b6a-0000-4000-8000-000000000001"}, []string{"web1"}},
+		{"marker mixed", novalite.ServerListParams{Sort: []novalite.ServerSort{{Column: "vm_state"}, {Column: "display_name", Desc: true}},
 			Marker: "8f0e4b6a-0000-4000-8000-000000000000"}, []string{"db1", "Web2"}},
-		{"tags", InstanceListParams{Tags: []string{"t1"}}, []string{"Web2", "web11"}},
-		{"not tags any", InstanceListParams{NotTagsAny: []string{"t1"}}, []string{"db1", "web1"}},
-		{"task state none", InstanceListParams{Exact: []InstanceMatch{{Column: "task_state", Values: []string{""}}}, Limit: 1}, []string{"Web2"}},
+		{"tags", novalite.ServerListParams{Tags: []string{"t1"}}, []string{"Web2", "web11"}},
+		{"not tags any", novalite.ServerListParams{NotTagsAny: []string{"t1"}}, []string{"db1", "web1"}},
+		{"task state none", novalite.ServerListParams{Exact: []novalite.ServerMatch{{Column: "task_state", Values: []string{""}}}, Limit: 1}, []string{"Web2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,7 +77,7 @@ func testInstanceList(t *testing.T, db *DB) {
 		})
 	}
 	err = db.View(ctx, func(tx *Tx) error {
-		_, err := tx.InstanceList(ctx, InstanceListParams{Marker: "nope", Limit: 1})
+		_, err := tx.InstanceList(ctx, novalite.ServerListParams{Marker: "nope", Limit: 1})
 		return err
 	})
 	if !novalite.IsKind(err, novalite.NotFound) {

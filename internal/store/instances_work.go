@@ -184,7 +184,7 @@ func (tx *Tx) InstanceActionEventFinish(ctx context.Context, p InstanceActionEve
 			return err
 		}
 	}
-	return tx.InstanceActionEventInsert(ctx, InstanceActionEvent{ActionID: id, Event: p.Event, Start: p.Start,
+	return tx.InstanceActionEventInsert(ctx, novalite.InstanceActionEvent{ActionID: id, Event: p.Event, Start: p.Start,
 		Finish: p.Finish, Result: result, Host: p.Host})
 }
 

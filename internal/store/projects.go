@@ -75,19 +75,8 @@ func (tx *Tx) ProjectGetByName(ctx context.Context, domainID, name string) (nova
 	return p, mapErr(err)
 }
 
-// ProjectFilter narrows ProjectList; nil fields are not filtered on.
-type ProjectFilter struct {
-	Name, DomainID *string
-	Names          []TextMatch // name, name__contains, ...
-	Enabled        *bool
-	IDs            []string // when non-nil, only these ids
-	// Keystone's tag filters: all of Tags, any of TagsAny, not all of
-	// NotTags, none of NotTagsAny.
-	Tags, TagsAny, NotTags, NotTagsAny []string
-}
-
 // ProjectList lists projects by name.
-func (tx *Tx) ProjectList(ctx context.Context, f ProjectFilter) ([]novalite.Project, error) {
+func (tx *Tx) ProjectList(ctx context.Context, f novalite.ProjectFilter) ([]novalite.Project, error) {
 	var w where
 	if f.Name != nil {
 		w.add(`name = ?`, *f.Name)
@@ -125,7 +114,7 @@ func inList(col string, w *where, ids []string) string {
 }
 
 // tagConds adds the tag filters of f to w.
-func (tx *Tx) tagConds(w *where, f ProjectFilter) {
+func (tx *Tx) tagConds(w *where, f novalite.ProjectFilter) {
 	has := func(tags []string, join string) string {
 		var cs []string
 		for _, t := range tags {

@@ -25,15 +25,8 @@ func (tx *Tx) RoleAssignmentDelete(ctx context.Context, a novalite.RoleAssignmen
 	return err
 }
 
-// RoleAssignmentFilter narrows RoleAssignmentList; empty fields are not
-// filtered on.
-type RoleAssignmentFilter struct {
-	UserID, TargetType, TargetID, RoleID string
-	TargetIDs                            []string // when non-nil, only on these targets
-}
-
 // RoleAssignmentList lists direct assignments.
-func (tx *Tx) RoleAssignmentList(ctx context.Context, f RoleAssignmentFilter) ([]novalite.RoleAssignment, error) {
+func (tx *Tx) RoleAssignmentList(ctx context.Context, f novalite.RoleAssignmentFilter) ([]novalite.RoleAssignment, error) {
 	var w where
 	for _, c := range []struct{ col, v string }{
 		{"user_id", f.UserID}, {"target_type", f.TargetType}, {"target_id", f.TargetID}, {"role_id", f.RoleID},

@@ -70,16 +70,8 @@ func (tx *Tx) RoleGetByName(ctx context.Context, name string) (novalite.Role, er
 	return r, mapErr(err)
 }
 
-// RoleFilter narrows RoleList. As in Keystone, only global roles are
-// listed unless DomainID names a domain.
-type RoleFilter struct {
-	Names    []TextMatch // name, name__contains, ...
-	DomainID string
-	IDs      []string // when non-nil, only these ids, of any domain
-}
-
 // RoleList lists roles by name.
-func (tx *Tx) RoleList(ctx context.Context, f RoleFilter) ([]novalite.Role, error) {
+func (tx *Tx) RoleList(ctx context.Context, f novalite.RoleFilter) ([]novalite.Role, error) {
 	var w where
 	for _, m := range f.Names {
 		tx.matchText(&w, "name", m)

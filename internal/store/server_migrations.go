@@ -9,25 +9,11 @@ import (
 	"novalite"
 )
 
-// Migration is one move of a server between hosts (or a resize on its
-// host), as Nova's migrations table keeps it.
-type Migration struct {
-	ID                        int64
-	UUID, InstanceUUID        string
-	Type                      string // resize, migration, live-migration, evacuation
-	Status                    string
-	SourceCompute, SourceNode string
-	DestCompute, DestNode     string
-	OldFlavor, NewFlavor      novalite.FlavorSnapshot
-	ProjectID, UserID         string
-	CreatedAt, UpdatedAt      time.Time
-}
-
 const migrationCols = `id, uuid, instance_uuid, migration_type, status, source_compute, source_node,
 	dest_compute, dest_node, old_flavor, new_flavor, project_id, user_id, created_at, updated_at`
 
-func scanMigration(s interface{ Scan(...any) error }) (Migration, error) {
-	var m Migration
+func scanMigration(s interface{ Scan(...any) error }) (novalite.Migration, error) {
+	var m novalite.Migration
 	var sc, sn, dc, dn sql.NullString
 	var oldF, newF string
 	var created, updated int64
@@ -41,7 +27,7 @@ func scanMigration(s interface{ Scan(...any) error }) (Migration, error) {
 }
 
 // MigrationInsert records a migration and sets m.ID.
-func (tx *Tx) MigrationInsert(ctx context.Context, m *Migration) error {
+func (tx *Tx) MigrationInsert(ctx context.Context, m *novalite.Migration) error {
 	return mapErr(tx.queryRow(ctx, `INSERT INTO migrations (uuid, instance_uuid, migration_type, status,
 		source_compute, source_node, dest_compute, dest_node, old_flavor, new_flavor, project_id, user_id,
 		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
@@ -52,7 +38,7 @@ func (tx *Tx) MigrationInsert(ctx context.Context, m *Migration) error {
 
 // MigrationLatest returns the newest migration of a server whose status
 // is one of statuses; NotFound if none.
-func (tx *Tx) MigrationLatest(ctx context.Context, instanceUUID string, statuses ...string) (Migration, error) {
+func (tx *Tx) MigrationLatest(ctx context.Context, instanceUUID string, statuses ...string) (novalite.Migration, error) {
 	var w where
 	w.add(`instance_uuid = ?`, instanceUUID)
 	if len(statuses) > 0 {
@@ -70,18 +56,8 @@ func (tx *Tx) MigrationSetStatus(ctx context.Context, id int64, status string, n
 	return err
 }
 
-// MigrationFilter selects migrations for os-migrations and
-// /servers/{id}/migrations; empty fields match everything.
-type MigrationFilter struct {
-	InstanceUUID, Type, Host, SourceCompute string
-	Statuses                                []string
-	ProjectID, UserID                       string
-	ChangesSince, ChangesBefore             time.Time
-	Limit                                   int
-}
-
 // MigrationList returns the matching migrations, newest first.
-func (tx *Tx) MigrationList(ctx context.Context, f MigrationFilter) ([]Migration, error) {
+func (tx *Tx) MigrationList(ctx context.Context, f novalite.MigrationFilter) ([]novalite.Migration, error) {
 	var w where
 	if f.InstanceUUID != "" {
 		w.add(`instance_uuid = ?`, f.InstanceUUID)
@@ -115,7 +91,7 @@ func (tx *Tx) MigrationList(ctx context.Context, f MigrationFilter) ([]Migration
 		q += ` LIMIT ` + w.arg(f.Limit)
 	}
 	rows, err := tx.query(ctx, q, w.args...)
-	return collect(rows, err, func(r *sql.Rows) (Migration, error) { return scanMigration(r) })
+	return collect(rows, err, func(r *sql.Rows) (novalite.Migration, error) { return scanMigration(r) })
 }
 
 // InstancePendingImage returns the image a snapshot task is filling, or

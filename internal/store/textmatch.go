@@ -3,20 +3,13 @@ package store
 import (
 	"encoding/json"
 	"strings"
+
+	"novalite"
 )
-
-// TextMatch is one of Keystone's list filters on a text attribute:
-// "name=v" (Op "") and "name__contains=v" and its siblings (Op the suffix).
-type TextMatch struct {
-	Op, Value string
-}
-
-// TextMatchOps are the suffixes Keystone accepts after "__".
-var TextMatchOps = []string{"contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"}
 
 // matchText adds the condition m on column col to w. The case-insensitive
 // forms compare lower-cased values.
-func (tx *Tx) matchText(w *where, col string, m TextMatch) {
+func (tx *Tx) matchText(w *where, col string, m novalite.TextMatch) {
 	op, v := m.Op, m.Value
 	if strings.HasPrefix(op, "i") {
 		op, v, col = op[1:], strings.ToLower(v), "lower("+col+")"

@@ -63,16 +63,8 @@ func (tx *Tx) UserGetByName(ctx context.Context, domainID, name string) (novalit
 	return u, mapErr(err)
 }
 
-// UserFilter narrows UserList; nil fields are not filtered on.
-type UserFilter struct {
-	Name, DomainID *string
-	Names          []TextMatch // name, name__contains, ...
-	Enabled        *bool
-	IDs            []string // when non-nil, only these ids
-}
-
 // UserList lists users by name.
-func (tx *Tx) UserList(ctx context.Context, f UserFilter) ([]novalite.User, error) {
+func (tx *Tx) UserList(ctx context.Context, f novalite.UserFilter) ([]novalite.User, error) {
 	var w where
 	if f.Name != nil {
 		w.add(`name = ?`, *f.Name)

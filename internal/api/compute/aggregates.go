@@ -9,12 +9,11 @@ import (
 	"novalite/internal/api/microversion"
 	"novalite/internal/api/schema"
 	"novalite/internal/policy"
-	"novalite/internal/store"
 )
 
 // aggregateView is an aggregate as Nova marshals it (aggregates.py,
 // _marshall_aggregate): every field, uuid from 2.41.
-func aggregateView(mv microversion.Version, g store.Aggregate) map[string]any {
+func aggregateView(mv microversion.Version, g novalite.Aggregate) map[string]any {
 	var zone, updated any
 	if z := g.Zone(); z != "" {
 		zone = z
@@ -231,7 +230,7 @@ func (a *API) aggregateAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	arg, _ := body[action].(map[string]any)
-	var g store.Aggregate
+	var g novalite.Aggregate
 	switch action {
 	case "add_host":
 		g, err = a.svc.Compute.AddAggregateHost(r.Context(), id, arg["host"].(string))

@@ -1,6 +1,7 @@
 // Package compute serves the Nova compute API under /compute: version
 // documents, microversion negotiation, the project id in URLs, and the
-// resources registered in routes.go. See README.md for the subset.
+// resources registered in routes.go. See README.md for the subset. It
+// speaks to internal/compute and the other services, never to the store.
 package compute
 
 import (

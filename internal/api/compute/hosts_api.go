@@ -8,7 +8,6 @@ import (
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
 	"novalite/internal/policy"
-	"novalite/internal/store"
 )
 
 // os-hosts (nova/api/openstack/compute/hosts.py), removed at 2.43.
@@ -99,17 +98,17 @@ func (a *API) showHost(w http.ResponseWriter, r *http.Request) error {
 }
 
 // hostNode is the compute host named host (Nova's 404 otherwise).
-func (a *API) hostNode(r *http.Request, host string) (store.ComputeNode, error) {
+func (a *API) hostNode(r *http.Request, host string) (novalite.ComputeNode, error) {
 	nodes, err := a.svc.Compute.ComputeHosts(r.Context())
 	if err != nil {
-		return store.ComputeNode{}, err
+		return novalite.ComputeNode{}, err
 	}
 	for _, n := range nodes {
 		if n.Host == host {
 			return n, nil
 		}
 	}
-	return store.ComputeNode{}, hostNotMapped(host)
+	return novalite.ComputeNode{}, hostNotMapped(host)
 }
 
 func hostUpdateSchemaDoc(microversion.Version) obj {

@@ -13,7 +13,6 @@ import (
 	"novalite/internal/api/microversion"
 	"novalite/internal/compute"
 	"novalite/internal/policy"
-	"novalite/internal/store"
 )
 
 // Every novalite host runs the fake driver (nova/virt/fake.py).
@@ -26,7 +25,7 @@ const (
 )
 
 // hypervisorID is the id a hypervisor shows: its uuid from 2.53.
-func hypervisorID(mv microversion.Version, n store.ComputeNode) any {
+func hypervisorID(mv microversion.Version, n novalite.ComputeNode) any {
 	if mv.AtLeast(2, 53) {
 		return n.UUID
 	}
@@ -34,7 +33,7 @@ func hypervisorID(mv microversion.Version, n store.ComputeNode) any {
 }
 
 // hypervisorView is Nova's _view_hypervisor (hypervisors.py).
-func (a *API) hypervisorView(r *http.Request, n store.ComputeNode, detail bool, servers []novalite.Server, withServers bool) map[string]any {
+func (a *API) hypervisorView(r *http.Request, n novalite.ComputeNode, detail bool, servers []novalite.Server, withServers bool) map[string]any {
 	mv := MV(r)
 	now := a.svc.Compute.Now()
 	svc := compute.ComputeServiceOf(n, now)
@@ -197,7 +196,7 @@ func jsonString(v any) string {
 	return string(b)
 }
 
-func sortNodesByID(nodes []store.ComputeNode) {
+func sortNodesByID(nodes []novalite.ComputeNode) {
 	for i := 1; i < len(nodes); i++ {
 		for j := i; j > 0 && nodes[j].ID < nodes[j-1].ID; j-- {
 			nodes[j], nodes[j-1] = nodes[j-1], nodes[j]
@@ -205,7 +204,7 @@ func sortNodesByID(nodes []store.ComputeNode) {
 	}
 }
 
-func indexNode(mv microversion.Version, nodes []store.ComputeNode, id string) int {
+func indexNode(mv microversion.Version, nodes []novalite.ComputeNode, id string) int {
 	for i, n := range nodes {
 		if (mv.AtLeast(2, 53) && n.UUID == id) || (!mv.AtLeast(2, 53) && strconv.FormatInt(n.ID, 10) == id) {
 			return i
@@ -215,24 +214,24 @@ func indexNode(mv microversion.Version, nodes []store.ComputeNode, id string) in
 }
 
 // findHypervisor resolves {id} (integer below 2.53, uuid from 2.53).
-func (a *API) findHypervisor(r *http.Request) (store.ComputeNode, error) {
+func (a *API) findHypervisor(r *http.Request) (novalite.ComputeNode, error) {
 	mv, id := MV(r), r.PathValue("id")
 	notFound := novalite.Errorf(novalite.NotFound, "Hypervisor with ID '%s' could not be found.", id)
 	if mv.AtLeast(2, 53) {
 		if _, err := uuid.Parse(id); err != nil {
-			return store.ComputeNode{}, novalite.Errorf(novalite.Invalid, "Invalid uuid %s", id)
+			return novalite.ComputeNode{}, novalite.Errorf(novalite.Invalid, "Invalid uuid %s", id)
 		}
 	} else if _, err := strconv.ParseInt(id, 10, 64); err != nil {
-		return store.ComputeNode{}, notFound
+		return novalite.ComputeNode{}, notFound
 	}
 	nodes, err := a.svc.Compute.ComputeHosts(r.Context())
 	if err != nil {
-		return store.ComputeNode{}, err
+		return novalite.ComputeNode{}, err
 	}
 	if i := indexNode(mv, nodes, strings.ToLower(id)); i >= 0 {
 		return nodes[i], nil
 	}
-	return store.ComputeNode{}, notFound
+	return novalite.ComputeNode{}, notFound
 }
 
 // showHypervisor is GET /os-hypervisors/{id}.
@@ -301,7 +300,7 @@ func (a *API) hypervisorServers(w http.ResponseWriter, r *http.Request) error {
 
 // hypervisorViews renders nodes, loading their servers (one query) when
 // the detail or the server list needs them.
-func (a *API) hypervisorViews(r *http.Request, nodes []store.ComputeNode, detail, withServers bool) ([]map[string]any, error) {
+func (a *API) hypervisorViews(r *http.Request, nodes []novalite.ComputeNode, detail, withServers bool) ([]map[string]any, error) {
 	servers := map[string][]novalite.Server{}
 	if detail || withServers {
 		hosts := make([]string, len(nodes))
@@ -363,7 +362,7 @@ func (a *API) showHypervisorStatistics(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	var total, used store.Resources
+	var total, used novalite.Resources
 	running := 0
 	for _, n := range nodes {
 		total.VCPUs += n.Total.VCPUs

@@ -3,6 +3,8 @@ package compute
 import (
 	"net/http"
 
+	"novalite"
+
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
 	"novalite/internal/api/schema"
@@ -122,7 +124,7 @@ func (a *API) listInstanceActions(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func actionView(act compute.InstanceAction, mv microversion.Version) map[string]any {
+func actionView(act novalite.InstanceActionRecord, mv microversion.Version) map[string]any {
 	m := map[string]any{"action": act.Action, "instance_uuid": act.InstanceUUID, "request_id": act.RequestID,
 		"user_id": act.UserID, "project_id": act.ProjectID, "start_time": act.Start.UTC().Format(strTime),
 		"message": strOrNil(act.Message)}

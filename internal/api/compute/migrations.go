@@ -9,7 +9,6 @@ import (
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
 	"novalite/internal/policy"
-	"novalite/internal/store"
 )
 
 // Migrations: the admin os-migrations list and a server's in-progress
@@ -22,7 +21,7 @@ func flavorNumber(id string) int {
 	return n
 }
 
-func migrationView(r *http.Request, m store.Migration, withInstance bool) map[string]any {
+func migrationView(r *http.Request, m novalite.Migration, withInstance bool) map[string]any {
 	mv := MV(r)
 	v := map[string]any{"id": m.ID, "status": m.Status, "created_at": m.CreatedAt.UTC().Format(strTime),
 		"updated_at": m.UpdatedAt.UTC().Format(strTime), "source_compute": emptyNil(m.SourceCompute),
@@ -108,7 +107,7 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := store.MigrationFilter{InstanceUUID: q.Get("instance_uuid"), Host: q.Get("host"),
+	f := novalite.MigrationFilter{InstanceUUID: q.Get("instance_uuid"), Host: q.Get("host"),
 		SourceCompute: q.Get("source_compute")}
 	if st := q.Get("status"); st != "" {
 		f.Statuses = []string{st}

@@ -1,7 +1,6 @@
 package compute_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"novalite/internal/config"
-	"novalite/internal/store"
 )
 
 // withAgents runs the scheduler and two simulated hosts' agents, whose
@@ -276,13 +274,10 @@ func TestDeleteDuringResizeReleasesClaims(t *testing.T) {
 	}
 	b.waitFor(t, id, true, func(map[string]any) bool { return false })
 	var used int64
-	err := b.srv.App.DB.View(context.Background(), func(tx *store.Tx) error {
-		nodes, err := tx.ComputeNodeList(context.Background(), nil)
-		for _, n := range nodes {
-			used += n.Used.VCPUs + n.Used.MemoryMB + n.Used.DiskGB
-		}
-		return err
-	})
+	nodes, err := b.srv.App.Compute.ComputeHosts(t.Context())
+	for _, n := range nodes {
+		used += n.Used.VCPUs + n.Used.MemoryMB + n.Used.DiskGB
+	}
 	if err != nil || used != 0 {
 		t.Errorf("resources still claimed after delete: %d (%v)", used, err)
 	}

@@ -321,16 +321,16 @@ func (a *API) stateFilters(p *compute.ListServersParams, opts map[string]string,
 		// Nova tests the raw string: any non-empty value is true.
 		p.SoftDeleted = v != ""
 		if deleted != nil && *deleted && v == "" {
-			p.Exact = append(p.Exact, compute.ServerMatch{Column: "vm_state", Values: []string{string(novalite.VMDeleted)}})
+			p.Exact = append(p.Exact, novalite.ServerMatch{Column: "vm_state", Values: []string{string(novalite.VMDeleted)}})
 		}
 	}
 	delete(opts, "deleted")
 	delete(opts, "soft_deleted")
 	if vms != nil {
-		p.Exact = append(p.Exact, compute.ServerMatch{Column: "vm_state", Values: vms})
+		p.Exact = append(p.Exact, novalite.ServerMatch{Column: "vm_state", Values: vms})
 	}
 	if tasks != nil {
-		p.Exact = append(p.Exact, compute.ServerMatch{Column: "task_state", Values: tasks})
+		p.Exact = append(p.Exact, novalite.ServerMatch{Column: "task_state", Values: tasks})
 	}
 	return nil
 }
@@ -417,9 +417,9 @@ func otherFilters(p *compute.ListServersParams, opts map[string]string, mv micro
 	sort.Strings(keys)
 	for _, k := range keys {
 		if col, ok := exactFilters[k]; ok {
-			p.Exact = append(p.Exact, compute.ServerMatch{Column: col, Values: []string{opts[k]}})
+			p.Exact = append(p.Exact, novalite.ServerMatch{Column: col, Values: []string{opts[k]}})
 		} else if col, ok := regexFilters[k]; ok {
-			p.Regex = append(p.Regex, compute.ServerMatch{Column: col, Values: []string{opts[k]}})
+			p.Regex = append(p.Regex, novalite.ServerMatch{Column: col, Values: []string{opts[k]}})
 		}
 	}
 	return nil
@@ -427,7 +427,7 @@ func otherFilters(p *compute.ListServersParams, opts map[string]string, mv micro
 
 // sortParams reads sort_key/sort_dir as Nova does: ignored keys dropped
 // with their direction, host/node for admins only, desc by default.
-func sortParams(q map[string][]string, c *novalite.Caller, mv microversion.Version) ([]compute.ServerSort, error) {
+func sortParams(q map[string][]string, c *novalite.Caller, mv microversion.Version) ([]novalite.ServerSort, error) {
 	keys := slices.Clone(q["sort_key"])
 	dirs := slices.Clone(q["sort_dir"])
 	for i := range keys {
@@ -468,13 +468,13 @@ func sortParams(q map[string][]string, c *novalite.Caller, mv microversion.Versi
 	if len(dirs) > len(keys) {
 		return nil, novalite.Errorf(novalite.Invalid, "Invalid input received: Sort direction size exceeds sort key size")
 	}
-	out := make([]compute.ServerSort, len(keys))
+	out := make([]novalite.ServerSort, len(keys))
 	for i, k := range keys {
 		d := dirs[0]
 		if i < len(dirs) {
 			d = dirs[i]
 		}
-		out[i] = compute.ServerSort{Column: k, Desc: d == "desc"}
+		out[i] = novalite.ServerSort{Column: k, Desc: d == "desc"}
 	}
 	return out, nil
 }

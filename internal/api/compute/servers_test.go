@@ -1,7 +1,6 @@
 package compute_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -12,7 +11,6 @@ import (
 
 	"novalite/internal/app/apptest"
 	"novalite/internal/config"
-	"novalite/internal/store"
 )
 
 // testBundle is a running novalite with the ids servers tests need.
@@ -75,13 +73,7 @@ func (b *testBundle) launch(t *testing.T, id string) {
 }
 
 // execSQL writes to the database directly, as an agent would.
-func (b *testBundle) execSQL(q string, args ...any) error {
-	ctx := context.Background()
-	return b.srv.App.DB.Tx(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, q, args...)
-		return err
-	})
-}
+func (b *testBundle) execSQL(q string, args ...any) error { return b.srv.ExecSQL(q, args...) }
 
 func (b *testBundle) show(t *testing.T, token, id, mv string) map[string]any {
 	t.Helper()

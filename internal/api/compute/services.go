@@ -11,7 +11,6 @@ import (
 	"novalite/internal/api/microversion"
 	"novalite/internal/compute"
 	"novalite/internal/policy"
-	"novalite/internal/store"
 )
 
 const novaTime = "2006-01-02T15:04:05.000000"
@@ -117,7 +116,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 	}
 	host, _ := body["host"].(string)
 	binary, _ := body["binary"].(string)
-	var u store.ComputeServiceUpdate
+	var u novalite.ComputeServiceUpdate
 	resp := map[string]any{"host": host, "binary": binary}
 	t, f := true, false
 	switch id {
@@ -173,7 +172,7 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 	if svc.Binary != compute.BinaryCompute {
 		return onlyCompute(svc.Binary)
 	}
-	var u store.ComputeServiceUpdate
+	var u novalite.ComputeServiceUpdate
 	if st, ok := body["status"].(string); ok {
 		reason, hasReason := body["disabled_reason"].(string)
 		if st == "enabled" {

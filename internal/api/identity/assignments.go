@@ -17,7 +17,7 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	q := r.URL.Query()
-	f := identity.RoleAssignmentFilter{UserID: q.Get("user.id")}
+	f := novalite.RoleAssignmentFilter{UserID: q.Get("user.id")}
 	if p := q.Get("scope.project.id"); p != "" {
 		f.TargetType, f.TargetID = "project", p
 	} else if d := q.Get("scope.domain.id"); d != "" {
@@ -31,7 +31,7 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request) error 
 	if f.TargetType == "project" && q.Has("include_subtree") && q.Get("include_subtree") != "false" {
 		// Projects are flat under their domain; a domain id given as a
 		// project (Keystone's domains are projects too) covers its projects.
-		sub, err := a.svc.Projects(r.Context(), identity.ProjectFilter{DomainID: &f.TargetID})
+		sub, err := a.svc.Projects(r.Context(), novalite.ProjectFilter{DomainID: &f.TargetID})
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
-	"novalite/internal/identity"
 )
 
 // readEntity decodes a body {key: {...}} into v (a struct whose field
@@ -67,15 +66,15 @@ func withExtra(v map[string]any, extra map[string]any) map[string]any {
 
 // nameFilters reads Keystone's list filters on names: name=, and
 // name__contains= and its siblings.
-func nameFilters(r *http.Request) []identity.TextMatch {
+func nameFilters(r *http.Request) []novalite.TextMatch {
 	q := r.URL.Query()
-	var ms []identity.TextMatch
+	var ms []novalite.TextMatch
 	if q.Has("name") {
-		ms = append(ms, identity.TextMatch{Value: q.Get("name")})
+		ms = append(ms, novalite.TextMatch{Value: q.Get("name")})
 	}
-	for _, op := range identity.TextMatchOps {
+	for _, op := range novalite.TextMatchOps {
 		if q.Has("name__" + op) {
-			ms = append(ms, identity.TextMatch{Op: op, Value: q.Get("name__" + op)})
+			ms = append(ms, novalite.TextMatch{Op: op, Value: q.Get("name__" + op)})
 		}
 	}
 	return ms

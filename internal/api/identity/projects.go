@@ -5,7 +5,6 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
-	"novalite/internal/identity"
 	"novalite/internal/policy"
 )
 
@@ -13,7 +12,7 @@ func (a *API) listDomains(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_domains", policy.Target{}); err != nil {
 		return err
 	}
-	ds, err := a.svc.Domains(r.Context(), identity.DomainFilter{Names: nameFilters(r), Enabled: optionalBool(r, "enabled")})
+	ds, err := a.svc.Domains(r.Context(), novalite.DomainFilter{Names: nameFilters(r), Enabled: optionalBool(r, "enabled")})
 	if err != nil {
 		return err
 	}
@@ -104,7 +103,7 @@ func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_projects", policy.Target{}); err != nil {
 		return err
 	}
-	ps, err := a.svc.Projects(r.Context(), identity.ProjectFilter{Names: nameFilters(r),
+	ps, err := a.svc.Projects(r.Context(), novalite.ProjectFilter{Names: nameFilters(r),
 		DomainID: optional(r, "domain_id"), Enabled: optionalBool(r, "enabled"),
 		Tags: tagList(r, "tags"), TagsAny: tagList(r, "tags-any"),
 		NotTags: tagList(r, "not-tags"), NotTagsAny: tagList(r, "not-tags-any")})

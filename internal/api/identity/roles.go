@@ -5,7 +5,6 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
-	"novalite/internal/identity"
 	"novalite/internal/policy"
 )
 
@@ -13,7 +12,7 @@ func (a *API) listRoles(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_roles", policy.Target{}); err != nil {
 		return err
 	}
-	rs, err := a.svc.Roles(r.Context(), identity.RoleFilter{Names: nameFilters(r), DomainID: r.URL.Query().Get("domain_id")})
+	rs, err := a.svc.Roles(r.Context(), novalite.RoleFilter{Names: nameFilters(r), DomainID: r.URL.Query().Get("domain_id")})
 	if err != nil {
 		return err
 	}
@@ -255,7 +254,7 @@ func (a *API) listGrants(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	as := assignment(r)
-	list, err := a.svc.Assignments(r.Context(), identity.RoleAssignmentFilter{UserID: as.UserID,
+	list, err := a.svc.Assignments(r.Context(), novalite.RoleAssignmentFilter{UserID: as.UserID,
 		TargetType: as.TargetType, TargetID: as.TargetID})
 	if err != nil {
 		return err
@@ -264,7 +263,7 @@ func (a *API) listGrants(w http.ResponseWriter, r *http.Request) error {
 	for _, x := range list {
 		ids = append(ids, x.RoleID)
 	}
-	roles, err := a.svc.Roles(r.Context(), identity.RoleFilter{IDs: ids})
+	roles, err := a.svc.Roles(r.Context(), novalite.RoleFilter{IDs: ids})
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:list_users", policy.Target{}); err != nil {
 		return err
 	}
-	us, err := a.svc.Users(r.Context(), identity.UserFilter{Names: nameFilters(r),
+	us, err := a.svc.Users(r.Context(), novalite.UserFilter{Names: nameFilters(r),
 		DomainID: optional(r, "domain_id"), Enabled: optionalBool(r, "enabled")})
 	if err != nil {
 		return err

@@ -160,7 +160,7 @@ func splitIn(s string) []string {
 
 // sortParams reads the classic (sort_key/sort_dir) or the new
 // (sort=key:dir,…) syntax; the default is created_at desc.
-func sortParams(q url.Values) ([]image.Sort, error) {
+func sortParams(q url.Values) ([]novalite.ImageSort, error) {
 	var keys, dirs []string
 	if q.Has("sort") {
 		if q.Has("sort_key") || q.Has("sort_dir") {
@@ -187,7 +187,7 @@ func sortParams(q url.Values) ([]image.Sort, error) {
 	if len(keys) == 0 {
 		keys = []string{"created_at"}
 	}
-	var out []image.Sort
+	var out []novalite.ImageSort
 	for i, k := range keys {
 		if !slices.Contains(image.SortKeys, k) {
 			return nil, invalid("Invalid sort key: %s. It must be one of the following: %s.", k, strings.Join(image.SortKeys, ", "))
@@ -202,7 +202,7 @@ func sortParams(q url.Values) ([]image.Sort, error) {
 		if d != "asc" && d != "desc" {
 			return nil, invalid("Invalid sort direction: %s", d)
 		}
-		out = append(out, image.Sort{Key: k, Desc: d == "desc"})
+		out = append(out, novalite.ImageSort{Key: k, Desc: d == "desc"})
 	}
 	return out, nil
 }

@@ -20,6 +20,7 @@ import (
 
 	"novalite/internal/app"
 	"novalite/internal/config"
+	"novalite/internal/store"
 )
 
 // Passwords of the bootstrap users in tests.
@@ -112,6 +113,17 @@ func (s *Server) Token(user, password, project string) string {
 	tok := resp.Header.Get("X-Subject-Token")
 	s.tokens[key] = tok
 	return tok
+}
+
+// ExecSQL runs one statement in a transaction of its own, for tests that
+// play the part of an agent by writing rows directly (the API packages
+// themselves never import the store).
+func (s *Server) ExecSQL(q string, args ...any) error {
+	ctx := context.Background()
+	return s.App.DB.Tx(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(ctx, q, args...)
+		return err
+	})
 }
 
 // AdminToken is a token of user admin on project admin.
