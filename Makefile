@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test unit unit-postgres clients lint deps bench clean tempest tempest-compute tempest-deps
+.PHONY: all build run test image unit unit-postgres clients lint deps bench clean tempest tempest-compute tempest-deps
 
 all: build
 
@@ -47,6 +47,13 @@ tempest-compute:
 
 tempest-deps:
 	./scripts/install-deps.sh tempest
+
+## image: the container image `novalite` (Containerfile) with podman, else docker/buildah
+IMAGE ?= novalite
+image:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/novalite-static ./cmd/novalite
+	mkdir -p bin/empty
+	./scripts/build-image.sh $(IMAGE)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -25,6 +25,10 @@ need=()
 command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-client)
+# The container image test (test/clients/image.sh): daemonless podman, and
+# runc for hosts where crun's cgroup set-up is refused.
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v runc >/dev/null 2>&1 || need+=(runc)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"

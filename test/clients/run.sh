@@ -10,3 +10,5 @@ echo "== gophercloud.sh"
 bash gophercloud.sh
 echo "== ci-recipes.sh"
 bash ci-recipes.sh
+echo "== image.sh"
+bash image.sh
