@@ -45,6 +45,10 @@ func (s *Service) CreateKeypair(ctx context.Context, p CreateKeypairParams) (k n
 		return k, "", err
 	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		// Key pairs are counted per user, whatever the project.
+		if err := tx.QuotaLock(ctx, "user:"+p.UserID); err != nil {
+			return err
+		}
 		limits, err := s.quotaLimits(ctx, tx, p.ProjectID, p.UserID)
 		if err != nil {
 			return err

@@ -54,6 +54,13 @@ func (s *Service) quotaUsage(ctx context.Context, tx *store.Tx, projectID, userI
 	return use, nil
 }
 
+// lockQuota makes this transaction's quota checks of a project take
+// turns with every other transaction's until it ends (store.QuotaLock):
+// Nova's recheck, without the window between check and insert.
+func lockQuota(ctx context.Context, tx *store.Tx, projectID string) error {
+	return tx.QuotaLock(ctx, "project:"+projectID)
+}
+
 // QuotaDetail is one resource of a detailed quota set.
 type QuotaDetail struct {
 	Limit, InUse int64
@@ -172,6 +179,9 @@ func (s *Service) metadataLimit(ctx context.Context, tx *store.Tx, projectID str
 // more servers of flavor f fail, against the project's limits and the
 // user's (when the user has limits of their own).
 func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, projectID, userID string, count int, f novalite.FlavorSnapshot) ([]quotaCheck, error) {
+	if err := lockQuota(ctx, tx, projectID); err != nil {
+		return nil, err
+	}
 	scopes := []string{""}
 	if userID != "" {
 		set, err := tx.QuotaGet(ctx, projectID, userID)

@@ -25,6 +25,9 @@ func (s *Service) CreateServerGroup(ctx context.Context, c *novalite.Caller, p C
 	g = novalite.ServerGroup{ID: uuid.NewString(), Name: p.Name, ProjectID: c.ProjectID, UserID: c.UserID,
 		Policy: p.Policy, Rules: p.Rules, Members: []string{}, CreatedAt: s.now().UTC()}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := lockQuota(ctx, tx, c.ProjectID); err != nil {
+			return err
+		}
 		limits, err := s.quotaLimits(ctx, tx, c.ProjectID, c.UserID)
 		if err != nil {
 			return err
@@ -83,10 +86,22 @@ func (s *Service) DeleteServerGroup(ctx context.Context, id string) error {
 	})
 }
 
-// groupForCreate resolves create's group hint: the group must exist and
-// have room for count more members (server_group_members quota).
+// groupForCreate resolves create's group hint: the group must exist, be
+// the caller's project's unless the caller is an admin (Nova's
+// _instance_group_get_query: another project's group is not found, 400),
+// and have room for count more members (server_group_members quota),
+// counted under the group's project's quota lock.
 func (s *Service) groupForCreate(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string, count int) (int64, error) {
-	g, err := tx.ServerGroupGet(ctx, id, "")
+	scope := c.ProjectID
+	if c.IsAdmin() {
+		scope = ""
+	}
+	g, err := tx.ServerGroupGet(ctx, id, scope)
+	if err == nil && g.ProjectID != c.ProjectID {
+		if err = lockQuota(ctx, tx, g.ProjectID); err == nil {
+			g, err = tx.ServerGroupGet(ctx, id, scope) // members as of the lock
+		}
+	}
 	if novalite.IsKind(err, novalite.NotFound) {
 		return 0, novalite.Errorf(novalite.Invalid, "Instance group %s could not be found.", id)
 	}

@@ -24,6 +24,16 @@ func (s *Service) UpdateServerMetadata(ctx context.Context, c *novalite.Caller, 
 		if err != nil {
 			return err
 		}
+		if !replace {
+			// The items merged into are read again under the quota lock,
+			// so that parallel merges count each other's keys.
+			if err := lockQuota(ctx, tx, v.ProjectID); err != nil {
+				return err
+			}
+			if v, err = s.getServer(ctx, tx, c, id); err != nil {
+				return err
+			}
+		}
 		if err := metadataWritable(c, v, "update metadata"); err != nil {
 			return err
 		}
@@ -76,6 +86,9 @@ func metadataWritable(c *novalite.Caller, v novalite.Server, action string) erro
 func (s *Service) checkMetadataQuota(ctx context.Context, tx *store.Tx, projectID string, n int) error {
 	if n == 0 {
 		return nil
+	}
+	if err := lockQuota(ctx, tx, projectID); err != nil {
+		return err
 	}
 	limit, err := s.metadataLimit(ctx, tx, projectID)
 	if err != nil {

@@ -64,3 +64,21 @@ func (tx *Tx) QuotaClassSet(ctx context.Context, class, resource string, limit i
 		class, resource, limit)
 	return err
 }
+
+// quotaLockClass is the first key of the quota locks: PostgreSQL's
+// two-key advisory locks live apart from the one-key ones, and this
+// class keeps them apart from any other two-key lock.
+const quotaLockClass = 0x71756f74 // "quot"
+
+// QuotaLock makes the quota checks of one scope (a project, a user)
+// take turns until tx ends, so that counting what is used and inserting
+// the new rows is one step: a transaction counting after the lock sees
+// every row the previous holder committed. SQLite has one writer at a
+// time already.
+func (tx *Tx) QuotaLock(ctx context.Context, scope string) error {
+	if tx.engine != Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, quotaLockClass, scope)
+	return err
+}
