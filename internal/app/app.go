@@ -48,6 +48,7 @@ type App struct {
 	Network  *network.Service
 
 	publicURL string
+	metrics   *metrics
 	listener  net.Listener
 	server    *http.Server
 }
@@ -65,7 +66,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	a := &App{Config: cfg, Log: log, DB: db, publicURL: strings.TrimRight(cfg.PublicURL, "/")}
+	a := &App{Config: cfg, Log: log, DB: db, publicURL: strings.TrimRight(cfg.PublicURL, "/"), metrics: newMetrics(db)}
 	if a.publicURL == "" {
 		a.publicURL = "http://" + cfg.Listen
 	}
@@ -121,7 +122,7 @@ func (a *App) Handler() http.Handler {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	mux.Handle("GET /metrics", metricsHandler())
+	mux.Handle("GET /metrics", a.metrics.handler())
 	img := http.StripPrefix(ImagePrefix, imageapi.New(a.Image, ImagePrefix, a.Identity, idURL))
 	mux.Handle(ImagePrefix+"/", img)
 	mux.Handle(ImagePrefix, img)
@@ -135,7 +136,7 @@ func (a *App) Handler() http.Handler {
 	top := http.NewServeMux()
 	top.Handle("/", limited)
 	top.Handle("PUT "+ImagePrefix+"/v2/images/{id}/file", img)
-	return httpx.Common(top, a.Log, observe)
+	return httpx.Common(top, a.Log, a.metrics.observe)
 }
 
 // Serve answers requests until ctx is done, then shuts down gracefully:

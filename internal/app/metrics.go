@@ -1,42 +1,93 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"novalite"
+	"novalite/internal/store"
 )
 
-var (
-	requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "novalite_http_requests_total", Help: "HTTP requests by API and status code.",
-	}, []string{"api", "method", "code"})
-	latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "novalite_http_request_duration_seconds", Help: "HTTP request latency by API.",
-		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
-	}, []string{"api", "method"})
-	registry = prometheus.NewRegistry()
-)
-
-func init() {
-	registry.MustRegister(requests, latency,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+// metrics are one app's Prometheus metrics (docs/metrics.md). Each app
+// has its own registry, so that several apps in one process (tests,
+// novalitetest) do not share or collide.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
 }
 
-func metricsHandler() http.Handler { return promhttp.HandlerFor(registry, promhttp.HandlerOpts{}) }
+func newMetrics(db *store.DB) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "novalite_http_requests_total", Help: "HTTP requests by API, route, method and status code.",
+		}, []string{"api", "route", "method", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "novalite_http_request_duration_seconds", Help: "HTTP request latency by API and route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"api", "route", "method"}),
+	}
+	m.registry.MustRegister(m.requests, m.latency, serversCollector{db},
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for name, pool := range db.Pools() {
+		m.registry.MustRegister(collectors.NewDBStatsCollector(pool, name))
+	}
+	return m
+}
 
-// observe records a finished request; the API is the first path segment,
-// so label cardinality stays small.
-func observe(r *http.Request, status int, el time.Duration) {
+func (m *metrics) handler() http.Handler { return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}) }
+
+// observe records a finished request. The API is the first path segment
+// and the route the pattern that matched, so label values stay few.
+func (m *metrics) observe(r *http.Request, route string, status int, el time.Duration) {
 	api := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
 	switch api {
 	case "identity", "compute", "image", "network", "healthz", "metrics":
 	default:
 		api = "other"
 	}
-	requests.WithLabelValues(api, r.Method, strconv.Itoa(status)).Inc()
-	latency.WithLabelValues(api, r.Method).Observe(el.Seconds())
+	if _, pattern, ok := strings.Cut(route, " "); ok { // "GET /v2.1/servers" → "/v2.1/servers"
+		route = pattern
+	}
+	if route == "" {
+		route = "none"
+	}
+	m.requests.WithLabelValues(api, route, r.Method, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(api, route, r.Method).Observe(el.Seconds())
+}
+
+// serversCollector counts the servers by Nova status at each scrape.
+type serversCollector struct{ db *store.DB }
+
+var serversDesc = prometheus.NewDesc("novalite_servers", "Servers not deleted, by Nova status.", []string{"status"}, nil)
+
+func (c serversCollector) Describe(ch chan<- *prometheus.Desc) { ch <- serversDesc }
+
+func (c serversCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var counts []store.StateCount
+	err := c.db.View(ctx, func(tx *store.Tx) (err error) {
+		counts, err = tx.InstanceCountByState(ctx)
+		return err
+	})
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(serversDesc, err)
+		return
+	}
+	byStatus := map[string]float64{}
+	for _, sc := range counts {
+		byStatus[novalite.Status(sc.VMState, sc.TaskState)] += float64(sc.Count)
+	}
+	for status, n := range byStatus {
+		ch <- prometheus.MustNewConstMetric(serversDesc, prometheus.GaugeValue, n, status)
+	}
 }

@@ -27,6 +27,11 @@ type ErrorWriter func(w http.ResponseWriter, r *http.Request, err error)
 // Adapt turns h into an http.Handler whose errors go to ew and the log.
 func Adapt(h HandlerFunc, ew ErrorWriter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The route's pattern is known only here, inside the API's mux:
+		// Common's holder carries it back out to the observer.
+		if p, ok := r.Context().Value(keyRoute).(*string); ok {
+			*p = r.Pattern
+		}
 		if err := h(w, r); err != nil {
 			LogError(r, err)
 			ew(w, r, err)
@@ -50,6 +55,7 @@ const (
 	keyRequestID ctxKey = iota
 	keyLogger
 	keyCaller
+	keyRoute
 )
 
 // RequestID returns the request's local id (req-<uuid>).

@@ -36,8 +36,9 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 var globalRequestID = regexp.MustCompile(`^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-// Observer is told of every finished request (metrics).
-type Observer func(r *http.Request, status int, elapsed time.Duration)
+// Observer is told of every finished request (metrics); route is the
+// pattern of the API route that answered ("" when none matched).
+type Observer func(r *http.Request, route string, status int, elapsed time.Duration)
 
 // Common wraps next with what every request gets: a request id in the
 // response headers (x-openstack-request-id and x-compute-request-id) and
@@ -55,6 +56,8 @@ func Common(next http.Handler, log *slog.Logger, observe Observer) http.Handler 
 		}
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = context.WithValue(ctx, keyLogger, l)
+		var route string
+		ctx = context.WithValue(ctx, keyRoute, &route)
 		r = r.WithContext(ctx)
 		h := w.Header()
 		h.Set("X-Openstack-Request-Id", id)
@@ -74,7 +77,7 @@ func Common(next http.Handler, log *slog.Logger, observe Observer) http.Handler 
 			el := time.Since(start)
 			l.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", el.Milliseconds())
 			if observe != nil {
-				observe(r, sw.status, el)
+				observe(r, route, sw.status, el)
 			}
 		}()
 		next.ServeHTTP(sw, r)

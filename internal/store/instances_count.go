@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"novalite"
+)
+
+// StateCount is how many live servers are in one vm_state and task_state.
+type StateCount struct {
+	VMState   novalite.VMState
+	TaskState novalite.TaskState // "" = idle
+	Count     int64
+}
+
+// InstanceCountByState counts the servers not deleted by vm_state and
+// task_state, for the servers-by-status metric.
+func (tx *Tx) InstanceCountByState(ctx context.Context) ([]StateCount, error) {
+	rows, err := tx.query(ctx, `SELECT vm_state, COALESCE(task_state, ''), COUNT(*) FROM instances
+		WHERE deleted = $1 GROUP BY vm_state, task_state`, false)
+	return collect(rows, err, func(r *sql.Rows) (StateCount, error) {
+		var c StateCount
+		return c, r.Scan(&c.VMState, &c.TaskState, &c.Count)
+	})
+}
+
+// Pools are the connection pools of db by role, for pool metrics:
+// "write" and "read" on SQLite, one "readwrite" pool on PostgreSQL.
+func (db *DB) Pools() map[string]*sql.DB {
+	if db.write == db.read {
+		return map[string]*sql.DB{"readwrite": db.write}
+	}
+	return map[string]*sql.DB{"write": db.write, "read": db.read}
+}
