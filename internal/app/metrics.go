@@ -43,7 +43,9 @@ func newMetrics(db *store.DB) *metrics {
 	return m
 }
 
-func (m *metrics) handler() http.Handler { return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}) }
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
 
 // observe records a finished request. The API is the first path segment
 // and the route the pattern that matched, so label values stay few.
