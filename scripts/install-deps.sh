@@ -2,7 +2,10 @@
 # Installs what `make test` needs on a Debian machine, when missing:
 #  - Debian's OpenStack command-line client (the real client the tests drive);
 #  - a PostgreSQL server on 127.0.0.1:5432 that user postgres can reach
-#    without a password (the store tests run against SQLite and PostgreSQL).
+#    without a password (the store tests run against SQLite and PostgreSQL);
+#  - QEMU, qemu-img and a static busybox, and a Debian kernel with its
+#    modules unpacked (not installed) into the guest cache: the QEMU driver's
+#    tests boot real guests made of that kernel and a busybox initramfs.
 # Go modules come from the module proxy through `go test` itself.
 #
 # `install-deps.sh tempest` instead installs only Debian's Tempest (for
@@ -29,11 +32,33 @@ command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-client)
 # runc for hosts where crun's cgroup set-up is refused.
 command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v runc >/dev/null 2>&1 || need+=(runc)
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
+command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# The test guest's kernel: the package linux-image-amd64 points at,
+# unpacked into the cache the tests read (internal/virt/qemu/testguest).
+guest=${NOVALITE_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/novalite/guest}
+if [ ! -f "$guest/vmlinuz" ]; then
+  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  if [ -z "$pkg" ]; then
+    $sudo apt-get update -qq
+    pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  fi
+  echo "unpacking Debian package $pkg into $guest (test guest kernel)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq "$pkg" && dpkg-deb -x ./*.deb root)
+  mkdir -p "$guest"
+  rm -rf "$guest/modules"
+  mv "$tmp"/root/lib/modules/* "$guest/modules"
+  cp "$tmp"/root/boot/vmlinuz-* "$guest/vmlinuz.tmp" && mv "$guest/vmlinuz.tmp" "$guest/vmlinuz"
+  rm -rf "$tmp"
 fi
 
 pg_dsn=${NOVALITE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}

@@ -8,6 +8,7 @@ package virt
 import (
 	"context"
 	"errors"
+	"io"
 
 	"novalite"
 )
@@ -26,6 +27,48 @@ type Instance struct {
 	// Metadata is the server's metadata; the fake driver reads its fault
 	// knobs from it (fake:fail_spawn, …).
 	Metadata map[string]string
+
+	// What a real guest is made of; the agent fills these for the tasks
+	// that create a guest (build, rebuild, unshelve), and a driver keeps
+	// them for the guest's later starts.
+	ProjectID        string
+	AvailabilityZone string
+	LaunchIndex      int
+	EphemeralGB      int
+	SwapMB           int
+	KeyName, KeyData string // the keypair's public key, "" if none
+	UserData         string // base64, as the API received it
+	ConfigDrive      bool   // asked for by the user
+	NICs             []NIC  // the server's ports, in order
+}
+
+// NIC is one of a server's Neutron ports, with what the guest needs to
+// configure it (Nova's network_data.json).
+type NIC struct {
+	PortID, MAC, NetworkID string
+	MTU                    int
+	IPs                    []FixedIP
+}
+
+// FixedIP is an address of a NIC with its subnet's settings.
+type FixedIP struct {
+	Address    string
+	Version    int
+	CIDR       string // the subnet's
+	Gateway    string // "" if none
+	DNS        []string
+	Routes     []Route
+	SubnetID   string
+	EnableDHCP bool
+}
+
+// Route is a subnet's host route.
+type Route struct{ Destination, NextHop string }
+
+// Images is what a driver reads of the image service: an image's record
+// and its bytes (nil when it has none). The caller closes the reader.
+type Images interface {
+	OpenImage(ctx context.Context, id string) (novalite.Image, io.ReadCloser, error)
 }
 
 // Driver runs guests on one host. Every method is idempotent: spawning a
@@ -68,11 +111,17 @@ type Driver interface {
 	State(ctx context.Context, inst Instance) (novalite.PowerState, error)
 }
 
-// Capabilities are the optional features of a driver.
+// Capabilities are the optional features of a driver. An operation
+// without its capability answers ErrUnsupported.
 type Capabilities struct {
-	Pause   bool
-	Suspend bool
-	Console bool // implements ConsoleLogger
+	Pause       bool
+	Suspend     bool
+	Console     bool // implements ConsoleLogger
+	Rescue      bool
+	Rebuild     bool
+	Snapshot    bool // createImage, createBackup, shelve
+	Migrate     bool // resize, cold and live migration
+	SetPassword bool
 }
 
 // ConsoleLogger is implemented by drivers that keep a console log per

@@ -79,7 +79,8 @@ var _ virt.ConsoleLogger = (*Driver)(nil)
 
 // Capabilities: the fake does everything.
 func (d *Driver) Capabilities() virt.Capabilities {
-	return virt.Capabilities{Pause: true, Suspend: true, Console: true}
+	return virt.Capabilities{Pause: true, Suspend: true, Console: true, Rescue: true, Rebuild: true, Snapshot: true,
+		Migrate: true, SetPassword: true}
 }
 
 // Error is a failure injected by configuration or metadata.

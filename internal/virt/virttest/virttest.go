@@ -20,9 +20,13 @@ func Run(t *testing.T, newDriver func(t *testing.T) virt.Driver) {
 	t.Run("missing", func(t *testing.T) { missing(t, newDriver(t)) })
 }
 
+// ImageRef is the image the contract's guests boot: a driver that reads
+// images must be given one by this id.
+const ImageRef = "7e57a11e-0000-4000-8000-000000000001"
+
 func instance(id string) virt.Instance {
 	return virt.Instance{ID: id, Name: "instance-00000001", Hostname: "vm1", VCPUs: 1, MemoryMB: 128, RootGB: 1,
-		Metadata: map[string]string{}}
+		ImageRef: ImageRef, Metadata: map[string]string{}}
 }
 
 type step struct {
@@ -33,7 +37,7 @@ type step struct {
 }
 
 func lifecycle(t *testing.T, d virt.Driver) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	inst := instance("5c3d1f9e-0000-4000-8000-000000000001")
 	caps := d.Capabilities()
@@ -51,17 +55,27 @@ func lifecycle(t *testing.T, d virt.Driver) {
 			func(c virt.Capabilities) bool { return c.Suspend }},
 		{"resume", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Resume(ctx, i) }, novalite.PowerRunning,
 			func(c virt.Capabilities) bool { return c.Suspend }},
-		{"rescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rescue(ctx, i) }, novalite.PowerRunning, nil},
-		{"unrescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Unrescue(ctx, i) }, novalite.PowerRunning, nil},
-		{"snapshot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Snapshot(ctx, i) }, novalite.PowerRunning, nil},
+		{"rescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rescue(ctx, i) }, novalite.PowerRunning,
+			func(c virt.Capabilities) bool { return c.Rescue }},
+		{"unrescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Unrescue(ctx, i) }, novalite.PowerRunning,
+			func(c virt.Capabilities) bool { return c.Rescue }},
+		{"snapshot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Snapshot(ctx, i) }, novalite.PowerRunning,
+			func(c virt.Capabilities) bool { return c.Snapshot }},
 		{"set password", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
 			return d.SetAdminPassword(ctx, i, "s3cret")
-		}, novalite.PowerRunning, nil},
-		{"migrate", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Migrate(ctx, i, "elsewhere") }, novalite.PowerRunning, nil},
-		{"rebuild", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rebuild(ctx, i) }, novalite.PowerRunning, nil},
+		}, novalite.PowerRunning, func(c virt.Capabilities) bool { return c.SetPassword }},
+		{"migrate", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Migrate(ctx, i, "elsewhere") }, novalite.PowerRunning,
+			func(c virt.Capabilities) bool { return c.Migrate }},
+		{"rebuild", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rebuild(ctx, i) }, novalite.PowerRunning,
+			func(c virt.Capabilities) bool { return c.Rebuild }},
 	}
 	for _, s := range steps {
 		if s.need != nil && !s.need(caps) {
+			// A driver without the capability says so, and the guest
+			// stays as it was.
+			if err := s.do(ctx, d, inst); !errors.Is(err, virt.ErrUnsupported) {
+				t.Fatalf("%s without the capability: %v, want ErrUnsupported", s.name, err)
+			}
 			continue
 		}
 		// Twice: every operation is idempotent.
@@ -80,8 +94,20 @@ func lifecycle(t *testing.T, d virt.Driver) {
 		if !ok {
 			t.Fatal("Capabilities().Console but no ConsoleLogger")
 		}
-		if out, err := cl.ConsoleLog(ctx, inst); err != nil || out == "" {
-			t.Errorf("console log = %q, %v", out, err)
+		// A real guest writes its console as it boots: wait for it.
+		for {
+			out, err := cl.ConsoleLog(ctx, inst)
+			if err != nil || out != "" {
+				if err != nil {
+					t.Errorf("console log: %v", err)
+				}
+				break
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("console log still empty: %v", ctx.Err())
+			case <-time.After(200 * time.Millisecond):
+			}
 		}
 	}
 	for i := 0; i < 2; i++ {

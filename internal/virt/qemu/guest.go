@@ -1,0 +1,150 @@
+package qemu
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"novalite/internal/virt"
+)
+
+// baseDir is the image cache inside Config.Dir (Nova's _base).
+const baseDir = "_base"
+
+// The files of an instance directory.
+const (
+	specFile    = "instance.json" // spec: how to start the guest again
+	diskFile    = "disk"          // qcow2 overlay on the base image
+	configDrive = "disk.config"   // config-2 ISO
+	consoleFile = "console.log"   // serial port
+	pidFile     = "qemu.pid"
+	saveFile    = "managed.save" // guest state while suspended
+)
+
+// guest is one instance's directory.
+type guest struct {
+	d   *Driver
+	dir string
+	id  string
+}
+
+func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
+
+// spec is what starting the guest needs, kept in instance.json so that a
+// power on, reboot or re-adoption rebuilds the same command line (as
+// libvirt keeps a domain's XML).
+type spec struct {
+	Instance virt.Instance `json:"instance"`
+	Kernel   string        `json:"kernel,omitempty"` // cached kernel for direct boot
+	Ramdisk  string        `json:"ramdisk,omitempty"`
+	Cmdline  string        `json:"cmdline,omitempty"`
+	Disks    []string      `json:"disks"` // in boot order: root, ephemeral, swap
+	Config   bool          `json:"config_drive"`
+}
+
+func (g *guest) exists() bool {
+	_, err := os.Stat(g.path(specFile))
+	return err == nil
+}
+
+func (g *guest) readSpec() (spec, error) {
+	var s spec
+	b, err := os.ReadFile(g.path(specFile))
+	if err != nil {
+		return s, err
+	}
+	return s, json.Unmarshal(b, &s)
+}
+
+func (g *guest) writeSpec(s spec) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	tmp := g.path(specFile + ".tmp")
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, g.path(specFile))
+}
+
+// sockets: a unix socket path must fit in 108 bytes, so sockets go in the
+// instance directory when it is short enough, else in a short directory
+// of their own under the system's temp dir, named for Config.Dir.
+func (g *guest) socket(name string) string {
+	p := g.path(name)
+	if len(p) < 100 {
+		return p
+	}
+	h := sha1.Sum([]byte(g.d.cfg.Dir))
+	return filepath.Join(os.TempDir(), "novalite-"+hex.EncodeToString(h[:6]), g.id[:min(len(g.id), 36)]+"."+name)
+}
+
+func (g *guest) qmpSocket() string { return g.socket("qmp.sock") }
+func (g *guest) vncSocket() string { return g.socket("vnc.sock") }
+
+// pid is the guest's QEMU process, 0 if none runs: the pidfile's process
+// must be alive, not a zombie, and name this guest's uuid (a pid reused
+// by another process is not the guest).
+func (g *guest) pid() int {
+	b, err := os.ReadFile(g.path(pidFile))
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err != nil ||
+		bytes.Contains(stat[bytes.LastIndexByte(stat, ')')+1:], []byte(" Z ")) {
+		return 0
+	}
+	cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || !bytes.Contains(cmd, []byte("\x00-uuid\x00"+g.id+"\x00")) {
+		return 0
+	}
+	return pid
+}
+
+// waitExit waits until the guest's process is gone or ctx ends.
+func (g *guest) waitExit(ctx context.Context) error {
+	for g.pid() != 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// kill stops the guest's process at once (SIGKILL) and waits for it.
+func (g *guest) kill(ctx context.Context) error {
+	if pid := g.pid(); pid != 0 {
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+			return fmt.Errorf("kill qemu %d: %w", pid, err)
+		}
+	}
+	if err := g.waitExit(ctx); err != nil {
+		return err
+	}
+	g.cleanRuntime()
+	return nil
+}
+
+// cleanRuntime removes what only a running process needs.
+func (g *guest) cleanRuntime() {
+	for _, p := range []string{g.qmpSocket(), g.vncSocket(), g.path(pidFile)} {
+		_ = os.Remove(p)
+	}
+}

@@ -1,0 +1,115 @@
+// Package testguest builds the guest novalite's QEMU tests boot: the
+// kernel of Debian's linux-image-amd64 (unpacked, not installed, by
+// scripts/install-deps.sh) and an initramfs of busybox-static whose /init
+// reads the config drive, prints what it found on the serial console,
+// configures its NICs and powers off on the ACPI power button. Nothing
+// here is downloaded; a missing piece is an error naming the command
+// that installs it.
+package testguest
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+//go:embed init.sh
+var initScript []byte
+
+// Modules are the kernel modules the guest loads (with their
+// dependencies): Debian builds virtio, iso9660, the ACPI button and
+// evdev as modules.
+var Modules = []string{"virtio_pci", "virtio_blk", "virtio_net", "isofs", "button", "evdev"}
+
+// CommandLine is the kernel command line the guest boots with: a serial
+// console and as little as possible else, so that it boots in seconds
+// under TCG.
+const CommandLine = "console=ttyS0 quiet panic=-1 tsc=reliable no_timer_check noreplace-smp"
+
+// Busybox is the static busybox of Debian's busybox-static.
+const Busybox = "/bin/busybox"
+
+// Guest is a built test guest.
+type Guest struct {
+	Kernel string // bzImage
+	Initrd string // gzip'd newc cpio
+	Disk   string // a small raw disk (the guest runs from its initramfs)
+}
+
+// Cache is the directory install-deps.sh unpacks the kernel into.
+func Cache() string {
+	if d := os.Getenv("NOVALITE_GUEST_CACHE"); d != "" {
+		return d
+	}
+	base := os.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(base, "novalite", "guest")
+}
+
+// Build writes the guest's kernel, initramfs and disk into dir.
+func Build(dir string) (Guest, error) {
+	cache := Cache()
+	install := "run ./scripts/install-deps.sh (it installs qemu-system-x86, qemu-utils, busybox-static and unpacks the kernel)"
+	kernel := filepath.Join(cache, "vmlinuz")
+	if _, err := os.Stat(kernel); err != nil {
+		return Guest{}, fmt.Errorf("test guest kernel missing: %w; %s", err, install)
+	}
+	bb, err := os.ReadFile(Busybox)
+	if err != nil {
+		return Guest{}, fmt.Errorf("busybox missing: %w; %s", err, install)
+	}
+	mods, err := loadOrder(filepath.Join(cache, "modules"), Modules)
+	if err != nil {
+		return Guest{}, fmt.Errorf("%w; %s", err, install)
+	}
+	var buf bytes.Buffer
+	if err := writeInitramfs(&buf, bb, mods); err != nil {
+		return Guest{}, err
+	}
+	g := Guest{Kernel: filepath.Join(dir, "vmlinuz"), Initrd: filepath.Join(dir, "initrd.gz"), Disk: filepath.Join(dir, "disk.raw")}
+	k, err := os.ReadFile(kernel)
+	if err != nil {
+		return Guest{}, err
+	}
+	for path, data := range map[string][]byte{g.Kernel: k, g.Initrd: buf.Bytes(), g.Disk: make([]byte, 1<<20)} {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return Guest{}, err
+		}
+	}
+	return g, nil
+}
+
+// writeInitramfs writes the gzip'd cpio: busybox, /init and the modules
+// with their load order.
+func writeInitramfs(w *bytes.Buffer, busybox []byte, mods []string) error {
+	z := gzip.NewWriter(w)
+	c := &cpioWriter{w: z}
+	for _, d := range []string{"bin", "dev", "proc", "sys", "tmp", "mnt", "etc", "lib", "lib/modules"} {
+		c.entry(d, modeDir|0o755, nil)
+	}
+	c.entry("bin/busybox", modeFile|0o755, busybox)
+	c.entry("bin/sh", modeSymlink|0o777, []byte("busybox"))
+	c.entry("init", modeFile|0o755, initScript)
+	var order []string
+	for _, p := range mods {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := filepath.Base(p)
+		c.entry("lib/modules/"+name, modeFile|0o644, data)
+		order = append(order, name)
+	}
+	c.entry("lib/modules/load.order", modeFile|0o644, []byte(strings.Join(order, "\n")+"\n"))
+	if err := c.close(); err != nil {
+		return err
+	}
+	return z.Close()
+}
