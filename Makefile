@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres clients lint deps bench clean tempest tempest-compute tempest-deps
+.PHONY: all build run test image unit unit-postgres clients guests lint deps bench clean tempest tempest-compute tempest-deps
 
 all: build
 
@@ -15,7 +15,7 @@ run: build
 	./$(BIN) serve --data-dir $(DATA)
 
 ## test: everything CI runs — lint, Go tests, and the real-client tests
-test: deps lint unit unit-postgres clients
+test: deps lint unit unit-postgres clients guests
 
 deps:
 	./scripts/install-deps.sh
@@ -23,6 +23,7 @@ deps:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags guests ./...
 
 unit:
 	$(GO) test -count=1 ./...
@@ -30,6 +31,12 @@ unit:
 ## unit-postgres: the same suites with every app on PostgreSQL (as replicas run)
 unit-postgres:
 	NOVALITE_TEST_ENGINE=postgres $(GO) test -count=1 ./...
+
+## guests: real QEMU guests (--driver qemu): the driver's contract, the test guest, and
+## servers booted, acted on and deleted through the API (tagged `guests`: they run once,
+## not again for each database engine)
+guests:
+	$(GO) test -count=1 -tags guests -run 'Contract|BootsToPrompt|RealGuest' ./internal/virt/qemu/... ./internal/cli/
 
 ## clients: real OpenStack clients against a fresh `novalite serve`
 clients: build

@@ -31,6 +31,8 @@ type job struct {
 	v       novalite.Server
 	mig     *novalite.Migration
 	offload bool // shelve offloads at once (shelved_offload_time 0)
+	// nics are the server's ports, for the tasks that create a guest.
+	nics []virt.NIC
 }
 
 // action is one row of the outcome table: the driver call that performs

@@ -45,10 +45,13 @@ type Options struct {
 	Wake               <-chan struct{} // work may be waiting (nil: poll only)
 	Poll               time.Duration   // safety-net poll (default 1 s)
 	Heartbeat          time.Duration   // Nova's report_interval (default 10 s)
-	Timeout            time.Duration   // per driver call (default 5 min)
-	Batch              int             // servers per pass (default 256)
-	Parallel           int             // driver calls at once (default 32)
-	Log                *slog.Logger
+	// PowerSync > 0 runs SyncPower that often (drivers of real guests,
+	// which can stop on their own); 0 never.
+	PowerSync time.Duration
+	Timeout   time.Duration // per driver call (default 5 min)
+	Batch     int           // servers per pass (default 256)
+	Parallel  int           // driver calls at once (default 32)
+	Log       *slog.Logger
 }
 
 // Agent is one compute host's loop.
@@ -118,6 +121,12 @@ func (a *Agent) Register(ctx context.Context) error {
 func (a *Agent) Run(ctx context.Context) {
 	beat := time.NewTicker(a.o.Heartbeat)
 	defer beat.Stop()
+	var sync <-chan time.Time
+	if a.o.PowerSync > 0 {
+		t := time.NewTicker(a.o.PowerSync)
+		defer t.Stop()
+		sync = t.C
+	}
 	pass := true
 	for {
 		for pass {
@@ -145,6 +154,10 @@ func (a *Agent) Run(ctx context.Context) {
 		case <-beat.C:
 			if err := a.heartbeat(ctx); err != nil && ctx.Err() == nil {
 				a.o.Log.Error("heartbeat failed", "err", err)
+			}
+		case <-sync:
+			if err := a.SyncPower(ctx); err != nil && ctx.Err() == nil {
+				a.o.Log.Error("power state sync failed", "err", err)
 			}
 		}
 		t.Stop()
@@ -202,7 +215,7 @@ func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) 
 			}
 			work = append(work, j)
 		}
-		return nil
+		return a.loadNICs(ctx, tx, work)
 	})
 	if err != nil || len(work) == 0 {
 		return 0, err
@@ -279,7 +292,9 @@ func (a *Agent) start(ctx context.Context, j job) {
 		}
 		cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
 		start := a.o.Now().UTC()
-		err := act.drive(cctx, a.o.Driver, instanceOf(j.v), j)
+		inst := instanceOf(j.v)
+		inst.NICs = j.nics
+		err := act.drive(cctx, a.o.Driver, inst, j)
 		end := a.o.Now().UTC()
 		cancel()
 		<-a.sem
@@ -321,9 +336,17 @@ func (a *Agent) write(ctx context.Context, results []result) error {
 }
 
 func instanceOf(v novalite.Server) virt.Instance {
-	return virt.Instance{ID: v.ID, Name: fmt.Sprintf("instance-%08x", v.InternalID), Hostname: v.Hostname,
+	inst := virt.Instance{ID: v.ID, Name: fmt.Sprintf("instance-%08x", v.InternalID), Hostname: v.Hostname,
 		VCPUs: v.Flavor.VCPUs, MemoryMB: v.Flavor.MemoryMB, RootGB: v.Flavor.RootGB, ImageRef: v.ImageRef,
-		Metadata: v.Metadata}
+		Metadata: v.Metadata, ProjectID: v.ProjectID, AvailabilityZone: v.AvailabilityZone, LaunchIndex: v.LaunchIndex,
+		EphemeralGB: v.Flavor.EphemeralG, SwapMB: v.Flavor.SwapMB, KeyData: v.KeyData, ConfigDrive: v.ConfigDrive}
+	if v.KeyName != nil {
+		inst.KeyName = *v.KeyName
+	}
+	if v.UserData != nil {
+		inst.UserData = *v.UserData
+	}
+	return inst
 }
 
 // finish writes the outcome of r, guarded by the task it started from;

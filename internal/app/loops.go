@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"sync"
 
-	"novalite"
-
 	"novalite/internal/agent"
 	"novalite/internal/controller"
 	"novalite/internal/scheduler"
@@ -33,18 +31,25 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 	a.Compute.Consoles = map[string]virt.ConsoleLogger{}
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)
-		d, err := catalog.New("fake", catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
-			Fake: fake.Config{Delay: a.Config.FakeDelay, Delays: delays, Transition: a.Config.TransitionTime}})
+		d, err := catalog.New(a.Config.Driver, catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
+			Fake:   fake.Config{Delay: a.Config.FakeDelay, Delays: delays, Transition: a.Config.TransitionTime},
+			Images: imageReader{a.Image}, ShutdownTimeout: a.Config.ShutdownTimeout, ForceConfigDrive: a.Config.ForceConfigDrive})
 		if err != nil {
 			return nil, err
 		}
 		if cl, ok := d.(virt.ConsoleLogger); ok {
 			a.Compute.Consoles[host] = cl
 		}
-		ag := agent.New(a.DB, agent.Options{Host: host, DriverName: "fake", Driver: d, Ports: ports, Images: a.Image,
-			ShelvedOffloadTime: a.Config.ShelvedOffloadTime,
-			Resources:          novalite.Resources{VCPUs: a.Config.HostVCPUs, MemoryMB: a.Config.HostMemoryMB, DiskGB: a.Config.HostDiskGB},
-			Wake:               a.Compute.Waker.Subscribe(), Log: a.Log})
+		res, err := a.hostResources(d)
+		if err != nil {
+			return nil, fmt.Errorf("host %s: %w", host, err)
+		}
+		o := agent.Options{Host: host, DriverName: a.Config.Driver, Driver: d, Ports: ports, Images: a.Image,
+			ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log}
+		if _, real := d.(virt.HostInfo); real {
+			o.PowerSync = powerSyncInterval
+		}
+		ag := agent.New(a.DB, o)
 		if err := ag.Register(ctx); err != nil {
 			return nil, fmt.Errorf("register %s: %w", host, err)
 		}

@@ -52,6 +52,16 @@ type Config struct {
 	// PasswordCost is the bcrypt cost of password hashes (0: bcrypt's
 	// default). Not a flag: test clouds lower it to start in milliseconds.
 	PasswordCost int
+	// Driver is the virt driver of the compute hosts: fake (simulated
+	// guests, the default) or qemu (a QEMU guest per server).
+	Driver string
+	// ShutdownTimeout is how long a real guest has to power off after
+	// the ACPI power button before it is stopped hard (Nova's
+	// shutdown_timeout).
+	ShutdownTimeout time.Duration
+	// ForceConfigDrive attaches a config drive to every real guest
+	// (Nova's force_config_drive).
+	ForceConfigDrive bool
 	// NoLoops registers the hosts but runs no scheduler, agents or
 	// periodic jobs: for tests that play those parts themselves.
 	NoLoops bool
@@ -71,7 +81,9 @@ func Default() Config {
 		HostMemoryMB: 262144,
 		HostDiskGB:   2048,
 		// Above one poll interval of gophercloud and Tempest (1 s).
-		TransitionTime: 2 * time.Second,
+		TransitionTime:  2 * time.Second,
+		Driver:          "fake",
+		ShutdownTimeout: 60 * time.Second,
 	}
 }
 
@@ -114,6 +126,11 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		}
 		return err
 	})
+	str(&c.Driver, "driver", "NOVALITE_DRIVER", "virt driver of the compute hosts: fake (simulated) or qemu (real guests)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("NOVALITE_SHUTDOWN_TIMEOUT", c.ShutdownTimeout),
+		"time a real guest has to power off on the ACPI power button before a hard stop (env NOVALITE_SHUTDOWN_TIMEOUT)")
+	fs.BoolVar(&c.ForceConfigDrive, "force-config-drive", envBool("NOVALITE_FORCE_CONFIG_DRIVE", c.ForceConfigDrive),
+		"attach a config drive to every real guest (env NOVALITE_FORCE_CONFIG_DRIVE)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
 
@@ -137,6 +154,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Hosts < 0 || c.HostVCPUs < 0 || c.HostMemoryMB < 0 || c.HostDiskGB < 0 || c.FakeDelay < 0 || c.TransitionTime < 0 {
 		errs = append(errs, errors.New("hosts and host resources must not be negative"))
+	}
+	if c.ShutdownTimeout < 0 {
+		errs = append(errs, errors.New("shutdown timeout must not be negative"))
 	}
 	if _, err := c.OpDelays(); err != nil {
 		errs = append(errs, err)
@@ -208,4 +228,11 @@ func (c *Config) OpDelays() (map[string]time.Duration, error) {
 		out[op] = v
 	}
 	return out, nil
+}
+
+func envBool(k string, def bool) bool {
+	if b, err := strconv.ParseBool(os.Getenv(k)); err == nil {
+		return b
+	}
+	return def
 }

@@ -124,6 +124,19 @@ type Capabilities struct {
 	SetPassword bool
 }
 
+// HostInfo is implemented by drivers of real machines: the resources of
+// the host and the hypervisor that runs the guests (os-hypervisors).
+type HostInfo interface {
+	Host() (Host, error)
+}
+
+// Host describes a compute host as its driver sees it.
+type Host struct {
+	VCPUs, MemoryMB, DiskGB int64
+	HypervisorType          string // e.g. QEMU
+	HypervisorVersion       int    // e.g. 7002022 for 7.2.22
+}
+
 // ConsoleLogger is implemented by drivers that keep a console log per
 // guest (os-getConsoleOutput).
 type ConsoleLogger interface {

@@ -5,9 +5,11 @@ package catalog
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"novalite/internal/virt"
 	"novalite/internal/virt/fake"
+	"novalite/internal/virt/qemu"
 )
 
 // Params configure a driver for one host.
@@ -16,11 +18,21 @@ type Params struct {
 	// Dir is where the driver may keep per-instance files.
 	Dir  string
 	Fake fake.Config
+	// Images reads the image service (drivers of real guests).
+	Images virt.Images
+	// ShutdownTimeout and ForceConfigDrive are Nova's options of the
+	// same names (qemu).
+	ShutdownTimeout  time.Duration
+	ForceConfigDrive bool
 }
 
 // Drivers maps a driver name (--driver) to its constructor.
 var Drivers = map[string]func(Params) (virt.Driver, error){
 	"fake": func(p Params) (virt.Driver, error) { return fake.New(p.Fake), nil },
+	"qemu": func(p Params) (virt.Driver, error) {
+		return qemu.New(qemu.Config{Dir: p.Dir, Images: p.Images, ShutdownTimeout: p.ShutdownTimeout,
+			ForceConfigDrive: p.ForceConfigDrive})
+	},
 }
 
 // New builds the driver named name.

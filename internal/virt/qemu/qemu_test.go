@@ -1,3 +1,5 @@
+//go:build guests
+
 package qemu_test
 
 import (
@@ -74,4 +76,3 @@ func cleanup(t *testing.T, d *qemu.Driver) {
 		}
 	}
 }
-

@@ -1,3 +1,5 @@
+//go:build guests
+
 package testguest
 
 import (

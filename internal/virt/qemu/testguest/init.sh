@@ -49,14 +49,16 @@ fi
 # NICs from network_data.json: each link by MAC, its network's address.
 nd=$cd/openstack/latest/network_data.json
 if [ -f $nd ]; then
-  # One object per line: split the arrays' objects apart.
-  sed 's/},{/}\n{/g' $nd > /tmp/nd
+  # One JSON object per line (each starts at "[{" or "},{"); a network's
+  # own keys (id, ip_address, link, netmask) come before its routes.
+  sed 's/\[{/\n{/g; s/},{/}\n{/g' $nd > /tmp/nd
   grep '"ethernet_mac_address"' /tmp/nd | while read -r link; do
     id=$(echo "$link" | sed -n 's/.*"id": *"\([^"]*\)".*/\1/p')
     mac=$(echo "$link" | sed -n 's/.*"ethernet_mac_address": *"\([^"]*\)".*/\1/p')
-    net=$(grep "\"link\": *\"$id\"" /tmp/nd | grep '"ipv4"' | head -n 1)
+    net=$(grep "\"link\": *\"$id\"" /tmp/nd | grep '"ip_address": *"[0-9.]*"' | head -n 1)
     ip=$(echo "$net" | sed -n 's/.*"ip_address": *"\([^"]*\)".*/\1/p')
     mask=$(echo "$net" | sed -n 's/.*"netmask": *"\([^"]*\)".*/\1/p')
+    [ -n "$ip" ] || continue
     for n in /sys/class/net/*; do
       [ "$(cat $n/address)" = "$mac" ] || continue
       ifconfig "${n##*/}" "$ip" netmask "$mask" up && say "nic ${n##*/} $mac $ip/$mask"

@@ -1,0 +1,469 @@
+//go:build guests
+
+package cli_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/digitalocean/go-qemu/qmp"
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/imagedata"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
+
+	"novalite/internal/virt/qemu/testguest"
+)
+
+// cloud is a `novalite serve --driver qemu` seen through gophercloud,
+// as a Nova user sees it, and from outside: its data dir.
+type cloud struct {
+	t                        *testing.T
+	s                        *server
+	dir                      string
+	compute, image, network  *gophercloud.ServiceClient
+	imageID, flavorID, netID string
+	key                      string // the keypair's public key
+}
+
+const guestHost = "novalite-compute-1"
+
+func openCloud(t *testing.T, s *server, dir string) *cloud {
+	t.Helper()
+	ctx := context.Background()
+	p, err := openstack.AuthenticatedClient(ctx, gophercloud.AuthOptions{IdentityEndpoint: s.url + "/identity/v3",
+		Username: "admin", Password: "admin-pw", DomainID: "default",
+		Scope: &gophercloud.AuthScope{ProjectName: "admin", DomainID: "default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cloud{t: t, s: s, dir: dir}
+	if c.compute, err = openstack.NewComputeV2(p, gophercloud.EndpointOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	c.compute.Microversion = "2.79"
+	if c.image, err = openstack.NewImageV2(p, gophercloud.EndpointOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	if c.network, err = openstack.NewNetworkV2(p, gophercloud.EndpointOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// setup uploads the test guest as Nova users upload a kernel-booted
+// image (aki + ari + ami naming them), and makes a small flavor and a
+// keypair.
+func (c *cloud) setup() {
+	t, ctx := c.t, context.Background()
+	g, err := testguest.Build(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload := func(name, format, path string, props map[string]string) string {
+		im, err := images.Create(ctx, c.image, images.CreateOpts{Name: name, DiskFormat: format, ContainerFormat: format,
+			Properties: props}).Extract()
+		if err != nil {
+			t.Fatalf("image %s: %v", name, err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := imagedata.Upload(ctx, c.image, im.ID, f).ExtractErr(); err != nil {
+			t.Fatalf("upload %s: %v", name, err)
+		}
+		return im.ID
+	}
+	kernel := upload("guest-kernel", "aki", g.Kernel, nil)
+	ramdisk := upload("guest-ramdisk", "ari", g.Initrd, nil)
+	c.imageID = upload("guest", "ami", g.Disk, map[string]string{"kernel_id": kernel, "ramdisk_id": ramdisk,
+		"os_command_line": testguest.CommandLine})
+	disk := 1
+	fl, err := flavors.Create(ctx, c.compute, flavors.CreateOpts{Name: "guest.small", RAM: 128, VCPUs: 1, Disk: &disk}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.flavorID = fl.ID
+	kp, err := keypairs.Create(ctx, c.compute, keypairs.CreateOpts{Name: "guest-key", Type: "ssh"}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.key = strings.TrimSpace(kp.PublicKey)
+	pages, err := networks.List(c.network, networks.ListOpts{Name: "private"}).AllPages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets, err := networks.ExtractNetworks(pages)
+	if err != nil || len(nets) != 1 {
+		t.Fatalf("network private: %v %v", nets, err)
+	}
+	c.netID = nets[0].ID
+}
+
+// boot creates a server of the test guest running userData.
+func (c *cloud) boot(name, userData string) string {
+	c.t.Helper()
+	opts := keypairs.CreateOptsExt{CreateOptsBuilder: servers.CreateOpts{Name: name, ImageRef: c.imageID, FlavorRef: c.flavorID,
+		UserData: []byte(userData), Networks: []servers.Network{{UUID: c.netID}}}, KeyName: "guest-key"}
+	v, err := servers.Create(context.Background(), c.compute, opts, nil).Extract()
+	if err != nil {
+		c.t.Fatalf("create %s: %v", name, err)
+	}
+	return v.ID
+}
+
+// wait waits for the server's status (and no task).
+func (c *cloud) wait(id, status string) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	for {
+		v, err := servers.Get(ctx, c.compute, id).Extract()
+		if err != nil {
+			c.t.Fatalf("get %s: %v", id, err)
+		}
+		if v.Status == status && v.TaskState == "" {
+			return
+		}
+		if v.Status == "ERROR" {
+			c.t.Fatalf("server %s ERROR: %+v", id, v.Fault)
+		}
+		select {
+		case <-ctx.Done():
+			c.t.Fatalf("server %s: %s/%s, want %s", id, v.Status, v.TaskState, status)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func (c *cloud) console(id string) string {
+	c.t.Helper()
+	out, err := servers.ShowConsoleOutput(context.Background(), c.compute, id, servers.ShowConsoleOutputOpts{Length: -1}).Extract()
+	if err != nil {
+		c.t.Fatalf("console of %s: %v", id, err)
+	}
+	return out
+}
+
+// waitConsole waits until the console shows line n times.
+func (c *cloud) waitConsole(id, line string, n int) string {
+	c.t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		out := c.console(id)
+		if strings.Count(out, line) >= n {
+			return out
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("console of %s lacks %q ×%d:\n%s", id, line, n, out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// The outside view: the guest's directory, its QEMU process and QMP.
+
+func (c *cloud) instanceDir(id string) string {
+	return filepath.Join(c.dir, "instances", guestHost, id)
+}
+
+// qemuPids lists the QEMU processes naming the server's uuid.
+func qemuPids(t *testing.T, id string) []int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmd, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && strings.Contains(string(cmd), "\x00-uuid\x00"+id+"\x00") {
+			if stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil && !strings.Contains(string(stat), ") Z ") {
+				out = append(out, pid)
+			}
+		}
+	}
+	return out
+}
+
+// onePid is the server's one QEMU process.
+func onePid(t *testing.T, id string) int {
+	t.Helper()
+	pids := qemuPids(t, id)
+	if len(pids) != 1 {
+		t.Fatalf("QEMU processes of %s: %v, want one", id, pids)
+	}
+	return pids[0]
+}
+
+var qmpArg = regexp.MustCompile(`unix:([^,\x00]+)`)
+
+// qmpStatus asks the guest's QMP socket (named on its command line) for
+// its run state.
+func qmpStatus(t *testing.T, pid int) string {
+	t.Helper()
+	cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Split(string(cmd), "\x00")
+	sock := ""
+	for i, a := range args {
+		if a == "-qmp" && i+1 < len(args) {
+			sock = qmpArg.FindStringSubmatch(args[i+1])[1]
+		}
+	}
+	mon, err := qmp.NewSocketMonitor("unix", sock, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mon.Connect(); err != nil {
+		t.Fatal(err)
+	}
+	defer mon.Disconnect()
+	raw, err := mon.Run([]byte(`{"execute":"query-status"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Return struct{ Status string } `json:"return"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Return.Status
+}
+
+func (c *cloud) action(name string, err error) {
+	c.t.Helper()
+	if err != nil {
+		c.t.Fatalf("%s: %v", name, err)
+	}
+}
+
+// TestRealGuestLifecycle boots the test guest through the API and walks
+// it through Nova's actions, checking each from outside novalite too.
+func TestRealGuestLifecycle(t *testing.T) {
+	dir := guestDir(t)
+	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "30s")
+	c := openCloud(t, s, dir)
+	c.setup()
+	ctx := context.Background()
+
+	start := time.Now()
+	id := c.boot("vm1", "#!/bin/sh\necho user-data-says-$((6*7))\n")
+	c.wait(id, "ACTIVE")
+	t.Logf("POST → ACTIVE: %v", time.Since(start).Round(time.Millisecond))
+	c.waitConsole(id, "novalite-guest: booted", 1)
+	t.Logf("POST → first console line: %v", time.Since(start).Round(time.Millisecond))
+	out := c.waitConsole(id, "novalite-guest: ready", 1)
+	t.Logf("POST → guest ready: %v", time.Since(start).Round(time.Millisecond))
+	for _, want := range []string{"uuid=" + id, "public-key=" + c.key, "user-data-says-42", "hostname=vm1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexp.MustCompile(`nic eth0 fa:16:3e:[0-9a-f:]+ 10\.0\.0\.\d+/255\.255\.255\.0`).MatchString(out) {
+		t.Errorf("console shows no NIC configured from network_data.json:\n%s", out)
+	}
+	pid := onePid(t, id)
+	if st := qmpStatus(t, pid); st != "running" {
+		t.Errorf("QMP status %q, want running", st)
+	}
+	for _, f := range []string{"disk", "disk.config", "console.log", "qemu.pid", "instance.json"} {
+		if _, err := os.Stat(filepath.Join(c.instanceDir(id), f)); err != nil {
+			t.Errorf("instance file: %v", err)
+		}
+	}
+
+	// stop: the ACPI power button, which the guest obeys.
+	c.action("stop", servers.Stop(ctx, c.compute, id).ExtractErr())
+	c.wait(id, "SHUTOFF")
+	if pids := qemuPids(t, id); len(pids) != 0 {
+		t.Errorf("QEMU still runs after stop: %v", pids)
+	}
+	if !strings.Contains(c.console(id), "novalite-guest: power button") {
+		t.Errorf("the guest saw no power button")
+	}
+	c.action("start", servers.Start(ctx, c.compute, id).ExtractErr())
+	c.wait(id, "ACTIVE")
+	c.waitConsole(id, "novalite-guest: ready", 2)
+	pid2 := onePid(t, id)
+	if pid2 == pid {
+		t.Errorf("start kept the stopped process %d", pid)
+	}
+
+	c.action("reboot soft", servers.Reboot(ctx, c.compute, id, servers.RebootOpts{Type: servers.SoftReboot}).ExtractErr())
+	c.wait(id, "ACTIVE")
+	c.waitConsole(id, "novalite-guest: ready", 3)
+	c.action("reboot hard", servers.Reboot(ctx, c.compute, id, servers.RebootOpts{Type: servers.HardReboot}).ExtractErr())
+	c.wait(id, "ACTIVE")
+	c.waitConsole(id, "novalite-guest: ready", 4)
+	pid = onePid(t, id)
+
+	c.action("pause", servers.Pause(ctx, c.compute, id).ExtractErr())
+	c.wait(id, "PAUSED")
+	if st := qmpStatus(t, onePid(t, id)); st != "paused" {
+		t.Errorf("QMP status after pause %q", st)
+	}
+	c.action("unpause", servers.Unpause(ctx, c.compute, id).ExtractErr())
+	c.wait(id, "ACTIVE")
+	if st := qmpStatus(t, onePid(t, id)); st != "running" {
+		t.Errorf("QMP status after unpause %q", st)
+	}
+
+	c.action("suspend", servers.Suspend(ctx, c.compute, id).ExtractErr())
+	c.wait(id, "SUSPENDED")
+	if pids := qemuPids(t, id); len(pids) != 0 {
+		t.Errorf("QEMU runs while suspended: %v", pids)
+	}
+	if _, err := os.Stat(filepath.Join(c.instanceDir(id), "managed.save")); err != nil {
+		t.Errorf("no saved state: %v", err)
+	}
+	c.action("resume", servers.Resume(ctx, c.compute, id).ExtractErr())
+	c.wait(id, "ACTIVE")
+	if st := qmpStatus(t, onePid(t, id)); st != "running" {
+		t.Errorf("QMP status after resume %q", st)
+	}
+
+	c.action("delete", servers.Delete(ctx, c.compute, id).ExtractErr())
+	c.waitGone(id)
+	if pids := qemuPids(t, id); len(pids) != 0 {
+		t.Errorf("QEMU runs after delete: %v", pids)
+	}
+	if _, err := os.Stat(c.instanceDir(id)); !os.IsNotExist(err) {
+		t.Errorf("instance dir after delete: %v", err)
+	}
+}
+
+func (c *cloud) waitGone(id string) {
+	c.t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		_, err := servers.Get(context.Background(), c.compute, id).Extract()
+		if gophercloud.ResponseCodeIs(err, 404) {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("server %s not gone: %v", id, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// guestDir is a data dir whose guests are killed when the test ends,
+// whatever state it left them in.
+func guestDir(t *testing.T) string {
+	dir := t.TempDir()
+	t.Cleanup(func() {
+		pids, _ := filepath.Glob(filepath.Join(dir, "instances", "*", "*", "qemu.pid"))
+		for _, p := range pids {
+			b, _ := os.ReadFile(p)
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	return dir
+}
+
+// rssMiB is the resident memory of a process.
+func rssMiB(t *testing.T, pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`VmRSS:\s+(\d+) kB`).FindSubmatch(b)
+	if m == nil {
+		return 0
+	}
+	kb, _ := strconv.Atoi(string(m[1]))
+	return kb >> 10
+}
+
+// TestRealGuestsSurviveKill9 kills serve with SIGKILL while five guests
+// run: they keep running, and the restarted serve re-adopts them —
+// ACTIVE, the same processes, none started twice. A guest then killed
+// from outside becomes SHUTOFF (the power state sync), and deletes
+// leave nothing behind.
+func TestRealGuestsSurviveKill9(t *testing.T) {
+	dir := guestDir(t)
+	bin := build(t)
+	s := serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
+	c := openCloud(t, s, dir)
+	c.setup()
+	ctx := context.Background()
+	var ids []string
+	for i := range 5 {
+		ids = append(ids, c.boot(fmt.Sprintf("vm%d", i), ""))
+	}
+	pids := map[string]int{}
+	for _, id := range ids {
+		c.wait(id, "ACTIVE")
+		pids[id] = onePid(t, id)
+	}
+	c.waitConsole(ids[0], "novalite-guest: ready", 1)
+	total := 0
+	for _, pid := range pids {
+		total += rssMiB(t, pid)
+	}
+	t.Logf("memory: %d MiB resident for %d guests of 128 MiB (%d MiB each)", total, len(pids), total/len(pids))
+
+	if err := s.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-s.done
+	s = serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
+	c = openCloud(t, s, dir)
+	for _, id := range ids {
+		c.wait(id, "ACTIVE")
+		if pid := onePid(t, id); pid != pids[id] {
+			t.Errorf("%s: QEMU %d after restart, was %d", id, pid, pids[id])
+		}
+	}
+	// Still the same after a sync or two.
+	time.Sleep(6 * time.Second)
+	for _, id := range ids {
+		c.wait(id, "ACTIVE")
+		if pid := onePid(t, id); pid != pids[id] {
+			t.Errorf("%s: QEMU %d after restart, was %d", id, pid, pids[id])
+		}
+	}
+
+	if err := syscall.Kill(pids[ids[0]], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	c.wait(ids[0], "SHUTOFF")
+
+	for _, id := range ids {
+		c.action("delete", servers.Delete(ctx, c.compute, id).ExtractErr())
+	}
+	for _, id := range ids {
+		c.waitGone(id)
+		if p := qemuPids(t, id); len(p) != 0 {
+			t.Errorf("QEMU runs after delete: %v", p)
+		}
+		if _, err := os.Stat(c.instanceDir(id)); !os.IsNotExist(err) {
+			t.Errorf("instance dir after delete: %v", err)
+		}
+	}
+}
