@@ -7,8 +7,11 @@ DATA    ?= ./novalite-data
 
 all: build
 
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X novalite/internal/cli.buildVersion=$(VERSION)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/novalite
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/novalite
 
 ## run: start novalite (all APIs, SQLite in $(DATA)) on 127.0.0.1:8774
 run: build
@@ -58,7 +61,7 @@ tempest-deps:
 ## image: the container image `novalite` (Containerfile) with podman, else docker/buildah
 IMAGE ?= novalite
 image:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/novalite-static ./cmd/novalite
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' -o bin/novalite-static ./cmd/novalite
 	mkdir -p bin/empty
 	./scripts/build-image.sh $(IMAGE)
 

@@ -22,6 +22,7 @@ commands:
   serve      run every API, the scheduler and simulated compute hosts in one process (SQLite)
   migrate    create or upgrade the database schema, then exit
   bootstrap  migrate, create the first users, projects, roles and defaults, write clouds.yaml, then exit
+  version    print the version (commit and date of the build) and Go's
 
 Run 'novalite <command> -h' for the flags of a command.
 `
@@ -42,6 +43,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = migrate(ctx, args[1:], stdout, stderr)
 	case "bootstrap":
 		err = bootstrap(ctx, args[1:], stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, Version())
+		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -64,6 +68,11 @@ func parse(name string, args []string, stderr io.Writer) (config.Config, error) 
 	fs := flag.NewFlagSet("novalite "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.Flags(fs)
+	if path := config.ConfigPath(args); path != "" {
+		if err := config.ApplyFile(fs, path); err != nil {
+			return cfg, err
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -73,7 +82,22 @@ func parse(name string, args []string, stderr io.Writer) (config.Config, error) 
 func logger(cfg config.Config, w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl}))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" || cfg.LogFormat == "auto" && !isTerminal(w) {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// isTerminal tells whether w is a character device (a terminal): people
+// read text logs, log collectors read JSON.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -292,3 +292,31 @@ func TestMigrateAndBootstrapAlone(t *testing.T) {
 		t.Error("serve with an empty listen address succeeded")
 	}
 }
+
+// The version command, and options from a config file (with flags over it).
+func TestVersionAndConfigFile(t *testing.T) {
+	bin := build(t)
+	if out := run(t, bin, "version"); !strings.HasPrefix(out, "novalite ") || !strings.Contains(out, "go1.") {
+		t.Errorf("version: %q", out)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "novalite.toml")
+	if err := os.WriteFile(file, []byte("data-dir = \""+filepath.Join(dir, "from-file")+"\"\nlog-format = \"json\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, bin, "migrate", "--config", file)
+	if _, err := os.Stat(filepath.Join(dir, "from-file", "novalite.db")); err != nil {
+		t.Errorf("the file's data dir was not used: %v", err)
+	}
+	run(t, bin, "migrate", "--config", file, "--data-dir", filepath.Join(dir, "from-flag"))
+	if _, err := os.Stat(filepath.Join(dir, "from-flag", "novalite.db")); err != nil {
+		t.Errorf("the flag did not override the file: %v", err)
+	}
+	if err := os.WriteFile(file, []byte("data-dri = \"x\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "migrate", "--config", file).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `unknown option "data-dri"`) {
+		t.Errorf("a misspelt option: %v %s", err, out)
+	}
+}

@@ -24,6 +24,8 @@ type Config struct {
 	TokenTTL      time.Duration // lifetime of issued tokens
 	MaxBodyBytes  int64         // request bodies above are refused with 413
 	LogLevel      string        // debug, info, warn, error
+	LogFormat     string        // text, json, or auto: json unless stderr is a terminal
+	ConfigFile    string        // TOML file of options, applied before the environment and flags
 	Region        string        // region name of the catalog
 	// ReclaimInstanceInterval is Nova's reclaim_instance_interval: > 0
 	// turns DELETE into a soft delete reclaimed after this long.
@@ -75,6 +77,7 @@ func Default() Config {
 		TokenTTL:     time.Hour,
 		MaxBodyBytes: 114688, // oslo.middleware's max_request_body_size
 		LogLevel:     "info",
+		LogFormat:    "auto",
 		Region:       "RegionOne",
 		Hosts:        1,
 		HostVCPUs:    64,
@@ -100,6 +103,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.AdminPassword, "admin-password", "NOVALITE_ADMIN_PASSWORD", "bootstrap password of user admin (generated if empty)")
 	str(&c.DemoPassword, "demo-password", "NOVALITE_DEMO_PASSWORD", "bootstrap password of user demo (generated if empty)")
 	str(&c.LogLevel, "log-level", "NOVALITE_LOG_LEVEL", "log level: debug, info, warn, error")
+	str(&c.LogFormat, "log-format", "NOVALITE_LOG_FORMAT", "log format: text, json, or auto (json unless stderr is a terminal)")
+	str(&c.ConfigFile, "config", "NOVALITE_CONFIG", "TOML file of options (keys are flag names); the environment and flags override it")
 	str(&c.Region, "region", "NOVALITE_REGION", "region name in the catalog")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("NOVALITE_TOKEN_TTL", c.TokenTTL), "lifetime of tokens (env NOVALITE_TOKEN_TTL)")
 	fs.DurationVar(&c.ReclaimInstanceInterval, "reclaim-instance-interval", envDuration("NOVALITE_RECLAIM_INSTANCE_INTERVAL", c.ReclaimInstanceInterval),
@@ -160,6 +165,11 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.OpDelays(); err != nil {
 		errs = append(errs, err)
+	}
+	switch c.LogFormat {
+	case "auto", "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log format %q is not auto, text or json", c.LogFormat))
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max body bytes must be positive"))

@@ -1,0 +1,119 @@
+package config_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"novalite/internal/config"
+)
+
+// Every flag names its environment variable, and the name follows the
+// one rule that config files and docs/configuration.md rely on.
+func TestFlagsNameTheirVariable(t *testing.T) {
+	c := config.Default()
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	c.Flags(fs)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !strings.Contains(f.Usage, "(env "+config.EnvName(f.Name)+")") {
+			t.Errorf("--%s: usage %q does not name %s", f.Name, f.Usage, config.EnvName(f.Name))
+		}
+	})
+}
+
+// A config file sets options; the environment and the command line
+// override it; unknown keys and bad values are errors.
+func TestApplyFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) string {
+		p := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".toml")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name    string
+		file    string
+		env     map[string]string
+		args    []string
+		wantErr string
+		check   func(c config.Config) bool
+	}{
+		{name: "values", file: "listen = \"0.0.0.0:9\"\nhosts = 3\ntoken-ttl = \"2h\"\ninstant = true\n",
+			check: func(c config.Config) bool {
+				return c.Listen == "0.0.0.0:9" && c.Hosts == 3 && c.TokenTTL == 2*time.Hour && c.TransitionTime == 0
+			}},
+		{name: "flag wins", file: "hosts = 3\n", args: []string{"--hosts", "5"},
+			check: func(c config.Config) bool { return c.Hosts == 5 }},
+		{name: "environment wins", file: "hosts = 3\n", env: map[string]string{"NOVALITE_HOSTS": "4"},
+			check: func(c config.Config) bool { return c.Hosts == 4 }},
+		{name: "unknown key", file: "hostz = 3\n", wantErr: `unknown option "hostz"`},
+		{name: "bad value", file: "hosts = \"many\"\n", wantErr: "hosts"},
+		{name: "not toml", file: "hosts = = 3\n", wantErr: "config file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			c := config.Default()
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			c.Flags(fs)
+			err := config.ApplyFile(fs, write(tt.file))
+			if err == nil {
+				err = fs.Parse(tt.args)
+			}
+			switch {
+			case tt.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want one with %q", err, tt.wantErr)
+				}
+			case err != nil:
+				t.Errorf("err = %v", err)
+			case !tt.check(c):
+				t.Errorf("config = %+v", c)
+			}
+		})
+	}
+}
+
+func TestConfigPath(t *testing.T) {
+	t.Setenv("NOVALITE_CONFIG", "env.toml")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "env.toml"},
+		{[]string{"--config", "a.toml"}, "a.toml"},
+		{[]string{"-config=b.toml", "--hosts", "2"}, "b.toml"},
+		{[]string{"--", "--config", "c.toml"}, "env.toml"},
+	}
+	for _, tt := range tests {
+		if got := config.ConfigPath(tt.args); got != tt.want {
+			t.Errorf("ConfigPath(%q) = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
+
+// docs/configuration.md is what WriteDoc writes today.
+func TestConfigDocUpToDate(t *testing.T) {
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "NOVALITE_") {
+			t.Setenv(k, "")
+			os.Unsetenv(k)
+		}
+	}
+	var b strings.Builder
+	config.WriteDoc(&b)
+	got, err := os.ReadFile("../../docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != b.String() {
+		t.Errorf("docs/configuration.md is out of date: go run ./internal/tools/configdoc > docs/configuration.md")
+	}
+}
