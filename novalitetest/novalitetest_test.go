@@ -49,7 +49,7 @@ func boot(t *testing.T, cloud *novalitetest.Cloud, client *gophercloud.ServiceCl
 
 func TestBootToActive(t *testing.T) {
 	t.Parallel()
-	cloud := novalitetest.New(t)
+	cloud := newCloud(t)
 	s := boot(t, cloud, compute(t, cloud.MemberAuthOptions()), nil, "ACTIVE")
 	if len(s.Addresses["private"].([]any)) == 0 {
 		t.Errorf("no address on network private: %v", s.Addresses)
@@ -60,7 +60,7 @@ func TestBootToActive(t *testing.T) {
 // fault: the message and code 500.
 func TestInjectedFault(t *testing.T) {
 	t.Parallel()
-	cloud := novalitetest.New(t)
+	cloud := newCloud(t)
 	s := boot(t, cloud, compute(t, cloud.MemberAuthOptions()), map[string]string{"fake:fail_spawn": "disk on fire"}, "ERROR")
 	if s.Fault.Code != 500 || s.Fault.Message != "disk on fire" {
 		t.Errorf("fault = %+v, want code 500, message 'disk on fire'", s.Fault)
@@ -70,7 +70,7 @@ func TestInjectedFault(t *testing.T) {
 // Two clouds are independent: a server of one is unknown to the other.
 func TestSeparateClouds(t *testing.T) {
 	t.Parallel()
-	one, two := novalitetest.New(t), novalitetest.New(t)
+	one, two := newCloud(t), newCloud(t)
 	if one.URL == two.URL {
 		t.Fatalf("both clouds at %s", one.URL)
 	}
@@ -84,7 +84,7 @@ func TestSeparateClouds(t *testing.T) {
 // Seeded projects and users can boot servers of their own.
 func TestSeed(t *testing.T) {
 	t.Parallel()
-	cloud := novalitetest.New(t)
+	cloud := newCloud(t)
 	cloud.AddProject("team")
 	cloud.AddUser("alice", "alice-pw", "team", "member")
 	flavor := cloud.AddFlavor("big", 4, 4096, 20)
@@ -104,5 +104,25 @@ func TestSeed(t *testing.T) {
 func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
 		novalitetest.New(b).Stop()
+	}
+}
+
+// With soft delete, a deleted server is SOFT_DELETED until reclaimed.
+func TestSoftDeleteReclaim(t *testing.T) {
+	t.Parallel()
+	cloud := newCloud(t, novalitetest.WithSoftDelete(300*time.Millisecond))
+	client := compute(t, cloud.MemberAuthOptions())
+	s := boot(t, cloud, client, nil, "ACTIVE")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := servers.Delete(ctx, client, s.ID).ExtractErr(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := servers.Get(ctx, client, s.ID).Extract(); err != nil || got.Status != "SOFT_DELETED" {
+		t.Fatalf("after delete: %v %v, want SOFT_DELETED", got, err)
+	}
+	err := servers.WaitForStatus(ctx, client, s.ID, "DELETED")
+	if !gophercloud.ResponseCodeIs(err, 404) {
+		t.Errorf("never reclaimed: %v", err)
 	}
 }
