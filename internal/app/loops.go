@@ -29,6 +29,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 	}
 	out := make([]*agent.Agent, 0, a.Config.Hosts)
 	a.Compute.Consoles = map[string]virt.ConsoleLogger{}
+	a.Compute.Drivers = map[string]virt.Capabilities{}
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)
 		d, err := catalog.New(a.Config.Driver, catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
@@ -37,6 +38,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 		if err != nil {
 			return nil, err
 		}
+		a.Compute.Drivers[host] = d.Capabilities()
 		if cl, ok := d.(virt.ConsoleLogger); ok {
 			a.Compute.Consoles[host] = cl
 		}

@@ -28,6 +28,9 @@ type Service struct {
 	// Consoles are the console logs of each host's driver (nil or
 	// missing: no console output).
 	Consoles map[string]virt.ConsoleLogger
+	// Drivers are the capabilities of each host's driver: an action the
+	// driver lacks is answered 501 (nil or missing: everything).
+	Drivers map[string]virt.Capabilities
 	// reclaim is Nova's reclaim_instance_interval (0 = hard delete).
 	reclaim time.Duration
 }

@@ -97,6 +97,9 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, request
 		if err := in.check.failure(in.action, v); err != nil {
 			return err
 		}
+		if err := s.supported(v, name); err != nil {
+			return err
+		}
 		now := s.now().UTC()
 		skip := false
 		if prepare != nil {

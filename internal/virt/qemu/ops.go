@@ -115,9 +115,11 @@ func (d *Driver) Destroy(ctx context.Context, inst virt.Instance) error {
 		return err
 	}
 	defer d.lock(inst.ID)()
+	s, _ := g.readSpec()
 	if err := g.kill(ctx); err != nil {
 		return err
 	}
+	d.unplugBridges(ctx, s.Instance.NICs)
 	if err := os.RemoveAll(g.dir); err != nil {
 		return err
 	}

@@ -44,12 +44,7 @@ func (g *guest) args(s spec, incoming string) []string {
 	if s.Config {
 		a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=raw,readonly=on,index=%d", g.path(configDrive), len(s.Disks)))
 	}
-	for i, n := range inst.NICs {
-		// User-mode networking, restricted: the guest reaches nothing
-		// outside itself (no host network, no internet).
-		a = append(a, "-netdev", fmt.Sprintf("user,id=net%d,restrict=on", i),
-			"-device", fmt.Sprintf("virtio-net-pci,netdev=net%d,mac=%s", i, n.MAC))
-	}
+	a = append(a, g.d.nicArgs(inst.NICs)...)
 	if incoming != "" {
 		a = append(a, "-incoming", incoming)
 	}
@@ -63,6 +58,10 @@ func (g *guest) start(ctx context.Context, s spec, incoming string) error {
 		return err
 	}
 	cmd := exec.CommandContext(ctx, g.d.cfg.Binary, g.args(s, incoming)...)
+	if g.d.netns != "" && len(s.Instance.NICs) > 0 {
+		// QEMU makes its taps where it runs: in the namespace.
+		cmd = exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", g.d.netns, g.d.cfg.Binary}, g.args(s, incoming)...)...)
+	}
 	cmd.Dir = g.dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -71,7 +70,7 @@ func (g *guest) start(ctx context.Context, s spec, incoming string) error {
 	if g.pid() == 0 {
 		return fmt.Errorf("start qemu: no process after start: %s", strings.TrimSpace(string(out)))
 	}
-	return nil
+	return g.d.plug(ctx, s.Instance.NICs)
 }
 
 func dirOf(p string) string { return p[:strings.LastIndexByte(p, '/')] }

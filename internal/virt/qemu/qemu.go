@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +42,8 @@ type Config struct {
 	ForceConfigDrive bool
 	// Binary is the QEMU system emulator (default qemu-system-x86_64).
 	Binary string
+	// Log receives what the driver has to say (default slog.Default()).
+	Log *slog.Logger
 }
 
 // Driver runs QEMU guests. Safe for concurrent use: each guest's calls
@@ -48,6 +51,9 @@ type Config struct {
 type Driver struct {
 	cfg   Config
 	accel string // kvm or tcg
+	// netns is the network namespace of the guests' taps and bridges;
+	// "" without CAP_NET_ADMIN (isolated user-mode NICs instead).
+	netns string
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
 }
@@ -72,7 +78,16 @@ func New(cfg Config) (*Driver, error) {
 	if err := os.MkdirAll(filepath.Join(cfg.Dir, baseDir), 0o755); err != nil {
 		return nil, err
 	}
-	return &Driver{cfg: cfg, accel: accel(), locks: map[string]*sync.Mutex{}}, nil
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	d := &Driver{cfg: cfg, accel: accel(), locks: map[string]*sync.Mutex{}}
+	if ns := NetNS(cfg.Dir); setupNetNS(ns) {
+		d.netns = ns
+	} else {
+		cfg.Log.Warn("qemu driver: cannot make a network namespace (no CAP_NET_ADMIN?): guests get isolated user-mode NICs, and guests on one network do not reach each other")
+	}
+	return d, nil
 }
 
 // accel is kvm when /dev/kvm can be opened, else tcg.
@@ -83,6 +98,15 @@ func accel() string {
 	}
 	f.Close()
 	return "kvm"
+}
+
+// NetworkMode is "bridge" when ports are taps on per-network bridges in
+// the driver's namespace, "user" for isolated user-mode NICs.
+func (d *Driver) NetworkMode() string {
+	if d.netns == "" {
+		return "user"
+	}
+	return "bridge"
 }
 
 // Accel tells whether guests run under kvm or tcg.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -59,10 +60,12 @@ func guestImages(t *testing.T) files {
 func TestContract(t *testing.T) {
 	images := guestImages(t)
 	virttest.Run(t, func(t *testing.T) virt.Driver {
-		d, err := qemu.New(qemu.Config{Dir: t.TempDir(), Images: images, ShutdownTimeout: 5 * time.Second})
+		dir := t.TempDir()
+		d, err := qemu.New(qemu.Config{Dir: dir, Images: images, ShutdownTimeout: 5 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", qemu.NetNS(dir)).Run() })
 		t.Cleanup(func() { cleanup(t, d) })
 		return d
 	})
