@@ -133,7 +133,7 @@ func (c *cloud) boot(name, userData string) string {
 // wait waits for the server's status (and no task).
 func (c *cloud) wait(id, status string) {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	for {
 		v, err := servers.Get(ctx, c.compute, id).Extract()
@@ -166,7 +166,7 @@ func (c *cloud) console(id string) string {
 // waitConsole waits until the console shows line n times.
 func (c *cloud) waitConsole(id, line string, n int) string {
 	c.t.Helper()
-	deadline := time.Now().Add(3 * time.Minute)
+	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		out := c.console(id)
 		if strings.Count(out, line) >= n {

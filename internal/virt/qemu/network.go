@@ -70,6 +70,10 @@ func (d *Driver) plug(ctx context.Context, nics []virt.NIC) error {
 	if d.netns == "" {
 		return nil
 	}
+	// Guests spawn at once: one plug or unplug at a time, so that two
+	// guests of one network never both make its bridge.
+	d.netMu.Lock()
+	defer d.netMu.Unlock()
 	for _, n := range nics {
 		br := bridgeName(n)
 		if d.ip(ctx, "link", "show", br) != nil {
@@ -93,6 +97,8 @@ func (d *Driver) unplugBridges(ctx context.Context, nics []virt.NIC) {
 	if d.netns == "" {
 		return
 	}
+	d.netMu.Lock()
+	defer d.netMu.Unlock()
 	for _, n := range nics {
 		br := bridgeName(n)
 		out, err := exec.CommandContext(ctx, "ip", "-n", d.netns, "-o", "link", "show", "master", br).Output()

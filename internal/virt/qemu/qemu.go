@@ -54,6 +54,7 @@ type Driver struct {
 	// netns is the network namespace of the guests' taps and bridges;
 	// "" without CAP_NET_ADMIN (isolated user-mode NICs instead).
 	netns string
+	netMu sync.Mutex // bridges are made and removed one at a time
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
 }

@@ -26,7 +26,7 @@ func TestBootsToPrompt(t *testing.T) {
 	}
 	log := filepath.Join(dir, "console.log")
 	mon := filepath.Join(dir, "mon.sock")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // TCG on a loaded machine
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "qemu-system-x86_64", "-nodefaults", "-no-user-config", "-display", "none",
 		"-machine", "pc,accel=kvm:tcg", "-m", "128", "-smp", "1",
