@@ -91,8 +91,8 @@ func (d *Driver) plug(ctx context.Context, nics []virt.NIC) error {
 	return nil
 }
 
-// unplugBridges removes the bridges of nics that no tap uses any more
-// (QEMU removes its taps as it exits).
+// unplugBridges removes the guest's taps (QEMU's own go as it exits) and
+// the bridges of its networks that no other tap uses.
 func (d *Driver) unplugBridges(ctx context.Context, nics []virt.NIC) {
 	if d.netns == "" {
 		return
@@ -100,6 +100,10 @@ func (d *Driver) unplugBridges(ctx context.Context, nics []virt.NIC) {
 	d.netMu.Lock()
 	defer d.netMu.Unlock()
 	for _, n := range nics {
+		// The kernel may still be taking the dead guest's tap down: take
+		// it out at once, so that the last guest of a network always
+		// finds its bridge empty.
+		_ = d.ip(ctx, "link", "del", tapName(n))
 		br := bridgeName(n)
 		out, err := exec.CommandContext(ctx, "ip", "-n", d.netns, "-o", "link", "show", "master", br).Output()
 		if err == nil && strings.TrimSpace(string(out)) == "" {
