@@ -21,7 +21,9 @@ import (
 // go test -tags guests -run GuestFigures -v ./internal/cli/
 func TestGuestFigures(t *testing.T) {
 	dir := guestDir(t)
-	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s")
+	// Ten 1-vCPU guests exceed a 2-core machine's 8 schedulable vCPUs
+	// (Nova's cpu_allocation_ratio 4.0): say there are 16.
+	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s", "--host-vcpus", "16")
 	c := openCloud(t, s, dir)
 	c.setup()
 	for _, n := range []int{1, 10} {
