@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"novalite"
 	"novalite/internal/store"
 	"novalite/internal/virt"
@@ -109,7 +111,8 @@ func New(db *store.DB, o Options) *Agent {
 func (a *Agent) Register(ctx context.Context) error {
 	return a.db.Tx(ctx, func(tx *store.Tx) error {
 		return tx.ComputeNodeRegister(ctx, novalite.ComputeNode{Host: a.o.Host, HypervisorName: a.o.Host,
-			AvailabilityZone: a.o.Zone, Driver: a.o.DriverName, Total: a.o.Resources}, a.o.Now().UTC())
+			AvailabilityZone: a.o.Zone, Driver: a.o.DriverName, Total: a.o.Resources,
+			UUID: uuid.NewString(), ServiceUUID: uuid.NewString()}, a.o.Now().UTC())
 	})
 }
 

@@ -10,9 +10,9 @@ import (
 	"novalite/internal/store"
 )
 
-// DefaultFlavors are DevStack's public flavors with DevStack's ids, made
+// defaultFlavors are DevStack's public flavors with DevStack's ids, made
 // by Bootstrap.
-var DefaultFlavors = []novalite.Flavor{
+var defaultFlavors = []novalite.Flavor{
 	{ID: "1", Name: "m1.tiny", MemoryMB: 512, VCPUs: 1, RootGB: 1},
 	{ID: "2", Name: "m1.small", MemoryMB: 2048, VCPUs: 1, RootGB: 20},
 	{ID: "3", Name: "m1.medium", MemoryMB: 4096, VCPUs: 2, RootGB: 40},
@@ -27,7 +27,7 @@ var DefaultFlavors = []novalite.Flavor{
 func (s *Service) BootstrapFlavors(ctx context.Context) error {
 	now := s.now().UTC()
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		for _, f := range DefaultFlavors {
+		for _, f := range defaultFlavors {
 			idTaken, err := tx.FlavorExists(ctx, f.ID, false)
 			if err != nil {
 				return err

@@ -15,8 +15,8 @@ import (
 // Binaries of the services novalite shows (Nova's os-services).
 const (
 	BinaryCompute   = "nova-compute"
-	BinaryScheduler = "nova-scheduler"
-	BinaryConductor = "nova-conductor"
+	binaryScheduler = "nova-scheduler"
+	binaryConductor = "nova-conductor"
 )
 
 // ServiceInfo is one Nova service as os-services, os-hosts and the
@@ -38,10 +38,10 @@ type ServiceInfo struct {
 
 // controllerServices are the controller's services, ids 1 and 2; compute
 // services follow them (id = host id + 2).
-var controllerServices = []string{BinaryConductor, BinaryScheduler}
+var controllerServices = []string{binaryConductor, binaryScheduler}
 
 func controllerServiceUUID(binary string) string {
-	return uuid.NewSHA1(uuid.NameSpaceOID, []byte(ControllerHost+"/"+binary)).String()
+	return uuid.NewSHA1(uuid.NameSpaceOID, []byte(controllerHost+"/"+binary)).String()
 }
 
 // ComputeServiceOf is the nova-compute service of a host.
@@ -49,7 +49,7 @@ func ComputeServiceOf(n novalite.ComputeNode, now time.Time) ServiceInfo {
 	n2 := n
 	return ServiceInfo{ID: n.ID + int64(len(controllerServices)), UUID: n.ServiceUUID, Binary: BinaryCompute,
 		Host: n.Host, Zone: n.AvailabilityZone, Disabled: n.Disabled, DisabledReason: n.DisabledReason,
-		ForcedDown: n.ForcedDown, Up: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= ServiceDownTime,
+		ForcedDown: n.ForcedDown, Up: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= serviceDownTime,
 		UpdatedAt: n.HeartbeatAt, Node: &n2}
 }
 
@@ -72,7 +72,7 @@ func (s *Service) Services(ctx context.Context) ([]ServiceInfo, error) {
 	out := make([]ServiceInfo, 0, len(nodes)+len(controllerServices))
 	for i, b := range controllerServices {
 		out = append(out, ServiceInfo{ID: int64(i + 1), UUID: controllerServiceUUID(b), Binary: b,
-			Host: ControllerHost, Zone: InternalZone, Up: true, UpdatedAt: now.Truncate(time.Second)})
+			Host: controllerHost, Zone: internalZone, Up: true, UpdatedAt: now.Truncate(time.Second)})
 	}
 	for _, n := range nodes {
 		out = append(out, ComputeServiceOf(n, now))

@@ -10,16 +10,16 @@ import (
 	"novalite/internal/store"
 )
 
-// ServiceDownTime is Nova's service_down_time: a host whose last heartbeat
+// serviceDownTime is Nova's service_down_time: a host whose last heartbeat
 // is older is not alive (host_status UNKNOWN, zone host not available).
-const ServiceDownTime = 60 * time.Second
+const serviceDownTime = 60 * time.Second
 
 // Nova's host_status values (nova/objects/fields.py, HostStatus).
 const (
-	HostUp          = "UP"
-	HostDown        = "DOWN"
-	HostMaintenance = "MAINTENANCE"
-	HostUnknown     = "UNKNOWN"
+	hostUp          = "UP"
+	hostDown        = "DOWN"
+	hostMaintenance = "MAINTENANCE"
+	hostUnknown     = "UNKNOWN"
 )
 
 // hostStatus is Nova's get_instance_host_status for a registered host:
@@ -27,13 +27,13 @@ const (
 func hostStatus(n novalite.ComputeNode, now time.Time) string {
 	switch {
 	case n.ForcedDown:
-		return HostDown
+		return hostDown
 	case n.Disabled:
-		return HostMaintenance
-	case now.Sub(n.HeartbeatAt) > ServiceDownTime:
-		return HostUnknown
+		return hostMaintenance
+	case now.Sub(n.HeartbeatAt) > serviceDownTime:
+		return hostUnknown
 	}
-	return HostUp
+	return hostUp
 }
 
 // zoneExists reports whether an availability zone can take servers: some
@@ -92,13 +92,13 @@ type ZoneService struct {
 	UpdatedAt time.Time // zero = null
 }
 
-// InternalZone is Nova's internal_service_availability_zone, the zone of
+// internalZone is Nova's internal_service_availability_zone, the zone of
 // the scheduler and conductor (novalite's controller).
-const InternalZone = "internal"
+const internalZone = "internal"
 
-// ControllerHost is the host name the detail view gives the scheduler and
+// controllerHost is the host name the detail view gives the scheduler and
 // conductor services of novalite's controller.
-const ControllerHost = "novalite-controller"
+const controllerHost = "novalite-controller"
 
 // AvailabilityZones lists the zones of the compute hosts, available ones
 // first, each group by name. With internal, the internal zone of the
@@ -126,11 +126,11 @@ func (s *Service) AvailabilityZones(ctx context.Context, internal bool) ([]Zone,
 		}
 		z.Available = true
 		z.Hosts = append(z.Hosts, ZoneHost{Name: n.Host, Services: []ZoneService{{Binary: "nova-compute",
-			Available: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= ServiceDownTime, Active: true, UpdatedAt: n.HeartbeatAt}}})
+			Available: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= serviceDownTime, Active: true, UpdatedAt: n.HeartbeatAt}}})
 	}
 	if internal {
 		svc := func(b string) ZoneService { return ZoneService{Binary: b, Available: true, Active: true} }
-		byName[InternalZone] = &Zone{Name: InternalZone, Available: true, Hosts: []ZoneHost{{Name: ControllerHost,
+		byName[internalZone] = &Zone{Name: internalZone, Available: true, Hosts: []ZoneHost{{Name: controllerHost,
 			Services: []ZoneService{svc("nova-conductor"), svc("nova-scheduler")}}}}
 	}
 	out := make([]Zone, 0, len(byName))

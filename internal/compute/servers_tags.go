@@ -15,8 +15,8 @@ import (
 // the server, so the API asks ServerOwner first; writes then need one of
 // these vm_states (no lock check, no launched_at check).
 
-// MaxServerTags is Nova's per-server tag limit (objects.instance.MAX_TAG_COUNT).
-const MaxServerTags = 50
+// maxServerTags is Nova's per-server tag limit (objects.instance.MAX_TAG_COUNT).
+const maxServerTags = 50
 
 var tagsCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused, novalite.VMSuspended, novalite.VMStopped}}
 
@@ -74,8 +74,8 @@ func (s *Service) AddServerTag(ctx context.Context, c *novalite.Caller, id, tag 
 		if msg := tagProblem(tag); msg != "" {
 			return novalite.Errorf(novalite.Invalid, "Tag '%s' is invalid. It must be a non empty string without characters '/' and ','. Validation error message: %s", tag, msg)
 		}
-		if len(v.Tags) >= MaxServerTags {
-			return novalite.Errorf(novalite.Invalid, "The number of tags exceeded the per-server limit %d", MaxServerTags)
+		if len(v.Tags) >= maxServerTags {
+			return novalite.Errorf(novalite.Invalid, "The number of tags exceeded the per-server limit %d", maxServerTags)
 		}
 		if slices.Contains(v.Tags, tag) {
 			return nil

@@ -27,9 +27,9 @@ type BootstrapResult struct {
 func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapResult, error) {
 	var res BootstrapResult
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.DomainGet(ctx, DefaultDomainID); novalite.IsKind(err, novalite.NotFound) {
+		if _, err := tx.DomainGet(ctx, defaultDomainID); novalite.IsKind(err, novalite.NotFound) {
 			res.Created = true
-			if err := tx.DomainInsert(ctx, novalite.Domain{ID: DefaultDomainID, Name: "Default",
+			if err := tx.DomainInsert(ctx, novalite.Domain{ID: defaultDomainID, Name: "Default",
 				Description: "The default domain", Enabled: true}); err != nil {
 				return err
 			}
@@ -85,22 +85,22 @@ func ensureImplied(ctx context.Context, tx *store.Tx, prior, implied string) err
 // returns the project id. The password is hashed only when the user is
 // made, so that a second start spends no time on bcrypt.
 func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, password, roleID string) (string, error) {
-	p, err := tx.ProjectGetByName(ctx, DefaultDomainID, name)
+	p, err := tx.ProjectGetByName(ctx, defaultDomainID, name)
 	if novalite.IsKind(err, novalite.NotFound) {
-		p = novalite.Project{ID: NewID(), Name: name, DomainID: DefaultDomainID,
+		p = novalite.Project{ID: NewID(), Name: name, DomainID: defaultDomainID,
 			Description: "Bootstrap project " + name, Enabled: true}
 		err = tx.ProjectInsert(ctx, p)
 	}
 	if err != nil {
 		return "", err
 	}
-	u, err := tx.UserGetByName(ctx, DefaultDomainID, name)
+	u, err := tx.UserGetByName(ctx, defaultDomainID, name)
 	if novalite.IsKind(err, novalite.NotFound) {
 		var hash string
 		if hash, err = s.hashPassword(password); err != nil {
 			return "", err
 		}
-		u = novalite.User{ID: NewID(), Name: name, DomainID: DefaultDomainID, PasswordHash: hash,
+		u = novalite.User{ID: NewID(), Name: name, DomainID: defaultDomainID, PasswordHash: hash,
 			Enabled: true, DefaultProjectID: p.ID, CreatedAt: s.now()}
 		err = tx.UserInsert(ctx, u)
 	}

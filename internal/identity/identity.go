@@ -15,8 +15,8 @@ import (
 	"novalite/internal/store"
 )
 
-// DefaultDomainID is the id of Keystone's default domain.
-const DefaultDomainID = "default"
+// defaultDomainID is the id of Keystone's default domain.
+const defaultDomainID = "default"
 
 // Service is the identity service.
 type Service struct {

@@ -47,7 +47,7 @@ func (s *Service) UpdateDomain(ctx context.Context, id string, update func(*nova
 			return err
 		}
 		update(&d)
-		if d.ID == DefaultDomainID && !d.Enabled {
+		if d.ID == defaultDomainID && !d.Enabled {
 			return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: Cannot disable the default domain.")
 		}
 		return tx.DomainUpdate(ctx, d)
@@ -103,7 +103,7 @@ func (s *Service) Project(ctx context.Context, id string) (p novalite.Project, e
 // CreateProject adds a project with a new id.
 func (s *Service) CreateProject(ctx context.Context, p novalite.Project) (novalite.Project, error) {
 	if p.DomainID == "" {
-		p.DomainID = DefaultDomainID
+		p.DomainID = defaultDomainID
 	}
 	p.ID = NewID()
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -166,7 +166,7 @@ func (s *Service) User(ctx context.Context, id string) (u novalite.User, err err
 // CreateUser adds a user with a new id; password is hashed here.
 func (s *Service) CreateUser(ctx context.Context, u novalite.User, password string) (novalite.User, error) {
 	if u.DomainID == "" {
-		u.DomainID = DefaultDomainID
+		u.DomainID = defaultDomainID
 	}
 	u.ID, u.CreatedAt = NewID(), s.now()
 	if password != "" {

@@ -15,9 +15,9 @@ import (
 	"novalite/internal/store"
 )
 
-// HashAlgo is the os_hash_algo novalite computes (Glance's default
+// hashAlgo is the os_hash_algo novalite computes (Glance's default
 // [DEFAULT] hashing_algorithm).
-const HashAlgo = "sha512"
+const hashAlgo = "sha512"
 
 func (s *Service) path(id string) string { return filepath.Join(s.dir, id) }
 
@@ -97,7 +97,7 @@ func (s *Service) receive(id string, r io.Reader) (store.ImageData, string, erro
 		}
 		return d, "", novalite.Wrap(novalite.Invalid, err, "Error in image data upload: the request body could not be read.")
 	}
-	d = store.ImageData{Size: n, Checksum: hex.EncodeToString(m5.Sum(nil)), HashAlgo: HashAlgo,
+	d = store.ImageData{Size: n, Checksum: hex.EncodeToString(m5.Sum(nil)), HashAlgo: hashAlgo,
 		HashValue: hex.EncodeToString(sh.Sum(nil))}
 	return d, f.Name(), nil
 }

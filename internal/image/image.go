@@ -59,10 +59,10 @@ func notAuthorized(action string) error {
 	return forbidden("You are not authorized to complete %s action.", action)
 }
 
-// Visible reports whether c may see im: admins see everything; others
+// visible reports whether c may see im: admins see everything; others
 // see public and community images and their project's own (image members
 // are not implemented, so "shared" images are the owner's only).
-func Visible(c *novalite.Caller, im novalite.Image) bool {
+func visible(c *novalite.Caller, im novalite.Image) bool {
 	switch {
 	case c.IsAdmin():
 		return true
@@ -90,7 +90,7 @@ func (s *Service) Get(ctx context.Context, c *novalite.Caller, id string) (noval
 		im, err = tx.ImageGet(ctx, id)
 		return err
 	})
-	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !Visible(c, im)) {
+	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !visible(c, im)) {
 		return novalite.Image{}, notFound(id)
 	}
 	return im, err
@@ -127,7 +127,7 @@ func (s *Service) List(ctx context.Context, c *novalite.Caller, p ListParams) ([
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		if p.Marker != "" {
 			m, err := tx.ImageGet(ctx, p.Marker)
-			if err != nil || !Visible(c, m) {
+			if err != nil || !visible(c, m) {
 				return invalid("Invalid marker. Image %s could not be found.", p.Marker)
 			}
 			f.Marker = &m

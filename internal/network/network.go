@@ -38,8 +38,8 @@ func New(db *store.DB, o Options) *Service {
 	return &Service{db: db, now: o.Now}
 }
 
-// DefaultMTU is the MTU of new networks (Neutron over VXLAN).
-const DefaultMTU = 1450
+// defaultMTU is the MTU of new networks (Neutron over VXLAN).
+const defaultMTU = 1450
 
 func nerr(k novalite.Kind, reason, format string, args ...any) error {
 	e := novalite.Errorf(k, format, args...)
@@ -143,7 +143,7 @@ type NetworkParams struct {
 // CreateNetwork creates a network. Shared and external networks need admin.
 func (s *Service) CreateNetwork(ctx context.Context, c *novalite.Caller, p NetworkParams) (novalite.Network, error) {
 	now := s.stamp()
-	n := novalite.Network{ID: newID(), ProjectID: c.ProjectID, AdminStateUp: true, MTU: DefaultMTU,
+	n := novalite.Network{ID: newID(), ProjectID: c.ProjectID, AdminStateUp: true, MTU: defaultMTU,
 		Subnets: []string{}, CreatedAt: now, UpdatedAt: now}
 	if err := s.applyNetwork(c, &n, p, "create_network"); err != nil {
 		return n, err

@@ -69,7 +69,7 @@ func (r Rule) Allowed(c *novalite.Caller, t Target) bool {
 func Authorize(c *novalite.Caller, name string, t Target) error {
 	r, ok := Rules[name]
 	if !ok || !r.Allowed(c, t) {
-		return Denied(name)
+		return denied(name)
 	}
 	return nil
 }
@@ -81,7 +81,7 @@ func Allowed(c *novalite.Caller, name string, t Target) bool {
 	return ok && r.Allowed(c, t)
 }
 
-// Denied is Nova's policy failure.
-func Denied(name string) error {
+// denied is Nova's policy failure.
+func denied(name string) error {
 	return novalite.Errorf(novalite.Forbidden, "Policy doesn't allow %s to be performed.", name)
 }

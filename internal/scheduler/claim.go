@@ -23,7 +23,7 @@ func Claim(ctx context.Context, tx *store.Tx, r Request, exclude string, now tim
 		}
 	}
 	for {
-		i, reason := Place(hosts, r)
+		i, reason := place(hosts, r)
 		if i < 0 {
 			return h, reason, nil
 		}

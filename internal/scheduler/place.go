@@ -33,17 +33,17 @@ type Request struct {
 // host was found. %(reason)s"): placement returning no candidate gives an
 // empty reason; filters rejecting every candidate give the second one.
 const (
-	NoCandidates = "No valid host was found. "
-	NotEnough    = "No valid host was found. There are not enough hosts available."
+	noCandidates = "No valid host was found. "
+	notEnough    = "No valid host was found. There are not enough hosts available."
 )
 
-// Place picks the host for r among hosts and returns its index, or -1
+// place picks the host for r among hosts and returns its index, or -1
 // and Nova's fault message. Placement (resources, zone, requested host,
 // enabled) comes first, then the liveness filter; among the survivors the
 // host with the most free RAM wins (Nova's default RAM weigher spreads),
 // ties broken by fewest vCPUs used then by name so that the choice is
 // deterministic.
-func Place(hosts []Host, r Request) (int, string) {
+func place(hosts []Host, r Request) (int, string) {
 	var cands []int
 	for i, h := range hosts {
 		if h.Enabled && fits(h.Free, r.Want) && (r.Zone == "" || h.Zone == r.Zone) &&
@@ -52,7 +52,7 @@ func Place(hosts []Host, r Request) (int, string) {
 		}
 	}
 	if len(cands) == 0 {
-		return -1, NoCandidates
+		return -1, noCandidates
 	}
 	up := cands[:0]
 	for _, i := range cands {
@@ -61,7 +61,7 @@ func Place(hosts []Host, r Request) (int, string) {
 		}
 	}
 	if len(up) == 0 {
-		return -1, NotEnough
+		return -1, notEnough
 	}
 	sort.SliceStable(up, func(a, b int) bool {
 		ha, hb := hosts[up[a]], hosts[up[b]]

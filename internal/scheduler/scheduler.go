@@ -1,6 +1,6 @@
 // Package scheduler places servers on compute hosts: it claims servers
 // waiting in task_state scheduling, picks a host with the pure function
-// Place, claims the resources on the host's row with one conditional
+// place, claims the resources on the host's row with one conditional
 // update and hands the server to the host's agent (task_state networking).
 // No host → vm_state error with Nova's NoValidHost fault. It imports the
 // store and the vocabulary only.
@@ -175,7 +175,7 @@ func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v 
 		return false, err
 	}
 	for {
-		i, reason := Place(hosts, r)
+		i, reason := place(hosts, r)
 		if i < 0 {
 			return false, s.noValidHost(ctx, tx, v, reason, now)
 		}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"novalite"
 )
 
@@ -44,7 +42,9 @@ func scanComputeNode(s interface{ Scan(...any) error }) (novalite.ComputeNode, e
 // capacity, zone and driver as configured now, a fresh heartbeat, and the
 // usage recounted from the live servers placed on it (so a crash between
 // two writes never leaves the counters wrong for long). The enabled and
-// forced-down flags an operator set are kept.
+// forced-down flags an operator set are kept, and so are the ids of a
+// host registered before (n.UUID and n.ServiceUUID are used only for a
+// new row).
 func (tx *Tx) ComputeNodeRegister(ctx context.Context, n novalite.ComputeNode, now time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO compute_nodes (host, hypervisor_name, availability_zone, driver, vcpus,
 		memory_mb, local_gb, heartbeat_at, created_at, uuid, service_uuid)
@@ -55,7 +55,7 @@ func (tx *Tx) ComputeNodeRegister(ctx context.Context, n novalite.ComputeNode, n
 		availability_zone = excluded.availability_zone, driver = excluded.driver, vcpus = excluded.vcpus,
 		memory_mb = excluded.memory_mb, local_gb = excluded.local_gb, heartbeat_at = excluded.heartbeat_at`,
 		n.Host, n.HypervisorName, n.AvailabilityZone, n.Driver, n.Total.VCPUs, n.Total.MemoryMB, n.Total.DiskGB,
-		micros(now), uuid.NewString(), uuid.NewString())
+		micros(now), n.UUID, n.ServiceUUID)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 
 	"novalite"
 )
@@ -16,15 +15,6 @@ const instanceCols = `id, uuid, name, description, hostname, project_id, user_id
 	key_name, key_data, config_drive, auto_disk_config, access_ip_v4, access_ip_v6, reservation_id,
 	launch_index, root_device_name, user_data, trusted_certs, scheduler_hints, server_group,
 	requested_networks, admin_password_hash, encrypted_password`
-
-// instanceColsOf prefixes every column with alias (for joins).
-func instanceColsOf(alias string) string {
-	parts := strings.Split(instanceCols, ",")
-	for i, p := range parts {
-		parts[i] = alias + "." + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
-}
 
 func scanInstance(s interface{ Scan(...any) error }) (novalite.Server, error) {
 	var v novalite.Server

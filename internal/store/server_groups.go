@@ -112,14 +112,6 @@ func (tx *Tx) ServerGroupCount(ctx context.Context, projectID, userID string) (i
 	return n, mapErr(err)
 }
 
-// ServerGroupMemberCount counts the live servers of a group.
-func (tx *Tx) ServerGroupMemberCount(ctx context.Context, internalID int64) (int64, error) {
-	var n int64
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM server_group_members m
-		JOIN instances i ON i.uuid = m.instance_uuid AND i.deleted = $1 WHERE m.group_id = $2`, false, internalID).Scan(&n)
-	return n, mapErr(err)
-}
-
 // ServerGroupDelete removes a group and its member list.
 func (tx *Tx) ServerGroupDelete(ctx context.Context, internalID int64) error {
 	_, err := tx.Exec(ctx, `DELETE FROM server_groups WHERE id = $1`, internalID)
@@ -130,12 +122,6 @@ func (tx *Tx) ServerGroupDelete(ctx context.Context, internalID int64) error {
 func (tx *Tx) ServerGroupMemberAdd(ctx context.Context, internalID int64, instanceUUID string) error {
 	_, err := tx.Exec(ctx, `INSERT INTO server_group_members (group_id, instance_uuid) VALUES ($1, $2)`,
 		internalID, instanceUUID)
-	return err
-}
-
-// ServerGroupMemberRemove removes a server from every group it is in.
-func (tx *Tx) ServerGroupMemberRemove(ctx context.Context, instanceUUID string) error {
-	_, err := tx.Exec(ctx, `DELETE FROM server_group_members WHERE instance_uuid = $1`, instanceUUID)
 	return err
 }
 

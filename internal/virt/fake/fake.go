@@ -22,20 +22,20 @@ import (
 // (fake:fail_<op>, fake:hang_<op>, fake:delay_<op>).
 const (
 	OpSpawn    = "spawn"
-	OpDestroy  = "destroy"
-	OpPowerOff = "power_off"
-	OpPowerOn  = "power_on"
-	OpReboot   = "reboot"
-	OpPause    = "pause"
-	OpUnpause  = "unpause"
-	OpSuspend  = "suspend"
-	OpResume   = "resume"
-	OpRescue   = "rescue"
-	OpUnrescue = "unrescue"
-	OpRebuild  = "rebuild"
-	OpSnapshot = "snapshot"
-	OpPassword = "set_admin_password"
-	OpMigrate  = "migrate"
+	opDestroy  = "destroy"
+	opPowerOff = "power_off"
+	opPowerOn  = "power_on"
+	opReboot   = "reboot"
+	opPause    = "pause"
+	opUnpause  = "unpause"
+	opSuspend  = "suspend"
+	opResume   = "resume"
+	opRescue   = "rescue"
+	opUnrescue = "unrescue"
+	opRebuild  = "rebuild"
+	opSnapshot = "snapshot"
+	opPassword = "set_admin_password"
+	opMigrate  = "migrate"
 )
 
 // Config sets the behaviour of every instance of a driver.
@@ -56,8 +56,8 @@ type Config struct {
 	Transition time.Duration
 }
 
-// Transitional are the operations that Config.Transition holds open.
-var Transitional = []string{OpReboot, OpRebuild, OpMigrate, OpPassword}
+// transitional are the operations that Config.Transition holds open.
+var transitional = []string{opReboot, opRebuild, opMigrate, opPassword}
 
 // Driver is the fake driver. Safe for concurrent use.
 type Driver struct {
@@ -97,7 +97,7 @@ func (d *Driver) knobs(ctx context.Context, op string, inst virt.Instance) error
 			delay += v
 		}
 	}
-	if delay < d.cfg.Transition && slices.Contains(Transitional, op) {
+	if delay < d.cfg.Transition && slices.Contains(transitional, op) {
 		delay = d.cfg.Transition
 	}
 	if _, ok := md["fake:hang_"+op]; ok || d.cfg.Hang[op] {
@@ -176,7 +176,7 @@ func hostname(inst virt.Instance) string {
 
 // Destroy removes the guest; a missing one is no error.
 func (d *Driver) Destroy(ctx context.Context, inst virt.Instance) error {
-	if err := d.knobs(ctx, OpDestroy, inst); err != nil {
+	if err := d.knobs(ctx, opDestroy, inst); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -194,7 +194,7 @@ func (d *Driver) transition(ctx context.Context, op string, inst virt.Instance, 
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v := d.get(inst)
-	if v.power == to && op != OpReboot {
+	if v.power == to && op != opReboot {
 		return nil
 	}
 	if len(from) > 0 && !contains(from, v.power) {
@@ -216,56 +216,56 @@ func contains(list []novalite.PowerState, p novalite.PowerState) bool {
 
 // PowerOff stops the guest.
 func (d *Driver) PowerOff(ctx context.Context, inst virt.Instance) error {
-	return d.transition(ctx, OpPowerOff, inst, novalite.PowerShutdown, "reboot: Power down")
+	return d.transition(ctx, opPowerOff, inst, novalite.PowerShutdown, "reboot: Power down")
 }
 
 // PowerOn starts a stopped guest.
 func (d *Driver) PowerOn(ctx context.Context, inst virt.Instance) error {
-	return d.transition(ctx, OpPowerOn, inst, novalite.PowerRunning, "novalite fake hypervisor: powered on")
+	return d.transition(ctx, opPowerOn, inst, novalite.PowerRunning, "novalite fake hypervisor: powered on")
 }
 
 // Reboot restarts the guest (it ends running whatever it was, as a hard
 // reboot does; a soft one needs it running).
 func (d *Driver) Reboot(ctx context.Context, inst virt.Instance, hard bool) error {
 	if hard {
-		return d.transition(ctx, OpReboot, inst, novalite.PowerRunning, "novalite fake hypervisor: hard reboot")
+		return d.transition(ctx, opReboot, inst, novalite.PowerRunning, "novalite fake hypervisor: hard reboot")
 	}
-	return d.transition(ctx, OpReboot, inst, novalite.PowerRunning, "reboot: Restarting system", novalite.PowerRunning)
+	return d.transition(ctx, opReboot, inst, novalite.PowerRunning, "reboot: Restarting system", novalite.PowerRunning)
 }
 
 // Pause freezes a running guest.
 func (d *Driver) Pause(ctx context.Context, inst virt.Instance) error {
-	return d.transition(ctx, OpPause, inst, novalite.PowerPaused, "novalite fake hypervisor: paused", novalite.PowerRunning)
+	return d.transition(ctx, opPause, inst, novalite.PowerPaused, "novalite fake hypervisor: paused", novalite.PowerRunning)
 }
 
 // Unpause thaws a paused guest.
 func (d *Driver) Unpause(ctx context.Context, inst virt.Instance) error {
-	return d.transition(ctx, OpUnpause, inst, novalite.PowerRunning, "novalite fake hypervisor: unpaused", novalite.PowerPaused)
+	return d.transition(ctx, opUnpause, inst, novalite.PowerRunning, "novalite fake hypervisor: unpaused", novalite.PowerPaused)
 }
 
 // Suspend saves a running guest's memory and stops it.
 func (d *Driver) Suspend(ctx context.Context, inst virt.Instance) error {
-	return d.transition(ctx, OpSuspend, inst, novalite.PowerSuspended, "PM: suspend entry (deep)", novalite.PowerRunning)
+	return d.transition(ctx, opSuspend, inst, novalite.PowerSuspended, "PM: suspend entry (deep)", novalite.PowerRunning)
 }
 
 // Resume restores a suspended guest.
 func (d *Driver) Resume(ctx context.Context, inst virt.Instance) error {
-	return d.transition(ctx, OpResume, inst, novalite.PowerRunning, "PM: suspend exit", novalite.PowerSuspended)
+	return d.transition(ctx, opResume, inst, novalite.PowerRunning, "PM: suspend exit", novalite.PowerSuspended)
 }
 
 // Rescue boots a guest from the rescue image (it ends running).
 func (d *Driver) Rescue(ctx context.Context, inst virt.Instance) error {
-	return d.transition(ctx, OpRescue, inst, novalite.PowerRunning, "novalite fake hypervisor: booted from rescue image", novalite.PowerRunning, novalite.PowerShutdown, novalite.PowerCrashed, novalite.PowerNoState)
+	return d.transition(ctx, opRescue, inst, novalite.PowerRunning, "novalite fake hypervisor: booted from rescue image", novalite.PowerRunning, novalite.PowerShutdown, novalite.PowerCrashed, novalite.PowerNoState)
 }
 
 // Unrescue boots the guest from its own disk again.
 func (d *Driver) Unrescue(ctx context.Context, inst virt.Instance) error {
-	return d.transition(ctx, OpUnrescue, inst, novalite.PowerRunning, "novalite fake hypervisor: booted from own disk")
+	return d.transition(ctx, opUnrescue, inst, novalite.PowerRunning, "novalite fake hypervisor: booted from own disk")
 }
 
 // Rebuild re-creates the guest running, with a fresh console log.
 func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
-	if err := d.knobs(ctx, OpRebuild, inst); err != nil {
+	if err := d.knobs(ctx, opRebuild, inst); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -279,13 +279,13 @@ func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
 
 // Snapshot pretends to copy the root disk; only the knobs apply.
 func (d *Driver) Snapshot(ctx context.Context, inst virt.Instance) error {
-	return d.knobs(ctx, OpSnapshot, inst)
+	return d.knobs(ctx, opSnapshot, inst)
 }
 
 // SetAdminPassword records that the password changed (never the
 // password itself).
 func (d *Driver) SetAdminPassword(ctx context.Context, inst virt.Instance, _ string) error {
-	if err := d.knobs(ctx, OpPassword, inst); err != nil {
+	if err := d.knobs(ctx, opPassword, inst); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -297,7 +297,7 @@ func (d *Driver) SetAdminPassword(ctx context.Context, inst virt.Instance, _ str
 // Migrate moves the guest; the fake keeps all hosts' guests in one map
 // per driver, so only the console log shows it.
 func (d *Driver) Migrate(ctx context.Context, inst virt.Instance, host string) error {
-	if err := d.knobs(ctx, OpMigrate, inst); err != nil {
+	if err := d.knobs(ctx, opMigrate, inst); err != nil {
 		return err
 	}
 	d.mu.Lock()
