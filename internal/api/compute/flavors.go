@@ -114,19 +114,8 @@ func parseIsPublic(v string) (*bool, bool) {
 	if strings.EqualFold(v, "none") {
 		return nil, true
 	}
-	b, ok := boolString(v)
+	b, ok := boolFromString(v)
 	return &b, ok
-}
-
-// boolString is oslo's strict bool_from_string.
-func boolString(v string) (value, ok bool) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "t", "true", "on", "y", "yes":
-		return true, true
-	case "0", "f", "false", "off", "n", "no":
-		return false, true
-	}
-	return false, false
 }
 
 // listFlavors is GET /flavors.

@@ -97,17 +97,6 @@ func (a *API) listHypervisorsDetail(w http.ResponseWriter, r *http.Request) erro
 	return a.hypervisors(w, r, true)
 }
 
-// queryBool is Nova's strict bool_from_string for a query parameter.
-func queryBool(name, v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "t", "true", "on", "y", "yes":
-		return true, nil
-	case "0", "f", "false", "off", "n", "no":
-		return false, nil
-	}
-	return false, queryInvalid(name, v, "'"+v+"' is not one of ['True', 'False', 'true', 'false', '1', '0', 'yes', 'no', 'on', 'off']")
-}
-
 func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) error {
 	mv, q := MV(r), r.URL.Query()
 	rule := "os_compute_api:os-hypervisors:list"

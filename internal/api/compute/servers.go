@@ -8,7 +8,6 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
-	"novalite/internal/api/schema"
 	"novalite/internal/compute"
 	"novalite/internal/policy"
 )
@@ -95,27 +94,6 @@ func (a *API) showServer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// decodeBody reads a JSON body and validates it against sch.
-func decodeBody(r *http.Request, sch *schema.Schema) (map[string]any, error) {
-	var raw any
-	if _, err := httpx.ReadBody(r, &raw, "Malformed request body"); err != nil {
-		return nil, err
-	}
-	b, err := jsonBytes(raw)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := schema.Decode(b)
-	if err != nil {
-		return nil, novalite.Errorf(novalite.Invalid, "Malformed request body")
-	}
-	if err := sch.Validate(doc); err != nil {
-		return nil, err
-	}
-	m, _ := doc.(map[string]any)
-	return m, nil
-}
-
 // validName is Nova's "name" format: printable characters, not starting
 // or ending with whitespace.
 func validName(field string, v any) error {
@@ -136,49 +114,41 @@ func validName(field string, v any) error {
 	return nil
 }
 
+// updateRequest is the body of PUT /servers/{id}.
+type updateRequest struct {
+	Server struct {
+		Name        Optional[string] `json:"name"`
+		Description Nullable[string] `json:"description"` // 2.19
+		Hostname    Optional[string] `json:"hostname"`    // 2.90
+		AccessIPv4  Optional[string] `json:"accessIPv4"`
+		AccessIPv6  Optional[string] `json:"accessIPv6"`
+		DiskConfig  Optional[string] `json:"OS-DCF:diskConfig"`
+		PinnedAZ    Nullable[string] `json:"pinned_availability_zone"` // 2.104
+	} `json:"server"`
+}
+
 // updateServer is PUT /servers/{id}: no lock or state check.
 func (a *API) updateServer(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("update", mv, updateSchemaDoc))
+	req, err := decodeRequest[updateRequest](r, schemaFor("update", mv, updateSchemaDoc))
 	if err != nil {
 		return err
 	}
-	srv, _ := body["server"].(map[string]any)
-	if err := validName("name", srv["name"]); err != nil {
+	srv := req.Server
+	if err := validName("name", srv.Name.Value); err != nil {
 		return err
 	}
 	s, err := a.findServer(r, "os_compute_api:servers:update")
 	if err != nil {
 		return err
 	}
-	var p compute.UpdateServerParams
-	str := func(k string) *string {
-		if v, ok := srv[k].(string); ok {
-			return &v
-		}
-		return nil
+	p := compute.UpdateServerParams{Name: srv.Name.Ptr(), Hostname: srv.Hostname.Ptr(),
+		Description: srv.Description.Change(), PinnedAZ: srv.PinnedAZ.Change(), AutoDiskConfig: diskConfig(srv.DiskConfig)}
+	if srv.AccessIPv4.Set {
+		p.AccessIPv4 = new(canonicalIP(srv.AccessIPv4.Value))
 	}
-	nullable := func(k string) **string {
-		v, ok := srv[k]
-		if !ok {
-			return nil
-		}
-		var sp *string
-		if s, ok := v.(string); ok {
-			sp = &s
-		}
-		return &sp
-	}
-	p.Name, p.Hostname, p.AccessIPv4, p.AccessIPv6 = str("name"), str("hostname"), str("accessIPv4"), str("accessIPv6")
-	for _, ip := range []*string{p.AccessIPv4, p.AccessIPv6} {
-		if ip != nil {
-			*ip = canonicalIP(*ip)
-		}
-	}
-	p.Description, p.PinnedAZ = nullable("description"), nullable("pinned_availability_zone")
-	if d := str("OS-DCF:diskConfig"); d != nil {
-		auto := *d == "AUTO"
-		p.AutoDiskConfig = &auto
+	if srv.AccessIPv6.Set {
+		p.AccessIPv6 = new(canonicalIP(srv.AccessIPv6.Value))
 	}
 	c := httpx.Caller(r.Context())
 	updated, err := a.svc.Compute.UpdateServer(r.Context(), c, s.ID, p)

@@ -1,33 +1,92 @@
 package compute
 
 import (
-	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"novalite"
 	"novalite/internal/api/httpx"
+	"novalite/internal/api/microversion"
 	"novalite/internal/compute"
 	"novalite/internal/policy"
 )
 
-func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }
+// createRequest is the body of POST /servers, decoded once the schema
+// has passed.
+type createRequest struct {
+	Server      createBody     `json:"server"`
+	Hints       map[string]any `json:"os:scheduler_hints"`
+	LegacyHints map[string]any `json:"OS-SCH-HNT:scheduler_hints"`
+}
+
+// createBody is the "server" object of a create.
+type createBody struct {
+	Name                string                          `json:"name"`
+	Description         Nullable[string]                `json:"description"` // 2.19
+	ImageRef            string                          `json:"imageRef"`
+	FlavorRef           looseString                     `json:"flavorRef"`
+	AdminPass           string                          `json:"adminPass"`
+	KeyName             Optional[string]                `json:"key_name"`
+	Metadata            map[string]string               `json:"metadata"`
+	Networks            Optional[netRequest]            `json:"networks"`
+	DiskConfig          Optional[string]                `json:"OS-DCF:diskConfig"`
+	AccessIPv4          string                          `json:"accessIPv4"`
+	AccessIPv6          string                          `json:"accessIPv6"`
+	AvailabilityZone    string                          `json:"availability_zone"`
+	BDM                 Optional[[]compute.BlockDevice] `json:"block_device_mapping"`
+	BDMv2               Optional[[]compute.BlockDevice] `json:"block_device_mapping_v2"`
+	ConfigDrive         looseBool                       `json:"config_drive"`
+	MinCount            Optional[looseInt]              `json:"min_count"`
+	MaxCount            Optional[looseInt]              `json:"max_count"`
+	ReturnReservationID looseBool                       `json:"return_reservation_id"`
+	SecurityGroups      Optional[[]groupRef]            `json:"security_groups"`
+	UserData            Optional[string]                `json:"user_data"`
+	Tags                []string                        `json:"tags"`                       // 2.52
+	TrustedCerts        []string                        `json:"trusted_image_certificates"` // 2.63
+	Host                string                          `json:"host"`                       // 2.74
+	Node                string                          `json:"hypervisor_hostname"`        // 2.74
+	Hostname            string                          `json:"hostname"`                   // 2.90
+}
+
+// groupRef names a security group.
+type groupRef struct {
+	Name *string `json:"name,omitempty"`
+}
+
+// netRequest is "networks": "auto", "none", or a list.
+type netRequest struct {
+	Mode  string // auto, none or list
+	Items []netItem
+}
+
+// netItem is one entry of a networks list.
+type netItem struct {
+	UUID    Optional[string] `json:"uuid"`
+	Port    string           `json:"port"`
+	FixedIP string           `json:"fixed_ip"`
+	Tag     string           `json:"tag"`
+}
+
+// UnmarshalJSON reads the string or the list.
+func (n *netRequest) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &n.Mode); err == nil {
+		return nil
+	}
+	n.Mode = "list"
+	return json.Unmarshal(b, &n.Items)
+}
 
 // createServer is POST /servers: one server, or min_count..max_count.
 func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("create", mv, createSchemaDoc))
+	req, err := decodeRequest[createRequest](r, schemaFor("create", MV(r), createSchemaDoc))
 	if err != nil {
 		return err
 	}
-	srv, _ := body["server"].(map[string]any)
-	p, err := a.createParams(r, srv, body)
+	p, err := a.createParams(r, req)
 	if err != nil {
 		return err
 	}
@@ -36,15 +95,15 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if b, _ := boolValue(srv["return_reservation_id"]); b {
+	if req.Server.ReturnReservationID {
 		httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"reservation_id": res.ReservationID})
 		return nil
 	}
 	first := res.Servers[0]
 	links := a.links(r, "servers", first.ID)
-	groups := srv["security_groups"]
-	if groups == nil {
-		groups = []any{map[string]any{"name": "default"}}
+	groups := []groupRef{{Name: new("default")}}
+	if req.Server.SecurityGroups.Set {
+		groups = req.Server.SecurityGroups.Value
 	}
 	w.Header().Set("Location", links[0]["href"].(string))
 	httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"server": map[string]any{
@@ -54,145 +113,120 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// createParams checks what the schema cannot, in Nova's order, and
-// authorizes the optional parts of the request.
-func (a *API) createParams(r *http.Request, srv, body map[string]any) (compute.CreateServersParams, error) {
-	c, mv := httpx.Caller(r.Context()), MV(r)
-	p := compute.CreateServersParams{RequestID: httpx.RequestID(r.Context()), MinCount: 1}
-	for _, f := range []string{"name", "availability_zone", "key_name"} {
-		if err := validName(f, srv[f]); err != nil {
-			return p, err
-		}
-	}
-	for _, g := range asList(srv["security_groups"]) {
-		if m, ok := g.(map[string]any); ok {
-			if err := validName("name", m["name"]); err != nil {
-				return p, err
-			}
-			if n, ok := m["name"].(string); ok && !slices.Contains(p.SecurityGroups, n) {
-				p.SecurityGroups = append(p.SecurityGroups, n)
-			}
-		}
-	}
-	if ud, ok := srv["user_data"].(string); ok {
-		if _, err := base64.StdEncoding.DecodeString(ud); err != nil {
-			return p, novalite.Errorf(novalite.Invalid,
-				"Invalid input for field/attribute user_data. Value: %s. '%s' is not a 'base64'", ud, ud)
-		}
-		p.UserData = &ud
-	}
-	p.Name, _ = srv["name"].(string)
-	if mv.AtLeast(2, 19) {
-		if d, ok := srv["description"].(string); ok {
-			p.Description = &d
-		}
-	} else {
-		name := p.Name // below 2.19 the description is the name
-		p.Description = &name
-	}
-	if n, ok := srv["min_count"]; ok {
-		p.MinCount = intValue(n)
-	}
-	p.MaxCount = p.MinCount
-	if n, ok := srv["max_count"]; ok {
-		p.MaxCount = intValue(n)
-	}
-	if p.MinCount > p.MaxCount {
-		return p, novalite.Errorf(novalite.Invalid, "min_count must be <= max_count")
-	}
-	target := policy.Target{ProjectID: c.ProjectID, UserID: c.UserID}
-	if err := policy.Authorize(c, "os_compute_api:servers:create", target); err != nil {
+// createParams checks what the schema cannot and authorizes the optional
+// parts of the request, both in Nova's order.
+func (a *API) createParams(r *http.Request, req createRequest) (compute.CreateServersParams, error) {
+	srv, c := req.Server, httpx.Caller(r.Context())
+	p := compute.CreateServersParams{RequestID: httpx.RequestID(r.Context()), Name: srv.Name,
+		ImageRef: srv.ImageRef, FlavorRef: string(srv.FlavorRef), AvailabilityZone: srv.AvailabilityZone,
+		Host: srv.Host, Node: srv.Node, Hostname: srv.Hostname, TrustedCerts: srv.TrustedCerts}
+	if err := checkCreateFields(&p, srv, MV(r)); err != nil {
 		return p, err
 	}
-	p.AvailabilityZone, _ = srv["availability_zone"].(string)
-	if strings.Contains(p.AvailabilityZone, ":") {
-		if err := policy.Authorize(c, "os_compute_api:servers:create:forced_host", target); err != nil {
-			return p, err
-		}
-	}
-	if err := a.createNetworks(&p, srv, mv.AtLeast(2, 37)); err != nil {
+	forced := strings.Contains(p.AvailabilityZone, ":")
+	if err := authorizeCreate(c, "os_compute_api:servers:create", true); err != nil {
 		return p, err
 	}
-	if p.NetworksMode != "none" {
-		if err := policy.Authorize(c, "os_compute_api:servers:create:attach_network", target); err != nil {
-			return p, err
-		}
+	if err := authorizeCreate(c, "os_compute_api:servers:create:forced_host", forced); err != nil {
+		return p, err
 	}
-	for _, key := range []string{"block_device_mapping_v2", "block_device_mapping"} {
-		for _, b := range asList(srv[key]) {
-			if m, ok := b.(map[string]any); ok {
-				p.BlockDevices = append(p.BlockDevices, m)
-			}
-		}
+	if err := createNetworks(&p, srv.Networks, MV(r).AtLeast(2, 37)); err != nil {
+		return p, err
 	}
-	if srv["block_device_mapping_v2"] != nil && srv["block_device_mapping"] != nil {
+	if err := authorizeCreate(c, "os_compute_api:servers:create:attach_network", p.NetworksMode != "none"); err != nil {
+		return p, err
+	}
+	p.BlockDevices = append(srv.BDMv2.Value, srv.BDM.Value...)
+	if srv.BDMv2.Set && srv.BDM.Set {
 		return p, novalite.Errorf(novalite.Invalid, "Using different block_device_mapping syntaxes is not allowed in the same request.")
 	}
-	if len(p.BlockDevices) > 0 {
-		if err := policy.Authorize(c, "os_compute_api:servers:create:attach_volume", target); err != nil {
+	for _, check := range []struct {
+		rule string
+		when bool
+	}{
+		{"os_compute_api:servers:create:attach_volume", len(p.BlockDevices) > 0},
+		{"os_compute_api:servers:create:trusted_certs", len(p.TrustedCerts) > 0},
+		{"compute:servers:create:requested_destination", p.Host != "" || p.Node != ""},
+	} {
+		if err := authorizeCreate(c, check.rule, check.when); err != nil {
 			return p, err
 		}
 	}
-	if certs := asList(srv["trusted_image_certificates"]); len(certs) > 0 {
-		if err := policy.Authorize(c, "os_compute_api:servers:create:trusted_certs", target); err != nil {
-			return p, err
-		}
-		for _, x := range certs {
-			p.TrustedCerts = append(p.TrustedCerts, fmt.Sprint(x))
-		}
-	}
-	p.Host, _ = srv["host"].(string)
-	p.Node, _ = srv["hypervisor_hostname"].(string)
-	if p.Host != "" || p.Node != "" {
-		if err := policy.Authorize(c, "compute:servers:create:requested_destination", target); err != nil {
-			return p, err
-		}
-		if strings.Contains(p.AvailabilityZone, ":") {
-			return p, novalite.Errorf(novalite.Invalid, "The requested availability zone is not available")
-		}
-	}
-	p.Hostname, _ = srv["hostname"].(string)
-	if p.Hostname != "" && p.MaxCount > 1 {
+	switch {
+	case forced && (p.Host != "" || p.Node != ""):
+		return p, novalite.Errorf(novalite.Invalid, "The requested availability zone is not available")
+	case p.Hostname != "" && p.MaxCount > 1:
 		return p, novalite.Errorf(novalite.Invalid, "Unable to allocate a single hostname to multiple instances")
-	}
-	image, _ := srv["imageRef"].(string)
-	if image == "" && len(p.BlockDevices) == 0 {
+	case p.ImageRef == "" && len(p.BlockDevices) == 0:
 		return p, novalite.Errorf(novalite.Invalid, "Missing imageRef attribute")
 	}
-	p.ImageRef = image
-	p.FlavorRef = fmt.Sprint(srv["flavorRef"])
-	a.createOptions(&p, srv, body)
+	createOptions(&p, req)
 	return p, nil
 }
 
+// authorizeCreate checks one of create's rules when the request uses
+// what it guards.
+func authorizeCreate(c *novalite.Caller, rule string, when bool) error {
+	if !when {
+		return nil
+	}
+	return policy.Authorize(c, rule, policy.Target{ProjectID: c.ProjectID, UserID: c.UserID})
+}
+
+// checkCreateFields checks names, user_data and counts, and reads the
+// description as the microversion wants it.
+func checkCreateFields(p *compute.CreateServersParams, srv createBody, mv microversion.Version) error {
+	for _, f := range []struct{ name, v string }{
+		{"name", srv.Name}, {"availability_zone", srv.AvailabilityZone}, {"key_name", srv.KeyName.Value},
+	} {
+		if err := validName(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	for _, g := range srv.SecurityGroups.Value {
+		if g.Name == nil {
+			continue
+		}
+		if err := validName("name", *g.Name); err != nil {
+			return err
+		}
+		if !slices.Contains(p.SecurityGroups, *g.Name) {
+			p.SecurityGroups = append(p.SecurityGroups, *g.Name)
+		}
+	}
+	if srv.UserData.Set {
+		if err := checkUserData(srv.UserData.Value); err != nil {
+			return err
+		}
+		p.UserData = srv.UserData.Ptr()
+	}
+	name := p.Name // below 2.19 the description is the name
+	p.Description = &name
+	if mv.AtLeast(2, 19) {
+		p.Description = srv.Description.Ptr()
+	}
+	p.MinCount = int(srv.MinCount.Or(1))
+	p.MaxCount = int(srv.MaxCount.Or(looseInt(p.MinCount)))
+	if p.MinCount > p.MaxCount {
+		return novalite.Errorf(novalite.Invalid, "min_count must be <= max_count")
+	}
+	return nil
+}
+
 // createOptions copies the fields that need no further checks.
-func (a *API) createOptions(p *compute.CreateServersParams, srv, body map[string]any) {
-	p.AdminPass, _ = srv["adminPass"].(string)
-	if k, ok := srv["key_name"].(string); ok {
-		p.KeyName = &k
-	}
-	if md, ok := srv["metadata"].(map[string]any); ok {
-		p.Metadata = map[string]string{}
-		for k, v := range md {
-			p.Metadata[k], _ = v.(string)
+func createOptions(p *compute.CreateServersParams, req createRequest) {
+	srv := req.Server
+	p.AdminPass, p.KeyName, p.Metadata = srv.AdminPass, srv.KeyName.Ptr(), srv.Metadata
+	for _, t := range srv.Tags {
+		if !slices.Contains(p.Tags, t) {
+			p.Tags = append(p.Tags, t)
 		}
 	}
-	for _, t := range asList(srv["tags"]) {
-		if s, ok := t.(string); ok && !slices.Contains(p.Tags, s) {
-			p.Tags = append(p.Tags, s)
-		}
-	}
-	p.ConfigDrive, _ = boolValue(srv["config_drive"])
-	if d, ok := srv["OS-DCF:diskConfig"].(string); ok {
-		auto := d == "AUTO"
-		p.AutoDiskConfig = &auto
-	}
-	p.AccessIPv4, _ = srv["accessIPv4"].(string)
-	p.AccessIPv6, _ = srv["accessIPv6"].(string)
-	p.AccessIPv4, p.AccessIPv6 = canonicalIP(p.AccessIPv4), canonicalIP(p.AccessIPv6)
-	hints, _ := body["os:scheduler_hints"].(map[string]any)
+	p.ConfigDrive, p.AutoDiskConfig = bool(srv.ConfigDrive), diskConfig(srv.DiskConfig)
+	p.AccessIPv4, p.AccessIPv6 = canonicalIP(srv.AccessIPv4), canonicalIP(srv.AccessIPv6)
+	hints := req.Hints
 	if hints == nil {
-		hints, _ = body["OS-SCH-HNT:scheduler_hints"].(map[string]any)
+		hints = req.LegacyHints
 	}
 	p.SchedulerHints = map[string][]string{}
 	for k, v := range hints {
@@ -220,25 +254,15 @@ func hintString(v any) string {
 
 // createNetworks reads networks with the rules of Nova's
 // _get_requested_networks.
-func (a *API) createNetworks(p *compute.CreateServersParams, srv map[string]any, v237 bool) error {
-	nets, ok := srv["networks"]
-	if !ok {
+func createNetworks(p *compute.CreateServersParams, nets Optional[netRequest], v237 bool) error {
+	if !nets.Set {
 		p.NetworksMode = "auto" // below 2.37 only: the schema requires it later
 		return nil
 	}
-	if s, ok := nets.(string); ok {
-		p.NetworksMode = s
-		return nil
-	}
-	p.NetworksMode = "list"
+	p.NetworksMode = nets.Value.Mode
 	var ports []string
-	for _, n := range asList(nets) {
-		m, _ := n.(map[string]any)
-		var item compute.NetworkItem
-		item.Port, _ = m["port"].(string)
-		item.FixedIP, _ = m["fixed_ip"].(string)
-		item.UUID, _ = m["uuid"].(string)
-		item.Tag, _ = m["tag"].(string)
+	for _, n := range nets.Value.Items {
+		item := compute.NetworkItem{UUID: n.UUID.Value, Port: n.Port, FixedIP: n.FixedIP, Tag: n.Tag}
 		if item.Port != "" {
 			if item.FixedIP != "" {
 				return novalite.Errorf(novalite.Invalid,
@@ -253,7 +277,7 @@ func (a *API) createNetworks(p *compute.CreateServersParams, srv map[string]any,
 				return novalite.Errorf(novalite.Invalid, "Unable to launch multiple instances with a single configured port ID. Please launch your instance one by one with different ports.")
 			}
 		} else {
-			if _, has := m["uuid"]; !has {
+			if !n.UUID.Set {
 				return novalite.Errorf(novalite.Invalid, "Bad network format: missing 'uuid'")
 			}
 			if !v237 {
@@ -268,38 +292,4 @@ func (a *API) createNetworks(p *compute.CreateServersParams, srv map[string]any,
 		p.Networks = append(p.Networks, item)
 	}
 	return nil
-}
-
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
-
-// boolValue reads Nova's boolean parameter type (a bool or a word).
-func boolValue(v any) (bool, bool) {
-	switch x := v.(type) {
-	case bool:
-		return x, true
-	case string:
-		switch strings.ToLower(x) {
-		case "true", "1", "on", "yes":
-			return true, true
-		}
-		return false, true
-	}
-	return false, false
-}
-
-func intValue(v any) int {
-	switch x := v.(type) {
-	case json.Number:
-		n, _ := x.Int64()
-		return int(n)
-	case string:
-		n, _ := strconv.Atoi(x)
-		return n
-	case float64:
-		return int(x)
-	}
-	return 0
 }

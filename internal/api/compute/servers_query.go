@@ -169,24 +169,6 @@ func parseISOTime(s string) (time.Time, error) {
 	return time.Time{}, novalite.Errorf(novalite.Invalid, "Invalid datetime %s", s)
 }
 
-// Values oslo's bool_from_string knows.
-var (
-	trueStrings  = []string{"1", "t", "true", "on", "y", "yes"}
-	falseStrings = []string{"0", "f", "false", "off", "n", "no"}
-)
-
-// strictBool is bool_from_string(strict=True) with Nova's InvalidInput.
-func strictBool(v string) (bool, error) {
-	l := strings.ToLower(strings.TrimSpace(v))
-	switch {
-	case slices.Contains(trueStrings, l):
-		return true, nil
-	case slices.Contains(falseStrings, l):
-		return false, nil
-	}
-	return false, novalite.Errorf(novalite.Invalid, "Invalid input received: Unrecognized value '%s', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'", v)
-}
-
 // statusStates is the reverse of the status table: for an API status,
 // the vm_states and task_states that show it; def marks a status that
 // some vm_state shows by default (whatever its task).
@@ -304,7 +286,7 @@ func (a *API) stateFilters(p *compute.ListServersParams, opts map[string]string,
 	_, before := opts["changes-before"]
 	var deleted *bool
 	if v, ok := opts["deleted"]; ok {
-		b := slices.Contains(trueStrings, strings.ToLower(strings.TrimSpace(v)))
+		b, _ := boolFromString(v)
 		deleted = &b
 	} else if !since && !before {
 		deleted = new(bool)

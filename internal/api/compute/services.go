@@ -82,17 +82,6 @@ func onlyCompute(binary string) error {
 	return novalite.Errorf(novalite.Invalid, "Updating a %s service is not supported. Only nova-compute services can be updated.", binary)
 }
 
-func truthy(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		b, _ := queryBool("", t)
-		return b
-	}
-	return false
-}
-
 // updateService is PUT /os-services/{id}: from 2.53 {id} is a service
 // uuid and the body sets status, disabled_reason and forced_down; before,
 // {id} is an action (enable, disable, disable-log-reason, force-down from
@@ -141,7 +130,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return novalite.Errorf(novalite.Invalid, "Missing forced_down field")
 		}
-		down := truthy(v)
+		down, _ := boolValue(v)
 		u.ForcedDown = &down
 		resp["forced_down"] = down
 	default:
@@ -190,7 +179,7 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 		}
 	}
 	if v, ok := body["forced_down"]; ok {
-		down := truthy(v)
+		down, _ := boolValue(v)
 		u.ForcedDown = &down
 	}
 	if u.Disabled == nil && u.ForcedDown == nil { // Nova: nothing set on the service object

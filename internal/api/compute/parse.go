@@ -1,0 +1,284 @@
+package compute
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/api/schema"
+)
+
+// The parsing every request of the compute API shares: bodies read,
+// validated against the microversion's schema and then decoded into a
+// typed request; Nova's loose scalars (booleans and numbers given as
+// words) read in one place.
+
+// Optional is a body field that may be left out: Set tells whether the
+// client sent it. A JSON null counts as sent (the schema decides whether
+// null is allowed; Nullable keeps it apart from a value).
+type Optional[T any] struct {
+	Set   bool
+	Value T
+}
+
+// UnmarshalJSON records that the field was present.
+func (o *Optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if isNull(b) {
+		return nil
+	}
+	return unmarshal(b, &o.Value)
+}
+
+// Ptr is the value when set, else nil (the services' "not given").
+func (o Optional[T]) Ptr() *T {
+	if !o.Set {
+		return nil
+	}
+	return &o.Value
+}
+
+// Or is the value when set, else def.
+func (o Optional[T]) Or(def T) T {
+	if !o.Set {
+		return def
+	}
+	return o.Value
+}
+
+// Nullable is a field that may be left out, set to null (Nova's "unset
+// it"), or set to a value.
+type Nullable[T any] struct {
+	Set   bool // present in the body, null or not
+	Null  bool
+	Value T
+}
+
+// UnmarshalJSON tells null from a value.
+func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if isNull(b) {
+		n.Null = true
+		return nil
+	}
+	return unmarshal(b, &n.Value)
+}
+
+// Ptr is the value, or nil when left out or null.
+func (n Nullable[T]) Ptr() *T {
+	if !n.Set || n.Null {
+		return nil
+	}
+	return &n.Value
+}
+
+// Change is the field as the services take it: nil when left out, a nil
+// *T when null, else the value.
+func (n Nullable[T]) Change() **T {
+	if !n.Set {
+		return nil
+	}
+	var v *T
+	if !n.Null {
+		v = &n.Value
+	}
+	return &v
+}
+
+func isNull(b []byte) bool { return bytes.Equal(bytes.TrimSpace(b), []byte("null")) }
+
+// unmarshal decodes with numbers kept as json.Number, as the schema
+// validator reads them, so that values passed on untyped (block device
+// mappings, scheduler hints) are the same whichever way they were read.
+func unmarshal(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+// Oslo's strutils.bool_from_string words (compared trimmed, in any case).
+var (
+	trueStrings  = []string{"1", "t", "true", "on", "y", "yes"}
+	falseStrings = []string{"0", "f", "false", "off", "n", "no"}
+)
+
+// boolFromString is oslo's bool_from_string: known is false for a word
+// that is neither true nor false, which strict callers refuse and the
+// others read as false (oslo's default).
+func boolFromString(v string) (value, known bool) {
+	l := strings.ToLower(strings.TrimSpace(v))
+	switch {
+	case slices.Contains(trueStrings, l):
+		return true, true
+	case slices.Contains(falseStrings, l):
+		return false, true
+	}
+	return false, false
+}
+
+// strictBool is bool_from_string(strict=True) with Nova's InvalidInput
+// (query filters of the server list).
+func strictBool(v string) (bool, error) {
+	if b, ok := boolFromString(v); ok {
+		return b, nil
+	}
+	return false, novalite.Errorf(novalite.Invalid, "Invalid input received: Unrecognized value '%s', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'", v)
+}
+
+// queryBool is a strict boolean query parameter whose failure reads as
+// the query schema's (os-hypervisors).
+func queryBool(name, v string) (bool, error) {
+	if b, ok := boolFromString(v); ok {
+		return b, nil
+	}
+	return false, queryInvalid(name, v, "'"+v+"' is not one of ['True', 'False', 'true', 'false', '1', '0', 'yes', 'no', 'on', 'off']")
+}
+
+// boolValue reads Nova's boolean parameter type in a body: a JSON boolean
+// or one of the words the schema lets through; ok is false for anything
+// else (a field left out).
+func boolValue(v any) (value, ok bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case string:
+		b, _ := boolFromString(x)
+		return b, true
+	}
+	return false, false
+}
+
+// intValue reads a number the schema has checked, given as a JSON number
+// or a string of digits (Nova's positive_integer).
+func intValue(v any) int {
+	switch x := v.(type) {
+	case json.Number:
+		n, _ := x.Int64()
+		return int(n)
+	case string:
+		n, _ := strconv.Atoi(x)
+		return n
+	case float64:
+		return int(x)
+	}
+	return 0
+}
+
+// looseBool is a body field of Nova's boolean type: a JSON boolean or a
+// word (validated by the schema before it is decoded).
+type looseBool bool
+
+// UnmarshalJSON accepts true/false and the words.
+func (b *looseBool) UnmarshalJSON(data []byte) error {
+	var v any
+	if err := unmarshal(data, &v); err != nil {
+		return err
+	}
+	x, _ := boolValue(v)
+	*b = looseBool(x)
+	return nil
+}
+
+// looseInt is a number given as a JSON number or a string of digits.
+type looseInt int
+
+// UnmarshalJSON accepts both forms.
+func (n *looseInt) UnmarshalJSON(data []byte) error {
+	var v any
+	if err := unmarshal(data, &v); err != nil {
+		return err
+	}
+	*n = looseInt(intValue(v))
+	return nil
+}
+
+// looseString is an id given as a string or a number (flavorRef).
+type looseString string
+
+// UnmarshalJSON keeps a number's text as it was sent.
+func (s *looseString) UnmarshalJSON(data []byte) error {
+	var str string
+	if err := json.Unmarshal(data, &str); err == nil {
+		*s = looseString(str)
+		return nil
+	}
+	*s = looseString(bytes.TrimSpace(data))
+	return nil
+}
+
+// diskConfig is OS-DCF:diskConfig as the services take it: nil when not
+// given, else whether it is AUTO.
+func diskConfig(v Optional[string]) *bool {
+	if !v.Set {
+		return nil
+	}
+	auto := v.Value == "AUTO"
+	return &auto
+}
+
+// checkUserData refuses user_data that is not base64, with Nova's words.
+func checkUserData(ud string) error {
+	if _, err := base64.StdEncoding.DecodeString(ud); err != nil {
+		return novalite.Errorf(novalite.Invalid,
+			"Invalid input for field/attribute user_data. Value: %s. '%s' is not a 'base64'", ud, ud)
+	}
+	return nil
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }
+
+// readValidated reads a JSON body and validates it against sch; it
+// returns the decoded document and its bytes.
+func readValidated(r *http.Request, sch *schema.Schema) (any, []byte, error) {
+	var raw any
+	if _, err := httpx.ReadBody(r, &raw, "Malformed request body"); err != nil {
+		return nil, nil, err
+	}
+	b, err := jsonBytes(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, err := schema.Decode(b)
+	if err != nil {
+		return nil, nil, novalite.Errorf(novalite.Invalid, "Malformed request body")
+	}
+	if err := sch.Validate(doc); err != nil {
+		return nil, nil, err
+	}
+	return doc, b, nil
+}
+
+// decodeBody reads a JSON body and validates it against sch.
+func decodeBody(r *http.Request, sch *schema.Schema) (map[string]any, error) {
+	doc, _, err := readValidated(r, sch)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := doc.(map[string]any)
+	return m, nil
+}
+
+// decodeRequest validates the body against sch first (so that every
+// failure reads as Nova's), then decodes it into the request type T.
+func decodeRequest[T any](r *http.Request, sch *schema.Schema) (T, error) {
+	var req T
+	_, b, err := readValidated(r, sch)
+	if err != nil {
+		return req, err
+	}
+	if err := unmarshal(b, &req); err != nil {
+		return req, novalite.Wrap(novalite.Invalid, err, "Malformed request body")
+	}
+	return req, nil
+}

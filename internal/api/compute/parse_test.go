@@ -1,0 +1,94 @@
+package compute
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestBoolFromString: oslo's words, in any case and trimmed; anything
+// else is unknown.
+func TestBoolFromString(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in           string
+		value, known bool
+	}{
+		{"1", true, true}, {"t", true, true}, {" TRUE ", true, true}, {"On", true, true},
+		{"y", true, true}, {"yes", true, true},
+		{"0", false, true}, {"f", false, true}, {"False", false, true}, {"off", false, true},
+		{"n", false, true}, {"NO", false, true},
+		{"", false, false}, {"2", false, false}, {"yep", false, false}, {"none", false, false},
+	} {
+		v, known := boolFromString(tc.in)
+		if v != tc.value || known != tc.known {
+			t.Errorf("boolFromString(%q) = %v, %v; want %v, %v", tc.in, v, known, tc.value, tc.known)
+		}
+	}
+}
+
+// TestOptionalNullable: left out, null and a value are three different
+// things for Nullable; Optional tells left out from given.
+func TestOptionalNullable(t *testing.T) {
+	t.Parallel()
+	type body struct {
+		D Nullable[string] `json:"d"`
+		O Optional[string] `json:"o"`
+	}
+	for _, tc := range []struct {
+		name, in string
+		change   **string
+		opt      *string
+	}{
+		{"left out", `{}`, nil, nil},
+		{"null", `{"d": null, "o": null}`, new((*string)(nil)), new("")},
+		{"values", `{"d": "x", "o": "y"}`, new(new("x")), new("y")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var b body
+			if err := unmarshal([]byte(tc.in), &b); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.change, b.D.Change()); diff != "" {
+				t.Errorf("Nullable.Change (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.opt, b.O.Ptr()); diff != "" {
+				t.Errorf("Optional.Ptr (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCreateBodyDecodes: the loose scalars Nova accepts read as their
+// values, networks as a mode or a list, and numbers inside untyped parts
+// stay json.Number (the service stores block device mappings as given).
+func TestCreateBodyDecodes(t *testing.T) {
+	t.Parallel()
+	in := `{"server": {"name": "vm", "flavorRef": 42, "min_count": "2", "max_count": 3,
+		"config_drive": "Yes", "return_reservation_id": true, "networks": "none",
+		"block_device_mapping_v2": [{"boot_index": 0, "volume_size": "1"}],
+		"security_groups": [{"name": "web"}, {}]},
+		"os:scheduler_hints": {"group": "g", "n": 5}}`
+	var req createRequest
+	if err := unmarshal([]byte(in), &req); err != nil {
+		t.Fatal(err)
+	}
+	s := req.Server
+	got := []any{string(s.FlavorRef), int(s.MinCount.Or(1)), int(s.MaxCount.Or(1)), bool(s.ConfigDrive),
+		bool(s.ReturnReservationID), s.Networks.Value.Mode, s.BDMv2.Value[0]["boot_index"], req.Hints["n"],
+		len(s.SecurityGroups.Value), s.BDM.Set}
+	want := []any{"42", 2, 3, true, true, "none", json.Number("0"), json.Number("5"), 2, false}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("decoded (-want +got):\n%s", diff)
+	}
+	var list createRequest
+	if err := unmarshal([]byte(`{"server": {"networks": [{"uuid": "u"}, {"port": null}]}}`), &list); err != nil {
+		t.Fatal(err)
+	}
+	n := list.Server.Networks.Value
+	if n.Mode != "list" || len(n.Items) != 2 || !n.Items[0].UUID.Set || n.Items[1].UUID.Set {
+		t.Errorf("networks list = %+v", n)
+	}
+}
