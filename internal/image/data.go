@@ -109,7 +109,7 @@ func (s *Service) Open(ctx context.Context, c *novalite.Caller, id string) (*os.
 	if err != nil {
 		return nil, im, err
 	}
-	if im.Status == novalite.ImageDeactivated && !c.IsAdmin() {
+	if im.Status == novalite.ImageDeactivated && !isAdmin(c) {
 		return nil, im, forbidden("The requested image has been deactivated. Image data download is forbidden.")
 	}
 	if im.Status != novalite.ImageActive {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -64,7 +65,7 @@ func notAuthorized(action string) error {
 // are not implemented, so "shared" images are the owner's only).
 func visible(c *novalite.Caller, im novalite.Image) bool {
 	switch {
-	case c.IsAdmin():
+	case isAdmin(c):
 		return true
 	case im.Visibility == novalite.VisibilityPublic, im.Visibility == novalite.VisibilityCommunity:
 		return true
@@ -72,10 +73,15 @@ func visible(c *novalite.Caller, im novalite.Image) bool {
 	return im.Owner != "" && im.Owner == c.ProjectID
 }
 
-// mutable reports whether c may change im: Glance's default
-// "role:admin or (role:member and project_id:%(owner)s)".
+// mutable reports whether c may change im: Glance's modify_image.
 func mutable(c *novalite.Caller, im novalite.Image) bool {
-	return c.IsAdmin() || (im.Owner == c.ProjectID && c.HasRole("member"))
+	return policy.AllowedOwned(c, "modify_image", im.Owner)
+}
+
+// isAdmin is an admin context as Glance makes it (context_is_admin): it
+// sees every image and may set what only admins set.
+func isAdmin(c *novalite.Caller) bool {
+	return policy.Allowed(c, "context_is_admin", policy.Target{})
 }
 
 // Get returns the image id if c may see it, else Glance's 404. The id need
@@ -115,7 +121,7 @@ var SortKeys = []string{"name", "status", "container_format", "disk_format", "si
 
 // List returns the images c may see that match p, one page.
 func (s *Service) List(ctx context.Context, c *novalite.Caller, p ListParams) ([]novalite.Image, error) {
-	f := store.ImageFilter{Admin: c.IsAdmin(), ProjectID: c.ProjectID, Visibility: p.Visibility,
+	f := store.ImageFilter{Admin: isAdmin(c), ProjectID: c.ProjectID, Visibility: p.Visibility,
 		Name: p.Name, Status: p.Status, Owner: p.Owner, ContainerFormat: p.ContainerFormat,
 		DiskFormat: p.DiskFormat, Hidden: p.Hidden, Protected: p.Protected, IDs: p.IDs, Tags: p.Tags,
 		Properties: p.Properties, Sort: p.Sort, Limit: p.Limit}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -70,13 +71,13 @@ func (s *Service) Create(ctx context.Context, c *novalite.Caller, body map[strin
 			return im, err
 		}
 	}
-	if im.Owner != c.ProjectID && !c.IsAdmin() {
+	if im.Owner != c.ProjectID && !isAdmin(c) {
 		return im, forbidden("You are not permitted to create images owned by '%s'.", im.Owner)
 	}
-	if !c.IsAdmin() && !c.HasRole("member") {
+	if !policy.AllowedOwned(c, "add_image", im.Owner) {
 		return im, notAuthorized("add_image")
 	}
-	if im.Visibility == novalite.VisibilityPublic && !c.IsAdmin() {
+	if im.Visibility == novalite.VisibilityPublic && !policy.AllowedOwned(c, "publicize_image", im.Owner) {
 		return im, notAuthorized("publicize_image")
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.ImageInsert(ctx, im) })
@@ -269,10 +270,10 @@ func applyChange(c *novalite.Caller, im *novalite.Image, ch Change) error {
 	default:
 		return invalid("Invalid operation: `%s`. It must be one of the following: add, remove, replace.", ch.Op)
 	}
-	if key == "owner" && !c.IsAdmin() {
+	if key == "owner" && !isAdmin(c) {
 		return forbidden("Owner can't be updated by non admin.")
 	}
-	if key == "visibility" && ch.Value == novalite.VisibilityPublic && !c.IsAdmin() {
+	if key == "visibility" && ch.Value == novalite.VisibilityPublic && !policy.AllowedOwned(c, "publicize_image", im.Owner) {
 		return notAuthorized("publicize_image")
 	}
 	return setProp(im, key, ch.Value)

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -14,7 +15,7 @@ func fipNotFound(id string) error {
 
 func getFIP(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.FloatingIP, error) {
 	f, err := tx.FloatingIPGet(ctx, id)
-	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !c.IsAdmin() && f.ProjectID != c.ProjectID) {
+	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !policy.AllowedOwned(c, "get_floatingip", f.ProjectID)) {
 		return novalite.FloatingIP{}, fipNotFound(id)
 	}
 	return f, err
@@ -61,10 +62,10 @@ func (s *Service) CreateFloatingIP(ctx context.Context, c *novalite.Caller, p Fl
 		Status: "DOWN", CreatedAt: now, UpdatedAt: now}
 	set(&f.ProjectID, p.ProjectID)
 	set(&f.Description, p.Description)
-	if !canWrite(c, f.ProjectID) {
+	if !policy.AllowedOwned(c, "create_floatingip", f.ProjectID) {
 		return f, policyDenied("create_floatingip")
 	}
-	if p.FloatingIPAddress != nil && !c.IsAdmin() {
+	if p.FloatingIPAddress != nil && !permits(c, "create_floatingip:floating_ip_address") {
 		return f, policyDenied("create_floatingip:floating_ip_address")
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -163,7 +164,7 @@ func (s *Service) UpdateFloatingIP(ctx context.Context, c *novalite.Caller, id s
 		if f, err = getFIP(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !canWrite(c, f.ProjectID) {
+		if !policy.AllowedOwned(c, "update_floatingip", f.ProjectID) {
 			return policyDenied("update_floatingip")
 		}
 		set(&f.Description, p.Description)
@@ -187,7 +188,7 @@ func (s *Service) DeleteFloatingIP(ctx context.Context, c *novalite.Caller, id s
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, f.ProjectID) {
+		if !policy.AllowedOwned(c, "delete_floatingip", f.ProjectID) {
 			return policyDenied("delete_floatingip")
 		}
 		if err := tx.FloatingIPDelete(ctx, id); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -73,19 +74,23 @@ func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Second)
 
 func newID() string { return uuid.NewString() }
 
-// canWrite reports whether c may change a resource of project owner
-// (Neutron's "admin_or_owner" with the member role).
-func canWrite(c *novalite.Caller, owner string) bool {
-	return c.IsAdmin() || (owner == c.ProjectID && c.HasRole("member"))
+// permits checks a rule about what the caller asks for rather than whose
+// resource it is (admin-only attributes).
+func permits(c *novalite.Caller, rule string) bool {
+	return policy.Allowed(c, rule, policy.Target{})
 }
+
+// isAdmin is an admin context as Neutron makes it (context_is_admin): it
+// sees and changes every project's resources.
+func isAdmin(c *novalite.Caller) bool { return permits(c, "context_is_admin") }
 
 // networkVisible: own, shared or external networks, or any for admins.
 func networkVisible(c *novalite.Caller, n novalite.Network) bool {
-	return c.IsAdmin() || n.ProjectID == c.ProjectID || n.Shared || n.External
+	return n.Shared || n.External || policy.AllowedOwned(c, "get_network", n.ProjectID)
 }
 
 func scope(c *novalite.Caller) store.NetFilter {
-	return store.NetFilter{Admin: c.IsAdmin(), ProjectID: c.ProjectID}
+	return store.NetFilter{Admin: isAdmin(c), ProjectID: c.ProjectID}
 }
 
 // ListParams are a list's filters and page: Neutron field name → values.
@@ -148,20 +153,20 @@ func (s *Service) CreateNetwork(ctx context.Context, c *novalite.Caller, p Netwo
 	if err := s.applyNetwork(c, &n, p, "create_network"); err != nil {
 		return n, err
 	}
-	if !canWrite(c, n.ProjectID) {
+	if !policy.AllowedOwned(c, "create_network", n.ProjectID) {
 		return n, policyDenied("create_network")
 	}
 	return n, s.db.Tx(ctx, func(tx *store.Tx) error { return tx.NetworkInsert(ctx, n) })
 }
 
 func (s *Service) applyNetwork(c *novalite.Caller, n *novalite.Network, p NetworkParams, rule string) error {
-	if p.ProjectID != nil && *p.ProjectID != c.ProjectID && !c.IsAdmin() {
+	if p.ProjectID != nil && *p.ProjectID != c.ProjectID && !permits(c, rule+":tenant_id") {
 		return policyDenied(rule + ":tenant_id")
 	}
-	if p.Shared != nil && !c.IsAdmin() {
+	if p.Shared != nil && !permits(c, rule+":shared") {
 		return policyDenied(rule + ":shared")
 	}
-	if p.External != nil && !c.IsAdmin() {
+	if p.External != nil && !permits(c, rule+":router:external") {
 		return policyDenied(rule + ":router:external")
 	}
 	if p.MTU != nil && *p.MTU < 68 {
@@ -192,7 +197,7 @@ func (s *Service) UpdateNetwork(ctx context.Context, c *novalite.Caller, id stri
 		if n, err = getNetwork(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !canWrite(c, n.ProjectID) {
+		if !policy.AllowedOwned(c, "update_network", n.ProjectID) {
 			return policyDenied("update_network")
 		}
 		if p.ProjectID != nil {
@@ -215,7 +220,7 @@ func (s *Service) DeleteNetwork(ctx context.Context, c *novalite.Caller, id stri
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, n.ProjectID) {
+		if !policy.AllowedOwned(c, "delete_network", n.ProjectID) {
 			return policyDenied("delete_network")
 		}
 		inUse, err := tx.NetworkPortCount(ctx, id, novalite.DeviceOwnerDHCP)

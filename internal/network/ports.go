@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
 // portVisible: the port's project, the network's owner, or admins.
 func portVisible(ctx context.Context, tx *store.Tx, c *novalite.Caller, p novalite.Port) bool {
-	if c.IsAdmin() || p.ProjectID == c.ProjectID {
+	if policy.AllowedOwned(c, "get_port", p.ProjectID) {
 		return true
 	}
 	n, err := tx.NetworkGet(ctx, p.NetworkID)
@@ -78,10 +79,10 @@ func (s *Service) CreatePort(ctx context.Context, c *novalite.Caller, p PortPara
 	if p.NetworkID == nil {
 		return port, badRequest("Failed to parse request. Required attribute 'network_id' not specified")
 	}
-	if p.HostID != nil && !c.IsAdmin() {
+	if p.HostID != nil && !permits(c, "create_port:binding:host_id") {
 		return port, policyDenied("create_port:binding:host_id")
 	}
-	if p.ProjectID != nil && *p.ProjectID != c.ProjectID && !c.IsAdmin() {
+	if p.ProjectID != nil && *p.ProjectID != c.ProjectID && !permits(c, "create_port:tenant_id") {
 		return port, policyDenied("create_port:tenant_id")
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -99,7 +100,7 @@ func (s *Service) createPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 	if err != nil {
 		return novalite.Port{}, err
 	}
-	if !c.IsAdmin() && n.ProjectID != c.ProjectID && !n.Shared {
+	if !n.Shared && !policy.AllowedOwned(c, "create_port", n.ProjectID) {
 		return novalite.Port{}, policyDenied("create_port")
 	}
 	now := s.stamp()
@@ -202,7 +203,7 @@ func (s *Service) UpdatePort(ctx context.Context, c *novalite.Caller, id string,
 	if p.NetworkID != nil || p.ProjectID != nil {
 		return port, badRequest("Cannot update read-only attribute network_id or tenant_id")
 	}
-	if (p.HostID != nil || p.MACAddress != nil) && !c.IsAdmin() {
+	if (p.HostID != nil || p.MACAddress != nil) && !permits(c, "update_port:binding:host_id") {
 		return port, policyDenied("update_port:binding:host_id")
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -210,7 +211,7 @@ func (s *Service) UpdatePort(ctx context.Context, c *novalite.Caller, id string,
 		if port, err = getPort(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !canWrite(c, port.ProjectID) {
+		if !policy.AllowedOwned(c, "update_port", port.ProjectID) {
 			return policyDenied("update_port")
 		}
 		applyPort(&port, p)
@@ -249,7 +250,7 @@ func (s *Service) DeletePort(ctx context.Context, c *novalite.Caller, id string)
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, p.ProjectID) {
+		if !policy.AllowedOwned(c, "delete_port", p.ProjectID) {
 			return policyDenied("delete_port")
 		}
 		switch p.DeviceOwner {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -16,7 +17,7 @@ var DefaultQuotas = map[string]int{"network": 100, "subnet": 100, "port": 500, "
 type QuotaUsage struct{ Limit, Used, Reserved int }
 
 func checkQuotaAccess(c *novalite.Caller, projectID string) error {
-	if !c.IsAdmin() && projectID != c.ProjectID {
+	if !policy.AllowedOwned(c, "get_quota", projectID) {
 		return nerr(novalite.Forbidden, "HTTPForbidden", "Non-admin is not authorised to access quotas for another project")
 	}
 	return nil

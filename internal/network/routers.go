@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -14,7 +15,7 @@ func routerNotFound(id string) error {
 
 func getRouter(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Router, error) {
 	r, err := tx.RouterGet(ctx, id)
-	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !c.IsAdmin() && r.ProjectID != c.ProjectID) {
+	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !policy.AllowedOwned(c, "get_router", r.ProjectID)) {
 		return novalite.Router{}, routerNotFound(id)
 	}
 	if err != nil {
@@ -91,7 +92,7 @@ func (s *Service) CreateRouter(ctx context.Context, c *novalite.Caller, p Router
 	set(&r.Description, p.Description)
 	set(&r.ProjectID, p.ProjectID)
 	set(&r.AdminStateUp, p.AdminStateUp)
-	if !canWrite(c, r.ProjectID) {
+	if !policy.AllowedOwned(c, "create_router", r.ProjectID) {
 		return r, policyDenied("create_router")
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -121,7 +122,7 @@ func (s *Service) setGateway(ctx context.Context, tx *store.Tx, c *novalite.Call
 	if !n.External {
 		return badRequest("Bad router request: Network %s is not an external network.", n.ID)
 	}
-	if g.FixedIPs != nil && !c.IsAdmin() {
+	if g.FixedIPs != nil && !permits(c, "create_router:external_gateway_info:external_fixed_ips") {
 		return policyDenied("create_router:external_gateway_info:external_fixed_ips")
 	}
 	port, err := s.systemPort(ctx, tx, n.ID, "", novalite.DeviceOwnerRouterGateway, r.ID, g.FixedIPs)
@@ -155,7 +156,7 @@ func (s *Service) UpdateRouter(ctx context.Context, c *novalite.Caller, id strin
 		if r, err = getRouter(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !canWrite(c, r.ProjectID) {
+		if !policy.AllowedOwned(c, "update_router", r.ProjectID) {
 			return policyDenied("update_router")
 		}
 		set(&r.Name, p.Name)
@@ -177,7 +178,7 @@ func (s *Service) DeleteRouter(ctx context.Context, c *novalite.Caller, id strin
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, r.ProjectID) {
+		if !policy.AllowedOwned(c, "delete_router", r.ProjectID) {
 			return policyDenied("delete_router")
 		}
 		ports, err := tx.PortListByDevices(ctx, []string{id})
@@ -214,7 +215,7 @@ func (s *Service) AddRouterInterface(ctx context.Context, c *novalite.Caller, ro
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, r.ProjectID) {
+		if !policy.AllowedOwned(c, "add_router_interface", r.ProjectID) {
 			return policyDenied("add_router_interface")
 		}
 		var port novalite.Port
@@ -280,7 +281,7 @@ func (s *Service) RemoveRouterInterface(ctx context.Context, c *novalite.Caller,
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, r.ProjectID) {
+		if !policy.AllowedOwned(c, "remove_router_interface", r.ProjectID) {
 			return policyDenied("remove_router_interface")
 		}
 		ports, err := tx.PortListByDevices(ctx, []string{r.ID})

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -74,7 +75,7 @@ func (s *Service) EnsureDefaultGroup(ctx context.Context, c *novalite.Caller) er
 
 func getGroup(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.SecurityGroup, error) {
 	g, err := tx.SecurityGroupGet(ctx, id)
-	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !c.IsAdmin() && g.ProjectID != c.ProjectID) {
+	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !policy.AllowedOwned(c, "get_security_group", g.ProjectID)) {
 		return novalite.SecurityGroup{}, sgNotFound(id)
 	}
 	return g, err
@@ -122,7 +123,7 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, c *novalite.Caller, p
 	set(&g.Description, p.Description)
 	set(&g.ProjectID, p.ProjectID)
 	set(&g.Stateful, p.Stateful)
-	if !canWrite(c, g.ProjectID) {
+	if !policy.AllowedOwned(c, "create_security_group", g.ProjectID) {
 		return g, policyDenied("create_security_group")
 	}
 	if g.Name == "default" {
@@ -156,7 +157,7 @@ func (s *Service) UpdateSecurityGroup(ctx context.Context, c *novalite.Caller, i
 		if g, err = getGroup(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !canWrite(c, g.ProjectID) {
+		if !policy.AllowedOwned(c, "update_security_group", g.ProjectID) {
 			return policyDenied("update_security_group")
 		}
 		if g.Name == "default" && p.Name != nil && *p.Name != "default" {
@@ -179,10 +180,10 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, c *novalite.Caller, i
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, g.ProjectID) {
+		if !policy.AllowedOwned(c, "delete_security_group", g.ProjectID) {
 			return policyDenied("delete_security_group")
 		}
-		if def, _ := tx.DefaultSecurityGroupGet(ctx, g.ProjectID); def == id && !c.IsAdmin() {
+		if def, _ := tx.DefaultSecurityGroupGet(ctx, g.ProjectID); def == id && !isAdmin(c) {
 			return nerr(novalite.Conflict, "SecurityGroupCannotRemoveDefault", "Removing default security group not allowed.")
 		}
 		n, err := tx.PortCountBySecurityGroup(ctx, id)
@@ -218,7 +219,7 @@ func getRule(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (
 	if novalite.IsKind(err, novalite.NotFound) {
 		return r, ruleNotFound(id)
 	}
-	if err == nil && !c.IsAdmin() && r.ProjectID != c.ProjectID {
+	if err == nil && !policy.AllowedOwned(c, "get_security_group_rule", r.ProjectID) {
 		if _, gerr := getGroup(ctx, tx, c, r.SecurityGroupID); gerr != nil {
 			return r, ruleNotFound(id)
 		}
@@ -334,7 +335,7 @@ func (s *Service) CreateSecurityGroupRule(ctx context.Context, c *novalite.Calle
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, g.ProjectID) {
+		if !policy.AllowedOwned(c, "create_security_group_rule", g.ProjectID) {
 			return policyDenied("create_security_group_rule")
 		}
 		if p.RemoteGroupID != "" {
@@ -371,7 +372,7 @@ func (s *Service) DeleteSecurityGroupRule(ctx context.Context, c *novalite.Calle
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, r.ProjectID) {
+		if !policy.AllowedOwned(c, "delete_security_group_rule", r.ProjectID) {
 			return policyDenied("delete_security_group_rule")
 		}
 		return tx.SecurityGroupRuleDelete(ctx, id)

@@ -71,7 +71,7 @@ func (s *Service) serverPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 	if err != nil {
 		return novalite.Port{}, err
 	}
-	if n.External && !n.Shared && !c.IsAdmin() {
+	if n.External && !n.Shared && !permits(c, "network:attach_external_network") {
 		return novalite.Port{}, nerr(novalite.Forbidden, "ExternalNetworkAttachForbidden",
 			"It is not allowed to create an interface on external network %s", n.ID)
 	}

@@ -5,11 +5,12 @@ import (
 	"net/netip"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
 func subnetVisible(ctx context.Context, tx *store.Tx, c *novalite.Caller, sn novalite.Subnet) bool {
-	if c.IsAdmin() || sn.ProjectID == c.ProjectID {
+	if policy.AllowedOwned(c, "get_subnet", sn.ProjectID) {
 		return true
 	}
 	n, err := tx.NetworkGet(ctx, sn.NetworkID)
@@ -86,7 +87,7 @@ func (s *Service) CreateSubnet(ctx context.Context, c *novalite.Caller, p Subnet
 	sn = novalite.Subnet{ID: newID(), NetworkID: *p.NetworkID, ProjectID: c.ProjectID, IPVersion: *p.IPVersion,
 		CIDR: prefix.String(), EnableDHCP: true, GatewayIP: prefix.Addr().Next().String(),
 		DNSNameservers: []string{}, HostRoutes: []novalite.HostRoute{}, CreatedAt: now, UpdatedAt: now}
-	if p.ProjectID != nil && *p.ProjectID != c.ProjectID && !c.IsAdmin() {
+	if p.ProjectID != nil && *p.ProjectID != c.ProjectID && !permits(c, "create_subnet:tenant_id") {
 		return sn, policyDenied("create_subnet:tenant_id")
 	}
 	applySubnet(&sn, p)
@@ -101,7 +102,7 @@ func (s *Service) CreateSubnet(ctx context.Context, c *novalite.Caller, p Subnet
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, n.ProjectID) {
+		if !policy.AllowedOwned(c, "create_subnet", n.ProjectID) {
 			return policyDenied("create_subnet")
 		}
 		others, err := tx.SubnetListByNetwork(ctx, n.ID)
@@ -169,7 +170,7 @@ func (s *Service) UpdateSubnet(ctx context.Context, c *novalite.Caller, id strin
 		if sn, err = getSubnet(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !canWrite(c, sn.ProjectID) {
+		if !policy.AllowedOwned(c, "update_subnet", sn.ProjectID) {
 			return policyDenied("update_subnet")
 		}
 		applySubnet(&sn, p)
@@ -190,7 +191,7 @@ func (s *Service) DeleteSubnet(ctx context.Context, c *novalite.Caller, id strin
 		if err != nil {
 			return err
 		}
-		if !canWrite(c, sn.ProjectID) {
+		if !policy.AllowedOwned(c, "delete_subnet", sn.ProjectID) {
 			return policyDenied("delete_subnet")
 		}
 		n, err := tx.IPAllocationCount(ctx, id)

@@ -81,7 +81,31 @@ func Allowed(c *novalite.Caller, name string, t Target) bool {
 	return ok && r.Allowed(c, t)
 }
 
+// AllowedOwned reports whether the rule called name passes on a resource
+// of project owner. Unlike a Target's, an empty owner does not stand for
+// the caller's project: a resource of no project is nobody's own.
+func AllowedOwned(c *novalite.Caller, name, owner string) bool {
+	if owner == "" {
+		owner = noProject
+	}
+	return Allowed(c, name, Target{ProjectID: owner})
+}
+
+// noProject is the target of a resource without a project; no caller's
+// project id can equal it.
+const noProject = "\x00"
+
 // denied is Nova's policy failure.
 func denied(name string) error {
 	return novalite.Errorf(novalite.Forbidden, "Policy doesn't allow %s to be performed.", name)
+}
+
+// addRules adds the rules another file of the table keeps; a name already
+// in Rules keeps its rule.
+func addRules(rules map[string]Rule) {
+	for name, r := range rules {
+		if _, ok := Rules[name]; !ok {
+			Rules[name] = r
+		}
+	}
 }

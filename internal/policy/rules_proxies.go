@@ -4,7 +4,7 @@ package policy
 // (nova/policies/security_groups.py, floating_ips.py,
 // floating_ip_pools.py, networks.py, tenant_networks.py).
 func init() {
-	for name, r := range map[string]Rule{
+	addRules(map[string]Rule{
 		"os_compute_api:os-security-groups:get":         ReaderOrAdmin,
 		"os_compute_api:os-security-groups:show":        ReaderOrAdmin,
 		"os_compute_api:os-security-groups:create":      MemberOrAdmin,
@@ -21,9 +21,5 @@ func init() {
 		"os_compute_api:os-networks:view":               ReaderOrAdmin,
 		"os_compute_api:os-tenant-networks:list":        ReaderOrAdmin,
 		"os_compute_api:os-tenant-networks:show":        ReaderOrAdmin,
-	} {
-		if _, ok := Rules[name]; !ok {
-			Rules[name] = r
-		}
-	}
+	})
 }
