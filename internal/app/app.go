@@ -51,10 +51,24 @@ type App struct {
 	metrics   *metrics
 	listener  net.Listener
 	server    *http.Server
+	// apiOnly: Serve runs no background loops (`novalite api`).
+	apiOnly bool
 }
 
-// Open opens and migrates the store and builds the services.
+// Open opens and migrates the store and builds the services (serve,
+// migrate, bootstrap).
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	return open(ctx, cfg, log, true)
+}
+
+// OpenShared opens a store that other processes share and builds the
+// services, refusing a database whose schema is not this binary's (api,
+// agent, controller: they never migrate it themselves).
+func OpenShared(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	return open(ctx, cfg, log, false)
+}
+
+func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (*App, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -62,9 +76,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	if cfg.DatabaseMaxConns > 0 {
+		db.SetMaxConns(cfg.DatabaseMaxConns)
+	}
+	if migrate {
+		_, err = db.Migrate(ctx)
+	} else {
+		err = db.CheckSchema(ctx)
+	}
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
+		return nil, fmt.Errorf("database schema: %w", err)
 	}
 	a := &App{Config: cfg, Log: log, DB: db, publicURL: strings.TrimRight(cfg.PublicURL, "/"), metrics: newMetrics(db)}
 	if a.publicURL == "" {

@@ -17,24 +17,47 @@ import (
 // HostName is the name of the i-th simulated compute host (from 1).
 func HostName(i int) string { return fmt.Sprintf("novalite-compute-%d", i) }
 
-// agents builds and registers the simulated compute hosts of serve.
-func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
+// newAgent builds the agent of host with the driver named driver (its
+// files under the data dir) and registers the host.
+func (a *App) newAgent(ctx context.Context, host, driver string) (*agent.Agent, virt.Driver, error) {
 	var ports agent.PortReleaser
 	if a.Compute.Network != nil {
 		ports = a.Compute.Network
 	}
 	delays, err := a.Config.OpDelays()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	d, err := catalog.New(driver, catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
+		Fake:   fake.Config{Delay: a.Config.FakeDelay, Delays: delays, Transition: a.Config.TransitionTime},
+		Images: imageReader{a.Image}, ShutdownTimeout: a.Config.ShutdownTimeout, ForceConfigDrive: a.Config.ForceConfigDrive})
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := a.hostResources(d)
+	if err != nil {
+		return nil, nil, fmt.Errorf("host %s: %w", host, err)
+	}
+	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Images: a.Image,
+		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log}
+	if _, real := d.(virt.HostInfo); real {
+		o.PowerSync = powerSyncInterval
+	}
+	ag := agent.New(a.DB, o)
+	if err := ag.Register(ctx); err != nil {
+		return nil, nil, fmt.Errorf("register %s: %w", host, err)
+	}
+	return ag, d, nil
+}
+
+// agents builds and registers the compute hosts of serve.
+func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 	out := make([]*agent.Agent, 0, a.Config.Hosts)
 	a.Compute.Consoles = map[string]virt.ConsoleLogger{}
 	a.Compute.Drivers = map[string]virt.Capabilities{}
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)
-		d, err := catalog.New(a.Config.Driver, catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
-			Fake:   fake.Config{Delay: a.Config.FakeDelay, Delays: delays, Transition: a.Config.TransitionTime},
-			Images: imageReader{a.Image}, ShutdownTimeout: a.Config.ShutdownTimeout, ForceConfigDrive: a.Config.ForceConfigDrive})
+		ag, d, err := a.newAgent(ctx, host, a.Config.Driver)
 		if err != nil {
 			return nil, err
 		}
@@ -42,38 +65,37 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 		if cl, ok := d.(virt.ConsoleLogger); ok {
 			a.Compute.Consoles[host] = cl
 		}
-		res, err := a.hostResources(d)
-		if err != nil {
-			return nil, fmt.Errorf("host %s: %w", host, err)
-		}
-		o := agent.Options{Host: host, DriverName: a.Config.Driver, Driver: d, Ports: ports, Images: a.Image,
-			ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log}
-		if _, real := d.(virt.HostInfo); real {
-			o.PowerSync = powerSyncInterval
-		}
-		ag := agent.New(a.DB, o)
-		if err := ag.Register(ctx); err != nil {
-			return nil, fmt.Errorf("register %s: %w", host, err)
-		}
 		out = append(out, ag)
 	}
 	return out, nil
 }
 
+func (a *App) newScheduler() *scheduler.Scheduler {
+	return scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log})
+}
+
+func (a *App) newController() *controller.Controller {
+	return controller.New(a.DB, controller.Options{Reclaim: a.Compute.ReclaimInterval(),
+		ResizeConfirmWindow: a.Config.ResizeConfirmWindow, ShelvedOffloadTime: a.Config.ShelvedOffloadTime,
+		Reclaimed: a.Compute.Waker.Wake, Log: a.Log})
+}
+
 // startLoops registers the hosts and starts the scheduler and one agent
-// per host (unless Config.NoLoops). The returned stop cancels them and
-// waits until they have returned.
+// per host (unless Config.NoLoops; nothing at all for `novalite api`).
+// The returned stop cancels them and waits until they have returned.
 func (a *App) startLoops(ctx context.Context) (stop func(), err error) {
+	if a.apiOnly {
+		return func() {}, nil
+	}
 	agents, err := a.agents(ctx)
 	if err != nil || a.Config.NoLoops {
 		return func() {}, err
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	sched := scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log})
+	sched := a.newScheduler()
 	wg.Go(func() { sched.Run(lctx) })
-	ctrl := controller.New(a.DB, controller.Options{Reclaim: a.Compute.ReclaimInterval(),
-		ResizeConfirmWindow: a.Config.ResizeConfirmWindow, ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Reclaimed: a.Compute.Waker.Wake, Log: a.Log})
+	ctrl := a.newController()
 	wg.Go(func() { ctrl.Run(lctx) })
 	for _, ag := range agents {
 		wg.Go(func() { ag.Run(lctx) })

@@ -1,4 +1,5 @@
-// Package cli holds novalite's subcommands: serve, migrate, bootstrap.
+// Package cli holds novalite's subcommands: serve, the roles of a
+// deployment on PostgreSQL (api, agent, controller), migrate, bootstrap.
 package cli
 
 import (
@@ -19,10 +20,13 @@ import (
 const usage = `usage: novalite <command> [flags]
 
 commands:
-  serve      run every API, the scheduler and simulated compute hosts in one process (SQLite)
-  migrate    create or upgrade the database schema, then exit
-  bootstrap  migrate, create the first users, projects, roles and defaults, write clouds.yaml, then exit
-  version    print the version (commit and date of the build) and Go's
+  serve       run every API, the scheduler and simulated compute hosts in one process (SQLite)
+  api         the HTTP APIs only, stateless: run as many replicas as you like (PostgreSQL)
+  agent       one compute host: --host NAME --driver fake (PostgreSQL)
+  controller  the scheduler, and the periodic jobs while it leads (PostgreSQL)
+  migrate     create or upgrade the database schema, then exit
+  bootstrap   migrate, create the first users, projects, roles and defaults, write clouds.yaml, then exit
+  version     print the version (commit and date of the build) and Go's
 
 Run 'novalite <command> -h' for the flags of a command.
 `
@@ -39,6 +43,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], stdout, stderr)
+	case "api":
+		err = api(ctx, args[1:], stdout, stderr)
+	case "agent":
+		err = agentCmd(ctx, args[1:], stdout, stderr)
+	case "controller":
+		err = controllerCmd(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, args[1:], stdout, stderr)
 	case "bootstrap":
@@ -63,11 +73,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func parse(name string, args []string, stderr io.Writer) (config.Config, error) {
+// parse reads the flags of command name: the common ones and those
+// extra registers.
+func parse(name string, args []string, stderr io.Writer, extra ...func(*config.Config, *flag.FlagSet)) (config.Config, error) {
 	cfg := config.Default()
 	fs := flag.NewFlagSet("novalite "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.Flags(fs)
+	for _, f := range extra {
+		f(&cfg, fs)
+	}
 	if path := config.ConfigPath(args); path != "" {
 		if err := config.ApplyFile(fs, path); err != nil {
 			return cfg, err
@@ -110,7 +125,8 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer a.Close()
-	fmt.Fprintf(stdout, "database %s is up to date\n", cfg.DatabaseDSN())
+	// The URL is not printed: it may hold a password.
+	fmt.Fprintf(stdout, "database schema is up to date (version %d)\n", a.DB.KnownSchemaVersion())
 	return nil
 }
 

@@ -127,7 +127,7 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, request
 		if !ok {
 			return s.lostRace(ctx, tx, c, in.action, v.ID)
 		}
-		tx.AfterCommit(s.Waker.Wake)
+		s.Waker.After(tx)
 		return nil
 	})
 }

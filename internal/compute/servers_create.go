@@ -173,7 +173,7 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 			}
 			res.Servers = append(res.Servers, v)
 		}
-		tx.AfterCommit(s.Waker.Wake)
+		s.Waker.After(tx)
 		return nil
 	})
 	return res, err

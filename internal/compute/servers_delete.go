@@ -125,7 +125,7 @@ func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	if _, err := tx.InstanceSetTask(ctx, p); err != nil {
 		return err
 	}
-	tx.AfterCommit(s.Waker.Wake)
+	s.Waker.After(tx)
 	return nil
 }
 
@@ -161,7 +161,7 @@ func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id, req
 		if !ok {
 			return s.lostRace(ctx, tx, c, "restore", v.ID)
 		}
-		tx.AfterCommit(s.Waker.Wake)
+		s.Waker.After(tx)
 		return nil
 	})
 }

@@ -1,6 +1,10 @@
 package compute
 
-import "sync"
+import (
+	"sync"
+
+	"novalite/internal/store"
+)
 
 // Waker tells background loops (scheduler, agents, reclaim) that rows
 // changed and there may be work. It only shortens waits: loops also poll,
@@ -31,4 +35,11 @@ func (w *Waker) Wake() {
 		default:
 		}
 	}
+}
+
+// After wakes the loops once tx commits: this process's at once, those of
+// other processes (agents, schedulers) through PostgreSQL NOTIFY.
+func (w *Waker) After(tx *store.Tx) {
+	tx.NotifyOnCommit()
+	tx.AfterCommit(w.Wake)
 }

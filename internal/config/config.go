@@ -64,6 +64,15 @@ type Config struct {
 	// ForceConfigDrive attaches a config drive to every real guest
 	// (Nova's force_config_drive).
 	ForceConfigDrive bool
+	// DatabaseMaxConns caps the connections of this process's pool
+	// (0: the engine's default); replicas multiply it on one server.
+	DatabaseMaxConns int
+	// Host is the compute host an agent runs (`novalite agent --host`).
+	Host string
+	// LeaderCheck is how often a controller tries the leader lock, and
+	// the leader checks it still holds it: the fail-over bound after a
+	// leader's crash.
+	LeaderCheck time.Duration
 	// NoLoops registers the hosts but runs no scheduler, agents or
 	// periodic jobs: for tests that play those parts themselves.
 	NoLoops bool
@@ -87,6 +96,7 @@ func Default() Config {
 		TransitionTime:  2 * time.Second,
 		Driver:          "fake",
 		ShutdownTimeout: 60 * time.Second,
+		LeaderCheck:     time.Second,
 	}
 }
 
@@ -136,7 +146,23 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		"time a real guest has to power off on the ACPI power button before a hard stop (env NOVALITE_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.ForceConfigDrive, "force-config-drive", envBool("NOVALITE_FORCE_CONFIG_DRIVE", c.ForceConfigDrive),
 		"attach a config drive to every real guest (env NOVALITE_FORCE_CONFIG_DRIVE)")
+	fs.IntVar(&c.DatabaseMaxConns, "database-max-conns", int(envInt("NOVALITE_DATABASE_MAX_CONNS", int64(c.DatabaseMaxConns))),
+		"most database connections of this process, 0 for the default (env NOVALITE_DATABASE_MAX_CONNS)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
+}
+
+// AgentFlags registers the flags only `novalite agent` has.
+func (c *Config) AgentFlags(fs *flag.FlagSet) {
+	if c.Host == "" {
+		c.Host, _ = os.Hostname()
+	}
+	fs.StringVar(&c.Host, "host", envOr("NOVALITE_HOST", c.Host), "name of this compute host (env NOVALITE_HOST, default the machine's name)")
+}
+
+// ControllerFlags registers the flags only `novalite controller` has.
+func (c *Config) ControllerFlags(fs *flag.FlagSet) {
+	fs.DurationVar(&c.LeaderCheck, "leader-check", envDuration("NOVALITE_LEADER_CHECK", c.LeaderCheck),
+		"how often a standby controller tries to take the lead, and the leader checks it still holds it (env NOVALITE_LEADER_CHECK)")
 }
 
 // Validate reports what is wrong with c.
@@ -170,6 +196,12 @@ func (c *Config) Validate() error {
 	case "auto", "text", "json":
 	default:
 		errs = append(errs, fmt.Errorf("log format %q is not auto, text or json", c.LogFormat))
+	}
+	if c.DatabaseMaxConns < 0 {
+		errs = append(errs, errors.New("database max conns must not be negative"))
+	}
+	if c.LeaderCheck <= 0 {
+		errs = append(errs, errors.New("leader check interval must be positive"))
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max body bytes must be positive"))

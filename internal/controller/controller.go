@@ -142,6 +142,7 @@ func (c *Controller) runOnce(ctx context.Context) (int, error) {
 			total += counts[i]
 		}
 		if total > 0 {
+			tx.NotifyOnCommit() // agents in other processes
 			tx.AfterCommit(c.o.Reclaimed)
 		}
 		return nil

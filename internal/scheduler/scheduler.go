@@ -114,7 +114,7 @@ func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
 	var handled int
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		placed, handled = 0, 0
-		queue, err := tx.InstanceListUnscheduled(ctx, s.o.Batch)
+		queue, err := tx.InstanceClaimUnscheduled(ctx, s.o.Batch)
 		if err != nil || len(queue) == 0 {
 			return err
 		}
@@ -135,6 +135,7 @@ func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
 			handled++
 		}
 		if placed > 0 {
+			tx.NotifyOnCommit() // agents in other processes
 			tx.AfterCommit(s.o.Placed)
 		}
 		return nil

@@ -21,6 +21,22 @@ func (tx *Tx) InstanceListUnscheduled(ctx context.Context, limit int) ([]novalit
 	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
 }
 
+// InstanceClaimUnscheduled is InstanceListUnscheduled for a read-write
+// transaction that will place them: on PostgreSQL the rows are locked
+// (FOR UPDATE SKIP LOCKED), so that schedulers running side by side take
+// disjoint batches instead of racing for the same servers. SQLite has one
+// writer at a time anyway.
+func (tx *Tx) InstanceClaimUnscheduled(ctx context.Context, limit int) ([]novalite.Server, error) {
+	lock := ""
+	if tx.engine == Postgres {
+		lock = ` FOR UPDATE SKIP LOCKED`
+	}
+	rows, err := tx.query(ctx, `SELECT `+instanceCols+` FROM instances
+		WHERE host IS NULL AND task_state = $1 AND deleted = $2 ORDER BY id LIMIT $3`+lock,
+		string(novalite.TaskScheduling), false, limit)
+	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
+}
+
 // InstancePlaceParams put a server on a host.
 type InstancePlaceParams struct {
 	InternalID       int64

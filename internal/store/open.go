@@ -63,10 +63,20 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 	}
 	p.SetMaxOpenConns(max(8, runtime.GOMAXPROCS(0)*4))
 	p.SetMaxIdleConns(max(8, runtime.GOMAXPROCS(0)*4))
-	db := &DB{engine: Postgres, write: p, read: p}
+	db := &DB{engine: Postgres, write: p, read: p, dsn: dsn}
 	if err := p.PingContext(ctx); err != nil {
 		p.Close()
 		return nil, unavailable(err)
 	}
 	return db, nil
+}
+
+// SetMaxConns caps the PostgreSQL pool at n connections (SQLite's pools
+// are sized for its one writer and are left as they are).
+func (db *DB) SetMaxConns(n int) {
+	if db.engine != Postgres {
+		return
+	}
+	db.write.SetMaxOpenConns(n)
+	db.write.SetMaxIdleConns(n)
 }

@@ -31,6 +31,9 @@ type DB struct {
 	// the writer pool has a second connection only so that statements can
 	// be prepared while a transaction holds the first.
 	writeMu *sync.Mutex
+	// dsn opens the dedicated connections of LISTEN and of the leader
+	// lock (PostgreSQL only).
+	dsn string
 }
 
 // Engine names a database engine.
@@ -63,6 +66,8 @@ type Tx struct {
 	stmts  *stmtCache
 	// after runs once the transaction has committed (wake-ups).
 	after []func()
+	// notify sends a NOTIFY on WorkChannel with the commit.
+	notify bool
 }
 
 // AfterCommit registers f to run after a successful commit.
@@ -114,6 +119,9 @@ func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly
 		}
 	}()
 	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.notifyBeforeCommit(ctx); err != nil {
 		return err
 	}
 	if err = stx.Commit(); err != nil {

@@ -30,6 +30,11 @@ func postgresAdminDSN() string {
 	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
 
+// PostgresDatabase is a fresh, empty PostgreSQL database for one test,
+// whatever NOVALITE_TEST_ENGINE says: for tests of the roles that only
+// run on PostgreSQL. It is dropped when the test ends.
+func PostgresDatabase(t testing.TB) string { return postgresDatabase(t) }
+
 // postgresDatabase creates an empty database for one test and drops it
 // when the test ends; it returns its URL.
 func postgresDatabase(t testing.TB) string {
