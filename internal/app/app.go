@@ -83,6 +83,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 		_, err = db.Migrate(ctx)
 	} else {
 		err = db.CheckSchema(ctx)
+		db.Share()
 	}
 	if err != nil {
 		db.Close()

@@ -12,11 +12,17 @@ import (
 // a call for a host) tells the other processes.
 const WorkChannel = "novalite_work"
 
+// Share says that other processes run loops over db (the roles of a
+// deployment): from now on NotifyOnCommit notifies them. Without it —
+// `serve`, where every loop shares the process — NotifyOnCommit does
+// nothing: a NOTIFY takes a cluster-wide lock at commit, a cost not worth
+// paying when nobody listens.
+func (db *DB) Share() { db.shared = db.engine == Postgres }
+
 // NotifyOnCommit makes tx tell the listeners of WorkChannel in other
 // processes when it commits (pg_notify inside the transaction: delivered
-// with the commit, never for a rollback). On SQLite, where every role runs
-// in one process, it does nothing: the in-process wake-up suffices.
-func (tx *Tx) NotifyOnCommit() { tx.notify = tx.engine == Postgres }
+// with the commit, never for a rollback), if db is shared.
+func (tx *Tx) NotifyOnCommit() { tx.notify = tx.shared }
 
 // notifyBeforeCommit sends the notification tx asked for.
 func (tx *Tx) notifyBeforeCommit(ctx context.Context) error {

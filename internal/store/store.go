@@ -34,6 +34,8 @@ type DB struct {
 	// dsn opens the dedicated connections of LISTEN and of the leader
 	// lock (PostgreSQL only).
 	dsn string
+	// shared: other processes' loops listen for this one's commits.
+	shared bool
 }
 
 // Engine names a database engine.
@@ -66,8 +68,9 @@ type Tx struct {
 	stmts  *stmtCache
 	// after runs once the transaction has committed (wake-ups).
 	after []func()
-	// notify sends a NOTIFY on WorkChannel with the commit.
-	notify bool
+	// notify sends a NOTIFY on WorkChannel with the commit (only when
+	// shared: other processes listen).
+	notify, shared bool
 }
 
 // AfterCommit registers f to run after a successful commit.
@@ -108,7 +111,7 @@ func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly
 	if err != nil {
 		return unavailable(err)
 	}
-	tx := &Tx{tx: stx, engine: db.engine, stmts: stmts}
+	tx := &Tx{tx: stx, engine: db.engine, stmts: stmts, shared: db.shared}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
