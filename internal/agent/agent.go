@@ -54,6 +54,10 @@ type Options struct {
 	Batch     int           // servers per pass (default 256)
 	Parallel  int           // driver calls at once (default 32)
 	Log       *slog.Logger
+	// AnswerCalls makes Run answer the host calls of the API (console
+	// output) on each wake-up and poll: for an agent in a process of its
+	// own (in serve, the API reads the drivers directly).
+	AnswerCalls bool
 }
 
 // Agent is one compute host's loop.
@@ -69,6 +73,8 @@ type Agent struct {
 	inflight map[taskKey]bool
 	// results carries finished driver calls to Run, which writes them.
 	results chan result
+	// calls are the host calls being answered (Run waits for them).
+	calls sync.WaitGroup
 }
 
 type taskKey struct {
@@ -130,8 +136,14 @@ func (a *Agent) Run(ctx context.Context) {
 		defer t.Stop()
 		sync = t.C
 	}
+	defer a.calls.Wait()
 	pass := true
 	for {
+		if pass && a.o.AnswerCalls { // woken or polled: calls may wait
+			if err := a.answerCalls(ctx); err != nil && ctx.Err() == nil {
+				a.o.Log.Error("host calls failed", "err", err)
+			}
+		}
 		for pass {
 			started, err := a.startPass(ctx, passWait)
 			if err != nil && ctx.Err() == nil {
@@ -168,7 +180,15 @@ func (a *Agent) Run(ctx context.Context) {
 }
 
 func (a *Agent) heartbeat(ctx context.Context) error {
-	return a.db.Tx(ctx, func(tx *store.Tx) error { return tx.ComputeNodeHeartbeat(ctx, a.o.Host, a.o.Now().UTC()) })
+	return a.db.Tx(ctx, func(tx *store.Tx) error {
+		now := a.o.Now().UTC()
+		if a.o.AnswerCalls {
+			if err := tx.HostCallPurge(ctx, a.o.Host, now.Add(-callKeep)); err != nil {
+				return err
+			}
+		}
+		return tx.ComputeNodeHeartbeat(ctx, a.o.Host, now)
+	})
 }
 
 // gather makes a batch of first and the results already waiting: calls

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"novalite/internal/agent"
+	"novalite/internal/compute"
 	"novalite/internal/controller"
 	"novalite/internal/scheduler"
 	"novalite/internal/virt"
@@ -19,7 +20,7 @@ func HostName(i int) string { return fmt.Sprintf("novalite-compute-%d", i) }
 
 // newAgent builds the agent of host with the driver named driver (its
 // files under the data dir) and registers the host.
-func (a *App) newAgent(ctx context.Context, host, driver string) (*agent.Agent, virt.Driver, error) {
+func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls bool) (*agent.Agent, virt.Driver, error) {
 	var ports agent.PortReleaser
 	if a.Compute.Network != nil {
 		ports = a.Compute.Network
@@ -39,7 +40,8 @@ func (a *App) newAgent(ctx context.Context, host, driver string) (*agent.Agent, 
 		return nil, nil, fmt.Errorf("host %s: %w", host, err)
 	}
 	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Images: a.Image,
-		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log}
+		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log,
+		AnswerCalls: answerCalls}
 	if _, real := d.(virt.HostInfo); real {
 		o.PowerSync = powerSyncInterval
 	}
@@ -47,23 +49,27 @@ func (a *App) newAgent(ctx context.Context, host, driver string) (*agent.Agent, 
 	if err := ag.Register(ctx); err != nil {
 		return nil, nil, fmt.Errorf("register %s: %w", host, err)
 	}
+	if _, err := ag.DestroyEvacuated(ctx); err != nil {
+		return nil, nil, fmt.Errorf("evacuated guests of %s: %w", host, err)
+	}
 	return ag, d, nil
 }
 
 // agents builds and registers the compute hosts of serve.
 func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 	out := make([]*agent.Agent, 0, a.Config.Hosts)
-	a.Compute.Consoles = map[string]virt.ConsoleLogger{}
+	consoles := compute.LocalConsoles{}
+	a.Compute.Consoles = consoles
 	a.Compute.Drivers = map[string]virt.Capabilities{}
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)
-		ag, d, err := a.newAgent(ctx, host, a.Config.Driver)
+		ag, d, err := a.newAgent(ctx, host, a.Config.Driver, false)
 		if err != nil {
 			return nil, err
 		}
 		a.Compute.Drivers[host] = d.Capabilities()
 		if cl, ok := d.(virt.ConsoleLogger); ok {
-			a.Compute.Consoles[host] = cl
+			consoles[host] = cl
 		}
 		out = append(out, ag)
 	}

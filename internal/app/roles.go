@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"novalite/internal/compute"
 	"novalite/internal/store"
 )
 
@@ -17,6 +18,7 @@ import (
 // processes', woken through the database.
 func (a *App) ServeAPI(ctx context.Context) error {
 	a.apiOnly = true
+	a.Compute.Consoles = &compute.HostCalls{DB: a.DB}
 	return a.Serve(ctx)
 }
 
@@ -25,7 +27,7 @@ func (a *App) ServeAPI(ctx context.Context) error {
 // placed on it, woken by the other processes' commits (LISTEN) and
 // polling as a backstop. ready is called once the host is registered.
 func (a *App) RunAgent(ctx context.Context, ready func()) error {
-	ag, _, err := a.newAgent(ctx, a.Config.Host, a.Config.Driver)
+	ag, _, err := a.newAgent(ctx, a.Config.Host, a.Config.Driver, true)
 	if err != nil {
 		return err
 	}

@@ -25,9 +25,10 @@ type Service struct {
 	Images ImageGetter
 	// Network makes and releases the ports of servers (nil: no NICs).
 	Network *network.Service
-	// Consoles are the console logs of each host's driver (nil or
-	// missing: no console output).
-	Consoles map[string]virt.ConsoleLogger
+	// Consoles reads a guest's console log from its host: the drivers
+	// in this process (serve) or the agents of other processes through
+	// the database (HostCalls). Nil: no console output.
+	Consoles ConsoleSource
 	// Drivers are the capabilities of each host's driver: an action the
 	// driver lacks is answered 501 (nil or missing: everything).
 	Drivers map[string]virt.Capabilities

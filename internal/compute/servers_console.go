@@ -22,11 +22,10 @@ func (s *Service) ConsoleOutput(ctx context.Context, v novalite.Server, length i
 	if v.Host == "" {
 		return "", notReady(v.ID)
 	}
-	logger := s.Consoles[v.Host]
-	if logger == nil {
+	if s.Consoles == nil {
 		return "", errNoConsole
 	}
-	out, err := logger.ConsoleLog(ctx, virt.Instance{ID: v.ID})
+	out, err := s.Consoles.ConsoleLog(ctx, v.Host, virt.Instance{ID: v.ID})
 	if errors.Is(err, virt.ErrNotFound) || errors.Is(err, virt.ErrUnsupported) {
 		return "", errNoConsole
 	}

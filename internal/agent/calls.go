@@ -1,0 +1,76 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"novalite/internal/store"
+	"novalite/internal/virt"
+)
+
+// Host calls: questions the API asks this host through the database
+// (console output), answered on each wake-up or poll. The kinds and error
+// codes are the compute service's (compute.HostCallConsoleLog …); they
+// are repeated here because the agent must not import the services.
+const (
+	callConsoleLog  = "console_log"
+	callNotFound    = "not_found"
+	callUnsupported = "unsupported"
+	// callTimeout bounds one answer; the caller gives up after its own
+	// timeout anyway.
+	callTimeout = 5 * time.Second
+	// callKeep is how long an unread answer (its caller died) stays.
+	callKeep = time.Minute
+)
+
+// answerCalls answers the open calls of the host, each in its own
+// goroutine so that a slow driver delays no other answer.
+func (a *Agent) answerCalls(ctx context.Context) error {
+	var calls []store.HostCall
+	err := a.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		calls, err = tx.HostCallListOpen(ctx, a.o.Host, a.o.Batch)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range calls {
+		a.calls.Add(1)
+		go func() {
+			defer a.calls.Done()
+			result, code := a.answer(ctx, c)
+			wctx := context.WithoutCancel(ctx)
+			if err := a.db.Tx(wctx, func(tx *store.Tx) error {
+				return tx.HostCallAnswer(wctx, c.ID, result, code, a.o.Now().UTC())
+			}); err != nil {
+				a.o.Log.Error("host call answer failed", "call", c.ID, "err", err)
+			}
+		}()
+	}
+	return nil
+}
+
+// answer runs one call against the driver.
+func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code string) {
+	if c.Kind != callConsoleLog {
+		return "", callUnsupported
+	}
+	cl, ok := a.o.Driver.(virt.ConsoleLogger)
+	if !ok {
+		return "", callUnsupported
+	}
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	out, err := cl.ConsoleLog(cctx, virt.Instance{ID: c.InstanceUUID})
+	switch {
+	case errors.Is(err, virt.ErrNotFound):
+		return "", callNotFound
+	case errors.Is(err, virt.ErrUnsupported):
+		return "", callUnsupported
+	case err != nil:
+		return "", err.Error()
+	}
+	return out, ""
+}

@@ -1,0 +1,98 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"novalite"
+	"novalite/internal/agent"
+	"novalite/internal/app"
+	"novalite/internal/compute"
+	"novalite/internal/config"
+	"novalite/internal/store"
+	"novalite/internal/virt"
+	"novalite/internal/virt/fake"
+)
+
+// TestHostCalls asks a host for a console log through the database, as
+// an api replica asks an agent of another process: the agent answers; a
+// host forced down is not asked (Nova's 409); a host that never answers
+// gets the same 409 once the caller's timeout ends; and the call rows
+// do not outlive their callers.
+func TestHostCalls(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		answering  bool // an agent of the host answers calls
+		forcedDown bool
+		guest      bool // the driver has the guest
+		want       string
+		wantErr    error
+	}{
+		{name: "answered", answering: true, guest: true, want: "Linux version"},
+		{name: "no such guest", answering: true, wantErr: virt.ErrNotFound},
+		{name: "host down", answering: true, guest: true, forcedDown: true, wantErr: errConflict},
+		{name: "no answer", guest: true, wantErr: errConflict},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
+			db := b.srv.App.DB
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			host := app.HostName(1)
+			d := fake.New(fake.Config{})
+			inst := virt.Instance{ID: "8e0b7d36-8f6a-4a43-9d3a-3f0c1d0e5a11"}
+			if tc.guest {
+				if err := d.Spawn(ctx, inst); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.answering {
+				ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
+					Poll: 20 * time.Millisecond})
+				done := make(chan struct{})
+				go func() { ag.Run(ctx); close(done) }()
+				defer func() { cancel(); <-done }()
+			}
+			if tc.forcedDown {
+				down := true
+				if err := db.Tx(ctx, func(tx *store.Tx) error {
+					_, err := tx.ComputeNodeUpdateService(ctx, host, novalite.ComputeServiceUpdate{ForcedDown: &down})
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			calls := &compute.HostCalls{DB: db, Timeout: 300 * time.Millisecond}
+			out, err := calls.ConsoleLog(ctx, host, inst)
+			switch {
+			case tc.wantErr == errConflict:
+				if !novalite.IsKind(err, novalite.Conflict) {
+					t.Fatalf("err %v, want Nova's 409", err)
+				}
+			case tc.wantErr != nil:
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err %v, want %v", err, tc.wantErr)
+				}
+			case err != nil || !strings.Contains(out, tc.want):
+				t.Fatalf("console log %q, %v; want it to hold %q", out, err, tc.want)
+			}
+			var open []store.HostCall
+			if err := db.View(ctx, func(tx *store.Tx) error {
+				var err error
+				open, err = tx.HostCallListOpen(ctx, host, 10)
+				return err
+			}); err != nil || len(open) != 0 {
+				t.Errorf("calls left after the caller returned: %v, %v", open, err)
+			}
+		})
+	}
+}
+
+// errConflict stands for any error of kind Conflict in the table.
+var errConflict = errors.New("conflict")

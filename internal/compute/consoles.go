@@ -1,0 +1,139 @@
+package compute
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"novalite"
+	"novalite/internal/store"
+	"novalite/internal/virt"
+)
+
+// ConsoleSource reads the console log of a guest from the driver of its
+// host. It returns virt.ErrNotFound or virt.ErrUnsupported when the
+// guest has no console.
+type ConsoleSource interface {
+	ConsoleLog(ctx context.Context, host string, inst virt.Instance) (string, error)
+}
+
+// LocalConsoles are the drivers of the hosts run in this process, by host
+// name (serve).
+type LocalConsoles map[string]virt.ConsoleLogger
+
+// ConsoleLog asks host's driver in this process.
+func (l LocalConsoles) ConsoleLog(ctx context.Context, host string, inst virt.Instance) (string, error) {
+	cl := l[host]
+	if cl == nil {
+		return "", virt.ErrUnsupported
+	}
+	return cl.ConsoleLog(ctx, inst)
+}
+
+// HostCallConsoleLog is the kind of host call that reads a console log.
+const HostCallConsoleLog = "console_log"
+
+// Host call error codes, as the agent writes them.
+const (
+	HostCallNotFound    = "not_found"
+	HostCallUnsupported = "unsupported"
+)
+
+// errHostDown is Nova's answer when the host of a server must act and its
+// compute service is down (compute/api.py check_instance_host with
+// check_is_up; exception.ServiceUnavailable).
+var errHostDown = novalite.Errorf(novalite.Conflict, "Service is unavailable at this time.")
+
+// HostCalls reach the agents of other processes through the database: a
+// call row the host's agent answers (docs/host-calls.md says why not an
+// HTTP endpoint on each agent).
+type HostCalls struct {
+	DB *store.DB
+	// Timeout bounds the wait for an answer (default 10 s); a host that
+	// does not answer within it is unavailable.
+	Timeout time.Duration
+	// DownAfter is service_down_time: a host whose heartbeat is older is
+	// not asked at all (default ServiceDownTime).
+	DownAfter time.Duration
+	// Poll is how often the caller looks for the answer (default 10 ms).
+	Poll time.Duration
+	Now  func() time.Time
+}
+
+// ConsoleLog asks host's agent for inst's console log and waits for the
+// answer.
+func (h *HostCalls) ConsoleLog(ctx context.Context, host string, inst virt.Instance) (string, error) {
+	c, err := h.call(ctx, store.HostCall{Host: host, Kind: HostCallConsoleLog, InstanceUUID: inst.ID})
+	if err != nil {
+		return "", err
+	}
+	switch c.Error {
+	case "":
+		return c.Result, nil
+	case HostCallNotFound:
+		return "", virt.ErrNotFound
+	case HostCallUnsupported:
+		return "", virt.ErrUnsupported
+	}
+	return "", errors.New(c.Error)
+}
+
+// call records c for its host (unless the host is down), waits for the
+// agent's answer and removes the call.
+func (h *HostCalls) call(ctx context.Context, c store.HostCall) (store.HostCall, error) {
+	now, timeout, poll, downAfter := time.Now, h.Timeout, h.Poll, h.DownAfter
+	if h.Now != nil {
+		now = h.Now
+	}
+	timeout, poll, downAfter = orDefault(timeout, 10*time.Second), orDefault(poll, 10*time.Millisecond), orDefault(downAfter, ServiceDownTime)
+	c.CreatedAt = now().UTC()
+	var id int64
+	err := h.DB.Tx(ctx, func(tx *store.Tx) error {
+		n, err := tx.ComputeNodeGet(ctx, c.Host)
+		if err != nil {
+			return err
+		}
+		if n.ForcedDown || c.CreatedAt.Sub(n.HeartbeatAt) > downAfter {
+			return errHostDown
+		}
+		tx.NotifyOnCommit()
+		id, err = tx.HostCallInsert(ctx, c)
+		return err
+	})
+	if err != nil {
+		return c, err
+	}
+	defer func() {
+		dctx := context.WithoutCancel(ctx)
+		_ = h.DB.Tx(dctx, func(tx *store.Tx) error { return tx.HostCallDelete(dctx, id) })
+	}()
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		var got store.HostCall
+		if err := h.DB.View(wctx, func(tx *store.Tx) error {
+			var err error
+			got, err = tx.HostCallGet(wctx, id)
+			return err
+		}); err == nil && got.Answered {
+			return got, nil
+		}
+		select {
+		case <-wctx.Done():
+			if ctx.Err() != nil {
+				return c, ctx.Err()
+			}
+			return c, errHostDown // the host did not answer in time
+		case <-t.C:
+		}
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
