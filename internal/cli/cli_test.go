@@ -41,7 +41,7 @@ func build(t *testing.T) string {
 	return binary
 }
 
-func run(t *testing.T, bin string, args ...string) string {
+func run(t testing.TB, bin string, args ...string) string {
 	t.Helper()
 	out, err := exec.Command(bin, args...).CombinedOutput()
 	if err != nil {
