@@ -3,18 +3,30 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NOVALITE_PIDS=()
 BIN=${NOVALITE_BIN:-$ROOT/bin/novalite}
 # The team's shared material sits beside the project (../shared); a
 # checkout elsewhere names it with NOVALITE_SHARED.
 SHARED=${NOVALITE_SHARED:-$ROOT/../shared}
 [ -d "$SHARED" ] || SHARED=/work/shared
 
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_novalite [serve flags]: `novalite serve`, or with
+# NOVALITE_DEPLOYMENT=postgres the roles of a deployment as processes on a
+# fresh PostgreSQL database (NOVALITE_TEST_POSTGRES, default the local
+# server): 3 api replicas behind a round-robin load balancer (lb.py) whose
+# URL the catalog advertises, 2 controllers and one agent per --hosts.
 start_novalite() {
   WORK=$(mktemp -d)
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" "$@" >"$WORK/serve.log" 2>&1 &
-  NOVALITE_PID=$!
+  PORT=$(free_port)
   trap stop_novalite EXIT
+  if [ "${NOVALITE_DEPLOYMENT:-}" = postgres ]; then
+    start_deployment "$@"
+  else
+    "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" "$@" >"$WORK/serve.log" 2>&1 &
+    NOVALITE_PID=$!
+  fi
   for _ in $(seq 100); do
     curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && [ -f "$WORK/data/clouds.yaml" ] && break
     sleep 0.05
@@ -23,11 +35,57 @@ start_novalite() {
   export NOVALITE_URL="http://127.0.0.1:$PORT"
 }
 
+start_deployment() {
+  local hosts=1 args=() admin=${NOVALITE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+  while [ $# -gt 0 ]; do
+    case "$1" in --hosts) hosts=$2; shift 2 ;; *) args+=("$1"); shift ;; esac
+  done
+  DEPLOY_DB=novalite_clients_$$_$RANDOM
+  psql "$admin" -qc "CREATE DATABASE $DEPLOY_DB" >/dev/null
+  DEPLOY_ADMIN=$admin
+  local dsn=${admin/\/postgres\?//$DEPLOY_DB?}
+  "$BIN" bootstrap --database "$dsn" --data-dir "$WORK/data" --public-url "http://127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1
+  NOVALITE_PIDS=()
+  local common=(--database "$dsn" --database-max-conns 4 "${args[@]}")
+  for i in 1 2; do
+    "$BIN" controller --data-dir "$WORK/c$i" "${common[@]}" >>"$WORK/serve.log" 2>&1 &
+    NOVALITE_PIDS+=($!)
+  done
+  for i in $(seq "$hosts"); do
+    "$BIN" agent --host "novalite-compute-$i" --data-dir "$WORK/a$i" "${common[@]}" >>"$WORK/serve.log" 2>&1 &
+    NOVALITE_PIDS+=($!)
+  done
+  for _ in $(seq 200); do
+    [ "$(grep -c 'novalite agent .* registered' "$WORK/serve.log")" -ge "$hosts" ] && break
+    sleep 0.05
+  done
+  # The replicas share one image directory, as the deployment guide asks.
+  mkdir -p "$WORK/data/images"
+  local ports=()
+  for i in 1 2 3; do
+    local p; p=$(free_port)
+    mkdir -p "$WORK/api$i" && ln -s "$WORK/data/images" "$WORK/api$i/images"
+    "$BIN" api --listen "127.0.0.1:$p" --public-url "http://127.0.0.1:$PORT" --data-dir "$WORK/api$i" \
+      "${common[@]}" >>"$WORK/serve.log" 2>&1 &
+    NOVALITE_PIDS+=($!)
+    ports+=("$p")
+  done
+  python3 "$ROOT/test/clients/lb.py" "$PORT" "${ports[@]}" &
+  NOVALITE_PIDS+=($!)
+}
+
 stop_novalite() {
   local rc=$?
   if [ -n "${NOVALITE_PID:-}" ]; then
     kill -TERM "$NOVALITE_PID" 2>/dev/null || true
     wait "$NOVALITE_PID" 2>/dev/null || true
+  fi
+  for pid in "${NOVALITE_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "${DEPLOY_DB:-}" ]; then
+    psql "$DEPLOY_ADMIN" -qc "DROP DATABASE IF EXISTS $DEPLOY_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi
   if [ $rc -ne 0 ] && [ -f "$WORK/serve.log" ]; then
     echo "--- novalite log (tail) ---"; tail -n 40 "$WORK/serve.log"
