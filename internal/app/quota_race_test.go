@@ -106,14 +106,14 @@ func publicKey(t *testing.T) string {
 // beside it (TestBuildTaskStates watches a 300 ms spawn).
 func TestQuotaRaces(t *testing.T) {
 	r := &raceBundle{bundle: setup(t), client: &http.Client{Timeout: time.Minute}}
-	for _, tc := range r.novaCases(t) {
+	for _, tc := range append(r.novaCases(t), r.neutronCases()...) {
 		t.Run(tc.name, func(t *testing.T) { r.race(t, tc) })
 	}
 }
 
 func (r *raceBundle) race(t *testing.T, tc raceCase) {
 	token, project := r.srv.NewMember("race-" + strings.ReplaceAll(tc.name, "_", "-"))
-	var ref string
+	ref := project
 	if tc.prepare != nil {
 		ref = tc.prepare(t, r, token)
 	}
@@ -247,4 +247,136 @@ func (r *raceBundle) makeActiveServer(t *testing.T, _ *raceBundle, token string)
 	id := resp.JSON(t)["server"].(map[string]any)["id"].(string)
 	r.wait(t, id, "ACTIVE", status("ACTIVE"))
 	return id
+}
+
+// neutronQuota sets the project's limit of resource to what it uses now
+// plus room.
+func neutronQuota(resource string, room int) func(*testing.T, *raceBundle, string) {
+	return func(t *testing.T, r *raceBundle, project string) {
+		t.Helper()
+		resp := r.srv.Do("GET", "/network/v2.0/quotas/"+project+"/details", r.admin, nil, nil)
+		used := resp.JSON(t)["quota"].(map[string]any)[resource].(map[string]any)["used"].(float64)
+		resp = r.srv.Do("PUT", "/network/v2.0/quotas/"+project, r.admin,
+			map[string]any{"quota": map[string]any{resource: int(used) + room}}, nil)
+		if resp.Status != http.StatusOK {
+			t.Fatalf("set quota: %d %s", resp.Status, resp.Body)
+		}
+	}
+}
+
+// countOwn counts the items of a Neutron collection that belong to the
+// race's project.
+func countOwn(collection string) func(*testing.T, *raceBundle, string, string) int {
+	return func(t *testing.T, r *raceBundle, token, _ string) int {
+		n := 0
+		for _, it := range r.list(t, "/network/v2.0/"+collection, token, strings.ReplaceAll(collection, "-", "_")) {
+			if it.(map[string]any)["name"] != "default" || collection != "security-groups" {
+				n++
+			}
+		}
+		return n
+	}
+}
+
+func (r *raceBundle) neutronCases() []raceCase {
+	post := func(collection, key string, attrs func(i int, ref string) map[string]any) func(int, string) (string, string, any) {
+		return func(i int, ref string) (string, string, any) {
+			return "POST", "/network/v2.0/" + collection, map[string]any{key: attrs(i, ref)}
+		}
+	}
+	named := func(prefix string) func(int, string) map[string]any {
+		return func(i int, _ string) map[string]any { return map[string]any{"name": fmt.Sprintf("%s%d", prefix, i)} }
+	}
+	over := func(res string) string { return "Quota exceeded for resources: ['" + res + "']." }
+	return []raceCase{
+		{name: "network", n: 15, want: 5, over: 409, overText: over("network"), limits: neutronQuota("network", 5),
+			request: post("networks", "network", named("n")),
+			count: func(t *testing.T, r *raceBundle, token, project string) int {
+				return len(r.list(t, "/network/v2.0/networks?project_id="+project, token, "networks"))
+			}},
+		{name: "subnet", n: 15, want: 5, over: 409, overText: over("subnet"), limits: neutronQuota("subnet", 5),
+			prepare: r.makeNetwork,
+			request: post("subnets", "subnet", func(i int, net string) map[string]any {
+				return map[string]any{"network_id": net, "ip_version": 4, "cidr": fmt.Sprintf("10.%d.0.0/24", i)}
+			}),
+			count: func(t *testing.T, r *raceBundle, token, net string) int {
+				return len(r.list(t, "/network/v2.0/subnets?network_id="+net, token, "subnets"))
+			}},
+		{name: "port", n: 15, want: 5, over: 409, overText: over("port"), limits: neutronQuota("port", 5),
+			prepare: r.makeNetwork,
+			request: post("ports", "port", func(i int, net string) map[string]any {
+				return map[string]any{"network_id": net, "name": fmt.Sprintf("p%d", i)}
+			}),
+			count: countOwn("ports")},
+		{name: "router", n: 15, want: 5, over: 409, overText: over("router"), limits: neutronQuota("router", 5),
+			request: post("routers", "router", named("r")), count: countOwn("routers")},
+		{name: "floatingip", n: 15, want: 5, over: 409, overText: over("floatingip"), limits: neutronQuota("floatingip", 5),
+			prepare: r.publicNetwork,
+			request: post("floatingips", "floatingip", func(_ int, net string) map[string]any {
+				return map[string]any{"floating_network_id": net}
+			}),
+			count: countOwn("floatingips")},
+		{name: "security_group", n: 15, want: 5, over: 409, overText: over("security_group"),
+			limits:  neutronQuota("security_group", 5),
+			prepare: r.makeSecurityGroup, // and the default group with it
+			request: post("security-groups", "security_group", named("sg")),
+			count: func(t *testing.T, r *raceBundle, token, _ string) int {
+				return countOwn("security-groups")(t, r, token, "") - 1 // the one prepared
+			}},
+		{name: "security_group_rule", n: 15, want: 5, over: 409, overText: over("security_group_rule"),
+			limits:  neutronQuota("security_group_rule", 5),
+			prepare: r.makeSecurityGroup,
+			request: post("security-group-rules", "security_group_rule", func(i int, sg string) map[string]any {
+				return map[string]any{"security_group_id": sg, "direction": "ingress", "protocol": "tcp",
+					"port_range_min": 1000 + i, "port_range_max": 1000 + i}
+			}),
+			count: func(t *testing.T, r *raceBundle, token, sg string) int {
+				return len(r.list(t, "/network/v2.0/security-group-rules?security_group_id="+sg+"&direction=ingress",
+					token, "security_group_rules"))
+			}},
+	}
+}
+
+func (r *raceBundle) makeNeutron(t *testing.T, token, collection, key string, attrs map[string]any) string {
+	t.Helper()
+	resp := r.srv.Do("POST", "/network/v2.0/"+collection, token, map[string]any{key: attrs}, nil)
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("create %s: %d %s", key, resp.Status, resp.Body)
+	}
+	return resp.JSON(t)[key].(map[string]any)["id"].(string)
+}
+
+func (r *raceBundle) makeNetwork(t *testing.T, _ *raceBundle, token string) string {
+	return r.makeNeutron(t, token, "networks", "network", map[string]any{"name": "net"})
+}
+
+func (r *raceBundle) makeSecurityGroup(t *testing.T, _ *raceBundle, token string) string {
+	return r.makeNeutron(t, token, "security-groups", "security_group", map[string]any{"name": "base"})
+}
+
+func (r *raceBundle) publicNetwork(t *testing.T, _ *raceBundle, token string) string {
+	t.Helper()
+	nets := r.list(t, "/network/v2.0/networks?name=public", token, "networks")
+	if len(nets) != 1 {
+		t.Fatalf("public networks: %v", nets)
+	}
+	return nets[0].(map[string]any)["id"].(string)
+}
+
+// TestServerOverPortQuota: a server whose port would pass the project's
+// Neutron port limit is refused as Nova refuses it (PortLimitExceeded).
+func TestServerOverPortQuota(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	token, project := b.srv.NewMember("ports-full")
+	resp := b.srv.Do("PUT", "/network/v2.0/quotas/"+project, b.admin, map[string]any{"quota": map[string]any{"port": 0}}, nil)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("set quota: %d %s", resp.Status, resp.Body)
+	}
+	resp = b.do("POST", "/servers", token, map[string]any{"server": map[string]any{
+		"name": "vm", "imageRef": b.image, "flavorRef": "1", "networks": "auto"}})
+	want := `{"forbidden":{"code":403,"message":"Maximum number of ports exceeded"}}`
+	if resp.Status != http.StatusForbidden || strings.TrimSpace(string(resp.Body)) != want {
+		t.Errorf("got %d %s, want 403 %s", resp.Status, resp.Body, want)
+	}
 }

@@ -82,6 +82,9 @@ func novaNetworkError(err error, reqs []network.PortRequest) error {
 		return &novalite.Error{Kind: novalite.Forbidden, Message: ne.Message, Err: err}
 	case "IpAddressAlreadyAllocated", "InvalidIpForNetwork", "InvalidIpForSubnet":
 		return &novalite.Error{Kind: novalite.Invalid, Message: ne.Message, Err: err}
+	case "OverQuota":
+		// nova/network/neutron.py: a port over quota is PortLimitExceeded (403).
+		return &novalite.Error{Kind: novalite.Forbidden, Message: "Maximum number of ports exceeded", Err: err}
 	case "IpAddressGenerationFailure":
 		return &novalite.Error{Kind: novalite.Invalid, Message: "No more IP addresses available on network.", Err: err}
 	}

@@ -76,6 +76,9 @@ func (s *Service) CreateFloatingIP(ctx context.Context, c *novalite.Caller, p Fl
 		if !n.External {
 			return badRequest("Bad floatingip request: Network %s is not a valid external network.", n.ID)
 		}
+		if err := checkQuota(ctx, tx, f.ProjectID, "floatingip"); err != nil {
+			return err
+		}
 		var reqs []FixedIPRequest
 		if p.FloatingIPAddress != nil || p.SubnetID != nil {
 			r := FixedIPRequest{}

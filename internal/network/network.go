@@ -156,7 +156,12 @@ func (s *Service) CreateNetwork(ctx context.Context, c *novalite.Caller, p Netwo
 	if !policy.AllowedOwned(c, "create_network", n.ProjectID) {
 		return n, policyDenied("create_network")
 	}
-	return n, s.db.Tx(ctx, func(tx *store.Tx) error { return tx.NetworkInsert(ctx, n) })
+	return n, s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := checkQuota(ctx, tx, n.ProjectID, "network"); err != nil {
+			return err
+		}
+		return tx.NetworkInsert(ctx, n)
+	})
 }
 
 func (s *Service) applyNetwork(c *novalite.Caller, n *novalite.Network, p NetworkParams, rule string) error {

@@ -108,6 +108,9 @@ func (s *Service) createPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 		PortSecurityEnabled: true, MACAddress: randomMAC(), ServerOwned: serverOwned, CreatedAt: now, UpdatedAt: now}
 	applyPort(&port, p)
 	port.MACAddress = strings.ToLower(port.MACAddress)
+	if err := checkQuota(ctx, tx, port.ProjectID, "port"); err != nil {
+		return port, err
+	}
 	if port.SecurityGroups, err = s.portGroups(ctx, tx, port, p.SecurityGroups); err != nil {
 		return port, err
 	}

@@ -96,6 +96,9 @@ func (s *Service) CreateRouter(ctx context.Context, c *novalite.Caller, p Router
 		return r, policyDenied("create_router")
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := checkQuota(ctx, tx, r.ProjectID, "router"); err != nil {
+			return err
+		}
 		if err := tx.RouterInsert(ctx, r); err != nil {
 			return err
 		}

@@ -133,6 +133,9 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, c *novalite.Caller, p
 		if _, err := s.ensureDefaultGroup(ctx, tx, g.ProjectID); err != nil {
 			return err
 		}
+		if err := checkQuota(ctx, tx, g.ProjectID, "security_group"); err != nil {
+			return err
+		}
 		if err := tx.SecurityGroupInsert(ctx, g); err != nil {
 			return err
 		}
@@ -352,6 +355,9 @@ func (s *Service) CreateSecurityGroupRule(ctx context.Context, c *novalite.Calle
 			if sameRule(o, r) {
 				return nerr(novalite.Conflict, "SecurityGroupRuleExists", "Security group rule already exists. Rule id is %s.", o.ID)
 			}
+		}
+		if err := checkQuota(ctx, tx, g.ProjectID, "security_group_rule"); err != nil {
+			return err
 		}
 		return tx.SecurityGroupRuleInsert(ctx, r)
 	})

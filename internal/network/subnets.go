@@ -114,6 +114,9 @@ func (s *Service) CreateSubnet(ctx context.Context, c *novalite.Caller, p Subnet
 				return invalidInput("Requested subnet with cidr: %s for network: %s overlaps with another subnet", sn.CIDR, n.ID)
 			}
 		}
+		if err := checkQuota(ctx, tx, sn.ProjectID, "subnet"); err != nil {
+			return err
+		}
 		return tx.SubnetInsert(ctx, sn)
 	})
 	return sn, err

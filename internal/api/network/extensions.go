@@ -56,12 +56,19 @@ func (a *API) showExtension(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listQuotas(w http.ResponseWriter, r *http.Request) error {
-	c := httpx.Caller(r.Context())
-	if !c.IsAdmin() {
-		return &novalite.Error{Kind: novalite.Forbidden, Reason: "HTTPForbidden", Message: "Only admin can view or configure quota"}
+	list, err := a.svc.ListQuotas(r.Context(), httpx.Caller(r.Context()))
+	if err != nil {
+		return err
 	}
-	// Only projects with non-default quotas are listed; novalite has none.
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"quotas": []any{}})
+	out := []any{}
+	for _, q := range list {
+		v := map[string]any{"project_id": q.ProjectID, "tenant_id": q.ProjectID}
+		for k, l := range q.Limits {
+			v[k] = l
+		}
+		out = append(out, v)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"quotas": out})
 	return nil
 }
 

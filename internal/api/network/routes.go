@@ -1,6 +1,6 @@
 // Package network serves the Neutron v2.0 subset under /network:
 // version discovery, networks, subnets, ports, security groups and
-// rules, routers, floating IPs, extensions and quotas (read). Errors are
+// rules, routers, floating IPs, extensions and quotas. Errors are
 // Neutron's {"NeutronError": {"type", "message", "detail"}}. See
 // README.md for the subset.
 package network
@@ -79,6 +79,8 @@ func New(svc *network.Service, prefix string, v httpx.Validator, identityURL fun
 
 	authed("GET /v2.0/quotas", a.listQuotas)
 	authed("GET /v2.0/quotas/{project}", a.showQuota)
+	authed("PUT /v2.0/quotas/{project}", a.updateQuota)
+	authed("DELETE /v2.0/quotas/{project}", a.deleteQuota)
 	authed("GET /v2.0/quotas/{project}/default", a.showQuotaDefault)
 	authed("GET /v2.0/quotas/{project}/details", a.showQuotaDetails)
 
