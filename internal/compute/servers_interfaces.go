@@ -63,7 +63,7 @@ func (s *Service) AttachInterface(ctx context.Context, c *novalite.Caller, p Att
 		ports, err := s.Network.AllocatePorts(ctx, tx, network.PortRequestParams{Caller: c, ServerID: v.ID,
 			HostID: v.Host, AvailabilityZone: v.AvailabilityZone, Requests: []network.PortRequest{req}})
 		if err != nil {
-			return novaNetworkError(err, []network.PortRequest{req})
+			return attachError(err, req)
 		}
 		port = ports[0]
 		return nil
@@ -102,4 +102,16 @@ func (s *Service) interfaceTarget(ctx context.Context, tx *store.Tx, c *novalite
 		return v, locked(v)
 	}
 	return v, interfaceCheck.failure(action, v)
+}
+
+// attachError words Neutron's refusals as create does, except that a
+// network or port not found is 404 on attach (nova/api/openstack/compute/
+// attach_interfaces.py), not create's 400.
+func attachError(err error, req network.PortRequest) error {
+	nova := novaNetworkError(err, []network.PortRequest{req})
+	switch reason(err) {
+	case "NetworkNotFound", "PortNotFound":
+		return &novalite.Error{Kind: novalite.NotFound, Message: novalite.MessageOf(nova), Err: err}
+	}
+	return nova
 }

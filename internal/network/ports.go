@@ -121,6 +121,9 @@ func (s *Service) createPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 			reqs = []FixedIPRequest{}
 		}
 	}
+	if err := checkFixedSubnets(ctx, tx, c, port.NetworkID, reqs); err != nil {
+		return port, err
+	}
 	return port, insertPort(ctx, tx, &port, reqs)
 }
 
@@ -235,6 +238,9 @@ func (s *Service) UpdatePort(ctx context.Context, c *novalite.Caller, id string,
 			if reqs == nil {
 				reqs = []FixedIPRequest{}
 			}
+			if err := checkFixedSubnets(ctx, tx, c, port.NetworkID, reqs); err != nil {
+				return err
+			}
 			if port.FixedIPs, err = allocateIPs(ctx, tx, port.NetworkID, port.ID, reqs); err != nil {
 				return err
 			}
@@ -270,4 +276,25 @@ func (s *Service) deletePort(ctx context.Context, tx *store.Tx, id string) error
 		return err
 	}
 	return tx.PortDelete(ctx, id)
+}
+
+// checkFixedSubnets resolves the subnets named in fixed_ips as Neutron's
+// IPAM does: one the caller cannot see is SubnetNotFound (404, so that
+// another project's subnet is never confirmed to exist), one of another
+// network is InvalidInput naming the subnet's own network.
+func checkFixedSubnets(ctx context.Context, tx *store.Tx, c *novalite.Caller, networkID string, reqs []FixedIPRequest) error {
+	for _, r := range reqs {
+		if r.SubnetID == "" {
+			continue
+		}
+		sn, err := getSubnet(ctx, tx, c, r.SubnetID)
+		if err != nil {
+			return err
+		}
+		if sn.NetworkID != networkID {
+			return invalidInput("Failed to create port on network %s, because fixed_ips included invalid subnet %s.",
+				sn.NetworkID, sn.ID)
+		}
+	}
+	return nil
 }
