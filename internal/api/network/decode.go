@@ -64,7 +64,7 @@ func decodeResource(r *http.Request, key string, t targets) (map[string]json.Raw
 		sort.Strings(unknown)
 		return nil, badRequest("Unrecognized attribute(s) '%s'", strings.Join(unknown, ", "))
 	}
-	return attrs, nil
+	return attrs, checkLengths(attrs)
 }
 
 func isNull(attrs map[string]json.RawMessage, k string) bool {

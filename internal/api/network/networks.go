@@ -32,6 +32,20 @@ func networkTargets(p *network.NetworkParams) targets {
 		"is_default": nil, "provider:network_type": nil, "provider:physical_network": nil, "provider:segmentation_id": nil}
 }
 
+// readNetwork decodes a network body for action (create or update):
+// provider attributes are an admin's, the MTU at most the deployment's.
+func readNetwork(r *http.Request, action string) (network.NetworkParams, error) {
+	var p network.NetworkParams
+	attrs, err := decodeResource(r, "network", networkTargets(&p))
+	if err != nil {
+		return p, err
+	}
+	if err := checkProvider(httpx.Caller(r.Context()), attrs, action); err != nil {
+		return p, err
+	}
+	return p, checkMTU(p)
+}
+
 func (a *API) listNetworks(w http.ResponseWriter, r *http.Request) error {
 	p, err := listParams(r)
 	if err != nil {
@@ -61,8 +75,8 @@ func (a *API) showNetwork(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) createNetwork(w http.ResponseWriter, r *http.Request) error {
-	var p network.NetworkParams
-	if _, err := decodeResource(r, "network", networkTargets(&p)); err != nil {
+	p, err := readNetwork(r, "create")
+	if err != nil {
 		return err
 	}
 	c := httpx.Caller(r.Context())
@@ -75,8 +89,8 @@ func (a *API) createNetwork(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) updateNetwork(w http.ResponseWriter, r *http.Request) error {
-	var p network.NetworkParams
-	if _, err := decodeResource(r, "network", networkTargets(&p)); err != nil {
+	p, err := readNetwork(r, "update")
+	if err != nil {
 		return err
 	}
 	c := httpx.Caller(r.Context())

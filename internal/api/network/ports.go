@@ -49,6 +49,12 @@ func readPort(r *http.Request) (network.PortParams, error) {
 	if err != nil {
 		return p, err
 	}
+	if err := checkMAC(p.MACAddress); err != nil {
+		return p, err
+	}
+	if err := checkAddressPairs(attrs["allowed_address_pairs"]); err != nil {
+		return p, err
+	}
 	if ips != nil {
 		reqs := []network.FixedIPRequest{}
 		for _, ip := range *ips {

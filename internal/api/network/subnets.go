@@ -52,6 +52,9 @@ func readSubnet(r *http.Request) (network.SubnetParams, error) {
 		empty := ""
 		p.GatewayIP = &empty
 	}
+	if err == nil {
+		err = checkSubnetLists(p, r.PathValue("id"))
+	}
 	return p, err
 }
 
