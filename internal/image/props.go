@@ -80,6 +80,9 @@ func (s *Service) Create(ctx context.Context, c *novalite.Caller, body map[strin
 	if im.Visibility == novalite.VisibilityPublic && !policy.AllowedOwned(c, "publicize_image", im.Owner) {
 		return im, notAuthorized("publicize_image")
 	}
+	if err := checkLimits(im); err != nil {
+		return im, err
+	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.ImageInsert(ctx, im) })
 	if novalite.IsKind(err, novalite.Conflict) {
 		return im, novalite.Errorf(novalite.Conflict, "Image with identifier %s already exists!", im.ID)
@@ -230,6 +233,9 @@ func (s *Service) Update(ctx context.Context, c *novalite.Caller, id string, cha
 				return err
 			}
 		}
+		if err := checkLimits(im); err != nil {
+			return err
+		}
 		im.UpdatedAt = s.now().UTC()
 		return tx.ImageUpdate(ctx, im)
 	})
@@ -324,6 +330,9 @@ func (s *Service) Tag(ctx context.Context, c *novalite.Caller, id, tag string, a
 			return novalite.Errorf(novalite.NotFound, "Tag %s not found.", tag)
 		default:
 			im.Tags = slices.Delete(im.Tags, i, i+1)
+		}
+		if err := checkLimits(im); err != nil {
+			return err
 		}
 		im.UpdatedAt = s.now().UTC()
 		return tx.ImageUpdate(ctx, im)
