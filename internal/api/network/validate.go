@@ -15,10 +15,11 @@ import (
 // Neutron's limits on what a request may carry (neutron-lib constants and
 // neutron.conf defaults).
 const (
-	maxNameLen          = 255 // NAME_MAX_LEN, and DESCRIPTION_MAX_LEN
-	maxDNSNameservers   = 5   // max_dns_nameservers
-	maxHostRoutes       = 20  // max_subnet_host_routes
-	maxAllowedAddrPairs = 10  // max_allowed_address_pair
+	maxNameLen          = 255  // NAME_MAX_LEN, and DESCRIPTION_MAX_LEN
+	maxDNSNameservers   = 5    // max_dns_nameservers
+	maxHostRoutes       = 20   // max_subnet_host_routes
+	maxAllowedAddrPairs = 10   // max_allowed_address_pair
+	maxMTU              = 1450 // what VXLAN carries: every network's MTU
 )
 
 // checkLengths refuses a name or description longer than Neutron stores.
@@ -60,7 +61,7 @@ func checkMTU(p network.NetworkParams) error {
 	if *p.MTU < 0 {
 		return badRequest("Invalid input for mtu. Reason: '%d' should be non-negative.", *p.MTU)
 	}
-	if *p.MTU > network.DefaultMTU {
+	if *p.MTU > maxMTU {
 		return &novalite.Error{Kind: novalite.Invalid, Reason: "InvalidInput",
 			Message: "Invalid input for operation: Requested MTU is too big, maximum is 1450."}
 	}
