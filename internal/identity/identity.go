@@ -26,7 +26,11 @@ type Service struct {
 	catalog  func() []CatalogService
 	pwCost   int
 
+	keyRotation   time.Duration
+	maxActiveKeys int
+
 	mu    sync.Mutex
+	epoch int64 // identity epoch that keys and cache belong to
 	keys  *keyring
 	cache map[string]cached
 }
@@ -40,6 +44,13 @@ type Options struct {
 	// PasswordCost is the bcrypt cost of new password hashes (0: bcrypt's
 	// default, 10). Test clouds use bcrypt's minimum to start fast.
 	PasswordCost int
+	// KeyRotation is how often RotateKeys rotates the Fernet keys
+	// (0: never). MaxActiveKeys is Keystone's [fernet_tokens]
+	// max_active_keys: staged, primary and secondary keys together; by
+	// default enough that no token outlives its key (TTL/rotation + 2,
+	// at least Keystone's 3).
+	KeyRotation   time.Duration
+	MaxActiveKeys int
 }
 
 // New returns an identity service over db.
@@ -53,7 +64,23 @@ func New(db *store.DB, o Options) *Service {
 	if o.Catalog == nil {
 		o.Catalog = func() []CatalogService { return nil }
 	}
-	return &Service{db: db, now: o.Now, tokenTTL: o.TokenTTL, catalog: o.Catalog, pwCost: o.PasswordCost, cache: map[string]cached{}}
+	if o.MaxActiveKeys <= 0 {
+		o.MaxActiveKeys = DefaultMaxActiveKeys(o.TokenTTL, o.KeyRotation)
+	}
+	return &Service{db: db, now: o.Now, tokenTTL: o.TokenTTL, catalog: o.Catalog, pwCost: o.PasswordCost,
+		keyRotation: o.KeyRotation, maxActiveKeys: max(o.MaxActiveKeys, 2),
+		epoch: -1, cache: map[string]cached{}}
+}
+
+// DefaultMaxActiveKeys is the number of Fernet keys that keeps every
+// token's key until the token expires when keys rotate every rotation:
+// the staged and primary keys, and one secondary per rotation a token
+// may live through (Keystone's sizing rule); at least 3.
+func DefaultMaxActiveKeys(ttl, rotation time.Duration) int {
+	if rotation <= 0 {
+		return 3
+	}
+	return max(3, int((ttl+rotation-1)/rotation)+2)
 }
 
 // Catalog returns the service catalog.

@@ -42,13 +42,20 @@ func (s *Service) CreateDomain(ctx context.Context, d novalite.Domain) (novalite
 // UpdateDomain applies update to a domain and stores it. The default
 // domain cannot be disabled.
 func (s *Service) UpdateDomain(ctx context.Context, id string, update func(*novalite.Domain)) (d novalite.Domain, err error) {
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+	err = s.change(ctx, func(tx *store.Tx) error {
 		if d, err = tx.DomainGet(ctx, id); err != nil {
 			return err
 		}
+		was := d.Enabled
 		update(&d)
 		if d.ID == defaultDomainID && !d.Enabled {
 			return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: Cannot disable the default domain.")
+		}
+		if was && !d.Enabled {
+			// Enabling it again does not bring these tokens back.
+			if err := s.revoke(ctx, tx, store.RevocationEvent{DomainID: id}); err != nil {
+				return err
+			}
 		}
 		return tx.DomainUpdate(ctx, d)
 	})
@@ -58,15 +65,12 @@ func (s *Service) UpdateDomain(ctx context.Context, id string, update func(*nova
 	case novalite.IsKind(err, novalite.Conflict):
 		err = conflict("domain", "name", d.Name)
 	}
-	if err == nil {
-		s.forget()
-	}
 	return d, err
 }
 
 // DeleteDomain removes a disabled domain and everything in it.
 func (s *Service) DeleteDomain(ctx context.Context, id string) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	err := s.change(ctx, func(tx *store.Tx) error {
 		d, err := tx.DomainGet(ctx, id)
 		if err != nil {
 			return err
@@ -74,13 +78,13 @@ func (s *Service) DeleteDomain(ctx context.Context, id string) error {
 		if d.Enabled {
 			return novalite.Errorf(novalite.Forbidden, "You are not authorized to perform the requested action: Cannot delete a domain that is enabled, please disable it first.")
 		}
+		if err := s.revoke(ctx, tx, store.RevocationEvent{DomainID: id}); err != nil {
+			return err
+		}
 		return tx.DomainDelete(ctx, id)
 	})
 	if novalite.IsKind(err, novalite.NotFound) && novalite.MessageOf(err) == "" {
 		err = notFound("Could not find domain: %s.", id)
-	}
-	if err == nil {
-		s.forget()
 	}
 	return err
 }
@@ -123,11 +127,18 @@ func (s *Service) CreateProject(ctx context.Context, p novalite.Project) (novali
 
 // UpdateProject applies update to a project and stores it.
 func (s *Service) UpdateProject(ctx context.Context, id string, update func(*novalite.Project)) (p novalite.Project, err error) {
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+	err = s.change(ctx, func(tx *store.Tx) error {
 		if p, err = tx.ProjectGet(ctx, id); err != nil {
 			return err
 		}
+		was := p.Enabled
 		update(&p)
+		if was && !p.Enabled {
+			// Enabling it again does not bring these tokens back.
+			if err := s.revoke(ctx, tx, store.RevocationEvent{ProjectID: id}); err != nil {
+				return err
+			}
+		}
 		return tx.ProjectUpdate(ctx, p)
 	})
 	switch {
@@ -141,7 +152,12 @@ func (s *Service) UpdateProject(ctx context.Context, id string, update func(*nov
 
 // DeleteProject removes a project.
 func (s *Service) DeleteProject(ctx context.Context, id string) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.ProjectDelete(ctx, id) })
+	err := s.change(ctx, func(tx *store.Tx) error {
+		if err := tx.ProjectDelete(ctx, id); err != nil {
+			return err
+		}
+		return s.revoke(ctx, tx, store.RevocationEvent{ProjectID: id})
+	})
 	if novalite.IsKind(err, novalite.NotFound) {
 		err = notFound("Could not find project: %s.", id)
 	}
@@ -200,13 +216,21 @@ func (s *Service) UpdateUser(ctx context.Context, id string, password *string, u
 			return u, invalid("Invalid password: %v", err)
 		}
 	}
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+	err = s.change(ctx, func(tx *store.Tx) error {
 		if u, err = tx.UserGet(ctx, id); err != nil {
 			return err
 		}
+		was := u.Enabled
 		update(&u)
 		if password != nil {
 			u.PasswordHash = hash
+		}
+		// A new password or disabling ends the user's tokens, as in
+		// Keystone; enabling the user again does not bring them back.
+		if password != nil || was && !u.Enabled {
+			if err := s.revoke(ctx, tx, store.RevocationEvent{UserID: id}); err != nil {
+				return err
+			}
 		}
 		return tx.UserUpdate(ctx, u)
 	})
@@ -216,29 +240,21 @@ func (s *Service) UpdateUser(ctx context.Context, id string, password *string, u
 	case novalite.IsKind(err, novalite.Conflict):
 		err = conflict("user", "name", u.Name)
 	}
-	if err == nil {
-		s.forget()
-	}
 	return u, err
 }
 
 // DeleteUser removes a user; its tokens stop validating.
 func (s *Service) DeleteUser(ctx context.Context, id string) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.UserDelete(ctx, id) })
+	err := s.change(ctx, func(tx *store.Tx) error {
+		if err := tx.UserDelete(ctx, id); err != nil {
+			return err
+		}
+		return s.revoke(ctx, tx, store.RevocationEvent{UserID: id})
+	})
 	if novalite.IsKind(err, novalite.NotFound) {
 		err = notFound("Could not find user: %s.", id)
 	}
-	if err == nil {
-		s.forget()
-	}
 	return err
-}
-
-// forget drops cached validations after a change that may invalidate them.
-func (s *Service) forget() {
-	s.mu.Lock()
-	clear(s.cache)
-	s.mu.Unlock()
 }
 
 // Roles lists roles.
@@ -294,29 +310,23 @@ func (s *Service) ImpliedRole(ctx context.Context, prior, implied string) error 
 
 // CreateImpliedRole records that prior implies implied (again is no error).
 func (s *Service) CreateImpliedRole(ctx context.Context, prior, implied string) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	err := s.change(ctx, func(tx *store.Tx) error {
 		if err := checkRoles(ctx, tx, prior, implied); err != nil {
 			return err
 		}
 		return ensureImplied(ctx, tx, prior, implied)
 	})
-	if err == nil {
-		s.forget()
-	}
 	return err
 }
 
 // DeleteImpliedRole removes an implication; NotFound if there is none.
 func (s *Service) DeleteImpliedRole(ctx context.Context, prior, implied string) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	err := s.change(ctx, func(tx *store.Tx) error {
 		if err := checkRoles(ctx, tx, prior, implied); err != nil {
 			return err
 		}
 		return wrapNotFound(tx.ImpliedRoleDelete(ctx, prior, implied), "%s does not imply %s.", prior, implied)
 	})
-	if err == nil {
-		s.forget()
-	}
 	return err
 }
 
@@ -331,7 +341,7 @@ func checkRoles(ctx context.Context, tx *store.Tx, ids ...string) error {
 
 // UpdateRole applies update to a role and stores it.
 func (s *Service) UpdateRole(ctx context.Context, id string, update func(*novalite.Role)) (r novalite.Role, err error) {
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+	err = s.change(ctx, func(tx *store.Tx) error {
 		if r, err = tx.RoleGet(ctx, id); err != nil {
 			return err
 		}
@@ -349,43 +359,44 @@ func (s *Service) UpdateRole(ctx context.Context, id string, update func(*novali
 
 // DeleteRole removes a role and its assignments.
 func (s *Service) DeleteRole(ctx context.Context, id string) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.RoleDelete(ctx, id) })
+	err := s.change(ctx, func(tx *store.Tx) error { return tx.RoleDelete(ctx, id) })
 	if novalite.IsKind(err, novalite.NotFound) {
 		err = notFound("Could not find role: %s.", id)
-	}
-	if err == nil {
-		s.forget()
 	}
 	return err
 }
 
 // Grant gives user a role on a project or a domain.
 func (s *Service) Grant(ctx context.Context, a novalite.RoleAssignment) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	err := s.change(ctx, func(tx *store.Tx) error {
 		if err := s.checkAssignment(ctx, tx, a); err != nil {
 			return err
 		}
 		return tx.RoleAssignmentInsert(ctx, a)
 	})
-	if err == nil {
-		s.forget()
-	}
 	return err
 }
 
 // Revoke takes a role away; NotFound if it was not granted.
 func (s *Service) RevokeRole(ctx context.Context, a novalite.RoleAssignment) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	err := s.change(ctx, func(tx *store.Tx) error {
 		if err := s.checkAssignment(ctx, tx, a); err != nil {
 			return err
 		}
-		return tx.RoleAssignmentDelete(ctx, a)
+		if err := tx.RoleAssignmentDelete(ctx, a); err != nil {
+			return err
+		}
+		// Keystone's revoke_by_grant: the user's tokens on the target
+		// that carry the role. Roles are read afresh at each validation,
+		// so this matters once the role is granted again.
+		e := store.RevocationEvent{UserID: a.UserID, RoleID: a.RoleID, ProjectID: a.TargetID}
+		if a.TargetType == "domain" {
+			e.ProjectID, e.DomainID = "", a.TargetID
+		}
+		return s.revoke(ctx, tx, e)
 	})
 	if novalite.IsKind(err, novalite.NotFound) && novalite.MessageOf(err) == "" {
 		err = notFound("Could not find role assignment with role: %s, user or group: %s, project, domain, or system: %s.", a.RoleID, a.UserID, a.TargetID)
-	}
-	if err == nil {
-		s.forget()
 	}
 	return err
 }

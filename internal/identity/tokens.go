@@ -26,20 +26,6 @@ type payload struct {
 	Expires int64    `json:"e"`
 }
 
-// keyring holds the Fernet keys; the first encrypts.
-type keyring struct{ keys []*fernet.Key }
-
-// cached is a validated token, kept until `until`.
-type cached struct {
-	caller *novalite.Caller
-	until  time.Time
-}
-
-// cacheFor bounds how long a validation is trusted without reading the
-// store again: revocations made by another replica take effect within it
-// (keystonemiddleware caches for 300 s by default).
-const cacheFor = 30 * time.Second
-
 // AuthRequest is a POST /v3/auth/tokens body reduced to what matters.
 type AuthRequest struct {
 	Methods []string
@@ -61,53 +47,11 @@ type Token struct {
 	Caller *novalite.Caller
 }
 
-// LoadKeys reads the Fernet keys, creating the first one if there is none.
-func (s *Service) LoadKeys(ctx context.Context) error {
-	var keys []string
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		var err error
-		if keys, err = tx.FernetKeyList(ctx); err != nil || len(keys) > 0 {
-			return err
-		}
-		var k fernet.Key
-		if err := k.Generate(); err != nil {
-			return err
-		}
-		keys = []string{k.Encode()}
-		return tx.FernetKeyInsert(ctx, keys[0], s.now())
-	})
-	if err != nil {
-		return err
-	}
-	kr := &keyring{}
-	for _, k := range keys {
-		fk, err := fernet.DecodeKey(k)
-		if err != nil {
-			return err
-		}
-		kr.keys = append(kr.keys, fk)
-	}
-	s.mu.Lock()
-	s.keys = kr
-	s.mu.Unlock()
-	return nil
-}
-
-func (s *Service) keyring(ctx context.Context) (*keyring, error) {
-	s.mu.Lock()
-	kr := s.keys
-	s.mu.Unlock()
-	if kr != nil {
-		return kr, nil
-	}
-	if err := s.LoadKeys(ctx); err != nil {
-		return nil, err
-	}
-	return s.keyring(ctx)
-}
-
 // Authenticate checks credentials and issues a token.
 func (s *Service) Authenticate(ctx context.Context, req AuthRequest) (*Token, error) {
+	if _, err := s.sync(ctx); err != nil {
+		return nil, err
+	}
 	if len(req.Methods) == 0 {
 		return nil, invalid("Expecting to find identity in auth - the server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.")
 	}
@@ -125,14 +69,18 @@ func (s *Service) Authenticate(ctx context.Context, req AuthRequest) (*Token, er
 			}
 		}
 	case "token":
-		prev, err := s.decode(ctx, req.Token)
+		prev, err := s.validate(ctx, req.Token)
 		if err != nil {
+			if novalite.IsKind(err, novalite.NotFound) {
+				return nil, unauthorized()
+			}
 			return nil, err
 		}
-		// A token exchanged for another keeps the original expiry and
-		// audit chain, as Keystone does.
-		p = payload{User: prev.User, Methods: appendUnique(prev.Methods, "token"),
-			Audit: []string{auditID(), prev.Audit[0]}, Expires: prev.Expires}
+		// A token exchanged for another keeps the original expiry, and
+		// the audit id of the first token of its chain, as Keystone does:
+		// revoking that first token revokes the whole chain.
+		p = payload{User: prev.UserID, Methods: appendUnique(prev.Methods, "token"),
+			Audit: []string{auditID(), prev.AuditIDs[len(prev.AuditIDs)-1]}, Expires: prev.ExpiresAt.UnixMicro()}
 	default:
 		return nil, unauthorized()
 	}
@@ -148,7 +96,10 @@ func (s *Service) Authenticate(ctx context.Context, req AuthRequest) (*Token, er
 		}
 		p.Project = proj.ID
 	}
-	caller, err := s.load(ctx, p)
+	caller, err := s.load(ctx, p, false)
+	if novalite.IsKind(err, novalite.NotFound) {
+		return nil, unauthorized()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -248,193 +199,8 @@ func (s *Service) encode(ctx context.Context, p payload) (string, error) {
 		return "", err
 	}
 	msg, _ := json.Marshal(p)
-	tok, err := fernet.EncryptAndSign(msg, kr.keys[0])
+	tok, err := fernet.EncryptAndSign(msg, kr.primary)
 	return string(tok), err
-}
-
-// decode checks a token's signature, expiry and revocation.
-func (s *Service) decode(ctx context.Context, tok string) (payload, error) {
-	var p payload
-	kr, err := s.keyring(ctx)
-	if err != nil {
-		return p, err
-	}
-	msg := fernet.VerifyAndDecrypt([]byte(tok), 0, kr.keys)
-	if msg == nil || json.Unmarshal(msg, &p) != nil || len(p.Audit) == 0 {
-		return p, unauthorized()
-	}
-	if !s.now().Before(time.UnixMicro(p.Expires)) {
-		return p, novalite.Errorf(novalite.NotFound, "Could not recognize Fernet token")
-	}
-	var revoked bool
-	err = s.view(ctx, func(tx *store.Tx) error {
-		for _, a := range p.Audit {
-			if revoked, err = tx.TokenRevoked(ctx, a); err != nil || revoked {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return p, err
-	}
-	if revoked {
-		return p, novalite.Errorf(novalite.NotFound, "Could not recognize Fernet token")
-	}
-	return p, nil
-}
-
-// load builds the caller of a payload from the store: the user must exist
-// and be enabled, the project too; roles are the user's assignments on
-// the project with implied roles expanded.
-func (s *Service) load(ctx context.Context, p payload) (*novalite.Caller, error) {
-	c := &novalite.Caller{Methods: p.Methods, AuditIDs: p.Audit,
-		IssuedAt: time.UnixMicro(p.Issued).UTC(), ExpiresAt: time.UnixMicro(p.Expires).UTC()}
-	err := s.view(ctx, func(tx *store.Tx) error {
-		u, err := tx.UserGet(ctx, p.User)
-		if err != nil {
-			return err
-		}
-		if !u.Enabled {
-			return &novalite.Error{Kind: novalite.NotFound}
-		}
-		ud, err := tx.DomainGet(ctx, u.DomainID)
-		if err != nil {
-			return err
-		}
-		c.UserID, c.UserName, c.UserDomainID, c.UserDomainName = u.ID, u.Name, ud.ID, ud.Name
-		if p.Project == "" {
-			return nil
-		}
-		proj, err := tx.ProjectGet(ctx, p.Project)
-		if err != nil {
-			return err
-		}
-		if !proj.Enabled {
-			return &novalite.Error{Kind: novalite.NotFound}
-		}
-		pd, err := tx.DomainGet(ctx, proj.DomainID)
-		if err != nil {
-			return err
-		}
-		c.ProjectID, c.ProjectName, c.ProjectDomainID, c.ProjectDomainName = proj.ID, proj.Name, pd.ID, pd.Name
-		c.Roles, err = effectiveRoles(ctx, tx, u.ID, proj.ID)
-		return err
-	})
-	if novalite.IsKind(err, novalite.NotFound) {
-		return nil, novalite.Errorf(novalite.NotFound, "Could not recognize Fernet token")
-	}
-	return c, err
-}
-
-// effectiveRoles returns the roles of user on project, implied ones
-// included, in a stable order.
-func effectiveRoles(ctx context.Context, tx *store.Tx, userID, projectID string) ([]novalite.Role, error) {
-	direct, err := tx.RoleAssignmentList(ctx, novalite.RoleAssignmentFilter{
-		UserID: userID, TargetType: "project", TargetID: projectID})
-	if err != nil || len(direct) == 0 {
-		return nil, err
-	}
-	implied, err := tx.ImpliedRoleList(ctx)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var queue []string
-	for _, a := range direct {
-		queue = append(queue, a.RoleID)
-	}
-	var roles []novalite.Role
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		r, err := tx.RoleGet(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if r.DomainID == "" { // domain-specific roles only lend their implied roles
-			roles = append(roles, r)
-		}
-		queue = append(queue, implied[id]...)
-	}
-	return roles, nil
-}
-
-// Validate returns the caller a token stands for; Unauthorized if the
-// token is invalid, expired or revoked.
-func (s *Service) Validate(ctx context.Context, tok string) (*novalite.Caller, error) {
-	now := s.now()
-	s.mu.Lock()
-	e, ok := s.cache[tok]
-	s.mu.Unlock()
-	if ok && now.Before(e.until) {
-		return e.caller, nil
-	}
-	c, err := s.ValidateSubject(ctx, tok)
-	if err != nil {
-		if novalite.IsKind(err, novalite.NotFound) {
-			return nil, unauthorized()
-		}
-		return nil, err
-	}
-	until := min64(now.Add(cacheFor), c.ExpiresAt)
-	s.mu.Lock()
-	if len(s.cache) > 100_000 {
-		clear(s.cache)
-	}
-	s.cache[tok] = cached{caller: c, until: until}
-	s.mu.Unlock()
-	return c, nil
-}
-
-func min64(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-// ValidateSubject validates a token read from X-Subject-Token, bypassing
-// the cache: NotFound ("Could not recognize Fernet token") when invalid.
-func (s *Service) ValidateSubject(ctx context.Context, tok string) (*novalite.Caller, error) {
-	p, err := s.decode(ctx, tok)
-	if novalite.IsKind(err, novalite.Unauthorized) {
-		return nil, novalite.Errorf(novalite.NotFound, "Could not recognize Fernet token")
-	}
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, p)
-	if err == nil && c.ProjectID != "" && len(c.Roles) == 0 {
-		// The user lost its roles on the project since: the token is void.
-		return nil, novalite.Errorf(novalite.NotFound, "Could not recognize Fernet token")
-	}
-	return c, err
-}
-
-// Revoke revokes a token (by its audit id, as Keystone does).
-func (s *Service) Revoke(ctx context.Context, tok string) error {
-	p, err := s.decode(ctx, tok)
-	if err != nil {
-		if novalite.IsKind(err, novalite.Unauthorized) {
-			return novalite.Errorf(novalite.NotFound, "Could not recognize Fernet token")
-		}
-		return err
-	}
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		return tx.TokenRevocationInsert(ctx, p.Audit[0], s.now(), time.UnixMicro(p.Expires))
-	})
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	delete(s.cache, tok)
-	s.mu.Unlock()
-	return nil
 }
 
 // hashPassword returns the bcrypt hash of a password at the service's cost.

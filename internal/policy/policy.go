@@ -13,15 +13,16 @@ type Rule int
 
 // The building blocks of Nova's defaults (nova/policies/base.py).
 const (
-	Nobody         Rule = iota // denied to everyone
-	Admin                      // role:admin
-	ReaderOrAdmin              // role:reader on the target project, or admin
-	MemberOrAdmin              // role:member on the target project, or admin
-	ManagerOrAdmin             // role:manager on the target project, or admin
-	Any                        // any authenticated caller
-	UserOrAdmin                // the target user, or admin (keypairs)
-	ProjectOwner               // any role on the target project, or admin
-	ServiceOrAdmin             // role:service, or admin (service-to-service APIs)
+	Nobody             Rule = iota // denied to everyone
+	Admin                          // role:admin
+	ReaderOrAdmin                  // role:reader on the target project, or admin
+	MemberOrAdmin                  // role:member on the target project, or admin
+	ManagerOrAdmin                 // role:manager on the target project, or admin
+	Any                            // any authenticated caller
+	UserOrAdmin                    // the target user, or admin (keypairs)
+	ProjectOwner                   // any role on the target project, or admin
+	ServiceOrAdmin                 // role:service, or admin (service-to-service APIs)
+	UserServiceOrAdmin             // the target user, role:service, or admin (token validation)
 )
 
 // Target is what a rule is checked against. ProjectID defaults to the
@@ -60,6 +61,8 @@ func (r Rule) Allowed(c *novalite.Caller, t Target) bool {
 		return admin || (same && len(c.Roles) > 0)
 	case ServiceOrAdmin:
 		return admin || c.HasRole("service")
+	case UserServiceOrAdmin:
+		return admin || c.HasRole("service") || c.UserID == t.UserID
 	}
 	return false
 }

@@ -118,6 +118,11 @@ func TestAuthorize(t *testing.T) {
 		{member, "os_compute_api:os-shelve:shelve_offload", policy.Target{}, false},
 		{member, "identity:get_user", policy.Target{UserID: "u"}, true},
 		{member, "identity:get_user", policy.Target{UserID: "x"}, false},
+		{member, "identity:validate_token", policy.Target{UserID: "u"}, true},
+		{member, "identity:validate_token", policy.Target{UserID: "x"}, false},
+		{caller("service", "p", "s"), "identity:validate_token", policy.Target{UserID: "x"}, true},
+		{caller("service", "p", "s"), "identity:revoke_token", policy.Target{UserID: "x"}, false},
+		{admin, "identity:check_token", policy.Target{UserID: "x"}, true},
 		{admin, "no:such:rule", policy.Target{}, false},
 	} {
 		err := policy.Authorize(tc.c, tc.rule, tc.target)
@@ -142,7 +147,7 @@ func TestRuleTable(t *testing.T) {
 		t.Fatalf("only %d rules", len(policy.Rules))
 	}
 	for name, r := range policy.Rules {
-		if r < policy.Nobody || r > policy.ServiceOrAdmin {
+		if r < policy.Nobody || r > policy.UserServiceOrAdmin {
 			t.Errorf("%s: unknown rule %d", name, r)
 		}
 		if name == "" || name[len(name)-1] == ':' {

@@ -219,10 +219,14 @@ var Rules = map[string]Rule{
 	"identity:revoke_grant":              Admin,
 	"identity:check_grant":               Admin,
 	"identity:list_grants":               Admin,
-	"identity:validate_token":            Any,
-	"identity:revoke_token":              Any,
-	"identity:get_auth_catalog":          Any,
-	"identity:get_auth_projects":         Any,
-	"identity:list_endpoints":            Admin,
-	"identity:list_services":             Admin,
+	// keystone/common/policies/token.py: the token's own user, or a
+	// (system) reader for check and validate, a service for validate, an
+	// admin for revoke; novalite's admins stand for the system scope.
+	"identity:validate_token":    UserServiceOrAdmin,
+	"identity:check_token":       UserOrAdmin,
+	"identity:revoke_token":      UserOrAdmin,
+	"identity:get_auth_catalog":  Any,
+	"identity:get_auth_projects": Any,
+	"identity:list_endpoints":    Admin,
+	"identity:list_services":     Admin,
 }

@@ -99,19 +99,26 @@ func (a *API) issueToken(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) subject(r *http.Request) (*novalite.Caller, error) {
-	if err := authorize(r, "identity:validate_token", policy.Target{}); err != nil {
-		return nil, err
-	}
+// subject validates the token of X-Subject-Token and then authorizes rule
+// with the token's user as the target, in Keystone's order: a subject that
+// is not valid is 404 for anyone, another user's valid token is 403.
+func (a *API) subject(r *http.Request, rule string) (*novalite.Caller, error) {
 	sub := r.Header.Get("X-Subject-Token")
 	if sub == "" {
 		return nil, novalite.Errorf(novalite.NotFound, "Could not find token: .")
 	}
-	return a.svc.ValidateSubject(r.Context(), sub)
+	c, err := a.svc.ValidateSubject(r.Context(), sub)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(r, rule, policy.Target{UserID: c.UserID}); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func (a *API) validateToken(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.subject(r)
+	c, err := a.subject(r, "identity:validate_token")
 	if err != nil {
 		return err
 	}
@@ -122,7 +129,7 @@ func (a *API) validateToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) checkToken(w http.ResponseWriter, r *http.Request) error {
-	if _, err := a.subject(r); err != nil {
+	if _, err := a.subject(r, "identity:check_token"); err != nil {
 		return err
 	}
 	w.Header().Set("X-Subject-Token", r.Header.Get("X-Subject-Token"))
@@ -131,7 +138,7 @@ func (a *API) checkToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "identity:revoke_token", policy.Target{}); err != nil {
+	if _, err := a.subject(r, "identity:revoke_token"); err != nil {
 		return err
 	}
 	if err := a.svc.Revoke(r.Context(), r.Header.Get("X-Subject-Token")); err != nil {

@@ -56,6 +56,23 @@ func Start(t testing.TB, opts ...func(*config.Config)) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	return start(t, cfg, true)
+}
+
+// Replica starts a second novalite on the database of s, as another API
+// replica would run: its own process state (token cache, Fernet keyring)
+// and listener, no simulated hosts and no background loops, so that what
+// one replica changes can be checked through the other.
+func (s *Server) Replica() *Server {
+	s.t.Helper()
+	cfg := s.App.Config
+	cfg.Listen, cfg.PublicURL = "127.0.0.1:0", ""
+	cfg.Hosts, cfg.NoLoops = 0, true
+	return start(s.t, cfg, false)
+}
+
+func start(t testing.TB, cfg config.Config, bootstrap bool) *Server {
+	t.Helper()
 	level := slog.LevelWarn
 	if os.Getenv("NOVALITE_TEST_LOG") != "" {
 		level = slog.LevelDebug
@@ -69,8 +86,10 @@ func Start(t testing.TB, opts ...func(*config.Config)) *Server {
 	if err := a.Listen(); err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	if _, err := a.Bootstrap(ctx); err != nil {
-		t.Fatalf("bootstrap: %v", err)
+	if bootstrap {
+		if _, err := a.Bootstrap(ctx); err != nil {
+			t.Fatalf("bootstrap: %v", err)
+		}
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
