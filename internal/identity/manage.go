@@ -104,18 +104,26 @@ func (s *Service) Project(ctx context.Context, id string) (p novalite.Project, e
 	return p, err
 }
 
-// CreateProject adds a project with a new id.
-func (s *Service) CreateProject(ctx context.Context, p novalite.Project) (novalite.Project, error) {
-	if p.DomainID == "" {
-		p.DomainID = defaultDomainID
-	}
+// CreateProject adds a project with a new id. Projects are flat: a
+// parent, when given, must be the project's domain (Keystone keeps
+// domains as projects, so it is the parent of the domain's top projects);
+// without a domain_id the parent domain is the project's domain.
+func (s *Service) CreateProject(ctx context.Context, p novalite.Project, parentID string) (novalite.Project, error) {
 	p.ID = NewID()
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.DomainGet(ctx, p.DomainID); err != nil {
-			if novalite.IsKind(err, novalite.NotFound) {
-				return notFound("Could not find domain: %s.", p.DomainID)
+		if p.DomainID == "" && parentID != "" {
+			if _, err := tx.DomainGet(ctx, parentID); err == nil {
+				p.DomainID = parentID
 			}
-			return err
+		}
+		if p.DomainID == "" {
+			p.DomainID = defaultDomainID
+		}
+		if parentID != "" && parentID != p.DomainID {
+			return badParent(ctx, tx, p.DomainID, parentID)
+		}
+		if _, err := tx.DomainGet(ctx, p.DomainID); err != nil {
+			return wrapNotFound(err, "Could not find domain: %s.", p.DomainID)
 		}
 		return tx.ProjectInsert(ctx, p)
 	})
@@ -123,6 +131,22 @@ func (s *Service) CreateProject(ctx context.Context, p novalite.Project) (novali
 		err = conflict("project", "name", p.Name)
 	}
 	return p, err
+}
+
+// badParent says what is wrong with a parent other than the project's
+// domain, as Keystone's checks would.
+func badParent(ctx context.Context, tx *store.Tx, domainID, parentID string) error {
+	if _, err := tx.ProjectGet(ctx, parentID); err == nil {
+		return novalite.Errorf(novalite.NotImplemented, "Project hierarchies are not supported by novalite.")
+	} else if !novalite.IsKind(err, novalite.NotFound) {
+		return err
+	}
+	if _, err := tx.DomainGet(ctx, parentID); err == nil {
+		return invalid("Cannot create project, since it specifies its domain_id %s, but specifies a parent in a different domain (%s).", domainID, parentID)
+	} else if !novalite.IsKind(err, novalite.NotFound) {
+		return err
+	}
+	return notFound("Could not find project: %s.", parentID)
 }
 
 // UpdateProject applies update to a project and stores it.

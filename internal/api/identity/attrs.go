@@ -7,13 +7,15 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
+	"novalite/internal/api/schema"
 )
 
-// readEntity decodes a body {key: {...}} into v (a struct whose field
-// named by key holds the attributes novalite knows) and returns the other
+// readEntity decodes a body {key: {...}}, checks the entity against
+// Keystone's schema s, decodes it into v (a struct whose field named by
+// key holds the attributes novalite knows) and returns the other
 // attributes of the entity: Keystone keeps unknown attributes of users,
 // projects and roles as "extra" and shows them back at the top level.
-func readEntity(r *http.Request, v any, key string, known ...string) (map[string]any, error) {
+func readEntity(r *http.Request, v any, key string, s *schema.Schema, known ...string) (map[string]any, error) {
 	var raw json.RawMessage
 	null, err := httpx.ReadBody(r, &raw, malformed)
 	if err != nil {
@@ -22,12 +24,20 @@ func readEntity(r *http.Request, v any, key string, known ...string) (map[string
 	if null {
 		return nil, required(key)
 	}
+	doc, err := schema.Decode(raw)
+	if err != nil {
+		return nil, &novalite.Error{Kind: novalite.Invalid, Message: malformed, Err: err}
+	}
+	body, _ := doc.(map[string]any)
+	if body[key] == nil {
+		return nil, required(key)
+	}
+	if err := validate(s, body[key]); err != nil {
+		return nil, err
+	}
 	var attrs map[string]map[string]any
 	if err := json.Unmarshal(raw, &attrs); err != nil {
 		return nil, &novalite.Error{Kind: novalite.Invalid, Message: malformed, Err: err}
-	}
-	if attrs[key] == nil {
-		return nil, required(key)
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, &novalite.Error{Kind: novalite.Invalid, Message: malformed, Err: err}

@@ -56,7 +56,7 @@ func (a *API) createDomain(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b domainBody
-	if _, err := readEntity(r, &b, "domain"); err != nil {
+	if _, err := readEntity(r, &b, "domain", domainCreate); err != nil {
 		return err
 	}
 	if b.Domain.Name == nil || *b.Domain.Name == "" {
@@ -77,7 +77,7 @@ func (a *API) updateDomain(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b domainBody
-	if _, err := readEntity(r, &b, "domain"); err != nil {
+	if _, err := readEntity(r, &b, "domain", domainUpdate); err != nil {
 		return err
 	}
 	d, err := a.svc.UpdateDomain(r.Context(), r.PathValue("id"), func(d *novalite.Domain) { applyDomain(d, b) })
@@ -137,6 +137,8 @@ type projectBody struct {
 		Description *string   `json:"description"`
 		Enabled     *bool     `json:"enabled"`
 		Tags        *[]string `json:"tags"`
+		ParentID    *string   `json:"parent_id"`
+		IsDomain    *bool     `json:"is_domain"`
 	} `json:"project"`
 }
 
@@ -145,7 +147,7 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b projectBody
-	extra, err := readEntity(r, &b, "project", projectAttrs...)
+	extra, err := readEntity(r, &b, "project", projectCreate, projectAttrs...)
 	if err != nil {
 		return err
 	}
@@ -159,7 +161,14 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	if b.Project.DomainID != nil {
 		p.DomainID = *b.Project.DomainID
 	}
-	p, err = a.svc.CreateProject(r.Context(), p)
+	if b.Project.IsDomain != nil && *b.Project.IsDomain {
+		return novalite.Errorf(novalite.NotImplemented, "Projects acting as domains are not supported by novalite.")
+	}
+	parent := ""
+	if b.Project.ParentID != nil {
+		parent = *b.Project.ParentID
+	}
+	p, err = a.svc.CreateProject(r.Context(), p, parent)
 	if err != nil {
 		return err
 	}
@@ -195,7 +204,7 @@ func (a *API) updateProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b projectBody
-	extra, err := readEntity(r, &b, "project", projectAttrs...)
+	extra, err := readEntity(r, &b, "project", projectUpdate, projectAttrs...)
 	if err != nil {
 		return err
 	}
@@ -204,11 +213,36 @@ func (a *API) updateProject(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if err := a.checkProjectUpdate(r, b); err != nil {
+		return err
+	}
 	p, err := a.svc.UpdateProject(r.Context(), r.PathValue("id"), func(p *novalite.Project) { _ = applyProject(p, b, extra) })
 	if err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"project": a.projectView(r, p)})
+	return nil
+}
+
+// checkProjectUpdate refuses what Keystone's update_project refuses:
+// moving a project to another domain or parent, or making it a domain.
+func (a *API) checkProjectUpdate(r *http.Request, b projectBody) error {
+	if b.Project.IsDomain != nil && *b.Project.IsDomain {
+		return novalite.Errorf(novalite.Invalid, "Update of `is_domain` is not allowed.")
+	}
+	if b.Project.DomainID == nil && b.Project.ParentID == nil {
+		return nil
+	}
+	cur, err := a.svc.Project(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if b.Project.DomainID != nil && *b.Project.DomainID != cur.DomainID {
+		return novalite.Errorf(novalite.Invalid, "Update of `domain_id` is not allowed.")
+	}
+	if b.Project.ParentID != nil && *b.Project.ParentID != cur.DomainID {
+		return novalite.Errorf(novalite.Invalid, "Update of `parent_id` is not allowed.")
+	}
 	return nil
 }
 

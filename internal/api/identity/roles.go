@@ -57,7 +57,7 @@ func (a *API) createRole(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b roleBody
-	extra, err := readEntity(r, &b, "role", roleAttrs...)
+	extra, err := readEntity(r, &b, "role", roleCreate, roleAttrs...)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (a *API) updateRole(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b roleBody
-	extra, err := readEntity(r, &b, "role", roleAttrs...)
+	extra, err := readEntity(r, &b, "role", roleUpdate, roleAttrs...)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,12 @@ package identity
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"novalite"
 	"novalite/internal/api/httpx"
+	"novalite/internal/api/schema"
 	"novalite/internal/identity"
 	"novalite/internal/policy"
 )
@@ -49,11 +51,9 @@ type scopeBody struct {
 }
 
 func (a *API) issueToken(w http.ResponseWriter, r *http.Request) error {
-	var body authBody
-	if null, err := httpx.ReadBody(r, &body, malformed); err != nil {
+	body, err := readAuth(r)
+	if err != nil {
 		return err
-	} else if null || body.Auth == nil {
-		return novalite.Errorf(novalite.Invalid, "'auth' is a required property")
 	}
 	id := body.Auth.Identity
 	req := identity.AuthRequest{Methods: id.Methods}
@@ -70,25 +70,8 @@ func (a *API) issueToken(w http.ResponseWriter, r *http.Request) error {
 	if len(req.Methods) > 0 && req.Methods[0] == "token" && req.Token == "" {
 		req.Token = r.Header.Get("X-Auth-Token")
 	}
-	if len(body.Auth.Scope) > 0 && string(body.Auth.Scope) != "null" {
-		var s string
-		if json.Unmarshal(body.Auth.Scope, &s) == nil {
-			req.Unscoped = s == "unscoped"
-		} else {
-			var sc scopeBody
-			if err := json.Unmarshal(body.Auth.Scope, &sc); err != nil {
-				return novalite.Errorf(novalite.Invalid, malformed)
-			}
-			switch {
-			case sc.Project != nil:
-				req.ProjectID, req.ProjectName = sc.Project.ID, sc.Project.Name
-				if sc.Project.Domain != nil {
-					req.ProjectDomainID, req.ProjectDomainName = sc.Project.Domain.ID, sc.Project.Domain.Name
-				}
-			case sc.Domain != nil || sc.System != nil:
-				return novalite.Errorf(novalite.NotImplemented, "Domain and system scoped tokens are not supported by novalite.")
-			}
-		}
+	if err := scopeRequest(body.Auth.Scope, &req); err != nil {
+		return err
 	}
 	tok, err := a.svc.Authenticate(r.Context(), req)
 	if err != nil {
@@ -96,6 +79,100 @@ func (a *API) issueToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("X-Subject-Token", tok.ID)
 	httpx.WriteJSON(w, http.StatusCreated, a.tokenView(r, tok.Caller, true))
+	return nil
+}
+
+// readAuth reads a POST /v3/auth/tokens body and checks it as Keystone's
+// validate_issue_token_auth does: the token_issue schema, then an id or a
+// name wherever a user, project or domain is named.
+func readAuth(r *http.Request) (authBody, error) {
+	var body authBody
+	var raw json.RawMessage
+	if null, err := httpx.ReadBody(r, &raw, malformed); err != nil {
+		return body, err
+	} else if null {
+		return body, novalite.Errorf(novalite.Invalid, "'auth' is a required property")
+	}
+	doc, err := schema.Decode(raw)
+	if err != nil {
+		return body, novalite.Errorf(novalite.Invalid, malformed)
+	}
+	top, _ := doc.(map[string]any)
+	auth, _ := top["auth"].(map[string]any)
+	if auth == nil {
+		return body, novalite.Errorf(novalite.Invalid, "'auth' is a required property")
+	}
+	if err := validate(authSchema, auth); err != nil {
+		return body, err
+	}
+	for _, c := range []struct {
+		path  []string
+		field string
+	}{
+		{[]string{"identity", "password", "user"}, "identity/password/user"},
+		{[]string{"identity", "password", "user", "domain"}, "identity/password/user/domain"},
+		{[]string{"scope", "project"}, "scope/project"},
+		{[]string{"scope", "project", "domain"}, "scope/project/domain"},
+		{[]string{"scope", "domain"}, "scope/domain"},
+	} {
+		if m, ok := dig(auth, c.path).(map[string]any); ok && m["id"] == nil && m["name"] == nil {
+			return body, novalite.Errorf(novalite.Invalid, "Invalid input for field %s: id or name must be present.", c.field)
+		}
+	}
+	if err := json.Unmarshal(raw, &body); err != nil || body.Auth == nil {
+		return body, novalite.Errorf(novalite.Invalid, malformed)
+	}
+	return body, nil
+}
+
+func dig(v any, path []string) any {
+	for _, k := range path {
+		m, _ := v.(map[string]any)
+		v = m[k]
+	}
+	return v
+}
+
+// scopeRequest reads the scope into req. Keystone wants exactly one of
+// project, domain, system, OS-TRUST:trust or unscoped in a scope that is
+// given (as "unscoped", or {"unscoped": {}} from old keystoneauth).
+func scopeRequest(raw json.RawMessage, req *identity.AuthRequest) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	const expecting = "Expecting to find system, project, domain, OS-TRUST:trust or unscoped in scope. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error."
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		if !strings.Contains(s, "unscoped") {
+			return novalite.Errorf(novalite.Invalid, expecting)
+		}
+		req.Unscoped = true
+		return nil
+	}
+	var sc scopeBody
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(raw, &sc) != nil || json.Unmarshal(raw, &keys) != nil {
+		return novalite.Errorf(novalite.Invalid, malformed)
+	}
+	n := 0
+	for _, k := range []string{"project", "domain", "unscoped", "system", "OS-TRUST:trust"} {
+		if _, ok := keys[k]; ok {
+			n++
+		}
+	}
+	switch {
+	case n != 1:
+		return novalite.Errorf(novalite.Invalid, expecting)
+	case sc.Project != nil:
+		req.ProjectID, req.ProjectName = sc.Project.ID, sc.Project.Name
+		if sc.Project.Domain != nil {
+			req.ProjectDomainID, req.ProjectDomainName = sc.Project.Domain.ID, sc.Project.Domain.Name
+		}
+	case keys["unscoped"] != nil:
+		req.Unscoped = true
+	default:
+		return novalite.Errorf(novalite.NotImplemented, "Domain and system scoped tokens are not supported by novalite.")
+	}
 	return nil
 }
 

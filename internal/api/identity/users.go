@@ -71,7 +71,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b userBody
-	extra, err := readEntity(r, &b, "user", userAttrs...)
+	extra, err := readEntity(r, &b, "user", userCreate, userAttrs...)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var b userBody
-	extra, err := readEntity(r, &b, "user", userAttrs...)
+	extra, err := readEntity(r, &b, "user", userUpdate, userAttrs...)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (a *API) changePassword(w http.ResponseWriter, r *http.Request) error {
 			OriginalPassword string `json:"original_password"`
 		} `json:"user"`
 	}
-	if _, err := readEntity(r, &b, "user"); err != nil {
+	if _, err := readEntity(r, &b, "user", passwordChange); err != nil {
 		return err
 	}
 	if _, err := a.svc.Authenticate(r.Context(), identity.AuthRequest{Methods: []string{"password"},

@@ -66,6 +66,22 @@ func (s *Schema) Validate(doc any) error {
 	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
 }
 
+// Explain checks a decoded document and, when it fails, returns where
+// (the path of keys inside doc) and Python jsonschema's message for the
+// first failure, for APIs that word failures their own way (Keystone).
+func (s *Schema) Explain(doc any) (loc []string, msg string, failed bool) {
+	err := s.s.Validate(doc)
+	if err == nil {
+		return nil, "", false
+	}
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return nil, err.Error(), true
+	}
+	leaf := first(ve)
+	return leaf.InstanceLocation, Message(leaf, doc), true
+}
+
 // ValidateQuery checks query parameters (already shaped as an object of
 // arrays of strings) and words failures for query strings.
 func (s *Schema) ValidateQuery(doc any) error {
