@@ -2,6 +2,7 @@ package compute
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"novalite"
@@ -9,13 +10,13 @@ import (
 )
 
 // intent is a server action the API accepts by setting a task_state that
-// the host's agent then finishes (Nova's API → compute cast): the action's
-// name (instance action and the word of the 409), the states that allow
+// the host's agent then finishes (Nova's API → compute cast): the word
+// Nova names it by (instance action and the 409), the states that allow
 // it (nova/compute/api.py check_instance_state) and the task it sets.
 type intent struct {
-	action string
-	check  stateCheck
-	to     novalite.TaskState
+	word  string
+	check stateCheck
+	to    novalite.TaskState
 	// anyLock lets a locked server through (admin actions Nova does not
 	// lock-check).
 	anyLock bool
@@ -38,33 +39,48 @@ const (
 )
 
 // intents are the actions the API completes by setting a task, with the
-// states nova/compute/api.py allows them in.
-var intents = map[string]intent{
-	"rebootSoft": {action: "reboot", to: novalite.TaskRebooting, check: idleIn(active)},
-	"rebootHard": {action: "reboot", to: novalite.TaskRebootingHard,
-		check: stateCheck{vm: []novalite.VMState{active, stopped, paused, suspended, errored}, task: allowReboot, launched: true}},
-	"stop":           {action: "stop", to: novalite.TaskPoweringOff, check: idleIn(active, errored)},
-	"start":          {action: "start", to: novalite.TaskPoweringOn, check: idleIn(stopped)},
-	"pause":          {action: "pause", to: novalite.TaskPausing, check: idleIn(active)},
-	"unpause":        {action: "unpause", to: novalite.TaskUnpausing, check: idleIn(paused)},
-	"suspend":        {action: "suspend", to: novalite.TaskSuspending, check: idleIn(active)},
-	"resume":         {action: "resume", to: novalite.TaskResuming, check: idleIn(suspended)},
-	"rescue":         {action: "rescue", to: novalite.TaskRescuing, check: idleIn(active, stopped, errored)},
-	"unrescue":       {action: "unrescue", to: novalite.TaskUnrescuing, check: idleIn(rescued)},
-	"changePassword": {action: "changePassword", to: novalite.TaskUpdatingPassword, check: idleIn(active)},
-	"shelve":         {action: "shelve", to: novalite.TaskShelving, check: idleIn(active, stopped, paused, suspended)},
-	"shelveOffload":  {action: "shelveOffload", to: novalite.TaskShelvingOffload, check: idleIn(novalite.VMShelved)},
-	"unshelve": {action: "unshelve", to: novalite.TaskUnshelving,
+// states nova/compute/api.py allows them in. Every task set here has a
+// row in the agent's table (internal/agent, TestIntentsReachAgentRows).
+var intents = map[novalite.Action]intent{
+	novalite.ActionReboot:         {word: "reboot", to: novalite.TaskRebooting, check: idleIn(active)},
+	novalite.ActionStop:           {word: "stop", to: novalite.TaskPoweringOff, check: idleIn(active, errored)},
+	novalite.ActionStart:          {word: "start", to: novalite.TaskPoweringOn, check: idleIn(stopped)},
+	novalite.ActionPause:          {word: "pause", to: novalite.TaskPausing, check: idleIn(active)},
+	novalite.ActionUnpause:        {word: "unpause", to: novalite.TaskUnpausing, check: idleIn(paused)},
+	novalite.ActionSuspend:        {word: "suspend", to: novalite.TaskSuspending, check: idleIn(active)},
+	novalite.ActionResume:         {word: "resume", to: novalite.TaskResuming, check: idleIn(suspended)},
+	novalite.ActionRescue:         {word: "rescue", to: novalite.TaskRescuing, check: idleIn(active, stopped, errored)},
+	novalite.ActionUnrescue:       {word: "unrescue", to: novalite.TaskUnrescuing, check: idleIn(rescued)},
+	novalite.ActionChangePassword: {word: "changePassword", to: novalite.TaskUpdatingPassword, check: idleIn(active)},
+	novalite.ActionShelve:         {word: "shelve", to: novalite.TaskShelving, check: idleIn(active, stopped, paused, suspended)},
+	novalite.ActionShelveOffload:  {word: "shelveOffload", to: novalite.TaskShelvingOffload, check: idleIn(novalite.VMShelved)},
+	novalite.ActionUnshelve: {word: "unshelve", to: novalite.TaskUnshelving,
 		check: idleIn(novalite.VMShelved, novalite.VMShelvedOffloaded)},
-	"createImage":    {action: "createImage", to: novalite.TaskImageSnapshot, check: idleIn(active, stopped, paused, suspended)},
-	"createBackup":   {action: "createBackup", to: novalite.TaskImageBackup, check: idleIn(active, stopped)},
-	"rebuild":        {action: "rebuild", to: novalite.TaskRebuilding, check: idleIn(active, stopped, errored)},
-	"resize":         {action: "resize", to: novalite.TaskResizePrep, check: idleIn(active, stopped)},
-	"migrate":        {action: "migrate", to: novalite.TaskResizePrep, check: idleIn(active, stopped)},
-	"revertResize":   {action: "revertResize", to: novalite.TaskResizeReverting, check: idleIn(novalite.VMResized)},
-	"os-migrateLive": {action: "os-migrateLive", to: novalite.TaskMigrating, check: idleIn(active, paused)},
+	novalite.ActionCreateImage:  {word: "createImage", to: novalite.TaskImageSnapshot, check: idleIn(active, stopped, paused, suspended)},
+	novalite.ActionCreateBackup: {word: "createBackup", to: novalite.TaskImageBackup, check: idleIn(active, stopped)},
+	novalite.ActionRebuild:      {word: "rebuild", to: novalite.TaskRebuilding, check: idleIn(active, stopped, errored)},
+	novalite.ActionResize:       {word: "resize", to: novalite.TaskResizePrep, check: idleIn(active, stopped)},
+	novalite.ActionMigrate:      {word: "migrate", to: novalite.TaskResizePrep, check: idleIn(active, stopped)},
+	novalite.ActionRevertResize: {word: "revertResize", to: novalite.TaskResizeReverting, check: idleIn(novalite.VMResized)},
+	novalite.ActionLiveMigrate:  {word: "os-migrateLive", to: novalite.TaskMigrating, check: idleIn(active, paused)},
 	// Evacuate is an admin rescue of a dead host's server: no lock check.
-	"evacuate": {action: "evacuate", to: novalite.TaskRebuilding, anyLock: true, check: idleIn(active, stopped, errored)},
+	novalite.ActionEvacuate: {word: "evacuate", to: novalite.TaskRebuilding, anyLock: true, check: idleIn(active, stopped, errored)},
+}
+
+// hardReboot is the reboot action with type HARD: the same action as a
+// soft reboot for Nova, with its own task and a wider state check.
+var hardReboot = intent{word: "reboot", to: novalite.TaskRebootingHard,
+	check: stateCheck{vm: []novalite.VMState{active, stopped, paused, suspended, errored}, task: allowReboot, launched: true}}
+
+// IntentTasks lists the tasks each intent sets (the reboot action's soft
+// and hard ones): what the agents must be able to finish.
+func IntentTasks() map[novalite.Action][]novalite.TaskState {
+	out := make(map[novalite.Action][]novalite.TaskState, len(intents))
+	for act, in := range intents {
+		out[act] = []novalite.TaskState{in.to}
+	}
+	out[novalite.ActionReboot] = append(out[novalite.ActionReboot], hardReboot.to)
+	return out
 }
 
 // instanceActionName is the os-instance-actions name of an API action
@@ -81,11 +97,20 @@ var conductorEvent = map[string]string{"unshelve": "conductor_unshelve_instance"
 // (the work failed the way Nova reports asynchronously, as a fault).
 type prepareFunc func(tx *store.Tx, v novalite.Server, now time.Time) (skip bool, err error)
 
-// startTask runs intent name on server id: lock and state checks, the
+// startTask runs the intent of act on server id; an action without one
+// is a programming error, reported as such rather than run unguarded.
+func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, requestID string, act novalite.Action, prepare prepareFunc) error {
+	in, ok := intents[act]
+	if !ok {
+		return fmt.Errorf("compute: action %q has no intent", act)
+	}
+	return s.runIntent(ctx, c, id, requestID, in, prepare)
+}
+
+// runIntent runs intent in on server id: lock and state checks, the
 // action's own preparation, the instance-action record and the guarded
 // task update; the agents are woken after commit.
-func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, requestID, name string, prepare prepareFunc) error {
-	in := intents[name]
+func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id, requestID string, in intent, prepare prepareFunc) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
@@ -94,10 +119,10 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, request
 		if v.Locked && !c.IsAdmin() && !in.anyLock {
 			return locked(v)
 		}
-		if err := in.check.failure(in.action, v); err != nil {
+		if err := in.check.failure(in.word, v); err != nil {
 			return err
 		}
-		if err := s.supported(v, name); err != nil {
+		if err := s.supported(v, in.word); err != nil {
 			return err
 		}
 		now := s.now().UTC()
@@ -107,7 +132,7 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, request
 				return err
 			}
 		}
-		recorded := in.action
+		recorded := in.word
 		if n, ok := instanceActionName[recorded]; ok {
 			recorded = n
 		}
@@ -125,7 +150,7 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, request
 			return err
 		}
 		if !ok {
-			return s.lostRace(ctx, tx, c, in.action, v.ID)
+			return s.lostRace(ctx, tx, c, in.word, v.ID)
 		}
 		s.Waker.After(tx)
 		return nil
@@ -135,22 +160,22 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, request
 // RebootServer is the reboot action (SOFT or HARD).
 func (s *Service) RebootServer(ctx context.Context, c *novalite.Caller, id, requestID string, hard bool) error {
 	if hard {
-		return s.startTask(ctx, c, id, requestID, "rebootHard", nil)
+		return s.runIntent(ctx, c, id, requestID, hardReboot, nil)
 	}
-	return s.startTask(ctx, c, id, requestID, "rebootSoft", nil)
+	return s.startTask(ctx, c, id, requestID, novalite.ActionReboot, nil)
 }
 
 // SimpleAction runs one of the actions that take no arguments: stop,
 // start, pause, unpause, suspend, resume, unrescue, shelveOffload.
-func (s *Service) SimpleAction(ctx context.Context, c *novalite.Caller, id, requestID, name string) error {
-	return s.startTask(ctx, c, id, requestID, name, nil)
+func (s *Service) SimpleAction(ctx context.Context, c *novalite.Caller, id, requestID string, act novalite.Action) error {
+	return s.startTask(ctx, c, id, requestID, act, nil)
 }
 
 // ChangePassword is the changePassword action: the hash of the new
 // password replaces the old one (the password itself is kept nowhere, so
 // the driver is not given it: see agent.setPassword).
 func (s *Service) ChangePassword(ctx context.Context, c *novalite.Caller, id, requestID, password string) error {
-	return s.startTask(ctx, c, id, requestID, "changePassword", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	return s.startTask(ctx, c, id, requestID, novalite.ActionChangePassword, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		return false, tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(password))
 	})
 }
@@ -170,7 +195,7 @@ func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, requ
 			return "", err
 		}
 	}
-	return password, s.startTask(ctx, c, id, requestID, "rescue", nil)
+	return password, s.startTask(ctx, c, id, requestID, novalite.ActionRescue, nil)
 }
 
 // ResetState is the admin os-resetState action: vm_state active or

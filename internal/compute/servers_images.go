@@ -49,7 +49,7 @@ func makeImage(ctx context.Context, tx *store.Tx, v novalite.Server, im novalite
 // CreateImage is the createImage action; it returns the new image's id.
 func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id, requestID, name string, md map[string]string) (string, error) {
 	var imageID string
-	err := s.startTask(ctx, c, id, requestID, "createImage", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err := s.startTask(ctx, c, id, requestID, novalite.ActionCreateImage, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 			return false, err
 		}
@@ -83,7 +83,7 @@ func (s *Service) CheckImageMetadataQuota(ctx context.Context, projectID string,
 // older backups of the same type beyond rotation are deleted.
 func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, requestID, name, backupType string, rotation int, md map[string]string) (string, error) {
 	var imageID string
-	err := s.startTask(ctx, c, id, requestID, "createBackup", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err := s.startTask(ctx, c, id, requestID, novalite.ActionCreateBackup, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 			return false, err
 		}
@@ -124,7 +124,7 @@ func (s *Service) rotateBackups(ctx context.Context, tx *store.Tx, v novalite.Se
 // snapshotted into "<name>-shelved", then (shelved_offload_time 0)
 // offloaded from its host.
 func (s *Service) ShelveServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
-	return s.startTask(ctx, c, id, requestID, "shelve", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	return s.startTask(ctx, c, id, requestID, novalite.ActionShelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		return false, makeImage(ctx, tx, v, snapshotImage(v, v.Name+"-shelved", "snapshot", nil, now))
 	})
 }
@@ -142,7 +142,7 @@ type UnshelveParams struct {
 // where it is; an offloaded one is placed again (in the zone or on the
 // host asked for). No room leaves it offloaded with Nova's fault.
 func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id, requestID string, p UnshelveParams) error {
-	return s.startTask(ctx, c, id, requestID, "unshelve", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	return s.startTask(ctx, c, id, requestID, novalite.ActionUnshelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if v.VMState != novalite.VMShelvedOffloaded {
 			if p.SetZone || p.Host != "" {
 				return false, novalite.Errorf(novalite.Conflict,

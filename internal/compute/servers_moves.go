@@ -34,7 +34,7 @@ func (s *Service) claimFor(ctx context.Context, tx *store.Tx, v novalite.Server,
 // ResizeServer is the resize action: a new flavor, placed preferably on
 // another host (DevStack's allow_resize_to_same_host lets it stay).
 func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id, requestID, flavorRef string, autoDisk *bool) error {
-	return s.startTask(ctx, c, id, requestID, "resize", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	return s.startTask(ctx, c, id, requestID, novalite.ActionResize, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		nf, err := s.flavorForCreate(ctx, tx, c, flavorRef)
 		if novalite.IsKind(err, novalite.Invalid) {
 			return false, novalite.Errorf(novalite.Invalid, "Unable to locate requested flavor.")
@@ -83,7 +83,7 @@ func (s *Service) checkResizeQuota(ctx context.Context, tx *store.Tx, v novalite
 // MigrateServer is the admin migrate action (cold migration): the same
 // flavor on another host, optionally the one named (2.56).
 func (s *Service) MigrateServer(ctx context.Context, c *novalite.Caller, id, requestID, host string) error {
-	return s.startTask(ctx, c, id, requestID, "migrate", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	return s.startTask(ctx, c, id, requestID, novalite.ActionMigrate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkDestination(ctx, tx, v, host); err != nil {
 			return false, err
 		}
@@ -185,7 +185,7 @@ func (s *Service) confirm(ctx context.Context, tx *store.Tx, v novalite.Server, 
 // RevertResize is the revertResize action: back to the old flavor on
 // the source (the agent moves it).
 func (s *Service) RevertResize(ctx context.Context, c *novalite.Caller, id, requestID string) error {
-	return s.startTask(ctx, c, id, requestID, "revertResize", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	return s.startTask(ctx, c, id, requestID, novalite.ActionRevertResize, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		m, err := tx.MigrationLatest(ctx, v.ID, "finished")
 		if novalite.IsKind(err, novalite.NotFound) {
 			return false, novalite.Errorf(novalite.Invalid, "Instance has not been resized.")
@@ -207,7 +207,7 @@ func (s *Service) RevertResize(ctx context.Context, c *novalite.Caller, id, requ
 // live migrations asynchronously: no host leaves the server as it was,
 // with the migration in error.
 func (s *Service) LiveMigrateServer(ctx context.Context, c *novalite.Caller, id, requestID, host string) error {
-	return s.startTask(ctx, c, id, requestID, "os-migrateLive", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	return s.startTask(ctx, c, id, requestID, novalite.ActionLiveMigrate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkDestination(ctx, tx, v, host); err != nil {
 			return false, err
 		}
@@ -228,7 +228,7 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, re
 	if password == "" {
 		password = generatePassword()
 	}
-	err := s.startTask(ctx, c, id, requestID, "evacuate", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err := s.startTask(ctx, c, id, requestID, novalite.ActionEvacuate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		nodes, err := tx.ComputeNodeList(ctx, []string{v.Host})
 		if err != nil {
 			return false, err

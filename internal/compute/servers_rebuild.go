@@ -34,7 +34,7 @@ func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id, req
 	}
 	// The image service reads on its own connection: before the writer.
 	img, imgErr := s.imageForCreate(ctx, c, p.ImageRef)
-	err := s.startTask(ctx, c, id, requestID, "rebuild", func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err := s.startTask(ctx, c, id, requestID, novalite.ActionRebuild, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if imgErr != nil {
 			if novalite.IsKind(imgErr, novalite.Invalid) {
 				return false, novalite.Errorf(novalite.Invalid, "Cannot find image for rebuild")

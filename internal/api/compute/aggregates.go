@@ -265,9 +265,6 @@ func aggregateImagesSchemaDoc(microversion.Version) obj {
 // the fake driver has no image cache to fill.
 func (a *API) cacheAggregateImages(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	if !mv.AtLeast(2, 81) {
-		return errNotFound
-	}
 	body, err := decodeBody(r, schemaFor("aggregate-images", mv, aggregateImagesSchemaDoc))
 	if err != nil {
 		return err

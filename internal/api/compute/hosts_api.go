@@ -12,8 +12,6 @@ import (
 
 // os-hosts (nova/api/openstack/compute/hosts.py), removed at 2.43.
 
-func hostsGone(r *http.Request) bool { return MV(r).AtLeast(2, 43) }
-
 func authorizeHosts(r *http.Request, action string) error {
 	return policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-hosts:"+action, policy.Target{})
 }
@@ -27,9 +25,6 @@ func hostNotMapped(host string) error {
 // listHosts is GET /os-hosts: one entry per enabled service, filtered by
 // zone.
 func (a *API) listHosts(w http.ResponseWriter, r *http.Request) error {
-	if hostsGone(r) {
-		return errNotFound
-	}
 	if err := authorizeHosts(r, "list"); err != nil {
 		return err
 	}
@@ -52,9 +47,6 @@ func (a *API) listHosts(w http.ResponseWriter, r *http.Request) error {
 // showHost is GET /os-hosts/{id}: the host's total and used resources,
 // then what its servers use, in total and per project.
 func (a *API) showHost(w http.ResponseWriter, r *http.Request) error {
-	if hostsGone(r) {
-		return errNotFound
-	}
 	if err := authorizeHosts(r, "show"); err != nil {
 		return err
 	}
@@ -121,9 +113,6 @@ func hostUpdateSchemaDoc(microversion.Version) obj {
 // updateHost is PUT /os-hosts/{id}: the fake driver answers the enabled
 // state and maintenance mode asked for without changing anything.
 func (a *API) updateHost(w http.ResponseWriter, r *http.Request) error {
-	if hostsGone(r) {
-		return errNotFound
-	}
 	body, err := decodeBody(r, schemaFor("host-update", MV(r), hostUpdateSchemaDoc))
 	if err != nil {
 		return err
@@ -150,9 +139,6 @@ func (a *API) updateHost(w http.ResponseWriter, r *http.Request) error {
 // fake driver echoes the action.
 func (a *API) hostPowerAction(action, rule string) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if hostsGone(r) {
-			return errNotFound
-		}
 		if err := authorizeHosts(r, rule); err != nil {
 			return err
 		}

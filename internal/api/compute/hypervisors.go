@@ -257,9 +257,6 @@ func (a *API) showHypervisor(w http.ResponseWriter, r *http.Request) error {
 // showHypervisorUptime is GET /os-hypervisors/{id}/uptime (≤2.87): the
 // simulated host's `uptime` line; a host that is down cannot answer (400).
 func (a *API) showHypervisorUptime(w http.ResponseWriter, r *http.Request) error {
-	if MV(r).AtLeast(2, 88) {
-		return errNotFound
-	}
 	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-hypervisors:uptime", policy.Target{}); err != nil {
 		return err
 	}
@@ -309,9 +306,6 @@ func (a *API) hypervisorViews(r *http.Request, nodes []novalite.ComputeNode, det
 }
 
 func (a *API) hypervisorsMatching(w http.ResponseWriter, r *http.Request, rule string, withServers bool) error {
-	if MV(r).AtLeast(2, 53) {
-		return errNotFound
-	}
 	if err := policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{}); err != nil {
 		return err
 	}
@@ -333,9 +327,6 @@ func (a *API) hypervisorsMatching(w http.ResponseWriter, r *http.Request, rule s
 
 // showHypervisorStatistics is GET /os-hypervisors/statistics (≤2.87).
 func (a *API) showHypervisorStatistics(w http.ResponseWriter, r *http.Request) error {
-	if MV(r).AtLeast(2, 88) {
-		return errNotFound
-	}
 	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-hypervisors:statistics", policy.Target{}); err != nil {
 		return err
 	}

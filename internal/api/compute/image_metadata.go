@@ -14,17 +14,6 @@ import (
 // (nova/api/openstack/compute/image_metadata.py), the image's custom
 // properties read and written through the image service.
 
-// upTo238 serves h below 2.39 and answers 404 from then on, before
-// reading anything (the routes are gone).
-func upTo238(h httpx.HandlerFunc) httpx.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if MV(r).AtLeast(2, 39) {
-			return errNotFound
-		}
-		return h(w, r)
-	}
-}
-
 // metaImage looks the image up as the proxy does: 404 "Image not found.".
 func (a *API) metaImage(r *http.Request) (novalite.Image, error) {
 	im, err := a.svc.Image.Get(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))

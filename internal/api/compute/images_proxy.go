@@ -13,9 +13,6 @@ import (
 // Nova's deprecated image proxy (nova/api/openstack/compute/images.py,
 // views/images.py), served up to microversion 2.35 from the image store.
 
-// proxyMax is the last microversion of the image and network proxies.
-func proxyGone(r *http.Request) bool { return MV(r).AtLeast(2, 36) }
-
 var proxyStatus = map[string]string{
 	novalite.ImageActive: "ACTIVE", novalite.ImageQueued: "SAVING", novalite.ImageSaving: "SAVING",
 	novalite.ImageDeleted: "DELETED", novalite.ImagePendingDelete: "DELETED", novalite.ImageKilled: "ERROR",
@@ -61,9 +58,6 @@ func (a *API) imageDetail(r *http.Request, im novalite.Image) map[string]any {
 
 func (a *API) listImagesProxy(detail bool) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if proxyGone(r) {
-			return errNotFound
-		}
 		pg, err := readPage(r)
 		if err != nil {
 			return err
@@ -122,9 +116,6 @@ func (a *API) listImagesProxy(detail bool) httpx.HandlerFunc {
 }
 
 func (a *API) showImageProxy(w http.ResponseWriter, r *http.Request) error {
-	if proxyGone(r) {
-		return errNotFound
-	}
 	im, err := a.svc.Image.Get(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
 	if err != nil {
 		return novalite.Errorf(novalite.NotFound, "Image not found.")
@@ -134,9 +125,6 @@ func (a *API) showImageProxy(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteImageProxy(w http.ResponseWriter, r *http.Request) error {
-	if proxyGone(r) {
-		return errNotFound
-	}
 	err := a.svc.Image.Delete(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
 	switch novalite.KindOf(err) {
 	case novalite.NotFound:

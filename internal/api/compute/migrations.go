@@ -55,9 +55,6 @@ var inProgress = []string{"queued", "preparing", "running", "post-migrating"}
 
 // listServerMigrations is GET /servers/{id}/migrations.
 func (a *API) listServerMigrations(w http.ResponseWriter, r *http.Request) error {
-	if !MV(r).AtLeast(2, 23) {
-		return errNotFound
-	}
 	s, err := a.findServer(r, "os_compute_api:servers:migrations:index")
 	if err != nil {
 		return err
@@ -76,9 +73,6 @@ func (a *API) listServerMigrations(w http.ResponseWriter, r *http.Request) error
 
 // showServerMigration is GET /servers/{id}/migrations/{mid}.
 func (a *API) showServerMigration(w http.ResponseWriter, r *http.Request) error {
-	if !MV(r).AtLeast(2, 23) {
-		return errNotFound
-	}
 	s, err := a.findServer(r, "os_compute_api:servers:migrations:show")
 	if err != nil {
 		return err
@@ -177,9 +171,6 @@ func (a *API) onMigration(w http.ResponseWriter, r *http.Request, rule string,
 // {"force_complete": null} (2.22+).
 func (a *API) forceCompleteMigration(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	if !mv.AtLeast(2, 22) {
-		return errNotFound
-	}
 	if _, err := decodeBody(r, schemaFor("force-complete", mv, func(microversion.Version) obj {
 		return obj{"type": "object", "properties": obj{"force_complete": obj{"type": "null"}},
 			"required": []any{"force_complete"}, "additionalProperties": false}
@@ -194,9 +185,6 @@ func (a *API) forceCompleteMigration(w http.ResponseWriter, r *http.Request) err
 
 // abortMigration is DELETE /servers/{id}/migrations/{mid} (2.24+).
 func (a *API) abortMigration(w http.ResponseWriter, r *http.Request) error {
-	if !MV(r).AtLeast(2, 24) {
-		return errNotFound
-	}
 	return a.onMigration(w, r, "os_compute_api:servers:migrations:delete",
 		func(c *novalite.Caller, id, req string, mid int64) error {
 			return a.svc.Compute.AbortLiveMigration(r.Context(), c, id, req, mid)

@@ -34,9 +34,16 @@ func New(svc Services, prefix string, identityURL func(*http.Request) string) *A
 	return a
 }
 
-// routes lists every route of the compute API, relative to /v2.1[/{project_id}].
+// routes lists every route of the compute API, relative to
+// /v2.1[/{project_id}], with the microversions it exists in when not all
+// (since(2, 26): from 2.26 on; until(2, 35): up to 2.35 included).
 func (a *API) routes(mux *http.ServeMux) {
-	h := func(pattern string, fn httpx.HandlerFunc) { mux.Handle(pattern, httpx.Adapt(fn, writeError)) }
+	h := func(pattern string, fn httpx.HandlerFunc, in ...versions) {
+		for _, v := range in {
+			fn = only(v, fn)
+		}
+		mux.Handle(pattern, httpx.Adapt(fn, writeError))
+	}
 
 	h("GET /servers", a.listServers)
 	h("GET /servers/detail", a.listServersDetail)
@@ -51,11 +58,11 @@ func (a *API) routes(mux *http.ServeMux) {
 	// Admin host APIs.
 	h("GET /os-hypervisors", a.listHypervisors)
 	h("GET /os-hypervisors/detail", a.listHypervisorsDetail)
-	h("GET /os-hypervisors/statistics", a.showHypervisorStatistics)
+	h("GET /os-hypervisors/statistics", a.showHypervisorStatistics, until(2, 87))
 	h("GET /os-hypervisors/{id}", a.showHypervisor)
-	h("GET /os-hypervisors/{id}/uptime", a.showHypervisorUptime)
-	h("GET /os-hypervisors/{id}/search", a.searchHypervisors)
-	h("GET /os-hypervisors/{id}/servers", a.hypervisorServers)
+	h("GET /os-hypervisors/{id}/uptime", a.showHypervisorUptime, until(2, 87))
+	h("GET /os-hypervisors/{id}/search", a.searchHypervisors, until(2, 52))
+	h("GET /os-hypervisors/{id}/servers", a.hypervisorServers, until(2, 52))
 	h("GET /os-services", a.listServices)
 	h("PUT /os-services/{id}", a.updateService)
 	h("DELETE /os-services/{id}", a.deleteService)
@@ -65,13 +72,13 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("PUT /os-aggregates/{id}", a.updateAggregate)
 	h("DELETE /os-aggregates/{id}", a.deleteAggregate)
 	h("POST /os-aggregates/{id}/action", a.aggregateAction)
-	h("POST /os-aggregates/{id}/images", a.cacheAggregateImages)
-	h("GET /os-hosts", a.listHosts)
-	h("GET /os-hosts/{id}", a.showHost)
-	h("PUT /os-hosts/{id}", a.updateHost)
-	h("GET /os-hosts/{id}/reboot", a.hostPowerAction("reboot", "reboot"))
-	h("GET /os-hosts/{id}/shutdown", a.hostPowerAction("shutdown", "shutdown"))
-	h("GET /os-hosts/{id}/startup", a.hostPowerAction("startup", "start"))
+	h("POST /os-aggregates/{id}/images", a.cacheAggregateImages, since(2, 81))
+	h("GET /os-hosts", a.listHosts, until(2, 42))
+	h("GET /os-hosts/{id}", a.showHost, until(2, 42))
+	h("PUT /os-hosts/{id}", a.updateHost, until(2, 42))
+	h("GET /os-hosts/{id}/reboot", a.hostPowerAction("reboot", "reboot"), until(2, 42))
+	h("GET /os-hosts/{id}/shutdown", a.hostPowerAction("shutdown", "shutdown"), until(2, 42))
+	h("GET /os-hosts/{id}/startup", a.hostPowerAction("startup", "start"), until(2, 42))
 	h("GET /os-simple-tenant-usage", a.listTenantUsages)
 	h("GET /os-simple-tenant-usage/{id}", a.showTenantUsage)
 	// Server sub-resources.
@@ -81,12 +88,12 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /servers/{id}/metadata/{key}", a.showServerMetadata)
 	h("PUT /servers/{id}/metadata/{key}", a.updateServerMetadataItem)
 	h("DELETE /servers/{id}/metadata/{key}", a.deleteServerMetadataItem)
-	h("GET /servers/{id}/tags", a.listServerTags)
-	h("PUT /servers/{id}/tags", a.replaceServerTags)
-	h("DELETE /servers/{id}/tags", a.deleteServerTags)
-	h("GET /servers/{id}/tags/{tag}", a.showServerTag)
-	h("PUT /servers/{id}/tags/{tag}", a.addServerTag)
-	h("DELETE /servers/{id}/tags/{tag}", a.deleteServerTag)
+	h("GET /servers/{id}/tags", a.listServerTags, since(2, 26))
+	h("PUT /servers/{id}/tags", a.replaceServerTags, since(2, 26))
+	h("DELETE /servers/{id}/tags", a.deleteServerTags, since(2, 26))
+	h("GET /servers/{id}/tags/{tag}", a.showServerTag, since(2, 26))
+	h("PUT /servers/{id}/tags/{tag}", a.addServerTag, since(2, 26))
+	h("DELETE /servers/{id}/tags/{tag}", a.deleteServerTag, since(2, 26))
 	h("GET /servers/{id}/ips", a.listServerIPs)
 	h("GET /servers/{id}/ips/{network}", a.showServerIPs)
 	h("GET /servers/{id}/os-security-groups", a.listServerSecurityGroups)
@@ -99,11 +106,11 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("POST /servers/{id}/os-interface", a.attachServerInterface)
 	h("GET /servers/{id}/os-interface/{port_id}", a.showServerInterface)
 	h("DELETE /servers/{id}/os-interface/{port_id}", a.detachServerInterface)
-	h("POST /servers/{id}/remote-consoles", a.createRemoteConsole)
-	h("GET /servers/{id}/migrations", a.listServerMigrations)
-	h("GET /servers/{id}/migrations/{mid}", a.showServerMigration)
-	h("POST /servers/{id}/migrations/{mid}/action", a.forceCompleteMigration)
-	h("DELETE /servers/{id}/migrations/{mid}", a.abortMigration)
+	h("POST /servers/{id}/remote-consoles", a.createRemoteConsole, since(2, 6))
+	h("GET /servers/{id}/migrations", a.listServerMigrations, since(2, 23))
+	h("GET /servers/{id}/migrations/{mid}", a.showServerMigration, since(2, 23))
+	h("POST /servers/{id}/migrations/{mid}/action", a.forceCompleteMigration, since(2, 22))
+	h("DELETE /servers/{id}/migrations/{mid}", a.abortMigration, since(2, 24))
 	h("GET /os-migrations", a.listMigrations)
 	h("GET /servers/{id}/os-volume_attachments", a.listVolumeAttachments)
 	h("POST /servers/{id}/os-volume_attachments", a.attachVolume)
@@ -146,38 +153,61 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /os-server-groups/{id}", a.showServerGroup)
 	h("DELETE /os-server-groups/{id}", a.deleteServerGroup)
 
-	// Deprecated proxies to the image and network services (≤2.35).
-	h("GET /images", a.listImagesProxy(false))
-	h("GET /images/detail", a.listImagesProxy(true))
-	h("GET /images/{id}", a.showImageProxy)
-	h("DELETE /images/{id}", a.deleteImageProxy)
-	// Image metadata proxy (≤2.38).
-	h("GET /images/{id}/metadata", upTo238(a.listImageMetadata))
-	h("POST /images/{id}/metadata", upTo238(a.createImageMetadata))
-	h("PUT /images/{id}/metadata", upTo238(a.replaceImageMetadata))
-	h("GET /images/{id}/metadata/{key}", upTo238(a.showImageMetadata))
-	h("PUT /images/{id}/metadata/{key}", upTo238(a.updateImageMetadataItem))
-	h("DELETE /images/{id}/metadata/{key}", upTo238(a.deleteImageMetadataItem))
-	h("GET /os-security-groups", a.listSecurityGroupsProxy)
-	h("POST /os-security-groups", a.createSecurityGroupProxy)
-	h("GET /os-security-groups/{id}", a.showSecurityGroupProxy)
-	h("PUT /os-security-groups/{id}", a.updateSecurityGroupProxy)
-	h("DELETE /os-security-groups/{id}", a.deleteSecurityGroupProxy)
-	h("POST /os-security-group-rules", a.createSecurityGroupRuleProxy)
-	h("DELETE /os-security-group-rules/{id}", a.deleteSecurityGroupRuleProxy)
-	h("GET /os-floating-ips", a.listFloatingIPsProxy)
-	h("POST /os-floating-ips", a.createFloatingIPProxy)
-	h("GET /os-floating-ips/{id}", a.showFloatingIPProxy)
-	h("DELETE /os-floating-ips/{id}", a.deleteFloatingIPProxy)
-	h("GET /os-floating-ip-pools", a.listFloatingIPPoolsProxy)
-	for _, p := range removedRoutes {
+	// Deprecated proxies to the image, network and volume services.
+	h("GET /images", a.listImagesProxy(false), until(2, 35))
+	h("GET /images/detail", a.listImagesProxy(true), until(2, 35))
+	h("GET /images/{id}", a.showImageProxy, until(2, 35))
+	h("DELETE /images/{id}", a.deleteImageProxy, until(2, 35))
+	h("GET /images/{id}/metadata", a.listImageMetadata, until(2, 38))
+	h("POST /images/{id}/metadata", a.createImageMetadata, until(2, 38))
+	h("PUT /images/{id}/metadata", a.replaceImageMetadata, until(2, 38))
+	h("GET /images/{id}/metadata/{key}", a.showImageMetadata, until(2, 38))
+	h("PUT /images/{id}/metadata/{key}", a.updateImageMetadataItem, until(2, 38))
+	h("DELETE /images/{id}/metadata/{key}", a.deleteImageMetadataItem, until(2, 38))
+	h("GET /os-security-groups", a.listSecurityGroupsProxy, until(2, 35))
+	h("POST /os-security-groups", a.createSecurityGroupProxy, until(2, 35))
+	h("GET /os-security-groups/{id}", a.showSecurityGroupProxy, until(2, 35))
+	h("PUT /os-security-groups/{id}", a.updateSecurityGroupProxy, until(2, 35))
+	h("DELETE /os-security-groups/{id}", a.deleteSecurityGroupProxy, until(2, 35))
+	h("POST /os-security-group-rules", a.createSecurityGroupRuleProxy, until(2, 35))
+	h("DELETE /os-security-group-rules/{id}", a.deleteSecurityGroupRuleProxy, until(2, 35))
+	h("GET /os-floating-ips", a.listFloatingIPsProxy, until(2, 35))
+	h("POST /os-floating-ips", a.createFloatingIPProxy, until(2, 35))
+	h("GET /os-floating-ips/{id}", a.showFloatingIPProxy, until(2, 35))
+	h("DELETE /os-floating-ips/{id}", a.deleteFloatingIPProxy, until(2, 35))
+	h("GET /os-floating-ip-pools", a.listFloatingIPPoolsProxy, until(2, 35))
+	h("GET /os-networks", a.listNetworksOf("os_compute_api:os-networks:list", networkProxyView), until(2, 35))
+	h("GET /os-networks/{id}", a.showNetworkOf("os_compute_api:os-networks:view", "Network not found.", networkProxyView), until(2, 35))
+	h("GET /os-tenant-networks", a.listNetworksOf("os_compute_api:os-tenant-networks:list", tenantNetworkView), until(2, 35))
+	h("GET /os-tenant-networks/{id}", a.showNetworkOf("os_compute_api:os-tenant-networks:show", "Network not found", tenantNetworkView), until(2, 35))
+	h("GET /os-volumes", volumeProxy("list", true, emptyList("volumes")), until(2, 35))
+	h("GET /os-volumes/detail", volumeProxy("detail", true, emptyList("volumes")), until(2, 35))
+	h("GET /os-volumes/{id}", volumeProxy("show", false, volumeMissing), until(2, 35))
+	h("DELETE /os-volumes/{id}", volumeProxy("delete", false, volumeMissing), until(2, 35))
+	h("GET /os-snapshots", volumeProxy("snapshots:list", true, emptyList("snapshots")), until(2, 35))
+	h("GET /os-snapshots/detail", volumeProxy("snapshots:detail", true, emptyList("snapshots")), until(2, 35))
+	h("GET /os-snapshots/{id}", volumeProxy("snapshots:show", false, snapshotMissing), until(2, 35))
+	h("DELETE /os-snapshots/{id}", volumeProxy("snapshots:delete", false, snapshotMissing), until(2, 35))
+
+	// APIs Nova removed but still routes: 410 Gone to every authenticated
+	// caller (nova-network, cells v1, os-agents, os-consoles …).
+	for _, p := range []string{
+		"/os-agents", "/os-agents/{id}",
+		"/os-cells", "/os-cells/{rest...}",
+		"/os-certificates", "/os-certificates/{rest...}",
+		"/os-cloudpipe", "/os-cloudpipe/{rest...}",
+		"/os-fixed-ips/{rest...}",
+		"/os-floating-ip-dns", "/os-floating-ip-dns/{rest...}",
+		"/os-floating-ips-bulk", "/os-floating-ips-bulk/{rest...}",
+		"/os-fping", "/os-fping/{rest...}",
+		"/os-security-group-default-rules", "/os-security-group-default-rules/{rest...}",
+		"/servers/{id}/consoles", "/servers/{id}/consoles/{rest...}",
+		"/servers/{id}/os-virtual-interfaces",
+		"POST /os-networks", "DELETE /os-networks/{id}", "POST /os-networks/add", "POST /os-networks/{id}/action",
+		"POST /os-tenant-networks", "DELETE /os-tenant-networks/{id}",
+	} {
 		h(p, gone)
 	}
-	h("GET /os-networks", a.listNetworksOf("os_compute_api:os-networks:list", networkProxyView))
-	h("GET /os-networks/{id}", a.showNetworkOf("os_compute_api:os-networks:view", "Network not found.", networkProxyView))
-	h("GET /os-tenant-networks", a.listNetworksOf("os_compute_api:os-tenant-networks:list", tenantNetworkView))
-	h("GET /os-tenant-networks/{id}", a.showNetworkOf("os_compute_api:os-tenant-networks:show", "Network not found", tenantNetworkView))
-	a.volumeProxyRoutes(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
 }

@@ -6,33 +6,83 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
-	"novalite/internal/api/microversion"
 	"novalite/internal/api/schema"
 	"novalite/internal/compute"
 	"novalite/internal/policy"
 )
 
-// actionFunc handles one server action; body is the value under the
-// action's key (raw JSON).
-type actionFunc func(a *API, w http.ResponseWriter, r *http.Request, body json.RawMessage) error
-
-// serverAction is an entry of the action table: the microversions it
-// exists in (max zero = still there) and its handler.
-type serverAction struct {
-	min, max microversion.Version
-	handle   actionFunc
+// actionCall is what a server action's handler gets: its name, the
+// policy rule of its row and the value under its key (raw JSON).
+type actionCall struct {
+	name novalite.Action
+	rule string
+	raw  json.RawMessage
 }
 
-// serverActions dispatches POST /servers/{id}/action by its one key.
-// Other actions add their entries from their own files (init).
-var serverActions = map[string]serverAction{
-	"lock":        {min: microversion.Min, handle: (*API).lockServer},
-	"unlock":      {min: microversion.Min, handle: (*API).unlockServer},
-	"restore":     {min: microversion.Min, handle: (*API).restoreServer},
-	"forceDelete": {min: microversion.Min, handle: (*API).forceDeleteServer},
+// actionFunc handles one server action.
+type actionFunc func(a *API, w http.ResponseWriter, r *http.Request, act actionCall) error
+
+// serverAction is a row of the action table: the microversions the
+// action exists in, the policy rule its handler authorizes with (the
+// rules that depend on the body, such as ":host", extend it), and the
+// handler.
+type serverAction struct {
+	in     versions
+	rule   string
+	handle actionFunc
+}
+
+// serverActions is every action of POST /servers/{id}/action, one row
+// each (nova/api/openstack/compute/*.py, nova/policies/*.py).
+var serverActions = map[novalite.Action]serverAction{
+	novalite.ActionReboot:            {always, "os_compute_api:servers:reboot", (*API).rebootServer},
+	novalite.ActionStart:             {always, "os_compute_api:servers:start", taskAction},
+	novalite.ActionStop:              {always, "os_compute_api:servers:stop", taskAction},
+	novalite.ActionPause:             {always, "os_compute_api:os-pause-server:pause", taskAction},
+	novalite.ActionUnpause:           {always, "os_compute_api:os-pause-server:unpause", taskAction},
+	novalite.ActionSuspend:           {always, "os_compute_api:os-suspend-server:suspend", taskAction},
+	novalite.ActionResume:            {always, "os_compute_api:os-suspend-server:resume", taskAction},
+	novalite.ActionRescue:            {always, "os_compute_api:os-rescue", (*API).rescueServer},
+	novalite.ActionUnrescue:          {always, "os_compute_api:os-unrescue", taskAction},
+	novalite.ActionChangePassword:    {always, "os_compute_api:os-admin-password", (*API).changePassword},
+	novalite.ActionResetState:        {always, "os_compute_api:os-admin-actions:reset_state", (*API).resetState},
+	novalite.ActionInjectNetworkInfo: {always, "os_compute_api:os-admin-actions:inject_network_info", (*API).injectNetworkInfo},
+	novalite.ActionTriggerCrashDump:  {since(2, 17), "os_compute_api:servers:trigger_crash_dump", (*API).triggerCrashDump},
+	novalite.ActionLock:              {always, "os_compute_api:os-lock-server:lock", (*API).lockServer},
+	novalite.ActionUnlock:            {always, "os_compute_api:os-lock-server:unlock", (*API).unlockServer},
+	novalite.ActionRestore: {always, "os_compute_api:os-deferred-delete:restore",
+		noArgAction(http.StatusAccepted, (*compute.Service).RestoreServer)},
+	novalite.ActionForceDelete: {always, "os_compute_api:os-deferred-delete:force",
+		noArgAction(http.StatusAccepted, (*compute.Service).ForceDeleteServer)},
+
+	novalite.ActionResize: {always, "os_compute_api:servers:resize", (*API).resizeServer},
+	novalite.ActionConfirmResize: {always, "os_compute_api:servers:confirm_resize",
+		noArgAction(http.StatusNoContent, (*compute.Service).ConfirmResize)}, // 204, as Nova
+	novalite.ActionRevertResize: {always, "os_compute_api:servers:revert_resize",
+		noArgAction(http.StatusAccepted, (*compute.Service).RevertResize)},
+	novalite.ActionMigrate:      {always, "os_compute_api:os-migrate-server:migrate", (*API).migrateServer},
+	novalite.ActionLiveMigrate:  {always, "os_compute_api:os-migrate-server:migrate_live", (*API).liveMigrateServer},
+	novalite.ActionEvacuate:     {always, "os_compute_api:os-evacuate", (*API).evacuateServer},
+	novalite.ActionRebuild:      {always, "os_compute_api:servers:rebuild", (*API).rebuildServer},
+	novalite.ActionCreateImage:  {always, "os_compute_api:servers:create_image", (*API).createImage},
+	novalite.ActionCreateBackup: {always, "os_compute_api:os-create-backup", (*API).createBackup},
+	novalite.ActionShelve: {always, "os_compute_api:os-shelve:shelve",
+		noArgAction(http.StatusAccepted, (*compute.Service).ShelveServer)},
+	novalite.ActionShelveOffload: {always, "os_compute_api:os-shelve:shelve_offload", taskAction},
+	novalite.ActionUnshelve:      {always, "os_compute_api:os-shelve:unshelve", (*API).unshelveServer},
+
+	novalite.ActionConsoleOutput: {always, "os_compute_api:os-console-output", (*API).consoleOutput},
+	// The console actions before os-remote-consoles (2.6).
+	novalite.ActionVNCConsole:    {until(2, 5), "os_compute_api:os-remote-consoles", oldConsole("vnc", "novnc", "xvpvnc")},
+	novalite.ActionSPICEConsole:  {until(2, 5), "os_compute_api:os-remote-consoles", oldConsole("spice", "spice-html5")},
+	novalite.ActionRDPConsole:    {until(2, 5), "os_compute_api:os-remote-consoles", oldConsole("rdp", "rdp-html5")},
+	novalite.ActionSerialConsole: {until(2, 5), "os_compute_api:os-remote-consoles", oldConsole("serial", "serial")},
+
+	novalite.ActionAddSecurityGroup:    {always, "os_compute_api:os-security-groups:add", secGroupAction(true)},
+	novalite.ActionRemoveSecurityGroup: {always, "os_compute_api:os-security-groups:remove", secGroupAction(false)},
 	// Network proxy actions, gone at 2.44.
-	"addFloatingIp":    {min: microversion.Min, max: microversion.Version{Major: 2, Minor: 43}, handle: (*API).addFloatingIP},
-	"removeFloatingIp": {min: microversion.Min, max: microversion.Version{Major: 2, Minor: 43}, handle: (*API).removeFloatingIP},
+	novalite.ActionAddFloatingIP:    {until(2, 43), "os_compute_api:os-floating-ips:add", (*API).addFloatingIP},
+	novalite.ActionRemoveFloatingIP: {until(2, 43), "os_compute_api:os-floating-ips:remove", (*API).removeFloatingIP},
 }
 
 // serverAction is POST /servers/{id}/action: exactly one key, naming an
@@ -47,15 +97,14 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) error {
 		return novalite.Errorf(novalite.Invalid, "Malformed request body")
 	}
 	for name, raw := range body {
-		act, ok := serverActions[name]
+		row, ok := serverActions[novalite.Action(name)]
 		if !ok {
 			return novalite.Errorf(novalite.Invalid, "There is no such action: %s", name)
 		}
-		mv := MV(r)
-		if mv.Less(act.min) || (act.max.Major != 0 && act.max.Less(mv)) {
+		if !row.in.has(MV(r)) {
 			return errNotFound
 		}
-		return act.handle(a, w, r, raw)
+		return row.handle(a, w, r, actionCall{name: novalite.Action(name), rule: row.rule, raw: raw})
 	}
 	return nil
 }
@@ -65,10 +114,10 @@ var lockSchema = schema.MustCompile("lock_v273", `{"type": "object", "properties
 	"additionalProperties": false}}, "required": ["lock"], "additionalProperties": false}`)
 
 // lockServer is the lock action; 2.73 adds an optional locked_reason.
-func (a *API) lockServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+func (a *API) lockServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
 	var reason *string
 	if MV(r).AtLeast(2, 73) {
-		doc, err := schema.Decode([]byte(`{"lock": ` + string(raw) + `}`))
+		doc, err := schema.Decode([]byte(`{"lock": ` + string(act.raw) + `}`))
 		if err != nil {
 			return novalite.Errorf(novalite.Invalid, "Malformed request body")
 		}
@@ -81,7 +130,7 @@ func (a *API) lockServer(w http.ResponseWriter, r *http.Request, raw json.RawMes
 			}
 		}
 	}
-	s, err := a.findServer(r, "os_compute_api:os-lock-server:lock")
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
@@ -95,47 +144,19 @@ func (a *API) lockServer(w http.ResponseWriter, r *http.Request, raw json.RawMes
 
 // unlockServer is the unlock action; undoing the other party's lock
 // (an owner undoing an admin's) also needs unlock_override.
-func (a *API) unlockServer(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
-	s, err := a.findServer(r, "os_compute_api:os-lock-server:unlock")
+func (a *API) unlockServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
 	c := httpx.Caller(r.Context())
 	if s.LockedBy != "" && s.LockedBy != compute.LockedBy(c, s.ProjectID) {
-		if err := policy.Authorize(c, "os_compute_api:os-lock-server:unlock:unlock_override",
+		if err := policy.Authorize(c, act.rule+":unlock_override",
 			policy.Target{ProjectID: s.ProjectID}); err != nil {
 			return err
 		}
 	}
 	if err := a.svc.Compute.UnlockServer(r.Context(), c, s.Server, httpx.RequestID(r.Context())); err != nil {
-		return err
-	}
-	httpx.WriteEmpty(w, http.StatusAccepted)
-	return nil
-}
-
-// restoreServer is the restore action of a soft-deleted server.
-func (a *API) restoreServer(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
-	s, err := a.findServer(r, "os_compute_api:os-deferred-delete:restore")
-	if err != nil {
-		return err
-	}
-	c := httpx.Caller(r.Context())
-	if err := a.svc.Compute.RestoreServer(r.Context(), c, s.ID, httpx.RequestID(r.Context())); err != nil {
-		return err
-	}
-	httpx.WriteEmpty(w, http.StatusAccepted)
-	return nil
-}
-
-// forceDeleteServer is the forceDelete action: a hard delete now.
-func (a *API) forceDeleteServer(w http.ResponseWriter, r *http.Request, _ json.RawMessage) error {
-	s, err := a.findServer(r, "os_compute_api:os-deferred-delete:force")
-	if err != nil {
-		return err
-	}
-	c := httpx.Caller(r.Context())
-	if err := a.svc.Compute.ForceDeleteServer(r.Context(), c, s.ID, httpx.RequestID(r.Context())); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusAccepted)

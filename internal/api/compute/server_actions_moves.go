@@ -3,7 +3,6 @@ package compute
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -18,27 +17,6 @@ import (
 // resize (confirm, revert), migrate, os-migrateLive, evacuate, rebuild,
 // createImage, createBackup, shelve, unshelve.
 
-func init() {
-	for name, a := range map[string]serverAction{
-		"resize": {min: microversion.Min, handle: (*API).resizeServer},
-		"confirmResize": {min: microversion.Min, handle: noArgAction("os_compute_api:servers:confirm_resize",
-			http.StatusNoContent, (*compute.Service).ConfirmResize)}, // 204, as Nova
-		"revertResize": {min: microversion.Min, handle: noArgAction("os_compute_api:servers:revert_resize",
-			http.StatusAccepted, (*compute.Service).RevertResize)},
-		"migrate":        {min: microversion.Min, handle: (*API).migrateServer},
-		"os-migrateLive": {min: microversion.Min, handle: (*API).liveMigrateServer},
-		"evacuate":       {min: microversion.Min, handle: (*API).evacuateServer},
-		"rebuild":        {min: microversion.Min, handle: (*API).rebuildServer},
-		"createImage":    {min: microversion.Min, handle: (*API).createImage},
-		"createBackup":   {min: microversion.Min, handle: (*API).createBackup},
-		"shelve": {min: microversion.Min, handle: noArgAction("os_compute_api:os-shelve:shelve",
-			http.StatusAccepted, (*compute.Service).ShelveServer)},
-		"unshelve": {min: microversion.Min, handle: (*API).unshelveServer},
-	} {
-		serverActions[name] = a
-	}
-}
-
 func callerAndRequest(r *http.Request) (*novalite.Caller, string) {
 	return httpx.Caller(r.Context()), httpx.RequestID(r.Context())
 }
@@ -47,8 +25,8 @@ var resizeValue = obj{"type": "object", "properties": obj{
 	"flavorRef":         obj{"type": []any{"string", "integer"}, "minLength": 1},
 	"OS-DCF:diskConfig": pDiskConfig}, "required": []any{"flavorRef"}, "additionalProperties": false}
 
-func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	v, err := actionValue("resize", MV(r), raw, fixed(resizeValue))
+func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	v, err := act.value(MV(r), fixed(resizeValue))
 	if err != nil {
 		return err
 	}
@@ -58,7 +36,7 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, raw json.RawM
 		b := d == "AUTO"
 		auto = &b
 	}
-	s, err := a.findServer(r, "os_compute_api:servers:resize")
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
@@ -77,8 +55,8 @@ func migrateValue(mv microversion.Version) obj {
 	return obj{} // no schema below 2.56: anything is accepted
 }
 
-func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	v, err := actionValue("migrate", MV(r), raw, migrateValue)
+func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	v, err := act.value(MV(r), migrateValue)
 	if err != nil {
 		return err
 	}
@@ -86,7 +64,7 @@ func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, raw json.Raw
 	if MV(r).AtLeast(2, 56) {
 		host, _ = asMap(v)["host"].(string)
 	}
-	return a.moveTo(w, r, host, "os_compute_api:os-migrate-server:migrate", a.svc.Compute.MigrateServer)
+	return a.moveTo(w, r, host, act.rule, a.svc.Compute.MigrateServer)
 }
 
 // moveTo authorizes a migration (rule, and rule+":host" when a host is
@@ -129,13 +107,13 @@ func liveMigrateValue(mv microversion.Version) obj {
 	return obj{"type": "object", "properties": props, "required": required, "additionalProperties": false}
 }
 
-func (a *API) liveMigrateServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	v, err := actionValue("os-migrateLive", MV(r), raw, liveMigrateValue)
+func (a *API) liveMigrateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	v, err := act.value(MV(r), liveMigrateValue)
 	if err != nil {
 		return err
 	}
 	host, _ := asMap(v)["host"].(string)
-	return a.moveTo(w, r, host, "os_compute_api:os-migrate-server:migrate_live", a.svc.Compute.LiveMigrateServer)
+	return a.moveTo(w, r, host, act.rule, a.svc.Compute.LiveMigrateServer)
 }
 
 func evacuateValue(mv microversion.Version) obj {
@@ -156,8 +134,8 @@ func evacuateValue(mv microversion.Version) obj {
 }
 
 // evacuateServer answers 200; below 2.14 with the new admin password.
-func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	v, err := actionValue("evacuate", MV(r), raw, evacuateValue)
+func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	v, err := act.value(MV(r), evacuateValue)
 	if err != nil {
 		return err
 	}
@@ -167,7 +145,7 @@ func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, raw json.Ra
 	if shared, _ := m["onSharedStorage"].(bool); shared && pass != "" {
 		return novalite.Errorf(novalite.Invalid, "admin password can't be changed on existing disk")
 	}
-	s, err := a.findServer(r, "os_compute_api:os-evacuate")
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
@@ -214,9 +192,9 @@ func rebuildValue(mv microversion.Version) obj {
 
 // rebuildServer answers 202 with the server (the reduced view below 2.75)
 // and its new admin password.
-func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
+func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
 	mv := MV(r)
-	v, err := actionValue("rebuild", mv, raw, rebuildValue)
+	v, err := act.value(mv, rebuildValue)
 	if err != nil {
 		return err
 	}
@@ -266,13 +244,13 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, raw json.Raw
 		}
 		p.TrustedCerts = &list
 	}
-	s, err := a.findServer(r, "os_compute_api:servers:rebuild")
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
 	c, req := callerAndRequest(r)
 	if p.TrustedCerts != nil && len(*p.TrustedCerts) > 0 {
-		if err := policy.Authorize(c, "os_compute_api:servers:rebuild:trusted_certs", policy.Target{ProjectID: s.ProjectID}); err != nil {
+		if err := policy.Authorize(c, act.rule+":trusted_certs", policy.Target{ProjectID: s.ProjectID}); err != nil {
 			return err
 		}
 	}
@@ -313,12 +291,12 @@ func (a *API) imageCreated(w http.ResponseWriter, r *http.Request, imageID strin
 	return accepted(w)
 }
 
-func (a *API) createImage(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	v, err := actionValue("createImage", MV(r), raw, fixed(createImageValue))
+func (a *API) createImage(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	v, err := act.value(MV(r), fixed(createImageValue))
 	if err != nil {
 		return err
 	}
-	return a.snapshot(w, r, asMap(v), "os_compute_api:servers:create_image",
+	return a.snapshot(w, r, asMap(v), act.rule,
 		func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error) {
 			return a.svc.Compute.CreateImage(r.Context(), c, id, req, name, md)
 		})
@@ -328,15 +306,15 @@ var createBackupValue = obj{"type": "object", "properties": obj{"name": pName, "
 	"rotation": obj{"type": []any{"integer", "string"}, "pattern": "^[0-9]+$", "minimum": 0},
 	"metadata": pMetadata}, "required": []any{"name", "backup_type", "rotation"}, "additionalProperties": false}
 
-func (a *API) createBackup(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	v, err := actionValue("createBackup", MV(r), raw, fixed(createBackupValue))
+func (a *API) createBackup(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	v, err := act.value(MV(r), fixed(createBackupValue))
 	if err != nil {
 		return err
 	}
 	m := asMap(v)
 	kind, _ := m["backup_type"].(string)
 	rotation := intValue(m["rotation"])
-	return a.snapshot(w, r, m, "os_compute_api:os-create-backup",
+	return a.snapshot(w, r, m, act.rule,
 		func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error) {
 			return a.svc.Compute.CreateBackup(r.Context(), c, id, req, name, kind, rotation, md)
 		})
@@ -375,8 +353,8 @@ func unshelveValue(mv microversion.Version) obj {
 	return obj{"type": "null"}
 }
 
-func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	v, err := actionValue("unshelve", MV(r), raw, unshelveValue)
+func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	v, err := act.value(MV(r), unshelveValue)
 	if err != nil {
 		return err
 	}
@@ -389,7 +367,7 @@ func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, raw json.Ra
 		}
 	}
 	p.Host, _ = m["host"].(string)
-	s, err := a.findServer(r, "os_compute_api:os-shelve:unshelve")
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}

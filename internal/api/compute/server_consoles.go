@@ -19,25 +19,12 @@ import (
 // console proxy serves it: the simulated guests have no screen
 // (docs/server-actions.md).
 
-func init() {
-	old := microversion.Version{Major: 2, Minor: 5}
-	for name, a := range map[string]serverAction{
-		"os-getConsoleOutput": {min: microversion.Min, handle: (*API).consoleOutput},
-		"os-getVNCConsole":    {min: microversion.Min, max: old, handle: oldConsole("os-getVNCConsole", "vnc", "novnc", "xvpvnc")},
-		"os-getSPICEConsole":  {min: microversion.Min, max: old, handle: oldConsole("os-getSPICEConsole", "spice", "spice-html5")},
-		"os-getRDPConsole":    {min: microversion.Min, max: old, handle: oldConsole("os-getRDPConsole", "rdp", "rdp-html5")},
-		"os-getSerialConsole": {min: microversion.Min, max: old, handle: oldConsole("os-getSerialConsole", "serial", "serial")},
-	} {
-		serverActions[name] = a
-	}
-}
-
 var consoleOutputValue = obj{"type": []any{"object", "null"}, "properties": obj{
 	"length": obj{"type": []any{"integer", "string", "null"}, "pattern": "^-?[0-9]+$", "minimum": -1}},
 	"additionalProperties": false}
 
-func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	v, err := actionValue("os-getConsoleOutput", MV(r), raw, fixed(consoleOutputValue))
+func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	v, err := act.value(MV(r), fixed(consoleOutputValue))
 	if err != nil {
 		return err
 	}
@@ -51,7 +38,7 @@ func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, raw json.Raw
 	case string:
 		length, _ = strconv.Atoi(l)
 	}
-	s, err := a.findServer(r, "os_compute_api:os-console-output")
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
@@ -92,20 +79,20 @@ func consoleURL(r *http.Request, protocol, kind string) string {
 func consoleEnabled(protocol string) bool { return protocol == "vnc" }
 
 // oldConsole is one of the console actions before 2.6.
-func oldConsole(action, protocol string, types ...string) actionFunc {
+func oldConsole(protocol string, types ...string) actionFunc {
 	enum := make([]any, len(types))
 	for i, t := range types {
 		enum[i] = t
 	}
 	value := obj{"type": "object", "properties": obj{"type": obj{"type": "string", "enum": enum}},
 		"required": []any{"type"}, "additionalProperties": false}
-	return func(a *API, w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-		v, err := actionValue(action, MV(r), raw, fixed(value))
+	return func(a *API, w http.ResponseWriter, r *http.Request, act actionCall) error {
+		v, err := act.value(MV(r), fixed(value))
 		if err != nil {
 			return err
 		}
 		kind, _ := asMap(v)["type"].(string)
-		s, err := a.findServer(r, "os_compute_api:os-remote-consoles")
+		s, err := a.findServer(r, act.rule)
 		if err != nil {
 			return err
 		}
@@ -139,9 +126,6 @@ var consoleTypes = map[string][]string{"vnc": {"novnc", "xvpvnc"}, "spice": {"sp
 // createRemoteConsole is POST /servers/{id}/remote-consoles (2.6+).
 func (a *API) createRemoteConsole(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	if !mv.AtLeast(2, 6) {
-		return errNotFound
-	}
 	body, err := decodeBody(r, schemaFor("remote-console", mv, remoteConsoleSchema))
 	if err != nil {
 		return err

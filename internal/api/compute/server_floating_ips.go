@@ -50,12 +50,12 @@ func actionBody(raw json.RawMessage, key string, sch *schema.Schema) (map[string
 	return doc.(map[string]any)[key].(map[string]any), nil
 }
 
-func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	body, err := actionBody(raw, "addFloatingIp", addFloatingIPSchema)
+func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	body, err := actionBody(act.raw, string(act.name), addFloatingIPSchema)
 	if err != nil {
 		return err
 	}
-	s, err := a.findServer(r, "os_compute_api:os-floating-ips:add")
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
@@ -92,12 +92,12 @@ func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, raw json.Raw
 	return nil
 }
 
-func (a *API) removeFloatingIP(w http.ResponseWriter, r *http.Request, raw json.RawMessage) error {
-	body, err := actionBody(raw, "removeFloatingIp", removeFloatingIPSchema)
+func (a *API) removeFloatingIP(w http.ResponseWriter, r *http.Request, act actionCall) error {
+	body, err := actionBody(act.raw, string(act.name), removeFloatingIPSchema)
 	if err != nil {
 		return err
 	}
-	s, err := a.findServer(r, "os_compute_api:os-floating-ips:remove")
+	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}

@@ -23,12 +23,9 @@ var tagsSchema = schema.MustCompile("server_tags", `{"type": "object", "properti
 
 var nullSchema = schema.MustCompile("null_body", `{"type": "null"}`)
 
-// tagsAllowed answers 404 below 2.26, then checks rule against the
+// tagsAllowed checks rule against the
 // project of the server, deleted or not (Nova's instance mapping).
 func (a *API) tagsAllowed(r *http.Request, rule string) error {
-	if !MV(r).AtLeast(2, 26) {
-		return errNotFound
-	}
 	project, err := a.svc.Compute.ServerOwner(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -63,9 +60,6 @@ func (a *API) showServerTag(w http.ResponseWriter, r *http.Request) error {
 
 // replaceServerTags is PUT /servers/{id}/tags.
 func (a *API) replaceServerTags(w http.ResponseWriter, r *http.Request) error {
-	if !MV(r).AtLeast(2, 26) {
-		return errNotFound
-	}
 	body, err := decodeBody(r, tagsSchema)
 	if err != nil {
 		return err
@@ -89,9 +83,6 @@ func (a *API) replaceServerTags(w http.ResponseWriter, r *http.Request) error {
 // addServerTag is PUT /servers/{id}/tags/{tag}: no body (or null); 201
 // with the tag's Location when added, 204 when it was there.
 func (a *API) addServerTag(w http.ResponseWriter, r *http.Request) error {
-	if !MV(r).AtLeast(2, 26) {
-		return errNotFound
-	}
 	if err := nullBody(r); err != nil {
 		return err
 	}

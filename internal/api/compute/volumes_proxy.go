@@ -15,14 +15,11 @@ import (
 // whose Cinder holds nothing: empty lists, 404 for any id. Creating is
 // not offered (there is nothing to create a volume in).
 
-// volumeProxy returns a handler that checks the microversion, the
+// volumeProxy returns a handler that checks the
 // paging parameters of a list and the os-volumes rule, then answers with
 // fn.
 func volumeProxy(rule string, list bool, fn httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if proxyGone(r) {
-			return errNotFound
-		}
 		if list {
 			for _, k := range []string{"limit", "offset"} {
 				if _, err := nonNegativeParam(r, k); err != nil {
@@ -51,15 +48,4 @@ func volumeMissing(w http.ResponseWriter, r *http.Request) error {
 
 func snapshotMissing(w http.ResponseWriter, r *http.Request) error {
 	return novalite.Errorf(novalite.NotFound, "Snapshot %s could not be found.", r.PathValue("id"))
-}
-
-func (a *API) volumeProxyRoutes(h func(string, httpx.HandlerFunc)) {
-	h("GET /os-volumes", volumeProxy("list", true, emptyList("volumes")))
-	h("GET /os-volumes/detail", volumeProxy("detail", true, emptyList("volumes")))
-	h("GET /os-volumes/{id}", volumeProxy("show", false, volumeMissing))
-	h("DELETE /os-volumes/{id}", volumeProxy("delete", false, volumeMissing))
-	h("GET /os-snapshots", volumeProxy("snapshots:list", true, emptyList("snapshots")))
-	h("GET /os-snapshots/detail", volumeProxy("snapshots:detail", true, emptyList("snapshots")))
-	h("GET /os-snapshots/{id}", volumeProxy("snapshots:show", false, snapshotMissing))
-	h("DELETE /os-snapshots/{id}", volumeProxy("snapshots:delete", false, snapshotMissing))
 }
