@@ -1,0 +1,127 @@
+// Package storetest opens a real, migrated store for the tests of the
+// packages above it (agent, controller, compute): SQLite in the test's
+// temp dir, or with NOVALITE_TEST_ENGINE=postgres a fresh database on the
+// PostgreSQL server of NOVALITE_TEST_POSTGRES (default: trust auth on
+// 127.0.0.1:5432, as scripts/install-deps.sh sets up), dropped when the
+// test ends. It is for tests only.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// Engine names the engine the tests of this run use.
+func Engine() string {
+	if os.Getenv("NOVALITE_TEST_ENGINE") == "postgres" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Open returns a migrated store of Engine(), closed when t ends.
+func Open(t testing.TB) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	var db *store.DB
+	var err error
+	if Engine() == "postgres" {
+		db, err = store.OpenPostgres(ctx, postgresDatabase(t))
+	} else {
+		db, err = store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func adminDSN() string {
+	if dsn := os.Getenv("NOVALITE_TEST_POSTGRES"); dsn != "" {
+		return dsn
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// postgresDatabase creates an empty database for t and returns its URL;
+// it is dropped (connections and all) when t ends.
+func postgresDatabase(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", adminDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "novalite_unit_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		t.Fatalf("PostgreSQL at %s is needed with NOVALITE_TEST_ENGINE=postgres (scripts/install-deps.sh installs it): %v",
+			adminDSN(), err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	})
+	return strings.Replace(adminDSN(), "/postgres?", "/"+name+"?", 1)
+}
+
+// Flavor is the flavor of the servers Server makes (m1.tiny's sizes).
+var Flavor = novalite.FlavorSnapshot{ID: "1", Name: "m1.tiny", VCPUs: 1, MemoryMB: 512, RootGB: 1}
+
+// Server inserts v with what it leaves empty filled in (id, names, owner,
+// Flavor, zone) and returns it with its internal id.
+func Server(t testing.TB, db *store.DB, v novalite.Server) novalite.Server {
+	t.Helper()
+	if v.ID == "" {
+		v.ID = uuid.NewString()
+	}
+	if v.Name == "" {
+		v.Name, v.Hostname = "vm", "vm"
+	}
+	if v.ProjectID == "" {
+		v.ProjectID, v.UserID = "p1", "u1"
+	}
+	if v.Flavor.ID == "" {
+		v.Flavor = Flavor
+	}
+	if v.AvailabilityZone == "" {
+		v.AvailabilityZone = "nova"
+	}
+	ctx := context.Background()
+	if err := db.Tx(ctx, func(tx *store.Tx) error { return tx.InstanceInsert(ctx, &v) }); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Get reads server id back, deleted or not.
+func Get(t testing.TB, db *store.DB, id string) novalite.Server {
+	t.Helper()
+	ctx := context.Background()
+	var v novalite.Server
+	err := db.View(ctx, func(tx *store.Tx) (err error) {
+		v, err = tx.InstanceGet(ctx, id, "", true)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
