@@ -37,7 +37,7 @@ func Open(t testing.TB) *store.DB {
 	var db *store.DB
 	var err error
 	if Engine() == "postgres" {
-		db, err = store.OpenPostgres(ctx, postgresDatabase(t))
+		db, err = store.OpenPostgres(ctx, PostgresDatabase(t))
 	} else {
 		db, err = store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
 	}
@@ -58,9 +58,9 @@ func adminDSN() string {
 	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
 
-// postgresDatabase creates an empty database for t and returns its URL;
+// PostgresDatabase creates an empty database for t and returns its URL;
 // it is dropped (connections and all) when t ends.
-func postgresDatabase(t testing.TB) string {
+func PostgresDatabase(t testing.TB) string {
 	t.Helper()
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", adminDSN())
