@@ -55,12 +55,12 @@ func TestHostStatusFromHeartbeat(t *testing.T) {
 		elapsed time.Duration
 		want    string
 	}{
-		{"fresh heartbeat", novalite.ComputeNode{}, 0, HostUp},
-		{"at service_down_time", novalite.ComputeNode{}, ServiceDownTime, HostUp},
-		{"past service_down_time", novalite.ComputeNode{}, ServiceDownTime + time.Second, HostUnknown},
-		{"forced down", novalite.ComputeNode{ForcedDown: true}, 0, HostDown},
-		{"forced down and stale", novalite.ComputeNode{ForcedDown: true, Disabled: true}, time.Hour, HostDown},
-		{"disabled", novalite.ComputeNode{Disabled: true}, time.Hour, HostMaintenance},
+		{"fresh heartbeat", novalite.ComputeNode{}, 0, hostUp},
+		{"at service_down_time", novalite.ComputeNode{}, serviceDownTime, hostUp},
+		{"past service_down_time", novalite.ComputeNode{}, serviceDownTime + time.Second, hostUnknown},
+		{"forced down", novalite.ComputeNode{ForcedDown: true}, 0, hostDown},
+		{"forced down and stale", novalite.ComputeNode{ForcedDown: true, Disabled: true}, time.Hour, hostDown},
+		{"disabled", novalite.ComputeNode{Disabled: true}, time.Hour, hostMaintenance},
 	} {
 		c.node.HeartbeatAt = t0
 		if got := hostStatus(c.node, t0.Add(c.elapsed)); got != c.want {
@@ -81,7 +81,7 @@ func TestServerHostStatusOnRead(t *testing.T) {
 	for _, c := range []struct {
 		elapsed time.Duration
 		want    string
-	}{{time.Second, HostUp}, {ServiceDownTime + time.Second, HostUnknown}} {
+	}{{time.Second, hostUp}, {serviceDownTime + time.Second, hostUnknown}} {
 		b.now = t0.Add(c.elapsed)
 		got, err := b.svc.GetServer(context.Background(), admin, v.ID)
 		if err != nil {

@@ -26,7 +26,7 @@ func TestVisibleAndMutable(t *testing.T) {
 		{"no owner", stranger, novalite.Image{Visibility: novalite.VisibilityPrivate}, false, false},
 		{"admin", admin, novalite.Image{Owner: "p1", Visibility: novalite.VisibilityPrivate}, true, true},
 	} {
-		if got := Visible(c.caller, c.im); got != c.visible {
+		if got := visible(c.caller, c.im); got != c.visible {
 			t.Errorf("%s: visible %v, want %v", c.name, got, c.visible)
 		}
 		if got := mutable(c.caller, c.im); got != c.change {
