@@ -12,7 +12,9 @@ import (
 
 // withAgents runs the scheduler and two simulated hosts' agents, whose
 // operations take long enough for a GET to see the task.
-func withAgents(c *config.Config) { c.NoLoops, c.Hosts, c.FakeDelay = false, 2, 150*time.Millisecond }
+func withAgents(c *config.Config) { c.NoLoops, c.Hosts, c.FakeDelay = false, 2, fakeDelay }
+
+const fakeDelay = 150 * time.Millisecond
 
 // act posts an action and checks its status code.
 func (b *testBundle) act(t *testing.T, token, id, mv string, body map[string]any, want int) map[string]any {
@@ -72,9 +74,14 @@ func TestActionsLifecycle(t *testing.T) {
 		{"unshelve", map[string]any{"unshelve": nil}, 202, "", "ACTIVE", 1},
 	}
 	for _, st := range steps {
+		sent := time.Now()
 		out := b.act(t, b.demo, id, "2.100", st.body, st.code)
 		if st.transient != "" {
-			if got := b.show(t, b.demo, id, "2.100")["status"]; got != st.transient {
+			// The driver call starts after the request was sent and takes
+			// the fake delay: a GET answered within it must see the task.
+			// On a loaded machine the GET may come later and prove nothing.
+			got := b.show(t, b.demo, id, "2.100")["status"]
+			if time.Since(sent) < fakeDelay && got != st.transient {
 				t.Errorf("%s: status right after the request = %v, want %s", st.name, got, st.transient)
 			}
 		}
@@ -427,14 +434,21 @@ func TestTransitionsLastForPollers(t *testing.T) {
 		{"live migrate", b.admin, map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "auto"}}, "MIGRATING", "ACTIVE"},
 	}
 	for _, st := range steps {
+		sent := time.Now()
 		resp := b.do("POST", "/servers/"+id+"/action", st.token, "2.100", st.body)
 		if resp.Status/100 != 2 {
 			t.Fatalf("%s: %d %s", st.name, resp.Status, resp.Body)
 		}
-		for end := time.Now().Add(hold * 3 / 4); st.transient != "" && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-			if got := b.show(t, b.demo, id, "2.100")["status"]; got != st.transient {
+		// Every GET answered within the transition time of the request's
+		// sending must see the transitional status (the task was set after
+		// it was sent, and the driver holds it that long). Answers that
+		// come later (a loaded machine) prove nothing either way.
+		for st.transient != "" && time.Since(sent) < hold {
+			got := b.show(t, b.demo, id, "2.100")["status"]
+			if time.Since(sent) < hold && got != st.transient {
 				t.Fatalf("%s: status %v within the transition time, want %s", st.name, got, st.transient)
 			}
+			time.Sleep(50 * time.Millisecond)
 		}
 		b.waitStatus(t, id, st.status)
 	}
