@@ -133,8 +133,9 @@ func (a *App) PublicURL() string { return a.publicURL }
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	idURL := func(*http.Request) string { return a.publicURL + IdentityPrefix }
-	mux.Handle(IdentityPrefix+"/", http.StripPrefix(IdentityPrefix, identityapi.New(a.Identity, IdentityPrefix).Handler()))
-	mux.Handle(IdentityPrefix, http.RedirectHandler(IdentityPrefix+"/", http.StatusMovedPermanently))
+	id := http.StripPrefix(IdentityPrefix, identityapi.New(a.Identity, IdentityPrefix).Handler())
+	mux.Handle(IdentityPrefix+"/", id)
+	mux.Handle(IdentityPrefix, id) // Keystone's 300, never a redirect
 	c := compute.New(compute.Services{Identity: a.Identity, Compute: a.Compute, Image: a.Image, Network: a.Network}, ComputePrefix, idURL)
 	mux.Handle(ComputePrefix+"/", http.StripPrefix(ComputePrefix, c))
 	mux.Handle(ComputePrefix, http.StripPrefix(ComputePrefix, c))
@@ -152,14 +153,12 @@ func (a *App) Handler() http.Handler {
 	net := http.StripPrefix(NetworkPrefix, networkapi.New(a.Network, NetworkPrefix, a.Identity, idURL))
 	mux.Handle(NetworkPrefix+"/", net)
 	mux.Handle(NetworkPrefix, net)
-	limited := httpx.LimitBody(mux, a.Config.MaxBodyBytes, func(w http.ResponseWriter, r *http.Request, err error) {
-		http.Error(w, "Request is too large.", http.StatusRequestEntityTooLarge)
-	})
+	limited := httpx.LimitBody(httpx.Routed(mux, compute.WriteError), a.Config.MaxBodyBytes, writeError)
 	// Image uploads are streamed and exempt from the body limit.
 	top := http.NewServeMux()
 	top.Handle("/", limited)
 	top.Handle("PUT "+ImagePrefix+"/v2/images/{id}/file", img)
-	return httpx.Common(top, a.Log, a.metrics.observe)
+	return httpx.Common(httpx.Edge(top, errorDialect), a.Log, a.metrics.observe)
 }
 
 // Serve answers requests until ctx is done, then shuts down gracefully:

@@ -31,6 +31,10 @@ var faults = map[novalite.Kind]fault{
 
 const unexpected = "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."
 
+// WriteError renders err as a Nova fault body; the edge middleware
+// answers in it for paths under the compute API.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, err) }
+
 // writeError renders err as a Nova fault body.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	k := novalite.KindOf(err)
@@ -44,11 +48,6 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if k == novalite.NotFound {
 			msg = "The resource could not be found."
 		}
-	}
-	if k == novalite.TooLarge {
-		// The size-limit middleware answers before Nova's fault wrapper.
-		http.Error(w, msg, f.status)
-		return
 	}
 	httpx.WriteJSON(w, f.status, map[string]any{f.key: map[string]any{"code": f.status, "message": msg}})
 }

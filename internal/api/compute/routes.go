@@ -30,7 +30,7 @@ func New(svc Services, prefix string, identityURL func(*http.Request) string) *A
 	a := &API{svc: svc, prefix: prefix}
 	mux := http.NewServeMux()
 	a.routes(mux)
-	a.authed = httpx.Authenticate(a.project(mux), svc.Identity, identityURL, writeError)
+	a.authed = httpx.Authenticate(a.project(httpx.Routed(mux, writeError)), svc.Identity, identityURL, writeError)
 	return a
 }
 
@@ -208,6 +208,4 @@ func (a *API) routes(mux *http.ServeMux) {
 	} {
 		h(p, gone)
 	}
-
-	h("/", func(w http.ResponseWriter, r *http.Request) error { return errNotFound })
 }

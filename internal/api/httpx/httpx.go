@@ -130,6 +130,11 @@ func ReadBody(r *http.Request, v any, malformedMsg string) (isNull bool, err err
 	if dec.More() {
 		return false, &novalite.Error{Kind: novalite.Invalid, Message: malformedMsg}
 	}
+	// Neither engine may see NUL or invalid UTF-8 (PostgreSQL refuses
+	// both; encoding/json would silently turn invalid bytes into U+FFFD).
+	if !validJSONText(raw) {
+		return false, &novalite.Error{Kind: novalite.Invalid, Message: malformedMsg}
+	}
 	if strings.TrimSpace(string(raw)) == "null" {
 		return true, nil
 	}

@@ -21,7 +21,9 @@ var statusOf = map[novalite.Kind]int{
 	novalite.Unavailable:    http.StatusServiceUnavailable,
 }
 
-var notFoundRoute = novalite.Errorf(novalite.NotFound, "The resource could not be found.")
+// WriteError renders err as a Keystone error body; the edge middleware
+// answers in it for paths under this API.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, err) }
 
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	k := novalite.KindOf(err)

@@ -94,8 +94,11 @@ func (a *API) Handler() http.Handler {
 	}
 	authed("GET /v3/role_assignments", a.listRoleAssignments)
 
-	mux.Handle("/", httpx.Adapt(func(w http.ResponseWriter, r *http.Request) error {
-		return notFoundRoute
-	}, writeError))
-	return mux
+	routed := httpx.Routed(mux, writeError)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" { // GET /identity is Keystone's root, as GET /identity/
+			r.URL.Path = "/"
+		}
+		routed.ServeHTTP(w, r)
+	})
 }

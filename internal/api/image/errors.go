@@ -22,7 +22,9 @@ var statusOf = map[novalite.Kind]int{
 	novalite.Unavailable:    http.StatusServiceUnavailable,
 }
 
-var errNoRoute = novalite.Errorf(novalite.NotFound, "The resource could not be found.")
+// WriteError renders err as Glance does; the edge middleware answers in
+// it for paths under this API.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, err) }
 
 // writeError renders err as Glance does through webob: JSON
 // {"message", "code", "title"} when the client accepts JSON, plain text

@@ -43,10 +43,7 @@ func New(svc *image.Service, prefix string, v httpx.Validator, identityURL func(
 	authed("PUT /v2/images/{id}/tags/{tag}", a.addTag)
 	authed("DELETE /v2/images/{id}/tags/{tag}", a.deleteTag)
 
-	mux.Handle("/", httpx.Adapt(func(w http.ResponseWriter, r *http.Request) error {
-		return errNoRoute
-	}, writeError))
-	a.handler = mux
+	a.handler = httpx.Routed(mux, writeError)
 	return a
 }
 

@@ -28,7 +28,9 @@ var defaultType = map[int]string{
 	415: "HTTPUnsupportedMediaType", 501: "HTTPNotImplemented", 503: "HTTPServiceUnavailable",
 }
 
-var errNoRoute = novalite.Errorf(novalite.NotFound, "The resource could not be found.")
+// WriteError renders err as a Neutron error body; the edge middleware
+// answers in it for paths under this API.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, err) }
 
 // writeError renders {"NeutronError": {"type", "message", "detail"}}.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {

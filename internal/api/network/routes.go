@@ -84,8 +84,7 @@ func New(svc *network.Service, prefix string, v httpx.Validator, identityURL fun
 	authed("GET /v2.0/quotas/{project}/default", a.showQuotaDefault)
 	authed("GET /v2.0/quotas/{project}/details", a.showQuotaDetails)
 
-	mux.Handle("/", httpx.Adapt(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }, writeError))
-	a.handler = mux
+	a.handler = httpx.Routed(mux, writeError)
 	return a
 }
 
