@@ -37,6 +37,9 @@ const (
 	NetworkPrefix  = "/network"
 )
 
+// healthzTimeout bounds /healthz: load balancers probe every few seconds.
+const healthzTimeout = 2 * time.Second
+
 // App is a running novalite.
 type App struct {
 	Config   config.Config
@@ -140,7 +143,11 @@ func (a *App) Handler() http.Handler {
 	mux.Handle(ComputePrefix+"/", http.StripPrefix(ComputePrefix, c))
 	mux.Handle(ComputePrefix, http.StripPrefix(ComputePrefix, c))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := a.DB.View(r.Context(), func(*store.Tx) error { return nil }); err != nil {
+		// Its own short deadline: a probe must hear "unavailable" in
+		// time, whatever the database does.
+		ctx, cancel := context.WithTimeout(r.Context(), healthzTimeout)
+		defer cancel()
+		if err := a.DB.View(ctx, func(tx *store.Tx) error { return tx.Ping(ctx) }); err != nil {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 			return
 		}
@@ -153,11 +160,15 @@ func (a *App) Handler() http.Handler {
 	net := http.StripPrefix(NetworkPrefix, networkapi.New(a.Network, NetworkPrefix, a.Identity, idURL))
 	mux.Handle(NetworkPrefix+"/", net)
 	mux.Handle(NetworkPrefix, net)
+	lim := a.Config.HTTP
 	limited := httpx.LimitBody(httpx.Routed(mux, compute.WriteError), a.Config.MaxBodyBytes, writeError)
-	// Image uploads are streamed and exempt from the body limit.
+	// Image data is streamed: exempt from the body limit and the request
+	// deadline, cut off only when it stops moving.
+	streamed := httpx.Streamed(img, lim.ReadTimeout, lim.WriteTimeout)
 	top := http.NewServeMux()
-	top.Handle("/", limited)
-	top.Handle("PUT "+ImagePrefix+"/v2/images/{id}/file", img)
+	top.Handle("/", httpx.Deadline(limited, lim.RequestTimeout))
+	top.Handle("PUT "+ImagePrefix+"/v2/images/{id}/file", streamed)
+	top.Handle("GET "+ImagePrefix+"/v2/images/{id}/file", streamed)
 	return httpx.Common(httpx.Edge(top, errorDialect), a.Log, a.metrics.observe)
 }
 
@@ -177,10 +188,9 @@ func (a *App) Serve(ctx context.Context) error {
 		return err
 	}
 	defer stopLoops() // after the last request has finished
-	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	a.server = newHTTPServer(a.Handler(), a.Config.HTTP, a.Log)
 	errc := make(chan error, 1)
-	go func() { errc <- a.server.Serve(a.listener) }()
+	go func() { errc <- a.server.Serve(limitConnections(a.listener, a.Config.HTTP.MaxConnections)) }()
 	select {
 	case err := <-errc:
 		return err

@@ -73,6 +73,8 @@ type Config struct {
 	// the leader checks it still holds it: the fail-over bound after a
 	// leader's crash.
 	LeaderCheck time.Duration
+	// HTTP bounds clients' connections and requests' time.
+	HTTP HTTPLimits
 	// NoLoops registers the hosts but runs no scheduler, agents or
 	// periodic jobs: for tests that play those parts themselves.
 	NoLoops bool
@@ -97,6 +99,7 @@ func Default() Config {
 		Driver:          "fake",
 		ShutdownTimeout: 60 * time.Second,
 		LeaderCheck:     time.Second,
+		HTTP:            DefaultHTTPLimits(),
 	}
 }
 
@@ -148,6 +151,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		"attach a config drive to every real guest (env NOVALITE_FORCE_CONFIG_DRIVE)")
 	fs.IntVar(&c.DatabaseMaxConns, "database-max-conns", int(envInt("NOVALITE_DATABASE_MAX_CONNS", int64(c.DatabaseMaxConns))),
 		"most database connections of this process, 0 for the default (env NOVALITE_DATABASE_MAX_CONNS)")
+	c.HTTP.flags(fs)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
 
@@ -202,6 +206,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LeaderCheck <= 0 {
 		errs = append(errs, errors.New("leader check interval must be positive"))
+	}
+	if err := c.HTTP.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max body bytes must be positive"))

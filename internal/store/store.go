@@ -214,3 +214,10 @@ func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) 
 	}
 	return out, mapErr(rows.Err())
 }
+
+// Ping makes one round trip to the database (health checks): beginning
+// a transaction alone does not reach PostgreSQL until its first query.
+func (tx *Tx) Ping(ctx context.Context) error {
+	var one int
+	return mapErr(tx.tx.QueryRowContext(ctx, `SELECT 1`).Scan(&one))
+}
