@@ -117,7 +117,11 @@ func (tx *Tx) FlavorList(ctx context.Context, p FlavorListParams) ([]novalite.Fl
 		w.add(`root_gb >= ?`, *p.MinRootGB)
 	}
 	if p.NameRegex != nil {
-		w.add(`name `+tx.regexOp()+` ?`, *p.NameRegex)
+		pat, err := regexTranslate(tx.engine, *p.NameRegex)
+		if err != nil {
+			return nil, err
+		}
+		w.add(`name `+tx.regexOp()+` ?`, pat)
 	}
 	dir, op := "ASC", ">"
 	if p.SortDesc {

@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 
 	"modernc.org/sqlite"
 
@@ -15,11 +13,11 @@ import (
 )
 
 // SQLite has a REGEXP operator but no implementation of it: Nova's regex
-// list filters need one. Matching is an unanchored, case-insensitive RE2
-// search (as MySQL, Nova's usual backend, is case-insensitive); PostgreSQL
-// uses ~* for the same meaning.
+// list filters need one (regex.go has the dialect both engines speak).
+// Matching is an unanchored, case-insensitive RE2 search (as MySQL, Nova's
+// usual backend, is case-insensitive); PostgreSQL uses ~* for the same
+// meaning.
 func init() {
-	var cache sync.Map
 	_ = sqlite.RegisterDeterministicScalarFunction("regexp", 2,
 		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 			pat, _ := args[0].(string)
@@ -34,17 +32,17 @@ func init() {
 			default:
 				s = fmt.Sprint(v)
 			}
-			re, ok := cache.Load(pat)
-			if !ok {
-				c, err := regexp.Compile("(?i)" + pat)
-				if err != nil {
-					return nil, err
-				}
-				re, _ = cache.LoadOrStore(pat, c)
+			re, err := sqliteRegexes.get(pat)
+			if err != nil {
+				return nil, err
 			}
-			return re.(*regexp.Regexp).MatchString(s), nil
+			return re.MatchString(s), nil
 		})
 }
+
+// sqliteRegexes holds the compiled patterns of regexp(); 64 of the
+// largest patterns the dialect allows stay within a few MiB.
+var sqliteRegexes = newRegexCache(64)
 
 // instanceColumn is how a Nova column name reads in our schema: expr
 // for filters, sortExpr for ordering and keyset comparisons (nullable
@@ -177,7 +175,11 @@ func (tx *Tx) instanceFilters(w *where, p novalite.ServerListParams) error {
 			return fmt.Errorf("store: no instance column %q", m.Column)
 		}
 		for _, v := range m.Values {
-			w.conds = append(w.conds, c.expr+` `+tx.regexOp()+` `+w.arg(v))
+			pat, err := regexTranslate(tx.engine, v)
+			if err != nil {
+				return err
+			}
+			w.conds = append(w.conds, c.expr+` `+tx.regexOp()+` `+w.arg(pat))
 		}
 	}
 	if !p.ChangesSince.IsZero() {

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL through database/sql
 	_ "modernc.org/sqlite"             // the pure-Go SQLite driver
@@ -37,7 +36,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db := &DB{engine: SQLite, write: w, read: r, writeStmts: newStmtCache(w),
-		writeMu: &sync.Mutex{}}
+		writeMu: make(chan struct{}, 1)}
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, unavailable(err)

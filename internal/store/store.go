@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"novalite"
@@ -30,7 +29,9 @@ type DB struct {
 	// writeMu makes SQLite's write transactions take turns in-process:
 	// the writer pool has a second connection only so that statements can
 	// be prepared while a transaction holds the first.
-	writeMu *sync.Mutex
+	// It is a channel of one so that a writer waiting its turn gives up
+	// at its context's deadline.
+	writeMu chan struct{}
 	// dsn opens the dedicated connections of LISTEN and of the leader
 	// lock (PostgreSQL only).
 	dsn string
@@ -103,8 +104,12 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly 
 
 func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly bool, fn func(tx *Tx) error) (err error) {
 	if !readOnly && db.writeMu != nil {
-		db.writeMu.Lock()
-		defer db.writeMu.Unlock()
+		select {
+		case db.writeMu <- struct{}{}:
+			defer func() { <-db.writeMu }()
+		case <-ctx.Done():
+			return unavailable(ctx.Err())
+		}
 	}
 	opts := &sql.TxOptions{ReadOnly: readOnly && db.engine == Postgres}
 	stx, err := pool.BeginTx(ctx, opts)
@@ -154,8 +159,13 @@ func mapErr(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return &novalite.Error{Kind: novalite.NotFound, Err: err}
 	}
+	if isOutage(err) {
+		return unavailable(err)
+	}
 	s := err.Error()
 	switch {
+	case strings.Contains(s, "2201B"): // invalid_regular_expression: regex.go should have refused it
+		return &novalite.Error{Kind: novalite.Invalid, Message: "Invalid regular expression.", Err: err}
 	case strings.Contains(s, "UNIQUE constraint") || strings.Contains(s, "23505"):
 		return &novalite.Error{Kind: novalite.Conflict, Err: err}
 	case strings.Contains(s, "FOREIGN KEY constraint") || strings.Contains(s, "23503"):
