@@ -25,6 +25,7 @@ import (
 	"novalite/internal/config"
 	"novalite/internal/identity"
 	"novalite/internal/image"
+	"novalite/internal/lograte"
 	"novalite/internal/network"
 	"novalite/internal/store"
 )
@@ -75,7 +76,10 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseDSN())
+	// A failing database fails every request alike: a few lines a
+	// second per message are enough to tell.
+	log = slog.New(lograte.New(log.Handler(), 5, time.Second, nil))
+	db, err := store.Open(ctx, databaseDSN(cfg.DatabaseDSN(), cfg.HTTP.RequestTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}

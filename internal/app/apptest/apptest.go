@@ -44,6 +44,13 @@ type Server struct {
 // it when the test ends.
 func Start(t testing.TB, opts ...func(*config.Config)) *Server {
 	t.Helper()
+	return StartLogging(t, nil, opts...)
+}
+
+// StartLogging is Start with the app's log going to h as well as to
+// stderr (tests that count what an app logs); h nil is Start.
+func StartLogging(t testing.TB, h slog.Handler, opts ...func(*config.Config)) *Server {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
@@ -78,6 +85,9 @@ func start(t testing.TB, cfg config.Config, bootstrap bool) *Server {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if h != nil {
+		log = slog.New(teeHandler{h, log.Handler()})
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {

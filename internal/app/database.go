@@ -1,0 +1,32 @@
+package app
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// databaseDSN adds to a PostgreSQL URL what bounds each query on the
+// server too (statement_timeout: the request deadline) and each new
+// connection (connect_timeout), unless the URL sets them itself. A
+// deadline on the client side alone leaves the server working on a
+// query nobody waits for.
+func databaseDSN(dsn string, statement time.Duration) string {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // store.Open reports it
+	}
+	q := u.Query()
+	if q.Get("statement_timeout") == "" {
+		q.Set("statement_timeout", strconv.FormatInt(statement.Milliseconds(), 10))
+	}
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", "10")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
