@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres clients guests lint deps bench clean tempest tempest-compute tempest-deps
+.PHONY: all build run test image unit unit-postgres fuzz-smoke fuzz clients guests lint deps bench clean tempest tempest-compute tempest-deps
 
 all: build
 
@@ -18,7 +18,7 @@ run: build
 	./$(BIN) serve --data-dir $(DATA)
 
 ## test: everything CI runs — lint, Go tests, and the real-client tests
-test: deps lint unit unit-postgres clients guests
+test: deps lint unit unit-postgres fuzz-smoke clients guests
 
 deps:
 	./scripts/install-deps.sh
@@ -40,6 +40,26 @@ unit-postgres:
 ## not again for each database engine)
 guests:
 	$(GO) test -count=1 -tags guests -run 'Contract|BootsToPrompt|RealGuest' ./internal/virt/qemu/... ./internal/cli/
+
+## fuzz-smoke: each fuzz target of untrusted input for FUZZTIME (3s); `make fuzz` for longer.
+## Crashers land in the package's testdata/fuzz/ and then run as seeds in every `go test`.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := \
+	internal/api/httpx:FuzzReadBody internal/api/httpx:FuzzEdge \
+	internal/api/microversion:FuzzNegotiate \
+	internal/api/compute:FuzzServerListQuery internal/api/compute:FuzzServerCreateBody \
+	internal/api/image:FuzzImagePatch \
+	internal/identity:FuzzValidateToken \
+	internal/store:FuzzRegexTranslate
+fuzz-smoke:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz="^$${t#*:}$$" -fuzztime=$(FUZZTIME) ./$${t%%:*}; \
+	done
+
+## fuzz: the same targets for FUZZTIME=2m each (override as you like)
+fuzz:
+	$(MAKE) fuzz-smoke FUZZTIME=$${FUZZTIME:-2m}
 
 ## clients: real OpenStack clients against a fresh `novalite serve`
 clients: build
