@@ -63,7 +63,7 @@ func StartLogging(t testing.TB, h slog.Handler, opts ...func(*config.Config)) *S
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return start(t, cfg, true)
+	return start(t, cfg, true, h)
 }
 
 // Replica starts a second novalite on the database of s, as another API
@@ -75,10 +75,10 @@ func (s *Server) Replica() *Server {
 	cfg := s.App.Config
 	cfg.Listen, cfg.PublicURL = "127.0.0.1:0", ""
 	cfg.Hosts, cfg.NoLoops = 0, true
-	return start(s.t, cfg, false)
+	return start(s.t, cfg, false, nil)
 }
 
-func start(t testing.TB, cfg config.Config, bootstrap bool) *Server {
+func start(t testing.TB, cfg config.Config, bootstrap bool, h slog.Handler) *Server {
 	t.Helper()
 	level := slog.LevelWarn
 	if os.Getenv("NOVALITE_TEST_LOG") != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"testing"
 )
 
 // teeHandler hands every record to both handlers.
@@ -30,12 +29,4 @@ func (t teeHandler) WithAttrs(as []slog.Attr) slog.Handler {
 
 func (t teeHandler) WithGroup(name string) slog.Handler {
 	return teeHandler{t.a.WithGroup(name), t.b.WithGroup(name)}
-}
-
-// PostgresDatabase creates an empty PostgreSQL database for one test,
-// whatever the engine of the run, and drops it when the test ends; it
-// returns its URL (tests that put something between app and database).
-func PostgresDatabase(t testing.TB) string {
-	t.Helper()
-	return postgresDatabase(t)
 }
