@@ -110,7 +110,7 @@ func BenchmarkNew(b *testing.B) {
 // With soft delete, a deleted server is SOFT_DELETED until reclaimed.
 func TestSoftDeleteReclaim(t *testing.T) {
 	t.Parallel()
-	cloud := newCloud(t, novalitetest.WithSoftDelete(300*time.Millisecond))
+	cloud := newCloud(t, novalitetest.WithSoftDelete(3*time.Second)) // > 2 of gophercloud's 1 s polls
 	client := compute(t, cloud.MemberAuthOptions())
 	s := boot(t, cloud, client, nil, "ACTIVE")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
