@@ -12,7 +12,7 @@ import (
 
 // client talks to a running serve as user admin of project admin.
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	base  string
 	token string
 }
@@ -44,7 +44,7 @@ func (c *client) do(method, path string, body any, out any) int {
 	return resp.StatusCode
 }
 
-func login(t *testing.T, base string) (*client, string) {
+func login(t testing.TB, base string) (*client, string) {
 	c := &client{t: t, base: base}
 	var tok struct {
 		Token struct {

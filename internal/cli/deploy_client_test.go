@@ -160,25 +160,10 @@ func settle(t testing.TB, base, token string, within time.Duration) []detailRow 
 // project's quotas.
 func adminToken(t testing.TB, base string) string {
 	t.Helper()
-	var tok struct {
-		Token struct {
-			Project struct{ ID string } `json:"project"`
-		} `json:"token"`
-	}
-	body := map[string]any{"auth": map[string]any{
-		"identity": map[string]any{"methods": []string{"password"}, "password": map[string]any{"user": map[string]any{
-			"name": "admin", "password": "admin-pw", "domain": map[string]any{"id": "default"}}}},
-		"scope": map[string]any{"project": map[string]any{"name": "admin", "domain": map[string]any{"id": "default"}}}}}
-	b, _ := json.Marshal(body)
-	resp, err := http.Post(base+"/identity/v3/auth/tokens", "application/json", bytes.NewReader(b))
-	if err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("token: %v %v", resp, err)
-	}
-	defer resp.Body.Close()
-	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	token := resp.Header.Get("X-Subject-Token")
+	c, project := login(t, base)
+	token := c.token
 	quota := map[string]any{"quota_set": map[string]any{"instances": -1, "cores": -1, "ram": -1}}
-	if code, err := try(base, token, "PUT", "/compute/v2.1/os-quota-sets/"+tok.Token.Project.ID, quota, nil); code != http.StatusOK {
+	if code, err := try(base, token, "PUT", "/compute/v2.1/os-quota-sets/"+project, quota, nil); code != http.StatusOK {
 		t.Fatalf("quota: %d %v", code, err)
 	}
 	return token
