@@ -100,7 +100,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	if a.publicURL == "" {
 		a.publicURL = "http://" + cfg.Listen
 	}
-	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog, PasswordCost: cfg.PasswordCost})
+	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog, PasswordCost: cfg.PasswordCost,
+		KeyRotation: cfg.FernetRotation, MaxActiveKeys: cfg.FernetMaxActiveKeys})
 	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval})
 	a.Network = network.New(db, network.Options{})
 	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images")}); err != nil {

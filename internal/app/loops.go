@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"novalite/internal/agent"
 	"novalite/internal/compute"
@@ -83,7 +84,23 @@ func (a *App) newScheduler() *scheduler.Scheduler {
 func (a *App) newController() *controller.Controller {
 	return controller.New(a.DB, controller.Options{Reclaim: a.Compute.ReclaimInterval(),
 		ResizeConfirmWindow: a.Config.ResizeConfirmWindow, ShelvedOffloadTime: a.Config.ShelvedOffloadTime,
-		Reclaimed: a.Compute.Waker.Wake, Log: a.Log})
+		Reclaimed: a.Compute.Waker.Wake, Log: a.Log, Jobs: a.identityJobs()})
+}
+
+// identityJobs are the periodic jobs of identity, run by the leading
+// controller: the Fernet key rotation (RotateKeys rotates only when due,
+// so it is asked often) and the purge of revocation events.
+func (a *App) identityJobs() []controller.Job {
+	return []controller.Job{
+		{Name: "rotated the Fernet keys", Every: time.Minute, Run: func(ctx context.Context) (int64, error) {
+			ok, err := a.Identity.RotateKeys(ctx)
+			if ok {
+				return 1, err
+			}
+			return 0, err
+		}},
+		{Name: "purged token revocation events", Every: time.Hour, Run: a.Identity.PurgeRevocations},
+	}
 }
 
 // startLoops registers the hosts and starts the scheduler and one agent

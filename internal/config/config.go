@@ -73,6 +73,12 @@ type Config struct {
 	// the leader checks it still holds it: the fail-over bound after a
 	// leader's crash.
 	LeaderCheck time.Duration
+	// FernetRotation is how often the (leading) controller rotates the
+	// Fernet keys, as a cron job of keystone-manage fernet_rotate does;
+	// 0 never. FernetMaxActiveKeys is Keystone's max_active_keys (0: as
+	// many as keep every token's key until it expires).
+	FernetRotation      time.Duration
+	FernetMaxActiveKeys int
 	// HTTP bounds clients' connections and requests' time.
 	HTTP HTTPLimits
 	// NoLoops registers the hosts but runs no scheduler, agents or
@@ -99,6 +105,7 @@ func Default() Config {
 		Driver:          "fake",
 		ShutdownTimeout: 60 * time.Second,
 		LeaderCheck:     time.Second,
+		FernetRotation:  24 * time.Hour,
 		HTTP:            DefaultHTTPLimits(),
 	}
 }
@@ -151,6 +158,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		"attach a config drive to every real guest (env NOVALITE_FORCE_CONFIG_DRIVE)")
 	fs.IntVar(&c.DatabaseMaxConns, "database-max-conns", int(envInt("NOVALITE_DATABASE_MAX_CONNS", int64(c.DatabaseMaxConns))),
 		"most database connections of this process, 0 for the default (env NOVALITE_DATABASE_MAX_CONNS)")
+	fs.DurationVar(&c.FernetRotation, "fernet-rotation", envDuration("NOVALITE_FERNET_ROTATION", c.FernetRotation),
+		"how often the controller rotates the Fernet token keys, 0 never (env NOVALITE_FERNET_ROTATION)")
+	fs.IntVar(&c.FernetMaxActiveKeys, "fernet-max-active-keys", int(envInt("NOVALITE_FERNET_MAX_ACTIVE_KEYS", int64(c.FernetMaxActiveKeys))),
+		"Fernet keys kept (staged, primary and secondaries); 0: enough for every token to outlive its key's rotation (env NOVALITE_FERNET_MAX_ACTIVE_KEYS)")
 	c.HTTP.flags(fs)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
@@ -203,6 +214,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DatabaseMaxConns < 0 {
 		errs = append(errs, errors.New("database max conns must not be negative"))
+	}
+	if c.FernetRotation < 0 || c.FernetMaxActiveKeys < 0 || c.FernetMaxActiveKeys == 1 {
+		errs = append(errs, errors.New("fernet rotation must not be negative, and max active keys 0 or at least 2"))
 	}
 	if c.LeaderCheck <= 0 {
 		errs = append(errs, errors.New("leader check interval must be positive"))

@@ -33,13 +33,25 @@ type Options struct {
 	// Reclaimed is called after a commit that handed servers to agents.
 	Reclaimed func()
 	Batch     int // servers per pass (default 256)
-	Log       *slog.Logger
+	// Jobs are further periodic jobs owned by other services (Fernet key
+	// rotation, revocation purge), run by the leading controller.
+	Jobs []Job
+	Log  *slog.Logger
+}
+
+// Job is a periodic job of another service: Run every Every, reporting
+// how many things it changed (logged when not zero).
+type Job struct {
+	Name  string
+	Every time.Duration
+	Run   func(context.Context) (int64, error)
 }
 
 // Controller runs the periodic jobs.
 type Controller struct {
-	db *store.DB
-	o  Options
+	db      *store.DB
+	o       Options
+	lastRun []time.Time // of each of o.Jobs, zero until first run
 }
 
 // New returns a controller over db.
@@ -54,6 +66,9 @@ func New(db *store.DB, o Options) *Controller {
 				o.Period = min(o.Period, max(d, time.Second))
 			}
 		}
+		for _, j := range o.Jobs {
+			o.Period = min(o.Period, max(j.Every, time.Second))
+		}
 	}
 	if o.Reclaimed == nil {
 		o.Reclaimed = func() {}
@@ -64,7 +79,7 @@ func New(db *store.DB, o Options) *Controller {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	return &Controller{db: db, o: o}
+	return &Controller{db: db, o: o, lastRun: make([]time.Time, len(o.Jobs))}
 }
 
 // Run runs the jobs every Period (jittered) until ctx ends.
@@ -73,6 +88,7 @@ func (c *Controller) Run(ctx context.Context) {
 		if _, err := c.runOnce(ctx); err != nil && ctx.Err() == nil {
 			c.o.Log.Error("controller pass failed", "err", err)
 		}
+		c.runJobs(ctx)
 		t := time.NewTimer(c.o.Period*3/4 + rand.N(c.o.Period/2+1))
 		select {
 		case <-ctx.Done():
@@ -85,6 +101,31 @@ func (c *Controller) Run(ctx context.Context) {
 
 // RunOnce is one pass; tests call it directly.
 func (c *Controller) RunOnce(ctx context.Context) (int, error) { return c.runOnce(ctx) }
+
+// RunJobs runs the Jobs that are due; tests call it directly.
+func (c *Controller) RunJobs(ctx context.Context) { c.runJobs(ctx) }
+
+// runJobs runs each job of Options.Jobs whose Every has passed since its
+// last run (every job on the first pass). A job that fails is tried
+// again on the next pass.
+func (c *Controller) runJobs(ctx context.Context) {
+	now := c.o.Now()
+	for i, j := range c.o.Jobs {
+		if !c.lastRun[i].IsZero() && now.Sub(c.lastRun[i]) < j.Every {
+			continue
+		}
+		n, err := j.Run(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			c.o.Log.Error(j.Name+" failed", "err", err)
+		case err == nil:
+			c.lastRun[i] = now
+			if n > 0 {
+				c.o.Log.Info(j.Name, "count", n)
+			}
+		}
+	}
+}
 
 // job hands idle servers of one vm_state, older than a cutoff, to their
 // agents with a task.

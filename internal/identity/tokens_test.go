@@ -2,7 +2,6 @@ package identity_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"novalite"
 	"novalite/internal/identity"
 	"novalite/internal/store"
+	"novalite/internal/store/storetest"
 )
 
 // clock is a settable time source for identity.Options.Now.
@@ -26,24 +26,26 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // newService returns an identity service over a fresh, bootstrapped
-// SQLite database with a clock the test controls.
+// database of the test run's engine with a clock the test controls.
 func newService(t *testing.T, ttl time.Duration) (*identity.Service, *clock) {
 	t.Helper()
+	svc, c, _ := newServiceOn(t, identity.Options{TokenTTL: ttl})
+	return svc, c
+}
+
+// newServiceOn is newService with options, also returning the database
+// (for a second service over it: another replica).
+func newServiceOn(t *testing.T, o identity.Options) (*identity.Service, *clock, *store.DB) {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "identity.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	c := &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 123456789, time.UTC)}
-	svc := identity.New(db, identity.Options{TokenTTL: ttl, Now: c.Now})
+	o.Now = c.Now
+	svc := identity.New(db, o)
 	if _, err := svc.Bootstrap(ctx, identity.BootstrapParams{AdminPassword: "a", DemoPassword: "d"}); err != nil {
 		t.Fatal(err)
 	}
-	return svc, c
+	return svc, c, db
 }
 
 func issue(t *testing.T, svc *identity.Service, req identity.AuthRequest) *identity.Token {
