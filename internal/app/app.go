@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"novalite"
 	"novalite/internal/api/compute"
 	"novalite/internal/api/httpx"
 	identityapi "novalite/internal/api/identity"
@@ -158,6 +159,7 @@ func (a *App) Handler() http.Handler {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", a.metrics.handler())
 	img := http.StripPrefix(ImagePrefix, imageapi.New(a.Image, ImagePrefix, a.Identity, idURL))
 	mux.Handle(ImagePrefix+"/", img)
@@ -175,6 +177,30 @@ func (a *App) Handler() http.Handler {
 	top.Handle("PUT "+ImagePrefix+"/v2/images/{id}/file", streamed)
 	top.Handle("GET "+ImagePrefix+"/v2/images/{id}/file", streamed)
 	return httpx.Common(httpx.Edge(top, errorDialect), a.Log, a.metrics.observe)
+}
+
+// readyz answers 200 when this process can serve: the database answers
+// and holds exactly the migrations of this binary (a replica left on an
+// old binary after `novalite migrate`, or started before it, is not
+// ready). /healthz checks only the database, for load balancers.
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), healthzTimeout)
+	defer cancel()
+	msg := ""
+	if err := a.DB.View(ctx, func(tx *store.Tx) error { return tx.Ping(ctx) }); err != nil {
+		msg = "database unavailable"
+	} else if err := a.DB.CheckSchema(ctx); novalite.IsKind(err, novalite.Unavailable) {
+		msg = "database unavailable"
+	} else if err != nil {
+		msg = err.Error() // says which migration is missing or too new
+	}
+	if msg != "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = fmt.Fprintln(w, "not ready:", msg)
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
 }
 
 // Serve answers requests until ctx is done, then shuts down gracefully:

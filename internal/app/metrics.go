@@ -52,7 +52,7 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) observe(r *http.Request, route string, status int, el time.Duration) {
 	api := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
 	switch api {
-	case "identity", "compute", "image", "network", "healthz", "metrics":
+	case "identity", "compute", "image", "network", "healthz", "readyz", "metrics":
 	default:
 		api = "other"
 	}
