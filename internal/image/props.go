@@ -338,3 +338,10 @@ func (s *Service) Tag(ctx context.Context, c *novalite.Caller, id, tag string, a
 		return tx.ImageUpdate(ctx, im)
 	})
 }
+
+// ContainerFormats and DiskFormats are the values accepted for the two
+// format attributes (Glance's default image_format options).
+func ContainerFormats() []string { return slices.Clone(containerFormats) }
+
+// DiskFormats: see ContainerFormats.
+func DiskFormats() []string { return slices.Clone(diskFormats) }

@@ -41,6 +41,10 @@ func New(svc *image.Service, prefix string, v httpx.Validator, identityURL func(
 	authed("PUT /v2/images/{id}/file", a.uploadImage)
 	authed("GET /v2/images/{id}/file", a.downloadImage)
 	authed("PUT /v2/images/{id}/tags/{tag}", a.addTag)
+	authed("GET /v2/schemas/image", a.schemaImage)
+	authed("GET /v2/schemas/images", a.schemaImages)
+	authed("GET /v2/schemas/member", a.schemaMember)
+	authed("GET /v2/schemas/members", a.schemaMembers)
 	authed("DELETE /v2/images/{id}/tags/{tag}", a.deleteTag)
 
 	a.handler = httpx.Routed(mux, writeError)
