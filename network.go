@@ -6,6 +6,7 @@ import "time"
 type Network struct {
 	ID, Name, ProjectID, Description string
 	AdminStateUp, Shared, External   bool
+	PortSecurityEnabled              bool // the default of its new ports
 	MTU                              int
 	Subnets                          []string
 	CreatedAt, UpdatedAt             time.Time

@@ -78,6 +78,8 @@ func novaNetworkError(err error, reqs []network.PortRequest) error {
 		// service's error does not carry the name apart from its message,
 		// so Neutron's wording ("… does not exist") is passed on as a 400.
 		return &novalite.Error{Kind: novalite.Invalid, Message: ne.Message, Err: err}
+	case "SecurityGroupCannotBeApplied":
+		return &novalite.Error{Kind: novalite.Invalid, Message: ne.Message, Err: err}
 	case "ExternalNetworkAttachForbidden":
 		return &novalite.Error{Kind: novalite.Forbidden, Message: ne.Message, Err: err}
 	case "IpAddressAlreadyAllocated", "InvalidIpForNetwork", "InvalidIpForSubnet":

@@ -23,17 +23,20 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return a
 }
 
-// defaultPools are Neutron's pools for a CIDR: every host address (IPv4
-// without network and broadcast, IPv6 without the subnet-router anycast
-// address) minus the gateway.
+// defaultPools are Neutron's pools for a CIDR (ipam/utils.py
+// generate_pools): a single-address subnet (IPv4 /32, IPv6 /128) gets that
+// address, gateway or not; otherwise every address but the first (and,
+// for IPv4 up to /30, the broadcast address), minus the gateway.
 func defaultPools(p netip.Prefix, gateway string) []novalite.AllocationPool {
-	first := p.Masked().Addr().Next()
-	last := lastAddr(p)
-	if p.Addr().Is4() {
-		last = last.Prev()
+	first, last := p.Masked().Addr(), lastAddr(p)
+	if first == last {
+		return []novalite.AllocationPool{{Start: first.String(), End: last.String()}}
 	}
-	if !first.IsValid() || !last.IsValid() || last.Less(first) {
-		return []novalite.AllocationPool{}
+	if !p.Addr().Is4() || p.Bits() <= 30 {
+		first = first.Next()
+	}
+	if p.Addr().Is4() && p.Bits() <= 30 {
+		last = last.Prev()
 	}
 	gw, err := netip.ParseAddr(gateway)
 	if err != nil || gw.Less(first) || last.Less(gw) {
@@ -45,6 +48,9 @@ func defaultPools(p netip.Prefix, gateway string) []novalite.AllocationPool {
 	}
 	if gw.Less(last) {
 		out = append(out, novalite.AllocationPool{Start: gw.Next().String(), End: last.String()})
+	}
+	if out == nil {
+		out = []novalite.AllocationPool{}
 	}
 	return out
 }

@@ -141,14 +141,14 @@ func (s *Service) ListNetworks(ctx context.Context, c *novalite.Caller, p ListPa
 type NetworkParams struct {
 	Name, Description, ProjectID *string
 	AdminStateUp, Shared         *bool
-	External                     *bool
+	External, PortSecurity       *bool
 	MTU                          *int
 }
 
 // CreateNetwork creates a network. Shared and external networks need admin.
 func (s *Service) CreateNetwork(ctx context.Context, c *novalite.Caller, p NetworkParams) (novalite.Network, error) {
 	now := s.stamp()
-	n := novalite.Network{ID: newID(), ProjectID: c.ProjectID, AdminStateUp: true, MTU: defaultMTU,
+	n := novalite.Network{ID: newID(), ProjectID: c.ProjectID, AdminStateUp: true, PortSecurityEnabled: true, MTU: defaultMTU,
 		Subnets: []string{}, CreatedAt: now, UpdatedAt: now}
 	if err := s.applyNetwork(c, &n, p, "create_network"); err != nil {
 		return n, err
@@ -183,6 +183,7 @@ func (s *Service) applyNetwork(c *novalite.Caller, n *novalite.Network, p Networ
 	set(&n.AdminStateUp, p.AdminStateUp)
 	set(&n.Shared, p.Shared)
 	set(&n.External, p.External)
+	set(&n.PortSecurityEnabled, p.PortSecurity)
 	set(&n.MTU, p.MTU)
 	return nil
 }

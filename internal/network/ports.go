@@ -104,8 +104,10 @@ func (s *Service) createPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 		return novalite.Port{}, policyDenied("create_port")
 	}
 	now := s.stamp()
+	// A port's port security defaults to its network's (Neutron's
+	// port_security extension driver).
 	port := novalite.Port{ID: newID(), NetworkID: n.ID, NetworkName: n.Name, ProjectID: c.ProjectID, AdminStateUp: true,
-		PortSecurityEnabled: true, MACAddress: randomMAC(), ServerOwned: serverOwned, CreatedAt: now, UpdatedAt: now}
+		PortSecurityEnabled: n.PortSecurityEnabled, MACAddress: randomMAC(), ServerOwned: serverOwned, CreatedAt: now, UpdatedAt: now}
 	applyPort(&port, p)
 	port.MACAddress = strings.ToLower(port.MACAddress)
 	if err := checkQuota(ctx, tx, port.ProjectID, "port"); err != nil {
@@ -197,10 +199,21 @@ func (s *Service) portGroups(ctx context.Context, tx *store.Tx, port novalite.Po
 		out = append(out, g.ID)
 	}
 	if len(out) > 0 && !port.PortSecurityEnabled {
-		return nil, nerr(novalite.Conflict, "PortSecurityAndIPRequiredForSecurityGroups",
-			"Port security must be enabled and port must have an IP address in order to use security groups.")
+		return nil, errSecurityNeedsPortSecurity()
 	}
 	return out, nil
+}
+
+// Neutron's port_security exceptions: the first an InvalidInput (400),
+// the second an InUse (409).
+func errSecurityNeedsPortSecurity() error {
+	return nerr(novalite.Invalid, "PortSecurityAndIPRequiredForSecurityGroups",
+		"Port security must be enabled and port must have an IP address in order to use security groups.")
+}
+
+func errPortHasSecurityGroup() error {
+	return nerr(novalite.Conflict, "PortSecurityPortHasSecurityGroup",
+		"Port has security group associated. Cannot disable port security or IP address until security group is removed.")
 }
 
 // UpdatePort changes a port; new fixed_ips replace the old addresses.
@@ -222,6 +235,11 @@ func (s *Service) UpdatePort(ctx context.Context, c *novalite.Caller, id string,
 		}
 		applyPort(&port, p)
 		port.Status = portStatus(port)
+		// Turning port security off keeps no groups unless the same
+		// update removes them (ml2's _portsec_ext_port_update_processing).
+		if !port.PortSecurityEnabled && p.SecurityGroups == nil && len(port.SecurityGroups) > 0 {
+			return errPortHasSecurityGroup()
+		}
 		if p.SecurityGroups != nil {
 			if port.SecurityGroups, err = s.portGroups(ctx, tx, port, p.SecurityGroups); err != nil {
 				return err

@@ -41,7 +41,9 @@ func (s *Service) AllocatePorts(ctx context.Context, tx *store.Tx, p PortRequest
 		az = "nova"
 	}
 	var groups *[]string
-	if len(p.SecurityGroups) > 0 {
+	// Only "default" is what Neutron gives anyway, so Nova does not send
+	// it (_clean_security_groups): a network without port security takes it.
+	if len(p.SecurityGroups) > 0 && !(len(p.SecurityGroups) == 1 && p.SecurityGroups[0] == "default") {
 		ids, err := s.resolveGroups(ctx, tx, c.ProjectID, p.SecurityGroups)
 		if err != nil {
 			return nil, err
@@ -74,6 +76,10 @@ func (s *Service) serverPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 	if n.External && !n.Shared && !permits(c, "network:attach_external_network") {
 		return novalite.Port{}, nerr(novalite.Forbidden, "ExternalNetworkAttachForbidden",
 			"It is not allowed to create an interface on external network %s", n.ID)
+	}
+	if !n.PortSecurityEnabled && groups != nil {
+		return novalite.Port{}, nerr(novalite.Invalid, "SecurityGroupCannotBeApplied",
+			"Network requires port_security_enabled and subnet associated in order to apply security groups.")
 	}
 	pp := PortParams{NetworkID: &n.ID, DeviceID: &serverID, DeviceOwner: &owner, HostID: &host, SecurityGroups: groups}
 	if r.FixedIP != "" {

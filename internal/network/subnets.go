@@ -77,9 +77,9 @@ func (s *Service) CreateSubnet(ctx context.Context, c *novalite.Caller, p Subnet
 	if err != nil {
 		return sn, badRequest("Invalid input for cidr. Reason: '%s' is not a valid IP subnet.", *p.CIDR)
 	}
-	if prefix.Masked() != prefix {
-		return sn, badRequest("Invalid input for cidr. Reason: '%s' isn't a recognized IP subnet cidr, '%s' is recommended.", *p.CIDR, prefix.Masked())
-	}
+	// Host bits are dropped, as Neutron's create_subnet turns the CIDR
+	// into "network/prefixlen" with netaddr (10.99.99.0/16 → 10.99.0.0/16).
+	prefix = prefix.Masked()
 	if v := *p.IPVersion; (v != 4 && v != 6) || (v == 4) != prefix.Addr().Is4() {
 		return sn, invalidInput("Cidr %s does not match IP version %d.", *p.CIDR, v)
 	}

@@ -7,19 +7,20 @@ import (
 	"novalite"
 )
 
-const networkCols = `id, name, project_id, description, admin_state_up, shared, external, mtu, created_at, updated_at`
+const networkCols = `id, name, project_id, description, admin_state_up, shared, external, mtu, created_at, updated_at, port_security_enabled`
 
 var networkFilterCols = map[string]col{
 	"id": {"id", 's'}, "name": {"name", 's'}, "project_id": {"project_id", 's'}, "tenant_id": {"project_id", 's'},
 	"description": {"description", 's'}, "admin_state_up": {"admin_state_up", 'b'}, "shared": {"shared", 'b'},
 	"router:external": {"external", 'b'}, "mtu": {"mtu", 'i'},
+	"port_security_enabled": {"port_security_enabled", 'b'},
 }
 
 func scanNetwork(s interface{ Scan(...any) error }) (novalite.Network, error) {
 	var n novalite.Network
 	var created, updated int64
 	err := s.Scan(&n.ID, &n.Name, &n.ProjectID, &n.Description, &n.AdminStateUp, &n.Shared, &n.External,
-		&n.MTU, &created, &updated)
+		&n.MTU, &created, &updated, &n.PortSecurityEnabled)
 	n.CreatedAt, n.UpdatedAt = fromMicros(created), fromMicros(updated)
 	n.Subnets = []string{}
 	return n, err
@@ -27,17 +28,18 @@ func scanNetwork(s interface{ Scan(...any) error }) (novalite.Network, error) {
 
 // NetworkInsert adds a network.
 func (tx *Tx) NetworkInsert(ctx context.Context, n novalite.Network) error {
-	_, err := tx.Exec(ctx, `INSERT INTO networks (`+networkCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+	_, err := tx.Exec(ctx, `INSERT INTO networks (`+networkCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		n.ID, n.Name, n.ProjectID, n.Description, n.AdminStateUp, n.Shared, n.External, n.MTU,
-		micros(n.CreatedAt), micros(n.UpdatedAt))
+		micros(n.CreatedAt), micros(n.UpdatedAt), n.PortSecurityEnabled)
 	return err
 }
 
 // NetworkUpdate replaces the mutable fields of a network.
 func (tx *Tx) NetworkUpdate(ctx context.Context, n novalite.Network) error {
 	c, err := tx.Exec(ctx, `UPDATE networks SET name = $2, description = $3, admin_state_up = $4, shared = $5,
-		external = $6, mtu = $7, updated_at = $8 WHERE id = $1`,
-		n.ID, n.Name, n.Description, n.AdminStateUp, n.Shared, n.External, n.MTU, micros(n.UpdatedAt))
+		external = $6, mtu = $7, updated_at = $8, port_security_enabled = $9 WHERE id = $1`,
+		n.ID, n.Name, n.Description, n.AdminStateUp, n.Shared, n.External, n.MTU, micros(n.UpdatedAt),
+		n.PortSecurityEnabled)
 	if err == nil && c == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
 	}

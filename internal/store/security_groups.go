@@ -111,6 +111,9 @@ func (tx *Tx) DefaultSecurityGroupInsert(ctx context.Context, projectID, groupID
 	return n == 1, err
 }
 
+// ruleOrder is creation order (seq; 0 for rules older than it).
+const ruleOrder = ` ORDER BY seq, created_at, id`
+
 const ruleCols = `id, security_group_id, project_id, description, direction, ethertype, protocol, port_range_min,
 	port_range_max, remote_ip_prefix, remote_group_id, created_at, updated_at`
 
@@ -151,8 +154,8 @@ func nullIntPtr(p *int) sql.NullInt64 {
 
 // SecurityGroupRuleInsert adds a rule.
 func (tx *Tx) SecurityGroupRuleInsert(ctx context.Context, r novalite.SecurityGroupRule) error {
-	_, err := tx.Exec(ctx, `INSERT INTO security_group_rules (`+ruleCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7,
-		$8, $9, $10, $11, $12, $13)`, r.ID, r.SecurityGroupID, r.ProjectID, r.Description, r.Direction, r.EtherType,
+	_, err := tx.Exec(ctx, `INSERT INTO security_group_rules (`+ruleCols+`, seq) VALUES ($1, $2, $3, $4, $5, $6, $7,
+		$8, $9, $10, $11, $12, $13, (SELECT COALESCE(MAX(seq), 0) + 1 FROM security_group_rules))`, r.ID, r.SecurityGroupID, r.ProjectID, r.Description, r.Direction, r.EtherType,
 		nullStr(r.Protocol), nullIntPtr(r.PortRangeMin), nullIntPtr(r.PortRangeMax), nullStr(r.RemoteIPPrefix),
 		nullStr(r.RemoteGroupID), micros(r.CreatedAt), micros(r.UpdatedAt))
 	return err
@@ -181,7 +184,12 @@ func (tx *Tx) SecurityGroupRuleList(ctx context.Context, f NetFilter) ([]novalit
 		w.add("(project_id = ? OR security_group_id IN (SELECT id FROM security_groups WHERE project_id = ?))", f.ProjectID, f.ProjectID)
 	}
 	addEq(&w, ruleFilterCols, f.Eq)
-	tail := f.page(&w, "id")
+	// Unpaged lists come in creation order, as Neutron's; pages go by id
+	// for the marker.
+	tail := ruleOrder
+	if f.Limit > 0 || f.Marker != "" || f.Reverse {
+		tail = f.page(&w, "id")
+	}
 	rows, err := tx.query(ctx, `SELECT `+ruleCols+` FROM security_group_rules`+w.sql()+tail, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.SecurityGroupRule, error) { return scanRule(r) })
 }
@@ -198,7 +206,7 @@ func (tx *Tx) fillRules(ctx context.Context, gs []novalite.SecurityGroup) error 
 	}
 	var w where
 	cond := inList("security_group_id", &w, ids)
-	rows, err := tx.query(ctx, `SELECT `+ruleCols+` FROM security_group_rules WHERE `+cond+` ORDER BY created_at, id`, w.args...)
+	rows, err := tx.query(ctx, `SELECT `+ruleCols+` FROM security_group_rules WHERE `+cond+ruleOrder, w.args...)
 	rules, err := collect(rows, err, func(r *sql.Rows) (novalite.SecurityGroupRule, error) { return scanRule(r) })
 	for _, r := range rules {
 		g := &gs[idx[r.SecurityGroupID]]

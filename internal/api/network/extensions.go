@@ -2,6 +2,7 @@ package network
 
 import (
 	"net/http"
+	"slices"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -9,9 +10,10 @@ import (
 )
 
 // extensions are the API extensions novalite implements (alias, name,
-// description), as Neutron lists them.
+// description), as Neutron lists them. Clients take an alias as a promise
+// that its resources answer, so none is listed without them (no agents,
+// no subnet pools).
 var extensions = [][3]string{
-	{"agent", "agent", "The agent management extension."},
 	{"binding", "Port Binding", "Expose port bindings of a virtual port to external application"},
 	{"external-net", "Neutron external network", "Adds external network attribute to network resource."},
 	{"router", "Neutron L3 Router", "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway."},
@@ -27,7 +29,6 @@ var extensions = [][3]string{
 	{"provider", "Provider Network", "Expose mapping of virtual networks to physical networks"},
 	{"net-mtu", "Network MTU", "Provides MTU attribute for a network resource."},
 	{"availability_zone", "Availability Zone", "The availability zone extension."},
-	{"subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool"},
 	{"stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not"},
 }
 
@@ -53,6 +54,28 @@ func (a *API) showExtension(w http.ResponseWriter, r *http.Request) error {
 	}
 	return &novalite.Error{Kind: novalite.NotFound, Reason: "HTTPNotFound",
 		Message: "Extension with alias " + r.PathValue("alias") + " does not exist"}
+}
+
+// listAvailabilityZones: the one zone ("nova") networks and routers show,
+// for each resource, as Neutron lists the zones of its agents. Filters
+// name, resource and state match exactly.
+func (a *API) listAvailabilityZones(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	out := []map[string]any{}
+	for _, res := range []string{"network", "router"} {
+		z := map[string]any{"name": "nova", "resource": res, "state": "available"}
+		keep := true
+		for _, k := range []string{"name", "resource", "state"} {
+			if vs, ok := q[k]; ok && !slices.Contains(vs, z[k].(string)) {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, pick(z, q["fields"]))
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"availability_zones": out})
+	return nil
 }
 
 func (a *API) listQuotas(w http.ResponseWriter, r *http.Request) error {

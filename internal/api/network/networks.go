@@ -13,7 +13,7 @@ func networkView(n novalite.Network, admin bool) map[string]any {
 		"id": n.ID, "name": n.Name, "description": n.Description, "admin_state_up": n.AdminStateUp,
 		"status": "ACTIVE", "subnets": n.Subnets, "shared": n.Shared, "router:external": n.External,
 		"mtu": n.MTU, "availability_zone_hints": []string{}, "availability_zones": []string{"nova"},
-		"ipv4_address_scope": nil, "ipv6_address_scope": nil, "port_security_enabled": true,
+		"ipv4_address_scope": nil, "ipv6_address_scope": nil, "port_security_enabled": n.PortSecurityEnabled,
 		"l2_adjacency": true, "is_default": false, "qos_policy_id": nil, "dns_domain": "",
 	}
 	if admin {
@@ -28,7 +28,7 @@ func networkView(n novalite.Network, admin bool) map[string]any {
 func networkTargets(p *network.NetworkParams) targets {
 	return targets{"name": &p.Name, "description": &p.Description, "project_id": &p.ProjectID,
 		"admin_state_up": &p.AdminStateUp, "shared": &p.Shared, "router:external": &p.External, "mtu": &p.MTU,
-		"port_security_enabled": nil, "availability_zone_hints": nil, "dns_domain": nil, "qos_policy_id": nil,
+		"port_security_enabled": &p.PortSecurity, "availability_zone_hints": nil, "dns_domain": nil, "qos_policy_id": nil,
 		"is_default": nil, "provider:network_type": nil, "provider:physical_network": nil, "provider:segmentation_id": nil}
 }
 

@@ -77,6 +77,7 @@ func New(svc *network.Service, prefix string, v httpx.Validator, identityURL fun
 	authed("PUT /v2.0/floatingips/{id}", a.updateFloatingIP)
 	authed("DELETE /v2.0/floatingips/{id}", a.deleteFloatingIP)
 
+	authed("GET /v2.0/availability_zones", a.listAvailabilityZones)
 	authed("GET /v2.0/quotas", a.listQuotas)
 	authed("GET /v2.0/quotas/{project}", a.showQuota)
 	authed("PUT /v2.0/quotas/{project}", a.updateQuota)
