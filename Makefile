@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres fuzz-smoke fuzz clients guests lint deps bench clean tempest tempest-compute tempest-deps
+.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients guests lint deps bench bench-go clean tempest tempest-compute tempest-deps
 
 all: build
 
@@ -18,7 +18,7 @@ run: build
 	./$(BIN) serve --data-dir $(DATA)
 
 ## test: everything CI runs — lint, Go tests, and the real-client tests
-test: deps lint unit unit-postgres fuzz-smoke clients guests
+test: deps lint unit unit-postgres bench-smoke fuzz-smoke clients guests
 
 deps:
 	./scripts/install-deps.sh
@@ -85,8 +85,21 @@ image:
 	mkdir -p bin/empty
 	./scripts/build-image.sh $(IMAGE)
 
-bench:
+## bench: the load harness (docs/benchmarks.md): serve on a scratch SQLite database,
+## one table of every operation beside a bare net/http handler; BENCH_FLAGS are passed
+## on (e.g. BENCH_FLAGS='-postgres postgres://postgres@127.0.0.1:5432/postgres').
+BENCH_FLAGS ?=
+bench: build
+	./$(BIN) bench $(BENCH_FLAGS)
+
+## bench-go: every Go benchmark (micro-benchmarks of the hot paths, and the in-process
+## list and lifecycle ones)
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## bench-smoke: every Go benchmark once, so that none rots (few servers seeded)
+bench-smoke:
+	NOVALITE_BENCH_SERVERS=1000 $(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./...
 
 clean:
 	rm -rf bin $(DATA)

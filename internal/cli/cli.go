@@ -26,6 +26,8 @@ commands:
   controller  the scheduler, and the periodic jobs while it leads (PostgreSQL)
   migrate     create or upgrade the database schema, then exit
   bootstrap   migrate, create the first users, projects, roles and defaults, write clouds.yaml, then exit
+  bench       measure: serve on a scratch database under fixed loads, beside a bare net/http handler
+  bench-trivial  the bare handler bench compares with (started by bench)
   version     print the version (commit and date of the build) and Go's
 
 Run 'novalite <command> -h' for the flags of a command.
@@ -53,6 +55,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = migrate(ctx, args[1:], stdout, stderr)
 	case "bootstrap":
 		err = bootstrap(ctx, args[1:], stdout, stderr)
+	case "bench":
+		err = benchCmd(ctx, args[1:], stdout, stderr)
+	case "bench-trivial":
+		err = benchTrivial(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, Version())
 		return 0

@@ -1,0 +1,217 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the scratch PostgreSQL database
+)
+
+// Options say what to measure and for how long.
+type Options struct {
+	Exe      string        // the novalite binary to run serve and bench-trivial from
+	Sizes    []int         // servers stored for the list rows, ascending; the last for the rest
+	Duration time.Duration // of each row
+	Postgres string        // a PostgreSQL server URL: serve on a scratch database there
+	DataDir  string        // empty: a temporary directory, removed at the end
+	Ops      string        // comma-separated names of the rows to run; empty: all
+	Log      io.Writer     // progress and the children's logs
+}
+
+// Passwords of the scratch cloud's users.
+const (
+	adminPassword = "bench-admin"
+	demoPassword  = "bench-demo"
+)
+
+// run is one harness run: serve, the clients and what was measured.
+type run struct {
+	o       Options
+	serve   *child
+	c       *client
+	dsn     string
+	admin   identity
+	demo    identity
+	image   string
+	seeded  int
+	rows    []row
+	created chan string // ACTIVE servers the create rows left, for the delete row
+}
+
+// Run measures and writes the table to out.
+func Run(ctx context.Context, o Options, out io.Writer) error {
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	dir := o.DataDir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "novalite-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	logf, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	r := &run{o: o, created: make(chan string, 1<<20)}
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--data-dir", dir, "--instant",
+		"--admin-password", adminPassword, "--demo-password", demoPassword,
+		// Room for every server the rows create.
+		"--host-vcpus", "100000000", "--host-ram-mb", "100000000000", "--host-disk-gb", "100000000000"}
+	r.dsn = filepath.Join(dir, "novalite.db")
+	if o.Postgres != "" {
+		dsn, drop, err := scratchDatabase(ctx, o.Postgres)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		r.dsn = dsn
+		args = append(args, "--database", dsn)
+	}
+	engine := "SQLite"
+	if o.Postgres != "" {
+		engine = "PostgreSQL"
+	}
+	t0 := time.Now()
+	if r.serve, err = startChild(ctx, o.Exe, args, nil, logf); err != nil {
+		return err
+	}
+	defer r.serve.stop()
+	r.c = newClient(r.serve.url, 64)
+	if err := r.waitHealthy(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "novalite bench: serve on %s, %s, %s per row; start to first answer %s\n",
+		engine, r.serve.url, o.Duration, time.Since(t0).Round(time.Millisecond))
+	if err := r.setup(ctx); err != nil {
+		return err
+	}
+	if err := r.rowsAll(ctx); err != nil {
+		printTable(out, r.rows)
+		return err
+	}
+	printTable(out, r.rows)
+	printRatio(out, r.rows)
+	return nil
+}
+
+// waitHealthy polls /healthz: serve prints its address before the hosts
+// have registered.
+func (r *run) waitHealthy(ctx context.Context) error {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if st, _, _, err := r.c.do(ctx, "GET", "/healthz", "", nil); err == nil && st == http.StatusOK {
+			return nil
+		}
+	}
+	return fmt.Errorf("serve at %s never healthy", r.serve.url)
+}
+
+// setup logs in, lifts the demo project's quotas (the rows create
+// thousands of servers) and finds the image to boot.
+func (r *run) setup(ctx context.Context) error {
+	var err error
+	if r.admin, err = r.c.login(ctx, "admin", adminPassword); err != nil {
+		return err
+	}
+	if r.demo, err = r.c.login(ctx, "demo", demoPassword); err != nil {
+		return err
+	}
+	q := map[string]any{"quota_set": map[string]any{"instances": -1, "cores": -1, "ram": -1}}
+	if _, err := r.c.expect(ctx, http.StatusOK, "PUT", "/compute/v2.1/os-quota-sets/"+r.demo.projectID, r.admin.token, q, nil); err != nil {
+		return err
+	}
+	var imgs struct{ Images []struct{ ID string } }
+	if _, err := r.c.expect(ctx, http.StatusOK, "GET", "/image/v2/images", r.demo.token, nil, &imgs); err != nil {
+		return err
+	}
+	if len(imgs.Images) == 0 {
+		return fmt.Errorf("no image to boot")
+	}
+	r.image = imgs.Images[0].ID
+	return nil
+}
+
+// seedTo brings the stored servers to n.
+func (r *run) seedTo(ctx context.Context, n int) error {
+	if n <= r.seeded {
+		return nil
+	}
+	t := time.Now()
+	if err := seed(ctx, r.dsn, r.demo, r.seeded, n); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	fmt.Fprintf(r.o.Log, "seeded %d servers in %s\n", n-r.seeded, time.Since(t).Round(time.Millisecond))
+	r.seeded = n
+	return nil
+}
+
+// wants tells whether the row named op is to run.
+func (r *run) wants(op string) bool {
+	if r.o.Ops == "" {
+		return true
+	}
+	for _, o := range strings.Split(r.o.Ops, ",") {
+		if o != "" && strings.HasPrefix(op, o) {
+			return true
+		}
+	}
+	return false
+}
+
+// measure drives op against the serve process and adds its row.
+func (r *run) measure(ctx context.Context, name, unit string, conc, limit int, op opFunc) row {
+	return r.measureOn(ctx, r.serve, name, unit, conc, limit, op)
+}
+
+func (r *run) measureOn(ctx context.Context, c *child, name, unit string, conc, limit int, op opFunc) row {
+	fmt.Fprintf(r.o.Log, "%s (%d clients, %s)\n", name, conc, r.o.Duration)
+	stop := c.proc.watch()
+	res := drive(ctx, conc, r.o.Duration, limit, op)
+	cpu, rss := stop()
+	rw := row{op: name, conc: conc, res: res, cpu: cpu, peakRSS: rss, unit: unit}
+	if res.firstErr != nil {
+		fmt.Fprintf(r.o.Log, "  %d errors, the first: %v\n", res.errors, res.firstErr)
+	}
+	r.rows = append(r.rows, rw)
+	return rw
+}
+
+// scratchDatabase creates an empty database on the PostgreSQL server of
+// serverURL; drop removes it.
+func scratchDatabase(ctx context.Context, serverURL string) (string, func(), error) {
+	admin, err := sql.Open("pgx", serverURL)
+	if err != nil {
+		return "", nil, err
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "novalite_bench_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("create scratch database: %w", err)
+	}
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		admin.Close()
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	return u.String(), func() {
+		_, _ = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	}, nil
+}
