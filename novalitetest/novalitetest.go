@@ -103,6 +103,7 @@ func New(t testing.TB, opts ...Option) *Cloud {
 	cfg.AdminPassword, cfg.DemoPassword = AdminPassword, MemberPassword
 	cfg.TransitionTime = 0
 	cfg.PasswordCost = bcrypt.MinCost // bootstrap hashes two passwords
+	cfg.ControlAPI = true             // Advance and the host knobs
 	for _, o := range opts {
 		o(&s)
 	}

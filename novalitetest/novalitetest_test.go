@@ -107,10 +107,11 @@ func BenchmarkNew(b *testing.B) {
 	}
 }
 
-// With soft delete, a deleted server is SOFT_DELETED until reclaimed.
+// With soft delete, a deleted server is SOFT_DELETED until reclaimed:
+// an hour later on the cloud's clock, which the test moves.
 func TestSoftDeleteReclaim(t *testing.T) {
 	t.Parallel()
-	cloud := newCloud(t, novalitetest.WithSoftDelete(3*time.Second)) // > 2 of gophercloud's 1 s polls
+	cloud := newCloud(t, novalitetest.WithSoftDelete(time.Hour))
 	client := compute(t, cloud.MemberAuthOptions())
 	s := boot(t, cloud, client, nil, "ACTIVE")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -123,8 +124,32 @@ func TestSoftDeleteReclaim(t *testing.T) {
 	if err := servers.WaitForStatus(ctx, client, s.ID, "SOFT_DELETED"); err != nil {
 		t.Fatalf("never SOFT_DELETED: %v", err)
 	}
+	cloud.Advance(59 * time.Minute)
+	if got, err := servers.Get(ctx, client, s.ID).Extract(); err != nil || got.Status != "SOFT_DELETED" {
+		t.Fatalf("before the interval: %v, %v; want SOFT_DELETED", got, err)
+	}
+	cloud.Advance(2 * time.Minute)
 	err := servers.WaitForStatus(ctx, client, s.ID, "DELETED")
 	if !gophercloud.ResponseCodeIs(err, 404) {
 		t.Errorf("never reclaimed: %v", err)
 	}
+}
+
+// A host's faults and liveness, set at run time.
+func TestHostKnobs(t *testing.T) {
+	t.Parallel()
+	cloud := newCloud(t, novalitetest.WithHosts(1))
+	client := compute(t, cloud.MemberAuthOptions())
+	host := novalitetest.HostName(1)
+	cloud.SetHostFaults(host, map[string]string{"fake:fail_spawn": "no room at the inn"})
+	s := boot(t, cloud, client, nil, "ERROR")
+	if s.Fault.Message != "no room at the inn" {
+		t.Errorf("fault %+v, want the host's knob", s.Fault)
+	}
+	cloud.SetHostFaults(host, nil)
+	boot(t, cloud, client, nil, "ACTIVE")
+	cloud.SetHostDown(host, true)
+	boot(t, cloud, client, nil, "ERROR") // no valid host
+	cloud.SetHostDown(host, false)
+	boot(t, cloud, client, nil, "ACTIVE")
 }

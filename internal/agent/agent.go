@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -75,6 +76,11 @@ type Agent struct {
 	results chan result
 	// calls are the host calls being answered (Run waits for them).
 	calls sync.WaitGroup
+	// down and knobs are the control API's marks read at each heartbeat:
+	// a host marked down neither heartbeats nor works, as a crashed
+	// nova-compute; knobs are fake:* metadata for every server here.
+	down  bool
+	knobs map[string]string
 }
 
 type taskKey struct {
@@ -139,7 +145,7 @@ func (a *Agent) Run(ctx context.Context) {
 	defer a.calls.Wait()
 	pass := true
 	for {
-		if pass && a.o.AnswerCalls { // woken or polled: calls may wait
+		if pass && a.o.AnswerCalls && !a.marked() { // woken or polled: calls may wait
 			if err := a.answerCalls(ctx); err != nil && ctx.Err() == nil {
 				a.o.Log.Error("host calls failed", "err", err)
 			}
@@ -180,15 +186,55 @@ func (a *Agent) Run(ctx context.Context) {
 }
 
 func (a *Agent) heartbeat(ctx context.Context) error {
-	return a.db.Tx(ctx, func(tx *store.Tx) error {
+	var down bool
+	var knobs map[string]string
+	err := a.db.Tx(ctx, func(tx *store.Tx) error {
 		now := a.o.Now().UTC()
 		if a.o.AnswerCalls {
 			if err := tx.HostCallPurge(ctx, a.o.Host, now.Add(-callKeep)); err != nil {
 				return err
 			}
 		}
-		return tx.ComputeNodeHeartbeat(ctx, a.o.Host, now)
+		var err error
+		down, knobs, err = tx.ComputeNodeBeat(ctx, a.o.Host, now)
+		return err
 	})
+	if err == nil {
+		a.setMarks(down, knobs)
+	}
+	return err
+}
+
+func (a *Agent) setMarks(down bool, knobs map[string]string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if down != a.down {
+		a.o.Log.Info("control API mark", "down", down)
+	}
+	a.down, a.knobs = down, knobs
+}
+
+// marked reports whether the control API marked the host down.
+func (a *Agent) marked() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.down
+}
+
+// instance is instanceOf(v) with the host's fake knobs under the
+// server's own metadata.
+func (a *Agent) instance(v novalite.Server) virt.Instance {
+	inst := instanceOf(v)
+	a.mu.Lock()
+	knobs := a.knobs
+	a.mu.Unlock()
+	if len(knobs) > 0 {
+		md := make(map[string]string, len(knobs)+len(v.Metadata))
+		maps.Copy(md, knobs)
+		maps.Copy(md, v.Metadata)
+		inst.Metadata = md
+	}
+	return inst
 }
 
 // gather makes a batch of first and the results already waiting: calls
@@ -222,6 +268,16 @@ type result struct {
 func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) {
 	var work []job
 	err := a.db.View(ctx, func(tx *store.Tx) error {
+		// The control API's marks, read on each pass so that a knob set
+		// just before a request applies to it.
+		down, knobs, err := tx.HostMarks(ctx, a.o.Host)
+		if err != nil {
+			return err
+		}
+		a.setMarks(down, knobs)
+		if down {
+			return nil
+		}
 		list, err := tx.InstanceListWork(ctx, a.o.Host, tasks, a.busy(), a.o.Batch)
 		if err != nil {
 			return err
@@ -315,7 +371,7 @@ func (a *Agent) start(ctx context.Context, j job) {
 		}
 		cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
 		start := a.o.Now().UTC()
-		inst := instanceOf(j.v)
+		inst := a.instance(j.v)
 		inst.NICs = j.nics
 		err := act.drive(cctx, a.o.Driver, inst, j)
 		end := a.o.Now().UTC()

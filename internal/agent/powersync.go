@@ -31,7 +31,7 @@ func (a *Agent) SyncPower(ctx context.Context) error {
 			continue
 		}
 		cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
-		pw, err := a.o.Driver.State(cctx, instanceOf(v))
+		pw, err := a.o.Driver.State(cctx, a.instance(v))
 		cancel()
 		if errors.Is(err, virt.ErrNotFound) {
 			pw, err = novalite.PowerNoState, nil

@@ -18,12 +18,15 @@ import (
 
 	"novalite"
 	"novalite/internal/api/compute"
+	controlapi "novalite/internal/api/control"
 	"novalite/internal/api/httpx"
 	identityapi "novalite/internal/api/identity"
 	imageapi "novalite/internal/api/image"
 	networkapi "novalite/internal/api/network"
+	"novalite/internal/clock"
 	computesvc "novalite/internal/compute"
 	"novalite/internal/config"
+	"novalite/internal/control"
 	"novalite/internal/identity"
 	"novalite/internal/image"
 	"novalite/internal/lograte"
@@ -37,6 +40,8 @@ const (
 	ComputePrefix  = "/compute"
 	ImagePrefix    = "/image"
 	NetworkPrefix  = "/network"
+	// ControlPrefix is the control API's (--control-api).
+	ControlPrefix = "/novalite/v1"
 )
 
 // healthzTimeout bounds /healthz: load balancers probe every few seconds.
@@ -51,6 +56,8 @@ type App struct {
 	Compute  *computesvc.Service
 	Image    *image.Service
 	Network  *network.Service
+	// Clock is the compute side's clock, which the control API advances.
+	Clock *clock.Clock
 
 	publicURL string
 	metrics   *metrics
@@ -103,7 +110,12 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	}
 	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog, PasswordCost: cfg.PasswordCost,
 		KeyRotation: cfg.FernetRotation, MaxActiveKeys: cfg.FernetMaxActiveKeys})
-	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval})
+	a.Clock = &clock.Clock{}
+	if err := a.loadClock(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("clock offset: %w", err)
+	}
+	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval, Now: a.Clock.Now})
 	a.Network = network.New(db, network.Options{})
 	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images")}); err != nil {
 		db.Close()
@@ -160,6 +172,13 @@ func (a *App) Handler() http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
+	if a.Config.ControlAPI {
+		svc := control.New(a.DB, a.Clock, func(ctx context.Context) error {
+			_, err := a.newController().RunOnce(ctx)
+			return err
+		}, a.Compute.Waker.Wake)
+		mux.Handle(ControlPrefix+"/", http.StripPrefix(ControlPrefix, controlapi.New(svc, a.Identity, idURL, compute.WriteError)))
+	}
 	mux.Handle("GET /metrics", a.metrics.handler())
 	img := http.StripPrefix(ImagePrefix, imageapi.New(a.Image, ImagePrefix, a.Identity, idURL))
 	mux.Handle(ImagePrefix+"/", img)

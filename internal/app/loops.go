@@ -41,7 +41,7 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 		return nil, nil, fmt.Errorf("host %s: %w", host, err)
 	}
 	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Images: a.Image,
-		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log,
+		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log, Now: a.Clock.Now,
 		AnswerCalls: answerCalls}
 	if _, real := d.(virt.HostInfo); real {
 		o.PowerSync = powerSyncInterval
@@ -78,11 +78,11 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 }
 
 func (a *App) newScheduler() *scheduler.Scheduler {
-	return scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log})
+	return scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log, Now: a.Clock.Now})
 }
 
 func (a *App) newController() *controller.Controller {
-	return controller.New(a.DB, controller.Options{Reclaim: a.Compute.ReclaimInterval(),
+	return controller.New(a.DB, controller.Options{Now: a.Clock.Now, Reclaim: a.Compute.ReclaimInterval(),
 		ResizeConfirmWindow: a.Config.ResizeConfirmWindow, ShelvedOffloadTime: a.Config.ShelvedOffloadTime,
 		Reclaimed: a.Compute.Waker.Wake, Log: a.Log, Jobs: a.identityJobs()})
 }
@@ -116,6 +116,7 @@ func (a *App) startLoops(ctx context.Context) (stop func(), err error) {
 	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
+	wg.Go(func() { a.followClock(lctx) })
 	sched := a.newScheduler()
 	wg.Go(func() { sched.Run(lctx) })
 	ctrl := a.newController()

@@ -18,6 +18,7 @@ import (
 // processes', woken through the database.
 func (a *App) ServeAPI(ctx context.Context) error {
 	a.apiOnly = true
+	go a.followClock(ctx)
 	a.Compute.Consoles = &compute.HostCalls{DB: a.DB}
 	return a.Serve(ctx)
 }
@@ -34,6 +35,7 @@ func (a *App) RunAgent(ctx context.Context, ready func()) error {
 	ready()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.listen(ctx) })
+	wg.Go(func() { a.followClock(ctx) })
 	wg.Go(func() { ag.Run(ctx) })
 	wg.Wait()
 	return nil
@@ -47,6 +49,7 @@ func (a *App) RunAgent(ctx context.Context, ready func()) error {
 func (a *App) RunController(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.listen(ctx) })
+	wg.Go(func() { a.followClock(ctx) })
 	sched := a.newScheduler()
 	wg.Go(func() { sched.Run(ctx) })
 	ctrl := a.newController()

@@ -14,6 +14,10 @@ import (
 // is older is not alive (host_status UNKNOWN, zone host not available).
 const serviceDownTime = 60 * time.Second
 
+// ServiceDownTime is serviceDownTime for the control API, which marks
+// hosts down at once by backdating their heartbeat past it.
+const ServiceDownTime = serviceDownTime
+
 // Nova's host_status values (nova/objects/fields.py, HostStatus).
 const (
 	hostUp          = "UP"

@@ -79,6 +79,9 @@ type Config struct {
 	// many as keep every token's key until it expires).
 	FernetRotation      time.Duration
 	FernetMaxActiveKeys int
+	// ControlAPI serves the test cloud's control API under /novalite/v1
+	// (admins only): clock, simulated hosts, fault knobs.
+	ControlAPI bool
 	// HTTP bounds clients' connections and requests' time.
 	HTTP HTTPLimits
 	// NoLoops registers the hosts but runs no scheduler, agents or
@@ -162,6 +165,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		"how often the controller rotates the Fernet token keys, 0 never (env NOVALITE_FERNET_ROTATION)")
 	fs.IntVar(&c.FernetMaxActiveKeys, "fernet-max-active-keys", int(envInt("NOVALITE_FERNET_MAX_ACTIVE_KEYS", int64(c.FernetMaxActiveKeys))),
 		"Fernet keys kept (staged, primary and secondaries); 0: enough for every token to outlive its key's rotation (env NOVALITE_FERNET_MAX_ACTIVE_KEYS)")
+	fs.BoolVar(&c.ControlAPI, "control-api", envBool("NOVALITE_CONTROL_API", c.ControlAPI),
+		"serve the control API under /novalite/v1 for admins: clock, simulated hosts, fault knobs (env NOVALITE_CONTROL_API)")
 	c.HTTP.flags(fs)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }

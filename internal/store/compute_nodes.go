@@ -27,15 +27,29 @@ const computeNodeCols = `id, COALESCE(uuid, ''), COALESCE(service_uuid, ''), hos
 	`, driver, vcpus, memory_mb, local_gb, vcpus_used, memory_mb_used, local_gb_used, disabled, disabled_reason,
 	forced_down, heartbeat_at, created_at`
 
+// nodeScan holds a compute_nodes row (computeNodeCols) while it is read.
+type nodeScan struct {
+	n       novalite.ComputeNode
+	reason  sql.NullString
+	hb, cre int64
+}
+
+func (s *nodeScan) dest() []any {
+	n := &s.n
+	return []any{&n.ID, &n.UUID, &n.ServiceUUID, &n.Host, &n.HypervisorName, &n.AvailabilityZone, &n.Driver, &n.Total.VCPUs,
+		&n.Total.MemoryMB, &n.Total.DiskGB, &n.Used.VCPUs, &n.Used.MemoryMB, &n.Used.DiskGB, &n.Disabled, &s.reason,
+		&n.ForcedDown, &s.hb, &s.cre}
+}
+
+func (s *nodeScan) node() novalite.ComputeNode {
+	s.n.DisabledReason, s.n.HeartbeatAt, s.n.CreatedAt = s.reason.String, fromMicros(s.hb), fromMicros(s.cre)
+	return s.n
+}
+
 func scanComputeNode(s interface{ Scan(...any) error }) (novalite.ComputeNode, error) {
-	var n novalite.ComputeNode
-	var reason sql.NullString
-	var hb, created int64
-	err := s.Scan(&n.ID, &n.UUID, &n.ServiceUUID, &n.Host, &n.HypervisorName, &n.AvailabilityZone, &n.Driver, &n.Total.VCPUs, &n.Total.MemoryMB,
-		&n.Total.DiskGB, &n.Used.VCPUs, &n.Used.MemoryMB, &n.Used.DiskGB, &n.Disabled, &reason, &n.ForcedDown,
-		&hb, &created)
-	n.DisabledReason, n.HeartbeatAt, n.CreatedAt = reason.String, fromMicros(hb), fromMicros(created)
-	return n, err
+	var ns nodeScan
+	err := s.Scan(ns.dest()...)
+	return ns.node(), err
 }
 
 // ComputeNodeRegister creates or refreshes a host's row on agent start:
@@ -64,12 +78,6 @@ func (tx *Tx) ComputeNodeRegister(ctx context.Context, n novalite.ComputeNode, n
 		memory_mb_used = (SELECT COALESCE(SUM(memory_mb), 0) FROM instances WHERE host = $1 AND deleted = $2),
 		local_gb_used = (SELECT COALESCE(SUM(root_gb), 0) FROM instances WHERE host = $1 AND deleted = $2)
 		WHERE host = $1`, n.Host, false)
-	return err
-}
-
-// ComputeNodeHeartbeat records that host is alive.
-func (tx *Tx) ComputeNodeHeartbeat(ctx context.Context, host string, now time.Time) error {
-	_, err := tx.Exec(ctx, `UPDATE compute_nodes SET heartbeat_at = $1 WHERE host = $2`, micros(now), host)
 	return err
 }
 

@@ -1,0 +1,163 @@
+// Package control is the test cloud's control service (the control API,
+// docs/control-api.md): it moves the compute side's clock forward, marks
+// simulated hosts down or up, changes their capacity and zone, and sets
+// fault knobs per host. Everything it changes lives in the database, so
+// that it works the same in `serve` and across separate roles.
+package control
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"novalite"
+	"novalite/internal/clock"
+	"novalite/internal/compute"
+	"novalite/internal/store"
+)
+
+// Service is the control service.
+type Service struct {
+	db    *store.DB
+	clock *clock.Clock
+	// jobs runs the controller's periodic jobs once (after an advance).
+	jobs func(context.Context) error
+	// wake tells this process's loops that work may wait.
+	wake func()
+}
+
+// New returns the control service; jobs and wake may be nil.
+func New(db *store.DB, c *clock.Clock, jobs func(context.Context) error, wake func()) *Service {
+	if jobs == nil {
+		jobs = func(context.Context) error { return nil }
+	}
+	if wake == nil {
+		wake = func() {}
+	}
+	return &Service{db: db, clock: c, jobs: jobs, wake: wake}
+}
+
+// Clock returns the compute side's time and its offset from the wall clock.
+func (s *Service) Clock() (time.Time, time.Duration) { return s.clock.Now(), s.clock.Offset() }
+
+// Advance moves the clock d forward in every process and runs the
+// periodic jobs at once, as if d had passed: soft-deleted servers due
+// for reclaim go, unconfirmed resizes are confirmed, shelved servers are
+// offloaded. Live hosts' heartbeats move with the clock, so that no host
+// looks dead for the jump.
+func (s *Service) Advance(ctx context.Context, d time.Duration) (time.Time, time.Duration, error) {
+	if d <= 0 || d > 100*365*24*time.Hour {
+		return time.Time{}, 0, novalite.Errorf(novalite.Invalid, "Invalid advance: must be positive and at most 100 years.")
+	}
+	var off time.Duration
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if off, err = tx.ClockAdvance(ctx, d); err != nil {
+			return err
+		}
+		return tx.HeartbeatsShift(ctx, d)
+	})
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	s.clock.Set(off)
+	if err := s.jobs(ctx); err != nil {
+		return time.Time{}, 0, err
+	}
+	return s.clock.Now(), off, nil
+}
+
+// Host is a compute host as the control API shows it.
+type Host struct {
+	novalite.ComputeNode
+	Up            bool // as os-services shows it
+	SimulatedDown bool
+	FakeKnobs     map[string]string
+}
+
+// Hosts lists the compute hosts.
+func (s *Service) Hosts(ctx context.Context) ([]Host, error) {
+	var list []store.HostControl
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		list, err = tx.HostControlList(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	out := make([]Host, len(list))
+	for i, h := range list {
+		out[i] = Host{ComputeNode: h.Node, SimulatedDown: h.SimulatedDown, FakeKnobs: h.FakeKnobs,
+			Up: !h.Node.ForcedDown && now.Sub(h.Node.HeartbeatAt) <= compute.ServiceDownTime}
+	}
+	return out, nil
+}
+
+// Host returns one host.
+func (s *Service) Host(ctx context.Context, name string) (Host, error) {
+	hosts, err := s.Hosts(ctx)
+	if err != nil {
+		return Host{}, err
+	}
+	for _, h := range hosts {
+		if h.Host == name {
+			return h, nil
+		}
+	}
+	return Host{}, novalite.Errorf(novalite.NotFound, "Compute host %s could not be found.", name)
+}
+
+// HostUpdate is a change to a host; nil fields are kept.
+type HostUpdate struct {
+	Down      *bool // mark down (its agent stops) or up again
+	Zone      *string
+	Total     *novalite.Resources
+	FakeKnobs map[string]string // replaces the host's knobs when not nil
+}
+
+// knobKey is a fake driver knob: fake:{delay,fail,hang}_<operation>.
+var knobKey = regexp.MustCompile(`^fake:(delay|fail|hang)_[a-z_]+$`)
+
+// UpdateHost applies u to the host name. Marking a host down backdates
+// its heartbeat past service_down_time, so that host_status and
+// os-services show it down at once; marking it up heartbeats it now.
+func (s *Service) UpdateHost(ctx context.Context, name string, u HostUpdate) (Host, error) {
+	for k, v := range u.FakeKnobs {
+		if !knobKey.MatchString(k) {
+			return Host{}, novalite.Errorf(novalite.Invalid, "Invalid fake knob %q: must be fake:delay_<op>, fake:fail_<op> or fake:hang_<op>.", k)
+		}
+		if m := knobKey.FindStringSubmatch(k); m[1] == "delay" {
+			if d, err := time.ParseDuration(v); err != nil || d < 0 {
+				return Host{}, novalite.Errorf(novalite.Invalid, "Invalid fake knob %s: %q is not a duration.", k, v)
+			}
+		}
+	}
+	if t := u.Total; t != nil && (t.VCPUs < 0 || t.MemoryMB < 0 || t.DiskGB < 0) {
+		return Host{}, novalite.Errorf(novalite.Invalid, "Invalid capacity: must not be negative.")
+	}
+	up := store.HostControlUpdate{SimulatedDown: u.Down, Zone: u.Zone, Total: u.Total, FakeKnobs: u.FakeKnobs}
+	if u.Down != nil {
+		up.HeartbeatAt = s.clock.Now().UTC()
+		if *u.Down {
+			up.HeartbeatAt = up.HeartbeatAt.Add(-compute.ServiceDownTime - time.Second)
+		}
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		ok, err := tx.HostControlUpdate(ctx, name, up)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return novalite.Errorf(novalite.NotFound, "Compute host %s could not be found.", name)
+		}
+		tx.NotifyOnCommit() // its agent may be another process
+		return nil
+	})
+	if err != nil {
+		return Host{}, err
+	}
+	s.wake()
+	return s.Host(ctx, name)
+}

@@ -1,0 +1,57 @@
+package novalitetest
+
+import (
+	"fmt"
+	"time"
+)
+
+// The test cloud's knobs, through its control API (/novalite/v1, on in
+// test clouds; docs/control-api.md).
+
+// HostName is the name of the i-th simulated compute host (from 1).
+func HostName(i int) string { return fmt.Sprintf("novalite-compute-%d", i) }
+
+// Advance moves the cloud's clock d forward and runs its periodic jobs as
+// if d had passed: soft-deleted servers past the reclaim interval go,
+// resizes past the confirm window are confirmed, shelved servers are
+// offloaded. Tokens are not affected.
+func (c *Cloud) Advance(d time.Duration) {
+	c.t.Helper()
+	c.AdminDo("POST", "/novalite/v1/clock/advance", map[string]any{"seconds": d.Seconds()}, nil)
+}
+
+// SetHostDown marks host down (its agent stops heartbeating and working,
+// as a crashed nova-compute: host_status UNKNOWN, os-services down, no
+// new servers) or up again (it finishes what waited).
+func (c *Cloud) SetHostDown(host string, down bool) {
+	c.t.Helper()
+	c.setHost(host, map[string]any{"down": down})
+}
+
+// SetHostFaults sets the fake driver knobs of every server on host (the
+// fake:* metadata keys, e.g. "fake:fail_spawn": "disk on fire"); a
+// server's own metadata wins. An empty map clears them.
+func (c *Cloud) SetHostFaults(host string, knobs map[string]string) {
+	c.t.Helper()
+	if knobs == nil {
+		knobs = map[string]string{}
+	}
+	c.setHost(host, map[string]any{"fake_knobs": knobs})
+}
+
+// SetHostCapacity changes host's vCPUs, RAM (MiB) and disk (GiB).
+func (c *Cloud) SetHostCapacity(host string, vcpus, ramMB, diskGB int64) {
+	c.t.Helper()
+	c.setHost(host, map[string]any{"vcpus": vcpus, "memory_mb": ramMB, "disk_gb": diskGB})
+}
+
+// SetHostZone moves host to availability zone zone.
+func (c *Cloud) SetHostZone(host, zone string) {
+	c.t.Helper()
+	c.setHost(host, map[string]any{"zone": zone})
+}
+
+func (c *Cloud) setHost(host string, change map[string]any) {
+	c.t.Helper()
+	c.AdminDo("PATCH", "/novalite/v1/hosts/"+host, map[string]any{"host": change}, nil)
+}
