@@ -63,6 +63,11 @@ func (s *Service) AllocatePorts(ctx context.Context, tx *store.Tx, p PortRequest
 		if err != nil {
 			return nil, err
 		}
+		// Nova shows a server's addresses in the order its NICs were
+		// asked for, pre-made ports included.
+		if err := tx.PortMarkAttached(ctx, port.ID); err != nil {
+			return nil, err
+		}
 		out = append(out, port)
 	}
 	return out, nil

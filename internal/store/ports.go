@@ -125,9 +125,16 @@ func (tx *Tx) PortList(ctx context.Context, f PortListParams) ([]novalite.Port, 
 	return ps, tx.fillPorts(ctx, ps)
 }
 
+// PortMarkAttached records that port id was attached to its device
+// after every port attached so far, for PortListByDevices' order.
+func (tx *Tx) PortMarkAttached(ctx context.Context, id string) error {
+	_, err := tx.Exec(ctx, `UPDATE ports SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM ports) WHERE id = $1`, id)
+	return err
+}
+
 // PortListByDevices returns the ports of the given devices (servers,
 // routers), with addresses and groups, in a few queries whatever their
-// number.
+// number, in the order they were attached.
 func (tx *Tx) PortListByDevices(ctx context.Context, deviceIDs []string) ([]novalite.Port, error) {
 	if len(deviceIDs) == 0 {
 		return nil, nil
@@ -135,7 +142,7 @@ func (tx *Tx) PortListByDevices(ctx context.Context, deviceIDs []string) ([]nova
 	var w where
 	cond := tx.inJSON("p.device_id", &w, deviceIDs, false)
 	rows, err := tx.query(ctx, `SELECT `+portCols+` FROM ports p JOIN networks n ON n.id = p.network_id WHERE `+cond+
-		` ORDER BY p.created_at, p.id`, w.args...)
+		` ORDER BY p.seq, p.created_at, p.id`, w.args...)
 	ps, err := collect(rows, err, func(r *sql.Rows) (novalite.Port, error) { return scanPort(r) })
 	if err != nil {
 		return nil, err
