@@ -38,12 +38,7 @@ type InstanceActionListParams struct {
 func (tx *Tx) InstanceActionList(ctx context.Context, p InstanceActionListParams) ([]novalite.InstanceActionRecord, error) {
 	var w where
 	w.add(`instance_uuid = ?`, p.InstanceUUID)
-	if !p.ChangesSince.IsZero() {
-		w.add(`updated_at >= ?`, micros(p.ChangesSince))
-	}
-	if !p.ChangesBefore.IsZero() {
-		w.add(`updated_at <= ?`, micros(p.ChangesBefore))
-	}
+	addChangedBetween(&w, "updated_at", p.ChangesSince, p.ChangesBefore)
 	if p.Marker != "" {
 		m, err := tx.InstanceActionGet(ctx, p.InstanceUUID, p.Marker)
 		if err != nil {

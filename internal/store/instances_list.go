@@ -182,12 +182,7 @@ func (tx *Tx) instanceFilters(w *where, p novalite.ServerListParams) error {
 			w.conds = append(w.conds, c.expr+` `+tx.regexOp()+` `+w.arg(pat))
 		}
 	}
-	if !p.ChangesSince.IsZero() {
-		w.add(`updated_at >= ?`, micros(p.ChangesSince))
-	}
-	if !p.ChangesBefore.IsZero() {
-		w.add(`updated_at <= ?`, micros(p.ChangesBefore))
-	}
+	addChangedBetween(w, "updated_at", p.ChangesSince, p.ChangesBefore)
 	tagCount := func(tags []string) string {
 		ph := make([]string, len(tags))
 		for i, t := range tags {

@@ -80,12 +80,7 @@ func (tx *Tx) MigrationList(ctx context.Context, f novalite.MigrationFilter) ([]
 	if f.UserID != "" {
 		w.add(`user_id = ?`, f.UserID)
 	}
-	if !f.ChangesSince.IsZero() {
-		w.add(`updated_at >= ?`, micros(f.ChangesSince))
-	}
-	if !f.ChangesBefore.IsZero() {
-		w.add(`updated_at <= ?`, micros(f.ChangesBefore))
-	}
+	addChangedBetween(&w, "updated_at", f.ChangesSince, f.ChangesBefore)
 	q := `SELECT ` + migrationCols + ` FROM migrations` + w.sql() + ` ORDER BY created_at DESC, id DESC`
 	if f.Limit > 0 {
 		q += ` LIMIT ` + w.arg(f.Limit)

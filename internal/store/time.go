@@ -37,3 +37,23 @@ func fromNullMicros(n sql.NullInt64) time.Time {
 	}
 	return fromMicros(n.Int64)
 }
+
+// addChangedBetween filters col (stored microseconds) by Nova's
+// changes-since and changes-before (zero = not given), both inclusive.
+// Nova's database keeps whole seconds, and the API shows them, so the
+// stored time is compared as its whole second: a timestamp read back
+// from the API then finds the row it came from.
+func addChangedBetween(w *where, col string, since, before time.Time) {
+	if !since.IsZero() {
+		// floor(u) >= s  ⇔  u >= s rounded up to its second.
+		s := since.Truncate(time.Second)
+		if s.Before(since) {
+			s = s.Add(time.Second)
+		}
+		w.add(col+` >= ?`, micros(s))
+	}
+	if !before.IsZero() {
+		// floor(u) <= b  ⇔  u < b's second + 1 s.
+		w.add(col+` < ?`, micros(before.Truncate(time.Second).Add(time.Second)))
+	}
+}
