@@ -350,7 +350,9 @@ func unshelveValue(mv microversion.Version) obj {
 		return obj{"type": []any{"object", "null"}, "properties": obj{"availability_zone": pName},
 			"required": []any{"availability_zone"}, "additionalProperties": false}
 	}
-	return obj{"type": "null"}
+	// Before 2.77 Nova's schema takes any value and the handler reads none
+	// of it.
+	return obj{}
 }
 
 func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
@@ -358,7 +360,10 @@ func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, act actionC
 	if err != nil {
 		return err
 	}
-	m := asMap(v)
+	var m map[string]any
+	if MV(r).AtLeast(2, 77) {
+		m = asMap(v)
+	}
 	var p compute.UnshelveParams
 	if z, ok := m["availability_zone"]; ok {
 		p.SetZone = true
