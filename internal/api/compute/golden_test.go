@@ -77,9 +77,24 @@ func TestGoldenResponses(t *testing.T) {
 		{"flavor-show-2.100", "GET", "/flavors/1", b.demo, "2.100", nil},
 		{"limits-2.1", "GET", "/limits", b.demo, "2.1", nil},
 		{"quota-defaults-2.1", "GET", "/os-quota-sets/" + project + "/defaults", b.demo, "2.1", nil},
+		// From 2.75 rebuild answers GET's view: the admin sees the
+		// extended attributes (not OS-EXT-SRV-ATTR:user_data, which is
+		// rebuild's own user_data) and host_status.
+		{"server-rebuild-admin-2.75", "POST", "/servers/" + id + "/action", b.admin, "2.75",
+			map[string]any{"rebuild": map[string]any{"imageRef": b.image}}},
+		{"server-rebuild-2.75", "POST", "/servers/" + id + "/action", b.demo, "2.75",
+			map[string]any{"rebuild": map[string]any{"imageRef": b.image}}},
 	}
+	// These find the server ACTIVE again on its host (after a rebuild).
+	relaunch := map[string]bool{"server-rebuild-admin-2.75": true, "server-rebuild-2.75": true}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if relaunch[c.name] {
+				b.launch(t, id)
+				if err := b.execSQL(`UPDATE instances SET host = 'novalite-compute-1', node = 'novalite-compute-1' WHERE uuid = $1`, id); err != nil {
+					t.Fatal(err)
+				}
+			}
 			resp := b.do(c.method, c.path, c.token, c.mv, c.body)
 			if resp.Status >= 300 {
 				t.Fatalf("%s %s: %d %s", c.method, c.path, resp.Status, resp.Body)

@@ -258,11 +258,14 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCa
 	if err != nil {
 		return err
 	}
-	// Rebuild's view never has the admin's extended attributes or host
-	// status; below 2.75 it is the reduced one.
+	// Below 2.75 rebuild's view is the reduced one, without the extended
+	// attributes or host status; from 2.75 it is GET's, those two as
+	// policy allows (Nova passes None for them there).
 	o := newServerView(r, s.ProjectID)
-	o.serverGroups, o.extended, o.hostStatus = true, false, 0
-	o.full = mv.AtLeast(2, 75)
+	o.serverGroups, o.noUserData = true, true
+	if o.full = mv.AtLeast(2, 75); !o.full {
+		o.extended, o.hostStatus = false, 0
+	}
 	view := a.serverDetail(r, info, o)
 	// Rebuild shows the key (2.54) and the user data (2.57) to anyone
 	// who may rebuild, whatever the view.

@@ -37,6 +37,7 @@ type serverView struct {
 	hostStatus   int  // 0 none, 1 UNKNOWN only, 2 any
 	admin        bool // fault details of code 500
 	serverGroups bool // show/update at 2.71+, never list detail
+	noUserData   bool // rebuild: user_data is its own key (2.57), not OS-EXT-SRV-ATTR's
 }
 
 // newServerView decides the policy-driven parts of a view for caller c
@@ -152,7 +153,9 @@ func (a *API) addFullFields(m map[string]any, s compute.ServerInfo, o serverView
 			m["OS-EXT-SRV-ATTR:launch_index"] = v.LaunchIndex
 			m["OS-EXT-SRV-ATTR:reservation_id"] = v.ReservationID
 			m["OS-EXT-SRV-ATTR:root_device_name"] = emptyNil(v.RootDeviceName)
-			m["OS-EXT-SRV-ATTR:user_data"] = strOrNil(v.UserData)
+			if !o.noUserData {
+				m["OS-EXT-SRV-ATTR:user_data"] = strOrNil(v.UserData)
+			}
 		}
 	}
 	if o.mv.AtLeast(2, 16) && o.hostStatus > 0 && (o.hostStatus == 2 || s.HostStatus == "UNKNOWN") {
