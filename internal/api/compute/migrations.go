@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
+	"novalite/internal/api/schema"
 	"novalite/internal/policy"
 )
 
@@ -94,21 +96,60 @@ func (a *API) showServerMigration(w http.ResponseWriter, r *http.Request) error 
 	return novalite.Errorf(novalite.NotFound, "Migration %s could not be found.", r.PathValue("mid"))
 }
 
+// migrationsQuerySchema is Nova's os-migrations query schema from 2.59
+// (before it, additional properties are allowed and nothing is checked
+// that a query string can break): the filters, paging and changes-since,
+// changes-before from 2.66, user_id and project_id from 2.80.
+func migrationsQuerySchema(minor int) *schema.Schema {
+	multi := `{"type": "array", "items": {"type": "string"}}`
+	single := `{"type": "array", "maxItems": 1, "items": {"type": "string"}}`
+	props := `"hidden": ` + multi + `, "host": ` + multi + `, "instance_uuid": ` + multi +
+		`, "source_compute": ` + multi + `, "status": ` + multi + `, "migration_type": ` + multi +
+		`, "limit": {"type": "array", "maxItems": 1, "items": {"type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 0, "minLength": 1}}` +
+		`, "marker": ` + single + `, "changes-since": ` + single
+	if minor >= 66 {
+		props += `, "changes-before": ` + single
+	}
+	if minor >= 80 {
+		props += `, "user_id": ` + single + `, "project_id": ` + single
+	}
+	return schema.MustCompile(fmt.Sprintf("migrations_query_v2%d", minor),
+		`{"type": "object", "properties": {`+props+`}, "additionalProperties": false}`)
+}
+
+var migrationsQuery = map[int]*schema.Schema{59: migrationsQuerySchema(59), 66: migrationsQuerySchema(66), 80: migrationsQuerySchema(80)}
+
 // listMigrations is the admin GET /os-migrations.
 func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
+	// The query schema comes first, as Nova's decorator runs before the
+	// policy check.
+	mv := MV(r)
+	if mv.AtLeast(2, 59) {
+		sch := migrationsQuery[59]
+		switch {
+		case mv.AtLeast(2, 80):
+			sch = migrationsQuery[80]
+		case mv.AtLeast(2, 66):
+			sch = migrationsQuery[66]
+		}
+		if err := sch.ValidateQuery(queryDoc(r)); err != nil {
+			return err
+		}
+	}
 	c := httpx.Caller(r.Context())
 	if err := policy.Authorize(c, "os_compute_api:os-migrations:index", policy.Target{ProjectID: c.ProjectID}); err != nil {
 		return err
 	}
 	q := r.URL.Query()
+	// Nova hands every query parameter to the database filter, whose
+	// migration_type, project_id and user_id apply at any version (below 2.59
+	// the schema takes any parameter); changes-since and changes-before are
+	// dropped below 2.59 and 2.66.
 	f := novalite.MigrationFilter{InstanceUUID: q.Get("instance_uuid"), Host: q.Get("host"),
-		SourceCompute: q.Get("source_compute")}
+		SourceCompute: q.Get("source_compute"), Type: q.Get("migration_type"),
+		ProjectID: q.Get("project_id"), UserID: q.Get("user_id")}
 	if st := q.Get("status"); st != "" {
 		f.Statuses = []string{st}
-	}
-	mv := MV(r)
-	if mv.AtLeast(2, 23) {
-		f.Type = q.Get("migration_type")
 	}
 	if mv.AtLeast(2, 59) {
 		for k, dst := range map[string]*time.Time{"changes-since": &f.ChangesSince, "changes-before": &f.ChangesBefore} {
@@ -123,9 +164,6 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 		if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
 			f.Limit = n
 		}
-	}
-	if mv.AtLeast(2, 80) {
-		f.ProjectID, f.UserID = q.Get("project_id"), q.Get("user_id")
 	}
 	list, err := a.svc.Compute.Migrations(r.Context(), f)
 	if err != nil {
