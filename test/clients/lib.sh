@@ -5,10 +5,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NOVALITE_PIDS=()
 BIN=${NOVALITE_BIN:-$ROOT/bin/novalite}
-# The team's shared material sits beside the project (../shared); a
-# checkout elsewhere names it with NOVALITE_SHARED.
-SHARED=${NOVALITE_SHARED:-$ROOT/../shared}
-[ -d "$SHARED" ] || SHARED=/work/shared
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -116,11 +112,25 @@ expect_in() {
   echo "ok: $1"
 }
 
-# expect_fail NAME COMMAND...: the command must fail.
+# expect_not_in NAME NEEDLE: the last check's output must not contain NEEDLE.
+expect_not_in() {
+  if grep -qF -- "$2" <<<"$LAST"; then
+    echo "FAIL: $1: output has '$2'"; echo "$LAST" | tail -n 20; exit 1
+  fi
+  PASS=$((PASS+1))
+  echo "ok: $1"
+}
+
+# expect_fail NAME PATTERN COMMAND...: the command must fail, and its output
+# must match the extended regex PATTERN (the status and message expected),
+# so that a failure for another reason does not pass.
 expect_fail() {
-  local name=$1; shift
+  local name=$1 pattern=$2; shift 2
   if LAST=$("$@" 2>&1); then
     echo "FAIL: $name: succeeded but should have failed"; echo "$LAST" | tail -n 20; exit 1
+  fi
+  if ! grep -qE -- "$pattern" <<<"$LAST"; then
+    echo "FAIL: $name: failed, but the output does not match /$pattern/"; echo "$LAST" | tail -n 20; exit 1
   fi
   PASS=$((PASS+1))
   echo "ok: $name"

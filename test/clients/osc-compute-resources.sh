@@ -13,12 +13,12 @@ expect_in "m1.xlarge listed" "5 m1.xlarge"
 check "flavor show by name" demo flavor show m1.micro -f value -c ram -c vcpus -c disk
 expect_in "m1.micro ram" 192
 check "flavor create private" os flavor create --id p1 --ram 256 --disk 1 --vcpus 1 --private --property hw:cpu_policy=shared osc-private -f value -c name
-expect_fail "private flavor hidden" demo flavor show p1
+expect_fail "private flavor hidden" "No Flavor found for p1" demo flavor show p1
 check "flavor access" os flavor set --project demo osc-private
 check "private flavor shared" demo flavor show p1 -f value -c properties
 expect_in "extra specs shown" hw:cpu_policy
 check "flavor delete" os flavor delete p1
-expect_fail "deleted flavor gone" os flavor show p1
+expect_fail "deleted flavor gone" "No Flavor found for p1" os flavor show p1
 
 check "keypair create" demo keypair create osc-key
 expect_in "private key printed" "PRIVATE KEY"

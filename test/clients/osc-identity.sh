@@ -16,7 +16,7 @@ check "project create" os project create osc-proj -f value -c name
 expect_in "project created" osc-proj
 check "project list" os project list -f value -c Name
 expect_in "project listed" osc-proj
-expect_fail "duplicate project" os project create osc-proj
+expect_fail "duplicate project" "Conflict.*\(HTTP 409\)" os project create osc-proj
 check "user create" os user create --password s3cret osc-user -f value -c name
 expect_in "user created" osc-user
 check "role add" os role add --project osc-proj --user osc-user member
@@ -50,7 +50,7 @@ check "my projects" openstack --os-cloud novalite-demo project list --my-project
 expect_in "demo's project" demo
 check "member shows its project" openstack --os-cloud novalite-demo project show demo -f value -c name
 expect_in "demo shown" demo
-expect_fail "member may not list users" openstack --os-cloud novalite-demo user list
+expect_fail "member may not list users" "identity:list_users.*\(HTTP 403\)" openstack --os-cloud novalite-demo user list
 check "token to revoke" openstack --os-cloud novalite-demo token issue -f value -c id
 TOKEN=$LAST
 check "token revoke" os token revoke "$TOKEN"
@@ -61,5 +61,5 @@ check "no projects left for the user" os project list --user osc-user -f value -
 if grep -q osc-proj <<<"$LAST"; then echo "FAIL: role remove: project still listed"; exit 1; fi
 check "user delete" os user delete osc-user
 check "project delete" os project delete osc-proj
-expect_fail "deleted project" os project show osc-proj
+expect_fail "deleted project" "No project with a name or ID of .osc-proj. exists" os project show osc-proj
 echo "osc-identity: $PASS checks passed"

@@ -20,7 +20,7 @@ check "image save" demo image save --file "$WORK/img.back" osc-img
 check "bytes round trip" cmp "$WORK/img.raw" "$WORK/img.back"
 check "image set" demo image set --property hw_rescue_bus=usb osc-img
 check "image delete" demo image delete osc-img
-expect_fail "deleted image gone" demo image show osc-img
+expect_fail "deleted image gone" "No Image found for osc-img" demo image show osc-img
 
 check "network list" demo network list -f value -c Name
 expect_in "private listed" private

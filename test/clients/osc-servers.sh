@@ -32,7 +32,7 @@ check "server show after set" os server show vm1b -f value -c properties
 expect_in "property set" gold
 check "server unset --property" os server unset --property tier vm1b
 check "server lock" os server lock vm1b
-expect_fail "delete of a locked server as its owner" os server delete vm1b
+expect_fail "delete of a locked server as its owner" "is locked.*\(HTTP 409\)" os server delete vm1b
 check "server unlock" os server unlock vm1b
 check "server event list" os server event list vm1b -f value -c Action
 expect_in "create event" create
