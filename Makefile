@@ -65,7 +65,7 @@ fuzz:
 clients: build
 	./test/clients/run.sh
 
-## tempest: Tempest's compute API tests (SUITE=servers|compute|interop|smoke|REGEX, default servers)
+## tempest: Tempest's compute API tests (SUITE=servers|compute|smoke|REGEX, default servers)
 ## against a fresh `novalite serve`; writes docs/compatibility.md (results in tempest-results/)
 SUITE ?= servers
 tempest: build tempest-deps

@@ -1,9 +1,13 @@
-// Command tempestreport turns the results of a Tempest run (the shared
-// harness's NAME.txt and NAME.console.txt) into a Markdown compatibility
-// report: per test class the passed/failed/skipped counts, and a one-line
-// reason for every failure and skip.
+// Command tempestreport turns the results of a Tempest run
+// (test/clients/tempest.sh's NAME.txt and NAME.console.txt) into a Markdown
+// compatibility report: per test class the passed/failed/skipped counts,
+// and a one-line reason for every failure and skip. It also judges the run:
+// it exits non-zero on a failure not listed as known, on a status other
+// than passed/failed/skipped, on no results at all, and on a test Tempest
+// listed beforehand (-expected) that has no result.
 //
-//	go run ./internal/tools/tempestreport -results R.txt -console R.console.txt -o docs/compatibility.md
+//	go run ./internal/tools/tempestreport -results R.txt -console R.console.txt \
+//	  -expected R.list.txt -known test/clients/tempest-known-failures.txt -o docs/compatibility.md
 package main
 
 import (
@@ -154,152 +158,176 @@ func exceptionOf(lines []string) string {
 type classStats struct {
 	name                    string
 	passed, failed, skipped int
-	knownFailed             int      // failures listed as failing on Nova too
 	notes                   []string // "failed|skipped test: reason"
 }
 
 func main() {
+	var in input
 	resultsPath := flag.String("results", "", "NAME.txt (status<TAB>test-id per line)")
 	consolePath := flag.String("console", "", "NAME.console.txt (optional; skip and failure reasons)")
+	expectedPath := flag.String("expected", "", "test ids Tempest listed for the run, one per line (optional)")
+	knownPath := flag.String("known", "", "known failures: test id TAB failed|skipped (on Nova) TAB reason, per line")
 	out := flag.String("o", "-", "output file")
-	suite := flag.String("suite", "servers", "suite or regex that was run")
-	version := flag.String("version", "", "tempest version")
-	elapsed := flag.String("elapsed", "", "wall time of the run")
-	when := flag.String("when", "", "time of the run (default: the results file's mtime)")
-	knownPath := flag.String("known", "", "known failures: test id (or prefix) TAB reason, per line")
+	flag.StringVar(&in.suite, "suite", "servers", "suite or regex that was run")
+	flag.StringVar(&in.version, "version", "", "tempest version")
+	flag.StringVar(&in.elapsed, "elapsed", "", "wall time of the run")
+	flag.StringVar(&in.when, "when", "", "time of the run (default: the results file's mtime)")
 	flag.Parse()
-	unexpected, err := run(*resultsPath, *consolePath, *knownPath, *out, *suite, *version, *elapsed, *when)
+	v, err := run(in, *resultsPath, *consolePath, *expectedPath, *knownPath, *out)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tempestreport:", err)
 		os.Exit(1)
 	}
-	if unexpected > 0 {
-		fmt.Fprintf(os.Stderr, "tempestreport: %d unexpected failures\n", unexpected)
+	for _, id := range v.nowPassing {
+		fmt.Fprintf(os.Stderr, "tempestreport: listed as known but passed: %s (take it off the list)\n", id)
+	}
+	if msg := v.problem(); msg != "" {
+		fmt.Fprintln(os.Stderr, "tempestreport:", msg)
 		os.Exit(3)
 	}
 }
 
-// known is a list of tests that fail on Nova too, by id prefix.
-type known []struct{ prefix, reason string }
-
-func readKnown(path string) (known, error) {
-	if path == "" {
-		return nil, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var k known
-	for _, line := range strings.Split(string(b), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		prefix, reason, ok := strings.Cut(line, "\t")
-		if !ok {
-			return nil, fmt.Errorf("%s: no tab in %q", path, line)
-		}
-		k = append(k, struct{ prefix, reason string }{prefix, reason})
-	}
-	return k, nil
+// input is what one report is made of.
+type input struct {
+	results                       []result
+	reasons                       map[string]string // test id: skip or failure reason
+	known                         known
+	expected                      []string // test ids that must have a result; nil: not checked
+	suite, version, elapsed, when string
 }
 
-// reason returns why test id is known to fail, or "".
-func (k known) reason(id string) string {
-	for _, e := range k {
-		if strings.HasPrefix(id, e.prefix) {
-			return e.reason
-		}
-	}
-	return ""
+// verdict is what the run says beyond the counts.
+type verdict struct {
+	results    int
+	unexpected int      // failures not known, and results of other statuses
+	missing    []string // expected tests without a result
+	nowPassing []string // known failures that passed
 }
 
-// run writes the report and returns how many failures are not known.
-func run(resultsPath, consolePath, knownPath, out, suite, version, elapsed, when string) (int, error) {
-	rs, err := readResults(resultsPath)
-	if err != nil {
-		return 0, err
+// problem says why the run fails, or "".
+func (v verdict) problem() string {
+	var p []string
+	if v.results == 0 {
+		p = append(p, "no results: Tempest did not run")
 	}
-	kn, err := readKnown(knownPath)
-	if err != nil {
-		return 0, err
+	if v.unexpected > 0 {
+		p = append(p, fmt.Sprintf("%d unexpected failures", v.unexpected))
 	}
-	if when == "" {
+	if n := len(v.missing); n > 0 {
+		p = append(p, fmt.Sprintf("%d listed tests have no result (Tempest aborted?), e.g. %s", n, v.missing[0]))
+	}
+	return strings.Join(p, "; ")
+}
+
+// run reads the files, writes the report and returns the verdict.
+func run(in input, resultsPath, consolePath, expectedPath, knownPath, out string) (verdict, error) {
+	var err error
+	if in.results, err = readResults(resultsPath); err != nil {
+		return verdict{}, err
+	}
+	if in.known, err = readKnown(knownPath); err != nil {
+		return verdict{}, err
+	}
+	if expectedPath != "" {
+		if in.expected, err = readExpected(expectedPath); err != nil {
+			return verdict{}, err
+		}
+	}
+	if in.when == "" {
 		if st, err := os.Stat(resultsPath); err == nil {
-			when = st.ModTime().UTC().Format(time.RFC3339)
+			in.when = st.ModTime().UTC().Format(time.RFC3339)
 		}
 	}
-	reasons := map[string]string{}
+	in.reasons = map[string]string{}
 	if consolePath != "" {
 		f, err := os.Open(consolePath)
 		if err != nil {
-			return 0, err
+			return verdict{}, err
 		}
-		reasons, err = readReasons(f)
+		in.reasons, err = readReasons(f)
 		f.Close()
 		if err != nil {
-			return 0, err
+			return verdict{}, err
 		}
 	}
 	var w io.Writer = os.Stdout
 	if out != "-" {
 		f, err := os.Create(out)
 		if err != nil {
-			return 0, err
+			return verdict{}, err
 		}
 		defer f.Close()
 		w = f
 	}
-	return write(w, rs, reasons, kn, suite, version, elapsed, when)
+	return write(w, in)
 }
 
-func write(w io.Writer, rs []result, reasons map[string]string, kn known, suite, version, elapsed, when string) (int, error) {
-	unexpected := 0
+// status maps subunit2csv's words to the report's; others stay as they are.
+func status(s string) string {
+	switch s {
+	case "success", "passed":
+		return "passed"
+	case "fail", "failure", "failed":
+		return "failed"
+	case "skip", "skipped":
+		return "skipped"
+	}
+	return s
+}
+
+func write(w io.Writer, in input) (verdict, error) {
+	v := verdict{results: len(in.results)}
 	byClass := map[string]*classStats{}
 	var total classStats
-	for _, r := range rs {
-		// The harness passes some of subunit2csv's words through.
-		switch r.status {
-		case "success":
-			r.status = "passed"
-		case "fail", "failure":
-			r.status = "failed"
-		case "skip":
-			r.status = "skipped"
-		}
+	knownFailed, odd := 0, 0
+	for _, r := range in.results {
+		r.status = status(r.status)
 		cn, test := r.class()
 		c := byClass[cn]
 		if c == nil {
 			c = &classStats{name: cn}
 			byClass[cn] = c
 		}
+		k, isKnown := in.known[r.id]
+		reason := in.reasons[r.id]
+		if reason == "" {
+			reason = "(no reason recorded)"
+		}
 		switch r.status {
 		case "passed":
 			c.passed++
 			total.passed++
+			if isKnown {
+				v.nowPassing = append(v.nowPassing, r.id)
+				c.notes = append(c.notes, fmt.Sprintf("passed `%s`, though listed as known (%s on Nova): take it off the list", test, k.onNova))
+			}
 			continue
-		case "failed":
-			c.failed++
-			total.failed++
 		case "skipped":
 			c.skipped++
 			total.skipped++
-		}
-		reason := reasons[r.id]
-		if reason == "" {
-			reason = "(no reason recorded)"
-		}
-		if r.status == "failed" {
-			if why := kn.reason(r.id); why != "" {
-				reason = "**fails on Nova too**: " + why
-				total.knownFailed++
+		case "failed":
+			c.failed++
+			total.failed++
+			if isKnown {
+				reason = fmt.Sprintf("**%s on Nova**: %s", k.onNova, k.reason)
+				knownFailed++
 			} else {
-				unexpected++
+				v.unexpected++
 			}
+		default:
+			// xfail, uxsuccess, exists, inprogress: not a result the
+			// harness can vouch for.
+			c.failed++
+			total.failed++
+			odd++
+			v.unexpected++
+			reason = fmt.Sprintf("status %q counts as a failure; %s", r.status, reason)
+			r.status = "failed"
 		}
 		reason = strings.ReplaceAll(reason, "|", `\|`)
 		c.notes = append(c.notes, fmt.Sprintf("%s `%s`: %s", r.status, test, reason))
 	}
+	v.missing = missing(in.expected, in.results)
 	names := make([]string, 0, len(byClass))
 	for n := range byClass {
 		names = append(names, n)
@@ -329,26 +357,41 @@ func write(w io.Writer, rs []result, reasons map[string]string, kn known, suite,
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "# Tempest compatibility\n\n")
 	fmt.Fprintf(b, "Generated by `make tempest` (test/clients/tempest.sh, internal/tools/tempestreport); do not edit.\n\n")
-	fmt.Fprintf(b, "- suite: `%s`\n", suite)
-	if when != "" {
-		fmt.Fprintf(b, "- run: %s", when)
-		if elapsed != "" {
-			fmt.Fprintf(b, " (%s)", elapsed)
+	fmt.Fprintf(b, "- suite: `%s`\n", in.suite)
+	if in.when != "" {
+		fmt.Fprintf(b, "- run: %s", in.when)
+		if in.elapsed != "" {
+			fmt.Fprintf(b, " (%s)", in.elapsed)
 		}
 		fmt.Fprintln(b)
 	}
-	if version != "" {
-		fmt.Fprintf(b, "- tempest: %s\n", version)
+	if in.version != "" {
+		fmt.Fprintf(b, "- tempest: %s\n", in.version)
 	}
 	fmt.Fprintf(b, "- totals: **%d passed, %d failed, %d skipped** (%d results, %d classes)\n",
-		total.passed, total.failed, total.skipped, len(rs), len(names))
-	fmt.Fprintf(b, "- failures that also fail on a real Nova with this configuration: %d (test/clients/tempest-known-failures.txt)\n\n",
-		total.knownFailed)
-	fmt.Fprintf(b, "Skipped classes count as one result (`setUpClass`).\n\n")
+		total.passed, total.failed, total.skipped, len(in.results), len(names))
+	fmt.Fprintf(b, "- failures that fail or are skipped on a real Nova with this configuration: %d (test/clients/tempest-known-failures.txt)\n",
+		knownFailed)
+	if odd > 0 {
+		fmt.Fprintf(b, "- results with a status other than success, fail or skip (counted as failures): %d\n", odd)
+	}
+	if in.expected != nil {
+		fmt.Fprintf(b, "- tests Tempest listed for the run: %d; without a result: %d\n", len(in.expected), len(v.missing))
+	}
+	if len(v.nowPassing) > 0 {
+		fmt.Fprintf(b, "- listed as known but passed: %d (take them off the list)\n", len(v.nowPassing))
+	}
+	fmt.Fprintf(b, "\nSkipped classes count as one result (`setUpClass`).\n\n")
 	fmt.Fprintf(b, "| class | passed | failed | skipped |\n| --- | ---: | ---: | ---: |\n")
 	for _, n := range names {
 		c := byClass[n]
 		fmt.Fprintf(b, "| %s | %d | %d | %d |\n", strings.TrimPrefix(n, "tempest.api."), c.passed, c.failed, c.skipped)
+	}
+	if len(v.missing) > 0 {
+		fmt.Fprintf(b, "\n## Listed but without a result\n\n")
+		for _, id := range v.missing {
+			fmt.Fprintf(b, "- `%s`\n", id)
+		}
 	}
 	if len(reasonList) > 0 {
 		fmt.Fprintf(b, "\n## Failures by reason\n\n| failures | reason |\n| ---: | --- |\n")
@@ -368,5 +411,5 @@ func write(w io.Writer, rs []result, reasons map[string]string, kn known, suite,
 		}
 	}
 	_, err := io.WriteString(w, b.String())
-	return unexpected, err
+	return v, err
 }

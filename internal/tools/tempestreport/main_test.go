@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -40,8 +42,9 @@ func TestReport(t *testing.T) {
 		{"skipped", "tempest.api.compute.servers.test_b.B.test_skip"},
 	}
 	var b strings.Builder
-	if n, err := write(&b, rs, reasons, nil, "servers", "tempest 33.0.0", "10s", "now"); err != nil || n != 1 {
-		t.Fatalf("unexpected failures %d, %v; want 1", n, err)
+	v, err := write(&b, input{results: rs, reasons: reasons, suite: "servers", version: "tempest 33.0.0", elapsed: "10s", when: "now"})
+	if err != nil || v.unexpected != 1 {
+		t.Fatalf("unexpected failures %d, %v; want 1", v.unexpected, err)
 	}
 	for _, want := range []string{
 		"**1 passed, 1 failed, 2 skipped**",
@@ -58,20 +61,83 @@ func TestReport(t *testing.T) {
 	}
 }
 
-// TestKnownFailures: a failure listed as failing on Nova too is marked so
-// and does not count as unexpected.
-func TestKnownFailures(t *testing.T) {
-	rs := []result{{"failure", "tempest.api.compute.servers.test_b.B.test_bad"}, {"fail", "tempest.api.compute.x.Y.test_z"}}
-	kn := known{{"tempest.api.compute.servers.test_b.", "Nova answers 410"}}
-	var b strings.Builder
-	n, err := write(&b, rs, map[string]string{}, kn, "servers", "", "", "")
-	if err != nil || n != 1 {
-		t.Fatalf("unexpected failures %d, %v; want 1", n, err)
+// TestVerdict: what makes a run fail, and what the report says about it.
+func TestVerdict(t *testing.T) {
+	const (
+		a = "tempest.api.compute.servers.test_b.B.test_a"
+		b = "tempest.api.compute.servers.test_b.B.test_b"
+		c = "tempest.api.compute.servers.test_c.C.test_c"
+	)
+	kn := known{a: {"failed", "Nova answers 410"}}
+	for _, tc := range []struct {
+		name       string
+		rs         []result
+		expected   []string
+		problem    string // substring of verdict.problem(); "" for none
+		nowPassing int
+		report     string
+	}{
+		{name: "no results", problem: "no results: Tempest did not run"},
+		{name: "known failure", rs: []result{{"fail", a}, {"success", b}},
+			report: "- failed `test_a`: **failed on Nova**: Nova answers 410"},
+		{name: "unknown failure", rs: []result{{"fail", b}}, problem: "1 unexpected failures"},
+		{name: "known test passes", rs: []result{{"success", a}}, nowPassing: 1,
+			report: "passed `test_a`, though listed as known (failed on Nova)"},
+		{name: "other status", rs: []result{{"uxsuccess", b}}, problem: "1 unexpected failures",
+			report: `status "uxsuccess" counts as a failure`},
+		{name: "listed test without result", rs: []result{{"success", a}}, expected: []string{a, b},
+			problem: "1 listed tests have no result (Tempest aborted?), e.g. " + b, nowPassing: 1,
+			report: "- `" + b + "`"},
+		{name: "class skipped as a whole", rs: []result{{"success", b}, {"skip", "setUpClass (tempest.api.compute.servers.test_c.C)"}},
+			expected: []string{b, c}, report: "tests Tempest listed for the run: 2; without a result: 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			v, err := write(&out, input{results: tc.rs, known: kn, expected: tc.expected})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := v.problem(); (tc.problem == "") != (p == "") || !strings.Contains(p, tc.problem) {
+				t.Errorf("problem %q, want %q", p, tc.problem)
+			}
+			if len(v.nowPassing) != tc.nowPassing {
+				t.Errorf("now passing %v, want %d", v.nowPassing, tc.nowPassing)
+			}
+			if !strings.Contains(out.String(), tc.report) {
+				t.Errorf("report lacks %q:\n%s", tc.report, out.String())
+			}
+		})
 	}
-	for _, want := range []string{"- failed `test_bad`: **fails on Nova too**: Nova answers 410",
-		"also fail on a real Nova with this configuration: 1"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("report lacks %q:\n%s", want, b.String())
-		}
+}
+
+func TestReadKnown(t *testing.T) {
+	for _, tc := range []struct{ name, line, err string }{
+		{"test", "tempest.api.compute.x.Y.test_z\tskipped\tTempest skips it with Neutron on", ""},
+		{"class prefix", "tempest.api.compute.x.Y.\tfailed\twhy", "is not a test id"},
+		{"no Nova status", "tempest.api.compute.x.Y.test_z\twhy", "want test id, failed|skipped and a reason"},
+		{"other Nova status", "tempest.api.compute.x.Y.test_z\tbroken\twhy", "say whether Nova failed or skipped it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "known.txt")
+			if err := os.WriteFile(p, []byte("# comment\n"+tc.line+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			k, err := readKnown(p)
+			if tc.err == "" {
+				if err != nil || k["tempest.api.compute.x.Y.test_z"].onNova != "skipped" {
+					t.Fatalf("readKnown: %v, %v", k, err)
+				}
+			} else if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("error %v, want %q", err, tc.err)
+			}
+		})
+	}
+}
+
+// TestProjectList: the project's own list parses.
+func TestProjectList(t *testing.T) {
+	k, err := readKnown(filepath.Join("..", "..", "..", "test", "clients", "tempest-known-failures.txt"))
+	if err != nil || len(k) == 0 {
+		t.Fatalf("tempest-known-failures.txt: %d entries, %v", len(k), err)
 	}
 }
