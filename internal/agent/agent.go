@@ -55,6 +55,10 @@ type Options struct {
 	Batch     int           // servers per pass (default 256)
 	Parallel  int           // driver calls at once (default 32)
 	Log       *slog.Logger
+	// Observe, when set, is told of each finished driver call: how long
+	// the task waited for this agent since it was set (the reconcile
+	// lag) and how long the driver took.
+	Observe func(action string, waited, took time.Duration)
 	// AnswerCalls makes Run answer the host calls of the API (console
 	// output) on each wake-up and poll: for an agent in a process of its
 	// own (in serve, the API reads the drivers directly).
@@ -379,6 +383,9 @@ func (a *Agent) start(ctx context.Context, j job) {
 		<-a.sem
 		if err != nil && ctx.Err() != nil {
 			return // shutting down: not the guest's fault, retry after restart
+		}
+		if a.o.Observe != nil {
+			a.o.Observe(act.name, start.Sub(j.v.UpdatedAt), end.Sub(start))
 		}
 		select {
 		case a.results <- result{job: j, act: act, err: err, start: start, end: end}:

@@ -42,7 +42,7 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 	}
 	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Images: a.Image,
 		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log, Now: a.Clock.Now,
-		AnswerCalls: answerCalls}
+		AnswerCalls: answerCalls, Observe: a.metrics.agentObserver(host)}
 	if _, real := d.(virt.HostInfo); real {
 		o.PowerSync = powerSyncInterval
 	}

@@ -22,6 +22,10 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// taskWait is the agents' reconcile lag: from the commit that set a
+	// server's task to its host's agent starting the driver call.
+	taskWait *prometheus.HistogramVec
+	taskTime *prometheus.HistogramVec
 }
 
 func newMetrics(db *store.DB) *metrics {
@@ -34,8 +38,16 @@ func newMetrics(db *store.DB) *metrics {
 			Name: "novalite_http_request_duration_seconds", Help: "HTTP request latency by API and route.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"api", "route", "method"}),
+		taskWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "novalite_agent_task_wait_seconds", Help: "Reconcile lag: time from a server's task being set to its host's agent starting it, by host and action.",
+			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"host", "action"}),
+		taskTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "novalite_agent_task_duration_seconds", Help: "Time the virt driver took for a task, by host and action.",
+			Buckets: []float64{.001, .01, .1, .5, 1, 2.5, 5, 10, 30, 60, 120, 300},
+		}, []string{"host", "action"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, serversCollector{db},
+	m.registry.MustRegister(m.requests, m.latency, m.taskWait, m.taskTime, serversCollector{db},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range db.Pools() {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(pool, name))
@@ -52,7 +64,7 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) observe(r *http.Request, route string, status int, el time.Duration) {
 	api := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
 	switch api {
-	case "identity", "compute", "image", "network", "healthz", "readyz", "metrics":
+	case "identity", "compute", "image", "network", "novalite", "healthz", "readyz", "metrics":
 	default:
 		api = "other"
 	}
@@ -91,5 +103,13 @@ func (c serversCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for status, n := range byStatus {
 		ch <- prometheus.MustNewConstMetric(serversDesc, prometheus.GaugeValue, n, status)
+	}
+}
+
+// agentObserver records host's finished driver calls.
+func (m *metrics) agentObserver(host string) func(action string, waited, took time.Duration) {
+	return func(action string, waited, took time.Duration) {
+		m.taskWait.WithLabelValues(host, action).Observe(max(waited, 0).Seconds())
+		m.taskTime.WithLabelValues(host, action).Observe(took.Seconds())
 	}
 }

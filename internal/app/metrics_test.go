@@ -59,7 +59,8 @@ next:
 
 // TestMetrics scrapes what docs/metrics.md promises after a server is
 // created: requests by API, route and code, latency by route, servers by
-// status, and the database pools.
+// status, the agents' reconcile lag and driver time, and the database
+// pools.
 func TestMetrics(t *testing.T) {
 	t.Parallel()
 	b := setup(t, func(c *config.Config) { c.NoLoops = false })
@@ -76,6 +77,8 @@ func TestMetrics(t *testing.T) {
 		{"novalite_http_requests_total", map[string]string{"api": "compute", "route": "/servers/{id}", "method": "GET", "code": "404"}, 1},
 		{"novalite_http_request_duration_seconds", map[string]string{"api": "identity", "method": "POST"}, 1},
 		{"novalite_servers", map[string]string{"status": "ACTIVE"}, 1},
+		{"novalite_agent_task_wait_seconds", map[string]string{"host": "novalite-compute-1", "action": "create"}, 1},
+		{"novalite_agent_task_duration_seconds", map[string]string{"host": "novalite-compute-1", "action": "create"}, 1},
 		{"go_sql_open_connections", nil, 1},
 		{"process_resident_memory_bytes", nil, 1},
 	}
