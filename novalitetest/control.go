@@ -1,6 +1,7 @@
 package novalitetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -54,4 +55,43 @@ func (c *Cloud) SetHostZone(host, zone string) {
 func (c *Cloud) setHost(host string, change map[string]any) {
 	c.t.Helper()
 	c.AdminDo("PATCH", "/novalite/v1/hosts/"+host, map[string]any{"host": change}, nil)
+}
+
+// Export returns the cloud's state as JSON (docs/control-api.md): its
+// projects, users, flavors, images' records, networks, servers and the
+// rest, with their ids. Import it into a cloud of the same engine.
+func (c *Cloud) Export() []byte {
+	c.t.Helper()
+	var st json.RawMessage
+	c.AdminDo("GET", "/novalite/v1/state", nil, &st)
+	return st
+}
+
+// Import replaces the cloud's state with one Export returned (by this
+// cloud or another of the same engine). Tokens of users it keeps stay
+// valid.
+func (c *Cloud) Import(state []byte) {
+	c.t.Helper()
+	c.AdminDo("PUT", "/novalite/v1/state", json.RawMessage(state), nil)
+	c.refreshDefaults()
+}
+
+// Reset brings the cloud back to its state right after bootstrap: for
+// suites that share one cloud between tests.
+func (c *Cloud) Reset() {
+	c.t.Helper()
+	c.AdminDo("POST", "/novalite/v1/reset", nil, nil)
+	c.refreshDefaults()
+}
+
+// refreshDefaults forgets the tokens (the users may be others now) and
+// finds the default flavor, image and network again; a state without
+// them leaves their ids empty.
+func (c *Cloud) refreshDefaults() {
+	c.t.Helper()
+	c.mu.Lock()
+	clear(c.tokens)
+	c.mu.Unlock()
+	c.FlavorID, c.ImageID, c.NetworkID = "", "", ""
+	_ = c.findDefaults()
 }

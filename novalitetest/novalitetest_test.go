@@ -153,3 +153,29 @@ func TestHostKnobs(t *testing.T) {
 	cloud.SetHostDown(host, false)
 	boot(t, cloud, client, nil, "ACTIVE")
 }
+
+// A state exported from one cloud and imported into another brings its
+// servers, with their ids; Reset goes back to the bootstrap state.
+func TestExportImportReset(t *testing.T) {
+	t.Parallel()
+	from := newCloud(t)
+	s := boot(t, from, compute(t, from.MemberAuthOptions()), map[string]string{"role": "db"}, "ACTIVE")
+	state := from.Export()
+
+	to := newCloud(t)
+	to.Import(state)
+	client := compute(t, to.MemberAuthOptions())
+	ctx := context.Background()
+	got, err := servers.Get(ctx, client, s.ID).Extract()
+	if err != nil || got.Metadata["role"] != "db" || got.Status != "ACTIVE" {
+		t.Fatalf("imported server: %+v, %v", got, err)
+	}
+	boot(t, to, client, nil, "ACTIVE")
+
+	to.Reset()
+	client = compute(t, to.MemberAuthOptions())
+	if _, err := servers.Get(ctx, client, s.ID).Extract(); !gophercloud.ResponseCodeIs(err, 404) {
+		t.Errorf("server after reset: %v, want 404", err)
+	}
+	boot(t, to, client, nil, "ACTIVE")
+}

@@ -44,6 +44,9 @@ const (
 	ControlPrefix = "/novalite/v1"
 )
 
+// maxStateBytes bounds a state imported through the control API.
+const maxStateBytes = 1 << 30
+
 // healthzTimeout bounds /healthz: load balancers probe every few seconds.
 const healthzTimeout = 2 * time.Second
 
@@ -172,12 +175,14 @@ func (a *App) Handler() http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
+	var ctl http.Handler
 	if a.Config.ControlAPI {
 		svc := control.New(a.DB, a.Clock, func(ctx context.Context) error {
 			_, err := a.newController().RunOnce(ctx)
 			return err
 		}, a.Compute.Waker.Wake)
-		mux.Handle(ControlPrefix+"/", http.StripPrefix(ControlPrefix, controlapi.New(svc, a.Identity, idURL, compute.WriteError)))
+		ctl = http.StripPrefix(ControlPrefix, controlapi.New(svc, a.Identity, idURL, compute.WriteError))
+		mux.Handle(ControlPrefix+"/", ctl)
 	}
 	mux.Handle("GET /metrics", a.metrics.handler())
 	img := http.StripPrefix(ImagePrefix, imageapi.New(a.Image, ImagePrefix, a.Identity, idURL))
@@ -195,6 +200,9 @@ func (a *App) Handler() http.Handler {
 	top.Handle("/", httpx.Deadline(limited, lim.RequestTimeout))
 	top.Handle("PUT "+ImagePrefix+"/v2/images/{id}/file", streamed)
 	top.Handle("GET "+ImagePrefix+"/v2/images/{id}/file", streamed)
+	if ctl != nil { // a whole cloud's state is larger than any API body
+		top.Handle("PUT "+ControlPrefix+"/state", httpx.Deadline(httpx.LimitBody(ctl, maxStateBytes, compute.WriteError), lim.RequestTimeout))
+	}
 	return httpx.Common(httpx.Edge(top, errorDialect), a.Log, a.metrics.observe)
 }
 

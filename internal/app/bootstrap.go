@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"novalite/internal/control"
 	"novalite/internal/identity"
 )
 
@@ -43,6 +44,9 @@ func (a *App) Bootstrap(ctx context.Context) (BootstrapResult, error) {
 	}
 	if !r.Created {
 		return res, nil
+	}
+	if err := control.SaveBootstrap(ctx, a.DB); err != nil { // for the control API's reset
+		return res, fmt.Errorf("save the bootstrap state: %w", err)
 	}
 	res.AdminPass, res.DemoPass = adminPW, demoPW
 	if err := os.MkdirAll(a.Config.DataDir, 0o700); err != nil {

@@ -177,3 +177,53 @@ func TestControlHostKnobs(t *testing.T) {
 	id = b.create(t, map[string]any{"availability_zone": "az2"})
 	b.wait(t, id, "ACTIVE", status("ACTIVE"))
 }
+
+// Export, change, import: the cloud is as exported; reset: as
+// bootstrapped. Tokens live on across both.
+func TestControlStateAndReset(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withControl(1))
+	keep := b.create(t, map[string]any{"name": "keep", "metadata": map[string]string{"k": "v"}})
+	b.wait(t, keep, "ACTIVE", status("ACTIVE"))
+	resp := b.srv.Do("GET", "/novalite/v1/state", b.admin, nil, nil)
+	if resp.Status != 200 {
+		t.Fatalf("export: %d %s", resp.Status, resp.Body)
+	}
+	dump := resp.Body
+	b.do("DELETE", "/servers/"+keep, b.demo, nil)
+	b.wait(t, keep, "SOFT_DELETED", status("SOFT_DELETED"))
+	other := b.create(t, map[string]any{"name": "other"})
+	b.wait(t, other, "ACTIVE", status("ACTIVE"))
+
+	if resp := b.srv.Do("PUT", "/novalite/v1/state", b.admin, dump, nil); resp.Status != 204 {
+		t.Fatalf("import: %d %s", resp.Status, resp.Body)
+	}
+	s := b.wait(t, keep, "ACTIVE again", status("ACTIVE"))
+	if s["metadata"].(map[string]any)["k"] != "v" {
+		t.Errorf("imported server %v", s)
+	}
+	b.wait(t, other, "gone", gone)
+	// Usage follows the servers now there; new servers land.
+	b.wait(t, b.create(t, nil), "ACTIVE", status("ACTIVE"))
+
+	if code, _ := b.ctl("POST", "/reset", b.demo, nil); code != 403 {
+		t.Errorf("reset by a member: %d", code)
+	}
+	if code, v := b.ctl("POST", "/reset", b.admin, nil); code != 204 {
+		t.Fatalf("reset: %d %v", code, v)
+	}
+	list := b.do("GET", "/servers?all_tenants=1", b.admin, nil).JSON(t)["servers"].([]any)
+	if len(list) != 0 {
+		t.Errorf("servers after reset: %v", list)
+	}
+	flavors := b.do("GET", "/flavors", b.demo, nil).JSON(t)["flavors"].([]any)
+	if len(flavors) == 0 {
+		t.Error("reset lost the bootstrap flavors")
+	}
+	b.wait(t, b.create(t, nil), "ACTIVE", status("ACTIVE"))
+
+	bad := strings.Replace(string(dump), `"tables":{`, `"tables":{"nonsense":[],`, 1)
+	if resp := b.srv.Do("PUT", "/novalite/v1/state", b.admin, bad, nil); resp.Status != 400 {
+		t.Errorf("import of an unknown table: %d %s", resp.Status, resp.Body)
+	}
+}

@@ -7,6 +7,7 @@ package control
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"time"
 
@@ -160,4 +161,87 @@ func (s *Service) UpdateHost(ctx context.Context, name string, u HostUpdate) (Ho
 	}
 	s.wake()
 	return s.Host(ctx, name)
+}
+
+// bootstrapSnapshot names the state saved at bootstrap, which Reset restores.
+const bootstrapSnapshot = "bootstrap"
+
+// SaveBootstrap keeps the cloud's state as its bootstrap state (once:
+// a later call keeps the first).
+func SaveBootstrap(ctx context.Context, db *store.DB) error {
+	return db.Tx(ctx, func(tx *store.Tx) error {
+		st, err := tx.StateExport(ctx, db.KnownSchemaVersion())
+		if err != nil {
+			return err
+		}
+		return tx.SnapshotSave(ctx, bootstrapSnapshot, st, true)
+	})
+}
+
+// Export dumps the cloud's state: identity, flavors, images (their
+// records; the bytes stay in the data dir), networks, servers and the
+// rest; not the compute hosts, tokens' keys or the clock.
+func (s *Service) Export(ctx context.Context) (State, error) {
+	var st store.State
+	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
+		st, err = tx.StateExport(ctx, s.db.KnownSchemaVersion())
+		return err
+	})
+	return State(st), err
+}
+
+// State is a dump of the cloud: the rows of each table as JSON objects,
+// in the engine's own representation (so a dump imports only into a
+// cloud of the same engine and schema).
+type State struct {
+	Engine string                       `json:"engine"`
+	Schema int                          `json:"schema"`
+	Tables map[string][]json.RawMessage `json:"tables"`
+}
+
+// Import replaces the cloud's state with st (a dump of Export by this
+// engine and schema), in one transaction.
+func (s *Service) Import(ctx context.Context, st State) error {
+	return s.replace(ctx, func(tx *store.Tx) (store.State, error) { return store.State(st), nil })
+}
+
+// Reset brings the cloud back to its bootstrap state.
+func (s *Service) Reset(ctx context.Context) error {
+	return s.replace(ctx, func(tx *store.Tx) (store.State, error) {
+		st, err := tx.Snapshot(ctx, bootstrapSnapshot)
+		if novalite.IsKind(err, novalite.NotFound) {
+			return st, novalite.Errorf(novalite.Conflict, "No bootstrap state was saved: this cloud was bootstrapped by an older novalite.")
+		}
+		return st, err
+	})
+}
+
+// replace imports the state that get returns. Real guests would outlive
+// their servers' rows, so a cloud with hosts of another driver than the
+// simulated one is refused.
+func (s *Service) replace(ctx context.Context, get func(*store.Tx) (store.State, error)) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		hosts, err := tx.HostControlList(ctx)
+		if err != nil {
+			return err
+		}
+		for _, h := range hosts {
+			if h.Node.Driver != "fake" {
+				return novalite.Errorf(novalite.Conflict, "Host %s runs real guests (driver %s): its state cannot be replaced.", h.Node.Host, h.Node.Driver)
+			}
+		}
+		st, err := get(tx)
+		if err != nil {
+			return err
+		}
+		if err := tx.StateImport(ctx, st, s.db.KnownSchemaVersion()); err != nil {
+			return err
+		}
+		tx.NotifyOnCommit()
+		return nil
+	})
+	if err == nil {
+		s.wake()
+	}
+	return err
 }

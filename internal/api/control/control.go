@@ -33,6 +33,9 @@ func New(svc *control.Service, v httpx.Validator, identityURL func(*http.Request
 	admin("GET /hosts", a.listHosts)
 	admin("GET /hosts/{name}", a.showHost)
 	admin("PATCH /hosts/{name}", a.updateHost)
+	admin("GET /state", a.exportState)
+	admin("PUT /state", a.importState)
+	admin("POST /reset", a.reset)
 	return mux
 }
 
@@ -190,5 +193,34 @@ func (a *API) updateHost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]hostView{"host": viewHost(h)})
+	return nil
+}
+
+func (a *API) exportState(w http.ResponseWriter, r *http.Request) error {
+	st, err := a.svc.Export(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (a *API) importState(w http.ResponseWriter, r *http.Request) error {
+	var st control.State
+	if err := readStrict(r, &st); err != nil {
+		return err
+	}
+	if err := a.svc.Import(r.Context(), st); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusNoContent)
+	return nil
+}
+
+func (a *API) reset(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.Reset(r.Context()); err != nil {
+		return err
+	}
+	httpx.WriteEmpty(w, http.StatusNoContent)
 	return nil
 }

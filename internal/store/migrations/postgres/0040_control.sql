@@ -8,3 +8,6 @@ ALTER TABLE compute_nodes ADD COLUMN fake_knobs TEXT NOT NULL DEFAULT '{}';
 -- for the compute side (reclaim, resize auto-confirm, shelved offload,
 -- heartbeats). One row, id 1.
 CREATE TABLE clock_offset (id INTEGER PRIMARY KEY CHECK (id = 1), offset_us BIGINT NOT NULL);
+-- Saved states of the cloud (the bootstrap state, for the control API's
+-- reset), as JSON.
+CREATE TABLE control_snapshots (name TEXT PRIMARY KEY, data TEXT NOT NULL);
