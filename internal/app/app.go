@@ -125,6 +125,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 		return nil, fmt.Errorf("image store: %w", err)
 	}
 	a.Compute.Images = a.Image
+	a.Compute.HideFakeMetadata = cfg.HideFakeMetadata
 	a.Compute.Network = a.Network
 	if err := a.Identity.LoadKeys(ctx); err != nil {
 		db.Close()

@@ -3,11 +3,13 @@ package app_test
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"novalite/internal/config"
+	"novalite/internal/store/storetest"
 )
 
 // ctl calls the control API as token.
@@ -225,5 +227,39 @@ func TestControlStateAndReset(t *testing.T) {
 	bad := strings.Replace(string(dump), `"tables":{`, `"tables":{"nonsense":[],`, 1)
 	if resp := b.srv.Do("PUT", "/novalite/v1/state", b.admin, bad, nil); resp.Status != 400 {
 		t.Errorf("import of an unknown table: %d %s", resp.Status, resp.Body)
+	}
+}
+
+// With --hide-fake-metadata clients never see the fake:* knobs, which
+// still act, and replacing the metadata keeps them.
+func TestHideFakeMetadata(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *config.Config) { c.HideFakeMetadata = true })
+	id := b.create(t, map[string]any{"metadata": map[string]string{"k": "v", "fake:fail_spawn": "hidden fire"}})
+	s := b.wait(t, id, "ERROR", status("ERROR"))
+	if _, msg := faultOf(s); msg != "hidden fire" {
+		t.Errorf("fault %v: the hidden knob should still act", s["fault"])
+	}
+	want := map[string]any{"k": "v"}
+	if md := s["metadata"]; !reflect.DeepEqual(md, want) {
+		t.Errorf("show metadata %v, want %v", md, want)
+	}
+	list := b.do("GET", "/servers/detail", b.demo, nil).JSON(t)["servers"].([]any)
+	if md := list[0].(map[string]any)["metadata"]; !reflect.DeepEqual(md, want) {
+		t.Errorf("detail metadata %v, want %v", md, want)
+	}
+	if md := b.do("GET", "/servers/"+id+"/metadata", b.demo, nil).JSON(t)["metadata"]; !reflect.DeepEqual(md, want) {
+		t.Errorf("metadata %v, want %v", md, want)
+	}
+	// Replacing (on an ACTIVE server: Nova refuses metadata changes in ERROR).
+	id = b.create(t, map[string]any{"metadata": map[string]string{"k": "v", "fake:delay_spawn": "1ms"}})
+	b.wait(t, id, "ACTIVE", status("ACTIVE"))
+	resp := b.do("PUT", "/servers/"+id+"/metadata", b.demo, map[string]any{"metadata": map[string]string{"a": "b"}})
+	if md := resp.JSON(t)["metadata"]; !reflect.DeepEqual(md, map[string]any{"a": "b"}) {
+		t.Errorf("replace answered %v", md)
+	}
+	stored := storetest.Get(t, b.srv.App.DB, id).Metadata
+	if stored["fake:delay_spawn"] != "1ms" || stored["a"] != "b" || len(stored) != 2 {
+		t.Errorf("stored after replace: %v, want a and the hidden knob", stored)
 	}
 }

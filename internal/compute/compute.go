@@ -32,6 +32,9 @@ type Service struct {
 	// Drivers are the capabilities of each host's driver: an action the
 	// driver lacks is answered 501 (nil or missing: everything).
 	Drivers map[string]virt.Capabilities
+	// HideFakeMetadata keeps the simulated driver's fake:* knobs out of
+	// the metadata clients see, and out of reach of their replacing it.
+	HideFakeMetadata bool
 	// reclaim is Nova's reclaim_instance_interval (0 = hard delete).
 	reclaim time.Duration
 }

@@ -114,6 +114,7 @@ func (s *Service) serverInfos(ctx context.Context, tx *store.Tx, list []*novalit
 	out := make([]ServerInfo, len(list))
 	for i, v := range list {
 		out[i].Server = *v
+		out[i].Metadata = s.visibleMetadata(v.Metadata)
 	}
 	if err := s.addPorts(ctx, tx, out); err != nil {
 		return nil, err

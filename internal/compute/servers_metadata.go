@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"maps"
+	"strings"
 
 	"novalite"
 	"novalite/internal/store"
@@ -46,11 +47,47 @@ func (s *Service) UpdateServerMetadata(ctx context.Context, c *novalite.Caller, 
 			return err
 		}
 		if replace {
-			return tx.InstanceMetadataReplace(ctx, v.InternalID, md)
+			return tx.InstanceMetadataReplace(ctx, v.InternalID, s.keepHidden(v.Metadata, md))
 		}
 		return tx.InstanceMetadataSet(ctx, v.InternalID, md)
 	})
-	return out, err
+	return s.visibleMetadata(out), err
+}
+
+// fakeKnob reports whether a metadata key is a simulated driver's knob.
+func fakeKnob(k string) bool { return strings.HasPrefix(k, "fake:") }
+
+// visibleMetadata is md as clients see it: without the fake:* knobs when
+// they are hidden.
+func (s *Service) visibleMetadata(md map[string]string) map[string]string {
+	if !s.HideFakeMetadata || md == nil {
+		return md
+	}
+	out := make(map[string]string, len(md))
+	for k, v := range md {
+		if !fakeKnob(k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// keepHidden is the replacement md plus the hidden knobs of old: a client
+// that does not see them does not remove them.
+func (s *Service) keepHidden(old, md map[string]string) map[string]string {
+	if !s.HideFakeMetadata {
+		return md
+	}
+	out := maps.Clone(md)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for k, v := range old {
+		if fakeKnob(k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // DeleteServerMetadataItem removes one key; a missing key is 404 before

@@ -82,6 +82,9 @@ type Config struct {
 	// ControlAPI serves the test cloud's control API under /novalite/v1
 	// (admins only): clock, simulated hosts, fault knobs.
 	ControlAPI bool
+	// HideFakeMetadata keeps the fake:* knobs out of the metadata that
+	// clients see (they still act on the simulated driver).
+	HideFakeMetadata bool
 	// HTTP bounds clients' connections and requests' time.
 	HTTP HTTPLimits
 	// NoLoops registers the hosts but runs no scheduler, agents or
@@ -167,6 +170,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		"Fernet keys kept (staged, primary and secondaries); 0: enough for every token to outlive its key's rotation (env NOVALITE_FERNET_MAX_ACTIVE_KEYS)")
 	fs.BoolVar(&c.ControlAPI, "control-api", envBool("NOVALITE_CONTROL_API", c.ControlAPI),
 		"serve the control API under /novalite/v1 for admins: clock, simulated hosts, fault knobs (env NOVALITE_CONTROL_API)")
+	fs.BoolVar(&c.HideFakeMetadata, "hide-fake-metadata", envBool("NOVALITE_HIDE_FAKE_METADATA", c.HideFakeMetadata),
+		"keep the fake:* fault knobs out of the server metadata clients see (env NOVALITE_HIDE_FAKE_METADATA)")
 	c.HTTP.flags(fs)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
