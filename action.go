@@ -48,4 +48,7 @@ const (
 	ActionRemoveSecurityGroup Action = "removeSecurityGroup"
 	ActionAddFloatingIP       Action = "addFloatingIp"
 	ActionRemoveFloatingIP    Action = "removeFloatingIp"
+	ActionAddFixedIP          Action = "addFixedIp"
+	ActionRemoveFixedIP       Action = "removeFixedIp"
+	ActionResetNetwork        Action = "resetNetwork"
 )

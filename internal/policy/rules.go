@@ -73,6 +73,8 @@ var Rules = map[string]Rule{
 	"os_compute_api:servers:migrations:delete":             Admin,
 	"os_compute_api:os-migrations:index":                   Admin,
 	"os_compute_api:os-floating-ips:add":                   MemberOrAdmin,
+	"os_compute_api:os-multinic:add":                       MemberOrAdmin,
+	"os_compute_api:os-multinic:remove":                    MemberOrAdmin,
 	"os_compute_api:os-floating-ips:remove":                MemberOrAdmin,
 
 	// sub-resources

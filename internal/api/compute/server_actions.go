@@ -83,6 +83,10 @@ var serverActions = map[novalite.Action]serverAction{
 	// Network proxy actions, gone at 2.44.
 	novalite.ActionAddFloatingIP:    {until(2, 43), "os_compute_api:os-floating-ips:add", (*API).addFloatingIP},
 	novalite.ActionRemoveFloatingIP: {until(2, 43), "os_compute_api:os-floating-ips:remove", (*API).removeFloatingIP},
+	novalite.ActionAddFixedIP:       {until(2, 43), "os_compute_api:os-multinic:add", (*API).addFixedIP},
+	novalite.ActionRemoveFixedIP:    {until(2, 43), "os_compute_api:os-multinic:remove", (*API).removeFixedIP},
+	// Removed with nova-network; the rule is never checked.
+	novalite.ActionResetNetwork: {always, "os_compute_api:os-admin-actions:reset_state", (*API).resetNetwork},
 }
 
 // serverAction is POST /servers/{id}/action: exactly one key, naming an
