@@ -76,7 +76,10 @@ func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id, requ
 		if v.TaskState == novalite.TaskDeleting {
 			return nil // accepted and ignored, as Nova does
 		}
-		soft := s.reclaim > 0 && !v.LaunchedAt.IsZero() && v.VMState != novalite.VMSoftDeleted
+		// Nova's soft_delete takes any vm_state (it needs only a launch),
+		// so deleting a SOFT_DELETED server soft-deletes it again: the
+		// reclaim clock restarts, nothing is destroyed.
+		soft := s.reclaim > 0 && !v.LaunchedAt.IsZero()
 		return s.deleteServer(ctx, tx, c, v, requestID, "delete", soft)
 	})
 }

@@ -283,6 +283,17 @@ func TestSoftDeleteRestoreForceDelete(t *testing.T) {
 	if got := names(t, b.do("GET", "/servers?soft_deleted=true&all_tenants=1", b.admin, "2.1", nil)); !slices.Equal(got, []string{"vm"}) {
 		t.Errorf("admin soft_deleted list = %v", got)
 	}
+	// Deleting it again soft-deletes it again (Nova's soft_delete accepts
+	// any vm_state): still there to restore, not destroyed.
+	if r := b.do("DELETE", "/servers/"+id, b.demo, "2.1", nil); r.Status != 204 {
+		t.Fatalf("second delete: %d %s", r.Status, r.Body)
+	}
+	s = b.show(t, b.admin, id, "2.1")
+	if s["OS-EXT-STS:task_state"] != "soft-deleting" || s["OS-EXT-STS:vm_state"] != "soft-delete" {
+		t.Errorf("after a second delete: task %v vm %v, want soft-deleting on soft-delete",
+			s["OS-EXT-STS:task_state"], s["OS-EXT-STS:vm_state"])
+	}
+	b.softDeleted(t, id)
 	if st, m := act(map[string]any{"restore": nil}); st != 202 {
 		t.Fatalf("restore: %d %s", st, m)
 	}
