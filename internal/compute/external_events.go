@@ -2,7 +2,9 @@ package compute
 
 import (
 	"context"
+	"time"
 
+	"novalite"
 	"novalite/internal/store"
 )
 
@@ -30,11 +32,11 @@ const (
 	EventNoHost                                // 422: the server has no host to deliver to
 )
 
-// ExternalEvents accepts events about servers and returns what became of
-// each.
-// Accepted events have no effect on the simulated hosts: the network
-// and volume events only ask a real hypervisor to refresh what it knows.
-func (s *Service) ExternalEvents(ctx context.Context, events []ExternalEvent) ([]ExternalEventResult, error) {
+// ExternalEvents accepts events about servers (reported by c) and returns
+// what became of each. An accepted power-update stops or starts the
+// server (powerUpdate); the other events have no effect on the simulated
+// hosts: they only ask a real hypervisor to refresh what it knows.
+func (s *Service) ExternalEvents(ctx context.Context, c *novalite.Caller, requestID string, events []ExternalEvent) ([]ExternalEventResult, error) {
 	uuids := make([]string, 0, len(events))
 	seen := map[string]bool{}
 	for _, e := range events {
@@ -63,7 +65,32 @@ func (s *Service) ExternalEvents(ctx context.Context, events []ExternalEvent) ([
 			codes[i] = EventNoHost
 		default:
 			codes[i] = EventAccepted
+			if e.Name == "power-update" {
+				s.powerUpdate(ctx, c, requestID, e.ServerID, *e.Tag)
+			}
 		}
 	}
 	return codes, nil
+}
+
+// powerUpdate is Nova's power-update handling: the API records a start
+// or stop action for POWER_ON or POWER_OFF (any other tag is skipped),
+// and the compute manager acts only on an idle server in the opposite
+// state (ACTIVE and running for POWER_OFF, STOPPED and shut down for
+// POWER_ON), quietly doing nothing otherwise. Here the host's agent does
+// the stop or start, as for the actions.
+func (s *Service) powerUpdate(ctx context.Context, c *novalite.Caller, requestID, id, tag string) {
+	act, vm, power := novalite.ActionStop, novalite.VMActive, novalite.PowerRunning
+	switch tag {
+	case "POWER_OFF":
+	case "POWER_ON":
+		act, vm, power = novalite.ActionStart, novalite.VMStopped, novalite.PowerShutdown
+	default:
+		return
+	}
+	valid := func(tx *store.Tx, v novalite.Server, _ time.Time) (bool, error) {
+		return v.VMState != vm || v.TaskState != "" || v.PowerState != power, nil
+	}
+	// Best effort, as Nova's cast: a refusal is the event's no-op.
+	_ = s.startTask(ctx, c, id, requestID, act, valid)
 }

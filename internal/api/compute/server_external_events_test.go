@@ -47,6 +47,10 @@ func TestServerExternalEvents(t *testing.T) {
 			[]want{{400, "failed"}}, ""},
 		{"power-update with tag", b.admin, "2.76", []map[string]any{ev("power-update", placed, "tag", "POWER_OFF")}, 200,
 			[]want{{200, "completed"}}, ""},
+		// None accepted is still 207 (Nova dropped the overall 404 in
+		// Ussuri: "Nix os-server-external-events 404 condition").
+		{"none accepted", b.admin, "2.1", []map[string]any{ev("network-changed", unknown)}, 207,
+			[]want{{404, "failed"}}, ""},
 		{"power-update before 2.76", b.admin, "2.75", []map[string]any{ev("power-update", placed, "tag", "POWER_OFF")}, 400,
 			nil, ""},
 		{"volume-reimaged at 2.93", b.admin, "2.93", []map[string]any{ev("volume-reimaged", placed)}, 200,
@@ -82,5 +86,47 @@ func TestServerExternalEvents(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An accepted power-update stops or starts the server as Nova's compute
+// manager does, only from the opposite idle state, and records the
+// action; an unknown tag is skipped.
+func TestPowerUpdateEvent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "powered", nil)
+	b.launch(t, id)
+	event := func(tag string) {
+		t.Helper()
+		r := b.do("POST", "/os-server-external-events", b.admin, "2.76", map[string]any{"events": []any{
+			map[string]any{"name": "power-update", "server_uuid": id, "tag": tag}}})
+		if r.Status != 200 {
+			t.Fatalf("%s: %d %s", tag, r.Status, r.Body)
+		}
+	}
+	task := func() any { return b.show(t, b.admin, id, "2.76")["OS-EXT-STS:task_state"] }
+	event("POWER_ON") // already running: nothing to do
+	if got := task(); got != nil {
+		t.Errorf("POWER_ON on a running server: task %v", got)
+	}
+	event("SOMETHING") // not a power state: skipped
+	event("POWER_OFF")
+	if got := task(); got != "powering-off" {
+		t.Errorf("POWER_OFF: task %v, want powering-off", got)
+	}
+	if err := b.execSQL(`UPDATE instances SET vm_state = 'stopped', task_state = NULL, power_state = 4 WHERE uuid = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	event("POWER_ON")
+	if got := task(); got != "powering-on" {
+		t.Errorf("POWER_ON on a stopped server: task %v, want powering-on", got)
+	}
+	var actions []string
+	for _, a := range b.do("GET", "/servers/"+id+"/os-instance-actions", b.admin, "2.76", nil).JSON(t)["instanceActions"].([]any) {
+		actions = append(actions, a.(map[string]any)["action"].(string))
+	}
+	if len(actions) < 2 || actions[0] != "start" || actions[1] != "stop" {
+		t.Errorf("actions %v, want start and stop first", actions)
 	}
 }
