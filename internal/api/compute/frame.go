@@ -86,6 +86,12 @@ func (a *API) serveAPI(w http.ResponseWriter, r *http.Request, rest string, lega
 	if !legacy {
 		mv, err := microversion.Negotiate(r.Header)
 		if err != nil {
+			// A well-formed version out of range is already the
+			// request's when Nova refuses it, so its fault carries the
+			// headers (406); a malformed one leaves none (400).
+			if novalite.KindOf(err) == novalite.NotAcceptable {
+				microversion.SetHeaders(w.Header(), mv)
+			}
 			writeError(w, r, err)
 			return
 		}

@@ -118,6 +118,13 @@ func TestMicroversionNegotiation(t *testing.T) {
 				if tc.status != 200 {
 					key := map[int]string{400: "badRequest", 406: "computeFault"}[tc.status]
 					checkFault(t, r, key, tc.version)
+					// Nova's Fault echoes the version it refused (406); a
+					// malformed one never became the request's (400).
+					if tc.status == 406 {
+						checkVersionHeaders(t, r, strings.Fields(tc.version)[1])
+					} else if h := r.Header.Get("OpenStack-API-Version"); h != "" {
+						t.Errorf("%s: OpenStack-API-Version %q on a malformed version", path, h)
+					}
 					continue
 				}
 				checkVersionHeaders(t, r, tc.version)
@@ -311,5 +318,32 @@ func TestBodyLimits(t *testing.T) {
 		if r.Status == http.StatusUnsupportedMediaType {
 			t.Errorf("Content-Type %s refused", ct)
 		}
+	}
+}
+
+// Nova's Fault sets the version headers on every fault of a negotiated
+// request, whatever raised it.
+func TestVersionHeadersOnFaults(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	demo := srv.DemoToken()
+	h := map[string]string{"OpenStack-API-Version": "compute 2.60"}
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		status       int
+	}{
+		{"GET", "/compute/v2.1/servers/00000000-0000-4000-8000-000000000000", nil, 404},
+		{"POST", "/compute/v2.1/servers", map[string]any{"server": map[string]any{}}, 400},
+		{"GET", "/compute/v2.1/os-hypervisors", nil, 403},
+		{"POST", "/compute/v2.1/servers/00000000-0000-4000-8000-000000000000/action", map[string]any{"nope": nil}, 400},
+		{"DELETE", "/compute/v2.1/os-keypairs/none", nil, 404},
+	} {
+		r := srv.Do(tc.method, tc.path, demo, tc.body, h)
+		if r.Status != tc.status {
+			t.Errorf("%s %s: %d, want %d: %s", tc.method, tc.path, r.Status, tc.status, r.Body)
+			continue
+		}
+		checkVersionHeaders(t, r, "2.60")
 	}
 }
