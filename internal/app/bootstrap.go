@@ -13,9 +13,9 @@ import (
 
 // BootstrapResult says what Bootstrap made and where its files are.
 type BootstrapResult struct {
-	Created             bool
-	CloudsYAML, OpenRC  string
-	AdminPass, DemoPass string // "" when the users existed already
+	Created                      bool
+	CloudsYAML, OpenRC           string
+	AdminPass, DemoPass, AltPass string // "" when the users existed already
 }
 
 // Bootstrap creates the first domain, projects, roles and users when they
@@ -27,14 +27,14 @@ func (a *App) Bootstrap(ctx context.Context) (BootstrapResult, error) {
 		CloudsYAML: filepath.Join(a.Config.DataDir, "clouds.yaml"),
 		OpenRC:     filepath.Join(a.Config.DataDir, "openrc"),
 	}
-	adminPW, demoPW := a.Config.AdminPassword, a.Config.DemoPassword
-	if adminPW == "" {
-		adminPW = randomPassword()
+	pw := identity.BootstrapParams{AdminPassword: a.Config.AdminPassword,
+		DemoPassword: a.Config.DemoPassword, AltPassword: a.Config.AltPassword}
+	for _, p := range []*string{&pw.AdminPassword, &pw.DemoPassword, &pw.AltPassword} {
+		if *p == "" {
+			*p = randomPassword()
+		}
 	}
-	if demoPW == "" {
-		demoPW = randomPassword()
-	}
-	r, err := a.Identity.Bootstrap(ctx, identity.BootstrapParams{AdminPassword: adminPW, DemoPassword: demoPW})
+	r, err := a.Identity.Bootstrap(ctx, pw)
 	if err != nil {
 		return res, fmt.Errorf("bootstrap identity: %w", err)
 	}
@@ -48,15 +48,15 @@ func (a *App) Bootstrap(ctx context.Context) (BootstrapResult, error) {
 	if err := control.SaveBootstrap(ctx, a.DB); err != nil { // for the control API's reset
 		return res, fmt.Errorf("save the bootstrap state: %w", err)
 	}
-	res.AdminPass, res.DemoPass = adminPW, demoPW
+	res.AdminPass, res.DemoPass, res.AltPass = pw.AdminPassword, pw.DemoPassword, pw.AltPassword
 	if err := os.MkdirAll(a.Config.DataDir, 0o700); err != nil {
 		return res, err
 	}
 	authURL := a.publicURL + IdentityPrefix + "/v3"
-	if err := os.WriteFile(res.CloudsYAML, []byte(cloudsYAML(authURL, a.Config.Region, adminPW, demoPW)), 0o600); err != nil {
+	if err := os.WriteFile(res.CloudsYAML, []byte(cloudsYAML(authURL, a.Config.Region, pw)), 0o600); err != nil {
 		return res, err
 	}
-	return res, os.WriteFile(res.OpenRC, []byte(openRC(authURL, a.Config.Region, adminPW)), 0o600)
+	return res, os.WriteFile(res.OpenRC, []byte(openRC(authURL, a.Config.Region, pw.AdminPassword)), 0o600)
 }
 
 func randomPassword() string {
@@ -69,26 +69,38 @@ func randomPassword() string {
 	return string(b)
 }
 
-func cloudsYAML(authURL, region, adminPW, demoPW string) string {
-	cloud := func(name, user, project, pw string) string {
+// cloudsYAML names each bootstrap user's cloud twice: novalite's own
+// names, and the names the clients' functional suites look for, written as
+// DevStack writes them (domains by id: novaclient's tests read
+// user_domain_id and project_domain_id).
+func cloudsYAML(authURL, region string, pw identity.BootstrapParams) string {
+	cloud := func(name, user, project, password, domainKey, domain string) string {
 		return fmt.Sprintf(`  %s:
     auth:
       auth_url: %s
       username: %s
       password: %q
       project_name: %s
-      user_domain_name: Default
-      project_domain_name: Default
+      user_domain_%s: %s
+      project_domain_%s: %s
     region_name: %s
     identity_api_version: 3
     interface: public
-`, name, authURL, user, pw, project, region)
+`, name, authURL, user, password, project, domainKey, domain, domainKey, domain, region)
+	}
+	byName := func(name, user, project, password string) string {
+		return cloud(name, user, project, password, "name", "Default")
+	}
+	byID := func(name, user, project, password string) string {
+		return cloud(name, user, project, password, "id", "default")
 	}
 	return "# Written by novalite on first start.\nclouds:\n" +
-		cloud("novalite", "admin", "admin", adminPW) +
-		cloud("novalite-demo", "demo", "demo", demoPW) +
-		cloud("devstack", "demo", "demo", demoPW) +
-		cloud("devstack-admin", "admin", "admin", adminPW)
+		byName("novalite", "admin", "admin", pw.AdminPassword) +
+		byName("novalite-demo", "demo", "demo", pw.DemoPassword) +
+		byID("devstack", "demo", "demo", pw.DemoPassword) +
+		byID("devstack-admin", "admin", "admin", pw.AdminPassword) +
+		byID("devstack-alt", "alt_demo", "alt_demo", pw.AltPassword) +
+		byID("functional_admin", "admin", "admin", pw.AdminPassword)
 }
 
 func openRC(authURL, region, adminPW string) string {

@@ -156,7 +156,7 @@ func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 func report(w io.Writer, res app.BootstrapResult) {
 	if res.Created {
-		fmt.Fprintf(w, "bootstrapped: users admin and demo; credentials in %s and %s\n", res.CloudsYAML, res.OpenRC)
+		fmt.Fprintf(w, "bootstrapped: users admin, demo and alt_demo; credentials in %s and %s\n", res.CloudsYAML, res.OpenRC)
 		return
 	}
 	fmt.Fprintf(w, "already bootstrapped; credentials in %s and %s\n", res.CloudsYAML, res.OpenRC)

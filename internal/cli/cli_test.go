@@ -170,7 +170,7 @@ func TestServeRestartAndSignals(t *testing.T) {
 
 	s := serve(t, bin, dir)
 	first := s.state(t)
-	if len(first.Users) != 2 || len(first.Projects) != 2 || len(first.Roles) != 4 || len(first.Catalog) != 4 {
+	if len(first.Users) != 3 || len(first.Projects) != 3 || len(first.Roles) != 4 || len(first.Catalog) != 4 {
 		t.Fatalf("first start: %+v", first)
 	}
 	written, err := os.ReadFile(clouds)
@@ -178,7 +178,7 @@ func TestServeRestartAndSignals(t *testing.T) {
 		t.Fatal(err)
 	}
 	info1, _ := os.Stat(clouds)
-	for _, want := range []string{"novalite:", "novalite-demo:", "devstack:", "devstack-admin:", "auth_url: " + s.url + "/identity/v3",
+	for _, want := range []string{"novalite:", "novalite-demo:", "devstack:", "devstack-admin:", "devstack-alt:", "functional_admin:", "auth_url: " + s.url + "/identity/v3",
 		"region_name: RegionOne", "identity_api_version: 3"} {
 		if !strings.Contains(string(written), want) {
 			t.Errorf("clouds.yaml lacks %q", want)

@@ -21,6 +21,7 @@ type Config struct {
 	PublicURL     string        // base URL put in the catalog; default http://<listen address>
 	AdminPassword string        // bootstrap password of user admin; generated when empty
 	DemoPassword  string        // bootstrap password of user demo; generated when empty
+	AltPassword   string        // bootstrap password of user alt_demo; generated when empty
 	TokenTTL      time.Duration // lifetime of issued tokens
 	MaxBodyBytes  int64         // request bodies above are refused with 413
 	LogLevel      string        // debug, info, warn, error
@@ -128,6 +129,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.PublicURL, "public-url", "NOVALITE_PUBLIC_URL", "base URL for the service catalog (default http://<listen>)")
 	str(&c.AdminPassword, "admin-password", "NOVALITE_ADMIN_PASSWORD", "bootstrap password of user admin (generated if empty)")
 	str(&c.DemoPassword, "demo-password", "NOVALITE_DEMO_PASSWORD", "bootstrap password of user demo (generated if empty)")
+	str(&c.AltPassword, "alt-password", "NOVALITE_ALT_PASSWORD", "bootstrap password of user alt_demo, the clients' second member (generated if empty)")
 	str(&c.LogLevel, "log-level", "NOVALITE_LOG_LEVEL", "log level: debug, info, warn, error")
 	str(&c.LogFormat, "log-format", "NOVALITE_LOG_FORMAT", "log format: text, json, or auto (json unless stderr is a terminal)")
 	str(&c.ConfigFile, "config", "NOVALITE_CONFIG", "TOML file of options (keys are flag names); the environment and flags override it")
@@ -237,7 +239,7 @@ func (c *Config) Validate() error {
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max body bytes must be positive"))
 	}
-	for _, pw := range []string{c.AdminPassword, c.DemoPassword} {
+	for _, pw := range []string{c.AdminPassword, c.DemoPassword, c.AltPassword} {
 		if len(pw) > 72 {
 			errs = append(errs, errors.New("passwords are limited to 72 bytes"))
 		}
@@ -261,8 +263,8 @@ func (c Config) String() string {
 		}
 		return "[redacted]"
 	}
-	return fmt.Sprintf("listen=%s data-dir=%s database=%s public-url=%s admin-password=%s demo-password=%s token-ttl=%s",
-		c.Listen, c.DataDir, red(c.Database), c.PublicURL, red(c.AdminPassword), red(c.DemoPassword), c.TokenTTL)
+	return fmt.Sprintf("listen=%s data-dir=%s database=%s public-url=%s admin-password=%s demo-password=%s alt-password=%s token-ttl=%s",
+		c.Listen, c.DataDir, red(c.Database), c.PublicURL, red(c.AdminPassword), red(c.DemoPassword), red(c.AltPassword), c.TokenTTL)
 }
 
 func envOr(k, def string) string {

@@ -12,18 +12,20 @@ var defaultRoles = []string{"admin", "manager", "member", "reader"}
 
 // BootstrapParams are the passwords of the first users.
 type BootstrapParams struct {
-	AdminPassword, DemoPassword string
+	AdminPassword, DemoPassword, AltPassword string
 }
 
 // BootstrapResult tells what bootstrap found or made.
 type BootstrapResult struct {
-	Created                     bool // false: everything existed already
-	AdminProjectID, DemoProject string
+	Created                                 bool // false: everything existed already
+	AdminProjectID, DemoProject, AltProject string
 }
 
-// Bootstrap creates, if absent, the default domain, the projects admin and
-// demo, the default roles with their implications, user admin (admin on
-// admin) and user demo (member on demo). What exists is left untouched.
+// Bootstrap creates, if absent, the default domain, the projects admin,
+// demo and alt_demo, the default roles with their implications, user admin
+// (admin on admin), user demo (member on demo) and user alt_demo (member
+// on alt_demo: the second project of the clients' suites, as on DevStack).
+// What exists is left untouched.
 func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapResult, error) {
 	var res BootstrapResult
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -53,7 +55,10 @@ func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapRe
 		if res.AdminProjectID, err = s.ensureMember(ctx, tx, "admin", p.AdminPassword, roles["admin"]); err != nil {
 			return err
 		}
-		res.DemoProject, err = s.ensureMember(ctx, tx, "demo", p.DemoPassword, roles["member"])
+		if res.DemoProject, err = s.ensureMember(ctx, tx, "demo", p.DemoPassword, roles["member"]); err != nil {
+			return err
+		}
+		res.AltProject, err = s.ensureMember(ctx, tx, "alt_demo", p.AltPassword, roles["member"])
 		return err
 	})
 	return res, err
