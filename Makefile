@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients guests lint deps bench bench-go clean tempest tempest-compute tempest-deps
+.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-extended guests lint deps bench bench-go clean tempest tempest-compute tempest-deps
 
 all: build
 
@@ -64,6 +64,16 @@ fuzz:
 ## clients: real OpenStack clients against a fresh `novalite serve`
 clients: build
 	./test/clients/run.sh
+
+## clients-extended: the clients' own functional suites, unmodified, from Debian's packages,
+## against a fresh `novalite serve`; fails on a failure not in test/clients/suites-expected.txt
+## (results in clients-results/). SUITES=sdk by default: openstacksdk's compute, image, network
+## and identity tests. novaclient and osc run (SUITES="sdk novaclient osc") but their failures
+## are not classified yet (docs/clients.md).
+SUITES ?= sdk
+clients-extended: build
+	./scripts/install-deps.sh suites
+	./test/clients/suites.sh $(SUITES)
 
 ## tempest: Tempest's compute API tests (SUITE=servers|compute|smoke|REGEX, default servers)
 ## against a fresh `novalite serve`; writes docs/compatibility.md (results in tempest-results/)

@@ -9,7 +9,9 @@
 # Go modules come from the module proxy through `go test` itself.
 #
 # `install-deps.sh tempest` instead installs only Debian's Tempest (for
-# `make tempest`; not part of `make test`).
+# `make tempest`; not part of `make test`), and `install-deps.sh suites`
+# the clients whose functional suites `make clients-extended` runs, with
+# what those suites import (pytest, Tempest's library, the other clients).
 set -euo pipefail
 
 sudo=""
@@ -21,6 +23,19 @@ if [ "${1:-}" = tempest ]; then
     echo "installing Debian package: tempest"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tempest >/dev/null
+  fi
+  exit 0
+fi
+if [ "${1:-}" = suites ]; then
+  need=()
+  for p in python3-openstackclient python3-openstacksdk python3-novaclient python3-pytest \
+      python3-tempest python3-glanceclient python3-neutronclient python3-cinderclient python3-keystoneclient; do
+    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${need[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
   fi
   exit 0
 fi
