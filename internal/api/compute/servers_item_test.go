@@ -10,7 +10,7 @@ import (
 )
 
 // sampleKeys reads the top-level keys of the server in a Nova sample
-// template (shared/reference/nova-api-samples).
+// template (testdata/nova-samples).
 func sampleKeys(t *testing.T, rel string) []string {
 	t.Helper()
 	doc := sampleDoc(t, rel)
