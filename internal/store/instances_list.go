@@ -59,6 +59,12 @@ func (tx *Tx) instanceColumn(name string) (instanceColumn, bool) {
 		if tx.engine == Postgres {
 			e = "to_char(to_timestamp(" + col + " / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
 		}
+		if col == "created_at" || col == "updated_at" {
+			// NOT NULL: the bare column, so that the (project_id, deleted,
+			// created_at, id) index serves the default order (COALESCE
+			// made SQLite read and sort every row of the project).
+			return instanceColumn{e, col}
+		}
 		return instanceColumn{e, "COALESCE(" + col + ", 0)"}
 	}
 	switch name {
