@@ -201,6 +201,12 @@ func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, projectID,
 		if err != nil {
 			return nil, err
 		}
+		if limits[novalite.QuotaInstances] < 0 && limits[novalite.QuotaCores] < 0 && limits[novalite.QuotaRAM] < 0 {
+			// Nothing to exceed: skip the count, which reads every server
+			// of the project (47 ms with 100,000) inside the write
+			// transaction.
+			continue
+		}
 		n, cores, ram, err := tx.InstanceUsage(ctx, projectID, u)
 		if err != nil {
 			return nil, err
