@@ -80,6 +80,15 @@ func TestRunOnceOutcomes(t *testing.T) {
 			if u := b.used(t); u != wantUsed {
 				t.Errorf("host claim %+v, want %+v", u, wantUsed)
 			}
+			// The fault recorded, whatever the state (views show it only
+			// for ERROR, so the row read leaves it out otherwise).
+			err := b.db.View(context.Background(), func(tx *store.Tx) (err error) {
+				got.Fault, err = tx.InstanceFaultLatest(context.Background(), got.InternalID)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 			switch {
 			case c.fault == "" && got.Fault != nil:
 				t.Errorf("fault %+v, want none", got.Fault)

@@ -39,7 +39,7 @@ func seed(ctx context.Context, dsn string, who identity, have, want int) error {
 					ProjectID: who.projectID, UserID: who.userID, ImageRef: "seeded", VMState: novalite.VMActive,
 					PowerState: novalite.PowerRunning, Host: seedHost, Node: seedHost,
 					AvailabilityZone: "nova", CreatedAt: at, UpdatedAt: at, LaunchedAt: at,
-					ReservationID: "r-seeded00",
+					ReservationID: fmt.Sprintf("r-%08d", i),
 					Flavor:        novalite.FlavorSnapshot{ID: "42", Name: "m1.nano", VCPUs: 1, MemoryMB: 128, RootGB: 1}}
 				if err := tx.InstanceInsert(ctx, &v); err != nil {
 					return err

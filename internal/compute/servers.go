@@ -30,7 +30,9 @@ type ServerInfo struct {
 	novalite.Server
 	Addresses      []ServerAddress
 	SecurityGroups []string // names; nil when the server has no ports
-	HostStatus     string   // UP, DOWN, MAINTENANCE, UNKNOWN; "" without host
+	// HostStatus is UP, DOWN, MAINTENANCE or UNKNOWN; "" without host,
+	// and from GetServer until FillHostStatus.
+	HostStatus string
 }
 
 // ReclaimInterval is Nova's reclaim_instance_interval: > 0 means DELETE
@@ -59,11 +61,30 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 		if err != nil {
 			return err
 		}
-		infos, err := s.serverInfos(ctx, tx, []*novalite.Server{&v})
-		out = infos[0]
+		infos, err := s.serverInfos(ctx, tx, []*novalite.Server{&v}, false)
+		if err == nil {
+			out = infos[0]
+		}
 		return err
 	})
 	return out, err
+}
+
+// FillHostStatus sets the HostStatus of a server GetServer returned: it
+// reads the host's row, which a show needs only when the view has
+// host_status (2.16+, and allowed by policy).
+func (s *Service) FillHostStatus(ctx context.Context, info *ServerInfo) error {
+	if info.Host == "" {
+		return nil
+	}
+	return s.db.View(ctx, func(tx *store.Tx) error {
+		infos := []ServerInfo{*info}
+		if err := s.addHostStatus(ctx, tx, infos); err != nil {
+			return err
+		}
+		info.HostStatus = infos[0].HostStatus
+		return nil
+	})
 }
 
 func (s *Service) getServer(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Server, error) {
@@ -103,14 +124,15 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]Serve
 		if err := tx.InstanceLoadExtras(ctx, list); err != nil {
 			return err
 		}
-		out, err = s.serverInfos(ctx, tx, list)
+		out, err = s.serverInfos(ctx, tx, list, true)
 		return err
 	})
 	return out, err
 }
 
-// serverInfos adds ports and host status to servers, in bulk.
-func (s *Service) serverInfos(ctx context.Context, tx *store.Tx, list []*novalite.Server) ([]ServerInfo, error) {
+// serverInfos adds ports, the metadata clients see and (hostStatus) the
+// host status to servers, in bulk.
+func (s *Service) serverInfos(ctx context.Context, tx *store.Tx, list []*novalite.Server, hostStatus bool) ([]ServerInfo, error) {
 	out := make([]ServerInfo, len(list))
 	for i, v := range list {
 		out[i].Server = *v
@@ -118,6 +140,9 @@ func (s *Service) serverInfos(ctx context.Context, tx *store.Tx, list []*novalit
 	}
 	if err := s.addPorts(ctx, tx, out); err != nil {
 		return nil, err
+	}
+	if !hostStatus {
+		return out, nil
 	}
 	return out, s.addHostStatus(ctx, tx, out)
 }

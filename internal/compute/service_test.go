@@ -87,6 +87,12 @@ func TestServerHostStatusOnRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if got.HostStatus != "" {
+			t.Errorf("GetServer read the host: host_status %q before FillHostStatus", got.HostStatus)
+		}
+		if err := b.svc.FillHostStatus(context.Background(), &got); err != nil {
+			t.Fatal(err)
+		}
 		if got.HostStatus != c.want {
 			t.Errorf("after %v: host_status %s, want %s", c.elapsed, got.HostStatus, c.want)
 		}

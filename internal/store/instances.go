@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 
 	"novalite"
 )
@@ -147,7 +148,9 @@ func (tx *Tx) InstanceGet(ctx context.Context, uuid, projectID string, withDelet
 }
 
 // InstanceLoadExtras fills metadata, tags and the latest fault of servers
-// with one query per kind, whatever their number (no N+1 in lists).
+// with one query per kind, whatever their number (no N+1 in lists). Only
+// servers in error or deleted get their fault read: Nova's views show it
+// for no other status, and most pages and shows then skip that query.
 func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server) error {
 	if len(servers) == 0 {
 		return nil
@@ -189,8 +192,18 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 		byID[id].Tags = append(byID[id].Tags, tag)
 	}
 	rows.Close()
+	var faulty []int64
+	for _, s := range servers {
+		if s.Deleted || s.VMState == novalite.VMError || s.VMState == novalite.VMDeleted {
+			faulty = append(faulty, s.InternalID)
+		}
+	}
+	if len(faulty) == 0 {
+		return nil
+	}
+	var fw where
 	rows, err = tx.query(ctx, `SELECT instance_id, code, message, details, created_at FROM instance_faults
-		WHERE `+in+` ORDER BY id`, w.args...)
+		WHERE `+tx.inJSON("instance_id", &fw, faulty, true)+` ORDER BY id`, fw.args...)
 	if err != nil {
 		return err
 	}
@@ -205,6 +218,24 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 		byID[id].Fault = f // ordered by id: the latest wins
 	}
 	return mapErr(rows.Err())
+}
+
+// InstanceFaultLatest is the latest fault recorded for a server, nil if
+// none, whatever its state (InstanceLoadExtras reads it only for servers
+// in error or deleted).
+func (tx *Tx) InstanceFaultLatest(ctx context.Context, internalID int64) (*novalite.Fault, error) {
+	f := &novalite.Fault{}
+	var created int64
+	err := tx.queryRow(ctx, `SELECT code, message, details, created_at FROM instance_faults
+		WHERE instance_id = $1 ORDER BY id DESC LIMIT 1`, internalID).Scan(&f.Code, &f.Message, &f.Details, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	f.Created = fromMicros(created)
+	return f, nil
 }
 
 // InstanceFaultInsert records a fault for a server.

@@ -80,6 +80,7 @@ func TestGoldenResponses(t *testing.T) {
 		// From 2.75 rebuild answers GET's view: the admin sees the
 		// extended attributes (not OS-EXT-SRV-ATTR:user_data, which is
 		// rebuild's own user_data) and host_status.
+		{"server-update-admin-2.75", "PUT", "/servers/" + id, b.admin, "2.75", map[string]any{"server": map[string]any{"name": "golden"}}},
 		{"server-rebuild-admin-2.75", "POST", "/servers/" + id + "/action", b.admin, "2.75",
 			map[string]any{"rebuild": map[string]any{"imageRef": b.image}}},
 		{"server-rebuild-2.75", "POST", "/servers/" + id + "/action", b.demo, "2.75",

@@ -266,6 +266,9 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCa
 	if o.full = mv.AtLeast(2, 75); !o.full {
 		o.extended, o.hostStatus = false, 0
 	}
+	if err := a.fillHostStatus(r, &info, o); err != nil {
+		return err
+	}
 	view := a.serverDetail(r, info, o)
 	// Rebuild shows the key (2.54) and the user data (2.57) to anyone
 	// who may rebuild, whatever the view.

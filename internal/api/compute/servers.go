@@ -90,6 +90,9 @@ func (a *API) showServer(w http.ResponseWriter, r *http.Request) error {
 	}
 	o := newServerView(r, s.ProjectID)
 	o.serverGroups = true
+	if err := a.fillHostStatus(r, &s, o); err != nil {
+		return err
+	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server": a.serverDetail(r, s, o)})
 	return nil
 }
@@ -159,6 +162,9 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) error {
 	o.serverGroups = true
 	if !mv.AtLeast(2, 75) {
 		o.full, o.extended, o.hostStatus = false, false, 0
+	}
+	if err := a.fillHostStatus(r, &updated, o); err != nil {
+		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server": a.serverDetail(r, updated, o)})
 	return nil

@@ -58,6 +58,19 @@ func newServerView(r *http.Request, projectID string) serverView {
 	return o
 }
 
+// showsHostStatus tells whether the view may have host_status (2.16+
+// and allowed): only then is the host's row worth reading.
+func (o serverView) showsHostStatus() bool { return o.mv.AtLeast(2, 16) && o.hostStatus > 0 }
+
+// fillHostStatus reads the host status of a server from GetServer (show,
+// update, rebuild) when view o shows it.
+func (a *API) fillHostStatus(r *http.Request, s *compute.ServerInfo, o serverView) error {
+	if !o.showsHostStatus() {
+		return nil
+	}
+	return a.svc.Compute.FillHostStatus(r.Context(), s)
+}
+
 func isoOrNil(t interface{ IsZero() bool }, s string) any {
 	if t.IsZero() {
 		return nil
@@ -158,7 +171,7 @@ func (a *API) addFullFields(m map[string]any, s compute.ServerInfo, o serverView
 			}
 		}
 	}
-	if o.mv.AtLeast(2, 16) && o.hostStatus > 0 && (o.hostStatus == 2 || s.HostStatus == "UNKNOWN") {
+	if o.showsHostStatus() && (o.hostStatus == 2 || s.HostStatus == "UNKNOWN") {
 		m["host_status"] = s.HostStatus
 	}
 	if o.mv.AtLeast(2, 96) {
