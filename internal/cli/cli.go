@@ -41,6 +41,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	switch args[0] {
+	case "serve", "api", "agent", "controller":
+		tuneGC()
+	}
 	var err error
 	switch args[0] {
 	case "serve":
