@@ -45,7 +45,7 @@ guests:
 ## Crashers land in the package's testdata/fuzz/ and then run as seeds in every `go test`.
 FUZZTIME ?= 3s
 FUZZ_TARGETS := \
-	internal/api/httpx:FuzzReadBody internal/api/httpx:FuzzEdge \
+	internal/api/httpx:FuzzReadBody internal/api/httpx:FuzzEdge internal/api/httpx:FuzzAppendJSON \
 	internal/api/microversion:FuzzNegotiate \
 	internal/api/compute:FuzzServerListQuery internal/api/compute:FuzzServerCreateBody \
 	internal/api/image:FuzzImagePatch \

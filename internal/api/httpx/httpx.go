@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -86,9 +87,16 @@ func WithCaller(ctx context.Context, c *novalite.Caller) context.Context {
 // NewRequestID returns a new local request id.
 func NewRequestID() string { return "req-" + uuid.NewString() }
 
-// WriteJSON writes v as JSON with status.
+// bufPool recycles response buffers; one grown past 4 MiB (a page of
+// 1,000 servers is ~3 MB) is left to the collector.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// WriteJSON writes v as JSON with status: the bytes of json.Marshal,
+// produced faster for the maps and slices that views are made of
+// (appendJSON).
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	bp := bufPool.Get().(*[]byte)
+	b, err := appendJSON((*bp)[:0], v)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -96,6 +104,10 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+	if cap(b) <= 4<<20 {
+		*bp = b[:0]
+		bufPool.Put(bp)
+	}
 }
 
 // WriteEmpty writes a bodiless response with status (Nova still labels it
