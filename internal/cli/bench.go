@@ -18,7 +18,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("novalite bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sizes := fs.String("servers", "1000,10000,100000", "servers stored for the detail rows, ascending; the other rows run with the last")
-	dur := fs.Duration("duration", 5*time.Second, "how long each row drives its load")
+	dur := fs.Duration("duration", 10*time.Second, "how long each row drives its load")
 	pg := fs.String("postgres", "", "PostgreSQL server URL (postgres://user@host:port/db): serve runs on a scratch database created there and dropped after")
 	dir := fs.String("data-dir", "", "serve's data dir (default: a temporary directory, removed after)")
 	ops := fs.String("ops", "", "comma-separated prefixes of the rows to run (detail, regex, token, show, create, delete, mixed); default all")
