@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -17,8 +19,12 @@ import (
 	"novalite"
 )
 
-// Schema is a compiled JSON Schema.
-type Schema struct{ s *jsonschema.Schema }
+// Schema is a compiled JSON Schema and its document (for the wording of
+// failures that name parts of the schema).
+type Schema struct {
+	s   *jsonschema.Schema
+	doc any
+}
 
 // MustCompile compiles a schema given as JSON text; it panics on a bad
 // schema, which is a programming error found by any test.
@@ -37,7 +43,7 @@ func MustCompile(name, text string) *Schema {
 	if err != nil {
 		panic(fmt.Sprintf("schema %s: %v", name, err))
 	}
-	return &Schema{s}
+	return &Schema{s, doc}
 }
 
 // Decode parses raw JSON into the generic form the validator wants
@@ -57,7 +63,7 @@ func (s *Schema) Validate(doc any) error {
 		return &novalite.Error{Kind: novalite.Invalid, Message: err.Error(), Err: err}
 	}
 	leaf := first(ve)
-	msg := Message(leaf, doc)
+	msg := s.message(leaf, doc)
 	if len(leaf.InstanceLocation) > 0 {
 		field := leaf.InstanceLocation[len(leaf.InstanceLocation)-1]
 		msg = fmt.Sprintf("Invalid input for field/attribute %s. Value: %s. %s", field,
@@ -79,7 +85,7 @@ func (s *Schema) Explain(doc any) (loc []string, msg string, failed bool) {
 		return nil, err.Error(), true
 	}
 	leaf := first(ve)
-	return leaf.InstanceLocation, Message(leaf, doc), true
+	return leaf.InstanceLocation, s.message(leaf, doc), true
 }
 
 // ValidateQuery checks query parameters (already shaped as an object of
@@ -94,7 +100,7 @@ func (s *Schema) ValidateQuery(doc any) error {
 		return &novalite.Error{Kind: novalite.Invalid, Message: err.Error()}
 	}
 	leaf := first(ve)
-	msg := Message(leaf, doc)
+	msg := s.message(leaf, doc)
 	if len(leaf.InstanceLocation) > 0 {
 		msg = fmt.Sprintf("Invalid input for query parameters %s. Value: %s. %s", leaf.InstanceLocation[0],
 			str(at(doc, leaf.InstanceLocation)), msg)
@@ -129,6 +135,70 @@ func at(doc any, loc []string) any {
 		}
 	}
 	return doc
+}
+
+// message is Message, but for additionalProperties beside
+// patternProperties, which Python's jsonschema words after the patterns:
+// "'k' does not match any of the regexes: '^p$'".
+func (s *Schema) message(e *jsonschema.ValidationError, doc any) string {
+	k, ok := e.ErrorKind.(*kind.AdditionalProperties)
+	if !ok {
+		return Message(e, doc)
+	}
+	node, _ := s.node(e.SchemaURL).(map[string]any)
+	pp, _ := node["patternProperties"].(map[string]any)
+	if len(pp) == 0 {
+		return Message(e, doc)
+	}
+	extras := append([]string(nil), k.Properties...)
+	sort.Strings(extras)
+	patterns := make([]string, 0, len(pp))
+	for p := range pp {
+		patterns = append(patterns, p)
+	}
+	sort.Strings(patterns)
+	verb := "does"
+	if len(extras) > 1 {
+		verb = "do"
+	}
+	return fmt.Sprintf("%s %s not match any of the regexes: %s", reprAll(extras), verb, reprAll(patterns))
+}
+
+func reprAll(list []string) string {
+	q := make([]string, len(list))
+	for i, x := range list {
+		q[i] = Repr(x)
+	}
+	return strings.Join(q, ", ")
+}
+
+// node finds the part of the schema document a failure's schema URL
+// points at (its fragment, a JSON pointer), or nil.
+func (s *Schema) node(schemaURL string) any {
+	_, frag, _ := strings.Cut(schemaURL, "#")
+	if frag, err := url.PathUnescape(frag); err == nil {
+		n := s.doc
+		for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
+			if tok == "" {
+				continue
+			}
+			tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+			switch v := n.(type) {
+			case map[string]any:
+				n = v[tok]
+			case []any:
+				i, err := strconv.Atoi(tok)
+				if err != nil || i < 0 || i >= len(v) {
+					return nil
+				}
+				n = v[i]
+			default:
+				return nil
+			}
+		}
+		return n
+	}
+	return nil
 }
 
 // Message words one failure as Python's jsonschema does.

@@ -36,3 +36,33 @@ func TestValidateMessages(t *testing.T) {
 		})
 	}
 }
+
+// additionalProperties beside patternProperties: Python's jsonschema
+// names the patterns ("does"/"do" by the number of extras), as in Nova's
+// metadata errors.
+func TestPatternPropertiesMessages(t *testing.T) {
+	s := MustCompile("p", `{"type": "object", "properties": {"server": {"type": "object", "properties": {
+		"metadata": {"type": "object", "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string"}},
+		"additionalProperties": false}}}}}`)
+	q := MustCompile("q", `{"type": "object", "patternProperties": {"^b$": {}, "^a$": {}}, "additionalProperties": false}`)
+	tests := []struct {
+		s          *Schema
+		name, body string
+		want       string
+	}{
+		{s, "one", `{"server": {"metadata": {"a/b": "x"}}}`,
+			"Invalid input for field/attribute metadata. Value: {'a/b': 'x'}. 'a/b' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'"},
+		{q, "two, sorted", `{"z": 1, "y": 2}`, "'y', 'z' do not match any of the regexes: '^a$', '^b$'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Decode([]byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := novalite.MessageOf(tt.s.Validate(doc)); got != tt.want {
+				t.Errorf("message\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
