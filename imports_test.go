@@ -45,6 +45,7 @@ var inwardRules = []importRule{
 	{"novalite/internal/identity/...", "novalite/internal/api/...", true, "the domain does not know HTTP"},
 	{"novalite/internal/image/...", "novalite/internal/api/...", true, "the domain does not know HTTP"},
 	{"novalite/internal/network/...", "novalite/internal/api/...", true, "the domain does not know HTTP"},
+	{"novalite/internal/volume/...", "novalite/internal/api/...", true, "the domain does not know HTTP"},
 }
 
 // match reports whether path is what pattern names: the package itself,

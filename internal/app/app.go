@@ -23,6 +23,7 @@ import (
 	identityapi "novalite/internal/api/identity"
 	imageapi "novalite/internal/api/image"
 	networkapi "novalite/internal/api/network"
+	volumeapi "novalite/internal/api/volume"
 	"novalite/internal/clock"
 	computesvc "novalite/internal/compute"
 	"novalite/internal/config"
@@ -32,6 +33,7 @@ import (
 	"novalite/internal/lograte"
 	"novalite/internal/network"
 	"novalite/internal/store"
+	"novalite/internal/volume"
 )
 
 // Prefixes under which the APIs are mounted, as DevStack does.
@@ -42,6 +44,7 @@ const (
 	NetworkPrefix  = "/network"
 	// ControlPrefix is the control API's (--control-api).
 	ControlPrefix = "/novalite/v1"
+	VolumePrefix  = "/volume"
 )
 
 // maxStateBytes bounds a state imported through the control API.
@@ -60,7 +63,8 @@ type App struct {
 	Image    *image.Service
 	Network  *network.Service
 	// Clock is the compute side's clock, which the control API advances.
-	Clock *clock.Clock
+	Clock  *clock.Clock
+	Volume *volume.Service
 
 	publicURL string
 	metrics   *metrics
@@ -124,6 +128,11 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 		db.Close()
 		return nil, fmt.Errorf("image store: %w", err)
 	}
+	if a.Volume, err = volume.New(db, volume.Options{Dir: filepath.Join(cfg.DataDir, "volumes")}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("volume store: %w", err)
+	}
+	a.Volume.Images = imageData{a.Image}
 	a.Compute.Images = a.Image
 	a.Compute.HideFakeMetadata = cfg.HideFakeMetadata
 	a.Compute.Network = a.Network
@@ -192,6 +201,9 @@ func (a *App) Handler() http.Handler {
 	net := http.StripPrefix(NetworkPrefix, networkapi.New(a.Network, NetworkPrefix, a.Identity, idURL))
 	mux.Handle(NetworkPrefix+"/", net)
 	mux.Handle(NetworkPrefix, net)
+	vol := http.StripPrefix(VolumePrefix, volumeapi.New(a.Volume, VolumePrefix, a.Identity, idURL))
+	mux.Handle(VolumePrefix+"/", vol)
+	mux.Handle(VolumePrefix, vol)
 	lim := a.Config.HTTP
 	limited := httpx.LimitBody(httpx.Routed(mux, compute.WriteError), a.Config.MaxBodyBytes, writeError)
 	// Image data is streamed: exempt from the body limit and the request
@@ -264,7 +276,8 @@ func (a *App) Serve(ctx context.Context) error {
 	return err
 }
 
-// catalog lists the four services at the public URL, each with public,
+// catalog lists the services at the public URL (block storage twice,
+// as volumev3 and block-storage, as DevStack registers it), each with public,
 // internal and admin endpoints; ids are stable across restarts.
 func (a *App) catalog() []identity.CatalogService {
 	svcs := []struct{ typ, name, path string }{
@@ -272,6 +285,8 @@ func (a *App) catalog() []identity.CatalogService {
 		{"compute", "nova", ComputePrefix + "/v2.1"},
 		{"image", "glance", ImagePrefix},
 		{"network", "neutron", NetworkPrefix},
+		{"volumev3", "cinderv3", VolumePrefix + "/v3"},
+		{"block-storage", "cinder", VolumePrefix + "/v3"},
 	}
 	out := make([]identity.CatalogService, 0, len(svcs))
 	for _, s := range svcs {

@@ -7,7 +7,7 @@ import (
 
 // bootstrapResources creates, when missing, what a fresh cloud needs to
 // boot a server: the public image cirros and (see network) the networks
-// private and public. Each step is idempotent.
+// private and public, and the default volume type. Each step is idempotent.
 func (a *App) bootstrapResources(ctx context.Context, adminProject string) error {
 	if err := a.Image.Bootstrap(ctx, adminProject); err != nil {
 		return fmt.Errorf("bootstrap image: %w", err)
@@ -17,6 +17,9 @@ func (a *App) bootstrapResources(ctx context.Context, adminProject string) error
 	}
 	if err := a.Compute.BootstrapFlavors(ctx); err != nil {
 		return fmt.Errorf("bootstrap flavors: %w", err)
+	}
+	if err := a.Volume.Bootstrap(ctx); err != nil {
+		return fmt.Errorf("bootstrap volume types: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	identityapi "novalite/internal/api/identity"
 	imageapi "novalite/internal/api/image"
 	networkapi "novalite/internal/api/network"
+	volumeapi "novalite/internal/api/volume"
 )
 
 // errorDialect is the error writer of the API under whose prefix r's
@@ -26,6 +27,8 @@ func errorDialect(r *http.Request) httpx.ErrorWriter {
 		return imageapi.WriteError
 	case under(NetworkPrefix):
 		return networkapi.WriteError
+	case under(VolumePrefix):
+		return volumeapi.WriteError
 	}
 	return compute.WriteError
 }

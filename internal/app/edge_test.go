@@ -34,7 +34,8 @@ func dialectOf(b []byte) string {
 	return ""
 }
 
-// apiOf is the API a path is addressed to.
+// apiOf is the API a path is addressed to, by the dialect of its
+// errors: Cinder's faults have Nova's shape.
 func apiOf(path string) string {
 	for _, p := range []string{"identity", "image", "network"} {
 		if strings.HasPrefix(path, "/"+p) {

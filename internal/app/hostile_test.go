@@ -12,11 +12,12 @@ import (
 // routePattern finds the route patterns in an API's routes.go.
 var routePattern = regexp.MustCompile(`"((?:GET|HEAD|POST|PUT|PATCH|DELETE) /[^"]*)"`)
 
-// routes lists "METHOD /prefix/path" for every route the four APIs
+// routes lists "METHOD /prefix/path" for every route the five APIs
 // register in their route tables.
 func routes(t *testing.T) []string {
 	t.Helper()
-	prefixes := map[string]string{"compute": "/compute/v2.1", "identity": "/identity", "image": "/image", "network": "/network"}
+	prefixes := map[string]string{"compute": "/compute/v2.1", "identity": "/identity", "image": "/image", "network": "/network",
+		"volume": "/volume"}
 	var out []string
 	for api, prefix := range prefixes {
 		b, err := os.ReadFile("../api/" + api + "/routes.go")
@@ -53,7 +54,7 @@ var wildcard = regexp.MustCompile(`\{[^}]*\}`)
 
 // TestHostileInput sends NUL, 0xFF, invalid UTF-8, huge and deeply
 // nested bodies, traversal, hostile regexes and huge numbers to every
-// route of the four APIs: each answers a 4xx (or a success) with the
+// route of the five APIs: each answers a 4xx (or a success) with the
 // addressed API's JSON error body, never a 5xx.
 func TestHostileInput(t *testing.T) {
 	t.Parallel()

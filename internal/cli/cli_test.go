@@ -170,7 +170,7 @@ func TestServeRestartAndSignals(t *testing.T) {
 
 	s := serve(t, bin, dir)
 	first := s.state(t)
-	if len(first.Users) != 3 || len(first.Projects) != 3 || len(first.Roles) != 4 || len(first.Catalog) != 4 {
+	if len(first.Users) != 3 || len(first.Projects) != 3 || len(first.Roles) != 4 || len(first.Catalog) != 6 {
 		t.Fatalf("first start: %+v", first)
 	}
 	written, err := os.ReadFile(clouds)

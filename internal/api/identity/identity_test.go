@@ -327,6 +327,7 @@ func TestCatalog(t *testing.T) {
 	want := map[string]string{
 		"identity": srv.URL + "/identity/v3", "compute": srv.URL + "/compute/v2.1",
 		"image": srv.URL + "/image", "network": srv.URL + "/network",
+		"volumev3": srv.URL + "/volume/v3", "block-storage": srv.URL + "/volume/v3",
 	}
 	check := func(t *testing.T, catalog []any) {
 		t.Helper()

@@ -1,0 +1,160 @@
+package volume
+
+import (
+	"net/http"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/volume"
+)
+
+var createSnapshotSchema = mustSchema("snapshot-create", obj{"type": "object", "required": []any{"snapshot"},
+	"properties": obj{"snapshot": obj{"type": "object", "required": []any{"volume_id"}, "properties": obj{
+		"name": pName, "display_name": pName, "description": pName, "display_description": pName,
+		"volume_id": pUUID, "force": pBool, "metadata": pMetadata}, "additionalProperties": false}},
+	"additionalProperties": false})
+
+var updateSnapshotSchema = mustSchema("snapshot-update", obj{"type": "object", "required": []any{"snapshot"},
+	"properties": obj{"snapshot": obj{"type": "object", "properties": obj{
+		"name": pName, "display_name": pName, "description": pName, "display_description": pName},
+		"additionalProperties": false}}, "additionalProperties": false})
+
+// listSnapshots is GET /v3/snapshots and /v3/snapshots/detail.
+func (a *API) listSnapshots(detail bool) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := authorize(r, "volume:get_all_snapshots", ""); err != nil {
+			return err
+		}
+		lq, err := readList(r)
+		if err != nil {
+			return err
+		}
+		p := volume.ListParams{AllProjects: lq.all, ProjectID: lq.q.Get("project_id"), Marker: lq.marker,
+			Limit: lq.limit, Sort: lq.sort}
+		for k, dst := range map[string]**string{"volume_id": &p.VolumeID, "name": &p.Name, "status": &p.Status} {
+			if lq.q.Has(k) {
+				*dst = new(lq.q.Get(k))
+			}
+		}
+		ss, err := a.svc.Snapshots(r.Context(), httpx.Caller(r.Context()), p)
+		if err != nil {
+			return err
+		}
+		out := make([]any, 0, len(ss))
+		for _, s := range ss {
+			v := a.snapshotView(r, s)
+			if !detail {
+				delete(v, "os-extended-snapshot-attributes:progress")
+				delete(v, "os-extended-snapshot-attributes:project_id")
+			}
+			out = append(out, v)
+		}
+		body := obj{"snapshots": out}
+		if len(ss) > 0 {
+			coll := map[bool]string{true: "snapshots/detail", false: "snapshots"}[detail]
+			if l := a.nextLinks(r, coll, len(ss), lq, ss[len(ss)-1].ID); l != nil {
+				body["snapshots_links"] = l
+			}
+		}
+		httpx.WriteJSON(w, http.StatusOK, body)
+		return nil
+	}
+}
+
+// createSnapshot is POST /v3/snapshots.
+func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) error {
+	body, err := decode(r, createSnapshotSchema)
+	if err != nil {
+		return err
+	}
+	sb, _ := body["snapshot"].(map[string]any)
+	c := httpx.Caller(r.Context())
+	v, err := a.svc.Get(r.Context(), c, str(sb, "volume_id"))
+	if err != nil {
+		return err
+	}
+	if err := authorize(r, "volume:create_snapshot", v.ProjectID); err != nil {
+		return err
+	}
+	p := volume.SnapshotParams{VolumeID: v.ID, Name: strOrNil(sb, "name"), Description: strOrNil(sb, "description"),
+		Metadata: stringMap(sb["metadata"])}
+	if p.Name == nil {
+		p.Name = strOrNil(sb, "display_name")
+	}
+	if p.Description == nil {
+		p.Description = strOrNil(sb, "display_description")
+	}
+	if f, ok := sb["force"]; ok {
+		if p.Force, err = asBool(f); err != nil {
+			return err
+		}
+	}
+	s, err := a.svc.CreateSnapshot(r.Context(), c, p)
+	if err != nil && (s.ID == "" || novalite.KindOf(err) != novalite.Internal) {
+		return err
+	}
+	if err != nil {
+		httpx.LogError(r, err)
+	}
+	httpx.WriteJSON(w, http.StatusAccepted, obj{"snapshot": a.snapshotView(r, s)})
+	return nil
+}
+
+func (a *API) getSnapshot(r *http.Request, rule string) (novalite.VolumeSnapshot, error) {
+	s, err := a.svc.Snapshot(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return s, err
+	}
+	return s, authorize(r, rule, s.ProjectID)
+}
+
+// showSnapshot is GET /v3/snapshots/{id}.
+func (a *API) showSnapshot(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.getSnapshot(r, "volume:get_snapshot")
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, obj{"snapshot": a.snapshotView(r, s)})
+	return nil
+}
+
+// updateSnapshot is PUT /v3/snapshots/{id}.
+func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) error {
+	body, err := decode(r, updateSnapshotSchema)
+	if err != nil {
+		return err
+	}
+	if _, err := a.getSnapshot(r, "volume:update_snapshot"); err != nil {
+		return err
+	}
+	sb, _ := body["snapshot"].(map[string]any)
+	var p volume.UpdateParams
+	for _, k := range []string{"name", "display_name"} {
+		if _, ok := sb[k]; ok {
+			p.Name, p.SetName = strOrNil(sb, k), true
+		}
+	}
+	for _, k := range []string{"description", "display_description"} {
+		if _, ok := sb[k]; ok {
+			p.Description, p.SetDesc = strOrNil(sb, k), true
+		}
+	}
+	s, err := a.svc.UpdateSnapshot(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), p)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, obj{"snapshot": a.snapshotView(r, s)})
+	return nil
+}
+
+// deleteSnapshot is DELETE /v3/snapshots/{id}.
+func (a *API) deleteSnapshot(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.getSnapshot(r, "volume:delete_snapshot"); err != nil {
+		return err
+	}
+	if err := a.svc.DeleteSnapshot(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}

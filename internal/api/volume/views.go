@@ -1,0 +1,150 @@
+package volume
+
+import (
+	"net/http"
+	"time"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+)
+
+// cinderTime is how Cinder shows its datetimes: microseconds, no zone.
+func cinderTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000000")
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func ptr(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// volumeView is Cinder's detailed volume for the request's microversion
+// (cinder/api/v3/views/volumes.py and the extended attributes).
+func (a *API) volumeView(r *http.Request, v novalite.Volume, typeName string) obj {
+	c := httpx.Caller(r.Context())
+	mv := MV(r)
+	admin := c.IsAdmin()
+	atts := []any{}
+	for _, at := range v.Attachments {
+		if at.Status != novalite.AttachAttached {
+			continue
+		}
+		m := obj{"id": v.ID, "attachment_id": at.ID, "volume_id": v.ID, "server_id": at.InstanceUUID,
+			"host_name": nil, "device": nullable(at.Mountpoint), "attached_at": cinderTime(at.AttachedAt)}
+		if admin || c.HasRole("service") {
+			m["host_name"] = nullable(at.Host)
+		}
+		atts = append(atts, m)
+	}
+	updated := any(nil)
+	if !v.UpdatedAt.Equal(v.CreatedAt) {
+		updated = cinderTime(v.UpdatedAt)
+	}
+	m := obj{
+		"id": v.ID, "status": v.Status, "size": v.Size, "availability_zone": v.AvailabilityZone,
+		"created_at": cinderTime(v.CreatedAt), "updated_at": updated, "name": ptr(v.Name),
+		"description": ptr(v.Description), "volume_type": typeName, "snapshot_id": nullable(v.SnapshotID),
+		"source_volid": nullable(v.SourceID), "metadata": v.Metadata, "links": a.links(r, "volumes", v.ID),
+		"user_id": v.UserID, "bootable": map[bool]string{true: "true", false: "false"}[v.Bootable],
+		"encrypted": false, "replication_status": nil, "consistencygroup_id": nil, "multiattach": v.Multiattach,
+		"attachments": atts, "os-vol-tenant-attr:tenant_id": v.ProjectID,
+	}
+	if len(v.ImageMetadata) > 0 {
+		m["volume_image_metadata"] = v.ImageMetadata
+	}
+	if admin {
+		m["migration_status"] = nil
+		m["os-vol-host-attr:host"] = "novalite@simulated#simulated"
+		m["os-vol-mig-status-attr:migstat"] = nil
+		m["os-vol-mig-status-attr:name_id"] = nil
+	}
+	if mv.AtLeast(3, 13) {
+		m["group_id"] = nil
+	}
+	if admin && mv.AtLeast(3, 21) {
+		m["provider_id"] = nil
+	}
+	if mv.AtLeast(3, 48) {
+		m["shared_targets"] = false
+		m["service_uuid"] = nil
+	}
+	if admin && mv.AtLeast(3, 61) {
+		m["cluster_name"] = nil
+	}
+	if mv.AtLeast(3, 63) {
+		m["volume_type_id"] = v.TypeID
+	}
+	if mv.AtLeast(3, 65) {
+		m["consumes_quota"] = true
+	}
+	return m
+}
+
+func (a *API) volumeSummary(r *http.Request, v novalite.Volume) obj {
+	return obj{"id": v.ID, "name": ptr(v.Name), "links": a.links(r, "volumes", v.ID)}
+}
+
+// snapshotView is Cinder's snapshot (with the extended attributes the
+// owner sees).
+func (a *API) snapshotView(r *http.Request, s novalite.VolumeSnapshot) obj {
+	mv := MV(r)
+	updated := any(nil)
+	if !s.UpdatedAt.Equal(s.CreatedAt) {
+		updated = cinderTime(s.UpdatedAt)
+	}
+	m := obj{"id": s.ID, "status": s.Status, "size": s.Size, "created_at": cinderTime(s.CreatedAt),
+		"updated_at": updated, "name": ptr(s.Name), "description": ptr(s.Description), "volume_id": s.VolumeID,
+		"metadata": s.Metadata, "os-extended-snapshot-attributes:progress": "100%",
+		"os-extended-snapshot-attributes:project_id": s.ProjectID}
+	if s.Status != novalite.VolumeAvailable {
+		m["os-extended-snapshot-attributes:progress"] = "0%"
+	}
+	if mv.AtLeast(3, 14) {
+		m["group_snapshot_id"] = nil
+	}
+	if mv.AtLeast(3, 41) {
+		m["user_id"] = s.UserID
+	}
+	if mv.AtLeast(3, 65) {
+		m["consumes_quota"] = true
+	}
+	return m
+}
+
+func typeView(r *http.Request, t novalite.VolumeType) obj {
+	m := obj{"id": t.ID, "name": t.Name, "description": ptr(t.Description), "is_public": t.IsPublic,
+		"os-volume-type-access:is_public": t.IsPublic}
+	if httpx.Caller(r.Context()).IsAdmin() {
+		m["extra_specs"] = t.ExtraSpecs
+		m["qos_specs_id"] = nil
+	}
+	return m
+}
+
+// attachmentView is Cinder's attachment; detail adds the times, mode
+// and connection info.
+func (a *API) attachmentView(at novalite.VolumeAttachment, v novalite.Volume, detail bool) obj {
+	m := obj{"id": at.ID, "status": at.Status, "instance": nullable(at.InstanceUUID), "volume_id": at.VolumeID}
+	if detail {
+		m["attached_at"] = cinderTime(at.AttachedAt)
+		m["detached_at"] = cinderTime(at.DetachedAt)
+		m["attach_mode"] = at.Mode
+		m["connection_info"] = nil
+		if at.Connector != "" {
+			m["connection_info"] = a.svc.ConnectionInfo(v, at)
+		}
+	}
+	return m
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"novalite"
+)
+
+func scanVolumeType(s interface{ Scan(...any) error }) (novalite.VolumeType, error) {
+	var t novalite.VolumeType
+	var desc sql.NullString
+	var specs string
+	err := s.Scan(&t.ID, &t.Name, &desc, &t.IsPublic, &specs)
+	t.Description = strPtr(desc)
+	t.ExtraSpecs = map[string]string{}
+	_ = json.Unmarshal([]byte(specs), &t.ExtraSpecs)
+	return t, err
+}
+
+const volumeTypeCols = `id, name, description, is_public, extra_specs`
+
+// VolumeTypeInsert adds a volume type; a name taken is Conflict.
+func (tx *Tx) VolumeTypeInsert(ctx context.Context, t novalite.VolumeType) error {
+	_, err := tx.Exec(ctx, `INSERT INTO volume_types (`+volumeTypeCols+`) VALUES ($1, $2, $3, $4, $5)`,
+		t.ID, t.Name, nullPtr(t.Description), t.IsPublic, stringMap(t.ExtraSpecs))
+	return err
+}
+
+// VolumeTypeGet returns a type by id or, failing that, by name.
+func (tx *Tx) VolumeTypeGet(ctx context.Context, idOrName string) (novalite.VolumeType, error) {
+	t, err := scanVolumeType(tx.queryRow(ctx, `SELECT `+volumeTypeCols+` FROM volume_types WHERE id = $1`, idOrName))
+	if err == sql.ErrNoRows {
+		t, err = scanVolumeType(tx.queryRow(ctx, `SELECT `+volumeTypeCols+` FROM volume_types WHERE name = $1`, idOrName))
+	}
+	return t, mapErr(err)
+}
+
+// VolumeTypeList lists the types by name; publicOnly hides private ones.
+func (tx *Tx) VolumeTypeList(ctx context.Context, publicOnly bool) ([]novalite.VolumeType, error) {
+	q := `SELECT ` + volumeTypeCols + ` FROM volume_types`
+	if publicOnly {
+		q += ` WHERE is_public = TRUE`
+	}
+	rows, err := tx.query(ctx, q+` ORDER BY name`)
+	return collect(rows, err, func(r *sql.Rows) (novalite.VolumeType, error) { return scanVolumeType(r) })
+}
+
+// VolumeQuotaGet returns the limits set for a project's block storage;
+// resources without a row are absent.
+func (tx *Tx) VolumeQuotaGet(ctx context.Context, projectID string) (novalite.QuotaLimits, error) {
+	return tx.quotaLimits(ctx, `SELECT resource, hard_limit FROM volume_quotas WHERE project_id = $1`, projectID)
+}
+
+// VolumeQuotaSet sets one block storage limit of a project.
+func (tx *Tx) VolumeQuotaSet(ctx context.Context, projectID, resource string, limit int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO volume_quotas (project_id, resource, hard_limit) VALUES ($1, $2, $3)
+		ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit`, projectID, resource, limit)
+	return err
+}
+
+// VolumeQuotaDelete puts a project's block storage limits back to the defaults.
+func (tx *Tx) VolumeQuotaDelete(ctx context.Context, projectID string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM volume_quotas WHERE project_id = $1`, projectID)
+	return err
+}

@@ -1,0 +1,126 @@
+package volume
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// SnapshotParams is a validated snapshot create.
+type SnapshotParams struct {
+	VolumeID          string
+	Name, Description *string
+	Force             bool // an in-use volume too
+	Metadata          map[string]string
+}
+
+// CreateSnapshot copies a volume's data into a snapshot, counted against
+// the project's snapshots and gigabytes; the answer is the snapshot as
+// first recorded ("creating").
+func (s *Service) CreateSnapshot(ctx context.Context, c *novalite.Caller, p SnapshotParams) (novalite.VolumeSnapshot, error) {
+	now := s.stamp()
+	sn := novalite.VolumeSnapshot{ID: uuid.NewString(), ProjectID: c.ProjectID, UserID: c.UserID, VolumeID: p.VolumeID,
+		Name: p.Name, Description: p.Description, Status: novalite.VolumeCreating, Metadata: p.Metadata,
+		CreatedAt: now, UpdatedAt: now}
+	if sn.Metadata == nil {
+		sn.Metadata = map[string]string{}
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := tx.VolumeGetForUpdate(ctx, p.VolumeID, scope(c))
+		if err != nil {
+			return notFoundAs(err, volumeNotFound(p.VolumeID))
+		}
+		if !(v.Status == novalite.VolumeAvailable || (p.Force && v.Status == novalite.VolumeInUse)) {
+			return invalidVolume("Volume %s status must be available, but current status is: %s.", v.ID, v.Status)
+		}
+		sn.Size, sn.ProjectID = v.Size, v.ProjectID
+		if err := s.checkQuota(ctx, tx, v.ProjectID, 0, 1, v.Size); err != nil {
+			return err
+		}
+		return tx.VolumeSnapshotInsert(ctx, sn)
+	})
+	if err != nil {
+		return sn, err
+	}
+	status := novalite.VolumeAvailable
+	ferr := s.files.snapshot(sn.VolumeID, sn.ID, sn.Size)
+	if ferr != nil {
+		status = novalite.VolumeError
+	}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.VolumeSnapshotGet(ctx, sn.ID, "")
+		if err != nil {
+			return err
+		}
+		cur.Status, cur.UpdatedAt = status, s.stamp()
+		return tx.VolumeSnapshotUpdate(ctx, cur)
+	})
+	return sn, wrap("snapshot created", errorsJoin(ferr, err))
+}
+
+// Snapshot returns a snapshot of the caller's project (any, for admins).
+func (s *Service) Snapshot(ctx context.Context, c *novalite.Caller, id string) (sn novalite.VolumeSnapshot, err error) {
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		sn, err = tx.VolumeSnapshotGet(ctx, id, scope(c))
+		return notFoundAs(err, snapshotNotFound(id))
+	})
+	return sn, err
+}
+
+// Snapshots lists snapshots as List lists volumes.
+func (s *Service) Snapshots(ctx context.Context, c *novalite.Caller, p ListParams) (out []novalite.VolumeSnapshot, err error) {
+	q := store.VolumeSnapshotListParams{ProjectID: listProject(c, p), VolumeID: p.VolumeID, Name: p.Name,
+		Status: p.Status, Marker: p.Marker, Limit: p.Limit, Sort: p.Sort}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		out, err = tx.VolumeSnapshotList(ctx, q)
+		return err
+	})
+	return out, err
+}
+
+// UpdateSnapshot changes a snapshot's name, description or metadata.
+func (s *Service) UpdateSnapshot(ctx context.Context, c *novalite.Caller, id string, p UpdateParams) (sn novalite.VolumeSnapshot, err error) {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		sn, err = tx.VolumeSnapshotGet(ctx, id, scope(c))
+		if err != nil {
+			return notFoundAs(err, snapshotNotFound(id))
+		}
+		if p.SetName {
+			sn.Name = p.Name
+		}
+		if p.SetDesc {
+			sn.Description = p.Description
+		}
+		if p.Metadata != nil {
+			sn.Metadata = p.Metadata
+		}
+		sn.UpdatedAt = s.stamp()
+		return tx.VolumeSnapshotUpdate(ctx, sn)
+	})
+	return sn, err
+}
+
+// DeleteSnapshot deletes a snapshot that is available or in error.
+func (s *Service) DeleteSnapshot(ctx context.Context, c *novalite.Caller, id string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
+		if err != nil {
+			return notFoundAs(err, snapshotNotFound(id))
+		}
+		if sn.Status != novalite.VolumeAvailable && sn.Status != novalite.VolumeError {
+			return novalite.Errorf(novalite.Invalid, "Invalid snapshot: Volume Snapshot status must be available or error and must not be part of a group.")
+		}
+		sn.Status, sn.UpdatedAt = novalite.VolumeDeleting, s.stamp()
+		return tx.VolumeSnapshotUpdate(ctx, sn)
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.files.removeSnapshot(id); err != nil {
+		return wrap("delete snapshot data", err)
+	}
+	return s.db.Tx(ctx, func(tx *store.Tx) error { return tx.VolumeSnapshotDelete(ctx, id) })
+}

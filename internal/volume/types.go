@@ -1,0 +1,79 @@
+package volume
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"novalite"
+	"novalite/internal/store"
+)
+
+// Bootstrap creates the default volume type once.
+func (s *Service) Bootstrap(ctx context.Context) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.VolumeTypeGet(ctx, DefaultTypeName); err == nil {
+			return nil
+		} else if !novalite.IsKind(err, novalite.NotFound) {
+			return err
+		}
+		desc := "Default Volume Type"
+		return tx.VolumeTypeInsert(ctx, novalite.VolumeType{ID: uuid.NewString(), Name: DefaultTypeName,
+			Description: &desc, IsPublic: true, ExtraSpecs: map[string]string{}})
+	})
+}
+
+// Types lists the volume types the caller may see.
+func (s *Service) Types(ctx context.Context, c *novalite.Caller) (out []novalite.VolumeType, err error) {
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		out, err = tx.VolumeTypeList(ctx, !c.IsAdmin())
+		return err
+	})
+	return out, err
+}
+
+// Type returns a volume type by id (or name); "default" is the default.
+func (s *Service) Type(ctx context.Context, c *novalite.Caller, id string) (t novalite.VolumeType, err error) {
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		if id == "default" {
+			id = DefaultTypeName
+		}
+		t, err = tx.VolumeTypeGet(ctx, id)
+		if err == nil && !t.IsPublic && !c.IsAdmin() {
+			err = &novalite.Error{Kind: novalite.NotFound}
+		}
+		return notFoundAs(err, novalite.Errorf(novalite.NotFound, "Volume type %s could not be found.", id))
+	})
+	return t, err
+}
+
+// typeFor resolves create's volume_type: by name or id, the default
+// when empty.
+func typeFor(ctx context.Context, tx *store.Tx, ref string) (novalite.VolumeType, error) {
+	if ref == "" {
+		ref = DefaultTypeName
+	}
+	t, err := tx.VolumeTypeGet(ctx, ref)
+	if novalite.IsKind(err, novalite.NotFound) {
+		return t, novalite.Errorf(novalite.NotFound, "Volume type with name %s could not be found.", ref)
+	}
+	return t, err
+}
+
+// TypeName is the name of a volume type by id ("" if unknown); types
+// do not change once made, so names are cached.
+func (s *Service) TypeName(ctx context.Context, id string) string {
+	if n, ok := s.typeNames.Load(id); ok {
+		return n.(string)
+	}
+	var name string
+	_ = s.db.View(ctx, func(tx *store.Tx) error {
+		t, err := tx.VolumeTypeGet(ctx, id)
+		name = t.Name
+		return err
+	})
+	if name != "" {
+		s.typeNames.Store(id, name)
+	}
+	return name
+}
