@@ -65,3 +65,24 @@ func (tx *Tx) VolumeQuotaDelete(ctx context.Context, projectID string) error {
 	_, err := tx.Exec(ctx, `DELETE FROM volume_quotas WHERE project_id = $1`, projectID)
 	return err
 }
+
+// VolumeTypeUpdate writes a type's name, description, visibility and
+// extra specs; a name taken is Conflict.
+func (tx *Tx) VolumeTypeUpdate(ctx context.Context, t novalite.VolumeType) error {
+	_, err := tx.Exec(ctx, `UPDATE volume_types SET name = $1, description = $2, is_public = $3, extra_specs = $4
+		WHERE id = $5`, t.Name, nullPtr(t.Description), t.IsPublic, stringMap(t.ExtraSpecs), t.ID)
+	return err
+}
+
+// VolumeTypeDelete removes a type.
+func (tx *Tx) VolumeTypeDelete(ctx context.Context, id string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM volume_types WHERE id = $1`, id)
+	return err
+}
+
+// VolumeTypeInUse reports whether any volume has the type.
+func (tx *Tx) VolumeTypeInUse(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT count(*) FROM volumes WHERE type_id = $1`, id).Scan(&n)
+	return n > 0, mapErr(err)
+}

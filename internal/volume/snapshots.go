@@ -124,3 +124,24 @@ func (s *Service) DeleteSnapshot(ctx context.Context, c *novalite.Caller, id str
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error { return tx.VolumeSnapshotDelete(ctx, id) })
 }
+
+// SetSnapshotStatus is the snapshot's os-reset_status (admins) and
+// os-update_snapshot_status.
+func (s *Service) SetSnapshotStatus(ctx context.Context, c *novalite.Caller, id, status string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
+		if err != nil {
+			return notFoundAs(err, snapshotNotFound(id))
+		}
+		sn.Status, sn.UpdatedAt = status, s.stamp()
+		return tx.VolumeSnapshotUpdate(ctx, sn)
+	})
+}
+
+// ForceDeleteSnapshot deletes a snapshot whatever its status (admins).
+func (s *Service) ForceDeleteSnapshot(ctx context.Context, c *novalite.Caller, id string) error {
+	if err := s.SetSnapshotStatus(ctx, c, id, novalite.VolumeError); err != nil {
+		return err
+	}
+	return s.DeleteSnapshot(ctx, c, id)
+}

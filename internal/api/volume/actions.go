@@ -17,21 +17,23 @@ var volumeActions = map[string]struct {
 	rule string
 	fn   volumeActionFunc
 }{
-	"os-extend":                 {"volume:extend", extendAction},
-	"os-set_bootable":           {"volume_extension:volume_actions:set_bootable", bootableAction},
-	"os-update_readonly_flag":   {"volume:update_readonly_flag", readonlyAction},
-	"os-reserve":                {"volume_extension:volume_actions:reserve", reserveAction},
-	"os-unreserve":              {"volume_extension:volume_actions:unreserve", unreserveAction},
-	"os-begin_detaching":        {"volume_extension:volume_actions:begin_detaching", beginDetachingAction},
-	"os-roll_detaching":         {"volume_extension:volume_actions:roll_detaching", rollDetachingAction},
-	"os-attach":                 {"volume_extension:volume_actions:attach", attachAction},
-	"os-detach":                 {"volume_extension:volume_actions:detach", detachAction},
-	"os-initialize_connection":  {"volume_extension:volume_actions:initialize_connection", initConnectionAction},
-	"os-terminate_connection":   {"volume_extension:volume_actions:terminate_connection", accepted},
-	"os-reset_status":           {"volume_extension:volume_admin_actions:reset_status", resetStatusAction},
-	"os-force_delete":           {"volume_extension:volume_admin_actions:force_delete", forceDeleteAction},
-	"os-force_detach":           {"volume_extension:volume_admin_actions:force_detach", detachAction},
-	"os-update_volume_metadata": {"volume:update_volume_metadata", nil},
+	"os-extend":                {"volume:extend", extendAction},
+	"os-set_bootable":          {"volume_extension:volume_actions:set_bootable", bootableAction},
+	"os-update_readonly_flag":  {"volume:update_readonly_flag", readonlyAction},
+	"os-reserve":               {"volume_extension:volume_actions:reserve", reserveAction},
+	"os-unreserve":             {"volume_extension:volume_actions:unreserve", unreserveAction},
+	"os-begin_detaching":       {"volume_extension:volume_actions:begin_detaching", beginDetachingAction},
+	"os-roll_detaching":        {"volume_extension:volume_actions:roll_detaching", rollDetachingAction},
+	"os-attach":                {"volume_extension:volume_actions:attach", attachAction},
+	"os-detach":                {"volume_extension:volume_actions:detach", detachAction},
+	"os-initialize_connection": {"volume_extension:volume_actions:initialize_connection", initConnectionAction},
+	"os-terminate_connection":  {"volume_extension:volume_actions:terminate_connection", accepted},
+	"os-reset_status":          {"volume_extension:volume_admin_actions:reset_status", resetStatusAction},
+	"os-force_delete":          {"volume_extension:volume_admin_actions:force_delete", forceDeleteAction},
+	"os-force_detach":          {"volume_extension:volume_admin_actions:force_detach", detachAction},
+	"os-set_image_metadata":    {"volume_extension:volume_image_metadata:set", imageMetadataAction(false)},
+	"os-unset_image_metadata":  {"volume_extension:volume_image_metadata:remove", imageMetadataAction(true)},
+	"os-show_image_metadata":   {"volume_extension:volume_image_metadata:show", showImageMetadataAction},
 }
 
 // volumeAction is POST /v3/volumes/{id}/action.
@@ -195,5 +197,36 @@ func noContent(w http.ResponseWriter, err error) error {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+func imageMetadataAction(unset bool) volumeActionFunc {
+	return func(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, arg map[string]any) error {
+		m := stringMap(arg["metadata"])
+		if unset {
+			k, ok := arg["key"].(string)
+			if !ok {
+				return novalite.Errorf(novalite.Invalid, "Malformed request body")
+			}
+			m = map[string]string{k: ""}
+		}
+		if m == nil {
+			return novalite.Errorf(novalite.Invalid, "Malformed request body")
+		}
+		out, err := a.svc.SetImageMetadata(r.Context(), httpx.Caller(r.Context()), v.ID, m, unset)
+		if err != nil {
+			return err
+		}
+		if unset {
+			w.WriteHeader(http.StatusOK)
+			return nil
+		}
+		httpx.WriteJSON(w, http.StatusOK, obj{"metadata": out})
+		return nil
+	}
+}
+
+func showImageMetadataAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, _ map[string]any) error {
+	httpx.WriteJSON(w, http.StatusOK, obj{"metadata": v.ImageMetadata})
 	return nil
 }

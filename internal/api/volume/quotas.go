@@ -2,6 +2,7 @@ package volume
 
 import (
 	"net/http"
+	"time"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -168,5 +169,20 @@ func (a *API) listExtensions(w http.ResponseWriter, r *http.Request) error {
 			"updated": "2013-01-01T00:00:00+00:00"})
 	}
 	httpx.WriteJSON(w, http.StatusOK, obj{"extensions": out})
+	return nil
+}
+
+// listServices is GET /v3/os-services (admins): the block storage
+// services of this process, always up.
+func (a *API) listServices(w http.ResponseWriter, r *http.Request) error {
+	if err := authorize(r, "volume_extension:services:index", ""); err != nil {
+		return err
+	}
+	var out []any
+	for _, s := range [][2]string{{"cinder-scheduler", "novalite"}, {"cinder-volume", "novalite@simulated"}} {
+		out = append(out, obj{"binary": s[0], "host": s[1], "zone": volume.AvailabilityZone, "status": "enabled",
+			"state": "up", "updated_at": cinderTime(time.Now()), "disabled_reason": nil})
+	}
+	httpx.WriteJSON(w, http.StatusOK, obj{"services": out})
 	return nil
 }

@@ -65,9 +65,18 @@ func New(svc *volume.Service, prefix string, v httpx.Validator, identityURL func
 	authed("GET /v3/snapshots/{id}", a.showSnapshot)
 	authed("PUT /v3/snapshots/{id}", a.updateSnapshot)
 	authed("DELETE /v3/snapshots/{id}", a.deleteSnapshot)
+	authed("POST /v3/snapshots/{id}/action", a.snapshotAction)
 
 	authed("GET /v3/types", a.listTypes)
 	authed("GET /v3/types/{id}", a.showType)
+	authed("POST /v3/types", a.createType)
+	authed("PUT /v3/types/{id}", a.updateType)
+	authed("DELETE /v3/types/{id}", a.deleteType)
+	authed("GET /v3/types/{id}/extra_specs", a.listSpecs)
+	authed("POST /v3/types/{id}/extra_specs", a.setSpecs)
+	authed("GET /v3/types/{id}/extra_specs/{key}", a.showSpec)
+	authed("PUT /v3/types/{id}/extra_specs/{key}", a.setSpec)
+	authed("DELETE /v3/types/{id}/extra_specs/{key}", a.deleteSpec)
 
 	authed("GET /v3/os-quota-sets/{project}", a.showQuotas)
 	authed("GET /v3/os-quota-sets/{project}/defaults", a.showQuotaDefaults)
@@ -76,6 +85,7 @@ func New(svc *volume.Service, prefix string, v httpx.Validator, identityURL func
 	authed("GET /v3/limits", a.showLimits)
 	authed("GET /v3/os-availability-zone", a.listZones)
 	authed("GET /v3/extensions", a.listExtensions)
+	authed("GET /v3/os-services", a.listServices)
 
 	a.handler = httpx.Routed(mux, writeError)
 	return a
@@ -85,7 +95,7 @@ func New(svc *volume.Service, prefix string, v httpx.Validator, identityURL func
 // resource; any other segment there is a project id (Cinder's URLs with
 // /v3/{project_id}/…, which DevStack registered until 2023).
 var collections = map[string]bool{"volumes": true, "attachments": true, "snapshots": true, "types": true,
-	"os-quota-sets": true, "limits": true, "os-availability-zone": true, "extensions": true}
+	"os-quota-sets": true, "limits": true, "os-availability-zone": true, "extensions": true, "os-services": true}
 
 type ctxKey struct{}
 

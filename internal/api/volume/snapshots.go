@@ -2,6 +2,7 @@ package volume
 
 import (
 	"net/http"
+	"slices"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -157,4 +158,53 @@ func (a *API) deleteSnapshot(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil
+}
+
+// snapshotAction is POST /v3/snapshots/{id}/action: os-reset_status and
+// os-force_delete (admins), os-update_snapshot_status.
+func (a *API) snapshotAction(w http.ResponseWriter, r *http.Request) error {
+	var body map[string]any
+	if _, err := httpx.ReadBody(r, &body, "Malformed request body"); err != nil {
+		return err
+	}
+	s, err := a.svc.Snapshot(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	c := httpx.Caller(r.Context())
+	arg, _ := body[firstKey(body)].(map[string]any)
+	switch firstKey(body) {
+	case "os-reset_status", "os-update_snapshot_status":
+		rule := "volume_extension:snapshot_admin_actions:reset_status"
+		if firstKey(body) == "os-update_snapshot_status" {
+			rule = "snapshot_extension:snapshot_actions:update_snapshot_status"
+		}
+		if err := authorize(r, rule, s.ProjectID); err != nil {
+			return err
+		}
+		st := str(arg, "status")
+		if !slices.Contains([]string{"available", "error", "creating", "deleting", "error_deleting"}, st) {
+			return novalite.Errorf(novalite.Invalid, "Invalid input received: Snapshot status %s not allowed.", st)
+		}
+		err = a.svc.SetSnapshotStatus(r.Context(), c, s.ID, st)
+	case "os-force_delete":
+		if err := authorize(r, "volume_extension:snapshot_admin_actions:force_delete", s.ProjectID); err != nil {
+			return err
+		}
+		err = a.svc.ForceDeleteSnapshot(r.Context(), c, s.ID)
+	default:
+		return novalite.Errorf(novalite.Invalid, "There is no such action: %s", firstKey(body))
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+func firstKey(m map[string]any) string {
+	for k := range m {
+		return k
+	}
+	return ""
 }
