@@ -220,4 +220,7 @@ type Server struct {
 	Metadata                 map[string]string
 	Tags                     []string
 	Fault                    *Fault
+	// Volumes are the server's block device mappings of volumes, in
+	// the order they were attached.
+	Volumes []BlockDeviceMapping
 }

@@ -83,3 +83,17 @@ type VolumeSort struct {
 	Key  string // column name: id, name, status, size, created_at, ...
 	Desc bool
 }
+
+// BlockDeviceMapping is Nova's record of a volume attached to a server.
+type BlockDeviceMapping struct {
+	ID                  string // bdm_uuid (2.89)
+	InstanceUUID        string
+	VolumeID            string
+	AttachmentID        string // the block storage attachment
+	Device              string // e.g. /dev/vdb
+	BootIndex           *int   // 0: the root disk; nil: not bootable
+	DeleteOnTermination bool
+	Tag                 string
+	SourceType          string // volume, image, snapshot or blank: what the volume was made from
+	CreatedAt           time.Time
+}

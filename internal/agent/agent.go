@@ -31,6 +31,12 @@ type PortReleaser interface {
 	ReleaseServerPorts(ctx context.Context, tx *store.Tx, serverID string) error
 }
 
+// VolumeReleaser detaches a deleted server's volumes (and deletes those
+// marked delete_on_termination) inside the outcome's transaction.
+type VolumeReleaser interface {
+	ReleaseServerVolumes(ctx context.Context, tx *store.Tx, serverID string) error
+}
+
 // Options configure an Agent.
 type Options struct {
 	Host       string             // e.g. novalite-compute-1
@@ -39,6 +45,7 @@ type Options struct {
 	Driver     virt.Driver        // required
 	Resources  novalite.Resources // capacity of the host
 	Ports      PortReleaser       // nil: servers have no ports to release
+	Volumes    VolumeReleaser     // nil: servers have no volumes to release
 	Images     ImageFinisher      // nil: snapshots have no images to finish
 	// ShelvedOffloadTime is Nova's shelved_offload_time: 0 offloads a
 	// shelved server at once, negative never (the controller offloads
@@ -479,6 +486,11 @@ func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Tim
 	}
 	if o.ports && a.o.Ports != nil {
 		if err := a.o.Ports.ReleaseServerPorts(ctx, tx, r.v.ID); err != nil {
+			return err
+		}
+	}
+	if o.ports && a.o.Volumes != nil {
+		if err := a.o.Volumes.ReleaseServerVolumes(ctx, tx, r.v.ID); err != nil {
 			return err
 		}
 	}

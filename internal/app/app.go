@@ -135,6 +135,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	a.Volume.Images = imageData{a.Image}
 	a.Compute.Images = a.Image
 	a.Compute.HideFakeMetadata = cfg.HideFakeMetadata
+	a.Compute.Volumes = a.Volume
 	a.Compute.Network = a.Network
 	if err := a.Identity.LoadKeys(ctx); err != nil {
 		db.Close()
@@ -170,7 +171,8 @@ func (a *App) Handler() http.Handler {
 	id := http.StripPrefix(IdentityPrefix, identityapi.New(a.Identity, IdentityPrefix).Handler())
 	mux.Handle(IdentityPrefix+"/", id)
 	mux.Handle(IdentityPrefix, id) // Keystone's 300, never a redirect
-	c := compute.New(compute.Services{Identity: a.Identity, Compute: a.Compute, Image: a.Image, Network: a.Network}, ComputePrefix, idURL)
+	c := compute.New(compute.Services{Identity: a.Identity, Compute: a.Compute, Image: a.Image, Network: a.Network,
+		Volumes: a.Volume}, ComputePrefix, idURL)
 	mux.Handle(ComputePrefix+"/", http.StripPrefix(ComputePrefix, c))
 	mux.Handle(ComputePrefix, http.StripPrefix(ComputePrefix, c))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

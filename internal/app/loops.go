@@ -40,7 +40,7 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 	if err != nil {
 		return nil, nil, fmt.Errorf("host %s: %w", host, err)
 	}
-	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Images: a.Image,
+	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Volumes: a.Compute, Images: a.Image,
 		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log, Now: a.Clock.Now,
 		AnswerCalls: answerCalls, Observe: a.metrics.agentObserver(host)}
 	if _, real := d.(virt.HostInfo); real {

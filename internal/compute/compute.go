@@ -10,6 +10,7 @@ import (
 	"novalite/internal/network"
 	"novalite/internal/store"
 	"novalite/internal/virt"
+	"novalite/internal/volume"
 )
 
 // Service is the compute service. Each resource's methods live in a file
@@ -25,6 +26,9 @@ type Service struct {
 	Images ImageGetter
 	// Network makes and releases the ports of servers (nil: no NICs).
 	Network *network.Service
+	// Volumes makes, attaches and detaches the volumes of servers (nil:
+	// no block storage; volume mappings are refused).
+	Volumes *volume.Service
 	// Consoles reads a guest's console log from its host: the drivers
 	// in this process (serve) or the agents of other processes through
 	// the database (HostCalls). Nil: no console output.

@@ -67,6 +67,9 @@ type CreateServersParams struct {
 	Hostname         string // 2.90; derived from the name when empty
 	SchedulerHints   map[string][]string
 	BlockDevices     []BlockDevice
+	// ZeroDiskOK: the caller may boot an image on a flavor with no
+	// disk (os_compute_api:servers:create:zero_disk_flavor).
+	ZeroDiskOK bool
 }
 
 // CreateServersResult is what create answers with.
@@ -99,10 +102,39 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 	res.AdminPass = p.AdminPass
 	res.ReservationID = "r-" + randomString(8, "0123456789abcdefghijklmnopqrstuvwxyz")
 	now := s.now().UTC()
+	volumes, volumeBacked, err := parseVolumeBDMs(p.BlockDevices)
+	if err != nil {
+		return res, err
+	}
+	if p.ImageRef == "" && !volumeBacked {
+		p.ImageRef = localBootImage(p.BlockDevices)
+		if p.ImageRef == "" {
+			return res, bdmInvalid("Boot sequence for the instance and image/block device mapping combination is not valid.")
+		}
+	}
 	// The image is read before the write transaction: the image service
 	// reads on its own connection, which must not be awaited while the
 	// (single) writer is held.
 	img, imgErr := s.imageForCreate(ctx, c, p.ImageRef)
+	if volumeBacked {
+		img, imgErr, p.ImageRef = imageInfo{Properties: map[string]string{}, Active: true}, nil, ""
+	}
+	if imgErr != nil && len(volumes) > 0 {
+		return res, imgErr
+	}
+	// So are the volumes to be made, one set per server.
+	sets, err := s.prepareVolumes(ctx, c, volumes, p.MaxCount)
+	if err != nil {
+		return res, err
+	}
+	count := 0
+	defer func() {
+		if err != nil {
+			s.deletePrepared(ctx, c, sets)
+		} else if count < len(sets) {
+			s.deletePrepared(ctx, c, sets[count:])
+		}
+	}()
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		flavor, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
 		if err != nil {
@@ -115,6 +147,9 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 			if err := checkImageFits(img, flavor); err != nil {
 				return err
 			}
+		}
+		if flavor.RootGB == 0 && !volumeBacked && !p.ZeroDiskOK {
+			return novalite.Errorf(novalite.Forbidden, "Only volume-backed servers are allowed for flavors with zero disk.")
 		}
 		if zone != "" {
 			ok, err := s.zoneExists(ctx, tx, zone)
@@ -134,10 +169,11 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		if err := s.checkMetadataQuota(ctx, tx, c.ProjectID, len(p.Metadata)); err != nil {
 			return err
 		}
-		count, err := s.fitCount(ctx, tx, c, p, flavor)
+		n, err := s.fitCount(ctx, tx, c, p, flavor)
 		if err != nil {
 			return err
 		}
+		count = n
 		tmpl := s.serverTemplate(c, p, flavor, img, zone, keyData, now)
 		var group int64
 		if tmpl.ServerGroup != "" {
@@ -165,6 +201,11 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 			}
 			if err := s.insertServer(ctx, tx, c, p, &v); err != nil {
 				return err
+			}
+			if sets != nil {
+				if err := s.attachPrepared(ctx, tx, c, v, sets[i], now); err != nil {
+					return err
+				}
 			}
 			if group != 0 {
 				if err := tx.ServerGroupMemberAdd(ctx, group, v.ID); err != nil {

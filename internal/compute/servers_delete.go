@@ -116,6 +116,9 @@ func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Ca
 			return err
 		}
 		if done {
+			if err := s.ReleaseServerVolumes(ctx, tx, v.ID); err != nil {
+				return err
+			}
 			return s.releasePorts(ctx, tx, v.ID)
 		}
 		// Placed on a host meanwhile: the host's agent deletes it.

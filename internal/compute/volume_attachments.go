@@ -4,19 +4,25 @@ import (
 	"context"
 	"slices"
 
+	"github.com/google/uuid"
+
 	"novalite"
 	"novalite/internal/store"
 )
 
-// Volume attachments (os-volume_attachments). novalite has no block
-// storage service: it answers as a Nova whose Cinder holds no volumes, so
-// no server has a volume attached, and every request that looks a volume
-// up fails as Nova does when the lookup finds nothing.
+// Volume attachments (os-volume_attachments): the block device mappings
+// of a server's volumes, attached and detached through the block
+// storage service inside the same transaction (the simulated hosts need
+// no connection to the volume).
 
 // attachVolumeCheck is Nova's state check for attach_volume
 // (nova/compute/api.py).
 var attachVolumeCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused, novalite.VMStopped,
 	novalite.VMResized, novalite.VMSoftDeleted, novalite.VMShelved, novalite.VMShelvedOffloaded}, task: idle, launched: true}
+
+// detachVolumeCheck is Nova's state check for detach_volume.
+var detachVolumeCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused, novalite.VMStopped,
+	novalite.VMResized, novalite.VMSoftDeleted, novalite.VMShelved, novalite.VMShelvedOffloaded}, task: idle}
 
 // VolumeNotFound is Nova's answer for a volume the block storage service
 // does not have.
@@ -24,19 +30,59 @@ func VolumeNotFound(id string) error {
 	return novalite.Errorf(novalite.NotFound, "Volume %s could not be found.", id)
 }
 
+func notAttached(serverID, volumeID string) error {
+	return novalite.Errorf(novalite.NotFound, "Instance %s is not attached to volume %s", serverID, volumeID)
+}
+
 // VolumeAttachParams is a validated POST /servers/{id}/os-volume_attachments.
 type VolumeAttachParams struct {
 	ServerID, VolumeID string
+	Device, Tag        string
+	DeleteOnTerm       bool
 	// ShelvedOK is false before microversion 2.20, which refuses shelved
 	// servers before any other check.
 	ShelvedOK bool
 }
 
-// AttachVolume checks that the server can take a volume (not locked, in
-// a state Nova attaches in), then looks the volume up: with no volumes,
-// that is where every attach ends.
-func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p VolumeAttachParams) error {
-	return s.db.View(ctx, func(tx *store.Tx) error {
+// ServerVolumes lists a server's volume mappings.
+func (s *Service) ServerVolumes(ctx context.Context, c *novalite.Caller, serverID string) (out []novalite.BlockDeviceMapping, err error) {
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, serverID)
+		if err != nil {
+			return err
+		}
+		out = v.Volumes
+		return nil
+	})
+	return out, err
+}
+
+// ServerVolume returns the mapping of one volume of a server.
+func (s *Service) ServerVolume(ctx context.Context, c *novalite.Caller, serverID, volumeID string) (b novalite.BlockDeviceMapping, err error) {
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, serverID)
+		if err != nil {
+			return err
+		}
+		for _, x := range v.Volumes {
+			if x.VolumeID == volumeID {
+				b = x
+				return nil
+			}
+		}
+		return notAttached(serverID, volumeID)
+	})
+	return b, err
+}
+
+// AttachVolume attaches a volume to a server in a state Nova attaches
+// in: the volume must be available (Cinder's 400 otherwise) and is
+// in-use when this returns. It returns the mapping made.
+func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p VolumeAttachParams) (b novalite.BlockDeviceMapping, err error) {
+	if s.Volumes == nil {
+		return b, VolumeNotFound(p.VolumeID)
+	}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, p.ServerID)
 		if err != nil {
 			return err
@@ -50,14 +96,40 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		if err := attachVolumeCheck.failure("attach_volume", v); err != nil {
 			return err
 		}
-		return VolumeNotFound(p.VolumeID)
+		used := map[string]bool{}
+		if v.ImageRef != "" {
+			used["/dev/vda"] = true
+		}
+		for _, x := range v.Volumes {
+			used[x.Device] = true
+			if x.VolumeID == p.VolumeID {
+				return novalite.Errorf(novalite.Invalid, "Invalid volume: volume %s already attached", p.VolumeID)
+			}
+		}
+		dev := devPath(p.Device)
+		if dev == "" {
+			dev = nextDevice(used)
+		} else if used[dev] {
+			return novalite.Errorf(novalite.Conflict, "The supplied device path (%s) is in use.", dev)
+		}
+		a, err := s.Volumes.AttachTx(ctx, tx, c, p.VolumeID, v.ID, v.Host, dev)
+		if novalite.IsKind(err, novalite.NotFound) {
+			return VolumeNotFound(p.VolumeID)
+		}
+		if err != nil {
+			return err
+		}
+		b = novalite.BlockDeviceMapping{ID: uuid.NewString(), InstanceUUID: v.ID, VolumeID: p.VolumeID,
+			AttachmentID: a.ID, Device: dev, DeleteOnTermination: p.DeleteOnTerm, Tag: p.Tag, SourceType: "volume",
+			CreatedAt: s.now().UTC()}
+		return tx.BDMInsert(ctx, b)
 	})
+	return b, err
 }
 
-// DetachVolume looks the volume up after the microversion's shelved
-// check; with no volumes it is never found.
+// DetachVolume detaches a volume that is not the server's root disk.
 func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID, volumeID string, shelvedOK bool) error {
-	return s.db.View(ctx, func(tx *store.Tx) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, serverID)
 		if err != nil {
 			return err
@@ -65,7 +137,55 @@ func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID
 		if err := shelvedBefore220("detach_volume", v, shelvedOK); err != nil {
 			return err
 		}
-		return VolumeNotFound(volumeID)
+		if s.Volumes == nil {
+			return VolumeNotFound(volumeID)
+		}
+		if _, err := s.Volumes.Get(ctx, c, volumeID); err != nil {
+			return err
+		}
+		i := slices.IndexFunc(v.Volumes, func(b novalite.BlockDeviceMapping) bool { return b.VolumeID == volumeID })
+		if i < 0 {
+			return notAttached(serverID, volumeID)
+		}
+		b := v.Volumes[i]
+		if b.BootIndex != nil && *b.BootIndex == 0 {
+			return novalite.Errorf(novalite.Invalid, "Cannot detach a root device volume")
+		}
+		if v.Locked && !c.IsAdmin() {
+			return locked(v)
+		}
+		if err := detachVolumeCheck.failure("detach_volume", v); err != nil {
+			return err
+		}
+		if err := s.Volumes.DetachTx(ctx, tx, b.AttachmentID); err != nil {
+			return err
+		}
+		return tx.BDMDelete(ctx, b.ID)
+	})
+}
+
+// UpdateVolumeAttachment changes delete_on_termination of a mapping
+// (2.85); the other fields must be unchanged.
+func (s *Service) UpdateVolumeAttachment(ctx context.Context, c *novalite.Caller, serverID, volumeID string, check func(novalite.BlockDeviceMapping) error, del *bool) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := s.getServer(ctx, tx, c, serverID)
+		if err != nil {
+			return err
+		}
+		b, err := tx.BDMGet(ctx, v.ID, volumeID)
+		if novalite.IsKind(err, novalite.NotFound) {
+			return novalite.Errorf(novalite.NotFound, "No volume Block Device Mapping with id %s.", volumeID)
+		}
+		if err != nil {
+			return err
+		}
+		if err := check(b); err != nil {
+			return err
+		}
+		if del == nil {
+			return nil
+		}
+		return tx.BDMSetDeleteOnTermination(ctx, b.ID, *del)
 	})
 }
 

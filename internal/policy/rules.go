@@ -141,6 +141,8 @@ var Rules = map[string]Rule{
 	"os_compute_api:os-volumes:detail":                     ReaderOrAdmin,
 	"os_compute_api:os-volumes:show":                       ReaderOrAdmin,
 	"os_compute_api:os-volumes:delete":                     MemberOrAdmin,
+	"os_compute_api:os-volumes:create":                     MemberOrAdmin,
+	"os_compute_api:os-volumes:snapshots:create":           MemberOrAdmin,
 	"os_compute_api:os-volumes:snapshots:list":             ReaderOrAdmin,
 	"os_compute_api:os-volumes:snapshots:detail":           ReaderOrAdmin,
 	"os_compute_api:os-volumes:snapshots:show":             ReaderOrAdmin,

@@ -217,7 +217,11 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 		f.Created = fromMicros(created)
 		byID[id].Fault = f // ordered by id: the latest wins
 	}
-	return mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return mapErr(err)
+	}
+	rows.Close()
+	return tx.bdmLoad(ctx, servers)
 }
 
 // InstanceFaultLatest is the latest fault recorded for a server, nil if

@@ -71,6 +71,9 @@ func (s *Service) Create(ctx context.Context, c *novalite.Caller, p CreateParams
 			return err
 		}
 		v.TypeID = t.ID
+		if t.ExtraSpecs["multiattach"] == "<is> True" {
+			v.Multiattach = true
+		}
 		if err := s.sourceFor(ctx, tx, c, &v, img); err != nil {
 			return err
 		}
@@ -438,4 +441,52 @@ func (s *Service) ResetStatus(ctx context.Context, c *novalite.Caller, id, statu
 		}
 		return nil
 	})
+}
+
+// DeleteTx deletes a detached volume inside the caller's transaction
+// (Nova's delete_on_termination), its file after the commit. A volume
+// with snapshots or other attachments is left alone, as Cinder refuses
+// to delete it.
+func (s *Service) DeleteTx(ctx context.Context, tx *store.Tx, id string) error {
+	v, err := tx.VolumeGetForUpdate(ctx, id, "")
+	if novalite.IsKind(err, novalite.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	n, err := tx.VolumeSnapshotCount(ctx, id)
+	if err != nil || n > 0 || len(v.Attachments) > 0 {
+		return err
+	}
+	if err := tx.VolumeDelete(ctx, id); err != nil {
+		return err
+	}
+	tx.AfterCommit(func() { _ = s.files.remove(id) })
+	return nil
+}
+
+// SetImageMetadata merges keys into a volume's volume_image_metadata
+// (del: removes them instead) and returns the result.
+func (s *Service) SetImageMetadata(ctx context.Context, c *novalite.Caller, id string, m map[string]string, del bool) (out map[string]string, err error) {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
+		if err != nil {
+			return notFoundAs(err, volumeNotFound(id))
+		}
+		for k, val := range m {
+			if !del {
+				v.ImageMetadata[k] = val
+				continue
+			}
+			if _, ok := v.ImageMetadata[k]; !ok {
+				return novalite.Errorf(novalite.NotFound, "Glance metadata for volume %s cannot be found.", id)
+			}
+			delete(v.ImageMetadata, k)
+		}
+		v.UpdatedAt = s.stamp()
+		out = v.ImageMetadata
+		return tx.VolumeUpdate(ctx, v)
+	})
+	return out, err
 }

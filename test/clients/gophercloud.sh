@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# gophercloud v2's own acceptance tests (compute/v2 and identity/v3),
+# gophercloud v2's own acceptance tests (compute/v2, identity/v3 and
+# blockstorage/v3),
 # unmodified, against a fresh `novalite serve`.
 #
 # The tests live in gophercloud's internal/ tree, so they only build inside
@@ -35,6 +36,7 @@ cd "$tmp/gc"
 status=0
 go test -count=1 -timeout 20m -tags "fixtures acceptance" -run "$RUN" -v \
   ./internal/acceptance/openstack/compute/v2/ ./internal/acceptance/openstack/identity/v3/ \
+  ./internal/acceptance/openstack/blockstorage/v3/ \
   >"$tmp/out.txt" 2>&1 || status=$?
 grep -E '^(=== RUN|--- (PASS|FAIL|SKIP)|FAIL|ok)' "$tmp/out.txt" | grep -v '=== RUN' || true
 if [ $status -ne 0 ]; then

@@ -8,6 +8,7 @@ import (
 	"novalite/internal/identity"
 	"novalite/internal/image"
 	"novalite/internal/network"
+	"novalite/internal/volume"
 )
 
 // Services are the domain services the compute API calls.
@@ -16,6 +17,7 @@ type Services struct {
 	Compute  *compute.Service
 	Image    *image.Service
 	Network  *network.Service
+	Volumes  *volume.Service
 }
 
 // API is the compute HTTP API.
@@ -180,14 +182,16 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /os-networks/{id}", a.showNetworkOf("os_compute_api:os-networks:view", "Network not found.", networkProxyView), until(2, 35))
 	h("GET /os-tenant-networks", a.listNetworksOf("os_compute_api:os-tenant-networks:list", tenantNetworkView), until(2, 35))
 	h("GET /os-tenant-networks/{id}", a.showNetworkOf("os_compute_api:os-tenant-networks:show", "Network not found", tenantNetworkView), until(2, 35))
-	h("GET /os-volumes", volumeProxy("list", true, emptyList("volumes")), until(2, 35))
-	h("GET /os-volumes/detail", volumeProxy("detail", true, emptyList("volumes")), until(2, 35))
-	h("GET /os-volumes/{id}", volumeProxy("show", false, volumeMissing), until(2, 35))
-	h("DELETE /os-volumes/{id}", volumeProxy("delete", false, volumeMissing), until(2, 35))
-	h("GET /os-snapshots", volumeProxy("snapshots:list", true, emptyList("snapshots")), until(2, 35))
-	h("GET /os-snapshots/detail", volumeProxy("snapshots:detail", true, emptyList("snapshots")), until(2, 35))
-	h("GET /os-snapshots/{id}", volumeProxy("snapshots:show", false, snapshotMissing), until(2, 35))
-	h("DELETE /os-snapshots/{id}", volumeProxy("snapshots:delete", false, snapshotMissing), until(2, 35))
+	h("GET /os-volumes", volumeProxy("list", true, a.listVolumesProxy(false)), until(2, 35))
+	h("GET /os-volumes/detail", volumeProxy("detail", true, a.listVolumesProxy(true)), until(2, 35))
+	h("POST /os-volumes", volumeProxy("create", false, a.createVolumeProxy), until(2, 35))
+	h("GET /os-volumes/{id}", volumeProxy("show", false, a.showVolumeProxy), until(2, 35))
+	h("DELETE /os-volumes/{id}", volumeProxy("delete", false, a.deleteVolumeProxy), until(2, 35))
+	h("GET /os-snapshots", volumeProxy("snapshots:list", true, a.listSnapshotsProxy), until(2, 35))
+	h("GET /os-snapshots/detail", volumeProxy("snapshots:detail", true, a.listSnapshotsProxy), until(2, 35))
+	h("POST /os-snapshots", volumeProxy("snapshots:create", false, a.createSnapshotProxy), until(2, 35))
+	h("GET /os-snapshots/{id}", volumeProxy("snapshots:show", false, a.showSnapshotProxy), until(2, 35))
+	h("DELETE /os-snapshots/{id}", volumeProxy("snapshots:delete", false, a.deleteSnapshotProxy), until(2, 35))
 
 	// APIs Nova removed but still routes: 410 Gone to every authenticated
 	// caller (nova-network, cells v1, os-agents, os-consoles …).

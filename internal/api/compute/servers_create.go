@@ -161,6 +161,7 @@ func (a *API) createParams(r *http.Request, req createRequest) (compute.CreateSe
 		return p, novalite.Errorf(novalite.Invalid, "Missing imageRef attribute")
 	}
 	createOptions(&p, req)
+	p.ZeroDiskOK = policy.Allowed(c, "os_compute_api:servers:create:zero_disk_flavor", policy.Target{ProjectID: c.ProjectID})
 	return p, nil
 }
 

@@ -154,7 +154,15 @@ func (a *API) addFullFields(m map[string]any, s compute.ServerInfo, o serverView
 		task = string(v.TaskState)
 	}
 	m["OS-EXT-STS:vm_state"], m["OS-EXT-STS:task_state"], m["OS-EXT-STS:power_state"] = string(v.VMState), task, int(v.PowerState)
-	m["os-extended-volumes:volumes_attached"] = []any{} // no volumes without a block storage service
+	vols := []any{}
+	for _, b := range v.Volumes {
+		a := map[string]any{"id": b.VolumeID}
+		if o.mv.AtLeast(2, 3) {
+			a["delete_on_termination"] = b.DeleteOnTermination
+		}
+		vols = append(vols, a)
+	}
+	m["os-extended-volumes:volumes_attached"] = vols
 	if o.extended {
 		m["OS-EXT-SRV-ATTR:host"] = emptyNil(v.Host)
 		m["OS-EXT-SRV-ATTR:hypervisor_hostname"] = emptyNil(v.Node)

@@ -13,9 +13,7 @@ import (
 )
 
 // Volume attachments of a server (nova/api/openstack/compute/
-// volume_attachments.py). With no block storage service no server has
-// one: the list is empty, and a lookup of an attachment or a volume is
-// Nova's 404 for it.
+// volume_attachments.py), from the server's block device mappings.
 
 var pDevice = obj{"type": []any{"string", "null"}, "pattern": "(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$"}
 
@@ -45,6 +43,29 @@ func volumeUpdateSchemaDoc(mv microversion.Version) obj {
 		"required": []any{"volumeAttachment"}, "additionalProperties": false}
 }
 
+// volumeAttachmentView is Nova's attachment view for the microversion:
+// tag from 2.70, delete_on_termination from 2.79, attachment_id and
+// bdm_uuid instead of id from 2.89.
+func volumeAttachmentView(b novalite.BlockDeviceMapping, mv microversion.Version) map[string]any {
+	m := map[string]any{"volumeId": b.VolumeID, "serverId": b.InstanceUUID}
+	if !mv.AtLeast(2, 89) {
+		m["id"] = b.VolumeID
+	}
+	if b.Device != "" {
+		m["device"] = b.Device
+	}
+	if mv.AtLeast(2, 70) {
+		m["tag"] = emptyNil(b.Tag)
+	}
+	if mv.AtLeast(2, 79) {
+		m["delete_on_termination"] = b.DeleteOnTermination
+	}
+	if mv.AtLeast(2, 89) {
+		m["attachment_id"], m["bdm_uuid"] = b.AttachmentID, b.ID
+	}
+	return m
+}
+
 // listVolumeAttachments is GET /servers/{id}/os-volume_attachments.
 func (a *API) listVolumeAttachments(w http.ResponseWriter, r *http.Request) error {
 	if MV(r).AtLeast(2, 75) {
@@ -60,28 +81,50 @@ func (a *API) listVolumeAttachments(w http.ResponseWriter, r *http.Request) erro
 				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
 		}
 	}
-	for _, k := range []string{"limit", "offset"} {
-		if _, err := nonNegativeParam(r, k); err != nil {
+	offset, err := nonNegativeParam(r, "offset")
+	if err != nil {
+		return err
+	}
+	limit := maxLimit
+	if r.URL.Query().Has("limit") {
+		if limit, err = nonNegativeParam(r, "limit"); err != nil {
 			return err
 		}
 	}
-	if _, err := a.interfaceServer(r, "os_compute_api:os-volumes-attachments:index"); err != nil {
+	s, err := a.interfaceServer(r, "os_compute_api:os-volumes-attachments:index")
+	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachments": []any{}})
+	bdms, err := a.svc.Compute.ServerVolumes(r.Context(), httpx.Caller(r.Context()), s.ID)
+	if err != nil {
+		return err
+	}
+	bdms = bdms[min(offset, len(bdms)):]
+	bdms = bdms[:min(limit, maxLimit, len(bdms))]
+	out := make([]any, 0, len(bdms))
+	for _, b := range bdms {
+		out = append(out, volumeAttachmentView(b, MV(r)))
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachments": out})
 	return nil
 }
 
 // showVolumeAttachment is GET /servers/{id}/os-volume_attachments/{volume}.
 func (a *API) showVolumeAttachment(w http.ResponseWriter, r *http.Request) error {
-	if _, err := a.interfaceServer(r, "os_compute_api:os-volumes-attachments:show"); err != nil {
+	s, err := a.interfaceServer(r, "os_compute_api:os-volumes-attachments:show")
+	if err != nil {
 		return err
 	}
-	return novalite.Errorf(novalite.NotFound, "Instance %s is not attached to volume %s",
-		r.PathValue("id"), r.PathValue("volume"))
+	b, err := a.svc.Compute.ServerVolume(r.Context(), httpx.Caller(r.Context()), s.ID, r.PathValue("volume"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachment": volumeAttachmentView(b, MV(r))})
+	return nil
 }
 
-// attachVolume is POST /servers/{id}/os-volume_attachments.
+// attachVolume is POST /servers/{id}/os-volume_attachments: 200 with
+// the attachment (202 from 2.101).
 func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
 	body, err := decodeBody(r, schemaFor("volume-attach", mv, volumeAttachSchemaDoc))
@@ -93,9 +136,30 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	att, _ := body["volumeAttachment"].(map[string]any)
-	volumeID, _ := att["volumeId"].(string)
-	return a.svc.Compute.AttachVolume(r.Context(), httpx.Caller(r.Context()), compute.VolumeAttachParams{
-		ServerID: s.ID, VolumeID: volumeID, ShelvedOK: mv.AtLeast(2, 20)})
+	p := compute.VolumeAttachParams{ServerID: s.ID, ShelvedOK: mv.AtLeast(2, 20)}
+	p.VolumeID, _ = att["volumeId"].(string)
+	p.Device, _ = att["device"].(string)
+	p.Tag, _ = att["tag"].(string)
+	if d, ok := att["delete_on_termination"].(bool); ok {
+		p.DeleteOnTerm = d
+	}
+	b, err := a.svc.Compute.AttachVolume(r.Context(), httpx.Caller(r.Context()), p)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"id": b.VolumeID, "serverId": s.ID, "volumeId": b.VolumeID, "device": b.Device}
+	if mv.AtLeast(2, 70) {
+		out["tag"] = emptyNil(b.Tag)
+	}
+	if mv.AtLeast(2, 79) {
+		out["delete_on_termination"] = b.DeleteOnTermination
+	}
+	status := http.StatusOK
+	if mv.AtLeast(2, 101) {
+		status = http.StatusAccepted
+	}
+	httpx.WriteJSON(w, status, map[string]any{"volumeAttachment": out})
+	return nil
 }
 
 // updateVolumeAttachment is PUT /servers/{id}/os-volume_attachments/{volume}:
@@ -123,11 +187,39 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if onlySwap {
-		return compute.VolumeNotFound(old)
+	if !onlySwap {
+		var del *bool
+		if d, ok := att["delete_on_termination"]; ok {
+			b, _ := d.(bool)
+			del = &b
+		}
+		check := func(b novalite.BlockDeviceMapping) error {
+			for _, f := range []struct{ key, have string }{{"id", old}, {"serverId", s.ID}, {"device", b.Device}, {"tag", b.Tag}} {
+				if v, ok := att[f.key]; ok && v != f.have {
+					return novalite.Errorf(novalite.Invalid, "The %s property is not mutable", f.key)
+				}
+			}
+			return nil
+		}
+		if err := a.svc.Compute.UpdateVolumeAttachment(r.Context(), c, s.ID, old, check, del); err != nil {
+			return err
+		}
+		if att["volumeId"] == old {
+			w.WriteHeader(http.StatusAccepted)
+			return nil
+		}
 	}
-	// From 2.85 the attachment is looked up first, whatever the request.
-	return novalite.Errorf(novalite.NotFound, "No volume Block Device Mapping with id %s.", old)
+	// A swap: Nova now takes it only from Cinder, for a volume being
+	// migrated, and no volume here ever is.
+	if _, err := a.svc.Compute.ServerVolume(r.Context(), c, s.ID, old); err != nil && !novalite.IsKind(err, novalite.NotFound) {
+		return err
+	}
+	if a.svc.Volumes != nil {
+		if _, err := a.svc.Volumes.Get(r.Context(), c, old); err != nil {
+			return err
+		}
+	}
+	return novalite.Errorf(novalite.Conflict, "volume %s is not migrating; this API should only be called by Cinder", old)
 }
 
 // detachVolume is DELETE /servers/{id}/os-volume_attachments/{volume}.
@@ -136,6 +228,10 @@ func (a *API) detachVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.svc.Compute.DetachVolume(r.Context(), httpx.Caller(r.Context()), s.ID, r.PathValue("volume"),
-		MV(r).AtLeast(2, 20))
+	if err := a.svc.Compute.DetachVolume(r.Context(), httpx.Caller(r.Context()), s.ID, r.PathValue("volume"),
+		MV(r).AtLeast(2, 20)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
 }

@@ -1,0 +1,289 @@
+package compute_test
+
+import (
+	"net/http"
+	"testing"
+)
+
+// vol creates a volume through the block storage API and returns its id.
+func (b *testBundle) vol(t *testing.T, token string, body map[string]any) string {
+	t.Helper()
+	resp := b.srv.Do("POST", "/volume/v3/volumes", token, map[string]any{"volume": body}, nil)
+	if resp.Status != http.StatusAccepted {
+		t.Fatalf("create volume: %d %s", resp.Status, resp.Body)
+	}
+	return resp.JSON(t)["volume"].(map[string]any)["id"].(string)
+}
+
+// volume reads a volume through the block storage API (nil when gone).
+func (b *testBundle) volume(t *testing.T, token, id string) map[string]any {
+	t.Helper()
+	resp := b.srv.Do("GET", "/volume/v3/volumes/"+id, token, nil, nil)
+	if resp.Status == http.StatusNotFound {
+		return nil
+	}
+	if resp.Status != http.StatusOK {
+		t.Fatalf("show volume: %d %s", resp.Status, resp.Body)
+	}
+	return resp.JSON(t)["volume"].(map[string]any)
+}
+
+// Boot from volume with the real scheduler, agents and fake driver: a
+// volume made from the image (deleted with the server) and an existing
+// one (kept, available again).
+func TestBootFromVolume(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	data := b.vol(t, b.demo, map[string]any{"size": 1, "name": "data"})
+	id := b.create(t, b.demo, "bfv", map[string]any{"imageRef": "", "block_device_mapping_v2": []any{
+		map[string]any{"source_type": "image", "destination_type": "volume", "uuid": b.image, "boot_index": 0,
+			"volume_size": 1, "delete_on_termination": true},
+		map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": data, "boot_index": -1},
+	}})
+	s := b.waitStatus(t, id, "ACTIVE")
+	if s["image"] != "" {
+		t.Errorf("image of a volume-backed server: %v", s["image"])
+	}
+	atts := s["os-extended-volumes:volumes_attached"].([]any)
+	if len(atts) != 2 {
+		t.Fatalf("volumes_attached: %v", atts)
+	}
+	root := atts[0].(map[string]any)
+	if root["delete_on_termination"] != true || atts[1].(map[string]any)["id"] != data || atts[1].(map[string]any)["delete_on_termination"] != false {
+		t.Errorf("volumes_attached: %v", atts)
+	}
+	if _, ok := b.show(t, b.demo, id, "2.1")["os-extended-volumes:volumes_attached"].([]any)[0].(map[string]any)["delete_on_termination"]; ok {
+		t.Error("delete_on_termination shown before 2.3")
+	}
+	rootID := root["id"].(string)
+	rv := b.volume(t, b.demo, rootID)
+	if rv["status"] != "in-use" || rv["bootable"] != "true" || rv["attachments"].([]any)[0].(map[string]any)["device"] != "/dev/vda" {
+		t.Errorf("root volume: %v", rv)
+	}
+	if dv := b.volume(t, b.demo, data); dv["attachments"].([]any)[0].(map[string]any)["device"] != "/dev/vdb" {
+		t.Errorf("data volume: %v", dv)
+	}
+	// The root volume is not detached.
+	status, msg := fault(t, b.do("DELETE", "/servers/"+id+"/os-volume_attachments/"+rootID, b.demo, "2.1", nil))
+	expect(t, "detach root", 400, "Cannot detach a root device volume", status, msg)
+	if r := b.do("DELETE", "/servers/"+id, b.demo, "2.1", nil); r.Status != 204 {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	b.waitFor(t, id, true, func(map[string]any) bool { return false })
+	if v := b.volume(t, b.demo, rootID); v != nil {
+		t.Errorf("delete_on_termination volume left: %v", v)
+	}
+	if v := b.volume(t, b.demo, data); v["status"] != "available" || len(v["attachments"].([]any)) != 0 {
+		t.Errorf("kept volume: %v", v)
+	}
+}
+
+// What a create with volumes refuses, as Nova words it.
+func TestBootFromVolumeFailures(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	inUse := b.vol(t, b.demo, map[string]any{"size": 1})
+	b.create(t, b.demo, "holder", map[string]any{"block_device_mapping_v2": []any{
+		map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": inUse}}})
+	other, _ := b.srv.NewMember("volother")
+	foreign := b.vol(t, other, map[string]any{"size": 1})
+	zero := b.do("POST", "/flavors", b.admin, "2.1", map[string]any{"flavor": map[string]any{"name": "zero", "ram": 64, "vcpus": 1, "disk": 0, "id": "zero"}})
+	if zero.Status != 200 {
+		t.Fatalf("flavor: %d %s", zero.Status, zero.Body)
+	}
+	bdm := func(m map[string]any) map[string]any {
+		return map[string]any{"name": "x", "flavorRef": "1", "networks": "none", "imageRef": "", "block_device_mapping_v2": []any{m}}
+	}
+	for _, tc := range []struct {
+		name   string
+		server map[string]any
+		token  string
+		status int
+		msg    string
+	}{
+		{"volume in use", bdm(map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": inUse, "boot_index": 0}),
+			b.demo, 400, "Invalid volume: Volume " + inUse + " status must be available, but current status is: in-use."},
+		{"another project's volume", bdm(map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": foreign, "boot_index": 0}),
+			b.demo, 400, "Block Device Mapping is Invalid: failed to get volume " + foreign + "."},
+		{"image without size", bdm(map[string]any{"source_type": "image", "destination_type": "volume", "uuid": b.image, "boot_index": 0}),
+			b.demo, 400, "Images with destination_type 'volume' need to have a non-zero size specified"},
+		{"blank without size", bdm(map[string]any{"source_type": "blank", "destination_type": "volume", "boot_index": 0}),
+			b.demo, 400, "Blank volumes (source: 'blank', dest: 'volume') need to have non-zero size"},
+		{"unknown snapshot", bdm(map[string]any{"source_type": "snapshot", "destination_type": "volume", "boot_index": 0,
+			"uuid": "3f7b3a3c-2b2c-4d5e-8f9a-0b1c2d3e4f50"}),
+			b.demo, 400, "Block Device Mapping is Invalid: failed to get snapshot 3f7b3a3c-2b2c-4d5e-8f9a-0b1c2d3e4f50."},
+		{"nothing to boot", bdm(map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": inUse, "boot_index": -1}),
+			b.demo, 400, "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid."},
+		{"image on a zero-disk flavor", map[string]any{"name": "z", "flavorRef": "zero", "networks": "none", "imageRef": b.image},
+			b.demo, 403, "Only volume-backed servers are allowed for flavors with zero disk."},
+		{"over the volume quota", bdm(map[string]any{"source_type": "blank", "destination_type": "volume", "boot_index": 0, "volume_size": 100000}),
+			b.demo, 403, "Quota exceeded for resources: volumes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, msg := fault(t, b.do("POST", "/servers", tc.token, "2.100", map[string]any{"server": tc.server}))
+			expect(t, tc.name, tc.status, tc.msg, status, msg)
+		})
+	}
+	// An admin may boot an image on a zero-disk flavor; a volume-backed
+	// server on one is anyone's.
+	if r := b.do("POST", "/servers", b.admin, "2.100", map[string]any{"server": map[string]any{"name": "z", "flavorRef": "zero",
+		"networks": "none", "imageRef": b.image}}); r.Status != 202 {
+		t.Errorf("admin on zero disk: %d %s", r.Status, r.Body)
+	}
+	b.create(t, b.demo, "zbfv", map[string]any{"flavorRef": "zero", "imageRef": "", "block_device_mapping_v2": []any{
+		map[string]any{"source_type": "image", "destination_type": "volume", "uuid": b.image, "boot_index": 0, "volume_size": 1}}})
+	// Failed creates leave no volume behind.
+	vs := b.srv.Do("GET", "/volume/v3/volumes", b.demo, nil, nil).JSON(t)["volumes"].([]any)
+	if len(vs) != 2 {
+		t.Errorf("volumes after the failures: %v", vs)
+	}
+}
+
+// os-volume_attachments at the microversions that change it.
+func TestVolumeAttachmentsLifecycle(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "vm", nil)
+	b.launch(t, id)
+	v1 := b.vol(t, b.demo, map[string]any{"size": 1})
+	v2 := b.vol(t, b.demo, map[string]any{"size": 1})
+	base := "/servers/" + id + "/os-volume_attachments"
+	r := b.do("POST", base, b.demo, "2.1", map[string]any{"volumeAttachment": map[string]any{"volumeId": v1}})
+	if r.Status != 200 {
+		t.Fatalf("attach: %d %s", r.Status, r.Body)
+	}
+	if a := r.JSON(t)["volumeAttachment"].(map[string]any); a["id"] != v1 || a["device"] != "/dev/vdb" || a["serverId"] != id {
+		t.Errorf("attach 2.1: %v", a)
+	}
+	r = b.do("POST", base, b.demo, "2.101", map[string]any{"volumeAttachment": map[string]any{"volumeId": v2, "tag": "db",
+		"delete_on_termination": true}})
+	if r.Status != 202 {
+		t.Fatalf("attach 2.101: %d %s", r.Status, r.Body)
+	}
+	if a := r.JSON(t)["volumeAttachment"].(map[string]any); a["tag"] != "db" || a["delete_on_termination"] != true || a["device"] != "/dev/vdc" {
+		t.Errorf("attach 2.101: %v", a)
+	}
+	for _, tc := range []struct {
+		mv         string
+		has, hasnt []string
+	}{
+		{"2.1", []string{"id", "volumeId", "serverId", "device"}, []string{"tag", "delete_on_termination", "attachment_id"}},
+		{"2.70", []string{"id", "tag"}, []string{"delete_on_termination"}},
+		{"2.79", []string{"id", "tag", "delete_on_termination"}, []string{"attachment_id", "bdm_uuid"}},
+		{"2.89", []string{"attachment_id", "bdm_uuid", "tag", "delete_on_termination"}, []string{"id"}},
+	} {
+		l := b.do("GET", base, b.demo, tc.mv, nil).JSON(t)["volumeAttachments"].([]any)
+		if len(l) != 2 {
+			t.Fatalf("%s list: %v", tc.mv, l)
+		}
+		a := l[1].(map[string]any)
+		for _, k := range tc.has {
+			if _, ok := a[k]; !ok {
+				t.Errorf("%s: %s missing in %v", tc.mv, k, a)
+			}
+		}
+		for _, k := range tc.hasnt {
+			if _, ok := a[k]; ok {
+				t.Errorf("%s: %s shown in %v", tc.mv, k, a)
+			}
+		}
+	}
+	if l := b.do("GET", base+"?limit=1&offset=1", b.demo, "2.1", nil).JSON(t)["volumeAttachments"].([]any); len(l) != 1 || l[0].(map[string]any)["volumeId"] != v2 {
+		t.Errorf("paged: %v", l)
+	}
+	show := b.do("GET", base+"/"+v1, b.demo, "2.89", nil).JSON(t)["volumeAttachment"].(map[string]any)
+	cinder := b.volume(t, b.demo, v1)
+	if show["attachment_id"] != cinder["attachments"].([]any)[0].(map[string]any)["attachment_id"] || cinder["status"] != "in-use" {
+		t.Errorf("attachment %v, volume %v", show, cinder)
+	}
+	// Update delete_on_termination (2.85); a swap is Cinder's alone.
+	if r := b.do("PUT", base+"/"+v1, b.demo, "2.85", map[string]any{"volumeAttachment": map[string]any{"volumeId": v1,
+		"delete_on_termination": true}}); r.Status != 202 {
+		t.Fatalf("update: %d %s", r.Status, r.Body)
+	}
+	if a := b.do("GET", base+"/"+v1, b.demo, "2.85", nil).JSON(t)["volumeAttachment"].(map[string]any); a["delete_on_termination"] != true {
+		t.Errorf("after update: %v", a)
+	}
+	for _, tc := range []struct {
+		name, token, mv, path string
+		body                  map[string]any
+		status                int
+		msg                   string
+	}{
+		{"device immutable", b.demo, "2.85", base + "/" + v1, map[string]any{"volumeId": v1, "device": "/dev/vdz"}, 400, "The device property is not mutable"},
+		{"swap as member", b.demo, "2.1", base + "/" + v1, map[string]any{"volumeId": v2}, 403, denied("os_compute_api:os-volumes-attachments:swap")},
+		{"swap as admin", b.admin, "2.1", base + "/" + v1, map[string]any{"volumeId": v2}, 409, "volume " + v1 + " is not migrating; this API should only be called by Cinder"},
+	} {
+		status, msg := fault(t, b.do("PUT", tc.path, tc.token, tc.mv, map[string]any{"volumeAttachment": tc.body}))
+		expect(t, tc.name, tc.status, tc.msg, status, msg)
+	}
+	for _, tc := range []struct {
+		name, method, path string
+		body               any
+		status             int
+		msg                string
+	}{
+		{"attach twice", "POST", base, map[string]any{"volumeAttachment": map[string]any{"volumeId": v1}}, 400, ""},
+		{"attach unknown", "POST", base, map[string]any{"volumeAttachment": map[string]any{"volumeId": "9d3c0f1e-7b5a-4c2d-8e6f-1a2b3c4d5e6f"}}, 404,
+			"Volume 9d3c0f1e-7b5a-4c2d-8e6f-1a2b3c4d5e6f could not be found."},
+		{"show not attached", "GET", base + "/9d3c0f1e-7b5a-4c2d-8e6f-1a2b3c4d5e6f", nil, 404,
+			"Instance " + id + " is not attached to volume 9d3c0f1e-7b5a-4c2d-8e6f-1a2b3c4d5e6f"},
+	} {
+		status, msg := fault(t, b.do(tc.method, tc.path, b.demo, "2.1", tc.body))
+		expect(t, tc.name, tc.status, tc.msg, status, msg)
+	}
+	if r := b.do("DELETE", base+"/"+v2, b.demo, "2.1", nil); r.Status != 202 {
+		t.Fatalf("detach: %d %s", r.Status, r.Body)
+	}
+	if v := b.volume(t, b.demo, v2); v["status"] != "available" {
+		t.Errorf("after detach: %v", v)
+	}
+	if l := b.do("GET", base, b.demo, "2.1", nil).JSON(t)["volumeAttachments"].([]any); len(l) != 1 {
+		t.Errorf("after detach: %v", l)
+	}
+}
+
+// The Nova proxies of 2.35 and before answer from the block storage
+// service.
+func TestVolumesProxyAnswers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.do("POST", "/os-volumes", b.demo, "2.1", map[string]any{"volume": map[string]any{"size": 1, "display_name": "p"}})
+	if r.Status != 200 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	v := r.JSON(t)["volume"].(map[string]any)
+	id := v["id"].(string)
+	if v["displayName"] != "p" || v["size"] != 1.0 || v["volumeType"] != "__DEFAULT__" || r.Header.Get("Location") == "" {
+		t.Errorf("create: %v", v)
+	}
+	got := b.do("GET", "/os-volumes/"+id, b.demo, "2.35", nil).JSON(t)["volume"].(map[string]any)
+	if got["status"] != "available" || len(got["attachments"].([]any)) != 1 {
+		t.Errorf("show: %v", got)
+	}
+	if l := b.do("GET", "/os-volumes/detail", b.demo, "2.1", nil).JSON(t)["volumes"].([]any); len(l) != 1 {
+		t.Errorf("detail: %v", l)
+	}
+	s := b.do("POST", "/os-snapshots", b.demo, "2.1", map[string]any{"snapshot": map[string]any{"volume_id": id, "display_name": "s"}})
+	if s.Status != 200 {
+		t.Fatalf("snapshot: %d %s", s.Status, s.Body)
+	}
+	sid := s.JSON(t)["snapshot"].(map[string]any)["id"].(string)
+	if l := b.do("GET", "/os-snapshots", b.demo, "2.1", nil).JSON(t)["snapshots"].([]any); len(l) != 1 {
+		t.Errorf("snapshots: %v", l)
+	}
+	for _, p := range []string{"/os-snapshots/" + sid, "/os-volumes/" + id} {
+		if r := b.do("DELETE", p, b.demo, "2.1", nil); r.Status != 202 {
+			t.Errorf("DELETE %s: %d %s", p, r.Status, r.Body)
+		}
+	}
+	b.srv.Do("PUT", "/volume/v3/os-quota-sets/"+projectOf(t, b), b.admin, map[string]any{"quota_set": map[string]any{"volumes": 0}}, nil)
+	status, msg := fault(t, b.do("POST", "/os-volumes", b.demo, "2.1", map[string]any{"volume": map[string]any{"size": 1}}))
+	expect(t, "over quota", 403, "Quota exceeded for resources: volumes", status, msg)
+}
+
+func projectOf(t *testing.T, b *testBundle) string {
+	t.Helper()
+	r := b.srv.Do("GET", "/identity/v3/auth/tokens", b.demo, nil, map[string]string{"X-Subject-Token": b.demo})
+	return r.JSON(t)["token"].(map[string]any)["project"].(map[string]any)["id"].(string)
+}
