@@ -199,7 +199,7 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 		}
 	}
 	if len(faulty) == 0 {
-		return nil
+		return tx.bdmLoad(ctx, servers)
 	}
 	var fw where
 	rows, err = tx.query(ctx, `SELECT instance_id, code, message, details, created_at FROM instance_faults
