@@ -38,7 +38,7 @@ check "attached volume in-use" demo volume show osc-vol2 -f value -c status -c a
 expect_in "in-use" in-use
 check "server volume list" demo server volume list osc-bfv -f value -c Device
 expect_in "device vdb" /dev/vdb
-expect_fail "volume delete while attached" demo volume delete osc-vol2
+expect_fail "volume delete while attached" "Invalid volume: Volume status must be available.*\(HTTP 400\)" demo volume delete osc-vol2
 check "server remove volume" demo server remove volume osc-bfv osc-vol2
 check "detached volume available" demo volume show osc-vol2 -f value -c status
 expect_in "available again" available
