@@ -34,7 +34,10 @@ export OS_IMAGE_ID=$(openstack --os-cloud novalite image show cirros -f value -c
 
 cd "$tmp/gc"
 status=0
-go test -count=1 -timeout 20m -tags "fixtures acceptance" -run "$RUN" -v \
+# -p 1: one package at a time. The packages share one cloud, and a
+# blockstorage test's server must not land beside a compute test's
+# (TestHypervisorListQuery reads the first host's servers).
+go test -p 1 -count=1 -timeout 20m -tags "fixtures acceptance" -run "$RUN" -v \
   ./internal/acceptance/openstack/compute/v2/ ./internal/acceptance/openstack/identity/v3/ \
   ./internal/acceptance/openstack/blockstorage/v3/ \
   >"$tmp/out.txt" 2>&1 || status=$?
