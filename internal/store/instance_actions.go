@@ -38,7 +38,17 @@ type InstanceActionListParams struct {
 func (tx *Tx) InstanceActionList(ctx context.Context, p InstanceActionListParams) ([]novalite.InstanceActionRecord, error) {
 	var w where
 	w.add(`instance_uuid = ?`, p.InstanceUUID)
-	addChangedBetween(&w, "updated_at", p.ChangesSince, p.ChangesBefore)
+	// Microseconds, unlike servers and migrations: an action is created
+	// and finished within the second a client read the time in (a
+	// simulated build is instant, Nova's takes seconds), and gophercloud's
+	// TestInstanceActionsMicroversions expects changes-before of a time
+	// taken just before the create to exclude it.
+	if !p.ChangesSince.IsZero() {
+		w.add(`updated_at >= ?`, micros(p.ChangesSince))
+	}
+	if !p.ChangesBefore.IsZero() {
+		w.add(`updated_at <= ?`, micros(p.ChangesBefore))
+	}
 	if p.Marker != "" {
 		m, err := tx.InstanceActionGet(ctx, p.InstanceUUID, p.Marker)
 		if err != nil {
