@@ -35,8 +35,11 @@ for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>
 curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "FAIL: the container never answered /healthz"; exit 1; }
 echo "ok: the container answers /healthz on the published port"
 # The log reaches podman a moment after the first answer.
-for _ in $(seq 50); do "${podman[@]}" logs "$NAME" 2>&1 | grep -q "credentials in /data/clouds.yaml" && break; sleep 0.1; done
-"${podman[@]}" logs "$NAME" 2>&1 | grep -q "credentials in /data/clouds.yaml" ||
+# The log is read whole before grep: with pipefail, grep -q leaving early
+# would fail the pipeline through podman's SIGPIPE.
+logs() { "${podman[@]}" logs "$NAME" 2>&1; }
+for _ in $(seq 50); do grep -q "credentials in /data/clouds.yaml" <<<"$(logs)" && break; sleep 0.1; done
+grep -q "credentials in /data/clouds.yaml" <<<"$(logs)" ||
   { echo "FAIL: no credentials line in the container's log"; exit 1; }
 echo "ok: the log says where the credentials are"
 
