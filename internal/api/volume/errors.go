@@ -7,26 +7,20 @@ import (
 	"novalite/internal/api/httpx"
 )
 
-// fault is a status and Cinder's fault key (cinder/api/openstack/
-// wsgi.py, Fault._fault_names).
-type fault struct {
-	status int
-	key    string
-}
-
-var faults = map[novalite.Kind]fault{
-	novalite.Invalid:        {400, "badRequest"},
-	novalite.Unauthorized:   {401, "unauthorized"},
-	novalite.Forbidden:      {403, "forbidden"},
-	novalite.NotFound:       {404, "itemNotFound"},
-	novalite.NotAllowed:     {405, "badMethod"},
-	novalite.NotAcceptable:  {406, "computeFault"},
-	novalite.Conflict:       {409, "conflictingRequest"},
-	novalite.TooLarge:       {413, "overLimit"},
-	novalite.BadMediaType:   {415, "badMediaType"},
-	novalite.OverLimit:      {413, "overLimit"},
-	novalite.NotImplemented: {501, "notImplemented"},
-	novalite.Unavailable:    {503, "serviceUnavailable"},
+// faults are Cinder's status and fault key of each error kind.
+var faults = map[novalite.Kind]httpx.Fault{
+	novalite.Invalid:        {Status: 400, Key: "badRequest"},
+	novalite.Unauthorized:   {Status: 401, Key: "unauthorized"},
+	novalite.Forbidden:      {Status: 403, Key: "forbidden"},
+	novalite.NotFound:       {Status: 404, Key: "itemNotFound"},
+	novalite.NotAllowed:     {Status: 405, Key: "badMethod"},
+	novalite.NotAcceptable:  {Status: 406, Key: "computeFault"},
+	novalite.Conflict:       {Status: 409, Key: "conflictingRequest"},
+	novalite.TooLarge:       {Status: 413, Key: "overLimit"},
+	novalite.BadMediaType:   {Status: 415, Key: "badMediaType"},
+	novalite.OverLimit:      {Status: 413, Key: "overLimit"},
+	novalite.NotImplemented: {Status: 501, Key: "notImplemented"},
+	novalite.Unavailable:    {Status: 503, Key: "serviceUnavailable"},
 }
 
 const unexpected = "The server has either erred or is incapable of performing the requested operation."
@@ -35,18 +29,4 @@ const unexpected = "The server has either erred or is incapable of performing th
 // in it for paths under this API.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, err) }
 
-func writeError(w http.ResponseWriter, r *http.Request, err error) {
-	k := novalite.KindOf(err)
-	f, ok := faults[k]
-	msg := novalite.MessageOf(err)
-	if !ok {
-		f, msg = fault{500, "computeFault"}, unexpected
-	}
-	if msg == "" {
-		msg = http.StatusText(f.status)
-		if k == novalite.NotFound {
-			msg = "The resource could not be found."
-		}
-	}
-	httpx.WriteJSON(w, f.status, map[string]any{f.key: map[string]any{"code": f.status, "message": msg}})
-}
+var writeError = httpx.FaultWriter(faults, unexpected)
