@@ -197,23 +197,15 @@ func (a *Agent) Run(ctx context.Context) {
 }
 
 func (a *Agent) heartbeat(ctx context.Context) error {
-	var down bool
-	var knobs map[string]string
-	err := a.db.Tx(ctx, func(tx *store.Tx) error {
+	return a.db.Tx(ctx, func(tx *store.Tx) error {
 		now := a.o.Now().UTC()
 		if a.o.AnswerCalls {
 			if err := tx.HostCallPurge(ctx, a.o.Host, now.Add(-callKeep)); err != nil {
 				return err
 			}
 		}
-		var err error
-		down, knobs, err = tx.ComputeNodeBeat(ctx, a.o.Host, now)
-		return err
+		return tx.ComputeNodeBeat(ctx, a.o.Host, now)
 	})
-	if err == nil {
-		a.setMarks(down, knobs)
-	}
-	return err
 }
 
 func (a *Agent) setMarks(down bool, knobs map[string]string) {

@@ -77,11 +77,26 @@ type Host struct {
 }
 
 // Hosts lists the compute hosts.
-func (s *Service) Hosts(ctx context.Context) ([]Host, error) {
+func (s *Service) Hosts(ctx context.Context) ([]Host, error) { return s.hosts(ctx, "") }
+
+// Host returns one host.
+func (s *Service) Host(ctx context.Context, name string) (Host, error) {
+	hosts, err := s.hosts(ctx, name)
+	if err != nil {
+		return Host{}, err
+	}
+	if len(hosts) == 0 {
+		return Host{}, novalite.Errorf(novalite.NotFound, "Compute host %s could not be found.", name)
+	}
+	return hosts[0], nil
+}
+
+// hosts lists the hosts, or the one named name.
+func (s *Service) hosts(ctx context.Context, name string) ([]Host, error) {
 	var list []store.HostControl
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		list, err = tx.HostControlList(ctx)
+		list, err = tx.HostControlList(ctx, name)
 		return err
 	})
 	if err != nil {
@@ -96,25 +111,13 @@ func (s *Service) Hosts(ctx context.Context) ([]Host, error) {
 	return out, nil
 }
 
-// Host returns one host.
-func (s *Service) Host(ctx context.Context, name string) (Host, error) {
-	hosts, err := s.Hosts(ctx)
-	if err != nil {
-		return Host{}, err
-	}
-	for _, h := range hosts {
-		if h.Host == name {
-			return h, nil
-		}
-	}
-	return Host{}, novalite.Errorf(novalite.NotFound, "Compute host %s could not be found.", name)
-}
-
 // HostUpdate is a change to a host; nil fields are kept.
 type HostUpdate struct {
 	Down      *bool // mark down (its agent stops) or up again
 	Zone      *string
-	Total     *novalite.Resources
+	VCPUs     *int64
+	MemoryMB  *int64
+	DiskGB    *int64
 	FakeKnobs map[string]string // replaces the host's knobs when not nil
 }
 
@@ -135,10 +138,16 @@ func (s *Service) UpdateHost(ctx context.Context, name string, u HostUpdate) (Ho
 			}
 		}
 	}
-	if t := u.Total; t != nil && (t.VCPUs < 0 || t.MemoryMB < 0 || t.DiskGB < 0) {
-		return Host{}, novalite.Errorf(novalite.Invalid, "Invalid capacity: must not be negative.")
+	for _, v := range []*int64{u.VCPUs, u.MemoryMB, u.DiskGB} {
+		if v != nil && *v < 0 {
+			return Host{}, novalite.Errorf(novalite.Invalid, "Invalid capacity: must not be negative.")
+		}
 	}
-	up := store.HostControlUpdate{SimulatedDown: u.Down, Zone: u.Zone, Total: u.Total, FakeKnobs: u.FakeKnobs}
+	if u.Zone != nil && *u.Zone == "" {
+		return Host{}, novalite.Errorf(novalite.Invalid, "Invalid input for this request: 'zone' must not be empty.")
+	}
+	up := store.HostControlUpdate{SimulatedDown: u.Down, Zone: u.Zone, VCPUs: u.VCPUs, MemoryMB: u.MemoryMB,
+		DiskGB: u.DiskGB, FakeKnobs: u.FakeKnobs}
 	if u.Down != nil {
 		up.HeartbeatAt = s.clock.Now().UTC()
 		if *u.Down {
@@ -221,7 +230,7 @@ func (s *Service) Reset(ctx context.Context) error {
 // simulated one is refused.
 func (s *Service) replace(ctx context.Context, get func(*store.Tx) (store.State, error)) error {
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		hosts, err := tx.HostControlList(ctx)
+		hosts, err := tx.HostControlList(ctx, "")
 		if err != nil {
 			return err
 		}

@@ -44,16 +44,23 @@ type HostControl struct {
 type HostControlUpdate struct {
 	SimulatedDown *bool
 	Zone          *string
-	Total         *novalite.Resources
+	VCPUs         *int64
+	MemoryMB      *int64
+	DiskGB        *int64
 	FakeKnobs     map[string]string // replaces the knobs when not nil
 	// HeartbeatAt, when set, is written as the last heartbeat: the past
 	// for a host going down (down at once), now for one coming back.
 	HeartbeatAt time.Time
 }
 
-// HostControlList returns every host with its knobs, by name.
-func (tx *Tx) HostControlList(ctx context.Context) ([]HostControl, error) {
-	rows, err := tx.query(ctx, `SELECT `+computeNodeCols+`, simulated_down, fake_knobs FROM compute_nodes ORDER BY host`)
+// HostControlList returns the hosts with their knobs, by name: all, or
+// the one named host.
+func (tx *Tx) HostControlList(ctx context.Context, host string) ([]HostControl, error) {
+	var w where
+	if host != "" {
+		w.add(`host = ?`, host)
+	}
+	rows, err := tx.query(ctx, `SELECT `+computeNodeCols+`, simulated_down, fake_knobs FROM compute_nodes`+w.sql()+` ORDER BY host`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +92,13 @@ func (tx *Tx) HostControlUpdate(ctx context.Context, host string, u HostControlU
 	if u.Zone != nil {
 		set = append(set, "availability_zone = "+w.arg(*u.Zone))
 	}
-	if u.Total != nil {
-		set = append(set, "vcpus = "+w.arg(u.Total.VCPUs), "memory_mb = "+w.arg(u.Total.MemoryMB), "local_gb = "+w.arg(u.Total.DiskGB))
+	for _, c := range []struct {
+		col string
+		v   *int64
+	}{{"vcpus", u.VCPUs}, {"memory_mb", u.MemoryMB}, {"local_gb", u.DiskGB}} {
+		if c.v != nil {
+			set = append(set, c.col+" = "+w.arg(*c.v))
+		}
 	}
 	if u.FakeKnobs != nil {
 		b, err := json.Marshal(u.FakeKnobs)
@@ -102,16 +114,11 @@ func (tx *Tx) HostControlUpdate(ctx context.Context, host string, u HostControlU
 	return n > 0, err
 }
 
-// ComputeNodeBeat records that host is alive unless the control API
-// marked it down, and returns the mark and the host's fake knobs.
-func (tx *Tx) ComputeNodeBeat(ctx context.Context, host string, now time.Time) (down bool, knobs map[string]string, err error) {
-	var raw string
-	err = tx.queryRow(ctx, `UPDATE compute_nodes SET heartbeat_at = CASE WHEN simulated_down THEN heartbeat_at ELSE $1 END
-		WHERE host = $2 RETURNING simulated_down, fake_knobs`, micros(now), host).Scan(&down, &raw)
-	if err != nil {
-		return false, nil, mapErr(err)
-	}
-	return down, knobs, json.Unmarshal([]byte(raw), &knobs)
+// ComputeNodeBeat records that host is alive, unless the control API
+// marked it down (then its heartbeat ages, as a dead host's does).
+func (tx *Tx) ComputeNodeBeat(ctx context.Context, host string, now time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE compute_nodes SET heartbeat_at = $1 WHERE host = $2 AND NOT simulated_down`, micros(now), host)
+	return err
 }
 
 // HostMarks returns the control API's marks of host: whether it is

@@ -168,26 +168,8 @@ func (a *API) updateHost(w http.ResponseWriter, r *http.Request) error {
 	}
 	b := body.Host
 	name := r.PathValue("name")
-	u := control.HostUpdate{Down: b.Down, Zone: b.Zone, FakeKnobs: b.FakeKnobs}
-	if b.VCPUs != nil || b.MemoryMB != nil || b.DiskGB != nil {
-		cur, err := a.svc.Host(r.Context(), name)
-		if err != nil {
-			return err
-		}
-		t := cur.Total
-		for _, f := range []struct {
-			in  *int64
-			out *int64
-		}{{b.VCPUs, &t.VCPUs}, {b.MemoryMB, &t.MemoryMB}, {b.DiskGB, &t.DiskGB}} {
-			if f.in != nil {
-				*f.out = *f.in
-			}
-		}
-		u.Total = &t
-	}
-	if b.Zone != nil && *b.Zone == "" {
-		return novalite.Errorf(novalite.Invalid, "Invalid input for this request: 'zone' must not be empty.")
-	}
+	u := control.HostUpdate{Down: b.Down, Zone: b.Zone, VCPUs: b.VCPUs, MemoryMB: b.MemoryMB, DiskGB: b.DiskGB,
+		FakeKnobs: b.FakeKnobs}
 	h, err := a.svc.UpdateHost(r.Context(), name, u)
 	if err != nil {
 		return err
