@@ -6,6 +6,18 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NOVALITE_PIDS=()
 BIN=${NOVALITE_BIN:-$ROOT/bin/novalite}
 
+# `openstack` is bin/openstack: the packaged client run by a fork server
+# (oscd.py) that has imported it once, so that each call costs the command's
+# requests and not a Python start (OSC_FORK_SERVER=0: the plain command).
+PATH="$ROOT/test/clients/bin:$PATH"
+OSCD_PID=
+if [ "${OSC_FORK_SERVER:-1}" = 1 ] && [ -z "${NOVALITE_OSCD:-}" ]; then
+  OSCD_DIR=$(mktemp -d)
+  /usr/bin/python3 "$ROOT/test/clients/oscd.py" "$OSCD_DIR/sock" &
+  OSCD_PID=$!
+  export NOVALITE_OSCD="$OSCD_DIR/sock"
+fi
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # start_novalite [serve flags]: `novalite serve`, or with
@@ -27,6 +39,9 @@ start_novalite() {
     curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && [ -f "$WORK/data/clouds.yaml" ] && break
     sleep 0.05
   done
+  if [ -n "$OSCD_PID" ]; then
+    for _ in $(seq 200); do [ -S "$NOVALITE_OSCD" ] && break; sleep 0.05; done
+  fi
   export OS_CLIENT_CONFIG_FILE="$WORK/data/clouds.yaml"
   export NOVALITE_URL="http://127.0.0.1:$PORT"
 }
@@ -80,6 +95,10 @@ stop_novalite() {
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
+  if [ -n "$OSCD_PID" ]; then
+    kill -TERM "$OSCD_PID" 2>/dev/null || true
+    rm -rf "$OSCD_DIR"
+  fi
   if [ -n "${DEPLOY_DB:-}" ]; then
     psql "$DEPLOY_ADMIN" -qc "DROP DATABASE IF EXISTS $DEPLOY_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi

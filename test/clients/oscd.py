@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""A fork server for openstackclient, so that the client scripts do not pay
+Python's start and openstackclient's imports (about a second of CPU) on each
+of their several hundred `openstack` calls.
+
+It imports openstackclient once, then for every connection on the Unix socket
+forks a child that takes the caller's argv, environment, working directory
+and standard streams (passed as file descriptors) and runs the unmodified
+`openstackclient.shell.main` in them; the exit status goes back to the caller
+(bin/openstack). Each command starts from the same state: openstackclient
+imported and its command modules loaded once, by a `command list` run whose
+log handlers and warning filters are undone; nothing of one command's run
+reaches another's.
+"""
+import os
+import signal
+import socket
+import sys
+
+
+def preload():
+    """Imports openstackclient and, by running `openstack command list` once
+    (no cloud needed), every command module its entry points name; then undoes
+    what that run set up in the process (log handlers, warning filters)."""
+    import contextlib
+    import io
+    import logging
+    import warnings
+    from openstackclient import shell
+    filters = warnings.filters[:]
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            shell.main(["command", "list"])
+        except SystemExit:
+            pass
+    warnings.filters[:] = filters
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    return shell
+
+
+def serve_one(conn, shell):
+    msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+    size = int.from_bytes(msg[:4], "big")
+    body = msg[4:]
+    while len(body) < size:
+        chunk = conn.recv(size - len(body))
+        if not chunk:
+            os._exit(1)
+        body += chunk
+    import json
+    req = json.loads(body)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    sys.stdin = os.fdopen(0, "r", closefd=False)
+    sys.stdout = os.fdopen(1, "w", closefd=False)
+    sys.stderr = os.fdopen(2, "w", closefd=False)
+    os.environ.clear()
+    os.environ.update(req["env"])
+    os.chdir(req["cwd"])
+    sys.argv = ["openstack"] + req["argv"]
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    try:
+        rc = shell.main(req["argv"])
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        rc = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        pass
+    conn.sendall(int(rc or 0).to_bytes(4, "big"))
+    os._exit(0)
+
+
+def main():
+    path = sys.argv[1]
+    shell = preload()
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    if os.path.exists(path):
+        os.unlink(path)
+    srv.bind(path)
+    srv.listen(64)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    while True:
+        conn, _ = srv.accept()
+        if os.fork() == 0:
+            srv.close()
+            serve_one(conn, shell)
+        conn.close()
+
+
+if __name__ == "__main__":
+    main()
