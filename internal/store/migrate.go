@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -64,4 +66,19 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		}
 	}
 	return applied, nil
+}
+
+// MigrationsDigest is a digest of the migrations this binary embeds for
+// engine ("sqlite" or "postgres"): two stores migrated by binaries with the
+// same digest have the same schema (tests clone a migrated template by it).
+func MigrationsDigest(engine string) string {
+	dir := "migrations/" + engine
+	entries, _ := fs.ReadDir(migrationFS, dir)
+	h := sha256.New()
+	for _, e := range entries { // ReadDir returns them sorted by name
+		body, _ := migrationFS.ReadFile(dir + "/" + e.Name())
+		fmt.Fprintf(h, "%s %d\n", e.Name(), len(body))
+		h.Write(body)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -15,8 +15,8 @@ func Engine() string { return storetest.Engine() }
 // PostgresDatabase is a fresh, empty PostgreSQL database for one test,
 // whatever NOVALITE_TEST_ENGINE says: for tests of the roles that only
 // run on PostgreSQL. It is dropped when the test ends.
-func PostgresDatabase(t testing.TB) string { return postgresDatabase(t) }
+func PostgresDatabase(t testing.TB) string { return storetest.PostgresDatabase(t) }
 
-// postgresDatabase creates an empty database for one test and drops it
-// when the test ends; it returns its URL.
-func postgresDatabase(t testing.TB) string { return storetest.PostgresDatabase(t) }
+// postgresDatabase creates a migrated database (a copy of a template) for
+// one test and drops it when the test ends; it returns its URL.
+func postgresDatabase(t testing.TB) string { return storetest.MigratedPostgresDatabase(t) }

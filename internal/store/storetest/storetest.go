@@ -37,7 +37,7 @@ func Open(t testing.TB) *store.DB {
 	var db *store.DB
 	var err error
 	if Engine() == "postgres" {
-		db, err = store.OpenPostgres(ctx, PostgresDatabase(t))
+		db, err = store.OpenPostgres(ctx, MigratedPostgresDatabase(t))
 	} else {
 		db, err = store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
 	}
@@ -62,15 +62,24 @@ func adminDSN() string {
 // it is dropped (connections and all) when t ends.
 func PostgresDatabase(t testing.TB) string {
 	t.Helper()
+	return createDatabase(t, "")
+}
+
+// createDatabase creates a database for t, a copy of template if not "",
+// and returns its URL; it is dropped (connections and all) when t ends.
+func createDatabase(t testing.TB, template string) string {
+	t.Helper()
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", adminDSN())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "novalite_unit_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+	name := "novalite_unit_" + randomHex()
+	stmt := "CREATE DATABASE " + name
+	if template != "" {
+		stmt += " TEMPLATE " + template
+	}
+	if _, err := admin.ExecContext(ctx, stmt); err != nil {
 		admin.Close()
 		t.Fatalf("PostgreSQL at %s is needed with NOVALITE_TEST_ENGINE=postgres (scripts/install-deps.sh installs it): %v",
 			adminDSN(), err)
@@ -79,7 +88,23 @@ func PostgresDatabase(t testing.TB) string {
 		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		admin.Close()
 	})
+	// A commit need not wait for its WAL flush: only the PostgreSQL server's
+	// own crash could lose one, and no test crashes it; the tests' commits
+	// then cost a round trip, not a disk flush.
+	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+name+" SET synchronous_commit = off"); err != nil {
+		t.Fatal(err)
+	}
+	return databaseURL(name)
+}
+
+func databaseURL(name string) string {
 	return strings.Replace(adminDSN(), "/postgres?", "/"+name+"?", 1)
+}
+
+func randomHex() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Flavor is the flavor of the servers Server makes (m1.tiny's sizes).
