@@ -124,7 +124,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	}
 	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval, Now: a.Clock.Now})
 	a.Network = network.New(db, network.Options{})
-	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images")}); err != nil {
+	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images"),
+		CountTotal: cfg.ImageCountTotal}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("image store: %w", err)
 	}

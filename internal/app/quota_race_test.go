@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"novalite/internal/config"
 )
 
 // raceCase is one counted resource: n parallel creates against a quota
@@ -379,4 +381,27 @@ func TestServerOverPortQuota(t *testing.T) {
 	if resp.Status != http.StatusForbidden || strings.TrimSpace(string(resp.Body)) != want {
 		t.Errorf("got %d %s, want 403 %s", resp.Status, resp.Body, want)
 	}
+}
+
+// TestImageCountRace: Glance's image_count_total (--image-count-total,
+// the same for every project) holds under parallel creates too.
+func TestImageCountRace(t *testing.T) {
+	t.Parallel()
+	r := &raceBundle{bundle: setup(t, func(c *config.Config) { c.ImageCountTotal = 5 }), client: &http.Client{Timeout: time.Minute}}
+	r.race(t, raceCase{name: "images", n: 30, want: 5, over: http.StatusRequestEntityTooLarge,
+		overText: "[Resource image_count_total is over limit of 5 due to current usage 5 and delta 1]",
+		limits:   func(*testing.T, *raceBundle, string) {},
+		request: func(i int, _ string) (string, string, any) {
+			return "POST", "/image/v2/images", map[string]any{"name": fmt.Sprintf("im%d", i), "disk_format": "raw", "container_format": "bare"}
+		},
+		count: func(t *testing.T, r *raceBundle, token, project string) int {
+			n := 0
+			for _, im := range r.list(t, "/image/v2/images", token, "images") {
+				if im.(map[string]any)["owner"] == project {
+					n++
+				}
+			}
+			return n
+		},
+	})
 }

@@ -83,6 +83,10 @@ type Config struct {
 	// ControlAPI serves the test cloud's control API under /novalite/v1
 	// (admins only): clock, simulated hosts, fault knobs.
 	ControlAPI bool
+	// ImageCountTotal is Glance's image_count_total limit (its Keystone
+	// unified limit) for every project: how many images a project may own;
+	// -1, Glance's default without unified limits, is no limit.
+	ImageCountTotal int
 	// HideFakeMetadata keeps the fake:* knobs out of the metadata that
 	// clients see (they still act on the simulated driver).
 	HideFakeMetadata bool
@@ -96,17 +100,18 @@ type Config struct {
 // Default returns the defaults.
 func Default() Config {
 	return Config{
-		Listen:       "127.0.0.1:8774",
-		DataDir:      "./novalite-data",
-		TokenTTL:     time.Hour,
-		MaxBodyBytes: 114688, // oslo.middleware's max_request_body_size
-		LogLevel:     "info",
-		LogFormat:    "auto",
-		Region:       "RegionOne",
-		Hosts:        1,
-		HostVCPUs:    64,
-		HostMemoryMB: 262144,
-		HostDiskGB:   2048,
+		Listen:          "127.0.0.1:8774",
+		DataDir:         "./novalite-data",
+		TokenTTL:        time.Hour,
+		MaxBodyBytes:    114688, // oslo.middleware's max_request_body_size
+		LogLevel:        "info",
+		LogFormat:       "auto",
+		Region:          "RegionOne",
+		ImageCountTotal: -1,
+		Hosts:           1,
+		HostVCPUs:       64,
+		HostMemoryMB:    262144,
+		HostDiskGB:      2048,
 		// Above one poll interval of gophercloud and Tempest (1 s).
 		TransitionTime:  2 * time.Second,
 		Driver:          "fake",
@@ -172,6 +177,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		"Fernet keys kept (staged, primary and secondaries); 0: enough for every token to outlive its key's rotation (env NOVALITE_FERNET_MAX_ACTIVE_KEYS)")
 	fs.BoolVar(&c.ControlAPI, "control-api", envBool("NOVALITE_CONTROL_API", c.ControlAPI),
 		"serve the control API under /novalite/v1 for admins: clock, simulated hosts, fault knobs (env NOVALITE_CONTROL_API)")
+	fs.IntVar(&c.ImageCountTotal, "image-count-total", int(envInt("NOVALITE_IMAGE_COUNT_TOTAL", int64(c.ImageCountTotal))),
+		"images a project may own, Glance's image_count_total; -1 no limit (env NOVALITE_IMAGE_COUNT_TOTAL)")
 	fs.BoolVar(&c.HideFakeMetadata, "hide-fake-metadata", envBool("NOVALITE_HIDE_FAKE_METADATA", c.HideFakeMetadata),
 		"keep the fake:* fault knobs out of the server metadata clients see (env NOVALITE_HIDE_FAKE_METADATA)")
 	c.HTTP.flags(fs)

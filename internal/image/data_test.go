@@ -26,7 +26,7 @@ var (
 // temp dir for the bytes, with one private queued image of project p1.
 func setup(t *testing.T) (*Service, string) {
 	t.Helper()
-	s, err := New(storetest.Open(t), Options{Dir: t.TempDir(),
+	s, err := New(storetest.Open(t), Options{Dir: t.TempDir(), CountTotal: -1,
 		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)

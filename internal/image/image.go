@@ -18,15 +18,19 @@ import (
 
 // Service is the image service.
 type Service struct {
-	db  *store.DB
-	dir string // where image bytes live, one file per image id
-	now func() time.Time
+	db         *store.DB
+	dir        string // where image bytes live, one file per image id
+	now        func() time.Time
+	countTotal int // image_count_total per owner, -1 none
 }
 
 // Options configure a Service.
 type Options struct {
 	Dir string // directory for image bytes (created when missing)
 	Now func() time.Time
+	// CountTotal is how many images one project may own (Glance's
+	// image_count_total); -1 is no limit.
+	CountTotal int
 }
 
 // New returns the image service over db.
@@ -37,7 +41,7 @@ func New(db *store.DB, o Options) (*Service, error) {
 	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return nil, err
 	}
-	return &Service{db: db, dir: o.Dir, now: o.Now}, nil
+	return &Service{db: db, dir: o.Dir, now: o.Now, countTotal: o.CountTotal}, nil
 }
 
 // notFound is Glance's answer for an image the caller cannot see or that

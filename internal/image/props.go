@@ -83,7 +83,12 @@ func (s *Service) Create(ctx context.Context, c *novalite.Caller, body map[strin
 	if err := checkLimits(im); err != nil {
 		return im, err
 	}
-	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.ImageInsert(ctx, im) })
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := s.checkCount(ctx, tx, im.Owner); err != nil {
+			return err
+		}
+		return tx.ImageInsert(ctx, im)
+	})
 	if novalite.IsKind(err, novalite.Conflict) {
 		return im, novalite.Errorf(novalite.Conflict, "Image with identifier %s already exists!", im.ID)
 	}

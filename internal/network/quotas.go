@@ -90,6 +90,16 @@ func (s *Service) Quotas(ctx context.Context, c *novalite.Caller, projectID stri
 	return out, err
 }
 
+// DefaultQuotas returns the limits a project starts with. As Neutron's
+// quotas "default" call, a caller asking for another project than its
+// own needs the right to read that project's quotas.
+func (s *Service) DefaultQuotas(c *novalite.Caller, projectID string) (map[string]int, error) {
+	if err := checkQuotaAccess(c, projectID); err != nil {
+		return nil, err
+	}
+	return DefaultQuotas, nil
+}
+
 // QuotaDetails returns a project's limits and usage.
 func (s *Service) QuotaDetails(ctx context.Context, c *novalite.Caller, projectID string) (map[string]QuotaUsage, error) {
 	if err := checkQuotaAccess(c, projectID); err != nil {

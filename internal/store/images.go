@@ -112,6 +112,12 @@ func (tx *Tx) ImageSetData(ctx context.Context, id string, d ImageData, now int6
 	return n == 1, err
 }
 
+// ImageCountOwned counts the images owner owns.
+func (tx *Tx) ImageCountOwned(ctx context.Context, owner string) (n int, err error) {
+	err = tx.queryRow(ctx, `SELECT count(*) FROM images WHERE owner = $1`, owner).Scan(&n)
+	return n, mapErr(err)
+}
+
 // ImageDelete removes an image row.
 func (tx *Tx) ImageDelete(ctx context.Context, id string) error {
 	n, err := tx.Exec(ctx, `DELETE FROM images WHERE id = $1`, id)

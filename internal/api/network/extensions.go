@@ -6,7 +6,6 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
-	"novalite/internal/network"
 )
 
 // extensions are the API extensions novalite implements (alias, name,
@@ -105,7 +104,11 @@ func (a *API) showQuota(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) showQuotaDefault(w http.ResponseWriter, r *http.Request) error {
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"quota": network.DefaultQuotas})
+	q, err := a.svc.DefaultQuotas(httpx.Caller(r.Context()), r.PathValue("project"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"quota": q})
 	return nil
 }
 
