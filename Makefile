@@ -49,7 +49,7 @@ FUZZTIME ?= 3s
 FUZZ_TARGETS := \
 	internal/api/httpx:FuzzReadBody internal/api/httpx:FuzzEdge internal/api/httpx:FuzzAppendJSON \
 	internal/api/microversion:FuzzNegotiate \
-	internal/api/compute:FuzzServerListQuery internal/api/compute:FuzzServerCreateBody \
+	internal/api/compute:FuzzServerListQuery internal/api/compute:FuzzServerCreateBody internal/api/compute:FuzzBodySchemas \
 	internal/api/image:FuzzImagePatch \
 	internal/identity:FuzzValidateToken \
 	internal/store:FuzzRegexTranslate

@@ -60,3 +60,46 @@ func FuzzServerCreateBody(f *testing.F) {
 		}
 	})
 }
+
+// bodySchemas are the schemas of the compute API's request bodies, each
+// built for the version asked.
+var bodySchemas = []struct {
+	name string
+	doc  func(microversion.Version) obj
+}{
+	{"create", createSchemaDoc}, {"update", updateSchemaDoc},
+	{"aggregate-create", aggregateSchemaDoc(true)}, {"aggregate-update", aggregateSchemaDoc(false)},
+	{"aggregate-action", aggregateActionSchemaDoc}, {"aggregate-images", aggregateImagesSchemaDoc},
+	{"flavor-action", flavorActionSchemaDoc}, {"flavor-create", flavorCreateSchemaDoc}, {"flavor-update", flavorUpdateSchemaDoc},
+	{"extra-spec-update", extraSpecUpdateSchemaDoc}, {"extra-specs-create", extraSpecsCreateSchemaDoc},
+	{"host-update", hostUpdateSchemaDoc}, {"keypair-create", keypairCreateSchemaDoc},
+	{"quota-class-update", quotaClassUpdateSchemaDoc}, {"quota-update", quotaUpdateSchemaDoc},
+	{"remote-console", remoteConsoleSchema}, {"server-external-events", externalEventsSchemaDoc},
+	{"server-group-create", serverGroupCreateSchemaDoc}, {"service-update", serviceUpdateSchemaDoc},
+	{"volume-attach", volumeAttachSchemaDoc}, {"volume-attachment-update", volumeUpdateSchemaDoc},
+}
+
+// FuzzBodySchemas: any body against any of the compute API's body schemas,
+// at any version, is accepted or refused as Invalid with a message.
+func FuzzBodySchemas(f *testing.F) {
+	for _, s := range []string{`{}`, `[]`, `null`, `{"flavor": {"name": "x", "ram": -1, "vcpus": 1e400, "disk": "1"}}`,
+		`{"quota_set": {"instances": "99999999999999999999999"}}`, `{"keypair": {"name": "\u0000", "type": "x"}}`,
+		`{"addHost": {"host": ""}}`, `{"events": [{"name": "network-changed", "server_uuid": 1}]}`,
+		`{"remote_console": {"protocol": "vnc", "type": "novnc"}}`, `{"volumeAttachment": {"volumeId": "x", "tag": []}}`} {
+		for i := range bodySchemas {
+			f.Add(s, uint8(i), uint8(99))
+		}
+	}
+	f.Fuzz(func(t *testing.T, body string, which, minor uint8) {
+		sc := bodySchemas[int(which)%len(bodySchemas)]
+		mv := microversion.Version{Major: 2, Minor: 1 + int(minor)%microversion.Max.Minor}
+		doc, err := schema.Decode([]byte(body))
+		if err != nil {
+			return // ReadBody's 400
+		}
+		err = schemaFor(sc.name, mv, sc.doc).Validate(doc)
+		if err != nil && (novalite.KindOf(err) != novalite.Invalid || novalite.MessageOf(err) == "") {
+			t.Fatalf("%s %s at %s: %v", sc.name, body, mv, err)
+		}
+	})
+}
