@@ -22,12 +22,16 @@ type ComputeNode struct {
 	HypervisorName   string
 	AvailabilityZone string // of its aggregate with an availability_zone, else as registered
 	Driver           string
-	Total, Used      Resources
-	Disabled         bool
-	DisabledReason   string
-	ForcedDown       bool
-	HeartbeatAt      time.Time
-	CreatedAt        time.Time
+	// HypervisorType and HypervisorVersion are what the driver reports
+	// (os-hypervisors): "fake" and 1000 for the simulated driver.
+	HypervisorType    string
+	HypervisorVersion int
+	Total, Used       Resources
+	Disabled          bool
+	DisabledReason    string
+	ForcedDown        bool
+	HeartbeatAt       time.Time
+	CreatedAt         time.Time
 }
 
 // ComputeServiceUpdate is what an operator changes of a nova-compute

@@ -130,13 +130,19 @@ func New(db *store.DB, o Options) *Agent {
 		results: make(chan result, o.Batch)}
 }
 
-// Register creates or refreshes the host's row (idempotent).
+// Register creates or refreshes the host's row (idempotent), with the
+// hypervisor a driver of real guests reports.
 func (a *Agent) Register(ctx context.Context) error {
-	return a.db.Tx(ctx, func(tx *store.Tx) error {
-		return tx.ComputeNodeRegister(ctx, novalite.ComputeNode{Host: a.o.Host, HypervisorName: a.o.Host,
-			AvailabilityZone: a.o.Zone, Driver: a.o.DriverName, Total: a.o.Resources,
-			UUID: uuid.NewString(), ServiceUUID: uuid.NewString()}, a.o.Now().UTC())
-	})
+	n := novalite.ComputeNode{Host: a.o.Host, HypervisorName: a.o.Host, AvailabilityZone: a.o.Zone, Driver: a.o.DriverName,
+		Total: a.o.Resources, UUID: uuid.NewString(), ServiceUUID: uuid.NewString()}
+	if hi, ok := a.o.Driver.(virt.HostInfo); ok {
+		h, err := hi.Host()
+		if err != nil {
+			return err
+		}
+		n.HypervisorType, n.HypervisorVersion = h.HypervisorType, h.HypervisorVersion
+	}
+	return a.db.Tx(ctx, func(tx *store.Tx) error { return tx.ComputeNodeRegister(ctx, n, a.o.Now().UTC()) })
 }
 
 // Run reconciles until ctx ends: a pass starts the driver calls of the

@@ -20,6 +20,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/hypervisors"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/imagedata"
@@ -288,6 +289,7 @@ func TestRealGuestLifecycle(t *testing.T) {
 	if !regexp.MustCompile(`nic eth0 fa:16:3e:[0-9a-f:]+ 10\.0\.0\.\d+/255\.255\.255\.0`).MatchString(out) {
 		t.Errorf("console shows no NIC configured from network_data.json:\n%s", out)
 	}
+	c.checkHypervisor()
 	pid := onePid(t, id)
 	if st := qmpStatus(t, pid); st != "running" {
 		t.Errorf("QMP status %q, want running", st)
@@ -553,4 +555,31 @@ func (c *cloud) ports(id string) ([]string, error) {
 		out = append(out, p.ID)
 	}
 	return out, err
+}
+
+// checkHypervisor: os-hypervisors shows the host's QEMU, as Nova's libvirt
+// driver does (type QEMU, version major*1000000+minor*1000+micro of the
+// qemu-system binary), not the fake driver's values.
+func (c *cloud) checkHypervisor() {
+	c.t.Helper()
+	pages, err := hypervisors.List(c.compute, nil).AllPages(context.Background())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	hs, err := hypervisors.ExtractHypervisors(pages)
+	if err != nil || len(hs) != 1 {
+		c.t.Fatalf("hypervisors: %v %v", hs, err)
+	}
+	out, err := exec.Command("qemu-system-x86_64", "--version").Output()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	m := regexp.MustCompile(`version (\d+)\.(\d+)\.(\d+)`).FindStringSubmatch(string(out))
+	maj, _ := strconv.Atoi(m[1])
+	min, _ := strconv.Atoi(m[2])
+	mic, _ := strconv.Atoi(m[3])
+	if h := hs[0]; h.HypervisorType != "QEMU" || h.HypervisorVersion != maj*1000000+min*1000+mic {
+		c.t.Errorf("hypervisor %q version %d; want QEMU %d (%s)", h.HypervisorType, h.HypervisorVersion,
+			maj*1000000+min*1000+mic, strings.TrimSpace(string(out)))
+	}
 }

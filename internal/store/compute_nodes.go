@@ -24,8 +24,8 @@ const hostZone = `COALESCE((SELECT MIN(m.value) FROM aggregate_hosts ah JOIN agg
 	compute_nodes.availability_zone)`
 
 const computeNodeCols = `id, COALESCE(uuid, ''), COALESCE(service_uuid, ''), host, hypervisor_name, ` + hostZone +
-	`, driver, vcpus, memory_mb, local_gb, vcpus_used, memory_mb_used, local_gb_used, disabled, disabled_reason,
-	forced_down, heartbeat_at, created_at`
+	`, driver, hypervisor_type, hypervisor_version, vcpus, memory_mb, local_gb, vcpus_used, memory_mb_used, local_gb_used,
+	disabled, disabled_reason, forced_down, heartbeat_at, created_at`
 
 // nodeScan holds a compute_nodes row (computeNodeCols) while it is read.
 type nodeScan struct {
@@ -36,7 +36,8 @@ type nodeScan struct {
 
 func (s *nodeScan) dest() []any {
 	n := &s.n
-	return []any{&n.ID, &n.UUID, &n.ServiceUUID, &n.Host, &n.HypervisorName, &n.AvailabilityZone, &n.Driver, &n.Total.VCPUs,
+	return []any{&n.ID, &n.UUID, &n.ServiceUUID, &n.Host, &n.HypervisorName, &n.AvailabilityZone, &n.Driver, &n.HypervisorType,
+		&n.HypervisorVersion, &n.Total.VCPUs,
 		&n.Total.MemoryMB, &n.Total.DiskGB, &n.Used.VCPUs, &n.Used.MemoryMB, &n.Used.DiskGB, &n.Disabled, &s.reason,
 		&n.ForcedDown, &s.hb, &s.cre}
 }
@@ -60,16 +61,20 @@ func scanComputeNode(s interface{ Scan(...any) error }) (novalite.ComputeNode, e
 // host registered before (n.UUID and n.ServiceUUID are used only for a
 // new row).
 func (tx *Tx) ComputeNodeRegister(ctx context.Context, n novalite.ComputeNode, now time.Time) error {
+	if n.HypervisorType == "" {
+		n.HypervisorType, n.HypervisorVersion = "fake", 1000
+	}
 	_, err := tx.Exec(ctx, `INSERT INTO compute_nodes (host, hypervisor_name, availability_zone, driver, vcpus,
-		memory_mb, local_gb, heartbeat_at, created_at, uuid, service_uuid)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)
+		memory_mb, local_gb, heartbeat_at, created_at, uuid, service_uuid, hypervisor_type, hypervisor_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)
 		ON CONFLICT (host) DO UPDATE SET hypervisor_name = excluded.hypervisor_name,
 		uuid = COALESCE(compute_nodes.uuid, excluded.uuid),
 		service_uuid = COALESCE(compute_nodes.service_uuid, excluded.service_uuid),
 		availability_zone = excluded.availability_zone, driver = excluded.driver, vcpus = excluded.vcpus,
-		memory_mb = excluded.memory_mb, local_gb = excluded.local_gb, heartbeat_at = excluded.heartbeat_at`,
+		memory_mb = excluded.memory_mb, local_gb = excluded.local_gb, heartbeat_at = excluded.heartbeat_at,
+		hypervisor_type = excluded.hypervisor_type, hypervisor_version = excluded.hypervisor_version`,
 		n.Host, n.HypervisorName, n.AvailabilityZone, n.Driver, n.Total.VCPUs, n.Total.MemoryMB, n.Total.DiskGB,
-		micros(now), n.UUID, n.ServiceUUID)
+		micros(now), n.UUID, n.ServiceUUID, n.HypervisorType, n.HypervisorVersion)
 	if err != nil {
 		return err
 	}

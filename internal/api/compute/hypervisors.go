@@ -15,12 +15,11 @@ import (
 	"novalite/internal/policy"
 )
 
-// Every novalite host runs the fake driver (nova/virt/fake.py).
+// What a host shows of its CPU (nova/virt/fake.py's; the QEMU driver
+// reports the same shape) and its address (every host is on loopback).
 const (
-	hypervisorType    = "fake"
-	hypervisorVersion = 1000
-	hypervisorHostIP  = "127.0.0.1"
-	fakeCPUInfo       = `{"arch": "x86_64", "model": "Nehalem", "vendor": "Intel", "features": ["pge", "clflush"], ` +
+	hypervisorHostIP = "127.0.0.1"
+	fakeCPUInfo      = `{"arch": "x86_64", "model": "Nehalem", "vendor": "Intel", "features": ["pge", "clflush"], ` +
 		`"topology": {"cores": 1, "threads": 1, "sockets": 4}}`
 )
 
@@ -41,7 +40,7 @@ func (a *API) hypervisorView(r *http.Request, n novalite.ComputeNode, detail boo
 		"state":  map[bool]string{true: "up", false: "down"}[svc.Up],
 		"status": map[bool]string{true: "disabled", false: "enabled"}[n.Disabled]}
 	if detail {
-		v["hypervisor_type"], v["hypervisor_version"], v["host_ip"] = hypervisorType, hypervisorVersion, hypervisorHostIP
+		v["hypervisor_type"], v["hypervisor_version"], v["host_ip"] = n.HypervisorType, n.HypervisorVersion, hypervisorHostIP
 		var sid any = svc.ID
 		if mv.AtLeast(2, 53) {
 			sid = svc.UUID
