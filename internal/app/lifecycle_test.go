@@ -299,7 +299,9 @@ func TestBuildTaskStates(t *testing.T) {
 	b := setup(t, func(c *config.Config) { c.NoLoops = true })
 	ctx := context.Background()
 	db := b.srv.App.DB
-	drv := fake.New(fake.Config{Delays: map[string]time.Duration{fake.OpSpawn: 300 * time.Millisecond}})
+	// The spawn lasts long enough for the polls to see it even on a loaded
+	// machine, where one GET may take a good part of a second.
+	drv := fake.New(fake.Config{Delays: map[string]time.Duration{fake.OpSpawn: 3 * time.Second}})
 	ag := agent.New(db, agent.Options{Host: app.HostName(1), DriverName: "fake", Driver: drv,
 		Resources: novalite.Resources{VCPUs: 64, MemoryMB: 262144, DiskGB: 2048}})
 	id := b.create(t, nil)

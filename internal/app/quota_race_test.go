@@ -105,7 +105,7 @@ func publicKey(t *testing.T) string {
 // get the API's over-quota answer, and exactly want exist afterwards. On
 // PostgreSQL this needs the check and the insert to be one step. Not
 // parallel: its bursts would starve the timing-sensitive tests that run
-// beside it (TestBuildTaskStates watches a 300 ms spawn).
+// beside it (TestBuildTaskStates watches a spawn of a few seconds).
 func TestQuotaRaces(t *testing.T) {
 	r := &raceBundle{bundle: setup(t), client: &http.Client{Timeout: time.Minute}}
 	for _, tc := range append(r.novaCases(t), r.neutronCases()...) {
