@@ -43,6 +43,9 @@ need=()
 command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-client)
+# The server's binaries themselves (initdb, postgres): TestPostgresRestart
+# runs a private server it can crash, even when the shared one is remote.
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 # The container image test (test/clients/image.sh): daemonless podman, and
 # runc for hosts where crun's cgroup set-up is refused.
 command -v podman >/dev/null 2>&1 || need+=(podman)

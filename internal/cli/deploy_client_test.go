@@ -12,6 +12,10 @@ import (
 	"time"
 )
 
+// tryClient bounds a request that hangs, so that a test fails and says
+// so instead of waiting for go test's timeout.
+var tryClient = &http.Client{Timeout: 2 * time.Minute}
+
 // try makes one JSON request to base as the holder of token and reports
 // a transport error instead of failing (the replica may be dead).
 func try(base, token, method, path string, body, out any) (int, error) {
@@ -27,7 +31,7 @@ func try(base, token, method, path string, body, out any) (int, error) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-OpenStack-Nova-API-Version", "2.79")
 	req.Header.Set("X-Auth-Token", token)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := tryClient.Do(req)
 	if err != nil {
 		return 0, err
 	}

@@ -86,6 +86,22 @@ func start(t testing.TB, bin string, ready *regexp.Regexp, args ...string) *proc
 	return p
 }
 
+// running reports whether the process has not exited (by itself or
+// killed).
+func (p *proc) running() bool {
+	if p.exited {
+		return false
+	}
+	select {
+	case err := <-p.done:
+		p.exited = true
+		p.done <- err // for kill and the others who wait
+		return false
+	default:
+		return true
+	}
+}
+
 // kill sends SIGKILL (kill -9) and waits for the process to be gone.
 func (p *proc) kill() {
 	if p.exited {
@@ -105,6 +121,7 @@ type deployment struct {
 	controllers []*proc
 	agents      map[string]*proc
 	agentArgs   []string
+	apiArgs     []string
 }
 
 var (
@@ -118,6 +135,14 @@ var (
 func deploy(t testing.TB, apis, controllers, agents int, agentArgs ...string) *deployment {
 	t.Helper()
 	d := &deployment{t: t, bin: binary, dsn: apptest.PostgresDatabase(t), agents: map[string]*proc{}, agentArgs: agentArgs}
+	d.start(apis, controllers, agents)
+	return d
+}
+
+// start prepares d.dsn (migrate, bootstrap) and starts the roles.
+func (d *deployment) start(apis, controllers, agents int) {
+	t := d.t
+	t.Helper()
 	run(t, d.bin, "bootstrap", "--database", d.dsn, "--data-dir", t.TempDir(),
 		"--admin-password", "admin-pw", "--demo-password", "demo-pw")
 	// Few connections each (--database-max-conns 4): eight processes
@@ -133,14 +158,14 @@ func deploy(t testing.TB, apis, controllers, agents int, agentArgs ...string) *d
 	for i := 1; i <= apis; i++ {
 		d.apis = append(d.apis, d.startAPI("127.0.0.1:0"))
 	}
-	return d
 }
 
 // startAPI starts an api replica listening on addr.
 func (d *deployment) startAPI(addr string) *proc {
 	d.t.Helper()
-	return start(d.t, d.bin, apiReady, "api", "--listen", addr, "--data-dir", d.t.TempDir(), "--database", d.dsn,
-		"--database-max-conns", "4", "--log-level", "warn")
+	args := append([]string{"api", "--listen", addr, "--data-dir", d.t.TempDir(), "--database", d.dsn,
+		"--database-max-conns", "4", "--log-level", "warn"}, d.apiArgs...)
+	return start(d.t, d.bin, apiReady, args...)
 }
 
 // startAgent starts (or restarts) the agent of host with its own state dir.

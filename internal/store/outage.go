@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strings"
 
@@ -16,8 +17,10 @@ import (
 // timeout), rather than that the statement was wrong. Those answer 503,
 // and a retry later may succeed.
 func isOutage(err error) bool {
+	// An EOF is the server gone in the middle of a reply (pgx does not
+	// wrap it when the connection was already in use).
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
-		errors.Is(err, driver.ErrBadConn) {
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return true
 	}
 	var ne net.Error
