@@ -162,12 +162,15 @@ func TestPostgresRestart(t *testing.T) {
 	d.checkRecovered(token, up)
 }
 
-// createRetry creates a server named name in zone through base, retrying
+// createRetry creates a server named name in zone (if not "") through base, retrying
 // while the replica answers 503 (it reconnects), and returns its id.
 func createRetry(t *testing.T, base, token, name, zone string, within time.Duration) string {
 	t.Helper()
-	body := map[string]any{"server": map[string]any{"name": name, "availability_zone": zone,
-		"imageRef": "6dbdba19-0015-5025-907e-0100e29feb67", "flavorRef": "42", "networks": "none"}}
+	server := map[string]any{"name": name, "imageRef": "6dbdba19-0015-5025-907e-0100e29feb67", "flavorRef": "42", "networks": "none"}
+	if zone != "" {
+		server["availability_zone"] = zone
+	}
+	body := map[string]any{"server": server}
 	for deadline := time.Now().Add(within); ; time.Sleep(200 * time.Millisecond) {
 		var out struct {
 			Server struct{ ID string } `json:"server"`
