@@ -34,7 +34,9 @@ func (a *App) RunAgent(ctx context.Context, ready func()) error {
 	}
 	ready()
 	var wg sync.WaitGroup
-	wg.Go(func() { a.listen(ctx) })
+	// Its own host's channel only: work placed on other hosts does not
+	// wake it.
+	wg.Go(func() { a.listen(ctx, store.AgentChannels(a.Config.Host)...) })
 	wg.Go(func() { a.followClock(ctx) })
 	wg.Go(func() { ag.Run(ctx) })
 	wg.Wait()
@@ -48,7 +50,7 @@ func (a *App) RunAgent(ctx context.Context, ready func()) error {
 // within Config.LeaderCheck of the leader's death.
 func (a *App) RunController(ctx context.Context) error {
 	var wg sync.WaitGroup
-	wg.Go(func() { a.listen(ctx) })
+	wg.Go(func() { a.listen(ctx, store.WorkChannel) })
 	wg.Go(func() { a.followClock(ctx) })
 	sched := a.newScheduler()
 	wg.Go(func() { sched.Run(ctx) })
@@ -67,7 +69,9 @@ func (a *App) RunController(ctx context.Context) error {
 	return nil
 }
 
-// listen feeds the other processes' notifications to this one's loops.
-func (a *App) listen(ctx context.Context) {
-	a.DB.Listen(ctx, a.Compute.Waker.Wake, func(err error) { a.Log.Warn("listen for work", "err", err) })
+// listen feeds the other processes' notifications on channels to this
+// one's loops.
+func (a *App) listen(ctx context.Context, channels ...string) {
+	a.DB.Listen(ctx, channels, func(string) { a.Compute.Waker.Wake() },
+		func(err error) { a.Log.Warn("listen for work", "err", err) })
 }

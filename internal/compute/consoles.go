@@ -96,7 +96,7 @@ func (h *HostCalls) call(ctx context.Context, c store.HostCall) (store.HostCall,
 		if n.ForcedDown || c.CreatedAt.Sub(n.HeartbeatAt) > downAfter {
 			return errHostDown
 		}
-		tx.NotifyOnCommit()
+		tx.NotifyHostOnCommit(c.Host)
 		id, err = tx.HostCallInsert(ctx, c)
 		return err
 	})

@@ -214,6 +214,7 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 			}
 			res.Servers = append(res.Servers, v)
 		}
+		tx.NotifyOnCommit() // the schedulers, in other processes
 		s.Waker.After(tx)
 		return nil
 	})

@@ -37,9 +37,10 @@ func (w *Waker) Wake() {
 	}
 }
 
-// After wakes the loops once tx commits: this process's at once, those of
-// other processes (agents, schedulers) through PostgreSQL NOTIFY.
+// After wakes this process's loops once tx commits. Those of other
+// processes hear of it through PostgreSQL NOTIFY, on the channel of
+// whoever must act: the writes that hand out work (an intent, a
+// placement) ask for it themselves, a create asks the schedulers.
 func (w *Waker) After(tx *store.Tx) {
-	tx.NotifyOnCommit()
 	tx.AfterCommit(w.Wake)
 }

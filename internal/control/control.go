@@ -162,7 +162,8 @@ func (s *Service) UpdateHost(ctx context.Context, name string, u HostUpdate) (Ho
 		if !ok {
 			return novalite.Errorf(novalite.NotFound, "Compute host %s could not be found.", name)
 		}
-		tx.NotifyOnCommit() // its agent may be another process
+		tx.NotifyHostOnCommit(name) // its agent may be another process
+		tx.NotifyOnCommit()         // and capacity or zone change placement
 		return nil
 	})
 	if err != nil {
@@ -246,7 +247,8 @@ func (s *Service) replace(ctx context.Context, get func(*store.Tx) (store.State,
 		if err := tx.StateImport(ctx, st, s.db.KnownSchemaVersion()); err != nil {
 			return err
 		}
-		tx.NotifyOnCommit()
+		tx.NotifyOnCommit() // every loop of every process has new rows
+		tx.NotifyAgentsOnCommit()
 		return nil
 	})
 	if err == nil {

@@ -183,7 +183,7 @@ func (c *Controller) runOnce(ctx context.Context) (int, error) {
 			total += counts[i]
 		}
 		if total > 0 {
-			tx.NotifyOnCommit() // agents in other processes
+			// Each intent notifies its host's agent (InstanceSetTask).
 			tx.AfterCommit(c.o.Reclaimed)
 		}
 		return nil

@@ -135,7 +135,7 @@ func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
 			handled++
 		}
 		if placed > 0 {
-			tx.NotifyOnCommit() // agents in other processes
+			// Each placement notifies its host's agent (InstancePlace).
 			tx.AfterCommit(s.o.Placed)
 		}
 		return nil

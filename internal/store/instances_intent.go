@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -28,7 +29,8 @@ type InstanceTaskParams struct {
 	Now                        time.Time
 }
 
-// InstanceSetTask applies an intent and reports whether the row changed.
+// InstanceSetTask applies an intent and reports whether the row changed;
+// when it did, the commit notifies whoever acts on the intent.
 // false means the states did not allow it (or the row is gone): callers
 // re-read the server to word Nova's 404 or 409.
 func (tx *Tx) InstanceSetTask(ctx context.Context, p InstanceTaskParams) (bool, error) {
@@ -62,8 +64,19 @@ func (tx *Tx) InstanceSetTask(ctx context.Context, p InstanceTaskParams) (bool, 
 	if p.Unless != "" {
 		w.add(`COALESCE(task_state, '') <> ?`, string(p.Unless))
 	}
-	n, err := tx.Exec(ctx, `UPDATE instances SET `+strings.Join(set, ", ")+w.sql(), w.args...)
-	return n > 0, err
+	var host sql.NullString
+	err := tx.queryRow(ctx, `UPDATE instances SET `+strings.Join(set, ", ")+w.sql()+` RETURNING host`, w.args...).Scan(&host)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, mapErr(err)
+	}
+	// The intent is work for the agent of the server's host — read after
+	// the transaction's own writes, so an evacuation's new host — or for
+	// the scheduler when it has none.
+	tx.NotifyHostOnCommit(host.String)
+	return true, nil
 }
 
 // InstanceDeleteLocal marks a server that never reached a host as deleted

@@ -47,12 +47,15 @@ type InstancePlaceParams struct {
 // InstancePlace records the scheduler's choice and hands the server to
 // the host's agent (task networking) — only if it is still live, unplaced
 // and scheduling; false otherwise (deleted meanwhile), and the caller
-// gives back what it claimed.
+// gives back what it claimed. The commit notifies the host's agent.
 func (tx *Tx) InstancePlace(ctx context.Context, p InstancePlaceParams) (bool, error) {
 	n, err := tx.Exec(ctx, `UPDATE instances SET host = $1, node = $2, availability_zone = $3, task_state = $4,
 		updated_at = $5 WHERE id = $6 AND deleted = $7 AND host IS NULL AND task_state = $8`,
 		p.Host, p.Node, p.Zone, string(novalite.TaskNetworking), micros(p.Now), p.InternalID, false,
 		string(novalite.TaskScheduling))
+	if n > 0 {
+		tx.NotifyHostOnCommit(p.Host) // the build is the host's agent's now
+	}
 	return n > 0, err
 }
 

@@ -2,48 +2,92 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// WorkChannel is the PostgreSQL channel on which a commit that leaves
-// work for the background loops (a server to place, a task for an agent,
-// a call for a host) tells the other processes.
-const WorkChannel = "novalite_work"
+// The PostgreSQL channels on which a commit that leaves work for the
+// background loops tells the other processes. Each listener hears only
+// the work it can do, so that a deployment of many hosts does not wake
+// every agent for every server placed anywhere.
+const (
+	// WorkChannel is the controllers': a server to place, a periodic
+	// job's rows.
+	WorkChannel = "novalite_work"
+	// AgentsChannel is every agent's: a change that may concern any host
+	// (the whole state imported through the control API).
+	AgentsChannel = "novalite_agents"
+)
+
+// HostChannel is the channel of host's agent: a task on one of its
+// servers, a call for it. Host names may be longer than an identifier
+// (63 bytes) and hold any character, hence the digest.
+func HostChannel(host string) string {
+	sum := sha256.Sum256([]byte(host))
+	return "novalite_host_" + hex.EncodeToString(sum[:8])
+}
+
+// AgentChannels are the channels the agent of host listens on.
+func AgentChannels(host string) []string { return []string{HostChannel(host), AgentsChannel} }
 
 // Share says that other processes run loops over db (the roles of a
-// deployment): from now on NotifyOnCommit notifies them. Without it —
-// `serve`, where every loop shares the process — NotifyOnCommit does
+// deployment): from now on the Notify…OnCommit methods notify them.
+// Without it — `serve`, where every loop shares the process — they do
 // nothing: a NOTIFY takes a cluster-wide lock at commit, a cost not worth
 // paying when nobody listens.
 func (db *DB) Share() { db.shared = db.engine == Postgres }
 
-// NotifyOnCommit makes tx tell the listeners of WorkChannel in other
-// processes when it commits (pg_notify inside the transaction: delivered
-// with the commit, never for a rollback), if db is shared.
-func (tx *Tx) NotifyOnCommit() { tx.notify = tx.shared }
+// NotifyOnCommit makes tx tell the controllers (WorkChannel) when it
+// commits (pg_notify inside the transaction: delivered with the commit,
+// never for a rollback), if db is shared.
+func (tx *Tx) NotifyOnCommit() { tx.notifyOn(WorkChannel) }
 
-// notifyBeforeCommit sends the notification tx asked for.
-func (tx *Tx) notifyBeforeCommit(ctx context.Context) error {
-	if !tx.notify {
-		return nil
+// NotifyHostOnCommit makes tx tell the agent of host when it commits, or
+// the controllers when host is "" (a server no host holds is the
+// scheduler's).
+func (tx *Tx) NotifyHostOnCommit(host string) {
+	if host == "" {
+		tx.NotifyOnCommit()
+		return
 	}
-	_, err := tx.tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, WorkChannel)
-	return mapErr(err)
+	tx.notifyOn(HostChannel(host))
 }
 
-// Listen calls wake for every notification on WorkChannel until ctx
-// ends, on a connection of its own. It reconnects after an error (and
-// wakes then, since a notification may have been missed meanwhile):
+// NotifyAgentsOnCommit makes tx tell every agent when it commits.
+func (tx *Tx) NotifyAgentsOnCommit() { tx.notifyOn(AgentsChannel) }
+
+func (tx *Tx) notifyOn(channel string) {
+	if tx.shared && !slices.Contains(tx.notify, channel) {
+		tx.notify = append(tx.notify, channel)
+	}
+}
+
+// notifyBeforeCommit sends the notifications tx asked for.
+func (tx *Tx) notifyBeforeCommit(ctx context.Context) error {
+	for _, ch := range tx.notify {
+		if _, err := tx.tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, ch); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// Listen calls wake with the channel of every notification on channels
+// until ctx ends, on a connection of its own. It reconnects after an
+// error (and wakes then, with channel "", since a notification may have
+// been missed meanwhile):
 // loops also poll, so a lost notification only delays. On SQLite it
 // returns at once. Errors go to report.
-func (db *DB) Listen(ctx context.Context, wake func(), report func(error)) {
+func (db *DB) Listen(ctx context.Context, channels []string, wake func(channel string), report func(error)) {
 	if db.engine != Postgres {
 		return
 	}
 	for backoff := time.Duration(0); ctx.Err() == nil; {
-		err := db.listenOnce(ctx, wake)
+		err := db.listenOnce(ctx, channels, wake)
 		if ctx.Err() != nil {
 			return
 		}
@@ -56,23 +100,26 @@ func (db *DB) Listen(ctx context.Context, wake func(), report func(error)) {
 	}
 }
 
-func (db *DB) listenOnce(ctx context.Context, wake func()) error {
+func (db *DB) listenOnce(ctx context.Context, channels []string, wake func(string)) error {
 	conn, err := pgx.Connect(ctx, db.dsn)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, `LISTEN `+WorkChannel); err != nil {
-		return err
+	for _, ch := range channels {
+		if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{ch}.Sanitize()); err != nil {
+			return err
+		}
 	}
-	wake()
+	wake("")
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return err
 		}
-		wake()
+		wake(n.Channel)
 	}
 }

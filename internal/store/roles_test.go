@@ -2,9 +2,17 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
+
+	"novalite"
 )
 
 // TestCheckSchema: the roles start only on a schema holding exactly the
@@ -36,36 +44,120 @@ func TestCheckSchema(t *testing.T) {
 	})
 }
 
-// TestNotifyWakesListeners: a commit that asks for it wakes the
-// listeners of a shared PostgreSQL database in other processes.
+// TestNotifyWakesListeners: a commit wakes, in other processes sharing
+// a PostgreSQL database, the listeners of the work it leaves and no
+// others — an agent hears of its own host's servers and calls, not of
+// other hosts'; controllers hear of servers to place. A rollback or a
+// refused intent wakes nobody. Each step is followed by a fence, a
+// notification on a channel of each listener's own: notifications
+// arrive in commit order, so what a listener got before its fence is
+// exactly what the step woke.
 func TestNotifyWakesListeners(t *testing.T) {
 	db := openPostgresTest(t)
 	db.Share()
-	other, err := OpenPostgres(context.Background(), db.dsn) // another process
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	woken := make(chan struct{}, 16)
-	done := make(chan struct{})
-	go func() {
-		other.Listen(ctx, func() { woken <- struct{}{} }, func(err error) { t.Errorf("listen: %v", err) })
-		close(done)
-	}()
-	defer func() { cancel(); <-done }()
-	wait := func(what string) {
+	listeners := []struct {
+		name     string
+		channels []string
+	}{
+		{"agent a", AgentChannels("a")},
+		{"agent b", AgentChannels("b")},
+		{"controller", []string{WorkChannel}},
+	}
+	got := make([]chan string, len(listeners))
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	for i, l := range listeners {
+		other, err := OpenPostgres(ctx, db.dsn) // another process
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		got[i] = make(chan string, 64)
+		channels := append(slices.Clone(l.channels), fmt.Sprintf("fence_%d", i))
+		wg.Go(func() {
+			other.Listen(ctx, channels, func(ch string) { got[i] <- ch }, func(err error) { t.Errorf("%s: listen: %v", l.name, err) })
+		})
+	}
+	next := func(i int) string {
 		select {
-		case <-woken:
+		case ch := <-got[i]:
+			return ch
 		case <-time.After(30 * time.Second): // a hang guard, not a timing goal
-			t.Fatalf("no wake-up %s", what)
+			t.Fatalf("%s: no notification", listeners[i].name)
+			return ""
 		}
 	}
-	wait("on connecting") // a listener wakes once when it (re)connects
-	if err := db.Tx(ctx, func(tx *Tx) error { tx.NotifyOnCommit(); return nil }); err != nil {
-		t.Fatal(err)
+	for i := range listeners {
+		if ch := next(i); ch != "" { // a listener wakes once when it (re)connects
+			t.Fatalf("%s: first wake-up on %q", listeners[i].name, ch)
+		}
 	}
-	wait("after the commit")
+
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	server := func(host string, task novalite.TaskState) int64 {
+		v := novalite.Server{ID: uuid.NewString(), Name: "vm", ProjectID: "p1", UserID: "u1", Host: host,
+			Flavor:  novalite.FlavorSnapshot{ID: "1", Name: "m1.tiny", VCPUs: 1, MemoryMB: 512, RootGB: 1},
+			VMState: novalite.VMActive, TaskState: task, CreatedAt: now, UpdatedAt: now}
+		if err := db.Tx(ctx, func(tx *Tx) error { return tx.InstanceInsert(ctx, &v) }); err != nil {
+			t.Fatal(err)
+		}
+		return v.InternalID
+	}
+	onB, noHost, toPlace := server("b", novalite.TaskNone), server("", novalite.TaskNone), server("", novalite.TaskScheduling)
+	reboot := func(id int64, from novalite.VMState) func(tx *Tx) error {
+		return func(tx *Tx) error {
+			_, err := tx.InstanceSetTask(ctx, InstanceTaskParams{InternalID: id, To: novalite.TaskRebooting,
+				FromVM: []novalite.VMState{from}, Now: now})
+			return err
+		}
+	}
+	for _, step := range []struct {
+		name string
+		tx   func(tx *Tx) error
+		want []string // the listeners woken
+	}{
+		{"a call for host a", func(tx *Tx) error { tx.NotifyHostOnCommit("a"); return nil }, []string{"agent a"}},
+		{"a server created", func(tx *Tx) error { tx.NotifyOnCommit(); return nil }, []string{"controller"}},
+		{"an intent on a server of b", reboot(onB, novalite.VMActive), []string{"agent b"}},
+		{"an intent on a server of no host", reboot(noHost, novalite.VMActive), []string{"controller"}},
+		{"an intent the state refuses", reboot(onB, novalite.VMStopped), nil},
+		{"a server placed on a", func(tx *Tx) error {
+			_, err := tx.InstancePlace(ctx, InstancePlaceParams{InternalID: toPlace, Host: "a", Node: "a", Zone: "nova", Now: now})
+			return err
+		}, []string{"agent a"}},
+		{"the state imported", func(tx *Tx) error { tx.NotifyOnCommit(); tx.NotifyAgentsOnCommit(); return nil },
+			[]string{"agent a", "agent b", "controller"}},
+		{"rolled back", func(tx *Tx) error { tx.NotifyHostOnCommit("a"); tx.NotifyOnCommit(); return errors.New("no") }, nil},
+	} {
+		if err := db.Tx(ctx, step.tx); err != nil && step.want != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if err := db.Tx(ctx, func(tx *Tx) error {
+			for i := range listeners {
+				tx.notifyOn(fmt.Sprintf("fence_%d", i))
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var woken []string
+		for i, l := range listeners {
+			n := 0
+			for ch := next(i); ch != fmt.Sprintf("fence_%d", i); ch = next(i) {
+				n++
+			}
+			if n > 1 {
+				t.Errorf("%s: %s woken %d times", step.name, l.name, n)
+			}
+			if n > 0 {
+				woken = append(woken, l.name)
+			}
+		}
+		if !slices.Equal(woken, step.want) {
+			t.Errorf("%s woke %v, want %v", step.name, woken, step.want)
+		}
+	}
 }
 
 // TestLeadOneAtATime: of two processes, one leads; when it stops, the

@@ -69,9 +69,10 @@ type Tx struct {
 	stmts  *stmtCache
 	// after runs once the transaction has committed (wake-ups).
 	after []func()
-	// notify sends a NOTIFY on WorkChannel with the commit (only when
+	// notify are the channels NOTIFYed with the commit (only when
 	// shared: other processes listen).
-	notify, shared bool
+	notify []string
+	shared bool
 }
 
 // AfterCommit registers f to run after a successful commit.
