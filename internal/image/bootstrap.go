@@ -38,14 +38,17 @@ func (s *Service) Bootstrap(ctx context.Context, owner string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, s.path(CirrosID)); err != nil {
-		return err
-	}
+	defer os.Remove(tmp)
 	now := s.now().UTC()
 	size := d.Size
 	im := novalite.Image{ID: CirrosID, Name: "cirros", Status: novalite.ImageActive,
 		Visibility: novalite.VisibilityPublic, Owner: owner, ContainerFormat: "bare", DiskFormat: "qcow2",
 		Size: &size, Checksum: d.Checksum, HashAlgo: d.HashAlgo, HashValue: d.HashValue,
 		Tags: []string{}, Properties: map[string]string{"hw_rng_model": "virtio"}, CreatedAt: now, UpdatedAt: now}
-	return s.db.Tx(ctx, func(tx *store.Tx) error { return tx.ImageInsert(ctx, im) })
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.ImageInsert(ctx, im); err != nil {
+			return err
+		}
+		return s.keep(ctx, tx, CirrosID, tmp)
+	})
 }

@@ -21,9 +21,11 @@ const hashAlgo = "sha512"
 
 func (s *Service) path(id string) string { return filepath.Join(s.dir, id) }
 
-// Upload streams r into the image id's file: queued → saving → active,
-// with size, md5 checksum and sha512 os_hash_value computed on the way.
-// On failure the image goes back to queued and nothing is left behind.
+// Upload streams r into the image id's data: queued → saving → active,
+// with size, md5 checksum and sha512 os_hash_value computed on the way
+// (into a temporary file, then kept in the transaction that makes the
+// image active). On failure the image goes back to queued and nothing is
+// left behind.
 func (s *Service) Upload(ctx context.Context, c *novalite.Caller, id string, r io.Reader) error {
 	im, err := s.Get(ctx, c, id)
 	if err != nil {
@@ -40,22 +42,24 @@ func (s *Service) Upload(ctx context.Context, c *novalite.Caller, id string, r i
 		_ = s.transition(context.WithoutCancel(ctx), id, novalite.ImageSaving, novalite.ImageQueued)
 		return err
 	}
-	final := s.path(id)
-	if err := os.Rename(tmp, final); err != nil {
-		_ = os.Remove(tmp)
-		_ = s.transition(context.WithoutCancel(ctx), id, novalite.ImageSaving, novalite.ImageQueued)
-		return fmt.Errorf("store image data: %w", err)
-	}
-	var ok bool
+	defer os.Remove(tmp) // moved into place, or copied into the database, by then
+	errGone := novalite.Errorf(novalite.Conflict,
+		"Image %s could not be found after upload. The image may have been deleted during the upload.", id)
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		var err error
-		ok, err = tx.ImageSetData(ctx, id, d, s.now().UnixMicro())
+		if err := s.keep(ctx, tx, id, tmp); err != nil {
+			return err
+		}
+		ok, err := tx.ImageSetData(ctx, id, d, s.now().UnixMicro())
+		if err == nil && !ok {
+			return errGone
+		}
 		return err
 	})
-	if err == nil && !ok {
-		_ = os.Remove(final)
-		return novalite.Errorf(novalite.Conflict,
-			"Image %s could not be found after upload. The image may have been deleted during the upload.", id)
+	if err != nil {
+		s.drop(id)
+		if err != errGone {
+			_ = s.transition(context.WithoutCancel(ctx), id, novalite.ImageSaving, novalite.ImageQueued)
+		}
 	}
 	return err
 }
@@ -102,9 +106,9 @@ func (s *Service) receive(id string, r io.Reader) (store.ImageData, string, erro
 	return d, f.Name(), nil
 }
 
-// Open returns the image's bytes for download. An image without data
-// gives a nil file (Glance answers 204).
-func (s *Service) Open(ctx context.Context, c *novalite.Caller, id string) (*os.File, novalite.Image, error) {
+// Open returns the image's bytes for download, read as ctx allows. An
+// image without data gives a nil reader (Glance answers 204).
+func (s *Service) Open(ctx context.Context, c *novalite.Caller, id string) (io.ReadSeekCloser, novalite.Image, error) {
 	im, err := s.Get(ctx, c, id)
 	if err != nil {
 		return nil, im, err
@@ -115,9 +119,10 @@ func (s *Service) Open(ctx context.Context, c *novalite.Caller, id string) (*os.
 	if im.Status != novalite.ImageActive {
 		return nil, im, nil
 	}
-	f, err := os.Open(s.path(id))
-	if err != nil {
-		return nil, im, fmt.Errorf("open image data: %w", err)
+	var size int64
+	if im.Size != nil {
+		size = *im.Size
 	}
-	return f, im, nil
+	f, err := s.openData(ctx, id, size)
+	return f, im, err
 }

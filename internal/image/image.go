@@ -19,7 +19,7 @@ import (
 // Service is the image service.
 type Service struct {
 	db         *store.DB
-	dir        string // where image bytes live, one file per image id
+	dir        string // image bytes on SQLite, one file per image id; uploads in progress
 	now        func() time.Time
 	countTotal int // image_count_total per owner, -1 none
 }
@@ -173,7 +173,7 @@ func (s *Service) Delete(ctx context.Context, c *novalite.Caller, id string) err
 		return notFound(id)
 	}
 	if err == nil {
-		_ = os.Remove(s.path(id))
+		s.drop(id)
 	}
 	return err
 }

@@ -2,7 +2,6 @@ package image
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 
@@ -19,8 +18,9 @@ func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id string) e
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, s.path(id)); err != nil {
-		return fmt.Errorf("store snapshot data: %w", err)
+	defer os.Remove(tmp)
+	if err := s.keep(ctx, tx, id, tmp); err != nil {
+		return err
 	}
 	now := s.now().UnixMicro()
 	if _, err := tx.ImageSetStatus(ctx, id, "queued", "saving", now); err != nil {
@@ -36,6 +36,6 @@ func (s *Service) DeleteImage(ctx context.Context, tx *store.Tx, id string) erro
 	if err := tx.ImageDelete(ctx, id); err != nil && !novalite.IsKind(err, novalite.NotFound) {
 		return err
 	}
-	_ = os.Remove(s.path(id))
+	s.drop(id)
 	return nil
 }

@@ -70,12 +70,11 @@ start_deployment() {
     [ "$(grep -c 'novalite agent .* registered' "$WORK/serve.log")" -ge "$hosts" ] && break
     sleep 0.05
   done
-  # The replicas share one image directory, as the deployment guide asks.
-  mkdir -p "$WORK/data/images"
+  # Each replica its own data dir: image bytes are in the database.
   local ports=()
   for i in 1 2 3; do
     local p; p=$(free_port)
-    mkdir -p "$WORK/api$i" && ln -s "$WORK/data/images" "$WORK/api$i/images"
+    mkdir -p "$WORK/api$i"
     "$BIN" api --listen "127.0.0.1:$p" --public-url "http://127.0.0.1:$PORT" --data-dir "$WORK/api$i" \
       "${common[@]}" >>"$WORK/serve.log" 2>&1 &
     NOVALITE_PIDS+=($!)

@@ -102,11 +102,13 @@ func TestVolumeSources(t *testing.T) {
 	if fromVol["size"] != 2.0 || fromVol["source_volid"] != src {
 		t.Errorf("from volume: %v", fromVol)
 	}
-	// The image's bytes were copied into both.
-	want, err := os.ReadFile(filepath.Join(srv.App.Config.DataDir, "images", image))
-	if err != nil {
-		t.Fatal(err)
+	// The image's bytes (read through the image API: on PostgreSQL they
+	// are not a file) were copied into both.
+	dl := srv.Do("GET", "/image/v2/images/"+image+"/file", demo, nil, nil)
+	if dl.Status != 200 || len(dl.Body) == 0 {
+		t.Fatalf("image download: %d, %d bytes", dl.Status, len(dl.Body))
 	}
+	want := dl.Body
 	for _, id := range []string{src, fromSnap["id"].(string), fromVol["id"].(string)} {
 		f, err := os.Open(filepath.Join(srv.App.Config.DataDir, "volumes", id))
 		if err != nil {

@@ -69,12 +69,16 @@ func StartLogging(t testing.TB, h slog.Handler, opts ...func(*config.Config)) *S
 // Replica starts a second novalite on the database of s, as another API
 // replica would run: its own process state (token cache, Fernet keyring)
 // and listener, no simulated hosts and no background loops, so that what
-// one replica changes can be checked through the other.
-func (s *Server) Replica() *Server {
+// one replica changes can be checked through the other. opts change its
+// configuration further (another data dir).
+func (s *Server) Replica(opts ...func(*config.Config)) *Server {
 	s.t.Helper()
 	cfg := s.App.Config
 	cfg.Listen, cfg.PublicURL = "127.0.0.1:0", ""
 	cfg.Hosts, cfg.NoLoops = 0, true
+	for _, o := range opts {
+		o(&cfg)
+	}
 	return start(s.t, cfg, false, nil)
 }
 

@@ -1,0 +1,87 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"math/rand/v2"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"novalite/internal/app/apptest"
+	"novalite/internal/config"
+	"novalite/internal/image"
+)
+
+// TestImageDataSharedByReplicas: on PostgreSQL image bytes live in the
+// database, so replicas keep no directory of their own. An image
+// uploaded through one replica downloads whole, and by ranges, through
+// another with its own data dir; so does the bootstrap image; deleting
+// it through the second leaves none of its chunks, and no replica wrote
+// an image file.
+func TestImageDataSharedByReplicas(t *testing.T) {
+	t.Parallel()
+	dsn := apptest.PostgresDatabase(t)
+	one := apptest.Start(t, func(c *config.Config) { c.Database = dsn })
+	two := one.Replica(func(c *config.Config) { c.DataDir = t.TempDir() })
+	tok := one.DemoToken()
+
+	// Two whole chunks and a part: reads cross chunk boundaries.
+	data := make([]byte, 2*image.ChunkSize+12345)
+	rand.NewChaCha8([32]byte{1}).Read(data)
+	resp := one.Do("POST", "/image/v2/images", tok, map[string]any{"name": "shared", "disk_format": "raw", "container_format": "bare"}, nil)
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.Status, resp.Body)
+	}
+	id := resp.JSON(t)["id"].(string)
+	if resp := one.Do("PUT", "/image/v2/images/"+id+"/file", tok, data, map[string]string{"Content-Type": "application/octet-stream"}); resp.Status != http.StatusNoContent {
+		t.Fatalf("upload: %d %s", resp.Status, resp.Body)
+	}
+	at := image.ChunkSize - 100 // a range across the first boundary
+	for _, tc := range []struct {
+		name, rng string
+		status    int
+		want      []byte
+	}{
+		{"whole", "", http.StatusOK, data},
+		{"range across chunks", "bytes=" + strconv.Itoa(at) + "-" + strconv.Itoa(at+199), http.StatusPartialContent, data[at : at+200]},
+		{"tail", "bytes=-10", http.StatusPartialContent, data[len(data)-10:]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := map[string]string{}
+			if tc.rng != "" {
+				h["Range"] = tc.rng
+			}
+			resp := two.Do("GET", "/image/v2/images/"+id+"/file", tok, nil, h)
+			if resp.Status != tc.status || !bytes.Equal(resp.Body, tc.want) {
+				t.Errorf("download through the other replica: %d, %d bytes, want %d, %d bytes", resp.Status, len(resp.Body), tc.status, len(tc.want))
+			}
+		})
+	}
+	if resp := two.Do("GET", "/image/v2/images/"+image.CirrosID+"/file", tok, nil, nil); resp.Status != http.StatusOK || len(resp.Body) == 0 {
+		t.Errorf("bootstrap image through the other replica: %d, %d bytes", resp.Status, len(resp.Body))
+	}
+
+	if resp := two.Do("DELETE", "/image/v2/images/"+id, tok, nil, nil); resp.Status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var left int
+	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM image_chunks WHERE image_id = $1`, id).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Errorf("%d chunks of the deleted image are left", left)
+	}
+	for _, dir := range []string{one.App.Config.DataDir, two.App.Config.DataDir} {
+		if files, _ := filepath.Glob(filepath.Join(dir, "images", "*")); len(files) != 0 {
+			t.Errorf("image files in a replica's data dir: %v", files)
+		}
+	}
+}
