@@ -7,6 +7,11 @@
 #   tempest.sh [servers|compute|smoke|REGEX]   default: servers
 #   TEMPEST_CONCURRENCY (2)   TEMPEST_OUT (./tempest-results)
 #   TEMPEST_REPORT (docs/compatibility.md; empty: no report, still judged)
+#   NOVALITE_DEPLOYMENT=postgres: against the roles of a deployment instead
+#     of serve (lib.sh: 3 api replicas behind lb.py, 2 controllers, an agent
+#     per host, on PostgreSQL); its report goes to
+#     tempest-results/<suite>.deployment.md unless TEMPEST_REPORT says
+#     otherwise, docs/compatibility.md being serve's
 #   TEMPEST_FEATURES (reference; extended: also migrations, 2 nodes, stable
 #     rescue, password: see tempest-conf.py)
 #   TEMPEST_DYNAMIC_CREDS (true; false: the bootstrap's demo, alt_demo and
@@ -89,6 +94,9 @@ echo "tempest exited $rc after ${elapsed}s; $(wc -l <"$OUT/$NAME.txt") results i
 # The report decides: known failures (tempest-known-failures.txt) do not
 # fail the run; a missing result, an odd status or an unknown failure does.
 REPORT=${TEMPEST_REPORT-$ROOT/docs/compatibility.md}
+if [ "${NOVALITE_DEPLOYMENT:-}" = postgres ] && [ -z "${TEMPEST_REPORT+set}" ]; then
+  REPORT=$OUT/$NAME.deployment.md
+fi
 version=$(tempest --version 2>&1 | tail -n 1)
 status=0
 (cd "$ROOT" && "$GO" run ./internal/tools/tempestreport -suite "$SUITE" -version "$version" \
