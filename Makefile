@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-extended guests lint deps bench bench-go clean tempest tempest-compute tempest-deps
+.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-extended clients-rally guests lint deps bench bench-go clean tempest tempest-compute tempest-deps
 
 all: build
 
@@ -76,6 +76,12 @@ SUITES ?= sdk
 clients-extended: build
 	./scripts/install-deps.sh suites
 	./test/clients/suites.sh $(SUITES)
+
+## clients-rally: Rally's Nova scenarios (Debian's rally and rally-openstack) against a
+## fresh `novalite serve`, as existing users and as users Rally makes (test/clients/rally.sh)
+clients-rally: build
+	./scripts/install-deps.sh rally
+	./test/clients/rally.sh
 
 ## tempest: Tempest's compute API tests (SUITE=servers|compute|smoke|REGEX, default servers)
 ## against a fresh `novalite serve`; writes docs/compatibility.md (results in tempest-results/)

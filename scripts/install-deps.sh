@@ -11,7 +11,8 @@
 # `install-deps.sh tempest` instead installs only Debian's Tempest (for
 # `make tempest`; not part of `make test`), and `install-deps.sh suites`
 # the clients whose functional suites `make clients-extended` runs, with
-# what those suites import (pytest, Tempest's library, the other clients).
+# what those suites import (pytest, Tempest's library, the other clients);
+# `install-deps.sh rally` Debian's Rally with its OpenStack plugins.
 set -euo pipefail
 
 sudo=""
@@ -23,6 +24,18 @@ if [ "${1:-}" = tempest ]; then
     echo "installing Debian package: tempest"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tempest >/dev/null
+  fi
+  exit 0
+fi
+if [ "${1:-}" = rally ]; then
+  need=()
+  for p in rally python3-rally-openstack; do
+    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${need[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
   fi
   exit 0
 fi
