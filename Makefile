@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-extended clients-rally guests lint deps bench bench-go clean tempest tempest-compute tempest-deps
+.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-extended clients-rally clients-terraform guests lint deps bench bench-go clean tempest tempest-compute tempest-deps
 
 all: build
 
@@ -82,6 +82,17 @@ clients-extended: build
 clients-rally: build
 	./scripts/install-deps.sh rally
 	./test/clients/rally.sh
+
+## clients-terraform: OpenTofu and terraform-provider-openstack v3, built from the Go module
+## proxy into .tools/bin (scripts/install-terraform.sh), against a fresh `novalite serve`: an
+## apply / plan-no-changes / destroy of a small configuration as demo and as admin
+## (test/clients/terraform.sh), then the provider's own acceptance tests, judged against
+## test/clients/terraform-acc-expected.txt (terraform-acc.sh; logs in clients-results/).
+## Not in `make test`: long (docs/clients.md has the time).
+clients-terraform: build
+	./scripts/install-terraform.sh
+	./test/clients/terraform.sh
+	./test/clients/terraform-acc.sh
 
 ## tempest: Tempest's compute API tests (SUITE=servers|compute|smoke|REGEX, default servers)
 ## against a fresh `novalite serve`; writes docs/compatibility.md (results in tempest-results/)
