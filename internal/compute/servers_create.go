@@ -102,6 +102,16 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 	res.AdminPass = p.AdminPass
 	res.ReservationID = "r-" + randomString(8, "0123456789abcdefghijklmnopqrstuvwxyz")
 	now := s.now().UTC()
+	// The image is read before the write transaction: the image service
+	// reads on its own connection, which must not be awaited while the
+	// (single) writer is held. An image of a volume-backed server's
+	// snapshot brings its mappings, which boot the server from volumes.
+	img, imgErr := s.imageForCreate(ctx, c, p.ImageRef)
+	if imgErr == nil && p.ImageRef != "" {
+		if ib := imageDefinedBDMs(img.Properties); hasRoot(ib) {
+			p.BlockDevices, p.ImageRef = mergeImageBDMs(ib, p.BlockDevices), ""
+		}
+	}
 	volumes, volumeBacked, err := parseVolumeBDMs(p.BlockDevices)
 	if err != nil {
 		return res, err
@@ -111,11 +121,8 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		if p.ImageRef == "" {
 			return res, bdmInvalid("Boot sequence for the instance and image/block device mapping combination is not valid.")
 		}
+		img, imgErr = s.imageForCreate(ctx, c, p.ImageRef)
 	}
-	// The image is read before the write transaction: the image service
-	// reads on its own connection, which must not be awaited while the
-	// (single) writer is held.
-	img, imgErr := s.imageForCreate(ctx, c, p.ImageRef)
 	if volumeBacked {
 		img, imgErr, p.ImageRef = imageInfo{Properties: map[string]string{}, Active: true}, nil, ""
 	}

@@ -48,8 +48,15 @@ func makeImage(ctx context.Context, tx *store.Tx, v novalite.Server, im novalite
 
 // CreateImage is the createImage action; it returns the new image's id.
 func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id, requestID, name string, md map[string]string) (string, error) {
+	v, bdms, err := s.serverVolumes(ctx, c, id)
+	if err != nil {
+		return "", err
+	}
+	if isVolumeBacked(v, bdms) {
+		return s.snapshotVolumeBacked(ctx, c, v, bdms, requestID, name, md)
+	}
 	var imageID string
-	err := s.startTask(ctx, c, id, requestID, novalite.ActionCreateImage, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err = s.startTask(ctx, c, id, requestID, novalite.ActionCreateImage, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 			return false, err
 		}
@@ -86,6 +93,14 @@ func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, requ
 	err := s.startTask(ctx, c, id, requestID, novalite.ActionCreateBackup, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 			return false, err
+		}
+		// nova/compute/api.py backup refuses volume-backed servers.
+		bdms, err := tx.BDMList(ctx, v.ID)
+		if err != nil {
+			return false, err
+		}
+		if isVolumeBacked(v, bdms) {
+			return false, novalite.Errorf(novalite.Invalid, "Backup is not supported for volume-backed instances.")
 		}
 		extra := map[string]string{"backup_type": backupType}
 		for k, val := range md {

@@ -1,0 +1,104 @@
+package compute_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+)
+
+// bfv boots a volume-backed server (root from the image, deleted with
+// the server, plus an existing data volume) and waits for ACTIVE; it
+// returns the server and the root and data volume ids.
+func (b *testBundle) bfv(t *testing.T, name string) (id, root, data string) {
+	t.Helper()
+	data = b.vol(t, b.demo, map[string]any{"size": 1, "name": name + "-data"})
+	id = b.create(t, b.demo, name, map[string]any{"imageRef": "", "block_device_mapping_v2": []any{
+		map[string]any{"source_type": "image", "destination_type": "volume", "uuid": b.image, "boot_index": 0,
+			"volume_size": 1, "delete_on_termination": true},
+		map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": data, "boot_index": -1},
+	}})
+	s := b.waitStatus(t, id, "ACTIVE")
+	root = s["os-extended-volumes:volumes_attached"].([]any)[0].(map[string]any)["id"].(string)
+	return id, root, data
+}
+
+// createImage of a volume-backed server makes a snapshot per volume and
+// an active image without data whose block_device_mapping names them, as
+// Nova's snapshot_volume_backed; a server booted from that image gets
+// new volumes made from the snapshots. createBackup is refused.
+func TestCreateImageVolumeBacked(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	id, root, data := b.bfv(t, "bfvimg")
+	got := b.act(t, b.demo, id, "2.45", map[string]any{"createImage": map[string]any{"name": "bfv-snap",
+		"metadata": map[string]any{"purpose": "test"}}}, http.StatusAccepted)
+	imageID, _ := got["image_id"].(string)
+	// No task: the server stays ACTIVE and idle, as Nova does it in the API.
+	if s := b.show(t, b.demo, id, "2.1"); s["status"] != "ACTIVE" || s["OS-EXT-STS:task_state"] != nil {
+		t.Errorf("server after createImage: %v %v", s["status"], s["OS-EXT-STS:task_state"])
+	}
+	im := b.srv.Do("GET", "/image/v2/images/"+imageID, b.demo, nil, nil).JSON(t)
+	for k, want := range map[string]any{"status": "active", "size": 0.0, "disk_format": nil, "container_format": nil,
+		"name": "bfv-snap", "visibility": "private", "root_device_name": "/dev/vda", "bdm_v2": "True", "purpose": "test"} {
+		if im[k] != want {
+			t.Errorf("image %s = %#v, want %#v", k, im[k], want)
+		}
+	}
+	if _, ok := im["image_type"]; ok {
+		t.Errorf("image_type on a volume-backed snapshot: %v", im["image_type"])
+	}
+	var mapping []map[string]any
+	if err := json.Unmarshal([]byte(im["block_device_mapping"].(string)), &mapping); err != nil || len(mapping) != 2 {
+		t.Fatalf("block_device_mapping %v: %v", im["block_device_mapping"], err)
+	}
+	for i, want := range []struct {
+		volume, device string
+		boot           any
+		del            bool
+	}{{root, "/dev/vda", 0.0, true}, {data, "/dev/vdb", nil, false}} {
+		m := mapping[i]
+		if m["source_type"] != "snapshot" || m["destination_type"] != "volume" || m["device_name"] != want.device ||
+			m["boot_index"] != want.boot || m["delete_on_termination"] != want.del || m["volume_size"] != 1.0 {
+			t.Errorf("mapping %d: %v", i, m)
+		}
+		if _, ok := m["volume_id"]; !ok || m["volume_id"] != nil {
+			t.Errorf("mapping %d volume_id: %v", i, m)
+		}
+		sn := b.srv.Do("GET", "/volume/v3/snapshots/"+m["snapshot_id"].(string), b.demo, nil, nil)
+		if sn.Status != http.StatusOK {
+			t.Fatalf("snapshot %v: %d %s", m["snapshot_id"], sn.Status, sn.Body)
+		}
+		s := sn.JSON(t)["snapshot"].(map[string]any)
+		if s["volume_id"] != want.volume || s["status"] != "available" || s["name"] != "snapshot for bfv-snap" {
+			t.Errorf("snapshot %d: %v", i, s)
+		}
+	}
+	acts := b.do("GET", "/servers/"+id+"/os-instance-actions", b.demo, "2.1", nil).JSON(t)["instanceActions"].([]any)
+	if a := acts[0].(map[string]any); a["action"] != "createImage" {
+		t.Errorf("last action: %v", a)
+	}
+	status, msg := fault(t, b.do("POST", "/servers/"+id+"/action", b.demo, "2.45",
+		map[string]any{"createBackup": map[string]any{"name": "bk", "backup_type": "daily", "rotation": 1}}))
+	expect(t, "createBackup", 400, "Backup is not supported for volume-backed instances.", status, msg)
+
+	// Booting from the image restores both volumes from the snapshots.
+	id2 := b.create(t, b.demo, "restored", map[string]any{"imageRef": imageID})
+	s := b.waitStatus(t, id2, "ACTIVE")
+	atts := s["os-extended-volumes:volumes_attached"].([]any)
+	if len(atts) != 2 {
+		t.Fatalf("volumes_attached of the restored server: %v", atts)
+	}
+	for i, a := range atts {
+		vid := a.(map[string]any)["id"].(string)
+		v := b.volume(t, b.demo, vid)
+		if vid == root || vid == data || v["snapshot_id"] != mapping[i]["snapshot_id"] || v["status"] != "in-use" {
+			t.Errorf("restored volume %d: %v", i, v)
+		}
+		if dev := v["attachments"].([]any)[0].(map[string]any)["device"]; dev != mapping[i]["device_name"] {
+			t.Errorf("restored volume %d on %v", i, dev)
+		}
+	}
+	if atts[0].(map[string]any)["delete_on_termination"] != true || atts[1].(map[string]any)["delete_on_termination"] != false {
+		t.Errorf("delete_on_termination of the restored volumes: %v", atts)
+	}
+}
