@@ -183,19 +183,40 @@ func (s *Service) ChangePassword(ctx context.Context, c *novalite.Caller, id, re
 // RescueServer is the rescue action; it returns the rescue password
 // (the one given, or a generated one). rescueImage, when set, must be an
 // image the caller can see.
-func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, requestID, password, rescueImage string) (string, error) {
+func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, requestID, password, rescueImage string, allowVolumeBacked bool) (string, error) {
 	if password == "" {
 		password = generatePassword()
 	}
 	// The image service reads on its own connection: before the writer.
+	var rescueProps map[string]string
 	if rescueImage != "" && s.Images != nil {
-		if _, err := s.Images.Get(ctx, c, rescueImage); novalite.IsKind(err, novalite.NotFound) {
+		im, err := s.Images.Get(ctx, c, rescueImage)
+		if novalite.IsKind(err, novalite.NotFound) {
 			return "", novalite.Errorf(novalite.Invalid, "Image %s could not be found.", rescueImage)
 		} else if err != nil {
 			return "", err
 		}
+		rescueProps = im.Properties
 	}
-	return password, s.startTask(ctx, c, id, requestID, novalite.ActionRescue, nil)
+	return password, s.startTask(ctx, c, id, requestID, novalite.ActionRescue, func(tx *store.Tx, v novalite.Server, _ time.Time) (bool, error) {
+		bdms, err := tx.BDMList(ctx, v.ID)
+		if err != nil || !isVolumeBacked(v, bdms) {
+			return false, err
+		}
+		// nova/compute/api.py rescue: a volume-backed server is rescued
+		// only from 2.87 and with a stable rescue image (hw_rescue_bus and
+		// hw_rescue_device: the given image's, else the server's).
+		props := v.ImageProperties
+		if rescueImage != "" {
+			props = rescueProps
+		}
+		_, bus := props["hw_rescue_bus"]
+		_, dev := props["hw_rescue_device"]
+		if !allowVolumeBacked || !bus || !dev {
+			return false, novalite.Errorf(novalite.Invalid, "Instance %s cannot be rescued: Cannot rescue a volume-backed instance", v.ID)
+		}
+		return false, nil
+	})
 }
 
 // ResetState is the admin os-resetState action: vm_state active or

@@ -2,6 +2,7 @@ package compute
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"novalite"
@@ -23,6 +24,9 @@ type RebuildParams struct {
 	UserData       **string // 2.57
 	TrustedCerts   *[]string
 	Hostname       *string // 2.90
+	// ReimageBootVolume (2.93): a volume-backed server may change image,
+	// its root volume is written over with it.
+	ReimageBootVolume bool
 }
 
 // RebuildServer is the rebuild action: the server's fields change at
@@ -34,6 +38,7 @@ func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id, req
 	}
 	// The image service reads on its own connection: before the writer.
 	img, imgErr := s.imageForCreate(ctx, c, p.ImageRef)
+	var reimage string // the root volume to write the image over
 	err := s.startTask(ctx, c, id, requestID, novalite.ActionRebuild, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if imgErr != nil {
 			if novalite.IsKind(imgErr, novalite.Invalid) {
@@ -44,12 +49,25 @@ func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id, req
 		if err := checkImageFits(img, v.Flavor); err != nil {
 			return false, err
 		}
+		root, err := s.rebuildRoot(ctx, tx, v, img.ID, p.ReimageBootVolume)
+		if err != nil {
+			return false, err
+		}
+		imageRef := &img.ID
+		if root != nil {
+			// Nova keeps image_ref "" (its mark of volume-backed) and
+			// re-images the root volume only from 2.93.
+			imageRef = nil
+			if p.ReimageBootVolume {
+				reimage = root.VolumeID
+			}
+		}
 		if err := s.checkMetadataQuota(ctx, tx, v.ProjectID, len(p.Metadata)); err != nil {
 			return false, err
 		}
 		up := store.InstanceUpdateParams{InternalID: v.InternalID, Name: p.Name, Description: p.Description,
 			Hostname: p.Hostname, AccessIPv4: p.AccessIPv4, AccessIPv6: p.AccessIPv6, AutoDiskConfig: p.AutoDiskConfig,
-			ImageRef: &img.ID, ImageProperties: img.Properties, UserData: p.UserData, TrustedCerts: p.TrustedCerts, Now: now}
+			ImageRef: imageRef, ImageProperties: img.Properties, UserData: p.UserData, TrustedCerts: p.TrustedCerts, Now: now}
 		if p.KeyName != nil {
 			var data string
 			if *p.KeyName != nil {
@@ -73,6 +91,39 @@ func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id, req
 	if err != nil {
 		return "", ServerInfo{}, err
 	}
+	if reimage != "" {
+		if err := s.Volumes.Reimage(ctx, c, reimage, img.ID); err != nil {
+			return "", ServerInfo{}, err
+		}
+	}
 	info, err := s.GetServer(ctx, c, id)
 	return p.AdminPass, info, err
+}
+
+// rebuildRoot is the root volume mapping of a volume-backed server (nil
+// for one booted from an image). Below 2.93 Nova refuses another image
+// than the one in the root volume (compute/api.py rebuild).
+func (s *Service) rebuildRoot(ctx context.Context, tx *store.Tx, v novalite.Server, imageID string, reimage bool) (*novalite.BlockDeviceMapping, error) {
+	bdms, err := tx.BDMList(ctx, v.ID)
+	if err != nil || !isVolumeBacked(v, bdms) {
+		return nil, err
+	}
+	var root *novalite.BlockDeviceMapping
+	for i, b := range bdms {
+		if b.BootIndex != nil && *b.BootIndex == 0 {
+			root = &bdms[i]
+		}
+	}
+	if root == nil {
+		return nil, errors.New("compute: unable to find root block device mapping for volume-backed instance")
+	}
+	vol, err := tx.VolumeGet(ctx, root.VolumeID, "")
+	if err != nil {
+		return nil, err
+	}
+	if vol.ImageMetadata["image_id"] != imageID && !reimage {
+		return nil, novalite.Errorf(novalite.Invalid,
+			"Image %s is unacceptable: Unable to rebuild with a different image for a volume-backed server.", imageID)
+	}
+	return root, nil
 }

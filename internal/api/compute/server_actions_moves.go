@@ -204,6 +204,7 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCa
 	}
 	p := compute.RebuildParams{}
 	p.ImageRef, _ = m["imageRef"].(string)
+	p.ReimageBootVolume = mv.AtLeast(2, 93)
 	p.AdminPass, _ = m["adminPass"].(string)
 	str := func(k string) *string {
 		if s, ok := m[k].(string); ok {

@@ -106,7 +106,8 @@ func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, act actionCal
 	if err != nil {
 		return err
 	}
-	pass, err = a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), pass, image)
+	pass, err = a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), pass, image,
+		MV(r).AtLeast(2, 87))
 	if err != nil {
 		return err
 	}

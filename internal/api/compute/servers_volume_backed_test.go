@@ -1,8 +1,12 @@
 package compute_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -101,4 +105,93 @@ func TestCreateImageVolumeBacked(t *testing.T) {
 	if atts[0].(map[string]any)["delete_on_termination"] != true || atts[1].(map[string]any)["delete_on_termination"] != false {
 		t.Errorf("delete_on_termination of the restored volumes: %v", atts)
 	}
+}
+
+// dataImage uploads an active image holding data, with properties.
+func (b *testBundle) dataImage(t *testing.T, name string, props map[string]any, data []byte) string {
+	t.Helper()
+	body := map[string]any{"name": name, "container_format": "bare", "disk_format": "raw"}
+	for k, v := range props {
+		body[k] = v
+	}
+	resp := b.srv.Do("POST", "/image/v2/images", b.demo, body, nil)
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("create image: %d %s", resp.Status, resp.Body)
+	}
+	id := resp.JSON(t)["id"].(string)
+	if r := b.srv.Do("PUT", "/image/v2/images/"+id+"/file", b.demo, data,
+		map[string]string{"Content-Type": "application/octet-stream"}); r.Status != http.StatusNoContent {
+		t.Fatalf("upload image: %d %s", r.Status, r.Body)
+	}
+	return id
+}
+
+// Rebuild of a volume-backed server: the image in the root volume only
+// below 2.93 (Nova's 400 for another); from 2.93 the root volume is
+// written over with the new image and the server keeps image "".
+func TestRebuildVolumeBacked(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	id, root, _ := b.bfv(t, "bfvrebuild")
+	marker := []byte("novalite reimage marker")
+	other := b.dataImage(t, "other", nil, marker)
+	rebuild := func(image string) map[string]any { return map[string]any{"rebuild": map[string]any{"imageRef": image}} }
+
+	status, msg := fault(t, b.do("POST", "/servers/"+id+"/action", b.demo, "2.92", rebuild(other)))
+	expect(t, "rebuild 2.92", 400, "Image "+other+" is unacceptable: Unable to rebuild with a different image for a volume-backed server.", status, msg)
+	b.act(t, b.demo, id, "2.92", rebuild(b.image), http.StatusAccepted)
+	b.waitStatus(t, id, "ACTIVE")
+	if md := b.volume(t, b.demo, root)["volume_image_metadata"].(map[string]any); md["image_id"] != b.image {
+		t.Errorf("root volume image after a same-image rebuild: %v", md["image_id"])
+	}
+
+	b.act(t, b.demo, id, "2.93", rebuild(other), http.StatusAccepted)
+	s := b.waitStatus(t, id, "ACTIVE")
+	if s["image"] != "" {
+		t.Errorf("image of the rebuilt volume-backed server: %v", s["image"])
+	}
+	v := b.volume(t, b.demo, root)
+	if md := v["volume_image_metadata"].(map[string]any); md["image_id"] != other || v["status"] != "in-use" {
+		t.Errorf("root volume after the 2.93 rebuild: %v %v", v["status"], md)
+	}
+	got := make([]byte, len(marker))
+	f, err := os.Open(filepath.Join(b.srv.App.Config.DataDir, "volumes", root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := io.ReadFull(f, got); err != nil || !bytes.Equal(got, marker) {
+		t.Errorf("root volume data: %q, %v", got, err)
+	}
+}
+
+// Rescue of a volume-backed server: Nova's 400 below 2.87, and from 2.87
+// unless the rescue image is a stable rescue one (hw_rescue_bus and
+// hw_rescue_device).
+func TestRescueVolumeBacked(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	id, _, _ := b.bfv(t, "bfvrescue")
+	stable := b.dataImage(t, "stable-rescue", map[string]any{"hw_rescue_bus": "usb", "hw_rescue_device": "disk"}, []byte("r"))
+	refused := "Instance " + id + " cannot be rescued: Cannot rescue a volume-backed instance"
+	for _, tc := range []struct {
+		name, mv string
+		body     map[string]any
+	}{
+		{"2.86", "2.86", map[string]any{"rescue": map[string]any{"rescue_image_ref": stable}}},
+		{"2.87 without an image", "2.87", map[string]any{"rescue": nil}},
+		{"2.87 with a plain image", "2.87", map[string]any{"rescue": map[string]any{"rescue_image_ref": b.image}}},
+	} {
+		status, msg := fault(t, b.do("POST", "/servers/"+id+"/action", b.demo, tc.mv, tc.body))
+		expect(t, tc.name, 400, refused, status, msg)
+	}
+	if s := b.show(t, b.demo, id, "2.1"); s["status"] != "ACTIVE" || s["OS-EXT-STS:task_state"] != nil {
+		t.Fatalf("refused rescues changed the server: %v %v", s["status"], s["OS-EXT-STS:task_state"])
+	}
+	if got := b.act(t, b.demo, id, "2.87", map[string]any{"rescue": map[string]any{"rescue_image_ref": stable}}, http.StatusOK); got["adminPass"] == "" {
+		t.Errorf("rescue answer: %v", got)
+	}
+	b.waitStatus(t, id, "RESCUE")
+	b.act(t, b.demo, id, "2.87", map[string]any{"unrescue": nil}, http.StatusAccepted)
+	b.waitStatus(t, id, "ACTIVE")
 }
