@@ -137,8 +137,20 @@ func (s *Service) rotateBackups(ctx context.Context, tx *store.Tx, v novalite.Se
 
 // ShelveServer is the shelve action: the guest is stopped and
 // snapshotted into "<name>-shelved", then (shelved_offload_time 0)
-// offloaded from its host.
+// offloaded from its host; a volume-backed one is offloaded at once.
 func (s *Service) ShelveServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+	v, bdms, err := s.serverVolumes(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	if isVolumeBacked(v, bdms) {
+		// nova/compute/api.py shelve: a volume-backed server gets no
+		// image and goes to shelve_offload_instance at once, whatever
+		// shelved_offload_time; its volumes stay with it.
+		in := intents[novalite.ActionShelve]
+		in.to = novalite.TaskShelvingOffload
+		return s.runIntent(ctx, c, id, requestID, in, nil)
+	}
 	return s.startTask(ctx, c, id, requestID, novalite.ActionShelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		return false, makeImage(ctx, tx, v, snapshotImage(v, v.Name+"-shelved", "snapshot", nil, now))
 	})

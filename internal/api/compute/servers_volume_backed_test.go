@@ -8,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"novalite/internal/config"
 )
 
 // bfv boots a volume-backed server (root from the image, deleted with
@@ -194,4 +197,42 @@ func TestRescueVolumeBacked(t *testing.T) {
 	b.waitStatus(t, id, "RESCUE")
 	b.act(t, b.demo, id, "2.87", map[string]any{"unrescue": nil}, http.StatusAccepted)
 	b.waitStatus(t, id, "ACTIVE")
+}
+
+// Shelve of a volume-backed server makes no image and offloads it at
+// once even with a shelved_offload_time; its volumes stay attached to
+// it through the offload and the unshelve.
+func TestShelveVolumeBacked(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents, func(c *config.Config) { c.ShelvedOffloadTime = time.Hour })
+	id, root, data := b.bfv(t, "bfvshelve")
+	images := func() int {
+		return len(b.srv.Do("GET", "/image/v2/images?name=bfvshelve-shelved", b.demo, nil, nil).JSON(t)["images"].([]any))
+	}
+	attached := func(when string) {
+		t.Helper()
+		s := b.show(t, b.demo, id, "2.89")
+		if atts := s["os-extended-volumes:volumes_attached"].([]any); len(atts) != 2 {
+			t.Errorf("%s: volumes_attached %v", when, atts)
+		}
+		for _, vid := range []string{root, data} {
+			v := b.volume(t, b.demo, vid)
+			if v["status"] != "in-use" || len(v["attachments"].([]any)) != 1 ||
+				v["attachments"].([]any)[0].(map[string]any)["server_id"] != id {
+				t.Errorf("%s: volume %s %v %v", when, vid, v["status"], v["attachments"])
+			}
+		}
+	}
+	b.act(t, b.demo, id, "2.1", map[string]any{"shelve": nil}, http.StatusAccepted)
+	s := b.waitStatus(t, id, "SHELVED_OFFLOADED")
+	if s["OS-EXT-SRV-ATTR:host"] != nil {
+		t.Errorf("offloaded server on host %v", s["OS-EXT-SRV-ATTR:host"])
+	}
+	if n := images(); n != 0 {
+		t.Errorf("%d shelve images of a volume-backed server", n)
+	}
+	attached("offloaded")
+	b.act(t, b.demo, id, "2.1", map[string]any{"unshelve": nil}, http.StatusAccepted)
+	b.waitStatus(t, id, "ACTIVE")
+	attached("unshelved")
 }
