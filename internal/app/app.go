@@ -134,6 +134,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 		return nil, fmt.Errorf("volume store: %w", err)
 	}
 	a.Volume.Images = imageData{a.Image}
+	a.Volume.Uploads = a.Image
 	a.Compute.Images = a.Image
 	a.Compute.HideFakeMetadata = cfg.HideFakeMetadata
 	a.Compute.Volumes = a.Volume

@@ -25,6 +25,8 @@ func init() {
 		"volume_extension:volume_actions:detach":                     MemberOrAdmin,
 		"volume_extension:volume_actions:initialize_connection":      MemberOrAdmin,
 		"volume_extension:volume_actions:terminate_connection":       MemberOrAdmin,
+		"volume_extension:volume_actions:upload_image":               MemberOrAdmin,
+		"volume_extension:volume_actions:upload_public":              Admin,
 		"volume_extension:volume_admin_actions:reset_status":         Admin,
 		"volume_extension:volume_admin_actions:force_delete":         Admin,
 		"volume_extension:volume_admin_actions:force_detach":         Admin,

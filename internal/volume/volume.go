@@ -26,7 +26,9 @@ type Service struct {
 	// Images gives the bytes of an image a volume is created from
 	// (the image service); nil: volumes from images are left empty.
 	Images ImageSource
-	files  backend
+	// Uploads makes images of volumes (os-volume_upload_image).
+	Uploads ImageSink
+	files   backend
 	// typeNames caches volume type names by id.
 	typeNames sync.Map
 }

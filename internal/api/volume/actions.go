@@ -34,6 +34,7 @@ var volumeActions = map[string]struct {
 	"os-set_image_metadata":    {"volume_extension:volume_image_metadata:set", imageMetadataAction(false)},
 	"os-unset_image_metadata":  {"volume_extension:volume_image_metadata:remove", imageMetadataAction(true)},
 	"os-show_image_metadata":   {"volume_extension:volume_image_metadata:show", showImageMetadataAction},
+	"os-volume_upload_image":   {"volume_extension:volume_actions:upload_image", uploadImageAction},
 }
 
 // volumeAction is POST /v3/volumes/{id}/action.
