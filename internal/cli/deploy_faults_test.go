@@ -20,6 +20,7 @@ import (
 // and every replica (the killed one restarted) shows every server the
 // same way.
 func TestDeployment(t *testing.T) {
+	postgresPass(t)
 	t.Parallel()
 	const (
 		servers  = 300

@@ -14,6 +14,7 @@ import (
 // down and the other up, and new servers all go to the other host. The
 // agent restarted, the host's servers are UP and its service up again.
 func TestHostDownAcrossProcesses(t *testing.T) {
+	postgresPass(t)
 	t.Parallel()
 	const dead = "deploy-host-1"
 	d := deploy(t, 2, 1, 2, "--instant")

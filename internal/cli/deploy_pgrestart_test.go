@@ -29,6 +29,7 @@ type pgResult struct {
 // is stuck, and the quota usage and the hosts' vCPU usage count exactly
 // the servers that exist.
 func TestPostgresRestart(t *testing.T) {
+	postgresPass(t)
 	t.Parallel()
 	const timeout = 3 * time.Second
 	pg := newPGServer(t)
