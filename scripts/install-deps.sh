@@ -27,9 +27,10 @@ if [ "${1:-}" = tempest ]; then
   fi
   exit 0
 fi
-if [ "${1:-}" = rally ]; then
-  need=()
-  for p in rally python3-rally-openstack; do
+# install_missing PKG...: installs the Debian packages not installed yet.
+install_missing() {
+  local need=() p
+  for p in "$@"; do
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
   if [ ${#need[@]} -gt 0 ]; then
@@ -37,19 +38,14 @@ if [ "${1:-}" = rally ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
   fi
+}
+if [ "${1:-}" = rally ]; then
+  install_missing rally python3-rally-openstack
   exit 0
 fi
 if [ "${1:-}" = suites ]; then
-  need=()
-  for p in python3-openstackclient python3-openstacksdk python3-novaclient python3-pytest \
-      python3-tempest python3-glanceclient python3-neutronclient python3-cinderclient python3-keystoneclient; do
-    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-  done
-  if [ ${#need[@]} -gt 0 ]; then
-    echo "installing Debian packages: ${need[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-  fi
+  install_missing python3-openstackclient python3-openstacksdk python3-novaclient python3-pytest \
+    python3-tempest python3-glanceclient python3-neutronclient python3-cinderclient python3-keystoneclient
   exit 0
 fi
 need=()
