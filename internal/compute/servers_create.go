@@ -84,53 +84,22 @@ type CreateServersResult struct {
 // create action; then wakes the scheduler.
 func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p CreateServersParams) (CreateServersResult, error) {
 	var res CreateServersResult
-	zone, host, node, err := parseZone(p.AvailabilityZone)
+	zone, err := placeRequest(&p)
 	if err != nil {
 		return res, err
 	}
-	if p.Host != "" {
-		host, node = p.Host, p.Node
-	} else if p.Node != "" {
-		node = p.Node
-	}
-	// Placement on a requested host is the scheduler's (stored with the
-	// requested networks, which it reads).
-	p.Host, p.Node = host, node
 	if p.AdminPass == "" {
 		p.AdminPass = generatePassword()
 	}
 	res.AdminPass = p.AdminPass
 	res.ReservationID = "r-" + randomString(8, "0123456789abcdefghijklmnopqrstuvwxyz")
 	now := s.now().UTC()
-	// The image is read before the write transaction: the image service
-	// reads on its own connection, which must not be awaited while the
-	// (single) writer is held. An image of a volume-backed server's
-	// snapshot brings its mappings, which boot the server from volumes.
-	img, imgErr := s.imageForCreate(ctx, c, p.ImageRef)
-	if imgErr == nil && p.ImageRef != "" {
-		if ib := imageDefinedBDMs(img.Properties); hasRoot(ib) {
-			p.BlockDevices, p.ImageRef = mergeImageBDMs(ib, p.BlockDevices), ""
-		}
-	}
-	volumes, volumeBacked, err := parseVolumeBDMs(p.BlockDevices)
+	boot, err := s.bootSourceForCreate(ctx, c, &p)
 	if err != nil {
 		return res, err
 	}
-	if p.ImageRef == "" && !volumeBacked {
-		p.ImageRef = localBootImage(p.BlockDevices)
-		if p.ImageRef == "" {
-			return res, bdmInvalid("Boot sequence for the instance and image/block device mapping combination is not valid.")
-		}
-		img, imgErr = s.imageForCreate(ctx, c, p.ImageRef)
-	}
-	if volumeBacked {
-		img, imgErr, p.ImageRef = imageInfo{Properties: map[string]string{}, Active: true}, nil, ""
-	}
-	if imgErr != nil && len(volumes) > 0 {
-		return res, imgErr
-	}
 	// So are the volumes to be made, one set per server.
-	sets, err := s.prepareVolumes(ctx, c, volumes, p.MaxCount)
+	sets, err := s.prepareVolumes(ctx, c, boot.volumes, p.MaxCount)
 	if err != nil {
 		return res, err
 	}
@@ -143,89 +112,175 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		}
 	}()
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		flavor, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
+		flavor, keyData, err := s.checkCreate(ctx, tx, c, p, boot, zone)
 		if err != nil {
 			return err
 		}
-		if imgErr != nil {
-			return imgErr // reported after the flavor's, as Nova does
-		}
-		if p.ImageRef != "" {
-			if err := checkImageFits(img, flavor); err != nil {
-				return err
-			}
-		}
-		if flavor.RootGB == 0 && !volumeBacked && !p.ZeroDiskOK {
-			return novalite.Errorf(novalite.Forbidden, "Only volume-backed servers are allowed for flavors with zero disk.")
-		}
-		if zone != "" {
-			ok, err := s.zoneExists(ctx, tx, zone)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return novalite.Errorf(novalite.Invalid, "The requested availability zone is not available")
-			}
-		}
-		var keyData string
-		if p.KeyName != nil {
-			if keyData, err = s.keyForCreate(ctx, tx, c, *p.KeyName); err != nil {
-				return err
-			}
-		}
-		if err := s.checkMetadataQuota(ctx, tx, c.ProjectID, len(p.Metadata)); err != nil {
+		if count, err = s.fitCount(ctx, tx, c, p, flavor); err != nil {
 			return err
 		}
-		n, err := s.fitCount(ctx, tx, c, p, flavor)
-		if err != nil {
-			return err
-		}
-		count = n
-		tmpl := s.serverTemplate(c, p, flavor, img, zone, keyData, now)
-		var group int64
-		if tmpl.ServerGroup != "" {
-			if group, err = s.groupForCreate(ctx, tx, c, tmpl.ServerGroup, count); err != nil {
-				return err
-			}
-		}
+		tmpl := s.serverTemplate(c, p, flavor, boot.img, zone, keyData, now)
 		tmpl.ReservationID = res.ReservationID
-		for i := 0; i < count; i++ {
-			v := tmpl
-			v.ID = uuid.NewString()
-			v.LaunchIndex = i
-			if p.Hostname == "" {
-				switch h := deriveHostname(p.Name); {
-				case h == "":
-					v.Hostname = "Server-" + v.ID
-				case count > 1:
-					v.Hostname = fmt.Sprintf("%s-%d", h, i+1)
-				default:
-					v.Hostname = h
-				}
-			}
-			if count > 1 {
-				v.Name = fmt.Sprintf("%s-%d", p.Name, i+1)
-			}
-			if err := s.insertServer(ctx, tx, c, p, &v); err != nil {
-				return err
-			}
-			if sets != nil {
-				if err := s.attachPrepared(ctx, tx, c, v, sets[i], now); err != nil {
-					return err
-				}
-			}
-			if group != 0 {
-				if err := tx.ServerGroupMemberAdd(ctx, group, v.ID); err != nil {
-					return err
-				}
-			}
-			res.Servers = append(res.Servers, v)
+		res.Servers, err = s.insertServers(ctx, tx, c, p, tmpl, sets, count)
+		if err != nil {
+			return err
 		}
 		tx.NotifyOnCommit() // the schedulers, in other processes
 		s.Waker.After(tx)
 		return nil
 	})
 	return res, err
+}
+
+// placeRequest resolves the zone and the requested host and node from
+// availability_zone and 2.74's host/hypervisor_hostname, which win.
+// Placement on a requested host is the scheduler's (stored with the
+// requested networks, which it reads).
+func placeRequest(p *CreateServersParams) (zone string, err error) {
+	zone, host, node, err := parseZone(p.AvailabilityZone)
+	if err != nil {
+		return "", err
+	}
+	if p.Host != "" {
+		host, node = p.Host, p.Node
+	} else if p.Node != "" {
+		node = p.Node
+	}
+	p.Host, p.Node = host, node
+	return zone, nil
+}
+
+// bootSource is what a create boots from: an image (or its error, which
+// create reports after the flavor's), and the volumes to make or attach.
+type bootSource struct {
+	img          imageInfo
+	imgErr       error
+	volumes      []volumeRequest
+	volumeBacked bool
+}
+
+// bootSourceForCreate reads the image before the write transaction: the
+// image service reads on its own connection, which must not be awaited
+// while the (single) writer is held. An image of a volume-backed server's
+// snapshot brings its mappings, which boot the server from volumes; p's
+// ImageRef and BlockDevices are rewritten to match.
+func (s *Service) bootSourceForCreate(ctx context.Context, c *novalite.Caller, p *CreateServersParams) (bootSource, error) {
+	var b bootSource
+	b.img, b.imgErr = s.imageForCreate(ctx, c, p.ImageRef)
+	if b.imgErr == nil && p.ImageRef != "" {
+		if ib := imageDefinedBDMs(b.img.Properties); hasRoot(ib) {
+			p.BlockDevices, p.ImageRef = mergeImageBDMs(ib, p.BlockDevices), ""
+		}
+	}
+	var err error
+	if b.volumes, b.volumeBacked, err = parseVolumeBDMs(p.BlockDevices); err != nil {
+		return b, err
+	}
+	if p.ImageRef == "" && !b.volumeBacked {
+		p.ImageRef = localBootImage(p.BlockDevices)
+		if p.ImageRef == "" {
+			return b, bdmInvalid("Boot sequence for the instance and image/block device mapping combination is not valid.")
+		}
+		b.img, b.imgErr = s.imageForCreate(ctx, c, p.ImageRef)
+	}
+	if b.volumeBacked {
+		b.img, b.imgErr, p.ImageRef = imageInfo{Properties: map[string]string{}, Active: true}, nil, ""
+	}
+	if b.imgErr != nil && len(b.volumes) > 0 {
+		return b, b.imgErr
+	}
+	return b, nil
+}
+
+// checkCreate runs create's checks in Nova's order inside the transaction
+// and returns the flavor and the key pair's public key.
+func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, c *novalite.Caller, p CreateServersParams, boot bootSource, zone string) (novalite.FlavorSnapshot, string, error) {
+	flavor, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
+	if err != nil {
+		return flavor, "", err
+	}
+	if boot.imgErr != nil {
+		return flavor, "", boot.imgErr // reported after the flavor's, as Nova does
+	}
+	if p.ImageRef != "" {
+		if err := checkImageFits(boot.img, flavor); err != nil {
+			return flavor, "", err
+		}
+	}
+	if flavor.RootGB == 0 && !boot.volumeBacked && !p.ZeroDiskOK {
+		return flavor, "", novalite.Errorf(novalite.Forbidden, "Only volume-backed servers are allowed for flavors with zero disk.")
+	}
+	if zone != "" {
+		ok, err := s.zoneExists(ctx, tx, zone)
+		if err != nil {
+			return flavor, "", err
+		}
+		if !ok {
+			return flavor, "", novalite.Errorf(novalite.Invalid, "The requested availability zone is not available")
+		}
+	}
+	var keyData string
+	if p.KeyName != nil {
+		if keyData, err = s.keyForCreate(ctx, tx, c, *p.KeyName); err != nil {
+			return flavor, "", err
+		}
+	}
+	return flavor, keyData, s.checkMetadataQuota(ctx, tx, c.ProjectID, len(p.Metadata))
+}
+
+// insertServers writes count servers made from tmpl, each with its
+// prepared volumes (sets, when any) and its server group membership.
+func (s *Service) insertServers(ctx context.Context, tx *store.Tx, c *novalite.Caller, p CreateServersParams, tmpl novalite.Server, sets [][]preparedVolume, count int) ([]novalite.Server, error) {
+	var group int64
+	if tmpl.ServerGroup != "" {
+		var err error
+		if group, err = s.groupForCreate(ctx, tx, c, tmpl.ServerGroup, count); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]novalite.Server, 0, count)
+	for i := 0; i < count; i++ {
+		v := tmpl
+		v.ID = uuid.NewString()
+		v.LaunchIndex = i
+		v.Name, v.Hostname = instanceNames(p, v.ID, i, count)
+		if err := s.insertServer(ctx, tx, c, p, &v); err != nil {
+			return nil, err
+		}
+		if sets != nil {
+			if err := s.attachPrepared(ctx, tx, c, v, sets[i], tmpl.CreatedAt); err != nil {
+				return nil, err
+			}
+		}
+		if group != 0 {
+			if err := tx.ServerGroupMemberAdd(ctx, group, v.ID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// instanceNames is the i-th of count servers' name and hostname: a
+// multi-create numbers both from 1; a hostname given (2.90) is kept.
+func instanceNames(p CreateServersParams, id string, i, count int) (name, hostname string) {
+	name, hostname = p.Name, p.Hostname
+	if count > 1 {
+		name = fmt.Sprintf("%s-%d", p.Name, i+1)
+	}
+	if p.Hostname != "" {
+		return name, hostname
+	}
+	switch h := deriveHostname(p.Name); {
+	case h == "":
+		hostname = "Server-" + id
+	case count > 1:
+		hostname = fmt.Sprintf("%s-%d", h, i+1)
+	default:
+		hostname = h
+	}
+	return name, hostname
 }
 
 // fitCount is how many servers to create: MaxCount if the quota allows,
