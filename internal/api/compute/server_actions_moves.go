@@ -2,7 +2,6 @@ package compute
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 
@@ -190,85 +189,89 @@ func rebuildValue(mv microversion.Version) obj {
 	return obj{"type": "object", "properties": props, "required": []any{"imageRef"}, "additionalProperties": false}
 }
 
+// rebuildRequest is the rebuild action's value (preserve_ephemeral and
+// personality are accepted by the schema and ignored, as no server has
+// an ephemeral disk or file injection).
+type rebuildRequest struct {
+	ImageRef     string                      `json:"imageRef"`
+	AdminPass    string                      `json:"adminPass"`
+	Name         Optional[string]            `json:"name"`
+	AccessIPv4   Optional[string]            `json:"accessIPv4"`
+	AccessIPv6   Optional[string]            `json:"accessIPv6"`
+	DiskConfig   Optional[string]            `json:"OS-DCF:diskConfig"`
+	Metadata     Optional[map[string]string] `json:"metadata"`
+	Description  Nullable[string]            `json:"description"`                // 2.19
+	KeyName      Nullable[string]            `json:"key_name"`                   // 2.54
+	UserData     Nullable[string]            `json:"user_data"`                  // 2.57
+	TrustedCerts Optional[[]string]          `json:"trusted_image_certificates"` // 2.63
+	Hostname     Optional[string]            `json:"hostname"`                   // 2.90
+}
+
+// params checks what the schema cannot and builds the service's request.
+func (q rebuildRequest) params(mv microversion.Version) (compute.RebuildParams, error) {
+	if err := validName("name", q.Name.Value); err != nil {
+		return compute.RebuildParams{}, err
+	}
+	if ud := q.UserData.Ptr(); ud != nil {
+		if err := checkUserData(*ud); err != nil {
+			return compute.RebuildParams{}, err
+		}
+	}
+	return compute.RebuildParams{
+		ImageRef: q.ImageRef, AdminPass: q.AdminPass, Name: q.Name.Ptr(), Metadata: q.Metadata.Value,
+		AccessIPv4: q.AccessIPv4.Ptr(), AccessIPv6: q.AccessIPv6.Ptr(), AutoDiskConfig: diskConfig(q.DiskConfig),
+		Description: q.Description.Change(), KeyName: q.KeyName.Change(), UserData: q.UserData.Change(),
+		TrustedCerts: q.TrustedCerts.Ptr(), Hostname: q.Hostname.Ptr(), ReimageBootVolume: mv.AtLeast(2, 93),
+	}, nil
+}
+
 // rebuildServer answers 202 with the server (the reduced view below 2.75)
 // and its new admin password.
 func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
 	mv := MV(r)
-	v, err := act.value(mv, rebuildValue)
+	req, err := actionRequest[rebuildRequest](act, mv, rebuildValue)
 	if err != nil {
 		return err
 	}
-	m := asMap(v)
-	if err := validName("name", m["name"]); err != nil {
+	p, err := req.params(mv)
+	if err != nil {
 		return err
-	}
-	p := compute.RebuildParams{}
-	p.ImageRef, _ = m["imageRef"].(string)
-	p.ReimageBootVolume = mv.AtLeast(2, 93)
-	p.AdminPass, _ = m["adminPass"].(string)
-	str := func(k string) *string {
-		if s, ok := m[k].(string); ok {
-			return &s
-		}
-		return nil
-	}
-	nullable := func(k string) **string {
-		x, ok := m[k]
-		if !ok {
-			return nil
-		}
-		var sp *string
-		if s, ok := x.(string); ok {
-			sp = &s
-		}
-		return &sp
-	}
-	p.Name, p.AccessIPv4, p.AccessIPv6, p.Hostname = str("name"), str("accessIPv4"), str("accessIPv6"), str("hostname")
-	p.Description, p.KeyName, p.UserData = nullable("description"), nullable("key_name"), nullable("user_data")
-	if p.UserData != nil && *p.UserData != nil {
-		if _, err := base64.StdEncoding.DecodeString(**p.UserData); err != nil {
-			return novalite.Errorf(novalite.Invalid, "Invalid input for field/attribute user_data. Value: %s. '%s' is not a 'base64'",
-				**p.UserData, **p.UserData)
-		}
-	}
-	if d := str("OS-DCF:diskConfig"); d != nil {
-		auto := *d == "AUTO"
-		p.AutoDiskConfig = &auto
-	}
-	if md, ok := m["metadata"]; ok {
-		p.Metadata = stringMap(md)
-	}
-	if certs, ok := m["trusted_image_certificates"]; ok {
-		var list []string
-		for _, x := range asList(certs) {
-			list = append(list, fmt.Sprint(x))
-		}
-		p.TrustedCerts = &list
 	}
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
-	c, req := callerAndRequest(r)
+	c, reqID := callerAndRequest(r)
 	if p.TrustedCerts != nil && len(*p.TrustedCerts) > 0 {
 		if err := policy.Authorize(c, act.rule+":trusted_certs", policy.Target{ProjectID: s.ProjectID}); err != nil {
 			return err
 		}
 	}
-	pass, info, err := a.svc.Compute.RebuildServer(r.Context(), c, s.ID, req, p)
+	pass, info, err := a.svc.Compute.RebuildServer(r.Context(), c, s.ID, reqID, p)
 	if err != nil {
 		return err
 	}
-	// Below 2.75 rebuild's view is the reduced one, without the extended
-	// attributes or host status; from 2.75 it is GET's, those two as
-	// policy allows (Nova passes None for them there).
-	o := newServerView(r, s.ProjectID)
+	view, err := a.rebuildView(r, info, s.ProjectID)
+	if err != nil {
+		return err
+	}
+	view["adminPass"] = pass
+	httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"server": view})
+	return nil
+}
+
+// rebuildView is the rebuilt server: below 2.75 the reduced view, without
+// the extended attributes or host status; from 2.75 GET's, those two as
+// policy allows (Nova passes None for them there).
+func (a *API) rebuildView(r *http.Request, info compute.ServerInfo, project string) (map[string]any, error) {
+	mv := MV(r)
+	o := newServerView(r, project)
 	o.serverGroups, o.noUserData = true, true
 	if o.full = mv.AtLeast(2, 75); !o.full {
 		o.extended, o.hostStatus = false, 0
 	}
 	if err := a.fillHostStatus(r, &info, o); err != nil {
-		return err
+		return nil, err
 	}
 	view := a.serverDetail(r, info, o)
 	// Rebuild shows the key (2.54) and the user data (2.57) to anyone
@@ -279,9 +282,7 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCa
 	if mv.AtLeast(2, 57) {
 		view["user_data"] = strOrNil(info.UserData)
 	}
-	view["adminPass"] = pass
-	httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"server": view})
-	return nil
+	return view, nil
 }
 
 var createImageValue = obj{"type": "object", "properties": obj{"name": pName, "metadata": pMetadata},

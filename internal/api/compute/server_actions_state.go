@@ -175,3 +175,17 @@ func (a *API) triggerCrashDump(w http.ResponseWriter, r *http.Request, act actio
 	}
 	return accepted(w)
 }
+
+// actionRequest validates an action's value against its schema for mv
+// first (so that every failure reads as Nova's), then decodes it into the
+// request type T.
+func actionRequest[T any](act actionCall, mv microversion.Version, value func(microversion.Version) obj) (T, error) {
+	var req T
+	if _, err := act.value(mv, value); err != nil {
+		return req, err
+	}
+	if err := unmarshal(act.raw, &req); err != nil {
+		return req, novalite.Wrap(novalite.Invalid, err, "Malformed request body")
+	}
+	return req, nil
+}
