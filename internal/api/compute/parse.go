@@ -231,11 +231,6 @@ func checkUserData(ud string) error {
 	return nil
 }
 
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
-
 func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }
 
 // readValidated reads a JSON body and validates it against sch; it

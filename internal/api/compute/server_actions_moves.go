@@ -2,7 +2,6 @@ package compute
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"novalite"
@@ -24,23 +23,23 @@ var resizeValue = obj{"type": "object", "properties": obj{
 	"flavorRef":         obj{"type": []any{"string", "integer"}, "minLength": 1},
 	"OS-DCF:diskConfig": pDiskConfig}, "required": []any{"flavorRef"}, "additionalProperties": false}
 
+// resizeRequest is the resize action's value.
+type resizeRequest struct {
+	FlavorRef  looseString      `json:"flavorRef"`
+	DiskConfig Optional[string] `json:"OS-DCF:diskConfig"`
+}
+
 func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), fixed(resizeValue))
+	q, err := actionRequest[resizeRequest](act, MV(r), fixed(resizeValue))
 	if err != nil {
 		return err
-	}
-	m := v.(map[string]any)
-	var auto *bool
-	if d, ok := m["OS-DCF:diskConfig"].(string); ok {
-		b := d == "AUTO"
-		auto = &b
 	}
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
 	c, req := callerAndRequest(r)
-	if err := a.svc.Compute.ResizeServer(r.Context(), c, s.ID, req, fmt.Sprint(m["flavorRef"]), auto); err != nil {
+	if err := a.svc.Compute.ResizeServer(r.Context(), c, s.ID, req, string(q.FlavorRef), diskConfig(q.DiskConfig)); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -54,16 +53,25 @@ func migrateValue(mv microversion.Version) obj {
 	return obj{} // no schema below 2.56: anything is accepted
 }
 
+// hostRequest is the value of migrate (2.56) and os-migrateLive: the
+// destination, empty (null or left out) for the scheduler's choice.
+type hostRequest struct {
+	Host string `json:"host"`
+}
+
 func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), migrateValue)
+	mv := MV(r)
+	if !mv.AtLeast(2, 56) { // any value, none of it read
+		if _, err := act.value(mv, migrateValue); err != nil {
+			return err
+		}
+		return a.moveTo(w, r, "", act.rule, a.svc.Compute.MigrateServer)
+	}
+	q, err := actionRequest[hostRequest](act, mv, migrateValue)
 	if err != nil {
 		return err
 	}
-	var host string
-	if MV(r).AtLeast(2, 56) {
-		host, _ = asMap(v)["host"].(string)
-	}
-	return a.moveTo(w, r, host, act.rule, a.svc.Compute.MigrateServer)
+	return a.moveTo(w, r, q.Host, act.rule, a.svc.Compute.MigrateServer)
 }
 
 // moveTo authorizes a migration (rule, and rule+":host" when a host is
@@ -86,11 +94,6 @@ func (a *API) moveTo(w http.ResponseWriter, r *http.Request, host, rule string,
 	return accepted(w)
 }
 
-func asMap(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
 func liveMigrateValue(mv microversion.Version) obj {
 	props := obj{"host": obj{"oneOf": []any{pFQDN, obj{"type": "null"}}}}
 	required := []any{"block_migration", "host"}
@@ -107,12 +110,11 @@ func liveMigrateValue(mv microversion.Version) obj {
 }
 
 func (a *API) liveMigrateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), liveMigrateValue)
+	q, err := actionRequest[hostRequest](act, MV(r), liveMigrateValue)
 	if err != nil {
 		return err
 	}
-	host, _ := asMap(v)["host"].(string)
-	return a.moveTo(w, r, host, act.rule, a.svc.Compute.LiveMigrateServer)
+	return a.moveTo(w, r, q.Host, act.rule, a.svc.Compute.LiveMigrateServer)
 }
 
 func evacuateValue(mv microversion.Version) obj {
@@ -132,16 +134,21 @@ func evacuateValue(mv microversion.Version) obj {
 	return o
 }
 
+// evacuateRequest is the evacuate action's value (force is accepted and
+// ignored).
+type evacuateRequest struct {
+	Host            string    `json:"host"`
+	AdminPass       string    `json:"adminPass"`
+	OnSharedStorage looseBool `json:"onSharedStorage"` // before 2.14
+}
+
 // evacuateServer answers 200; below 2.14 with the new admin password.
 func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), evacuateValue)
+	q, err := actionRequest[evacuateRequest](act, MV(r), evacuateValue)
 	if err != nil {
 		return err
 	}
-	m := asMap(v)
-	host, _ := m["host"].(string)
-	pass, _ := m["adminPass"].(string)
-	if shared, _ := m["onSharedStorage"].(bool); shared && pass != "" {
+	if q.OnSharedStorage && q.AdminPass != "" {
 		return novalite.Errorf(novalite.Invalid, "admin password can't be changed on existing disk")
 	}
 	s, err := a.findServer(r, act.rule)
@@ -149,7 +156,7 @@ func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionC
 		return err
 	}
 	c, req := callerAndRequest(r)
-	pass, err = a.svc.Compute.EvacuateServer(r.Context(), c, s.ID, req, host, pass)
+	pass, err := a.svc.Compute.EvacuateServer(r.Context(), c, s.ID, req, q.Host, q.AdminPass)
 	if err != nil {
 		return err
 	}
@@ -299,12 +306,20 @@ func (a *API) imageCreated(w http.ResponseWriter, r *http.Request, imageID strin
 	return accepted(w)
 }
 
+// snapshotRequest is the value of createImage and createBackup.
+type snapshotRequest struct {
+	Name       string            `json:"name"`
+	Metadata   map[string]string `json:"metadata"`
+	BackupType string            `json:"backup_type"` // createBackup's
+	Rotation   looseInt          `json:"rotation"`    // createBackup's
+}
+
 func (a *API) createImage(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), fixed(createImageValue))
+	q, err := actionRequest[snapshotRequest](act, MV(r), fixed(createImageValue))
 	if err != nil {
 		return err
 	}
-	return a.snapshot(w, r, asMap(v), act.rule,
+	return a.snapshot(w, r, q, act.rule,
 		func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error) {
 			return a.svc.Compute.CreateImage(r.Context(), c, id, req, name, md)
 		})
@@ -315,33 +330,32 @@ var createBackupValue = obj{"type": "object", "properties": obj{"name": pName, "
 	"metadata": pMetadata}, "required": []any{"name", "backup_type", "rotation"}, "additionalProperties": false}
 
 func (a *API) createBackup(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), fixed(createBackupValue))
+	q, err := actionRequest[snapshotRequest](act, MV(r), fixed(createBackupValue))
 	if err != nil {
 		return err
 	}
-	m := asMap(v)
-	kind, _ := m["backup_type"].(string)
-	rotation := intValue(m["rotation"])
-	return a.snapshot(w, r, m, act.rule,
+	return a.snapshot(w, r, q, act.rule,
 		func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error) {
-			return a.svc.Compute.CreateBackup(r.Context(), c, id, req, name, kind, rotation, md)
+			return a.svc.Compute.CreateBackup(r.Context(), c, id, req, name, q.BackupType, int(q.Rotation), md)
 		})
 }
 
 // snapshot is the rest of createImage and createBackup once their body
 // is valid: the name's format, the policy, the image made, the answer.
-func (a *API) snapshot(w http.ResponseWriter, r *http.Request, m map[string]any, rule string,
+func (a *API) snapshot(w http.ResponseWriter, r *http.Request, q snapshotRequest, rule string,
 	create func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error)) error {
-	if err := validName("name", m["name"]); err != nil {
+	if err := validName("name", q.Name); err != nil {
 		return err
 	}
-	name, _ := m["name"].(string)
 	s, err := a.findServer(r, rule)
 	if err != nil {
 		return err
 	}
+	if q.Metadata == nil {
+		q.Metadata = map[string]string{}
+	}
 	c, req := callerAndRequest(r)
-	id, err := create(c, s.ID, req, name, stringMap(m["metadata"]))
+	id, err := create(c, s.ID, req, q.Name, q.Metadata)
 	if err != nil {
 		return err
 	}
@@ -363,23 +377,26 @@ func unshelveValue(mv microversion.Version) obj {
 	return obj{}
 }
 
+// unshelveRequest is the unshelve action's value from 2.77 (before, any
+// value is accepted and none of it read).
+type unshelveRequest struct {
+	Zone Nullable[string] `json:"availability_zone"` // null (2.91): unpin
+	Host string           `json:"host"`              // 2.91
+}
+
 func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), unshelveValue)
+	mv := MV(r)
+	var q unshelveRequest
+	var err error
+	if mv.AtLeast(2, 77) {
+		q, err = actionRequest[unshelveRequest](act, mv, unshelveValue)
+	} else {
+		_, err = act.value(mv, unshelveValue)
+	}
 	if err != nil {
 		return err
 	}
-	var m map[string]any
-	if MV(r).AtLeast(2, 77) {
-		m = asMap(v)
-	}
-	var p compute.UnshelveParams
-	if z, ok := m["availability_zone"]; ok {
-		p.SetZone = true
-		if s, ok := z.(string); ok {
-			p.Zone = &s
-		}
-	}
-	p.Host, _ = m["host"].(string)
+	p := compute.UnshelveParams{SetZone: q.Zone.Set, Zone: q.Zone.Ptr(), Host: q.Host}
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err

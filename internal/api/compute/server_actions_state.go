@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -71,15 +72,13 @@ var rebootValue = obj{"type": "object", "properties": obj{"type": obj{"type": "s
 	"enum": []any{"HARD", "Hard", "hard", "SOFT", "Soft", "soft"}}}, "required": []any{"type"}, "additionalProperties": false}
 
 func (a *API) rebootServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), fixed(rebootValue))
+	q, err := actionRequest[struct {
+		Type string `json:"type"`
+	}](act, MV(r), fixed(rebootValue))
 	if err != nil {
 		return err
 	}
-	hard := false
-	switch v.(map[string]any)["type"] {
-	case "HARD", "Hard", "hard":
-		hard = true
-	}
+	hard := strings.EqualFold(q.Type, "hard") // the schema's enum: HARD, Hard, hard
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
@@ -95,18 +94,18 @@ var rescueValue = obj{"type": []any{"object", "null"}, "properties": obj{
 
 // rescueServer answers 200 with the rescue password.
 func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), fixed(rescueValue))
+	q, err := actionRequest[struct {
+		AdminPass string `json:"adminPass"`
+		Image     string `json:"rescue_image_ref"`
+	}](act, MV(r), fixed(rescueValue))
 	if err != nil {
 		return err
 	}
-	m, _ := v.(map[string]any)
-	pass, _ := m["adminPass"].(string)
-	image, _ := m["rescue_image_ref"].(string)
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
-	pass, err = a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), pass, image,
+	pass, err := a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), q.AdminPass, q.Image,
 		MV(r).AtLeast(2, 87))
 	if err != nil {
 		return err
@@ -119,16 +118,17 @@ var changePasswordValue = obj{"type": "object", "properties": obj{"adminPass": o
 	"required": []any{"adminPass"}, "additionalProperties": false}
 
 func (a *API) changePassword(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), fixed(changePasswordValue))
+	q, err := actionRequest[struct {
+		AdminPass string `json:"adminPass"`
+	}](act, MV(r), fixed(changePasswordValue))
 	if err != nil {
 		return err
 	}
-	pass, _ := v.(map[string]any)["adminPass"].(string)
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Compute.ChangePassword(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), pass); err != nil {
+	if err := a.svc.Compute.ChangePassword(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), q.AdminPass); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -138,16 +138,17 @@ var resetStateValue = obj{"type": "object", "properties": obj{"state": obj{"type
 	"required": []any{"state"}, "additionalProperties": false}
 
 func (a *API) resetState(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), fixed(resetStateValue))
+	q, err := actionRequest[struct {
+		State string `json:"state"`
+	}](act, MV(r), fixed(resetStateValue))
 	if err != nil {
 		return err
 	}
-	state, _ := v.(map[string]any)["state"].(string)
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Compute.ResetState(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), novalite.VMState(state)); err != nil {
+	if err := a.svc.Compute.ResetState(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), novalite.VMState(q.State)); err != nil {
 		return err
 	}
 	return accepted(w)

@@ -231,6 +231,14 @@ func TestMoves(t *testing.T) {
 		t.Errorf("os-migrations: %v", types)
 	}
 
+	// Before 2.14 onSharedStorage is Nova's boolean (bool_from_string:
+	// "True" too) and forbids a new password.
+	for _, shared := range []any{true, "True"} {
+		got := b.act(t, b.admin, id, "2.13", map[string]any{"evacuate": map[string]any{"onSharedStorage": shared, "adminPass": "x"}}, 400)
+		if msg := got["badRequest"].(map[string]any)["message"]; msg != "admin password can't be changed on existing disk" {
+			t.Errorf("onSharedStorage %v with adminPass: %v", shared, msg)
+		}
+	}
 	// Evacuate needs the host to be down (Nova: 400, ComputeServiceInUse).
 	b.act(t, b.admin, id, "2.14", map[string]any{"evacuate": map[string]any{}}, 400)
 	if err := b.execSQL(`UPDATE compute_nodes SET forced_down = $1 WHERE host = $2`, true, first); err != nil {

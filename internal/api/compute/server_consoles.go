@@ -1,10 +1,8 @@
 package compute
 
 import (
-	"encoding/json"
 	"net"
 	"net/http"
-	"strconv"
 
 	"github.com/google/uuid"
 
@@ -24,19 +22,15 @@ var consoleOutputValue = obj{"type": []any{"object", "null"}, "properties": obj{
 	"additionalProperties": false}
 
 func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	v, err := act.value(MV(r), fixed(consoleOutputValue))
+	q, err := actionRequest[struct {
+		Length Nullable[looseInt] `json:"length"` // null or left out: all of it
+	}](act, MV(r), fixed(consoleOutputValue))
 	if err != nil {
 		return err
 	}
 	length := -1
-	switch l := asMap(v)["length"].(type) {
-	case float64:
-		length = int(l)
-	case json.Number:
-		n, _ := l.Int64()
-		length = int(n)
-	case string:
-		length, _ = strconv.Atoi(l)
+	if l := q.Length.Ptr(); l != nil {
+		length = int(*l)
 	}
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
@@ -78,6 +72,12 @@ func consoleURL(r *http.Request, protocol, kind string) string {
 // only VNC is enabled.
 func consoleEnabled(protocol string) bool { return protocol == "vnc" }
 
+// consoleRequest is a console's protocol (remote-consoles) and type.
+type consoleRequest struct {
+	Protocol string `json:"protocol"`
+	Type     string `json:"type"`
+}
+
 // oldConsole is one of the console actions before 2.6.
 func oldConsole(protocol string, types ...string) actionFunc {
 	enum := make([]any, len(types))
@@ -87,11 +87,11 @@ func oldConsole(protocol string, types ...string) actionFunc {
 	value := obj{"type": "object", "properties": obj{"type": obj{"type": "string", "enum": enum}},
 		"required": []any{"type"}, "additionalProperties": false}
 	return func(a *API, w http.ResponseWriter, r *http.Request, act actionCall) error {
-		v, err := act.value(MV(r), fixed(value))
+		q, err := actionRequest[consoleRequest](act, MV(r), fixed(value))
 		if err != nil {
 			return err
 		}
-		kind, _ := asMap(v)["type"].(string)
+		kind := q.Type
 		s, err := a.findServer(r, act.rule)
 		if err != nil {
 			return err
@@ -126,13 +126,13 @@ var consoleTypes = map[string][]string{"vnc": {"novnc", "xvpvnc"}, "spice": {"sp
 // createRemoteConsole is POST /servers/{id}/remote-consoles (2.6+).
 func (a *API) createRemoteConsole(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("remote-console", mv, remoteConsoleSchema))
+	req, err := decodeRequest[struct {
+		RemoteConsole consoleRequest `json:"remote_console"`
+	}](r, schemaFor("remote-console", mv, remoteConsoleSchema))
 	if err != nil {
 		return err
 	}
-	rc := asMap(body["remote_console"])
-	protocol, _ := rc["protocol"].(string)
-	kind, _ := rc["type"].(string)
+	protocol, kind := req.RemoteConsole.Protocol, req.RemoteConsole.Type
 	s, err := a.findServer(r, "os_compute_api:os-remote-consoles")
 	if err != nil {
 		return err

@@ -16,11 +16,13 @@ var secGroupValue = obj{"type": "object", "properties": obj{"name": obj{"type": 
 // secGroupAction is addSecurityGroup (add) or removeSecurityGroup.
 func secGroupAction(add bool) actionFunc {
 	return func(a *API, w http.ResponseWriter, r *http.Request, act actionCall) error {
-		v, err := act.value(MV(r), fixed(secGroupValue))
+		q, err := actionRequest[struct {
+			Name string `json:"name"`
+		}](act, MV(r), fixed(secGroupValue))
 		if err != nil {
 			return err
 		}
-		name, _ := asMap(v)["name"].(string)
+		name := q.Name
 		s, err := a.findServer(r, act.rule)
 		if err != nil {
 			return err
