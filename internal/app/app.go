@@ -122,7 +122,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 		db.Close()
 		return nil, fmt.Errorf("clock offset: %w", err)
 	}
-	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval, Now: a.Clock.Now})
+	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval, Now: a.Clock.Now,
+		ServiceDownTime: cfg.ServiceDownTime})
 	a.Network = network.New(db, network.Options{})
 	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images"),
 		CountTotal: cfg.ImageCountTotal}); err != nil {
@@ -195,6 +196,7 @@ func (a *App) Handler() http.Handler {
 			_, err := a.newController().RunOnce(ctx)
 			return err
 		}, a.Compute.Waker.Wake)
+		svc.DownAfter = a.Compute.ServiceDownTime()
 		ctl = http.StripPrefix(ControlPrefix, controlapi.New(svc, a.Identity, idURL, compute.WriteError))
 		mux.Handle(ControlPrefix+"/", ctl)
 	}

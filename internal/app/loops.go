@@ -41,7 +41,7 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 		return nil, nil, fmt.Errorf("host %s: %w", host, err)
 	}
 	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Volumes: a.Compute, Images: a.Image,
-		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log, Now: a.Clock.Now,
+		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Heartbeat: a.Config.ReportInterval, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log, Now: a.Clock.Now,
 		AnswerCalls: answerCalls, Observe: a.metrics.agentObserver(host)}
 	if _, real := d.(virt.HostInfo); real {
 		o.PowerSync = powerSyncInterval
@@ -78,7 +78,8 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 }
 
 func (a *App) newScheduler() *scheduler.Scheduler {
-	return scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log, Now: a.Clock.Now})
+	return scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log, Now: a.Clock.Now,
+		DownAfter: a.Config.ServiceDownTime})
 }
 
 func (a *App) newController() *controller.Controller {

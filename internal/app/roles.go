@@ -19,7 +19,7 @@ import (
 func (a *App) ServeAPI(ctx context.Context) error {
 	a.apiOnly = true
 	go a.followClock(ctx)
-	a.Compute.Consoles = &compute.HostCalls{DB: a.DB}
+	a.Compute.Consoles = &compute.HostCalls{DB: a.DB, DownAfter: a.Config.ServiceDownTime}
 	return a.Serve(ctx)
 }
 

@@ -5,19 +5,27 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"novalite/internal/app/apptest"
 )
 
 // TestHostDownAcrossProcesses kills an agent with SIGKILL and waits out
-// Nova's service_down_time (60 s) without its heartbeat: an admin asking
-// another api replica than the one that created the servers sees their
+// service_down_time without its heartbeat, every role given a short one
+// (--service-down-time 3s, --report-interval 1s): an admin asking another
+// api replica than the one that created the servers sees their
 // host_status UNKNOWN (2.16+), os-services shows the host's nova-compute
-// down and the other up, and new servers all go to the other host. The
-// agent restarted, the host's servers are UP and its service up again.
+// down and the other up (its 1 s heartbeat keeps it so), and new servers
+// all go to the other host (the controller's scheduler judges by the
+// same 3 s). Each wait is bounded below Nova's default 60 s, so a role
+// that ignored the option fails the test. The agent restarted, the host's
+// servers are UP and its service up again.
 func TestHostDownAcrossProcesses(t *testing.T) {
 	postgresPass(t)
 	t.Parallel()
 	const dead = "deploy-host-1"
-	d := deploy(t, 2, 1, 2, "--instant")
+	d := &deployment{t: t, bin: binary, dsn: apptest.PostgresDatabase(t), agents: map[string]*proc{},
+		agentArgs: []string{"--instant"}, commonArgs: []string{"--service-down-time", "3s", "--report-interval", "1s"}}
+	d.start(2, 1, 2)
 	token := adminToken(t, d.apis[0].url)
 	var mine []string
 	for i := range 2 {
@@ -27,7 +35,7 @@ func TestHostDownAcrossProcesses(t *testing.T) {
 
 	d.agents[dead].kill()
 	other := d.apis[1].url
-	waitHost(t, other, token, mine, "UNKNOWN", 120*time.Second)
+	waitHost(t, other, token, mine, "UNKNOWN", 30*time.Second)
 	if got := serviceStates(t, other, token); got[dead] != "down" || got["deploy-host-2"] != "up" {
 		t.Errorf("os-services with %s dead: %v", dead, got)
 	}
@@ -46,7 +54,7 @@ func TestHostDownAcrossProcesses(t *testing.T) {
 	}
 
 	d.startAgent(dead)
-	waitHost(t, other, token, mine, "UP", 60*time.Second)
+	waitHost(t, other, token, mine, "UP", 30*time.Second)
 	if got := serviceStates(t, other, token); got[dead] != "up" || got["deploy-host-2"] != "up" {
 		t.Errorf("os-services with %s back: %v", dead, got)
 	}

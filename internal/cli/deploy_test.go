@@ -7,6 +7,7 @@ import (
 	"io"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -122,6 +123,9 @@ type deployment struct {
 	agents      map[string]*proc
 	agentArgs   []string
 	apiArgs     []string
+	// commonArgs go to every role (options several roles read, such as
+	// --service-down-time).
+	commonArgs []string
 }
 
 var (
@@ -148,9 +152,9 @@ func (d *deployment) start(apis, controllers, agents int) {
 	// Few connections each (--database-max-conns 4): eight processes
 	// share the test server with the other suites.
 	for i := 1; i <= controllers; i++ {
-		d.controllers = append(d.controllers, start(t, d.bin, controllerReady,
-			"controller", "--data-dir", t.TempDir(), "--leader-check", "250ms", "--log-level", "info",
-			"--database", d.dsn, "--database-max-conns", "4"))
+		args := slices.Concat([]string{"controller", "--data-dir", t.TempDir(), "--leader-check", "250ms",
+			"--log-level", "info", "--database", d.dsn, "--database-max-conns", "4"}, d.commonArgs)
+		d.controllers = append(d.controllers, start(t, d.bin, controllerReady, args...))
 	}
 	for i := 1; i <= agents; i++ {
 		d.startAgent(fmt.Sprintf("deploy-host-%d", i))
@@ -163,16 +167,16 @@ func (d *deployment) start(apis, controllers, agents int) {
 // startAPI starts an api replica listening on addr.
 func (d *deployment) startAPI(addr string) *proc {
 	d.t.Helper()
-	args := append([]string{"api", "--listen", addr, "--data-dir", d.t.TempDir(), "--database", d.dsn,
-		"--database-max-conns", "4", "--log-level", "warn"}, d.apiArgs...)
+	args := slices.Concat([]string{"api", "--listen", addr, "--data-dir", d.t.TempDir(), "--database", d.dsn,
+		"--database-max-conns", "4", "--log-level", "warn"}, d.commonArgs, d.apiArgs)
 	return start(d.t, d.bin, apiReady, args...)
 }
 
 // startAgent starts (or restarts) the agent of host with its own state dir.
 func (d *deployment) startAgent(host string) {
 	d.t.Helper()
-	args := append([]string{"agent", "--host", host, "--data-dir", d.t.TempDir(), "--database", d.dsn,
-		"--database-max-conns", "4", "--log-level", "warn"}, d.agentArgs...)
+	args := slices.Concat([]string{"agent", "--host", host, "--data-dir", d.t.TempDir(), "--database", d.dsn,
+		"--database-max-conns", "4", "--log-level", "warn"}, d.commonArgs, d.agentArgs)
 	d.agents[host] = start(d.t, d.bin, agentReady, args...)
 }
 

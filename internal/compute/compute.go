@@ -41,6 +41,8 @@ type Service struct {
 	HideFakeMetadata bool
 	// reclaim is Nova's reclaim_instance_interval (0 = hard delete).
 	reclaim time.Duration
+	// downTime is Nova's service_down_time.
+	downTime time.Duration
 }
 
 // Options configure a Service.
@@ -48,6 +50,9 @@ type Options struct {
 	Now func() time.Time
 	// ReclaimInstanceInterval > 0 makes DELETE a soft delete.
 	ReclaimInstanceInterval time.Duration
+	// ServiceDownTime is Nova's service_down_time: a host whose last
+	// heartbeat is older is down (0: Nova's 60 s).
+	ServiceDownTime time.Duration
 }
 
 // New returns the compute service over db.
@@ -55,5 +60,8 @@ func New(db *store.DB, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: db, now: o.Now, Waker: &Waker{}, reclaim: o.ReclaimInstanceInterval}
+	if o.ServiceDownTime <= 0 {
+		o.ServiceDownTime = DefaultServiceDownTime
+	}
+	return &Service{db: db, now: o.Now, Waker: &Waker{}, reclaim: o.ReclaimInstanceInterval, downTime: o.ServiceDownTime}
 }

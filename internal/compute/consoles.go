@@ -53,7 +53,7 @@ type HostCalls struct {
 	// does not answer within it is unavailable.
 	Timeout time.Duration
 	// DownAfter is service_down_time: a host whose heartbeat is older is
-	// not asked at all (default serviceDownTime).
+	// not asked at all (default DefaultServiceDownTime).
 	DownAfter time.Duration
 	// Poll is how often the caller looks for the answer (default 10 ms).
 	Poll time.Duration
@@ -85,7 +85,7 @@ func (h *HostCalls) call(ctx context.Context, c store.HostCall) (store.HostCall,
 	if h.Now != nil {
 		now = h.Now
 	}
-	timeout, poll, downAfter = orDefault(timeout, 10*time.Second), orDefault(poll, 10*time.Millisecond), orDefault(downAfter, serviceDownTime)
+	timeout, poll, downAfter = orDefault(timeout, 10*time.Second), orDefault(poll, 10*time.Millisecond), orDefault(downAfter, DefaultServiceDownTime)
 	c.CreatedAt = now().UTC()
 	var id int64
 	err := h.DB.Tx(ctx, func(tx *store.Tx) error {

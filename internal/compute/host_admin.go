@@ -44,12 +44,12 @@ func controllerServiceUUID(binary string) string {
 	return uuid.NewSHA1(uuid.NameSpaceOID, []byte(controllerHost+"/"+binary)).String()
 }
 
-// ComputeServiceOf is the nova-compute service of a host.
-func ComputeServiceOf(n novalite.ComputeNode, now time.Time) ServiceInfo {
+// ComputeServiceOf is the nova-compute service of a host at now.
+func (s *Service) ComputeServiceOf(n novalite.ComputeNode, now time.Time) ServiceInfo {
 	n2 := n
 	return ServiceInfo{ID: n.ID + int64(len(controllerServices)), UUID: n.ServiceUUID, Binary: BinaryCompute,
 		Host: n.Host, Zone: n.AvailabilityZone, Disabled: n.Disabled, DisabledReason: n.DisabledReason,
-		ForcedDown: n.ForcedDown, Up: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= serviceDownTime,
+		ForcedDown: n.ForcedDown, Up: alive(n, now, s.downTime),
 		UpdatedAt: n.HeartbeatAt, Node: &n2}
 }
 
@@ -75,7 +75,7 @@ func (s *Service) Services(ctx context.Context) ([]ServiceInfo, error) {
 			Host: controllerHost, Zone: internalZone, Up: true, UpdatedAt: now.Truncate(time.Second)})
 	}
 	for _, n := range nodes {
-		out = append(out, ComputeServiceOf(n, now))
+		out = append(out, s.ComputeServiceOf(n, now))
 	}
 	return out, nil
 }
@@ -109,7 +109,7 @@ func (s *Service) UpdateComputeService(ctx context.Context, host string, u noval
 		if err != nil {
 			return err
 		}
-		found, v = true, ComputeServiceOf(n, s.now().UTC())
+		found, v = true, s.ComputeServiceOf(n, s.now().UTC())
 		return nil
 	})
 	if found && u.Disabled != nil && !*u.Disabled {

@@ -10,13 +10,20 @@ import (
 	"novalite/internal/store"
 )
 
-// serviceDownTime is Nova's service_down_time: a host whose last heartbeat
-// is older is not alive (host_status UNKNOWN, zone host not available).
-const serviceDownTime = 60 * time.Second
+// DefaultServiceDownTime is Nova's default service_down_time: a host
+// whose last heartbeat is older is not alive (host_status UNKNOWN, zone
+// host not available, service down, not chosen by the scheduler).
+const DefaultServiceDownTime = 60 * time.Second
 
-// ServiceDownTime is serviceDownTime for the control API, which marks
-// hosts down at once by backdating their heartbeat past it.
-const ServiceDownTime = serviceDownTime
+// ServiceDownTime is the service_down_time this service judges hosts by;
+// the control API marks a host down by backdating its heartbeat past it.
+func (s *Service) ServiceDownTime() time.Duration { return s.downTime }
+
+// alive reports whether n's heartbeat is recent at now and n not forced
+// down: Nova's servicegroup is_up.
+func alive(n novalite.ComputeNode, now time.Time, downTime time.Duration) bool {
+	return !n.ForcedDown && now.Sub(n.HeartbeatAt) <= downTime
+}
 
 // Nova's host_status values (nova/objects/fields.py, HostStatus).
 const (
@@ -28,13 +35,13 @@ const (
 
 // hostStatus is Nova's get_instance_host_status for a registered host:
 // forced down, then disabled, then liveness from the heartbeat.
-func hostStatus(n novalite.ComputeNode, now time.Time) string {
+func hostStatus(n novalite.ComputeNode, now time.Time, downTime time.Duration) string {
 	switch {
 	case n.ForcedDown:
 		return hostDown
 	case n.Disabled:
 		return hostMaintenance
-	case now.Sub(n.HeartbeatAt) > serviceDownTime:
+	case now.Sub(n.HeartbeatAt) > downTime:
 		return hostUnknown
 	}
 	return hostUp
@@ -67,7 +74,7 @@ func (s *Service) addHostStatus(ctx context.Context, tx *store.Tx, servers []Ser
 	now := s.now()
 	status := make(map[string]string, len(nodes))
 	for _, n := range nodes {
-		status[n.Host] = hostStatus(n, now)
+		status[n.Host] = hostStatus(n, now, s.downTime)
 	}
 	for i := range servers {
 		servers[i].HostStatus = status[servers[i].Host]
@@ -130,7 +137,7 @@ func (s *Service) AvailabilityZones(ctx context.Context, internal bool) ([]Zone,
 		}
 		z.Available = true
 		z.Hosts = append(z.Hosts, ZoneHost{Name: n.Host, Services: []ZoneService{{Binary: "nova-compute",
-			Available: !n.ForcedDown && now.Sub(n.HeartbeatAt) <= serviceDownTime, Active: true, UpdatedAt: n.HeartbeatAt}}})
+			Available: alive(n, now, s.downTime), Active: true, UpdatedAt: n.HeartbeatAt}}})
 	}
 	if internal {
 		svc := func(b string) ZoneService { return ZoneService{Binary: b, Available: true, Active: true} }

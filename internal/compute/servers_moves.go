@@ -24,9 +24,9 @@ func (s *Service) claimFor(ctx context.Context, tx *store.Tx, v novalite.Server,
 	if err := scheduler.Constrain(ctx, tx, v, &r); err != nil {
 		return scheduler.Host{}, "", err
 	}
-	h, reason, err := scheduler.Claim(ctx, tx, r, exclude, now, serviceDownTime)
+	h, reason, err := scheduler.Claim(ctx, tx, r, exclude, now, s.downTime)
 	if err == nil && reason != "" && sameHostOK {
-		h, reason, err = scheduler.Claim(ctx, tx, r, "", now, serviceDownTime)
+		h, reason, err = scheduler.Claim(ctx, tx, r, "", now, s.downTime)
 	}
 	return h, reason, err
 }
@@ -233,7 +233,7 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, re
 		if err != nil {
 			return false, err
 		}
-		if len(nodes) == 1 && hostStatus(nodes[0], now) == hostUp {
+		if len(nodes) == 1 && hostStatus(nodes[0], now, s.downTime) == hostUp {
 			return false, novalite.Errorf(novalite.Invalid, "Compute service of %s is still in use.", v.Host)
 		}
 		if host != "" {

@@ -46,24 +46,29 @@ func (b *testBundle) host(t *testing.T, host string) {
 
 // TestHostStatusFromHeartbeat: a host is marked UNKNOWN by the passing
 // of time alone once its last heartbeat is older than service_down_time
-// (no job writes it), DOWN when forced, MAINTENANCE when disabled.
+// (no job writes it), DOWN when forced, MAINTENANCE when disabled —
+// Nova's 60 s or a configured service_down_time alike.
 func TestHostStatusFromHeartbeat(t *testing.T) {
 	t.Parallel()
+	const short = 3 * time.Second
 	for _, c := range []struct {
-		name    string
-		node    novalite.ComputeNode
-		elapsed time.Duration
-		want    string
+		name     string
+		node     novalite.ComputeNode
+		downTime time.Duration
+		elapsed  time.Duration
+		want     string
 	}{
-		{"fresh heartbeat", novalite.ComputeNode{}, 0, hostUp},
-		{"at service_down_time", novalite.ComputeNode{}, serviceDownTime, hostUp},
-		{"past service_down_time", novalite.ComputeNode{}, serviceDownTime + time.Second, hostUnknown},
-		{"forced down", novalite.ComputeNode{ForcedDown: true}, 0, hostDown},
-		{"forced down and stale", novalite.ComputeNode{ForcedDown: true, Disabled: true}, time.Hour, hostDown},
-		{"disabled", novalite.ComputeNode{Disabled: true}, time.Hour, hostMaintenance},
+		{"fresh heartbeat", novalite.ComputeNode{}, DefaultServiceDownTime, 0, hostUp},
+		{"at service_down_time", novalite.ComputeNode{}, DefaultServiceDownTime, DefaultServiceDownTime, hostUp},
+		{"past service_down_time", novalite.ComputeNode{}, DefaultServiceDownTime, DefaultServiceDownTime + time.Second, hostUnknown},
+		{"at a short service_down_time", novalite.ComputeNode{}, short, short, hostUp},
+		{"past a short service_down_time", novalite.ComputeNode{}, short, short + time.Millisecond, hostUnknown},
+		{"forced down", novalite.ComputeNode{ForcedDown: true}, DefaultServiceDownTime, 0, hostDown},
+		{"forced down and stale", novalite.ComputeNode{ForcedDown: true, Disabled: true}, DefaultServiceDownTime, time.Hour, hostDown},
+		{"disabled", novalite.ComputeNode{Disabled: true}, DefaultServiceDownTime, time.Hour, hostMaintenance},
 	} {
 		c.node.HeartbeatAt = t0
-		if got := hostStatus(c.node, t0.Add(c.elapsed)); got != c.want {
+		if got := hostStatus(c.node, t0.Add(c.elapsed), c.downTime); got != c.want {
 			t.Errorf("%s: %s, want %s", c.name, got, c.want)
 		}
 	}
@@ -81,7 +86,7 @@ func TestServerHostStatusOnRead(t *testing.T) {
 	for _, c := range []struct {
 		elapsed time.Duration
 		want    string
-	}{{time.Second, hostUp}, {serviceDownTime + time.Second, hostUnknown}} {
+	}{{time.Second, hostUp}, {DefaultServiceDownTime + time.Second, hostUnknown}} {
 		b.now = t0.Add(c.elapsed)
 		got, err := b.svc.GetServer(context.Background(), admin, v.ID)
 		if err != nil {

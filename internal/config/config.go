@@ -68,6 +68,13 @@ type Config struct {
 	// DatabaseMaxConns caps the connections of this process's pool
 	// (0: the engine's default); replicas multiply it on one server.
 	DatabaseMaxConns int
+	// ServiceDownTime is Nova's service_down_time: a compute host whose
+	// last heartbeat is older is down (os-services, host_status, the
+	// scheduler, host calls, evacuate). ReportInterval is Nova's
+	// report_interval: how often an agent heartbeats. Every process
+	// judging or reporting liveness needs the same values.
+	ServiceDownTime time.Duration
+	ReportInterval  time.Duration
 	// Host is the compute host an agent runs (`novalite agent --host`).
 	Host string
 	// LeaderCheck is how often a controller tries the leader lock, and
@@ -117,6 +124,8 @@ func Default() Config {
 		Driver:          "fake",
 		ShutdownTimeout: 60 * time.Second,
 		LeaderCheck:     time.Second,
+		ServiceDownTime: 60 * time.Second,
+		ReportInterval:  10 * time.Second,
 		FernetRotation:  24 * time.Hour,
 		HTTP:            DefaultHTTPLimits(),
 	}
@@ -181,6 +190,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		"images a project may own, Glance's image_count_total; -1 no limit (env NOVALITE_IMAGE_COUNT_TOTAL)")
 	fs.BoolVar(&c.HideFakeMetadata, "hide-fake-metadata", envBool("NOVALITE_HIDE_FAKE_METADATA", c.HideFakeMetadata),
 		"keep the fake:* fault knobs out of the server metadata clients see (env NOVALITE_HIDE_FAKE_METADATA)")
+	fs.DurationVar(&c.ServiceDownTime, "service-down-time", envDuration("NOVALITE_SERVICE_DOWN_TIME", c.ServiceDownTime),
+		"Nova's service_down_time: a compute host whose last heartbeat is older is down, its servers' host_status UNKNOWN and it is not scheduled to (env NOVALITE_SERVICE_DOWN_TIME)")
+	fs.DurationVar(&c.ReportInterval, "report-interval", envDuration("NOVALITE_REPORT_INTERVAL", c.ReportInterval),
+		"Nova's report_interval: how often a compute host heartbeats; less than --service-down-time (env NOVALITE_REPORT_INTERVAL)")
 	c.HTTP.flags(fs)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
 }
@@ -236,6 +249,12 @@ func (c *Config) Validate() error {
 	}
 	if c.FernetRotation < 0 || c.FernetMaxActiveKeys < 0 || c.FernetMaxActiveKeys == 1 {
 		errs = append(errs, errors.New("fernet rotation must not be negative, and max active keys 0 or at least 2"))
+	}
+	// Nova raises service_down_time to 2.5 report intervals with a
+	// warning; a refusal at start is harder to miss.
+	if c.ReportInterval <= 0 || c.ServiceDownTime <= c.ReportInterval {
+		errs = append(errs, fmt.Errorf("report interval (%s) must be positive and less than service down time (%s)",
+			c.ReportInterval, c.ServiceDownTime))
 	}
 	if c.LeaderCheck <= 0 {
 		errs = append(errs, errors.New("leader check interval must be positive"))

@@ -117,3 +117,46 @@ func TestConfigDocUpToDate(t *testing.T) {
 		t.Errorf("docs/configuration.md is out of date: go run ./internal/tools/configdoc > docs/configuration.md")
 	}
 }
+
+// service_down_time and report_interval come from flags or the
+// environment; a heartbeat as slow as the down time is refused.
+func TestServiceDownTime(t *testing.T) {
+	tests := []struct {
+		name         string
+		env          map[string]string
+		args         []string
+		down, report time.Duration
+		wantErr      string
+	}{
+		{name: "Nova's defaults", down: 60 * time.Second, report: 10 * time.Second},
+		{name: "flags", args: []string{"--service-down-time", "3s", "--report-interval", "1s"}, down: 3 * time.Second, report: time.Second},
+		{name: "environment", env: map[string]string{"NOVALITE_SERVICE_DOWN_TIME": "20s", "NOVALITE_REPORT_INTERVAL": "2s"},
+			down: 20 * time.Second, report: 2 * time.Second},
+		{name: "down time not above the interval", args: []string{"--service-down-time", "10s"}, wantErr: "less than service down time"},
+		{name: "no heartbeat", args: []string{"--report-interval", "0s"}, wantErr: "report interval"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			c := config.Default()
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			c.Flags(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			err := c.Validate()
+			switch {
+			case tt.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want one with %q", err, tt.wantErr)
+				}
+			case err != nil:
+				t.Errorf("err = %v", err)
+			case c.ServiceDownTime != tt.down || c.ReportInterval != tt.report:
+				t.Errorf("service down time %s, report interval %s; want %s, %s", c.ServiceDownTime, c.ReportInterval, tt.down, tt.report)
+			}
+		})
+	}
+}

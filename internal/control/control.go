@@ -25,6 +25,9 @@ type Service struct {
 	jobs func(context.Context) error
 	// wake tells this process's loops that work may wait.
 	wake func()
+	// DownAfter is service_down_time: marking a host down backdates its
+	// heartbeat past it (default compute.DefaultServiceDownTime).
+	DownAfter time.Duration
 }
 
 // New returns the control service; jobs and wake may be nil.
@@ -35,7 +38,7 @@ func New(db *store.DB, c *clock.Clock, jobs func(context.Context) error, wake fu
 	if wake == nil {
 		wake = func() {}
 	}
-	return &Service{db: db, clock: c, jobs: jobs, wake: wake}
+	return &Service{db: db, clock: c, jobs: jobs, wake: wake, DownAfter: compute.DefaultServiceDownTime}
 }
 
 // Clock returns the compute side's time and its offset from the wall clock.
@@ -106,7 +109,7 @@ func (s *Service) hosts(ctx context.Context, name string) ([]Host, error) {
 	out := make([]Host, len(list))
 	for i, h := range list {
 		out[i] = Host{ComputeNode: h.Node, SimulatedDown: h.SimulatedDown, FakeKnobs: h.FakeKnobs,
-			Up: !h.Node.ForcedDown && now.Sub(h.Node.HeartbeatAt) <= compute.ServiceDownTime}
+			Up: !h.Node.ForcedDown && now.Sub(h.Node.HeartbeatAt) <= s.DownAfter}
 	}
 	return out, nil
 }
@@ -151,7 +154,7 @@ func (s *Service) UpdateHost(ctx context.Context, name string, u HostUpdate) (Ho
 	if u.Down != nil {
 		up.HeartbeatAt = s.clock.Now().UTC()
 		if *u.Down {
-			up.HeartbeatAt = up.HeartbeatAt.Add(-compute.ServiceDownTime - time.Second)
+			up.HeartbeatAt = up.HeartbeatAt.Add(-s.DownAfter - time.Second)
 		}
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {

@@ -35,7 +35,7 @@ func hypervisorID(mv microversion.Version, n novalite.ComputeNode) any {
 func (a *API) hypervisorView(r *http.Request, n novalite.ComputeNode, detail bool, servers []novalite.Server, withServers bool) map[string]any {
 	mv := MV(r)
 	now := a.svc.Compute.Now()
-	svc := compute.ComputeServiceOf(n, now)
+	svc := a.svc.Compute.ComputeServiceOf(n, now)
 	v := map[string]any{"id": hypervisorID(mv, n), "hypervisor_hostname": n.HypervisorName,
 		"state":  map[bool]string{true: "up", false: "down"}[svc.Up],
 		"status": map[bool]string{true: "disabled", false: "enabled"}[n.Disabled]}
@@ -264,7 +264,7 @@ func (a *API) showHypervisorUptime(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	now := a.svc.Compute.Now()
-	if !compute.ComputeServiceOf(n, now).Up {
+	if !a.svc.Compute.ComputeServiceOf(n, now).Up {
 		return novalite.Errorf(novalite.Invalid, "Compute service of %s is unavailable at this time.", n.Host)
 	}
 	v := a.hypervisorView(r, n, false, nil, false)
