@@ -1,0 +1,143 @@
+package compute
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"novalite"
+	"novalite/internal/store"
+	"novalite/internal/store/storetest"
+)
+
+// TestHandoverWakesDestination: with the roles in separate processes on
+// PostgreSQL, work that an action hands to another host than the
+// server's own — an evacuation, the unshelve of an offloaded server —
+// notifies the destination host's agent in the action's own transaction
+// (and no other listener), so that the destination starts at once, not
+// on its next poll. A cold migration is the source's work (its agent
+// moves the guest), so it wakes the source. Like the store's
+// TestNotifyWakesListeners, each step ends with a fence on a channel of
+// each listener's own: notifications arrive in commit order, so what a
+// listener heard before its fence is what the step woke. PostgreSQL in
+// both passes: NOTIFY is what is tested.
+func TestHandoverWakesDestination(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	dsn := storetest.MigratedPostgresDatabase(t)
+	db, err := store.OpenPostgres(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.Share()
+	svc := New(db, Options{Now: func() time.Time { return t0 }})
+
+	// Host a is down (its heartbeat an hour old), b and c are up.
+	for host, beat := range map[string]time.Time{"a": t0.Add(-time.Hour), "b": t0, "c": t0} {
+		if err := db.Tx(ctx, func(tx *store.Tx) error {
+			return tx.ComputeNodeRegister(ctx, novalite.ComputeNode{Host: host, HypervisorName: host, AvailabilityZone: "nova",
+				Driver: "fake", Total: novalite.Resources{VCPUs: 8, MemoryMB: 8192, DiskGB: 80}}, beat)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	listeners := []struct {
+		name     string
+		channels []string
+	}{
+		{"agent a", store.AgentChannels("a")},
+		{"agent b", store.AgentChannels("b")},
+		{"agent c", store.AgentChannels("c")},
+		{"controller", []string{store.WorkChannel}},
+	}
+	fence := func(i int) string { return store.HostChannel("fence-" + listeners[i].name) }
+	got := make([]chan string, len(listeners))
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	for i, l := range listeners {
+		other, err := store.OpenPostgres(ctx, dsn) // another process
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		got[i] = make(chan string, 64)
+		channels := append(slices.Clone(l.channels), fence(i))
+		wg.Go(func() {
+			other.Listen(ctx, channels, func(ch string) { got[i] <- ch }, func(err error) { t.Errorf("%s: listen: %v", l.name, err) })
+		})
+	}
+	next := func(i int) string {
+		select {
+		case ch := <-got[i]:
+			return ch
+		case <-time.After(30 * time.Second): // a hang guard, not a timing goal
+			t.Fatalf("%s: no notification", listeners[i].name)
+			return ""
+		}
+	}
+	for i := range listeners {
+		if ch := next(i); ch != "" { // the wake-up of connecting
+			t.Fatalf("%s: first wake-up on %q", listeners[i].name, ch)
+		}
+	}
+
+	admin := &novalite.Caller{UserID: "admin", ProjectID: "admin", Roles: []novalite.Role{{Name: "admin"}}}
+	server := func(host string, vm novalite.VMState) string {
+		return storetest.Server(t, db, novalite.Server{Host: host, Node: host, VMState: vm, PowerState: novalite.PowerRunning,
+			CreatedAt: t0, UpdatedAt: t0, LaunchedAt: t0}).ID
+	}
+	onA, offloaded, onB := server("a", novalite.VMActive), server("", novalite.VMShelvedOffloaded), server("b", novalite.VMActive)
+	for _, step := range []struct {
+		name   string
+		do     func() error
+		want   []string // the listeners woken
+		onHost string   // where the server is afterwards
+		id     string
+	}{
+		{"evacuate from a (down) to c", func() error {
+			_, err := svc.EvacuateServer(ctx, admin, onA, "req-1", "c", "pw")
+			return err
+		}, []string{"agent c"}, "c", onA},
+		{"unshelve the offloaded server onto b", func() error {
+			return svc.UnshelveServer(ctx, admin, offloaded, "req-2", UnshelveParams{Host: "b"})
+		}, []string{"agent b"}, "b", offloaded},
+		{"cold-migrate from b to c: b moves it", func() error {
+			return svc.MigrateServer(ctx, admin, onB, "req-3", "c")
+		}, []string{"agent b"}, "b", onB},
+	} {
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if err := db.Tx(ctx, func(tx *store.Tx) error {
+			for i := range listeners {
+				tx.NotifyHostOnCommit("fence-" + listeners[i].name)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var woken []string
+		for i, l := range listeners {
+			n := 0
+			for ch := next(i); ch != fence(i); ch = next(i) {
+				n++
+			}
+			if n > 1 {
+				t.Errorf("%s: %s woken %d times", step.name, l.name, n)
+			}
+			if n > 0 {
+				woken = append(woken, l.name)
+			}
+		}
+		if !slices.Equal(woken, step.want) {
+			t.Errorf("%s woke %v, want %v", step.name, woken, step.want)
+		}
+		if v := storetest.Get(t, db, step.id); v.Host != step.onHost || v.TaskState == novalite.TaskNone {
+			t.Errorf("%s: server on %q with task %q, want on %s with a task", step.name, v.Host, v.TaskState, step.onHost)
+		}
+	}
+}
