@@ -134,6 +134,19 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 		db.Close()
 		return nil, fmt.Errorf("volume store: %w", err)
 	}
+	// Image files an older binary kept in the data dir go into the
+	// database, where every process reads image bytes (PostgreSQL).
+	imported, skipped, err := a.Image.ImportFiles(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if len(imported) > 0 {
+		log.Info("imported image files into the database", "count", len(imported), "dir", filepath.Join(cfg.DataDir, "images"))
+	}
+	for _, id := range skipped {
+		log.Warn("image file left out: its size or checksum is not its image's", "image", id)
+	}
 	a.Volume.Images = imageData{a.Image}
 	a.Volume.Uploads = a.Image
 	a.Compute.Images = a.Image

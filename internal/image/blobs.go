@@ -41,19 +41,31 @@ func (s *Service) keep(ctx context.Context, tx *store.Tx, id, tmp string) error 
 		return fmt.Errorf("read received image data: %w", err)
 	}
 	defer f.Close()
+	if _, err := insertChunks(ctx, tx, id, f, io.Discard); err != nil {
+		return fmt.Errorf("store received image data: %w", err)
+	}
+	return nil
+}
+
+// insertChunks inserts the data r reads as the chunks of image id, in
+// tx, writing it to w too; it returns its size.
+func insertChunks(ctx context.Context, tx *store.Tx, id string, r io.Reader, w io.Writer) (int64, error) {
 	buf := make([]byte, ChunkSize)
+	var size int64
 	for seq := 0; ; seq++ {
-		n, err := io.ReadFull(f, buf)
+		n, err := io.ReadFull(r, buf)
 		if n > 0 || seq == 0 { // an empty image has one empty chunk: its data exists
 			if err := tx.ImageChunkInsert(ctx, id, seq, buf[:n]); err != nil {
-				return err
+				return size, err
 			}
+			_, _ = w.Write(buf[:n])
+			size += int64(n)
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil
+			return size, nil
 		}
 		if err != nil {
-			return fmt.Errorf("read received image data: %w", err)
+			return size, err
 		}
 	}
 }
