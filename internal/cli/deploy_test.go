@@ -152,9 +152,7 @@ func (d *deployment) start(apis, controllers, agents int) {
 	// Few connections each (--database-max-conns 4): eight processes
 	// share the test server with the other suites.
 	for i := 1; i <= controllers; i++ {
-		args := slices.Concat([]string{"controller", "--data-dir", t.TempDir(), "--leader-check", "250ms",
-			"--log-level", "info", "--database", d.dsn, "--database-max-conns", "4"}, d.commonArgs)
-		d.controllers = append(d.controllers, start(t, d.bin, controllerReady, args...))
+		d.controllers = append(d.controllers, d.startController())
 	}
 	for i := 1; i <= agents; i++ {
 		d.startAgent(fmt.Sprintf("deploy-host-%d", i))
@@ -162,6 +160,14 @@ func (d *deployment) start(apis, controllers, agents int) {
 	for i := 1; i <= apis; i++ {
 		d.apis = append(d.apis, d.startAPI("127.0.0.1:0"))
 	}
+}
+
+// startController starts a controller (info logs: leader tells by them).
+func (d *deployment) startController() *proc {
+	d.t.Helper()
+	args := slices.Concat([]string{"controller", "--data-dir", d.t.TempDir(), "--leader-check", "250ms",
+		"--log-level", "info", "--database", d.dsn, "--database-max-conns", "4"}, d.commonArgs)
+	return start(d.t, d.bin, controllerReady, args...)
 }
 
 // startAPI starts an api replica listening on addr.
