@@ -11,12 +11,12 @@ import (
 
 // TestHostDownAcrossProcesses kills an agent with SIGKILL and waits out
 // service_down_time without its heartbeat, every role given a short one
-// (--service-down-time 3s, --report-interval 1s): an admin asking another
+// (--service-down-time 6s, --report-interval 1s): an admin asking another
 // api replica than the one that created the servers sees their
 // host_status UNKNOWN (2.16+), os-services shows the host's nova-compute
 // down and the other up (its 1 s heartbeat keeps it so), and new servers
 // all go to the other host (the controller's scheduler judges by the
-// same 3 s). Each wait is bounded below Nova's default 60 s, so a role
+// same 6 s). Each wait is bounded below Nova's default 60 s, so a role
 // that ignored the option fails the test. The agent restarted, the host's
 // servers are UP and its service up again.
 func TestHostDownAcrossProcesses(t *testing.T) {
@@ -24,7 +24,7 @@ func TestHostDownAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	const dead = "deploy-host-1"
 	d := &deployment{t: t, bin: binary, dsn: apptest.PostgresDatabase(t), agents: map[string]*proc{},
-		agentArgs: []string{"--instant"}, commonArgs: []string{"--service-down-time", "3s", "--report-interval", "1s"}}
+		agentArgs: []string{"--instant"}, commonArgs: []string{"--service-down-time", "6s", "--report-interval", "1s"}}
 	d.start(2, 1, 2)
 	token := adminToken(t, d.apis[0].url)
 	var mine []string
