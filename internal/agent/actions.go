@@ -2,6 +2,8 @@ package agent
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"slices"
 
 	"novalite"
@@ -30,9 +32,29 @@ type outcome struct {
 type job struct {
 	v       novalite.Server
 	mig     *novalite.Migration
-	offload bool // shelve offloads at once (shelved_offload_time 0)
+	offload bool   // shelve offloads at once (shelved_offload_time 0)
+	scratch string // Options.Scratch
+	// shelveImage is the image an offloaded server's unshelve boots.
+	shelveImage string
 	// nics are the server's ports, for the tasks that create a guest.
 	nics []virt.NIC
+	// out is what the driver call hands on to the outcome's hook.
+	out *driveOut
+}
+
+// driveOut is what a driver call made for the outcome to keep: the
+// snapshot a createImage, createBackup or shelve wrote (a file in
+// Options.Scratch, removed once the outcome is written).
+type driveOut struct {
+	snapshot, diskFormat string
+}
+
+// drop removes what the outcome did not keep.
+func (o *driveOut) drop() {
+	if o != nil && o.snapshot != "" {
+		_ = os.Remove(o.snapshot)
+		o.snapshot = ""
+	}
 }
 
 // action is one row of the outcome table: the driver call that performs
@@ -111,9 +133,9 @@ var actions = map[novalite.TaskState]action{
 		done: outcome{poweredVM: true, launched: true}, failed: outcome{vm: novalite.VMError, fault: true},
 		migration: []string{"accepted", "pre-migrating"}, hook: evacuated},
 
-	novalite.TaskImageSnapshot: {name: "createImage", event: "compute_snapshot_instance", drive: call(virt.Driver.Snapshot),
+	novalite.TaskImageSnapshot: {name: "createImage", event: "compute_snapshot_instance", drive: snapshot,
 		hook: snapshotted, failed: outcome{fault: true}},
-	novalite.TaskImageBackup: {name: "createBackup", event: "compute_backup_instance", drive: call(virt.Driver.Snapshot),
+	novalite.TaskImageBackup: {name: "createBackup", event: "compute_backup_instance", drive: snapshot,
 		hook: snapshotted, failed: outcome{fault: true}},
 
 	novalite.TaskResizePrep: {name: "resize", event: "compute_resize_instance", drive: migrate,
@@ -186,12 +208,32 @@ func migrateBack(ctx context.Context, d virt.Driver, i virt.Instance, j job) err
 	return d.Migrate(ctx, i, j.mig.SourceCompute)
 }
 
+// snapshot has the driver write the guest's root disk into a file of
+// the scratch directory, which the outcome's hook makes the image's data.
+func snapshot(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
+	f, err := os.CreateTemp(j.scratch, "snapshot-"+i.ID+"-*")
+	if err != nil {
+		return fmt.Errorf("snapshot scratch file: %w", err)
+	}
+	format, err := d.Snapshot(ctx, i, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || format == "" || j.out == nil {
+		_ = os.Remove(f.Name())
+		return err
+	}
+	j.out.drop()
+	j.out.snapshot, j.out.diskFormat = f.Name(), format
+	return nil
+}
+
 // shelve stops the guest and snapshots its disk.
 func shelve(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
 	if err := d.PowerOff(ctx, i); err != nil {
 		return err
 	}
-	if err := d.Snapshot(ctx, i); err != nil || !j.offload {
+	if err := snapshot(ctx, d, i, j); err != nil || !j.offload {
 		return err
 	}
 	return d.Destroy(ctx, i)
@@ -202,6 +244,9 @@ func shelve(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
 func unshelve(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
 	if j.v.VMState == novalite.VMShelved {
 		return d.PowerOn(ctx, i)
+	}
+	if j.shelveImage != "" {
+		i.ImageRef = j.shelveImage
 	}
 	return d.Spawn(ctx, i)
 }

@@ -47,6 +47,9 @@ type Options struct {
 	Ports      PortReleaser       // nil: servers have no ports to release
 	Volumes    VolumeReleaser     // nil: servers have no volumes to release
 	Images     ImageFinisher      // nil: snapshots have no images to finish
+	// Scratch is where a snapshot's bytes wait for the outcome that
+	// makes them an image's (default: the system's temp dir).
+	Scratch string
 	// ShelvedOffloadTime is Nova's shelved_offload_time: 0 offloads a
 	// shelved server at once, negative never (the controller offloads
 	// after a positive one).
@@ -292,12 +295,19 @@ func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) 
 			return err
 		}
 		for _, v := range list {
-			j := job{v: v, offload: a.o.ShelvedOffloadTime == 0}
+			j := job{v: v, offload: a.o.ShelvedOffloadTime == 0, scratch: a.o.Scratch}
 			if st := actions[v.TaskState].migration; st != nil {
 				m, err := tx.MigrationLatest(ctx, v.ID, st...)
 				if err == nil {
 					j.mig = &m
 				} else if !novalite.IsKind(err, novalite.NotFound) {
+					return err
+				}
+			}
+			if v.TaskState == novalite.TaskUnshelving && v.VMState == novalite.VMShelvedOffloaded {
+				// An offloaded server boots from its shelve image (Nova's
+				// shelved_image_id), not the image it was created from.
+				if j.shelveImage, err = tx.InstancePendingImage(ctx, v.InternalID); err != nil {
 					return err
 				}
 			}
@@ -366,10 +376,12 @@ func (a *Agent) start(ctx context.Context, j job) {
 	a.inflight[key] = true
 	a.mu.Unlock()
 	act := actions[j.v.TaskState]
+	j.out = &driveOut{}
 	go func() {
 		sent := false
 		defer func() {
 			if !sent { // else write clears it, once the outcome is written
+				j.out.drop()
 				a.done(key)
 			}
 		}()
@@ -411,6 +423,7 @@ func (a *Agent) done(k taskKey) {
 func (a *Agent) write(ctx context.Context, results []result) error {
 	defer func() {
 		for _, r := range results {
+			r.out.drop()
 			a.done(taskKey{r.v.InternalID, r.v.TaskState})
 		}
 	}()

@@ -8,9 +8,10 @@ import (
 )
 
 // ImageFinisher is what snapshot tasks need of the image service: make
-// the queued image the API created active (with its data), or delete it.
+// the queued image the API created active with the snapshot's data (a
+// file, "" for none) in diskFormat ("" keeps the image's), or delete it.
 type ImageFinisher interface {
-	FinishSnapshot(ctx context.Context, tx *store.Tx, imageID string) error
+	FinishSnapshot(ctx context.Context, tx *store.Tx, imageID, data, diskFormat string) error
 	DeleteImage(ctx context.Context, tx *store.Tx, imageID string) error
 }
 
@@ -131,7 +132,7 @@ func snapshotted(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store
 		if r.err != nil {
 			return a.o.Images.DeleteImage(ctx, tx, id)
 		}
-		return a.o.Images.FinishSnapshot(ctx, tx, id)
+		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.snapshotFile(), r.out.format())
 	}, nil
 }
 
@@ -154,7 +155,7 @@ func shelved(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.Ins
 		if err != nil || id == "" || a.o.Images == nil {
 			return err
 		}
-		return a.o.Images.FinishSnapshot(ctx, tx, id)
+		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.snapshotFile(), r.out.format())
 	}, nil
 }
 
@@ -185,4 +186,18 @@ func takePendingImage(ctx context.Context, tx *store.Tx, internalID int64) (stri
 		return id, err
 	}
 	return id, tx.InstanceSetPendingImage(ctx, internalID, "")
+}
+
+func (o *driveOut) snapshotFile() string {
+	if o == nil {
+		return ""
+	}
+	return o.snapshot
+}
+
+func (o *driveOut) format() string {
+	if o == nil {
+		return ""
+	}
+	return o.diskFormat
 }

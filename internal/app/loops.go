@@ -41,6 +41,7 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 		return nil, nil, fmt.Errorf("host %s: %w", host, err)
 	}
 	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Volumes: a.Compute, Images: a.Image,
+		Scratch:            filepath.Join(a.Config.DataDir, "images"),
 		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Heartbeat: a.Config.ReportInterval, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log, Now: a.Clock.Now,
 		AnswerCalls: answerCalls, Observe: a.metrics.agentObserver(host)}
 	if _, real := d.(virt.HostInfo); real {

@@ -352,12 +352,12 @@ func TestRealGuestLifecycle(t *testing.T) {
 
 	// What the driver does not do yet is refused before anything
 	// changes, with Nova's 501 — never accepted and then failed.
-	_, err := servers.CreateImage(ctx, c.compute, id, servers.CreateImageOpts{Name: "snap"}).ExtractImageID()
+	err := servers.Resize(ctx, c.compute, id, servers.ResizeOpts{FlavorRef: c.flavorID}).ExtractErr()
 	if !gophercloud.ResponseCodeIs(err, 501) {
-		t.Errorf("createImage under --driver qemu: %v, want 501", err)
+		t.Errorf("resize under --driver qemu: %v, want 501", err)
 	}
 	if v, err := servers.Get(ctx, c.compute, id).Extract(); err != nil || v.Status != "ACTIVE" || v.TaskState != "" {
-		t.Errorf("after a refused createImage: %+v %v", v, err)
+		t.Errorf("after a refused resize: %+v %v", v, err)
 	}
 
 	c.action("delete", servers.Delete(ctx, c.compute, id).ExtractErr())

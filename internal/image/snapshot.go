@@ -2,6 +2,8 @@ package image
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -10,11 +12,34 @@ import (
 )
 
 // FinishSnapshot makes a queued image that a server action created
-// (createImage, createBackup, shelve) active. The simulated guests have
-// no disk to copy, so its data is empty; it can be downloaded and booted
-// like any image.
-func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id string) error {
-	d, tmp, err := s.receive(id, strings.NewReader(""))
+// (createImage, createBackup, shelve) active, queued → saving → active,
+// with the bytes of the file data as a guest's snapshot: a driver of real
+// guests wrote the guest's disk there, in diskFormat. The simulated
+// guests have no disk to copy (data ""), so their images are empty; they
+// can be downloaded and booted like any image.
+func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id, data, diskFormat string) error {
+	var r io.Reader = strings.NewReader("")
+	if data != "" {
+		f, err := os.Open(data)
+		if err != nil {
+			return fmt.Errorf("snapshot data: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	if diskFormat != "" {
+		im, err := tx.ImageGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		if im.DiskFormat != diskFormat {
+			im.DiskFormat = diskFormat
+			if err := tx.ImageUpdate(ctx, im); err != nil {
+				return err
+			}
+		}
+	}
+	d, tmp, err := s.receive(id, r)
 	if err != nil {
 		return err
 	}

@@ -98,9 +98,11 @@ type Driver interface {
 	Unrescue(ctx context.Context, inst Instance) error
 	// Rebuild re-creates the guest from inst.ImageRef, keeping its id.
 	Rebuild(ctx context.Context, inst Instance) error
-	// Snapshot copies the guest's root disk into an image (createImage,
-	// createBackup, shelve).
-	Snapshot(ctx context.Context, inst Instance) error
+	// Snapshot writes the guest's root disk, flattened into one image, to
+	// w (createImage, createBackup, shelve) and returns the disk_format of
+	// what it wrote; a driver whose guests have no disk writes nothing
+	// and returns "" (the image stays empty).
+	Snapshot(ctx context.Context, inst Instance, w io.Writer) (diskFormat string, err error)
 	// SetAdminPassword changes the guest's administrator password.
 	SetAdminPassword(ctx context.Context, inst Instance, password string) error
 	// Migrate moves the guest's disks and state to host (resize, cold and

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -278,8 +279,8 @@ func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
 }
 
 // Snapshot pretends to copy the root disk; only the knobs apply.
-func (d *Driver) Snapshot(ctx context.Context, inst virt.Instance) error {
-	return d.knobs(ctx, opSnapshot, inst)
+func (d *Driver) Snapshot(ctx context.Context, inst virt.Instance, _ io.Writer) (string, error) {
+	return "", d.knobs(ctx, opSnapshot, inst)
 }
 
 // SetAdminPassword records that the password changed (never the

@@ -116,7 +116,7 @@ func (d *Driver) Accel() string { return d.accel }
 // Capabilities: what the driver does for real. The other operations
 // answer virt.ErrUnsupported.
 func (d *Driver) Capabilities() virt.Capabilities {
-	return virt.Capabilities{Pause: true, Suspend: true, Console: true}
+	return virt.Capabilities{Pause: true, Suspend: true, Console: true, Snapshot: true}
 }
 
 // lock serializes the calls on one guest.
@@ -161,11 +161,6 @@ func (d *Driver) Unrescue(ctx context.Context, inst virt.Instance) error {
 // Rebuild is not implemented yet.
 func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
 	return unsupported("rebuild")
-}
-
-// Snapshot is not implemented yet.
-func (d *Driver) Snapshot(ctx context.Context, inst virt.Instance) error {
-	return unsupported("snapshot")
 }
 
 // SetAdminPassword needs a guest agent, which the guests lack.

@@ -6,6 +6,7 @@ package virttest
 import (
 	"context"
 	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -59,7 +60,10 @@ func lifecycle(t *testing.T, d virt.Driver) {
 			func(c virt.Capabilities) bool { return c.Rescue }},
 		{"unrescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Unrescue(ctx, i) }, novalite.PowerRunning,
 			func(c virt.Capabilities) bool { return c.Rescue }},
-		{"snapshot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Snapshot(ctx, i) }, novalite.PowerRunning,
+		{"snapshot", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
+			_, err := d.Snapshot(ctx, i, io.Discard)
+			return err
+		}, novalite.PowerRunning,
 			func(c virt.Capabilities) bool { return c.Snapshot }},
 		{"set password", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
 			return d.SetAdminPassword(ctx, i, "s3cret")
