@@ -34,8 +34,9 @@ type job struct {
 	mig     *novalite.Migration
 	offload bool   // shelve offloads at once (shelved_offload_time 0)
 	scratch string // Options.Scratch
-	// shelveImage is the image an offloaded server's unshelve boots.
-	shelveImage string
+	// image is the image an offloaded server's unshelve boots, or the
+	// rescue image a rescue asked for ("": the server's own).
+	image string
 	// nics are the server's ports, for the tasks that create a guest.
 	nics []virt.NIC
 	// out is what the driver call hands on to the outcome's hook.
@@ -123,8 +124,9 @@ var actions = map[novalite.TaskState]action{
 		done: outcome{vm: novalite.VMSuspended, power: power(novalite.PowerSuspended)}, failed: outcome{fault: true}},
 	novalite.TaskResuming: {name: "resume", event: "compute_resume_instance", drive: call(virt.Driver.Resume),
 		done: outcome{vm: novalite.VMActive, power: running}, failed: outcome{fault: true}},
-	novalite.TaskRescuing: {name: "rescue", event: "compute_rescue_instance", drive: call(virt.Driver.Rescue),
-		done: outcome{vm: novalite.VMRescued, power: running}, failed: outcome{vm: novalite.VMError, fault: true}},
+	novalite.TaskRescuing: {name: "rescue", event: "compute_rescue_instance", drive: rescue,
+		done: outcome{vm: novalite.VMRescued, power: running}, failed: outcome{vm: novalite.VMError, fault: true},
+		hook: rescued},
 	novalite.TaskUnrescuing: {name: "unrescue", event: "compute_unrescue_instance", drive: call(virt.Driver.Unrescue),
 		done: outcome{vm: novalite.VMActive, power: running}, failed: outcome{vm: novalite.VMError, fault: true}},
 	novalite.TaskUpdatingPassword: {name: "changePassword", event: "compute_set_admin_password", drive: setPassword,
@@ -245,8 +247,8 @@ func unshelve(ctx context.Context, d virt.Driver, i virt.Instance, j job) error 
 	if j.v.VMState == novalite.VMShelved {
 		return d.PowerOn(ctx, i)
 	}
-	if j.shelveImage != "" {
-		i.ImageRef = j.shelveImage
+	if j.image != "" {
+		i.ImageRef = j.image
 	}
 	return d.Spawn(ctx, i)
 }
@@ -258,6 +260,12 @@ func rebuild(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
 		return err
 	}
 	return d.PowerOff(ctx, i)
+}
+
+// rescue boots the rescue image the API recorded, if any.
+func rescue(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
+	i.RescueImageRef = j.image
+	return d.Rescue(ctx, i)
 }
 
 func noop(context.Context, virt.Driver, virt.Instance, job) error { return nil }

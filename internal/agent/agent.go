@@ -304,10 +304,12 @@ func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) 
 					return err
 				}
 			}
-			if v.TaskState == novalite.TaskUnshelving && v.VMState == novalite.VMShelvedOffloaded {
+			if v.TaskState == novalite.TaskUnshelving && v.VMState == novalite.VMShelvedOffloaded ||
+				v.TaskState == novalite.TaskRescuing {
 				// An offloaded server boots from its shelve image (Nova's
-				// shelved_image_id), not the image it was created from.
-				if j.shelveImage, err = tx.InstancePendingImage(ctx, v.InternalID); err != nil {
+				// shelved_image_id), not the image it was created from; a
+				// rescue from the rescue image asked for, if any.
+				if j.image, err = tx.InstancePendingImage(ctx, v.InternalID); err != nil {
 					return err
 				}
 			}

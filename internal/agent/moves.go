@@ -178,6 +178,17 @@ func unshelved(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.I
 	}, nil
 }
 
+// rescued forgets the rescue image the API recorded for the driver.
+func rescued(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.InstanceOutcomeParams) (func() error, error) {
+	return func() error {
+		if r.image == "" {
+			return nil
+		}
+		_, err := takePendingImage(ctx, tx, r.v.InternalID)
+		return err
+	}, nil
+}
+
 // takePendingImage returns the server's pending image ("" if none) and
 // forgets it.
 func takePendingImage(ctx context.Context, tx *store.Tx, internalID int64) (string, error) {

@@ -22,8 +22,10 @@ import (
 
 // diskMarker is user_data that leaves a mark on the guest's root disk
 // on its first boot and reports it on every later one, from whatever
-// disk the guest was given: a snapshot's, an unshelved server's.
+// disk the guest was given: a snapshot's, an unshelved server's; and a
+// mark on its second disk (a rescued guest's own root disk).
 const diskMarker = `#!/bin/sh
+[ "$(head -c 14 /dev/vdb 2>/dev/null)" = novalite-mark1 ] && echo second-disk-has-mark
 m=$(head -c 14 /dev/vda 2>/dev/null)
 if [ "$m" = novalite-mark1 ]; then echo "disk-has-$m"; else printf novalite-mark1 > /dev/vda; sync; echo disk-written; fi
 `

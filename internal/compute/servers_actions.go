@@ -200,8 +200,12 @@ func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, requ
 	}
 	return password, s.startTask(ctx, c, id, requestID, novalite.ActionRescue, func(tx *store.Tx, v novalite.Server, _ time.Time) (bool, error) {
 		bdms, err := tx.BDMList(ctx, v.ID)
-		if err != nil || !isVolumeBacked(v, bdms) {
+		if err != nil {
 			return false, err
+		}
+		if !isVolumeBacked(v, bdms) {
+			// The agent hands the rescue image to the driver.
+			return false, tx.InstanceSetPendingImage(ctx, v.InternalID, rescueImage)
 		}
 		// nova/compute/api.py rescue: a volume-backed server is rescued
 		// only from 2.87 and with a stable rescue image (hw_rescue_bus and

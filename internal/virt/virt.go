@@ -39,7 +39,9 @@ type Instance struct {
 	KeyName, KeyData string // the keypair's public key, "" if none
 	UserData         string // base64, as the API received it
 	ConfigDrive      bool   // asked for by the user
-	NICs             []NIC  // the server's ports, in order
+	// RescueImageRef is the image a rescue boots ("": the server's own).
+	RescueImageRef string
+	NICs           []NIC // the server's ports, in order
 }
 
 // NIC is one of a server's Neutron ports, with what the guest needs to

@@ -50,6 +50,12 @@ type spec struct {
 	Cmdline  string        `json:"cmdline,omitempty"`
 	Disks    []string      `json:"disks"` // in boot order: root, ephemeral, swap
 	Config   bool          `json:"config_drive"`
+	// ConfigFile is the config drive's file when not disk.config (a
+	// rescue's own).
+	ConfigFile string `json:"config_file,omitempty"`
+	// Rescue: the guest runs its rescue image; unrescue.json keeps the
+	// spec it returns to (as libvirt's unrescue.xml).
+	Rescue bool `json:"rescue,omitempty"`
 }
 
 func (g *guest) exists() bool {

@@ -48,29 +48,8 @@ func (d *Driver) prepare(ctx context.Context, g *guest, inst virt.Instance) (spe
 	if inst.ImageRef == "" {
 		return s, fmt.Errorf("qemu driver: volume-backed servers are not supported")
 	}
-	base, im, err := d.cached(ctx, inst.ImageRef)
-	if err != nil {
-		return s, err
-	}
-	if im.DiskFormat == "aki" || im.DiskFormat == "ari" {
-		return s, fmt.Errorf("image %s is a %s (kernel or ramdisk), not a disk", im.ID, im.DiskFormat)
-	}
-	if k := im.Properties["kernel_id"]; k != "" {
-		if s.Kernel, _, err = d.cached(ctx, k); err != nil {
-			return s, err
-		}
-		if r := im.Properties["ramdisk_id"]; r != "" {
-			if s.Ramdisk, _, err = d.cached(ctx, r); err != nil {
-				return s, err
-			}
-		}
-		s.Cmdline = im.Properties["os_command_line"]
-		if s.Cmdline == "" {
-			s.Cmdline = "root=/dev/vda console=tty0 console=ttyS0" // Nova's default for direct boot
-		}
-	}
 	root := g.path(diskFile)
-	if err := overlay(ctx, root, base, formats[im.DiskFormat], inst.RootGB); err != nil {
+	if err := d.bootDisk(ctx, &s, inst.ImageRef, root, inst.RootGB); err != nil {
 		return s, err
 	}
 	s.Disks = append(s.Disks, root)
@@ -92,6 +71,36 @@ func (d *Driver) prepare(ctx context.Context, g *guest, inst virt.Instance) (spe
 		return s, fmt.Errorf("config drive: %w", err)
 	}
 	return s, g.writeSpec(s)
+}
+
+// bootDisk makes path a qcow2 overlay on the cached image imageRef, and
+// sets s to boot it: for an image naming a kernel_id (and ramdisk_id),
+// by direct kernel boot with the image's os_command_line, as Nova's
+// libvirt driver.
+func (d *Driver) bootDisk(ctx context.Context, s *spec, imageRef, path string, rootGB int) error {
+	base, im, err := d.cached(ctx, imageRef)
+	if err != nil {
+		return err
+	}
+	if im.DiskFormat == "aki" || im.DiskFormat == "ari" {
+		return fmt.Errorf("image %s is a %s (kernel or ramdisk), not a disk", im.ID, im.DiskFormat)
+	}
+	s.Kernel, s.Ramdisk, s.Cmdline = "", "", ""
+	if k := im.Properties["kernel_id"]; k != "" {
+		if s.Kernel, _, err = d.cached(ctx, k); err != nil {
+			return err
+		}
+		if r := im.Properties["ramdisk_id"]; r != "" {
+			if s.Ramdisk, _, err = d.cached(ctx, r); err != nil {
+				return err
+			}
+		}
+		s.Cmdline = im.Properties["os_command_line"]
+		if s.Cmdline == "" {
+			s.Cmdline = "root=/dev/vda console=tty0 console=ttyS0" // Nova's default for direct boot
+		}
+	}
+	return overlay(ctx, path, base, formats[im.DiskFormat], rootGB)
 }
 
 // ensureRunning starts the guest from its spec unless it runs.

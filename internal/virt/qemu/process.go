@@ -42,7 +42,11 @@ func (g *guest) args(s spec, incoming string) []string {
 		a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=qcow2,index=%d", d, i))
 	}
 	if s.Config {
-		a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=raw,readonly=on,index=%d", g.path(configDrive), len(s.Disks)))
+		cd := g.path(configDrive)
+		if s.ConfigFile != "" {
+			cd = s.ConfigFile
+		}
+		a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=raw,readonly=on,index=%d", cd, len(s.Disks)))
 	}
 	a = append(a, g.d.nicArgs(inst.NICs)...)
 	if incoming != "" {

@@ -116,7 +116,7 @@ func (d *Driver) Accel() string { return d.accel }
 // Capabilities: what the driver does for real. The other operations
 // answer virt.ErrUnsupported.
 func (d *Driver) Capabilities() virt.Capabilities {
-	return virt.Capabilities{Pause: true, Suspend: true, Console: true, Snapshot: true}
+	return virt.Capabilities{Pause: true, Suspend: true, Console: true, Snapshot: true, Rescue: true, Rebuild: true}
 }
 
 // lock serializes the calls on one guest.
@@ -149,19 +149,6 @@ var ErrNotRunning = errors.New("qemu: guest is not running")
 func unsupported(op string) error { return fmt.Errorf("qemu driver %s: %w", op, virt.ErrUnsupported) }
 
 // The operations this driver does not do yet.
-
-// Rescue is not implemented yet.
-func (d *Driver) Rescue(ctx context.Context, inst virt.Instance) error { return unsupported("rescue") }
-
-// Unrescue is not implemented yet.
-func (d *Driver) Unrescue(ctx context.Context, inst virt.Instance) error {
-	return unsupported("unrescue")
-}
-
-// Rebuild is not implemented yet.
-func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
-	return unsupported("rebuild")
-}
 
 // SetAdminPassword needs a guest agent, which the guests lack.
 func (d *Driver) SetAdminPassword(ctx context.Context, inst virt.Instance, password string) error {
