@@ -359,6 +359,12 @@ func TestRealGuestLifecycle(t *testing.T) {
 	if v, err := servers.Get(ctx, c.compute, id).Extract(); err != nil || v.Status != "ACTIVE" || v.TaskState != "" {
 		t.Errorf("after a refused resize: %+v %v", v, err)
 	}
+	// changePassword needs a guest agent: Nova's libvirt driver answers
+	// 409 QemuGuestAgentNotEnabled without one.
+	err = servers.ChangeAdminPassword(ctx, c.compute, id, "n3w-Secret").ExtractErr()
+	if !gophercloud.ResponseCodeIs(err, 409) || !strings.Contains(err.Error(), "QEMU guest agent is not enabled") {
+		t.Errorf("changePassword under --driver qemu: %v, want 409 QEMU guest agent is not enabled", err)
+	}
 
 	c.action("delete", servers.Delete(ctx, c.compute, id).ExtractErr())
 	c.waitGone(id)

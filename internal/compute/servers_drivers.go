@@ -38,6 +38,11 @@ func (s *Service) supported(v novalite.Server, name string) error {
 		return nil
 	}
 	if caps, ok := s.Drivers[v.Host]; ok && !need(caps) {
+		if name == "changePassword" && caps.NoGuestAgent {
+			// Nova's libvirt driver without hw_qemu_guest_agent raises
+			// QemuGuestAgentNotEnabled, which the API answers 409.
+			return novalite.Errorf(novalite.Conflict, "QEMU guest agent is not enabled")
+		}
 		return errNotSupported
 	}
 	return nil

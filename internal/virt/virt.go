@@ -126,6 +126,9 @@ type Capabilities struct {
 	Snapshot    bool // createImage, createBackup, shelve
 	Migrate     bool // resize, cold and live migration
 	SetPassword bool
+	// NoGuestAgent: passwords cannot be set for want of a guest agent
+	// (changePassword answers Nova's 409, not 501).
+	NoGuestAgent bool
 }
 
 // HostInfo is implemented by drivers of real machines: the resources of

@@ -116,7 +116,8 @@ func (d *Driver) Accel() string { return d.accel }
 // Capabilities: what the driver does for real. The other operations
 // answer virt.ErrUnsupported.
 func (d *Driver) Capabilities() virt.Capabilities {
-	return virt.Capabilities{Pause: true, Suspend: true, Console: true, Snapshot: true, Rescue: true, Rebuild: true}
+	return virt.Capabilities{Pause: true, Suspend: true, Console: true, Snapshot: true, Rescue: true, Rebuild: true,
+		NoGuestAgent: true}
 }
 
 // lock serializes the calls on one guest.
