@@ -106,7 +106,9 @@ func (c *cloud) checkSnapshot(im *images.Image, imageType, serverID string) {
 // TestRealGuestImages: createImage, createBackup and shelve of a running
 // guest make real images of its disk — a second server booted from the
 // snapshot finds the first one's mark on its disk, and so does the
-// server unshelved from its shelve image.
+// server unshelved from its shelve image. The second server is rescued,
+// unrescued and rebuilt on the way (one serve and few boots: TCG boots
+// are what make guests spends its time on).
 func TestRealGuestImages(t *testing.T) {
 	dir := guestDir(t)
 	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "20s")
@@ -156,6 +158,7 @@ func TestRealGuestImages(t *testing.T) {
 	if out := c.console(vm2); !strings.Contains(out, "disk-has-novalite-mark1") {
 		t.Errorf("server booted from the snapshot lacks the mark:\n%s", out)
 	}
+	c.rescueRebuild(vm2, 1)
 
 	// shelve: offloaded at once (shelved_offload_time 0), nothing of the
 	// guest left on the host; unshelve boots the shelve image.
