@@ -207,6 +207,7 @@ func (a *Agent) Run(ctx context.Context) {
 
 func (a *Agent) heartbeat(ctx context.Context) error {
 	return a.db.Tx(ctx, func(tx *store.Tx) error {
+		tx.Bookkeeping()
 		now := a.o.Now().UTC()
 		if a.o.AnswerCalls {
 			if err := tx.HostCallPurge(ctx, a.o.Host, now.Add(-callKeep)); err != nil {

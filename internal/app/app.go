@@ -111,6 +111,9 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 		db.Close()
 		return nil, fmt.Errorf("database schema: %w", err)
 	}
+	if err := db.Optimize(ctx); err != nil {
+		log.Warn("refreshing the query planner's statistics failed", "err", err)
+	}
 	a := &App{Config: cfg, Log: log, DB: db, publicURL: strings.TrimRight(cfg.PublicURL, "/"), metrics: newMetrics(db)}
 	if a.publicURL == "" {
 		a.publicURL = "http://" + cfg.Listen

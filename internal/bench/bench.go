@@ -61,6 +61,8 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		}
 		defer os.RemoveAll(d)
 		dir = d
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
 	}
 	logf, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err != nil {

@@ -43,6 +43,8 @@ type Service struct {
 	reclaim time.Duration
 	// downTime is Nova's service_down_time.
 	downTime time.Duration
+	// views are the servers GetServer read since the last commit.
+	views viewCache
 }
 
 // Options configure a Service.

@@ -55,6 +55,13 @@ func scope(c *novalite.Caller) string {
 // GetServer returns a live (or soft-deleted) server the caller may see;
 // another project's server is NotFound, as Nova answers.
 func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) (ServerInfo, error) {
+	gen, cacheable := s.db.Generation()
+	key := viewKey{id: id, scope: scope(c)}
+	if cacheable {
+		if v, ok := s.views.get(gen, key); ok {
+			return v, nil
+		}
+	}
 	var out ServerInfo
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
@@ -67,6 +74,9 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 		}
 		return err
 	})
+	if err == nil && cacheable {
+		s.views.put(gen, key, out)
+	}
 	return out, err
 }
 

@@ -31,8 +31,13 @@ type Service struct {
 
 	mu    sync.Mutex
 	epoch int64 // identity epoch that keys and cache belong to
-	keys  *keyring
-	cache map[string]cached
+	// epochGen is the store generation at the last epoch read; while
+	// the store's generation is authoritative and has not moved, the
+	// epoch cannot have either (store.DB.Generation).
+	epochGen  uint64
+	epochRead bool
+	keys      *keyring
+	cache     map[string]cached
 }
 
 // Options configure a Service.

@@ -67,6 +67,16 @@ func (s *Service) ValidateSubject(ctx context.Context, tok string) (*novalite.Ca
 // sync reads the identity epoch; when it moved since the last call, the
 // cached validations and the keyring are dropped.
 func (s *Service) sync(ctx context.Context) (int64, error) {
+	gen, exact := s.db.Generation()
+	if exact {
+		s.mu.Lock()
+		if s.epochRead && s.epochGen == gen {
+			epoch := s.epoch
+			s.mu.Unlock()
+			return epoch, nil
+		}
+		s.mu.Unlock()
+	}
 	var epoch int64
 	err := s.view(ctx, func(tx *store.Tx) error {
 		var err error
@@ -77,12 +87,19 @@ func (s *Service) sync(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if exact && s.epochRead && gen < s.epochGen {
+		// A read that began before one already taken into account.
+		return s.epoch, nil
+	}
 	if epoch != s.epoch {
 		s.epoch = epoch
 		clear(s.cache)
 		s.keys = nil
 	}
-	s.mu.Unlock()
+	if exact {
+		s.epochGen, s.epochRead = gen, true
+	}
 	return epoch, nil
 }
 

@@ -112,17 +112,30 @@ func (tx *Tx) InstanceList(ctx context.Context, p novalite.ServerListParams) ([]
 	if p.Limit <= 0 {
 		return nil, nil
 	}
-	var w where
-	if err := tx.instanceFilters(&w, p); err != nil {
-		return nil, err
-	}
-	sorts, err := tx.instanceSorts(p.Sort)
+	q, args, err := tx.instanceListQuery(ctx, p)
 	if err != nil {
 		return nil, err
 	}
+	rows, err := tx.query(ctx, q, args...)
+	return collect(rows, err, func(r *sql.Rows) (*novalite.Server, error) {
+		v, err := scanInstance(r)
+		return &v, err
+	})
+}
+
+// instanceListQuery is the query of InstanceList and its arguments.
+func (tx *Tx) instanceListQuery(ctx context.Context, p novalite.ServerListParams) (string, []any, error) {
+	var w where
+	if err := tx.instanceFilters(&w, p); err != nil {
+		return "", nil, err
+	}
+	sorts, err := tx.instanceSorts(p.Sort)
+	if err != nil {
+		return "", nil, err
+	}
 	if p.Marker != "" {
 		if err := tx.instanceKeyset(ctx, &w, sorts, p.Marker); err != nil {
-			return nil, err
+			return "", nil, err
 		}
 	}
 	order := make([]string, len(sorts))
@@ -131,12 +144,7 @@ func (tx *Tx) InstanceList(ctx context.Context, p novalite.ServerListParams) ([]
 	}
 	q := `SELECT ` + instanceCols + ` FROM instances` + w.sql() + ` ORDER BY ` + strings.Join(order, ", ") +
 		` LIMIT ` + w.arg(p.Limit)
-	rows, err := tx.query(ctx, q, w.args...)
-	out, err := collect(rows, err, func(r *sql.Rows) (*novalite.Server, error) {
-		v, err := scanInstance(r)
-		return &v, err
-	})
-	return out, err
+	return q, w.args, nil
 }
 
 func (tx *Tx) instanceFilters(w *where, p novalite.ServerListParams) error {

@@ -39,7 +39,10 @@ func AgentChannels(host string) []string { return []string{HostChannel(host), Ag
 // Without it — `serve`, where every loop shares the process — they do
 // nothing: a NOTIFY takes a cluster-wide lock at commit, a cost not worth
 // paying when nobody listens.
-func (db *DB) Share() { db.shared = db.engine == Postgres }
+func (db *DB) Share() {
+	db.shared = db.engine == Postgres
+	db.shareRoles = true
+}
 
 // NotifyOnCommit makes tx tell the controllers (WorkChannel) when it
 // commits (pg_notify inside the transaction: delivered with the commit,

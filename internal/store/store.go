@@ -37,6 +37,10 @@ type DB struct {
 	dsn string
 	// shared: other processes' loops listen for this one's commits.
 	shared bool
+	// gen counts committed write transactions (Generation); shareRoles:
+	// other processes write too (Share).
+	gen        *generation
+	shareRoles bool
 }
 
 // Engine names a database engine.
@@ -53,6 +57,7 @@ func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.gen.release()
 	db.writeStmts.close()
 	db.readStmts.close()
 	err := db.write.Close()
@@ -73,6 +78,8 @@ type Tx struct {
 	// shared: other processes listen).
 	notify []string
 	shared bool
+	// bookkeeping: the commit leaves the generation alone (Bookkeeping).
+	bookkeeping bool
 }
 
 // AfterCommit registers f to run after a successful commit.
@@ -133,7 +140,14 @@ func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly
 	if err = tx.notifyBeforeCommit(ctx); err != nil {
 		return err
 	}
-	if err = stx.Commit(); err != nil {
+	err = stx.Commit()
+	if !readOnly && !tx.bookkeeping {
+		// Counted even when Commit reports an error: it may have landed.
+		if db.gen.n.Add(1)%optimizeEvery == 0 && db.engine == SQLite {
+			go db.Optimize(context.WithoutCancel(ctx)) //nolint:errcheck // statistics only
+		}
+	}
+	if err != nil {
 		return mapErr(err)
 	}
 	for _, f := range tx.after {

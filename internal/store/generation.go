@@ -1,0 +1,73 @@
+package store
+
+import (
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+)
+
+// Generation reports how many write transactions have been committed on
+// db's SQLite file by this process, and whether that count is the whole
+// story: true for `serve`, whose process owns the file, so that no commit
+// can happen without being counted (every handle this process opens on
+// the file shares one counter). Then a value read under generation g is
+// still current while the generation is g: caches in front of the store
+// (server views, identity) know it without a query. It is false on
+// PostgreSQL and for the roles of a deployment (Share), where other
+// processes commit.
+//
+// Read the generation before the transaction that reads the value: a
+// commit that lands in between then moves the generation past the one
+// the value is filed under, and the value is dropped, never served stale.
+func (db *DB) Generation() (gen uint64, exact bool) {
+	return db.gen.n.Load(), db.engine == SQLite && !db.shareRoles
+}
+
+// Bookkeeping marks tx as a host's own bookkeeping — a heartbeat, a purge
+// of answered host calls — that changes no server, port, image or
+// identity row, so that its commit does not move the generation and empty
+// the caches keyed by it every few seconds. A transaction that changes
+// anything a server's view shows must not be marked.
+func (tx *Tx) Bookkeeping() { tx.bookkeeping = true }
+
+// generation is the commit counter of one database file in this process.
+type generation struct {
+	n    atomic.Uint64
+	refs int // handles open on the file (fileGens)
+	path string
+}
+
+// fileGens are the counters of the SQLite files open in this process.
+var fileGens = struct {
+	sync.Mutex
+	m map[string]*generation
+}{m: map[string]*generation{}}
+
+// fileGeneration returns the counter of the SQLite file at path, shared
+// by every handle this process has open on it.
+func fileGeneration(path string) *generation {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	fileGens.Lock()
+	defer fileGens.Unlock()
+	g := fileGens.m[path]
+	if g == nil {
+		g = &generation{path: path}
+		fileGens.m[path] = g
+	}
+	g.refs++
+	return g
+}
+
+// release forgets g when the last handle on its file closes.
+func (g *generation) release() {
+	if g.path == "" {
+		return
+	}
+	fileGens.Lock()
+	defer fileGens.Unlock()
+	if g.refs--; g.refs == 0 {
+		delete(fileGens.m, g.path)
+	}
+}

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"novalite"
+)
+
+// TestReservationListPlan: once the planner has statistics (Optimize on
+// SQLite, ANALYZE as autovacuum runs it on PostgreSQL), a list filtered by
+// reservation_id — how clients find the servers of one max_count create —
+// is planned on the reservation index, not as a walk of every server of
+// the project in created_at order.
+func TestReservationListPlan(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		base := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+		err := db.Tx(ctx, func(tx *Tx) error {
+			for i := range 3000 {
+				v := novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: "vm", ProjectID: "p1",
+					UserID: "u1", Flavor: novalite.FlavorSnapshot{ID: "1"}, VMState: novalite.VMActive,
+					CreatedAt: base.Add(time.Duration(i) * time.Second), UpdatedAt: base, ReservationID: fmt.Sprintf("r-%d", i)}
+				if err := tx.InstanceInsert(ctx, &v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Engine() == Postgres {
+			_, err = db.write.ExecContext(ctx, `ANALYZE instances`)
+		} else {
+			err = db.Optimize(ctx)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := false
+		p := novalite.ServerListParams{ProjectID: "p1", Deleted: &live, Limit: 1000,
+			Exact: []novalite.ServerMatch{{Column: "reservation_id", Values: []string{"r-42"}},
+				{Column: "vm_state", Values: []string{"active"}}}}
+		var plan []string
+		err = db.View(ctx, func(tx *Tx) error {
+			q, args, err := tx.instanceListQuery(ctx, p)
+			if err != nil {
+				return err
+			}
+			explain := `EXPLAIN QUERY PLAN `
+			if db.Engine() == Postgres {
+				explain = `EXPLAIN `
+			}
+			rows, err := tx.tx.QueryContext(ctx, explain+q, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					return err
+				}
+				plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(plan, "\n"); !strings.Contains(got, "instances_reservation") {
+			t.Fatalf("plan of a reservation_id list does not use instances_reservation:\n%s", got)
+		}
+	})
+}
