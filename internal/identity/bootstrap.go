@@ -2,6 +2,9 @@ package identity
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
 
 	"novalite"
 	"novalite/internal/store"
@@ -28,7 +31,12 @@ type BootstrapResult struct {
 // What exists is left untouched.
 func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapResult, error) {
 	var res BootstrapResult
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	hashes, err := s.bootstrapHashes(ctx, map[string]string{"admin": p.AdminPassword,
+		"demo": p.DemoPassword, "alt_demo": p.AltPassword})
+	if err != nil {
+		return res, err
+	}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.DomainGet(ctx, defaultDomainID); novalite.IsKind(err, novalite.NotFound) {
 			res.Created = true
 			if err := tx.DomainInsert(ctx, novalite.Domain{ID: defaultDomainID, Name: "Default",
@@ -52,13 +60,13 @@ func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapRe
 			}
 		}
 		var err error
-		if res.AdminProjectID, err = s.ensureMember(ctx, tx, "admin", p.AdminPassword, roles["admin"]); err != nil {
+		if res.AdminProjectID, err = s.ensureMember(ctx, tx, "admin", hashes["admin"], roles["admin"]); err != nil {
 			return err
 		}
-		if res.DemoProject, err = s.ensureMember(ctx, tx, "demo", p.DemoPassword, roles["member"]); err != nil {
+		if res.DemoProject, err = s.ensureMember(ctx, tx, "demo", hashes["demo"], roles["member"]); err != nil {
 			return err
 		}
-		res.AltProject, err = s.ensureMember(ctx, tx, "alt_demo", p.AltPassword, roles["member"])
+		res.AltProject, err = s.ensureMember(ctx, tx, "alt_demo", hashes["alt_demo"], roles["member"])
 		return err
 	})
 	return res, err
@@ -86,10 +94,48 @@ func ensureImplied(ctx context.Context, tx *store.Tx, prior, implied string) err
 	return tx.ImpliedRoleInsert(ctx, prior, implied)
 }
 
-// ensureMember makes project name and user name with role on it; it
-// returns the project id. The password is hashed only when the user is
-// made, so that a second start spends no time on bcrypt.
-func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, password, roleID string) (string, error) {
+// bootstrapHashes hashes the passwords of the bootstrap users that do not
+// exist yet, side by side: bcrypt is most of a fresh start's time, and a
+// second start spends none on it. A user found is left out.
+func (s *Service) bootstrapHashes(ctx context.Context, passwords map[string]string) (map[string]string, error) {
+	missing := map[string]string{}
+	err := s.view(ctx, func(tx *store.Tx) error {
+		for name, pw := range passwords {
+			_, err := tx.UserGetByName(ctx, defaultDomainID, name)
+			if novalite.IsKind(err, novalite.NotFound) {
+				missing[name] = pw
+			} else if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	hashes := make(map[string]string, len(missing))
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		errs []error
+	)
+	for name, pw := range missing {
+		wg.Go(func() {
+			h, err := s.hashPassword(pw)
+			mu.Lock()
+			defer mu.Unlock()
+			hashes[name] = h
+			errs = append(errs, err)
+		})
+	}
+	wg.Wait()
+	return hashes, errors.Join(errs...)
+}
+
+// ensureMember makes project name and user name (with the password hash
+// given) with role on it; it returns the project id. An existing user is
+// left as it is.
+func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, hash, roleID string) (string, error) {
 	p, err := tx.ProjectGetByName(ctx, defaultDomainID, name)
 	if novalite.IsKind(err, novalite.NotFound) {
 		p = novalite.Project{ID: NewID(), Name: name, DomainID: defaultDomainID,
@@ -101,9 +147,8 @@ func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, password
 	}
 	u, err := tx.UserGetByName(ctx, defaultDomainID, name)
 	if novalite.IsKind(err, novalite.NotFound) {
-		var hash string
-		if hash, err = s.hashPassword(password); err != nil {
-			return "", err
+		if hash == "" { // deleted since bootstrapHashes found it
+			return "", fmt.Errorf("bootstrap: user %s was deleted while bootstrapping", name)
 		}
 		u = novalite.User{ID: NewID(), Name: name, DomainID: defaultDomainID, PasswordHash: hash,
 			Enabled: true, DefaultProjectID: p.ID, CreatedAt: s.now()}
