@@ -44,7 +44,7 @@ if [ "${1:-}" = rally ]; then
   exit 0
 fi
 if [ "${1:-}" = suites ]; then
-  install_missing python3-openstackclient python3-openstacksdk python3-novaclient python3-pytest \
+  install_missing python3-openstackclient python3-openstacksdk python3-novaclient python3-pytest python3-pytest-xdist \
     python3-tempest python3-glanceclient python3-neutronclient python3-cinderclient python3-keystoneclient
   exit 0
 fi

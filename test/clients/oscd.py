@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""A fork server for openstackclient, so that the client scripts do not pay
-Python's start and openstackclient's imports (about a second of CPU) on each
-of their several hundred `openstack` calls.
+"""A fork server for openstackclient (and novaclient's `nova`), so that the
+client scripts and the clients' functional suites do not pay Python's start
+and the client's imports (about a second of CPU) on each of their several
+hundred `openstack` (or `nova`) calls.
 
-It imports openstackclient once, then for every connection on the Unix socket
+It imports both clients once, then for every connection on the Unix socket
 forks a child that takes the caller's argv, environment, working directory
 and standard streams (passed as file descriptors) and runs the unmodified
-`openstackclient.shell.main` in them; the exit status goes back to the caller
-(bin/openstack). Each command starts from the same state: openstackclient
-imported and its command modules loaded once, by a `command list` run whose
-log handlers and warning filters are undone; nothing of one command's run
-reaches another's.
+`openstackclient.shell.main` (or `novaclient.shell.main`: the request names
+the program) in them; the exit status goes back to the caller
+(bin/openstack, or bin/nova, a link to it). Each command starts from the
+same state: the clients imported and openstackclient's command modules
+loaded once, by a `command list` run whose log handlers and warning filters
+are undone; nothing of one command's run reaches another's.
 """
 import os
 import signal
@@ -30,6 +32,9 @@ def preload():
     filters = warnings.filters[:]
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    # argparse names the program after sys.argv[0] where it is first asked
+    # (`openstack --version` printed "oscd 6.0.0").
+    sys.argv = ["openstack", "command", "list"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:
             shell.main(["command", "list"])
@@ -38,10 +43,13 @@ def preload():
     warnings.filters[:] = filters
     root.handlers[:] = handlers
     root.setLevel(level)
-    return shell
+    # nova's shell imports its v2 command module when it runs: import it now.
+    import novaclient.shell
+    import novaclient.v2.shell  # noqa: F401
+    return {"openstack": shell.main, "nova": novaclient.shell.main}
 
 
-def serve_one(conn, shell):
+def serve_one(conn, mains):
     msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
     size = int.from_bytes(msg[:4], "big")
     body = msg[4:]
@@ -61,10 +69,11 @@ def serve_one(conn, shell):
     os.environ.clear()
     os.environ.update(req["env"])
     os.chdir(req["cwd"])
-    sys.argv = ["openstack"] + req["argv"]
+    prog = req.get("prog", "openstack")
+    sys.argv = [prog] + req["argv"]
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     try:
-        rc = shell.main(req["argv"])
+        rc = mains[prog](req["argv"])
     except SystemExit as e:
         rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except BaseException:
@@ -82,7 +91,7 @@ def serve_one(conn, shell):
 
 def main():
     path = sys.argv[1]
-    shell = preload()
+    mains = preload()
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if os.path.exists(path):
         os.unlink(path)
@@ -94,7 +103,7 @@ def main():
         conn, _ = srv.accept()
         if os.fork() == 0:
             srv.close()
-            serve_one(conn, shell)
+            serve_one(conn, mains)
         conn.close()
 
 
