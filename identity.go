@@ -41,7 +41,9 @@ type RoleAssignment struct {
 	RoleID     string
 }
 
-// Caller is who makes a request: the content of a validated token.
+// Caller is who makes a request, and which request: the content of a
+// validated token and the request's id, as Nova's RequestContext carries
+// both to the operations that record instance actions.
 type Caller struct {
 	UserID, UserName, UserDomainID, UserDomainName             string
 	ProjectID, ProjectName, ProjectDomainID, ProjectDomainName string
@@ -49,6 +51,9 @@ type Caller struct {
 	Methods                                                    []string
 	AuditIDs                                                   []string
 	IssuedAt, ExpiresAt                                        time.Time
+	// RequestID is the request's local id (req-<uuid>), set per request
+	// by the API's authentication: a validated token's Caller is shared.
+	RequestID string
 }
 
 // HasRole reports whether the caller holds the named role (case-insensitive,

@@ -36,7 +36,7 @@ const (
 // what became of each. An accepted power-update stops or starts the
 // server (powerUpdate); the other events have no effect on the simulated
 // hosts: they only ask a real hypervisor to refresh what it knows.
-func (s *Service) ExternalEvents(ctx context.Context, c *novalite.Caller, requestID string, events []ExternalEvent) ([]ExternalEventResult, error) {
+func (s *Service) ExternalEvents(ctx context.Context, c *novalite.Caller, events []ExternalEvent) ([]ExternalEventResult, error) {
 	uuids := make([]string, 0, len(events))
 	seen := map[string]bool{}
 	for _, e := range events {
@@ -66,7 +66,7 @@ func (s *Service) ExternalEvents(ctx context.Context, c *novalite.Caller, reques
 		default:
 			codes[i] = EventAccepted
 			if e.Name == "power-update" {
-				s.powerUpdate(ctx, c, requestID, e.ServerID, *e.Tag)
+				s.powerUpdate(ctx, c, e.ServerID, *e.Tag)
 			}
 		}
 	}
@@ -79,7 +79,7 @@ func (s *Service) ExternalEvents(ctx context.Context, c *novalite.Caller, reques
 // state (ACTIVE and running for POWER_OFF, STOPPED and shut down for
 // POWER_ON), quietly doing nothing otherwise. Here the host's agent does
 // the stop or start, as for the actions.
-func (s *Service) powerUpdate(ctx context.Context, c *novalite.Caller, requestID, id, tag string) {
+func (s *Service) powerUpdate(ctx context.Context, c *novalite.Caller, id, tag string) {
 	act, vm, power := novalite.ActionStop, novalite.VMActive, novalite.PowerRunning
 	switch tag {
 	case "POWER_OFF":
@@ -92,5 +92,5 @@ func (s *Service) powerUpdate(ctx context.Context, c *novalite.Caller, requestID
 		return v.VMState != vm || v.TaskState != "" || v.PowerState != power, nil
 	}
 	// Best effort, as Nova's cast: a refusal is the event's no-op.
-	_ = s.startTask(ctx, c, id, requestID, act, valid)
+	_ = s.startTask(ctx, c, id, act, valid)
 }

@@ -99,18 +99,18 @@ type prepareFunc func(tx *store.Tx, v novalite.Server, now time.Time) (skip bool
 
 // startTask runs the intent of act on server id; an action without one
 // is a programming error, reported as such rather than run unguarded.
-func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id, requestID string, act novalite.Action, prepare prepareFunc) error {
+func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id string, act novalite.Action, prepare prepareFunc) error {
 	in, ok := intents[act]
 	if !ok {
 		return fmt.Errorf("compute: action %q has no intent", act)
 	}
-	return s.runIntent(ctx, c, id, requestID, in, prepare)
+	return s.runIntent(ctx, c, id, in, prepare)
 }
 
 // runIntent runs intent in on server id: lock and state checks, the
 // action's own preparation, the instance-action record and the guarded
 // task update; the agents are woken after commit.
-func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id, requestID string, in intent, prepare prepareFunc) error {
+func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, in intent, prepare prepareFunc) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
@@ -136,7 +136,7 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id, request
 		if n, ok := instanceActionName[recorded]; ok {
 			recorded = n
 		}
-		actionID, err := recordAction(ctx, tx, c, v, requestID, recorded, now)
+		actionID, err := recordAction(ctx, tx, c, v, recorded, now)
 		if err != nil {
 			return err
 		}
@@ -158,24 +158,24 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id, request
 }
 
 // RebootServer is the reboot action (SOFT or HARD).
-func (s *Service) RebootServer(ctx context.Context, c *novalite.Caller, id, requestID string, hard bool) error {
+func (s *Service) RebootServer(ctx context.Context, c *novalite.Caller, id string, hard bool) error {
 	if hard {
-		return s.runIntent(ctx, c, id, requestID, hardReboot, nil)
+		return s.runIntent(ctx, c, id, hardReboot, nil)
 	}
-	return s.startTask(ctx, c, id, requestID, novalite.ActionReboot, nil)
+	return s.startTask(ctx, c, id, novalite.ActionReboot, nil)
 }
 
 // SimpleAction runs one of the actions that take no arguments: stop,
 // start, pause, unpause, suspend, resume, unrescue, shelveOffload.
-func (s *Service) SimpleAction(ctx context.Context, c *novalite.Caller, id, requestID string, act novalite.Action) error {
-	return s.startTask(ctx, c, id, requestID, act, nil)
+func (s *Service) SimpleAction(ctx context.Context, c *novalite.Caller, id string, act novalite.Action) error {
+	return s.startTask(ctx, c, id, act, nil)
 }
 
 // ChangePassword is the changePassword action: the hash of the new
 // password replaces the old one (the password itself is kept nowhere, so
 // the driver is not given it: see agent.setPassword).
-func (s *Service) ChangePassword(ctx context.Context, c *novalite.Caller, id, requestID, password string) error {
-	return s.startTask(ctx, c, id, requestID, novalite.ActionChangePassword, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+func (s *Service) ChangePassword(ctx context.Context, c *novalite.Caller, id, password string) error {
+	return s.startTask(ctx, c, id, novalite.ActionChangePassword, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		return false, tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(password))
 	})
 }
@@ -183,7 +183,7 @@ func (s *Service) ChangePassword(ctx context.Context, c *novalite.Caller, id, re
 // RescueServer is the rescue action; it returns the rescue password
 // (the one given, or a generated one). rescueImage, when set, must be an
 // image the caller can see.
-func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, requestID, password, rescueImage string, allowVolumeBacked bool) (string, error) {
+func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, password, rescueImage string, allowVolumeBacked bool) (string, error) {
 	if password == "" {
 		password = generatePassword()
 	}
@@ -198,7 +198,7 @@ func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, requ
 		}
 		rescueProps = im.Properties
 	}
-	return password, s.startTask(ctx, c, id, requestID, novalite.ActionRescue, func(tx *store.Tx, v novalite.Server, _ time.Time) (bool, error) {
+	return password, s.startTask(ctx, c, id, novalite.ActionRescue, func(tx *store.Tx, v novalite.Server, _ time.Time) (bool, error) {
 		bdms, err := tx.BDMList(ctx, v.ID)
 		if err != nil {
 			return false, err
@@ -225,7 +225,7 @@ func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, requ
 
 // ResetState is the admin os-resetState action: vm_state active or
 // error, no task, whatever the server was doing (no lock or state check).
-func (s *Service) ResetState(ctx context.Context, c *novalite.Caller, id, requestID string, state novalite.VMState) error {
+func (s *Service) ResetState(ctx context.Context, c *novalite.Caller, id string, state novalite.VMState) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
@@ -233,7 +233,7 @@ func (s *Service) ResetState(ctx context.Context, c *novalite.Caller, id, reques
 		}
 		// Nova records the action, finished at once, with no event.
 		now := s.now().UTC()
-		if _, err := tx.InstanceActionInsert(ctx, novalite.InstanceAction{InstanceUUID: v.ID, RequestID: requestID,
+		if _, err := tx.InstanceActionInsert(ctx, novalite.InstanceAction{InstanceUUID: v.ID, RequestID: c.RequestID,
 			Action: "resetState", ProjectID: c.ProjectID, UserID: c.UserID, Start: now, Finish: now}); err != nil {
 			return err
 		}
@@ -246,8 +246,8 @@ var crashDumpCheck = idleIn(active, paused, rescued, novalite.VMResized, errored
 // TriggerCrashDump is the trigger_crash_dump action (2.17): Nova sends
 // the guest an NMI without a task state; the simulated guests ignore it,
 // so the action is recorded as done at once.
-func (s *Service) TriggerCrashDump(ctx context.Context, c *novalite.Caller, id, requestID string) error {
-	return s.apiAction(ctx, c, id, requestID, "trigger_crash_dump", "trigger_crash_dump", crashDumpCheck,
+func (s *Service) TriggerCrashDump(ctx context.Context, c *novalite.Caller, id string) error {
+	return s.apiAction(ctx, c, id, "trigger_crash_dump", "trigger_crash_dump", crashDumpCheck,
 		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
 			return finishedEvent(ctx, tx, actionID, "compute_trigger_crash_dump", v.Host, now)
 		})
@@ -256,7 +256,7 @@ func (s *Service) TriggerCrashDump(ctx context.Context, c *novalite.Caller, id, 
 // apiAction runs an action the API completes by itself (no task for an
 // agent): the lock and state checks (word names the action in the 409),
 // the instance-action record named name, then do.
-func (s *Service) apiAction(ctx context.Context, c *novalite.Caller, id, requestID, word, name string, check stateCheck,
+func (s *Service) apiAction(ctx context.Context, c *novalite.Caller, id, word, name string, check stateCheck,
 	do func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
@@ -270,7 +270,7 @@ func (s *Service) apiAction(ctx context.Context, c *novalite.Caller, id, request
 			return err
 		}
 		now := s.now().UTC()
-		actionID, err := recordAction(ctx, tx, c, v, requestID, name, now)
+		actionID, err := recordAction(ctx, tx, c, v, name, now)
 		if err != nil {
 			return err
 		}

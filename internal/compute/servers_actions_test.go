@@ -28,7 +28,7 @@ func TestIntentTable(t *testing.T) {
 func TestStartTaskUnknownAction(t *testing.T) {
 	t.Parallel()
 	var s Service // no store: the refusal must come first
-	err := s.startTask(context.Background(), &novalite.Caller{}, "id", "req", novalite.ActionLock, nil)
+	err := s.startTask(context.Background(), &novalite.Caller{}, "id", novalite.ActionLock, nil)
 	if err == nil {
 		t.Fatal("startTask(lock) = nil, want an error: lock has no intent")
 	}

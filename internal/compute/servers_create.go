@@ -40,7 +40,6 @@ type BlockDevice map[string]any
 
 // CreateServersParams is a validated POST /servers.
 type CreateServersParams struct {
-	RequestID   string
 	Name        string
 	Description *string
 	FlavorRef   string
@@ -338,7 +337,7 @@ func (s *Service) insertServer(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	if err := s.allocatePorts(ctx, tx, c, v, networkRequest{Mode: p.NetworksMode, Items: p.Networks}, p.SecurityGroups); err != nil {
 		return err
 	}
-	_, err := tx.InstanceActionInsert(ctx, novalite.InstanceAction{InstanceUUID: v.ID, RequestID: p.RequestID,
+	_, err := tx.InstanceActionInsert(ctx, novalite.InstanceAction{InstanceUUID: v.ID, RequestID: c.RequestID,
 		Action: "create", ProjectID: c.ProjectID, UserID: c.UserID, Start: v.CreatedAt})
 	return err
 }

@@ -55,8 +55,8 @@ func (sc stateCheck) failure(action string, v novalite.Server) error {
 var idle = []novalite.TaskState{novalite.TaskNone}
 
 // recordAction writes the instance-action row of an API request.
-func recordAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, requestID, action string, now time.Time) (int64, error) {
-	return tx.InstanceActionInsert(ctx, novalite.InstanceAction{InstanceUUID: v.ID, RequestID: requestID,
+func recordAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, action string, now time.Time) (int64, error) {
+	return tx.InstanceActionInsert(ctx, novalite.InstanceAction{InstanceUUID: v.ID, RequestID: c.RequestID,
 		Action: action, ProjectID: c.ProjectID, UserID: c.UserID, Start: now})
 }
 
@@ -64,7 +64,7 @@ func recordAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v noval
 // interval is set and the server has launched, else a hard delete —
 // done at once when the server has no host (Nova's local delete), else
 // left to the host's agent (task_state deleting).
-func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id string) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
@@ -80,13 +80,13 @@ func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id, requ
 		// so deleting a SOFT_DELETED server soft-deletes it again: the
 		// reclaim clock restarts, nothing is destroyed.
 		soft := s.reclaim > 0 && !v.LaunchedAt.IsZero()
-		return s.deleteServer(ctx, tx, c, v, requestID, "delete", soft)
+		return s.deleteServer(ctx, tx, c, v, "delete", soft)
 	})
 }
 
 // ForceDeleteServer is the forceDelete action: a hard delete in any
 // state, soft-deleted servers included.
-func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id string) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
@@ -98,13 +98,13 @@ func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id,
 		if v.TaskState == novalite.TaskDeleting {
 			return nil
 		}
-		return s.deleteServer(ctx, tx, c, v, requestID, "delete", false)
+		return s.deleteServer(ctx, tx, c, v, "delete", false)
 	})
 }
 
-func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, requestID, action string, soft bool) error {
+func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, action string, soft bool) error {
 	now := s.now().UTC()
-	if _, err := recordAction(ctx, tx, c, v, requestID, action, now); err != nil {
+	if _, err := recordAction(ctx, tx, c, v, action, now); err != nil {
 		return err
 	}
 	if err := s.settleMoves(ctx, tx, v, now); err != nil {
@@ -139,7 +139,7 @@ var restoreCheck = idleIn(novalite.VMSoftDeleted)
 
 // RestoreServer is the restore action: a soft-deleted server comes back
 // (task_state restoring) if the quota still has room for it.
-func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id string) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
@@ -156,7 +156,7 @@ func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id, req
 			return err
 		}
 		now := s.now().UTC()
-		if _, err := recordAction(ctx, tx, c, v, requestID, "restore", now); err != nil {
+		if _, err := recordAction(ctx, tx, c, v, "restore", now); err != nil {
 			return err
 		}
 		ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID, To: novalite.TaskRestoring,

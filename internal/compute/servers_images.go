@@ -47,16 +47,16 @@ func makeImage(ctx context.Context, tx *store.Tx, v novalite.Server, im novalite
 }
 
 // CreateImage is the createImage action; it returns the new image's id.
-func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id, requestID, name string, md map[string]string) (string, error) {
+func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id, name string, md map[string]string) (string, error) {
 	v, bdms, err := s.serverVolumes(ctx, c, id)
 	if err != nil {
 		return "", err
 	}
 	if isVolumeBacked(v, bdms) {
-		return s.snapshotVolumeBacked(ctx, c, v, bdms, requestID, name, md)
+		return s.snapshotVolumeBacked(ctx, c, v, bdms, name, md)
 	}
 	var imageID string
-	err = s.startTask(ctx, c, id, requestID, novalite.ActionCreateImage, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err = s.startTask(ctx, c, id, novalite.ActionCreateImage, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 			return false, err
 		}
@@ -88,9 +88,9 @@ func (s *Service) CheckImageMetadataQuota(ctx context.Context, projectID string,
 
 // CreateBackup is the createBackup action: a snapshot of type backup;
 // older backups of the same type beyond rotation are deleted.
-func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, requestID, name, backupType string, rotation int, md map[string]string) (string, error) {
+func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, name, backupType string, rotation int, md map[string]string) (string, error) {
 	var imageID string
-	err := s.startTask(ctx, c, id, requestID, novalite.ActionCreateBackup, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err := s.startTask(ctx, c, id, novalite.ActionCreateBackup, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 			return false, err
 		}
@@ -138,7 +138,7 @@ func (s *Service) rotateBackups(ctx context.Context, tx *store.Tx, v novalite.Se
 // ShelveServer is the shelve action: the guest is stopped and
 // snapshotted into "<name>-shelved", then (shelved_offload_time 0)
 // offloaded from its host; a volume-backed one is offloaded at once.
-func (s *Service) ShelveServer(ctx context.Context, c *novalite.Caller, id, requestID string) error {
+func (s *Service) ShelveServer(ctx context.Context, c *novalite.Caller, id string) error {
 	v, bdms, err := s.serverVolumes(ctx, c, id)
 	if err != nil {
 		return err
@@ -149,9 +149,9 @@ func (s *Service) ShelveServer(ctx context.Context, c *novalite.Caller, id, requ
 		// shelved_offload_time; its volumes stay with it.
 		in := intents[novalite.ActionShelve]
 		in.to = novalite.TaskShelvingOffload
-		return s.runIntent(ctx, c, id, requestID, in, nil)
+		return s.runIntent(ctx, c, id, in, nil)
 	}
-	return s.startTask(ctx, c, id, requestID, novalite.ActionShelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	return s.startTask(ctx, c, id, novalite.ActionShelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		return false, makeImage(ctx, tx, v, snapshotImage(v, v.Name+"-shelved", "snapshot", nil, now))
 	})
 }
@@ -168,8 +168,8 @@ type UnshelveParams struct {
 // UnshelveServer is the unshelve action. A shelved server powers on
 // where it is; an offloaded one is placed again (in the zone or on the
 // host asked for). No room leaves it offloaded with Nova's fault.
-func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id, requestID string, p UnshelveParams) error {
-	return s.startTask(ctx, c, id, requestID, novalite.ActionUnshelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id string, p UnshelveParams) error {
+	return s.startTask(ctx, c, id, novalite.ActionUnshelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if v.VMState != novalite.VMShelvedOffloaded {
 			if p.SetZone || p.Host != "" {
 				return false, novalite.Errorf(novalite.Conflict,

@@ -65,7 +65,7 @@ func imageMapping(b novalite.BlockDeviceMapping, snapshotID string, size int64) 
 // checks the state (not the lock) and records the action with an api_
 // event done at once; the image is active with size 0 and no formats.
 func (s *Service) snapshotVolumeBacked(ctx context.Context, c *novalite.Caller, v novalite.Server, bdms []novalite.BlockDeviceMapping,
-	requestID, name string, md map[string]string) (string, error) {
+	name string, md map[string]string) (string, error) {
 	check := intents[novalite.ActionCreateImage].check
 	if err := check.failure("createImage", v); err != nil {
 		return "", err
@@ -101,7 +101,7 @@ func (s *Service) snapshotVolumeBacked(ctx context.Context, c *novalite.Caller, 
 		mapping = append(mapping, imageMapping(b, sn.ID, vol.Size))
 	}
 	var imageID string
-	err := s.apiAction(ctx, c, v.ID, requestID, "createImage", string(novalite.ActionCreateImage), check,
+	err := s.apiAction(ctx, c, v.ID, "createImage", string(novalite.ActionCreateImage), check,
 		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
 			if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
 				return err

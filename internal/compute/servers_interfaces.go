@@ -34,7 +34,7 @@ func (s *Service) ServerInterfaces(ctx context.Context, c *novalite.Caller, id s
 
 // AttachInterfaceParams is a validated POST /servers/{id}/os-interface.
 type AttachInterfaceParams struct {
-	ServerID, RequestID        string
+	ServerID                   string
 	NetworkID, PortID, FixedIP string
 }
 
@@ -49,7 +49,7 @@ func (s *Service) AttachInterface(ctx context.Context, c *novalite.Caller, p Att
 		if s.Network == nil {
 			return novalite.Errorf(novalite.Invalid, "Network %s could not be found.", p.NetworkID)
 		}
-		if _, err := recordAction(ctx, tx, c, v, p.RequestID, "attach_interface", s.now().UTC()); err != nil {
+		if _, err := recordAction(ctx, tx, c, v, "attach_interface", s.now().UTC()); err != nil {
 			return err
 		}
 		req := network.PortRequest{NetworkID: p.NetworkID, PortID: p.PortID, FixedIP: p.FixedIP}
@@ -72,13 +72,13 @@ func (s *Service) AttachInterface(ctx context.Context, c *novalite.Caller, p Att
 }
 
 // DetachInterface removes one of a server's ports.
-func (s *Service) DetachInterface(ctx context.Context, c *novalite.Caller, serverID, portID, requestID string) error {
+func (s *Service) DetachInterface(ctx context.Context, c *novalite.Caller, serverID, portID string) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.interfaceTarget(ctx, tx, c, serverID, "detach_interface")
 		if err != nil {
 			return err
 		}
-		if _, err := recordAction(ctx, tx, c, v, requestID, "detach_interface", s.now().UTC()); err != nil {
+		if _, err := recordAction(ctx, tx, c, v, "detach_interface", s.now().UTC()); err != nil {
 			return err
 		}
 		if s.Network == nil {

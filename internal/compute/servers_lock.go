@@ -18,21 +18,21 @@ func LockedBy(c *novalite.Caller, projectID string) string {
 
 // LockServer locks a server (reason from 2.73, nil keeps the current
 // one). The owner locking a server it already locked changes nothing.
-func (s *Service) LockServer(ctx context.Context, c *novalite.Caller, v novalite.Server, reason *string, requestID string) error {
-	return s.setLock(ctx, c, v, true, reason, requestID)
+func (s *Service) LockServer(ctx context.Context, c *novalite.Caller, v novalite.Server, reason *string) error {
+	return s.setLock(ctx, c, v, true, reason)
 }
 
 // UnlockServer removes the lock and its reason; the caller has passed
 // the unlock_override rule when the lock is the other party's.
-func (s *Service) UnlockServer(ctx context.Context, c *novalite.Caller, v novalite.Server, requestID string) error {
-	return s.setLock(ctx, c, v, false, nil, requestID)
+func (s *Service) UnlockServer(ctx context.Context, c *novalite.Caller, v novalite.Server) error {
+	return s.setLock(ctx, c, v, false, nil)
 }
 
-func (s *Service) setLock(ctx context.Context, c *novalite.Caller, v novalite.Server, lock bool, reason *string, requestID string) error {
+func (s *Service) setLock(ctx context.Context, c *novalite.Caller, v novalite.Server, lock bool, reason *string) error {
 	action := map[bool]string{true: "lock", false: "unlock"}[lock]
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		now := s.now().UTC()
-		actionID, err := recordAction(ctx, tx, c, v, requestID, action, now)
+		actionID, err := recordAction(ctx, tx, c, v, action, now)
 		if err != nil {
 			return err
 		}

@@ -33,8 +33,8 @@ func (s *Service) claimFor(ctx context.Context, tx *store.Tx, v novalite.Server,
 
 // ResizeServer is the resize action: a new flavor, placed preferably on
 // another host (DevStack's allow_resize_to_same_host lets it stay).
-func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id, requestID, flavorRef string, autoDisk *bool) error {
-	return s.startTask(ctx, c, id, requestID, novalite.ActionResize, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id, flavorRef string, autoDisk *bool) error {
+	return s.startTask(ctx, c, id, novalite.ActionResize, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		nf, err := s.flavorForCreate(ctx, tx, c, flavorRef)
 		if novalite.IsKind(err, novalite.Invalid) {
 			return false, novalite.Errorf(novalite.Invalid, "Unable to locate requested flavor.")
@@ -82,8 +82,8 @@ func (s *Service) checkResizeQuota(ctx context.Context, tx *store.Tx, v novalite
 
 // MigrateServer is the admin migrate action (cold migration): the same
 // flavor on another host, optionally the one named (2.56).
-func (s *Service) MigrateServer(ctx context.Context, c *novalite.Caller, id, requestID, host string) error {
-	return s.startTask(ctx, c, id, requestID, novalite.ActionMigrate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+func (s *Service) MigrateServer(ctx context.Context, c *novalite.Caller, id, host string) error {
+	return s.startTask(ctx, c, id, novalite.ActionMigrate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkDestination(ctx, tx, v, host); err != nil {
 			return false, err
 		}
@@ -145,8 +145,8 @@ var confirmCheck = idleIn(novalite.VMResized)
 // ConfirmResize is the confirmResize action: the source gives back the
 // old flavor's claim and the server settles (active, or stopped if it was
 // off). Done at once: there is nothing left on the simulated source.
-func (s *Service) ConfirmResize(ctx context.Context, c *novalite.Caller, id, requestID string) error {
-	return s.apiAction(ctx, c, id, requestID, "confirmResize", "confirmResize", confirmCheck,
+func (s *Service) ConfirmResize(ctx context.Context, c *novalite.Caller, id string) error {
+	return s.apiAction(ctx, c, id, "confirmResize", "confirmResize", confirmCheck,
 		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
 			m, err := tx.MigrationLatest(ctx, v.ID, "finished")
 			if novalite.IsKind(err, novalite.NotFound) {
@@ -184,8 +184,8 @@ func (s *Service) confirm(ctx context.Context, tx *store.Tx, v novalite.Server, 
 
 // RevertResize is the revertResize action: back to the old flavor on
 // the source (the agent moves it).
-func (s *Service) RevertResize(ctx context.Context, c *novalite.Caller, id, requestID string) error {
-	return s.startTask(ctx, c, id, requestID, novalite.ActionRevertResize, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+func (s *Service) RevertResize(ctx context.Context, c *novalite.Caller, id string) error {
+	return s.startTask(ctx, c, id, novalite.ActionRevertResize, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		m, err := tx.MigrationLatest(ctx, v.ID, "finished")
 		if novalite.IsKind(err, novalite.NotFound) {
 			return false, novalite.Errorf(novalite.Invalid, "Instance has not been resized.")
@@ -206,8 +206,8 @@ func (s *Service) RevertResize(ctx context.Context, c *novalite.Caller, id, requ
 // LiveMigrateServer is the admin os-migrateLive action. Nova schedules
 // live migrations asynchronously: no host leaves the server as it was,
 // with the migration in error.
-func (s *Service) LiveMigrateServer(ctx context.Context, c *novalite.Caller, id, requestID, host string) error {
-	return s.startTask(ctx, c, id, requestID, novalite.ActionLiveMigrate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+func (s *Service) LiveMigrateServer(ctx context.Context, c *novalite.Caller, id, host string) error {
+	return s.startTask(ctx, c, id, novalite.ActionLiveMigrate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if err := s.checkDestination(ctx, tx, v, host); err != nil {
 			return false, err
 		}
@@ -224,11 +224,11 @@ func (s *Service) LiveMigrateServer(ctx context.Context, c *novalite.Caller, id,
 
 // EvacuateServer is the admin evacuate action: a server of a host that
 // is down is rebuilt on another; it returns the new admin password.
-func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, requestID, host, password string) (string, error) {
+func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, host, password string) (string, error) {
 	if password == "" {
 		password = generatePassword()
 	}
-	err := s.startTask(ctx, c, id, requestID, novalite.ActionEvacuate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err := s.startTask(ctx, c, id, novalite.ActionEvacuate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		nodes, err := tx.ComputeNodeList(ctx, []string{v.Host})
 		if err != nil {
 			return false, err
@@ -328,8 +328,8 @@ func (s *Service) liveMigration(ctx context.Context, tx *store.Tx, v novalite.Se
 // ForceCompleteLiveMigration is POST /servers/{id}/migrations/{mid}/action
 // force_complete (2.22): accepted while the migration runs; the simulated
 // hosts finish it at their own pace anyway.
-func (s *Service) ForceCompleteLiveMigration(ctx context.Context, c *novalite.Caller, id, requestID string, migrationID int64) error {
-	return s.apiAction(ctx, c, id, requestID, "force_complete", "live_migration_force_complete", liveCheck,
+func (s *Service) ForceCompleteLiveMigration(ctx context.Context, c *novalite.Caller, id string, migrationID int64) error {
+	return s.apiAction(ctx, c, id, "force_complete", "live_migration_force_complete", liveCheck,
 		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
 			if _, err := s.liveMigration(ctx, tx, v, migrationID, "force complete", "running"); err != nil {
 				return err
@@ -341,8 +341,8 @@ func (s *Service) ForceCompleteLiveMigration(ctx context.Context, c *novalite.Ca
 // AbortLiveMigration is DELETE /servers/{id}/migrations/{mid} (2.24): the
 // server stays where it is, the destination gives its claim back and the
 // migration is cancelled — unless the host finished it first.
-func (s *Service) AbortLiveMigration(ctx context.Context, c *novalite.Caller, id, requestID string, migrationID int64) error {
-	return s.apiAction(ctx, c, id, requestID, "abort live migration", "live_migration_cancel", liveCheck,
+func (s *Service) AbortLiveMigration(ctx context.Context, c *novalite.Caller, id string, migrationID int64) error {
+	return s.apiAction(ctx, c, id, "abort live migration", "live_migration_cancel", liveCheck,
 		func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error {
 			m, err := s.liveMigration(ctx, tx, v, migrationID, "abort live migration", "queued", "preparing", "running")
 			if err != nil {

@@ -32,14 +32,14 @@ type RebuildParams struct {
 // RebuildServer is the rebuild action: the server's fields change at
 // once (as Nova saves them before casting) and the agent re-creates the
 // guest. It returns the admin password and the server as it now is.
-func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id, requestID string, p RebuildParams) (string, ServerInfo, error) {
+func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id string, p RebuildParams) (string, ServerInfo, error) {
 	if p.AdminPass == "" {
 		p.AdminPass = generatePassword()
 	}
 	// The image service reads on its own connection: before the writer.
 	img, imgErr := s.imageForCreate(ctx, c, p.ImageRef)
 	var reimage string // the root volume to write the image over
-	err := s.startTask(ctx, c, id, requestID, novalite.ActionRebuild, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+	err := s.startTask(ctx, c, id, novalite.ActionRebuild, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if imgErr != nil {
 			if novalite.IsKind(imgErr, novalite.Invalid) {
 				return false, novalite.Errorf(novalite.Invalid, "Cannot find image for rebuild")

@@ -143,7 +143,9 @@ func TestSimpleActions(t *testing.T) {
 		v := storetest.Server(t, b.db, novalite.Server{VMState: c.vm, ProjectID: project, UserID: "u", Host: "h1", Node: "h1",
 			CreatedAt: t0, UpdatedAt: t0, LaunchedAt: t0})
 		name := string(c.act) + " from " + string(c.vm)
-		err := b.svc.SimpleAction(context.Background(), member, v.ID, "req-"+v.ID, c.act)
+		caller := *member
+		caller.RequestID = "req-" + v.ID
+		err := b.svc.SimpleAction(context.Background(), &caller, v.ID, c.act)
 		got := storetest.Get(t, b.db, v.ID)
 		if c.refused {
 			if err == nil || novalite.KindOf(err) != c.wantKind || (c.wantMsg != "" && novalite.MessageOf(err) != fmtID(c.wantMsg, v.ID)) {

@@ -188,7 +188,7 @@ func migrationID(r *http.Request) (int64, error) {
 // onMigration finds the server (authorizing rule) and the migration id of
 // the path, calls do, and answers 202.
 func (a *API) onMigration(w http.ResponseWriter, r *http.Request, rule string,
-	do func(c *novalite.Caller, serverID, requestID string, mid int64) error) error {
+	do func(c *novalite.Caller, serverID string, mid int64) error) error {
 	s, err := a.findServer(r, rule)
 	if err != nil {
 		return err
@@ -197,8 +197,8 @@ func (a *API) onMigration(w http.ResponseWriter, r *http.Request, rule string,
 	if err != nil {
 		return err
 	}
-	c, req := callerAndRequest(r)
-	if err := do(c, s.ID, req, mid); err != nil {
+	c := httpx.Caller(r.Context())
+	if err := do(c, s.ID, mid); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusAccepted)
@@ -216,15 +216,15 @@ func (a *API) forceCompleteMigration(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return a.onMigration(w, r, "os_compute_api:servers:migrations:force_complete",
-		func(c *novalite.Caller, id, req string, mid int64) error {
-			return a.svc.Compute.ForceCompleteLiveMigration(r.Context(), c, id, req, mid)
+		func(c *novalite.Caller, id string, mid int64) error {
+			return a.svc.Compute.ForceCompleteLiveMigration(r.Context(), c, id, mid)
 		})
 }
 
 // abortMigration is DELETE /servers/{id}/migrations/{mid} (2.24+).
 func (a *API) abortMigration(w http.ResponseWriter, r *http.Request) error {
 	return a.onMigration(w, r, "os_compute_api:servers:migrations:delete",
-		func(c *novalite.Caller, id, req string, mid int64) error {
-			return a.svc.Compute.AbortLiveMigration(r.Context(), c, id, req, mid)
+		func(c *novalite.Caller, id string, mid int64) error {
+			return a.svc.Compute.AbortLiveMigration(r.Context(), c, id, mid)
 		})
 }

@@ -139,7 +139,7 @@ func (a *API) lockServer(w http.ResponseWriter, r *http.Request, act actionCall)
 		return err
 	}
 	c := httpx.Caller(r.Context())
-	if err := a.svc.Compute.LockServer(r.Context(), c, s.Server, reason, httpx.RequestID(r.Context())); err != nil {
+	if err := a.svc.Compute.LockServer(r.Context(), c, s.Server, reason); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusAccepted)
@@ -160,7 +160,7 @@ func (a *API) unlockServer(w http.ResponseWriter, r *http.Request, act actionCal
 			return err
 		}
 	}
-	if err := a.svc.Compute.UnlockServer(r.Context(), c, s.Server, httpx.RequestID(r.Context())); err != nil {
+	if err := a.svc.Compute.UnlockServer(r.Context(), c, s.Server); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusAccepted)

@@ -15,10 +15,6 @@ import (
 // resize (confirm, revert), migrate, os-migrateLive, evacuate, rebuild,
 // createImage, createBackup, shelve, unshelve.
 
-func callerAndRequest(r *http.Request) (*novalite.Caller, string) {
-	return httpx.Caller(r.Context()), httpx.RequestID(r.Context())
-}
-
 var resizeValue = obj{"type": "object", "properties": obj{
 	"flavorRef":         obj{"type": []any{"string", "integer"}, "minLength": 1},
 	"OS-DCF:diskConfig": pDiskConfig}, "required": []any{"flavorRef"}, "additionalProperties": false}
@@ -38,8 +34,8 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, act actionCal
 	if err != nil {
 		return err
 	}
-	c, req := callerAndRequest(r)
-	if err := a.svc.Compute.ResizeServer(r.Context(), c, s.ID, req, string(q.FlavorRef), diskConfig(q.DiskConfig)); err != nil {
+	c := httpx.Caller(r.Context())
+	if err := a.svc.Compute.ResizeServer(r.Context(), c, s.ID, string(q.FlavorRef), diskConfig(q.DiskConfig)); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -77,18 +73,18 @@ func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, act actionCa
 // moveTo authorizes a migration (rule, and rule+":host" when a host is
 // asked for) and starts it.
 func (a *API) moveTo(w http.ResponseWriter, r *http.Request, host, rule string,
-	move func(ctx context.Context, c *novalite.Caller, id, requestID, host string) error) error {
+	move func(ctx context.Context, c *novalite.Caller, id, host string) error) error {
 	s, err := a.findServer(r, rule)
 	if err != nil {
 		return err
 	}
-	c, req := callerAndRequest(r)
+	c := httpx.Caller(r.Context())
 	if host != "" {
 		if err := policy.Authorize(c, rule+":host", policy.Target{ProjectID: s.ProjectID}); err != nil {
 			return err
 		}
 	}
-	if err := move(r.Context(), c, s.ID, req, host); err != nil {
+	if err := move(r.Context(), c, s.ID, host); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -155,8 +151,8 @@ func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionC
 	if err != nil {
 		return err
 	}
-	c, req := callerAndRequest(r)
-	pass, err := a.svc.Compute.EvacuateServer(r.Context(), c, s.ID, req, q.Host, q.AdminPass)
+	c := httpx.Caller(r.Context())
+	pass, err := a.svc.Compute.EvacuateServer(r.Context(), c, s.ID, q.Host, q.AdminPass)
 	if err != nil {
 		return err
 	}
@@ -248,13 +244,13 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCa
 	if err != nil {
 		return err
 	}
-	c, reqID := callerAndRequest(r)
+	c := httpx.Caller(r.Context())
 	if p.TrustedCerts != nil && len(*p.TrustedCerts) > 0 {
 		if err := policy.Authorize(c, act.rule+":trusted_certs", policy.Target{ProjectID: s.ProjectID}); err != nil {
 			return err
 		}
 	}
-	pass, info, err := a.svc.Compute.RebuildServer(r.Context(), c, s.ID, reqID, p)
+	pass, info, err := a.svc.Compute.RebuildServer(r.Context(), c, s.ID, p)
 	if err != nil {
 		return err
 	}
@@ -320,8 +316,8 @@ func (a *API) createImage(w http.ResponseWriter, r *http.Request, act actionCall
 		return err
 	}
 	return a.snapshot(w, r, q, act.rule,
-		func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error) {
-			return a.svc.Compute.CreateImage(r.Context(), c, id, req, name, md)
+		func(c *novalite.Caller, id, name string, md map[string]string) (string, error) {
+			return a.svc.Compute.CreateImage(r.Context(), c, id, name, md)
 		})
 }
 
@@ -335,15 +331,15 @@ func (a *API) createBackup(w http.ResponseWriter, r *http.Request, act actionCal
 		return err
 	}
 	return a.snapshot(w, r, q, act.rule,
-		func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error) {
-			return a.svc.Compute.CreateBackup(r.Context(), c, id, req, name, q.BackupType, int(q.Rotation), md)
+		func(c *novalite.Caller, id, name string, md map[string]string) (string, error) {
+			return a.svc.Compute.CreateBackup(r.Context(), c, id, name, q.BackupType, int(q.Rotation), md)
 		})
 }
 
 // snapshot is the rest of createImage and createBackup once their body
 // is valid: the name's format, the policy, the image made, the answer.
 func (a *API) snapshot(w http.ResponseWriter, r *http.Request, q snapshotRequest, rule string,
-	create func(c *novalite.Caller, id, req, name string, md map[string]string) (string, error)) error {
+	create func(c *novalite.Caller, id, name string, md map[string]string) (string, error)) error {
 	if err := validName("name", q.Name); err != nil {
 		return err
 	}
@@ -354,8 +350,8 @@ func (a *API) snapshot(w http.ResponseWriter, r *http.Request, q snapshotRequest
 	if q.Metadata == nil {
 		q.Metadata = map[string]string{}
 	}
-	c, req := callerAndRequest(r)
-	id, err := create(c, s.ID, req, q.Name, q.Metadata)
+	c := httpx.Caller(r.Context())
+	id, err := create(c, s.ID, q.Name, q.Metadata)
 	if err != nil {
 		return err
 	}
@@ -401,13 +397,13 @@ func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, act actionC
 	if err != nil {
 		return err
 	}
-	c, req := callerAndRequest(r)
+	c := httpx.Caller(r.Context())
 	if p.Host != "" {
 		if err := policy.Authorize(c, "os_compute_api:os-shelve:unshelve_to_host", policy.Target{ProjectID: s.ProjectID}); err != nil {
 			return err
 		}
 	}
-	if err := a.svc.Compute.UnshelveServer(r.Context(), c, s.ID, req, p); err != nil {
+	if err := a.svc.Compute.UnshelveServer(r.Context(), c, s.ID, p); err != nil {
 		return err
 	}
 	return accepted(w)

@@ -41,8 +41,8 @@ func accepted(w http.ResponseWriter) error {
 	return nil
 }
 
-// serviceCall is a compute service method taking a server and a request id.
-type serviceCall func(*compute.Service, context.Context, *novalite.Caller, string, string) error
+// serviceCall is a compute service method taking a server.
+type serviceCall func(*compute.Service, context.Context, *novalite.Caller, string) error
 
 // noArgAction is an action without arguments: the row's policy rule,
 // the service call, then status and no body.
@@ -52,8 +52,8 @@ func noArgAction(status int, call serviceCall) actionFunc {
 		if err != nil {
 			return err
 		}
-		c, req := callerAndRequest(r)
-		if err := call(a.svc.Compute, r.Context(), c, s.ID, req); err != nil {
+		c := httpx.Caller(r.Context())
+		if err := call(a.svc.Compute, r.Context(), c, s.ID); err != nil {
 			return err
 		}
 		httpx.WriteEmpty(w, status)
@@ -63,8 +63,8 @@ func noArgAction(status int, call serviceCall) actionFunc {
 
 // taskAction is an action without arguments whose intent sets a task.
 func taskAction(a *API, w http.ResponseWriter, r *http.Request, act actionCall) error {
-	return noArgAction(http.StatusAccepted, func(svc *compute.Service, ctx context.Context, c *novalite.Caller, id, req string) error {
-		return svc.SimpleAction(ctx, c, id, req, act.name)
+	return noArgAction(http.StatusAccepted, func(svc *compute.Service, ctx context.Context, c *novalite.Caller, id string) error {
+		return svc.SimpleAction(ctx, c, id, act.name)
 	})(a, w, r, act)
 }
 
@@ -83,7 +83,7 @@ func (a *API) rebootServer(w http.ResponseWriter, r *http.Request, act actionCal
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Compute.RebootServer(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), hard); err != nil {
+	if err := a.svc.Compute.RebootServer(r.Context(), httpx.Caller(r.Context()), s.ID, hard); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -105,7 +105,7 @@ func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, act actionCal
 	if err != nil {
 		return err
 	}
-	pass, err := a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), q.AdminPass, q.Image,
+	pass, err := a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID, q.AdminPass, q.Image,
 		MV(r).AtLeast(2, 87))
 	if err != nil {
 		return err
@@ -128,7 +128,7 @@ func (a *API) changePassword(w http.ResponseWriter, r *http.Request, act actionC
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Compute.ChangePassword(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), q.AdminPass); err != nil {
+	if err := a.svc.Compute.ChangePassword(r.Context(), httpx.Caller(r.Context()), s.ID, q.AdminPass); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -148,7 +148,7 @@ func (a *API) resetState(w http.ResponseWriter, r *http.Request, act actionCall)
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Compute.ResetState(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context()), novalite.VMState(q.State)); err != nil {
+	if err := a.svc.Compute.ResetState(r.Context(), httpx.Caller(r.Context()), s.ID, novalite.VMState(q.State)); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -171,7 +171,7 @@ func (a *API) triggerCrashDump(w http.ResponseWriter, r *http.Request, act actio
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Compute.TriggerCrashDump(r.Context(), httpx.Caller(r.Context()), s.ID, httpx.RequestID(r.Context())); err != nil {
+	if err := a.svc.Compute.TriggerCrashDump(r.Context(), httpx.Caller(r.Context()), s.ID); err != nil {
 		return err
 	}
 	return accepted(w)

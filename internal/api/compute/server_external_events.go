@@ -62,7 +62,7 @@ func (a *API) createExternalEvents(w http.ResponseWriter, r *http.Request) error
 			events[i].Tag = &tag
 		}
 	}
-	results, err := a.svc.Compute.ExternalEvents(r.Context(), httpx.Caller(r.Context()), httpx.RequestID(r.Context()), events)
+	results, err := a.svc.Compute.ExternalEvents(r.Context(), httpx.Caller(r.Context()), events)
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func (a *API) attachServerInterface(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p := compute.AttachInterfaceParams{ServerID: s.ID, RequestID: httpx.RequestID(r.Context())}
+	p := compute.AttachInterfaceParams{ServerID: s.ID}
 	if ia, ok := body["interfaceAttachment"].(map[string]any); ok {
 		p.PortID, _ = ia["port_id"].(string)
 		p.NetworkID, _ = ia["net_id"].(string)
@@ -120,7 +120,7 @@ func (a *API) detachServerInterface(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if err := a.svc.Compute.DetachInterface(r.Context(), httpx.Caller(r.Context()), s.ID,
-		r.PathValue("port_id"), httpx.RequestID(r.Context())); err != nil {
+		r.PathValue("port_id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusAccepted)

@@ -177,7 +177,7 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := httpx.Caller(r.Context())
-	if err := a.svc.Compute.DeleteServer(r.Context(), c, s.ID, httpx.RequestID(r.Context())); err != nil {
+	if err := a.svc.Compute.DeleteServer(r.Context(), c, s.ID); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)

@@ -117,7 +117,7 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
 // parts of the request, both in Nova's order.
 func (a *API) createParams(r *http.Request, req createRequest) (compute.CreateServersParams, error) {
 	srv, c := req.Server, httpx.Caller(r.Context())
-	p := compute.CreateServersParams{RequestID: httpx.RequestID(r.Context()), Name: srv.Name,
+	p := compute.CreateServersParams{Name: srv.Name,
 		ImageRef: srv.ImageRef, FlavorRef: string(srv.FlavorRef), AvailabilityZone: srv.AvailabilityZone,
 		Host: srv.Host, Node: srv.Node, Hostname: srv.Hostname, TrustedCerts: srv.TrustedCerts}
 	if err := checkCreateFields(&p, srv, MV(r)); err != nil {

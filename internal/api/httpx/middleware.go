@@ -122,7 +122,11 @@ func Authenticate(next http.Handler, v Validator, identityURL func(*http.Request
 			ew(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), c)))
+		// A copy: the validator may hand the same Caller to every request
+		// with this token.
+		rc := *c
+		rc.RequestID = RequestID(r.Context())
+		next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), &rc)))
 	})
 }
 
