@@ -180,43 +180,52 @@ func (s *Service) ChangePassword(ctx context.Context, c *novalite.Caller, id, pa
 	})
 }
 
+// RescueParams is a validated rescue action.
+type RescueParams struct {
+	Password string // generated when empty
+	Image    string // rescue_image_ref: an image the caller can see
+	// AllowVolumeBacked (2.87): a volume-backed server with a stable
+	// rescue image may be rescued.
+	AllowVolumeBacked bool
+}
+
 // RescueServer is the rescue action; it returns the rescue password
 // (the one given, or a generated one). rescueImage, when set, must be an
 // image the caller can see.
-func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id, password, rescueImage string, allowVolumeBacked bool) (string, error) {
-	if password == "" {
-		password = generatePassword()
+func (s *Service) RescueServer(ctx context.Context, c *novalite.Caller, id string, p RescueParams) (string, error) {
+	if p.Password == "" {
+		p.Password = generatePassword()
 	}
 	// The image service reads on its own connection: before the writer.
 	var rescueProps map[string]string
-	if rescueImage != "" && s.Images != nil {
-		im, err := s.Images.Get(ctx, c, rescueImage)
+	if p.Image != "" && s.Images != nil {
+		im, err := s.Images.Get(ctx, c, p.Image)
 		if novalite.IsKind(err, novalite.NotFound) {
-			return "", novalite.Errorf(novalite.Invalid, "Image %s could not be found.", rescueImage)
+			return "", novalite.Errorf(novalite.Invalid, "Image %s could not be found.", p.Image)
 		} else if err != nil {
 			return "", err
 		}
 		rescueProps = im.Properties
 	}
-	return password, s.startTask(ctx, c, id, novalite.ActionRescue, func(tx *store.Tx, v novalite.Server, _ time.Time) (bool, error) {
+	return p.Password, s.startTask(ctx, c, id, novalite.ActionRescue, func(tx *store.Tx, v novalite.Server, _ time.Time) (bool, error) {
 		bdms, err := tx.BDMList(ctx, v.ID)
 		if err != nil {
 			return false, err
 		}
 		if !isVolumeBacked(v, bdms) {
 			// The agent hands the rescue image to the driver.
-			return false, tx.InstanceSetPendingImage(ctx, v.InternalID, rescueImage)
+			return false, tx.InstanceSetPendingImage(ctx, v.InternalID, p.Image)
 		}
 		// nova/compute/api.py rescue: a volume-backed server is rescued
 		// only from 2.87 and with a stable rescue image (hw_rescue_bus and
 		// hw_rescue_device: the given image's, else the server's).
 		props := v.ImageProperties
-		if rescueImage != "" {
+		if p.Image != "" {
 			props = rescueProps
 		}
 		_, bus := props["hw_rescue_bus"]
 		_, dev := props["hw_rescue_device"]
-		if !allowVolumeBacked || !bus || !dev {
+		if !p.AllowVolumeBacked || !bus || !dev {
 			return false, novalite.Errorf(novalite.Invalid, "Instance %s cannot be rescued: Cannot rescue a volume-backed instance", v.ID)
 		}
 		return false, nil

@@ -46,21 +46,29 @@ func makeImage(ctx context.Context, tx *store.Tx, v novalite.Server, im novalite
 	return tx.InstanceSetPendingImage(ctx, v.InternalID, im.ID)
 }
 
+// SnapshotParams is a validated createImage or createBackup action.
+type SnapshotParams struct {
+	Name       string
+	Metadata   map[string]string // the image's extra properties
+	BackupType string            // createBackup's
+	Rotation   int               // createBackup's: how many backups of the type to keep
+}
+
 // CreateImage is the createImage action; it returns the new image's id.
-func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id, name string, md map[string]string) (string, error) {
+func (s *Service) CreateImage(ctx context.Context, c *novalite.Caller, id string, p SnapshotParams) (string, error) {
 	v, bdms, err := s.serverVolumes(ctx, c, id)
 	if err != nil {
 		return "", err
 	}
 	if isVolumeBacked(v, bdms) {
-		return s.snapshotVolumeBacked(ctx, c, v, bdms, name, md)
+		return s.snapshotVolumeBacked(ctx, c, v, bdms, p.Name, p.Metadata)
 	}
 	var imageID string
 	err = s.startTask(ctx, c, id, novalite.ActionCreateImage, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
-		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
+		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(p.Metadata)); err != nil {
 			return false, err
 		}
-		im := snapshotImage(v, name, "snapshot", md, now)
+		im := snapshotImage(v, p.Name, "snapshot", p.Metadata, now)
 		imageID = im.ID
 		return false, makeImage(ctx, tx, v, im)
 	})
@@ -88,10 +96,10 @@ func (s *Service) CheckImageMetadataQuota(ctx context.Context, projectID string,
 
 // CreateBackup is the createBackup action: a snapshot of type backup;
 // older backups of the same type beyond rotation are deleted.
-func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, name, backupType string, rotation int, md map[string]string) (string, error) {
+func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id string, p SnapshotParams) (string, error) {
 	var imageID string
 	err := s.startTask(ctx, c, id, novalite.ActionCreateBackup, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
-		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(md)); err != nil {
+		if err := s.checkImageMetadataQuota(ctx, tx, v.ProjectID, len(p.Metadata)); err != nil {
 			return false, err
 		}
 		// nova/compute/api.py backup refuses volume-backed servers.
@@ -102,14 +110,14 @@ func (s *Service) CreateBackup(ctx context.Context, c *novalite.Caller, id, name
 		if isVolumeBacked(v, bdms) {
 			return false, novalite.Errorf(novalite.Invalid, "Backup is not supported for volume-backed instances.")
 		}
-		extra := map[string]string{"backup_type": backupType}
-		for k, val := range md {
+		extra := map[string]string{"backup_type": p.BackupType}
+		for k, val := range p.Metadata {
 			extra[k] = val
 		}
-		if err := s.rotateBackups(ctx, tx, v, backupType, rotation); err != nil {
+		if err := s.rotateBackups(ctx, tx, v, p.BackupType, p.Rotation); err != nil {
 			return false, err
 		}
-		im := snapshotImage(v, name, "backup", extra, now)
+		im := snapshotImage(v, p.Name, "backup", extra, now)
 		imageID = im.ID
 		return false, makeImage(ctx, tx, v, im)
 	})

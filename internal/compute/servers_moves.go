@@ -31,11 +31,17 @@ func (s *Service) claimFor(ctx context.Context, tx *store.Tx, v novalite.Server,
 	return h, reason, err
 }
 
+// ResizeParams is a validated resize action.
+type ResizeParams struct {
+	FlavorRef      string
+	AutoDiskConfig *bool // nil: keep the server's
+}
+
 // ResizeServer is the resize action: a new flavor, placed preferably on
 // another host (DevStack's allow_resize_to_same_host lets it stay).
-func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id, flavorRef string, autoDisk *bool) error {
+func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id string, p ResizeParams) error {
 	return s.startTask(ctx, c, id, novalite.ActionResize, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
-		nf, err := s.flavorForCreate(ctx, tx, c, flavorRef)
+		nf, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
 		if novalite.IsKind(err, novalite.Invalid) {
 			return false, novalite.Errorf(novalite.Invalid, "Unable to locate requested flavor.")
 		}
@@ -51,8 +57,8 @@ func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id, flav
 		if err := s.checkResizeQuota(ctx, tx, v, nf); err != nil {
 			return false, err
 		}
-		if autoDisk != nil {
-			if err := tx.InstanceUpdate(ctx, store.InstanceUpdateParams{InternalID: v.InternalID, AutoDiskConfig: autoDisk, Now: now}); err != nil {
+		if p.AutoDiskConfig != nil {
+			if err := tx.InstanceUpdate(ctx, store.InstanceUpdateParams{InternalID: v.InternalID, AutoDiskConfig: p.AutoDiskConfig, Now: now}); err != nil {
 				return false, err
 			}
 		}
@@ -222,11 +228,17 @@ func (s *Service) LiveMigrateServer(ctx context.Context, c *novalite.Caller, id,
 	})
 }
 
+// EvacuateParams is a validated evacuate action.
+type EvacuateParams struct {
+	Host      string // empty: the scheduler's choice
+	AdminPass string // generated when empty
+}
+
 // EvacuateServer is the admin evacuate action: a server of a host that
 // is down is rebuilt on another; it returns the new admin password.
-func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, host, password string) (string, error) {
-	if password == "" {
-		password = generatePassword()
+func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id string, p EvacuateParams) (string, error) {
+	if p.AdminPass == "" {
+		p.AdminPass = generatePassword()
 	}
 	err := s.startTask(ctx, c, id, novalite.ActionEvacuate, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		nodes, err := tx.ComputeNodeList(ctx, []string{v.Host})
@@ -236,15 +248,15 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, ho
 		if len(nodes) == 1 && hostStatus(nodes[0], now, s.downTime) == hostUp {
 			return false, novalite.Errorf(novalite.Invalid, "Compute service of %s is still in use.", v.Host)
 		}
-		if host != "" {
-			if err := s.checkHostExists(ctx, tx, host); err != nil {
-				return false, novalite.Errorf(novalite.NotFound, "Compute host %s not found.", host)
+		if p.Host != "" {
+			if err := s.checkHostExists(ctx, tx, p.Host); err != nil {
+				return false, novalite.Errorf(novalite.NotFound, "Compute host %s not found.", p.Host)
 			}
-			if host == v.Host {
+			if p.Host == v.Host {
 				return false, novalite.Errorf(novalite.Invalid, "The target host can't be the same one.")
 			}
 		}
-		h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, host, v.Host, false, now)
+		h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, p.Host, v.Host, false, now)
 		if err != nil {
 			return false, err
 		}
@@ -266,12 +278,12 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id, ho
 			VM: v.VMState, Host: h.Name, Node: h.Node, Now: now}); err != nil {
 			return false, err
 		}
-		if err := tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(password)); err != nil {
+		if err := tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(p.AdminPass)); err != nil {
 			return false, err
 		}
 		return false, tx.MigrationInsert(ctx, newMigration(v, "evacuation", "accepted", h, v.Flavor, now))
 	})
-	return password, err
+	return p.AdminPass, err
 }
 
 // ServerMigrations lists the migrations of a server (of kind when set,

@@ -53,18 +53,28 @@ func usageMarkerNotFound(m string) error {
 	return novalite.Errorf(novalite.Invalid, "Marker %s could not be found.", m)
 }
 
+// UsageParams asks os-simple-tenant-usage for [Start, Stop], of every
+// project or of ProjectID, a page of servers (Limit, after Marker) at a
+// time.
+type UsageParams struct {
+	Start, Stop time.Time
+	ProjectID   string // empty: every project
+	Limit       int
+	Marker      string
+}
+
 // TenantUsages is os-simple-tenant-usage: the usage of every project (or
 // of projectID) over [start, stop], one page of servers (limit, marker)
 // at a time, projects in order of their first server. It also returns the
 // servers counted, for the paging links.
-func (s *Service) TenantUsages(ctx context.Context, start, stop time.Time, projectID string, limit int, marker string) ([]TenantUsage, []ServerUsage, error) {
+func (s *Service) TenantUsages(ctx context.Context, p UsageParams) ([]TenantUsage, []ServerUsage, error) {
 	var list []novalite.Server
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		list, err = tx.InstancesActiveInWindow(ctx, store.UsageWindowParams{Start: start, End: stop,
-			ProjectID: projectID, Marker: marker, Limit: limit})
+		list, err = tx.InstancesActiveInWindow(ctx, store.UsageWindowParams{Start: p.Start, End: p.Stop,
+			ProjectID: p.ProjectID, Marker: p.Marker, Limit: p.Limit})
 		if novalite.IsKind(err, novalite.NotFound) {
-			return usageMarkerNotFound(marker)
+			return usageMarkerNotFound(p.Marker)
 		}
 		return err
 	})
@@ -76,7 +86,7 @@ func (s *Service) TenantUsages(ctx context.Context, start, stop time.Time, proje
 	idx := map[string]int{}
 	all := make([]ServerUsage, 0, len(list))
 	for _, v := range list {
-		u := ServerUsage{Server: v, Hours: hoursFor(v, start, stop), State: string(v.VMState), EndedAt: v.TerminatedAt}
+		u := ServerUsage{Server: v, Hours: hoursFor(v, p.Start, p.Stop), State: string(v.VMState), EndedAt: v.TerminatedAt}
 		if !v.TerminatedAt.IsZero() {
 			u.State = "terminated"
 			u.UptimeSec = int64(v.TerminatedAt.Sub(v.LaunchedAt).Seconds())
@@ -87,7 +97,7 @@ func (s *Service) TenantUsages(ctx context.Context, start, stop time.Time, proje
 		if !ok {
 			i = len(out)
 			idx[v.ProjectID] = i
-			out = append(out, TenantUsage{ProjectID: v.ProjectID, Start: start, Stop: stop})
+			out = append(out, TenantUsage{ProjectID: v.ProjectID, Start: p.Start, Stop: p.Stop})
 		}
 		t := &out[i]
 		f := v.Flavor

@@ -35,7 +35,8 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, act actionCal
 		return err
 	}
 	c := httpx.Caller(r.Context())
-	if err := a.svc.Compute.ResizeServer(r.Context(), c, s.ID, string(q.FlavorRef), diskConfig(q.DiskConfig)); err != nil {
+	if err := a.svc.Compute.ResizeServer(r.Context(), c, s.ID,
+		compute.ResizeParams{FlavorRef: string(q.FlavorRef), AutoDiskConfig: diskConfig(q.DiskConfig)}); err != nil {
 		return err
 	}
 	return accepted(w)
@@ -152,7 +153,7 @@ func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionC
 		return err
 	}
 	c := httpx.Caller(r.Context())
-	pass, err := a.svc.Compute.EvacuateServer(r.Context(), c, s.ID, q.Host, q.AdminPass)
+	pass, err := a.svc.Compute.EvacuateServer(r.Context(), c, s.ID, compute.EvacuateParams{Host: q.Host, AdminPass: q.AdminPass})
 	if err != nil {
 		return err
 	}
@@ -315,10 +316,7 @@ func (a *API) createImage(w http.ResponseWriter, r *http.Request, act actionCall
 	if err != nil {
 		return err
 	}
-	return a.snapshot(w, r, q, act.rule,
-		func(c *novalite.Caller, id, name string, md map[string]string) (string, error) {
-			return a.svc.Compute.CreateImage(r.Context(), c, id, name, md)
-		})
+	return a.snapshot(w, r, q, act.rule, a.svc.Compute.CreateImage)
 }
 
 var createBackupValue = obj{"type": "object", "properties": obj{"name": pName, "backup_type": obj{"type": "string"},
@@ -330,16 +328,13 @@ func (a *API) createBackup(w http.ResponseWriter, r *http.Request, act actionCal
 	if err != nil {
 		return err
 	}
-	return a.snapshot(w, r, q, act.rule,
-		func(c *novalite.Caller, id, name string, md map[string]string) (string, error) {
-			return a.svc.Compute.CreateBackup(r.Context(), c, id, name, q.BackupType, int(q.Rotation), md)
-		})
+	return a.snapshot(w, r, q, act.rule, a.svc.Compute.CreateBackup)
 }
 
 // snapshot is the rest of createImage and createBackup once their body
 // is valid: the name's format, the policy, the image made, the answer.
 func (a *API) snapshot(w http.ResponseWriter, r *http.Request, q snapshotRequest, rule string,
-	create func(c *novalite.Caller, id, name string, md map[string]string) (string, error)) error {
+	create func(context.Context, *novalite.Caller, string, compute.SnapshotParams) (string, error)) error {
 	if err := validName("name", q.Name); err != nil {
 		return err
 	}
@@ -350,8 +345,8 @@ func (a *API) snapshot(w http.ResponseWriter, r *http.Request, q snapshotRequest
 	if q.Metadata == nil {
 		q.Metadata = map[string]string{}
 	}
-	c := httpx.Caller(r.Context())
-	id, err := create(c, s.ID, q.Name, q.Metadata)
+	id, err := create(r.Context(), httpx.Caller(r.Context()), s.ID, compute.SnapshotParams{
+		Name: q.Name, Metadata: q.Metadata, BackupType: q.BackupType, Rotation: int(q.Rotation)})
 	if err != nil {
 		return err
 	}

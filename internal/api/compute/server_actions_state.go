@@ -105,8 +105,8 @@ func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, act actionCal
 	if err != nil {
 		return err
 	}
-	pass, err := a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID, q.AdminPass, q.Image,
-		MV(r).AtLeast(2, 87))
+	pass, err := a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID,
+		compute.RescueParams{Password: q.AdminPass, Image: q.Image, AllowVolumeBacked: MV(r).AtLeast(2, 87)})
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (a *API) listTenantUsages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	usages, servers, err := a.svc.Compute.TenantUsages(r.Context(), start, stop, "", p.Limit, p.Marker)
+	usages, servers, err := a.svc.Compute.TenantUsages(r.Context(), compute.UsageParams{Start: start, Stop: stop, Limit: p.Limit, Marker: p.Marker})
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (a *API) showTenantUsage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	usages, servers, err := a.svc.Compute.TenantUsages(r.Context(), start, stop, project, p.Limit, p.Marker)
+	usages, servers, err := a.svc.Compute.TenantUsages(r.Context(), compute.UsageParams{Start: start, Stop: stop, ProjectID: project, Limit: p.Limit, Marker: p.Marker})
 	if err != nil {
 		return err
 	}
