@@ -39,12 +39,12 @@ import (
 // Prefixes under which the APIs are mounted, as DevStack does.
 const (
 	IdentityPrefix = "/identity"
-	ComputePrefix  = "/compute"
-	ImagePrefix    = "/image"
-	NetworkPrefix  = "/network"
-	// ControlPrefix is the control API's (--control-api).
-	ControlPrefix = "/novalite/v1"
-	VolumePrefix  = "/volume"
+	computePrefix  = "/compute"
+	imagePrefix    = "/image"
+	networkPrefix  = "/network"
+	// controlPrefix is the control API's (--control-api).
+	controlPrefix = "/novalite/v1"
+	volumePrefix  = "/volume"
 )
 
 // maxStateBytes bounds a state imported through the control API.
@@ -191,9 +191,9 @@ func (a *App) Handler() http.Handler {
 	mux.Handle(IdentityPrefix+"/", id)
 	mux.Handle(IdentityPrefix, id) // Keystone's 300, never a redirect
 	c := compute.New(compute.Services{Identity: a.Identity, Compute: a.Compute, Image: a.Image, Network: a.Network,
-		Volumes: a.Volume}, ComputePrefix, idURL)
-	mux.Handle(ComputePrefix+"/", http.StripPrefix(ComputePrefix, c))
-	mux.Handle(ComputePrefix, http.StripPrefix(ComputePrefix, c))
+		Volumes: a.Volume}, computePrefix, idURL)
+	mux.Handle(computePrefix+"/", http.StripPrefix(computePrefix, c))
+	mux.Handle(computePrefix, http.StripPrefix(computePrefix, c))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		// Its own short deadline: a probe must hear "unavailable" in
 		// time, whatever the database does.
@@ -213,19 +213,19 @@ func (a *App) Handler() http.Handler {
 			return err
 		}, a.Compute.Waker.Wake)
 		svc.DownAfter = a.Compute.ServiceDownTime()
-		ctl = http.StripPrefix(ControlPrefix, controlapi.New(svc, a.Identity, idURL, compute.WriteError))
-		mux.Handle(ControlPrefix+"/", ctl)
+		ctl = http.StripPrefix(controlPrefix, controlapi.New(svc, a.Identity, idURL, compute.WriteError))
+		mux.Handle(controlPrefix+"/", ctl)
 	}
 	mux.Handle("GET /metrics", a.metrics.handler())
-	img := http.StripPrefix(ImagePrefix, imageapi.New(a.Image, ImagePrefix, a.Identity, idURL))
-	mux.Handle(ImagePrefix+"/", img)
-	mux.Handle(ImagePrefix, img)
-	net := http.StripPrefix(NetworkPrefix, networkapi.New(a.Network, NetworkPrefix, a.Identity, idURL))
-	mux.Handle(NetworkPrefix+"/", net)
-	mux.Handle(NetworkPrefix, net)
-	vol := http.StripPrefix(VolumePrefix, volumeapi.New(a.Volume, VolumePrefix, a.Identity, idURL))
-	mux.Handle(VolumePrefix+"/", vol)
-	mux.Handle(VolumePrefix, vol)
+	img := http.StripPrefix(imagePrefix, imageapi.New(a.Image, imagePrefix, a.Identity, idURL))
+	mux.Handle(imagePrefix+"/", img)
+	mux.Handle(imagePrefix, img)
+	net := http.StripPrefix(networkPrefix, networkapi.New(a.Network, networkPrefix, a.Identity, idURL))
+	mux.Handle(networkPrefix+"/", net)
+	mux.Handle(networkPrefix, net)
+	vol := http.StripPrefix(volumePrefix, volumeapi.New(a.Volume, volumePrefix, a.Identity, idURL))
+	mux.Handle(volumePrefix+"/", vol)
+	mux.Handle(volumePrefix, vol)
 	lim := a.Config.HTTP
 	limited := httpx.LimitBody(httpx.Routed(mux, compute.WriteError), a.Config.MaxBodyBytes, writeError)
 	// Image data is streamed: exempt from the body limit and the request
@@ -233,10 +233,10 @@ func (a *App) Handler() http.Handler {
 	streamed := httpx.Streamed(img, lim.ReadTimeout, lim.WriteTimeout)
 	top := http.NewServeMux()
 	top.Handle("/", httpx.Deadline(limited, lim.RequestTimeout))
-	top.Handle("PUT "+ImagePrefix+"/v2/images/{id}/file", streamed)
-	top.Handle("GET "+ImagePrefix+"/v2/images/{id}/file", streamed)
+	top.Handle("PUT "+imagePrefix+"/v2/images/{id}/file", streamed)
+	top.Handle("GET "+imagePrefix+"/v2/images/{id}/file", streamed)
 	if ctl != nil { // a whole cloud's state is larger than any API body
-		top.Handle("PUT "+ControlPrefix+"/state", httpx.Deadline(httpx.LimitBody(ctl, maxStateBytes, compute.WriteError), lim.RequestTimeout))
+		top.Handle("PUT "+controlPrefix+"/state", httpx.Deadline(httpx.LimitBody(ctl, maxStateBytes, compute.WriteError), lim.RequestTimeout))
 	}
 	return httpx.Common(httpx.Edge(top, errorDialect), a.Log, a.metrics.observe)
 }
@@ -304,11 +304,11 @@ func (a *App) Serve(ctx context.Context) error {
 func (a *App) catalog() []identity.CatalogService {
 	svcs := []struct{ typ, name, path string }{
 		{"identity", "keystone", IdentityPrefix + "/v3"},
-		{"compute", "nova", ComputePrefix + "/v2.1"},
-		{"image", "glance", ImagePrefix},
-		{"network", "neutron", NetworkPrefix},
-		{"volumev3", "cinderv3", VolumePrefix + "/v3"},
-		{"block-storage", "cinder", VolumePrefix + "/v3"},
+		{"compute", "nova", computePrefix + "/v2.1"},
+		{"image", "glance", imagePrefix},
+		{"network", "neutron", networkPrefix},
+		{"volumev3", "cinderv3", volumePrefix + "/v3"},
+		{"block-storage", "cinder", volumePrefix + "/v3"},
 	}
 	out := make([]identity.CatalogService, 0, len(svcs))
 	for _, s := range svcs {

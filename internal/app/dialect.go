@@ -23,11 +23,11 @@ func errorDialect(r *http.Request) httpx.ErrorWriter {
 	switch {
 	case under(IdentityPrefix):
 		return identityapi.WriteError
-	case under(ImagePrefix):
+	case under(imagePrefix):
 		return imageapi.WriteError
-	case under(NetworkPrefix):
+	case under(networkPrefix):
 		return networkapi.WriteError
-	case under(VolumePrefix):
+	case under(volumePrefix):
 		return volumeapi.WriteError
 	}
 	return compute.WriteError

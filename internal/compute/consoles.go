@@ -30,13 +30,13 @@ func (l LocalConsoles) ConsoleLog(ctx context.Context, host string, inst virt.In
 	return cl.ConsoleLog(ctx, inst)
 }
 
-// HostCallConsoleLog is the kind of host call that reads a console log.
-const HostCallConsoleLog = "console_log"
+// hostCallConsoleLog is the kind of host call that reads a console log.
+const hostCallConsoleLog = "console_log"
 
 // Host call error codes, as the agent writes them.
 const (
-	HostCallNotFound    = "not_found"
-	HostCallUnsupported = "unsupported"
+	hostCallNotFound    = "not_found"
+	hostCallUnsupported = "unsupported"
 )
 
 // errHostDown is Nova's answer when the host of a server must act and its
@@ -63,16 +63,16 @@ type HostCalls struct {
 // ConsoleLog asks host's agent for inst's console log and waits for the
 // answer.
 func (h *HostCalls) ConsoleLog(ctx context.Context, host string, inst virt.Instance) (string, error) {
-	c, err := h.call(ctx, store.HostCall{Host: host, Kind: HostCallConsoleLog, InstanceUUID: inst.ID})
+	c, err := h.call(ctx, store.HostCall{Host: host, Kind: hostCallConsoleLog, InstanceUUID: inst.ID})
 	if err != nil {
 		return "", err
 	}
 	switch c.Error {
 	case "":
 		return c.Result, nil
-	case HostCallNotFound:
+	case hostCallNotFound:
 		return "", virt.ErrNotFound
-	case HostCallUnsupported:
+	case hostCallUnsupported:
 		return "", virt.ErrUnsupported
 	}
 	return "", errors.New(c.Error)

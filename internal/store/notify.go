@@ -18,9 +18,9 @@ const (
 	// WorkChannel is the controllers': a server to place, a periodic
 	// job's rows.
 	WorkChannel = "novalite_work"
-	// AgentsChannel is every agent's: a change that may concern any host
+	// agentsChannel is every agent's: a change that may concern any host
 	// (the whole state imported through the control API).
-	AgentsChannel = "novalite_agents"
+	agentsChannel = "novalite_agents"
 )
 
 // HostChannel is the channel of host's agent: a task on one of its
@@ -32,7 +32,7 @@ func HostChannel(host string) string {
 }
 
 // AgentChannels are the channels the agent of host listens on.
-func AgentChannels(host string) []string { return []string{HostChannel(host), AgentsChannel} }
+func AgentChannels(host string) []string { return []string{HostChannel(host), agentsChannel} }
 
 // Share says that other processes run loops over db (the roles of a
 // deployment): from now on the Notify…OnCommit methods notify them.
@@ -61,7 +61,7 @@ func (tx *Tx) NotifyHostOnCommit(host string) {
 }
 
 // NotifyAgentsOnCommit makes tx tell every agent when it commits.
-func (tx *Tx) NotifyAgentsOnCommit() { tx.notifyOn(AgentsChannel) }
+func (tx *Tx) NotifyAgentsOnCommit() { tx.notifyOn(agentsChannel) }
 
 func (tx *Tx) notifyOn(channel string) {
 	if tx.shared && !slices.Contains(tx.notify, channel) {

@@ -18,9 +18,9 @@ import (
 // what they match. Nova passes patterns to its database unchecked, so a
 // pattern its database rejects answers 500 there; here it is 400.
 const (
-	// RegexMaxLen bounds a pattern: server and flavor names are at most
+	// regexMaxLen bounds a pattern: server and flavor names are at most
 	// 255 characters, so longer patterns serve no purpose.
-	RegexMaxLen = 1024
+	regexMaxLen = 1024
 	// regexMaxInsts bounds the compiled program, whose size a short
 	// pattern can blow up ("(a{255}){255}").
 	regexMaxInsts = 10000
@@ -48,8 +48,8 @@ func truncate(s string, n int) string {
 // regexTranslate checks pattern against the dialect and returns it as
 // the engine matches it.
 func regexTranslate(engine Engine, pattern string) (string, error) {
-	if len(pattern) > RegexMaxLen {
-		return "", invalidRegex(pattern, fmt.Sprintf("longer than %d bytes", RegexMaxLen))
+	if len(pattern) > regexMaxLen {
+		return "", invalidRegex(pattern, fmt.Sprintf("longer than %d bytes", regexMaxLen))
 	}
 	re, err := syntax.Parse(pattern, regexParseFlags)
 	if err != nil {

@@ -62,7 +62,7 @@ func testRegexDialect(t *testing.T, db *DB) {
 		{"a**", invalid},
 		{`[^\x00-\x{10FFFF}]`, invalid},
 		{"(a{255}){255}", invalid},
-		{strings.Repeat("a", RegexMaxLen+1), invalid},
+		{strings.Repeat("a", regexMaxLen+1), invalid},
 	}
 	for _, c := range cases {
 		t.Run(c.pattern[:min(len(c.pattern), 20)], func(t *testing.T) {

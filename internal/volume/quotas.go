@@ -8,9 +8,9 @@ import (
 	"novalite/internal/store"
 )
 
-// DefaultQuotas are Cinder's default per-project limits ([DEFAULT]
+// defaultQuotas are Cinder's default per-project limits ([DEFAULT]
 // quota_*); the per-type limits of each type are -1.
-var DefaultQuotas = map[string]int64{"volumes": 10, "snapshots": 10, "gigabytes": 1000, "backups": 10,
+var defaultQuotas = map[string]int64{"volumes": 10, "snapshots": 10, "gigabytes": 1000, "backups": 10,
 	"backup_gigabytes": 1000, "groups": 10, "per_volume_gigabytes": -1}
 
 // QuotaUsage is one resource of a quota set with usage.
@@ -20,7 +20,7 @@ type QuotaUsage struct{ Limit, InUse, Reserved, Allocated int64 }
 // overridden by the project's own.
 func (s *Service) limits(ctx context.Context, tx *store.Tx, projectID string) (map[string]int64, error) {
 	out := map[string]int64{}
-	for k, v := range DefaultQuotas {
+	for k, v := range defaultQuotas {
 		out[k] = v
 	}
 	types, err := tx.VolumeTypeList(ctx, false)
@@ -101,8 +101,8 @@ func (s *Service) QuotaUsages(ctx context.Context, projectID string) (map[string
 			return err
 		}
 		used := map[string]int64{"volumes": u.Volumes, "snapshots": u.Snapshots, "gigabytes": u.Gigabytes,
-			"volumes_" + DefaultTypeName: u.Volumes, "gigabytes_" + DefaultTypeName: u.Gigabytes,
-			"snapshots_" + DefaultTypeName: u.Snapshots}
+			"volumes_" + defaultTypeName: u.Volumes, "gigabytes_" + defaultTypeName: u.Gigabytes,
+			"snapshots_" + defaultTypeName: u.Snapshots}
 		for k, l := range lim {
 			out[k] = QuotaUsage{Limit: l, InUse: used[k]}
 		}

@@ -12,13 +12,13 @@ import (
 // Bootstrap creates the default volume type once.
 func (s *Service) Bootstrap(ctx context.Context) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.VolumeTypeGet(ctx, DefaultTypeName); err == nil {
+		if _, err := tx.VolumeTypeGet(ctx, defaultTypeName); err == nil {
 			return nil
 		} else if !novalite.IsKind(err, novalite.NotFound) {
 			return err
 		}
 		desc := "Default Volume Type"
-		return tx.VolumeTypeInsert(ctx, novalite.VolumeType{ID: uuid.NewString(), Name: DefaultTypeName,
+		return tx.VolumeTypeInsert(ctx, novalite.VolumeType{ID: uuid.NewString(), Name: defaultTypeName,
 			Description: &desc, IsPublic: true, ExtraSpecs: map[string]string{}})
 	})
 }
@@ -36,7 +36,7 @@ func (s *Service) Types(ctx context.Context, c *novalite.Caller) (out []novalite
 func (s *Service) Type(ctx context.Context, c *novalite.Caller, id string) (t novalite.VolumeType, err error) {
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		if id == "default" {
-			id = DefaultTypeName
+			id = defaultTypeName
 		}
 		t, err = tx.VolumeTypeGet(ctx, id)
 		if err == nil && !t.IsPublic && !c.IsAdmin() {
@@ -51,7 +51,7 @@ func (s *Service) Type(ctx context.Context, c *novalite.Caller, id string) (t no
 // when empty.
 func typeFor(ctx context.Context, tx *store.Tx, ref string) (novalite.VolumeType, error) {
 	if ref == "" {
-		ref = DefaultTypeName
+		ref = defaultTypeName
 	}
 	t, err := tx.VolumeTypeGet(ctx, ref)
 	if novalite.IsKind(err, novalite.NotFound) {

@@ -46,7 +46,7 @@ func (s *Service) UpdateType(ctx context.Context, id string, p TypeParams) (t no
 			return notFoundAs(err, novalite.Errorf(novalite.NotFound, "Volume type %s could not be found.", id))
 		}
 		if p.Name != nil && *p.Name != t.Name {
-			if t.Name == DefaultTypeName {
+			if t.Name == defaultTypeName {
 				return novalite.Errorf(novalite.Invalid, "Invalid volume type: The default volume type cannot be renamed.")
 			}
 			if _, err := tx.VolumeTypeGet(ctx, *p.Name); err == nil {
@@ -82,7 +82,7 @@ func (s *Service) DeleteType(ctx context.Context, id string) error {
 		if err != nil {
 			return notFoundAs(err, novalite.Errorf(novalite.NotFound, "Volume type %s could not be found.", id))
 		}
-		if t.Name == DefaultTypeName {
+		if t.Name == defaultTypeName {
 			return novalite.Errorf(novalite.Invalid, "Invalid volume type: The default volume type cannot be deleted.")
 		}
 		used, err := tx.VolumeTypeInUse(ctx, t.ID)

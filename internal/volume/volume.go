@@ -62,8 +62,8 @@ func New(db *store.DB, o Options) (*Service, error) {
 // AvailabilityZone is the one zone of the block storage service.
 const AvailabilityZone = "nova"
 
-// DefaultTypeName is the volume type Cinder creates on install.
-const DefaultTypeName = "__DEFAULT__"
+// defaultTypeName is the volume type Cinder creates on install.
+const defaultTypeName = "__DEFAULT__"
 
 func (s *Service) stamp() time.Time { return s.now().UTC() }
 

@@ -118,12 +118,12 @@ func WriteEmpty(w http.ResponseWriter, status int) {
 	w.WriteHeader(status)
 }
 
-// ErrTooLarge is returned by ReadBody when the body exceeds the limit.
-var ErrTooLarge = &novalite.Error{Kind: novalite.TooLarge, Message: "Request is too large."}
+// errTooLarge is returned by ReadBody when the body exceeds the limit.
+var errTooLarge = &novalite.Error{Kind: novalite.TooLarge, Message: "Request is too large."}
 
 // ReadBody decodes the JSON body of r into v. An empty body decodes as
 // JSON null (v untouched, reported by isNull). Bodies over the limit set
-// by LimitBody give ErrTooLarge; undecodable ones an Invalid error with
+// by LimitBody give errTooLarge; undecodable ones an Invalid error with
 // malformedMsg.
 func ReadBody(r *http.Request, v any, malformedMsg string) (isNull bool, err error) {
 	dec := json.NewDecoder(r.Body)
@@ -132,7 +132,7 @@ func ReadBody(r *http.Request, v any, malformedMsg string) (isNull bool, err err
 	if err := dec.Decode(&raw); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return false, ErrTooLarge
+			return false, errTooLarge
 		}
 		if errors.Is(err, io.EOF) {
 			return true, nil

@@ -89,7 +89,7 @@ func Common(next http.Handler, log *slog.Logger, observe Observer) http.Handler 
 func LimitBody(next http.Handler, n int64, ew ErrorWriter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > n {
-			ew(w, r, ErrTooLarge)
+			ew(w, r, errTooLarge)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)

@@ -230,7 +230,7 @@ func (d *Driver) runState(ctx context.Context, inst virt.Instance, command, want
 	}
 	defer d.lock(inst.ID)()
 	if g.pid() == 0 {
-		return ErrNotRunning
+		return errNotRunning
 	}
 	st, err := g.status(ctx)
 	if err != nil || st == want {

@@ -144,8 +144,8 @@ func (d *Driver) guest(inst virt.Instance) (*guest, error) {
 	return &guest{d: d, dir: filepath.Join(d.cfg.Dir, inst.ID), id: inst.ID}, nil
 }
 
-// ErrNotRunning is returned by operations that need a running guest.
-var ErrNotRunning = errors.New("qemu: guest is not running")
+// errNotRunning is returned by operations that need a running guest.
+var errNotRunning = errors.New("qemu: guest is not running")
 
 func unsupported(op string) error { return fmt.Errorf("qemu driver %s: %w", op, virt.ErrUnsupported) }
 

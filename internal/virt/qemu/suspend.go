@@ -22,7 +22,7 @@ func (d *Driver) Suspend(ctx context.Context, inst virt.Instance) error {
 		if _, err := os.Stat(g.path(saveFile)); err == nil {
 			return nil // already suspended
 		}
-		return ErrNotRunning
+		return errNotRunning
 	}
 	if err := g.qmpRun(ctx, "stop", nil, nil); err != nil {
 		return err
