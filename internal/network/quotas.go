@@ -29,8 +29,10 @@ func checkQuotaAccess(c *novalite.Caller, projectID string) error {
 	return nil
 }
 
+// adminOnlyQuota is Neutron's _check_admin of the quota API
+// (neutron/extensions/quotasv2.py): an admin context.
 func adminOnlyQuota(c *novalite.Caller) error {
-	if !c.IsAdmin() {
+	if !isAdmin(c) {
 		return nerr(novalite.Forbidden, "HTTPForbidden", "Only admin can view or configure quota")
 	}
 	return nil
