@@ -206,6 +206,33 @@ func TestAuthenticate(t *testing.T) {
 	}
 }
 
+// sharedValidator hands out one Caller for every request, as a token
+// cache does.
+type sharedValidator struct{ c *novalite.Caller }
+
+func (v sharedValidator) Validate(context.Context, string) (*novalite.Caller, error) { return v.c, nil }
+
+// TestAuthenticateRequestID: the caller in the context carries the
+// request's own id, set on a copy so that a shared Caller is never
+// written (two requests at once would race on it).
+func TestAuthenticateRequestID(t *testing.T) {
+	t.Parallel()
+	shared := &novalite.Caller{UserID: "u1"}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("X-Auth-Token", "any")
+	r = r.WithContext(context.WithValue(r.Context(), keyRequestID, "req-1"))
+	var got *novalite.Caller
+	h := Authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = Caller(r.Context()) }),
+		sharedValidator{shared}, func(*http.Request) string { return "" }, writeKind)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if got == nil || got.RequestID != "req-1" || got.UserID != "u1" {
+		t.Fatalf("caller in the context: %+v, want u1 with request id req-1", got)
+	}
+	if got == shared || shared.RequestID != "" {
+		t.Errorf("the validator's Caller was written: %+v", shared)
+	}
+}
+
 // TestReadBody covers the bodies an action or create may carry.
 func TestReadBody(t *testing.T) {
 	t.Parallel()
