@@ -39,6 +39,14 @@ func aggregateView(mv microversion.Version, g novalite.Aggregate) map[string]any
 
 var pAZName = obj{"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^:]*$"}
 
+// aggregateRequest is the body of POST and PUT /os-aggregates.
+type aggregateRequest struct {
+	Aggregate struct {
+		Name Optional[string] `json:"name"`
+		Zone Nullable[string] `json:"availability_zone"`
+	} `json:"aggregate"`
+}
+
 func aggregateSchemaDoc(create bool) func(microversion.Version) obj {
 	return func(microversion.Version) obj {
 		agg := obj{"type": "object", "properties": obj{"name": pName,
@@ -88,22 +96,21 @@ func (a *API) listAggregates(w http.ResponseWriter, r *http.Request) error {
 // its hosts and metadata.
 func (a *API) createAggregate(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("aggregate-create", mv, aggregateSchemaDoc(true)))
+	req, err := decodeRequest[aggregateRequest](r, schemaFor("aggregate-create", mv, aggregateSchemaDoc(true)))
 	if err != nil {
 		return err
 	}
 	if err := authorizeAggregates(r, "create"); err != nil {
 		return err
 	}
-	agg, _ := body["aggregate"].(map[string]any)
-	if err := validName("name", agg["name"]); err != nil {
+	agg := req.Aggregate
+	if err := validName("name", agg.Name.Value); err != nil {
 		return err
 	}
-	zone, _ := agg["availability_zone"].(string)
-	if err := validName("availability_zone", zone); err != nil {
+	if err := validName("availability_zone", agg.Zone.Value); err != nil {
 		return err
 	}
-	g, err := a.svc.Compute.CreateAggregate(r.Context(), agg["name"].(string), zone)
+	g, err := a.svc.Compute.CreateAggregate(r.Context(), agg.Name.Value, agg.Zone.Value)
 	if err != nil {
 		return err
 	}
@@ -134,7 +141,7 @@ func (a *API) showAggregate(w http.ResponseWriter, r *http.Request) error {
 // updateAggregate is PUT /os-aggregates/{id}: name and/or zone.
 func (a *API) updateAggregate(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("aggregate-update", mv, aggregateSchemaDoc(false)))
+	req, err := decodeRequest[aggregateRequest](r, schemaFor("aggregate-update", mv, aggregateSchemaDoc(false)))
 	if err != nil {
 		return err
 	}
@@ -145,16 +152,8 @@ func (a *API) updateAggregate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	agg, _ := body["aggregate"].(map[string]any)
-	var name, zone *string
-	if s, ok := agg["name"].(string); ok {
-		name = &s
-	}
-	zv, zoneSet := agg["availability_zone"]
-	if s, ok := zv.(string); ok {
-		zone = &s
-	}
-	g, err := a.svc.Compute.UpdateAggregate(r.Context(), id, name, zone, zoneSet)
+	agg := req.Aggregate
+	g, err := a.svc.Compute.UpdateAggregate(r.Context(), id, agg.Name.Ptr(), agg.Zone.Ptr(), agg.Zone.Set)
 	if err != nil {
 		return err
 	}
@@ -176,6 +175,20 @@ func (a *API) deleteAggregate(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
 	return nil
+}
+
+// aggregateActionRequest is the body of POST /os-aggregates/{id}/action:
+// one of the three.
+type aggregateActionRequest struct {
+	AddHost struct {
+		Host string `json:"host"`
+	} `json:"add_host"`
+	RemoveHost struct {
+		Host string `json:"host"`
+	} `json:"remove_host"`
+	SetMetadata struct {
+		Metadata map[string]*string `json:"metadata"` // null: remove the key
+	} `json:"set_metadata"`
 }
 
 func aggregateActionSchemaDoc(microversion.Version) obj {
@@ -221,7 +234,10 @@ func (a *API) aggregateAction(w http.ResponseWriter, r *http.Request) error {
 	if err := schemaFor("aggregate-action", mv, aggregateActionSchemaDoc).Validate(doc); err != nil {
 		return err
 	}
-	body, _ := doc.(map[string]any)
+	var req aggregateActionRequest
+	if err := unmarshal(b, &req); err != nil {
+		return novalite.Wrap(novalite.Invalid, err, "Malformed request body")
+	}
 	if err := authorizeAggregates(r, action); err != nil {
 		return err
 	}
@@ -229,22 +245,16 @@ func (a *API) aggregateAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	arg, _ := body[action].(map[string]any)
 	var g novalite.Aggregate
 	switch action {
 	case "add_host":
-		g, err = a.svc.Compute.AddAggregateHost(r.Context(), id, arg["host"].(string))
+		g, err = a.svc.Compute.AddAggregateHost(r.Context(), id, req.AddHost.Host)
 	case "remove_host":
-		g, err = a.svc.Compute.RemoveAggregateHost(r.Context(), id, arg["host"].(string))
+		g, err = a.svc.Compute.RemoveAggregateHost(r.Context(), id, req.RemoveHost.Host)
 	default:
-		meta := map[string]*string{}
-		m, _ := arg["metadata"].(map[string]any)
-		for k, v := range m {
-			if s, ok := v.(string); ok {
-				meta[k] = &s
-			} else {
-				meta[k] = nil
-			}
+		meta := req.SetMetadata.Metadata
+		if meta == nil {
+			meta = map[string]*string{}
 		}
 		g, err = a.svc.Compute.SetAggregateMetadata(r.Context(), id, meta)
 	}
@@ -265,7 +275,11 @@ func aggregateImagesSchemaDoc(microversion.Version) obj {
 // the fake driver has no image cache to fill.
 func (a *API) cacheAggregateImages(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("aggregate-images", mv, aggregateImagesSchemaDoc))
+	req, err := decodeRequest[struct {
+		Cache []struct {
+			ID string `json:"id"`
+		} `json:"cache"`
+	}](r, schemaFor("aggregate-images", mv, aggregateImagesSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -277,12 +291,11 @@ func (a *API) cacheAggregateImages(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	seen := map[string]bool{}
-	for _, it := range body["cache"].([]any) {
-		img := it.(map[string]any)["id"].(string)
-		if seen[img] {
+	for _, img := range req.Cache {
+		if seen[img.ID] {
 			return novalite.Errorf(novalite.Invalid, "Duplicate images in request")
 		}
-		seen[img] = true
+		seen[img.ID] = true
 	}
 	if _, err := a.svc.Compute.GetAggregate(r.Context(), id); err != nil {
 		return err
