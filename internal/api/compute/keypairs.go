@@ -156,25 +156,26 @@ func (a *API) showKeypair(w http.ResponseWriter, r *http.Request) error {
 // 2.92) generate a key pair and return its private key once.
 func (a *API) createKeypair(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("keypair-create", mv, keypairCreateSchemaDoc))
+	req, err := decodeRequest[struct {
+		Keypair struct {
+			Name      string           `json:"name"`
+			PublicKey Optional[string] `json:"public_key"` // left out: generate (before 2.92)
+			Type      string           `json:"type"`       // 2.2
+			UserID    string           `json:"user_id"`    // 2.10: an admin's for another user
+		} `json:"keypair"`
+	}](r, schemaFor("keypair-create", mv, keypairCreateSchemaDoc))
 	if err != nil {
 		return err
 	}
-	kp, _ := body["keypair"].(map[string]any)
-	name, _ := kp["name"].(string)
-	if err := checkKeypairName(mv, name); err != nil {
+	kp := req.Keypair
+	if err := checkKeypairName(mv, kp.Name); err != nil {
 		return err
 	}
 	c := httpx.Caller(r.Context())
-	p := compute.CreateKeypairParams{Name: strings.TrimSpace(name), UserID: c.UserID, ProjectID: c.ProjectID}
-	if u, ok := kp["user_id"].(string); ok && u != "" {
-		p.UserID = u
-	}
-	if t, ok := kp["type"].(string); ok {
-		p.Type = t
-	}
-	if pk, ok := kp["public_key"].(string); ok {
-		p.PublicKey = &pk
+	p := compute.CreateKeypairParams{Name: strings.TrimSpace(kp.Name), UserID: c.UserID, ProjectID: c.ProjectID,
+		Type: kp.Type, PublicKey: kp.PublicKey.Ptr()}
+	if kp.UserID != "" {
+		p.UserID = kp.UserID
 	}
 	if err := policy.Authorize(c, "os_compute_api:os-keypairs:create", policy.Target{UserID: p.UserID}); err != nil {
 		return err

@@ -60,7 +60,14 @@ func serverGroupCreateSchemaDoc(mv microversion.Version) obj {
 // createServerGroup is POST /os-server-groups: 200 with the group.
 func (a *API) createServerGroup(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("server-group-create", mv, serverGroupCreateSchemaDoc))
+	req, err := decodeRequest[struct {
+		ServerGroup struct {
+			Name     string                        `json:"name"`
+			Policy   string                        `json:"policy"`   // 2.64
+			Rules    Optional[map[string]looseInt] `json:"rules"`    // 2.64
+			Policies []string                      `json:"policies"` // before 2.64: one
+		} `json:"server_group"`
+	}](r, schemaFor("server-group-create", mv, serverGroupCreateSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -68,21 +75,21 @@ func (a *API) createServerGroup(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.Authorize(c, "os_compute_api:os-server-groups:create", policy.Target{}); err != nil {
 		return err
 	}
-	sg, _ := body["server_group"].(map[string]any)
-	if err := validName("name", sg["name"]); err != nil {
+	sg := req.ServerGroup
+	if err := validName("name", sg.Name); err != nil {
 		return err
 	}
-	p := compute.CreateServerGroupParams{Name: sg["name"].(string)}
+	p := compute.CreateServerGroupParams{Name: sg.Name}
 	if mv.AtLeast(2, 64) {
-		p.Policy, _ = sg["policy"].(string)
-		if rules, ok := sg["rules"].(map[string]any); ok {
+		p.Policy = sg.Policy
+		if sg.Rules.Set {
 			p.Rules = map[string]int{}
-			for k, v := range rules {
-				p.Rules[k] = intValue(v)
+			for k, v := range sg.Rules.Value {
+				p.Rules[k] = int(v)
 			}
 		}
-	} else if pols, ok := sg["policies"].([]any); ok && len(pols) > 0 {
-		p.Policy, _ = pols[0].(string)
+	} else if len(sg.Policies) > 0 {
+		p.Policy = sg.Policies[0]
 	}
 	g, err := a.svc.Compute.CreateServerGroup(r.Context(), c, p)
 	if err != nil {
