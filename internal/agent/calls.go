@@ -11,8 +11,9 @@ import (
 
 // Host calls: questions the API asks this host through the database
 // (console output), answered on each wake-up or poll. The kinds and error
-// codes are the compute service's (compute.HostCallConsoleLog …); they
-// are repeated here because the agent must not import the services.
+// codes are the compute service's (hostCallConsoleLog … in
+// internal/compute/consoles.go); they are repeated here because the agent
+// must not import the services.
 const (
 	callConsoleLog  = "console_log"
 	callNotFound    = "not_found"

@@ -99,14 +99,14 @@ func TestHandoverWakesDestination(t *testing.T) {
 		id     string
 	}{
 		{"evacuate from a (down) to c", func() error {
-			_, err := svc.EvacuateServer(ctx, admin, onA, "req-1", "c", "pw")
+			_, err := svc.EvacuateServer(ctx, admin, onA, EvacuateParams{Host: "c", AdminPass: "pw"})
 			return err
 		}, []string{"agent c"}, "c", onA},
 		{"unshelve the offloaded server onto b", func() error {
-			return svc.UnshelveServer(ctx, admin, offloaded, "req-2", UnshelveParams{Host: "b"})
+			return svc.UnshelveServer(ctx, admin, offloaded, UnshelveParams{Host: "b"})
 		}, []string{"agent b"}, "b", offloaded},
 		{"cold-migrate from b to c: b moves it", func() error {
-			return svc.MigrateServer(ctx, admin, onB, "req-3", "c")
+			return svc.MigrateServer(ctx, admin, onB, "c")
 		}, []string{"agent b"}, "b", onB},
 	} {
 		if err := step.do(); err != nil {
