@@ -90,6 +90,10 @@ type Agent struct {
 	results chan result
 	// calls are the host calls being answered (Run waits for them).
 	calls sync.WaitGroup
+	// answering are the host calls being answered, and consoles the
+	// remote console sessions this host relays (consoles.go).
+	answering answering
+	consoles  consoleSessions
 	// down and knobs are the control API's marks read at each heartbeat:
 	// a host marked down neither heartbeats nor works, as a crashed
 	// nova-compute; knobs are fake:* metadata for every server here.

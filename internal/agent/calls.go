@@ -38,9 +38,16 @@ func (a *Agent) answerCalls(ctx context.Context) error {
 		return err
 	}
 	for _, c := range calls {
+		// A call still being answered is listed again by the next
+		// wake-up: answering it twice would relay a console's bytes
+		// twice.
+		if !a.answering.claim(c.ID) {
+			continue
+		}
 		a.calls.Add(1)
 		go func() {
 			defer a.calls.Done()
+			defer a.answering.release(c.ID)
 			result, code := a.answer(ctx, c)
 			wctx := context.WithoutCancel(ctx)
 			if err := a.db.Tx(wctx, func(tx *store.Tx) error {
@@ -55,7 +62,13 @@ func (a *Agent) answerCalls(ctx context.Context) error {
 
 // answer runs one call against the driver.
 func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code string) {
-	if c.Kind != callConsoleLog {
+	switch c.Kind {
+	case callVNCOpen:
+		return a.openConsole(ctx, c)
+	case callVNCIO:
+		return a.consoleIO(c)
+	case callConsoleLog:
+	default:
 		return "", callUnsupported
 	}
 	cl, ok := a.o.Driver.(virt.ConsoleLogger)

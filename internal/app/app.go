@@ -18,6 +18,7 @@ import (
 
 	"novalite"
 	"novalite/internal/api/compute"
+	consoleapi "novalite/internal/api/console"
 	controlapi "novalite/internal/api/control"
 	"novalite/internal/api/httpx"
 	identityapi "novalite/internal/api/identity"
@@ -235,6 +236,8 @@ func (a *App) Handler() http.Handler {
 	top.Handle("/", httpx.Deadline(limited, lim.RequestTimeout))
 	top.Handle("PUT "+imagePrefix+"/v2/images/{id}/file", streamed)
 	top.Handle("GET "+imagePrefix+"/v2/images/{id}/file", streamed)
+	// Consoles outlive any request deadline.
+	top.Handle(compute.NoVNCPath+"/", http.StripPrefix(compute.NoVNCPath, consoleapi.New(a.Compute, a.Log)))
 	if ctl != nil { // a whole cloud's state is larger than any API body
 		top.Handle("PUT "+controlPrefix+"/state", httpx.Deadline(httpx.LimitBody(ctl, maxStateBytes, compute.WriteError), lim.RequestTimeout))
 	}

@@ -15,6 +15,7 @@ import (
 	"novalite/internal/store"
 	"novalite/internal/virt"
 	"novalite/internal/virt/fake"
+	"novalite/internal/virt/virttest"
 )
 
 // TestHostCalls asks a host for a console log through the database, as
@@ -102,3 +103,46 @@ func TestHostCalls(t *testing.T) {
 
 // errConflict stands for any error of kind Conflict in the table.
 var errConflict = errors.New("conflict")
+
+// TestHostCallsVNC relays a console through the database, as an api
+// replica reaches the guest of another process's agent: the RFB
+// handshake with the fake driver's VNC stub completes over the relay,
+// the session ends when the client leaves, and a guest that does not
+// run has no console.
+func TestHostCallsVNC(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
+	db := b.srv.App.DB
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	host := app.HostName(1)
+	d := fake.New(fake.Config{})
+	inst := virt.Instance{ID: "5d0c2a57-3f43-4c3e-9a43-0b6a1d9f7e21"}
+	if err := d.Spawn(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
+		Poll: 20 * time.Millisecond})
+	done := make(chan struct{})
+	go func() { ag.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	calls := &compute.HostCalls{DB: db, Timeout: 30 * time.Second}
+	start := time.Now()
+	conn, err := calls.OpenVNC(ctx, host, inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen, err := virttest.RFBHandshake(conn)
+	if err != nil {
+		t.Fatalf("RFB handshake over host calls: %v", err)
+	}
+	t.Logf("open + RFB handshake over host calls: %v", time.Since(start).Round(time.Millisecond))
+	if screen.Width != 640 || screen.Height != 480 || screen.Name != "fake-"+inst.ID {
+		t.Errorf("ServerInit %+v", screen)
+	}
+	conn.Close()
+	if _, err := calls.OpenVNC(ctx, host, virt.Instance{ID: "0f6b8a52-6a0e-4c39-8d0e-6c1f2b3a4d5e"}); !errors.Is(err, virt.ErrNotFound) {
+		t.Errorf("console of a missing guest: %v, want not found", err)
+	}
+}

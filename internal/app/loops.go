@@ -70,9 +70,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 			return nil, err
 		}
 		a.Compute.Drivers[host] = d.Capabilities()
-		if cl, ok := d.(virt.ConsoleLogger); ok {
-			consoles[host] = cl
-		}
+		consoles[host] = d
 		out = append(out, ag)
 	}
 	return out, nil

@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"errors"
+	"net"
 	"time"
 
 	"novalite"
@@ -15,19 +16,30 @@ import (
 // guest has no console.
 type ConsoleSource interface {
 	ConsoleLog(ctx context.Context, host string, inst virt.Instance) (string, error)
+	// OpenVNC connects to the guest's VNC server (virt.RemoteConsole).
+	OpenVNC(ctx context.Context, host string, inst virt.Instance) (net.Conn, error)
 }
 
 // LocalConsoles are the drivers of the hosts run in this process, by host
 // name (serve).
-type LocalConsoles map[string]virt.ConsoleLogger
+type LocalConsoles map[string]virt.Driver
 
 // ConsoleLog asks host's driver in this process.
 func (l LocalConsoles) ConsoleLog(ctx context.Context, host string, inst virt.Instance) (string, error) {
-	cl := l[host]
-	if cl == nil {
+	cl, ok := l[host].(virt.ConsoleLogger)
+	if !ok {
 		return "", virt.ErrUnsupported
 	}
 	return cl.ConsoleLog(ctx, inst)
+}
+
+// OpenVNC connects through host's driver in this process.
+func (l LocalConsoles) OpenVNC(ctx context.Context, host string, inst virt.Instance) (net.Conn, error) {
+	rc, ok := l[host].(virt.RemoteConsole)
+	if !ok {
+		return nil, virt.ErrUnsupported
+	}
+	return rc.OpenVNC(ctx, inst)
 }
 
 // hostCallConsoleLog is the kind of host call that reads a console log.
@@ -67,15 +79,20 @@ func (h *HostCalls) ConsoleLog(ctx context.Context, host string, inst virt.Insta
 	if err != nil {
 		return "", err
 	}
-	switch c.Error {
+	return c.Result, callErr(c.Error)
+}
+
+// callErr is the error of an answer's code.
+func callErr(code string) error {
+	switch code {
 	case "":
-		return c.Result, nil
+		return nil
 	case hostCallNotFound:
-		return "", virt.ErrNotFound
+		return virt.ErrNotFound
 	case hostCallUnsupported:
-		return "", virt.ErrUnsupported
+		return virt.ErrUnsupported
 	}
-	return "", errors.New(c.Error)
+	return errors.New(code)
 }
 
 // call records c for its host (unless the host is down), waits for the

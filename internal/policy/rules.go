@@ -155,6 +155,7 @@ var Rules = map[string]Rule{
 	"os_compute_api:os-hypervisors:show":                   Admin,
 	"os_compute_api:os-hypervisors:statistics":             Admin,
 	"os_compute_api:os-hypervisors:uptime":                 Admin,
+	"os_compute_api:os-console-auth-tokens":                Admin,
 	"os_compute_api:os-hypervisors:search":                 Admin,
 	"os_compute_api:os-hypervisors:servers":                Admin,
 	"os_compute_api:os-services:list":                      Admin,

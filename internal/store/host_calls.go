@@ -13,6 +13,7 @@ type HostCall struct {
 	Host         string
 	Kind         string // e.g. "console_log"
 	InstanceUUID string
+	Args         string // the kind's arguments, if any
 	CreatedAt    time.Time
 	Answered     bool
 	Result       string
@@ -23,21 +24,22 @@ type HostCall struct {
 // with NotifyOnCommit so that the agent hears of it at once.
 func (tx *Tx) HostCallInsert(ctx context.Context, c HostCall) (int64, error) {
 	var id int64
-	err := tx.queryRow(ctx, `INSERT INTO host_calls (host, kind, instance_uuid, created_at)
-		VALUES ($1, $2, $3, $4) RETURNING id`, c.Host, c.Kind, c.InstanceUUID, micros(c.CreatedAt)).Scan(&id)
+	err := tx.queryRow(ctx, `INSERT INTO host_calls (host, kind, instance_uuid, args, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, c.Host, c.Kind, c.InstanceUUID, c.Args, micros(c.CreatedAt)).Scan(&id)
 	return id, mapErr(err)
 }
 
 // HostCallListOpen returns up to limit unanswered calls of host, oldest
 // first.
 func (tx *Tx) HostCallListOpen(ctx context.Context, host string, limit int) ([]HostCall, error) {
-	rows, err := tx.query(ctx, `SELECT id, host, kind, instance_uuid, created_at FROM host_calls
+	rows, err := tx.query(ctx, `SELECT id, host, kind, instance_uuid, args, created_at FROM host_calls
 		WHERE host = $1 AND answered_at IS NULL ORDER BY id LIMIT $2`, host, limit)
 	return collect(rows, err, func(r *sql.Rows) (HostCall, error) {
 		var c HostCall
 		var created int64
-		err := r.Scan(&c.ID, &c.Host, &c.Kind, &c.InstanceUUID, &created)
-		c.CreatedAt = fromMicros(created)
+		var args sql.NullString
+		err := r.Scan(&c.ID, &c.Host, &c.Kind, &c.InstanceUUID, &args, &created)
+		c.CreatedAt, c.Args = fromMicros(created), args.String
 		return c, err
 	})
 }

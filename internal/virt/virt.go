@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 
 	"novalite"
 )
@@ -149,6 +150,13 @@ type Host struct {
 type ConsoleLogger interface {
 	// ConsoleLog returns the guest's console output.
 	ConsoleLog(ctx context.Context, inst Instance) (string, error)
+}
+
+// RemoteConsole is implemented by drivers whose guests have a screen:
+// OpenVNC connects to the guest's VNC server (the byte stream a console
+// proxy relays to a websocket). ErrNotFound when the guest does not run.
+type RemoteConsole interface {
+	OpenVNC(ctx context.Context, inst Instance) (net.Conn, error)
 }
 
 // ErrNotFound is returned by State (and ConsoleLog) for a guest the driver

@@ -109,6 +109,7 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /servers/{id}/os-interface/{port_id}", a.showServerInterface)
 	h("DELETE /servers/{id}/os-interface/{port_id}", a.detachServerInterface)
 	h("POST /servers/{id}/remote-consoles", a.createRemoteConsole, since(2, 6))
+	h("GET /os-console-auth-tokens/{token}", a.showConsoleAuthToken)
 	h("GET /servers/{id}/migrations", a.listServerMigrations, since(2, 23))
 	h("GET /servers/{id}/migrations/{mid}", a.showServerMigration, since(2, 23))
 	h("POST /servers/{id}/migrations/{mid}/action", a.forceCompleteMigration, since(2, 22))

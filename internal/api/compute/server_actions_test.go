@@ -187,7 +187,7 @@ func TestSnapshotActions(t *testing.T) {
 	}
 	resp = b.do("POST", "/servers/"+id+"/remote-consoles", b.demo, "2.6",
 		map[string]any{"remote_console": map[string]any{"protocol": "vnc", "type": "novnc"}})
-	if resp.Status != 200 || !strings.Contains(string(resp.Body), "vnc_auto.html?path=%3Ftoken%3D") {
+	if resp.Status != 200 || !strings.Contains(string(resp.Body), "vnc_auto.html?path=novnc%2Fwebsockify%3Ftoken%3D") {
 		t.Errorf("remote console: %d %s", resp.Status, resp.Body)
 	}
 }

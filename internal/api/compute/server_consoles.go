@@ -3,6 +3,8 @@ package compute
 import (
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -10,12 +12,14 @@ import (
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
 	"novalite/internal/compute"
+	"novalite/internal/policy"
 )
 
 // Console output and remote consoles. The console log comes from the
-// host's driver; remote consoles return a URL in Nova's form, but no
-// console proxy serves it: the simulated guests have no screen
-// (docs/server-actions.md).
+// host's driver. A noVNC console's URL is served by novalite itself on
+// the API's listener (internal/api/console): its token, stored hashed,
+// lets the websocket relay reach the guest's VNC server for
+// compute.ConsoleTokenTTL.
 
 var consoleOutputValue = obj{"type": []any{"object", "null"}, "properties": obj{
 	"length": obj{"type": []any{"integer", "string", "null"}, "pattern": "^-?[0-9]+$", "minimum": -1}},
@@ -44,9 +48,29 @@ func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, act actionCa
 	return nil
 }
 
-// consoleURL is the URL of a console of protocol and type, on the API's
-// host at the port Nova's proxies use by default.
-func consoleURL(r *http.Request, protocol, kind string) string {
+// NoVNCPath is where the console proxy is mounted on the API's listener:
+// the page at NoVNCPath+"/vnc_auto.html" and the websocket at
+// NoVNCPath+"/websockify".
+const NoVNCPath = "/novnc"
+
+// consoleURL is the URL of a console of protocol and type. A noVNC one
+// is on the API's own listener, in the shape of Nova's
+// (vnc_auto.html?path=<websocket path>%3Ftoken%3D…, the path relative to
+// the root, as noVNC and Tempest read it); the others, which no proxy
+// serves, are on the API's host at the port Nova's proxies use.
+func (a *API) consoleURL(r *http.Request, s novalite.Server, protocol, kind string) (string, error) {
+	if protocol == "vnc" && kind == "novnc" {
+		token, err := a.svc.Compute.CreateConsoleToken(r.Context(), s, kind)
+		if err != nil {
+			return "", err
+		}
+		scheme := "http://"
+		if r.TLS != nil {
+			scheme = "https://"
+		}
+		return scheme + r.Host + NoVNCPath + "/vnc_auto.html?path=" +
+			url.QueryEscape(strings.TrimPrefix(NoVNCPath, "/")+"/websockify?token="+token), nil
+	}
 	host := r.Host
 	if h, _, err := net.SplitHostPort(r.Host); err == nil {
 		host = h
@@ -54,18 +78,15 @@ func consoleURL(r *http.Request, protocol, kind string) string {
 	token := uuid.NewString()
 	switch protocol {
 	case "spice":
-		return "http://" + host + ":6082/spice_auto.html?token=" + token
+		return "http://" + host + ":6082/spice_auto.html?token=" + token, nil
 	case "rdp":
-		return "http://" + host + ":6083/?token=" + token
+		return "http://" + host + ":6083/?token=" + token, nil
 	case "serial":
-		return "ws://" + host + ":6083/?token=" + token
+		return "ws://" + host + ":6083/?token=" + token, nil
 	case "mks":
-		return "http://" + host + ":6090/?token=" + token
+		return "http://" + host + ":6090/?token=" + token, nil
 	}
-	if kind == "xvpvnc" {
-		return "http://" + host + ":6081/console?token=" + token
-	}
-	return "http://" + host + ":6080/vnc_auto.html?path=%3Ftoken%3D" + token
+	return "http://" + host + ":6081/console?token=" + token, nil // xvpvnc
 }
 
 // consoleEnabled is Nova's default console configuration (and DevStack's):
@@ -102,7 +123,11 @@ func oldConsole(protocol string, types ...string) actionFunc {
 		if !consoleEnabled(protocol) {
 			return novalite.Errorf(novalite.Invalid, "Unavailable console type %s.", kind)
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"console": map[string]any{"type": kind, "url": consoleURL(r, protocol, kind)}})
+		u, err := a.consoleURL(r, s.Server, protocol, kind)
+		if err != nil {
+			return err
+		}
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"console": map[string]any{"type": kind, "url": u}})
 		return nil
 	}
 }
@@ -150,7 +175,36 @@ func (a *API) createRemoteConsole(w http.ResponseWriter, r *http.Request) error 
 	if !consoleEnabled(protocol) {
 		return novalite.Errorf(novalite.Invalid, "Unavailable console type %s.", kind)
 	}
+	u, err := a.consoleURL(r, s.Server, protocol, kind)
+	if err != nil {
+		return err
+	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"remote_console": map[string]any{
-		"protocol": protocol, "type": kind, "url": consoleURL(r, protocol, kind)}})
+		"protocol": protocol, "type": kind, "url": u}})
+	return nil
+}
+
+// showConsoleAuthToken is GET /os-console-auth-tokens/{token} (admin):
+// what a console token connects to. Before 2.31 only RDP tokens could be
+// shown, and novalite makes none: any valid token is Nova's 401 there.
+func (a *API) showConsoleAuthToken(w http.ResponseWriter, r *http.Request) error {
+	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-console-auth-tokens", policy.Target{}); err != nil {
+		return err
+	}
+	ca, err := a.svc.Compute.CheckConsoleToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	mv := MV(r)
+	if !mv.AtLeast(2, 31) && ca.Type != "rdp-html5" {
+		return novalite.Errorf(novalite.Unauthorized, "The requested console type details are not accessible")
+	}
+	// The guest's VNC server listens on a unix socket of its host, not on
+	// a TCP port: port and internal_access_path are null.
+	c := map[string]any{"instance_uuid": ca.InstanceUUID, "host": ca.Host, "port": nil, "internal_access_path": nil}
+	if mv.AtLeast(2, 99) {
+		c["tls_port"] = nil
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"console": c})
 	return nil
 }
