@@ -2,11 +2,17 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"net/http"
+	"net/url"
 	"sort"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
+
+	"novalite/internal/virt/virttest"
 )
 
 // TestDeployment runs the shape of a multi-host deployment as separate
@@ -116,7 +122,39 @@ func TestDeployment(t *testing.T) {
 		if code, err := try(api.url, token, "POST", "/compute/v2.1/servers/"+probe+"/action", body, &out); code != http.StatusOK || out.Output == nil {
 			t.Errorf("console output through %s: %d %v", api.url, code, err)
 		}
+		// The VNC console too: the replica relays the websocket to the
+		// agent's guest through host calls.
+		var vnc struct {
+			Console struct{ URL string } `json:"remote_console"`
+		}
+		body = map[string]any{"remote_console": map[string]any{"protocol": "vnc", "type": "novnc"}}
+		if code, err := try(api.url, token, "POST", "/compute/v2.1/servers/"+probe+"/remote-consoles", body, &vnc); code != http.StatusOK {
+			t.Errorf("VNC console through %s: %d %v", api.url, code, err)
+			continue
+		}
+		if err := rfbThrough(vnc.Console.URL); err != nil {
+			t.Errorf("VNC console through %s: %v", api.url, err)
+		}
 	}
+}
+
+// rfbThrough completes an RFB handshake through the websocket a noVNC
+// console URL names.
+func rfbThrough(consoleURL string) error {
+	u, err := url.Parse(consoleURL)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws://"+u.Host+"/"+u.Query().Get("path"),
+		&websocket.DialOptions{Subprotocols: []string{"binary"}})
+	if err != nil {
+		return err
+	}
+	defer ws.CloseNow()
+	_, err = virttest.RFBHandshake(websocket.NetConn(ctx, ws, websocket.MessageBinary))
+	return err
 }
 
 // killLeader kills the leading controller with SIGKILL and returns how
