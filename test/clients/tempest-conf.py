@@ -87,7 +87,7 @@ PROFILES = {
         "resize": True, "cold_migration": False, "live_migration": False,
         "block_migration_for_live_migration": False, "pause": True, "suspend": True,
         "shelve": True, "shelve_migrate": False, "rescue": True, "stable_rescue": False,
-        "console_output": True, "change_password": False, "vnc_console": False,
+        "console_output": True, "change_password": False, "vnc_console": True,
         "spice_console": False, "serial_console": False, "rdp_console": False,
         "personality": False, "config_drive": True, "metadata_service": False,
         "disk_config": True, "xenapi_apis": False, "unified_limits": False,

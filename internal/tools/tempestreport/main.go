@@ -172,6 +172,9 @@ func main() {
 	flag.StringVar(&in.version, "version", "", "tempest version")
 	flag.StringVar(&in.elapsed, "elapsed", "", "wall time of the run")
 	flag.StringVar(&in.when, "when", "", "time of the run (default: the results file's mtime)")
+	flag.StringVar(&in.column, "column", "", "merge the run into the report -o names as a second column of this name "+
+		"(e.g. qemu), keeping the report's own run; -standalone gets the run's own report")
+	flag.StringVar(&in.standalone, "standalone", "", "with -column: where the run's own report goes")
 	flag.Parse()
 	v, err := run(in, *resultsPath, *consolePath, *expectedPath, *knownPath, *out)
 	if err != nil {
@@ -194,6 +197,7 @@ type input struct {
 	known                         known
 	expected                      []string // test ids that must have a result; nil: not checked
 	suite, version, elapsed, when string
+	column, standalone            string
 }
 
 // verdict is what the run says beyond the counts.
@@ -250,16 +254,29 @@ func run(in input, resultsPath, consolePath, expectedPath, knownPath, out string
 			return verdict{}, err
 		}
 	}
-	var w io.Writer = os.Stdout
-	if out != "-" {
-		f, err := os.Create(out)
-		if err != nil {
-			return verdict{}, err
-		}
-		defer f.Close()
-		w = f
+	var b strings.Builder
+	v, err := write(&b, in)
+	if err != nil {
+		return v, err
 	}
-	return write(w, in)
+	doc := b.String()
+	switch {
+	case in.column != "":
+		if in.standalone != "" {
+			if err := os.WriteFile(in.standalone, []byte(doc), 0o644); err != nil {
+				return v, err
+			}
+		}
+		return v, merge(out, asColumn(in.column, doc))
+	case out == "-":
+		_, err = io.WriteString(os.Stdout, doc)
+		return v, err
+	}
+	// A new run of the report's own configuration keeps its columns.
+	if old, err := os.ReadFile(out); err == nil {
+		doc = withColumns(doc, readColumns(string(old)))
+	}
+	return v, os.WriteFile(out, []byte(doc), 0o644)
 }
 
 // status maps subunit2csv's words to the report's; others stay as they are.

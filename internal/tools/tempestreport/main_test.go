@@ -141,3 +141,57 @@ func TestProjectList(t *testing.T) {
 		t.Fatalf("tempest-known-failures.txt: %d entries, %v", len(k), err)
 	}
 }
+
+// TestColumn merges a second run into a report as a column and
+// regenerates the report's own run: each keeps the other.
+func TestColumn(t *testing.T) {
+	report := func(rs []result) string {
+		var b strings.Builder
+		if _, err := write(&b, input{results: rs, reasons: map[string]string{"tempest.api.compute.servers.test_b.B.test_bad": "Boom"},
+			suite: "servers", when: "now"}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	serve := report([]result{
+		{"passed", "tempest.api.compute.servers.test_b.B.test_ok"},
+		{"passed", "tempest.api.compute.servers.test_b.B.test_bad"},
+		{"passed", "tempest.api.compute.flavors.test_f.F.test_x"},
+	})
+	qemu := report([]result{
+		{"passed", "tempest.api.compute.servers.test_b.B.test_ok"},
+		{"failed", "tempest.api.compute.servers.test_b.B.test_bad"},
+		{"skipped", "setUpClass (tempest.api.compute.servers.test_c.OnlyQemu)"},
+	})
+	path := filepath.Join(t.TempDir(), "compat.md")
+	if err := os.WriteFile(path, []byte(serve), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // merging again replaces the column
+		if err := merge(path, asColumn("qemu", qemu)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := os.ReadFile(path)
+	doc := string(b)
+	for _, want := range []string{
+		"| class | passed | failed | skipped | qemu passed | qemu failed | qemu skipped |",
+		"| compute.servers.test_b.B | 2 | 0 | 0 | 1 | 1 | 0 |",
+		"| compute.flavors.test_f.F | 1 | 0 | 0 | – | – | – |",
+		"| compute.servers.test_c.OnlyQemu | – | – | – | 0 | 0 | 1 |",
+		"## Column qemu",
+		"- failed `test_bad`: Boom",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("merged report lacks %q:\n%s", want, doc)
+		}
+	}
+	if n := strings.Count(doc, "## Column qemu"); n != 1 {
+		t.Errorf("%d qemu sections", n)
+	}
+	// The report's own run again: the column stays.
+	regenerated := withColumns(serve, readColumns(doc))
+	if regenerated != doc {
+		t.Errorf("regenerating lost the column:\n%s\nwant\n%s", regenerated, doc)
+	}
+}
