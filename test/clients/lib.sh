@@ -98,6 +98,17 @@ stop_novalite() {
     kill -TERM "$OSCD_PID" 2>/dev/null || true
     rm -rf "$OSCD_DIR"
   fi
+  # QEMU guests outlive novalite by design (--driver qemu): those of a run
+  # that stopped before deleting its servers go with its data dir (a
+  # pidfile's process only if it names the guest's uuid: pids are reused).
+  local pf gpid
+  for pf in "$WORK"/data/instances/*/*/qemu.pid; do
+    [ -f "$pf" ] || continue
+    gpid=$(cat "$pf")
+    if grep -qa -- "$(basename "$(dirname "$pf")")" "/proc/$gpid/cmdline" 2>/dev/null; then
+      kill -KILL "$gpid" 2>/dev/null || true
+    fi
+  done
   if [ -n "${DEPLOY_DB:-}" ]; then
     psql "$DEPLOY_ADMIN" -qc "DROP DATABASE IF EXISTS $DEPLOY_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi

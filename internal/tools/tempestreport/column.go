@@ -168,6 +168,7 @@ func asColumn(name, report string) column {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n## Column %s\n\n", sectionStart(name), name)
+	fmt.Fprintf(&b, "The run shown in the table's %s columns (test/clients/tempest.sh says how each is made).\n\n", name)
 	for _, l := range summary {
 		b.WriteString(l + "\n")
 	}
