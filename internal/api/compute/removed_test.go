@@ -15,7 +15,7 @@ func TestRemovedAPIs(t *testing.T) {
 	} {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {
 			status, msg := fault(t, b.do(c.method, c.path, b.admin, "2.1", map[string]any{}))
-			if status != 410 || msg != "This resource is no longer available.  No forwarding address is given." {
+			if status != 410 || msg != "This resource is no longer available. No forwarding address is given." {
 				t.Errorf("got %d %q", status, msg)
 			}
 		})

@@ -75,7 +75,7 @@ func TestMultinicAndResetNetwork(t *testing.T) {
 		for _, target := range []string{id, "00000000-0000-4000-8000-000000000000"} {
 			resp := b.do("POST", "/servers/"+target+"/action", b.demo, mv, map[string]any{"resetNetwork": nil})
 			if st, msg := fault(t, resp); st != http.StatusGone ||
-				msg != "This resource is no longer available.  No forwarding address is given." {
+				msg != "This resource is no longer available. No forwarding address is given." {
 				t.Errorf("resetNetwork at %s: %d %q", mv, st, msg)
 			}
 		}
