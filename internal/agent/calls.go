@@ -78,13 +78,20 @@ func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code stri
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	out, err := cl.ConsoleLog(cctx, virt.Instance{ID: c.InstanceUUID})
-	switch {
-	case errors.Is(err, virt.ErrNotFound):
-		return "", callNotFound
-	case errors.Is(err, virt.ErrUnsupported):
-		return "", callUnsupported
-	case err != nil:
-		return "", err.Error()
+	if err != nil {
+		return "", callError(err)
 	}
 	return out, ""
+}
+
+// callError is the error a host call answers for a driver's err: the
+// kinds the API maps to Nova's faults, else the driver's own text.
+func callError(err error) string {
+	switch {
+	case errors.Is(err, virt.ErrNotFound):
+		return callNotFound
+	case errors.Is(err, virt.ErrUnsupported):
+		return callUnsupported
+	}
+	return err.Error()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net"
 	"sync"
 	"time"
@@ -84,13 +83,8 @@ func (a *Agent) openConsole(ctx context.Context, c store.HostCall) (string, stri
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	conn, err := rc.OpenVNC(cctx, virt.Instance{ID: c.InstanceUUID})
-	switch {
-	case errors.Is(err, virt.ErrNotFound):
-		return "", callNotFound
-	case errors.Is(err, virt.ErrUnsupported):
-		return "", callUnsupported
-	case err != nil:
-		return "", err.Error()
+	if err != nil {
+		return "", callError(err)
 	}
 	s := &consoleSession{conn: conn, more: make(chan struct{}, 1), called: time.Now()}
 	id := uuid.NewString()
