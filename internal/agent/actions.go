@@ -39,6 +39,8 @@ type job struct {
 	image string
 	// nics are the server's ports, for the tasks that create a guest.
 	nics []virt.NIC
+	// volumes are the server's volumes, for the same tasks.
+	volumes []virt.Volume
 	// out is what the driver call hands on to the outcome's hook.
 	out *driveOut
 }

@@ -47,6 +47,9 @@ type Options struct {
 	Ports      PortReleaser       // nil: servers have no ports to release
 	Volumes    VolumeReleaser     // nil: servers have no volumes to release
 	Images     ImageFinisher      // nil: snapshots have no images to finish
+	// VolumeDir is where this host finds the volumes' files (the block
+	// storage service's directory, shared by every role).
+	VolumeDir string
 	// Scratch is where a snapshot's bytes wait for the outcome that
 	// makes them an image's (default: the system's temp dir).
 	Scratch string
@@ -320,7 +323,10 @@ func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) 
 			}
 			work = append(work, j)
 		}
-		return a.loadNICs(ctx, tx, work)
+		if err := a.loadNICs(ctx, tx, work); err != nil {
+			return err
+		}
+		return a.loadVolumes(ctx, tx, work)
 	})
 	if err != nil || len(work) == 0 {
 		return 0, err
@@ -400,7 +406,7 @@ func (a *Agent) start(ctx context.Context, j job) {
 		cctx, cancel := context.WithTimeout(ctx, a.o.Timeout)
 		start := a.o.Now().UTC()
 		inst := a.instance(j.v)
-		inst.NICs = j.nics
+		inst.NICs, inst.Volumes = j.nics, j.volumes
 		err := act.drive(cctx, a.o.Driver, inst, j)
 		end := a.o.Now().UTC()
 		cancel()

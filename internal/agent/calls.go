@@ -67,6 +67,8 @@ func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code stri
 		return a.openConsole(ctx, c)
 	case callVNCIO:
 		return a.consoleIO(c)
+	case callVolumeAttach, callVolumeDetach:
+		return a.volumeCall(ctx, c)
 	case callConsoleLog:
 	default:
 		return "", callUnsupported

@@ -134,7 +134,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 		db.Close()
 		return nil, fmt.Errorf("image store: %w", err)
 	}
-	if a.Volume, err = volume.New(db, volume.Options{Dir: filepath.Join(cfg.DataDir, "volumes")}); err != nil {
+	if a.Volume, err = volume.New(db, volume.Options{Dir: cfg.VolumePath()}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("volume store: %w", err)
 	}

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +145,42 @@ func TestHostCallsVNC(t *testing.T) {
 	conn.Close()
 	if _, err := calls.OpenVNC(ctx, host, virt.Instance{ID: "0f6b8a52-6a0e-4c39-8d0e-6c1f2b3a4d5e"}); !errors.Is(err, virt.ErrNotFound) {
 		t.Errorf("console of a missing guest: %v, want not found", err)
+	}
+}
+
+// TestHostCallsVolumes plugs a volume into a guest of another process's
+// agent and out of it, as an api replica attaching and detaching a
+// volume does.
+func TestHostCallsVolumes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
+	db := b.srv.App.DB
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	host := app.HostName(1)
+	d := fake.New(fake.Config{})
+	inst := virt.Instance{ID: "6a1f0c3e-2b7d-4e59-8c1a-5d3e9f0b7a21"}
+	if err := d.Spawn(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
+		VolumeDir: t.TempDir(), Poll: 20 * time.Millisecond})
+	done := make(chan struct{})
+	go func() { ag.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	calls := &compute.HostCalls{DB: db}
+	vol := "0c9d7e5a-4b1f-4a2e-9d3c-7e6f5a4b3c21"
+	if err := calls.AttachVolume(ctx, host, inst, virt.Volume{ID: vol, Device: "/dev/vdb"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Volumes(inst.ID); !slices.Equal(got, []string{vol}) {
+		t.Errorf("guest's volumes after attach: %v, want [%s]", got, vol)
+	}
+	if err := calls.DetachVolume(ctx, host, inst, vol); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Volumes(inst.ID); len(got) != 0 {
+		t.Errorf("guest's volumes after detach: %v, want none", got)
 	}
 }

@@ -41,7 +41,7 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 		return nil, nil, fmt.Errorf("host %s: %w", host, err)
 	}
 	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Volumes: a.Compute, Images: a.Image,
-		Scratch:            filepath.Join(a.Config.DataDir, "images"),
+		Scratch: filepath.Join(a.Config.DataDir, "images"), VolumeDir: a.Config.VolumePath(),
 		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Heartbeat: a.Config.ReportInterval, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log, Now: a.Clock.Now,
 		AnswerCalls: answerCalls, Observe: a.metrics.agentObserver(host)}
 	if _, real := d.(virt.HostInfo); real {
@@ -62,6 +62,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 	out := make([]*agent.Agent, 0, a.Config.Hosts)
 	consoles := compute.LocalConsoles{}
 	a.Compute.Consoles = consoles
+	a.Compute.VolumeHosts = consoles
 	a.Compute.Drivers = map[string]virt.Capabilities{}
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)

@@ -19,7 +19,8 @@ import (
 func (a *App) ServeAPI(ctx context.Context) error {
 	a.apiOnly = true
 	go a.followClock(ctx)
-	a.Compute.Consoles = &compute.HostCalls{DB: a.DB, DownAfter: a.Config.ServiceDownTime}
+	calls := &compute.HostCalls{DB: a.DB, DownAfter: a.Config.ServiceDownTime}
+	a.Compute.Consoles, a.Compute.VolumeHosts = calls, calls
 	return a.Serve(ctx)
 }
 

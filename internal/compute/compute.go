@@ -33,6 +33,9 @@ type Service struct {
 	// in this process (serve) or the agents of other processes through
 	// the database (HostCalls). Nil: no console output.
 	Consoles ConsoleSource
+	// VolumeHosts plug volumes into guests and out of them on attach
+	// and detach (nil: the hosts need nothing).
+	VolumeHosts VolumeHosts
 	// Drivers are the capabilities of each host's driver: an action the
 	// driver lacks is answered 501 (nil or missing: everything).
 	Drivers map[string]virt.Capabilities

@@ -98,11 +98,16 @@ func callErr(code string) error {
 // call records c for its host (unless the host is down), waits for the
 // agent's answer and removes the call.
 func (h *HostCalls) call(ctx context.Context, c store.HostCall) (store.HostCall, error) {
-	now, timeout, poll, downAfter := time.Now, h.Timeout, h.Poll, h.DownAfter
+	return h.callWithin(ctx, c, orDefault(h.Timeout, 10*time.Second))
+}
+
+// callWithin is call waiting up to timeout for the answer.
+func (h *HostCalls) callWithin(ctx context.Context, c store.HostCall, timeout time.Duration) (store.HostCall, error) {
+	now, poll, downAfter := time.Now, h.Poll, h.DownAfter
 	if h.Now != nil {
 		now = h.Now
 	}
-	timeout, poll, downAfter = orDefault(timeout, 10*time.Second), orDefault(poll, 10*time.Millisecond), orDefault(downAfter, DefaultServiceDownTime)
+	poll, downAfter = orDefault(poll, 10*time.Millisecond), orDefault(downAfter, DefaultServiceDownTime)
 	c.CreatedAt = now().UTC()
 	var id int64
 	err := h.DB.Tx(ctx, func(tx *store.Tx) error {

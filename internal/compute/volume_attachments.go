@@ -2,6 +2,7 @@ package compute
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/google/uuid"
@@ -12,8 +13,8 @@ import (
 
 // Volume attachments (os-volume_attachments): the block device mappings
 // of a server's volumes, attached and detached through the block
-// storage service inside the same transaction (the simulated hosts need
-// no connection to the volume).
+// storage service, and plugged into the guest on the server's host
+// (VolumeHosts) once recorded, or unplugged before the detach.
 
 // attachVolumeCheck is Nova's state check for attach_volume
 // (nova/compute/api.py).
@@ -82,8 +83,10 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 	if s.Volumes == nil {
 		return b, VolumeNotFound(p.VolumeID)
 	}
+	var v novalite.Server
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, p.ServerID)
+		var err error
+		v, err = s.getServer(ctx, tx, c, p.ServerID)
 		if err != nil {
 			return err
 		}
@@ -124,13 +127,60 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 			CreatedAt: s.now().UTC()}
 		return tx.BDMInsert(ctx, b)
 	})
-	return b, err
+	if err != nil {
+		return b, err
+	}
+	// The guest gets the volume once it is recorded (the host reads the
+	// mapping's volume); a host that cannot plug it undoes the attach,
+	// as Nova's compute rolls an attach back.
+	if perr := s.plugVolume(ctx, v, b); perr != nil {
+		uctx := context.WithoutCancel(ctx)
+		if err := s.db.Tx(uctx, func(tx *store.Tx) error {
+			if err := s.Volumes.DetachTx(uctx, tx, b.AttachmentID); err != nil {
+				return err
+			}
+			return tx.BDMDelete(uctx, b.ID)
+		}); err != nil {
+			return b, errors.Join(perr, err)
+		}
+		return b, perr
+	}
+	return b, nil
 }
 
-// DetachVolume detaches a volume that is not the server's root disk.
+// DetachVolume detaches a volume that is not the server's root disk:
+// the checks, then the guest lets it go on the server's host, then the
+// volume and the mapping are detached (the checks again, in their
+// transaction). A host that fails the unplug leaves the volume attached.
 func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID, volumeID string, shelvedOK bool) error {
+	var v novalite.Server
+	if err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		v, _, err = s.detachable(ctx, tx, c, serverID, volumeID, shelvedOK)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := s.unplugVolume(ctx, v, volumeID); err != nil {
+		return err
+	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, serverID)
+		_, b, err := s.detachable(ctx, tx, c, serverID, volumeID, shelvedOK)
+		if err != nil {
+			return err
+		}
+		if err := s.Volumes.DetachTx(ctx, tx, b.AttachmentID); err != nil {
+			return err
+		}
+		return tx.BDMDelete(ctx, b.ID)
+	})
+}
+
+// detachable checks a detach as Nova's API does and returns the server
+// and the volume's mapping.
+func (s *Service) detachable(ctx context.Context, tx *store.Tx, c *novalite.Caller, serverID, volumeID string, shelvedOK bool) (v novalite.Server, b novalite.BlockDeviceMapping, err error) {
+	err = func() error {
+		v, err = s.getServer(ctx, tx, c, serverID)
 		if err != nil {
 			return err
 		}
@@ -147,21 +197,16 @@ func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID
 		if i < 0 {
 			return notAttached(serverID, volumeID)
 		}
-		b := v.Volumes[i]
+		b = v.Volumes[i]
 		if b.BootIndex != nil && *b.BootIndex == 0 {
 			return novalite.Errorf(novalite.Invalid, "Cannot detach a root device volume")
 		}
 		if v.Locked && !c.IsAdmin() {
 			return locked(v)
 		}
-		if err := detachVolumeCheck.failure("detach_volume", v); err != nil {
-			return err
-		}
-		if err := s.Volumes.DetachTx(ctx, tx, b.AttachmentID); err != nil {
-			return err
-		}
-		return tx.BDMDelete(ctx, b.ID)
-	})
+		return detachVolumeCheck.failure("detach_volume", v)
+	}()
+	return v, b, err
 }
 
 // UpdateVolumeAttachment changes delete_on_termination of a mapping

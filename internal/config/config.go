@@ -28,6 +28,11 @@ type Config struct {
 	LogFormat     string        // text, json, or auto: json unless stderr is a terminal
 	ConfigFile    string        // TOML file of options, applied before the environment and flags
 	Region        string        // region name of the catalog
+	// VolumeDir holds the volumes' files (default DataDir/volumes): the
+	// api processes write them, the agents give them to guests, so every
+	// role of a deployment must see the same directory (on several
+	// machines, a shared mount).
+	VolumeDir string
 	// ReclaimInstanceInterval is Nova's reclaim_instance_interval: > 0
 	// turns DELETE into a soft delete reclaimed after this long.
 	ReclaimInstanceInterval time.Duration
@@ -139,6 +144,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	}
 	str(&c.Listen, "listen", "NOVALITE_LISTEN", "address to listen on")
 	str(&c.DataDir, "data-dir", "NOVALITE_DATA_DIR", "directory of the SQLite database and generated files")
+	str(&c.VolumeDir, "volume-dir", "NOVALITE_VOLUME_DIR", "directory of the volumes' files, the same for every role (default <data-dir>/volumes)")
 	str(&c.Database, "database", "NOVALITE_DATABASE", "database URL (postgres://…); default: SQLite in the data dir")
 	str(&c.PublicURL, "public-url", "NOVALITE_PUBLIC_URL", "base URL for the service catalog (default http://<listen>)")
 	str(&c.AdminPassword, "admin-password", "NOVALITE_ADMIN_PASSWORD", "bootstrap password of user admin (generated if empty)")
@@ -271,6 +277,14 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// VolumePath is the volumes' directory: VolumeDir, or the data dir's.
+func (c *Config) VolumePath() string {
+	if c.VolumeDir != "" {
+		return c.VolumeDir
+	}
+	return filepath.Join(c.DataDir, "volumes")
 }
 
 // DatabaseDSN is the database to open: Database, or the SQLite file.

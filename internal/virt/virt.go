@@ -43,6 +43,10 @@ type Instance struct {
 	// RescueImageRef is the image a rescue boots ("": the server's own).
 	RescueImageRef string
 	NICs           []NIC // the server's ports, in order
+	// Volumes are the server's block storage volumes (filled, as NICs,
+	// for the tasks that create a guest); the boot volume of a
+	// volume-backed server (ImageRef "") is among them.
+	Volumes []Volume
 }
 
 // NIC is one of a server's Neutron ports, with what the guest needs to

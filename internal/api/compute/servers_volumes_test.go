@@ -2,7 +2,12 @@ package compute_test
 
 import (
 	"net/http"
+	"slices"
 	"testing"
+
+	"novalite/internal/compute"
+	"novalite/internal/config"
+	"novalite/internal/virt/fake"
 )
 
 // vol creates a volume through the block storage API and returns its id.
@@ -241,6 +246,68 @@ func TestVolumeAttachmentsLifecycle(t *testing.T) {
 	if l := b.do("GET", base, b.demo, "2.1", nil).JSON(t)["volumeAttachments"].([]any); len(l) != 1 {
 		t.Errorf("after detach: %v", l)
 	}
+}
+
+// TestVolumesReachTheGuest: with agents running, a server's volumes
+// reach its guest on its host — those of create's mappings when it is
+// spawned, an attach plugged in, a detach unplugged — and a host that
+// fails the plug leaves the volume as it was (available, no mapping).
+func TestVolumesReachTheGuest(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *config.Config) { c.NoLoops, c.Hosts = false, 1 })
+	v0 := b.vol(t, b.demo, map[string]any{"size": 1})
+	v1 := b.vol(t, b.demo, map[string]any{"size": 1})
+	id := b.create(t, b.demo, "vm", map[string]any{"block_device_mapping_v2": []any{
+		map[string]any{"boot_index": 0, "source_type": "image", "destination_type": "local", "uuid": b.image},
+		map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": v0}}})
+	b.waitStatus(t, id, "ACTIVE")
+	if got := b.guestVolumes(t, id); !slices.Equal(got, []string{v0}) {
+		t.Errorf("spawned guest's volumes %v, want [%s]", got, v0)
+	}
+	base := "/servers/" + id + "/os-volume_attachments"
+	if r := b.do("POST", base, b.demo, "2.1", map[string]any{"volumeAttachment": map[string]any{"volumeId": v1}}); r.Status != 200 {
+		t.Fatalf("attach: %d %s", r.Status, r.Body)
+	}
+	if got := b.guestVolumes(t, id); !slices.Equal(got, sorted(v0, v1)) {
+		t.Errorf("guest's volumes after attach %v, want %v", got, sorted(v0, v1))
+	}
+	if r := b.do("DELETE", base+"/"+v1, b.demo, "2.1", nil); r.Status != 202 {
+		t.Fatalf("detach: %d %s", r.Status, r.Body)
+	}
+	if got := b.guestVolumes(t, id); !slices.Equal(got, []string{v0}) {
+		t.Errorf("guest's volumes after detach %v, want [%s]", got, v0)
+	}
+	if r := b.do("PUT", "/servers/"+id+"/metadata/fake:fail_attach_volume", b.demo, "2.1",
+		map[string]any{"meta": map[string]any{"fake:fail_attach_volume": "no room"}}); r.Status != 200 {
+		t.Fatalf("set knob: %d %s", r.Status, r.Body)
+	}
+	r := b.do("POST", base, b.demo, "2.1", map[string]any{"volumeAttachment": map[string]any{"volumeId": v1}})
+	if r.Status < 400 {
+		t.Fatalf("attach the host fails: %d %s", r.Status, r.Body)
+	}
+	if v := b.volume(t, b.demo, v1); v["status"] != "available" {
+		t.Errorf("volume after a failed plug: %v, want available", v["status"])
+	}
+	if l := b.do("GET", base, b.demo, "2.1", nil).JSON(t)["volumeAttachments"].([]any); len(l) != 1 {
+		t.Errorf("mappings after a failed plug: %v, want only %s", l, v0)
+	}
+}
+
+// guestVolumes are the volumes the fake driver of the server's host
+// (in serve's process) has on the guest.
+func (b *testBundle) guestVolumes(t *testing.T, id string) []string {
+	t.Helper()
+	host := b.do("GET", "/servers/"+id, b.admin, "2.1", nil).JSON(t)["server"].(map[string]any)["OS-EXT-SRV-ATTR:host"].(string)
+	d, ok := b.srv.App.Compute.VolumeHosts.(compute.LocalConsoles)[host].(*fake.Driver)
+	if !ok {
+		t.Fatalf("no fake driver for host %q", host)
+	}
+	return d.Volumes(id)
+}
+
+func sorted(s ...string) []string {
+	slices.Sort(s)
+	return s
 }
 
 // The Nova proxies of 2.35 and before answer from the block storage

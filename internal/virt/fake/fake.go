@@ -70,6 +70,7 @@ type Driver struct {
 type vm struct {
 	power   novalite.PowerState
 	console []string
+	volumes map[string]virt.Volume // attached, by id
 }
 
 // New returns a fake driver with cfg.
@@ -154,6 +155,7 @@ func (d *Driver) Spawn(ctx context.Context, inst virt.Instance) error {
 	}
 	v := &vm{power: novalite.PowerRunning}
 	bootLog(v, inst)
+	keepVolumes(v, inst.Volumes)
 	d.vms[inst.ID] = v
 	return nil
 }
@@ -274,6 +276,7 @@ func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
 	v := &vm{power: novalite.PowerRunning}
 	v.log("novalite fake hypervisor: rebuilding %s from image %s", inst.Name, inst.ImageRef)
 	bootLog(v, inst)
+	keepVolumes(v, inst.Volumes)
 	d.vms[inst.ID] = v
 	return nil
 }

@@ -56,6 +56,11 @@ type spec struct {
 	// Rescue: the guest runs its rescue image; unrescue.json keeps the
 	// spec it returns to (as libvirt's unrescue.xml).
 	Rescue bool `json:"rescue,omitempty"`
+	// RootVolume is the volume a volume-backed guest boots from: the
+	// first of Disks is its raw file (volumes.go).
+	RootVolume string `json:"root_volume,omitempty"`
+	// Volumes are the attached volumes besides the root (volumes.go).
+	Volumes []volumeDisk `json:"volumes,omitempty"`
 }
 
 func (g *guest) exists() bool {

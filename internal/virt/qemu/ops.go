@@ -46,13 +46,19 @@ func (d *Driver) prepare(ctx context.Context, g *guest, inst virt.Instance) (spe
 		return s, err
 	}
 	if inst.ImageRef == "" {
-		return s, fmt.Errorf("qemu driver: volume-backed servers are not supported")
+		if err := d.volumeRoot(ctx, &s, inst.Volumes); err != nil {
+			return s, err
+		}
+	} else {
+		root := g.path(diskFile)
+		if err := d.bootDisk(ctx, &s, inst.ImageRef, root, inst.RootGB); err != nil {
+			return s, err
+		}
+		s.Disks = append(s.Disks, root)
 	}
-	root := g.path(diskFile)
-	if err := d.bootDisk(ctx, &s, inst.ImageRef, root, inst.RootGB); err != nil {
+	if err := addVolumes(&s, inst.Volumes); err != nil {
 		return s, err
 	}
-	s.Disks = append(s.Disks, root)
 	if inst.EphemeralGB > 0 {
 		p := g.path("disk.eph0")
 		if err := blank(ctx, p, int64(inst.EphemeralGB)*gib); err != nil {
@@ -85,22 +91,50 @@ func (d *Driver) bootDisk(ctx context.Context, s *spec, imageRef, path string, r
 	if im.DiskFormat == "aki" || im.DiskFormat == "ari" {
 		return fmt.Errorf("image %s is a %s (kernel or ramdisk), not a disk", im.ID, im.DiskFormat)
 	}
+	if err := d.directBoot(ctx, s, im.Properties); err != nil {
+		return err
+	}
+	return overlay(ctx, path, base, formats[im.DiskFormat], rootGB)
+}
+
+// directBoot sets s to boot the kernel an image's properties name
+// (kernel_id, ramdisk_id, os_command_line), if any.
+func (d *Driver) directBoot(ctx context.Context, s *spec, props map[string]string) (err error) {
 	s.Kernel, s.Ramdisk, s.Cmdline = "", "", ""
-	if k := im.Properties["kernel_id"]; k != "" {
+	if k := props["kernel_id"]; k != "" {
 		if s.Kernel, _, err = d.cached(ctx, k); err != nil {
 			return err
 		}
-		if r := im.Properties["ramdisk_id"]; r != "" {
+		if r := props["ramdisk_id"]; r != "" {
 			if s.Ramdisk, _, err = d.cached(ctx, r); err != nil {
 				return err
 			}
 		}
-		s.Cmdline = im.Properties["os_command_line"]
+		s.Cmdline = props["os_command_line"]
 		if s.Cmdline == "" {
 			s.Cmdline = "root=/dev/vda console=tty0 console=ttyS0" // Nova's default for direct boot
 		}
 	}
-	return overlay(ctx, path, base, formats[im.DiskFormat], rootGB)
+	return nil
+}
+
+// volumeRoot sets s to boot from the boot volume among vols: its file is
+// the root disk itself (no overlay: the guest writes to the volume), and
+// the image it was made from says how to boot it (Cinder's
+// volume_image_metadata, as Nova reads a volume-backed server's image).
+func (d *Driver) volumeRoot(ctx context.Context, s *spec, vols []virt.Volume) error {
+	root, ok := bootVolume(vols)
+	if !ok {
+		return fmt.Errorf("qemu driver: a server without an image needs a boot volume")
+	}
+	if err := checkVolume(root); err != nil {
+		return err
+	}
+	if err := d.directBoot(ctx, s, root.ImageMeta); err != nil {
+		return err
+	}
+	s.Disks, s.RootVolume = []string{root.Path}, root.ID
+	return nil
 }
 
 // ensureRunning starts the guest from its spec unless it runs.

@@ -39,6 +39,10 @@ func (g *guest) args(s spec, incoming string) []string {
 		}
 	}
 	for i, d := range s.Disks {
+		if i == 0 && s.RootVolume != "" { // a volume: raw, its id as serial
+			a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=raw,index=0,serial=%s", optEscape(d), s.RootVolume))
+			continue
+		}
 		a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=qcow2,index=%d", d, i))
 	}
 	if s.Config {
@@ -49,6 +53,7 @@ func (g *guest) args(s spec, incoming string) []string {
 		a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=raw,readonly=on,index=%d", cd, len(s.Disks)))
 	}
 	a = append(a, g.d.nicArgs(inst.NICs)...)
+	a = append(a, volumeArgs(s)...)
 	if incoming != "" {
 		a = append(a, "-incoming", incoming)
 	}

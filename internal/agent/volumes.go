@@ -1,0 +1,92 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"novalite/internal/store"
+	"novalite/internal/virt"
+)
+
+// Volume host calls: the API attaching or detaching a volume asks the
+// server's host to plug it into the guest or out of it
+// (compute.HostCalls.AttachVolume; docs/host-calls.md). The args are
+// the volume's id and device name; the volume's file is found in this
+// host's own VolumeDir, which the operator points at the same files as
+// the block storage service's.
+const (
+	callVolumeAttach = "volume_attach"
+	callVolumeDetach = "volume_detach"
+	// volumeCallTimeout bounds one plug or unplug: an unplug waits for
+	// the guest to release the device.
+	volumeCallTimeout = 30 * time.Second
+)
+
+// volumeArgs are the args of a volume call.
+type volumeArgs struct {
+	VolumeID string `json:"volume_id"`
+	Device   string `json:"device,omitempty"`
+}
+
+// volumePath is where this host finds a volume's file.
+func (a *Agent) volumePath(id string) string { return filepath.Join(a.o.VolumeDir, id) }
+
+// volumeCall plugs or unplugs a volume as the call asks.
+func (a *Agent) volumeCall(ctx context.Context, c store.HostCall) (string, string) {
+	va, ok := a.o.Driver.(virt.VolumeAttacher)
+	if !ok {
+		return "", callUnsupported
+	}
+	var args volumeArgs
+	if err := json.Unmarshal([]byte(c.Args), &args); err != nil || args.VolumeID == "" || a.o.VolumeDir == "" {
+		return "", fmt.Sprintf("bad volume call (args %q, volume dir %q)", c.Args, a.o.VolumeDir)
+	}
+	cctx, cancel := context.WithTimeout(ctx, volumeCallTimeout)
+	defer cancel()
+	// The host's fake knobs (control API) apply; the server's own
+	// metadata is not read for a call.
+	a.mu.Lock()
+	inst := virt.Instance{ID: c.InstanceUUID, Metadata: a.knobs}
+	a.mu.Unlock()
+	var err error
+	if c.Kind == callVolumeAttach {
+		err = va.AttachVolume(cctx, inst, virt.Volume{ID: args.VolumeID, Path: a.volumePath(args.VolumeID), Device: args.Device})
+	} else {
+		err = va.DetachVolume(cctx, inst, args.VolumeID)
+	}
+	if err != nil {
+		return "", callError(err)
+	}
+	return "", ""
+}
+
+// loadVolumes fills the volumes of the jobs that create a guest: the
+// server's block device mappings, with the boot volume's image metadata
+// (what a volume-backed guest boots with).
+func (a *Agent) loadVolumes(ctx context.Context, tx *store.Tx, work []job) error {
+	for i, j := range work {
+		if !createsGuest[j.v.TaskState] {
+			continue
+		}
+		bdms, err := tx.BDMList(ctx, j.v.ID)
+		if err != nil {
+			return err
+		}
+		for _, b := range bdms {
+			v := virt.Volume{ID: b.VolumeID, Path: a.volumePath(b.VolumeID), Device: b.Device,
+				Boot: b.BootIndex != nil && *b.BootIndex == 0}
+			if v.Boot {
+				vol, err := tx.VolumeGet(ctx, b.VolumeID, "")
+				if err != nil {
+					return fmt.Errorf("boot volume of %s: %w", j.v.ID, err)
+				}
+				v.ImageMeta = vol.ImageMetadata
+			}
+			work[i].volumes = append(work[i].volumes, v)
+		}
+	}
+	return nil
+}
