@@ -28,7 +28,7 @@ func (d *Driver) AttachVolume(ctx context.Context, inst virt.Instance, v virt.Vo
 	}
 	if _, ok := g.volumes[v.ID]; !ok {
 		g.volumes[v.ID] = v
-		g.log("novalite fake hypervisor: attached volume %s as %s", v.ID, v.Device)
+		g.log("novalite fake hypervisor: attached volume %s as %s (%s)", v.ID, v.Device, v.Path)
 	}
 	return nil
 }

@@ -39,8 +39,8 @@ func (g *guest) args(s spec, incoming string) []string {
 		}
 	}
 	for i, d := range s.Disks {
-		if i == 0 && s.RootVolume != "" { // a volume: raw, its id as serial
-			a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=raw,index=0,serial=%s", optEscape(d), s.RootVolume))
+		if i == 0 && s.RootVolume != "" {
+			a = append(a, rootVolumeArgs(s.RootVolume, d)...)
 			continue
 		}
 		a = append(a, "-drive", fmt.Sprintf("file=%s,if=virtio,format=qcow2,index=%d", d, i))

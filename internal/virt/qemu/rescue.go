@@ -66,6 +66,14 @@ func (d *Driver) Rescue(ctx context.Context, inst virt.Instance) error {
 		return err
 	}
 	r.Disks = []string{g.path(rescueDisk), g.path(diskFile)}
+	if own.RootVolume != "" {
+		// A volume-backed guest's root is its volume: second, as a volume
+		// disk (raw, its serial), as Nova rescues one (2.87).
+		r.Disks = r.Disks[:1]
+		if err := addVolumes(&r, []virt.Volume{{ID: own.RootVolume, Path: own.Disks[0]}}); err != nil {
+			return err
+		}
+	}
 	if err := writeConfigDrive(g.path(rescueConfig), r.Instance); err != nil {
 		return fmt.Errorf("rescue config drive: %w", err)
 	}

@@ -97,6 +97,15 @@ func volumeArgs(s spec) []string {
 	return a
 }
 
+// rootVolumeArgs give a volume-backed guest its root volume as its first
+// -device (QEMU makes the -drive disks after every -device, so the guest
+// finds the volume first, as vda) and first in boot order (bootindex 1:
+// a direct kernel boot's loader holds 0).
+func rootVolumeArgs(id, path string) []string {
+	return []string{"-blockdev", fmt.Sprintf("driver=raw,node-name=%s,file.driver=file,file.filename=%s", nodeName(id), optEscape(path)),
+		"-device", fmt.Sprintf("virtio-blk-pci,drive=%s,id=%s,serial=%s,bootindex=1", nodeName(id), deviceID(id), id)}
+}
+
 // bootVolume is the volume a volume-backed guest boots from.
 func bootVolume(vols []virt.Volume) (virt.Volume, bool) {
 	i := slices.IndexFunc(vols, func(v virt.Volume) bool { return v.Boot })
