@@ -148,7 +148,7 @@ var actions = map[novalite.TaskState]action{
 	novalite.TaskResizeReverting: {name: "revertResize", event: "compute_revert_resize", drive: migrateBack,
 		done: outcome{poweredVM: true}, failed: outcome{vm: novalite.VMError, fault: true},
 		migration: []string{"reverting"}, hook: reverted},
-	novalite.TaskResizeConfirming: {name: "confirmResize", event: "compute_confirm_resize", drive: noop,
+	novalite.TaskResizeConfirming: {name: "confirmResize", event: "compute_confirm_resize", drive: confirmMigration,
 		done: outcome{poweredVM: true}, failed: outcome{vm: novalite.VMError, fault: true},
 		migration: []string{"finished"}, hook: confirmed},
 	novalite.TaskMigrating: {name: "live-migration", event: "compute_live_migration", drive: migrate,
@@ -198,18 +198,38 @@ func setPassword(ctx context.Context, d virt.Driver, i virt.Instance, _ job) err
 	return d.SetAdminPassword(ctx, i, "")
 }
 
+// migrate moves the guest to the migration's destination with the new
+// flavor (the row keeps the old one until the outcome).
 func migrate(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
 	if j.mig == nil {
 		return nil // nothing to move: finish the task
 	}
-	return d.Migrate(ctx, i, j.mig.DestCompute)
+	return d.Migrate(ctx, withFlavor(i, j.mig.NewFlavor), j.mig.DestCompute)
 }
 
+// migrateBack reverts a resize: the guest returns to the source with
+// the old flavor.
 func migrateBack(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
 	if j.mig == nil {
 		return nil
 	}
-	return d.Migrate(ctx, i, j.mig.SourceCompute)
+	return d.RevertMigration(ctx, withFlavor(i, j.mig.OldFlavor), j.mig.SourceCompute)
+}
+
+// confirmMigration has the source's copy of a resized guest removed.
+func confirmMigration(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
+	if j.mig == nil {
+		return nil
+	}
+	return d.ConfirmMigration(ctx, i, j.mig.SourceCompute)
+}
+
+func withFlavor(i virt.Instance, f novalite.FlavorSnapshot) virt.Instance {
+	if f.VCPUs == 0 && f.MemoryMB == 0 {
+		return i // a migration row without its flavors
+	}
+	i.VCPUs, i.MemoryMB, i.RootGB, i.EphemeralGB, i.SwapMB = f.VCPUs, f.MemoryMB, f.RootGB, f.EphemeralG, f.SwapMB
+	return i
 }
 
 // snapshot has the driver write the guest's root disk into a file of

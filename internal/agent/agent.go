@@ -207,6 +207,15 @@ func (a *Agent) Run(ctx context.Context) {
 			if err := a.SyncPower(ctx); err != nil && ctx.Err() == nil {
 				a.o.Log.Error("power state sync failed", "err", err)
 			}
+			if _, err := a.SweepMoves(ctx); err != nil && ctx.Err() == nil {
+				a.o.Log.Error("sweeping settled moves failed", "err", err)
+			}
+			a.SweepScratch()
+			if h, ok := a.o.Driver.(virt.Housekeeper); ok {
+				if err := h.Housekeep(ctx); err != nil && ctx.Err() == nil {
+					a.o.Log.Error("driver housekeeping failed", "err", err)
+				}
+			}
 		}
 		t.Stop()
 	}

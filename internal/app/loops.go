@@ -30,9 +30,14 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := catalog.New(driver, catalog.Params{Host: host, Dir: filepath.Join(a.Config.DataDir, "instances", host),
+	instances := a.Config.InstancesPath
+	if instances == "" {
+		instances = filepath.Join(a.Config.DataDir, "instances")
+	}
+	d, err := catalog.New(driver, catalog.Params{Host: host, Dir: filepath.Join(instances, host),
 		Fake:   fake.Config{Delay: a.Config.FakeDelay, Delays: delays, Transition: a.Config.TransitionTime},
-		Images: imageReader{a.Image}, ShutdownTimeout: a.Config.ShutdownTimeout, ForceConfigDrive: a.Config.ForceConfigDrive})
+		Images: imageReader{a.Image}, ShutdownTimeout: a.Config.ShutdownTimeout, ForceConfigDrive: a.Config.ForceConfigDrive,
+		RemoveUnusedBaseAge: a.Config.RemoveUnusedBaseAge})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -51,6 +56,7 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 	if err := ag.Register(ctx); err != nil {
 		return nil, nil, fmt.Errorf("register %s: %w", host, err)
 	}
+	ag.SweepScratch()
 	if _, err := ag.DestroyEvacuated(ctx); err != nil {
 		return nil, nil, fmt.Errorf("evacuated guests of %s: %w", host, err)
 	}

@@ -62,14 +62,21 @@ func (c *cloud) waitImage(id string) *images.Image {
 }
 
 // checkSnapshot checks a snapshot's image from the outside: Nova's
-// properties, and qcow2 bytes that qemu-img reads as a disk holding the
-// guest's mark.
+// properties and formats (the server's image is an ami: so is its
+// snapshot, as Nova labels it, with the kernel and ramdisk it booted),
+// and qcow2 bytes that qemu-img reads as a disk holding the guest's
+// mark.
 func (c *cloud) checkSnapshot(im *images.Image, imageType, serverID string) {
 	c.t.Helper()
-	if im.DiskFormat != "qcow2" || im.ContainerFormat != "bare" || im.SizeBytes == 0 {
+	if im.DiskFormat != "ami" || im.ContainerFormat != "ami" || im.SizeBytes == 0 {
 		c.t.Errorf("snapshot %s: disk_format %q container_format %q size %d", im.Name, im.DiskFormat, im.ContainerFormat, im.SizeBytes)
 	}
-	for k, want := range map[string]string{"image_type": imageType, "instance_uuid": serverID, "base_image_ref": c.imageID} {
+	base, err := images.Get(context.Background(), c.image, c.imageID).Extract()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for k, want := range map[string]string{"image_type": imageType, "instance_uuid": serverID, "base_image_ref": c.imageID,
+		"kernel_id": base.Properties["kernel_id"].(string), "ramdisk_id": base.Properties["ramdisk_id"].(string)} {
 		if got, _ := im.Properties[k].(string); got != want {
 			c.t.Errorf("snapshot %s: property %s = %q, want %q", im.Name, k, got, want)
 		}

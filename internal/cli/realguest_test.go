@@ -352,12 +352,12 @@ func TestRealGuestLifecycle(t *testing.T) {
 
 	// What the driver does not do yet is refused before anything
 	// changes, with Nova's 501 — never accepted and then failed.
-	err := servers.Resize(ctx, c.compute, id, servers.ResizeOpts{FlavorRef: c.flavorID}).ExtractErr()
+	err := servers.LiveMigrate(ctx, c.compute, id, servers.LiveMigrateOpts{BlockMigration: new(bool)}).ExtractErr()
 	if !gophercloud.ResponseCodeIs(err, 501) {
-		t.Errorf("resize under --driver qemu: %v, want 501", err)
+		t.Errorf("live migration under --driver qemu: %v, want 501", err)
 	}
 	if v, err := servers.Get(ctx, c.compute, id).Extract(); err != nil || v.Status != "ACTIVE" || v.TaskState != "" {
-		t.Errorf("after a refused resize: %+v %v", v, err)
+		t.Errorf("after a refused live migration: %+v %v", v, err)
 	}
 	// changePassword needs a guest agent: Nova's libvirt driver answers
 	// 409 QemuGuestAgentNotEnabled without one.

@@ -25,7 +25,7 @@ var needs = map[string]func(virt.Capabilities) bool{
 	"evacuate":       func(c virt.Capabilities) bool { return c.Rebuild },
 	"resize":         func(c virt.Capabilities) bool { return c.Migrate },
 	"migrate":        func(c virt.Capabilities) bool { return c.Migrate },
-	"os-migrateLive": func(c virt.Capabilities) bool { return c.Migrate },
+	"os-migrateLive": func(c virt.Capabilities) bool { return c.LiveMigrate },
 }
 
 // errNotSupported is Nova's 501 for a feature the driver lacks.

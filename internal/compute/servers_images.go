@@ -39,7 +39,20 @@ func snapshotImage(v novalite.Server, name, imageType string, extra map[string]s
 }
 
 // makeImage inserts the snapshot image and remembers it on the server.
+// The image starts with the disk and container formats of the server's
+// own image, as Nova's come from the instance's image metadata; the
+// driver's snapshot sets the disk format it wrote, except that an ami
+// stays an ami (nova/virt/libvirt/driver.py, "glance forces ami disk
+// format to be ami"). A server whose image is gone gets qcow2/bare.
 func makeImage(ctx context.Context, tx *store.Tx, v novalite.Server, im novalite.Image) error {
+	if v.ImageRef != "" {
+		base, err := tx.ImageGet(ctx, v.ImageRef)
+		if err == nil && base.DiskFormat != "" && base.ContainerFormat != "" {
+			im.DiskFormat, im.ContainerFormat = base.DiskFormat, base.ContainerFormat
+		} else if err != nil && !novalite.IsKind(err, novalite.NotFound) {
+			return err
+		}
+	}
 	if err := tx.ImageInsert(ctx, im); err != nil {
 		return err
 	}

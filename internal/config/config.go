@@ -70,6 +70,15 @@ type Config struct {
 	// ForceConfigDrive attaches a config drive to every real guest
 	// (Nova's force_config_drive).
 	ForceConfigDrive bool
+	// InstancesPath holds each host's directory of real guests (Nova's
+	// instances_path; "": <data dir>/instances). Agents that resize and
+	// migrate guests between them share it: one machine, or storage
+	// shared between machines.
+	InstancesPath string
+	// RemoveUnusedBaseAge is how long an image cached on a host of real
+	// guests may stay unused before it is removed (Nova's
+	// remove_unused_original_minimum_age_seconds); negative: never.
+	RemoveUnusedBaseAge time.Duration
 	// DatabaseMaxConns caps the connections of this process's pool
 	// (0: the engine's default); replicas multiply it on one server.
 	DatabaseMaxConns int
@@ -125,14 +134,15 @@ func Default() Config {
 		HostMemoryMB:    262144,
 		HostDiskGB:      2048,
 		// Above one poll interval of gophercloud and Tempest (1 s).
-		TransitionTime:  2 * time.Second,
-		Driver:          "fake",
-		ShutdownTimeout: 60 * time.Second,
-		LeaderCheck:     time.Second,
-		ServiceDownTime: 60 * time.Second,
-		ReportInterval:  10 * time.Second,
-		FernetRotation:  24 * time.Hour,
-		HTTP:            DefaultHTTPLimits(),
+		TransitionTime:      2 * time.Second,
+		Driver:              "fake",
+		ShutdownTimeout:     60 * time.Second,
+		RemoveUnusedBaseAge: 24 * time.Hour,
+		LeaderCheck:         time.Second,
+		ServiceDownTime:     60 * time.Second,
+		ReportInterval:      10 * time.Second,
+		FernetRotation:      24 * time.Hour,
+		HTTP:                DefaultHTTPLimits(),
 	}
 }
 
@@ -182,6 +192,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.Driver, "driver", "NOVALITE_DRIVER", "virt driver of the compute hosts: fake (simulated) or qemu (real guests)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("NOVALITE_SHUTDOWN_TIMEOUT", c.ShutdownTimeout),
 		"time a real guest has to power off on the ACPI power button before a hard stop (env NOVALITE_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&c.RemoveUnusedBaseAge, "remove-unused-base-age", envDuration("NOVALITE_REMOVE_UNUSED_BASE_AGE", c.RemoveUnusedBaseAge),
+		"how long a host's cached base image may stay unused before it is removed, negative never, as Nova's remove_unused_original_minimum_age_seconds (env NOVALITE_REMOVE_UNUSED_BASE_AGE)")
+	str(&c.InstancesPath, "instances-path", "NOVALITE_INSTANCES_PATH",
+		"directory of the hosts' real guests, shared by the agents that move guests between them (default <data-dir>/instances)")
 	fs.BoolVar(&c.ForceConfigDrive, "force-config-drive", envBool("NOVALITE_FORCE_CONFIG_DRIVE", c.ForceConfigDrive),
 		"attach a config drive to every real guest (env NOVALITE_FORCE_CONFIG_DRIVE)")
 	fs.IntVar(&c.DatabaseMaxConns, "database-max-conns", int(envInt("NOVALITE_DATABASE_MAX_CONNS", int64(c.DatabaseMaxConns))),

@@ -32,7 +32,7 @@ func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id, data, di
 		if err != nil {
 			return err
 		}
-		if im.DiskFormat != diskFormat {
+		if im.DiskFormat != diskFormat && im.DiskFormat != "ami" { // an ami stays one, as Glance has it
 			im.DiskFormat = diskFormat
 			if err := tx.ImageUpdate(ctx, im); err != nil {
 				return err

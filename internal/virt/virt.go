@@ -113,8 +113,17 @@ type Driver interface {
 	// SetAdminPassword changes the guest's administrator password.
 	SetAdminPassword(ctx context.Context, inst Instance, password string) error
 	// Migrate moves the guest's disks and state to host (resize, cold and
-	// live migration); the guest then runs (or stays off) there.
+	// live migration) with inst's flavor; the guest then runs (or stays
+	// off) there as it did here. What a resize or cold migration leaves
+	// here stays until the move is confirmed or reverted.
 	Migrate(ctx context.Context, inst Instance, host string) error
+	// ConfirmMigration removes what a resize or cold migration of inst
+	// left on its source host (Nova's confirm_migration).
+	ConfirmMigration(ctx context.Context, inst Instance, source string) error
+	// RevertMigration destroys the moved guest here and restores it on
+	// its source host as it was before the move, running if it ran
+	// (Nova's revert_resize and finish_revert_resize).
+	RevertMigration(ctx context.Context, inst Instance, source string) error
 	// State reports the guest's power state; ErrNotFound if the driver
 	// has no such guest.
 	State(ctx context.Context, inst Instance) (novalite.PowerState, error)
@@ -129,7 +138,8 @@ type Capabilities struct {
 	Rescue      bool
 	Rebuild     bool
 	Snapshot    bool // createImage, createBackup, shelve
-	Migrate     bool // resize, cold and live migration
+	Migrate     bool // resize and cold migration
+	LiveMigrate bool // os-migrateLive
 	SetPassword bool
 	// NoGuestAgent: passwords cannot be set for want of a guest agent
 	// (changePassword answers Nova's 409, not 501).
@@ -147,6 +157,21 @@ type Host struct {
 	VCPUs, MemoryMB, DiskGB int64
 	HypervisorType          string // e.g. QEMU
 	HypervisorVersion       int    // e.g. 7002022 for 7.2.22
+}
+
+// MoveKeeper is implemented by drivers that keep a moved guest's files
+// on its source until the move settles: KeptMoves lists the servers
+// whose files it keeps on this host (the agent has ConfirmMigration
+// remove those whose move is settled).
+type MoveKeeper interface {
+	KeptMoves(ctx context.Context) ([]string, error)
+}
+
+// Housekeeper is implemented by drivers with periodic work of their own
+// (an image cache to prune); the agent calls Housekeep often and the
+// driver decides when it is due.
+type Housekeeper interface {
+	Housekeep(ctx context.Context) error
 }
 
 // ConsoleLogger is implemented by drivers that keep a console log per

@@ -24,6 +24,9 @@ type Params struct {
 	// same names (qemu).
 	ShutdownTimeout  time.Duration
 	ForceConfigDrive bool
+	// RemoveUnusedBaseAge is Nova's
+	// remove_unused_original_minimum_age_seconds (qemu).
+	RemoveUnusedBaseAge time.Duration
 }
 
 // Drivers maps a driver name (--driver) to its constructor.
@@ -31,7 +34,7 @@ var Drivers = map[string]func(Params) (virt.Driver, error){
 	"fake": func(p Params) (virt.Driver, error) { return fake.New(p.Fake), nil },
 	"qemu": func(p Params) (virt.Driver, error) {
 		return qemu.New(qemu.Config{Dir: p.Dir, Images: p.Images, ShutdownTimeout: p.ShutdownTimeout,
-			ForceConfigDrive: p.ForceConfigDrive})
+			ForceConfigDrive: p.ForceConfigDrive, RemoveUnusedAge: p.RemoveUnusedBaseAge})
 	},
 }
 

@@ -82,7 +82,7 @@ var _ virt.ConsoleLogger = (*Driver)(nil)
 // Capabilities: the fake does everything.
 func (d *Driver) Capabilities() virt.Capabilities {
 	return virt.Capabilities{Pause: true, Suspend: true, Console: true, Rescue: true, Rebuild: true, Snapshot: true,
-		Migrate: true, SetPassword: true}
+		Migrate: true, LiveMigrate: true, SetPassword: true}
 }
 
 // Error is a failure injected by configuration or metadata.
@@ -308,6 +308,16 @@ func (d *Driver) Migrate(ctx context.Context, inst virt.Instance, host string) e
 	defer d.mu.Unlock()
 	d.get(inst).log("novalite fake hypervisor: migrated to %s", host)
 	return nil
+}
+
+// ConfirmMigration has nothing to remove: the fake keeps no source copy.
+func (d *Driver) ConfirmMigration(ctx context.Context, inst virt.Instance, source string) error {
+	return nil
+}
+
+// RevertMigration moves the guest back to source.
+func (d *Driver) RevertMigration(ctx context.Context, inst virt.Instance, source string) error {
+	return d.Migrate(ctx, inst, source)
 }
 
 // State reports the guest's power state.

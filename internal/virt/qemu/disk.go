@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"novalite"
 )
@@ -36,6 +37,8 @@ func (d *Driver) cached(ctx context.Context, id string) (string, novalite.Image,
 	}
 	path := filepath.Join(d.cfg.Dir, baseDir, id)
 	if _, err := os.Stat(path); err == nil {
+		now := time.Now() // used now: the cache manager counts its age from here
+		_ = os.Chtimes(path, now, now)
 		return path, im, nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), id+".part-*")

@@ -45,6 +45,7 @@ func (g *guest) path(name string) string { return filepath.Join(g.dir, name) }
 // libvirt keeps a domain's XML).
 type spec struct {
 	Instance virt.Instance `json:"instance"`
+	Base     string        `json:"base,omitempty"`   // the cached image under the first disk
 	Kernel   string        `json:"kernel,omitempty"` // cached kernel for direct boot
 	Ramdisk  string        `json:"ramdisk,omitempty"`
 	Cmdline  string        `json:"cmdline,omitempty"`

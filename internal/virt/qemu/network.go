@@ -77,7 +77,9 @@ func (d *Driver) plug(ctx context.Context, nics []virt.NIC) error {
 	for _, n := range nics {
 		br := bridgeName(n)
 		if d.ip(ctx, "link", "show", br) != nil {
-			if err := d.ip(ctx, "link", "add", br, "type", "bridge"); err != nil {
+			// Another process (a host's agent and the one moving a guest
+			// to it) may make the bridge meanwhile: then it is there.
+			if err := d.ip(ctx, "link", "add", br, "type", "bridge"); err != nil && d.ip(ctx, "link", "show", br) != nil {
 				return err
 			}
 		}

@@ -15,11 +15,11 @@ import (
 // Spawn creates the guest's disks and config drive from the image and
 // starts it. A guest that exists is started if it is not running.
 func (d *Driver) Spawn(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if g.exists() {
 		return g.ensureRunning(ctx)
 	}
@@ -84,17 +84,32 @@ func (d *Driver) prepare(ctx context.Context, g *guest, inst virt.Instance) (spe
 // by direct kernel boot with the image's os_command_line, as Nova's
 // libvirt driver.
 func (d *Driver) bootDisk(ctx context.Context, s *spec, imageRef, path string, rootGB int) error {
-	base, im, err := d.cached(ctx, imageRef)
+	base, format, err := d.bootFiles(ctx, s, imageRef)
 	if err != nil {
 		return err
 	}
+	return overlay(ctx, path, base, format, rootGB)
+}
+
+// bootFiles caches the image imageRef (and the kernel and ramdisk it
+// names, set in s) and returns its base file and QEMU format.
+func (d *Driver) bootFiles(ctx context.Context, s *spec, imageRef string) (base, format string, err error) {
+	base, im, err := d.cached(ctx, imageRef)
+	if err != nil {
+		return "", "", err
+	}
 	if im.DiskFormat == "aki" || im.DiskFormat == "ari" {
-		return fmt.Errorf("image %s is a %s (kernel or ramdisk), not a disk", im.ID, im.DiskFormat)
+		return "", "", fmt.Errorf("image %s is a %s (kernel or ramdisk), not a disk", im.ID, im.DiskFormat)
 	}
+	s.Base = base
 	if err := d.directBoot(ctx, s, im.Properties); err != nil {
-		return err
+		return "", "", err
 	}
-	return overlay(ctx, path, base, formats[im.DiskFormat], rootGB)
+	if im.DiskFormat == "ami" {
+		format, err = amiFormat(ctx, base)
+		return base, format, err
+	}
+	return base, formats[im.DiskFormat], nil
 }
 
 // directBoot sets s to boot the kernel an image's properties name
@@ -153,11 +168,11 @@ func (g *guest) ensureRunning(ctx context.Context) error {
 // config drive, console log, sockets (Nova: "deleted on the compute
 // node"). The cached base image stays for other guests.
 func (d *Driver) Destroy(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	s, _ := g.readSpec()
 	if err := g.kill(ctx); err != nil {
 		return err
@@ -176,11 +191,11 @@ func (d *Driver) Destroy(ctx context.Context, inst virt.Instance) error {
 // ShutdownTimeout for it to stop, then stops it hard (Nova's
 // clean_shutdown with shutdown_timeout).
 func (d *Driver) PowerOff(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	return g.shutdown(ctx, d.cfg.ShutdownTimeout)
 }
 
@@ -208,11 +223,11 @@ func (g *guest) shutdown(ctx context.Context, timeout time.Duration) error {
 
 // PowerOn starts a stopped guest from its spec.
 func (d *Driver) PowerOn(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if !g.exists() {
 		return virt.ErrNotFound
 	}
@@ -226,11 +241,11 @@ func (d *Driver) PowerOn(ctx context.Context, inst virt.Instance) error {
 // clean shutdown (ACPI) and a new start, falling back to hard when the
 // guest ignores the button; hard stops the process and starts a new one.
 func (d *Driver) Reboot(ctx context.Context, inst virt.Instance, hard bool) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if !g.exists() {
 		return virt.ErrNotFound
 	}
@@ -258,11 +273,11 @@ func (d *Driver) Unpause(ctx context.Context, inst virt.Instance) error {
 
 // runState runs command unless the guest is already in state want.
 func (d *Driver) runState(ctx context.Context, inst virt.Instance, command, want string) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if g.pid() == 0 {
 		return errNotRunning
 	}

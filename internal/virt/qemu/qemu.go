@@ -44,6 +44,11 @@ type Config struct {
 	Binary string
 	// Log receives what the driver has to say (default slog.Default()).
 	Log *slog.Logger
+	// RemoveUnusedAge is how long a cached base image may stay unused
+	// before the image cache manager removes it (Nova's
+	// remove_unused_original_minimum_age_seconds; 0: 24 h, negative:
+	// never).
+	RemoveUnusedAge time.Duration
 }
 
 // Driver runs QEMU guests. Safe for concurrent use: each guest's calls
@@ -57,11 +62,15 @@ type Driver struct {
 	netMu sync.Mutex // bridges are made and removed one at a time
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex
+	// cacheRun is when Housekeep last ran the image cache manager.
+	cacheRun time.Time
 }
 
 var (
 	_ virt.Driver        = (*Driver)(nil)
 	_ virt.ConsoleLogger = (*Driver)(nil)
+	_ virt.MoveKeeper    = (*Driver)(nil)
+	_ virt.Housekeeper   = (*Driver)(nil)
 )
 
 // New checks that QEMU is there and returns the driver over cfg.Dir.
@@ -72,6 +81,9 @@ func New(cfg Config) (*Driver, error) {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 60 * time.Second
+	}
+	if cfg.RemoveUnusedAge == 0 {
+		cfg.RemoveUnusedAge = 24 * time.Hour
 	}
 	if _, err := exec.LookPath(cfg.Binary); err != nil {
 		return nil, fmt.Errorf("qemu driver: %w (install Debian's qemu-system-x86: scripts/install-deps.sh)", err)
@@ -117,7 +129,7 @@ func (d *Driver) Accel() string { return d.accel }
 // answer virt.ErrUnsupported.
 func (d *Driver) Capabilities() virt.Capabilities {
 	return virt.Capabilities{Pause: true, Suspend: true, Console: true, Snapshot: true, Rescue: true, Rebuild: true,
-		NoGuestAgent: true}
+		Migrate: true, NoGuestAgent: true}
 }
 
 // lock serializes the calls on one guest.
@@ -131,6 +143,15 @@ func (d *Driver) lock(id string) func() {
 	d.mu.Unlock()
 	l.Lock()
 	return l.Unlock
+}
+
+// locked is the preamble of an operation on one guest: its files, and
+// its lock taken (the caller defers unlock).
+func (d *Driver) locked(inst virt.Instance) (g *guest, unlock func(), err error) {
+	if g, err = d.guest(inst); err != nil {
+		return nil, nil, err
+	}
+	return g, d.lock(inst.ID), nil
 }
 
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F-]{1,64}$`)
@@ -154,9 +175,4 @@ func unsupported(op string) error { return fmt.Errorf("qemu driver %s: %w", op, 
 // SetAdminPassword needs a guest agent, which the guests lack.
 func (d *Driver) SetAdminPassword(ctx context.Context, inst virt.Instance, password string) error {
 	return unsupported("set admin password")
-}
-
-// Migrate is not implemented yet.
-func (d *Driver) Migrate(ctx context.Context, inst virt.Instance, host string) error {
-	return unsupported("migrate")
 }

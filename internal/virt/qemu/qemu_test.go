@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -60,7 +61,7 @@ func guestImages(t *testing.T) files {
 func TestContract(t *testing.T) {
 	images := guestImages(t)
 	virttest.Run(t, func(t *testing.T) virt.Driver {
-		dir := t.TempDir()
+		dir := filepath.Join(t.TempDir(), virttest.Host)
 		d, err := qemu.New(qemu.Config{Dir: dir, Images: images, ShutdownTimeout: 5 * time.Second})
 		if err != nil {
 			t.Fatal(err)

@@ -14,11 +14,11 @@ import (
 // rescue's files, saved state), and the disks and config drive are made
 // anew from what inst says now (a new image, key or user_data).
 func (d *Driver) Rebuild(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if err := g.kill(ctx); err != nil {
 		return err
 	}

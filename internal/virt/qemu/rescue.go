@@ -23,11 +23,11 @@ const (
 // own after them, as Nova's libvirt driver rescues. The spec it returns
 // to is kept in unrescue.json. A rescued guest is only started again.
 func (d *Driver) Rescue(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if !g.exists() {
 		return virt.ErrNotFound
 	}
@@ -86,11 +86,11 @@ func (d *Driver) Rescue(ctx context.Context, inst virt.Instance) error {
 // Unrescue stops the rescue guest at once (as Nova destroys it), drops
 // the rescue's files and starts the guest from its own spec again.
 func (d *Driver) Unrescue(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if !g.exists() {
 		return virt.ErrNotFound
 	}

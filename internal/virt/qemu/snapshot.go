@@ -17,15 +17,15 @@ const snapshotFile = "snapshot.part"
 // writes it to w, as Nova's libvirt driver makes a snapshot of a qcow2
 // disk (snapshot_image_format unset: the disk's own format). A running
 // guest is paused meanwhile: QMP stop drains and flushes its writes, so
-// the copy is consistent; it continues afterwards. The image is always
-// labelled qcow2, an ami's snapshot too (Nova labels that one ami, but
-// its bytes are qcow2, which this driver would then read as raw).
+// the copy is consistent; it continues afterwards. The bytes are qcow2
+// (the image of an ami server stays labelled ami, as Nova's; spawning
+// from an ami probes which it holds).
 func (d *Driver) Snapshot(ctx context.Context, inst virt.Instance, w io.Writer) (string, error) {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return "", err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if !g.exists() {
 		return "", virt.ErrNotFound
 	}

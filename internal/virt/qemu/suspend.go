@@ -13,11 +13,11 @@ import (
 // its process (libvirt's managed save): QMP stop, migrate to the file,
 // quit. Resume (or power on) starts it again from that file.
 func (d *Driver) Suspend(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if g.pid() == 0 {
 		if _, err := os.Stat(g.path(saveFile)); err == nil {
 			return nil // already suspended
@@ -68,11 +68,11 @@ func (g *guest) waitMigration(ctx context.Context) error {
 
 // Resume starts a suspended guest from its saved state.
 func (d *Driver) Resume(ctx context.Context, inst virt.Instance) error {
-	g, err := d.guest(inst)
+	g, unlock, err := d.locked(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
+	defer unlock()
 	if g.pid() != 0 {
 		if st, err := g.status(ctx); err != nil || st == "running" {
 			return err

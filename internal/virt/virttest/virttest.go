@@ -25,6 +25,16 @@ func Run(t *testing.T, newDriver func(t *testing.T) virt.Driver) {
 // images must be given one by this id.
 const ImageRef = "7e57a11e-0000-4000-8000-000000000001"
 
+// Host is the host the contract's driver runs: a driver that keeps
+// state per host must be made for a host of this name.
+const Host = "virttest-host"
+
+// resized is inst with a larger flavor.
+func resized(inst virt.Instance) virt.Instance {
+	inst.VCPUs, inst.MemoryMB = inst.VCPUs+1, inst.MemoryMB+64
+	return inst
+}
+
 func instance(id string) virt.Instance {
 	return virt.Instance{ID: id, Name: "instance-00000001", Hostname: "vm1", VCPUs: 1, MemoryMB: 128, RootGB: 1,
 		ImageRef: ImageRef, Metadata: map[string]string{}}
@@ -68,8 +78,23 @@ func lifecycle(t *testing.T, d virt.Driver) {
 		{"set password", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
 			return d.SetAdminPassword(ctx, i, "s3cret")
 		}, novalite.PowerRunning, func(c virt.Capabilities) bool { return c.SetPassword }},
-		{"migrate", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Migrate(ctx, i, "elsewhere") }, novalite.PowerRunning,
-			func(c virt.Capabilities) bool { return c.Migrate }},
+		// A resize to the same host (allow_resize_to_same_host), reverted,
+		// then again and confirmed.
+		{"resize", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
+			return d.Migrate(ctx, resized(i), Host)
+		},
+			novalite.PowerRunning, func(c virt.Capabilities) bool { return c.Migrate }},
+		{"revert resize", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
+			return d.RevertMigration(ctx, i, Host)
+		},
+			novalite.PowerRunning, func(c virt.Capabilities) bool { return c.Migrate }},
+		{"resize again", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
+			return d.Migrate(ctx, resized(i), Host)
+		},
+			novalite.PowerRunning, func(c virt.Capabilities) bool { return c.Migrate }},
+		{"confirm resize", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
+			return d.ConfirmMigration(ctx, resized(i), Host)
+		}, novalite.PowerRunning, func(c virt.Capabilities) bool { return c.Migrate }},
 		{"rebuild", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rebuild(ctx, i) }, novalite.PowerRunning,
 			func(c virt.Capabilities) bool { return c.Rebuild }},
 	}
