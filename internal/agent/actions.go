@@ -47,16 +47,25 @@ type job struct {
 
 // driveOut is what a driver call made for the outcome to keep: the
 // snapshot a createImage, createBackup or shelve wrote (a file in
-// Options.Scratch, removed once the outcome is written).
+// Options.Scratch) and that file staged by the image service (copied
+// and hashed before the outcome's transaction), both removed once the
+// outcome is written.
 type driveOut struct {
 	snapshot, diskFormat string
+	staged               string
+	data                 store.ImageData
 }
 
 // drop removes what the outcome did not keep.
 func (o *driveOut) drop() {
-	if o != nil && o.snapshot != "" {
-		_ = os.Remove(o.snapshot)
-		o.snapshot = ""
+	if o == nil {
+		return
+	}
+	for _, f := range []*string{&o.snapshot, &o.staged} {
+		if *f != "" {
+			_ = os.Remove(*f)
+			*f = ""
+		}
 	}
 }
 

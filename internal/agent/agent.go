@@ -417,6 +417,10 @@ func (a *Agent) start(ctx context.Context, j job) {
 		inst := a.instance(j.v)
 		inst.NICs, inst.Volumes = j.nics, j.volumes
 		err := act.drive(cctx, a.o.Driver, inst, j)
+		if err == nil && j.out.snapshot != "" && a.o.Images != nil {
+			// Copied and hashed now, not in the outcome's transaction.
+			j.out.staged, j.out.data, err = a.o.Images.StageSnapshot(j.out.snapshot)
+		}
 		end := a.o.Now().UTC()
 		cancel()
 		<-a.sem

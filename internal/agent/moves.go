@@ -7,11 +7,13 @@ import (
 	"novalite/internal/store"
 )
 
-// ImageFinisher is what snapshot tasks need of the image service: make
-// the queued image the API created active with the snapshot's data (a
-// file, "" for none) in diskFormat ("" keeps the image's), or delete it.
+// ImageFinisher is what snapshot tasks need of the image service: stage
+// a snapshot's data (a file, "" for none) outside any transaction, make
+// the queued image the API created active with the staged data in
+// diskFormat ("" keeps the image's) within the outcome's, or delete it.
 type ImageFinisher interface {
-	FinishSnapshot(ctx context.Context, tx *store.Tx, imageID, data, diskFormat string) error
+	StageSnapshot(data string) (staged string, d store.ImageData, err error)
+	FinishSnapshot(ctx context.Context, tx *store.Tx, imageID, staged string, d store.ImageData, diskFormat string) error
 	DeleteImage(ctx context.Context, tx *store.Tx, imageID string) error
 }
 
@@ -132,7 +134,7 @@ func snapshotted(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store
 		if r.err != nil {
 			return a.o.Images.DeleteImage(ctx, tx, id)
 		}
-		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.snapshotFile(), r.out.format())
+		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.stagedFile(), r.out.stagedData(), r.out.format())
 	}, nil
 }
 
@@ -155,7 +157,7 @@ func shelved(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.Ins
 		if err != nil || id == "" || a.o.Images == nil {
 			return err
 		}
-		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.snapshotFile(), r.out.format())
+		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.stagedFile(), r.out.stagedData(), r.out.format())
 	}, nil
 }
 
@@ -199,11 +201,18 @@ func takePendingImage(ctx context.Context, tx *store.Tx, internalID int64) (stri
 	return id, tx.InstanceSetPendingImage(ctx, internalID, "")
 }
 
-func (o *driveOut) snapshotFile() string {
+func (o *driveOut) stagedFile() string {
 	if o == nil {
 		return ""
 	}
-	return o.snapshot
+	return o.staged
+}
+
+func (o *driveOut) stagedData() store.ImageData {
+	if o == nil {
+		return store.ImageData{}
+	}
+	return o.data
 }
 
 func (o *driveOut) format() string {

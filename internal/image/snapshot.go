@@ -11,47 +11,62 @@ import (
 	"novalite/internal/store"
 )
 
-// FinishSnapshot makes a queued image that a server action created
-// (createImage, createBackup, shelve) active, queued → saving → active,
-// with the bytes of the file data as a guest's snapshot: a driver of real
-// guests wrote the guest's disk there, in diskFormat. The simulated
-// guests have no disk to copy (data ""), so their images are empty; they
-// can be downloaded and booted like any image.
-func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id, data, diskFormat string) error {
+// StageSnapshot receives the file data — a guest's snapshot a driver of
+// real guests wrote, "" for the simulated guests' none — beside the
+// image store, hashing it on the way, outside any transaction: a disk
+// of gigabytes is copied and hashed before FinishSnapshot's transaction,
+// which only keeps it. It returns the staged file (the caller removes it
+// if FinishSnapshot does not keep it) and its size and hashes.
+func (s *Service) StageSnapshot(data string) (string, store.ImageData, error) {
 	var r io.Reader = strings.NewReader("")
 	if data != "" {
 		f, err := os.Open(data)
 		if err != nil {
-			return fmt.Errorf("snapshot data: %w", err)
+			return "", store.ImageData{}, fmt.Errorf("snapshot data: %w", err)
 		}
 		defer f.Close()
 		r = f
 	}
+	d, tmp, err := s.receive("snapshot-staged", r) // the agent sweeps snapshot-* a crash left
+	return tmp, d, err
+}
+
+// FinishSnapshot makes a queued image that a server action created
+// (createImage, createBackup, shelve) active, queued → saving → active,
+// with the data StageSnapshot staged in the file staged ("": none, the
+// image is empty). The disk_format becomes diskFormat (the driver's),
+// except that an ami stays an ami, as Glance keeps Nova's snapshots of
+// ami servers; "" keeps the image's. The simulated guests have no disk
+// to copy, so their images are empty; they can be downloaded and booted
+// like any image.
+func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id, staged string, d store.ImageData, diskFormat string) error {
 	if diskFormat != "" {
 		im, err := tx.ImageGet(ctx, id)
 		if err != nil {
 			return err
 		}
-		if im.DiskFormat != diskFormat && im.DiskFormat != "ami" { // an ami stays one, as Glance has it
+		if im.DiskFormat != diskFormat && im.DiskFormat != "ami" {
 			im.DiskFormat = diskFormat
 			if err := tx.ImageUpdate(ctx, im); err != nil {
 				return err
 			}
 		}
 	}
-	d, tmp, err := s.receive(id, r)
-	if err != nil {
-		return err
+	if staged == "" {
+		var err error
+		if staged, d, err = s.StageSnapshot(""); err != nil {
+			return err
+		}
+		defer os.Remove(staged)
 	}
-	defer os.Remove(tmp)
-	if err := s.keep(ctx, tx, id, tmp); err != nil {
+	if err := s.keep(ctx, tx, id, staged); err != nil {
 		return err
 	}
 	now := s.now().UnixMicro()
 	if _, err := tx.ImageSetStatus(ctx, id, "queued", "saving", now); err != nil {
 		return err
 	}
-	_, err = tx.ImageSetData(ctx, id, d, now)
+	_, err := tx.ImageSetData(ctx, id, d, now)
 	return err
 }
 

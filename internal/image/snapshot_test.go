@@ -21,8 +21,10 @@ func TestFinishSnapshot(t *testing.T) {
 	data := strings.Repeat("QFI\xfbdisk", 70000) // over one chunk
 	for _, c := range []struct {
 		name, data, format, wantFormat string
+		imageFormat                    string // the queued image's, if set
 	}{
 		{name: "real guest's disk", data: data, format: "qcow2", wantFormat: "qcow2"},
+		{name: "an ami's snapshot stays ami", data: data, format: "qcow2", imageFormat: "ami", wantFormat: "ami"},
 		{name: "simulated guest", wantFormat: ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -36,7 +38,29 @@ func TestFinishSnapshot(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := s.db.Tx(ctx, func(tx *store.Tx) error { return s.FinishSnapshot(ctx, tx, id, file, c.format) })
+			staged := ""
+			var d store.ImageData
+			if file != "" {
+				var err error
+				if staged, d, err = s.StageSnapshot(file); err != nil {
+					t.Fatal(err)
+				}
+				defer os.Remove(staged)
+			}
+			if c.imageFormat != "" {
+				err := s.db.Tx(ctx, func(tx *store.Tx) error {
+					im, err := tx.ImageGet(ctx, id)
+					if err != nil {
+						return err
+					}
+					im.DiskFormat = c.imageFormat
+					return tx.ImageUpdate(ctx, im)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := s.db.Tx(ctx, func(tx *store.Tx) error { return s.FinishSnapshot(ctx, tx, id, staged, d, c.format) })
 			if err != nil {
 				t.Fatal(err)
 			}
