@@ -255,11 +255,10 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCa
 	if err != nil {
 		return err
 	}
-	view, err := a.rebuildView(r, info, s.ProjectID)
+	view, err := a.rebuildView(r, info, s.ProjectID, pass)
 	if err != nil {
 		return err
 	}
-	view["adminPass"] = pass
 	httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"server": view})
 	return nil
 }
@@ -267,26 +266,20 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCa
 // rebuildView is the rebuilt server: below 2.75 the reduced view, without
 // the extended attributes or host status; from 2.75 GET's, those two as
 // policy allows (Nova passes None for them there).
-func (a *API) rebuildView(r *http.Request, info compute.ServerInfo, project string) (map[string]any, error) {
+func (a *API) rebuildView(r *http.Request, info compute.ServerInfo, project, adminPass string) (httpx.RawJSON, error) {
 	mv := MV(r)
 	o := newServerView(r, project)
 	o.serverGroups, o.noUserData = true, true
+	// Rebuild shows the key (2.54) and the user data (2.57) to anyone
+	// who may rebuild, whatever the view.
+	o.rebuild, o.adminPass = true, adminPass
 	if o.full = mv.AtLeast(2, 75); !o.full {
 		o.extended, o.hostStatus = false, 0
 	}
 	if err := a.fillHostStatus(r, &info, o); err != nil {
 		return nil, err
 	}
-	view := a.serverDetail(r, info, o)
-	// Rebuild shows the key (2.54) and the user data (2.57) to anyone
-	// who may rebuild, whatever the view.
-	if mv.AtLeast(2, 54) {
-		view["key_name"] = strOrNil(info.KeyName)
-	}
-	if mv.AtLeast(2, 57) {
-		view["user_data"] = strOrNil(info.UserData)
-	}
-	return view, nil
+	return a.serverDetail(r, info, o), nil
 }
 
 var createImageValue = obj{"type": "object", "properties": obj{"name": pName, "metadata": pMetadata},

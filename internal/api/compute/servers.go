@@ -45,16 +45,25 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, detail bool) error {
 			return err
 		}
 	}
-	out := make([]map[string]any, len(list))
-	o := newServerView(r, "")
-	for i, s := range list {
-		if detail {
-			out[i] = a.serverDetail(r, s, o)
-		} else {
+	var servers any
+	if detail {
+		bp := pageBufs.Get().(*[]byte)
+		b := a.appendServerDetails((*bp)[:0], r, list)
+		defer func() {
+			if cap(b) <= 8<<20 {
+				*bp = b[:0]
+				pageBufs.Put(bp)
+			}
+		}()
+		servers = httpx.RawJSON(b)
+	} else {
+		out := make([]map[string]any, len(list))
+		for i, s := range list {
 			out[i] = a.serverBrief(r, s.Server)
 		}
+		servers = out
 	}
-	body := map[string]any{"servers": out}
+	body := map[string]any{"servers": servers}
 	last := ""
 	if len(list) > 0 {
 		last = list[len(list)-1].ID

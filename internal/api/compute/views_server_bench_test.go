@@ -36,11 +36,7 @@ func BenchmarkServerDetailPage(b *testing.B) {
 	}
 	for b.Loop() {
 		w := httptest.NewRecorder()
-		o := newServerView(r, "")
-		out := make([]map[string]any, len(page))
-		for i, s := range page {
-			out[i] = a.serverDetail(r, s, o)
-		}
+		out := httpx.RawJSON(a.appendServerDetails(nil, r, page))
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{"servers": out})
 		if w.Code != http.StatusOK {
 			b.Fatal(w.Code)

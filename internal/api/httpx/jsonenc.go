@@ -17,6 +17,11 @@ func appendJSON(dst []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
 		return append(dst, "null"...), nil
+	case RawJSON:
+		if v == nil {
+			return append(dst, "null"...), nil
+		}
+		return append(dst, v...), nil
 	case string:
 		return appendString(dst, v), nil
 	case bool:
@@ -101,12 +106,9 @@ func appendSlice[V any](dst []byte, s []V, isNil bool, enc func([]byte, V) ([]by
 // is copied; anything else (controls, quotes, backslashes, the HTML
 // characters it escapes, non-ASCII) is json.Marshal's business.
 func appendString(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			b, _ := json.Marshal(s)
-			return append(dst, b...)
-		}
+	if !plain(s) {
+		b, _ := json.Marshal(s)
+		return append(dst, b...)
 	}
 	dst = append(dst, '"')
 	dst = append(dst, s...)

@@ -1,0 +1,393 @@
+package compute
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"novalite"
+	"novalite/internal/api/httpx"
+	"novalite/internal/compute"
+)
+
+// pageBufs recycles the buffers list pages are written to (a page of
+// 1,000 detailed servers is about 2.5 MB).
+var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// appendServerDetails writes the JSON array of list's detailed views.
+func (a *API) appendServerDetails(dst []byte, r *http.Request, list []compute.ServerInfo) []byte {
+	o := newServerView(r, "")
+	o.self, o.book = a.versioned(r), a.bookmark(r)
+	dst = append(dst, '[')
+	for i, s := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = a.appendServerDetail(dst, r, s, o)
+	}
+	return append(dst, ']')
+}
+
+// appendServerDetail writes the detailed view of a server to dst. The
+// members are written in sorted order, each under the microversion and
+// policy conditions of Nova's views/servers.py; the bytes are those
+// json.Marshal gives for the same view as a map
+// (TestServerDetailSortedAndMarshalled).
+func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerInfo, o serverView) []byte {
+	v := &s.Server
+	mv := o.mv
+	status := serverStatus(s.Server)
+	self, book := o.self, o.book
+	if self == "" {
+		self, book = a.versioned(r), a.bookmark(r)
+	}
+	ext := o.full && o.extended
+	var w httpx.Object
+	w.Begin(dst)
+	if v.AutoDiskConfig {
+		w.Str("OS-DCF:diskConfig", "AUTO")
+	} else {
+		w.Str("OS-DCF:diskConfig", "MANUAL")
+	}
+	if o.full {
+		w.Str("OS-EXT-AZ:availability_zone", v.AvailabilityZone)
+	}
+	if ext {
+		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:host", v.Host)
+	}
+	// From 2.90 everyone sees the hostname; before, only with the extended
+	// attributes (2.3+).
+	if (ext && mv.AtLeast(2, 3)) || mv.AtLeast(2, 90) {
+		w.Str("OS-EXT-SRV-ATTR:hostname", v.Hostname)
+	}
+	if ext {
+		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:hypervisor_hostname", v.Node)
+		w.Key("OS-EXT-SRV-ATTR:instance_name")
+		w.B = append(w.B, `"instance-`...)
+		w.B = appendHex8(w.B, v.InternalID)
+		w.B = append(w.B, '"')
+	}
+	if ext && mv.AtLeast(2, 3) {
+		w.Str("OS-EXT-SRV-ATTR:kernel_id", "")
+		w.Int("OS-EXT-SRV-ATTR:launch_index", int64(v.LaunchIndex))
+		w.Str("OS-EXT-SRV-ATTR:ramdisk_id", "")
+		w.Str("OS-EXT-SRV-ATTR:reservation_id", v.ReservationID)
+		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:root_device_name", v.RootDeviceName)
+		if !o.noUserData {
+			w.StrOrNull("OS-EXT-SRV-ATTR:user_data", v.UserData)
+		}
+	}
+	if o.full {
+		w.Int("OS-EXT-STS:power_state", int64(v.PowerState))
+		w.StrOrNullIfEmpty("OS-EXT-STS:task_state", string(v.TaskState))
+		w.Str("OS-EXT-STS:vm_state", string(v.VMState))
+		appendPyTime(&w, "OS-SRV-USG:launched_at", v.LaunchedAt)
+		appendPyTime(&w, "OS-SRV-USG:terminated_at", v.TerminatedAt)
+	}
+	w.Str("accessIPv4", v.AccessIPv4)
+	w.Str("accessIPv6", v.AccessIPv6)
+	w.Key("addresses")
+	w.B = appendServerAddresses(w.B, s, o.full)
+	if o.rebuild {
+		w.Str("adminPass", o.adminPass)
+	}
+	if o.full {
+		if v.ConfigDrive {
+			w.Str("config_drive", "True")
+		} else {
+			w.Str("config_drive", "")
+		}
+	}
+	appendTime(&w, "created", v.CreatedAt)
+	if mv.AtLeast(2, 19) {
+		w.StrOrNull("description", v.Description)
+	}
+	if faultStatuses[status] && v.Fault != nil {
+		w.Key("fault")
+		var f httpx.Object
+		f.Begin(w.B)
+		f.Int("code", int64(v.Fault.Code))
+		f.Str("created", v.Fault.Created.UTC().Format(isoTime))
+		if v.Fault.Details != "" && (o.admin || v.Fault.Code != 500) {
+			f.Str("details", v.Fault.Details)
+		}
+		f.Str("message", v.Fault.Message)
+		w.B = f.End()
+	}
+	w.Key("flavor")
+	w.B = appendServerFlavor(w.B, v.Flavor, o, book)
+	w.Key("hostId")
+	w.B = appendHostID(w.B, v.ProjectID, v.Host)
+	if o.full && o.showsHostStatus() && (o.hostStatus == 2 || s.HostStatus == "UNKNOWN") {
+		w.Str("host_status", s.HostStatus)
+	}
+	w.Str("id", v.ID)
+	w.Key("image")
+	w.B = appendServerImage(w.B, v, o, book)
+	if o.full || (o.rebuild && mv.AtLeast(2, 54)) {
+		w.StrOrNull("key_name", v.KeyName)
+	}
+	w.Key("links")
+	w.B = appendLinks(w.B, self, book, "/servers/", v.ID)
+	if mv.AtLeast(2, 9) {
+		w.Bool("locked", v.Locked)
+	}
+	if mv.AtLeast(2, 73) {
+		w.StrOrNull("locked_reason", v.LockedReason)
+	}
+	w.Key("metadata")
+	w.B = appendStringMap(w.B, v.Metadata)
+	w.Str("name", v.Name)
+	if o.full {
+		w.Key("os-extended-volumes:volumes_attached")
+		w.B = appendVolumesAttached(w.B, v.Volumes, mv.AtLeast(2, 3))
+		if mv.AtLeast(2, 96) {
+			w.StrOrNullIfEmpty("pinned_availability_zone", v.PinnedAZ)
+		}
+	}
+	if progressStatuses[status] {
+		w.Int("progress", int64(v.Progress))
+	}
+	if mv.AtLeast(2, 100) {
+		hints := v.SchedulerHints
+		if hints == nil {
+			hints = map[string][]string{}
+		}
+		_ = w.Value("scheduler_hints", hints) // a map of string lists cannot fail
+	}
+	if o.full && s.SecurityGroups != nil {
+		w.Key("security_groups")
+		w.B = append(w.B, '[')
+		for i, g := range s.SecurityGroups {
+			if i > 0 {
+				w.B = append(w.B, ',')
+			}
+			w.B = append(w.B, `{"name":`...)
+			w.B = httpx.AppendString(w.B, g)
+			w.B = append(w.B, '}')
+		}
+		w.B = append(w.B, ']')
+	}
+	if o.serverGroups && mv.AtLeast(2, 71) {
+		w.Key("server_groups")
+		w.B = append(w.B, '[')
+		if v.ServerGroup != "" {
+			w.B = httpx.AppendString(w.B, v.ServerGroup)
+		}
+		w.B = append(w.B, ']')
+	}
+	w.Str("status", status)
+	if mv.AtLeast(2, 26) {
+		w.Key("tags")
+		w.B = appendStrings(w.B, v.Tags)
+	}
+	w.Str("tenant_id", v.ProjectID)
+	if mv.AtLeast(2, 63) {
+		if len(v.TrustedCerts) > 0 {
+			w.Key("trusted_image_certificates")
+			w.B = appendStrings(w.B, v.TrustedCerts)
+		} else {
+			w.Null("trusted_image_certificates")
+		}
+	}
+	appendTime(&w, "updated", v.UpdatedAt)
+	if o.rebuild && mv.AtLeast(2, 57) {
+		w.StrOrNull("user_data", v.UserData)
+	}
+	w.Str("user_id", v.UserID)
+	return w.End()
+}
+
+// appendPyTime writes t as Python's naive isoformat, null when unset.
+func appendPyTime(w *httpx.Object, k string, t interface {
+	IsZero() bool
+	AppendFormat([]byte, string) []byte
+}) {
+	if t.IsZero() {
+		w.Null(k)
+		return
+	}
+	w.Key(k)
+	w.B = append(w.B, '"')
+	w.B = t.AppendFormat(w.B, strTime)
+	w.B = append(w.B, '"')
+}
+
+// appendTime writes t in UTC as ISO 8601 with Z (created, updated).
+func appendTime(w *httpx.Object, k string, t time.Time) {
+	w.Key(k)
+	w.B = append(w.B, '"')
+	w.B = t.UTC().AppendFormat(w.B, isoTime)
+	w.B = append(w.B, '"')
+}
+
+// appendHostID writes hostID's value without making the string.
+func appendHostID(dst []byte, projectID, host string) []byte {
+	if host == "" {
+		return append(dst, `""`...)
+	}
+	h := sha256.New224()
+	h.Write([]byte(projectID))
+	h.Write([]byte(host))
+	var sum [sha256.Size224]byte
+	dst = append(dst, '"')
+	dst = hex.AppendEncode(dst, h.Sum(sum[:0]))
+	return append(dst, '"')
+}
+
+// appendHex8 is fmt's %08x of n.
+func appendHex8(dst []byte, n int64) []byte {
+	h := strconv.FormatInt(n, 16)
+	for i := len(h); i < 8; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, h...)
+}
+
+// appendLinks writes the self and bookmark links of coll+id.
+func appendLinks(dst []byte, self, book, coll, id string) []byte {
+	dst = append(dst, `[{"href":`...)
+	dst = httpx.AppendConcat(dst, self, coll, id)
+	dst = append(dst, `,"rel":"self"},{"href":`...)
+	dst = httpx.AppendConcat(dst, book, coll, id)
+	return append(dst, `,"rel":"bookmark"}]`...)
+}
+
+func appendStrings(dst []byte, s []string) []byte {
+	dst = append(dst, '[')
+	for i, x := range s {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = httpx.AppendString(dst, x)
+	}
+	return append(dst, ']')
+}
+
+// appendStringMap writes m with sorted keys; nil as {}.
+func appendStringMap(dst []byte, m map[string]string) []byte {
+	if len(m) == 0 {
+		return append(dst, "{}"...)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var w httpx.Object
+	w.Begin(dst)
+	for _, k := range keys {
+		w.Str(k, m[k])
+	}
+	return w.End()
+}
+
+func appendServerImage(dst []byte, v *novalite.Server, o serverView, book string) []byte {
+	if v.ImageRef == "" {
+		return append(dst, `""`...)
+	}
+	var w httpx.Object
+	w.Begin(dst)
+	w.Str("id", v.ImageRef)
+	w.Key("links")
+	w.B = append(w.B, `[{"href":`...)
+	w.B = httpx.AppendConcat(w.B, book, "/images/", v.ImageRef)
+	w.B = append(w.B, `,"rel":"bookmark"}]`...)
+	if o.mv.AtLeast(2, 98) {
+		w.Key("properties")
+		w.B = appendStringMap(w.B, v.ImageProperties)
+	}
+	return w.End()
+}
+
+// appendServerFlavor: a link to the flavor before 2.47, its snapshot from
+// then on.
+func appendServerFlavor(dst []byte, f novalite.FlavorSnapshot, o serverView, book string) []byte {
+	var w httpx.Object
+	w.Begin(dst)
+	if !o.mv.AtLeast(2, 47) {
+		w.Str("id", f.ID)
+		w.Key("links")
+		w.B = append(w.B, `[{"href":`...)
+		w.B = httpx.AppendConcat(w.B, book, "/flavors/", f.ID)
+		w.B = append(w.B, `,"rel":"bookmark"}]`...)
+		return w.End()
+	}
+	w.Int("disk", int64(f.RootGB))
+	w.Int("ephemeral", int64(f.EphemeralG))
+	if o.extraSpecs {
+		w.Key("extra_specs")
+		w.B = appendStringMap(w.B, f.ExtraSpecs)
+	}
+	w.Str("original_name", f.Name)
+	w.Int("ram", int64(f.MemoryMB))
+	w.Int("swap", int64(f.SwapMB))
+	w.Int("vcpus", int64(f.VCPUs))
+	return w.End()
+}
+
+// appendServerAddresses groups the server's IPs by network (networks
+// sorted, each network's addresses in port order); {} while building.
+// extended adds the OS-EXT-IPS type and MAC.
+func appendServerAddresses(dst []byte, s compute.ServerInfo, extended bool) []byte {
+	if s.VMState == novalite.VMBuilding || len(s.Addresses) == 0 {
+		return append(dst, "{}"...)
+	}
+	nets := make([]string, 0, 2)
+	for _, ad := range s.Addresses {
+		if !slices.Contains(nets, ad.Network) {
+			nets = append(nets, ad.Network)
+		}
+	}
+	slices.Sort(nets)
+	var w httpx.Object
+	w.Begin(dst)
+	for _, n := range nets {
+		w.Key(n)
+		w.B = append(w.B, '[')
+		first := true
+		for _, ad := range s.Addresses {
+			if ad.Network != n {
+				continue
+			}
+			if !first {
+				w.B = append(w.B, ',')
+			}
+			first = false
+			var e httpx.Object
+			e.Begin(w.B)
+			if extended {
+				e.Str("OS-EXT-IPS-MAC:mac_addr", ad.MAC)
+				e.Str("OS-EXT-IPS:type", ad.Type)
+			}
+			e.Str("addr", ad.Addr)
+			e.Int("version", int64(ad.Version))
+			w.B = e.End()
+		}
+		w.B = append(w.B, ']')
+	}
+	return w.End()
+}
+
+// appendVolumesAttached: the server's volumes, delete_on_termination
+// from 2.3.
+func appendVolumesAttached(dst []byte, vols []novalite.BlockDeviceMapping, withDelete bool) []byte {
+	dst = append(dst, '[')
+	for i, b := range vols {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var w httpx.Object
+		w.Begin(dst)
+		if withDelete {
+			w.Bool("delete_on_termination", b.DeleteOnTermination)
+		}
+		w.Str("id", b.VolumeID)
+		dst = w.End()
+	}
+	return append(dst, ']')
+}

@@ -1,0 +1,70 @@
+package compute
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"novalite"
+	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
+)
+
+// TestServerDetailSortedAndMarshalled: for servers of every shape, at every
+// microversion and with every view option, the written view is JSON whose
+// members are sorted and whose bytes are json.Marshal's for the same
+// values — what WriteJSON gave when views were maps.
+func TestServerDetailSortedAndMarshalled(t *testing.T) {
+	a := New(Services{}, "/compute", func(*http.Request) string { return "" })
+	now := time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC)
+	str := func(s string) *string { return &s }
+	base := novalite.Server{ID: "00000000-0000-4000-8000-000000000001", Name: "vm <1> & \"q\"", ProjectID: "p1",
+		UserID: "u1", ImageRef: "img", VMState: novalite.VMActive, PowerState: novalite.PowerRunning,
+		CreatedAt: now, UpdatedAt: now, Flavor: novalite.FlavorSnapshot{ID: "42", Name: "m1.nano", VCPUs: 1, MemoryMB: 128, RootGB: 1}}
+	full := base
+	full.Host, full.Node, full.AvailabilityZone, full.LaunchedAt, full.TerminatedAt = "h1", "h1", "nova", now, now
+	full.Metadata = map[string]string{"b": "2", "a": "1 é"}
+	full.Tags, full.TrustedCerts = []string{"t1", "t2"}, []string{"c1"}
+	full.KeyName, full.Description, full.LockedReason, full.UserData = str("k"), str("d"), str("why"), str("aGk=")
+	full.SchedulerHints = map[string][]string{"group": {"g1"}}
+	full.ImageProperties = map[string]string{"os": "linux"}
+	full.Flavor.ExtraSpecs = map[string]string{"hw:cpu": "1"}
+	full.Volumes = []novalite.BlockDeviceMapping{{VolumeID: "v1", DeleteOnTermination: true}, {VolumeID: "v2"}}
+	full.ServerGroup, full.PinnedAZ, full.RootDeviceName, full.ReservationID = "sg1", "az1", "/dev/vda", "r-1"
+	full.Locked, full.ConfigDrive, full.AutoDiskConfig, full.Progress, full.TaskState = true, true, true, 40, "rebooting"
+	errored := base
+	errored.VMState = novalite.VMError
+	errored.ImageRef = ""
+	errored.Fault = &novalite.Fault{Code: 500, Message: "boom", Details: "trace", Created: now}
+	building := full
+	building.VMState = novalite.VMBuilding
+	addrs := []compute.ServerAddress{{Network: "zeta", Version: 4, Addr: "10.0.0.5", Type: "fixed", MAC: "fa:16:3e:00:00:01"},
+		{Network: "alpha", Version: 6, Addr: "fd00::5", Type: "fixed", MAC: "fa:16:3e:00:00:02"},
+		{Network: "zeta", Version: 4, Addr: "172.24.4.9", Type: "floating", MAC: "fa:16:3e:00:00:01"}}
+	servers := []compute.ServerInfo{{Server: base}, {Server: full, Addresses: addrs, SecurityGroups: []string{"default", "web"}, HostStatus: "UP"},
+		{Server: errored, HostStatus: "UNKNOWN"}, {Server: building, Addresses: addrs, SecurityGroups: []string{}}}
+	views := []serverView{{}, {full: true}, {full: true, extended: true, extraSpecs: true, hostStatus: 2, admin: true, serverGroups: true},
+		{full: true, extended: true, hostStatus: 1, noUserData: true, rebuild: true, adminPass: "pw"}, {extended: true, rebuild: true}}
+	r := httptest.NewRequest("GET", "http://127.0.0.1:8774/compute/v2.1/servers/detail", nil)
+	r = r.WithContext(context.WithValue(r.Context(), keyReq, reqInfo{}))
+	for minor := 1; minor <= microversion.Max.Minor; minor++ {
+		for si, s := range servers {
+			for vi, o := range views {
+				o.mv = microversion.Version{Major: 2, Minor: minor}
+				got := a.appendServerDetail(nil, r, s, o)
+				var m map[string]any
+				if err := json.Unmarshal(got, &m); err != nil {
+					t.Fatalf("2.%d server %d view %d: not JSON: %v\n%s", minor, si, vi, err, got)
+				}
+				want, _ := json.Marshal(m)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("2.%d server %d view %d:\n got %s\nwant %s", minor, si, vi, got, want)
+				}
+			}
+		}
+	}
+}
