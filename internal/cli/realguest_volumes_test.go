@@ -151,11 +151,14 @@ func hasVolumeDevice(t *testing.T, serverID, volumeID string) bool {
 // serial), the volume is unplugged (the guest sees it go) and attached
 // again, the server is deleted (the volume stays, available, its data
 // kept), and a new server's guest reads the marker back — hot-plugged
-// first, then on its command line after a stop and start. A server
-// booted from a volume made from the image runs from the volume's file.
+// first, then on its command line after a stop and start; re-adopted
+// after novalite's SIGKILL, the guest keeps the volume until a detach
+// unplugs it. A server booted from a volume made from the image runs
+// from the volume's file.
 func TestRealGuestVolumes(t *testing.T) {
 	dir := guestDir(t)
-	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s")
+	bin := build(t)
+	s := serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
 	c := openCloud(t, s, dir)
 	c.setup()
 	ctx := context.Background()
@@ -224,6 +227,29 @@ func TestRealGuestVolumes(t *testing.T) {
 	}
 	if cmd := cmdline(t, onePid(t, vm2)); !strings.Contains(cmd, "id=vol-"+vol.ID) {
 		t.Errorf("the volume is not on the restarted guest's command line: %s", cmd)
+	}
+
+	// novalite killed and started again: the guest, re-adopted, keeps
+	// its volume, and a detach unplugs it.
+	pid := onePid(t, vm2)
+	if err := s.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-s.done
+	s = serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
+	old := c
+	c = openCloud(t, s, dir)
+	c.imageID, c.flavorID, c.netID, c.key = old.imageID, old.flavorID, old.netID, old.key
+	bs = c.blockStorage()
+	c.wait(vm2, "ACTIVE")
+	if got := onePid(t, vm2); got != pid || !hasVolumeDevice(t, vm2, vol.ID) {
+		t.Fatalf("after novalite's restart: QEMU %d (was %d), volume device there: %v", got, pid, hasVolumeDevice(t, vm2, vol.ID))
+	}
+	c.action("detach from the re-adopted guest", volumeattach.Delete(ctx, c.compute, vm2, vol.ID).ExtractErr())
+	c.waitVolume(bs, vol.ID, "available")
+	c.waitConsole(vm2, "volume-gone", 1)
+	if hasVolumeDevice(t, vm2, vol.ID) {
+		t.Errorf("QMP query-block still shows the volume after the detach: %v", blockDevices(t, vm2))
 	}
 
 	// Boot from a volume made from the image: the volume's file is the
