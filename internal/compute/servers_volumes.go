@@ -159,12 +159,19 @@ func (s *Service) prepareVolumes(ctx context.Context, c *novalite.Caller, reqs [
 			pv := preparedVolume{req: r}
 			switch r.source {
 			case "volume":
-				if _, err := s.Volumes.Get(ctx, c, r.uuid); err != nil {
+				vol, err := s.Volumes.Get(ctx, c, r.uuid)
+				if err != nil {
 					s.deletePrepared(ctx, c, sets)
 					if novalite.IsKind(err, novalite.NotFound) {
 						return nil, bdmInvalid("failed to get volume %s.", r.uuid)
 					}
 					return nil, err
+				}
+				// Nova boots only from a volume Cinder calls bootable
+				// (InvalidBDMVolumeNotBootable).
+				if r.bootIndex != nil && *r.bootIndex == 0 && !vol.Bootable {
+					s.deletePrepared(ctx, c, sets)
+					return nil, novalite.Errorf(novalite.Invalid, "Block Device %s is not bootable.", r.uuid)
 				}
 				pv.volumeID = r.uuid
 			default:

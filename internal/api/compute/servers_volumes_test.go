@@ -87,7 +87,8 @@ func TestBootFromVolume(t *testing.T) {
 func TestBootFromVolumeFailures(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	inUse := b.vol(t, b.demo, map[string]any{"size": 1})
+	inUse := b.vol(t, b.demo, map[string]any{"size": 1, "imageRef": b.image}) // bootable
+	blank := b.vol(t, b.demo, map[string]any{"size": 1})                      // not bootable
 	b.create(t, b.demo, "holder", map[string]any{"block_device_mapping_v2": []any{
 		map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": inUse}}})
 	other, _ := b.srv.NewMember("volother")
@@ -108,6 +109,8 @@ func TestBootFromVolumeFailures(t *testing.T) {
 	}{
 		{"volume in use", bdm(map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": inUse, "boot_index": 0}),
 			b.demo, 400, "Invalid volume: Volume " + inUse + " status must be available, but current status is: in-use."},
+		{"volume not bootable", bdm(map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": blank, "boot_index": 0}),
+			b.demo, 400, "Block Device " + blank + " is not bootable."},
 		{"another project's volume", bdm(map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": foreign, "boot_index": 0}),
 			b.demo, 400, "Block Device Mapping is Invalid: failed to get volume " + foreign + "."},
 		{"image without size", bdm(map[string]any{"source_type": "image", "destination_type": "volume", "uuid": b.image, "boot_index": 0}),
@@ -139,7 +142,7 @@ func TestBootFromVolumeFailures(t *testing.T) {
 		map[string]any{"source_type": "image", "destination_type": "volume", "uuid": b.image, "boot_index": 0, "volume_size": 1}}})
 	// Failed creates leave no volume behind.
 	vs := b.srv.Do("GET", "/volume/v3/volumes", b.demo, nil, nil).JSON(t)["volumes"].([]any)
-	if len(vs) != 2 {
+	if len(vs) != 3 { // inUse, blank, zbfv's
 		t.Errorf("volumes after the failures: %v", vs)
 	}
 }

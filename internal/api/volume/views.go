@@ -31,8 +31,27 @@ func ptr(p *string) any {
 }
 
 // volumeView is Cinder's detailed volume for the request's microversion
-// (cinder/api/v3/views/volumes.py and the extended attributes).
+// as show and the detailed list give it: the view with the extended
+// attributes (project, image metadata, and the host and migration ones
+// for admins), which Cinder's extensions add to those two only.
 func (a *API) volumeView(r *http.Request, v novalite.Volume, typeName string) obj {
+	m := a.volumeBaseView(r, v, typeName)
+	m["os-vol-tenant-attr:tenant_id"] = v.ProjectID
+	if len(v.ImageMetadata) > 0 {
+		m["volume_image_metadata"] = v.ImageMetadata
+	}
+	if httpx.Caller(r.Context()).IsAdmin() {
+		m["os-vol-host-attr:host"] = "novalite@simulated#simulated"
+		m["os-vol-mig-status-attr:migstat"] = nil
+		m["os-vol-mig-status-attr:name_id"] = nil
+	}
+	return m
+}
+
+// volumeBaseView is Cinder's detailed volume without the extended
+// attributes (cinder/api/v3/views/volumes.py): what create and update
+// answer.
+func (a *API) volumeBaseView(r *http.Request, v novalite.Volume, typeName string) obj {
 	c := httpx.Caller(r.Context())
 	mv := MV(r)
 	admin := c.IsAdmin()
@@ -59,16 +78,10 @@ func (a *API) volumeView(r *http.Request, v novalite.Volume, typeName string) ob
 		"source_volid": nullable(v.SourceID), "metadata": v.Metadata, "links": a.links(r, "volumes", v.ID),
 		"user_id": v.UserID, "bootable": map[bool]string{true: "true", false: "false"}[v.Bootable],
 		"encrypted": false, "replication_status": nil, "consistencygroup_id": nil, "multiattach": v.Multiattach,
-		"attachments": atts, "os-vol-tenant-attr:tenant_id": v.ProjectID,
-	}
-	if len(v.ImageMetadata) > 0 {
-		m["volume_image_metadata"] = v.ImageMetadata
+		"attachments": atts,
 	}
 	if admin {
 		m["migration_status"] = nil
-		m["os-vol-host-attr:host"] = "novalite@simulated#simulated"
-		m["os-vol-mig-status-attr:migstat"] = nil
-		m["os-vol-mig-status-attr:name_id"] = nil
 	}
 	if mv.AtLeast(3, 13) {
 		m["group_id"] = nil

@@ -149,7 +149,7 @@ func (a *API) createVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil { // the data failed after the record: Cinder shows "error" later
 		httpx.LogError(r, err)
 	}
-	httpx.WriteJSON(w, http.StatusAccepted, obj{"volume": a.volumeView(r, v, a.svc.TypeName(r.Context(), v.TypeID))})
+	httpx.WriteJSON(w, http.StatusAccepted, obj{"volume": a.volumeBaseView(r, v, a.svc.TypeName(r.Context(), v.TypeID))})
 	return nil
 }
 
@@ -204,7 +204,7 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, obj{"volume": a.volumeView(r, v, a.svc.TypeName(r.Context(), v.TypeID))})
+	httpx.WriteJSON(w, http.StatusOK, obj{"volume": a.volumeBaseView(r, v, a.svc.TypeName(r.Context(), v.TypeID))})
 	return nil
 }
 
