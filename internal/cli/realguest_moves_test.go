@@ -216,3 +216,55 @@ func TestRealGuestMoves(t *testing.T) {
 		}
 	}
 }
+
+// TestRealGuestMovesAcrossAgents resizes a real guest between two agent
+// processes (PostgreSQL, an api and a controller beside them), each with
+// a data dir of its own and one shared --instances-path, as agents on
+// one machine (or sharing storage) run: the guest lands in the other
+// agent's directory with the new flavor, and after confirm the source's
+// agent removes what it kept.
+func TestRealGuestMovesAcrossAgents(t *testing.T) {
+	dir := guestDir(t)
+	instances := filepath.Join(dir, "instances")
+	t.Cleanup(func() {
+		for _, h := range []string{"deploy-host-1", "deploy-host-2"} {
+			_ = exec.Command("ip", "netns", "del", qemu.NetNS(filepath.Join(instances, h))).Run()
+		}
+	})
+	d := deploy(t, 1, 1, 2, "--driver", "qemu", "--instances-path", instances, "--shutdown-timeout", "10s")
+	c := openCloud(t, &server{url: d.apis[0].url}, dir)
+	c.setup()
+	ctx := context.Background()
+	disk := 2
+	big, err := flavors.Create(ctx, c.compute, flavors.CreateOpts{Name: "guest.big", RAM: 192, VCPUs: 2, Disk: &disk}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := c.boot("mover", "")
+	c.wait(id, "ACTIVE")
+	c.waitConsole(id, "novalite-guest: ready", 1)
+	src := c.hostOf(id)
+	c.runsOn(id, src, "1", "128")
+
+	c.action("resize", servers.Resize(ctx, c.compute, id, servers.ResizeOpts{FlavorRef: big.ID}).ExtractErr())
+	c.wait(id, "VERIFY_RESIZE")
+	dst := c.hostOf(id)
+	if dst == src {
+		t.Fatalf("resized on its own host %s", src)
+	}
+	c.waitConsole(id, "novalite-guest: ready", 1) // the destination agent's console log
+	c.runsOn(id, dst, "2", "192")
+	c.action("confirm", servers.ConfirmResize(ctx, c.compute, id).ExtractErr())
+	c.wait(id, "ACTIVE")
+	c.waitNoFile(c.dirOn(src, id) + "_resize")
+	c.runsOn(id, dst, "2", "192")
+
+	c.action("delete", servers.Delete(ctx, c.compute, id).ExtractErr())
+	c.waitGone(id)
+	if p := qemuPids(t, id); len(p) != 0 {
+		t.Errorf("QEMU runs after delete: %v", p)
+	}
+	if m, _ := filepath.Glob(filepath.Join(instances, "*", id+"*")); len(m) != 0 {
+		t.Errorf("files left after delete: %v", m)
+	}
+}
