@@ -9,7 +9,8 @@
 #
 #   terraform-acc.sh [REGEX]   default: TF_ACC_RUN below
 #   TF_ACC_USERS ("demo admin"), TF_ACC_TIMEOUT (60m)
-#   TF_ACC_OUT (./clients-results): go test -json output per user
+#   TF_ACC_OUT (./clients-results): go test -v output per user
+#   TF_ACC_BIN: a test binary already built from the module (`go test -c`)
 #
 # Each failure is judged against terraform-acc-expected.txt (user, test,
 # not-applicable or known, reason); an unlisted failure fails the run, a
@@ -24,12 +25,18 @@ mkdir -p "$OUT"
 [ -x "$TOOLS/tofu" ] || { echo "FAIL: $TOOLS/tofu missing: run scripts/install-terraform.sh"; exit 1; }
 
 tmp=$(mktemp -d)
-dir=$(cd "$tmp" && go mod download -json \
-  "github.com/terraform-provider-openstack/terraform-provider-openstack/v3@$PROVIDER_VERSION" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
-cp -r "$dir" "$tmp/provider" && chmod -R u+w "$tmp/provider"
-# Build the test binary once (the long part), run it per user.
-(cd "$tmp/provider" && go test -c -o "$tmp/openstack.test" ./openstack)
+mkdir -p "$tmp/provider/openstack"
+if [ -n "${TF_ACC_BIN:-}" ]; then
+  # A test binary built earlier from the same module (reruns of a subset).
+  cp "$TF_ACC_BIN" "$tmp/openstack.test"
+else
+  dir=$(cd "$tmp" && go mod download -json \
+    "github.com/terraform-provider-openstack/terraform-provider-openstack/v3@$PROVIDER_VERSION" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  rm -rf "$tmp/provider" && cp -r "$dir" "$tmp/provider" && chmod -R u+w "$tmp/provider"
+  # Build the test binary once (the long part), run it per user.
+  (cd "$tmp/provider" && go test -c -o "$tmp/openstack.test" ./openstack)
+fi
 
 start_novalite
 # cloud_env CLOUD: the OS_* variables of CLOUD in the generated clouds.yaml.
