@@ -218,6 +218,14 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 		if _, err := a.svc.Volumes.Get(r.Context(), c, old); err != nil {
 			return err
 		}
+		// The new volume is in the body: one that does not exist is 400
+		// (Nova's _update_volume_swap), before the migration check.
+		newID, _ := att["volumeId"].(string)
+		if _, err := a.svc.Volumes.Get(r.Context(), c, newID); novalite.IsKind(err, novalite.NotFound) {
+			return novalite.Errorf(novalite.Invalid, "%s", novalite.MessageOf(err))
+		} else if err != nil {
+			return err
+		}
 	}
 	return novalite.Errorf(novalite.Conflict, "volume %s is not migrating; this API should only be called by Cinder", old)
 }
