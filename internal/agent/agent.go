@@ -10,6 +10,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -485,6 +486,9 @@ func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Tim
 	o := r.act.done
 	if r.err != nil {
 		o = r.act.failed
+		if r.act.unsupported != nil && errors.Is(r.err, virt.ErrUnsupported) {
+			o = *r.act.unsupported
+		}
 		a.o.Log.Warn("task failed", "server", r.v.ID, "action", r.act.name, "err", r.err)
 	}
 	vm, pw := o.vm, o.power

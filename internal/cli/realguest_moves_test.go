@@ -52,6 +52,28 @@ func exists(p string) bool {
 	return err == nil
 }
 
+// forceDown sets the forced_down of host's compute service (2.53).
+func (c *cloud) forceDown(host string, down bool) {
+	c.t.Helper()
+	ctx := context.Background()
+	c.compute.Microversion = "2.53"
+	defer func() { c.compute.Microversion = "2.79" }()
+	pages, err := services.List(c.compute, services.ListOpts{Binary: "nova-compute", Host: host}).AllPages(ctx)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	svcs, err := services.ExtractServices(pages)
+	if err != nil || len(svcs) != 1 {
+		c.t.Fatalf("service of %s: %v %v", host, svcs, err)
+	}
+	resp, err := c.compute.Put(ctx, c.compute.ServiceURL("os-services", svcs[0].ID), map[string]any{"forced_down": down}, nil,
+		&gophercloud.RequestOpts{OkCodes: []int{200}})
+	if err != nil {
+		c.t.Fatalf("forced_down %v of %s: %v", down, host, err)
+	}
+	resp.Body.Close()
+}
+
 // waitNoFile waits until path is gone.
 func (c *cloud) waitNoFile(path string) {
 	c.t.Helper()
@@ -158,19 +180,7 @@ func TestRealGuestMoves(t *testing.T) {
 	// evacuate: the server's host is forced down, the guest is rebuilt
 	// on the other host; the down host's copy keeps running until its
 	// agent starts again.
-	c.compute.Microversion = "2.53"
-	pages, err := services.List(c.compute, services.ListOpts{Binary: "nova-compute", Host: src}).AllPages(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svcs, err := services.ExtractServices(pages)
-	if err != nil || len(svcs) != 1 {
-		t.Fatalf("service of %s: %v %v", src, svcs, err)
-	}
-	if _, err := services.Update(ctx, c.compute, svcs[0].ID, services.UpdateOpts{ForcedDown: true}).Extract(); err != nil {
-		t.Fatal(err)
-	}
-	c.compute.Microversion = "2.79"
+	c.forceDown(src, true)
 	old := onePid(t, id)
 	resp, err := c.compute.Post(ctx, c.compute.ServiceURL("servers", id, "action"), map[string]any{"evacuate": map[string]any{}},
 		nil, &gophercloud.RequestOpts{OkCodes: []int{200}})
@@ -204,6 +214,29 @@ func TestRealGuestMoves(t *testing.T) {
 	if exists(c.dirOn(src, id)) {
 		t.Errorf("the down host's instance directory survived its agent's restart")
 	}
+
+	// The down host is back: the live migration has somewhere to go.
+	c.forceDown(src, false)
+	// Live migration, which the driver lacks: accepted (202), then the
+	// server goes to ERROR with the migration in error, as Nova's
+	// conductor leaves it when a host's pre-checks fail unexpectedly.
+	c.action("live migrate", servers.LiveMigrate(ctx, c.compute, id, servers.LiveMigrateOpts{BlockMigration: new(bool)}).ExtractErr())
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		v, err := servers.Get(ctx, c.compute, id).Extract()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Status == "ERROR" && v.TaskState == "" {
+			if v.Fault.Code != 500 || !strings.Contains(v.Fault.Message, "not supported") {
+				t.Errorf("fault after the live migration: %+v", v.Fault)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after os-migrateLive: %s/%s, want ERROR", v.Status, v.TaskState)
+		}
+	}
+	c.runsOn(id, dst, "2", "192") // the guest itself is untouched
 
 	c.action("delete", servers.Delete(ctx, c.compute, id).ExtractErr())
 	c.waitGone(id)

@@ -9,7 +9,9 @@ import (
 // the driver of the server's host lacks is answered at once, before any
 // state changes, with Nova's answer for a driver that does not
 // implement it (nova/api/openstack/common.py, raise_feature_not_supported)
-// — never accepted and then failed.
+// — never accepted and then failed. os-migrateLive is not here: Nova
+// (2.34+) accepts it and its conductor's pre-checks fail on the host,
+// the server going to ERROR (the agent does the same).
 var needs = map[string]func(virt.Capabilities) bool{
 	"pause":          func(c virt.Capabilities) bool { return c.Pause },
 	"unpause":        func(c virt.Capabilities) bool { return c.Pause },
@@ -25,7 +27,6 @@ var needs = map[string]func(virt.Capabilities) bool{
 	"evacuate":       func(c virt.Capabilities) bool { return c.Rebuild },
 	"resize":         func(c virt.Capabilities) bool { return c.Migrate },
 	"migrate":        func(c virt.Capabilities) bool { return c.Migrate },
-	"os-migrateLive": func(c virt.Capabilities) bool { return c.LiveMigrate },
 }
 
 // errNotSupported is Nova's 501 for a feature the driver lacks.
