@@ -57,9 +57,20 @@ export OS_IMAGE_ID OS_NETWORK_ID OS_EXTGW_ID
 OS_IMAGE_ID=$(openstack --os-cloud novalite image show cirros -f value -c id)
 OS_NETWORK_ID=$(openstack --os-cloud novalite network show private -f value -c id)
 OS_EXTGW_ID=$(openstack --os-cloud novalite network show public -f value -c id)
-export OS_IMAGE_NAME=cirros OS_FLAVOR_ID=1 OS_FLAVOR_ID_RESIZE=2 OS_POOL_NAME=public
+# What the provider's own CI prepares on DevStack before these tests (its
+# scripts/stackenv.sh): two flavors that some tests look up by name and
+# size (m1.acctest, and m1.resize with one more GiB of disk), both with an
+# ephemeral disk, and the variables that name them.
+openstack --os-cloud novalite flavor create m1.acctest --id 99 --ram 512 --disk 10 --vcpus 1 --ephemeral 10 >/dev/null
+openstack --os-cloud novalite flavor create m1.resize --id 98 --ram 512 --disk 11 --vcpus 1 --ephemeral 10 >/dev/null
+export OS_IMAGE_NAME=cirros OS_FLAVOR_ID=99 OS_FLAVOR_ID_RESIZE=98 OS_POOL_NAME=public
 export TF_ACC=1 TF_ACC_TERRAFORM_PATH=$TOOLS/tofu TF_ACC_PROVIDER_HOST=registry.opentofu.org
 export CHECKPOINT_DISABLE=1
+# A CLI configuration of our own: one named by the environment that does not
+# exist makes every tofu command warn first, and the harness cannot read
+# `tofu version` after that warning.
+: >"$WORK/tofurc"
+export TF_CLI_CONFIG_FILE=$WORK/tofurc
 
 status=0
 for user in ${TF_ACC_USERS:-demo admin}; do
