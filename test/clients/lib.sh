@@ -109,6 +109,13 @@ stop_novalite() {
       kill -KILL "$gpid" 2>/dev/null || true
     fi
   done
+  # So does each host's network namespace, named for its directory as
+  # qemu.NetNS names it (novalite- and the first 10 hex of its sha1).
+  local hd
+  for hd in "$WORK"/data/instances/*/; do
+    [ -d "$hd/_base" ] || continue
+    ip netns del "novalite-$(printf %s "${hd%/}" | sha1sum | cut -c1-10)" 2>/dev/null || true
+  done
   if [ -n "${DEPLOY_DB:-}" ]; then
     psql "$DEPLOY_ADMIN" -qc "DROP DATABASE IF EXISTS $DEPLOY_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi
