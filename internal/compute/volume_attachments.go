@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -122,10 +123,14 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		if err != nil {
 			return err
 		}
+		now := s.now().UTC()
 		b = novalite.BlockDeviceMapping{ID: uuid.NewString(), InstanceUUID: v.ID, VolumeID: p.VolumeID,
 			AttachmentID: a.ID, Device: dev, DeleteOnTermination: p.DeleteOnTerm, Tag: p.Tag, SourceType: "volume",
-			CreatedAt: s.now().UTC()}
-		return tx.BDMInsert(ctx, b)
+			CreatedAt: now}
+		if err := tx.BDMInsert(ctx, b); err != nil {
+			return err
+		}
+		return s.volumeAction(ctx, tx, c, v, "attach_volume", now)
 	})
 	if err != nil {
 		return b, err
@@ -172,8 +177,22 @@ func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID
 		if err := s.Volumes.DetachTx(ctx, tx, b.AttachmentID); err != nil {
 			return err
 		}
-		return tx.BDMDelete(ctx, b.ID)
+		if err := tx.BDMDelete(ctx, b.ID); err != nil {
+			return err
+		}
+		return s.volumeAction(ctx, tx, c, v, "detach_volume", s.now().UTC())
 	})
+}
+
+// volumeAction records an attach_volume or detach_volume instance action
+// with the compute host's event, as Nova's API and compute manager do
+// (`openstack server event list` shows them).
+func (s *Service) volumeAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, action string, now time.Time) error {
+	id, err := recordAction(ctx, tx, c, v, action, now)
+	if err != nil {
+		return err
+	}
+	return finishedEvent(ctx, tx, id, "compute_"+action, v.Host, now)
 }
 
 // detachable checks a detach as Nova's API does and returns the server

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Judges a client suite's pytest run (its JUnit XML) against suites-expected.txt.
 
-Usage: suites-judge.py SUITE RESULTS.xml EXPECTED.txt [PYTEST_EXIT_STATUS]
+Usage: suites-judge.py SUITE EXPECTED.txt PYTEST_EXIT_STATUS RESULTS.xml...
+
+A suite run in parts (suites.sh: its parallel part, then the tests that run
+alone) has one results file per part and the worst of their exit statuses.
 
 Every test that fails (failure or error) must be listed for SUITE in
 EXPECTED.txt as not-applicable (needs a service or feature novalite does not
@@ -30,10 +33,12 @@ def read_expected(path, suite):
     return listed
 
 
-def read_results(path):
-    """test id (module.Class.test) -> passed|failed|skipped, and the failure messages."""
+def read_results(paths):
+    """test id (module.Class.test) -> passed|failed|skipped, and the failure
+    messages, over every results file."""
     out, why = {}, {}
-    for case in ET.parse(path).getroot().iter("testcase"):
+    cases = [c for path in paths for c in ET.parse(path).getroot().iter("testcase")]
+    for case in cases:
         tid = "%s.%s" % (case.get("classname"), case.get("name"))
         status = "passed"
         for child in case:
@@ -50,8 +55,7 @@ def read_results(path):
 
 
 def main():
-    suite, results, expected = sys.argv[1:4]
-    rc = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    suite, expected, rc, results = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
     listed = read_expected(expected, suite)
     try:
         res, why = read_results(results)

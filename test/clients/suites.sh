@@ -5,9 +5,10 @@
 # functional_admin): nothing but OS_CLIENT_CONFIG_FILE and the cloud name.
 #
 #   suites.sh [sdk|novaclient|osc ...]   default: all three
-#   SUITE_TIMEOUT (1800 s per suite)
+#   SUITE_TIMEOUT (1800 s for each part of a suite)
 #   SUITE_JOBS (4): pytest-xdist workers per suite (tests grouped by class,
-#     whose setUpClass resources they share)
+#     whose setUpClass resources they share); the tests suites-alone.txt
+#     lists run after them, one at a time
 #   SUITES_OUT (./clients-results): JUnit XML and pytest's output per suite
 #
 # Each suite is judged by suites-judge.py against suites-expected.txt:
@@ -23,7 +24,7 @@ mkdir -p "$OUT"
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=(sdk novaclient osc)
 for s in "${SUITES[@]}"; do
-  case "$s" in sdk|novaclient|osc) rm -f "$OUT/$s".* ;; *) echo "unknown suite $s" >&2; exit 2 ;; esac
+  case "$s" in sdk|novaclient|osc) rm -f "$OUT/$s".* "$OUT/$s"-alone.* ;; *) echo "unknown suite $s" >&2; exit 2 ;; esac
 done
 
 start_novalite
@@ -37,18 +38,57 @@ RUNDIR=$WORK/run
 mkdir -p "$RUNDIR"
 echo "image data for openstacksdk's functional image tests" >"$RUNDIR/CONTRIBUTING.rst"
 
-# run_suite NAME TEST-PATH...: pytest with JUnit XML, then the judge.
+# node_id ROOT ID: pytest's node id of a test or class id as the lists name
+# it (module.Class[.test], relative to ROOT), e.g. v2.test_resize.TestServersResize
+# -> ROOT/v2/test_resize.py::TestServersResize.
+node_id() {
+  local root=$1 rest=$2 path=""
+  while [ -n "$rest" ]; do
+    path+=${path:+/}${rest%%.*}
+    [ "$rest" = "${rest#*.}" ] && rest="" || rest=${rest#*.}
+    if [ -f "$root/$path.py" ]; then
+      echo "$root/$path.py${rest:+::${rest//./::}}"
+      return
+    fi
+  done
+  echo "suites-alone.txt: no module for $2 under $root" >&2
+  return 1
+}
+
+# pytest_run OUT-NAME ARGS...: pytest with JUnit XML; prints its exit status.
+# SIGINT on time-out: pytest then still writes the results it has (and
+# exits 2, which the judge counts as a run that did not finish).
+pytest_run() {
+  local out=$1 rc=0; shift
+  (cd "$RUNDIR" && timeout -s INT "${SUITE_TIMEOUT:-1800}" "$PY" -m pytest -p no:cacheprovider -q -o junit_family=xunit1 \
+    --junitxml="$OUT/$out.xml" "$@" >"$OUT/$out.log" 2>&1) || rc=$?
+  tail -n 1 "$OUT/$out.log" >&2
+  echo "$rc"
+}
+
+# run_suite NAME ROOT TEST-PATH...: the tests over SUITE_JOBS workers, a
+# class to a worker, but for those suites-alone.txt lists for NAME (tests
+# that race other workers' tests), which run afterwards one at a time;
+# then the judge over both parts.
 status=0
 run_suite() {
-  local name=$1 rc=0 start; shift
+  local name=$1 root=$2 start rc rc2=0 s id node; shift 2
+  local alone=() deselect=() results=("$OUT/$name.xml")
   start=$(date +%s)
-  # SIGINT on time-out: pytest then still writes the results it has (and
-  # exits 2, which the judge counts as a run that did not finish).
-  (cd "$RUNDIR" && timeout -s INT "${SUITE_TIMEOUT:-1800}" "$PY" -m pytest -p no:cacheprovider -q -o junit_family=xunit1 \
-    -n "${SUITE_JOBS:-4}" --dist loadscope \
-    --junitxml="$OUT/$name.xml" "$@" >"$OUT/$name.log" 2>&1) || rc=$?
-  tail -n 1 "$OUT/$name.log"
-  "$PY" "$HERE/suites-judge.py" "$name" "$OUT/$name.xml" "$HERE/suites-expected.txt" "$rc" || status=1
+  while IFS=$'\t' read -r s id _; do
+    [ "$s" = "$name" ] || continue
+    node=$(node_id "$root" "$id") || { status=1; return; }
+    alone+=("$node")
+    deselect+=(--deselect "$node")
+  done < <(grep -v '^#' "$HERE/suites-alone.txt")
+  # --rootdir: test ids relative to ROOT in both parts, as the lists name them.
+  rc=$(pytest_run "$name" --rootdir "$root" -n "${SUITE_JOBS:-4}" --dist loadscope "${deselect[@]}" "$@")
+  if [ ${#alone[@]} -gt 0 ]; then
+    rc2=$(pytest_run "$name-alone" --rootdir "$root" -n 0 "${alone[@]}")
+    results+=("$OUT/$name-alone.xml")
+    [ "$rc2" -gt "$rc" ] && rc=$rc2
+  fi
+  "$PY" "$HERE/suites-judge.py" "$name" "$HERE/suites-expected.txt" "$rc" "${results[@]}" || status=1
   echo "$name: $(( $(date +%s) - start ))s"
 }
 
@@ -58,20 +98,21 @@ for s in "${SUITES[@]}"; do
       # OS_CLOUD is the suites' operator cloud; the rest they take by name.
       # OS_TEST_TIMEOUT: the sdk's per-test limit defaults to 5 s, a unit
       # test's; its functional runs lift it (a loaded machine needs more).
-      OS_CLOUD=devstack-admin OS_TEST_TIMEOUT=300 OPENSTACKSDK_FUNC_TEST_TIMEOUT=60 run_suite sdk \
+      OS_CLOUD=devstack-admin OS_TEST_TIMEOUT=300 OPENSTACKSDK_FUNC_TEST_TIMEOUT=60 run_suite sdk "$DIST/openstack/tests/functional" \
         "$DIST/openstack/tests/functional/compute" "$DIST/openstack/tests/functional/image" \
         "$DIST/openstack/tests/functional/network" "$DIST/openstack/tests/functional/identity" ;;
     novaclient)
       # functional_admin; its CLI tests run bin/nova, the packaged novaclient
       # run by the fork server (lib.sh).
-      OS_NOVACLIENT_EXEC_DIR=$ROOT/test/clients/bin run_suite novaclient "$DIST/novaclient/tests/functional" ;;
+      OS_NOVACLIENT_EXEC_DIR=$ROOT/test/clients/bin run_suite novaclient "$DIST/novaclient/tests/functional" \
+        "$DIST/novaclient/tests/functional" ;;
     osc)
       # Its server tests look for DevStack's image by DevStack's name
       # (cirros-*-disk; bootstrap's is "cirros") and skip nothing without it:
       # upload one under that name, as DevStack does.
       openstack --os-cloud devstack-admin image create --public --disk-format qcow2 --container-format bare \
         --file "$RUNDIR/CONTRIBUTING.rst" cirros-0.6.2-x86_64-disk >/dev/null
-      OS_CLOUD=devstack-admin run_suite osc \
+      OS_CLOUD=devstack-admin run_suite osc "$DIST/openstackclient/tests/functional" \
         "$DIST/openstackclient/tests/functional/compute" "$DIST/openstackclient/tests/functional/image" \
         "$DIST/openstackclient/tests/functional/network" "$DIST/openstackclient/tests/functional/identity" ;;
   esac

@@ -251,6 +251,23 @@ func TestVolumeAttachmentsLifecycle(t *testing.T) {
 	if l := b.do("GET", base, b.demo, "2.1", nil).JSON(t)["volumeAttachments"].([]any); len(l) != 1 {
 		t.Errorf("after detach: %v", l)
 	}
+	// Each attach and detach is an instance action with its compute
+	// event, as on Nova (openstackclient's functional test counts them).
+	counts := map[string]int{}
+	for _, a := range b.do("GET", "/servers/"+id+"/os-instance-actions", b.demo, "2.1", nil).JSON(t)["instanceActions"].([]any) {
+		a := a.(map[string]any)
+		counts[a["action"].(string)]++
+		if a["action"] == "detach_volume" {
+			ev := b.do("GET", "/servers/"+id+"/os-instance-actions/"+a["request_id"].(string), b.admin, "2.51", nil).
+				JSON(t)["instanceAction"].(map[string]any)["events"].([]any)
+			if len(ev) != 1 || ev[0].(map[string]any)["event"] != "compute_detach_volume" || ev[0].(map[string]any)["result"] != "Success" {
+				t.Errorf("detach_volume events: %v", ev)
+			}
+		}
+	}
+	if counts["attach_volume"] != 2 || counts["detach_volume"] != 1 {
+		t.Errorf("instance actions: %v, want 2 attach_volume and 1 detach_volume", counts)
+	}
 }
 
 // TestVolumesReachTheGuest: with agents running, a server's volumes
