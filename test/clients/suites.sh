@@ -79,7 +79,7 @@ run_suite() {
     [ "$s" = "$name" ] || continue
     node=$(node_id "$root" "$id") || { status=1; return; }
     alone+=("$node")
-    deselect+=(--deselect "$node")
+    deselect+=(--deselect "${node#"$root"/}") # node ids are relative to --rootdir
   done < <(grep -v '^#' "$HERE/suites-alone.txt")
   # --rootdir: test ids relative to ROOT in both parts, as the lists name them.
   rc=$(pytest_run "$name" --rootdir "$root" -n "${SUITE_JOBS:-4}" --dist loadscope "${deselect[@]}" "$@")
