@@ -45,5 +45,7 @@ if [ "$(built_version "$TOOLS/bin/terraform-provider-openstack")" != "$PROVIDER_
   echo "building terraform-provider-openstack $PROVIDER_VERSION into $TOOLS/bin"
   (cd "$TOOLS" && GOBIN="$TOOLS/bin" go install -trimpath "$PROVIDER_MOD@$PROVIDER_VERSION")
 fi
-"$TOOLS/bin/tofu" version | head -n 1
+# (Without a CLI configuration named by the environment: one that does not
+# exist makes tofu warn before its version line.)
+env -u TF_CLI_CONFIG_FILE "$TOOLS/bin/tofu" version | head -n 1
 echo "terraform-provider-openstack $(built_version "$TOOLS/bin/terraform-provider-openstack")"
