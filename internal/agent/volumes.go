@@ -63,29 +63,36 @@ func (a *Agent) volumeCall(ctx context.Context, c store.HostCall) (string, strin
 	return "", ""
 }
 
-// loadVolumes fills the volumes of the jobs that create a guest: the
-// server's block device mappings, with the boot volume's image metadata
-// (what a volume-backed guest boots with).
+// loadVolumes fills the volumes of the jobs that create a guest: their
+// block device mappings in one query, with each boot volume's image
+// metadata (what a volume-backed guest boots with).
 func (a *Agent) loadVolumes(ctx context.Context, tx *store.Tx, work []job) error {
-	for i, j := range work {
-		if !createsGuest[j.v.TaskState] {
-			continue
+	var ids []string
+	for _, j := range work {
+		if createsGuest[j.v.TaskState] {
+			ids = append(ids, j.v.ID)
 		}
-		bdms, err := tx.BDMList(ctx, j.v.ID)
-		if err != nil {
-			return err
-		}
-		for _, b := range bdms {
-			v := virt.Volume{ID: b.VolumeID, Path: a.volumePath(b.VolumeID), Device: b.Device,
-				Boot: b.BootIndex != nil && *b.BootIndex == 0}
-			if v.Boot {
-				vol, err := tx.VolumeGet(ctx, b.VolumeID, "")
-				if err != nil {
-					return fmt.Errorf("boot volume of %s: %w", j.v.ID, err)
-				}
-				v.ImageMeta = vol.ImageMetadata
+	}
+	bdms, err := tx.BDMListByInstances(ctx, ids)
+	if err != nil || len(bdms) == 0 {
+		return err
+	}
+	byServer := map[string][]virt.Volume{}
+	for _, b := range bdms {
+		v := virt.Volume{ID: b.VolumeID, Path: a.volumePath(b.VolumeID), Device: b.Device,
+			Boot: b.BootIndex != nil && *b.BootIndex == 0}
+		if v.Boot {
+			vol, err := tx.VolumeGet(ctx, b.VolumeID, "")
+			if err != nil {
+				return fmt.Errorf("boot volume of %s: %w", b.InstanceUUID, err)
 			}
-			work[i].volumes = append(work[i].volumes, v)
+			v.ImageMeta = vol.ImageMetadata
+		}
+		byServer[b.InstanceUUID] = append(byServer[b.InstanceUUID], v)
+	}
+	for i := range work {
+		if createsGuest[work[i].v.TaskState] {
+			work[i].volumes = byServer[work[i].v.ID]
 		}
 	}
 	return nil

@@ -87,3 +87,16 @@ func (tx *Tx) bdmLoad(ctx context.Context, servers []*novalite.Server) error {
 	}
 	return nil
 }
+
+// BDMListByInstances lists the volumes of several servers in one query,
+// each server's in attach order.
+func (tx *Tx) BDMListByInstances(ctx context.Context, instanceUUIDs []string) ([]novalite.BlockDeviceMapping, error) {
+	if len(instanceUUIDs) == 0 {
+		return nil, nil
+	}
+	var w where
+	cond := tx.inJSON("instance_uuid", &w, instanceUUIDs, false)
+	rows, err := tx.query(ctx, `SELECT `+bdmCols+` FROM block_device_mappings WHERE `+cond+
+		` ORDER BY instance_uuid, created_at, device_name`, w.args...)
+	return collect(rows, err, func(r *sql.Rows) (novalite.BlockDeviceMapping, error) { return scanBDM(r) })
+}
