@@ -41,6 +41,8 @@ type DB struct {
 	// other processes write too (Share).
 	gen        *generation
 	shareRoles bool
+	// queue: SQLite's write transactions waiting for the group commit.
+	queue writeQueue
 }
 
 // Engine names a database engine.
@@ -80,6 +82,17 @@ type Tx struct {
 	shared bool
 	// bookkeeping: the commit leaves the generation alone (Bookkeeping).
 	bookkeeping bool
+	// noCancel: statements ignore their context's cancellation (a member
+	// of a group commit, group.go).
+	noCancel bool
+}
+
+// ctx is the context a statement of tx runs under.
+func (tx *Tx) ctx(ctx context.Context) context.Context {
+	if tx.noCancel {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // AfterCommit registers f to run after a successful commit.
@@ -112,12 +125,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly 
 
 func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly bool, fn func(tx *Tx) error) (err error) {
 	if !readOnly && db.writeMu != nil {
-		select {
-		case db.writeMu <- struct{}{}:
-			defer func() { <-db.writeMu }()
-		case <-ctx.Done():
-			return unavailable(ctx.Err())
-		}
+		return db.grouped(ctx, fn)
 	}
 	opts := &sql.TxOptions{ReadOnly: readOnly && db.engine == Postgres}
 	stx, err := pool.BeginTx(ctx, opts)
@@ -157,6 +165,9 @@ func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly
 }
 
 func retryable(err error) bool {
+	if errors.Is(err, errGroupAborted) {
+		return true
+	}
 	s := err.Error()
 	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked") ||
 		strings.Contains(s, "40001") || strings.Contains(s, "40P01")
@@ -191,6 +202,7 @@ func mapErr(err error) error {
 
 // Exec runs a statement and returns the number of rows it changed.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	ctx = tx.ctx(ctx)
 	var res sql.Result
 	var err error
 	if st := tx.stmts.get(ctx, query); st != nil {
@@ -208,6 +220,7 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (int64, error
 // query and queryRow are the store's own helpers; packages outside store
 // never see SQL.
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = tx.ctx(ctx)
 	if st := tx.stmts.get(ctx, query); st != nil {
 		rows, err := tx.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 		return rows, mapErr(err)
@@ -217,6 +230,7 @@ func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = tx.ctx(ctx)
 	if st := tx.stmts.get(ctx, query); st != nil {
 		return tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -244,5 +258,5 @@ func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) 
 // a transaction alone does not reach PostgreSQL until its first query.
 func (tx *Tx) Ping(ctx context.Context) error {
 	var one int
-	return mapErr(tx.tx.QueryRowContext(ctx, `SELECT 1`).Scan(&one))
+	return mapErr(tx.tx.QueryRowContext(tx.ctx(ctx), `SELECT 1`).Scan(&one))
 }

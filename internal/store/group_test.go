@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"novalite"
+)
+
+// TestWriteTransactionsIsolated: many write transactions at once (on
+// SQLite they share group commits) each keep their own outcome — one
+// that fails or panics leaves nothing, and its neighbours commit and run
+// their AfterCommit functions — and one whose context ends while it waits
+// answers Unavailable and leaves nothing.
+func TestWriteTransactionsIsolated(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		if err := db.Tx(ctx, func(tx *Tx) error {
+			_, err := tx.Exec(ctx, `CREATE TABLE group_probe (k TEXT PRIMARY KEY)`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 300
+		var after atomic.Int64
+		errFail := errors.New("refused")
+		var wg sync.WaitGroup
+		results := make([]error, n)
+		panics := make([]any, n)
+		for i := range n {
+			wg.Go(func() {
+				defer func() { panics[i] = recover() }()
+				results[i] = db.Tx(ctx, func(tx *Tx) error {
+					if _, err := tx.Exec(ctx, `INSERT INTO group_probe (k) VALUES ($1)`, fmt.Sprint(i)); err != nil {
+						return err
+					}
+					tx.AfterCommit(func() { after.Add(1) })
+					switch {
+					case i%7 == 3:
+						return errFail
+					case i%13 == 5:
+						panic(fmt.Sprintf("member %d", i))
+					case i%17 == 9:
+						// A constraint violation of its own, after its insert.
+						_, err := tx.Exec(ctx, `INSERT INTO group_probe (k) VALUES ($1)`, fmt.Sprint(i))
+						return err
+					}
+					return nil
+				})
+			})
+		}
+		wg.Wait()
+		want := 0
+		for i := range n {
+			switch {
+			case i%7 == 3:
+				if !errors.Is(results[i], errFail) {
+					t.Errorf("member %d: %v, want its own error", i, results[i])
+				}
+			case i%13 == 5:
+				if panics[i] != fmt.Sprintf("member %d", i) {
+					t.Errorf("member %d: panic %v reached its caller, want its own", i, panics[i])
+				}
+			case i%17 == 9:
+				if !novalite.IsKind(results[i], novalite.Conflict) {
+					t.Errorf("member %d: %v, want a conflict", i, results[i])
+				}
+			default:
+				want++
+				if results[i] != nil || panics[i] != nil {
+					t.Errorf("member %d: %v / panic %v", i, results[i], panics[i])
+				}
+			}
+		}
+		var got int
+		if err := db.View(ctx, func(tx *Tx) error {
+			return tx.queryRow(ctx, `SELECT COUNT(*) FROM group_probe`).Scan(&got)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got != want || after.Load() != int64(want) {
+			t.Fatalf("%d rows and %d after-commit calls, want %d of each", got, after.Load(), want)
+		}
+
+		// A caller whose context has ended: refused, nothing written.
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		err := db.Tx(done, func(tx *Tx) error {
+			_, err := tx.Exec(done, `INSERT INTO group_probe (k) VALUES ('late')`)
+			return err
+		})
+		if !novalite.IsKind(err, novalite.Unavailable) && !errors.Is(err, context.Canceled) {
+			t.Fatalf("ended context: %v", err)
+		}
+		var late int
+		_ = db.View(ctx, func(tx *Tx) error {
+			return tx.queryRow(ctx, `SELECT COUNT(*) FROM group_probe WHERE k = 'late'`).Scan(&late)
+		})
+		if late != 0 {
+			t.Fatal("a transaction whose context had ended was committed")
+		}
+	})
+}
