@@ -63,6 +63,10 @@ OS_EXTGW_ID=$(openstack --os-cloud novalite network show public -f value -c id)
 # ephemeral disk, and the variables that name them.
 openstack --os-cloud novalite flavor create m1.acctest --id 99 --ram 512 --disk 10 --vcpus 1 --ephemeral 10 >/dev/null
 openstack --os-cloud novalite flavor create m1.resize --id 98 --ram 512 --disk 11 --vcpus 1 --ephemeral 10 >/dev/null
+# The tests of aggregates with a host, and of the hypervisor data source,
+# name a hypervisor of this cloud.
+export OS_HYPERVISOR_HOSTNAME
+OS_HYPERVISOR_HOSTNAME=$(openstack --os-cloud novalite hypervisor list -f value -c "Hypervisor Hostname" | head -n 1)
 export OS_IMAGE_NAME=cirros OS_FLAVOR_ID=99 OS_FLAVOR_ID_RESIZE=98 OS_POOL_NAME=public
 export TF_ACC=1 TF_ACC_TERRAFORM_PATH=$TOOLS/tofu TF_ACC_PROVIDER_HOST=registry.opentofu.org
 export CHECKPOINT_DISABLE=1
