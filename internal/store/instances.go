@@ -42,8 +42,8 @@ func scanInstance(s interface{ Scan(...any) error }) (novalite.Server, error) {
 	v.LockedReason, v.KeyName, v.UserData = nullable(lockedReason), nullable(keyName), nullable(userData)
 	v.CreatedAt, v.UpdatedAt = fromMicros(created), fromMicros(updated)
 	v.LaunchedAt, v.TerminatedAt, v.DeletedAt = fromNullMicros(launched), fromNullMicros(terminated), fromNullMicros(deletedAt)
-	_ = json.Unmarshal([]byte(imageProps), &v.ImageProperties)
-	_ = json.Unmarshal([]byte(flavor), &v.Flavor)
+	stringMapMemo.decode(imageProps, &v.ImageProperties)
+	flavorMemo.decode(flavor, &v.Flavor)
 	if oldFlavor.Valid {
 		v.OldFlavor = &novalite.FlavorSnapshot{}
 		_ = json.Unmarshal([]byte(oldFlavor.String), v.OldFlavor)
@@ -51,7 +51,7 @@ func scanInstance(s interface{ Scan(...any) error }) (novalite.Server, error) {
 	if certs.Valid {
 		_ = json.Unmarshal([]byte(certs.String), &v.TrustedCerts)
 	}
-	_ = json.Unmarshal([]byte(hints), &v.SchedulerHints)
+	hintsMemo.decode(hints, &v.SchedulerHints)
 	return v, nil
 }
 
