@@ -7,7 +7,6 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
-	"novalite/internal/api/schema"
 	"novalite/internal/policy"
 )
 
@@ -207,36 +206,13 @@ func aggregateActionSchemaDoc(microversion.Version) obj {
 // remove_host or set_metadata; 200 with the aggregate.
 func (a *API) aggregateAction(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	var raw map[string]any
-	if _, err := httpx.ReadBody(r, &raw, "Malformed request body"); err != nil {
-		return err
-	}
-	action := ""
-	for _, k := range []string{"add_host", "remove_host", "set_metadata"} {
-		if _, ok := raw[k]; ok {
-			action = k
-		}
-	}
-	if action == "" {
-		for k := range raw {
-			return novalite.Errorf(novalite.Invalid, "There is no such action: %s", k)
-		}
-		return novalite.Errorf(novalite.Invalid, "Malformed request body")
-	}
-	b, err := jsonBytes(raw)
+	action, raw, err := readAction(r, "add_host", "remove_host", "set_metadata")
 	if err != nil {
 		return err
 	}
-	doc, err := schema.Decode(b)
+	req, err := decodeAction[aggregateActionRequest](raw, schemaFor("aggregate-action", mv, aggregateActionSchemaDoc))
 	if err != nil {
-		return novalite.Errorf(novalite.Invalid, "Malformed request body")
-	}
-	if err := schemaFor("aggregate-action", mv, aggregateActionSchemaDoc).Validate(doc); err != nil {
 		return err
-	}
-	var req aggregateActionRequest
-	if err := unmarshal(b, &req); err != nil {
-		return novalite.Wrap(novalite.Invalid, err, "Malformed request body")
 	}
 	if err := authorizeAggregates(r, action); err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
-	"novalite/internal/api/schema"
 	"novalite/internal/policy"
 )
 
@@ -42,31 +41,22 @@ func flavorActionSchemaDoc(microversion.Version) obj {
 // flavorAction is POST /flavors/{id}/action: addTenantAccess or
 // removeTenantAccess (admin).
 func (a *API) flavorAction(w http.ResponseWriter, r *http.Request) error {
-	var raw map[string]any
-	if _, err := httpx.ReadBody(r, &raw, "Malformed request body"); err != nil {
+	action, raw, err := readAction(r, "addTenantAccess", "removeTenantAccess")
+	if err != nil {
 		return err
-	}
-	_, add := raw["addTenantAccess"]
-	_, remove := raw["removeTenantAccess"]
-	if !add && !remove {
-		for k := range raw {
-			return novalite.Errorf(novalite.Invalid, "There is no such action: %s", k)
-		}
-		return novalite.Errorf(novalite.Invalid, "Malformed request body")
 	}
 	rule := "os_compute_api:os-flavor-access:add_tenant_access"
-	if remove {
+	if action == "removeTenantAccess" {
 		rule = "os_compute_api:os-flavor-access:remove_tenant_access"
 	}
-	b, err := jsonBytes(raw)
-	if err != nil {
-		return err
+	type tenant struct {
+		Tenant string `json:"tenant"`
 	}
-	doc, err := schema.Decode(b)
+	req, err := decodeAction[struct {
+		Add    tenant `json:"addTenantAccess"`
+		Remove tenant `json:"removeTenantAccess"`
+	}](raw, schemaFor("flavor-action", MV(r), flavorActionSchemaDoc))
 	if err != nil {
-		return novalite.Errorf(novalite.Invalid, "Malformed request body")
-	}
-	if err := schemaFor("flavor-action", MV(r), flavorActionSchemaDoc).Validate(doc); err != nil {
 		return err
 	}
 	c := httpx.Caller(r.Context())
@@ -75,8 +65,8 @@ func (a *API) flavorAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	var list []novalite.FlavorAccess
-	if add {
-		project := raw["addTenantAccess"].(map[string]any)["tenant"].(string)
+	if action == "addTenantAccess" {
+		project := req.Add.Tenant
 		if _, err := a.svc.Identity.Project(r.Context(), project); novalite.IsKind(err, novalite.NotFound) {
 			return novalite.Errorf(novalite.Invalid, "Project ID %s is not a valid project.", project)
 		} else if err != nil {
@@ -84,7 +74,7 @@ func (a *API) flavorAction(w http.ResponseWriter, r *http.Request) error {
 		}
 		list, err = a.svc.Compute.AddFlavorAccess(r.Context(), c, id, project, MV(r).AtLeast(2, 7))
 	} else {
-		project := raw["removeTenantAccess"].(map[string]any)["tenant"].(string)
+		project := req.Remove.Tenant
 		list, err = a.svc.Compute.RemoveFlavorAccess(r.Context(), c, id, project)
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 
@@ -28,21 +29,25 @@ func extraSpecUpdateSchemaDoc(microversion.Version) obj {
 		"additionalProperties": false, "minProperties": 1, "maxProperties": 1}
 }
 
-// specString stores a value as Nova does: numbers and booleans as their
-// Python str().
-func specString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
+// specValue is an extra spec's value stored as Nova stores it: numbers
+// and booleans as their Python str() (a number's text as sent).
+type specValue string
+
+// UnmarshalJSON reads a string, a number or a boolean.
+func (s *specValue) UnmarshalJSON(b []byte) error {
+	switch b = bytes.TrimSpace(b); {
+	case len(b) > 0 && b[0] == '"':
+		return json.Unmarshal(b, (*string)(s))
+	case string(b) == "true":
+		*s = "True"
+	case string(b) == "false":
+		*s = "False"
+	case string(b) == "null":
+		*s = ""
+	default:
+		*s = specValue(b)
 	}
-	return ""
+	return nil
 }
 
 // flavorSpecs authorizes rule (against the caller's own project) and
@@ -88,14 +93,15 @@ func (a *API) createExtraSpecs(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.Authorize(c, "os_compute_api:os-flavor-extra-specs:create", policy.Target{}); err != nil {
 		return err
 	}
-	body, err := decodeBody(r, schemaFor("extra-specs-create", MV(r), extraSpecsCreateSchemaDoc))
+	body, err := decodeRequest[struct {
+		ExtraSpecs map[string]specValue `json:"extra_specs"`
+	}](r, schemaFor("extra-specs-create", MV(r), extraSpecsCreateSchemaDoc))
 	if err != nil {
 		return err
 	}
-	in, _ := body["extra_specs"].(map[string]any)
-	specs := make(map[string]string, len(in))
-	for k, v := range in {
-		specs[k] = specString(v)
+	specs := make(map[string]string, len(body.ExtraSpecs))
+	for k, v := range body.ExtraSpecs {
+		specs[k] = string(v)
 	}
 	if err := a.svc.Compute.SetFlavorExtraSpecs(r.Context(), c, r.PathValue("id"), specs); err != nil {
 		return err
@@ -110,7 +116,7 @@ func (a *API) updateExtraSpec(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.Authorize(c, "os_compute_api:os-flavor-extra-specs:update", policy.Target{}); err != nil {
 		return err
 	}
-	body, err := decodeBody(r, schemaFor("extra-spec-update", MV(r), extraSpecUpdateSchemaDoc))
+	body, err := decodeRequest[map[string]specValue](r, schemaFor("extra-spec-update", MV(r), extraSpecUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -119,7 +125,7 @@ func (a *API) updateExtraSpec(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return novalite.Errorf(novalite.Invalid, "Request body and URI mismatch")
 	}
-	spec := map[string]string{key: specString(v)}
+	spec := map[string]string{key: string(v)}
 	if err := a.svc.Compute.SetFlavorExtraSpecs(r.Context(), c, r.PathValue("id"), spec); err != nil {
 		return err
 	}

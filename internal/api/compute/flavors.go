@@ -2,7 +2,6 @@ package compute
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -225,6 +224,21 @@ func pyFloat(f float64) json.Number {
 	return json.Number(s)
 }
 
+// flavorCreateRequest is the flavor of POST /flavors. Its id stays as
+// decoded: a number is taken as written, a string is checked.
+type flavorCreateRequest struct {
+	Name        string                `json:"name"`
+	ID          any                   `json:"id"`
+	RAM         looseInt              `json:"ram"`
+	VCPUs       looseInt              `json:"vcpus"`
+	Disk        looseInt              `json:"disk"`
+	Ephemeral   looseInt              `json:"OS-FLV-EXT-DATA:ephemeral"`
+	Swap        looseInt              `json:"swap"`
+	RxtxFactor  Optional[looseString] `json:"rxtx_factor"`
+	IsPublic    Optional[looseBool]   `json:"os-flavor-access:is_public"`
+	Description Nullable[string]      `json:"description"`
+}
+
 // createFlavor is POST /flavors (admin): 200 with the new flavor.
 func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) error {
 	c := httpx.Caller(r.Context())
@@ -232,18 +246,20 @@ func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("flavor-create", mv, flavorCreateSchemaDoc))
+	body, err := decodeRequest[struct {
+		Flavor flavorCreateRequest `json:"flavor"`
+	}](r, schemaFor("flavor-create", mv, flavorCreateSchemaDoc))
 	if err != nil {
 		return err
 	}
-	fl, _ := body["flavor"].(map[string]any)
-	if err := validName("name", fl["name"]); err != nil {
+	fl := body.Flavor
+	if err := validName("name", fl.Name); err != nil {
 		return err
 	}
-	p := compute.CreateFlavorParams{Name: fl["name"].(string), MemoryMB: intValue(fl["ram"]),
-		VCPUs: intValue(fl["vcpus"]), RootGB: intValue(fl["disk"]), EphemeralGB: intValue(fl["OS-FLV-EXT-DATA:ephemeral"]),
-		SwapMB: intValue(fl["swap"]), IsPublic: true}
-	if p.ID, err = flavorIDParam(fl["id"]); err != nil {
+	p := compute.CreateFlavorParams{Name: fl.Name, MemoryMB: int(fl.RAM), VCPUs: int(fl.VCPUs), RootGB: int(fl.Disk),
+		EphemeralGB: int(fl.Ephemeral), SwapMB: int(fl.Swap), IsPublic: bool(fl.IsPublic.Or(true)),
+		Description: fl.Description.Ptr()}
+	if p.ID, err = flavorIDParam(fl.ID); err != nil {
 		return err
 	}
 	for _, k := range []struct {
@@ -255,14 +271,8 @@ func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) error {
 			return novalite.Errorf(novalite.Invalid, "Invalid input received: %s must be >= %d", k.field, k.min)
 		}
 	}
-	if v, ok := fl["rxtx_factor"]; ok {
-		p.RxtxFactor, _ = strconv.ParseFloat(fmt.Sprint(v), 64)
-	}
-	if v, ok := fl["os-flavor-access:is_public"]; ok {
-		p.IsPublic, _ = boolValue(v)
-	}
-	if d, ok := fl["description"].(string); ok {
-		p.Description = &d
+	if fl.RxtxFactor.Set {
+		p.RxtxFactor, _ = strconv.ParseFloat(string(fl.RxtxFactor.Value), 64)
 	}
 	f, err := a.svc.Compute.CreateFlavor(r.Context(), p)
 	if err != nil {
@@ -302,15 +312,15 @@ func (a *API) updateFlavor(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.Authorize(c, "os_compute_api:os-flavor-manage:update", policy.Target{}); err != nil {
 		return err
 	}
-	body, err := decodeBody(r, schemaFor("flavor-update", mv, flavorUpdateSchemaDoc))
+	body, err := decodeRequest[struct {
+		Flavor struct {
+			Description Nullable[string] `json:"description"`
+		} `json:"flavor"`
+	}](r, schemaFor("flavor-update", mv, flavorUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}
-	var desc *string
-	if d, ok := body["flavor"].(map[string]any)["description"].(string); ok {
-		desc = &d
-	}
-	f, err := a.svc.Compute.UpdateFlavorDescription(r.Context(), c, r.PathValue("id"), desc)
+	f, err := a.svc.Compute.UpdateFlavorDescription(r.Context(), c, r.PathValue("id"), body.Flavor.Description.Ptr())
 	if err != nil {
 		return err
 	}

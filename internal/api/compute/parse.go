@@ -212,6 +212,25 @@ func (s *looseString) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// stringValues is an object of any values of which only the strings are
+// kept (os-volumes' metadata, whose schema is a bare object).
+type stringValues map[string]string
+
+// UnmarshalJSON drops the values that are not strings.
+func (m *stringValues) UnmarshalJSON(data []byte) error {
+	var raw map[string]any
+	if err := unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*m = stringValues{}
+	for k, v := range raw {
+		if s, ok := v.(string); ok {
+			(*m)[k] = s
+		}
+	}
+	return nil
+}
+
 // diskConfig is OS-DCF:diskConfig as the services take it: nil when not
 // given, else whether it is AUTO.
 func diskConfig(v Optional[string]) *bool {
@@ -240,6 +259,12 @@ func readValidated(r *http.Request, sch *schema.Schema) (any, []byte, error) {
 	if _, err := httpx.ReadBody(r, &raw, "Malformed request body"); err != nil {
 		return nil, nil, err
 	}
+	return validate(raw, sch)
+}
+
+// validate checks a body already read against sch, as the validator
+// reads JSON (numbers kept as written).
+func validate(raw any, sch *schema.Schema) (any, []byte, error) {
 	b, err := jsonBytes(raw)
 	if err != nil {
 		return nil, nil, err
@@ -252,6 +277,40 @@ func readValidated(r *http.Request, sch *schema.Schema) (any, []byte, error) {
 		return nil, nil, err
 	}
 	return doc, b, nil
+}
+
+// readAction reads the body of an action resource ({"name": {...}}): the
+// action is the first of names the body holds; a body with none of them
+// is Nova's "There is no such action". The body is validated and decoded
+// afterwards (decodeAction), once the action has chosen the policy rule.
+func readAction(r *http.Request, names ...string) (string, map[string]any, error) {
+	var raw map[string]any
+	if _, err := httpx.ReadBody(r, &raw, "Malformed request body"); err != nil {
+		return "", nil, err
+	}
+	for _, k := range names {
+		if _, ok := raw[k]; ok {
+			return k, raw, nil
+		}
+	}
+	for k := range raw {
+		return "", nil, novalite.Errorf(novalite.Invalid, "There is no such action: %s", k)
+	}
+	return "", nil, novalite.Errorf(novalite.Invalid, "Malformed request body")
+}
+
+// decodeAction validates an action body read by readAction against sch,
+// then decodes it into T.
+func decodeAction[T any](raw map[string]any, sch *schema.Schema) (T, error) {
+	var req T
+	_, b, err := validate(raw, sch)
+	if err != nil {
+		return req, err
+	}
+	if err := unmarshal(b, &req); err != nil {
+		return req, novalite.Wrap(novalite.Invalid, err, "Malformed request body")
+	}
+	return req, nil
 }
 
 // decodeBody reads a JSON body and validates it against sch.

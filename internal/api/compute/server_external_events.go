@@ -41,11 +41,23 @@ var externalEventCodes = map[compute.ExternalEventResult]int{
 	compute.EventNoServer: http.StatusNotFound, compute.EventNoHost: http.StatusUnprocessableEntity,
 }
 
+// externalEvent is one event of the request, and of the response, which
+// is the event as sent with its status and code.
+type externalEvent struct {
+	Code       int     `json:"code"`
+	Name       string  `json:"name"`
+	ServerUUID string  `json:"server_uuid"`
+	Status     string  `json:"status"`
+	Tag        *string `json:"tag,omitempty"`
+}
+
 // createExternalEvents is POST /os-server-external-events (service or
 // admin): each event comes back as sent with its status and code; the
 // response is 207 when any event failed, else 200.
 func (a *API) createExternalEvents(w http.ResponseWriter, r *http.Request) error {
-	body, err := decodeBody(r, schemaFor("server-external-events", MV(r), externalEventsSchemaDoc))
+	body, err := decodeRequest[struct {
+		Events []externalEvent `json:"events"`
+	}](r, schemaFor("server-external-events", MV(r), externalEventsSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -53,14 +65,10 @@ func (a *API) createExternalEvents(w http.ResponseWriter, r *http.Request) error
 		policy.Target{}); err != nil {
 		return err
 	}
-	items, _ := body["events"].([]any)
+	items := body.Events
 	events := make([]compute.ExternalEvent, len(items))
 	for i, it := range items {
-		m := it.(map[string]any)
-		events[i] = compute.ExternalEvent{ServerID: m["server_uuid"].(string), Name: m["name"].(string)}
-		if tag, ok := m["tag"].(string); ok {
-			events[i].Tag = &tag
-		}
+		events[i] = compute.ExternalEvent{ServerID: it.ServerUUID, Name: it.Name, Tag: it.Tag}
 	}
 	results, err := a.svc.Compute.ExternalEvents(r.Context(), httpx.Caller(r.Context()), events)
 	if err != nil {
@@ -68,12 +76,11 @@ func (a *API) createExternalEvents(w http.ResponseWriter, r *http.Request) error
 	}
 	status := http.StatusOK
 	for i, res := range results {
-		m := items[i].(map[string]any)
-		m["code"] = externalEventCodes[res]
+		items[i].Code = externalEventCodes[res]
 		if res == compute.EventAccepted {
-			m["status"] = "completed"
+			items[i].Status = "completed"
 		} else {
-			m["status"] = "failed"
+			items[i].Status = "failed"
 			status = http.StatusMultiStatus
 		}
 	}

@@ -84,7 +84,15 @@ var attachSchema = schema.MustCompile("attach_interface", `{
 }`)
 
 func (a *API) attachServerInterface(w http.ResponseWriter, r *http.Request) error {
-	body, err := decodeBody(r, attachSchema)
+	body, err := decodeRequest[struct {
+		InterfaceAttachment struct {
+			PortID   string `json:"port_id"`
+			NetID    string `json:"net_id"`
+			FixedIPs []struct {
+				IPAddress string `json:"ip_address"`
+			} `json:"fixed_ips"`
+		} `json:"interfaceAttachment"`
+	}](r, attachSchema)
 	if err != nil {
 		return err
 	}
@@ -92,13 +100,10 @@ func (a *API) attachServerInterface(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p := compute.AttachInterfaceParams{ServerID: s.ID}
-	if ia, ok := body["interfaceAttachment"].(map[string]any); ok {
-		p.PortID, _ = ia["port_id"].(string)
-		p.NetworkID, _ = ia["net_id"].(string)
-		if ips, ok := ia["fixed_ips"].([]any); ok && len(ips) > 0 {
-			p.FixedIP, _ = ips[0].(map[string]any)["ip_address"].(string)
-		}
+	ia := body.InterfaceAttachment
+	p := compute.AttachInterfaceParams{ServerID: s.ID, PortID: ia.PortID, NetworkID: ia.NetID}
+	if len(ia.FixedIPs) > 0 {
+		p.FixedIP = ia.FixedIPs[0].IPAddress
 	}
 	if p.PortID != "" && (p.NetworkID != "" || p.FixedIP != "") {
 		return novalite.Errorf(novalite.Invalid, "Must not input both network_id and port_id")

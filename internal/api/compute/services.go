@@ -78,6 +78,16 @@ func serviceUpdateSchemaDoc(mv microversion.Version) obj {
 	return obj{"type": "object", "properties": props, "required": []any{"host", "binary"}, "additionalProperties": false}
 }
 
+// serviceUpdateRequest is PUT /os-services/{id}'s body, in both shapes:
+// host and binary name the service before 2.53, status from 2.53.
+type serviceUpdateRequest struct {
+	Host           string              `json:"host"`
+	Binary         string              `json:"binary"`
+	Status         Optional[string]    `json:"status"`
+	DisabledReason Nullable[string]    `json:"disabled_reason"`
+	ForcedDown     Optional[looseBool] `json:"forced_down"`
+}
+
 func onlyCompute(binary string) error {
 	return novalite.Errorf(novalite.Invalid, "Updating a %s service is not supported. Only nova-compute services can be updated.", binary)
 }
@@ -93,7 +103,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 			return novalite.Errorf(novalite.Invalid, "Invalid uuid %s", id)
 		}
 	}
-	body, err := decodeBody(r, schemaFor("service-update", mv, serviceUpdateSchemaDoc))
+	body, err := decodeRequest[serviceUpdateRequest](r, schemaFor("service-update", mv, serviceUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -103,8 +113,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 	if mv.AtLeast(2, 53) {
 		return a.updateServiceV253(w, r, id, body)
 	}
-	host, _ := body["host"].(string)
-	binary, _ := body["binary"].(string)
+	host, binary := body.Host, body.Binary
 	var u novalite.ComputeServiceUpdate
 	resp := map[string]any{"host": host, "binary": binary}
 	t, f := true, false
@@ -116,21 +125,20 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 		u.Disabled = &t
 		resp["status"] = "disabled"
 	case "disable-log-reason":
-		reason, ok := body["disabled_reason"].(string)
-		if !ok {
+		reason := body.DisabledReason.Ptr()
+		if reason == nil {
 			return novalite.Errorf(novalite.Invalid, "Missing disabled reason field")
 		}
-		u.Disabled, u.DisabledReason = &t, &reason
-		resp["status"], resp["disabled_reason"] = "disabled", reason
+		u.Disabled, u.DisabledReason = &t, reason
+		resp["status"], resp["disabled_reason"] = "disabled", *reason
 	case "force-down":
 		if !mv.AtLeast(2, 11) {
 			return novalite.Errorf(novalite.NotFound, "Unknown action")
 		}
-		v, ok := body["forced_down"]
-		if !ok {
+		if !body.ForcedDown.Set {
 			return novalite.Errorf(novalite.Invalid, "Missing forced_down field")
 		}
-		down, _ := boolValue(v)
+		down := bool(body.ForcedDown.Value)
 		u.ForcedDown = &down
 		resp["forced_down"] = down
 	default:
@@ -150,7 +158,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id string, body map[string]any) error {
+func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id string, body serviceUpdateRequest) error {
 	svc, found, err := a.svc.Compute.ServiceByID(r.Context(), id, true)
 	if err != nil {
 		return err
@@ -162,10 +170,10 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 		return onlyCompute(svc.Binary)
 	}
 	var u novalite.ComputeServiceUpdate
-	if st, ok := body["status"].(string); ok {
-		reason, hasReason := body["disabled_reason"].(string)
-		if st == "enabled" {
-			if hasReason && reason != "" {
+	if body.Status.Set {
+		reason := body.DisabledReason.Ptr()
+		if body.Status.Value == "enabled" {
+			if reason != nil && *reason != "" {
 				return novalite.Errorf(novalite.Invalid, "Specifying 'disabled_reason' with status 'enabled' is invalid.")
 			}
 			f := false
@@ -173,13 +181,11 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 		} else {
 			t := true
 			u.Disabled = &t
-			if hasReason {
-				u.DisabledReason = &reason
-			}
+			u.DisabledReason = reason
 		}
 	}
-	if v, ok := body["forced_down"]; ok {
-		down, _ := boolValue(v)
+	if body.ForcedDown.Set {
+		down := bool(body.ForcedDown.Value)
 		u.ForcedDown = &down
 	}
 	if u.Disabled == nil && u.ForcedDown == nil { // Nova: nothing set on the service object

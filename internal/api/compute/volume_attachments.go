@@ -43,6 +43,19 @@ func volumeUpdateSchemaDoc(mv microversion.Version) obj {
 		"required": []any{"volumeAttachment"}, "additionalProperties": false}
 }
 
+// volumeAttachmentRequest is the body of an attach and of an update;
+// the schema says which fields each takes.
+type volumeAttachmentRequest struct {
+	VolumeAttachment struct {
+		VolumeID            string              `json:"volumeId"`
+		Device              Nullable[string]    `json:"device"`
+		Tag                 Nullable[string]    `json:"tag"`
+		DeleteOnTermination Optional[looseBool] `json:"delete_on_termination"`
+		ServerID            Nullable[string]    `json:"serverId"`
+		ID                  Nullable[string]    `json:"id"`
+	} `json:"volumeAttachment"`
+}
+
 // volumeAttachmentView is Nova's attachment view for the microversion:
 // tag from 2.70, delete_on_termination from 2.79, attachment_id and
 // bdm_uuid instead of id from 2.89.
@@ -127,7 +140,7 @@ func (a *API) showVolumeAttachment(w http.ResponseWriter, r *http.Request) error
 // the attachment (202 from 2.101).
 func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("volume-attach", mv, volumeAttachSchemaDoc))
+	body, err := decodeRequest[volumeAttachmentRequest](r, schemaFor("volume-attach", mv, volumeAttachSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -135,14 +148,9 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	att, _ := body["volumeAttachment"].(map[string]any)
-	p := compute.VolumeAttachParams{ServerID: s.ID, ShelvedOK: mv.AtLeast(2, 20)}
-	p.VolumeID, _ = att["volumeId"].(string)
-	p.Device, _ = att["device"].(string)
-	p.Tag, _ = att["tag"].(string)
-	if d, ok := att["delete_on_termination"].(bool); ok {
-		p.DeleteOnTerm = d
-	}
+	att := body.VolumeAttachment
+	p := compute.VolumeAttachParams{ServerID: s.ID, ShelvedOK: mv.AtLeast(2, 20), VolumeID: att.VolumeID,
+		Device: att.Device.Value, Tag: att.Tag.Value, DeleteOnTerm: bool(att.DeleteOnTermination.Value)}
 	b, err := a.svc.Compute.AttachVolume(r.Context(), httpx.Caller(r.Context()), p)
 	if err != nil {
 		return err
@@ -167,7 +175,7 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 // 2.85), or from 2.85 an update of the attachment itself.
 func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("volume-attachment-update", mv, volumeUpdateSchemaDoc))
+	body, err := decodeRequest[volumeAttachmentRequest](r, schemaFor("volume-attachment-update", mv, volumeUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -177,9 +185,9 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	old := r.PathValue("volume")
-	att, _ := body["volumeAttachment"].(map[string]any)
+	att := body.VolumeAttachment
 	onlySwap := !mv.AtLeast(2, 85)
-	if onlySwap || att["volumeId"] != old {
+	if onlySwap || att.VolumeID != old {
 		err = policy.Authorize(c, "os_compute_api:os-volumes-attachments:swap", policy.Target{})
 	} else {
 		err = policy.Authorize(c, "os_compute_api:os-volumes-attachments:update", policy.Target{ProjectID: s.ProjectID})
@@ -189,13 +197,16 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 	}
 	if !onlySwap {
 		var del *bool
-		if d, ok := att["delete_on_termination"]; ok {
-			b, _ := d.(bool)
-			del = &b
+		if att.DeleteOnTermination.Set {
+			del = (*bool)(&att.DeleteOnTermination.Value)
 		}
 		check := func(b novalite.BlockDeviceMapping) error {
-			for _, f := range []struct{ key, have string }{{"id", old}, {"serverId", s.ID}, {"device", b.Device}, {"tag", b.Tag}} {
-				if v, ok := att[f.key]; ok && v != f.have {
+			for _, f := range []struct {
+				key  string
+				sent Nullable[string]
+				have string
+			}{{"id", att.ID, old}, {"serverId", att.ServerID, s.ID}, {"device", att.Device, b.Device}, {"tag", att.Tag, b.Tag}} {
+				if f.sent.Set && (f.sent.Null || f.sent.Value != f.have) {
 					return novalite.Errorf(novalite.Invalid, "The %s property is not mutable", f.key)
 				}
 			}
@@ -204,7 +215,7 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 		if err := a.svc.Compute.UpdateVolumeAttachment(r.Context(), c, s.ID, old, check, del); err != nil {
 			return err
 		}
-		if att["volumeId"] == old {
+		if att.VolumeID == old {
 			w.WriteHeader(http.StatusAccepted)
 			return nil
 		}
@@ -220,8 +231,7 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 		}
 		// The new volume is in the body: one that does not exist is 400
 		// (Nova's _update_volume_swap), before the migration check.
-		newID, _ := att["volumeId"].(string)
-		if _, err := a.svc.Volumes.Get(r.Context(), c, newID); novalite.IsKind(err, novalite.NotFound) {
+		if _, err := a.svc.Volumes.Get(r.Context(), c, att.VolumeID); novalite.IsKind(err, novalite.NotFound) {
 			return novalite.Errorf(novalite.Invalid, "%s", novalite.MessageOf(err))
 		} else if err != nil {
 			return err

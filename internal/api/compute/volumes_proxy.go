@@ -47,6 +47,17 @@ var (
 		"required": []any{"snapshot"}, "additionalProperties": false}
 )
 
+// proxyVolumeRequest is the volume of POST /os-volumes.
+type proxyVolumeRequest struct {
+	Type             string           `json:"volume_type"`
+	SnapshotID       string           `json:"snapshot_id"`
+	AvailabilityZone string           `json:"availability_zone"`
+	Name             Optional[string] `json:"display_name"`
+	Description      Optional[string] `json:"display_description"`
+	Size             looseInt         `json:"size"`
+	Metadata         stringValues     `json:"metadata"`
+}
+
 // cinderTime is how Nova passes Cinder's times through.
 func cinderTime(v novalite.Volume) string {
 	return v.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000")
@@ -134,33 +145,17 @@ func (a *API) createVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 	if err := a.noVolumes(); err != nil {
 		return err
 	}
-	body, err := decodeBody(r, schemaFor("os-volumes-create", microversion.Min, func(microversion.Version) obj { return proxyVolumeCreate }))
+	body, err := decodeRequest[struct {
+		Volume proxyVolumeRequest `json:"volume"`
+	}](r, schemaFor("os-volumes-create", microversion.Min, func(microversion.Version) obj { return proxyVolumeCreate }))
 	if err != nil {
 		return err
 	}
-	vb, _ := body["volume"].(map[string]any)
-	p := volume.CreateParams{Type: strField(vb, "volume_type"), SnapshotID: strField(vb, "snapshot_id"),
-		AvailabilityZone: strField(vb, "availability_zone"), Metadata: map[string]string{}}
-	if s, ok := vb["display_name"].(string); ok {
-		p.Name = &s
-	}
-	if s, ok := vb["display_description"].(string); ok {
-		p.Description = &s
-	}
-	switch n := vb["size"].(type) {
-	case float64:
-		p.Size = int64(n)
-	case string:
-		p.Size, _ = strconv.ParseInt(n, 10, 64)
-	case interface{ Int64() (int64, error) }:
-		p.Size, _ = n.Int64()
-	}
-	if m, ok := vb["metadata"].(map[string]any); ok {
-		for k, v := range m {
-			if s, ok := v.(string); ok {
-				p.Metadata[k] = s
-			}
-		}
+	vb := body.Volume
+	p := volume.CreateParams{Type: vb.Type, SnapshotID: vb.SnapshotID, AvailabilityZone: vb.AvailabilityZone,
+		Name: vb.Name.Ptr(), Description: vb.Description.Ptr(), Size: int64(vb.Size), Metadata: map[string]string(vb.Metadata)}
+	if p.Metadata == nil {
+		p.Metadata = map[string]string{}
 	}
 	v, err := a.svc.Volumes.Create(r.Context(), httpx.Caller(r.Context()), p)
 	switch novalite.KindOf(err) {
@@ -229,19 +224,19 @@ func (a *API) createSnapshotProxy(w http.ResponseWriter, r *http.Request) error 
 	if err := a.noVolumes(); err != nil {
 		return err
 	}
-	body, err := decodeBody(r, schemaFor("os-snapshots-create", microversion.Min, func(microversion.Version) obj { return proxySnapshotCreate }))
+	body, err := decodeRequest[struct {
+		Snapshot struct {
+			VolumeID    string           `json:"volume_id"`
+			Force       looseBool        `json:"force"`
+			Name        Optional[string] `json:"display_name"`
+			Description Optional[string] `json:"display_description"`
+		} `json:"snapshot"`
+	}](r, schemaFor("os-snapshots-create", microversion.Min, func(microversion.Version) obj { return proxySnapshotCreate }))
 	if err != nil {
 		return err
 	}
-	sb, _ := body["snapshot"].(map[string]any)
-	p := volume.SnapshotParams{VolumeID: strField(sb, "volume_id")}
-	p.Force, _ = boolValue(sb["force"])
-	if s, ok := sb["display_name"].(string); ok {
-		p.Name = &s
-	}
-	if s, ok := sb["display_description"].(string); ok {
-		p.Description = &s
-	}
+	sb := body.Snapshot
+	p := volume.SnapshotParams{VolumeID: sb.VolumeID, Force: bool(sb.Force), Name: sb.Name.Ptr(), Description: sb.Description.Ptr()}
 	s, err := a.svc.Volumes.CreateSnapshot(r.Context(), httpx.Caller(r.Context()), p)
 	switch {
 	case novalite.IsKind(err, novalite.TooLarge):
@@ -262,9 +257,4 @@ func (a *API) deleteSnapshotProxy(w http.ResponseWriter, r *http.Request) error 
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil
-}
-
-func strField(m map[string]any, k string) string {
-	s, _ := m[k].(string)
-	return s
 }
