@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -56,7 +57,7 @@ func flavorNotFound(id string) error {
 // private flavors; "" (no restriction) for admins, as in Nova's
 // _flavor_get_query_from_db.
 func visibleTo(c *novalite.Caller) string {
-	if c.IsAdmin() {
+	if policy.IsAdmin(c) {
 		return ""
 	}
 	return c.ProjectID
@@ -96,7 +97,7 @@ type ListFlavorsParams struct {
 func (s *Service) ListFlavors(ctx context.Context, c *novalite.Caller, p ListFlavorsParams) (list []novalite.Flavor, err error) {
 	q := store.FlavorListParams{IsPublic: p.IsPublic, AccessProject: c.ProjectID, MinMemoryMB: p.MinMemoryMB,
 		MinRootGB: p.MinRootGB, NameRegex: p.Name, SortKey: p.SortKey, SortDesc: p.SortDesc, Limit: p.Limit}
-	if !c.IsAdmin() {
+	if !policy.IsAdmin(c) {
 		pub := true
 		q.IsPublic, q.EnabledOnly = &pub, true
 	}

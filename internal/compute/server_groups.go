@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -93,7 +94,7 @@ func (s *Service) DeleteServerGroup(ctx context.Context, id string) error {
 // counted under the group's project's quota lock.
 func (s *Service) groupForCreate(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string, count int) (int64, error) {
 	scope := c.ProjectID
-	if c.IsAdmin() {
+	if policy.IsAdmin(c) {
 		scope = ""
 	}
 	g, err := tx.ServerGroupGet(ctx, id, scope)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -46,7 +47,7 @@ func instanceNotFound(id string) error {
 // scope is the project a caller's server lookups are confined to: none
 // for admins, who see every project's servers.
 func scope(c *novalite.Caller) string {
-	if c.IsAdmin() {
+	if policy.IsAdmin(c) {
 		return ""
 	}
 	return c.ProjectID

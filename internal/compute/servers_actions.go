@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -116,7 +117,7 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, 
 		if err != nil {
 			return err
 		}
-		if v.Locked && !c.IsAdmin() && !in.anyLock {
+		if v.Locked && !policy.IsAdmin(c) && !in.anyLock {
 			return locked(v)
 		}
 		if err := in.check.failure(in.word, v); err != nil {
@@ -272,7 +273,7 @@ func (s *Service) apiAction(ctx context.Context, c *novalite.Caller, id, word, n
 		if err != nil {
 			return err
 		}
-		if v.Locked && !c.IsAdmin() {
+		if v.Locked && !policy.IsAdmin(c) {
 			return locked(v)
 		}
 		if err := check.failure(word, v); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -70,7 +71,7 @@ func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id strin
 		if err != nil {
 			return err
 		}
-		if v.Locked && !c.IsAdmin() {
+		if v.Locked && !policy.IsAdmin(c) {
 			return locked(v)
 		}
 		if v.TaskState == novalite.TaskDeleting {
@@ -92,7 +93,7 @@ func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id 
 		if err != nil {
 			return err
 		}
-		if v.Locked && !c.IsAdmin() {
+		if v.Locked && !policy.IsAdmin(c) {
 			return locked(v)
 		}
 		if v.TaskState == novalite.TaskDeleting {
@@ -145,7 +146,7 @@ func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id stri
 		if err != nil {
 			return err
 		}
-		if v.Locked && !c.IsAdmin() {
+		if v.Locked && !policy.IsAdmin(c) {
 			// Nova reports the lock as a state error here (deferred_delete.py).
 			return novalite.Errorf(novalite.Conflict, "Instance %s is in an invalid state for 'restore'", v.ID)
 		}

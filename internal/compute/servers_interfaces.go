@@ -5,6 +5,7 @@ import (
 
 	"novalite"
 	"novalite/internal/network"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -98,7 +99,7 @@ func (s *Service) interfaceTarget(ctx context.Context, tx *store.Tx, c *novalite
 	if err != nil {
 		return v, err
 	}
-	if v.Locked && !c.IsAdmin() {
+	if v.Locked && !policy.IsAdmin(c) {
 		return v, locked(v)
 	}
 	return v, interfaceCheck.failure(action, v)

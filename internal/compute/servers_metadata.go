@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -112,7 +113,7 @@ func (s *Service) DeleteServerMetadataItem(ctx context.Context, c *novalite.Call
 // metadataWritable applies the lock and state checks of a metadata write
 // called action.
 func metadataWritable(c *novalite.Caller, v novalite.Server, action string) error {
-	if v.Locked && !c.IsAdmin() {
+	if v.Locked && !policy.IsAdmin(c) {
 		return locked(v)
 	}
 	return metadataCheck.failure(action, v)

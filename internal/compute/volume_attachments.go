@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -94,7 +95,7 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		if err := shelvedBefore220("attach_volume", v, p.ShelvedOK); err != nil {
 			return err
 		}
-		if v.Locked && !c.IsAdmin() {
+		if v.Locked && !policy.IsAdmin(c) {
 			return locked(v)
 		}
 		if err := attachVolumeCheck.failure("attach_volume", v); err != nil {
@@ -220,7 +221,7 @@ func (s *Service) detachable(ctx context.Context, tx *store.Tx, c *novalite.Call
 		if b.BootIndex != nil && *b.BootIndex == 0 {
 			return novalite.Errorf(novalite.Invalid, "Cannot detach a root device volume")
 		}
-		if v.Locked && !c.IsAdmin() {
+		if v.Locked && !policy.IsAdmin(c) {
 			return locked(v)
 		}
 		return detachVolumeCheck.failure("detach_volume", v)

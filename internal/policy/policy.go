@@ -84,6 +84,12 @@ func Allowed(c *novalite.Caller, name string, t Target) bool {
 	return ok && r.Allowed(c, t)
 }
 
+// IsAdmin is the context_is_admin rule: what Nova's context.is_admin (and
+// the admin contexts of Glance, Neutron and Cinder) is made from. The
+// services read it where behaviour, not access, depends on it: locked
+// servers, non-public flavors and volume types, all-projects lookups.
+func IsAdmin(c *novalite.Caller) bool { return Allowed(c, "context_is_admin", Target{}) }
+
 // AllowedOwned reports whether the rule called name passes on a resource
 // of project owner. Unlike a Target's, an empty owner does not stand for
 // the caller's project: a resource of no project is nobody's own.

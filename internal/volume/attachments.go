@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -147,7 +148,7 @@ func (s *Service) Attachment(ctx context.Context, c *novalite.Caller, id string)
 // server.
 func (s *Service) Attachments(ctx context.Context, c *novalite.Caller, all bool, volumeID, instanceUUID string) (out []novalite.VolumeAttachment, err error) {
 	project := c.ProjectID
-	if all && c.IsAdmin() {
+	if all && policy.IsAdmin(c) {
 		project = ""
 	}
 	err = s.db.View(ctx, func(tx *store.Tx) error {

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -26,7 +27,7 @@ func (s *Service) Bootstrap(ctx context.Context) error {
 // Types lists the volume types the caller may see.
 func (s *Service) Types(ctx context.Context, c *novalite.Caller) (out []novalite.VolumeType, err error) {
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		out, err = tx.VolumeTypeList(ctx, !c.IsAdmin())
+		out, err = tx.VolumeTypeList(ctx, !policy.IsAdmin(c))
 		return err
 	})
 	return out, err
@@ -39,7 +40,7 @@ func (s *Service) Type(ctx context.Context, c *novalite.Caller, id string) (t no
 			id = defaultTypeName
 		}
 		t, err = tx.VolumeTypeGet(ctx, id)
-		if err == nil && !t.IsPublic && !c.IsAdmin() {
+		if err == nil && !t.IsPublic && !policy.IsAdmin(c) {
 			err = &novalite.Error{Kind: novalite.NotFound}
 		}
 		return notFoundAs(err, novalite.Errorf(novalite.NotFound, "Volume type %s could not be found.", id))

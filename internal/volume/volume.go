@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -99,7 +100,7 @@ func notFoundAs(err, nf error) error {
 // scope is the project a caller's reads are limited to: none for
 // admins (they see every project, as Cinder's admin context).
 func scope(c *novalite.Caller) string {
-	if c.IsAdmin() {
+	if policy.IsAdmin(c) {
 		return ""
 	}
 	return c.ProjectID

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -209,7 +210,7 @@ type ListParams struct {
 
 // listProject is the project a list is limited to ("" every project).
 func listProject(c *novalite.Caller, p ListParams) string {
-	if p.AllProjects && c.IsAdmin() {
+	if p.AllProjects && policy.IsAdmin(c) {
 		return p.ProjectID
 	}
 	return c.ProjectID

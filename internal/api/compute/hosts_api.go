@@ -113,7 +113,10 @@ func hostUpdateSchemaDoc(microversion.Version) obj {
 // updateHost is PUT /os-hosts/{id}: the fake driver answers the enabled
 // state and maintenance mode asked for without changing anything.
 func (a *API) updateHost(w http.ResponseWriter, r *http.Request) error {
-	body, err := decodeBody(r, schemaFor("host-update", MV(r), hostUpdateSchemaDoc))
+	body, err := decodeRequest[struct {
+		Status          Optional[string] `json:"status"`
+		MaintenanceMode Optional[string] `json:"maintenance_mode"`
+	}](r, schemaFor("host-update", MV(r), hostUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -125,11 +128,11 @@ func (a *API) updateHost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := map[string]any{"host": host}
-	if s, ok := body["status"].(string); ok {
-		out["status"] = map[bool]string{true: "enabled", false: "disabled"}[strings.ToLower(s) == "enable"]
+	if s := body.Status; s.Set {
+		out["status"] = map[bool]string{true: "enabled", false: "disabled"}[strings.ToLower(s.Value) == "enable"]
 	}
-	if s, ok := body["maintenance_mode"].(string); ok {
-		out["maintenance_mode"] = map[bool]string{true: "on_maintenance", false: "off_maintenance"}[strings.ToLower(s) == "enable"]
+	if s := body.MaintenanceMode; s.Set {
+		out["maintenance_mode"] = map[bool]string{true: "on_maintenance", false: "off_maintenance"}[strings.ToLower(s.Value) == "enable"]
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil

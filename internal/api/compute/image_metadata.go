@@ -97,7 +97,7 @@ func (a *API) replaceImageMetadata(w http.ResponseWriter, r *http.Request) error
 }
 
 func (a *API) writeImageMetadata(w http.ResponseWriter, r *http.Request, replace bool) error {
-	body, err := decodeBody(r, metadataSchema)
+	body, err := decodeRequest[metadataRequest](r, metadataSchema)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (a *API) writeImageMetadata(w http.ResponseWriter, r *http.Request, replace
 	if err != nil {
 		return err
 	}
-	md := stringMap(body["metadata"])
+	md := body.Metadata
 	want := md
 	if !replace {
 		want = map[string]string{}
@@ -132,11 +132,11 @@ func (a *API) writeImageMetadata(w http.ResponseWriter, r *http.Request, replace
 
 // updateImageMetadataItem is PUT /images/{id}/metadata/{key}.
 func (a *API) updateImageMetadataItem(w http.ResponseWriter, r *http.Request) error {
-	body, err := decodeBody(r, metaItemSchema)
+	body, err := decodeRequest[metadataRequest](r, metaItemSchema)
 	if err != nil {
 		return err
 	}
-	meta := stringMap(body["meta"])
+	meta := body.Meta
 	key := r.PathValue("key")
 	if _, ok := meta[key]; !ok {
 		return novalite.Errorf(novalite.Invalid, "Request body and URI mismatch")

@@ -209,7 +209,7 @@ func (a *API) onMigration(w http.ResponseWriter, r *http.Request, rule string,
 // {"force_complete": null} (2.22+).
 func (a *API) forceCompleteMigration(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	if _, err := decodeBody(r, schemaFor("force-complete", mv, func(microversion.Version) obj {
+	if _, _, err := readValidated(r, schemaFor("force-complete", mv, func(microversion.Version) obj {
 		return obj{"type": "object", "properties": obj{"force_complete": obj{"type": "null"}},
 			"required": []any{"force_complete"}, "additionalProperties": false}
 	})); err != nil {

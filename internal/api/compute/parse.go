@@ -313,16 +313,6 @@ func decodeAction[T any](raw map[string]any, sch *schema.Schema) (T, error) {
 	return req, nil
 }
 
-// decodeBody reads a JSON body and validates it against sch.
-func decodeBody(r *http.Request, sch *schema.Schema) (map[string]any, error) {
-	doc, _, err := readValidated(r, sch)
-	if err != nil {
-		return nil, err
-	}
-	m, _ := doc.(map[string]any)
-	return m, nil
-}
-
 // decodeRequest validates the body against sch first (so that every
 // failure reads as Nova's), then decodes it into the request type T.
 func decodeRequest[T any](r *http.Request, sch *schema.Schema) (T, error) {

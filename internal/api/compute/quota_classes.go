@@ -75,7 +75,9 @@ func quotaClassUpdateSchemaDoc(mv microversion.Version) obj {
 // limits of every project without limits of its own.
 func (a *API) updateQuotaClass(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("quota-class-update", mv, quotaClassUpdateSchemaDoc))
+	body, err := decodeRequest[struct {
+		QuotaClassSet map[string]looseInt `json:"quota_class_set"`
+	}](r, schemaFor("quota-class-update", mv, quotaClassUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -83,10 +85,9 @@ func (a *API) updateQuotaClass(w http.ResponseWriter, r *http.Request) error {
 		policy.Target{}); err != nil {
 		return err
 	}
-	set, _ := body["quota_class_set"].(map[string]any)
 	values := map[string]int64{}
-	for k, v := range set {
-		values[k] = int64(intValue(v))
+	for k, v := range body.QuotaClassSet {
+		values[k] = int64(v)
 	}
 	limits, err := a.svc.Compute.UpdateQuotaClass(r.Context(), r.PathValue("id"), values)
 	if err != nil {

@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"sort"
@@ -150,11 +151,50 @@ func quotaUpdateSchemaDoc(mv microversion.Version) obj {
 		"additionalProperties": false}}, "required": []any{"quota_set"}, "additionalProperties": false}
 }
 
+// quotaSetUpdate is the quota_set of PUT /os-quota-sets/{project}: the
+// limits by resource, force, and whether the removed networks quota was
+// named (the schema takes it before 2.36 only to refuse it).
+type quotaSetUpdate struct {
+	Limits   map[string]int64
+	Force    bool
+	Networks bool
+}
+
+// UnmarshalJSON sorts the keys into limits and the two others.
+func (q *quotaSetUpdate) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	q.Limits = map[string]int64{}
+	for k, v := range raw {
+		switch k {
+		case "force":
+			var f looseBool
+			if err := f.UnmarshalJSON(v); err != nil {
+				return err
+			}
+			q.Force = bool(f)
+		case "networks":
+			q.Networks = true
+		default:
+			var n looseInt
+			if err := n.UnmarshalJSON(v); err != nil {
+				return err
+			}
+			q.Limits[k] = int64(n)
+		}
+	}
+	return nil
+}
+
 // updateQuotaSet is PUT /os-quota-sets/{project} (admin): the new limits,
 // without id.
 func (a *API) updateQuotaSet(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	body, err := decodeBody(r, schemaFor("quota-update", mv, quotaUpdateSchemaDoc))
+	body, err := decodeRequest[struct {
+		QuotaSet quotaSetUpdate `json:"quota_set"`
+	}](r, schemaFor("quota-update", mv, quotaUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -166,22 +206,11 @@ func (a *API) updateQuotaSet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	set, _ := body["quota_set"].(map[string]any)
-	if _, ok := set["networks"]; ok {
+	set := body.QuotaSet
+	if set.Networks {
 		return novalite.Errorf(novalite.Invalid, "The networks quota has been removed")
 	}
-	force := false
-	if v, ok := set["force"]; ok {
-		force, _ = boolValue(v)
-	}
-	values := map[string]int64{}
-	for k, v := range set {
-		if k == "force" || v == nil || v == "" {
-			continue
-		}
-		values[k] = int64(intValue(v))
-	}
-	limits, err := a.svc.Compute.UpdateQuotaSet(r.Context(), project, user, values, force)
+	limits, err := a.svc.Compute.UpdateQuotaSet(r.Context(), project, user, set.Limits, set.Force)
 	if err != nil {
 		return err
 	}

@@ -49,13 +49,11 @@ func noQuery(r *http.Request) error {
 	return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)", quoteList(keys), verb)
 }
 
-func stringMap(v any) map[string]string {
-	m, _ := v.(map[string]any)
-	out := make(map[string]string, len(m))
-	for k, val := range m {
-		out[k], _ = val.(string)
-	}
-	return out
+// metadataRequest is the body of a metadata write: all pairs
+// (metadataSchema) or one (metaItemSchema).
+type metadataRequest struct {
+	Metadata map[string]string `json:"metadata"`
+	Meta     map[string]string `json:"meta"`
 }
 
 // listServerMetadata is GET /servers/{id}/metadata.
@@ -101,7 +99,7 @@ func (a *API) replaceServerMetadata(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (a *API) writeServerMetadata(w http.ResponseWriter, r *http.Request, rule string, replace bool) error {
-	body, err := decodeBody(r, metadataSchema)
+	body, err := decodeRequest[metadataRequest](r, metadataSchema)
 	if err != nil {
 		return err
 	}
@@ -110,7 +108,7 @@ func (a *API) writeServerMetadata(w http.ResponseWriter, r *http.Request, rule s
 		return err
 	}
 	c := httpx.Caller(r.Context())
-	md, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID, stringMap(body["metadata"]), replace)
+	md, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID, body.Metadata, replace)
 	if err != nil {
 		return err
 	}
@@ -121,7 +119,7 @@ func (a *API) writeServerMetadata(w http.ResponseWriter, r *http.Request, rule s
 // updateServerMetadataItem is PUT /servers/{id}/metadata/{key}: one pair
 // whose key is the URL's.
 func (a *API) updateServerMetadataItem(w http.ResponseWriter, r *http.Request) error {
-	body, err := decodeBody(r, metaItemSchema)
+	body, err := decodeRequest[metadataRequest](r, metaItemSchema)
 	if err != nil {
 		return err
 	}
@@ -129,7 +127,7 @@ func (a *API) updateServerMetadataItem(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	meta := stringMap(body["meta"])
+	meta := body.Meta
 	if _, ok := meta[r.PathValue("key")]; !ok {
 		return novalite.Errorf(novalite.Invalid, "Request body and URI mismatch")
 	}

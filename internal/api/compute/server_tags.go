@@ -60,17 +60,18 @@ func (a *API) showServerTag(w http.ResponseWriter, r *http.Request) error {
 
 // replaceServerTags is PUT /servers/{id}/tags.
 func (a *API) replaceServerTags(w http.ResponseWriter, r *http.Request) error {
-	body, err := decodeBody(r, tagsSchema)
+	body, err := decodeRequest[struct {
+		Tags []string `json:"tags"`
+	}](r, tagsSchema)
 	if err != nil {
 		return err
 	}
 	if err := a.tagsAllowed(r, "os_compute_api:os-server-tags:update_all"); err != nil {
 		return err
 	}
-	list, _ := body["tags"].([]any)
-	tags := make([]string, len(list))
-	for i, t := range list {
-		tags[i], _ = t.(string)
+	tags := body.Tags
+	if tags == nil {
+		tags = []string{}
 	}
 	out, err := a.svc.Compute.ReplaceServerTags(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), tags)
 	if err != nil {
