@@ -133,16 +133,23 @@ func pyList(quoted []string) string {
 	return out + "]"
 }
 
+// AggregateUpdate is what PUT /os-aggregates/{id} changes.
+type AggregateUpdate struct {
+	Name    *string // nil: unchanged
+	ZoneSet bool    // the zone is changed, to Zone (nil: no zone)
+	Zone    *string
+}
+
 // UpdateAggregate renames an aggregate and/or moves it to another zone.
-func (s *Service) UpdateAggregate(ctx context.Context, id int64, name *string, zone *string, zoneSet bool) (a novalite.Aggregate, err error) {
+func (s *Service) UpdateAggregate(ctx context.Context, id int64, p AggregateUpdate) (a novalite.Aggregate, err error) {
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		a, err = getAggregate(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		newName := ""
-		if name != nil {
-			newName = *name
+		if p.Name != nil {
+			newName = *p.Name
 		}
 		if err := tx.AggregateUpdate(ctx, id, newName, s.now().UTC()); err != nil {
 			if novalite.IsKind(err, novalite.Conflict) {
@@ -150,8 +157,8 @@ func (s *Service) UpdateAggregate(ctx context.Context, id int64, name *string, z
 			}
 			return err
 		}
-		if zoneSet {
-			meta := map[string]*string{azKey: zone}
+		if p.ZoneSet {
+			meta := map[string]*string{azKey: p.Zone}
 			if err := checkZoneChange(ctx, tx, a, meta, nil, "update", true); err != nil {
 				return err
 			}

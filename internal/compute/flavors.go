@@ -232,15 +232,23 @@ func (s *Service) flavorAccess(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	return s.accessRows(ctx, tx, f)
 }
 
-// AddFlavorAccess shares a flavor with a project (existing in Keystone:
-// the caller checks). refusePublic is Nova's 2.7 409 for public flavors.
-func (s *Service) AddFlavorAccess(ctx context.Context, c *novalite.Caller, id, project string, refusePublic bool) (out []novalite.FlavorAccess, err error) {
+// FlavorAccessAdd is a project to share a flavor with (existing in
+// Keystone: the caller checks). RefusePublic is Nova's 2.7 409 for public
+// flavors.
+type FlavorAccessAdd struct {
+	ProjectID    string
+	RefusePublic bool
+}
+
+// AddFlavorAccess shares a flavor with a project.
+func (s *Service) AddFlavorAccess(ctx context.Context, c *novalite.Caller, id string, p FlavorAccessAdd) (out []novalite.FlavorAccess, err error) {
+	project := p.ProjectID
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		f, err := s.getFlavor(ctx, tx, c, id)
 		if err != nil {
 			return err
 		}
-		if f.IsPublic && refusePublic {
+		if f.IsPublic && p.RefusePublic {
 			return novalite.Errorf(novalite.Conflict, "Can not add access to a public flavor.")
 		}
 		err = tx.FlavorProjectAdd(ctx, f.InternalID, project)

@@ -92,12 +92,20 @@ func (s *Service) QuotaSetDetail(ctx context.Context, projectID, userID string) 
 	return out, err
 }
 
-// UpdateQuotaSet sets limits of a project (userID "") or of one user of
-// it. Without force a limit below what is in use (or, for a user, above
-// the project's limit) is refused, as Nova does.
-func (s *Service) UpdateQuotaSet(ctx context.Context, projectID, userID string, values map[string]int64, force bool) (out novalite.QuotaLimits, err error) {
+// QuotaSetUpdate is a change of limits: of the project (UserID "") or of
+// one user of it. Without Force a limit below what is in use (or, for a
+// user, above the project's limit) is refused, as Nova does.
+type QuotaSetUpdate struct {
+	UserID string
+	Limits map[string]int64
+	Force  bool
+}
+
+// UpdateQuotaSet sets limits of a project or of one of its users.
+func (s *Service) UpdateQuotaSet(ctx context.Context, projectID string, p QuotaSetUpdate) (out novalite.QuotaLimits, err error) {
+	userID, values := p.UserID, p.Limits
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		if !force {
+		if !p.Force {
 			if err := s.checkSettable(ctx, tx, projectID, userID, values); err != nil {
 				return err
 			}

@@ -16,7 +16,8 @@ func BenchmarkCreateServer(b *testing.B) {
 	if err := svc.BootstrapFlavors(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.UpdateQuotaSet(ctx, member.ProjectID, "", map[string]int64{"instances": -1, "cores": -1, "ram": -1}, true); err != nil {
+	if _, err := svc.UpdateQuotaSet(ctx, member.ProjectID,
+		QuotaSetUpdate{Limits: map[string]int64{"instances": -1, "cores": -1, "ram": -1}, Force: true}); err != nil {
 		b.Fatal(err)
 	}
 	p := CreateServersParams{Name: "bench", FlavorRef: "42", ImageRef: "img", NetworksMode: "none", MinCount: 100, MaxCount: 100}

@@ -78,7 +78,7 @@ func TestCreateServers(t *testing.T) {
 	if err := b.svc.BootstrapFlavors(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.svc.UpdateQuotaSet(ctx, member.ProjectID, "", map[string]int64{"instances": 2}, true); err != nil {
+	if _, err := b.svc.UpdateQuotaSet(ctx, member.ProjectID, QuotaSetUpdate{Limits: map[string]int64{"instances": 2}, Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	caller := *member

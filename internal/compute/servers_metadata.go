@@ -16,10 +16,18 @@ import (
 var metadataCheck = stateCheck{launched: true,
 	vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused, novalite.VMSuspended, novalite.VMStopped}}
 
-// UpdateServerMetadata merges md into the server's metadata, or with
-// replace makes it the whole set, and returns the resulting metadata.
-// The count of items is held to the project's metadata_items quota.
-func (s *Service) UpdateServerMetadata(ctx context.Context, c *novalite.Caller, id string, md map[string]string, replace bool) (map[string]string, error) {
+// MetadataUpdate is metadata to merge into a server's, or with Replace
+// to make the whole set.
+type MetadataUpdate struct {
+	Metadata map[string]string
+	Replace  bool
+}
+
+// UpdateServerMetadata writes a server's metadata and returns the
+// resulting set. The count of items is held to the project's
+// metadata_items quota.
+func (s *Service) UpdateServerMetadata(ctx context.Context, c *novalite.Caller, id string, p MetadataUpdate) (map[string]string, error) {
+	md, replace := p.Metadata, p.Replace
 	var out map[string]string
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)

@@ -286,16 +286,17 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id str
 	return p.AdminPass, err
 }
 
-// ServerMigrations lists the migrations of a server (of kind when set,
-// in one of statuses when given).
-func (s *Service) ServerMigrations(ctx context.Context, c *novalite.Caller, id, kind string, statuses []string) ([]novalite.Migration, error) {
+// ServerMigrations lists the migrations of a server that pass f (its
+// instance is the server's).
+func (s *Service) ServerMigrations(ctx context.Context, c *novalite.Caller, id string, f novalite.MigrationFilter) ([]novalite.Migration, error) {
 	var out []novalite.Migration
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
 			return err
 		}
-		out, err = tx.MigrationList(ctx, novalite.MigrationFilter{InstanceUUID: v.ID, Type: kind, Statuses: statuses})
+		f.InstanceUUID = v.ID
+		out, err = tx.MigrationList(ctx, f)
 		return err
 	})
 	return out, err

@@ -7,6 +7,7 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
 	"novalite/internal/policy"
 )
 
@@ -152,7 +153,8 @@ func (a *API) updateAggregate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	agg := req.Aggregate
-	g, err := a.svc.Compute.UpdateAggregate(r.Context(), id, agg.Name.Ptr(), agg.Zone.Ptr(), agg.Zone.Set)
+	g, err := a.svc.Compute.UpdateAggregate(r.Context(), id,
+		compute.AggregateUpdate{Name: agg.Name.Ptr(), ZoneSet: agg.Zone.Set, Zone: agg.Zone.Ptr()})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
 	"novalite/internal/policy"
 )
 
@@ -72,7 +73,8 @@ func (a *API) flavorAction(w http.ResponseWriter, r *http.Request) error {
 		} else if err != nil {
 			return err
 		}
-		list, err = a.svc.Compute.AddFlavorAccess(r.Context(), c, id, project, MV(r).AtLeast(2, 7))
+		list, err = a.svc.Compute.AddFlavorAccess(r.Context(), c, id,
+			compute.FlavorAccessAdd{ProjectID: project, RefusePublic: MV(r).AtLeast(2, 7)})
 	} else {
 		project := req.Remove.Tenant
 		list, err = a.svc.Compute.RemoveFlavorAccess(r.Context(), c, id, project)

@@ -61,7 +61,8 @@ func (a *API) listServerMigrations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.Compute.ServerMigrations(r.Context(), httpx.Caller(r.Context()), s.ID, "live-migration", inProgress)
+	list, err := a.svc.Compute.ServerMigrations(r.Context(), httpx.Caller(r.Context()), s.ID,
+		novalite.MigrationFilter{Type: "live-migration", Statuses: inProgress})
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func (a *API) showServerMigration(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.Compute.ServerMigrations(r.Context(), httpx.Caller(r.Context()), s.ID, "", nil)
+	list, err := a.svc.Compute.ServerMigrations(r.Context(), httpx.Caller(r.Context()), s.ID, novalite.MigrationFilter{})
 	if err != nil {
 		return err
 	}

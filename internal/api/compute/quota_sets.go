@@ -9,6 +9,7 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
+	"novalite/internal/compute"
 	"novalite/internal/policy"
 )
 
@@ -210,7 +211,8 @@ func (a *API) updateQuotaSet(w http.ResponseWriter, r *http.Request) error {
 	if set.Networks {
 		return novalite.Errorf(novalite.Invalid, "The networks quota has been removed")
 	}
-	limits, err := a.svc.Compute.UpdateQuotaSet(r.Context(), project, user, set.Limits, set.Force)
+	limits, err := a.svc.Compute.UpdateQuotaSet(r.Context(), project,
+		compute.QuotaSetUpdate{UserID: user, Limits: set.Limits, Force: set.Force})
 	if err != nil {
 		return err
 	}

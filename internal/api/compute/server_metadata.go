@@ -7,6 +7,7 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/schema"
+	"novalite/internal/compute"
 )
 
 // /servers/{id}/metadata[/{key}] (nova/api/openstack/compute/server_metadata.py).
@@ -108,7 +109,8 @@ func (a *API) writeServerMetadata(w http.ResponseWriter, r *http.Request, rule s
 		return err
 	}
 	c := httpx.Caller(r.Context())
-	md, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID, body.Metadata, replace)
+	md, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID,
+		compute.MetadataUpdate{Metadata: body.Metadata, Replace: replace})
 	if err != nil {
 		return err
 	}
@@ -132,7 +134,7 @@ func (a *API) updateServerMetadataItem(w http.ResponseWriter, r *http.Request) e
 		return novalite.Errorf(novalite.Invalid, "Request body and URI mismatch")
 	}
 	c := httpx.Caller(r.Context())
-	if _, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID, meta, false); err != nil {
+	if _, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID, compute.MetadataUpdate{Metadata: meta}); err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"meta": meta})
