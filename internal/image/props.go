@@ -308,8 +308,17 @@ func pointerRoot(p string) (string, error) {
 	return strings.TrimSpace(strings.NewReplacer("~1", "/", "~0", "~").Replace(parts[0])), nil
 }
 
-// Tag adds (add) or removes a tag of the image id.
-func (s *Service) Tag(ctx context.Context, c *novalite.Caller, id, tag string, add bool) error {
+// AddTag tags the image id (again: no change).
+func (s *Service) AddTag(ctx context.Context, c *novalite.Caller, id, tag string) error {
+	return s.tag(ctx, c, id, tag, true)
+}
+
+// RemoveTag removes a tag of the image id.
+func (s *Service) RemoveTag(ctx context.Context, c *novalite.Caller, id, tag string) error {
+	return s.tag(ctx, c, id, tag, false)
+}
+
+func (s *Service) tag(ctx context.Context, c *novalite.Caller, id, tag string, add bool) error {
 	im, err := s.Get(ctx, c, id)
 	if err != nil {
 		return err

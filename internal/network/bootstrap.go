@@ -52,6 +52,6 @@ func (s *Service) Bootstrap(ctx context.Context, adminProject string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.AddRouterInterface(ctx, admin, r.ID, privSub.ID, "")
+	_, err = s.AddRouterInterface(ctx, admin, r.ID, InterfaceRef{SubnetID: privSub.ID})
 	return err
 }

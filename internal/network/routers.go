@@ -206,9 +206,17 @@ type RouterInterface struct {
 	SubnetIDs                                        []string
 }
 
+// InterfaceRef is the body of add_router_interface and
+// remove_router_interface: a subnet or a port.
+type InterfaceRef struct {
+	SubnetID string `json:"subnet_id"`
+	PortID   string `json:"port_id"`
+}
+
 // AddRouterInterface plugs the router into a subnet (a new port holding
 // the subnet's gateway address) or onto an existing unbound port.
-func (s *Service) AddRouterInterface(ctx context.Context, c *novalite.Caller, routerID, subnetID, portID string) (RouterInterface, error) {
+func (s *Service) AddRouterInterface(ctx context.Context, c *novalite.Caller, routerID string, ref InterfaceRef) (RouterInterface, error) {
+	subnetID, portID := ref.SubnetID, ref.PortID
 	var out RouterInterface
 	if (subnetID == "") == (portID == "") {
 		return out, badRequest("Bad router request: Either subnet_id or port_id must be specified.")
@@ -274,7 +282,8 @@ func (s *Service) subnetInterface(ctx context.Context, tx *store.Tx, c *novalite
 }
 
 // RemoveRouterInterface unplugs the router from a subnet or a port.
-func (s *Service) RemoveRouterInterface(ctx context.Context, c *novalite.Caller, routerID, subnetID, portID string) (RouterInterface, error) {
+func (s *Service) RemoveRouterInterface(ctx context.Context, c *novalite.Caller, routerID string, ref InterfaceRef) (RouterInterface, error) {
+	subnetID, portID := ref.SubnetID, ref.PortID
 	var out RouterInterface
 	if subnetID == "" && portID == "" {
 		return out, badRequest("Bad router request: Either subnet_id or port_id must be specified.")

@@ -8,10 +8,17 @@ import (
 	"novalite/internal/store"
 )
 
-// ServerSecurityGroup adds the project's security group name (or id) to
-// every port of a server, or removes it: Nova's addSecurityGroup and
-// removeSecurityGroup, with Nova's messages.
-func (s *Service) ServerSecurityGroup(ctx context.Context, projectID, serverID, name string, add bool) error {
+// SecurityGroupChange names a security group of the server's project (by
+// name or id) to add to every port of the server (Add) or to remove.
+type SecurityGroupChange struct {
+	ProjectID, ServerID, Group string
+	Add                        bool
+}
+
+// ServerSecurityGroup is Nova's addSecurityGroup and removeSecurityGroup,
+// with Nova's messages.
+func (s *Service) ServerSecurityGroup(ctx context.Context, ch SecurityGroupChange) error {
+	projectID, serverID, name, add := ch.ProjectID, ch.ServerID, ch.Group, ch.Add
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		ids, err := s.resolveGroups(ctx, tx, projectID, []string{name})
 		if novalite.IsKind(err, novalite.NotFound) {

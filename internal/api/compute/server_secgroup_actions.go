@@ -5,6 +5,7 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
+	"novalite/internal/network"
 )
 
 // addSecurityGroup and removeSecurityGroup change the groups of every
@@ -22,7 +23,6 @@ func secGroupAction(add bool) actionFunc {
 		if err != nil {
 			return err
 		}
-		name := q.Name
 		s, err := a.findServer(r, act.rule)
 		if err != nil {
 			return err
@@ -30,7 +30,8 @@ func secGroupAction(add bool) actionFunc {
 		if a.svc.Network == nil {
 			return novalite.Errorf(novalite.NotImplemented, "Network service is not available.")
 		}
-		if err := a.svc.Network.ServerSecurityGroup(r.Context(), s.ProjectID, s.ID, name, add); err != nil {
+		if err := a.svc.Network.ServerSecurityGroup(r.Context(),
+			network.SecurityGroupChange{ProjectID: s.ProjectID, ServerID: s.ID, Group: q.Name, Add: add}); err != nil {
 			return err
 		}
 		httpx.WriteEmpty(w, http.StatusAccepted)

@@ -1,6 +1,7 @@
 package image
 
 import (
+	"context"
 	"encoding/json"
 	"mime"
 	"net/http"
@@ -323,16 +324,15 @@ func (a *API) deleteImage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) addTag(w http.ResponseWriter, r *http.Request) error {
-	return a.tag(w, r, "add")
+	return a.tag(w, r, a.svc.AddTag)
 }
 
 func (a *API) deleteTag(w http.ResponseWriter, r *http.Request) error {
-	return a.tag(w, r, "remove")
+	return a.tag(w, r, a.svc.RemoveTag)
 }
 
-func (a *API) tag(w http.ResponseWriter, r *http.Request, op string) error {
-	err := a.svc.Tag(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), r.PathValue("tag"), op == "add")
-	if err != nil {
+func (a *API) tag(w http.ResponseWriter, r *http.Request, op func(context.Context, *novalite.Caller, string, string) error) error {
+	if err := op(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), r.PathValue("tag")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -116,18 +117,18 @@ func (a *API) deleteRouter(w http.ResponseWriter, r *http.Request) error {
 }
 
 // interfaceBody reads {"subnet_id"} or {"port_id"} (not wrapped).
-func interfaceBody(r *http.Request) (subnetID, portID string, err error) {
+func interfaceBody(r *http.Request) (ref network.InterfaceRef, err error) {
 	var b map[string]json.RawMessage
 	null, err := httpx.ReadBody(r, &b, "Invalid JSON in request body")
 	if err != nil {
-		return "", "", err
+		return ref, err
 	}
 	if null {
-		return "", "", badRequest("Resource body required")
+		return ref, badRequest("Resource body required")
 	}
-	_ = json.Unmarshal(b["subnet_id"], &subnetID)
-	_ = json.Unmarshal(b["port_id"], &portID)
-	return subnetID, portID, nil
+	_ = json.Unmarshal(b["subnet_id"], &ref.SubnetID)
+	_ = json.Unmarshal(b["port_id"], &ref.PortID)
+	return ref, nil
 }
 
 func interfaceView(ri network.RouterInterface) map[string]any {
@@ -136,24 +137,21 @@ func interfaceView(ri network.RouterInterface) map[string]any {
 }
 
 func (a *API) addRouterInterface(w http.ResponseWriter, r *http.Request) error {
-	sub, port, err := interfaceBody(r)
-	if err != nil {
-		return err
-	}
-	ri, err := a.svc.AddRouterInterface(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), sub, port)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, interfaceView(ri))
-	return nil
+	return a.routerInterface(w, r, a.svc.AddRouterInterface)
 }
 
 func (a *API) removeRouterInterface(w http.ResponseWriter, r *http.Request) error {
-	sub, port, err := interfaceBody(r)
+	return a.routerInterface(w, r, a.svc.RemoveRouterInterface)
+}
+
+// routerInterface is PUT /v2.0/routers/{id}/{add,remove}_router_interface.
+func (a *API) routerInterface(w http.ResponseWriter, r *http.Request,
+	op func(context.Context, *novalite.Caller, string, network.InterfaceRef) (network.RouterInterface, error)) error {
+	ref, err := interfaceBody(r)
 	if err != nil {
 		return err
 	}
-	ri, err := a.svc.RemoveRouterInterface(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), sub, port)
+	ri, err := op(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), ref)
 	if err != nil {
 		return err
 	}
