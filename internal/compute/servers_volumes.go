@@ -219,7 +219,7 @@ func (s *Service) deletePrepared(ctx context.Context, c *novalite.Caller, sets [
 	for _, set := range sets {
 		for _, pv := range set {
 			if pv.created {
-				_ = s.Volumes.Delete(context.WithoutCancel(ctx), c, pv.volumeID, true, true)
+				_ = s.Volumes.Delete(context.WithoutCancel(ctx), c, pv.volumeID, volume.DeleteParams{Cascade: true, Force: true})
 			}
 		}
 	}

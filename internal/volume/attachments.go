@@ -143,10 +143,17 @@ func (s *Service) Attachment(ctx context.Context, c *novalite.Caller, id string)
 	return a, v, err
 }
 
-// Attachments lists the attachments of the caller's volumes (every
-// project's for an admin asking for all), optionally of one volume or
-// server.
-func (s *Service) Attachments(ctx context.Context, c *novalite.Caller, all bool, volumeID, instanceUUID string) (out []novalite.VolumeAttachment, err error) {
+// AttachmentFilter narrows a list of attachments: All asks for every
+// project's (admins only), VolumeID and InstanceUUID for one volume's or
+// server's.
+type AttachmentFilter struct {
+	All                    bool
+	VolumeID, InstanceUUID string
+}
+
+// Attachments lists the attachments of the caller's volumes that pass f.
+func (s *Service) Attachments(ctx context.Context, c *novalite.Caller, f AttachmentFilter) (out []novalite.VolumeAttachment, err error) {
+	all, volumeID, instanceUUID := f.All, f.VolumeID, f.InstanceUUID
 	project := c.ProjectID
 	if all && policy.IsAdmin(c) {
 		project = ""

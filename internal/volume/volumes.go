@@ -264,9 +264,16 @@ const deleteRefused = "Volume status must be available or error or error_restori
 	"error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, " +
 	"or be disassociated from snapshots after volume transfer."
 
-// Delete deletes a volume (with its snapshots when cascade); force
-// (admins) deletes it whatever its status, attachments aside.
-func (s *Service) Delete(ctx context.Context, c *novalite.Caller, id string, cascade, force bool) error {
+// DeleteParams are a delete's options: Cascade deletes the volume's
+// snapshots too; Force (admins) deletes it whatever its status,
+// attachments aside.
+type DeleteParams struct {
+	Cascade, Force bool
+}
+
+// Delete deletes a volume.
+func (s *Service) Delete(ctx context.Context, c *novalite.Caller, id string, p DeleteParams) error {
+	cascade, force := p.Cascade, p.Force
 	var snaps []novalite.VolumeSnapshot
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
@@ -323,9 +330,16 @@ func (s *Service) failDelete(ctx context.Context, id string, cause error) error 
 	return wrap("delete volume data", cause)
 }
 
-// Extend grows a volume to newSize GiB; in-use volumes only from 3.42
-// (inUseOK).
-func (s *Service) Extend(ctx context.Context, c *novalite.Caller, id string, newSize int64, inUseOK bool) error {
+// ExtendParams are os-extend's: the new size in GiB, and whether an
+// in-use volume may grow (3.42).
+type ExtendParams struct {
+	NewSize int64
+	InUseOK bool
+}
+
+// Extend grows a volume.
+func (s *Service) Extend(ctx context.Context, c *novalite.Caller, id string, p ExtendParams) error {
+	newSize, inUseOK := p.NewSize, p.InUseOK
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
 		if err != nil {
@@ -353,9 +367,16 @@ func (s *Service) Extend(ctx context.Context, c *novalite.Caller, id string, new
 	})
 }
 
-// SetMetadata merges (or with replace, replaces) a volume's metadata
-// and returns the result.
-func (s *Service) SetMetadata(ctx context.Context, c *novalite.Caller, id string, m map[string]string, replace bool) (out map[string]string, err error) {
+// MetadataUpdate is metadata to merge into a volume's (or with Replace,
+// to replace it); for volume_image_metadata, Unset removes the keys.
+type MetadataUpdate struct {
+	Metadata       map[string]string
+	Replace, Unset bool
+}
+
+// SetMetadata writes a volume's metadata and returns the result.
+func (s *Service) SetMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (out map[string]string, err error) {
+	m, replace := u.Metadata, u.Replace
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
 		if err != nil {
@@ -390,8 +411,14 @@ func (s *Service) DeleteMetadata(ctx context.Context, c *novalite.Caller, id, ke
 	})
 }
 
-// SetFlags sets a volume's bootable or read-only flag (nil: kept).
-func (s *Service) SetFlags(ctx context.Context, c *novalite.Caller, id string, bootable, readOnly *bool) error {
+// Flags are a volume's bootable and read-only flags (nil: kept).
+type Flags struct {
+	Bootable, ReadOnly *bool
+}
+
+// SetFlags sets a volume's flags.
+func (s *Service) SetFlags(ctx context.Context, c *novalite.Caller, id string, f Flags) error {
+	bootable, readOnly := f.Bootable, f.ReadOnly
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
 		if err != nil {
@@ -411,9 +438,15 @@ func (s *Service) SetFlags(ctx context.Context, c *novalite.Caller, id string, b
 	})
 }
 
-// ResetStatus is the admins' os-reset_status: the volume's status and,
-// when given, its attachments' status ("detached" removes them).
-func (s *Service) ResetStatus(ctx context.Context, c *novalite.Caller, id, status, attachStatus string) error {
+// StatusReset is os-reset_status's body: the volume's status and, when
+// given, its attachments' status ("detached" removes them).
+type StatusReset struct {
+	Status, AttachStatus string
+}
+
+// ResetStatus is the admins' os-reset_status.
+func (s *Service) ResetStatus(ctx context.Context, c *novalite.Caller, id string, r StatusReset) error {
+	status, attachStatus := r.Status, r.AttachStatus
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := tx.VolumeGetForUpdate(ctx, id, "")
 		if err != nil {
@@ -468,8 +501,9 @@ func (s *Service) DeleteTx(ctx context.Context, tx *store.Tx, id string) error {
 }
 
 // SetImageMetadata merges keys into a volume's volume_image_metadata
-// (del: removes them instead) and returns the result.
-func (s *Service) SetImageMetadata(ctx context.Context, c *novalite.Caller, id string, m map[string]string, del bool) (out map[string]string, err error) {
+// (Unset: removes them instead) and returns the result.
+func (s *Service) SetImageMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (out map[string]string, err error) {
+	m, del := u.Metadata, u.Unset
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
 		if err != nil {

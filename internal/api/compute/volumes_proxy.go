@@ -179,7 +179,7 @@ func (a *API) deleteVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 	if err := a.noVolumes(); err != nil {
 		return err
 	}
-	if err := a.svc.Volumes.Delete(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), false, false); err != nil {
+	if err := a.svc.Volumes.Delete(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), volume.DeleteParams{}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)

@@ -6,6 +6,7 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
+	"novalite/internal/volume"
 )
 
 // volumeActionFunc runs one action of POST /v3/volumes/{id}/action on a
@@ -80,7 +81,7 @@ func extendAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Vol
 		return novalite.Errorf(novalite.Invalid, "Invalid input for field/attribute new_size. Value: %v. %v is not of type 'integer', 'string'",
 			arg["new_size"], arg["new_size"])
 	}
-	if err := a.svc.Extend(r.Context(), httpx.Caller(r.Context()), v.ID, n, MV(r).AtLeast(3, 42)); err != nil {
+	if err := a.svc.Extend(r.Context(), httpx.Caller(r.Context()), v.ID, volume.ExtendParams{NewSize: n, InUseOK: MV(r).AtLeast(3, 42)}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)
@@ -95,7 +96,7 @@ func bootableAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.V
 	if err != nil {
 		return err
 	}
-	if err := a.svc.SetFlags(r.Context(), httpx.Caller(r.Context()), v.ID, &b, nil); err != nil {
+	if err := a.svc.SetFlags(r.Context(), httpx.Caller(r.Context()), v.ID, volume.Flags{Bootable: &b}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusOK)
@@ -110,7 +111,7 @@ func readonlyAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.V
 	if err != nil {
 		return err
 	}
-	if err := a.svc.SetFlags(r.Context(), httpx.Caller(r.Context()), v.ID, nil, &b); err != nil {
+	if err := a.svc.SetFlags(r.Context(), httpx.Caller(r.Context()), v.ID, volume.Flags{ReadOnly: &b}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)
@@ -178,7 +179,7 @@ func resetStatusAction(a *API, w http.ResponseWriter, r *http.Request, v novalit
 	if attach != "" && attach != novalite.AttachAttached && attach != novalite.AttachDetached {
 		return novalite.Errorf(novalite.Invalid, "Must specify a valid attach status")
 	}
-	if err := a.svc.ResetStatus(r.Context(), httpx.Caller(r.Context()), v.ID, status, attach); err != nil {
+	if err := a.svc.ResetStatus(r.Context(), httpx.Caller(r.Context()), v.ID, volume.StatusReset{Status: status, AttachStatus: attach}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)
@@ -186,7 +187,7 @@ func resetStatusAction(a *API, w http.ResponseWriter, r *http.Request, v novalit
 }
 
 func forceDeleteAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, _ map[string]any) error {
-	if err := a.svc.Delete(r.Context(), httpx.Caller(r.Context()), v.ID, true, true); err != nil {
+	if err := a.svc.Delete(r.Context(), httpx.Caller(r.Context()), v.ID, volume.DeleteParams{Cascade: true, Force: true}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)
@@ -214,7 +215,7 @@ func imageMetadataAction(unset bool) volumeActionFunc {
 		if m == nil {
 			return novalite.Errorf(novalite.Invalid, "Malformed request body")
 		}
-		out, err := a.svc.SetImageMetadata(r.Context(), httpx.Caller(r.Context()), v.ID, m, unset)
+		out, err := a.svc.SetImageMetadata(r.Context(), httpx.Caller(r.Context()), v.ID, volume.MetadataUpdate{Metadata: m, Unset: unset})
 		if err != nil {
 			return err
 		}

@@ -39,7 +39,8 @@ func (a *API) listAttachments(detail bool) httpx.HandlerFunc {
 		q := r.URL.Query()
 		all, _ := asBool(q.Get("all_tenants"))
 		c := httpx.Caller(r.Context())
-		as, err := a.svc.Attachments(r.Context(), c, all, q.Get("volume_id"), q.Get("instance_id"))
+		as, err := a.svc.Attachments(r.Context(), c,
+			volume.AttachmentFilter{All: all, VolumeID: q.Get("volume_id"), InstanceUUID: q.Get("instance_id")})
 		if err != nil {
 			return err
 		}

@@ -231,7 +231,7 @@ func (a *API) deleteVolume(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	if err := a.svc.Delete(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), cascade, force); err != nil {
+	if err := a.svc.Delete(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), volume.DeleteParams{Cascade: cascade, Force: force}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)
@@ -266,7 +266,8 @@ func (a *API) setMetadata(replace bool) httpx.HandlerFunc {
 		if _, err := a.getVolume(r, "volume:update_volume_metadata"); err != nil {
 			return err
 		}
-		m, err := a.svc.SetMetadata(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), stringMap(body["metadata"]), replace)
+		m, err := a.svc.SetMetadata(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"),
+			volume.MetadataUpdate{Metadata: stringMap(body["metadata"]), Replace: replace})
 		if err != nil {
 			return err
 		}
@@ -302,7 +303,7 @@ func (a *API) setMetadataItem(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.getVolume(r, "volume:update_volume_metadata"); err != nil {
 		return err
 	}
-	if _, err := a.svc.SetMetadata(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), m, false); err != nil {
+	if _, err := a.svc.SetMetadata(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), volume.MetadataUpdate{Metadata: m}); err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, obj{"meta": m})
