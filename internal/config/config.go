@@ -142,7 +142,7 @@ func Default() Config {
 		ServiceDownTime:     60 * time.Second,
 		ReportInterval:      10 * time.Second,
 		FernetRotation:      24 * time.Hour,
-		HTTP:                DefaultHTTPLimits(),
+		HTTP:                defaultHTTPLimits(),
 	}
 }
 

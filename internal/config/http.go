@@ -21,9 +21,9 @@ type HTTPLimits struct {
 	MaxConnections int // open client connections; more wait to be accepted
 }
 
-// DefaultHTTPLimits are generous for any OpenStack client and short
+// defaultHTTPLimits are generous for any OpenStack client and short
 // enough that stalled ones do not pile up.
-func DefaultHTTPLimits() HTTPLimits {
+func defaultHTTPLimits() HTTPLimits {
 	return HTTPLimits{
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

@@ -75,7 +75,7 @@ func (s *Service) Bootstrap(ctx context.Context, p BootstrapParams) (BootstrapRe
 func (s *Service) ensureRole(ctx context.Context, tx *store.Tx, name string) (string, error) {
 	r, err := tx.RoleGetByName(ctx, name)
 	if novalite.IsKind(err, novalite.NotFound) {
-		r = novalite.Role{ID: NewID(), Name: name}
+		r = novalite.Role{ID: newID(), Name: name}
 		err = tx.RoleInsert(ctx, r)
 	}
 	return r.ID, err
@@ -138,7 +138,7 @@ func (s *Service) bootstrapHashes(ctx context.Context, passwords map[string]stri
 func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, hash, roleID string) (string, error) {
 	p, err := tx.ProjectGetByName(ctx, defaultDomainID, name)
 	if novalite.IsKind(err, novalite.NotFound) {
-		p = novalite.Project{ID: NewID(), Name: name, DomainID: defaultDomainID,
+		p = novalite.Project{ID: newID(), Name: name, DomainID: defaultDomainID,
 			Description: "Bootstrap project " + name, Enabled: true}
 		err = tx.ProjectInsert(ctx, p)
 	}
@@ -150,7 +150,7 @@ func (s *Service) ensureMember(ctx context.Context, tx *store.Tx, name, hash, ro
 		if hash == "" { // deleted since bootstrapHashes found it
 			return "", fmt.Errorf("bootstrap: user %s was deleted while bootstrapping", name)
 		}
-		u = novalite.User{ID: NewID(), Name: name, DomainID: defaultDomainID, PasswordHash: hash,
+		u = novalite.User{ID: newID(), Name: name, DomainID: defaultDomainID, PasswordHash: hash,
 			Enabled: true, DefaultProjectID: p.ID, CreatedAt: s.now()}
 		err = tx.UserInsert(ctx, u)
 	}

@@ -70,18 +70,18 @@ func New(db *store.DB, o Options) *Service {
 		o.Catalog = func() []CatalogService { return nil }
 	}
 	if o.MaxActiveKeys <= 0 {
-		o.MaxActiveKeys = DefaultMaxActiveKeys(o.TokenTTL, o.KeyRotation)
+		o.MaxActiveKeys = defaultMaxActiveKeys(o.TokenTTL, o.KeyRotation)
 	}
 	return &Service{db: db, now: o.Now, tokenTTL: o.TokenTTL, catalog: o.Catalog, pwCost: o.PasswordCost,
 		keyRotation: o.KeyRotation, maxActiveKeys: max(o.MaxActiveKeys, 2),
 		epoch: -1, cache: map[string]cached{}}
 }
 
-// DefaultMaxActiveKeys is the number of Fernet keys that keeps every
+// defaultMaxActiveKeys is the number of Fernet keys that keeps every
 // token's key until the token expires when keys rotate every rotation:
 // the staged and primary keys, and one secondary per rotation a token
 // may live through (Keystone's sizing rule); at least 3.
-func DefaultMaxActiveKeys(ttl, rotation time.Duration) int {
+func defaultMaxActiveKeys(ttl, rotation time.Duration) int {
 	if rotation <= 0 {
 		return 3
 	}
@@ -102,8 +102,8 @@ type Endpoint struct {
 	ID, Interface, Region, URL string
 }
 
-// NewID returns a Keystone-style id: 32 lower-case hex digits.
-func NewID() string {
+// newID returns a Keystone-style id: 32 lower-case hex digits.
+func newID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

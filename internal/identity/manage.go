@@ -31,7 +31,7 @@ func (s *Service) Domain(ctx context.Context, id string) (d novalite.Domain, err
 
 // CreateDomain adds a domain with a new id.
 func (s *Service) CreateDomain(ctx context.Context, d novalite.Domain) (novalite.Domain, error) {
-	d.ID = NewID()
+	d.ID = newID()
 	err := s.db.Tx(ctx, func(tx *store.Tx) error { return tx.DomainInsert(ctx, d) })
 	if novalite.IsKind(err, novalite.Conflict) {
 		err = conflict("domain", "name", d.Name)
@@ -109,7 +109,7 @@ func (s *Service) Project(ctx context.Context, id string) (p novalite.Project, e
 // domains as projects, so it is the parent of the domain's top projects);
 // without a domain_id the parent domain is the project's domain.
 func (s *Service) CreateProject(ctx context.Context, p novalite.Project, parentID string) (novalite.Project, error) {
-	p.ID = NewID()
+	p.ID = newID()
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		if p.DomainID == "" && parentID != "" {
 			if _, err := tx.DomainGet(ctx, parentID); err == nil {
@@ -208,7 +208,7 @@ func (s *Service) CreateUser(ctx context.Context, u novalite.User, password stri
 	if u.DomainID == "" {
 		u.DomainID = defaultDomainID
 	}
-	u.ID, u.CreatedAt = NewID(), s.now()
+	u.ID, u.CreatedAt = newID(), s.now()
 	if password != "" {
 		h, err := s.hashPassword(password)
 		if err != nil {
@@ -298,7 +298,7 @@ func (s *Service) Role(ctx context.Context, id string) (r novalite.Role, err err
 
 // CreateRole adds a role with a new id.
 func (s *Service) CreateRole(ctx context.Context, r novalite.Role) (novalite.Role, error) {
-	r.ID = NewID()
+	r.ID = newID()
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		if r.DomainID != "" {
 			if _, err := tx.DomainGet(ctx, r.DomainID); err != nil {

@@ -27,7 +27,7 @@ type Dialect func(r *http.Request) ErrorWriter
 // SQLite.
 func Edge(next http.Handler, dialect Dialect) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !CleanPath(r.URL.Path) {
+		if !cleanPath(r.URL.Path) {
 			dialect(r)(w, r, &novalite.Error{Kind: novalite.NotFound, Message: "The resource could not be found."})
 			return
 		}
@@ -39,10 +39,10 @@ func Edge(next http.Handler, dialect Dialect) http.Handler {
 	})
 }
 
-// CleanPath reports whether p (decoded) is a path a route can match:
+// cleanPath reports whether p (decoded) is a path a route can match:
 // valid text, no "." or ".." segment, no empty segment but a trailing
 // one.
-func CleanPath(p string) bool {
+func cleanPath(p string) bool {
 	if !ValidText(p) || !strings.HasPrefix(p, "/") {
 		return false
 	}

@@ -19,8 +19,8 @@ func TestCleanPath(t *testing.T) {
 		"/a/..b":                true,
 	}
 	for p, want := range cases {
-		if got := CleanPath(p); got != want {
-			t.Errorf("CleanPath(%q) = %v, want %v", p, got, want)
+		if got := cleanPath(p); got != want {
+			t.Errorf("cleanPath(%q) = %v, want %v", p, got, want)
 		}
 	}
 }

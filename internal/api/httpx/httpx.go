@@ -59,8 +59,8 @@ const (
 	keyRoute
 )
 
-// RequestID returns the request's local id (req-<uuid>).
-func RequestID(ctx context.Context) string {
+// requestID returns the request's local id (req-<uuid>).
+func requestID(ctx context.Context) string {
 	s, _ := ctx.Value(keyRequestID).(string)
 	return s
 }
@@ -84,8 +84,8 @@ func WithCaller(ctx context.Context, c *novalite.Caller) context.Context {
 	return context.WithValue(ctx, keyCaller, c)
 }
 
-// NewRequestID returns a new local request id.
-func NewRequestID() string { return "req-" + uuid.NewString() }
+// newRequestID returns a new local request id.
+func newRequestID() string { return "req-" + uuid.NewString() }
 
 // bufPool recycles response buffers; one grown past 4 MiB (a page of
 // 1,000 servers is ~3 MB) is left to the collector.

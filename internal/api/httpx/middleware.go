@@ -47,7 +47,7 @@ type Observer func(r *http.Request, route string, status int, elapsed time.Durat
 func Common(next http.Handler, log *slog.Logger, observe Observer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := NewRequestID()
+		id := newRequestID()
 		l := log.With("request_id", id)
 		// A caller's own well-formed request id is logged as the global
 		// one, as oslo.middleware does; it is not echoed.
@@ -109,13 +109,13 @@ func Authenticate(next http.Handler, v Validator, identityURL func(*http.Request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := r.Header.Get("X-Auth-Token")
 		if tok == "" {
-			Unauthorized(w, r, identityURL(r))
+			unauthorized(w, r, identityURL(r))
 			return
 		}
 		c, err := v.Validate(r.Context(), tok)
 		if err != nil {
 			if novalite.KindOf(err) == novalite.Unauthorized {
-				Unauthorized(w, r, identityURL(r))
+				unauthorized(w, r, identityURL(r))
 				return
 			}
 			LogError(r, err)
@@ -125,13 +125,13 @@ func Authenticate(next http.Handler, v Validator, identityURL func(*http.Request
 		// A copy: the validator may hand the same Caller to every request
 		// with this token.
 		rc := *c
-		rc.RequestID = RequestID(r.Context())
+		rc.RequestID = requestID(r.Context())
 		next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), &rc)))
 	})
 }
 
-// Unauthorized writes keystonemiddleware's 401.
-func Unauthorized(w http.ResponseWriter, r *http.Request, identityURL string) {
+// unauthorized writes keystonemiddleware's 401.
+func unauthorized(w http.ResponseWriter, r *http.Request, identityURL string) {
 	w.Header().Set("WWW-Authenticate", fmt.Sprintf("Keystone uri=%q", identityURL))
 	WriteJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
 		"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}})

@@ -68,7 +68,7 @@ func TestCommon(t *testing.T) {
 		wantBody   string // substring
 	}{
 		{"answer", func(w http.ResponseWriter, r *http.Request) {
-			WriteJSON(w, http.StatusTeapot, map[string]string{"id": RequestID(r.Context())})
+			WriteJSON(w, http.StatusTeapot, map[string]string{"id": requestID(r.Context())})
 		}, http.StatusTeapot, `"id":"req-`},
 		{"panic", func(w http.ResponseWriter, r *http.Request) { panic("boom") }, 500, `"computeFault"`},
 		{"panic after answering", func(w http.ResponseWriter, r *http.Request) {
