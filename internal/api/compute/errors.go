@@ -8,20 +8,7 @@ import (
 )
 
 // faults are Nova's status and fault key of each error kind.
-var faults = map[novalite.Kind]httpx.Fault{
-	novalite.Invalid:        {Status: 400, Key: "badRequest"},
-	novalite.Unauthorized:   {Status: 401, Key: "unauthorized"},
-	novalite.Forbidden:      {Status: 403, Key: "forbidden"},
-	novalite.NotFound:       {Status: 404, Key: "itemNotFound"},
-	novalite.NotAllowed:     {Status: 405, Key: "badMethod"},
-	novalite.NotAcceptable:  {Status: 406, Key: "computeFault"},
-	novalite.Conflict:       {Status: 409, Key: "conflictingRequest"},
-	novalite.TooLarge:       {Status: 413, Key: "overLimit"},
-	novalite.BadMediaType:   {Status: 415, Key: "badMediaType"},
-	novalite.OverLimit:      {Status: 429, Key: "overLimit"},
-	novalite.NotImplemented: {Status: 501, Key: "notImplemented"},
-	novalite.Unavailable:    {Status: 503, Key: "serviceUnavailable"},
-}
+var faults = httpx.Faults(http.StatusTooManyRequests)
 
 const unexpected = "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."
 

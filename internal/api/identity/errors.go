@@ -7,27 +7,14 @@ import (
 	"novalite/internal/api/httpx"
 )
 
-// Keystone's error body: {"error": {"code", "title", "message"}}.
-var statusOf = map[novalite.Kind]int{
-	novalite.Invalid:        http.StatusBadRequest,
-	novalite.Unauthorized:   http.StatusUnauthorized,
-	novalite.Forbidden:      http.StatusForbidden,
-	novalite.NotFound:       http.StatusNotFound,
-	novalite.NotAllowed:     http.StatusMethodNotAllowed,
-	novalite.Conflict:       http.StatusConflict,
-	novalite.TooLarge:       http.StatusRequestEntityTooLarge,
-	novalite.BadMediaType:   http.StatusUnsupportedMediaType,
-	novalite.NotImplemented: http.StatusNotImplemented,
-	novalite.Unavailable:    http.StatusServiceUnavailable,
-}
-
 // WriteError renders err as a Keystone error body; the edge middleware
 // answers in it for paths under this API.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, err) }
 
+// writeError renders Keystone's {"error": {"code", "title", "message"}}.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	k := novalite.KindOf(err)
-	status, ok := statusOf[k]
+	status, ok := httpx.StatusOf(err)
 	if !ok {
 		status = http.StatusInternalServerError
 	}

@@ -7,20 +7,8 @@ import (
 	"strings"
 
 	"novalite"
+	"novalite/internal/api/httpx"
 )
-
-var statusOf = map[novalite.Kind]int{
-	novalite.Invalid:        http.StatusBadRequest,
-	novalite.Unauthorized:   http.StatusUnauthorized,
-	novalite.Forbidden:      http.StatusForbidden,
-	novalite.NotFound:       http.StatusNotFound,
-	novalite.NotAllowed:     http.StatusMethodNotAllowed,
-	novalite.Conflict:       http.StatusConflict,
-	novalite.TooLarge:       http.StatusRequestEntityTooLarge,
-	novalite.BadMediaType:   http.StatusUnsupportedMediaType,
-	novalite.NotImplemented: http.StatusNotImplemented,
-	novalite.Unavailable:    http.StatusServiceUnavailable,
-}
 
 // WriteError renders err as Glance does; the edge middleware answers in
 // it for paths under this API.
@@ -30,7 +18,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) { writeError(
 // {"message", "code", "title"} when the client accepts JSON, plain text
 // otherwise.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
-	status, ok := statusOf[novalite.KindOf(err)]
+	status, ok := httpx.StatusOf(err)
 	msg := novalite.MessageOf(err)
 	if !ok {
 		status, msg = http.StatusInternalServerError, "The server has either erred or is incapable of performing the requested operation."

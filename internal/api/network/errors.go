@@ -7,19 +7,6 @@ import (
 	"novalite/internal/api/httpx"
 )
 
-var statusOf = map[novalite.Kind]int{
-	novalite.Invalid:        http.StatusBadRequest,
-	novalite.Unauthorized:   http.StatusUnauthorized,
-	novalite.Forbidden:      http.StatusForbidden,
-	novalite.NotFound:       http.StatusNotFound,
-	novalite.NotAllowed:     http.StatusMethodNotAllowed,
-	novalite.Conflict:       http.StatusConflict,
-	novalite.TooLarge:       http.StatusRequestEntityTooLarge,
-	novalite.BadMediaType:   http.StatusUnsupportedMediaType,
-	novalite.NotImplemented: http.StatusNotImplemented,
-	novalite.Unavailable:    http.StatusServiceUnavailable,
-}
-
 // defaultType is Neutron's error type when the domain named none (the
 // webob exception's class name).
 var defaultType = map[int]string{
@@ -34,7 +21,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) { writeError(
 
 // writeError renders {"NeutronError": {"type", "message", "detail"}}.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
-	status, ok := statusOf[novalite.KindOf(err)]
+	status, ok := httpx.StatusOf(err)
 	msg := novalite.MessageOf(err)
 	typ := ""
 	if e, isErr := err.(*novalite.Error); isErr {
