@@ -129,17 +129,7 @@ func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sb, _ := body["snapshot"].(map[string]any)
-	var p volume.UpdateParams
-	for _, k := range []string{"name", "display_name"} {
-		if _, ok := sb[k]; ok {
-			p.Name, p.SetName = strOrNil(sb, k), true
-		}
-	}
-	for _, k := range []string{"description", "display_description"} {
-		if _, ok := sb[k]; ok {
-			p.Description, p.SetDesc = strOrNil(sb, k), true
-		}
-	}
+	p := nameUpdate(sb)
 	s, err := a.svc.UpdateSnapshot(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), p)
 	if err != nil {
 		return err

@@ -25,12 +25,17 @@ func (a *API) listTypes(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// authorizedType checks rule, then reads the type the path names.
+func (a *API) authorizedType(r *http.Request, rule string) (novalite.VolumeType, error) {
+	if err := authorize(r, rule, ""); err != nil {
+		return novalite.VolumeType{}, err
+	}
+	return a.svc.Type(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+}
+
 // showType is GET /v3/types/{id} ("default" for the default type).
 func (a *API) showType(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "volume_extension:type_get", ""); err != nil {
-		return err
-	}
-	t, err := a.svc.Type(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	t, err := a.authorizedType(r, "volume_extension:type_get")
 	if err != nil {
 		return err
 	}
@@ -124,10 +129,7 @@ var specsSchema = mustSchema("extra-specs", obj{"type": "object", "required": []
 
 // listSpecs is GET /v3/types/{id}/extra_specs.
 func (a *API) listSpecs(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "volume_extension:types_manage", ""); err != nil {
-		return err
-	}
-	t, err := a.svc.Type(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	t, err := a.authorizedType(r, "volume_extension:types_manage")
 	if err != nil {
 		return err
 	}
@@ -154,10 +156,7 @@ func (a *API) setSpecs(w http.ResponseWriter, r *http.Request) error {
 
 // showSpec is GET /v3/types/{id}/extra_specs/{key}.
 func (a *API) showSpec(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "volume_extension:types_manage", ""); err != nil {
-		return err
-	}
-	t, err := a.svc.Type(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
+	t, err := a.authorizedType(r, "volume_extension:types_manage")
 	if err != nil {
 		return err
 	}

@@ -173,6 +173,23 @@ func (a *API) showVolume(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// nameUpdate reads the name and description of an update body, under
+// either of Cinder's two names for each (the v1 display_* ones too).
+func nameUpdate(b map[string]any) volume.UpdateParams {
+	var p volume.UpdateParams
+	for _, k := range []string{"name", "display_name"} {
+		if _, ok := b[k]; ok {
+			p.Name, p.SetName = strOrNil(b, k), true
+		}
+	}
+	for _, k := range []string{"description", "display_description"} {
+		if _, ok := b[k]; ok {
+			p.Description, p.SetDesc = strOrNil(b, k), true
+		}
+	}
+	return p
+}
+
 // updateVolume is PUT /v3/volumes/{id}.
 func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) error {
 	body, err := decode(r, updateVolumeSchema)
@@ -183,17 +200,7 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	vb, _ := body["volume"].(map[string]any)
-	var p volume.UpdateParams
-	for _, k := range []string{"name", "display_name"} {
-		if _, ok := vb[k]; ok {
-			p.Name, p.SetName = strOrNil(vb, k), true
-		}
-	}
-	for _, k := range []string{"description", "display_description"} {
-		if _, ok := vb[k]; ok {
-			p.Description, p.SetDesc = strOrNil(vb, k), true
-		}
-	}
+	p := nameUpdate(vb)
 	if m, ok := vb["metadata"]; ok {
 		p.Metadata = stringMap(m)
 		if p.Metadata == nil {
