@@ -121,17 +121,14 @@ var lockSchema = schema.MustCompile("lock_v273", `{"type": "object", "properties
 func (a *API) lockServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
 	var reason *string
 	if MV(r).AtLeast(2, 73) {
-		doc, err := schema.Decode([]byte(`{"lock": ` + string(act.raw) + `}`))
+		q, err := actionValue[*struct {
+			Reason Optional[string] `json:"locked_reason"`
+		}](act, lockSchema)
 		if err != nil {
-			return novalite.Errorf(novalite.Invalid, "Malformed request body")
-		}
-		if err := lockSchema.Validate(doc); err != nil {
 			return err
 		}
-		if m, ok := doc.(map[string]any)["lock"].(map[string]any); ok {
-			if s, ok := m["locked_reason"].(string); ok {
-				reason = &s
-			}
+		if q != nil {
+			reason = q.Reason.Ptr()
 		}
 	}
 	s, err := a.findServer(r, act.rule)

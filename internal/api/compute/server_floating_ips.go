@@ -1,7 +1,6 @@
 package compute
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/netip"
 
@@ -39,19 +38,32 @@ func (a *API) floatingIPByAddress(r *http.Request, addr string) (novalite.Floati
 	return fs[0], nil
 }
 
-func actionBody(raw json.RawMessage, key string, sch *schema.Schema) (map[string]any, error) {
-	doc, err := schema.Decode([]byte(`{"` + key + `": ` + string(raw) + `}`))
+// addressValue is the value of the floating and fixed IP actions.
+type addressValue struct {
+	Address      string      `json:"address"`
+	FixedAddress string      `json:"fixed_address"`
+	NetworkID    looseString `json:"networkId"`
+}
+
+// actionValue validates an action's body against sch, a schema of the
+// whole body, then decodes the action's value.
+func actionValue[T any](act actionCall, sch *schema.Schema) (T, error) {
+	var v T
+	doc, err := schema.Decode([]byte(`{"` + string(act.name) + `": ` + string(act.raw) + `}`))
 	if err != nil {
-		return nil, novalite.Errorf(novalite.Invalid, "Malformed request body")
+		return v, novalite.Errorf(novalite.Invalid, "Malformed request body")
 	}
 	if err := sch.Validate(doc); err != nil {
-		return nil, err
+		return v, err
 	}
-	return doc.(map[string]any)[key].(map[string]any), nil
+	if err := unmarshal(act.raw, &v); err != nil {
+		return v, novalite.Wrap(novalite.Invalid, err, "Malformed request body")
+	}
+	return v, nil
 }
 
 func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	body, err := actionBody(act.raw, string(act.name), addFloatingIPSchema)
+	body, err := actionValue[addressValue](act, addFloatingIPSchema)
 	if err != nil {
 		return err
 	}
@@ -59,8 +71,7 @@ func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, act actionCa
 	if err != nil {
 		return err
 	}
-	addr, _ := body["address"].(string)
-	fixed, _ := body["fixed_address"].(string)
+	addr, fixed := body.Address, body.FixedAddress
 	fip, err := a.floatingIPByAddress(r, addr)
 	if err != nil {
 		return err
@@ -93,7 +104,7 @@ func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, act actionCa
 }
 
 func (a *API) removeFloatingIP(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	body, err := actionBody(act.raw, string(act.name), removeFloatingIPSchema)
+	body, err := actionValue[addressValue](act, removeFloatingIPSchema)
 	if err != nil {
 		return err
 	}
@@ -101,7 +112,7 @@ func (a *API) removeFloatingIP(w http.ResponseWriter, r *http.Request, act actio
 	if err != nil {
 		return err
 	}
-	addr, _ := body["address"].(string)
+	addr := body.Address
 	fip, err := a.floatingIPByAddress(r, addr)
 	if err != nil {
 		return err

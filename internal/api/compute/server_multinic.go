@@ -1,7 +1,6 @@
 package compute
 
 import (
-	"fmt"
 	"net/http"
 
 	"novalite"
@@ -45,7 +44,7 @@ func (a *API) fixedIPServer(r *http.Request, act actionCall) (string, error) {
 // address, from the first of the network's subnets that has room
 // (nova/network/neutron.py add_fixed_ip_to_instance).
 func (a *API) addFixedIP(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	body, err := actionBody(act.raw, string(act.name), addFixedIPSchema)
+	body, err := actionValue[addressValue](act, addFixedIPSchema)
 	if err != nil {
 		return err
 	}
@@ -53,7 +52,7 @@ func (a *API) addFixedIP(w http.ResponseWriter, r *http.Request, act actionCall)
 	if err != nil {
 		return err
 	}
-	netID := fmt.Sprint(body["networkId"])
+	netID := string(body.NetworkID)
 	c := httpx.Caller(r.Context())
 	ports, err := a.svc.Compute.ServerInterfaces(r.Context(), c, id)
 	if err != nil {
@@ -86,7 +85,7 @@ func (a *API) addFixedIP(w http.ResponseWriter, r *http.Request, act actionCall)
 // removeFixedIP takes the address off whichever of the server's ports
 // holds it (nova/network/neutron.py remove_fixed_ip_from_instance).
 func (a *API) removeFixedIP(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	body, err := actionBody(act.raw, string(act.name), removeFixedIPSchema)
+	body, err := actionValue[addressValue](act, removeFixedIPSchema)
 	if err != nil {
 		return err
 	}
@@ -94,7 +93,7 @@ func (a *API) removeFixedIP(w http.ResponseWriter, r *http.Request, act actionCa
 	if err != nil {
 		return err
 	}
-	addr, _ := body["address"].(string)
+	addr := body.Address
 	c := httpx.Caller(r.Context())
 	ports, err := a.svc.Compute.ServerInterfaces(r.Context(), c, id)
 	if err != nil {

@@ -108,11 +108,7 @@ func (a *API) showServer(w http.ResponseWriter, r *http.Request) error {
 
 // validName is Nova's "name" format: printable characters, not starting
 // or ending with whitespace.
-func validName(field string, v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
+func validName(field, s string) error {
 	first, _ := utf8.DecodeRuneInString(s)
 	last, _ := utf8.DecodeLastRuneInString(s)
 	bad := s != "" && (unicode.IsSpace(first) || unicode.IsSpace(last))
