@@ -47,7 +47,7 @@ func LogError(r *http.Request, err error) {
 	if k == novalite.Internal || k == novalite.Unavailable {
 		lvl = slog.LevelError
 	}
-	Logger(r.Context()).Log(r.Context(), lvl, "request failed", "kind", k.String(), "err", err)
+	loggerOf(r.Context()).Log(r.Context(), lvl, "request failed", "kind", k.String(), "err", err)
 }
 
 type ctxKey int
@@ -65,8 +65,8 @@ func requestID(ctx context.Context) string {
 	return s
 }
 
-// Logger returns the request's logger (with its request id).
-func Logger(ctx context.Context) *slog.Logger {
+// loggerOf returns the request's logger (with its request id).
+func loggerOf(ctx context.Context) *slog.Logger {
 	if l, ok := ctx.Value(keyLogger).(*slog.Logger); ok {
 		return l
 	}

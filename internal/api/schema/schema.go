@@ -143,12 +143,12 @@ func at(doc any, loc []string) any {
 func (s *Schema) message(e *jsonschema.ValidationError, doc any) string {
 	k, ok := e.ErrorKind.(*kind.AdditionalProperties)
 	if !ok {
-		return Message(e, doc)
+		return errorMessage(e, doc)
 	}
 	node, _ := s.node(e.SchemaURL).(map[string]any)
 	pp, _ := node["patternProperties"].(map[string]any)
 	if len(pp) == 0 {
-		return Message(e, doc)
+		return errorMessage(e, doc)
 	}
 	extras := append([]string(nil), k.Properties...)
 	sort.Strings(extras)
@@ -167,7 +167,7 @@ func (s *Schema) message(e *jsonschema.ValidationError, doc any) string {
 func reprAll(list []string) string {
 	q := make([]string, len(list))
 	for i, x := range list {
-		q[i] = Repr(x)
+		q[i] = pyRepr(x)
 	}
 	return strings.Join(q, ", ")
 }
@@ -201,8 +201,8 @@ func (s *Schema) node(schemaURL string) any {
 	return nil
 }
 
-// Message words one failure as Python's jsonschema does.
-func Message(e *jsonschema.ValidationError, doc any) string {
+// errorMessage words one failure as Python's jsonschema does.
+func errorMessage(e *jsonschema.ValidationError, doc any) string {
 	val := at(doc, e.InstanceLocation)
 	switch k := e.ErrorKind.(type) {
 	case *kind.Required:
@@ -229,39 +229,39 @@ func Message(e *jsonschema.ValidationError, doc any) string {
 		for i, w := range ws {
 			want[i] = "'" + w + "'"
 		}
-		return fmt.Sprintf("%s is not of type %s", Repr(val), strings.Join(want, ", "))
+		return fmt.Sprintf("%s is not of type %s", pyRepr(val), strings.Join(want, ", "))
 	case *kind.MaxLength:
-		return fmt.Sprintf("%s is too long", Repr(val))
+		return fmt.Sprintf("%s is too long", pyRepr(val))
 	case *kind.MinLength:
-		return fmt.Sprintf("%s is too short", Repr(val))
+		return fmt.Sprintf("%s is too short", pyRepr(val))
 	case *kind.MaxItems:
-		return fmt.Sprintf("%s is too long", Repr(val))
+		return fmt.Sprintf("%s is too long", pyRepr(val))
 	case *kind.MinItems:
-		return fmt.Sprintf("%s is too short", Repr(val))
+		return fmt.Sprintf("%s is too short", pyRepr(val))
 	case *kind.MaxProperties:
-		return fmt.Sprintf("%s has too many properties", Repr(val))
+		return fmt.Sprintf("%s has too many properties", pyRepr(val))
 	case *kind.MinProperties:
-		return fmt.Sprintf("%s does not have enough properties", Repr(val))
+		return fmt.Sprintf("%s does not have enough properties", pyRepr(val))
 	case *kind.Pattern:
-		return fmt.Sprintf("%s does not match '%s'", Repr(val), k.Want)
+		return fmt.Sprintf("%s does not match '%s'", pyRepr(val), k.Want)
 	case *kind.Enum:
-		return fmt.Sprintf("%s is not one of %s", Repr(val), Repr(k.Want))
+		return fmt.Sprintf("%s is not one of %s", pyRepr(val), pyRepr(k.Want))
 	case *kind.Const:
-		return fmt.Sprintf("%s was expected", Repr(k.Want))
+		return fmt.Sprintf("%s was expected", pyRepr(k.Want))
 	case *kind.Minimum:
-		return fmt.Sprintf("%s is less than the minimum of %s", Repr(val), rat(k.Want))
+		return fmt.Sprintf("%s is less than the minimum of %s", pyRepr(val), rat(k.Want))
 	case *kind.Maximum:
-		return fmt.Sprintf("%s is greater than the maximum of %s", Repr(val), rat(k.Want))
+		return fmt.Sprintf("%s is greater than the maximum of %s", pyRepr(val), rat(k.Want))
 	case *kind.ExclusiveMinimum:
-		return fmt.Sprintf("%s is less than or equal to the minimum of %s", Repr(val), rat(k.Want))
+		return fmt.Sprintf("%s is less than or equal to the minimum of %s", pyRepr(val), rat(k.Want))
 	case *kind.ExclusiveMaximum:
-		return fmt.Sprintf("%s is greater than or equal to the maximum of %s", Repr(val), rat(k.Want))
+		return fmt.Sprintf("%s is greater than or equal to the maximum of %s", pyRepr(val), rat(k.Want))
 	case *kind.Format:
-		return fmt.Sprintf("%s is not a '%s'", Repr(val), k.Want)
+		return fmt.Sprintf("%s is not a '%s'", pyRepr(val), k.Want)
 	case *kind.UniqueItems:
-		return fmt.Sprintf("%s has non-unique elements", Repr(val))
+		return fmt.Sprintf("%s has non-unique elements", pyRepr(val))
 	case *kind.AnyOf, *kind.OneOf:
-		return fmt.Sprintf("%s is not valid under any of the given schemas", Repr(val))
+		return fmt.Sprintf("%s is not valid under any of the given schemas", pyRepr(val))
 	}
 	return e.Error()
 }
@@ -280,11 +280,11 @@ func str(v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
-	return Repr(v)
+	return pyRepr(v)
 }
 
-// Repr renders a decoded JSON value as Python's repr would.
-func Repr(v any) string {
+// pyRepr renders a decoded JSON value as Python's repr would.
+func pyRepr(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "None"
@@ -302,7 +302,7 @@ func Repr(v any) string {
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = Repr(e)
+			parts[i] = pyRepr(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
@@ -313,7 +313,7 @@ func Repr(v any) string {
 		sort.Strings(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = Repr(k) + ": " + Repr(x[k])
+			parts[i] = pyRepr(k) + ": " + pyRepr(x[k])
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
