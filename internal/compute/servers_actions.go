@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"novalite"
-	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -117,8 +116,8 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, 
 		if err != nil {
 			return err
 		}
-		if v.Locked && !policy.IsAdmin(c) && !in.anyLock {
-			return locked(v)
+		if err := checkLock(c, v); err != nil && !in.anyLock {
+			return err
 		}
 		if err := in.check.failure(in.word, v); err != nil {
 			return err
@@ -273,8 +272,8 @@ func (s *Service) apiAction(ctx context.Context, c *novalite.Caller, id, word, n
 		if err != nil {
 			return err
 		}
-		if v.Locked && !policy.IsAdmin(c) {
-			return locked(v)
+		if err := checkLock(c, v); err != nil {
+			return err
 		}
 		if err := check.failure(word, v); err != nil {
 			return err

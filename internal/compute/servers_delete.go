@@ -27,8 +27,13 @@ func invalidState(action string, v novalite.Server, attr string) error {
 	return novalite.Errorf(novalite.Conflict, "Cannot '%s' instance %s while it is in %s %s", action, v.ID, attr, state)
 }
 
-func locked(v novalite.Server) error {
-	return novalite.Errorf(novalite.Conflict, "Instance %s is locked", v.ID)
+// checkLock is Nova's check_instance_lock: a locked server takes no
+// change but from an admin (context.is_admin, a policy rule).
+func checkLock(c *novalite.Caller, v novalite.Server) error {
+	if v.Locked && !policy.IsAdmin(c) {
+		return novalite.Errorf(novalite.Conflict, "Instance %s is locked", v.ID)
+	}
+	return nil
 }
 
 // stateCheck is Nova's check_instance_state: allowed vm_states (nil =
@@ -71,8 +76,8 @@ func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id strin
 		if err != nil {
 			return err
 		}
-		if v.Locked && !policy.IsAdmin(c) {
-			return locked(v)
+		if err := checkLock(c, v); err != nil {
+			return err
 		}
 		if v.TaskState == novalite.TaskDeleting {
 			return nil // accepted and ignored, as Nova does
@@ -93,8 +98,8 @@ func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id 
 		if err != nil {
 			return err
 		}
-		if v.Locked && !policy.IsAdmin(c) {
-			return locked(v)
+		if err := checkLock(c, v); err != nil {
+			return err
 		}
 		if v.TaskState == novalite.TaskDeleting {
 			return nil

@@ -5,7 +5,6 @@ import (
 
 	"novalite"
 	"novalite/internal/network"
-	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -99,8 +98,8 @@ func (s *Service) interfaceTarget(ctx context.Context, tx *store.Tx, c *novalite
 	if err != nil {
 		return v, err
 	}
-	if v.Locked && !policy.IsAdmin(c) {
-		return v, locked(v)
+	if err := checkLock(c, v); err != nil {
+		return v, err
 	}
 	return v, interfaceCheck.failure(action, v)
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"novalite"
-	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -121,8 +120,8 @@ func (s *Service) DeleteServerMetadataItem(ctx context.Context, c *novalite.Call
 // metadataWritable applies the lock and state checks of a metadata write
 // called action.
 func metadataWritable(c *novalite.Caller, v novalite.Server, action string) error {
-	if v.Locked && !policy.IsAdmin(c) {
-		return locked(v)
+	if err := checkLock(c, v); err != nil {
+		return err
 	}
 	return metadataCheck.failure(action, v)
 }

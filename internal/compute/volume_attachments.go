@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"novalite"
-	"novalite/internal/policy"
 	"novalite/internal/store"
 )
 
@@ -95,8 +94,8 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		if err := shelvedBefore220("attach_volume", v, p.ShelvedOK); err != nil {
 			return err
 		}
-		if v.Locked && !policy.IsAdmin(c) {
-			return locked(v)
+		if err := checkLock(c, v); err != nil {
+			return err
 		}
 		if err := attachVolumeCheck.failure("attach_volume", v); err != nil {
 			return err
@@ -221,8 +220,8 @@ func (s *Service) detachable(ctx context.Context, tx *store.Tx, c *novalite.Call
 		if b.BootIndex != nil && *b.BootIndex == 0 {
 			return novalite.Errorf(novalite.Invalid, "Cannot detach a root device volume")
 		}
-		if v.Locked && !policy.IsAdmin(c) {
-			return locked(v)
+		if err := checkLock(c, v); err != nil {
+			return err
 		}
 		return detachVolumeCheck.failure("detach_volume", v)
 	}()
