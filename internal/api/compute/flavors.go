@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -37,16 +36,8 @@ func flavorListQuery(r *http.Request, pg page) (compute.ListFlavorsParams, error
 		allowed = append(allowed, "name")
 	}
 	if mv.AtLeast(2, 75) {
-		var unknown []string
-		for k := range q {
-			if !slices.Contains(allowed, k) {
-				unknown = append(unknown, k)
-			}
-		}
-		if len(unknown) > 0 {
-			sort.Strings(unknown)
-			return p, novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
-				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		if err := onlyParams(q, allowed...); err != nil {
+			return p, err
 		}
 	}
 	last := func(k string) (string, bool) {

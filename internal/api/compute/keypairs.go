@@ -2,8 +2,6 @@ package compute
 
 import (
 	"net/http"
-	"slices"
-	"sort"
 	"strings"
 
 	"novalite"
@@ -67,16 +65,8 @@ func keypairQuery(r *http.Request, paged bool) (string, error) {
 		allowed = append(allowed, "limit", "marker")
 	}
 	if mv.AtLeast(2, 75) {
-		var unknown []string
-		for k := range q {
-			if !slices.Contains(allowed, k) {
-				unknown = append(unknown, k)
-			}
-		}
-		if len(unknown) > 0 {
-			sort.Strings(unknown)
-			return "", novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
-				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		if err := onlyParams(q, allowed...); err != nil {
+			return "", err
 		}
 	}
 	user := httpx.Caller(r.Context()).UserID

@@ -2,7 +2,6 @@ package compute
 
 import (
 	"net/http"
-	"sort"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -30,16 +29,8 @@ var usedLimits = map[string]string{
 func (a *API) showLimits(w http.ResponseWriter, r *http.Request) error {
 	mv, q := MV(r), r.URL.Query()
 	if mv.AtLeast(2, 75) {
-		var unknown []string
-		for k := range q {
-			if k != "tenant_id" {
-				unknown = append(unknown, k)
-			}
-		}
-		if len(unknown) > 0 {
-			sort.Strings(unknown)
-			return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
-				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		if err := onlyParams(q, "tenant_id"); err != nil {
+			return err
 		}
 	}
 	c := httpx.Caller(r.Context())

@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -251,6 +253,32 @@ func checkUserData(ud string) error {
 }
 
 func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }
+
+// onlyParams is a strict query schema (2.75 on, mostly): any parameter
+// but allowed fails.
+func onlyParams(q url.Values, allowed ...string) error {
+	var unknown []string
+	for k := range q {
+		if !slices.Contains(allowed, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	return unexpectedParams(unknown)
+}
+
+// unexpectedParams is the strict query schema's failure for the keys
+// given (none: nil), in jsonschema's words.
+func unexpectedParams(keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	verb := "were"
+	if len(keys) == 1 {
+		verb = "was"
+	}
+	return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)", quoteList(keys), verb)
+}
 
 // readValidated reads a JSON body and validates it against sch; it
 // returns the decoded document and its bytes.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"sort"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -33,16 +32,8 @@ func quotaResources(mv microversion.Version) []string {
 func quotaQuery(r *http.Request, strict bool) (string, error) {
 	q := r.URL.Query()
 	if strict && MV(r).AtLeast(2, 75) {
-		var unknown []string
-		for k := range q {
-			if k != "user_id" {
-				unknown = append(unknown, k)
-			}
-		}
-		if len(unknown) > 0 {
-			sort.Strings(unknown)
-			return "", novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
-				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		if err := onlyParams(q, "user_id"); err != nil {
+			return "", err
 		}
 	}
 	if vs := q["user_id"]; len(vs) > 0 {

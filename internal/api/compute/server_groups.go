@@ -2,8 +2,6 @@ package compute
 
 import (
 	"net/http"
-	"slices"
-	"sort"
 	"strconv"
 
 	"novalite"
@@ -118,16 +116,8 @@ func nonNegativeParam(r *http.Request, name string) (int, error) {
 func (a *API) listServerGroups(w http.ResponseWriter, r *http.Request) error {
 	mv, q := MV(r), r.URL.Query()
 	if mv.AtLeast(2, 75) {
-		var unknown []string
-		for k := range q {
-			if !slices.Contains([]string{"all_projects", "limit", "offset"}, k) {
-				unknown = append(unknown, k)
-			}
-		}
-		if len(unknown) > 0 {
-			sort.Strings(unknown)
-			return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
-				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		if err := onlyParams(q, "all_projects", "limit", "offset"); err != nil {
+			return err
 		}
 	}
 	c := httpx.Caller(r.Context())

@@ -2,7 +2,6 @@ package compute
 
 import (
 	"net/http"
-	"sort"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -34,20 +33,10 @@ func metadataType(one bool) string {
 // noQuery is the query schema of the sub-resource GETs from 2.102 on: no
 // parameter at all (before, anything is accepted and ignored).
 func noQuery(r *http.Request) error {
-	q := r.URL.Query()
-	if len(q) == 0 || !MV(r).AtLeast(2, 102) {
+	if !MV(r).AtLeast(2, 102) {
 		return nil
 	}
-	var keys []string
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	verb := "was"
-	if len(keys) > 1 {
-		verb = "were"
-	}
-	return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)", quoteList(keys), verb)
+	return onlyParams(r.URL.Query())
 }
 
 // metadataRequest is the body of a metadata write: all pairs

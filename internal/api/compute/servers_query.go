@@ -112,10 +112,10 @@ func validateListQuery(q map[string][]string, mv microversion.Version) error {
 			unknown = append(unknown, k)
 		}
 	}
-	if len(unknown) > 0 && mv.AtLeast(2, 75) {
-		sort.Strings(unknown)
-		return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
-			quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+	if mv.AtLeast(2, 75) {
+		if err := unexpectedParams(unknown); err != nil {
+			return err
+		}
 	}
 	for _, k := range regexFormat {
 		for _, v := range q[k] {

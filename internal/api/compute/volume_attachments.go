@@ -2,8 +2,6 @@ package compute
 
 import (
 	"net/http"
-	"slices"
-	"sort"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -82,16 +80,8 @@ func volumeAttachmentView(b novalite.BlockDeviceMapping, mv microversion.Version
 // listVolumeAttachments is GET /servers/{id}/os-volume_attachments.
 func (a *API) listVolumeAttachments(w http.ResponseWriter, r *http.Request) error {
 	if MV(r).AtLeast(2, 75) {
-		var unknown []string
-		for k := range r.URL.Query() {
-			if !slices.Contains([]string{"limit", "offset"}, k) {
-				unknown = append(unknown, k)
-			}
-		}
-		if len(unknown) > 0 {
-			sort.Strings(unknown)
-			return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed (%s %s unexpected)",
-				quoteList(unknown), map[bool]string{true: "was", false: "were"}[len(unknown) == 1])
+		if err := onlyParams(r.URL.Query(), "limit", "offset"); err != nil {
+			return err
 		}
 	}
 	offset, err := nonNegativeParam(r, "offset")
