@@ -112,60 +112,23 @@ func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) e
 	if err := policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{}); err != nil {
 		return err
 	}
-	paged := mv.AtLeast(2, 33)
-	p := page{Limit: maxLimit}
-	if paged {
-		var err error
-		if p, err = readPage(r); err != nil {
-			return err
-		}
-	}
-	var pattern *string
-	withServers := false
-	if mv.AtLeast(2, 53) {
-		if vs, ok := q["hypervisor_hostname_pattern"]; ok {
-			pattern = &vs[len(vs)-1]
-		}
-		if vs, ok := q["with_servers"]; ok {
-			b, err := queryBool("with_servers", vs[len(vs)-1])
-			if err != nil {
-				return err
-			}
-			withServers = b
-		}
+	hq, err := readHypervisorQuery(r, mv)
+	if err != nil {
+		return err
 	}
 	nodes, err := a.svc.Compute.ComputeHosts(r.Context())
 	if err != nil {
 		return err
 	}
-	if pattern != nil {
-		if q.Has("limit") || p.Marker != "" {
-			return novalite.Errorf(novalite.Invalid, "Paging over hypervisors with the hypervisor_hostname_pattern "+
-				"query parameter is not supported.")
-		}
-		paged = false
-		if nodes = compute.MatchHypervisors(nodes, *pattern); len(nodes) == 0 {
-			return novalite.Errorf(novalite.NotFound, "No hypervisor matching '%s' could be found.", *pattern)
-		}
-	} else {
-		sortNodesByID(nodes)
-		if p.Marker != "" {
-			i := indexNode(mv, nodes, p.Marker)
-			if i < 0 {
-				return novalite.Errorf(novalite.Invalid, "marker [%s] not found", p.Marker)
-			}
-			nodes = nodes[i+1:]
-		}
-		if len(nodes) > p.Limit {
-			nodes = nodes[:p.Limit]
-		}
+	if nodes, err = pickNodes(mv, nodes, hq); err != nil {
+		return err
 	}
-	out, err := a.hypervisorViews(r, nodes, detail, withServers)
+	out, err := a.hypervisorViews(r, nodes, detail, hq.withServers)
 	if err != nil {
 		return err
 	}
 	body := map[string]any{"hypervisors": out}
-	if paged && len(nodes) > 0 {
+	if p := hq.page; hq.paged && len(nodes) > 0 {
 		path := "/os-hypervisors"
 		if detail {
 			path += "/detail"
@@ -177,6 +140,64 @@ func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) e
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
+}
+
+// hypervisorQuery is the list's query: a page from 2.33, a hostname
+// pattern (never paged) and with_servers from 2.53.
+type hypervisorQuery struct {
+	page        page
+	paged       bool
+	pattern     *string
+	withServers bool
+}
+
+func readHypervisorQuery(r *http.Request, mv microversion.Version) (hq hypervisorQuery, err error) {
+	q := r.URL.Query()
+	hq.page, hq.paged = page{Limit: maxLimit}, mv.AtLeast(2, 33)
+	if hq.paged {
+		if hq.page, err = readPage(r); err != nil {
+			return hq, err
+		}
+	}
+	if !mv.AtLeast(2, 53) {
+		return hq, nil
+	}
+	if vs, ok := q["hypervisor_hostname_pattern"]; ok {
+		hq.pattern = &vs[len(vs)-1]
+	}
+	if vs, ok := q["with_servers"]; ok {
+		if hq.withServers, err = queryBool("with_servers", vs[len(vs)-1]); err != nil {
+			return hq, err
+		}
+	}
+	if hq.pattern != nil {
+		if q.Has("limit") || hq.page.Marker != "" {
+			return hq, novalite.Errorf(novalite.Invalid, "Paging over hypervisors with the hypervisor_hostname_pattern "+
+				"query parameter is not supported.")
+		}
+		hq.paged = false
+	}
+	return hq, nil
+}
+
+// pickNodes is what the query asks for of nodes: those matching the
+// pattern, else the page after the marker in id order.
+func pickNodes(mv microversion.Version, nodes []novalite.ComputeNode, hq hypervisorQuery) ([]novalite.ComputeNode, error) {
+	if hq.pattern != nil {
+		if nodes = compute.MatchHypervisors(nodes, *hq.pattern); len(nodes) == 0 {
+			return nil, novalite.Errorf(novalite.NotFound, "No hypervisor matching '%s' could be found.", *hq.pattern)
+		}
+		return nodes, nil
+	}
+	sortNodesByID(nodes)
+	if m := hq.page.Marker; m != "" {
+		i := indexNode(mv, nodes, m)
+		if i < 0 {
+			return nil, novalite.Errorf(novalite.Invalid, "marker [%s] not found", m)
+		}
+		nodes = nodes[i+1:]
+	}
+	return nodes[:min(len(nodes), hq.page.Limit)], nil
 }
 
 func jsonString(v any) string {
