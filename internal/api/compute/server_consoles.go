@@ -53,6 +53,18 @@ func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, act actionCa
 // NoVNCPath+"/websockify".
 const NoVNCPath = "/novnc"
 
+// openConsole checks that the server can have a console and that the
+// protocol's proxy is enabled (Nova's order), then gives its URL.
+func (a *API) openConsole(r *http.Request, s novalite.Server, protocol, kind string) (string, error) {
+	if err := compute.CheckConsole(s); err != nil {
+		return "", err
+	}
+	if !consoleEnabled(protocol) {
+		return "", novalite.Errorf(novalite.Invalid, "Unavailable console type %s.", kind)
+	}
+	return a.consoleURL(r, s, protocol, kind)
+}
+
 // consoleURL is the URL of a console of protocol and type. A noVNC one
 // is on the API's own listener, in the shape of Nova's
 // (vnc_auto.html?path=<websocket path>%3Ftoken%3D…, the path relative to
@@ -117,13 +129,7 @@ func oldConsole(protocol string, types ...string) actionFunc {
 		if err != nil {
 			return err
 		}
-		if err := compute.CheckConsole(s.Server); err != nil {
-			return err
-		}
-		if !consoleEnabled(protocol) {
-			return novalite.Errorf(novalite.Invalid, "Unavailable console type %s.", kind)
-		}
-		u, err := a.consoleURL(r, s.Server, protocol, kind)
+		u, err := a.openConsole(r, s.Server, protocol, kind)
 		if err != nil {
 			return err
 		}
@@ -169,13 +175,7 @@ func (a *API) createRemoteConsole(w http.ResponseWriter, r *http.Request) error 
 	if !valid {
 		return novalite.Errorf(novalite.Invalid, "Invalid console type %s", kind)
 	}
-	if err := compute.CheckConsole(s.Server); err != nil {
-		return err
-	}
-	if !consoleEnabled(protocol) {
-		return novalite.Errorf(novalite.Invalid, "Unavailable console type %s.", kind)
-	}
-	u, err := a.consoleURL(r, s.Server, protocol, kind)
+	u, err := a.openConsole(r, s.Server, protocol, kind)
 	if err != nil {
 		return err
 	}
