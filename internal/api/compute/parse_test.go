@@ -2,9 +2,12 @@ package compute
 
 import (
 	"encoding/json"
+	"net/url"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"novalite"
 )
 
 // TestBoolFromString: oslo's words, in any case and trimmed; anything
@@ -90,5 +93,55 @@ func TestCreateBodyDecodes(t *testing.T) {
 	n := list.Server.Networks.Value
 	if n.Mode != "list" || len(n.Items) != 2 || !n.Items[0].UUID.Set || n.Items[1].UUID.Set {
 		t.Errorf("networks list = %+v", n)
+	}
+}
+
+// TestLooseValues: the body values Nova takes in more than one JSON type
+// decode as Nova stores them.
+func TestLooseValues(t *testing.T) {
+	t.Parallel()
+	type body struct {
+		Specs  map[string]specValue `json:"specs"`
+		Meta   stringValues         `json:"meta"`
+		Quotas quotaSetUpdate       `json:"quotas"`
+	}
+	var b body
+	in := `{"specs": {"s": "x", "n": 2.50, "t": true, "f": false},
+		"meta": {"s": "x", "n": 1, "o": {}, "z": null},
+		"quotas": {"cores": "10", "ram": -1, "force": "True", "networks": 3}}`
+	if err := unmarshal([]byte(in), &b); err != nil {
+		t.Fatal(err)
+	}
+	want := body{
+		Specs:  map[string]specValue{"s": "x", "n": "2.50", "t": "True", "f": "False"},
+		Meta:   stringValues{"s": "x"},
+		Quotas: quotaSetUpdate{Limits: map[string]int64{"cores": 10, "ram": -1}, Force: true, Networks: true},
+	}
+	if diff := cmp.Diff(want, b); diff != "" {
+		t.Errorf("decoded (-want +got):\n%s", diff)
+	}
+}
+
+// TestOnlyParams: a strict query schema names the unexpected parameters
+// sorted, with the verb for their number.
+func TestOnlyParams(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		query string
+		want  string // "" for no error
+	}{
+		{"limit=1&offset=2", ""},
+		{"", ""},
+		{"limit=1&foo=2", "Additional properties are not allowed ('foo' was unexpected)"},
+		{"zed=1&foo=2&limit=3", "Additional properties are not allowed ('foo', 'zed' were unexpected)"},
+	} {
+		q, _ := url.ParseQuery(tc.query)
+		got := ""
+		if err := onlyParams(q, "limit", "offset"); err != nil {
+			got = novalite.MessageOf(err)
+		}
+		if got != tc.want {
+			t.Errorf("onlyParams(%q) = %q, want %q", tc.query, got, tc.want)
+		}
 	}
 }
