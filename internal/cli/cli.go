@@ -64,7 +64,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case "bench-trivial":
 		err = benchTrivial(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, Version())
+		fmt.Fprintln(stdout, versionLine())
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

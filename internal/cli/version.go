@@ -9,10 +9,10 @@ import (
 // for builds where the toolchain stamps no VCS data (-buildvcs=false).
 var buildVersion string
 
-// Version describes this binary: the version make stamped, else the commit
+// versionLine describes this binary: the version make stamped, else the commit
 // (with "-dirty" for uncommitted changes) and its date as the Go toolchain
 // stamped them, else "devel"; and the Go version.
-func Version() string {
+func versionLine() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "novalite devel"
