@@ -3,9 +3,7 @@ package compute
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
-	"strings"
 
 	"novalite"
 )
@@ -53,18 +51,8 @@ func (a *API) nextLinks(r *http.Request, path string, p page, count int, lastMar
 		}
 	}
 	q.Set("marker", lastMarker)
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		for _, v := range q[k] {
-			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v))
-		}
-	}
-	return []map[string]any{{"rel": "next", "href": a.versioned(r) + path + "?" + strings.Join(parts, "&")}}
+	// Encode sorts by key, as Nova does.
+	return []map[string]any{{"rel": "next", "href": a.versioned(r) + path + "?" + q.Encode()}}
 }
 
 // links returns the self and bookmark links of a resource in coll.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -40,30 +39,14 @@ func (a *API) listImages(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Del("marker")
 	if len(q) > 0 {
-		body["first"] = "/v2/images?" + encode(q)
+		body["first"] = "/v2/images?" + q.Encode()
 	}
 	if len(ims) > 0 && len(ims) == p.Limit {
 		q.Set("marker", ims[len(ims)-1].ID)
-		body["next"] = "/v2/images?" + encode(q)
+		body["next"] = "/v2/images?" + q.Encode()
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
-}
-
-// encode is url.Values.Encode with keys in a stable order.
-func encode(q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		for _, v := range q[k] {
-			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v))
-		}
-	}
-	return strings.Join(parts, "&")
 }
 
 func invalid(format string, args ...any) error {
