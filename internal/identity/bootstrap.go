@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"novalite"
@@ -82,16 +83,16 @@ func (s *Service) ensureRole(ctx context.Context, tx *store.Tx, name string) (st
 }
 
 func ensureImplied(ctx context.Context, tx *store.Tx, prior, implied string) error {
-	m, err := tx.ImpliedRoleList(ctx)
-	if err != nil {
+	if ok, err := implies(ctx, tx, prior, implied); ok || err != nil {
 		return err
 	}
-	for _, id := range m[prior] {
-		if id == implied {
-			return nil
-		}
-	}
 	return tx.ImpliedRoleInsert(ctx, prior, implied)
+}
+
+// implies reports whether the role prior implies implied.
+func implies(ctx context.Context, tx *store.Tx, prior, implied string) (bool, error) {
+	m, err := tx.ImpliedRoleList(ctx)
+	return slices.Contains(m[prior], implied), err
 }
 
 // bootstrapHashes hashes the passwords of the bootstrap users that do not

@@ -319,14 +319,8 @@ func (s *Service) ImpliedRole(ctx context.Context, prior, implied string) error 
 		if err := checkRoles(ctx, tx, prior, implied); err != nil {
 			return err
 		}
-		m, err := tx.ImpliedRoleList(ctx)
-		if err != nil {
+		if ok, err := implies(ctx, tx, prior, implied); ok || err != nil {
 			return err
-		}
-		for _, id := range m[prior] {
-			if id == implied {
-				return nil
-			}
 		}
 		return notFound("%s does not imply %s.", prior, implied)
 	})
