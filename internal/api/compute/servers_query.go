@@ -61,19 +61,31 @@ var (
 		"reservation_id", "root_gb", "shutdown_terminate", "user_data", "vcpus", "vm_mode"}
 )
 
-// allowedQueryParams are the parameters of the list query schema at mv.
-func allowedQueryParams(mv microversion.Version) []string {
-	p := append(append([]string{}, baseQueryParams...), joinedFilters...)
-	if mv.AtLeast(2, 26) {
-		p = append(p, "tags", "tags-any", "not-tags", "not-tags-any")
-	}
-	if mv.AtLeast(2, 66) {
-		p = append(p, "changes-before")
-	}
-	if mv.AtLeast(2, 73) {
-		p = append(p, "locked")
+// laterQueryParams are the list's parameters that came with a
+// microversion, for every caller: tags (2.26), changes-before (2.66),
+// locked (2.73).
+var laterQueryParams = []struct {
+	minor int
+	names []string
+}{
+	{26, []string{"tags", "tags-any", "not-tags", "not-tags-any"}},
+	{66, []string{"changes-before"}},
+	{73, []string{"locked"}},
+}
+
+// withLater appends to p the parameters of laterQueryParams that mv has.
+func withLater(p []string, mv microversion.Version) []string {
+	for _, l := range laterQueryParams {
+		if mv.AtLeast(2, l.minor) {
+			p = append(p, l.names...)
+		}
 	}
 	return p
+}
+
+// allowedQueryParams are the parameters of the list query schema at mv.
+func allowedQueryParams(mv microversion.Version) []string {
+	return withLater(append(append([]string{}, baseQueryParams...), joinedFilters...), mv)
 }
 
 // nonAdminFilters are the filters a caller without allow_all_filters
@@ -84,15 +96,7 @@ func nonAdminFilters(mv microversion.Version) []string {
 	if mv.AtLeast(2, 5) {
 		p = append(p, "ip6")
 	}
-	if mv.AtLeast(2, 26) {
-		p = append(p, "tags", "tags-any", "not-tags", "not-tags-any")
-	}
-	if mv.AtLeast(2, 66) {
-		p = append(p, "changes-before")
-	}
-	if mv.AtLeast(2, 73) {
-		p = append(p, "locked")
-	}
+	p = withLater(p, mv)
 	if mv.AtLeast(2, 83) {
 		p = append(p, "availability_zone", "config_drive", "key_name", "created_at", "launched_at",
 			"terminated_at", "power_state", "task_state", "vm_state", "progress", "user_id")
