@@ -252,11 +252,7 @@ func (s *Service) AddAggregateHost(ctx context.Context, id int64, host string) (
 			if err := checkZoneChange(ctx, tx, a, meta, []string{host}, "add", false); err != nil {
 				return novalite.Errorf(novalite.Conflict, "%s", err.Error())
 			}
-			servers, err := tx.InstancesOnHosts(ctx, []string{host})
-			if err != nil {
-				return err
-			}
-			aggs, err := tx.AggregatesOfHosts(ctx, []string{host})
+			servers, aggs, err := hostServersAndAggregates(ctx, tx, host)
 			if err != nil {
 				return err
 			}
@@ -280,6 +276,17 @@ func (s *Service) AddAggregateHost(ctx context.Context, id int64, host string) (
 	return a, err
 }
 
+// hostServersAndAggregates reads what a host's zone change depends on:
+// its servers and its aggregates.
+func hostServersAndAggregates(ctx context.Context, tx *store.Tx, host string) ([]novalite.Server, []novalite.Aggregate, error) {
+	servers, err := tx.InstancesOnHosts(ctx, []string{host})
+	if err != nil {
+		return nil, nil, err
+	}
+	aggs, err := tx.AggregatesOfHosts(ctx, []string{host})
+	return servers, aggs, err
+}
+
 // RemoveAggregateHost takes a host out of an aggregate.
 func (s *Service) RemoveAggregateHost(ctx context.Context, id int64, host string) (a novalite.Aggregate, err error) {
 	notFound := novalite.Errorf(novalite.NotFound, "Cannot remove host %s in aggregate %d", host, id)
@@ -296,11 +303,7 @@ func (s *Service) RemoveAggregateHost(ctx context.Context, id int64, host string
 			return err
 		}
 		if z := a.Zone(); z != "" {
-			servers, err := tx.InstancesOnHosts(ctx, []string{host})
-			if err != nil {
-				return err
-			}
-			aggs, err := tx.AggregatesOfHosts(ctx, []string{host})
+			servers, aggs, err := hostServersAndAggregates(ctx, tx, host)
 			if err != nil {
 				return err
 			}
