@@ -69,10 +69,10 @@ clients: build
 
 ## clients-extended: the clients' own functional suites, unmodified, from Debian's packages,
 ## against a fresh `novalite serve`; fails on a failure not in test/clients/suites-expected.txt
-## (results in clients-results/). SUITES="sdk novaclient" by default: openstacksdk's compute,
-## image, network and identity tests and novaclient's functional tests. osc's (SUITES="sdk
-## novaclient osc") is classified but longer than CI's budget leaves (docs/clients.md).
-SUITES ?= sdk novaclient
+## (results in clients-results/). SUITES="sdk novaclient osc" by default: openstacksdk's compute,
+## image, network and identity tests, novaclient's and openstackclient's functional tests
+## (docs/clients.md has their times).
+SUITES ?= sdk novaclient osc
 clients-extended: build
 	./scripts/install-deps.sh suites
 	./test/clients/suites.sh $(SUITES)
