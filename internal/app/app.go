@@ -34,6 +34,7 @@ import (
 	"novalite/internal/lograte"
 	"novalite/internal/network"
 	"novalite/internal/store"
+	"novalite/internal/virt/fake"
 	"novalite/internal/volume"
 )
 
@@ -73,6 +74,8 @@ type App struct {
 	server    *http.Server
 	// apiOnly: Serve runs no background loops (`novalite api`).
 	apiOnly bool
+	// fakes are this process's fake hosts, among which guests migrate.
+	fakes *fake.Peers
 }
 
 // Open opens and migrates the store and builds the services (serve,
@@ -122,6 +125,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	a.Identity = identity.New(db, identity.Options{TokenTTL: cfg.TokenTTL, Catalog: a.catalog, PasswordCost: cfg.PasswordCost,
 		KeyRotation: cfg.FernetRotation, MaxActiveKeys: cfg.FernetMaxActiveKeys})
 	a.Clock = &clock.Clock{}
+	a.fakes = fake.NewPeers()
 	if err := a.loadClock(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("clock offset: %w", err)

@@ -35,7 +35,8 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 		instances = filepath.Join(a.Config.DataDir, "instances")
 	}
 	d, err := catalog.New(driver, catalog.Params{Host: host, Dir: filepath.Join(instances, host),
-		Fake:   fake.Config{Delay: a.Config.FakeDelay, Delays: delays, Transition: a.Config.TransitionTime},
+		Fake: fake.Config{Delay: a.Config.FakeDelay, Delays: delays, Transition: a.Config.TransitionTime,
+			Host: host, Peers: a.fakes},
 		Images: imageReader{a.Image}, ShutdownTimeout: a.Config.ShutdownTimeout, ForceConfigDrive: a.Config.ForceConfigDrive,
 		RemoveUnusedBaseAge: a.Config.RemoveUnusedBaseAge})
 	if err != nil {

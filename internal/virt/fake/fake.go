@@ -55,6 +55,10 @@ type Config struct {
 	// clients poll for, and an instant operation could end before the
 	// first poll. Nova takes seconds for them.
 	Transition time.Duration
+	// Host and Peers: this driver's host among the process's other fake
+	// hosts, which its migrations hand guests over to.
+	Host  string
+	Peers *Peers
 }
 
 // transitional are the operations that Config.Transition holds open.
@@ -74,7 +78,11 @@ type vm struct {
 }
 
 // New returns a fake driver with cfg.
-func New(cfg Config) *Driver { return &Driver{cfg: cfg, vms: map[string]*vm{}} }
+func New(cfg Config) *Driver {
+	d := &Driver{cfg: cfg, vms: map[string]*vm{}}
+	cfg.Peers.add(cfg.Host, d)
+	return d
+}
 
 var _ virt.Driver = (*Driver)(nil)
 var _ virt.ConsoleLogger = (*Driver)(nil)
@@ -298,15 +306,26 @@ func (d *Driver) SetAdminPassword(ctx context.Context, inst virt.Instance, _ str
 	return nil
 }
 
-// Migrate moves the guest; the fake keeps all hosts' guests in one map
-// per driver, so only the console log shows it.
+// Migrate hands the guest over to host's driver when that is a peer in
+// this process (Peers); otherwise the guest stays in this driver's map
+// and only its console log shows the move.
 func (d *Driver) Migrate(ctx context.Context, inst virt.Instance, host string) error {
 	if err := d.knobs(ctx, opMigrate, inst); err != nil {
 		return err
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.get(inst).log("novalite fake hypervisor: migrated to %s", host)
+	v := d.get(inst)
+	v.log("novalite fake hypervisor: migrated to %s", host)
+	dest := d.cfg.Peers.get(host)
+	if dest == nil || dest == d {
+		d.mu.Unlock()
+		return nil
+	}
+	delete(d.vms, inst.ID)
+	d.mu.Unlock()
+	dest.mu.Lock()
+	dest.vms[inst.ID] = v
+	dest.mu.Unlock()
 	return nil
 }
 
