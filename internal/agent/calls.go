@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 // must not import the services.
 const (
 	callConsoleLog  = "console_log"
+	callDiagnostics = "diagnostics"
 	callNotFound    = "not_found"
 	callUnsupported = "unsupported"
 	// callTimeout bounds one answer; the caller gives up after its own
@@ -69,6 +71,8 @@ func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code stri
 		return a.consoleIO(c)
 	case callVolumeAttach, callVolumeDetach:
 		return a.volumeCall(ctx, c)
+	case callDiagnostics:
+		return a.diagnostics(ctx, c)
 	case callConsoleLog:
 	default:
 		return "", callUnsupported
@@ -84,6 +88,25 @@ func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code stri
 		return "", callError(err)
 	}
 	return out, ""
+}
+
+// diagnostics measures a guest; the answer is virt.Diagnostics in JSON.
+func (a *Agent) diagnostics(ctx context.Context, c store.HostCall) (string, string) {
+	dg, ok := a.o.Driver.(virt.Diagnoser)
+	if !ok {
+		return "", callUnsupported
+	}
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	d, err := dg.Diagnostics(cctx, virt.Instance{ID: c.InstanceUUID})
+	if err != nil {
+		return "", callError(err)
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", err.Error()
+	}
+	return string(b), ""
 }
 
 // callError is the error a host call answers for a driver's err: the

@@ -70,6 +70,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 	consoles := compute.LocalConsoles{}
 	a.Compute.Consoles = consoles
 	a.Compute.VolumeHosts = consoles
+	a.Compute.Diagnosers = consoles
 	a.Compute.Drivers = map[string]virt.Capabilities{}
 	for i := 1; i <= a.Config.Hosts; i++ {
 		host := HostName(i)

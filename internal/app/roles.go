@@ -20,7 +20,7 @@ func (a *App) ServeAPI(ctx context.Context) error {
 	a.apiOnly = true
 	go a.followClock(ctx)
 	calls := &compute.HostCalls{DB: a.DB, DownAfter: a.Config.ServiceDownTime}
-	a.Compute.Consoles, a.Compute.VolumeHosts = calls, calls
+	a.Compute.Consoles, a.Compute.VolumeHosts, a.Compute.Diagnosers = calls, calls, calls
 	return a.Serve(ctx)
 }
 

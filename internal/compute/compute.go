@@ -36,6 +36,9 @@ type Service struct {
 	// VolumeHosts plug volumes into guests and out of them on attach
 	// and detach (nil: the hosts need nothing).
 	VolumeHosts VolumeHosts
+	// Diagnosers measure running guests on their hosts (nil: the
+	// counters of diagnostics are unknown).
+	Diagnosers HostDiagnostics
 	// Drivers are the capabilities of each host's driver: an action the
 	// driver lacks is answered 501 (nil or missing: everything).
 	Drivers map[string]virt.Capabilities

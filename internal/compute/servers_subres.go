@@ -9,6 +9,7 @@ import (
 	"novalite"
 	"novalite/internal/network"
 	"novalite/internal/store"
+	"novalite/internal/virt"
 )
 
 // The read-mostly sub-resources of a server: its password, its
@@ -26,9 +27,10 @@ func (s *Service) ClearServerPassword(ctx context.Context, c *novalite.Caller, i
 	})
 }
 
-// Diagnostics is what novalite knows of a running server without asking
-// its hypervisor: its row, its flavor and its ports. Counters the host
-// would measure are unknown (nil in the views).
+// Diagnostics is what novalite knows of a running server from its row,
+// its flavor and its ports, with what its host measured (Measured; nil
+// when the driver measures nothing or the host did not answer: the
+// counters are unknown, null in the views).
 type Diagnostics struct {
 	State       string // Nova's power state name: running, paused, …
 	ConfigDrive bool
@@ -37,6 +39,7 @@ type Diagnostics struct {
 	MemoryMB    int
 	Disks       int
 	MACs        []string
+	Measured    *virt.Diagnostics
 }
 
 // powerStateNames is nova.compute.power_state.STATE_MAP.
@@ -46,7 +49,7 @@ var powerStateNames = map[novalite.PowerState]string{
 }
 
 // ServerDiagnostics applies Nova's checks (a host, then a running guest;
-// 409 otherwise) and describes the server.
+// 409 otherwise), describes the server and asks its host to measure it.
 func (s *Service) ServerDiagnostics(ctx context.Context, info ServerInfo) (Diagnostics, error) {
 	v := info.Server
 	if v.Host == "" {
@@ -70,6 +73,18 @@ func (s *Service) ServerDiagnostics(ctx context.Context, info ServerInfo) (Diagn
 	for _, a := range info.Addresses {
 		if a.Type == "fixed" && !slices.Contains(d.MACs, a.MAC) {
 			d.MACs = append(d.MACs, a.MAC)
+		}
+	}
+	if s.Diagnosers != nil {
+		// Whatever keeps the host from measuring (a driver without
+		// counters, a host down or slow, a guest gone meanwhile) leaves
+		// the counters unknown rather than failing the request.
+		m, err := s.Diagnosers.Diagnostics(ctx, v.Host, virt.Instance{ID: v.ID})
+		if ctx.Err() != nil {
+			return Diagnostics{}, ctx.Err()
+		}
+		if err == nil {
+			d.Measured = &m
 		}
 	}
 	return d, nil

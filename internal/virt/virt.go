@@ -194,3 +194,57 @@ var ErrNotFound = errors.New("virt: instance not found")
 
 // ErrUnsupported is returned by optional operations a driver lacks.
 var ErrUnsupported = errors.New("virt: operation not supported by this driver")
+
+// Diagnoser is implemented by drivers that measure their guests (GET
+// /servers/{id}/diagnostics): ErrNotFound when the guest does not run.
+type Diagnoser interface {
+	Diagnostics(ctx context.Context, inst Instance) (Diagnostics, error)
+}
+
+// Diagnostics are a running guest's counters, as Nova's 2.48 model
+// (nova/virt/diagnostics.py) has them. It crosses processes as JSON in a
+// host call's answer.
+type Diagnostics struct {
+	// CPUs are the vCPUs by index: the time each ran, in ns.
+	CPUs  []CPUDiagnostics  `json:"cpus"`
+	Disks []DiskDiagnostics `json:"disks"`
+	NICs  []NICDiagnostics  `json:"nics"`
+	// MemoryMaxMB is the guest's RAM; MemoryUsedMB what its balloon
+	// reports, nil without one.
+	MemoryMaxMB  int  `json:"memory_max_mb"`
+	MemoryUsedMB *int `json:"memory_used_mb,omitempty"`
+}
+
+// CPUDiagnostics is one vCPU's time (ns).
+type CPUDiagnostics struct {
+	Time int64 `json:"time"`
+}
+
+// DiskDiagnostics are one disk's I/O counters.
+type DiskDiagnostics struct {
+	ReadBytes     int64 `json:"read_bytes"`
+	ReadRequests  int64 `json:"read_requests"`
+	WriteBytes    int64 `json:"write_bytes"`
+	WriteRequests int64 `json:"write_requests"`
+	Errors        int64 `json:"errors"`
+}
+
+// NICDiagnostics are one NIC's counters as the guest sees them (what it
+// received is rx), by MAC; Counters is nil when the driver cannot count
+// (an isolated user-mode NIC).
+type NICDiagnostics struct {
+	MAC      string       `json:"mac"`
+	Counters *NICCounters `json:"counters,omitempty"`
+}
+
+// NICCounters are a NIC's traffic counters.
+type NICCounters struct {
+	RxOctets  int64 `json:"rx_octets"`
+	RxPackets int64 `json:"rx_packets"`
+	RxErrors  int64 `json:"rx_errors"`
+	RxDrop    int64 `json:"rx_drop"`
+	TxOctets  int64 `json:"tx_octets"`
+	TxPackets int64 `json:"tx_packets"`
+	TxErrors  int64 `json:"tx_errors"`
+	TxDrop    int64 `json:"tx_drop"`
+}

@@ -1,0 +1,49 @@
+package compute
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"novalite/internal/store"
+	"novalite/internal/virt"
+)
+
+// HostDiagnostics measure a running guest on its host (virt.Diagnoser):
+// the drivers of this process (serve) or the agents of other processes
+// through host calls. ErrUnsupported when the driver measures nothing.
+type HostDiagnostics interface {
+	Diagnostics(ctx context.Context, host string, inst virt.Instance) (virt.Diagnostics, error)
+}
+
+// Diagnostics asks host's driver in this process.
+func (l LocalConsoles) Diagnostics(ctx context.Context, host string, inst virt.Instance) (virt.Diagnostics, error) {
+	dg, ok := l[host].(virt.Diagnoser)
+	if !ok {
+		return virt.Diagnostics{}, virt.ErrUnsupported
+	}
+	return dg.Diagnostics(ctx, inst)
+}
+
+const (
+	// hostCallDiagnostics is the kind of the call that measures a guest
+	// (internal/agent/calls.go); the answer is virt.Diagnostics in JSON.
+	hostCallDiagnostics = "diagnostics"
+	// diagnosticsTimeout: a few QMP questions; an agent that does not
+	// answer meanwhile leaves the counters unknown.
+	diagnosticsTimeout = 5 * time.Second
+)
+
+// Diagnostics asks host's agent to measure inst.
+func (h *HostCalls) Diagnostics(ctx context.Context, host string, inst virt.Instance) (virt.Diagnostics, error) {
+	var d virt.Diagnostics
+	c, err := h.callWithin(ctx, store.HostCall{Host: host, Kind: hostCallDiagnostics, InstanceUUID: inst.ID},
+		min(orDefault(h.Timeout, diagnosticsTimeout), diagnosticsTimeout))
+	if err != nil {
+		return d, err
+	}
+	if err := callErr(c.Error); err != nil {
+		return d, err
+	}
+	return d, json.Unmarshal([]byte(c.Result), &d)
+}
