@@ -184,3 +184,30 @@ func TestHostCallsVolumes(t *testing.T) {
 		t.Errorf("guest's volumes after detach: %v, want none", got)
 	}
 }
+
+// TestHostCallsDiagnostics asks another process's agent to measure a
+// guest: the simulated driver measures nothing, which the caller learns
+// as unsupported (the API then answers the counters null).
+func TestHostCallsDiagnostics(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
+	db := b.srv.App.DB
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	host := app.HostName(1)
+	d := fake.New(fake.Config{})
+	inst := virt.Instance{ID: "3b2e1d0c-9f8a-4b7c-8d6e-5f4a3b2c1d0e"}
+	if err := d.Spawn(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
+		Poll: 20 * time.Millisecond})
+	done := make(chan struct{})
+	go func() { ag.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	calls := &compute.HostCalls{DB: db}
+	if _, err := calls.Diagnostics(ctx, host, inst); !errors.Is(err, virt.ErrUnsupported) {
+		t.Errorf("diagnostics of the simulated driver: %v, want unsupported", err)
+	}
+}
