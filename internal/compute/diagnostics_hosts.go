@@ -22,7 +22,23 @@ func (l LocalConsoles) Diagnostics(ctx context.Context, host string, inst virt.I
 	if !ok {
 		return virt.Diagnostics{}, virt.ErrUnsupported
 	}
-	return dg.Diagnostics(ctx, inst)
+	// A driver busy with the guest (a snapshot holds it) makes the
+	// request wait no longer than ctx: the answer arrives unread.
+	type answer struct {
+		d   virt.Diagnostics
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		d, err := dg.Diagnostics(ctx, inst)
+		ch <- answer{d, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.d, a.err
+	case <-ctx.Done():
+		return virt.Diagnostics{}, ctx.Err()
+	}
 }
 
 const (

@@ -79,7 +79,9 @@ func (s *Service) ServerDiagnostics(ctx context.Context, info ServerInfo) (Diagn
 		// Whatever keeps the host from measuring (a driver without
 		// counters, a host down or slow, a guest gone meanwhile) leaves
 		// the counters unknown rather than failing the request.
-		m, err := s.Diagnosers.Diagnostics(ctx, v.Host, virt.Instance{ID: v.ID})
+		mctx, cancel := context.WithTimeout(ctx, diagnosticsTimeout)
+		m, err := s.Diagnosers.Diagnostics(mctx, v.Host, virt.Instance{ID: v.ID})
+		cancel()
 		if ctx.Err() != nil {
 			return Diagnostics{}, ctx.Err()
 		}
