@@ -291,6 +291,10 @@ func TestRealGuestMovesAcrossAgents(t *testing.T) {
 	c.wait(id, "ACTIVE")
 	c.waitNoFile(c.dirOn(src, id) + "_resize")
 	c.runsOn(id, dst, "2", "192")
+	// The api process asks the destination's agent (a host call).
+	if d := c.diagnostics(id); len(d.CPUs) != 2 || !d.cpusRan() || d.Memory.Maximum != 192 {
+		t.Errorf("diagnostics across agents: %+v, want 2 measured vCPUs and 192 MiB", d)
+	}
 
 	c.action("delete", servers.Delete(ctx, c.compute, id).ExtractErr())
 	c.waitGone(id)

@@ -213,6 +213,9 @@ type Diagnostics struct {
 	// reports, nil without one.
 	MemoryMaxMB  int  `json:"memory_max_mb"`
 	MemoryUsedMB *int `json:"memory_used_mb,omitempty"`
+	// ConfigDrive: the guest has a config drive (a driver may attach one
+	// the user did not ask for).
+	ConfigDrive bool `json:"config_drive"`
 }
 
 // CPUDiagnostics is one vCPU's time (ns).

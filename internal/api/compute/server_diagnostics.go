@@ -73,9 +73,13 @@ func diagnosticsView(d compute.Diagnostics) map[string]any {
 	if m.MemoryUsedMB != nil {
 		used = *m.MemoryUsedMB
 	}
+	configDrive := d.ConfigDrive
+	if d.Measured != nil {
+		configDrive = m.ConfigDrive
+	}
 	return map[string]any{
 		"state": d.State, "driver": "libvirt", "hypervisor": nil, "hypervisor_os": nil, "uptime": d.Uptime,
-		"config_drive": d.ConfigDrive, "num_cpus": len(cpus), "num_nics": len(nics), "num_disks": len(disks),
+		"config_drive": configDrive, "num_cpus": len(cpus), "num_nics": len(nics), "num_disks": len(disks),
 		"cpu_details": cpus, "disk_details": disks, "nic_details": nics,
 		"memory_details": map[string]any{"maximum": d.MemoryMB, "used": used},
 	}

@@ -20,7 +20,7 @@ func TestDiagnosticsView(t *testing.T) {
 		Disks: []virt.DiskDiagnostics{{ReadBytes: 1, ReadRequests: 2, WriteBytes: 3, WriteRequests: 4, Errors: 5}, {}, {}},
 		NICs: []virt.NICDiagnostics{{MAC: "FA:16:3E:00:00:01", Counters: &virt.NICCounters{RxOctets: 7, TxPackets: 8}},
 			{MAC: "fa:16:3e:00:00:02"}},
-		MemoryMaxMB: 512, MemoryUsedMB: &used,
+		MemoryMaxMB: 512, MemoryUsedMB: &used, ConfigDrive: true,
 	}
 	unmeasuredNIC := `{"mac_address":"fa:16:3e:00:00:02","rx_drop":null,"rx_errors":null,"rx_octets":null,"rx_packets":null,"rx_rate":null,` +
 		`"tx_drop":null,"tx_errors":null,"tx_octets":null,"tx_packets":null,"tx_rate":null}`
@@ -30,6 +30,7 @@ func TestDiagnosticsView(t *testing.T) {
 		want map[string]string // top-level key → its JSON
 	}{
 		{"unmeasured", base, map[string]string{
+			"config_drive":   "false",
 			"num_cpus":       "2",
 			"cpu_details":    `[{"id":0,"time":null,"utilisation":null},{"id":1,"time":null,"utilisation":null}]`,
 			"num_disks":      "2",
@@ -39,6 +40,7 @@ func TestDiagnosticsView(t *testing.T) {
 			"memory_details": `{"maximum":512,"used":null}`,
 		}},
 		{"measured", measured, map[string]string{
+			"config_drive":   "true",
 			"num_cpus":       "2",
 			"cpu_details":    `[{"id":0,"time":10,"utilisation":null},{"id":1,"time":20,"utilisation":null}]`,
 			"num_disks":      "3",

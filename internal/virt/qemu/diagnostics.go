@@ -37,7 +37,7 @@ func (d *Driver) Diagnostics(ctx context.Context, inst virt.Instance) (virt.Diag
 	if err != nil {
 		return out, err
 	}
-	out.MemoryMaxMB = s.Instance.MemoryMB
+	out.MemoryMaxMB, out.ConfigDrive = s.Instance.MemoryMB, s.Config
 	if out.CPUs, err = g.cpuTimes(ctx, pid); err != nil {
 		return out, err
 	}
