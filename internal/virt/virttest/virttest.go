@@ -147,6 +147,11 @@ func lifecycle(t *testing.T, d virt.Driver) {
 	if _, err := d.State(ctx, inst); !errors.Is(err, virt.ErrNotFound) {
 		t.Errorf("state after destroy: %v, want ErrNotFound", err)
 	}
+	if dg, ok := d.(virt.Diagnoser); ok {
+		if _, err := dg.Diagnostics(ctx, inst); !errors.Is(err, virt.ErrNotFound) {
+			t.Errorf("diagnostics after destroy: %v, want ErrNotFound", err)
+		}
+	}
 }
 
 func missing(t *testing.T, d virt.Driver) {
