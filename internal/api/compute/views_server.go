@@ -92,11 +92,19 @@ func strOrNil(p *string) any {
 
 // hostID is Nova's hostId: sha224(project_id + host), "" without host.
 func hostID(projectID, host string) string {
+	return string(appendHostIDHex(nil, projectID, host))
+}
+
+// appendHostIDHex appends hostID's value, without making the string.
+func appendHostIDHex(dst []byte, projectID, host string) []byte {
 	if host == "" {
-		return ""
+		return dst
 	}
-	h := sha256.Sum224([]byte(projectID + host))
-	return hex.EncodeToString(h[:])
+	h := sha256.New224()
+	h.Write([]byte(projectID))
+	h.Write([]byte(host))
+	var sum [sha256.Size224]byte
+	return hex.AppendEncode(dst, h.Sum(sum[:0]))
 }
 
 func serverStatus(v novalite.Server) string {

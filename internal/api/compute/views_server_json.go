@@ -1,8 +1,6 @@
 package compute
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"slices"
 	"strconv"
@@ -121,7 +119,9 @@ func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerIn
 	w.Key("flavor")
 	w.B = appendServerFlavor(w.B, v.Flavor, o, book)
 	w.Key("hostId")
-	w.B = appendHostID(w.B, v.ProjectID, v.Host)
+	w.B = append(w.B, '"')
+	w.B = appendHostIDHex(w.B, v.ProjectID, v.Host)
+	w.B = append(w.B, '"')
 	if o.full && o.showsHostStatus() && (o.hostStatus == 2 || s.HostStatus == "UNKNOWN") {
 		w.Str("host_status", s.HostStatus)
 	}
@@ -223,20 +223,6 @@ func appendTime(w *httpx.Object, k string, t time.Time) {
 	w.B = append(w.B, '"')
 	w.B = t.UTC().AppendFormat(w.B, isoTime)
 	w.B = append(w.B, '"')
-}
-
-// appendHostID writes hostID's value without making the string.
-func appendHostID(dst []byte, projectID, host string) []byte {
-	if host == "" {
-		return append(dst, `""`...)
-	}
-	h := sha256.New224()
-	h.Write([]byte(projectID))
-	h.Write([]byte(host))
-	var sum [sha256.Size224]byte
-	dst = append(dst, '"')
-	dst = hex.AppendEncode(dst, h.Sum(sum[:0]))
-	return append(dst, '"')
 }
 
 // appendHex8 is fmt's %08x of n.
