@@ -4,7 +4,6 @@ package cli_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/digitalocean/go-qemu/qmp"
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
@@ -225,36 +223,9 @@ var qmpArg = regexp.MustCompile(`unix:([^,\x00]+)`)
 // its run state.
 func qmpStatus(t *testing.T, pid int) string {
 	t.Helper()
-	cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	args := strings.Split(string(cmd), "\x00")
-	sock := ""
-	for i, a := range args {
-		if a == "-qmp" && i+1 < len(args) {
-			sock = qmpArg.FindStringSubmatch(args[i+1])[1]
-		}
-	}
-	mon, err := qmp.NewSocketMonitor("unix", sock, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mon.Connect(); err != nil {
-		t.Fatal(err)
-	}
-	defer mon.Disconnect()
-	raw, err := mon.Run([]byte(`{"execute":"query-status"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r struct {
-		Return struct{ Status string } `json:"return"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatal(err)
-	}
-	return r.Return.Status
+	var r struct{ Status string }
+	qmpQuery(t, pid, "query-status", &r)
+	return r.Status
 }
 
 func (c *cloud) action(name string, err error) {
