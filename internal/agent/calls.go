@@ -49,14 +49,16 @@ func (a *Agent) answerCalls(ctx context.Context) error {
 		a.calls.Add(1)
 		go func() {
 			defer a.calls.Done()
-			defer a.answering.release(c.ID)
 			result, code := a.answer(ctx, c)
 			wctx := context.WithoutCancel(ctx)
-			if err := a.db.Tx(wctx, func(tx *store.Tx) error {
+			err := a.db.Tx(wctx, func(tx *store.Tx) error {
 				return tx.HostCallAnswer(wctx, c.ID, result, code, a.o.Now().UTC())
-			}); err != nil {
+			})
+			if err != nil {
+				// Unwritten: a later wake-up answers it again.
 				a.o.Log.Error("host call answer failed", "call", c.ID, "err", err)
 			}
+			a.answering.release(c.ID, err == nil, time.Now())
 		}()
 	}
 	return nil

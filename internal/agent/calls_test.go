@@ -84,3 +84,39 @@ func TestOutcomeWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestAnsweringClaims: a call is taken once while it is being answered
+// and once answered, even when a wake-up that listed it before its answer
+// committed offers it again; an answer that failed to be written is taken
+// again; answered ids are forgotten after callKeep.
+func TestAnsweringClaims(t *testing.T) {
+	t0 := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	var s answering
+	steps := []struct {
+		do   string // claim, done (answer written), failed (answer not written)
+		id   int64
+		at   time.Time
+		want bool // claim's result
+	}{
+		{"claim", 1, t0, true},
+		{"claim", 1, t0, false}, // being answered
+		{"done", 1, t0, false},
+		{"claim", 1, t0.Add(time.Second), false}, // answered: a stale listing
+		{"claim", 2, t0, true},
+		{"failed", 2, t0, false},
+		{"claim", 2, t0, true}, // its answer was lost: answer again
+		{"done", 2, t0.Add(callKeep + time.Second), false},
+		{"claim", 1, t0, true}, // forgotten when 2 was answered
+		{"claim", 2, t0, false},
+	}
+	for i, st := range steps {
+		switch st.do {
+		case "claim":
+			if got := s.claim(st.id); got != st.want {
+				t.Errorf("step %d: claim(%d) = %v, want %v", i, st.id, got, st.want)
+			}
+		case "done", "failed":
+			s.release(st.id, st.do == "done", st.at)
+		}
+	}
+}

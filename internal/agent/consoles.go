@@ -33,16 +33,22 @@ const (
 	consoleMaxAnswer = 1 << 20
 )
 
-// answering is the set of host calls being answered.
+// answering is the set of host calls being answered, and of those
+// answered lately. A wake-up lists the open calls from a snapshot that may
+// predate an answer committed since: a call whose answer was just written
+// must not be taken again, or a console's bytes would be relayed twice (or
+// a volume plugged twice). Answered ids are kept for callKeep, after which
+// the caller has read or dropped the call.
 type answering struct {
-	mu  sync.Mutex
-	ids map[int64]bool
+	mu   sync.Mutex
+	ids  map[int64]bool
+	done map[int64]time.Time
 }
 
 func (s *answering) claim(id int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ids[id] {
+	if _, answered := s.done[id]; s.ids[id] || answered {
 		return false
 	}
 	if s.ids == nil {
@@ -52,10 +58,25 @@ func (s *answering) claim(id int64) bool {
 	return true
 }
 
-func (s *answering) release(id int64) {
+// release ends the answering of id, marks it answered at now when its
+// answer was written, and forgets the calls answered more than callKeep
+// before.
+func (s *answering) release(id int64, answered bool, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.ids, id)
+	if !answered {
+		return
+	}
+	if s.done == nil {
+		s.done = map[int64]time.Time{}
+	}
+	s.done[id] = now
+	for d, at := range s.done {
+		if now.Sub(at) > callKeep {
+			delete(s.done, d)
+		}
+	}
 }
 
 // consoleSessions are the open console sessions, by id.
