@@ -76,6 +76,8 @@ type App struct {
 	apiOnly bool
 	// fakes are this process's fake hosts, among which guests migrate.
 	fakes *fake.Peers
+	// gate holds requests while ServeAfter's setup runs.
+	gate *startGate
 }
 
 // Open opens and migrates the store and builds the services (serve,
@@ -245,7 +247,11 @@ func (a *App) Handler() http.Handler {
 	if ctl != nil { // a whole cloud's state is larger than any API body
 		top.Handle("PUT "+controlPrefix+"/state", httpx.Deadline(httpx.LimitBody(ctl, maxStateBytes, compute.WriteError), lim.RequestTimeout))
 	}
-	return httpx.Common(httpx.Edge(top, errorDialect), a.Log, a.metrics.observe)
+	var h http.Handler = top
+	if a.gate != nil {
+		h = a.gate.wrap(top)
+	}
+	return httpx.Common(httpx.Edge(h, errorDialect), a.Log, a.metrics.observe)
 }
 
 // readyz answers 200 when this process can serve: the database answers
@@ -256,7 +262,9 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthzTimeout)
 	defer cancel()
 	msg := ""
-	if err := a.DB.View(ctx, func(tx *store.Tx) error { return tx.Ping(ctx) }); err != nil {
+	if a.gate != nil && !a.gate.ready() {
+		msg = "starting"
+	} else if err := a.DB.View(ctx, func(tx *store.Tx) error { return tx.Ping(ctx) }); err != nil {
 		msg = "database unavailable"
 	} else if err := a.DB.CheckSchema(ctx); novalite.IsKind(err, novalite.Unavailable) {
 		msg = "database unavailable"
@@ -274,31 +282,63 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 
 // Serve answers requests until ctx is done, then shuts down gracefully:
 // no new connections, in-flight requests finish (up to 10 s).
-func (a *App) Serve(ctx context.Context) error {
+func (a *App) Serve(ctx context.Context) error { return a.ServeAfter(ctx, nil) }
+
+// ServeAfter is Serve with setup (serve's bootstrap) run after the
+// listener has started answering: until setup has returned and the
+// background loops run, only requests that read nothing setup writes are
+// answered (startGate); the others wait for it. A setup that fails stops
+// the server and its error is returned. Without setup the loops start
+// first and the listener answers nothing before them.
+func (a *App) ServeAfter(ctx context.Context, setup func(context.Context) error) error {
 	if a.listener == nil {
 		if err := a.Listen(); err != nil {
 			return err
 		}
 	}
-	stopLoops, err := a.startLoops(ctx)
-	if err != nil {
-		if ctx.Err() != nil { // shut down while the hosts were registering
-			return nil
+	var stopLoops func()
+	if setup == nil {
+		var err error
+		if stopLoops, err = a.startLoops(ctx); err != nil {
+			if ctx.Err() != nil { // shut down while the hosts were registering
+				return nil
+			}
+			return err
 		}
-		return err
+	} else {
+		a.gate = newStartGate()
 	}
-	defer stopLoops() // after the last request has finished
 	a.server = newHTTPServer(a.Handler(), a.Config.HTTP, a.Log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(limitConnections(a.listener, a.Config.HTTP.MaxConnections)) }()
+	if setup != nil {
+		var err error
+		if err = setup(ctx); err == nil {
+			stopLoops, err = a.startLoops(ctx)
+		}
+		a.gate.open(err)
+		if err != nil {
+			if ctx.Err() != nil { // shut down while starting
+				err = nil
+			}
+			return errors.Join(err, a.shutdown(errc))
+		}
+	}
+	defer stopLoops() // after the last request has finished
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
+	return a.shutdown(errc)
+}
+
+// shutdown stops the HTTP server gracefully and waits for Serve's return
+// (on errc).
+func (a *App) shutdown(errc <-chan error) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = a.server.Shutdown(sctx)
+	err := a.server.Shutdown(sctx)
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}

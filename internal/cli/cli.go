@@ -181,13 +181,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := a.Listen(); err != nil {
 		return err
 	}
-	res, err := a.Bootstrap(ctx)
-	if err != nil {
-		return err
-	}
-	report(stdout, res)
-	fmt.Fprintf(stdout, "novalite listening on %s (identity %s/identity/v3, compute %s/compute/v2.1) ready in %s\n",
-		a.PublicURL(), a.PublicURL(), a.PublicURL(), time.Since(start).Round(time.Millisecond))
-	fmt.Fprintf(stdout, "try: OS_CLIENT_CONFIG_FILE=%s openstack --os-cloud novalite server list\n", res.CloudsYAML)
-	return a.Serve(ctx)
+	// The version documents answer while bootstrap hashes the first
+	// users' passwords; requests that need them wait (App.ServeAfter).
+	return a.ServeAfter(ctx, func(ctx context.Context) error {
+		res, err := a.Bootstrap(ctx)
+		if err != nil {
+			return err
+		}
+		report(stdout, res)
+		fmt.Fprintf(stdout, "novalite listening on %s (identity %s/identity/v3, compute %s/compute/v2.1) ready in %s\n",
+			a.PublicURL(), a.PublicURL(), a.PublicURL(), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "try: OS_CLIENT_CONFIG_FILE=%s openstack --os-cloud novalite server list\n", res.CloudsYAML)
+		return nil
+	})
 }

@@ -24,7 +24,7 @@ func actionsQuerySchema(before bool) *schema.Schema {
 		props += `, "changes-before": {"type": "array", "maxItems": 1, "items": {"type": "string"}}`
 		name = "instance_actions_query_v266"
 	}
-	return schema.MustCompile(name, `{"type": "object", "properties": {`+props+`}, "additionalProperties": false}`)
+	return schema.New(name, `{"type": "object", "properties": {`+props+`}, "additionalProperties": false}`)
 }
 
 var (

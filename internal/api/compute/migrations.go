@@ -114,7 +114,7 @@ func migrationsQuerySchema(minor int) *schema.Schema {
 	if minor >= 80 {
 		props += `, "user_id": ` + single + `, "project_id": ` + single
 	}
-	return schema.MustCompile(fmt.Sprintf("migrations_query_v2%d", minor),
+	return schema.New(fmt.Sprintf("migrations_query_v2%d", minor),
 		`{"type": "object", "properties": {`+props+`}, "additionalProperties": false}`)
 }
 

@@ -167,6 +167,6 @@ func schemaFor(name string, mv microversion.Version, doc func(microversion.Versi
 	if err != nil {
 		panic(err)
 	}
-	s, _ := schemaCache.LoadOrStore(key, schema.MustCompile(key, string(b)))
+	s, _ := schemaCache.LoadOrStore(key, schema.New(key, string(b)))
 	return s.(*schema.Schema)
 }

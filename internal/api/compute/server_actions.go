@@ -113,7 +113,7 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var lockSchema = schema.MustCompile("lock_v273", `{"type": "object", "properties": {"lock": {
+var lockSchema = schema.New("lock_v273", `{"type": "object", "properties": {"lock": {
 	"type": ["object", "null"], "properties": {"locked_reason": {"type": "string", "minLength": 1, "maxLength": 255}},
 	"additionalProperties": false}}, "required": ["lock"], "additionalProperties": false}`)
 

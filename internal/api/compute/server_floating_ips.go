@@ -13,13 +13,13 @@ import (
 // The addFloatingIp and removeFloatingIp actions (≤2.43; Nova's
 // floating_ips.py), done through the network service like Nova's proxy.
 
-var addFloatingIPSchema = schema.MustCompile("add_floating_ip", `{"type": "object", "properties": {
+var addFloatingIPSchema = schema.New("add_floating_ip", `{"type": "object", "properties": {
 	"addFloatingIp": {"type": "object", "properties": {
 		"address": {"type": "string"}, "fixed_address": {"type": "string"}},
 		"required": ["address"], "additionalProperties": false}},
 	"required": ["addFloatingIp"], "additionalProperties": false}`)
 
-var removeFloatingIPSchema = schema.MustCompile("remove_floating_ip", `{"type": "object", "properties": {
+var removeFloatingIPSchema = schema.New("remove_floating_ip", `{"type": "object", "properties": {
 	"removeFloatingIp": {"type": "object", "properties": {"address": {"type": "string"}},
 		"required": ["address"], "additionalProperties": false}},
 	"required": ["removeFloatingIp"], "additionalProperties": false}`)

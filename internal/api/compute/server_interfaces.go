@@ -70,7 +70,7 @@ func (a *API) showServerInterface(w http.ResponseWriter, r *http.Request) error 
 	return novalite.Errorf(novalite.NotFound, "Instance %s does not have a port with id %s", s.ID, r.PathValue("port_id"))
 }
 
-var attachSchema = schema.MustCompile("attach_interface", `{
+var attachSchema = schema.New("attach_interface", `{
 	"type": "object",
 	"properties": {"interfaceAttachment": {"type": "object", "properties": {
 		"port_id": {"type": "string", "format": "uuid"},

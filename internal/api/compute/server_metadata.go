@@ -14,9 +14,9 @@ import (
 // the policy (403); writes are lock- and state-checked by the service.
 
 var (
-	metadataSchema = schema.MustCompile("server_metadata", `{"type": "object", "properties": {"metadata": `+
+	metadataSchema = schema.New("server_metadata", `{"type": "object", "properties": {"metadata": `+
 		metadataType(false)+`}, "required": ["metadata"], "additionalProperties": false}`)
-	metaItemSchema = schema.MustCompile("server_metadata_item", `{"type": "object", "properties": {"meta": `+
+	metaItemSchema = schema.New("server_metadata_item", `{"type": "object", "properties": {"meta": `+
 		metadataType(true)+`}, "required": ["meta"], "additionalProperties": false}`)
 )
 

@@ -15,13 +15,13 @@ import (
 // manages it; novalite does the work through the network service at once
 // and, like Nova's API, does not report its failures.
 
-var addFixedIPSchema = schema.MustCompile("add_fixed_ip", `{"type": "object", "properties": {
+var addFixedIPSchema = schema.New("add_fixed_ip", `{"type": "object", "properties": {
 	"addFixedIp": {"type": "object", "properties": {
 		"networkId": {"type": ["string", "number"], "minLength": 1, "maxLength": 36}},
 		"required": ["networkId"], "additionalProperties": false}},
 	"required": ["addFixedIp"], "additionalProperties": false}`)
 
-var removeFixedIPSchema = schema.MustCompile("remove_fixed_ip", `{"type": "object", "properties": {
+var removeFixedIPSchema = schema.New("remove_fixed_ip", `{"type": "object", "properties": {
 	"removeFixedIp": {"type": "object", "properties": {
 		"address": {"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]}},
 		"required": ["address"], "additionalProperties": false}},

@@ -17,11 +17,11 @@ import (
 // server is 403, not 404. Nova gives these GETs no 2.102 query schema:
 // unknown parameters stay ignored.
 
-var tagsSchema = schema.MustCompile("server_tags", `{"type": "object", "properties": {"tags": {"type": "array",
+var tagsSchema = schema.New("server_tags", `{"type": "object", "properties": {"tags": {"type": "array",
 	"items": {"type": "string", "pattern": "^[^,/]*$", "minLength": 1, "maxLength": 60}, "maxItems": 50}},
 	"required": ["tags"], "additionalProperties": false}`)
 
-var nullSchema = schema.MustCompile("null_body", `{"type": "null"}`)
+var nullSchema = schema.New("null_body", `{"type": "null"}`)
 
 // tagsAllowed checks rule against the
 // project of the server, deleted or not (Nova's instance mapping).

@@ -29,7 +29,7 @@ func entitySchema(name, props string, create bool) *schema.Schema {
 	if create {
 		extra = `"required": ["name"]`
 	}
-	return schema.MustCompile(name, `{"type": "object", "additionalProperties": true, `+extra+`, "properties": {`+props+`}}`)
+	return schema.New(name, `{"type": "object", "additionalProperties": true, `+extra+`, "properties": {`+props+`}}`)
 }
 
 var projectProps = `"name": ` + ksName64 + `, "description": ` + ksDescription + `, "domain_id": ` + ksNullableID +
@@ -54,13 +54,13 @@ var (
 	userUpdate     = entitySchema("user_update", userProps, false)
 	roleCreate     = entitySchema("role_create", roleProps+`, "domain_id": `+ksNullableID, true)
 	roleUpdate     = entitySchema("role_update", roleProps, false)
-	passwordChange = schema.MustCompile("password_change", `{"type": "object", "additionalProperties": true,
+	passwordChange = schema.New("password_change", `{"type": "object", "additionalProperties": true,
 		"required": ["original_password", "password"], "properties": {
 		"original_password": {"type": "string"}, "password": {"type": "string"}}}`)
 )
 
 // authSchema is keystone/auth/schema.py's token_issue.
-var authSchema = schema.MustCompile("token_issue", `{"type": "object", "required": ["identity"], "properties": {
+var authSchema = schema.New("token_issue", `{"type": "object", "required": ["identity"], "properties": {
 	"identity": {"type": "object", "required": ["methods"], "properties": {
 		"methods": {"type": "array", "items": {"type": "string"}},
 		"password": {"type": "object", "properties": {"user": {"type": "object", "properties": {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -19,31 +20,75 @@ import (
 	"novalite"
 )
 
-// Schema is a compiled JSON Schema and its document (for the wording of
-// failures that name parts of the schema).
+// Schema is a JSON Schema, compiled on first use, and its document (for
+// the wording of failures that name parts of the schema). Compiling every
+// schema at package init cost a start ~100k allocations before the first
+// answer; most are never used by a given run.
 type Schema struct {
-	s   *jsonschema.Schema
-	doc any
+	name, text string
+	once       sync.Once
+	s          *jsonschema.Schema
+	doc        any
 }
 
-// MustCompile compiles a schema given as JSON text; it panics on a bad
-// schema, which is a programming error found by any test.
-func MustCompile(name, text string) *Schema {
+// all holds every schema made by New, for CompileAll.
+var all struct {
+	sync.Mutex
+	list []*Schema
+}
+
+// New returns the schema given as JSON text, compiled when it is first
+// used; a bad schema panics then, and CompileAll finds it in a test.
+func New(name, text string) *Schema {
+	s := &Schema{name: name, text: text}
+	all.Lock()
+	all.list = append(all.list, s)
+	all.Unlock()
+	return s
+}
+
+// CompileAll compiles every schema New has made so far and returns the
+// first that does not compile (for a test that imports every API).
+func CompileAll() (n int, err error) {
+	all.Lock()
+	list := all.list
+	all.Unlock()
+	for _, s := range list {
+		if _, _, err := compile(s.name, s.text); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// compiled compiles s the first time it is asked for.
+func (s *Schema) compiled() *Schema {
+	s.once.Do(func() {
+		var err error
+		if s.s, s.doc, err = compile(s.name, s.text); err != nil {
+			panic(err.Error())
+		}
+	})
+	return s
+}
+
+func compile(name, text string) (*jsonschema.Schema, any, error) {
 	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(text))
 	if err != nil {
-		panic(fmt.Sprintf("schema %s: %v", name, err))
+		return nil, nil, fmt.Errorf("schema %s: %v", name, err)
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
 	url := "mem:///" + name + ".json"
 	if err := c.AddResource(url, doc); err != nil {
-		panic(fmt.Sprintf("schema %s: %v", name, err))
+		return nil, nil, fmt.Errorf("schema %s: %v", name, err)
 	}
 	s, err := c.Compile(url)
 	if err != nil {
-		panic(fmt.Sprintf("schema %s: %v", name, err))
+		return nil, nil, fmt.Errorf("schema %s: %v", name, err)
 	}
-	return &Schema{s, doc}
+	return s, doc, nil
 }
 
 // Decode parses raw JSON into the generic form the validator wants
@@ -54,7 +99,7 @@ func Decode(raw []byte) (any, error) {
 
 // Validate checks a decoded body; the error is Invalid with Nova's wording.
 func (s *Schema) Validate(doc any) error {
-	err := s.s.Validate(doc)
+	err := s.compiled().s.Validate(doc)
 	if err == nil {
 		return nil
 	}
@@ -76,7 +121,7 @@ func (s *Schema) Validate(doc any) error {
 // (the path of keys inside doc) and Python jsonschema's message for the
 // first failure, for APIs that word failures their own way (Keystone).
 func (s *Schema) Explain(doc any) (loc []string, msg string, failed bool) {
-	err := s.s.Validate(doc)
+	err := s.compiled().s.Validate(doc)
 	if err == nil {
 		return nil, "", false
 	}
@@ -91,7 +136,7 @@ func (s *Schema) Explain(doc any) (loc []string, msg string, failed bool) {
 // ValidateQuery checks query parameters (already shaped as an object of
 // arrays of strings) and words failures for query strings.
 func (s *Schema) ValidateQuery(doc any) error {
-	err := s.s.Validate(doc)
+	err := s.compiled().s.Validate(doc)
 	if err == nil {
 		return nil
 	}

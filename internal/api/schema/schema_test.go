@@ -1,13 +1,14 @@
 package schema
 
 import (
+	"strings"
 	"testing"
 
 	"novalite"
 )
 
 func TestValidateMessages(t *testing.T) {
-	s := MustCompile("t", `{"type": "object", "properties": {"server": {"type": "object",
+	s := New("t", `{"type": "object", "properties": {"server": {"type": "object",
 		"properties": {"name": {"type": "string", "minLength": 1, "maxLength": 5},
 		"flavorRef": {"type": ["string", "integer"]}, "count": {"type": "integer", "minimum": 1}},
 		"required": ["name"], "additionalProperties": false}}, "required": ["server"], "additionalProperties": false}`)
@@ -41,10 +42,10 @@ func TestValidateMessages(t *testing.T) {
 // names the patterns ("does"/"do" by the number of extras), as in Nova's
 // metadata errors.
 func TestPatternPropertiesMessages(t *testing.T) {
-	s := MustCompile("p", `{"type": "object", "properties": {"server": {"type": "object", "properties": {
+	s := New("p", `{"type": "object", "properties": {"server": {"type": "object", "properties": {
 		"metadata": {"type": "object", "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string"}},
 		"additionalProperties": false}}}}}`)
-	q := MustCompile("q", `{"type": "object", "patternProperties": {"^b$": {}, "^a$": {}}, "additionalProperties": false}`)
+	q := New("q", `{"type": "object", "patternProperties": {"^b$": {}, "^a$": {}}, "additionalProperties": false}`)
 	tests := []struct {
 		s          *Schema
 		name, body string
@@ -65,4 +66,24 @@ func TestPatternPropertiesMessages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A schema compiles on first use: a bad one is made without complaint,
+// panics when used and is named by CompileAll.
+func TestBadSchemaFoundLate(t *testing.T) {
+	good := New("good", `{"type": "object"}`)
+	bad := New("bad_type", `{"type": "no such type"}`)
+	if err := good.Validate(map[string]any{}); err != nil {
+		t.Fatalf("good schema: %v", err)
+	}
+	_, err := CompileAll()
+	if err == nil || !strings.Contains(err.Error(), "bad_type") {
+		t.Errorf("CompileAll = %v, want the error of bad_type", err)
+	}
+	defer func() {
+		if p := recover(); p == nil {
+			t.Error("validating with a bad schema did not panic")
+		}
+	}()
+	_ = bad.Validate(map[string]any{})
 }

@@ -44,7 +44,7 @@ func mustSchema(name string, doc map[string]any) *schema.Schema {
 	if err != nil {
 		panic(err)
 	}
-	return schema.MustCompile(name, string(b))
+	return schema.New(name, string(b))
 }
 
 type obj = map[string]any

@@ -51,6 +51,14 @@ func Start(t testing.TB, opts ...func(*config.Config)) *Server {
 // stderr (tests that count what an app logs); h nil is Start.
 func StartLogging(t testing.TB, h slog.Handler, opts ...func(*config.Config)) *Server {
 	t.Helper()
+	return start(t, testConfig(t, opts), true, nil, h)
+}
+
+// testConfig is the configuration of a test's app: a scratch data dir
+// (and database on PostgreSQL), bcrypt's minimum cost, known passwords,
+// then opts.
+func testConfig(t testing.TB, opts []func(*config.Config)) config.Config {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
@@ -63,7 +71,19 @@ func StartLogging(t testing.TB, h slog.Handler, opts ...func(*config.Config)) *S
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return start(t, cfg, true, h)
+	return cfg
+}
+
+// StartServing starts novalite as `novalite serve` does: the listener
+// answers before setup (given the app; nil runs Bootstrap) has returned,
+// and Serve holds the requests that need it (App.ServeAfter). It returns
+// once the listener is open, not waiting for setup.
+func StartServing(t testing.TB, setup func(context.Context, *app.App) error, opts ...func(*config.Config)) *Server {
+	t.Helper()
+	if setup == nil {
+		setup = func(ctx context.Context, a *app.App) error { _, err := a.Bootstrap(ctx); return err }
+	}
+	return start(t, testConfig(t, opts), false, setup, nil)
 }
 
 // Replica starts a second novalite on the database of s, as another API
@@ -79,10 +99,12 @@ func (s *Server) Replica(opts ...func(*config.Config)) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return start(s.t, cfg, false, nil)
+	return start(s.t, cfg, false, nil, nil)
 }
 
-func start(t testing.TB, cfg config.Config, bootstrap bool, h slog.Handler) *Server {
+// start opens and starts an app, bootstrapped before it answers when
+// bootstrap is set, and with setup run while it answers (ServeAfter).
+func start(t testing.TB, cfg config.Config, bootstrap bool, setup func(context.Context, *app.App) error, h slog.Handler) *Server {
 	t.Helper()
 	level := slog.LevelWarn
 	if os.Getenv("NOVALITE_TEST_LOG") != "" {
@@ -105,8 +127,12 @@ func start(t testing.TB, cfg config.Config, bootstrap bool, h slog.Handler) *Ser
 			t.Fatalf("bootstrap: %v", err)
 		}
 	}
+	var during func(context.Context) error
+	if setup != nil {
+		during = func(ctx context.Context) error { return setup(ctx, a) }
+	}
 	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx) }()
+	go func() { done <- a.ServeAfter(ctx, during) }()
 	srv := &Server{App: a, URL: a.PublicURL(), t: t, tokens: map[string]string{}}
 	srv.stop = sync.OnceFunc(func() {
 		cancel()
