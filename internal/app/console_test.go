@@ -164,3 +164,28 @@ func TestNoVNCConsole(t *testing.T) {
 		})
 	}
 }
+
+// TestConsoleTokenGoesWithTheServer: a console token of a deleted server
+// is invalid at once (Nova cleans a server's console tokens when it
+// deletes it), not ten minutes later.
+func TestConsoleTokenGoesWithTheServer(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, nil)
+	b.wait(t, id, "ACTIVE", status("ACTIVE"))
+	u := b.consoleURL(t, b.demo, id, false)
+	show := func() int {
+		return b.srv.Do("GET", "/compute/v2.1/os-console-auth-tokens/"+consoleToken(t, u), b.admin, nil,
+			map[string]string{"OpenStack-API-Version": "compute 2.31"}).Status
+	}
+	if got := show(); got != http.StatusOK {
+		t.Fatalf("token of a live server: %d, want 200", got)
+	}
+	if resp := b.do("DELETE", "/servers/"+id, b.demo, nil); resp.Status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
+	}
+	b.wait(t, id, "gone", gone)
+	if got := show(); got != http.StatusNotFound {
+		t.Errorf("token of a deleted server: %d, want 404", got)
+	}
+}

@@ -40,10 +40,3 @@ func (tx *Tx) ConsoleTokenGet(ctx context.Context, hash string, now time.Time) (
 	t.CreatedAt, t.ExpiresAt = fromMicros(created), fromMicros(expires)
 	return t, mapErr(err)
 }
-
-// ConsoleTokenDeleteInstance drops the tokens of a deleted server, as
-// Nova's clean_console_auths_for_instance.
-func (tx *Tx) ConsoleTokenDeleteInstance(ctx context.Context, instanceUUID string) error {
-	_, err := tx.Exec(ctx, `DELETE FROM console_tokens WHERE instance_uuid = $1`, instanceUUID)
-	return err
-}

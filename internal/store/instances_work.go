@@ -162,7 +162,14 @@ func (tx *Tx) InstanceOutcome(ctx context.Context, p InstanceOutcomeParams) (boo
 		w.conds = append(w.conds, "host IS NULL")
 	}
 	n, err := tx.Exec(ctx, `UPDATE instances SET `+strings.Join(set, ", ")+w.sql(), w.args...)
-	return n > 0, err
+	if err != nil || n == 0 || !p.Delete {
+		return n > 0, err
+	}
+	// The console tokens go with the server (Nova's compute manager
+	// cleans them on delete), not only when they expire.
+	_, err = tx.Exec(ctx, `DELETE FROM console_tokens WHERE instance_uuid = (SELECT uuid FROM instances WHERE id = $1)`,
+		p.InternalID)
+	return true, err
 }
 
 // InstanceListReclaimable returns up to limit soft-deleted, idle servers
