@@ -63,6 +63,7 @@ func (d guestDiagnostics) cpusRan() bool {
 // admin at 2.48: its vCPU has run, the disks it booted from were read,
 // and its NIC is the port's, by MAC.
 func TestRealGuestDiagnostics(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s")
 	c := openCloud(t, s, dir)

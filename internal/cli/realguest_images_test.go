@@ -117,6 +117,7 @@ func (c *cloud) checkSnapshot(im *images.Image, imageType, serverID string) {
 // unrescued and rebuilt on the way (one serve and few boots: TCG boots
 // are what make guests spends its time on).
 func TestRealGuestImages(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "20s")
 	c := openCloud(t, s, dir)

@@ -92,6 +92,7 @@ func (c *cloud) waitNoFile(path string) {
 // revert. The evacuated host's copy is destroyed when its agent starts
 // again, as Nova's _destroy_evacuated_instances.
 func TestRealGuestMoves(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	t.Cleanup(func() {
 		_ = exec.Command("ip", "netns", "del", qemu.NetNS(filepath.Join(dir, "instances", "novalite-compute-2"))).Run()
@@ -257,6 +258,7 @@ func TestRealGuestMoves(t *testing.T) {
 // agent's directory with the new flavor, and after confirm the source's
 // agent removes what it kept.
 func TestRealGuestMovesAcrossAgents(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	instances := filepath.Join(dir, "instances")
 	t.Cleanup(func() {

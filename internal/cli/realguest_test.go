@@ -238,6 +238,7 @@ func (c *cloud) action(name string, err error) {
 // TestRealGuestLifecycle boots the test guest through the API and walks
 // it through Nova's actions, checking each from outside novalite too.
 func TestRealGuestLifecycle(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "30s")
 	c := openCloud(t, s, dir)
@@ -392,6 +393,7 @@ func rssMiB(t *testing.T, pid int) int {
 // from outside becomes SHUTOFF (the power state sync), and deletes
 // leave nothing behind.
 func TestRealGuestsSurviveKill9(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	bin := build(t)
 	s := serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
@@ -459,6 +461,7 @@ func TestRealGuestsSurviveKill9(t *testing.T) {
 // pings the first (the result on its console). Deleting them removes
 // taps and bridge.
 func TestRealGuestsPingOnOneNetwork(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s")
 	c := openCloud(t, s, dir)

@@ -21,6 +21,7 @@ import (
 // through novalite's proxy, whose ServerInit gives the guest's screen
 // (named by QEMU after the guest's -name, Nova's instance name).
 func TestRealGuestVNC(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s")
 	c := openCloud(t, s, dir)

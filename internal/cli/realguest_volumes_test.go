@@ -156,6 +156,7 @@ func hasVolumeDevice(t *testing.T, serverID, volumeID string) bool {
 // unplugs it. A server booted from a volume made from the image runs
 // from the volume's file.
 func TestRealGuestVolumes(t *testing.T) {
+	t.Parallel()
 	dir := guestDir(t)
 	bin := build(t)
 	s := serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
