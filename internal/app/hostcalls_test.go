@@ -42,25 +42,8 @@ func TestHostCalls(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
-			db := b.srv.App.DB
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			host := app.HostName(1)
-			d := fake.New(fake.Config{})
 			inst := virt.Instance{ID: "8e0b7d36-8f6a-4a43-9d3a-3f0c1d0e5a11"}
-			if tc.guest {
-				if err := d.Spawn(ctx, inst); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if tc.answering {
-				ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
-					Poll: 20 * time.Millisecond})
-				done := make(chan struct{})
-				go func() { ag.Run(ctx); close(done) }()
-				defer func() { cancel(); <-done }()
-			}
+			ctx, db, host, _ := hostCallsSetup(t, inst, tc.guest, tc.answering)
 			if tc.forcedDown {
 				down := true
 				if err := db.Tx(ctx, func(tx *store.Tx) error {
@@ -102,6 +85,34 @@ func TestHostCalls(t *testing.T) {
 	}
 }
 
+// hostCallsSetup starts a one-host deployment and a fake driver with
+// guest inst (when spawn) whose agent, in this process, answers host
+// calls (when answer); the agent stops before the deployment closes.
+func hostCallsSetup(t *testing.T, inst virt.Instance, spawn, answer bool) (context.Context, *store.DB, string, *fake.Driver) {
+	t.Helper()
+	b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
+	db := b.srv.App.DB
+	ctx, cancel := context.WithCancel(context.Background())
+	host := app.HostName(1)
+	d := fake.New(fake.Config{})
+	if spawn {
+		if err := d.Spawn(ctx, inst); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+	}
+	if !answer {
+		t.Cleanup(cancel)
+		return ctx, db, host, d
+	}
+	ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
+		VolumeDir: t.TempDir(), Poll: 20 * time.Millisecond})
+	done := make(chan struct{})
+	go func() { ag.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return ctx, db, host, d
+}
+
 // errConflict stands for any error of kind Conflict in the table.
 var errConflict = errors.New("conflict")
 
@@ -112,21 +123,8 @@ var errConflict = errors.New("conflict")
 // run has no console.
 func TestHostCallsVNC(t *testing.T) {
 	t.Parallel()
-	b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
-	db := b.srv.App.DB
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	host := app.HostName(1)
-	d := fake.New(fake.Config{})
 	inst := virt.Instance{ID: "5d0c2a57-3f43-4c3e-9a43-0b6a1d9f7e21"}
-	if err := d.Spawn(ctx, inst); err != nil {
-		t.Fatal(err)
-	}
-	ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
-		Poll: 20 * time.Millisecond})
-	done := make(chan struct{})
-	go func() { ag.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	ctx, db, host, _ := hostCallsSetup(t, inst, true, true)
 
 	calls := &compute.HostCalls{DB: db, Timeout: 30 * time.Second}
 	start := time.Now()
@@ -153,21 +151,8 @@ func TestHostCallsVNC(t *testing.T) {
 // volume does.
 func TestHostCallsVolumes(t *testing.T) {
 	t.Parallel()
-	b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
-	db := b.srv.App.DB
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	host := app.HostName(1)
-	d := fake.New(fake.Config{})
 	inst := virt.Instance{ID: "6a1f0c3e-2b7d-4e59-8c1a-5d3e9f0b7a21"}
-	if err := d.Spawn(ctx, inst); err != nil {
-		t.Fatal(err)
-	}
-	ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
-		VolumeDir: t.TempDir(), Poll: 20 * time.Millisecond})
-	done := make(chan struct{})
-	go func() { ag.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	ctx, db, host, d := hostCallsSetup(t, inst, true, true)
 
 	calls := &compute.HostCalls{DB: db}
 	vol := "0c9d7e5a-4b1f-4a2e-9d3c-7e6f5a4b3c21"
@@ -190,21 +175,8 @@ func TestHostCallsVolumes(t *testing.T) {
 // as unsupported (the API then answers the counters null).
 func TestHostCallsDiagnostics(t *testing.T) {
 	t.Parallel()
-	b := setup(t, func(c *config.Config) { c.Hosts = 1; c.NoLoops = true })
-	db := b.srv.App.DB
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	host := app.HostName(1)
-	d := fake.New(fake.Config{})
 	inst := virt.Instance{ID: "3b2e1d0c-9f8a-4b7c-8d6e-5f4a3b2c1d0e"}
-	if err := d.Spawn(ctx, inst); err != nil {
-		t.Fatal(err)
-	}
-	ag := agent.New(db, agent.Options{Host: host, DriverName: "fake", Driver: d, AnswerCalls: true,
-		Poll: 20 * time.Millisecond})
-	done := make(chan struct{})
-	go func() { ag.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	ctx, db, host, _ := hostCallsSetup(t, inst, true, true)
 
 	calls := &compute.HostCalls{DB: db}
 	if _, err := calls.Diagnostics(ctx, host, inst); !errors.Is(err, virt.ErrUnsupported) {

@@ -49,12 +49,8 @@ func (tx *Tx) DomainList(ctx context.Context, f novalite.DomainFilter) ([]novali
 
 // DomainUpdate replaces the mutable fields of a domain.
 func (tx *Tx) DomainUpdate(ctx context.Context, d novalite.Domain) error {
-	n, err := tx.Exec(ctx, `UPDATE domains SET name = $2, description = $3, enabled = $4 WHERE id = $1`,
+	return tx.execOne(ctx, `UPDATE domains SET name = $2, description = $3, enabled = $4 WHERE id = $1`,
 		d.ID, d.Name, d.Description, d.Enabled)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
 }
 
 // DomainDelete removes a domain with everything in it, as Keystone does:
@@ -75,9 +71,5 @@ func (tx *Tx) DomainDelete(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	n, err := tx.Exec(ctx, `DELETE FROM domains WHERE id = $1`, id)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM domains WHERE id = $1`, id)
 }

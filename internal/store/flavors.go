@@ -156,11 +156,7 @@ func (tx *Tx) FlavorList(ctx context.Context, p FlavorListParams) ([]novalite.Fl
 
 // FlavorDelete removes a flavor with its extra specs and access list.
 func (tx *Tx) FlavorDelete(ctx context.Context, flavorID string) error {
-	n, err := tx.Exec(ctx, `DELETE FROM flavors WHERE flavorid = $1`, flavorID)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM flavors WHERE flavorid = $1`, flavorID)
 }
 
 // FlavorSetDescription changes a flavor's description.
@@ -214,11 +210,7 @@ func (tx *Tx) FlavorExtraSpecSet(ctx context.Context, internalID int64, specs ma
 
 // FlavorExtraSpecDelete removes one extra spec; NotFound when absent.
 func (tx *Tx) FlavorExtraSpecDelete(ctx context.Context, internalID int64, key string) error {
-	n, err := tx.Exec(ctx, `DELETE FROM flavor_extra_specs WHERE flavor_id = $1 AND key = $2`, internalID, key)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM flavor_extra_specs WHERE flavor_id = $1 AND key = $2`, internalID, key)
 }
 
 // FlavorProjectList lists the projects a flavor is shared with.
@@ -238,9 +230,5 @@ func (tx *Tx) FlavorProjectAdd(ctx context.Context, internalID int64, projectID 
 
 // FlavorProjectRemove unshares a flavor; NotFound if it was not shared.
 func (tx *Tx) FlavorProjectRemove(ctx context.Context, internalID int64, projectID string) error {
-	n, err := tx.Exec(ctx, `DELETE FROM flavor_projects WHERE flavor_id = $1 AND project_id = $2`, internalID, projectID)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM flavor_projects WHERE flavor_id = $1 AND project_id = $2`, internalID, projectID)
 }

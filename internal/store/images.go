@@ -78,15 +78,11 @@ func (tx *Tx) ImageInsert(ctx context.Context, im novalite.Image) error {
 // ImageUpdate replaces every column of the image with im.ID (the status
 // and data columns too: callers read, change and write in one tx).
 func (tx *Tx) ImageUpdate(ctx context.Context, im novalite.Image) error {
-	n, err := tx.Exec(ctx, `UPDATE images SET name = $2, status = $3, visibility = $4, owner = $5,
+	return tx.execOne(ctx, `UPDATE images SET name = $2, status = $3, visibility = $4, owner = $5,
 		container_format = $6, disk_format = $7, size = $8, virtual_size = $9, checksum = $10,
 		os_hash_algo = $11, os_hash_value = $12, min_disk = $13, min_ram = $14, protected = $15,
 		os_hidden = $16, tags = $17, properties = $18, created_at = $19, updated_at = $20
 		WHERE id = $1`, imageArgs(im)...)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
 }
 
 // ImageSetStatus moves the image from status from to status to; it
@@ -120,11 +116,7 @@ func (tx *Tx) ImageCountOwned(ctx context.Context, owner string) (n int, err err
 
 // ImageDelete removes an image row.
 func (tx *Tx) ImageDelete(ctx context.Context, id string) error {
-	n, err := tx.Exec(ctx, `DELETE FROM images WHERE id = $1`, id)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM images WHERE id = $1`, id)
 }
 
 // ImageGet returns the image with id, whoever owns it; visibility is the

@@ -57,9 +57,5 @@ func (tx *Tx) KeypairCount(ctx context.Context, userID string) (int64, error) {
 
 // KeypairDelete removes a user's keypair; NotFound when absent.
 func (tx *Tx) KeypairDelete(ctx context.Context, userID, name string) error {
-	n, err := tx.Exec(ctx, `DELETE FROM key_pairs WHERE user_id = $1 AND name = $2`, userID, name)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM key_pairs WHERE user_id = $1 AND name = $2`, userID, name)
 }

@@ -42,12 +42,8 @@ func (tx *Tx) ProjectUpdate(ctx context.Context, p novalite.Project) error {
 	if p.Tags == nil {
 		p.Tags = []string{}
 	}
-	n, err := tx.Exec(ctx, `UPDATE projects SET name = $2, description = $3, enabled = $4, tags = $5, extra = $6 WHERE id = $1`,
+	return tx.execOne(ctx, `UPDATE projects SET name = $2, description = $3, enabled = $4, tags = $5, extra = $6 WHERE id = $1`,
 		p.ID, p.Name, p.Description, p.Enabled, jsonText(p.Tags), extraText(p.Extra))
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
 }
 
 // ProjectDelete removes a project and the role assignments on it.
@@ -55,11 +51,7 @@ func (tx *Tx) ProjectDelete(ctx context.Context, id string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM role_assignments WHERE target_type = 'project' AND target_id = $1`, id); err != nil {
 		return err
 	}
-	n, err := tx.Exec(ctx, `DELETE FROM projects WHERE id = $1`, id)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM projects WHERE id = $1`, id)
 }
 
 // ProjectGet returns the project with id.
@@ -77,26 +69,13 @@ func (tx *Tx) ProjectGetByName(ctx context.Context, domainID, name string) (nova
 
 // ProjectList lists projects by name.
 func (tx *Tx) ProjectList(ctx context.Context, f novalite.ProjectFilter) ([]novalite.Project, error) {
-	var w where
-	if f.Name != nil {
-		w.add(`name = ?`, *f.Name)
-	}
-	for _, m := range f.Names {
-		tx.matchText(&w, "name", m)
-	}
-	if f.DomainID != nil {
-		w.add(`domain_id = ?`, *f.DomainID)
-	}
-	if f.Enabled != nil {
-		w.add(`enabled = ?`, *f.Enabled)
+	// Without its tags, a project filter is a user filter.
+	w, none := tx.identityWhere(novalite.UserFilter{Name: f.Name, DomainID: f.DomainID, Names: f.Names,
+		Enabled: f.Enabled, IDs: f.IDs})
+	if none {
+		return nil, nil
 	}
 	tx.tagConds(&w, f)
-	if f.IDs != nil {
-		if len(f.IDs) == 0 {
-			return nil, nil
-		}
-		w.add(inList("id", &w, f.IDs))
-	}
 	rows, err := tx.query(ctx, `SELECT `+projectCols+` FROM projects`+w.sql()+` ORDER BY name, id`, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Project, error) { return scanProject(r) })
 }

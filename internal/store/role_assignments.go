@@ -16,13 +16,9 @@ func (tx *Tx) RoleAssignmentInsert(ctx context.Context, a novalite.RoleAssignmen
 
 // RoleAssignmentDelete revokes a role; NotFound if it was not granted.
 func (tx *Tx) RoleAssignmentDelete(ctx context.Context, a novalite.RoleAssignment) error {
-	n, err := tx.Exec(ctx, `DELETE FROM role_assignments
+	return tx.execOne(ctx, `DELETE FROM role_assignments
 		WHERE user_id = $1 AND target_type = $2 AND target_id = $3 AND role_id = $4`,
 		a.UserID, a.TargetType, a.TargetID, a.RoleID)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
 }
 
 // RoleAssignmentList lists direct assignments.

@@ -33,12 +33,8 @@ func (tx *Tx) RoleInsert(ctx context.Context, r novalite.Role) error {
 
 // RoleUpdate replaces a role's name, description and extra attributes.
 func (tx *Tx) RoleUpdate(ctx context.Context, r novalite.Role) error {
-	n, err := tx.Exec(ctx, `UPDATE roles SET name = $2, description = $3, extra = $4 WHERE id = $1`,
+	return tx.execOne(ctx, `UPDATE roles SET name = $2, description = $3, extra = $4 WHERE id = $1`,
 		r.ID, r.Name, r.Description, extraText(r.Extra))
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
 }
 
 // RoleDelete removes a role, its implications and its assignments.
@@ -51,11 +47,7 @@ func (tx *Tx) RoleDelete(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	n, err := tx.Exec(ctx, `DELETE FROM roles WHERE id = $1`, id)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM roles WHERE id = $1`, id)
 }
 
 // RoleGet returns the role with id.
@@ -99,11 +91,7 @@ func (tx *Tx) ImpliedRoleInsert(ctx context.Context, prior, implied string) erro
 
 // ImpliedRoleDelete removes an implication; NotFound if absent.
 func (tx *Tx) ImpliedRoleDelete(ctx context.Context, prior, implied string) error {
-	n, err := tx.Exec(ctx, `DELETE FROM implied_roles WHERE prior_role_id = $1 AND implied_role_id = $2`, prior, implied)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM implied_roles WHERE prior_role_id = $1 AND implied_role_id = $2`, prior, implied)
 }
 
 // ImpliedRoleList returns every implication as prior → implied ids.

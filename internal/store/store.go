@@ -217,6 +217,16 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (int64, error
 	return n, mapErr(err)
 }
 
+// execOne runs a statement meant to change a row: NotFound when it
+// changed none.
+func (tx *Tx) execOne(ctx context.Context, query string, args ...any) error {
+	n, err := tx.Exec(ctx, query, args...)
+	if err == nil && n == 0 {
+		return &novalite.Error{Kind: novalite.NotFound}
+	}
+	return err
+}
+
 // query and queryRow are the store's own helpers; packages outside store
 // never see SQL.
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {

@@ -29,13 +29,9 @@ func (tx *Tx) UserInsert(ctx context.Context, u novalite.User) error {
 
 // UserUpdate replaces the mutable fields of a user.
 func (tx *Tx) UserUpdate(ctx context.Context, u novalite.User) error {
-	n, err := tx.Exec(ctx, `UPDATE users SET name = $2, password_hash = $3, enabled = $4, email = $5,
+	return tx.execOne(ctx, `UPDATE users SET name = $2, password_hash = $3, enabled = $4, email = $5,
 		description = $6, default_project_id = $7, extra = $8 WHERE id = $1`,
 		u.ID, u.Name, u.PasswordHash, u.Enabled, u.Email, u.Description, u.DefaultProjectID, extraText(u.Extra))
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
 }
 
 // UserDelete removes a user and its role assignments.
@@ -43,11 +39,7 @@ func (tx *Tx) UserDelete(ctx context.Context, id string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM role_assignments WHERE user_id = $1`, id); err != nil {
 		return err
 	}
-	n, err := tx.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.execOne(ctx, `DELETE FROM users WHERE id = $1`, id)
 }
 
 // UserGet returns the user with id.
@@ -65,7 +57,17 @@ func (tx *Tx) UserGetByName(ctx context.Context, domainID, name string) (novalit
 
 // UserList lists users by name.
 func (tx *Tx) UserList(ctx context.Context, f novalite.UserFilter) ([]novalite.User, error) {
-	var w where
+	w, none := tx.identityWhere(f)
+	if none {
+		return nil, nil
+	}
+	rows, err := tx.query(ctx, `SELECT `+userCols+` FROM users`+w.sql()+` ORDER BY name, id`, w.args...)
+	return collect(rows, err, func(r *sql.Rows) (novalite.User, error) { return scanUser(r) })
+}
+
+// identityWhere holds the filters users and projects share; none when f
+// asks for an empty list of ids, which nothing matches.
+func (tx *Tx) identityWhere(f novalite.UserFilter) (w where, none bool) {
 	if f.Name != nil {
 		w.add(`name = ?`, *f.Name)
 	}
@@ -80,10 +82,9 @@ func (tx *Tx) UserList(ctx context.Context, f novalite.UserFilter) ([]novalite.U
 	}
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {
-			return nil, nil
+			return w, true
 		}
 		w.add(inList("id", &w, f.IDs))
 	}
-	rows, err := tx.query(ctx, `SELECT `+userCols+` FROM users`+w.sql()+` ORDER BY name, id`, w.args...)
-	return collect(rows, err, func(r *sql.Rows) (novalite.User, error) { return scanUser(r) })
+	return w, false
 }

@@ -138,14 +138,10 @@ func (tx *Tx) VolumeList(ctx context.Context, p VolumeListParams) ([]novalite.Vo
 
 // VolumeUpdate writes a volume's changeable fields.
 func (tx *Tx) VolumeUpdate(ctx context.Context, v novalite.Volume) error {
-	n, err := tx.Exec(ctx, `UPDATE volumes SET name = $1, description = $2, size = $3, status = $4,
+	return tx.execOne(ctx, `UPDATE volumes SET name = $1, description = $2, size = $3, status = $4,
 		bootable = $5, read_only = $6, metadata = $7, image_metadata = $8, updated_at = $9 WHERE id = $10`,
 		nullPtr(v.Name), nullPtr(v.Description), v.Size, v.Status, v.Bootable, v.ReadOnly,
 		stringMap(v.Metadata), stringMap(v.ImageMetadata), micros(v.UpdatedAt), v.ID)
-	if err == nil && n == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
 }
 
 // VolumeSetStatus moves a volume to status if it is in one of from
