@@ -1,12 +1,9 @@
 package compute_test
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -20,25 +17,8 @@ import (
 // Nova replaced by novalite's.
 func novaReference(t *testing.T, name, base string) (int, http.Header, any) {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw = bytes.ReplaceAll(raw, []byte("http://127.0.0.1:8774"), []byte(base))
-	raw = bytes.ReplaceAll(raw, []byte(`"version": "2.93"`), []byte(`"version": "2.104"`))
-	head, text, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	if len(text) == 0 {
-		head, text, _ = bytes.Cut(raw, []byte("\n\n"))
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(append(head, "\r\n\r\n"...))), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body any
-	if err := json.Unmarshal(text, &body); err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, body
+	return apptest.Recorded(t, "testdata/"+name, "http://127.0.0.1:8774", base,
+		`"version": "2.93"`, `"version": "2.104"`)
 }
 
 func TestComputeVersionDocuments(t *testing.T) {

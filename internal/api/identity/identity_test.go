@@ -1,8 +1,6 @@
 package identity_test
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -22,21 +20,7 @@ import (
 // with Keystone's base URL replaced by base.
 func reference(t *testing.T, name, base string) (int, http.Header, any) {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw = bytes.ReplaceAll(raw, []byte("http://127.0.0.1:5000"), []byte(base))
-	head, text, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(append(head, "\r\n\r\n"...))), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body any
-	if err := json.Unmarshal(text, &body); err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, body
+	return apptest.Recorded(t, "testdata/"+name, "http://127.0.0.1:5000", base)
 }
 
 func decode(t *testing.T, r apptest.Response) any {

@@ -66,15 +66,11 @@ func (g *guest) kept() *guest {
 // the kept directory says the source is done, the destination's spec
 // (written last) that the copy is.
 func (d *Driver) Migrate(ctx context.Context, inst virt.Instance, host string) error {
-	g, unlock, err := d.locked(inst)
+	g, p, unlock, err := d.lockedPeer(inst, host)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	p, err := d.peer(host)
-	if err != nil {
-		return err
-	}
 	k := g.kept()
 	if g.exists() && !(p == d && k.exists()) {
 		if err := g.leave(ctx); err != nil {
@@ -255,27 +251,18 @@ func (d *Driver) ConfirmMigration(ctx context.Context, inst virt.Instance, sourc
 // source its kept directory back, starting the guest there if it ran
 // before the move (Nova's finish_revert_resize).
 func (d *Driver) RevertMigration(ctx context.Context, inst virt.Instance, source string) error {
-	g, unlock, err := d.locked(inst)
+	g, p, unlock, err := d.lockedPeer(inst, source)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	p, err := d.peer(source)
-	if err != nil {
-		return err
-	}
 	src, err := p.guest(inst)
 	if err != nil {
 		return err
 	}
 	k := src.kept()
 	if k.exists() {
-		s, _ := g.readSpec()
-		if err := g.kill(ctx); err != nil {
-			return err
-		}
-		d.unplugBridges(ctx, s.Instance.NICs)
-		if err := os.RemoveAll(g.dir); err != nil {
+		if err := d.remove(ctx, g); err != nil {
 			return err
 		}
 		if err := os.Rename(k.dir, src.dir); err != nil {

@@ -173,12 +173,7 @@ func (d *Driver) Destroy(ctx context.Context, inst virt.Instance) error {
 		return err
 	}
 	defer unlock()
-	s, _ := g.readSpec()
-	if err := g.kill(ctx); err != nil {
-		return err
-	}
-	d.unplugBridges(ctx, s.Instance.NICs)
-	if err := os.RemoveAll(g.dir); err != nil {
+	if err := d.remove(ctx, g); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -223,14 +218,11 @@ func (g *guest) shutdown(ctx context.Context, timeout time.Duration) error {
 
 // PowerOn starts a stopped guest from its spec.
 func (d *Driver) PowerOn(ctx context.Context, inst virt.Instance) error {
-	g, unlock, err := d.locked(inst)
+	g, unlock, err := d.existing(inst)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if !g.exists() {
-		return virt.ErrNotFound
-	}
 	if _, err := os.Stat(g.path(saveFile)); err == nil {
 		return g.resume(ctx)
 	}
@@ -241,14 +233,11 @@ func (d *Driver) PowerOn(ctx context.Context, inst virt.Instance) error {
 // clean shutdown (ACPI) and a new start, falling back to hard when the
 // guest ignores the button; hard stops the process and starts a new one.
 func (d *Driver) Reboot(ctx context.Context, inst virt.Instance, hard bool) error {
-	g, unlock, err := d.locked(inst)
+	g, unlock, err := d.existing(inst)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if !g.exists() {
-		return virt.ErrNotFound
-	}
 	if hard {
 		err = g.kill(ctx)
 	} else {

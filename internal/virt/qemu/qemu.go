@@ -154,6 +154,55 @@ func (d *Driver) locked(inst virt.Instance) (g *guest, unlock func(), err error)
 	return g, d.lock(inst.ID), nil
 }
 
+// existing is locked for an operation on a guest that must exist:
+// virt.ErrNotFound, the lock released, when it does not.
+func (d *Driver) existing(inst virt.Instance) (g *guest, unlock func(), err error) {
+	if g, unlock, err = d.locked(inst); err != nil {
+		return nil, nil, err
+	}
+	if !g.exists() {
+		unlock()
+		return nil, nil, virt.ErrNotFound
+	}
+	return g, unlock, nil
+}
+
+// existingSpec is existing with the guest's spec read.
+func (d *Driver) existingSpec(inst virt.Instance) (g *guest, s spec, unlock func(), err error) {
+	if g, unlock, err = d.existing(inst); err != nil {
+		return nil, s, nil, err
+	}
+	if s, err = g.readSpec(); err != nil {
+		unlock()
+		return nil, s, nil, err
+	}
+	return g, s, unlock, nil
+}
+
+// lockedPeer is locked with the driver of host, where a guest moves to
+// or from.
+func (d *Driver) lockedPeer(inst virt.Instance, host string) (g *guest, p *Driver, unlock func(), err error) {
+	if g, unlock, err = d.locked(inst); err != nil {
+		return nil, nil, nil, err
+	}
+	if p, err = d.peer(host); err != nil {
+		unlock()
+		return nil, nil, nil, err
+	}
+	return g, p, unlock, nil
+}
+
+// remove stops the guest at once, unplugs its NICs and removes its
+// directory.
+func (d *Driver) remove(ctx context.Context, g *guest) error {
+	s, _ := g.readSpec()
+	if err := g.kill(ctx); err != nil {
+		return err
+	}
+	d.unplugBridges(ctx, s.Instance.NICs)
+	return os.RemoveAll(g.dir)
+}
+
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F-]{1,64}$`)
 
 // guest returns the files of inst, refusing ids that could name paths

@@ -23,18 +23,11 @@ const (
 // own after them, as Nova's libvirt driver rescues. The spec it returns
 // to is kept in unrescue.json. A rescued guest is only started again.
 func (d *Driver) Rescue(ctx context.Context, inst virt.Instance) error {
-	g, unlock, err := d.locked(inst)
+	g, own, unlock, err := d.existingSpec(inst)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if !g.exists() {
-		return virt.ErrNotFound
-	}
-	own, err := g.readSpec()
-	if err != nil {
-		return err
-	}
 	if own.Rescue {
 		return g.ensureRunning(ctx)
 	}
@@ -86,18 +79,11 @@ func (d *Driver) Rescue(ctx context.Context, inst virt.Instance) error {
 // Unrescue stops the rescue guest at once (as Nova destroys it), drops
 // the rescue's files and starts the guest from its own spec again.
 func (d *Driver) Unrescue(ctx context.Context, inst virt.Instance) error {
-	g, unlock, err := d.locked(inst)
+	g, cur, unlock, err := d.existingSpec(inst)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if !g.exists() {
-		return virt.ErrNotFound
-	}
-	cur, err := g.readSpec()
-	if err != nil {
-		return err
-	}
 	if !cur.Rescue {
 		return g.ensureRunning(ctx)
 	}

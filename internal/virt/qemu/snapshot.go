@@ -21,14 +21,11 @@ const snapshotFile = "snapshot.part"
 // (the image of an ami server stays labelled ami, as Nova's; spawning
 // from an ami probes which it holds).
 func (d *Driver) Snapshot(ctx context.Context, inst virt.Instance, w io.Writer) (string, error) {
-	g, unlock, err := d.locked(inst)
+	g, unlock, err := d.existing(inst)
 	if err != nil {
 		return "", err
 	}
 	defer unlock()
-	if !g.exists() {
-		return "", virt.ErrNotFound
-	}
 	if g.pid() != 0 {
 		st, err := g.status(ctx)
 		if err != nil {

@@ -121,18 +121,11 @@ func (d *Driver) AttachVolume(ctx context.Context, inst virt.Instance, v virt.Vo
 	if err := checkVolume(v); err != nil {
 		return err
 	}
-	g, err := d.guest(inst)
+	g, s, unlock, err := d.existingSpec(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
-	if !g.exists() {
-		return virt.ErrNotFound
-	}
-	s, err := g.readSpec()
-	if err != nil {
-		return err
-	}
+	defer unlock()
 	v.Boot = false
 	if i := slices.IndexFunc(s.Volumes, func(x volumeDisk) bool { return x.ID == v.ID }); i >= 0 {
 		if g.pid() == 0 {
@@ -154,18 +147,11 @@ func (d *Driver) AttachVolume(ctx context.Context, inst virt.Instance, v virt.Vo
 // DetachVolume unplugs the volume from a running guest and drops it
 // from the spec. Detaching a volume the guest lacks does nothing.
 func (d *Driver) DetachVolume(ctx context.Context, inst virt.Instance, volumeID string) error {
-	g, err := d.guest(inst)
+	g, s, unlock, err := d.existingSpec(inst)
 	if err != nil {
 		return err
 	}
-	defer d.lock(inst.ID)()
-	if !g.exists() {
-		return virt.ErrNotFound
-	}
-	s, err := g.readSpec()
-	if err != nil {
-		return err
-	}
+	defer unlock()
 	if g.pid() != 0 {
 		if err := g.unplugVolume(ctx, volumeID); err != nil {
 			return err
