@@ -52,8 +52,7 @@ type job struct {
 // outcome is written.
 type driveOut struct {
 	snapshot, diskFormat string
-	staged               string
-	data                 store.ImageData
+	staged               store.StagedImage
 }
 
 // drop removes what the outcome did not keep.
@@ -61,7 +60,7 @@ func (o *driveOut) drop() {
 	if o == nil {
 		return
 	}
-	for _, f := range []*string{&o.snapshot, &o.staged} {
+	for _, f := range []*string{&o.snapshot, &o.staged.File} {
 		if *f != "" {
 			_ = os.Remove(*f)
 			*f = ""

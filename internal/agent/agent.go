@@ -420,7 +420,7 @@ func (a *Agent) start(ctx context.Context, j job) {
 		err := act.drive(cctx, a.o.Driver, inst, j)
 		if err == nil && j.out.snapshot != "" && a.o.Images != nil {
 			// Copied and hashed now, not in the outcome's transaction.
-			j.out.staged, j.out.data, err = a.o.Images.StageSnapshot(j.out.snapshot)
+			j.out.staged, err = a.o.Images.StageSnapshot(j.out.snapshot)
 		}
 		end := a.o.Now().UTC()
 		cancel()

@@ -12,8 +12,8 @@ import (
 // the queued image the API created active with the staged data in
 // diskFormat ("" keeps the image's) within the outcome's, or delete it.
 type ImageFinisher interface {
-	StageSnapshot(data string) (staged string, d store.ImageData, err error)
-	FinishSnapshot(ctx context.Context, tx *store.Tx, imageID, staged string, d store.ImageData, diskFormat string) error
+	StageSnapshot(data string) (store.StagedImage, error)
+	FinishSnapshot(ctx context.Context, tx *store.Tx, imageID string, staged store.StagedImage, diskFormat string) error
 	DeleteImage(ctx context.Context, tx *store.Tx, imageID string) error
 }
 
@@ -134,7 +134,7 @@ func snapshotted(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store
 		if r.err != nil {
 			return a.o.Images.DeleteImage(ctx, tx, id)
 		}
-		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.stagedFile(), r.out.stagedData(), r.out.format())
+		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.stagedImage(), r.out.format())
 	}, nil
 }
 
@@ -157,7 +157,7 @@ func shelved(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.Ins
 		if err != nil || id == "" || a.o.Images == nil {
 			return err
 		}
-		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.stagedFile(), r.out.stagedData(), r.out.format())
+		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.stagedImage(), r.out.format())
 	}, nil
 }
 
@@ -201,18 +201,11 @@ func takePendingImage(ctx context.Context, tx *store.Tx, internalID int64) (stri
 	return id, tx.InstanceSetPendingImage(ctx, internalID, "")
 }
 
-func (o *driveOut) stagedFile() string {
+func (o *driveOut) stagedImage() store.StagedImage {
 	if o == nil {
-		return ""
+		return store.StagedImage{}
 	}
 	return o.staged
-}
-
-func (o *driveOut) stagedData() store.ImageData {
-	if o == nil {
-		return store.ImageData{}
-	}
-	return o.data
 }
 
 func (o *driveOut) format() string {

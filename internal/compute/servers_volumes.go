@@ -248,7 +248,7 @@ func (s *Service) attachPrepared(ctx context.Context, tx *store.Tx, c *novalite.
 			}
 			used[dev] = true
 		}
-		a, err := s.Volumes.AttachTx(ctx, tx, c, pv.volumeID, v.ID, "", dev)
+		a, err := s.Volumes.AttachTx(ctx, tx, c, volume.AttachParams{VolumeID: pv.volumeID, ServerID: v.ID, Mountpoint: dev})
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"novalite"
 	"novalite/internal/store"
+	"novalite/internal/volume"
 )
 
 // Volume attachments (os-volume_attachments): the block device mappings
@@ -116,7 +117,8 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		} else if used[dev] {
 			return novalite.Errorf(novalite.Conflict, "The supplied device path (%s) is in use.", dev)
 		}
-		a, err := s.Volumes.AttachTx(ctx, tx, c, p.VolumeID, v.ID, v.Host, dev)
+		a, err := s.Volumes.AttachTx(ctx, tx, c, volume.AttachParams{VolumeID: p.VolumeID, ServerID: v.ID,
+			Host: v.Host, Mountpoint: dev})
 		if novalite.IsKind(err, novalite.NotFound) {
 			return VolumeNotFound(p.VolumeID)
 		}
@@ -228,11 +230,21 @@ func (s *Service) detachable(ctx context.Context, tx *store.Tx, c *novalite.Call
 	return v, b, err
 }
 
+// VolumeAttachmentUpdate is a validated PUT
+// /servers/{id}/os-volume_attachments/{volume} that changes the mapping.
+type VolumeAttachmentUpdate struct {
+	ServerID, VolumeID string
+	// Check refuses a change of the fields that must stay as they are.
+	Check               func(novalite.BlockDeviceMapping) error
+	DeleteOnTermination *bool // nil: unchanged
+}
+
 // UpdateVolumeAttachment changes delete_on_termination of a mapping
 // (2.85); the other fields must be unchanged.
-func (s *Service) UpdateVolumeAttachment(ctx context.Context, c *novalite.Caller, serverID, volumeID string, check func(novalite.BlockDeviceMapping) error, del *bool) error {
+func (s *Service) UpdateVolumeAttachment(ctx context.Context, c *novalite.Caller, p VolumeAttachmentUpdate) error {
+	volumeID := p.VolumeID
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, serverID)
+		v, err := s.getServer(ctx, tx, c, p.ServerID)
 		if err != nil {
 			return err
 		}
@@ -243,13 +255,13 @@ func (s *Service) UpdateVolumeAttachment(ctx context.Context, c *novalite.Caller
 		if err != nil {
 			return err
 		}
-		if err := check(b); err != nil {
+		if err := p.Check(b); err != nil {
 			return err
 		}
-		if del == nil {
+		if p.DeleteOnTermination == nil {
 			return nil
 		}
-		return tx.BDMSetDeleteOnTermination(ctx, b.ID, *del)
+		return tx.BDMSetDeleteOnTermination(ctx, b.ID, *p.DeleteOnTermination)
 	})
 }
 

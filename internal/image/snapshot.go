@@ -16,30 +16,30 @@ import (
 // image store, hashing it on the way, outside any transaction: a disk
 // of gigabytes is copied and hashed before FinishSnapshot's transaction,
 // which only keeps it. It returns the staged file (the caller removes it
-// if FinishSnapshot does not keep it) and its size and hashes.
-func (s *Service) StageSnapshot(data string) (string, store.ImageData, error) {
+// if FinishSnapshot does not keep it) with its size and hashes.
+func (s *Service) StageSnapshot(data string) (store.StagedImage, error) {
 	var r io.Reader = strings.NewReader("")
 	if data != "" {
 		f, err := os.Open(data)
 		if err != nil {
-			return "", store.ImageData{}, fmt.Errorf("snapshot data: %w", err)
+			return store.StagedImage{}, fmt.Errorf("snapshot data: %w", err)
 		}
 		defer f.Close()
 		r = f
 	}
 	d, tmp, err := s.receive("snapshot-staged", r) // the agent sweeps snapshot-* a crash left
-	return tmp, d, err
+	return store.StagedImage{File: tmp, ImageData: d}, err
 }
 
 // FinishSnapshot makes a queued image that a server action created
 // (createImage, createBackup, shelve) active, queued → saving → active,
-// with the data StageSnapshot staged in the file staged ("": none, the
-// image is empty). The disk_format becomes diskFormat (the driver's),
+// with the data StageSnapshot staged (a zero staged: none, the image is
+// empty). The disk_format becomes diskFormat (the driver's),
 // except that an ami stays an ami, as Glance keeps Nova's snapshots of
 // ami servers; "" keeps the image's. The simulated guests have no disk
 // to copy, so their images are empty; they can be downloaded and booted
 // like any image.
-func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id, staged string, d store.ImageData, diskFormat string) error {
+func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id string, staged store.StagedImage, diskFormat string) error {
 	if diskFormat != "" {
 		im, err := tx.ImageGet(ctx, id)
 		if err != nil {
@@ -52,21 +52,21 @@ func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id, staged s
 			}
 		}
 	}
-	if staged == "" {
+	if staged.File == "" {
 		var err error
-		if staged, d, err = s.StageSnapshot(""); err != nil {
+		if staged, err = s.StageSnapshot(""); err != nil {
 			return err
 		}
-		defer os.Remove(staged)
+		defer os.Remove(staged.File)
 	}
-	if err := s.keep(ctx, tx, id, staged); err != nil {
+	if err := s.keep(ctx, tx, id, staged.File); err != nil {
 		return err
 	}
 	now := s.now().UnixMicro()
 	if _, err := tx.ImageSetStatus(ctx, id, "queued", "saving", now); err != nil {
 		return err
 	}
-	_, err := tx.ImageSetData(ctx, id, d, now)
+	_, err := tx.ImageSetData(ctx, id, staged.ImageData, now)
 	return err
 }
 

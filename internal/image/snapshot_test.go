@@ -38,14 +38,13 @@ func TestFinishSnapshot(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			staged := ""
-			var d store.ImageData
+			var staged store.StagedImage
 			if file != "" {
 				var err error
-				if staged, d, err = s.StageSnapshot(file); err != nil {
+				if staged, err = s.StageSnapshot(file); err != nil {
 					t.Fatal(err)
 				}
-				defer os.Remove(staged)
+				defer os.Remove(staged.File)
 			}
 			if c.imageFormat != "" {
 				err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -60,7 +59,7 @@ func TestFinishSnapshot(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := s.db.Tx(ctx, func(tx *store.Tx) error { return s.FinishSnapshot(ctx, tx, id, staged, d, c.format) })
+			err := s.db.Tx(ctx, func(tx *store.Tx) error { return s.FinishSnapshot(ctx, tx, id, staged, c.format) })
 			if err != nil {
 				t.Fatal(err)
 			}

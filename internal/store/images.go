@@ -99,6 +99,13 @@ type ImageData struct {
 	Checksum, HashAlgo, HashValue string
 }
 
+// StagedImage is image data received into a file, hashed, before the
+// transaction that keeps it (a snapshot's).
+type StagedImage struct {
+	File string // "" when nothing was staged
+	ImageData
+}
+
 // ImageSetData records the uploaded bytes and makes a saving image
 // active; it reports false when the image was not saving.
 func (tx *Tx) ImageSetData(ctx context.Context, id string, d ImageData, now int64) (bool, error) {

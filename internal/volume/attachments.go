@@ -216,17 +216,25 @@ func (s *Service) completeTx(ctx context.Context, tx *store.Tx, a novalite.Volum
 	return s.restatus(ctx, tx, a.VolumeID)
 }
 
+// AttachParams names a volume, the server and host it is attached to
+// and its device there.
+type AttachParams struct {
+	VolumeID, ServerID, Host, Mountpoint string
+	Mode                                 string // os-attach's rw or ro; empty is rw
+}
+
 // AttachTx attaches a volume to a server at once inside the caller's
 // transaction (Nova's boot from volume and attach, whose simulated
-// hosts need no connection): reserved, connected and completed.
-func (s *Service) AttachTx(ctx context.Context, tx *store.Tx, c *novalite.Caller, volumeID, serverID, host, mountpoint string) (novalite.VolumeAttachment, error) {
-	a, _, err := s.CreateAttachmentTx(ctx, tx, c, AttachmentParams{VolumeID: volumeID, InstanceUUID: serverID,
-		Connector: map[string]any{"host": host, "mountpoint": mountpoint}})
+// hosts need no connection): reserved, connected and completed. The
+// attachment's mode is the connection's, not p.Mode.
+func (s *Service) AttachTx(ctx context.Context, tx *store.Tx, c *novalite.Caller, p AttachParams) (novalite.VolumeAttachment, error) {
+	a, _, err := s.CreateAttachmentTx(ctx, tx, c, AttachmentParams{VolumeID: p.VolumeID, InstanceUUID: p.ServerID,
+		Connector: map[string]any{"host": p.Host, "mountpoint": p.Mountpoint}})
 	if err != nil {
 		return a, err
 	}
-	a.Mountpoint = mountpoint
-	return a, s.completeTx(ctx, tx, a, mountpoint)
+	a.Mountpoint = p.Mountpoint
+	return a, s.completeTx(ctx, tx, a, p.Mountpoint)
 }
 
 // DeleteAttachment detaches: the attachment goes, the volume is
@@ -307,8 +315,9 @@ func (s *Service) RollDetaching(ctx context.Context, c *novalite.Caller, id stri
 }
 
 // Attach is os-attach: the volume is attached to the server.
-func (s *Service) Attach(ctx context.Context, c *novalite.Caller, id, instanceUUID, host, mountpoint, mode string) error {
-	return s.legacy(ctx, c, id, func(tx *store.Tx, v novalite.Volume) (string, error) {
+func (s *Service) Attach(ctx context.Context, c *novalite.Caller, p AttachParams) error {
+	mode := p.Mode
+	return s.legacy(ctx, c, p.VolumeID, func(tx *store.Tx, v novalite.Volume) (string, error) {
 		if !slices.Contains([]string{novalite.VolumeAvailable, novalite.VolumeAttaching, novalite.VolumeReserved}, v.Status) &&
 			!(v.Multiattach && v.Status == novalite.VolumeInUse) {
 			return "", invalidVolume("Volume %s status must be available or attaching, but current status is: %s.", v.ID, v.Status)
@@ -320,8 +329,8 @@ func (s *Service) Attach(ctx context.Context, c *novalite.Caller, id, instanceUU
 			return "", invalidVolume("Volume %s is read-only: it cannot be attached in rw mode.", v.ID)
 		}
 		now := s.stamp()
-		a := novalite.VolumeAttachment{ID: uuid.NewString(), VolumeID: v.ID, InstanceUUID: instanceUUID,
-			Status: novalite.AttachAttached, Mode: mode, Host: host, Mountpoint: mountpoint, AttachedAt: now, CreatedAt: now}
+		a := novalite.VolumeAttachment{ID: uuid.NewString(), VolumeID: v.ID, InstanceUUID: p.ServerID,
+			Status: novalite.AttachAttached, Mode: mode, Host: p.Host, Mountpoint: p.Mountpoint, AttachedAt: now, CreatedAt: now}
 		return novalite.VolumeInUse, tx.VolumeAttachmentInsert(ctx, a)
 	})
 }

@@ -202,7 +202,8 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 			}
 			return nil
 		}
-		if err := a.svc.Compute.UpdateVolumeAttachment(r.Context(), c, s.ID, old, check, del); err != nil {
+		if err := a.svc.Compute.UpdateVolumeAttachment(r.Context(), c, compute.VolumeAttachmentUpdate{
+			ServerID: s.ID, VolumeID: old, Check: check, DeleteOnTermination: del}); err != nil {
 			return err
 		}
 		if att.VolumeID == old {

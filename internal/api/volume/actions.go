@@ -143,7 +143,8 @@ func attachAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Vol
 	if mode != "" && mode != "rw" && mode != "ro" {
 		return novalite.Errorf(novalite.Invalid, "Invalid request to attach volume with an invalid mode. Attaching mode should be 'rw' or 'ro'")
 	}
-	return noContent(w, a.svc.Attach(r.Context(), httpx.Caller(r.Context()), v.ID, inst, host, str(arg, "mountpoint"), mode))
+	return noContent(w, a.svc.Attach(r.Context(), httpx.Caller(r.Context()), volume.AttachParams{VolumeID: v.ID,
+		ServerID: inst, Host: host, Mountpoint: str(arg, "mountpoint"), Mode: mode}))
 }
 
 func detachAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, arg map[string]any) error {
