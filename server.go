@@ -212,7 +212,7 @@ type Server struct {
 	RootDeviceName           string
 	UserData                 *string // base64 as given
 	TrustedCerts             []string
-	SchedulerHints           map[string][]string
+	SchedulerHints           SchedulerHints
 	ServerGroup              string // uuid of the group, "" if none
 	RequestedNetworks        string // JSON of the networks request, replayed by the scheduler
 	AdminPasswordHash        string // never the password itself

@@ -64,7 +64,7 @@ type CreateServersParams struct {
 	Host             string // 2.74 requested destination
 	Node             string
 	Hostname         string // 2.90; derived from the name when empty
-	SchedulerHints   map[string][]string
+	SchedulerHints   novalite.SchedulerHints
 	BlockDevices     []BlockDevice
 	// ZeroDiskOK: the caller may boot an image on a flavor with no
 	// disk (os_compute_api:servers:create:zero_disk_flavor).
@@ -314,7 +314,7 @@ func (s *Service) serverTemplate(c *novalite.Caller, p CreateServersParams, f no
 	if p.AutoDiskConfig != nil {
 		v.AutoDiskConfig = *p.AutoDiskConfig
 	}
-	if g := p.SchedulerHints["group"]; len(g) > 0 {
+	if g := p.SchedulerHints.Group; len(g) > 0 {
 		v.ServerGroup = g[0]
 	}
 	v.Hostname = p.Hostname

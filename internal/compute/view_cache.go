@@ -82,13 +82,7 @@ func cloneInfo(v ServerInfo) ServerInfo {
 	s.KeyName = clonePtr(s.KeyName)
 	s.UserData = clonePtr(s.UserData)
 	s.TrustedCerts = slices.Clone(s.TrustedCerts)
-	if s.SchedulerHints != nil {
-		h := make(map[string][]string, len(s.SchedulerHints))
-		for k, vs := range s.SchedulerHints {
-			h[k] = slices.Clone(vs)
-		}
-		s.SchedulerHints = h
-	}
+	s.SchedulerHints = s.SchedulerHints.Clone()
 	s.Metadata = maps.Clone(s.Metadata)
 	s.Tags = slices.Clone(s.Tags)
 	s.Fault = clonePtr(s.Fault)

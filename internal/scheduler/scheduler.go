@@ -222,13 +222,16 @@ func (s *Scheduler) noValidHost(ctx context.Context, tx *store.Tx, v novalite.Se
 // its server group's policy and the same_host / different_host hints
 // (for builds and for moves alike).
 func Constrain(ctx context.Context, tx *store.Tx, v novalite.Server, r *Request) error {
-	for hint, dst := range map[string]*map[string]bool{"same_host": &r.SameHost, "different_host": &r.DifferentHost} {
-		if ids := v.SchedulerHints[hint]; len(ids) > 0 {
-			on, err := tx.InstanceHostsOf(ctx, ids)
+	for _, h := range []struct {
+		ids []string
+		dst *map[string]bool
+	}{{v.SchedulerHints.SameHost, &r.SameHost}, {v.SchedulerHints.DifferentHost, &r.DifferentHost}} {
+		if len(h.ids) > 0 {
+			on, err := tx.InstanceHostsOf(ctx, h.ids)
 			if err != nil {
 				return err
 			}
-			*dst = on
+			*h.dst = on
 		}
 	}
 	if v.ServerGroup == "" {

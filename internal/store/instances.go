@@ -81,12 +81,9 @@ func (tx *Tx) InstanceInsert(ctx context.Context, v *novalite.Server) error {
 	if v.TrustedCerts != nil {
 		certs = sql.NullString{String: jsonText(v.TrustedCerts), Valid: true}
 	}
-	props, hints := v.ImageProperties, v.SchedulerHints
+	props, hints := v.ImageProperties, v.SchedulerHints.Map()
 	if props == nil {
 		props = map[string]string{}
-	}
-	if hints == nil {
-		hints = map[string][]string{}
 	}
 	err := tx.queryRow(ctx, `INSERT INTO instances (uuid, name, description, hostname, project_id, user_id,
 		image_ref, image_properties, flavor_id, vcpus, memory_mb, root_gb, flavor, old_flavor, vm_state,

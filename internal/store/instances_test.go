@@ -23,7 +23,7 @@ func testInstanceRoundTrip(t *testing.T, db *DB) {
 		ImageRef: "img", ImageProperties: map[string]string{"os_distro": "cirros"},
 		Flavor:  novalite.FlavorSnapshot{ID: "1", Name: "m1.tiny", VCPUs: 1, MemoryMB: 512, RootGB: 1, ExtraSpecs: map[string]string{}},
 		VMState: novalite.VMBuilding, TaskState: novalite.TaskScheduling, CreatedAt: now, UpdatedAt: now,
-		KeyName: &key, ReservationID: "r-abcdefgh", SchedulerHints: map[string][]string{"same_host": {"x"}},
+		KeyName: &key, ReservationID: "r-abcdefgh", SchedulerHints: novalite.SchedulerHints{SameHost: []string{"x"}},
 		Metadata: map[string]string{"a": "b"}, Tags: []string{"t1", "t2"},
 	}
 	err := db.Tx(ctx, func(tx *Tx) error { return tx.InstanceInsert(ctx, &in) })

@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"maps"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -48,14 +47,5 @@ var (
 		return f
 	}}
 	stringMapMemo = jsonMemo[map[string]string]{clone: maps.Clone[map[string]string]}
-	hintsMemo     = jsonMemo[map[string][]string]{clone: func(m map[string][]string) map[string][]string {
-		if m == nil {
-			return nil
-		}
-		out := make(map[string][]string, len(m))
-		for k, v := range m {
-			out[k] = slices.Clone(v)
-		}
-		return out
-	}}
+	hintsMemo     = jsonMemo[novalite.SchedulerHints]{clone: novalite.SchedulerHints.Clone}
 )

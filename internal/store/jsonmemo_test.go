@@ -24,16 +24,18 @@ func TestJSONMemo(t *testing.T) {
 	}
 	for _, c := range []struct {
 		raw  string
-		want map[string][]string
-	}{{`{}`, map[string][]string{}}, {`null`, nil}, {`{"group":["g1"]}`, map[string][]string{"group": {"g1"}}}} {
+		want novalite.SchedulerHints
+	}{{`{}`, novalite.SchedulerHints{}}, {`null`, novalite.SchedulerHints{}},
+		{`{"group":["g1"],"x":["y"]}`, novalite.SchedulerHints{Group: []string{"g1"}, Other: map[string][]string{"x": {"y"}}}}} {
 		for range 2 {
-			var h map[string][]string
+			var h novalite.SchedulerHints
 			hintsMemo.decode(c.raw, &h)
-			if !reflect.DeepEqual(h, c.want) || (h == nil) != (c.want == nil) {
+			if !reflect.DeepEqual(h, c.want) {
 				t.Fatalf("%s: %#v", c.raw, h)
 			}
-			if g := h["group"]; len(g) > 0 {
+			if g := h.Group; len(g) > 0 {
 				g[0] = "changed"
+				h.Other["x"][0] = "changed"
 			}
 		}
 	}

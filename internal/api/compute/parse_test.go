@@ -80,9 +80,9 @@ func TestCreateBodyDecodes(t *testing.T) {
 	}
 	s := req.Server
 	got := []any{string(s.FlavorRef), int(s.MinCount.Or(1)), int(s.MaxCount.Or(1)), bool(s.ConfigDrive),
-		bool(s.ReturnReservationID), s.Networks.Value.Mode, s.BDMv2.Value[0]["boot_index"], req.Hints["n"],
+		bool(s.ReturnReservationID), s.Networks.Value.Mode, s.BDMv2.Value[0]["boot_index"], req.Hints.hints.Group, req.Hints.hints.Other["n"],
 		len(s.SecurityGroups.Value), s.BDM.Set}
-	want := []any{"42", 2, 3, true, true, "none", json.Number("0"), json.Number("5"), 2, false}
+	want := []any{"42", 2, 3, true, true, "none", json.Number("0"), []string{"g"}, []string{"5"}, 2, false}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("decoded (-want +got):\n%s", diff)
 	}

@@ -18,9 +18,9 @@ import (
 // createRequest is the body of POST /servers, decoded once the schema
 // has passed.
 type createRequest struct {
-	Server      createBody     `json:"server"`
-	Hints       map[string]any `json:"os:scheduler_hints"`
-	LegacyHints map[string]any `json:"OS-SCH-HNT:scheduler_hints"`
+	Server      createBody   `json:"server"`
+	Hints       hintsRequest `json:"os:scheduler_hints"`
+	LegacyHints hintsRequest `json:"OS-SCH-HNT:scheduler_hints"`
 }
 
 // createBody is the "server" object of a create.
@@ -225,32 +225,10 @@ func createOptions(p *compute.CreateServersParams, req createRequest) {
 	}
 	p.ConfigDrive, p.AutoDiskConfig = bool(srv.ConfigDrive), diskConfig(srv.DiskConfig)
 	p.AccessIPv4, p.AccessIPv6 = canonicalIP(srv.AccessIPv4), canonicalIP(srv.AccessIPv6)
-	hints := req.Hints
-	if hints == nil {
-		hints = req.LegacyHints
+	p.SchedulerHints = req.Hints.hints
+	if !req.Hints.set {
+		p.SchedulerHints = req.LegacyHints.hints
 	}
-	p.SchedulerHints = map[string][]string{}
-	for k, v := range hints {
-		if strings.HasPrefix(k, "_nova") {
-			continue
-		}
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				p.SchedulerHints[k] = append(p.SchedulerHints[k], hintString(e))
-			}
-		default:
-			p.SchedulerHints[k] = []string{hintString(x)}
-		}
-	}
-}
-
-func hintString(v any) string {
-	if s, ok := v.(string); ok {
-		return s
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 // createNetworks reads networks with the rules of Nova's

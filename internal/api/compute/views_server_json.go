@@ -153,11 +153,7 @@ func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerIn
 		w.Int("progress", int64(v.Progress))
 	}
 	if mv.AtLeast(2, 100) {
-		hints := v.SchedulerHints
-		if hints == nil {
-			hints = map[string][]string{}
-		}
-		_ = w.Value("scheduler_hints", hints) // a map of string lists cannot fail
+		_ = w.Value("scheduler_hints", v.SchedulerHints.Map()) // a map of string lists cannot fail
 	}
 	if o.full && s.SecurityGroups != nil {
 		w.Key("security_groups")

@@ -30,7 +30,7 @@ func TestServerDetailSortedAndMarshalled(t *testing.T) {
 	full.Metadata = map[string]string{"b": "2", "a": "1 é"}
 	full.Tags, full.TrustedCerts = []string{"t1", "t2"}, []string{"c1"}
 	full.KeyName, full.Description, full.LockedReason, full.UserData = str("k"), str("d"), str("why"), str("aGk=")
-	full.SchedulerHints = map[string][]string{"group": {"g1"}}
+	full.SchedulerHints = novalite.SchedulerHints{Group: []string{"g1"}}
 	full.ImageProperties = map[string]string{"os": "linux"}
 	full.Flavor.ExtraSpecs = map[string]string{"hw:cpu": "1"}
 	full.Volumes = []novalite.BlockDeviceMapping{{VolumeID: "v1", DeleteOnTermination: true}, {VolumeID: "v2"}}
