@@ -8,17 +8,24 @@ import (
 )
 
 // knownEntry is a test that fails against novalite and that, with the
-// same configuration, fails or is skipped on a real Nova too.
+// same configuration, fails or is skipped on a real Nova too; or
+// (notApplicable) one that tests what novalite does not serve: a part
+// of Cinder outside the block storage subset, say.
 type knownEntry struct {
-	onNova string // "failed" or "skipped"
+	onNova string // "failed", "skipped" or notApplicable
 	reason string
 }
+
+// notApplicable marks a test of something outside what novalite serves.
+const notApplicable = "not-applicable"
 
 // known maps full test ids (pkg.module.Class.test_name) to their entry.
 type known map[string]knownEntry
 
-// readKnown reads "test-id TAB failed|skipped TAB reason" lines. Entries
-// name single tests: a class or module prefix would hide new failures.
+// readKnown reads "test-id TAB failed|skipped|not-applicable TAB reason"
+// lines. Entries name single tests: a class or module prefix would hide
+// new failures. A not-applicable class that fails as a whole is named as
+// its result is: "setUpClass (pkg.module.Class)" (or tearDownClass).
 func readKnown(path string) (known, error) {
 	k := known{}
 	if path == "" {
@@ -34,13 +41,17 @@ func readKnown(path string) (known, error) {
 		}
 		f := strings.SplitN(line, "\t", 3)
 		if len(f) != 3 || f[2] == "" {
-			return nil, fmt.Errorf("%s:%d: want test id, failed|skipped and a reason, tab-separated", path, i+1)
+			return nil, fmt.Errorf("%s:%d: want test id, failed|skipped|not-applicable and a reason, tab-separated", path, i+1)
 		}
 		id, onNova := f[0], f[1]
-		if onNova != "failed" && onNova != "skipped" {
-			return nil, fmt.Errorf("%s:%d: %q: say whether Nova failed or skipped it", path, i+1, onNova)
+		if onNova != "failed" && onNova != "skipped" && onNova != notApplicable {
+			return nil, fmt.Errorf("%s:%d: %q: say whether Nova failed or skipped it, or that it is not applicable", path, i+1, onNova)
 		}
-		if j := strings.LastIndex(id, "."); j < 0 || !strings.HasPrefix(id[j+1:], "test_") {
+		whole := (strings.HasPrefix(id, "setUpClass (") || strings.HasPrefix(id, "tearDownClass (")) && strings.HasSuffix(id, ")")
+		if whole && onNova != notApplicable {
+			return nil, fmt.Errorf("%s:%d: only a not-applicable entry names a whole class", path, i+1)
+		}
+		if j := strings.LastIndex(id, "."); !whole && (j < 0 || !strings.HasPrefix(id[j+1:], "test_")) {
 			return nil, fmt.Errorf("%s:%d: %q is not a test id (pkg.module.Class.test_name)", path, i+1, id)
 		}
 		if _, dup := k[id]; dup {

@@ -296,7 +296,7 @@ func write(w io.Writer, in input) (verdict, error) {
 	v := verdict{results: len(in.results)}
 	byClass := map[string]*classStats{}
 	var total classStats
-	knownFailed, odd := 0, 0
+	knownFailed, notApplicableFailed, odd := 0, 0, 0
 	for _, r := range in.results {
 		r.status = status(r.status)
 		cn, test := r.class()
@@ -316,7 +316,11 @@ func write(w io.Writer, in input) (verdict, error) {
 			total.passed++
 			if isKnown {
 				v.nowPassing = append(v.nowPassing, r.id)
-				c.notes = append(c.notes, fmt.Sprintf("passed `%s`, though listed as known (%s on Nova): take it off the list", test, k.onNova))
+				listed := k.onNova + " on Nova"
+				if k.onNova == notApplicable {
+					listed = "not applicable"
+				}
+				c.notes = append(c.notes, fmt.Sprintf("passed `%s`, though listed as known (%s): take it off the list", test, listed))
 			}
 			continue
 		case "skipped":
@@ -325,10 +329,14 @@ func write(w io.Writer, in input) (verdict, error) {
 		case "failed":
 			c.failed++
 			total.failed++
-			if isKnown {
+			switch {
+			case isKnown && k.onNova == notApplicable:
+				reason = fmt.Sprintf("**not applicable**: %s", k.reason)
+				notApplicableFailed++
+			case isKnown:
 				reason = fmt.Sprintf("**%s on Nova**: %s", k.onNova, k.reason)
 				knownFailed++
-			} else {
+			default:
 				v.unexpected++
 			}
 		default:
@@ -389,6 +397,10 @@ func write(w io.Writer, in input) (verdict, error) {
 		total.passed, total.failed, total.skipped, len(in.results), len(names))
 	fmt.Fprintf(b, "- failures that fail or are skipped on a real Nova with this configuration: %d (test/clients/tempest-known-failures.txt)\n",
 		knownFailed)
+	if notApplicableFailed > 0 {
+		fmt.Fprintf(b, "- failures of what novalite does not serve (not applicable, with the reason): %d (the same list)\n",
+			notApplicableFailed)
+	}
 	if odd > 0 {
 		fmt.Fprintf(b, "- results with a status other than success, fail or skip (counted as failures): %d\n", odd)
 	}

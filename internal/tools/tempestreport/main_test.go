@@ -68,7 +68,8 @@ func TestVerdict(t *testing.T) {
 		b = "tempest.api.compute.servers.test_b.B.test_b"
 		c = "tempest.api.compute.servers.test_c.C.test_c"
 	)
-	kn := known{a: {"failed", "Nova answers 410"}}
+	const qos = "setUpClass (tempest.api.volume.admin.test_qos.QosSpecsTestJSON)"
+	kn := known{a: {"failed", "Nova answers 410"}, c: {notApplicable, "no QoS specs"}, qos: {notApplicable, "no QoS specs"}}
 	for _, tc := range []struct {
 		name       string
 		rs         []result
@@ -81,6 +82,12 @@ func TestVerdict(t *testing.T) {
 		{name: "known failure", rs: []result{{"fail", a}, {"success", b}},
 			report: "- failed `test_a`: **failed on Nova**: Nova answers 410"},
 		{name: "unknown failure", rs: []result{{"fail", b}}, problem: "1 unexpected failures"},
+		{name: "not applicable", rs: []result{{"fail", c}, {"fail", qos}},
+			report: "- failed `test_c`: **not applicable**: no QoS specs"},
+		{name: "not applicable counted apart", rs: []result{{"fail", a}, {"fail", c}},
+			report: "failures of what novalite does not serve (not applicable, with the reason): 1"},
+		{name: "not applicable test passes", rs: []result{{"success", c}}, nowPassing: 1,
+			report: "passed `test_c`, though listed as known (not applicable)"},
 		{name: "known test passes", rs: []result{{"success", a}}, nowPassing: 1,
 			report: "passed `test_a`, though listed as known (failed on Nova)"},
 		{name: "other status", rs: []result{{"uxsuccess", b}}, problem: "1 unexpected failures",
@@ -114,8 +121,9 @@ func TestReadKnown(t *testing.T) {
 	for _, tc := range []struct{ name, line, err string }{
 		{"test", "tempest.api.compute.x.Y.test_z\tskipped\tTempest skips it with Neutron on", ""},
 		{"class prefix", "tempest.api.compute.x.Y.\tfailed\twhy", "is not a test id"},
-		{"no Nova status", "tempest.api.compute.x.Y.test_z\twhy", "want test id, failed|skipped and a reason"},
+		{"no Nova status", "tempest.api.compute.x.Y.test_z\twhy", "want test id, failed|skipped|not-applicable and a reason"},
 		{"other Nova status", "tempest.api.compute.x.Y.test_z\tbroken\twhy", "say whether Nova failed or skipped it"},
+		{"class as known", "setUpClass (tempest.api.compute.x.Y)\tfailed\twhy", "only a not-applicable entry names a whole class"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "known.txt")
@@ -139,6 +147,21 @@ func TestProjectList(t *testing.T) {
 	k, err := readKnown(filepath.Join("..", "..", "..", "test", "clients", "tempest-known-failures.txt"))
 	if err != nil || len(k) == 0 {
 		t.Fatalf("tempest-known-failures.txt: %d entries, %v", len(k), err)
+	}
+}
+
+// TestReadKnownNotApplicable: a test, or a whole class by its setUpClass
+// result, of something novalite does not serve.
+func TestReadKnownNotApplicable(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "known.txt")
+	lines := "tempest.api.volume.x.Y.test_z\tnot-applicable\tno transfers\n" +
+		"setUpClass (tempest.api.volume.admin.test_qos.QosSpecsTestJSON)\tnot-applicable\tno QoS specs\n"
+	if err := os.WriteFile(p, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k, err := readKnown(p)
+	if err != nil || len(k) != 2 || k["setUpClass (tempest.api.volume.admin.test_qos.QosSpecsTestJSON)"].onNova != notApplicable {
+		t.Fatalf("readKnown: %v, %v", k, err)
 	}
 }
 
