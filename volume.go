@@ -35,10 +35,13 @@ type Volume struct {
 	AvailabilityZone      string
 	TypeID                string
 	Bootable, ReadOnly    bool
-	Multiattach           bool
-	SnapshotID, SourceID  string // "" = null
-	ImageID               string // the image it was made from, "" = none
-	Metadata              map[string]string
+	// ReadOnlyMeta: the readonly flag was set, so the volume's metadata
+	// shows it ("True"/"False"), as Cinder's visible admin metadata.
+	ReadOnlyMeta         bool
+	Multiattach          bool
+	SnapshotID, SourceID string // "" = null
+	ImageID              string // the image it was made from, "" = none
+	Metadata             map[string]string
 	// ImageMetadata is volume_image_metadata: the image's properties
 	// and facts, copied when the volume is made from an image.
 	ImageMetadata        map[string]string
@@ -66,8 +69,11 @@ type VolumeSnapshot struct {
 	Name, Description               *string
 	Size                            int64
 	Status                          string // creating, available, deleting, error
-	Metadata                        map[string]string
-	CreatedAt, UpdatedAt            time.Time
+	// Progress is what os-update_snapshot_status set ("80%"); "" means
+	// what the status says.
+	Progress             string
+	Metadata             map[string]string
+	CreatedAt, UpdatedAt time.Time
 }
 
 // VolumeType is a Cinder volume type.

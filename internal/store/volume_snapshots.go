@@ -9,7 +9,7 @@ import (
 )
 
 const volumeSnapshotCols = `id, project_id, user_id, volume_id, name, description, size, status, metadata,
-	created_at, updated_at`
+	created_at, updated_at, progress`
 
 func scanVolumeSnapshot(s interface{ Scan(...any) error }) (novalite.VolumeSnapshot, error) {
 	var v novalite.VolumeSnapshot
@@ -17,7 +17,7 @@ func scanVolumeSnapshot(s interface{ Scan(...any) error }) (novalite.VolumeSnaps
 	var meta string
 	var created, updated int64
 	err := s.Scan(&v.ID, &v.ProjectID, &v.UserID, &v.VolumeID, &name, &desc, &v.Size, &v.Status, &meta,
-		&created, &updated)
+		&created, &updated, &v.Progress)
 	v.Name, v.Description = strPtr(name), strPtr(desc)
 	v.Metadata = map[string]string{}
 	_ = json.Unmarshal([]byte(meta), &v.Metadata)
@@ -28,9 +28,9 @@ func scanVolumeSnapshot(s interface{ Scan(...any) error }) (novalite.VolumeSnaps
 // VolumeSnapshotInsert adds a snapshot.
 func (tx *Tx) VolumeSnapshotInsert(ctx context.Context, v novalite.VolumeSnapshot) error {
 	_, err := tx.Exec(ctx, `INSERT INTO volume_snapshots (`+volumeSnapshotCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		v.ID, v.ProjectID, v.UserID, v.VolumeID, nullPtr(v.Name), nullPtr(v.Description), v.Size, v.Status,
-		stringMap(v.Metadata), micros(v.CreatedAt), micros(v.UpdatedAt))
+		stringMap(v.Metadata), micros(v.CreatedAt), micros(v.UpdatedAt), v.Progress)
 	return err
 }
 
@@ -81,8 +81,8 @@ func (tx *Tx) VolumeSnapshotList(ctx context.Context, p VolumeSnapshotListParams
 // VolumeSnapshotUpdate writes a snapshot's changeable fields.
 func (tx *Tx) VolumeSnapshotUpdate(ctx context.Context, v novalite.VolumeSnapshot) error {
 	_, err := tx.Exec(ctx, `UPDATE volume_snapshots SET name = $1, description = $2, status = $3, metadata = $4,
-		updated_at = $5 WHERE id = $6`, nullPtr(v.Name), nullPtr(v.Description), v.Status, stringMap(v.Metadata),
-		micros(v.UpdatedAt), v.ID)
+		updated_at = $5, progress = $6 WHERE id = $7`, nullPtr(v.Name), nullPtr(v.Description), v.Status,
+		stringMap(v.Metadata), micros(v.UpdatedAt), v.Progress, v.ID)
 	return err
 }
 

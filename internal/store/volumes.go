@@ -11,7 +11,7 @@ import (
 
 const volumeCols = `id, project_id, user_id, name, description, size, status, availability_zone, type_id,
 	bootable, read_only, multiattach, snapshot_id, source_volid, image_id, metadata, image_metadata,
-	created_at, updated_at`
+	created_at, updated_at, readonly_meta`
 
 func scanVolume(s interface{ Scan(...any) error }) (novalite.Volume, error) {
 	var v novalite.Volume
@@ -20,7 +20,7 @@ func scanVolume(s interface{ Scan(...any) error }) (novalite.Volume, error) {
 	var created, updated int64
 	err := s.Scan(&v.ID, &v.ProjectID, &v.UserID, &name, &desc, &v.Size, &v.Status, &v.AvailabilityZone,
 		&v.TypeID, &v.Bootable, &v.ReadOnly, &v.Multiattach, &v.SnapshotID, &v.SourceID, &v.ImageID,
-		&meta, &imeta, &created, &updated)
+		&meta, &imeta, &created, &updated, &v.ReadOnlyMeta)
 	if err != nil {
 		return v, err
 	}
@@ -57,10 +57,11 @@ func stringMap(m map[string]string) string {
 // VolumeInsert adds a volume.
 func (tx *Tx) VolumeInsert(ctx context.Context, v novalite.Volume) error {
 	_, err := tx.Exec(ctx, `INSERT INTO volumes (`+volumeCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 		v.ID, v.ProjectID, v.UserID, nullPtr(v.Name), nullPtr(v.Description), v.Size, v.Status,
 		v.AvailabilityZone, v.TypeID, v.Bootable, v.ReadOnly, v.Multiattach, v.SnapshotID, v.SourceID,
-		v.ImageID, stringMap(v.Metadata), stringMap(v.ImageMetadata), micros(v.CreatedAt), micros(v.UpdatedAt))
+		v.ImageID, stringMap(v.Metadata), stringMap(v.ImageMetadata), micros(v.CreatedAt), micros(v.UpdatedAt),
+		v.ReadOnlyMeta)
 	return err
 }
 
@@ -139,9 +140,10 @@ func (tx *Tx) VolumeList(ctx context.Context, p VolumeListParams) ([]novalite.Vo
 // VolumeUpdate writes a volume's changeable fields.
 func (tx *Tx) VolumeUpdate(ctx context.Context, v novalite.Volume) error {
 	return tx.execOne(ctx, `UPDATE volumes SET name = $1, description = $2, size = $3, status = $4,
-		bootable = $5, read_only = $6, metadata = $7, image_metadata = $8, updated_at = $9 WHERE id = $10`,
+		bootable = $5, read_only = $6, metadata = $7, image_metadata = $8, updated_at = $9, readonly_meta = $10
+		WHERE id = $11`,
 		nullPtr(v.Name), nullPtr(v.Description), v.Size, v.Status, v.Bootable, v.ReadOnly,
-		stringMap(v.Metadata), stringMap(v.ImageMetadata), micros(v.UpdatedAt), v.ID)
+		stringMap(v.Metadata), stringMap(v.ImageMetadata), micros(v.UpdatedAt), v.ReadOnlyMeta, v.ID)
 }
 
 // VolumeSetStatus moves a volume to status if it is in one of from

@@ -335,26 +335,23 @@ func (s *Service) Attach(ctx context.Context, c *novalite.Caller, p AttachParams
 	})
 }
 
-// Detach is os-detach: the attachment named (or the only one) goes.
+// Detach is os-detach: the attachment named (or the only one) goes. As
+// Cinder's volume manager, an attachment that is not there is no error:
+// the volume settles to what its remaining attachments say.
 func (s *Service) Detach(ctx context.Context, c *novalite.Caller, id, attachmentID string) error {
 	return s.legacy(ctx, c, id, func(tx *store.Tx, v novalite.Volume) (string, error) {
+		if attachmentID == "" && len(v.Attachments) > 1 {
+			return "", invalidVolume("Detach volume failed: More than one attachment, but no attachment_id provided.")
+		}
 		var left []novalite.VolumeAttachment
-		found := false
 		for _, a := range v.Attachments {
-			if a.ID == attachmentID || (attachmentID == "" && len(v.Attachments) == 1) {
-				found = true
+			if a.ID == attachmentID || attachmentID == "" {
 				if err := tx.VolumeAttachmentDelete(ctx, a.ID); err != nil {
 					return "", err
 				}
 				continue
 			}
 			left = append(left, a)
-		}
-		if !found {
-			if attachmentID == "" {
-				return "", invalidVolume("Volume %s is attached to more than one instance: attachment_id is required.", v.ID)
-			}
-			return "", attachmentNotFound(attachmentID)
 		}
 		return settle(left), nil
 	})

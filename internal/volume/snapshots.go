@@ -2,6 +2,8 @@ package volume
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -138,10 +140,83 @@ func (s *Service) SetSnapshotStatus(ctx context.Context, c *novalite.Caller, id,
 	})
 }
 
+// snapshotUpdateStatuses are the moves os-update_snapshot_status
+// allows: from a snapshot's status to these (Cinder's status_map).
+var snapshotUpdateStatuses = map[string][]string{
+	novalite.VolumeCreating: {novalite.VolumeCreating, novalite.VolumeAvailable, novalite.VolumeError},
+	novalite.VolumeDeleting: {novalite.VolumeDeleting, novalite.VolumeErrorDeleting},
+}
+
+// UpdateSnapshotStatus is os-update_snapshot_status, the call by which
+// Nova reports an assisted snapshot's progress: a creating snapshot
+// becomes available or error, a deleting one error_deleting; progress
+// ("73%", "" kept) is recorded.
+func (s *Service) UpdateSnapshotStatus(ctx context.Context, c *novalite.Caller, id, status, progress string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
+		if err != nil {
+			return notFoundAs(err, snapshotNotFound(id))
+		}
+		allowed, ok := snapshotUpdateStatuses[sn.Status]
+		if !ok {
+			return novalite.Errorf(novalite.Invalid, "Snapshot status %s not allowed for update_snapshot_status", sn.Status)
+		}
+		if !slices.Contains(allowed, status) {
+			return novalite.Errorf(novalite.Invalid, "Provided snapshot status %s not allowed for snapshot with status %s.",
+				status, sn.Status)
+		}
+		sn.Status, sn.UpdatedAt = status, s.stamp()
+		if progress != "" {
+			sn.Progress = progress
+		}
+		return tx.VolumeSnapshotUpdate(ctx, sn)
+	})
+}
+
 // ForceDeleteSnapshot deletes a snapshot whatever its status (admins).
 func (s *Service) ForceDeleteSnapshot(ctx context.Context, c *novalite.Caller, id string) error {
 	if err := s.SetSnapshotStatus(ctx, c, id, novalite.VolumeError); err != nil {
 		return err
 	}
 	return s.DeleteSnapshot(ctx, c, id)
+}
+
+// SetSnapshotMetadata merges u's metadata into the snapshot's (replaces
+// it with Replace) and returns the result.
+func (s *Service) SetSnapshotMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (out map[string]string, err error) {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
+		if err != nil {
+			return notFoundAs(err, snapshotNotFound(id))
+		}
+		if u.Replace || sn.Metadata == nil {
+			sn.Metadata = map[string]string{}
+		}
+		maps.Copy(sn.Metadata, u.Metadata)
+		sn.UpdatedAt = s.stamp()
+		out = sn.Metadata
+		return tx.VolumeSnapshotUpdate(ctx, sn)
+	})
+	return out, err
+}
+
+// DeleteSnapshotMetadata removes one key of a snapshot's metadata.
+func (s *Service) DeleteSnapshotMetadata(ctx context.Context, c *novalite.Caller, id, key string) error {
+	return s.db.Tx(ctx, func(tx *store.Tx) error {
+		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
+		if err != nil {
+			return notFoundAs(err, snapshotNotFound(id))
+		}
+		if _, ok := sn.Metadata[key]; !ok {
+			return SnapshotMetadataNotFound(id, key)
+		}
+		delete(sn.Metadata, key)
+		sn.UpdatedAt = s.stamp()
+		return tx.VolumeSnapshotUpdate(ctx, sn)
+	})
+}
+
+// SnapshotMetadataNotFound is Cinder's 404 for a key a snapshot lacks.
+func SnapshotMetadataNotFound(id, key string) error {
+	return novalite.Errorf(novalite.NotFound, "Snapshot %s has no metadata with key %s.", id, key)
 }

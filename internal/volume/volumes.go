@@ -431,7 +431,7 @@ func (s *Service) SetFlags(ctx context.Context, c *novalite.Caller, id string, f
 			v.Bootable = *bootable
 		}
 		if readOnly != nil {
-			v.ReadOnly = *readOnly
+			v.ReadOnly, v.ReadOnlyMeta = *readOnly, true
 		}
 		v.UpdatedAt = s.stamp()
 		return tx.VolumeUpdate(ctx, v)

@@ -126,13 +126,41 @@ const maxLimit = 1000
 // listQuery is the paging and sorting of a list request.
 type listQuery struct {
 	limit  int
+	offset int // rows skipped after the marker (Cinder's offset)
 	marker string
 	sort   []novalite.VolumeSort
 	all    bool
 	q      url.Values
 }
 
-func readList(r *http.Request) (listQuery, error) {
+// Cinder sorts with the model attribute a key names and answers 400 for
+// a key that names none (sqlalchemyutils.paginate_query); the store sorts
+// by the columns it has and passes over the rest.
+var (
+	volumeAttrs = setOf("id", "user_id", "project_id", "snapshot_id", "cluster_name", "host", "size",
+		"availability_zone", "status", "attach_status", "migration_status", "scheduled_at", "launched_at",
+		"terminated_at", "name", "display_description", "provider_location", "provider_auth",
+		"provider_geometry", "provider_id", "volume_type_id", "source_volid", "encryption_key_id",
+		"consistencygroup_id", "group_id", "bootable", "multiattach", "replication_status",
+		"replication_extended_status", "replication_driver_data", "previous_status", "service_uuid",
+		"shared_targets", "use_quota", "created_at", "updated_at", "deleted_at", "deleted")
+	snapshotAttrs = setOf("id", "user_id", "project_id", "volume_id", "cgsnapshot_id", "group_snapshot_id",
+		"status", "progress", "volume_size", "scheduled_at", "name", "display_description",
+		"provider_location", "provider_id", "provider_auth", "encryption_key_id", "volume_type_id",
+		"use_quota", "created_at", "updated_at", "deleted_at", "deleted")
+)
+
+func setOf(keys ...string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+// readList reads paging, sorting and all_tenants; attrs are the sort
+// keys Cinder's model for the collection has.
+func readList(r *http.Request, attrs map[string]bool) (listQuery, error) {
 	q := r.URL.Query()
 	lq := listQuery{limit: maxLimit, marker: q.Get("marker"), q: q}
 	if s := q.Get("limit"); s != "" {
@@ -141,6 +169,16 @@ func readList(r *http.Request) (listQuery, error) {
 			return lq, novalite.Errorf(novalite.Invalid, "Invalid input received: limit param must be an integer")
 		}
 		lq.limit = min(n, maxLimit)
+	}
+	if s := q.Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return lq, novalite.Errorf(novalite.Invalid, "offset must be an integer.")
+		}
+		if n < 0 {
+			return lq, novalite.Errorf(novalite.Invalid, "offset must be >= 0.")
+		}
+		lq.offset = n
 	}
 	if s := q.Get("all_tenants"); s != "" {
 		b, err := asBool(s)
@@ -169,9 +207,20 @@ func readList(r *http.Request) (listQuery, error) {
 		if k == "display_name" {
 			k = "name"
 		}
+		if !attrs[k] {
+			return lq, novalite.Errorf(novalite.Invalid, "Invalid input received: Invalid sort key")
+		}
 		lq.sort = append(lq.sort, novalite.VolumeSort{Key: k, Desc: d == "desc"})
 	}
 	return lq, nil
+}
+
+// storeLimit is how many rows to read for a page: the offset's too.
+func (lq listQuery) storeLimit() int { return lq.limit + lq.offset }
+
+// skipOffset drops the offset's rows from what the store read.
+func skipOffset[T any](lq listQuery, xs []T) []T {
+	return xs[min(lq.offset, len(xs)):]
 }
 
 // nextLinks is Cinder's collection link when a page is full.

@@ -2,6 +2,7 @@ package volume
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"novalite"
@@ -178,8 +179,18 @@ func (a *API) listServices(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "volume_extension:services:index", ""); err != nil {
 		return err
 	}
-	var out []any
+	// Cinder's filters: binary exactly, host as a host or as the host
+	// part of host@backend#pool.
+	q := r.URL.Query()
+	host, binary := q.Get("host"), q.Get("binary")
+	out := []any{}
 	for _, s := range [][2]string{{"cinder-scheduler", "novalite"}, {"cinder-volume", "novalite@simulated"}} {
+		if binary != "" && s[0] != binary {
+			continue
+		}
+		if host != "" && s[1] != host && !strings.HasPrefix(s[1], host+"@") && !strings.HasPrefix(s[1], host+"#") {
+			continue
+		}
 		out = append(out, obj{"binary": s[0], "host": s[1], "zone": volume.AvailabilityZone, "status": "enabled",
 			"state": "up", "updated_at": cinderTime(time.Now()), "disabled_reason": nil})
 	}

@@ -3,6 +3,8 @@ package volume
 import (
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -12,7 +14,7 @@ import (
 var createSnapshotSchema = mustSchema("snapshot-create", obj{"type": "object", "required": []any{"snapshot"},
 	"properties": obj{"snapshot": obj{"type": "object", "required": []any{"volume_id"}, "properties": obj{
 		"name": pName, "display_name": pName, "description": pName, "display_description": pName,
-		"volume_id": pUUID, "force": pBool, "metadata": pMetadata}, "additionalProperties": false}},
+		"volume_id": obj{"type": []any{"string", "null"}, "format": "uuid"}, "force": pBool, "metadata": pMetadata}, "additionalProperties": false}},
 	"additionalProperties": false})
 
 var updateSnapshotSchema = mustSchema("snapshot-update", obj{"type": "object", "required": []any{"snapshot"},
@@ -26,12 +28,17 @@ func (a *API) listSnapshots(detail bool) httpx.HandlerFunc {
 		if err := authorize(r, "volume:get_all_snapshots", ""); err != nil {
 			return err
 		}
-		lq, err := readList(r)
+		lq, err := readList(r, snapshotAttrs)
 		if err != nil {
 			return err
 		}
+		for i, s := range lq.sort {
+			if s.Key == "volume_size" {
+				lq.sort[i].Key = "size"
+			}
+		}
 		p := volume.ListParams{AllProjects: lq.all, ProjectID: lq.q.Get("project_id"), Marker: lq.marker,
-			Limit: lq.limit, Sort: lq.sort}
+			Limit: lq.storeLimit(), Sort: lq.sort}
 		for k, dst := range map[string]**string{"volume_id": &p.VolumeID, "name": &p.Name, "status": &p.Status} {
 			if lq.q.Has(k) {
 				*dst = new(lq.q.Get(k))
@@ -41,14 +48,14 @@ func (a *API) listSnapshots(detail bool) httpx.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		ss = skipOffset(lq, ss)
 		out := make([]any, 0, len(ss))
 		for _, s := range ss {
-			v := a.snapshotView(r, s)
-			if !detail {
-				delete(v, "os-extended-snapshot-attributes:progress")
-				delete(v, "os-extended-snapshot-attributes:project_id")
+			view := snapshotSummary
+			if detail {
+				view = snapshotExtended
 			}
-			out = append(out, v)
+			out = append(out, a.snapshotView(r, s, view))
 		}
 		body := obj{"snapshots": out}
 		if len(ss) > 0 {
@@ -70,7 +77,12 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) error {
 	}
 	sb, _ := body["snapshot"].(map[string]any)
 	c := httpx.Caller(r.Context())
-	v, err := a.svc.Get(r.Context(), c, str(sb, "volume_id"))
+	// A null volume_id passes Cinder's schema and is looked up as "None".
+	id := str(sb, "volume_id")
+	if id == "" {
+		id = "None"
+	}
+	v, err := a.svc.Get(r.Context(), c, id)
 	if err != nil {
 		return err
 	}
@@ -97,7 +109,7 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		httpx.LogError(r, err)
 	}
-	httpx.WriteJSON(w, http.StatusAccepted, obj{"snapshot": a.snapshotView(r, s)})
+	httpx.WriteJSON(w, http.StatusAccepted, obj{"snapshot": a.snapshotView(r, s, snapshotDetail)})
 	return nil
 }
 
@@ -115,7 +127,7 @@ func (a *API) showSnapshot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, obj{"snapshot": a.snapshotView(r, s)})
+	httpx.WriteJSON(w, http.StatusOK, obj{"snapshot": a.snapshotView(r, s, snapshotExtended)})
 	return nil
 }
 
@@ -134,7 +146,7 @@ func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, obj{"snapshot": a.snapshotView(r, s)})
+	httpx.WriteJSON(w, http.StatusOK, obj{"snapshot": a.snapshotView(r, s, snapshotDetail)})
 	return nil
 }
 
@@ -164,12 +176,20 @@ func (a *API) snapshotAction(w http.ResponseWriter, r *http.Request) error {
 	c := httpx.Caller(r.Context())
 	arg, _ := body[firstKey(body)].(map[string]any)
 	switch firstKey(body) {
-	case "os-reset_status", "os-update_snapshot_status":
-		rule := "volume_extension:snapshot_admin_actions:reset_status"
-		if firstKey(body) == "os-update_snapshot_status" {
-			rule = "snapshot_extension:snapshot_actions:update_snapshot_status"
+	case "os-update_snapshot_status":
+		if err := authorize(r, "snapshot_extension:snapshot_actions:update_snapshot_status", s.ProjectID); err != nil {
+			return err
 		}
-		if err := authorize(r, rule, s.ProjectID); err != nil {
+		progress := str(arg, "progress")
+		if progress != "" {
+			n, err := strconv.Atoi(strings.TrimSuffix(progress, "%"))
+			if err != nil || n < 0 || n > 100 || !strings.HasSuffix(progress, "%") {
+				return novalite.Errorf(novalite.Invalid, "progress must be an integer percentage")
+			}
+		}
+		err = a.svc.UpdateSnapshotStatus(r.Context(), c, s.ID, str(arg, "status"), progress)
+	case "os-reset_status":
+		if err := authorize(r, "volume_extension:snapshot_admin_actions:reset_status", s.ProjectID); err != nil {
 			return err
 		}
 		st := str(arg, "status")

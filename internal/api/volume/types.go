@@ -86,7 +86,7 @@ func (a *API) createType(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, obj{"volume_type": typeView(r, t)})
+	httpx.WriteJSON(w, http.StatusOK, obj{"volume_type": managedTypeView(t, true)})
 	return nil
 }
 
@@ -107,7 +107,7 @@ func (a *API) updateType(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, obj{"volume_type": typeView(r, t)})
+	httpx.WriteJSON(w, http.StatusOK, obj{"volume_type": managedTypeView(t, false)})
 	return nil
 }
 

@@ -63,3 +63,44 @@ func TestSnapshotActionsAndImageMetadata(t *testing.T) {
 	do(t, srv, admin, "POST", "/v3/snapshots/"+sid+"/action", map[string]any{"os-force_delete": map[string]any{}}, 202)
 	fault(t, srv, demo, "GET", "/v3/snapshots/"+sid, nil, 404, "itemNotFound")
 }
+
+// The type as each answer shows it: list and show (Cinder's v3 view)
+// give extra_specs to every reader, the user-visible ones only to
+// non-admins, and qos_specs_id to admins; create and update (the older
+// view of types_manage) have no qos_specs_id, and only create has the
+// access extension's is_public.
+func TestVolumeTypeViews(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	admin, demo := srv.AdminToken(), srv.DemoToken()
+	created := obj(do(t, srv, admin, "POST", "/v3/types", map[string]any{"volume_type": map[string]any{"name": "gold",
+		"extra_specs": map[string]any{"multiattach": "<is> True", "volume_backend_name": "lvm"}}}, 200), "volume_type")
+	id := created["id"].(string)
+	updated := obj(do(t, srv, admin, "PUT", "/v3/types/"+id, map[string]any{"volume_type": map[string]any{"description": "d"}}, 200), "volume_type")
+	shownAdmin := obj(do(t, srv, admin, "GET", "/v3/types/"+id, nil, 200), "volume_type")
+	shownDemo := obj(do(t, srv, demo, "GET", "/v3/types/"+id, nil, 200), "volume_type")
+	for _, tc := range []struct {
+		name        string
+		view        map[string]any
+		qos, access bool
+		specs       int
+	}{
+		{"create", created, false, true, 2},
+		{"update", updated, false, false, 2},
+		{"show as admin", shownAdmin, true, true, 2},
+		{"show as member", shownDemo, false, true, 1},
+	} {
+		if _, has := tc.view["qos_specs_id"]; has != tc.qos {
+			t.Errorf("%s: qos_specs_id %v, want %v: %v", tc.name, has, tc.qos, tc.view)
+		}
+		if _, has := tc.view["os-volume-type-access:is_public"]; has != tc.access {
+			t.Errorf("%s: os-volume-type-access:is_public %v, want %v", tc.name, has, tc.access)
+		}
+		if specs, _ := tc.view["extra_specs"].(map[string]any); len(specs) != tc.specs {
+			t.Errorf("%s: extra_specs %v, want %d", tc.name, tc.view["extra_specs"], tc.specs)
+		}
+	}
+	if shownDemo["extra_specs"].(map[string]any)["multiattach"] != "<is> True" {
+		t.Errorf("member's specs: %v", shownDemo["extra_specs"])
+	}
+}

@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"maps"
 	"net/http"
 	"time"
 
@@ -75,7 +76,7 @@ func (a *API) volumeBaseView(r *http.Request, v novalite.Volume, typeName string
 		"id": v.ID, "status": v.Status, "size": v.Size, "availability_zone": v.AvailabilityZone,
 		"created_at": cinderTime(v.CreatedAt), "updated_at": updated, "name": ptr(v.Name),
 		"description": ptr(v.Description), "volume_type": typeName, "snapshot_id": nullable(v.SnapshotID),
-		"source_volid": nullable(v.SourceID), "metadata": v.Metadata, "links": a.links(r, "volumes", v.ID),
+		"source_volid": nullable(v.SourceID), "metadata": visibleMetadata(v), "links": a.links(r, "volumes", v.ID),
 		"user_id": v.UserID, "bootable": map[bool]string{true: "true", false: "false"}[v.Bootable],
 		"encrypted": false, "replication_status": nil, "consistencygroup_id": nil, "multiattach": v.Multiattach,
 		"attachments": atts,
@@ -105,13 +106,38 @@ func (a *API) volumeBaseView(r *http.Request, v novalite.Volume, typeName string
 	return m
 }
 
+// visibleMetadata is the volume's metadata with the admin metadata
+// Cinder shows every reader (add_visible_admin_metadata): "readonly"
+// once the flag was set, overriding a user key of that name.
+func visibleMetadata(v novalite.Volume) map[string]string {
+	if !v.ReadOnlyMeta {
+		return v.Metadata
+	}
+	m := make(map[string]string, len(v.Metadata)+1)
+	maps.Copy(m, v.Metadata)
+	m["readonly"] = "False"
+	if v.ReadOnly {
+		m["readonly"] = "True"
+	}
+	return m
+}
+
 func (a *API) volumeSummary(r *http.Request, v novalite.Volume) obj {
 	return obj{"id": v.ID, "name": ptr(v.Name), "links": a.links(r, "volumes", v.ID)}
 }
 
-// snapshotView is Cinder's snapshot (with the extended attributes the
-// owner sees).
-func (a *API) snapshotView(r *http.Request, s novalite.VolumeSnapshot) obj {
+// Snapshot views: Cinder's summary (the plain list), its v3 detail
+// (create and update answer it) and the detail with the
+// os-extended-snapshot-attributes extension, which extends only show and
+// the detailed list.
+const (
+	snapshotSummary = iota
+	snapshotDetail
+	snapshotExtended
+)
+
+// snapshotView is Cinder's snapshot in one of the views above.
+func (a *API) snapshotView(r *http.Request, s novalite.VolumeSnapshot, view int) obj {
 	mv := MV(r)
 	updated := any(nil)
 	if !s.UpdatedAt.Equal(s.CreatedAt) {
@@ -119,10 +145,20 @@ func (a *API) snapshotView(r *http.Request, s novalite.VolumeSnapshot) obj {
 	}
 	m := obj{"id": s.ID, "status": s.Status, "size": s.Size, "created_at": cinderTime(s.CreatedAt),
 		"updated_at": updated, "name": ptr(s.Name), "description": ptr(s.Description), "volume_id": s.VolumeID,
-		"metadata": s.Metadata, "os-extended-snapshot-attributes:progress": "100%",
-		"os-extended-snapshot-attributes:project_id": s.ProjectID}
-	if s.Status != novalite.VolumeAvailable {
-		m["os-extended-snapshot-attributes:progress"] = "0%"
+		"metadata": s.Metadata}
+	if view == snapshotSummary {
+		return m
+	}
+	if view == snapshotExtended {
+		m["os-extended-snapshot-attributes:progress"] = s.Progress
+		switch {
+		case s.Progress != "":
+		case s.Status == novalite.VolumeAvailable:
+			m["os-extended-snapshot-attributes:progress"] = "100%"
+		default:
+			m["os-extended-snapshot-attributes:progress"] = "0%"
+		}
+		m["os-extended-snapshot-attributes:project_id"] = s.ProjectID
 	}
 	if mv.AtLeast(3, 14) {
 		m["group_snapshot_id"] = nil
@@ -136,12 +172,48 @@ func (a *API) snapshotView(r *http.Request, s novalite.VolumeSnapshot) obj {
 	return m
 }
 
+// userVisibleSpecs are the extra specs Cinder shows to callers who may
+// not read the sensitive ones (type_extra_specs.USER_VISIBLE_EXTRA_SPECS).
+var userVisibleSpecs = []string{"RESKEY:availability_zones", "multiattach", "replication_enabled"}
+
+// typeView is Cinder's v3 volume type as show and list answer it:
+// extra_specs for every reader (the user-visible ones only for
+// non-admins), qos_specs_id for admins, and the type-access extension's
+// is_public.
 func typeView(r *http.Request, t novalite.VolumeType) obj {
 	m := obj{"id": t.ID, "name": t.Name, "description": ptr(t.Description), "is_public": t.IsPublic,
 		"os-volume-type-access:is_public": t.IsPublic}
 	if httpx.Caller(r.Context()).IsAdmin() {
-		m["extra_specs"] = t.ExtraSpecs
+		m["extra_specs"] = specsOf(t)
 		m["qos_specs_id"] = nil
+		return m
+	}
+	specs := map[string]string{}
+	for _, k := range userVisibleSpecs {
+		if v, ok := t.ExtraSpecs[k]; ok {
+			specs[k] = v
+		}
+	}
+	m["extra_specs"] = specs
+	return m
+}
+
+// specsOf is the type's extra specs, {} when it has none.
+func specsOf(t novalite.VolumeType) map[string]string {
+	if t.ExtraSpecs == nil {
+		return map[string]string{}
+	}
+	return t.ExtraSpecs
+}
+
+// managedTypeView is the type as create (access: with the type-access
+// extension's is_public) and update answer it: types_manage uses
+// Cinder's older view, all extra specs and no qos_specs_id.
+func managedTypeView(t novalite.VolumeType, access bool) obj {
+	m := obj{"id": t.ID, "name": t.Name, "description": ptr(t.Description), "is_public": t.IsPublic,
+		"extra_specs": specsOf(t)}
+	if access {
+		m["os-volume-type-access:is_public"] = t.IsPublic
 	}
 	return m
 }

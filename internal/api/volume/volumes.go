@@ -30,12 +30,12 @@ func (a *API) listVolumes(detail bool) httpx.HandlerFunc {
 		if err := authorize(r, "volume:get_all", ""); err != nil {
 			return err
 		}
-		lq, err := readList(r)
+		lq, err := readList(r, volumeAttrs)
 		if err != nil {
 			return err
 		}
 		p := volume.ListParams{AllProjects: lq.all, ProjectID: lq.q.Get("project_id"), Marker: lq.marker,
-			Limit: lq.limit, Sort: lq.sort}
+			Limit: lq.storeLimit(), Sort: lq.sort}
 		if lq.q.Has("name") {
 			p.Name = new(lq.q.Get("name"))
 		} else if lq.q.Has("display_name") {
@@ -58,6 +58,7 @@ func (a *API) listVolumes(detail bool) httpx.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		vs = skipOffset(lq, vs)
 		out := make([]any, 0, len(vs))
 		for _, v := range vs {
 			if detail {
