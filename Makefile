@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-extended clients-rally clients-terraform guests lint deps bench bench-go clean tempest tempest-compute tempest-deps
+.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-extended clients-rally clients-terraform guests lint deps bench bench-go clean tempest tempest-compute tempest-volume tempest-deps
 
 all: build
 
@@ -94,7 +94,7 @@ clients-terraform: build
 	./test/clients/terraform.sh
 	./test/clients/terraform-acc.sh
 
-## tempest: Tempest's compute API tests (SUITE=servers|compute|smoke|REGEX, default servers)
+## tempest: Tempest's compute API tests (SUITE=servers|compute|volume|smoke|REGEX, default servers)
 ## against a fresh `novalite serve`; writes docs/compatibility.md (results in tempest-results/)
 SUITE ?= servers
 tempest: build tempest-deps
@@ -103,6 +103,11 @@ tempest: build tempest-deps
 ## tempest-compute: the same with all of tempest.api.compute
 tempest-compute:
 	$(MAKE) tempest SUITE=compute
+
+## tempest-volume: Tempest's block storage tests (tempest.api.volume) against the Cinder
+## subset; writes docs/compatibility-volume.md
+tempest-volume:
+	$(MAKE) tempest SUITE=volume
 
 tempest-deps:
 	./scripts/install-deps.sh tempest

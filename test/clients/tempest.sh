@@ -4,7 +4,7 @@
 # from the results. Everything it needs is here: tempest-conf.py writes
 # tempest.conf from the running endpoint, tempestreport judges the run.
 #
-#   tempest.sh [servers|compute|smoke|REGEX]   default: servers
+#   tempest.sh [servers|compute|volume|smoke|REGEX]   default: servers
 #   TEMPEST_CONCURRENCY (2)   TEMPEST_OUT (./tempest-results)
 #   TEMPEST_REPORT (docs/compatibility.md; empty: no report, still judged)
 #   NOVALITE_DEPLOYMENT=postgres: against the roles of a deployment instead
@@ -39,6 +39,7 @@ case "$SUITE" in
   servers) NAME=servers REGEX='^tempest\.api\.compute\.servers\.' ;;
   compute) NAME=compute REGEX='^tempest\.api\.compute\.' ;;
   smoke)   NAME=smoke REGEX='^tempest\.api\.compute\..*\[.*\bsmoke\b.*\]' ;;
+  volume)  NAME=volume REGEX='^tempest\.api\.volume\.' ;;
   *)       NAME=custom REGEX=$SUITE ;;
 esac
 OUT=${TEMPEST_OUT:-$ROOT/tempest-results}
@@ -123,6 +124,10 @@ echo "tempest exited $rc after ${elapsed}s; $(wc -l <"$OUT/$NAME.txt") results i
 # The report decides: known failures (tempest-known-failures.txt) do not
 # fail the run; a missing result, an odd status or an unknown failure does.
 REPORT=${TEMPEST_REPORT-$ROOT/docs/compatibility.md}
+# The block storage suite has its report beside the compute one.
+if [ "$NAME" = volume ] && [ -z "${TEMPEST_REPORT+set}" ]; then
+  REPORT=$ROOT/docs/compatibility-volume.md
+fi
 if [ "${NOVALITE_DEPLOYMENT:-}" = postgres ] && [ -z "${TEMPEST_REPORT+set}" ]; then
   REPORT=$OUT/$NAME.deployment.md
 fi
