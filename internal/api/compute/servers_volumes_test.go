@@ -221,7 +221,10 @@ func TestVolumeAttachmentsLifecycle(t *testing.T) {
 		{"device immutable", b.demo, "2.85", base + "/" + v1, map[string]any{"volumeId": v1, "device": "/dev/vdz"}, 400, "The device property is not mutable"},
 		{"swap as member", b.demo, "2.1", base + "/" + v1, map[string]any{"volumeId": v2}, 403, denied("os_compute_api:os-volumes-attachments:swap")},
 		{"swap as admin", b.admin, "2.1", base + "/" + v1, map[string]any{"volumeId": v2}, 409, "volume " + v1 + " is not migrating; this API should only be called by Cinder"},
-		{"swap to a missing volume", b.admin, "2.1", base + "/" + v1, map[string]any{"volumeId": "5e0c7a1b-2d3f-4a5b-8c6d-7e8f9a0b1c2d"}, 400,
+		// Nova checks the migration before it looks the new volume up.
+		{"swap to a missing volume", b.admin, "2.1", base + "/" + v1, map[string]any{"volumeId": "5e0c7a1b-2d3f-4a5b-8c6d-7e8f9a0b1c2d"}, 409,
+			"volume " + v1 + " is not migrating; this API should only be called by Cinder"},
+		{"swap of a missing volume", b.admin, "2.1", base + "/5e0c7a1b-2d3f-4a5b-8c6d-7e8f9a0b1c2d", map[string]any{"volumeId": v2}, 404,
 			"Volume 5e0c7a1b-2d3f-4a5b-8c6d-7e8f9a0b1c2d could not be found."},
 	} {
 		status, msg := fault(t, b.do("PUT", tc.path, tc.token, tc.mv, map[string]any{"volumeAttachment": tc.body}))

@@ -211,20 +211,16 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 			return nil
 		}
 	}
-	// A swap: Nova now takes it only from Cinder, for a volume being
-	// migrated, and no volume here ever is.
+	// A swap: Nova takes it only from Cinder, for a volume being migrated
+	// (bug 2112187), and no volume here ever is. As Nova's
+	// _update_volume_swap, the volume in the path must exist (404); the
+	// migration check comes next, before the new volume in the body is
+	// looked up, so a new volume that does not exist is 409 too.
 	if _, err := a.svc.Compute.ServerVolume(r.Context(), c, s.ID, old); err != nil && !novalite.IsKind(err, novalite.NotFound) {
 		return err
 	}
 	if a.svc.Volumes != nil {
 		if _, err := a.svc.Volumes.Get(r.Context(), c, old); err != nil {
-			return err
-		}
-		// The new volume is in the body: one that does not exist is 400
-		// (Nova's _update_volume_swap), before the migration check.
-		if _, err := a.svc.Volumes.Get(r.Context(), c, att.VolumeID); novalite.IsKind(err, novalite.NotFound) {
-			return novalite.Errorf(novalite.Invalid, "%s", novalite.MessageOf(err))
-		} else if err != nil {
 			return err
 		}
 	}
