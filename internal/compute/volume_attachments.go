@@ -86,6 +86,7 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		return b, VolumeNotFound(p.VolumeID)
 	}
 	var v novalite.Server
+	var actionID int64
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
 		v, err = s.getServer(ctx, tx, c, p.ServerID)
@@ -132,21 +133,26 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		if err := tx.BDMInsert(ctx, b); err != nil {
 			return err
 		}
-		return s.volumeAction(ctx, tx, c, v, "attach_volume", now)
+		actionID, err = s.volumeAction(ctx, tx, c, v, "attach_volume", now)
+		return err
 	})
 	if err != nil {
 		return b, err
 	}
 	// The guest gets the volume once it is recorded (the host reads the
 	// mapping's volume); a host that cannot plug it undoes the attach,
-	// as Nova's compute rolls an attach back.
+	// as Nova's compute rolls an attach back, and the action's compute
+	// event becomes an Error.
 	if perr := s.plugVolume(ctx, v, b); perr != nil {
 		uctx := context.WithoutCancel(ctx)
 		if err := s.db.Tx(uctx, func(tx *store.Tx) error {
 			if err := s.Volumes.DetachTx(uctx, tx, b.AttachmentID); err != nil {
 				return err
 			}
-			return tx.BDMDelete(uctx, b.ID)
+			if err := tx.BDMDelete(uctx, b.ID); err != nil {
+				return err
+			}
+			return tx.InstanceActionEventFailed(uctx, actionID, "compute_attach_volume", s.now().UTC())
 		}); err != nil {
 			return b, errors.Join(perr, err)
 		}
@@ -182,19 +188,20 @@ func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID
 		if err := tx.BDMDelete(ctx, b.ID); err != nil {
 			return err
 		}
-		return s.volumeAction(ctx, tx, c, v, "detach_volume", s.now().UTC())
+		_, err = s.volumeAction(ctx, tx, c, v, "detach_volume", s.now().UTC())
+		return err
 	})
 }
 
 // volumeAction records an attach_volume or detach_volume instance action
 // with the compute host's event, as Nova's API and compute manager do
-// (`openstack server event list` shows them).
-func (s *Service) volumeAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, action string, now time.Time) error {
+// (`openstack server event list` shows them), and returns its id.
+func (s *Service) volumeAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, action string, now time.Time) (int64, error) {
 	id, err := recordAction(ctx, tx, c, v, action, now)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return finishedEvent(ctx, tx, id, "compute_"+action, v.Host, now)
+	return id, finishedEvent(ctx, tx, id, "compute_"+action, v.Host, now)
 }
 
 // detachable checks a detach as Nova's API does and returns the server

@@ -214,6 +214,19 @@ func (tx *Tx) InstanceActionEventFinish(ctx context.Context, p InstanceActionEve
 		Finish: p.Finish, Result: result, Host: p.Host})
 }
 
+// InstanceActionEventFailed turns a recorded event of action actionID
+// into an Error, and the action's message with it, when the step it
+// recorded was undone afterwards (a volume the host could not plug).
+func (tx *Tx) InstanceActionEventFailed(ctx context.Context, actionID int64, event string, at time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE instance_action_events SET result = $1, finish_time = $2
+		WHERE action_id = $3 AND event = $4`, "Error", micros(at), actionID, event); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE instance_actions SET message = $1, updated_at = $2 WHERE id = $3`,
+		"Error", micros(at), actionID)
+	return err
+}
+
 // flavorSet are the assignments that make f a server's flavor.
 func flavorSet(w *where, f novalite.FlavorSnapshot) []string {
 	return []string{"flavor = " + w.arg(jsonText(f)), "flavor_id = " + w.arg(f.ID), "vcpus = " + w.arg(f.VCPUs),

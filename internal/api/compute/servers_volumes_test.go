@@ -1,6 +1,7 @@
 package compute_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -315,6 +316,23 @@ func TestVolumesReachTheGuest(t *testing.T) {
 	}
 	if l := b.do("GET", base, b.demo, "2.1", nil).JSON(t)["volumeAttachments"].([]any); len(l) != 1 {
 		t.Errorf("mappings after a failed plug: %v, want only %s", l, v0)
+	}
+	// The failed attach's action is an Error, its compute event too (the
+	// successful one before it stays a Success).
+	actions := b.do("GET", "/servers/"+id+"/os-instance-actions", b.demo, "2.51", nil).JSON(t)["instanceActions"].([]any)
+	var results []string
+	for _, a := range actions {
+		a := a.(map[string]any)
+		if a["action"] != "attach_volume" {
+			continue
+		}
+		one := b.do("GET", "/servers/"+id+"/os-instance-actions/"+a["request_id"].(string), b.admin, "2.51", nil).JSON(t)
+		for _, e := range one["instanceAction"].(map[string]any)["events"].([]any) {
+			results = append(results, fmt.Sprint(a["message"], "/", e.(map[string]any)["result"]))
+		}
+	}
+	if want := []string{"Error/Error", "<nil>/Success"}; !slices.Equal(results, want) {
+		t.Errorf("attach_volume actions (newest first) message/event result %v, want %v", results, want)
 	}
 }
 
