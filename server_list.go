@@ -34,4 +34,18 @@ type ServerListParams struct {
 	Sort                               []ServerSort // tie-breakers are appended
 	Marker                             string       // uuid of the last server seen
 	Limit                              int          // ≤ 0: no row
+	// Columns, when not nil, asks for a list view's read: the columns no
+	// list view shows (key data, old flavor, requested networks, server
+	// group, password hashes) and the optional ones not asked for are
+	// left unread (zero in the servers returned). nil reads every column.
+	Columns *ServerColumns
+}
+
+// ServerColumns are the columns a list view shows only at some
+// microversions or with some policy.
+type ServerColumns struct {
+	UserData        bool // OS-EXT-SRV-ATTR:user_data (2.3+, extended attributes)
+	TrustedCerts    bool // trusted_image_certificates (2.63+)
+	ImageProperties bool // image.properties (2.98+)
+	SchedulerHints  bool // scheduler_hints (2.100+)
 }

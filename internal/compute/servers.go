@@ -14,6 +14,11 @@ import (
 type ListServersParams struct {
 	novalite.ServerListParams
 	IP, IP6 string
+	// Brief: the view shows ids and names only (GET /servers), so nothing
+	// beyond the rows is read (metadata, tags, ports, host status).
+	Brief bool
+	// HostStatus: the view shows host_status, which reads the hosts' rows.
+	HostStatus bool
 }
 
 // ServerAddress is one IP of a server as its views show it.
@@ -132,10 +137,17 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]Serve
 		if err != nil {
 			return err
 		}
+		if p.Brief {
+			out = make([]ServerInfo, len(list))
+			for i, v := range list {
+				out[i].Server = *v
+			}
+			return nil
+		}
 		if err := tx.InstanceLoadExtras(ctx, list); err != nil {
 			return err
 		}
-		out, err = s.serverInfos(ctx, tx, list, true)
+		out, err = s.serverInfos(ctx, tx, list, p.HostStatus)
 		return err
 	})
 	return out, err

@@ -123,6 +123,46 @@ func (tx *Tx) InstanceList(ctx context.Context, p novalite.ServerListParams) ([]
 	})
 }
 
+// listColumnVariants are instanceCols for each ServerColumns a list view
+// may ask for (instanceListCols).
+var listColumnVariants = func() (v [16]string) {
+	for i := range v {
+		unread := map[string]string{"old_flavor": "NULL", "key_data": "''", "server_group": "''",
+			"requested_networks": "''", "admin_password_hash": "''", "encrypted_password": "''"}
+		for bit, col := range []struct{ name, constant string }{{"user_data", "NULL"}, {"trusted_certs", "NULL"},
+			{"image_properties", "''"}, {"scheduler_hints", "''"}} {
+			if i&(1<<bit) == 0 {
+				unread[col.name] = col.constant
+			}
+		}
+		cols := strings.Split(strings.Join(strings.Fields(instanceCols), " "), ", ")
+		for j, c := range cols {
+			if k, ok := unread[c]; ok {
+				cols[j] = k
+			}
+		}
+		v[i] = strings.Join(cols, ", ")
+	}
+	return v
+}()
+
+// instanceListCols is instanceCols for a list view's read (c; nil: every
+// column): the columns the view does not show are constants, so that
+// neither SQLite nor the driver reads them (user data can be 64 KB a
+// server, a public key most of a KB).
+func instanceListCols(c *novalite.ServerColumns) string {
+	if c == nil {
+		return instanceCols
+	}
+	i := 0
+	for bit, on := range []bool{c.UserData, c.TrustedCerts, c.ImageProperties, c.SchedulerHints} {
+		if on {
+			i |= 1 << bit
+		}
+	}
+	return listColumnVariants[i]
+}
+
 // instanceListQuery is the query of InstanceList and its arguments.
 func (tx *Tx) instanceListQuery(ctx context.Context, p novalite.ServerListParams) (string, []any, error) {
 	var w where
@@ -142,7 +182,7 @@ func (tx *Tx) instanceListQuery(ctx context.Context, p novalite.ServerListParams
 	for i, s := range sorts {
 		order[i] = s.expr + map[bool]string{false: " ASC", true: " DESC"}[s.desc]
 	}
-	q := `SELECT ` + instanceCols + ` FROM instances` + w.sql() + ` ORDER BY ` + strings.Join(order, ", ") +
+	q := `SELECT ` + instanceListCols(p.Columns) + ` FROM instances` + w.sql() + ` ORDER BY ` + strings.Join(order, ", ") +
 		` LIMIT ` + w.arg(p.Limit)
 	return q, w.args, nil
 }

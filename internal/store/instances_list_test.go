@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -82,5 +84,73 @@ func testInstanceList(t *testing.T, db *DB) {
 	})
 	if !novalite.IsKind(err, novalite.NotFound) {
 		t.Errorf("unknown marker: %v, want NotFound", err)
+	}
+}
+
+// A list view's read (Columns) leaves what no list view shows, and the
+// optional columns not asked for, unread; the rest of the row is read
+// as by a full read.
+func TestInstanceListColumns(t *testing.T) {
+	forEachEngine(t, testInstanceListColumns)
+}
+
+func testInstanceListColumns(t *testing.T, db *DB) {
+	ctx := context.Background()
+	ud := "aGVsbG8="
+	old := novalite.FlavorSnapshot{ID: "0", Name: "old"}
+	full := novalite.Server{ID: "8f0e4b6a-0000-4000-8000-000000000001", Name: "full", ProjectID: "p1", UserID: "u1",
+		Flavor: novalite.FlavorSnapshot{ID: "1", Name: "m1.tiny"}, OldFlavor: &old, VMState: novalite.VMActive,
+		CreatedAt: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC),
+		KeyName: &ud, KeyData: "ssh-ed25519 AAAA", UserData: &ud, TrustedCerts: []string{"c1"},
+		SchedulerHints: map[string][]string{"group": {"g1"}}, ServerGroup: "g1", ImageProperties: map[string]string{"os": "l"},
+		RequestedNetworks: `[{"uuid": "n1"}]`, AdminPasswordHash: "$2a$hash", EncryptedPassword: "enc"}
+	if err := db.Tx(ctx, func(tx *Tx) error { return tx.InstanceInsert(ctx, &full) }); err != nil {
+		t.Fatal(err)
+	}
+	unshown := func(v *novalite.Server) {
+		v.OldFlavor, v.KeyData, v.ServerGroup, v.RequestedNetworks, v.AdminPasswordHash, v.EncryptedPassword = nil, "", "", "", "", ""
+	}
+	tests := []struct {
+		name string
+		cols *novalite.ServerColumns
+		want func(*novalite.Server)
+	}{
+		{"every column", nil, func(*novalite.Server) {}},
+		{"list view, nothing optional", &novalite.ServerColumns{}, func(v *novalite.Server) {
+			unshown(v)
+			v.UserData, v.TrustedCerts, v.SchedulerHints, v.ImageProperties = nil, nil, nil, nil
+		}},
+		{"list view, all optional", &novalite.ServerColumns{UserData: true, TrustedCerts: true, ImageProperties: true,
+			SchedulerHints: true}, unshown},
+		{"list view, user data and hints", &novalite.ServerColumns{UserData: true, SchedulerHints: true}, func(v *novalite.Server) {
+			unshown(v)
+			v.TrustedCerts, v.ImageProperties = nil, nil
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []*novalite.Server
+			err := db.View(ctx, func(tx *Tx) error {
+				var err error
+				got, err = tx.InstanceList(ctx, novalite.ServerListParams{ProjectID: "p1", Limit: 10, Columns: tt.cols})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := full
+			want.OldFlavor = &old
+			tt.want(&want)
+			if len(got) != 1 {
+				t.Fatalf("%d servers, want 1", len(got))
+			}
+			g := *got[0]
+			g.InternalID = want.InternalID
+			if !reflect.DeepEqual(g, want) {
+				a, _ := json.Marshal(g)
+				b, _ := json.Marshal(want)
+				t.Errorf("read\n%s\nwant\n%s", a, b)
+			}
+		})
 	}
 }

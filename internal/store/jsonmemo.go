@@ -22,9 +22,12 @@ type jsonMemo[T any] struct {
 // memoCap bounds each memo: beyond it, texts are decoded every time.
 const memoCap = 4096
 
-// decode sets *dst to what raw decodes to; a text that does not decode
-// leaves *dst as it is (json.Unmarshal's errors were ignored before too).
+// decode sets *dst to what raw decodes to; a text that does not decode,
+// or none, leaves *dst as it is (json.Unmarshal's errors were ignored before too).
 func (c *jsonMemo[T]) decode(raw string, dst *T) {
+	if raw == "" { // a column a list left unread
+		return
+	}
 	if v, ok := c.m.Load(raw); ok {
 		*dst = c.clone(v.(T))
 		return

@@ -39,6 +39,14 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, detail bool) error {
 	if err != nil {
 		return err
 	}
+	o := newServerView(r, "")
+	p.Brief, p.HostStatus = !detail, detail && o.showsHostStatus()
+	p.Columns = &novalite.ServerColumns{}
+	if detail { // what appendServerDetail shows of them
+		mv := o.mv
+		p.Columns = &novalite.ServerColumns{UserData: o.extended && mv.AtLeast(2, 3), TrustedCerts: mv.AtLeast(2, 63),
+			ImageProperties: mv.AtLeast(2, 98), SchedulerHints: mv.AtLeast(2, 100)}
+	}
 	var list []compute.ServerInfo
 	if !empty {
 		if list, err = a.svc.Compute.ListServers(r.Context(), p); err != nil {
@@ -48,7 +56,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, detail bool) error {
 	var servers any
 	if detail {
 		bp := pageBufs.Get().(*[]byte)
-		b := a.appendServerDetails((*bp)[:0], r, list)
+		b := a.appendServerDetails((*bp)[:0], r, list, o)
 		defer func() {
 			if cap(b) <= 8<<20 {
 				*bp = b[:0]

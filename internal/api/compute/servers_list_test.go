@@ -1,8 +1,11 @@
 package compute_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -195,4 +198,64 @@ func TestListServerSortAndPaging(t *testing.T) {
 			t.Errorf("limit=-1: %d", status)
 		}
 	})
+}
+
+// A list's detailed view reads fewer columns than show (only those it can
+// show at the microversion, for the caller): each server in it is still
+// show's view of it, but for server_groups, which only show has (2.71+).
+func TestListDetailIsShow(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if r := b.do("POST", "/os-keypairs", b.demo, "2.1", map[string]any{"keypair": map[string]any{"name": "k1"}}); r.Status != 200 {
+		t.Fatalf("keypair: %d %s", r.Status, r.Body)
+	}
+	r := b.do("POST", "/os-server-groups", b.demo, "2.64", map[string]any{"server_group": map[string]any{"name": "g", "policy": "anti-affinity"}})
+	if r.Status != 200 {
+		t.Fatalf("server group: %d %s", r.Status, r.Body)
+	}
+	group := r.JSON(t)["server_group"].(map[string]any)["id"].(string)
+	r = b.do("POST", "/servers", b.demo, "2.100", map[string]any{"server": map[string]any{"name": "full", "imageRef": b.image,
+		"flavorRef": "1", "networks": "none", "key_name": "k1", "user_data": "aGVsbG8=", "trusted_image_certificates": []any{"c1"},
+		"metadata": map[string]any{"role": "web"}, "tags": []any{"t1"}}, "os:scheduler_hints": map[string]any{"group": group}})
+	if r.Status != http.StatusAccepted {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	id := r.JSON(t)["server"].(map[string]any)["id"].(string)
+	b.launch(t, id)
+	if err := b.execSQL(`UPDATE instances SET image_properties = '{"os_distro": "cirros"}' WHERE uuid = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	b.create(t, b.demo, "plain", nil)
+	full := b.show(t, b.admin, id, "2.100")
+	for _, k := range []string{"OS-EXT-SRV-ATTR:user_data", "trusted_image_certificates", "scheduler_hints", "server_groups", "key_name"} {
+		if v, ok := full[k]; !ok || v == nil || fmt.Sprint(v) == "map[]" || fmt.Sprint(v) == "[]" {
+			t.Fatalf("show at 2.100 has %s = %v: the comparison below would not check it", k, v)
+		}
+	}
+	if props := full["image"].(map[string]any)["properties"]; fmt.Sprint(props) != "map[os_distro:cirros]" {
+		t.Fatalf("show at 2.100 has image properties %v", props)
+	}
+	for _, mv := range []string{"2.1", "2.3", "2.16", "2.19", "2.26", "2.47", "2.63", "2.71", "2.73", "2.96", "2.98", "2.100"} {
+		for _, who := range []struct{ name, token, query string }{{"admin", b.admin, "?all_tenants=1"}, {"member", b.demo, ""}} {
+			t.Run(mv+"/"+who.name, func(t *testing.T) {
+				r := b.do("GET", "/servers/detail"+who.query, who.token, mv, nil)
+				if r.Status != 200 {
+					t.Fatalf("detail: %d %s", r.Status, r.Body)
+				}
+				var listed map[string]any
+				for _, s := range r.JSON(t)["servers"].([]any) {
+					if s := s.(map[string]any); s["id"] == id {
+						listed = s
+					}
+				}
+				show := b.show(t, who.token, id, mv)
+				delete(show, "server_groups")
+				if !reflect.DeepEqual(listed, show) {
+					got, _ := json.MarshalIndent(listed, "", " ")
+					want, _ := json.MarshalIndent(show, "", " ")
+					t.Errorf("listed\n%s\nshow\n%s", got, want)
+				}
+			})
+		}
+	}
 }

@@ -36,7 +36,7 @@ func BenchmarkServerDetailPage(b *testing.B) {
 	}
 	for b.Loop() {
 		w := httptest.NewRecorder()
-		out := httpx.RawJSON(a.appendServerDetails(nil, r, page))
+		out := httpx.RawJSON(a.appendServerDetails(nil, r, page, newServerView(r, "")))
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{"servers": out})
 		if w.Code != http.StatusOK {
 			b.Fatal(w.Code)

@@ -16,9 +16,9 @@ import (
 // 1,000 detailed servers is about 2.5 MB).
 var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
-// appendServerDetails writes the JSON array of list's detailed views.
-func (a *API) appendServerDetails(dst []byte, r *http.Request, list []compute.ServerInfo) []byte {
-	o := newServerView(r, "")
+// appendServerDetails writes the JSON array of list's detailed views
+// (o: newServerView of the list).
+func (a *API) appendServerDetails(dst []byte, r *http.Request, list []compute.ServerInfo, o serverView) []byte {
 	o.self, o.book = a.versioned(r), a.bookmark(r)
 	dst = append(dst, '[')
 	for i, s := range list {
