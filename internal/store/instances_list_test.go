@@ -102,7 +102,7 @@ func testInstanceListColumns(t *testing.T, db *DB) {
 		Flavor: novalite.FlavorSnapshot{ID: "1", Name: "m1.tiny"}, OldFlavor: &old, VMState: novalite.VMActive,
 		CreatedAt: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC),
 		KeyName: &ud, KeyData: "ssh-ed25519 AAAA", UserData: &ud, TrustedCerts: []string{"c1"},
-		SchedulerHints: map[string][]string{"group": {"g1"}}, ServerGroup: "g1", ImageProperties: map[string]string{"os": "l"},
+		SchedulerHints: novalite.SchedulerHints{Group: []string{"g1"}}, ServerGroup: "g1", ImageProperties: map[string]string{"os": "l"},
 		RequestedNetworks: `[{"uuid": "n1"}]`, AdminPasswordHash: "$2a$hash", EncryptedPassword: "enc"}
 	if err := db.Tx(ctx, func(tx *Tx) error { return tx.InstanceInsert(ctx, &full) }); err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func testInstanceListColumns(t *testing.T, db *DB) {
 		{"every column", nil, func(*novalite.Server) {}},
 		{"list view, nothing optional", &novalite.ServerColumns{}, func(v *novalite.Server) {
 			unshown(v)
-			v.UserData, v.TrustedCerts, v.SchedulerHints, v.ImageProperties = nil, nil, nil, nil
+			v.UserData, v.TrustedCerts, v.SchedulerHints, v.ImageProperties = nil, nil, novalite.SchedulerHints{}, nil
 		}},
 		{"list view, all optional", &novalite.ServerColumns{UserData: true, TrustedCerts: true, ImageProperties: true,
 			SchedulerHints: true}, unshown},
