@@ -165,6 +165,7 @@ type bootSource struct {
 // ImageRef and BlockDevices are rewritten to match.
 func (s *Service) bootSourceForCreate(ctx context.Context, c *novalite.Caller, p *CreateServersParams) (bootSource, error) {
 	var b bootSource
+	imageGiven := p.ImageRef != ""
 	b.img, b.imgErr = s.imageForCreate(ctx, c, p.ImageRef)
 	if b.imgErr == nil && p.ImageRef != "" {
 		if ib := imageDefinedBDMs(b.img.Properties); hasRoot(ib) {
@@ -174,6 +175,9 @@ func (s *Service) bootSourceForCreate(ctx context.Context, c *novalite.Caller, p
 	var err error
 	if b.volumes, b.volumeBacked, err = parseVolumeBDMs(p.BlockDevices); err != nil {
 		return b, err
+	}
+	for i := range b.volumes {
+		b.volumes[i].checkBootable = !imageGiven
 	}
 	if p.ImageRef == "" && !b.volumeBacked {
 		p.ImageRef = localBootImage(p.BlockDevices)

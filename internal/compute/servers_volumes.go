@@ -30,6 +30,10 @@ type volumeRequest struct {
 	deleteOnT  bool
 	tag        string
 	volumeType string
+	// checkBootable: a root volume must be bootable when the create
+	// names no image, its boot metadata then coming from the volume
+	// (Nova's get_bdm_image_metadata); with an image Nova does not look.
+	checkBootable bool
 }
 
 func bdmInvalid(format string, args ...any) error {
@@ -169,7 +173,7 @@ func (s *Service) prepareVolumes(ctx context.Context, c *novalite.Caller, reqs [
 				}
 				// Nova boots only from a volume Cinder calls bootable
 				// (InvalidBDMVolumeNotBootable).
-				if r.bootIndex != nil && *r.bootIndex == 0 && !vol.Bootable {
+				if r.checkBootable && r.bootIndex != nil && *r.bootIndex == 0 && !vol.Bootable {
 					s.deletePrepared(ctx, c, sets)
 					return nil, novalite.Errorf(novalite.Invalid, "Block Device %s is not bootable.", r.uuid)
 				}

@@ -146,6 +146,10 @@ func TestBootFromVolumeFailures(t *testing.T) {
 	if len(vs) != 3 { // inUse, blank, zbfv's
 		t.Errorf("volumes after the failures: %v", vs)
 	}
+	// With an image named, Nova does not ask whether the root volume is
+	// bootable (openstacksdk's TestServerAdmin boots so from a blank one).
+	b.create(t, b.demo, "blankroot", map[string]any{"imageRef": b.image, "block_device_mapping_v2": []any{
+		map[string]any{"source_type": "volume", "destination_type": "volume", "uuid": blank, "boot_index": 0}}})
 }
 
 // os-volume_attachments at the microversions that change it.
