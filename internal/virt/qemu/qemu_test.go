@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,7 +70,32 @@ func TestContract(t *testing.T) {
 		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", qemu.NetNS(dir)).Run() })
 		t.Cleanup(func() { cleanup(t, d) })
 		return d
-	})
+	}, virttest.GuestReady(guestReady()))
+}
+
+// guestReady returns what waits for the test guest's ready line after
+// its last boot, and after the boot that followed the previous wait: a
+// guest just started again still shows the last boot's ready line.
+func guestReady() func(ctx context.Context, d virt.Driver, inst virt.Instance) error {
+	seen := 0
+	return func(ctx context.Context, d virt.Driver, inst virt.Instance) error {
+		for {
+			out, err := d.(virt.ConsoleLogger).ConsoleLog(ctx, inst)
+			if err != nil {
+				return err
+			}
+			n := strings.Count(out, "novalite-guest: ready")
+			if n > seen && strings.LastIndex(out, "novalite-guest: ready") > strings.LastIndex(out, "novalite-guest: booted") {
+				seen = n
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
 }
 
 // cleanup destroys the contract's guests, whatever the test left.

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,10 +17,28 @@ import (
 )
 
 // Run checks the driver newDriver returns against the contract.
-func Run(t *testing.T, newDriver func(t *testing.T) virt.Driver) {
+func Run(t *testing.T, newDriver func(t *testing.T) virt.Driver, opts ...Option) {
 	t.Helper()
-	t.Run("lifecycle", func(t *testing.T) { lifecycle(t, newDriver(t)) })
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	t.Run("lifecycle", func(t *testing.T) { lifecycle(t, newDriver(t), o) })
 	t.Run("missing", func(t *testing.T) { missing(t, newDriver(t)) })
+}
+
+// Option changes how Run checks a driver.
+type Option func(*options)
+
+type options struct {
+	ready func(ctx context.Context, d virt.Driver, inst virt.Instance) error
+}
+
+// GuestReady is what Run waits for before it unplugs a volume from a
+// running guest: a real guest releases a device only once its OS is up
+// (PCI hot-unplug asks the guest), as Nova's detach waits on it.
+func GuestReady(f func(ctx context.Context, d virt.Driver, inst virt.Instance) error) Option {
+	return func(o *options) { o.ready = f }
 }
 
 // ImageRef is the image the contract's guests boot: a driver that reads
@@ -47,7 +67,7 @@ type step struct {
 	need func(virt.Capabilities) bool
 }
 
-func lifecycle(t *testing.T, d virt.Driver) {
+func lifecycle(t *testing.T, d virt.Driver, o options) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	inst := instance("5c3d1f9e-0000-4000-8000-000000000001")
@@ -118,6 +138,9 @@ func lifecycle(t *testing.T, d virt.Driver) {
 			t.Fatalf("after %s: state = %d, %v; want %d", s.name, got, err, s.want)
 		}
 	}
+	if va, ok := d.(virt.VolumeAttacher); ok {
+		volumes(ctx, t, d, va, inst, o)
+	}
 	if caps.Console {
 		cl, ok := d.(virt.ConsoleLogger)
 		if !ok {
@@ -151,6 +174,68 @@ func lifecycle(t *testing.T, d virt.Driver) {
 		if _, err := dg.Diagnostics(ctx, inst); !errors.Is(err, virt.ErrNotFound) {
 			t.Errorf("diagnostics after destroy: %v, want ErrNotFound", err)
 		}
+	}
+}
+
+// volume is a 64 MiB sparse raw file, as the block storage backend
+// makes one.
+func volume(t *testing.T) virt.Volume {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "volume")
+	f, err := os.Create(path)
+	if err == nil {
+		err = errors.Join(f.Truncate(64<<20), f.Close())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return virt.Volume{ID: "0f1e2d3c-0000-4000-8000-000000000001", Path: path, Device: "/dev/vdb"}
+}
+
+// volumes hot-plugs a volume into the running guest and unplugs it,
+// each twice (idempotent), the guest running throughout; then again
+// with the guest shut off, where the volume waits for its next start.
+func volumes(ctx context.Context, t *testing.T, d virt.Driver, va virt.VolumeAttacher, inst virt.Instance, o options) {
+	t.Helper()
+	v := volume(t)
+	check := func(what string, want novalite.PowerState) {
+		t.Helper()
+		if got, err := d.State(ctx, inst); err != nil || got != want {
+			t.Fatalf("after %s: state = %d, %v; want %d", what, got, err, want)
+		}
+	}
+	for _, powered := range []bool{true, false} {
+		want := novalite.PowerRunning
+		if !powered {
+			if err := d.PowerOff(ctx, inst); err != nil {
+				t.Fatalf("power off: %v", err)
+			}
+			want = novalite.PowerShutdown
+		}
+		for i := 0; i < 2; i++ {
+			if err := va.AttachVolume(ctx, inst, v); err != nil {
+				t.Fatalf("attach volume (powered %v, call %d): %v", powered, i+1, err)
+			}
+		}
+		check("attach volume", want)
+		if !powered {
+			// The attached volume is the guest's at its next start.
+			if err := d.PowerOn(ctx, inst); err != nil {
+				t.Fatalf("power on with a volume: %v", err)
+			}
+			check("power on with a volume", novalite.PowerRunning)
+		}
+		if o.ready != nil {
+			if err := o.ready(ctx, d, inst); err != nil {
+				t.Fatalf("guest not ready to release the volume: %v", err)
+			}
+		}
+		for i := 0; i < 2; i++ {
+			if err := va.DetachVolume(ctx, inst, v.ID); err != nil {
+				t.Fatalf("detach volume (powered %v, call %d): %v", powered, i+1, err)
+			}
+		}
+		check("detach volume", novalite.PowerRunning)
 	}
 }
 
