@@ -5,11 +5,13 @@ Everything cloud-specific is asked of the running endpoint: the catalog
 (which services exist, the region), the compute version document (the
 microversion range), the hypervisors (how many compute nodes), Glance's
 images and Nova's flavors (ids of image_ref/flavor_ref and their alternates),
-Neutron's networks. The compute feature flags come from a profile:
+Neutron's networks, Cinder's version document and extensions ([volume],
+[volume-feature-enabled]). The compute feature flags come from a profile:
 
   reference  the features of the Nova install Tempest's results are compared
-             with (one host, fake driver, no Neutron/Cinder in Tempest's view),
-             so that pass/fail sets compare test for test
+             with (one host, fake driver, no Neutron in Tempest's view; Cinder
+             on unless TEMPEST_CINDER=0, with swap_volume), so that pass/fail
+             sets compare test for test
   extended   what novalite does beyond it: migrations when there are two or
              more hypervisors, stable rescue, password changes, the
              SameHost/DifferentHost filters
