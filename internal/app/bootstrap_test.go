@@ -53,11 +53,11 @@ func TestBootstrapClouds(t *testing.T) {
 			}
 			// Log in exactly as the cloud says: by domain name or id.
 			domain := func(v string) map[string]any { return map[string]any{domainKey: v} }
-			r := srv.Do("POST", "/identity/v3/auth/tokens", "", map[string]any{"auth": map[string]any{
+			r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: map[string]any{"auth": map[string]any{
 				"identity": map[string]any{"methods": []string{"password"}, "password": map[string]any{
 					"user": map[string]any{"name": user, "password": password, "domain": domain(userDomain)}}},
 				"scope": map[string]any{"project": map[string]any{"name": project, "domain": domain(projectDomain)}},
-			}}, nil)
+			}}})
 			if r.Status != http.StatusCreated {
 				t.Fatalf("login as cloud %s: %d %s", tc.cloud, r.Status, r.Body)
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"novalite/internal/app/apptest"
 	"novalite/internal/compute"
 	"novalite/internal/store"
 	"novalite/internal/virt/virttest"
@@ -20,13 +21,13 @@ import (
 // two entry points and returns its URL.
 func (b *bundle) consoleURL(t *testing.T, token, id string, remote bool) string {
 	t.Helper()
-	var resp = b.srv.Do("POST", "/compute/v2.1/servers/"+id+"/action", token,
-		map[string]any{"os-getVNCConsole": map[string]any{"type": "novnc"}}, nil)
+	var resp = b.srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers/" + id + "/action", Token: token,
+		Body: map[string]any{"os-getVNCConsole": map[string]any{"type": "novnc"}}})
 	key := "console"
 	if remote {
-		resp = b.srv.Do("POST", "/compute/v2.1/servers/"+id+"/remote-consoles", token,
-			map[string]any{"remote_console": map[string]any{"protocol": "vnc", "type": "novnc"}},
-			map[string]string{"OpenStack-API-Version": "compute 2.6"})
+		resp = b.srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers/" + id + "/remote-consoles", Token: token,
+			Body:    map[string]any{"remote_console": map[string]any{"protocol": "vnc", "type": "novnc"}},
+			Headers: map[string]string{"OpenStack-API-Version": "compute 2.6"}})
 		key = "remote_console"
 	}
 	if resp.Status != http.StatusOK {
@@ -123,8 +124,8 @@ func TestNoVNCConsole(t *testing.T) {
 			token := consoleToken(t, u)
 			check := func(tok, mv, caller string, want int) map[string]any {
 				t.Helper()
-				resp := b.srv.Do("GET", "/compute/v2.1/os-console-auth-tokens/"+tok, caller, nil,
-					map[string]string{"OpenStack-API-Version": "compute " + mv})
+				resp := b.srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/os-console-auth-tokens/" + tok, Token: caller,
+					Headers: map[string]string{"OpenStack-API-Version": "compute " + mv}})
 				if resp.Status != want {
 					t.Fatalf("os-console-auth-tokens at %s: %d %s, want %d", mv, resp.Status, resp.Body, want)
 				}
@@ -143,8 +144,8 @@ func TestNoVNCConsole(t *testing.T) {
 
 			// Another project's server is not found, as in every server call.
 			other, _ := b.srv.NewMember("console-other")
-			if r := b.srv.Do("POST", "/compute/v2.1/servers/"+id+"/action", other,
-				map[string]any{"os-getVNCConsole": map[string]any{"type": "novnc"}}, nil); r.Status != 404 {
+			if r := b.srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers/" + id + "/action", Token: other,
+				Body: map[string]any{"os-getVNCConsole": map[string]any{"type": "novnc"}}}); r.Status != 404 {
 				t.Errorf("other project's console: %d %s", r.Status, r.Body)
 			}
 			if _, resp, err := dialConsole(ctx, strings.Replace(u, "token%3D", "token%3Dbad", 1)); err == nil || resp == nil ||
@@ -175,8 +176,8 @@ func TestConsoleTokenGoesWithTheServer(t *testing.T) {
 	b.wait(t, id, "ACTIVE", status("ACTIVE"))
 	u := b.consoleURL(t, b.demo, id, false)
 	show := func() int {
-		return b.srv.Do("GET", "/compute/v2.1/os-console-auth-tokens/"+consoleToken(t, u), b.admin, nil,
-			map[string]string{"OpenStack-API-Version": "compute 2.31"}).Status
+		return b.srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/os-console-auth-tokens/" + consoleToken(t, u), Token: b.admin,
+			Headers: map[string]string{"OpenStack-API-Version": "compute 2.31"}}).Status
 	}
 	if got := show(); got != http.StatusOK {
 		t.Fatalf("token of a live server: %d, want 200", got)

@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"novalite/internal/app/apptest"
 	"novalite/internal/config"
 	"novalite/internal/store/storetest"
 )
 
 // ctl calls the control API as token.
 func (b *bundle) ctl(method, path, token string, body any) (int, map[string]any) {
-	resp := b.srv.Do(method, "/novalite/v1"+path, token, body, nil)
+	resp := b.srv.Do(apptest.Request{Method: method, Path: "/novalite/v1" + path, Token: token, Body: body})
 	var v map[string]any
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		_ = json.Unmarshal(resp.Body, &v) // nil when not JSON: the caller's checks fail
@@ -158,8 +159,8 @@ func TestControlHostKnobs(t *testing.T) {
 		t.Errorf("updated host %v", h)
 	}
 	// vcpus is in the hypervisor view up to 2.87.
-	hyp := b.srv.Do("GET", "/compute/v2.1/os-hypervisors/detail", b.admin, nil,
-		map[string]string{"OpenStack-API-Version": "compute 2.87"}).JSON(t)["hypervisors"].([]any)
+	hyp := b.srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/os-hypervisors/detail", Token: b.admin,
+		Headers: map[string]string{"OpenStack-API-Version": "compute 2.87"}}).JSON(t)["hypervisors"].([]any)
 	for _, x := range hyp {
 		x := x.(map[string]any)
 		if x["hypervisor_hostname"] == "novalite-compute-2" && x["vcpus"] != float64(3) {
@@ -187,7 +188,7 @@ func TestControlStateAndReset(t *testing.T) {
 	b := setup(t, withControl(1))
 	keep := b.create(t, map[string]any{"name": "keep", "metadata": map[string]string{"k": "v"}})
 	b.wait(t, keep, "ACTIVE", status("ACTIVE"))
-	resp := b.srv.Do("GET", "/novalite/v1/state", b.admin, nil, nil)
+	resp := b.srv.Do(apptest.Request{Method: "GET", Path: "/novalite/v1/state", Token: b.admin})
 	if resp.Status != 200 {
 		t.Fatalf("export: %d %s", resp.Status, resp.Body)
 	}
@@ -197,7 +198,7 @@ func TestControlStateAndReset(t *testing.T) {
 	other := b.create(t, map[string]any{"name": "other"})
 	b.wait(t, other, "ACTIVE", status("ACTIVE"))
 
-	if resp := b.srv.Do("PUT", "/novalite/v1/state", b.admin, dump, nil); resp.Status != 204 {
+	if resp := b.srv.Do(apptest.Request{Method: "PUT", Path: "/novalite/v1/state", Token: b.admin, Body: dump}); resp.Status != 204 {
 		t.Fatalf("import: %d %s", resp.Status, resp.Body)
 	}
 	s := b.wait(t, keep, "ACTIVE again", status("ACTIVE"))
@@ -225,7 +226,7 @@ func TestControlStateAndReset(t *testing.T) {
 	b.wait(t, b.create(t, nil), "ACTIVE", status("ACTIVE"))
 
 	bad := strings.Replace(string(dump), `"tables":{`, `"tables":{"nonsense":[],`, 1)
-	if resp := b.srv.Do("PUT", "/novalite/v1/state", b.admin, bad, nil); resp.Status != 400 {
+	if resp := b.srv.Do(apptest.Request{Method: "PUT", Path: "/novalite/v1/state", Token: b.admin, Body: bad}); resp.Status != 400 {
 		t.Errorf("import of an unknown table: %d %s", resp.Status, resp.Body)
 	}
 }

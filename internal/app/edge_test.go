@@ -52,7 +52,7 @@ func TestEdge(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
-	img := srv.Do("GET", "/image/v2/images", admin, nil, nil).JSON(t)["images"].([]any)[0].(map[string]any)["id"].(string)
+	img := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images", Token: admin}).JSON(t)["images"].([]any)[0].(map[string]any)["id"].(string)
 	big := []byte(`{"server": {"name": "` + strings.Repeat("a", 200000) + `"}}`)
 	cases := []struct {
 		name, method, target string
@@ -107,7 +107,7 @@ func TestEdge(t *testing.T) {
 					h["Content-Type"] = c.ctype
 				}
 			}
-			resp := srv.Raw(c.method, c.target, h, body)
+			resp := srv.Raw(apptest.Request{Method: c.method, Path: c.target, Headers: h, Body: body})
 			if resp.Status != c.want {
 				t.Fatalf("%s %q = %d %s, want %d", c.method, c.target, resp.Status, resp.Body, c.want)
 			}
@@ -120,7 +120,7 @@ func TestEdge(t *testing.T) {
 		})
 	}
 	// The refused property key left nothing behind that breaks filtering.
-	if resp := srv.Do("GET", "/image/v2/images?k=v", admin, nil, nil); resp.Status != 200 {
+	if resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images?k=v", Token: admin}); resp.Status != 200 {
 		t.Errorf("property-filtered list = %d %s", resp.Status, resp.Body)
 	}
 }
@@ -143,7 +143,7 @@ func TestRootsWithoutRedirect(t *testing.T) {
 		{"/network", http.StatusOK, "versions"},
 	}
 	for _, c := range cases {
-		resp := srv.Raw("GET", c.target, map[string]string{"Accept": "application/json"}, nil)
+		resp := srv.Raw(apptest.Request{Method: "GET", Path: c.target, Headers: map[string]string{"Accept": "application/json"}})
 		if resp.Status != c.want {
 			t.Errorf("GET %s = %d %s, want %d", c.target, resp.Status, resp.Body, c.want)
 			continue

@@ -104,7 +104,7 @@ func TestHostileInput(t *testing.T) {
 			body = []byte(r.body)
 			h["Content-Type"] = r.ctype
 		}
-		resp := srv.Raw(r.method, r.target, h, body)
+		resp := srv.Raw(apptest.Request{Method: r.method, Path: r.target, Headers: h, Body: body})
 		short := r.body[:min(len(r.body), 40)]
 		switch {
 		case resp.Status >= 500:

@@ -38,12 +38,12 @@ func TestImageFilesImported(t *testing.T) {
 	tok := one.DemoToken()
 
 	upload := func(name string, data []byte) string {
-		resp := one.Do("POST", "/image/v2/images", tok, map[string]any{"name": name, "disk_format": "raw", "container_format": "bare"}, nil)
+		resp := one.Do(apptest.Request{Method: "POST", Path: "/image/v2/images", Token: tok, Body: map[string]any{"name": name, "disk_format": "raw", "container_format": "bare"}})
 		if resp.Status != http.StatusCreated {
 			t.Fatalf("create: %d %s", resp.Status, resp.Body)
 		}
 		id := resp.JSON(t)["id"].(string)
-		if resp := one.Do("PUT", "/image/v2/images/"+id+"/file", tok, data, map[string]string{"Content-Type": "application/octet-stream"}); resp.Status != http.StatusNoContent {
+		if resp := one.Do(apptest.Request{Method: "PUT", Path: "/image/v2/images/" + id + "/file", Token: tok, Body: data, Headers: map[string]string{"Content-Type": "application/octet-stream"}}); resp.Status != http.StatusNoContent {
 			t.Fatalf("upload: %d %s", resp.Status, resp.Body)
 		}
 		return id

@@ -31,12 +31,12 @@ func TestImageDataSharedByReplicas(t *testing.T) {
 	// Two whole chunks and a part: reads cross chunk boundaries.
 	data := make([]byte, 2*image.ChunkSize+12345)
 	rand.NewChaCha8([32]byte{1}).Read(data)
-	resp := one.Do("POST", "/image/v2/images", tok, map[string]any{"name": "shared", "disk_format": "raw", "container_format": "bare"}, nil)
+	resp := one.Do(apptest.Request{Method: "POST", Path: "/image/v2/images", Token: tok, Body: map[string]any{"name": "shared", "disk_format": "raw", "container_format": "bare"}})
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("create: %d %s", resp.Status, resp.Body)
 	}
 	id := resp.JSON(t)["id"].(string)
-	if resp := one.Do("PUT", "/image/v2/images/"+id+"/file", tok, data, map[string]string{"Content-Type": "application/octet-stream"}); resp.Status != http.StatusNoContent {
+	if resp := one.Do(apptest.Request{Method: "PUT", Path: "/image/v2/images/" + id + "/file", Token: tok, Body: data, Headers: map[string]string{"Content-Type": "application/octet-stream"}}); resp.Status != http.StatusNoContent {
 		t.Fatalf("upload: %d %s", resp.Status, resp.Body)
 	}
 	at := image.ChunkSize - 100 // a range across the first boundary
@@ -54,17 +54,17 @@ func TestImageDataSharedByReplicas(t *testing.T) {
 			if tc.rng != "" {
 				h["Range"] = tc.rng
 			}
-			resp := two.Do("GET", "/image/v2/images/"+id+"/file", tok, nil, h)
+			resp := two.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + id + "/file", Token: tok, Headers: h})
 			if resp.Status != tc.status || !bytes.Equal(resp.Body, tc.want) {
 				t.Errorf("download through the other replica: %d, %d bytes, want %d, %d bytes", resp.Status, len(resp.Body), tc.status, len(tc.want))
 			}
 		})
 	}
-	if resp := two.Do("GET", "/image/v2/images/"+image.CirrosID+"/file", tok, nil, nil); resp.Status != http.StatusOK || len(resp.Body) == 0 {
+	if resp := two.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + image.CirrosID + "/file", Token: tok}); resp.Status != http.StatusOK || len(resp.Body) == 0 {
 		t.Errorf("bootstrap image through the other replica: %d, %d bytes", resp.Status, len(resp.Body))
 	}
 
-	if resp := two.Do("DELETE", "/image/v2/images/"+id, tok, nil, nil); resp.Status != http.StatusNoContent {
+	if resp := two.Do(apptest.Request{Method: "DELETE", Path: "/image/v2/images/" + id, Token: tok}); resp.Status != http.StatusNoContent {
 		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
 	}
 	db, err := sql.Open("pgx", dsn)

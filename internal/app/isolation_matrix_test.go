@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // victim is project demo with one of everything the five APIs keep per
@@ -23,8 +25,8 @@ type victim struct {
 func (b *bundle) victim(t *testing.T) victim {
 	t.Helper()
 	v := victim{owned: b.demoResources(t)}
-	v.project = b.srv.Do("GET", "/identity/v3/projects?name=demo", b.admin, nil, nil).JSON(t)["projects"].([]any)[0].(map[string]any)["id"].(string)
-	v.user = b.srv.Do("GET", "/identity/v3/users?name=demo", b.admin, nil, nil).JSON(t)["users"].([]any)[0].(map[string]any)["id"].(string)
+	v.project = b.srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects?name=demo", Token: b.admin}).JSON(t)["projects"].([]any)[0].(map[string]any)["id"].(string)
+	v.user = b.srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/users?name=demo", Token: b.admin}).JSON(t)["users"].([]any)[0].(map[string]any)["id"].(string)
 	v.server = b.create(t, map[string]any{"name": "secret-vm", "metadata": map[string]any{"k": "v"}, "tags": []any{"t1"}})
 	b.wait(t, v.server, "ACTIVE", status("ACTIVE"))
 	actions := b.do("GET", "/servers/"+v.server+"/os-instance-actions", b.demo, nil).JSON(t)["instanceActions"].([]any)
@@ -34,15 +36,15 @@ func (b *bundle) victim(t *testing.T) victim {
 	v.rule = b.mustCreate(t, "POST", "/network/v2.0/security-group-rules", b.demo, map[string]any{"security_group_rule": map[string]any{
 		"security_group_id": v.group, "direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22}},
 		201, "security_group_rule", "id")
-	fips := b.srv.Do("GET", "/network/v2.0/floatingips", b.demo, nil, nil).JSON(t)["floatingips"].([]any)
+	fips := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/floatingips", Token: b.demo}).JSON(t)["floatingips"].([]any)
 	v.fipID = fips[0].(map[string]any)["id"].(string)
 	v.volume = b.mustCreate(t, "POST", "/volume/v3/volumes", b.demo, map[string]any{"volume": map[string]any{"size": 1, "name": "secret-vol"}},
 		202, "volume", "id")
 	b.waitVolume(t, v.volume, "available")
 	v.snapshot = b.mustCreate(t, "POST", "/volume/v3/snapshots", b.demo, map[string]any{"snapshot": map[string]any{"volume_id": v.volume}},
 		202, "snapshot", "id")
-	att := b.srv.Do("POST", "/volume/v3/attachments", b.demo, map[string]any{"attachment": map[string]any{
-		"volume_uuid": v.volume, "instance_uuid": v.server}}, map[string]string{"OpenStack-API-Version": "volume 3.71"})
+	att := b.srv.Do(apptest.Request{Method: "POST", Path: "/volume/v3/attachments", Token: b.demo, Body: map[string]any{"attachment": map[string]any{
+		"volume_uuid": v.volume, "instance_uuid": v.server}}, Headers: map[string]string{"OpenStack-API-Version": "volume 3.71"}})
 	if att.Status != http.StatusOK {
 		t.Fatalf("attachment: %d %s", att.Status, att.Body)
 	}
@@ -62,7 +64,7 @@ func (b *bundle) victim(t *testing.T) victim {
 func (b *bundle) waitVolume(t *testing.T, id, want string) {
 	t.Helper()
 	for range 2000 {
-		r := b.srv.Do("GET", "/volume/v3/volumes/"+id, b.demo, nil, nil)
+		r := b.srv.Do(apptest.Request{Method: "GET", Path: "/volume/v3/volumes/" + id, Token: b.demo})
 		if r.Status == http.StatusOK && r.JSON(t)["volume"].(map[string]any)["status"] == want {
 			return
 		}
@@ -79,7 +81,7 @@ func (b *bundle) views(t *testing.T, v victim) map[string]string {
 		if strings.HasPrefix(p, "/identity") {
 			token = b.admin
 		}
-		r := b.srv.Do("GET", p, token, nil, map[string]string{"OpenStack-API-Version": "compute 2.100, volume 3.71"})
+		r := b.srv.Do(apptest.Request{Method: "GET", Path: p, Token: token, Headers: map[string]string{"OpenStack-API-Version": "compute 2.100, volume 3.71"}})
 		if r.Status != http.StatusOK {
 			t.Fatalf("demo's own %s: %d %s", p, r.Status, r.Body)
 		}
@@ -237,7 +239,7 @@ func TestIsolationMatrix(t *testing.T) {
 				if strings.HasSuffix(path, "/file") {
 					raw, h["Content-Type"] = []byte("bytes"), "application/octet-stream"
 				}
-				resp := b.srv.Raw(method, target, h, raw)
+				resp := b.srv.Raw(apptest.Request{Method: method, Path: target, Headers: h, Body: raw})
 				sent++
 				rows = append(rows, method+" "+target+" "+body+" → "+http.StatusText(resp.Status))
 				ok2xx := resp.Status < 300 && (!wildcard.MatchString(path) || strangerMayRead.MatchString(method+" "+target))
@@ -297,12 +299,12 @@ func TestAdminRoutesMatrix(t *testing.T) {
 	agg := fmt.Sprint(aggResp.JSON(t)["aggregate"].(map[string]any)["id"])
 	hyp := b.do("GET", "/os-hypervisors", b.admin, nil).JSON(t)["hypervisors"].([]any)[0].(map[string]any)
 	svc := b.do("GET", "/os-services?binary=nova-compute", b.admin, nil).JSON(t)["services"].([]any)[0].(map[string]any)
-	roles := b.srv.Do("GET", "/identity/v3/roles", b.admin, nil, nil).JSON(t)["roles"].([]any)
+	roles := b.srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/roles", Token: b.admin}).JSON(t)["roles"].([]any)
 	roleID := map[string]string{}
 	for _, r := range roles {
 		roleID[r.(map[string]any)["name"].(string)] = r.(map[string]any)["id"].(string)
 	}
-	vtype := b.srv.Do("GET", "/volume/v3/types", b.admin, nil, nil).JSON(t)["volume_types"].([]any)[0].(map[string]any)["id"].(string)
+	vtype := b.srv.Do(apptest.Request{Method: "GET", Path: "/volume/v3/types", Token: b.admin}).JSON(t)["volume_types"].([]any)[0].(map[string]any)["id"].(string)
 	ids := map[string]string{
 		"os-aggregates": agg, "os-hosts": hyp["hypervisor_hostname"].(string), "os-hypervisors": hyp["id"].(string),
 		"os-services": svc["id"].(string), "os-instance_usage_audit_log": "2026-01-01", "os-quota-class-sets": "default",
@@ -315,7 +317,7 @@ func TestAdminRoutesMatrix(t *testing.T) {
 	views := func() map[string]string {
 		out := map[string]string{}
 		for _, p := range shows {
-			r := b.srv.Do("GET", p, b.admin, nil, map[string]string{"OpenStack-API-Version": "compute 2.100, volume 3.71"})
+			r := b.srv.Do(apptest.Request{Method: "GET", Path: p, Token: b.admin, Headers: map[string]string{"OpenStack-API-Version": "compute 2.100, volume 3.71"}})
 			if r.Status != http.StatusOK {
 				t.Fatalf("admin's %s: %d %s", p, r.Status, r.Body)
 			}
@@ -351,8 +353,8 @@ func TestAdminRoutesMatrix(t *testing.T) {
 		if method == "POST" || method == "PUT" || method == "PATCH" {
 			body = []byte(`{}`)
 		}
-		resp := b.srv.Raw(method, target, map[string]string{"X-Auth-Token": b.demo, "Accept": "application/json",
-			"Content-Type": "application/json", "OpenStack-API-Version": "compute 2.100, volume 3.71"}, body)
+		resp := b.srv.Raw(apptest.Request{Method: method, Path: target, Headers: map[string]string{"X-Auth-Token": b.demo, "Accept": "application/json",
+			"Content-Type": "application/json", "OpenStack-API-Version": "compute 2.100, volume 3.71"}, Body: body})
 		sent++
 		if testing.Verbose() {
 			t.Logf("%s %s → %d", method, target, resp.Status)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // owned holds the resources of project demo that another project's
@@ -15,7 +17,7 @@ type owned struct {
 
 func (b *bundle) mustCreate(t *testing.T, method, path, token string, body any, want int, keys ...string) string {
 	t.Helper()
-	resp := b.srv.Do(method, path, token, body, map[string]string{"OpenStack-API-Version": "compute 2.100"})
+	resp := b.srv.Do(apptest.Request{Method: method, Path: path, Token: token, Body: body, Headers: map[string]string{"OpenStack-API-Version": "compute 2.100"}})
 	if resp.Status != want {
 		t.Fatalf("%s %s: %d %s", method, path, resp.Status, resp.Body)
 	}
@@ -34,13 +36,13 @@ func (b *bundle) demoResources(t *testing.T) owned {
 	var o owned
 	o.image = b.mustCreate(t, "POST", "/image/v2/images", b.demo, map[string]any{"name": "mine", "visibility": "private",
 		"disk_format": "qcow2", "container_format": "bare"}, 201, "id")
-	if r := b.srv.Do("PUT", "/image/v2/images/"+o.image+"/file", b.demo, "data",
-		map[string]string{"Content-Type": "application/octet-stream"}); r.Status != http.StatusNoContent {
+	if r := b.srv.Do(apptest.Request{Method: "PUT", Path: "/image/v2/images/" + o.image + "/file", Token: b.demo, Body: "data",
+		Headers: map[string]string{"Content-Type": "application/octet-stream"}}); r.Status != http.StatusNoContent {
 		t.Fatalf("upload: %d %s", r.Status, r.Body)
 	}
 	o.flavor = b.mustCreate(t, "POST", "/compute/v2.1/flavors", b.admin, map[string]any{"flavor": map[string]any{
 		"name": "private", "ram": 512, "vcpus": 1, "disk": 1, "os-flavor-access:is_public": false}}, 200, "flavor", "id")
-	demoProject := b.srv.Do("GET", "/identity/v3/projects?name=demo", b.admin, nil, nil).JSON(t)["projects"].([]any)[0].(map[string]any)["id"].(string)
+	demoProject := b.srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects?name=demo", Token: b.admin}).JSON(t)["projects"].([]any)[0].(map[string]any)["id"].(string)
 	b.mustCreate(t, "POST", "/compute/v2.1/flavors/"+o.flavor+"/action", b.admin,
 		map[string]any{"addTenantAccess": map[string]any{"tenant": demoProject}}, 200)
 	o.network = b.mustCreate(t, "POST", "/network/v2.0/networks", b.demo, map[string]any{"network": map[string]any{"name": "mine"}},
@@ -58,8 +60,8 @@ func (b *bundle) demoResources(t *testing.T) owned {
 		"keypair", "name")
 	o.router = b.mustCreate(t, "POST", "/network/v2.0/routers", b.demo, map[string]any{"router": map[string]any{"name": "mine"}},
 		201, "router", "id")
-	fip := b.srv.Do("POST", "/network/v2.0/floatingips", b.demo, map[string]any{"floatingip": map[string]any{
-		"floating_network_id": b.publicNet(t, b.demo)}}, nil)
+	fip := b.srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/floatingips", Token: b.demo, Body: map[string]any{"floatingip": map[string]any{
+		"floating_network_id": b.publicNet(t, b.demo)}}})
 	if fip.Status != http.StatusCreated {
 		t.Fatalf("floating ip: %d %s", fip.Status, fip.Body)
 	}
@@ -163,7 +165,7 @@ func TestForeignReferences(t *testing.T) {
 			if strings.Contains(tt.name, "floating ip action") {
 				mv = "compute 2.43"
 			}
-			resp := b.srv.Do(tt.method, tt.path, other, tt.body, map[string]string{"OpenStack-API-Version": mv})
+			resp := b.srv.Do(apptest.Request{Method: tt.method, Path: tt.path, Token: other, Body: tt.body, Headers: map[string]string{"OpenStack-API-Version": mv}})
 			if resp.Status != tt.status || !strings.Contains(string(resp.Body), tt.text) {
 				t.Errorf("got %d %s, want %d with %q", resp.Status, resp.Body, tt.status, tt.text)
 			}
@@ -173,11 +175,11 @@ func TestForeignReferences(t *testing.T) {
 		})
 	}
 	// Nothing of demo's changed hands: its port is still unbound.
-	port := b.srv.Do("GET", "/network/v2.0/ports/"+o.port, b.demo, nil, nil).JSON(t)["port"].(map[string]any)
+	port := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/ports/" + o.port, Token: b.demo}).JSON(t)["port"].(map[string]any)
 	if port["device_id"] != "" {
 		t.Errorf("demo's port bound to %v", port["device_id"])
 	}
-	members := b.srv.Do("GET", "/compute/v2.1/os-server-groups/"+o.serverGroup, b.demo, nil, nil).JSON(t)
+	members := b.srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/os-server-groups/" + o.serverGroup, Token: b.demo}).JSON(t)
 	if m := members["server_group"].(map[string]any)["members"].([]any); len(m) != 0 {
 		t.Errorf("demo's group has members %v", m)
 	}
@@ -185,6 +187,6 @@ func TestForeignReferences(t *testing.T) {
 
 func (b *bundle) publicNet(t *testing.T, token string) string {
 	t.Helper()
-	nets := b.srv.Do("GET", "/network/v2.0/networks?name=public", token, nil, nil).JSON(t)["networks"].([]any)
+	nets := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/networks?name=public", Token: token}).JSON(t)["networks"].([]any)
 	return nets[0].(map[string]any)["id"].(string)
 }

@@ -23,7 +23,7 @@ import (
 func poll(b *testing.B, srv *apptest.Server, token, id string, every time.Duration, ok func(int, string) bool) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp := srv.Do("GET", "/compute/v2.1/servers/"+id, token, nil, nil)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers/" + id, Token: token})
 		st := ""
 		if resp.Status == http.StatusOK {
 			s := resp.JSON(b)["server"].(map[string]any)
@@ -49,16 +49,16 @@ func isGone(code int, _ string) bool    { return code == http.StatusNotFound }
 // is gone; it returns the time from POST to ACTIVE seen.
 func cycle(b *testing.B, srv *apptest.Server, token, image string, every time.Duration) time.Duration {
 	start := time.Now()
-	resp := srv.Do("POST", "/compute/v2.1/servers", token, map[string]any{"server": map[string]any{
+	resp := srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers", Token: token, Body: map[string]any{"server": map[string]any{
 		"name": "bench", "imageRef": image, "flavorRef": "42", "networks": "none"}},
-		map[string]string{"OpenStack-API-Version": "compute 2.100"})
+		Headers: map[string]string{"OpenStack-API-Version": "compute 2.100"}})
 	if resp.Status != http.StatusAccepted {
 		b.Fatalf("create: %d %s", resp.Status, resp.Body)
 	}
 	id := resp.JSON(b)["server"].(map[string]any)["id"].(string)
 	poll(b, srv, token, id, every, isActive)
 	d := time.Since(start)
-	if resp := srv.Do("DELETE", "/compute/v2.1/servers/"+id, token, nil, nil); resp.Status != http.StatusNoContent {
+	if resp := srv.Do(apptest.Request{Method: "DELETE", Path: "/compute/v2.1/servers/" + id, Token: token}); resp.Status != http.StatusNoContent {
 		b.Fatalf("delete: %d %s", resp.Status, resp.Body)
 	}
 	poll(b, srv, token, id, every, isGone)
@@ -66,7 +66,7 @@ func cycle(b *testing.B, srv *apptest.Server, token, image string, every time.Du
 }
 
 func benchImage(b *testing.B, srv *apptest.Server, token string) string {
-	imgs, _ := srv.Do("GET", "/image/v2/images", token, nil, nil).JSON(b)["images"].([]any)
+	imgs, _ := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images", Token: token}).JSON(b)["images"].([]any)
 	if len(imgs) == 0 {
 		b.Fatal("no image")
 	}

@@ -30,7 +30,7 @@ func setup(t *testing.T, opts ...func(*config.Config)) *bundle {
 	t.Helper()
 	srv := apptest.Start(t, opts...)
 	b := &bundle{srv: srv, admin: srv.AdminToken(), demo: srv.DemoToken()}
-	imgs, _ := srv.Do("GET", "/image/v2/images", b.demo, nil, nil).JSON(t)["images"].([]any)
+	imgs, _ := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images", Token: b.demo}).JSON(t)["images"].([]any)
 	if len(imgs) == 0 {
 		t.Fatal("no bootstrap image")
 	}
@@ -39,8 +39,8 @@ func setup(t *testing.T, opts ...func(*config.Config)) *bundle {
 }
 
 func (b *bundle) do(method, path, token string, body any) apptest.Response {
-	return b.srv.Do(method, "/compute/v2.1"+path, token, body,
-		map[string]string{"OpenStack-API-Version": "compute 2.100"})
+	return b.srv.Do(apptest.Request{Method: method, Path: "/compute/v2.1" + path, Token: token, Body: body,
+		Headers: map[string]string{"OpenStack-API-Version": "compute 2.100"}})
 }
 
 func (b *bundle) create(t *testing.T, server map[string]any) string {
@@ -114,7 +114,7 @@ func TestCreateToActiveAndDelete(t *testing.T) {
 	}
 	b.wait(t, id, "gone", gone)
 	// Its ports went with it.
-	ports := b.srv.Do("GET", "/network/v2.0/ports?device_id="+id, b.admin, nil, nil).JSON(t)["ports"].([]any)
+	ports := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/ports?device_id=" + id, Token: b.admin}).JSON(t)["ports"].([]any)
 	if len(ports) != 0 {
 		t.Errorf("ports left after delete: %v", ports)
 	}

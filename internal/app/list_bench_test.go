@@ -73,7 +73,7 @@ type listBench struct {
 func listSetup(b *testing.B) *listBench {
 	srv := apptest.Start(b, func(c *config.Config) { c.NoLoops = true })
 	token := srv.AdminToken()
-	resp := srv.Do("GET", "/identity/v3/auth/tokens", token, nil, map[string]string{"X-Subject-Token": token})
+	resp := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: token, Headers: map[string]string{"X-Subject-Token": token}})
 	tok := resp.JSON(b)["token"].(map[string]any)
 	project := tok["project"].(map[string]any)["id"].(string)
 	user := tok["user"].(map[string]any)["id"].(string)
@@ -104,7 +104,7 @@ func timed(b *testing.B, f func()) {
 func BenchmarkListDetail1000(b *testing.B) {
 	l := listSetup(b)
 	timed(b, func() {
-		resp := l.srv.Do("GET", "/compute/v2.1/servers/detail?limit=1000", l.token, nil, nil)
+		resp := l.srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers/detail?limit=1000", Token: l.token})
 		if resp.Status != http.StatusOK {
 			b.Fatalf("list: %d", resp.Status)
 		}
@@ -114,7 +114,7 @@ func BenchmarkListDetail1000(b *testing.B) {
 func BenchmarkShowServer(b *testing.B) {
 	l := listSetup(b)
 	timed(b, func() {
-		resp := l.srv.Do("GET", "/compute/v2.1/servers/"+l.id, l.token, nil, nil)
+		resp := l.srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers/" + l.id, Token: l.token})
 		if resp.Status != http.StatusOK {
 			b.Fatalf("show: %d", resp.Status)
 		}

@@ -15,7 +15,7 @@ import (
 // scrape reads /metrics over HTTP and parses it as Prometheus does.
 func scrape(t *testing.T, srv *apptest.Server) map[string]*dto.MetricFamily {
 	t.Helper()
-	resp := srv.Do("GET", "/metrics", "", nil, nil)
+	resp := srv.Do(apptest.Request{Method: "GET", Path: "/metrics"})
 	if resp.Status != 200 {
 		t.Fatalf("/metrics: %d", resp.Status)
 	}

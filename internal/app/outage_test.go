@@ -223,7 +223,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if refused == 0 {
 		t.Error("no request answered 503 during the outage")
 	}
-	resp := srv.Do("GET", "/network/v2.0/networks", admin, nil, nil)
+	resp := srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/networks", Token: admin})
 	if resp.Status != 200 {
 		t.Fatalf("list networks after the outage: %d %s", resp.Status, resp.Body)
 	}
@@ -241,7 +241,7 @@ func TestDatabaseOutage(t *testing.T) {
 			t.Errorf("network %s answered %d and exists", r.name, r.status)
 		}
 	}
-	if resp := srv.Do("POST", "/network/v2.0/networks", admin, map[string]any{"network": map[string]any{"name": "after"}}, nil); resp.Status != 201 {
+	if resp := srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/networks", Token: admin, Body: map[string]any{"network": map[string]any{"name": "after"}}}); resp.Status != 201 {
 		t.Errorf("create after the outage: %d %s", resp.Status, resp.Body)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"novalite/internal/app/apptest"
 	"novalite/internal/config"
 )
 
@@ -66,7 +67,7 @@ func (r *raceBundle) send(method, path, token string, body any) (int, []byte, er
 // list counts the items of a JSON list answered by GET path.
 func (r *raceBundle) list(t *testing.T, path, token, key string) []any {
 	t.Helper()
-	resp := r.srv.Do("GET", path, token, nil, map[string]string{"OpenStack-API-Version": "compute 2.100"})
+	resp := r.srv.Do(apptest.Request{Method: "GET", Path: path, Token: token, Headers: map[string]string{"OpenStack-API-Version": "compute 2.100"}})
 	if resp.Status != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", path, resp.Status, resp.Body)
 	}
@@ -256,10 +257,10 @@ func (r *raceBundle) makeActiveServer(t *testing.T, _ *raceBundle, token string)
 func neutronQuota(resource string, room int) func(*testing.T, *raceBundle, string) {
 	return func(t *testing.T, r *raceBundle, project string) {
 		t.Helper()
-		resp := r.srv.Do("GET", "/network/v2.0/quotas/"+project+"/details", r.admin, nil, nil)
+		resp := r.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/quotas/" + project + "/details", Token: r.admin})
 		used := resp.JSON(t)["quota"].(map[string]any)[resource].(map[string]any)["used"].(float64)
-		resp = r.srv.Do("PUT", "/network/v2.0/quotas/"+project, r.admin,
-			map[string]any{"quota": map[string]any{resource: int(used) + room}}, nil)
+		resp = r.srv.Do(apptest.Request{Method: "PUT", Path: "/network/v2.0/quotas/" + project, Token: r.admin,
+			Body: map[string]any{"quota": map[string]any{resource: int(used) + room}}})
 		if resp.Status != http.StatusOK {
 			t.Fatalf("set quota: %d %s", resp.Status, resp.Body)
 		}
@@ -341,7 +342,7 @@ func (r *raceBundle) neutronCases() []raceCase {
 
 func (r *raceBundle) makeNeutron(t *testing.T, token, collection, key string, attrs map[string]any) string {
 	t.Helper()
-	resp := r.srv.Do("POST", "/network/v2.0/"+collection, token, map[string]any{key: attrs}, nil)
+	resp := r.srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/" + collection, Token: token, Body: map[string]any{key: attrs}})
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("create %s: %d %s", key, resp.Status, resp.Body)
 	}
@@ -371,7 +372,7 @@ func TestServerOverPortQuota(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	token, project := b.srv.NewMember("ports-full")
-	resp := b.srv.Do("PUT", "/network/v2.0/quotas/"+project, b.admin, map[string]any{"quota": map[string]any{"port": 0}}, nil)
+	resp := b.srv.Do(apptest.Request{Method: "PUT", Path: "/network/v2.0/quotas/" + project, Token: b.admin, Body: map[string]any{"quota": map[string]any{"port": 0}}})
 	if resp.Status != http.StatusOK {
 		t.Fatalf("set quota: %d %s", resp.Status, resp.Body)
 	}

@@ -41,11 +41,11 @@ func TestAnswersWhileBootstrapping(t *testing.T) {
 		{"GET", "/readyz", 503}, // "not ready: starting"
 		{"GET", "/compute/v2.1/servers", 401},
 	} {
-		if got := s.Do(tt.method, tt.path, "", nil, nil); got.Status != tt.want {
+		if got := s.Do(apptest.Request{Method: tt.method, Path: tt.path}); got.Status != tt.want {
 			t.Errorf("%s %s while bootstrapping = %d %s, want %d", tt.method, tt.path, got.Status, got.Body, tt.want)
 		}
 	}
-	if body := s.Do("GET", "/readyz", "", nil, nil).Body; !strings.Contains(string(body), "starting") {
+	if body := s.Do(apptest.Request{Method: "GET", Path: "/readyz"}).Body; !strings.Contains(string(body), "starting") {
 		t.Errorf("/readyz while bootstrapping = %q, want it to say starting", body)
 	}
 	token := make(chan int, 1)
@@ -72,7 +72,7 @@ func TestAnswersWhileBootstrapping(t *testing.T) {
 	if code := <-token; code != http.StatusCreated {
 		t.Errorf("held token request = %d after bootstrap, want 201", code)
 	}
-	if got := s.Do("GET", "/readyz", "", nil, nil); got.Status != 200 {
+	if got := s.Do(apptest.Request{Method: "GET", Path: "/readyz"}); got.Status != 200 {
 		t.Errorf("/readyz after bootstrap = %d %s", got.Status, got.Body)
 	}
 }

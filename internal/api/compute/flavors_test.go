@@ -393,7 +393,7 @@ func TestFlavorExtraSpecs(t *testing.T) {
 // project returns the id of the project a token is scoped to.
 func (b *testBundle) project(t *testing.T, token string) string {
 	t.Helper()
-	r := b.srv.Do("GET", "/identity/v3/auth/tokens", b.admin, nil, map[string]string{"X-Subject-Token": token})
+	r := b.srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: b.admin, Headers: map[string]string{"X-Subject-Token": token}})
 	p, _ := r.JSON(t)["token"].(map[string]any)["project"].(map[string]any)
 	if p == nil {
 		t.Fatalf("token project: %d %s", r.Status, r.Body)

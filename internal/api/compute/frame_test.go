@@ -33,7 +33,7 @@ func TestComputeVersionDocuments(t *testing.T) {
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			status, hdr, want := novaReference(t, tc.ref, base)
-			r := srv.Do("GET", tc.path, "", nil, nil)
+			r := srv.Do(apptest.Request{Method: "GET", Path: tc.path})
 			if r.Status != status {
 				t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
 			}
@@ -91,7 +91,7 @@ func TestMicroversionNegotiation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, path := range []string{"/compute/v2.1/servers", "/compute/v2.1/"} {
-				r := srv.Do("GET", path, demo, nil, tc.headers)
+				r := srv.Do(apptest.Request{Method: "GET", Path: path, Token: demo, Headers: tc.headers})
 				if r.Status != tc.status {
 					t.Fatalf("%s: status %d, want %d: %s", path, r.Status, tc.status, r.Body)
 				}
@@ -181,7 +181,7 @@ func TestFrameHeadersEverywhere(t *testing.T) {
 		{"GET", "/healthz", "", nil, 200, false},
 		{"GET", "/nothing", "", nil, 404, false},
 	} {
-		r := srv.Do(tc.method, tc.path, tc.token, tc.body, mv)
+		r := srv.Do(apptest.Request{Method: tc.method, Path: tc.path, Token: tc.token, Body: tc.body, Headers: mv})
 		if r.Status != tc.status {
 			t.Errorf("%s %s: %d, want %d: %s", tc.method, tc.path, r.Status, tc.status, r.Body)
 			continue
@@ -202,7 +202,7 @@ func TestFrameHeadersEverywhere(t *testing.T) {
 	}
 	// An inbound request id is not echoed.
 	in := "req-11111111-2222-4333-8444-555555555555"
-	r := srv.Do("GET", "/compute/v2.1/servers", demo, nil, map[string]string{"X-Openstack-Request-Id": in})
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers", Token: demo, Headers: map[string]string{"X-Openstack-Request-Id": in}})
 	if r.Header.Get("X-Openstack-Request-Id") == in {
 		t.Error("inbound request id echoed")
 	}
@@ -213,7 +213,7 @@ func TestComputeAuth(t *testing.T) {
 	srv := apptest.Start(t)
 	for _, tok := range []string{"", "garbage", "gAAAAABnotreally"} {
 		for _, path := range []string{"/compute/v2.1/servers", "/compute/v2.1/flavors/1", "/compute/v2/servers"} {
-			r := srv.Do("GET", path, tok, nil, nil)
+			r := srv.Do(apptest.Request{Method: "GET", Path: path, Token: tok})
 			if r.Status != http.StatusUnauthorized {
 				t.Fatalf("%s with %q: %d %s", path, tok, r.Status, r.Body)
 			}
@@ -230,7 +230,7 @@ func TestComputeAuth(t *testing.T) {
 		}
 	}
 	// The version document needs no token.
-	if r := srv.Do("GET", "/compute/v2.1/", "", nil, nil); r.Status != http.StatusOK {
+	if r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/"}); r.Status != http.StatusOK {
 		t.Errorf("version document without a token: %d", r.Status)
 	}
 }
@@ -239,13 +239,13 @@ func TestProjectInURL(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	demo := srv.DemoToken()
-	tok := srv.Do("GET", "/identity/v3/auth/tokens", demo, nil, map[string]string{"X-Subject-Token": demo}).JSON(t)["token"].(map[string]any)
+	tok := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: demo, Headers: map[string]string{"X-Subject-Token": demo}}).JSON(t)["token"].(map[string]any)
 	own := tok["project"].(map[string]any)["id"].(string)
 	other := strings.Repeat("ab", 16)
-	if r := srv.Do("GET", "/compute/v2.1/"+own+"/servers", demo, nil, nil); r.Status != http.StatusOK {
+	if r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/" + own + "/servers", Token: demo}); r.Status != http.StatusOK {
 		t.Errorf("own project in URL: %d %s", r.Status, r.Body)
 	}
-	r := srv.Do("GET", "/compute/v2.1/"+other+"/servers", demo, nil, nil)
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/" + other + "/servers", Token: demo})
 	if r.Status != http.StatusBadRequest {
 		t.Fatalf("other project in URL: %d %s", r.Status, r.Body)
 	}
@@ -258,7 +258,7 @@ func TestBodyLimits(t *testing.T) {
 	srv := apptest.Start(t)
 	demo := srv.DemoToken()
 	big := `{"server": {"name": "` + strings.Repeat("x", 114688) + `"}}`
-	r := srv.Do("POST", "/compute/v2.1/servers", demo, big, nil)
+	r := srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers", Token: demo, Body: big})
 	if r.Status != http.StatusRequestEntityTooLarge {
 		t.Errorf("large body: %d %s", r.Status, r.Body)
 	}
@@ -276,17 +276,17 @@ func TestBodyLimits(t *testing.T) {
 	}
 	// Just under the limit passes the limit (and fails validation instead).
 	under := `{"server": {"name": "` + strings.Repeat("x", 114688-40) + `"}}`
-	if r := srv.Do("POST", "/compute/v2.1/servers", demo, under, nil); r.Status != http.StatusBadRequest {
+	if r := srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers", Token: demo, Body: under}); r.Status != http.StatusBadRequest {
 		t.Errorf("body under the limit: %d", r.Status)
 	}
 
-	r = srv.Do("POST", "/compute/v2.1/servers", demo, `{"server": `, nil)
+	r = srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers", Token: demo, Body: `{"server": `})
 	checkFault(t, r, "badRequest", "Malformed request body")
-	r = srv.Do("POST", "/compute/v2.1/servers", demo, `{"server": {}} trailing`, nil)
+	r = srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers", Token: demo, Body: `{"server": {}} trailing`})
 	checkFault(t, r, "badRequest", "Malformed request body")
 
 	for _, ct := range []string{"text/xml", "application/xml", "multipart/form-data"} {
-		r := srv.Do("POST", "/compute/v2.1/servers", demo, `{"server": {}}`, map[string]string{"Content-Type": ct})
+		r := srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers", Token: demo, Body: `{"server": {}}`, Headers: map[string]string{"Content-Type": ct}})
 		if r.Status != http.StatusUnsupportedMediaType {
 			t.Errorf("Content-Type %s: %d", ct, r.Status)
 			continue
@@ -294,7 +294,7 @@ func TestBodyLimits(t *testing.T) {
 		checkFault(t, r, "badMediaType", "Unsupported Content-Type")
 	}
 	for _, ct := range []string{"application/json; charset=UTF-8", "application/vnd.openstack.compute+json", "text/plain"} {
-		r := srv.Do("POST", "/compute/v2.1/servers", demo, `{"server": {}}`, map[string]string{"Content-Type": ct})
+		r := srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/servers", Token: demo, Body: `{"server": {}}`, Headers: map[string]string{"Content-Type": ct}})
 		if r.Status == http.StatusUnsupportedMediaType {
 			t.Errorf("Content-Type %s refused", ct)
 		}
@@ -319,7 +319,7 @@ func TestVersionHeadersOnFaults(t *testing.T) {
 		{"POST", "/compute/v2.1/servers/00000000-0000-4000-8000-000000000000/action", map[string]any{"nope": nil}, 400},
 		{"DELETE", "/compute/v2.1/os-keypairs/none", nil, 404},
 	} {
-		r := srv.Do(tc.method, tc.path, demo, tc.body, h)
+		r := srv.Do(apptest.Request{Method: tc.method, Path: tc.path, Token: demo, Body: tc.body, Headers: h})
 		if r.Status != tc.status {
 			t.Errorf("%s %s: %d, want %d: %s", tc.method, tc.path, r.Status, tc.status, r.Body)
 			continue

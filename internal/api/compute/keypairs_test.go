@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"novalite/internal/app/apptest"
 )
 
 // sampleDoc reads a Nova API sample kept in testdata/nova-samples (the
@@ -260,6 +262,6 @@ func TestServerKeyName(t *testing.T) {
 // userID returns the id of the user a token belongs to.
 func (b *testBundle) userID(t *testing.T, token string) string {
 	t.Helper()
-	r := b.srv.Do("GET", "/identity/v3/auth/tokens", b.admin, nil, map[string]string{"X-Subject-Token": token})
+	r := b.srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: b.admin, Headers: map[string]string{"X-Subject-Token": token}})
 	return r.JSON(t)["token"].(map[string]any)["user"].(map[string]any)["id"].(string)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"novalite/internal/app/apptest"
 	"novalite/internal/config"
 )
 
@@ -141,7 +142,7 @@ func TestSnapshotActions(t *testing.T) {
 	out := b.act(t, b.demo, id, "2.45", map[string]any{"createImage": map[string]any{"name": "snap", "metadata": map[string]any{"k": "v"}}}, 202)
 	imageID, _ := out["image_id"].(string)
 	b.waitStatus(t, id, "ACTIVE")
-	im := b.srv.Do("GET", "/image/v2/images/"+imageID, b.demo, nil, nil).JSON(t)
+	im := b.srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + imageID, Token: b.demo}).JSON(t)
 	if im["status"] != "active" || im["image_type"] != "snapshot" || im["instance_uuid"] != id || im["k"] != "v" ||
 		im["base_image_ref"] != b.image {
 		t.Errorf("snapshot image: %v", im)
@@ -154,11 +155,11 @@ func TestSnapshotActions(t *testing.T) {
 		backups = append(backups, out["image_id"].(string))
 		b.waitStatus(t, id, "ACTIVE")
 	}
-	if st := b.srv.Do("GET", "/image/v2/images/"+backups[0], b.demo, nil, nil).Status; st != http.StatusNotFound {
+	if st := b.srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + backups[0], Token: b.demo}).Status; st != http.StatusNotFound {
 		t.Errorf("oldest backup after rotation 2: %d, want 404", st)
 	}
 	for _, bk := range backups[1:] {
-		if st := b.srv.Do("GET", "/image/v2/images/"+bk, b.demo, nil, nil).Status; st != http.StatusOK {
+		if st := b.srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + bk, Token: b.demo}).Status; st != http.StatusOK {
 			t.Errorf("kept backup %s: %d", bk, st)
 		}
 	}
@@ -170,7 +171,7 @@ func TestSnapshotActions(t *testing.T) {
 	}
 
 	// Glance lists the backups by their properties, as Tempest does.
-	resp = b.srv.Do("GET", "/image/v2/images?image_type=backup&backup_type=daily&instance_uuid="+id, b.demo, nil, nil)
+	resp = b.srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images?image_type=backup&backup_type=daily&instance_uuid=" + id, Token: b.demo})
 	if n := len(resp.JSON(t)["images"].([]any)); n != 2 {
 		t.Errorf("images filtered by backup properties: %d, want 2", n)
 	}

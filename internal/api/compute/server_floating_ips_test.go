@@ -3,6 +3,8 @@ package compute_test
 import (
 	"net/http"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 func TestAddRemoveFloatingIP(t *testing.T) {
@@ -11,8 +13,8 @@ func TestAddRemoveFloatingIP(t *testing.T) {
 	public := b.networkID(t, "public")
 	id := b.create(t, b.demo, "vm-fip", map[string]any{"networks": []any{map[string]any{"uuid": private}}})
 	b.launch(t, id)
-	resp := b.srv.Do("POST", "/network/v2.0/floatingips", b.demo,
-		map[string]any{"floatingip": map[string]any{"floating_network_id": public}}, nil)
+	resp := b.srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/floatingips", Token: b.demo,
+		Body: map[string]any{"floatingip": map[string]any{"floating_network_id": public}}})
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("floating ip: %d %s", resp.Status, resp.Body)
 	}

@@ -3,6 +3,8 @@ package compute_test
 import (
 	"net/http"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // addFixedIp/removeFixedIp answer 202 up to 2.43 and 404 from 2.44;
@@ -10,12 +12,12 @@ import (
 func TestMultinicAndResetNetwork(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	nets := b.srv.Do("GET", "/network/v2.0/networks?name=private", b.demo, nil, nil).JSON(t)["networks"].([]any)
+	nets := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/networks?name=private", Token: b.demo}).JSON(t)["networks"].([]any)
 	netID := nets[0].(map[string]any)["id"].(string)
 	id := b.create(t, b.demo, "multi", map[string]any{"networks": []any{map[string]any{"uuid": netID}}})
 	b.launch(t, id)
 	fixed := func() []string {
-		ports := b.srv.Do("GET", "/network/v2.0/ports?device_id="+id, b.demo, nil, nil).JSON(t)["ports"].([]any)
+		ports := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/ports?device_id=" + id, Token: b.demo}).JSON(t)["ports"].([]any)
 		var out []string
 		for _, p := range ports {
 			for _, ip := range p.(map[string]any)["fixed_ips"].([]any) {

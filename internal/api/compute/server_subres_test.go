@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // TestServerIPs reads the addresses of a server's ports through ips and
@@ -39,8 +41,8 @@ func TestServerIPs(t *testing.T) {
 
 	// A floating IP on the port is listed after the fixed one.
 	pub := s.networkID(t, "public")
-	fip := s.srv.Do("POST", "/network/v2.0/floatingips", s.demo, map[string]any{"floatingip": map[string]any{
-		"floating_network_id": pub, "port_id": port["id"]}}, nil)
+	fip := s.srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/floatingips", Token: s.demo, Body: map[string]any{"floatingip": map[string]any{
+		"floating_network_id": pub, "port_id": port["id"]}}})
 	if fip.Status != 201 {
 		t.Fatalf("floating ip: %d %s", fip.Status, fip.Body)
 	}

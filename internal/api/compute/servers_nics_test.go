@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // Addresses within one network follow the order the NICs were asked for
@@ -14,7 +16,7 @@ func TestCreateNICOrderAndGroupEcho(t *testing.T) {
 	b := setup(t)
 	netw := func(method, path string, body any) map[string]any {
 		t.Helper()
-		resp := b.srv.Do(method, "/network/v2.0"+path, b.demo, body, nil)
+		resp := b.srv.Do(apptest.Request{Method: method, Path: "/network/v2.0" + path, Token: b.demo, Body: body})
 		if resp.Status != http.StatusCreated {
 			t.Fatalf("%s %s: %d %s", method, path, resp.Status, resp.Body)
 		}

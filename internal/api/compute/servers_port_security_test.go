@@ -3,6 +3,8 @@ package compute_test
 import (
 	"net/http"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // A network without port security takes a server whose only group is
@@ -11,18 +13,18 @@ import (
 func TestCreateOnNetworkWithoutPortSecurity(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	resp := b.srv.Do("POST", "/network/v2.0/networks", b.demo, map[string]any{"network": map[string]any{
-		"name": "nosec", "port_security_enabled": false}}, nil)
+	resp := b.srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/networks", Token: b.demo, Body: map[string]any{"network": map[string]any{
+		"name": "nosec", "port_security_enabled": false}}})
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("network: %d %s", resp.Status, resp.Body)
 	}
 	netID := resp.JSON(t)["network"].(map[string]any)["id"].(string)
-	if r := b.srv.Do("POST", "/network/v2.0/subnets", b.demo, map[string]any{"subnet": map[string]any{
-		"network_id": netID, "cidr": "10.77.0.0/24", "ip_version": 4}}, nil); r.Status != http.StatusCreated {
+	if r := b.srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/subnets", Token: b.demo, Body: map[string]any{"subnet": map[string]any{
+		"network_id": netID, "cidr": "10.77.0.0/24", "ip_version": 4}}}); r.Status != http.StatusCreated {
 		t.Fatalf("subnet: %d %s", r.Status, r.Body)
 	}
-	if r := b.srv.Do("POST", "/network/v2.0/security-groups", b.demo, map[string]any{"security_group": map[string]any{
-		"name": "web"}}, nil); r.Status != http.StatusCreated {
+	if r := b.srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/security-groups", Token: b.demo, Body: map[string]any{"security_group": map[string]any{
+		"name": "web"}}}); r.Status != http.StatusCreated {
 		t.Fatalf("group: %d %s", r.Status, r.Body)
 	}
 	nets := []any{map[string]any{"uuid": netID}}
@@ -46,7 +48,7 @@ func TestCreateOnNetworkWithoutPortSecurity(t *testing.T) {
 			t.Errorf("%s: %d %q, want %d %q", tc.name, st, msg, tc.status, tc.msg)
 		}
 	}
-	ports := b.srv.Do("GET", "/network/v2.0/ports?network_id="+netID, b.demo, nil, nil).JSON(t)["ports"].([]any)
+	ports := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/ports?network_id=" + netID, Token: b.demo}).JSON(t)["ports"].([]any)
 	if len(ports) != 2 {
 		t.Fatalf("ports: %v", ports)
 	}

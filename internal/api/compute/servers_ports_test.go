@@ -3,12 +3,14 @@ package compute_test
 import (
 	"net/http"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // networkID looks a network up by name through the Network API.
 func (b *testBundle) networkID(t *testing.T, name string) string {
 	t.Helper()
-	resp := b.srv.Do("GET", "/network/v2.0/networks?name="+name, b.admin, nil, nil)
+	resp := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/networks?name=" + name, Token: b.admin})
 	nets, _ := resp.JSON(t)["networks"].([]any)
 	if len(nets) != 1 {
 		t.Fatalf("network %s: %s", name, resp.Body)
@@ -18,7 +20,7 @@ func (b *testBundle) networkID(t *testing.T, name string) string {
 
 func (b *testBundle) serverPorts(t *testing.T, id string) []any {
 	t.Helper()
-	resp := b.srv.Do("GET", "/network/v2.0/ports?device_id="+id, b.admin, nil, nil)
+	resp := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/ports?device_id=" + id, Token: b.admin})
 	ports, _ := resp.JSON(t)["ports"].([]any)
 	return ports
 }

@@ -27,7 +27,7 @@ func setup(t *testing.T, opts ...func(*config.Config)) *testBundle {
 	noLoops := func(c *config.Config) { c.NoLoops = true }
 	srv := apptest.Start(t, append([]func(*config.Config){noLoops}, opts...)...)
 	b := &testBundle{srv: srv, admin: srv.AdminToken(), demo: srv.DemoToken()}
-	resp := srv.Do("GET", "/image/v2/images", b.demo, nil, nil)
+	resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images", Token: b.demo})
 	imgs, _ := resp.JSON(t)["images"].([]any)
 	if len(imgs) == 0 {
 		t.Fatalf("no bootstrap image: %s", resp.Body)
@@ -42,7 +42,7 @@ func mvHeader(mv string) map[string]string {
 
 // do sends a compute request at microversion mv.
 func (b *testBundle) do(method, path, token, mv string, body any) apptest.Response {
-	return b.srv.Do(method, "/compute/v2.1"+path, token, body, mvHeader(mv))
+	return b.srv.Do(apptest.Request{Method: method, Path: "/compute/v2.1" + path, Token: token, Body: body, Headers: mvHeader(mv)})
 }
 
 // create creates one server named name (extra fields merged in) and

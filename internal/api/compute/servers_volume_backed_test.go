@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"novalite/internal/app/apptest"
 	"novalite/internal/config"
 )
 
@@ -44,7 +45,7 @@ func TestCreateImageVolumeBacked(t *testing.T) {
 	if s := b.show(t, b.demo, id, "2.1"); s["status"] != "ACTIVE" || s["OS-EXT-STS:task_state"] != nil {
 		t.Errorf("server after createImage: %v %v", s["status"], s["OS-EXT-STS:task_state"])
 	}
-	im := b.srv.Do("GET", "/image/v2/images/"+imageID, b.demo, nil, nil).JSON(t)
+	im := b.srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + imageID, Token: b.demo}).JSON(t)
 	for k, want := range map[string]any{"status": "active", "size": 0.0, "disk_format": nil, "container_format": nil,
 		"name": "bfv-snap", "visibility": "private", "root_device_name": "/dev/vda", "bdm_v2": "True", "purpose": "test"} {
 		if im[k] != want {
@@ -71,7 +72,7 @@ func TestCreateImageVolumeBacked(t *testing.T) {
 		if _, ok := m["volume_id"]; !ok || m["volume_id"] != nil {
 			t.Errorf("mapping %d volume_id: %v", i, m)
 		}
-		sn := b.srv.Do("GET", "/volume/v3/snapshots/"+m["snapshot_id"].(string), b.demo, nil, nil)
+		sn := b.srv.Do(apptest.Request{Method: "GET", Path: "/volume/v3/snapshots/" + m["snapshot_id"].(string), Token: b.demo})
 		if sn.Status != http.StatusOK {
 			t.Fatalf("snapshot %v: %d %s", m["snapshot_id"], sn.Status, sn.Body)
 		}
@@ -117,13 +118,13 @@ func (b *testBundle) dataImage(t *testing.T, name string, props map[string]any, 
 	for k, v := range props {
 		body[k] = v
 	}
-	resp := b.srv.Do("POST", "/image/v2/images", b.demo, body, nil)
+	resp := b.srv.Do(apptest.Request{Method: "POST", Path: "/image/v2/images", Token: b.demo, Body: body})
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("create image: %d %s", resp.Status, resp.Body)
 	}
 	id := resp.JSON(t)["id"].(string)
-	if r := b.srv.Do("PUT", "/image/v2/images/"+id+"/file", b.demo, data,
-		map[string]string{"Content-Type": "application/octet-stream"}); r.Status != http.StatusNoContent {
+	if r := b.srv.Do(apptest.Request{Method: "PUT", Path: "/image/v2/images/" + id + "/file", Token: b.demo, Body: data,
+		Headers: map[string]string{"Content-Type": "application/octet-stream"}}); r.Status != http.StatusNoContent {
 		t.Fatalf("upload image: %d %s", r.Status, r.Body)
 	}
 	return id
@@ -207,7 +208,7 @@ func TestShelveVolumeBacked(t *testing.T) {
 	b := setup(t, withAgents, func(c *config.Config) { c.ShelvedOffloadTime = time.Hour })
 	id, root, data := b.bfv(t, "bfvshelve")
 	images := func() int {
-		return len(b.srv.Do("GET", "/image/v2/images?name=bfvshelve-shelved", b.demo, nil, nil).JSON(t)["images"].([]any))
+		return len(b.srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images?name=bfvshelve-shelved", Token: b.demo}).JSON(t)["images"].([]any))
 	}
 	attached := func(when string) {
 		t.Helper()

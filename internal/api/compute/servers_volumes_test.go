@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"novalite/internal/app/apptest"
 	"novalite/internal/compute"
 	"novalite/internal/config"
 	"novalite/internal/virt/fake"
@@ -14,7 +15,7 @@ import (
 // vol creates a volume through the block storage API and returns its id.
 func (b *testBundle) vol(t *testing.T, token string, body map[string]any) string {
 	t.Helper()
-	resp := b.srv.Do("POST", "/volume/v3/volumes", token, map[string]any{"volume": body}, nil)
+	resp := b.srv.Do(apptest.Request{Method: "POST", Path: "/volume/v3/volumes", Token: token, Body: map[string]any{"volume": body}})
 	if resp.Status != http.StatusAccepted {
 		t.Fatalf("create volume: %d %s", resp.Status, resp.Body)
 	}
@@ -24,7 +25,7 @@ func (b *testBundle) vol(t *testing.T, token string, body map[string]any) string
 // volume reads a volume through the block storage API (nil when gone).
 func (b *testBundle) volume(t *testing.T, token, id string) map[string]any {
 	t.Helper()
-	resp := b.srv.Do("GET", "/volume/v3/volumes/"+id, token, nil, nil)
+	resp := b.srv.Do(apptest.Request{Method: "GET", Path: "/volume/v3/volumes/" + id, Token: token})
 	if resp.Status == http.StatusNotFound {
 		return nil
 	}
@@ -142,7 +143,7 @@ func TestBootFromVolumeFailures(t *testing.T) {
 	b.create(t, b.demo, "zbfv", map[string]any{"flavorRef": "zero", "imageRef": "", "block_device_mapping_v2": []any{
 		map[string]any{"source_type": "image", "destination_type": "volume", "uuid": b.image, "boot_index": 0, "volume_size": 1}}})
 	// Failed creates leave no volume behind.
-	vs := b.srv.Do("GET", "/volume/v3/volumes", b.demo, nil, nil).JSON(t)["volumes"].([]any)
+	vs := b.srv.Do(apptest.Request{Method: "GET", Path: "/volume/v3/volumes", Token: b.demo}).JSON(t)["volumes"].([]any)
 	if len(vs) != 3 { // inUse, blank, zbfv's
 		t.Errorf("volumes after the failures: %v", vs)
 	}
@@ -391,13 +392,13 @@ func TestVolumesProxyAnswers(t *testing.T) {
 			t.Errorf("DELETE %s: %d %s", p, r.Status, r.Body)
 		}
 	}
-	b.srv.Do("PUT", "/volume/v3/os-quota-sets/"+projectOf(t, b), b.admin, map[string]any{"quota_set": map[string]any{"volumes": 0}}, nil)
+	b.srv.Do(apptest.Request{Method: "PUT", Path: "/volume/v3/os-quota-sets/" + projectOf(t, b), Token: b.admin, Body: map[string]any{"quota_set": map[string]any{"volumes": 0}}})
 	status, msg := fault(t, b.do("POST", "/os-volumes", b.demo, "2.1", map[string]any{"volume": map[string]any{"size": 1}}))
 	expect(t, "over quota", 403, "Quota exceeded for resources: volumes", status, msg)
 }
 
 func projectOf(t *testing.T, b *testBundle) string {
 	t.Helper()
-	r := b.srv.Do("GET", "/identity/v3/auth/tokens", b.demo, nil, map[string]string{"X-Subject-Token": b.demo})
+	r := b.srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: b.demo, Headers: map[string]string{"X-Subject-Token": b.demo}})
 	return r.JSON(t)["token"].(map[string]any)["project"].(map[string]any)["id"].(string)
 }

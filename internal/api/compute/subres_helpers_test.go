@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"novalite/internal/app/apptest"
 )
 
 // subres is a testBundle with what the sub-resource tests share: a
@@ -33,7 +35,7 @@ func setupSubres(t *testing.T) *subres {
 func (b *testBundle) newReader(t *testing.T) string {
 	t.Helper()
 	first := func(path, key string) string {
-		resp := b.srv.Do("GET", "/identity/v3/"+path, b.admin, nil, nil)
+		resp := b.srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/" + path, Token: b.admin})
 		list, _ := resp.JSON(t)[key].([]any)
 		if len(list) != 1 {
 			t.Fatalf("GET %s: %s", path, resp.Body)
@@ -42,13 +44,13 @@ func (b *testBundle) newReader(t *testing.T) string {
 	}
 	project, role := first("projects?name=demo", "projects"), first("roles?name=reader", "roles")
 	const pw = "reader-secret"
-	resp := b.srv.Do("POST", "/identity/v3/users", b.admin,
-		map[string]any{"user": map[string]any{"name": "reader", "password": pw, "domain_id": "default"}}, nil)
+	resp := b.srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/users", Token: b.admin,
+		Body: map[string]any{"user": map[string]any{"name": "reader", "password": pw, "domain_id": "default"}}})
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("create reader: %d %s", resp.Status, resp.Body)
 	}
 	user := resp.JSON(t)["user"].(map[string]any)["id"].(string)
-	resp = b.srv.Do("PUT", "/identity/v3/projects/"+project+"/users/"+user+"/roles/"+role, b.admin, nil, nil)
+	resp = b.srv.Do(apptest.Request{Method: "PUT", Path: "/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, Token: b.admin})
 	if resp.Status != http.StatusNoContent {
 		t.Fatalf("grant reader: %d %s", resp.Status, resp.Body)
 	}

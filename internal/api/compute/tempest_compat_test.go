@@ -53,7 +53,7 @@ func TestSecurityGroupRuleProxyTempest(t *testing.T) {
 		{"parent_group_id": 1234, "ip_protocol": "tcp", "from_port": 22, "to_port": 22},
 		{"parent_group_id": gid, "group_id": "nope", "ip_protocol": "tcp", "from_port": 23, "to_port": 23},
 	} {
-		resp := srv.Do("POST", "/compute/v2.1/os-security-group-rules", tok, map[string]any{"security_group_rule": bad}, nil)
+		resp := srv.Do(apptest.Request{Method: "POST", Path: "/compute/v2.1/os-security-group-rules", Token: tok, Body: map[string]any{"security_group_rule": bad}})
 		if code, msg := fault(t, resp); code != http.StatusBadRequest || msg != "Security group id should be uuid" {
 			t.Errorf("%v: %d %q", bad, code, msg)
 		}
@@ -66,8 +66,8 @@ func TestImageMetadataProxy(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	tok := srv.DemoToken()
-	resp := srv.Do("POST", "/image/v2/images", tok, map[string]any{"name": "md", "container_format": "bare",
-		"disk_format": "raw", "visibility": "private"}, nil)
+	resp := srv.Do(apptest.Request{Method: "POST", Path: "/image/v2/images", Token: tok, Body: map[string]any{"name": "md", "container_format": "bare",
+		"disk_format": "raw", "visibility": "private"}})
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("create image: %d %s", resp.Status, resp.Body)
 	}
@@ -146,11 +146,11 @@ func TestSecurityGroupProxyIDs(t *testing.T) {
 		{"DELETE", "/os-security-groups/%s", nil},
 		{"DELETE", "/os-security-group-rules/%s", nil},
 	} {
-		resp := srv.Do(tc.method, "/compute/v2.1"+fmt.Sprintf(tc.path, "tempest-sg-1"), tok, tc.body, nil)
+		resp := srv.Do(apptest.Request{Method: tc.method, Path: "/compute/v2.1" + fmt.Sprintf(tc.path, "tempest-sg-1"), Token: tok, Body: tc.body})
 		if code, msg := fault(t, resp); code != http.StatusBadRequest || msg != "Security group id should be uuid" {
 			t.Errorf("%s %s non-UUID: %d %q", tc.method, tc.path, code, msg)
 		}
-		resp = srv.Do(tc.method, "/compute/v2.1"+fmt.Sprintf(tc.path, unknown), tok, tc.body, nil)
+		resp = srv.Do(apptest.Request{Method: tc.method, Path: "/compute/v2.1" + fmt.Sprintf(tc.path, unknown), Token: tok, Body: tc.body})
 		if resp.Status != http.StatusNotFound {
 			t.Errorf("%s %s unknown: %d %s", tc.method, tc.path, resp.Status, resp.Body)
 		}

@@ -44,7 +44,7 @@ func TestVersionDocuments(t *testing.T) {
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			status, hdr, want := reference(t, tc.ref, base)
-			r := srv.Do("GET", tc.path, "", nil, nil)
+			r := srv.Do(apptest.Request{Method: "GET", Path: tc.path})
 			if r.Status != status {
 				t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
 			}
@@ -88,7 +88,7 @@ func tokenOf(t *testing.T, r apptest.Response) map[string]any {
 // userID looks a user up by name with the admin token.
 func userID(t *testing.T, srv *apptest.Server, name string) string {
 	t.Helper()
-	r := srv.Do("GET", "/identity/v3/users?name="+name, srv.AdminToken(), nil, nil)
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/users?name=" + name, Token: srv.AdminToken()})
 	us := r.JSON(t)["users"].([]any)
 	if len(us) != 1 {
 		t.Fatalf("users named %s: %s", name, r.Body)
@@ -98,7 +98,7 @@ func userID(t *testing.T, srv *apptest.Server, name string) string {
 
 func projectID(t *testing.T, srv *apptest.Server, name string) string {
 	t.Helper()
-	r := srv.Do("GET", "/identity/v3/projects?name="+name, srv.AdminToken(), nil, nil)
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects?name=" + name, Token: srv.AdminToken()})
 	ps := r.JSON(t)["projects"].([]any)
 	if len(ps) != 1 {
 		t.Fatalf("projects named %s: %s", name, r.Body)
@@ -134,7 +134,7 @@ func TestIssueToken(t *testing.T) {
 			map[string]any{"project": map[string]any{"id": adminProject}}), "admin", []string{"password", "token"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := srv.Do("POST", "/identity/v3/auth/tokens", "", tc.body, nil)
+			r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: tc.body})
 			if r.Status != http.StatusCreated {
 				t.Fatalf("status %d: %s", r.Status, r.Body)
 			}
@@ -220,7 +220,7 @@ func TestIssueTokenFailures(t *testing.T) {
 		{"no auth", map[string]any{}, 400, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := srv.Do("POST", "/identity/v3/auth/tokens", "", tc.body, nil)
+			r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: tc.body})
 			msg := keystoneError(t, r, tc.status)
 			if tc.msg != "" && msg != tc.msg {
 				t.Errorf("message %q, want %q", msg, tc.msg)
@@ -263,7 +263,7 @@ func TestTokenRolesAndShape(t *testing.T) {
 		{srv.AdminToken(), []string{"admin", "manager", "member", "reader"}},
 		{srv.DemoToken(), []string{"member", "reader"}},
 	} {
-		r := srv.Do("GET", "/identity/v3/auth/tokens", tc.token, nil, map[string]string{"X-Subject-Token": tc.token})
+		r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: tc.token, Headers: map[string]string{"X-Subject-Token": tc.token}})
 		if r.Status != http.StatusOK {
 			t.Fatalf("validate: %d %s", r.Status, r.Body)
 		}
@@ -340,69 +340,69 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("catalog services %v, want %v", seen, want)
 		}
 	}
-	r := srv.Do("GET", "/identity/v3/auth/tokens", srv.DemoToken(), nil, map[string]string{"X-Subject-Token": srv.DemoToken()})
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: srv.DemoToken(), Headers: map[string]string{"X-Subject-Token": srv.DemoToken()}})
 	check(t, tokenOf(t, r)["catalog"].([]any))
-	r = srv.Do("GET", "/identity/v3/auth/catalog", srv.DemoToken(), nil, nil)
+	r = srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/catalog", Token: srv.DemoToken()})
 	if r.Status != http.StatusOK {
 		t.Fatalf("auth/catalog: %d %s", r.Status, r.Body)
 	}
 	check(t, r.JSON(t)["catalog"].([]any))
 
-	r = srv.Do("GET", "/identity/v3/auth/tokens?nocatalog", srv.DemoToken(), nil, map[string]string{"X-Subject-Token": srv.DemoToken()})
+	r = srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens?nocatalog", Token: srv.DemoToken(), Headers: map[string]string{"X-Subject-Token": srv.DemoToken()}})
 	if _, ok := tokenOf(t, r)["catalog"]; ok {
 		t.Error("nocatalog: token has a catalog")
 	}
 	// An unscoped token has no catalog.
-	unscoped := srv.Do("POST", "/identity/v3/auth/tokens", "", auth(password(map[string]any{"name": "demo",
-		"password": apptest.DemoPassword, "domain": map[string]any{"id": "default"}}), "unscoped"), nil).Header.Get("X-Subject-Token")
-	keystoneError(t, srv.Do("GET", "/identity/v3/auth/catalog", unscoped, nil, nil), http.StatusForbidden)
+	unscoped := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: auth(password(map[string]any{"name": "demo",
+		"password": apptest.DemoPassword, "domain": map[string]any{"id": "default"}}), "unscoped")}).Header.Get("X-Subject-Token")
+	keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/catalog", Token: unscoped}), http.StatusForbidden)
 }
 
 func TestValidateAndRevoke(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
-	tok := srv.Do("POST", "/identity/v3/auth/tokens", "", auth(password(map[string]any{"name": "demo",
-		"password": apptest.DemoPassword, "domain": map[string]any{"name": "Default"}}), nil), nil).Header.Get("X-Subject-Token")
+	tok := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: auth(password(map[string]any{"name": "demo",
+		"password": apptest.DemoPassword, "domain": map[string]any{"name": "Default"}}), nil)}).Header.Get("X-Subject-Token")
 	subject := map[string]string{"X-Subject-Token": tok}
 
-	r := srv.Do("GET", "/identity/v3/auth/tokens", admin, nil, subject)
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: admin, Headers: subject})
 	if r.Status != http.StatusOK || r.Header.Get("X-Subject-Token") != tok {
 		t.Fatalf("GET: %d, X-Subject-Token %q", r.Status, r.Header.Get("X-Subject-Token"))
 	}
 	if got := tokenOf(t, r)["user"].(map[string]any)["name"]; got != "demo" {
 		t.Errorf("subject user %v", got)
 	}
-	if r := srv.Do("HEAD", "/identity/v3/auth/tokens", admin, nil, subject); r.Status != http.StatusOK {
+	if r := srv.Do(apptest.Request{Method: "HEAD", Path: "/identity/v3/auth/tokens", Token: admin, Headers: subject}); r.Status != http.StatusOK {
 		t.Errorf("HEAD: %d", r.Status)
 	}
 	// A token may validate itself.
-	if r := srv.Do("GET", "/identity/v3/auth/tokens", tok, nil, subject); r.Status != http.StatusOK {
+	if r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: tok, Headers: subject}); r.Status != http.StatusOK {
 		t.Errorf("self-validation: %d", r.Status)
 	}
-	if r := srv.Do("GET", "/compute/v2.1/servers", tok, nil, nil); r.Status != http.StatusOK {
+	if r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers", Token: tok}); r.Status != http.StatusOK {
 		t.Fatalf("compute before revoke: %d %s", r.Status, r.Body)
 	}
-	keystoneError(t, srv.Do("GET", "/identity/v3/auth/tokens", admin, nil, nil), http.StatusNotFound)
-	keystoneError(t, srv.Do("GET", "/identity/v3/auth/tokens", admin, nil, map[string]string{"X-Subject-Token": "garbage"}), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: admin}), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: admin, Headers: map[string]string{"X-Subject-Token": "garbage"}}), http.StatusNotFound)
 
-	if r := srv.Do("DELETE", "/identity/v3/auth/tokens", admin, nil, subject); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "DELETE", Path: "/identity/v3/auth/tokens", Token: admin, Headers: subject}); r.Status != http.StatusNoContent {
 		t.Fatalf("DELETE: %d %s", r.Status, r.Body)
 	}
-	msg := keystoneError(t, srv.Do("GET", "/identity/v3/auth/tokens", admin, nil, subject), http.StatusNotFound)
+	msg := keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: admin, Headers: subject}), http.StatusNotFound)
 	if msg != "Could not recognize Fernet token" {
 		t.Errorf("message %q", msg)
 	}
-	keystoneError(t, srv.Do("HEAD", "/identity/v3/auth/tokens", admin, nil, subject), http.StatusNotFound)
-	keystoneError(t, srv.Do("DELETE", "/identity/v3/auth/tokens", admin, nil, subject), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "HEAD", Path: "/identity/v3/auth/tokens", Token: admin, Headers: subject}), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "DELETE", Path: "/identity/v3/auth/tokens", Token: admin, Headers: subject}), http.StatusNotFound)
 
-	r = srv.Do("GET", "/compute/v2.1/servers", tok, nil, nil)
+	r = srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers", Token: tok})
 	if r.Status != http.StatusUnauthorized || r.Header.Get("WWW-Authenticate") == "" {
 		t.Errorf("compute with a revoked token: %d %v", r.Status, r.Header)
 	}
-	keystoneError(t, srv.Do("GET", "/identity/v3/auth/projects", tok, nil, nil), http.StatusUnauthorized)
+	keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/projects", Token: tok}), http.StatusUnauthorized)
 	// The admin token was not touched.
-	if r := srv.Do("GET", "/compute/v2.1/servers", admin, nil, nil); r.Status != http.StatusOK {
+	if r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers", Token: admin}); r.Status != http.StatusOK {
 		t.Errorf("admin after revoking another token: %d", r.Status)
 	}
 }
@@ -411,14 +411,14 @@ func TestMissingToken(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	for _, path := range []string{"/identity/v3/users", "/identity/v3/auth/tokens", "/identity/v3/projects"} {
-		r := srv.Do("GET", path, "", nil, nil)
+		r := srv.Do(apptest.Request{Method: "GET", Path: path})
 		keystoneError(t, r, http.StatusUnauthorized)
 		if got := r.Header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Keystone uri=") {
 			t.Errorf("%s: WWW-Authenticate %q", path, got)
 		}
-		keystoneError(t, srv.Do("GET", path, "garbage", nil, nil), http.StatusUnauthorized)
+		keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: path, Token: "garbage"}), http.StatusUnauthorized)
 	}
-	keystoneError(t, srv.Do("GET", "/identity/v3/nothing-here", srv.AdminToken(), nil, nil), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/nothing-here", Token: srv.AdminToken()}), http.StatusNotFound)
 }
 
 // crud runs create, duplicate, show, update, list, delete and show-again
@@ -448,7 +448,7 @@ func TestCRUD(t *testing.T) {
 	} {
 		t.Run(tc.coll, func(t *testing.T) {
 			base := "/identity/v3/" + tc.coll
-			r := srv.Do("POST", base, admin, map[string]any{tc.key: tc.create}, nil)
+			r := srv.Do(apptest.Request{Method: "POST", Path: base, Token: admin, Body: map[string]any{tc.key: tc.create}})
 			if r.Status != http.StatusCreated {
 				t.Fatalf("create: %d %s", r.Status, r.Body)
 			}
@@ -463,17 +463,17 @@ func TestCRUD(t *testing.T) {
 			if got := obj["links"].(map[string]any)["self"]; got != srv.URL+base+"/"+id {
 				t.Errorf("self link %v", got)
 			}
-			if msg := keystoneError(t, srv.Do("POST", base, admin, map[string]any{tc.key: tc.create}, nil), http.StatusConflict); msg != tc.conflict {
+			if msg := keystoneError(t, srv.Do(apptest.Request{Method: "POST", Path: base, Token: admin, Body: map[string]any{tc.key: tc.create}}), http.StatusConflict); msg != tc.conflict {
 				t.Errorf("conflict message %q", msg)
 			}
-			keystoneError(t, srv.Do("POST", base, admin, map[string]any{tc.key: map[string]any{"description": "x"}}, nil), http.StatusBadRequest)
-			keystoneError(t, srv.Do("POST", base, admin, map[string]any{}, nil), http.StatusBadRequest)
+			keystoneError(t, srv.Do(apptest.Request{Method: "POST", Path: base, Token: admin, Body: map[string]any{tc.key: map[string]any{"description": "x"}}}), http.StatusBadRequest)
+			keystoneError(t, srv.Do(apptest.Request{Method: "POST", Path: base, Token: admin, Body: map[string]any{}}), http.StatusBadRequest)
 
-			r = srv.Do("PATCH", base+"/"+id, admin, map[string]any{tc.key: tc.update}, nil)
+			r = srv.Do(apptest.Request{Method: "PATCH", Path: base + "/" + id, Token: admin, Body: map[string]any{tc.key: tc.update}})
 			if r.Status != http.StatusOK {
 				t.Fatalf("update: %d %s", r.Status, r.Body)
 			}
-			got := srv.Do("GET", base+"/"+id, admin, nil, nil).JSON(t)[tc.key].(map[string]any)
+			got := srv.Do(apptest.Request{Method: "GET", Path: base + "/" + id, Token: admin}).JSON(t)[tc.key].(map[string]any)
 			for k, v := range tc.update {
 				if got[k] != v {
 					t.Errorf("after update %s = %v, want %v", k, got[k], v)
@@ -482,19 +482,19 @@ func TestCRUD(t *testing.T) {
 			if got["name"] != tc.create["name"] {
 				t.Errorf("update changed the name: %v", got["name"])
 			}
-			list := srv.Do("GET", base+"?name="+tc.create["name"].(string), admin, nil, nil).JSON(t)[tc.coll].([]any)
+			list := srv.Do(apptest.Request{Method: "GET", Path: base + "?name=" + tc.create["name"].(string), Token: admin}).JSON(t)[tc.coll].([]any)
 			if len(list) != 1 || list[0].(map[string]any)["id"] != id {
 				t.Errorf("list by name: %v", list)
 			}
-			if r := srv.Do("DELETE", base+"/"+id, admin, nil, nil); r.Status != http.StatusNoContent {
+			if r := srv.Do(apptest.Request{Method: "DELETE", Path: base + "/" + id, Token: admin}); r.Status != http.StatusNoContent {
 				t.Fatalf("delete: %d %s", r.Status, r.Body)
 			}
-			msg := keystoneError(t, srv.Do("GET", base+"/"+id, admin, nil, nil), http.StatusNotFound)
+			msg := keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: base + "/" + id, Token: admin}), http.StatusNotFound)
 			if want := "Could not find " + tc.key + ": " + id + "."; msg != want {
 				t.Errorf("message %q, want %q", msg, want)
 			}
-			keystoneError(t, srv.Do("DELETE", base+"/"+id, admin, nil, nil), http.StatusNotFound)
-			keystoneError(t, srv.Do("PATCH", base+"/"+id, admin, map[string]any{tc.key: tc.update}, nil), http.StatusNotFound)
+			keystoneError(t, srv.Do(apptest.Request{Method: "DELETE", Path: base + "/" + id, Token: admin}), http.StatusNotFound)
+			keystoneError(t, srv.Do(apptest.Request{Method: "PATCH", Path: base + "/" + id, Token: admin, Body: map[string]any{tc.key: tc.update}}), http.StatusNotFound)
 		})
 	}
 }
@@ -504,7 +504,7 @@ func TestGetByNameIsNotFound(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	for _, path := range []string{"/identity/v3/users/admin", "/identity/v3/projects/admin", "/identity/v3/roles/admin", "/identity/v3/domains/Default"} {
-		keystoneError(t, srv.Do("GET", path, srv.AdminToken(), nil, nil), http.StatusNotFound)
+		keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: path, Token: srv.AdminToken()}), http.StatusNotFound)
 	}
 }
 
@@ -516,7 +516,7 @@ func TestNameFilters(t *testing.T) {
 		{"projects", "project", "Alpha-Beta"}, {"users", "user", "Alpha-Beta"}, {"roles", "role", "Alpha-Beta"},
 		{"domains", "domain", "Alpha-Beta"},
 	} {
-		if r := srv.Do("POST", "/identity/v3/"+c.coll, admin, map[string]any{c.key: map[string]any{"name": c.name}}, nil); r.Status != http.StatusCreated {
+		if r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/" + c.coll, Token: admin, Body: map[string]any{c.key: map[string]any{"name": c.name}}}); r.Status != http.StatusCreated {
 			t.Fatalf("create %s: %d %s", c.coll, r.Status, r.Body)
 		}
 	}
@@ -544,7 +544,7 @@ func TestNameFilters(t *testing.T) {
 			{"name__contains=Alpha&name__endswith=Beta", true},
 			{"name__contains=Alpha&name__endswith=Alpha", false},
 		} {
-			r := srv.Do("GET", "/identity/v3/"+coll+"?"+tc.query, admin, nil, nil)
+			r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/" + coll + "?" + tc.query, Token: admin})
 			if r.Status != http.StatusOK {
 				t.Fatalf("%s?%s: %d %s", coll, tc.query, r.Status, r.Body)
 			}
@@ -571,8 +571,8 @@ func TestExtraAttributes(t *testing.T) {
 	for _, tc := range []struct{ coll, key string }{{"users", "user"}, {"projects", "project"}, {"roles", "role"}} {
 		t.Run(tc.coll, func(t *testing.T) {
 			base := "/identity/v3/" + tc.coll
-			r := srv.Do("POST", base, admin, map[string]any{tc.key: map[string]any{"name": "x1",
-				"email": "a@example.com", "color": "blue", "nested": map[string]any{"n": 1.0}}}, nil)
+			r := srv.Do(apptest.Request{Method: "POST", Path: base, Token: admin, Body: map[string]any{tc.key: map[string]any{"name": "x1",
+				"email": "a@example.com", "color": "blue", "nested": map[string]any{"n": 1.0}}}})
 			if r.Status != http.StatusCreated {
 				t.Fatalf("create: %d %s", r.Status, r.Body)
 			}
@@ -581,20 +581,20 @@ func TestExtraAttributes(t *testing.T) {
 				t.Errorf("created view %s", r.Body)
 			}
 			id := obj["id"].(string)
-			r = srv.Do("PATCH", base+"/"+id, admin, map[string]any{tc.key: map[string]any{"disabled_reason": "DDOS", "color": "red"}}, nil)
+			r = srv.Do(apptest.Request{Method: "PATCH", Path: base + "/" + id, Token: admin, Body: map[string]any{tc.key: map[string]any{"disabled_reason": "DDOS", "color": "red"}}})
 			if r.Status != http.StatusOK {
 				t.Fatalf("update: %d %s", r.Status, r.Body)
 			}
 			for _, got := range []map[string]any{
 				r.JSON(t)[tc.key].(map[string]any),
-				srv.Do("GET", base+"/"+id, admin, nil, nil).JSON(t)[tc.key].(map[string]any),
+				srv.Do(apptest.Request{Method: "GET", Path: base + "/" + id, Token: admin}).JSON(t)[tc.key].(map[string]any),
 			} {
 				if got["disabled_reason"] != "DDOS" || got["color"] != "red" || got["email"] != "a@example.com" || got["name"] != "x1" {
 					t.Errorf("after update %v", got)
 				}
 			}
 			// Extras never override the attributes novalite owns.
-			r = srv.Do("PATCH", base+"/"+id, admin, map[string]any{tc.key: map[string]any{"id": "forged", "links": "x"}}, nil)
+			r = srv.Do(apptest.Request{Method: "PATCH", Path: base + "/" + id, Token: admin, Body: map[string]any{tc.key: map[string]any{"id": "forged", "links": "x"}}})
 			if got := r.JSON(t)[tc.key].(map[string]any); got["id"] != id {
 				t.Errorf("id became %v", got["id"])
 			}
@@ -607,7 +607,7 @@ func TestProjectTags(t *testing.T) {
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	mk := func(name string, tags ...string) string {
-		r := srv.Do("POST", "/identity/v3/projects", admin, map[string]any{"project": map[string]any{"name": name, "tags": tags}}, nil)
+		r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/projects", Token: admin, Body: map[string]any{"project": map[string]any{"name": name, "tags": tags}}})
 		if r.Status != http.StatusCreated {
 			t.Fatalf("create: %d %s", r.Status, r.Body)
 		}
@@ -627,7 +627,7 @@ func TestProjectTags(t *testing.T) {
 		{"not-tags-any=b", []string{"admin", "alt_demo", "demo"}},
 	} {
 		var got []string
-		for _, p := range srv.Do("GET", "/identity/v3/projects?"+tc.query, admin, nil, nil).JSON(t)["projects"].([]any) {
+		for _, p := range srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects?" + tc.query, Token: admin}).JSON(t)["projects"].([]any) {
 			got = append(got, p.(map[string]any)["name"].(string))
 		}
 		if !slices.Equal(got, tc.want) {
@@ -635,31 +635,31 @@ func TestProjectTags(t *testing.T) {
 		}
 	}
 	base := "/identity/v3/projects/" + b + "/tags"
-	if r := srv.Do("PUT", base+"/c", admin, nil, nil); r.Status != http.StatusCreated {
+	if r := srv.Do(apptest.Request{Method: "PUT", Path: base + "/c", Token: admin}); r.Status != http.StatusCreated {
 		t.Errorf("add tag: %d %s", r.Status, r.Body)
 	}
-	if r := srv.Do("HEAD", base+"/c", admin, nil, nil); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "HEAD", Path: base + "/c", Token: admin}); r.Status != http.StatusNoContent {
 		t.Errorf("check tag: %d", r.Status)
 	}
-	if got := toStrings(srv.Do("GET", base, admin, nil, nil).JSON(t)["tags"]); !slices.Equal(got, []string{"b", "c"}) {
+	if got := toStrings(srv.Do(apptest.Request{Method: "GET", Path: base, Token: admin}).JSON(t)["tags"]); !slices.Equal(got, []string{"b", "c"}) {
 		t.Errorf("tags %v", got)
 	}
-	if r := srv.Do("DELETE", base+"/b", admin, nil, nil); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "DELETE", Path: base + "/b", Token: admin}); r.Status != http.StatusNoContent {
 		t.Errorf("delete tag: %d", r.Status)
 	}
-	if msg := keystoneError(t, srv.Do("GET", base+"/b", admin, nil, nil), http.StatusNotFound); msg != "Could not find project tag: b." {
+	if msg := keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: base + "/b", Token: admin}), http.StatusNotFound); msg != "Could not find project tag: b." {
 		t.Errorf("message %q", msg)
 	}
-	r := srv.Do("PUT", base, admin, map[string]any{"tags": []string{"x", "y"}}, nil)
+	r := srv.Do(apptest.Request{Method: "PUT", Path: base, Token: admin, Body: map[string]any{"tags": []string{"x", "y"}}})
 	if got := toStrings(r.JSON(t)["tags"]); r.Status != http.StatusOK || !slices.Equal(got, []string{"x", "y"}) {
 		t.Errorf("replace: %d %s", r.Status, r.Body)
 	}
-	keystoneError(t, srv.Do("PUT", base, admin, map[string]any{"tags": []string{"a/b"}}, nil), http.StatusBadRequest)
-	keystoneError(t, srv.Do("PUT", base+"/a,b", admin, nil, nil), http.StatusBadRequest)
-	if r := srv.Do("DELETE", base, admin, nil, nil); r.Status != http.StatusNoContent {
+	keystoneError(t, srv.Do(apptest.Request{Method: "PUT", Path: base, Token: admin, Body: map[string]any{"tags": []string{"a/b"}}}), http.StatusBadRequest)
+	keystoneError(t, srv.Do(apptest.Request{Method: "PUT", Path: base + "/a,b", Token: admin}), http.StatusBadRequest)
+	if r := srv.Do(apptest.Request{Method: "DELETE", Path: base, Token: admin}); r.Status != http.StatusNoContent {
 		t.Errorf("delete all: %d", r.Status)
 	}
-	if got := srv.Do("GET", "/identity/v3/projects/"+b, admin, nil, nil).JSON(t)["project"].(map[string]any)["tags"]; !reflect.DeepEqual(got, []any{}) {
+	if got := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects/" + b, Token: admin}).JSON(t)["project"].(map[string]any)["tags"]; !reflect.DeepEqual(got, []any{}) {
 		t.Errorf("tags after delete %v", got)
 	}
 	_ = ab
@@ -669,45 +669,45 @@ func TestGrants(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
-	uid := srv.Do("POST", "/identity/v3/users", admin, map[string]any{"user": map[string]any{"name": "g1", "password": "pw"}}, nil).JSON(t)["user"].(map[string]any)["id"].(string)
+	uid := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/users", Token: admin, Body: map[string]any{"user": map[string]any{"name": "g1", "password": "pw"}}}).JSON(t)["user"].(map[string]any)["id"].(string)
 	pid := projectID(t, srv, "demo")
 	var rid string
-	for _, r := range srv.Do("GET", "/identity/v3/roles?name=reader", admin, nil, nil).JSON(t)["roles"].([]any) {
+	for _, r := range srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/roles?name=reader", Token: admin}).JSON(t)["roles"].([]any) {
 		rid = r.(map[string]any)["id"].(string)
 	}
 	grant := "/identity/v3/projects/" + pid + "/users/" + uid + "/roles/" + rid
 	userAuth := auth(password(map[string]any{"id": uid, "password": "pw"}), map[string]any{"project": map[string]any{"id": pid}})
 
-	keystoneError(t, srv.Do("HEAD", grant, admin, nil, nil), http.StatusNotFound)
-	keystoneError(t, srv.Do("POST", "/identity/v3/auth/tokens", "", userAuth, nil), http.StatusUnauthorized)
+	keystoneError(t, srv.Do(apptest.Request{Method: "HEAD", Path: grant, Token: admin}), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: userAuth}), http.StatusUnauthorized)
 	for i := 0; i < 2; i++ { // granting twice is no error
-		if r := srv.Do("PUT", grant, admin, nil, nil); r.Status != http.StatusNoContent {
+		if r := srv.Do(apptest.Request{Method: "PUT", Path: grant, Token: admin}); r.Status != http.StatusNoContent {
 			t.Fatalf("PUT: %d %s", r.Status, r.Body)
 		}
 	}
 	for _, m := range []string{"HEAD", "GET"} {
-		if r := srv.Do(m, grant, admin, nil, nil); r.Status != http.StatusNoContent {
+		if r := srv.Do(apptest.Request{Method: m, Path: grant, Token: admin}); r.Status != http.StatusNoContent {
 			t.Errorf("%s: %d", m, r.Status)
 		}
 	}
-	r := srv.Do("GET", "/identity/v3/projects/"+pid+"/users/"+uid+"/roles", admin, nil, nil)
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects/" + pid + "/users/" + uid + "/roles", Token: admin})
 	if roles := r.JSON(t)["roles"].([]any); len(roles) != 1 || roles[0].(map[string]any)["name"] != "reader" {
 		t.Errorf("grants %s", r.Body)
 	}
-	r = srv.Do("POST", "/identity/v3/auth/tokens", "", userAuth, nil)
+	r = srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: userAuth})
 	if r.Status != http.StatusCreated || !slices.Equal(roleNames(t, tokenOf(t, r)), []string{"reader"}) {
 		t.Errorf("token after grant: %d %s", r.Status, r.Body)
 	}
 	tok := r.Header.Get("X-Subject-Token")
-	if r := srv.Do("DELETE", grant, admin, nil, nil); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "DELETE", Path: grant, Token: admin}); r.Status != http.StatusNoContent {
 		t.Fatalf("DELETE: %d %s", r.Status, r.Body)
 	}
-	msg := keystoneError(t, srv.Do("DELETE", grant, admin, nil, nil), http.StatusNotFound)
+	msg := keystoneError(t, srv.Do(apptest.Request{Method: "DELETE", Path: grant, Token: admin}), http.StatusNotFound)
 	if want := "Could not find role assignment with role: " + rid + ", user or group: " + uid + ", project, domain, or system: " + pid + "."; msg != want {
 		t.Errorf("message %q, want %q", msg, want)
 	}
 	// The token scoped by the revoked role stops working.
-	if r := srv.Do("GET", "/compute/v2.1/servers", tok, nil, nil); r.Status != http.StatusUnauthorized {
+	if r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers", Token: tok}); r.Status != http.StatusUnauthorized {
 		t.Errorf("token without a role any more: %d", r.Status)
 	}
 	for _, tc := range []struct{ path, msg string }{
@@ -716,11 +716,11 @@ func TestGrants(t *testing.T) {
 		{"/identity/v3/projects/nope/users/" + uid + "/roles/" + rid, "Could not find project: nope."},
 		{"/identity/v3/domains/nope/users/" + uid + "/roles/" + rid, "Could not find domain: nope."},
 	} {
-		if msg := keystoneError(t, srv.Do("PUT", tc.path, admin, nil, nil), http.StatusNotFound); msg != tc.msg {
+		if msg := keystoneError(t, srv.Do(apptest.Request{Method: "PUT", Path: tc.path, Token: admin}), http.StatusNotFound); msg != tc.msg {
 			t.Errorf("PUT %s: %q, want %q", tc.path, msg, tc.msg)
 		}
 	}
-	if r := srv.Do("PUT", "/identity/v3/domains/default/users/"+uid+"/roles/"+rid, admin, nil, nil); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "PUT", Path: "/identity/v3/domains/default/users/" + uid + "/roles/" + rid, Token: admin}); r.Status != http.StatusNoContent {
 		t.Errorf("domain grant: %d %s", r.Status, r.Body)
 	}
 }
@@ -731,13 +731,13 @@ func TestRoleAssignments(t *testing.T) {
 	admin := srv.AdminToken()
 	adminID, adminProject, demoProject := userID(t, srv, "admin"), projectID(t, srv, "admin"), projectID(t, srv, "demo")
 	roleID := map[string]string{}
-	for _, r := range srv.Do("GET", "/identity/v3/roles", admin, nil, nil).JSON(t)["roles"].([]any) {
+	for _, r := range srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/roles", Token: admin}).JSON(t)["roles"].([]any) {
 		roleID[r.(map[string]any)["name"].(string)] = r.(map[string]any)["id"].(string)
 	}
 	type row struct{ user, project, role string }
 	list := func(query string) ([]row, []any) {
 		t.Helper()
-		r := srv.Do("GET", "/identity/v3/role_assignments?"+query, admin, nil, nil)
+		r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/role_assignments?" + query, Token: admin})
 		if r.Status != http.StatusOK {
 			t.Fatalf("?%s: %d %s", query, r.Status, r.Body)
 		}
@@ -818,7 +818,7 @@ func TestNonAdmin(t *testing.T) {
 		{"GET", "/identity/v3/auth/projects", nil, 200, ""},
 		{"GET", "/identity/v3/auth/catalog", nil, 200, ""},
 	} {
-		r := srv.Do(tc.method, tc.path, demo, tc.body, nil)
+		r := srv.Do(apptest.Request{Method: tc.method, Path: tc.path, Token: demo, Body: tc.body})
 		if tc.status != 403 {
 			if r.Status != tc.status {
 				t.Errorf("%s %s: %d %s", tc.method, tc.path, r.Status, r.Body)
@@ -830,7 +830,7 @@ func TestNonAdmin(t *testing.T) {
 		}
 	}
 	// The projects of the demo user are the ones it has a role on.
-	ps := srv.Do("GET", "/identity/v3/auth/projects", demo, nil, nil).JSON(t)["projects"].([]any)
+	ps := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/projects", Token: demo}).JSON(t)["projects"].([]any)
 	if len(ps) != 1 || ps[0].(map[string]any)["id"] != demoProject {
 		t.Errorf("auth/projects %v", ps)
 	}
@@ -839,14 +839,14 @@ func TestNonAdmin(t *testing.T) {
 func TestChangePassword(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
-	uid := srv.Do("POST", "/identity/v3/users", srv.AdminToken(), map[string]any{"user": map[string]any{"name": "pw1", "password": "old"}}, nil).JSON(t)["user"].(map[string]any)["id"].(string)
+	uid := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/users", Token: srv.AdminToken(), Body: map[string]any{"user": map[string]any{"name": "pw1", "password": "old"}}}).JSON(t)["user"].(map[string]any)["id"].(string)
 	path := "/identity/v3/users/" + uid + "/password"
-	keystoneError(t, srv.Do("POST", path, "", map[string]any{"user": map[string]any{"original_password": "wrong", "password": "new"}}, nil), http.StatusUnauthorized)
-	if r := srv.Do("POST", path, "", map[string]any{"user": map[string]any{"original_password": "old", "password": "new"}}, nil); r.Status != http.StatusNoContent {
+	keystoneError(t, srv.Do(apptest.Request{Method: "POST", Path: path, Body: map[string]any{"user": map[string]any{"original_password": "wrong", "password": "new"}}}), http.StatusUnauthorized)
+	if r := srv.Do(apptest.Request{Method: "POST", Path: path, Body: map[string]any{"user": map[string]any{"original_password": "old", "password": "new"}}}); r.Status != http.StatusNoContent {
 		t.Fatalf("change: %d %s", r.Status, r.Body)
 	}
 	login := func(pw string) int {
-		return srv.Do("POST", "/identity/v3/auth/tokens", "", auth(password(map[string]any{"id": uid, "password": pw}), nil), nil).Status
+		return srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: auth(password(map[string]any{"id": uid, "password": pw}), nil)}).Status
 	}
 	if login("old") != http.StatusUnauthorized || login("new") != http.StatusCreated {
 		t.Error("the password did not change")
@@ -858,12 +858,12 @@ func TestRoleInferences(t *testing.T) {
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
 	mk := func(name string) string {
-		return srv.Do("POST", "/identity/v3/roles", admin, map[string]any{"role": map[string]any{"name": name}}, nil).JSON(t)["role"].(map[string]any)["id"].(string)
+		return srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/roles", Token: admin, Body: map[string]any{"role": map[string]any{"name": name}}}).JSON(t)["role"].(map[string]any)["id"].(string)
 	}
 	prior, implied := mk("prior"), mk("implied")
 	path := "/identity/v3/roles/" + prior + "/implies/" + implied
-	keystoneError(t, srv.Do("GET", path, admin, nil, nil), http.StatusNotFound)
-	r := srv.Do("PUT", path, admin, nil, nil)
+	keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: path, Token: admin}), http.StatusNotFound)
+	r := srv.Do(apptest.Request{Method: "PUT", Path: path, Token: admin})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("PUT: %d %s", r.Status, r.Body)
 	}
@@ -871,11 +871,11 @@ func TestRoleInferences(t *testing.T) {
 	if ri["prior_role"].(map[string]any)["name"] != "prior" || ri["implies"].(map[string]any)["name"] != "implied" {
 		t.Errorf("role_inference %v", ri)
 	}
-	if r := srv.Do("GET", path, admin, nil, nil); r.Status != http.StatusOK {
+	if r := srv.Do(apptest.Request{Method: "GET", Path: path, Token: admin}); r.Status != http.StatusOK {
 		t.Errorf("GET: %d", r.Status)
 	}
 	found := false
-	for _, x := range srv.Do("GET", "/identity/v3/role_inferences", admin, nil, nil).JSON(t)["role_inferences"].([]any) {
+	for _, x := range srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/role_inferences", Token: admin}).JSON(t)["role_inferences"].([]any) {
 		if x.(map[string]any)["prior_role"].(map[string]any)["id"] == prior {
 			found = true
 		}
@@ -884,18 +884,18 @@ func TestRoleInferences(t *testing.T) {
 		t.Error("role_inferences does not list the new rule")
 	}
 	// A grant of prior gives implied in tokens.
-	uid := srv.Do("POST", "/identity/v3/users", admin, map[string]any{"user": map[string]any{"name": "inf", "password": "pw"}}, nil).JSON(t)["user"].(map[string]any)["id"].(string)
+	uid := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/users", Token: admin, Body: map[string]any{"user": map[string]any{"name": "inf", "password": "pw"}}}).JSON(t)["user"].(map[string]any)["id"].(string)
 	pid := projectID(t, srv, "demo")
-	srv.Do("PUT", "/identity/v3/projects/"+pid+"/users/"+uid+"/roles/"+prior, admin, nil, nil)
-	r = srv.Do("POST", "/identity/v3/auth/tokens", "", auth(password(map[string]any{"id": uid, "password": "pw"}),
-		map[string]any{"project": map[string]any{"id": pid}}), nil)
+	srv.Do(apptest.Request{Method: "PUT", Path: "/identity/v3/projects/" + pid + "/users/" + uid + "/roles/" + prior, Token: admin})
+	r = srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: auth(password(map[string]any{"id": uid, "password": "pw"}),
+		map[string]any{"project": map[string]any{"id": pid}})})
 	if got := roleNames(t, tokenOf(t, r)); !slices.Equal(got, []string{"implied", "prior"}) {
 		t.Errorf("token roles %v", got)
 	}
-	if r := srv.Do("DELETE", path, admin, nil, nil); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "DELETE", Path: path, Token: admin}); r.Status != http.StatusNoContent {
 		t.Errorf("DELETE: %d", r.Status)
 	}
-	keystoneError(t, srv.Do("DELETE", path, admin, nil, nil), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "DELETE", Path: path, Token: admin}), http.StatusNotFound)
 }
 
 // Domain-specific roles are listed only with their domain and never put
@@ -904,13 +904,13 @@ func TestDomainRoles(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
-	r := srv.Do("POST", "/identity/v3/roles", admin, map[string]any{"role": map[string]any{"name": "dr", "domain_id": "default"}}, nil)
+	r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/roles", Token: admin, Body: map[string]any{"role": map[string]any{"name": "dr", "domain_id": "default"}}})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
 	rid := r.JSON(t)["role"].(map[string]any)["id"].(string)
 	has := func(query string) bool {
-		for _, x := range srv.Do("GET", "/identity/v3/roles"+query, admin, nil, nil).JSON(t)["roles"].([]any) {
+		for _, x := range srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/roles" + query, Token: admin}).JSON(t)["roles"].([]any) {
 			if x.(map[string]any)["id"] == rid {
 				return true
 			}
@@ -920,11 +920,11 @@ func TestDomainRoles(t *testing.T) {
 	if has("") || !has("?domain_id=default") {
 		t.Errorf("listed globally %v, in its domain %v", has(""), has("?domain_id=default"))
 	}
-	keystoneError(t, srv.Do("POST", "/identity/v3/roles", admin, map[string]any{"role": map[string]any{"name": "dr2", "domain_id": "nope"}}, nil), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/roles", Token: admin, Body: map[string]any{"role": map[string]any{"name": "dr2", "domain_id": "nope"}}}), http.StatusNotFound)
 	uid, pid := userID(t, srv, "demo"), projectID(t, srv, "demo")
-	srv.Do("PUT", "/identity/v3/projects/"+pid+"/users/"+uid+"/roles/"+rid, admin, nil, nil)
-	r = srv.Do("POST", "/identity/v3/auth/tokens", "", auth(password(map[string]any{"id": uid, "password": apptest.DemoPassword}),
-		map[string]any{"project": map[string]any{"id": pid}}), nil)
+	srv.Do(apptest.Request{Method: "PUT", Path: "/identity/v3/projects/" + pid + "/users/" + uid + "/roles/" + rid, Token: admin})
+	r = srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: auth(password(map[string]any{"id": uid, "password": apptest.DemoPassword}),
+		map[string]any{"project": map[string]any{"id": pid}})})
 	if got := roleNames(t, tokenOf(t, r)); !slices.Equal(got, []string{"member", "reader"}) {
 		t.Errorf("token roles %v", got)
 	}
@@ -934,15 +934,15 @@ func TestDomainDelete(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	admin := srv.AdminToken()
-	did := srv.Do("POST", "/identity/v3/domains", admin, map[string]any{"domain": map[string]any{"name": "d1"}}, nil).JSON(t)["domain"].(map[string]any)["id"].(string)
-	pid := srv.Do("POST", "/identity/v3/projects", admin, map[string]any{"project": map[string]any{"name": "p", "domain_id": did}}, nil).JSON(t)["project"].(map[string]any)["id"].(string)
-	keystoneError(t, srv.Do("DELETE", "/identity/v3/domains/"+did, admin, nil, nil), http.StatusForbidden)
-	keystoneError(t, srv.Do("PATCH", "/identity/v3/domains/default", admin, map[string]any{"domain": map[string]any{"enabled": false}}, nil), http.StatusForbidden)
-	srv.Do("PATCH", "/identity/v3/domains/"+did, admin, map[string]any{"domain": map[string]any{"enabled": false}}, nil)
-	if r := srv.Do("DELETE", "/identity/v3/domains/"+did, admin, nil, nil); r.Status != http.StatusNoContent {
+	did := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/domains", Token: admin, Body: map[string]any{"domain": map[string]any{"name": "d1"}}}).JSON(t)["domain"].(map[string]any)["id"].(string)
+	pid := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/projects", Token: admin, Body: map[string]any{"project": map[string]any{"name": "p", "domain_id": did}}}).JSON(t)["project"].(map[string]any)["id"].(string)
+	keystoneError(t, srv.Do(apptest.Request{Method: "DELETE", Path: "/identity/v3/domains/" + did, Token: admin}), http.StatusForbidden)
+	keystoneError(t, srv.Do(apptest.Request{Method: "PATCH", Path: "/identity/v3/domains/default", Token: admin, Body: map[string]any{"domain": map[string]any{"enabled": false}}}), http.StatusForbidden)
+	srv.Do(apptest.Request{Method: "PATCH", Path: "/identity/v3/domains/" + did, Token: admin, Body: map[string]any{"domain": map[string]any{"enabled": false}}})
+	if r := srv.Do(apptest.Request{Method: "DELETE", Path: "/identity/v3/domains/" + did, Token: admin}); r.Status != http.StatusNoContent {
 		t.Fatalf("delete: %d %s", r.Status, r.Body)
 	}
-	keystoneError(t, srv.Do("GET", "/identity/v3/projects/"+pid, admin, nil, nil), http.StatusNotFound)
+	keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects/" + pid, Token: admin}), http.StatusNotFound)
 }
 
 // Keystone answers with times of six fractional digits; a token issued
@@ -950,7 +950,7 @@ func TestDomainDelete(t *testing.T) {
 func TestTokenLifetime(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
-	r := srv.Do("GET", "/identity/v3/auth/tokens", srv.DemoToken(), nil, map[string]string{"X-Subject-Token": srv.DemoToken()})
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: srv.DemoToken(), Headers: map[string]string{"X-Subject-Token": srv.DemoToken()}})
 	tok := tokenOf(t, r)
 	issued, err1 := time.Parse(time.RFC3339Nano, tok["issued_at"].(string))
 	expires, err2 := time.Parse(time.RFC3339Nano, tok["expires_at"].(string))

@@ -16,7 +16,7 @@ func TestKeystoneInputRules(t *testing.T) {
 	long := strings.Repeat("a", 100_000)
 	name65, name256 := strings.Repeat("n", 65), strings.Repeat("n", 256)
 	demoProject := projectID(t, srv, "demo")
-	otherDomain := srv.Do("POST", "/identity/v3/domains", admin, map[string]any{"domain": map[string]any{"name": "other"}}, nil).JSON(t)["domain"].(map[string]any)["id"].(string)
+	otherDomain := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/domains", Token: admin, Body: map[string]any{"domain": map[string]any{"name": "other"}}}).JSON(t)["domain"].(map[string]any)["id"].(string)
 	const expecting = "Expecting to find system, project, domain, OS-TRUST:trust or unscoped in scope. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error."
 	demo := password(map[string]any{"name": "demo", "password": apptest.DemoPassword, "domain": map[string]any{"id": "default"}})
 	for _, tc := range []struct {
@@ -89,7 +89,7 @@ func TestKeystoneInputRules(t *testing.T) {
 			auth(demo, map[string]any{"project": map[string]any{}}), 400, "Invalid input for field scope/project: id or name must be present."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := srv.Do(tc.method, tc.path, admin, tc.body, nil)
+			r := srv.Do(apptest.Request{Method: tc.method, Path: tc.path, Token: admin, Body: tc.body})
 			msg := keystoneError(t, r, tc.status)
 			if prefix, ok := strings.CutSuffix(tc.msg, "…"); ok {
 				if !strings.HasPrefix(msg, prefix) {
@@ -102,19 +102,19 @@ func TestKeystoneInputRules(t *testing.T) {
 	}
 	// A parent that is the project's domain is what Keystone makes of a
 	// top-level project; without domain_id the parent domain is used.
-	r := srv.Do("POST", "/identity/v3/projects", admin, map[string]any{"project": map[string]any{"name": "top", "parent_id": otherDomain}}, nil)
+	r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/projects", Token: admin, Body: map[string]any{"project": map[string]any{"name": "top", "parent_id": otherDomain}}})
 	if r.Status != 201 || r.JSON(t)["project"].(map[string]any)["domain_id"] != otherDomain {
 		t.Errorf("project under its domain: %d %.300s", r.Status, r.Body)
 	}
 	// Nothing of the above was stored.
 	for _, kind := range []string{"projects", "users", "domains", "roles"} {
-		for _, x := range srv.Do("GET", "/identity/v3/"+kind, admin, nil, nil).JSON(t)[kind].([]any) {
+		for _, x := range srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/" + kind, Token: admin}).JSON(t)[kind].([]any) {
 			if n := x.(map[string]any)["name"].(string); len(n) > 64 || n[0] == 'p' && len(n) == 2 || n[0] == 'u' && len(n) == 2 {
 				t.Errorf("%s: %.80s was stored", kind, n)
 			}
 		}
 	}
-	if r := srv.Do("GET", "/identity/v3/projects/"+demoProject, admin, nil, nil); r.JSON(t)["project"].(map[string]any)["name"] != "demo" {
+	if r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects/" + demoProject, Token: admin}); r.JSON(t)["project"].(map[string]any)["name"] != "demo" {
 		t.Errorf("demo project changed: %s", r.Body)
 	}
 }

@@ -17,12 +17,12 @@ func newMember(t *testing.T, srv *apptest.Server, name, domainID string) member 
 	t.Helper()
 	admin := srv.AdminToken()
 	m := member{name: name, domainID: domainID, password: "pw-" + name}
-	r := srv.Do("POST", "/identity/v3/projects", admin, map[string]any{"project": map[string]any{"name": name, "domain_id": domainID}}, nil)
+	r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/projects", Token: admin, Body: map[string]any{"project": map[string]any{"name": name, "domain_id": domainID}}})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("project %s: %d %s", name, r.Status, r.Body)
 	}
 	m.projectID = r.JSON(t)["project"].(map[string]any)["id"].(string)
-	r = srv.Do("POST", "/identity/v3/users", admin, map[string]any{"user": map[string]any{"name": name, "password": m.password, "domain_id": domainID}}, nil)
+	r = srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/users", Token: admin, Body: map[string]any{"user": map[string]any{"name": name, "password": m.password, "domain_id": domainID}}})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("user %s: %d %s", name, r.Status, r.Body)
 	}
@@ -33,13 +33,13 @@ func newMember(t *testing.T, srv *apptest.Server, name, domainID string) member 
 
 func (m member) rolePath(t *testing.T, srv *apptest.Server) string {
 	t.Helper()
-	roles := srv.Do("GET", "/identity/v3/roles?name=member", srv.AdminToken(), nil, nil).JSON(t)["roles"].([]any)
+	roles := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/roles?name=member", Token: srv.AdminToken()}).JSON(t)["roles"].([]any)
 	return "/identity/v3/projects/" + m.projectID + "/users/" + m.userID + "/roles/" + roles[0].(map[string]any)["id"].(string)
 }
 
 func (m member) grant(t *testing.T, srv *apptest.Server) {
 	t.Helper()
-	if r := srv.Do("PUT", m.rolePath(t, srv), srv.AdminToken(), nil, nil); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "PUT", Path: m.rolePath(t, srv), Token: srv.AdminToken()}); r.Status != http.StatusNoContent {
 		t.Fatalf("grant: %d %s", r.Status, r.Body)
 	}
 }
@@ -47,8 +47,8 @@ func (m member) grant(t *testing.T, srv *apptest.Server) {
 // token issues a token of m scoped to its project, or "" if refused.
 func (m member) token(t *testing.T, srv *apptest.Server) string {
 	t.Helper()
-	r := srv.Do("POST", "/identity/v3/auth/tokens", "", auth(password(map[string]any{"id": m.userID, "password": m.password}),
-		map[string]any{"project": map[string]any{"id": m.projectID}}), nil)
+	r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: auth(password(map[string]any{"id": m.userID, "password": m.password}),
+		map[string]any{"project": map[string]any{"id": m.projectID}})})
 	if r.Status != http.StatusCreated {
 		return ""
 	}
@@ -59,9 +59,9 @@ func (m member) token(t *testing.T, srv *apptest.Server) string {
 // validation of the token by itself, all of which must agree.
 func statusWith(t *testing.T, srv *apptest.Server, tok string) int {
 	t.Helper()
-	compute := srv.Do("GET", "/compute/v2.1/servers", tok, nil, nil).Status
-	ident := srv.Do("GET", "/identity/v3/auth/projects", tok, nil, nil).Status
-	image := srv.Do("GET", "/image/v2/images", tok, nil, nil).Status
+	compute := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers", Token: tok}).Status
+	ident := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/projects", Token: tok}).Status
+	image := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images", Token: tok}).Status
 	if compute != ident || compute != image {
 		t.Errorf("compute %d, identity %d, image %d with the same token", compute, ident, image)
 	}
@@ -80,13 +80,13 @@ func TestRevocationEvents(t *testing.T) {
 	admin := a.AdminToken()
 	patch := func(t *testing.T, path, key string, attrs map[string]any) {
 		t.Helper()
-		if r := a.Do("PATCH", path, admin, map[string]any{key: attrs}, nil); r.Status != http.StatusOK {
+		if r := a.Do(apptest.Request{Method: "PATCH", Path: path, Token: admin, Body: map[string]any{key: attrs}}); r.Status != http.StatusOK {
 			t.Fatalf("PATCH %s: %d %s", path, r.Status, r.Body)
 		}
 	}
 	del := func(t *testing.T, path, tok string, hdr map[string]string) {
 		t.Helper()
-		if r := a.Do("DELETE", path, tok, nil, hdr); r.Status != http.StatusNoContent {
+		if r := a.Do(apptest.Request{Method: "DELETE", Path: path, Token: tok, Headers: hdr}); r.Status != http.StatusNoContent {
 			t.Fatalf("DELETE %s: %d %s", path, r.Status, r.Body)
 		}
 	}
@@ -101,8 +101,8 @@ func TestRevocationEvents(t *testing.T) {
 		fresh bool
 	}{
 		{name: "own password change", fresh: true, event: func(t *testing.T, m member, _ string) {
-			r := a.Do("POST", "/identity/v3/users/"+m.userID+"/password", "", map[string]any{"user": map[string]any{
-				"original_password": m.password, "password": m.password}}, nil)
+			r := a.Do(apptest.Request{Method: "POST", Path: "/identity/v3/users/" + m.userID + "/password", Body: map[string]any{"user": map[string]any{
+				"original_password": m.password, "password": m.password}}})
 			if r.Status != http.StatusNoContent {
 				t.Fatalf("change password: %d %s", r.Status, r.Body)
 			}
@@ -145,7 +145,7 @@ func TestRevocationEvents(t *testing.T) {
 			domainID := "default"
 			name := "rev-" + safeName(tc.name)
 			if tc.domain {
-				r := a.Do("POST", "/identity/v3/domains", admin, map[string]any{"domain": map[string]any{"name": name}}, nil)
+				r := a.Do(apptest.Request{Method: "POST", Path: "/identity/v3/domains", Token: admin, Body: map[string]any{"domain": map[string]any{"name": name}}})
 				domainID = r.JSON(t)["domain"].(map[string]any)["id"].(string)
 			}
 			m := newMember(t, a, name, domainID)
@@ -161,7 +161,7 @@ func TestRevocationEvents(t *testing.T) {
 				if got := statusWith(t, srv, tok); got != http.StatusUnauthorized {
 					t.Errorf("replica %d after the event: %d, want 401", 1-i, got)
 				}
-				if r := srv.Do("GET", "/identity/v3/auth/tokens", admin, nil, map[string]string{"X-Subject-Token": tok}); r.Status != http.StatusNotFound {
+				if r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: admin, Headers: map[string]string{"X-Subject-Token": tok}}); r.Status != http.StatusNotFound {
 					t.Errorf("replica %d validates the token for an admin: %d, want 404", 1-i, r.Status)
 				}
 			}
@@ -205,8 +205,8 @@ func TestRevokeAuditChain(t *testing.T) {
 	b := a.Replica()
 	m := newMember(t, a, "chain", "default")
 	rescope := func(tok string) string {
-		r := a.Do("POST", "/identity/v3/auth/tokens", "", auth(map[string]any{"methods": []string{"token"}, "token": map[string]any{"id": tok}},
-			map[string]any{"project": map[string]any{"id": m.projectID}}), nil)
+		r := a.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: auth(map[string]any{"methods": []string{"token"}, "token": map[string]any{"id": tok}},
+			map[string]any{"project": map[string]any{"id": m.projectID}})})
 		if r.Status != http.StatusCreated {
 			t.Fatalf("rescope: %d %s", r.Status, r.Body)
 		}
@@ -220,7 +220,7 @@ func TestRevokeAuditChain(t *testing.T) {
 		}
 	}
 	// Revoking the child leaves its parent and its sibling alone.
-	a.Do("DELETE", "/identity/v3/auth/tokens", child, nil, map[string]string{"X-Subject-Token": child})
+	a.Do(apptest.Request{Method: "DELETE", Path: "/identity/v3/auth/tokens", Token: child, Headers: map[string]string{"X-Subject-Token": child}})
 	for _, tc := range []struct {
 		name string
 		tok  string
@@ -231,7 +231,7 @@ func TestRevokeAuditChain(t *testing.T) {
 		}
 	}
 	// Revoking the root takes every token of its chain with it.
-	a.Do("DELETE", "/identity/v3/auth/tokens", root, nil, map[string]string{"X-Subject-Token": root})
+	a.Do(apptest.Request{Method: "DELETE", Path: "/identity/v3/auth/tokens", Token: root, Headers: map[string]string{"X-Subject-Token": root}})
 	for _, tok := range []string{root, sibling} {
 		if got := statusWith(t, b, tok); got != http.StatusUnauthorized {
 			t.Errorf("after revoking the root: %d, want 401", got)
@@ -262,10 +262,10 @@ func TestTokenExactForm(t *testing.T) {
 			continue // the alphabets agree on this token
 		}
 		t.Run(tc.name, func(t *testing.T) {
-			if r := srv.Do("GET", "/compute/v2.1/servers", "", nil, map[string]string{"X-Auth-Token": tc.tok}); r.Status != http.StatusUnauthorized {
+			if r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers", Headers: map[string]string{"X-Auth-Token": tc.tok}}); r.Status != http.StatusUnauthorized {
 				t.Errorf("compute: %d, want 401", r.Status)
 			}
-			r := srv.Do("GET", "/identity/v3/auth/tokens", srv.AdminToken(), nil, map[string]string{"X-Subject-Token": tc.tok})
+			r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: srv.AdminToken(), Headers: map[string]string{"X-Subject-Token": tc.tok}})
 			if r.Status != http.StatusNotFound {
 				t.Errorf("validation: %d, want 404", r.Status)
 			}

@@ -19,9 +19,9 @@ func TestTokenOwnership(t *testing.T) {
 	owner := newMember(t, srv, "owner", "default")
 	other := newMember(t, srv, "other", "default")
 	svc := newMember(t, srv, "svc", "default")
-	r := srv.Do("POST", "/identity/v3/roles", admin, map[string]any{"role": map[string]any{"name": "service"}}, nil)
+	r := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/roles", Token: admin, Body: map[string]any{"role": map[string]any{"name": "service"}}})
 	svcRole := r.JSON(t)["role"].(map[string]any)["id"].(string)
-	srv.Do("PUT", "/identity/v3/projects/"+svc.projectID+"/users/"+svc.userID+"/roles/"+svcRole, admin, nil, nil)
+	srv.Do(apptest.Request{Method: "PUT", Path: "/identity/v3/projects/" + svc.projectID + "/users/" + svc.userID + "/roles/" + svcRole, Token: admin})
 	ownerTok, otherTok, svcTok := owner.token(t, srv), other.token(t, srv), svc.token(t, srv)
 	ownerTok2 := owner.token(t, srv)
 
@@ -43,7 +43,7 @@ func TestTokenOwnership(t *testing.T) {
 		{"an admin checks", "HEAD", admin, 200, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := srv.Do(tc.method, "/identity/v3/auth/tokens", tc.caller, nil, map[string]string{"X-Subject-Token": ownerTok})
+			r := srv.Do(apptest.Request{Method: tc.method, Path: "/identity/v3/auth/tokens", Token: tc.caller, Headers: map[string]string{"X-Subject-Token": ownerTok}})
 			if tc.status != 403 {
 				if r.Status != tc.status {
 					t.Fatalf("%d %s, want %d", r.Status, r.Body, tc.status)
@@ -64,13 +64,13 @@ func TestTokenOwnership(t *testing.T) {
 		t.Fatalf("owner's token after the refusals: %d", got)
 	}
 	// An invalid subject is 404 whoever asks.
-	keystoneError(t, srv.Do("GET", "/identity/v3/auth/tokens", otherTok, nil, map[string]string{"X-Subject-Token": "garbage"}), 404)
+	keystoneError(t, srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/auth/tokens", Token: otherTok, Headers: map[string]string{"X-Subject-Token": "garbage"}}), 404)
 	// The owner may revoke its token with another of its tokens; an admin
 	// may revoke anyone's.
-	if r := srv.Do("DELETE", "/identity/v3/auth/tokens", ownerTok2, nil, map[string]string{"X-Subject-Token": ownerTok}); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "DELETE", Path: "/identity/v3/auth/tokens", Token: ownerTok2, Headers: map[string]string{"X-Subject-Token": ownerTok}}); r.Status != http.StatusNoContent {
 		t.Errorf("owner revokes: %d %s", r.Status, r.Body)
 	}
-	if r := srv.Do("DELETE", "/identity/v3/auth/tokens", admin, nil, map[string]string{"X-Subject-Token": otherTok}); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "DELETE", Path: "/identity/v3/auth/tokens", Token: admin, Headers: map[string]string{"X-Subject-Token": otherTok}}); r.Status != http.StatusNoContent {
 		t.Errorf("admin revokes: %d %s", r.Status, r.Body)
 	}
 	for _, tok := range []string{ownerTok, otherTok} {

@@ -108,7 +108,7 @@ func TestLargeImageRoundTrip(t *testing.T) {
 	if resp.Header.Get("Content-MD5") != want5 {
 		t.Errorf("Content-MD5 %s, want %s", resp.Header.Get("Content-MD5"), want5)
 	}
-	im := srv.Do("GET", "/image/v2/images/"+id, tok, nil, nil).JSON(t)
+	im := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + id, Token: tok}).JSON(t)
 	if im["size"] != float64(size) || im["checksum"] != want5 || im["os_hash_value"] != hex.EncodeToString(s512.Sum(nil)) || im["status"] != "active" {
 		t.Errorf("image after upload: size %v checksum %v status %v", im["size"], im["checksum"], im["status"])
 	}

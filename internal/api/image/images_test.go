@@ -22,7 +22,7 @@ func patchHeaders() map[string]string {
 // createImage creates an image and returns its view.
 func createImage(t *testing.T, srv *apptest.Server, tok string, body map[string]any) map[string]any {
 	t.Helper()
-	resp := srv.Do("POST", "/image/v2/images", tok, body, jsonAccept)
+	resp := srv.Do(apptest.Request{Method: "POST", Path: "/image/v2/images", Token: tok, Body: body, Headers: jsonAccept})
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("create image: %d %s", resp.Status, resp.Body)
 	}
@@ -31,8 +31,8 @@ func createImage(t *testing.T, srv *apptest.Server, tok string, body map[string]
 
 func upload(t *testing.T, srv *apptest.Server, tok, id string, data []byte) apptest.Response {
 	t.Helper()
-	return srv.Do("PUT", "/image/v2/images/"+id+"/file", tok, data,
-		map[string]string{"Content-Type": "application/octet-stream"})
+	return srv.Do(apptest.Request{Method: "PUT", Path: "/image/v2/images/" + id + "/file", Token: tok, Body: data,
+		Headers: map[string]string{"Content-Type": "application/octet-stream"}})
 }
 
 func TestVersions(t *testing.T) {
@@ -42,7 +42,7 @@ func TestVersions(t *testing.T) {
 		path   string
 		status int
 	}{{"/image", 300}, {"/image/", 300}, {"/image/versions", 200}, {"/image/v2/", 300}} {
-		resp := srv.Do("GET", tc.path, "", nil, nil)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: tc.path})
 		if resp.Status != tc.status {
 			t.Fatalf("GET %s: %d %s", tc.path, resp.Status, resp.Body)
 		}
@@ -56,7 +56,7 @@ func TestVersions(t *testing.T) {
 			t.Errorf("GET %s: href %s", tc.path, href)
 		}
 	}
-	if resp := srv.Do("GET", "/image/v2/images", "", nil, nil); resp.Status != 401 {
+	if resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images"}); resp.Status != 401 {
 		t.Errorf("no token: %d", resp.Status)
 	}
 }
@@ -64,7 +64,7 @@ func TestVersions(t *testing.T) {
 func TestBootstrapCirros(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
-	resp := srv.Do("GET", "/image/v2/images?name=cirros", srv.DemoToken(), nil, nil)
+	resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images?name=cirros", Token: srv.DemoToken()})
 	ims := resp.JSON(t)["images"].([]any)
 	if len(ims) != 1 {
 		t.Fatalf("cirros: %s", resp.Body)
@@ -76,7 +76,7 @@ func TestBootstrapCirros(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, im[k], want)
 		}
 	}
-	dl := srv.Do("GET", "/image/v2/images/"+im["id"].(string)+"/file", srv.DemoToken(), nil, nil)
+	dl := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + im["id"].(string) + "/file", Token: srv.DemoToken()})
 	sum := md5.Sum(dl.Body)
 	if dl.Status != 200 || hex.EncodeToString(sum[:]) != im["checksum"] || float64(len(dl.Body)) != im["size"] {
 		t.Errorf("download: %d, %d bytes, checksum %s", dl.Status, len(dl.Body), im["checksum"])
@@ -85,7 +85,7 @@ func TestBootstrapCirros(t *testing.T) {
 	if _, err := srv.App.Bootstrap(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.Do("GET", "/image/v2/images?name=cirros", srv.DemoToken(), nil, nil).JSON(t)["images"].([]any)); n != 1 {
+	if n := len(srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images?name=cirros", Token: srv.DemoToken()}).JSON(t)["images"].([]any)); n != 1 {
 		t.Errorf("after second bootstrap: %d cirros images", n)
 	}
 }
@@ -94,7 +94,7 @@ func TestNotFoundForNamesAndJunk(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	for _, id := range []string{"cirros", "not-a-uuid", "00000000-0000-0000-0000-000000000000"} {
-		resp := srv.Do("GET", "/image/v2/images/"+id, srv.DemoToken(), nil, jsonAccept)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + id, Token: srv.DemoToken(), Headers: jsonAccept})
 		if resp.Status != 404 {
 			t.Fatalf("GET %s: %d", id, resp.Status)
 		}
@@ -104,7 +104,7 @@ func TestNotFoundForNamesAndJunk(t *testing.T) {
 		}
 	}
 	// Without a JSON Accept header webob answers in plain text.
-	resp := srv.Do("GET", "/image/v2/images/cirros", srv.DemoToken(), nil, nil)
+	resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/cirros", Token: srv.DemoToken()})
 	if resp.Status != 404 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
 		t.Errorf("plain 404: %d %s", resp.Status, resp.Header.Get("Content-Type"))
 	}
@@ -124,14 +124,14 @@ func TestCreateUploadDownload(t *testing.T) {
 			t.Errorf("created %s = %v, want %v", k, im[k], want)
 		}
 	}
-	if resp := srv.Do("GET", "/image/v2/images/"+id+"/file", tok, nil, nil); resp.Status != 204 {
+	if resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + id + "/file", Token: tok}); resp.Status != 204 {
 		t.Errorf("download of queued: %d", resp.Status)
 	}
 	data := bytes.Repeat([]byte("novalite"), 100000)
 	if resp := upload(t, srv, tok, id, data); resp.Status != 204 {
 		t.Fatalf("upload: %d %s", resp.Status, resp.Body)
 	}
-	got := srv.Do("GET", "/image/v2/images/"+id, tok, nil, nil).JSON(t)
+	got := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + id, Token: tok}).JSON(t)
 	m5, s512 := md5.Sum(data), sha512.Sum512(data)
 	for k, want := range map[string]any{"status": "active", "size": float64(len(data)),
 		"checksum": hex.EncodeToString(m5[:]), "os_hash_algo": "sha512", "os_hash_value": hex.EncodeToString(s512[:])} {
@@ -139,14 +139,14 @@ func TestCreateUploadDownload(t *testing.T) {
 			t.Errorf("after upload %s = %v, want %v", k, got[k], want)
 		}
 	}
-	dl := srv.Do("GET", "/image/v2/images/"+id+"/file", tok, nil, nil)
+	dl := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + id + "/file", Token: tok})
 	if dl.Status != 200 || !bytes.Equal(dl.Body, data) || dl.Header.Get("Content-MD5") != got["checksum"] {
 		t.Errorf("download: %d, %d bytes, Content-MD5 %q", dl.Status, len(dl.Body), dl.Header.Get("Content-MD5"))
 	}
 	if resp := upload(t, srv, tok, id, data); resp.Status != 409 {
 		t.Errorf("second upload: %d %s", resp.Status, resp.Body)
 	}
-	if resp := srv.Do("PUT", "/image/v2/images/"+id+"/file", tok, "x", map[string]string{"Content-Type": "text/plain"}); resp.Status != 415 {
+	if resp := srv.Do(apptest.Request{Method: "PUT", Path: "/image/v2/images/" + id + "/file", Token: tok, Body: "x", Headers: map[string]string{"Content-Type": "text/plain"}}); resp.Status != 415 {
 		t.Errorf("upload text/plain: %d", resp.Status)
 	}
 }
@@ -178,7 +178,7 @@ func TestCreateErrors(t *testing.T) {
 			if tc.tok == "admin" {
 				tok = srv.AdminToken()
 			}
-			resp := srv.Do("POST", "/image/v2/images", tok, tc.body, jsonAccept)
+			resp := srv.Do(apptest.Request{Method: "POST", Path: "/image/v2/images", Token: tok, Body: tc.body, Headers: jsonAccept})
 			if resp.Status != tc.status {
 				t.Fatalf("%d %s", resp.Status, resp.Body)
 			}
@@ -212,7 +212,7 @@ func TestVisibility(t *testing.T) {
 		{"admin", admin, map[string]bool{"private": true, "shared": true, "community": true, "public": true, "admin-private": true}},
 	} {
 		for name, want := range tc.visible {
-			resp := srv.Do("GET", "/image/v2/images/"+ids[name], tc.tok, nil, nil)
+			resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + ids[name], Token: tc.tok})
 			if (resp.Status == 200) != want {
 				t.Errorf("%s GET %s image: %d, want visible=%v", tc.who, name, resp.Status, want)
 			}
@@ -220,7 +220,7 @@ func TestVisibility(t *testing.T) {
 	}
 	// Default lists leave out others' community images; visibility=community shows them.
 	list := func(tok, query string) map[string]bool {
-		resp := srv.Do("GET", "/image/v2/images"+query, tok, nil, nil)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images" + query, Token: tok})
 		if resp.Status != 200 {
 			t.Fatalf("list %s: %d %s", query, resp.Status, resp.Body)
 		}
@@ -270,11 +270,11 @@ func TestVisibility(t *testing.T) {
 		var resp apptest.Response
 		switch tc.method {
 		case "PATCH":
-			resp = srv.Do("PATCH", "/image/v2/images/"+tc.id, other, `[{"op":"replace","path":"/name","value":"x"}]`, patchHeaders())
+			resp = srv.Do(apptest.Request{Method: "PATCH", Path: "/image/v2/images/" + tc.id, Token: other, Body: `[{"op":"replace","path":"/name","value":"x"}]`, Headers: patchHeaders()})
 		case "PUT":
 			resp = upload(t, srv, other, tc.id, []byte("x"))
 		default:
-			resp = srv.Do(tc.method, "/image/v2/images/"+tc.id, other, nil, nil)
+			resp = srv.Do(apptest.Request{Method: tc.method, Path: "/image/v2/images/" + tc.id, Token: other})
 		}
 		if resp.Status != tc.status {
 			t.Errorf("%s: %d %s", tc.name, resp.Status, resp.Body)
@@ -294,7 +294,7 @@ func TestListFiltersAndPaging(t *testing.T) {
 	}
 	names := func(query string) []string {
 		t.Helper()
-		resp := srv.Do("GET", "/image/v2/images"+query, tok, nil, nil)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images" + query, Token: tok})
 		if resp.Status != 200 {
 			t.Fatalf("%s: %d %s", query, resp.Status, resp.Body)
 		}
@@ -325,7 +325,7 @@ func TestListFiltersAndPaging(t *testing.T) {
 	var all []string
 	next := "/v2/images?sort=name:asc&status=queued&limit=2"
 	for next != "" {
-		resp := srv.Do("GET", "/image"+next, tok, nil, nil)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: "/image" + next, Token: tok})
 		body := resp.JSON(t)
 		for _, im := range body["images"].([]any) {
 			all = append(all, im.(map[string]any)["name"].(string))
@@ -348,7 +348,7 @@ func TestListFiltersAndPaging(t *testing.T) {
 		{"?os_hidden=maybe", "Invalid value 'maybe' for 'os_hidden' filter."},
 		{"?marker=" + "00000000-0000-0000-0000-000000000000", "Invalid marker."},
 	} {
-		resp := srv.Do("GET", "/image/v2/images"+tc.query, tok, nil, jsonAccept)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images" + tc.query, Token: tok, Headers: jsonAccept})
 		if resp.Status != 400 || !strings.Contains(resp.JSON(t)["message"].(string), tc.msg) {
 			t.Errorf("%s: %d %s", tc.query, resp.Status, resp.Body)
 		}
@@ -365,7 +365,7 @@ func TestPatchAndTags(t *testing.T) {
 		if ct != "" {
 			h["Content-Type"] = ct
 		}
-		return srv.Do("PATCH", "/image/v2/images/"+id, tok, body, h)
+		return srv.Do(apptest.Request{Method: "PATCH", Path: "/image/v2/images/" + id, Token: tok, Body: body, Headers: h})
 	}
 	resp := patch(`[{"op":"replace","path":"/name","value":"renamed"},{"op":"add","path":"/hw_rescue_device","value":"disk"},
 		{"op":"remove","path":"/foo"},{"op":"replace","path":"/min_disk","value":2},{"op":"replace","path":"/protected","value":true}]`, "")
@@ -403,28 +403,28 @@ func TestPatchAndTags(t *testing.T) {
 		}
 	}
 	// Tags.
-	if resp := srv.Do("PUT", "/image/v2/images/"+id+"/tags/x1", tok, nil, nil); resp.Status != 204 {
+	if resp := srv.Do(apptest.Request{Method: "PUT", Path: "/image/v2/images/" + id + "/tags/x1", Token: tok}); resp.Status != 204 {
 		t.Errorf("add tag: %d", resp.Status)
 	}
-	if tags := srv.Do("GET", "/image/v2/images/"+id, tok, nil, nil).JSON(t)["tags"].([]any); len(tags) != 1 || tags[0] != "x1" {
+	if tags := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + id, Token: tok}).JSON(t)["tags"].([]any); len(tags) != 1 || tags[0] != "x1" {
 		t.Errorf("tags %v", tags)
 	}
-	if resp := srv.Do("DELETE", "/image/v2/images/"+id+"/tags/x1", tok, nil, nil); resp.Status != 204 {
+	if resp := srv.Do(apptest.Request{Method: "DELETE", Path: "/image/v2/images/" + id + "/tags/x1", Token: tok}); resp.Status != 204 {
 		t.Errorf("delete tag: %d", resp.Status)
 	}
-	if resp := srv.Do("DELETE", "/image/v2/images/"+id+"/tags/x1", tok, nil, nil); resp.Status != 404 {
+	if resp := srv.Do(apptest.Request{Method: "DELETE", Path: "/image/v2/images/" + id + "/tags/x1", Token: tok}); resp.Status != 404 {
 		t.Errorf("delete missing tag: %d", resp.Status)
 	}
 	// Protected images cannot be deleted until unprotected.
-	resp = srv.Do("DELETE", "/image/v2/images/"+id, tok, nil, jsonAccept)
+	resp = srv.Do(apptest.Request{Method: "DELETE", Path: "/image/v2/images/" + id, Token: tok, Headers: jsonAccept})
 	if resp.Status != 403 || !strings.Contains(resp.JSON(t)["message"].(string), "is protected and cannot be deleted") {
 		t.Errorf("delete protected: %d %s", resp.Status, resp.Body)
 	}
 	patch(`[{"op":"replace","path":"/protected","value":false}]`, "")
-	if resp := srv.Do("DELETE", "/image/v2/images/"+id, tok, nil, nil); resp.Status != 204 {
+	if resp := srv.Do(apptest.Request{Method: "DELETE", Path: "/image/v2/images/" + id, Token: tok}); resp.Status != 204 {
 		t.Errorf("delete: %d %s", resp.Status, resp.Body)
 	}
-	if resp := srv.Do("GET", "/image/v2/images/"+id, tok, nil, nil); resp.Status != 404 {
+	if resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + id, Token: tok}); resp.Status != 404 {
 		t.Errorf("after delete: %d", resp.Status)
 	}
 }

@@ -50,17 +50,17 @@ func TestImageLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := srv.Do(tt.method, tt.path, demo, tt.body, tt.headers)
+			resp := srv.Do(apptest.Request{Method: tt.method, Path: tt.path, Token: demo, Body: tt.body, Headers: tt.headers})
 			if resp.Status != http.StatusRequestEntityTooLarge || !strings.Contains(string(resp.Body), tt.message) {
 				t.Errorf("got %d %s, want 413 with %q", resp.Status, resp.Body, tt.message)
 			}
 		})
 	}
-	resp := srv.Do("GET", "/image/v2/images/"+full, demo, nil, jsonAccept)
+	resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + full, Token: demo, Headers: jsonAccept})
 	if n := len(resp.JSON(t)["tags"].([]any)); n != 128 {
 		t.Errorf("full image has %d tags, want 128", n)
 	}
-	if n := len(srv.Do("GET", "/image/v2/images?name=x", demo, nil, jsonAccept).JSON(t)["images"].([]any)); n != 0 {
+	if n := len(srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images?name=x", Token: demo, Headers: jsonAccept}).JSON(t)["images"].([]any)); n != 0 {
 		t.Errorf("%d refused images stored", n)
 	}
 }

@@ -18,8 +18,8 @@ func TestSchemas(t *testing.T) {
 	tok := srv.DemoToken()
 	created := createImage(t, srv, tok, map[string]any{"name": "with-props", "disk_format": "raw",
 		"container_format": "bare", "hw_rescue_bus": "usb", "tags": []string{"x"}})
-	list := srv.Do("GET", "/image/v2/images", tok, nil, nil)
-	one := srv.Do("GET", "/image/v2/images/"+created["id"].(string), tok, nil, nil)
+	list := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images", Token: tok})
+	one := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + created["id"].(string), Token: tok})
 
 	for _, tc := range []struct {
 		name  string
@@ -33,10 +33,10 @@ func TestSchemas(t *testing.T) {
 		{"members", []byte(`{"members": [], "schema": "/v2/schemas/members"}`), 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if r := srv.Do("GET", "/image/v2/schemas/"+tc.name, "", nil, nil); r.Status != http.StatusUnauthorized {
+			if r := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/schemas/" + tc.name}); r.Status != http.StatusUnauthorized {
 				t.Errorf("no token: %d", r.Status)
 			}
-			resp := srv.Do("GET", "/image/v2/schemas/"+tc.name, tok, nil, nil)
+			resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/schemas/" + tc.name, Token: tok})
 			if resp.Status != http.StatusOK {
 				t.Fatalf("GET schema: %d %s", resp.Status, resp.Body)
 			}
@@ -70,11 +70,11 @@ func TestSchemas(t *testing.T) {
 	}
 
 	// The image schema is permissive for strings only, as Glance's.
-	body := srv.Do("GET", "/image/v2/schemas/image", tok, nil, nil).JSON(t)
+	body := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/schemas/image", Token: tok}).JSON(t)
 	if ap, _ := body["additionalProperties"].(map[string]any); ap["type"] != "string" {
 		t.Errorf("additionalProperties %v", body["additionalProperties"])
 	}
-	if _, ok := srv.Do("GET", "/image/v2/schemas/member", tok, nil, nil).JSON(t)["additionalProperties"]; ok {
+	if _, ok := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/schemas/member", Token: tok}).JSON(t)["additionalProperties"]; ok {
 		t.Error("member schema is served minimal, without additionalProperties")
 	}
 }

@@ -11,7 +11,7 @@ import (
 // (nil for 204).
 func do(t *testing.T, srv *apptest.Server, tok, method, path string, body any, want int) map[string]any {
 	t.Helper()
-	resp := srv.Do(method, "/network"+path, tok, body, nil)
+	resp := srv.Do(apptest.Request{Method: method, Path: "/network" + path, Token: tok, Body: body})
 	if resp.Status != want {
 		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, want, resp.Body)
 	}
@@ -24,7 +24,7 @@ func do(t *testing.T, srv *apptest.Server, tok, method, path string, body any, w
 // neutronError checks a NeutronError body of the given type.
 func neutronError(t *testing.T, srv *apptest.Server, tok, method, path string, body any, status int, typ string) string {
 	t.Helper()
-	resp := srv.Do(method, "/network"+path, tok, body, nil)
+	resp := srv.Do(apptest.Request{Method: method, Path: "/network" + path, Token: tok, Body: body})
 	if resp.Status != status {
 		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, status, resp.Body)
 	}

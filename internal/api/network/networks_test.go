@@ -10,7 +10,7 @@ func TestVersionsAndExtensions(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	for _, p := range []string{"/network", "/network/"} {
-		resp := srv.Do("GET", p, "", nil, nil)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: p})
 		if resp.Status != 200 {
 			t.Fatalf("GET %s: %d", p, resp.Status)
 		}
@@ -22,7 +22,7 @@ func TestVersionsAndExtensions(t *testing.T) {
 			t.Errorf("href %v", href)
 		}
 	}
-	if resp := srv.Do("GET", "/network/v2.0/networks", "", nil, nil); resp.Status != 401 {
+	if resp := srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/networks"}); resp.Status != 401 {
 		t.Errorf("no token: %d", resp.Status)
 	}
 	exts := list(do(t, srv, srv.DemoToken(), "GET", "/v2.0/extensions", nil, 200), "extensions")

@@ -118,7 +118,7 @@ func TestConcurrentPortAllocation(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			resp := srv.Do("POST", "/network/v2.0/ports", tok, map[string]any{"port": map[string]any{"network_id": netID}}, nil)
+			resp := srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/ports", Token: tok, Body: map[string]any{"port": map[string]any{"network_id": netID}}})
 			if resp.Status != http.StatusCreated {
 				errs <- fmt.Sprintf("port %d: %d %s", i, resp.Status, resp.Body)
 				return

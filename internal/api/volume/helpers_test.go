@@ -18,7 +18,7 @@ func do(t *testing.T, srv *apptest.Server, tok, method, path string, body any, w
 
 func doAt(t *testing.T, srv *apptest.Server, version, tok, method, path string, body any, want int) map[string]any {
 	t.Helper()
-	resp := srv.Do(method, "/volume"+path, tok, body, mv(version))
+	resp := srv.Do(apptest.Request{Method: method, Path: "/volume" + path, Token: tok, Body: body, Headers: mv(version)})
 	if resp.Status != want {
 		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, want, resp.Body)
 	}
@@ -32,7 +32,7 @@ func doAt(t *testing.T, srv *apptest.Server, version, tok, method, path string, 
 // message.
 func fault(t *testing.T, srv *apptest.Server, tok, method, path string, body any, status int, key string) string {
 	t.Helper()
-	resp := srv.Do(method, "/volume"+path, tok, body, mv("3.71"))
+	resp := srv.Do(apptest.Request{Method: method, Path: "/volume" + path, Token: tok, Body: body, Headers: mv("3.71")})
 	if resp.Status != status {
 		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, status, resp.Body)
 	}

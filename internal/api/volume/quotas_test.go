@@ -31,7 +31,7 @@ func TestQuotaRace(t *testing.T) {
 			codes := make(chan int, 12)
 			for range 12 {
 				wg.Go(func() {
-					resp := srv.Do("POST", "/volume/v3/volumes", tok, map[string]any{"volume": map[string]any{"size": tc.size}}, nil)
+					resp := srv.Do(apptest.Request{Method: "POST", Path: "/volume/v3/volumes", Token: tok, Body: map[string]any{"volume": map[string]any{"size": tc.size}}})
 					codes <- resp.Status
 				})
 			}

@@ -17,14 +17,14 @@ func TestVolumeUploadImage(t *testing.T) {
 	srv := apptest.Start(t)
 	demo := srv.DemoToken()
 	marker := []byte("novalite volume upload marker")
-	img := srv.Do("POST", "/image/v2/images", demo, map[string]any{"name": "src", "container_format": "bare",
-		"disk_format": "raw", "os_distro": "markeros"}, nil)
+	img := srv.Do(apptest.Request{Method: "POST", Path: "/image/v2/images", Token: demo, Body: map[string]any{"name": "src", "container_format": "bare",
+		"disk_format": "raw", "os_distro": "markeros"}})
 	if img.Status != http.StatusCreated {
 		t.Fatalf("image: %d %s", img.Status, img.Body)
 	}
 	src := img.JSON(t)["id"].(string)
-	if r := srv.Do("PUT", "/image/v2/images/"+src+"/file", demo, marker,
-		map[string]string{"Content-Type": "application/octet-stream"}); r.Status != http.StatusNoContent {
+	if r := srv.Do(apptest.Request{Method: "PUT", Path: "/image/v2/images/" + src + "/file", Token: demo, Body: marker,
+		Headers: map[string]string{"Content-Type": "application/octet-stream"}}); r.Status != http.StatusNoContent {
 		t.Fatalf("upload: %d %s", r.Status, r.Body)
 	}
 	id := createVolume(t, srv, demo, map[string]any{"size": 1, "imageRef": src})["id"].(string)
@@ -53,14 +53,14 @@ func TestVolumeUploadImage(t *testing.T) {
 	if vt, _ := got["volume_type"].(map[string]any); vt["name"] != "__DEFAULT__" {
 		t.Errorf("volume_type: %v", got["volume_type"])
 	}
-	up := srv.Do("GET", "/image/v2/images/"+got["image_id"].(string), demo, nil, nil).JSON(t)
+	up := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + got["image_id"].(string), Token: demo}).JSON(t)
 	if up["status"] != "active" || up["os_distro"] != "markeros" || up["disk_format"] != "qcow2" || up["protected"] != true {
 		t.Errorf("uploaded image: %v", up)
 	}
 	if size, _ := up["size"].(float64); size < float64(len(marker)) || size >= 1<<30 {
 		t.Errorf("uploaded image size %v: the data up to the last written block", up["size"])
 	}
-	data := srv.Do("GET", "/image/v2/images/"+got["image_id"].(string)+"/file", demo, nil, nil)
+	data := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + got["image_id"].(string) + "/file", Token: demo})
 	if !bytes.HasPrefix(data.Body, marker) {
 		t.Errorf("uploaded data starts %q", data.Body[:min(len(data.Body), 40)])
 	}
@@ -93,7 +93,7 @@ func TestVolumeUploadImage(t *testing.T) {
 	upload("3.1", map[string]any{"image_name": "pub", "force": true, "visibility": "public"}, 403)
 	other, _ := srv.NewMember("uploadother")
 	doAt(t, srv, "3.1", other, "POST", path, map[string]any{"os-volume_upload_image": map[string]any{"image_name": "x"}}, 404)
-	imgs := srv.Do("GET", "/image/v2/images?name=x", demo, nil, nil).JSON(t)["images"].([]any)
+	imgs := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images?name=x", Token: demo}).JSON(t)["images"].([]any)
 	if len(imgs) != 0 {
 		t.Errorf("refused uploads left images: %v", imgs)
 	}

@@ -13,7 +13,7 @@ func TestVersionsAndMicroversions(t *testing.T) {
 		path string
 		want int
 	}{{"/volume", 300}, {"/volume/", 300}, {"/volume/v3", 200}, {"/volume/v3/", 200}} {
-		resp := srv.Do("GET", tc.path, "", nil, nil)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: tc.path})
 		if resp.Status != tc.want {
 			t.Fatalf("GET %s: %d, want %d", tc.path, resp.Status, tc.want)
 		}
@@ -41,7 +41,7 @@ func TestVersionsAndMicroversions(t *testing.T) {
 			if tc.header != "" {
 				h["OpenStack-API-Version"] = tc.header
 			}
-			resp := srv.Do("GET", "/volume/v3/volumes", demo, nil, h)
+			resp := srv.Do(apptest.Request{Method: "GET", Path: "/volume/v3/volumes", Token: demo, Headers: h})
 			if resp.Status != tc.status {
 				t.Fatalf("%d, want %d: %s", resp.Status, tc.status, resp.Body)
 			}
@@ -56,7 +56,7 @@ func TestVersionsAndMicroversions(t *testing.T) {
 			}
 		})
 	}
-	if resp := srv.Do("GET", "/volume/v3/volumes", "", nil, nil); resp.Status != 401 {
+	if resp := srv.Do(apptest.Request{Method: "GET", Path: "/volume/v3/volumes"}); resp.Status != 401 {
 		t.Errorf("no token: %d", resp.Status)
 	}
 	fault(t, srv, demo, "GET", "/v3/bogus", nil, 404, "itemNotFound")
@@ -67,10 +67,10 @@ func TestVersionsAndMicroversions(t *testing.T) {
 func TestCatalogAndProjectURLs(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
-	resp := srv.Do("POST", "/identity/v3/auth/tokens", "", map[string]any{"auth": map[string]any{
+	resp := srv.Do(apptest.Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: map[string]any{"auth": map[string]any{
 		"identity": map[string]any{"methods": []any{"password"}, "password": map[string]any{"user": map[string]any{
 			"name": "demo", "domain": map[string]any{"id": "default"}, "password": apptest.DemoPassword}}},
-		"scope": map[string]any{"project": map[string]any{"name": "demo", "domain": map[string]any{"id": "default"}}}}}, nil)
+		"scope": map[string]any{"project": map[string]any{"name": "demo", "domain": map[string]any{"id": "default"}}}}}})
 	tok := resp.JSON(t)["token"].(map[string]any)
 	types := map[string]string{}
 	for _, s := range tok["catalog"].([]any) {

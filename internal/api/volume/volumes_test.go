@@ -82,7 +82,7 @@ func TestVolumeSources(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t)
 	demo := srv.DemoToken()
-	imgs := list(srv.Do("GET", "/image/v2/images?name=cirros", demo, nil, nil).JSON(t), "images")
+	imgs := list(srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images?name=cirros", Token: demo}).JSON(t), "images")
 	image := imgs[0].(map[string]any)["id"].(string)
 	created := createVolume(t, srv, demo, map[string]any{"size": 1, "imageRef": image})
 	// Cinder's extensions add the project and the image metadata to show
@@ -114,7 +114,7 @@ func TestVolumeSources(t *testing.T) {
 	}
 	// The image's bytes (read through the image API: on PostgreSQL they
 	// are not a file) were copied into both.
-	dl := srv.Do("GET", "/image/v2/images/"+image+"/file", demo, nil, nil)
+	dl := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + image + "/file", Token: demo})
 	if dl.Status != 200 || len(dl.Body) == 0 {
 		t.Fatalf("image download: %d, %d bytes", dl.Status, len(dl.Body))
 	}

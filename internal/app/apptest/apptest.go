@@ -165,7 +165,7 @@ func (s *Server) Token(user, password, project string) string {
 			"user": map[string]any{"name": user, "password": password, "domain": map[string]any{"name": "Default"}}}},
 		"scope": map[string]any{"project": map[string]any{"name": project, "domain": map[string]any{"name": "Default"}}},
 	}}
-	resp := s.Do("POST", "/identity/v3/auth/tokens", "", body, nil)
+	resp := s.Do(Request{Method: "POST", Path: "/identity/v3/auth/tokens", Token: "", Body: body, Headers: nil})
 	if resp.Status != http.StatusCreated {
 		s.t.Fatalf("token for %s on %s: %d %s", user, project, resp.Status, resp.Body)
 	}
@@ -208,13 +208,22 @@ func (r Response) JSON(t testing.TB) map[string]any {
 	return v
 }
 
-// Do sends a request to path (relative to the server's URL) with token
-// (when non-empty), body (JSON-encoded unless it is a string or []byte)
-// and extra headers.
-func (s *Server) Do(method, path, token string, body any, headers map[string]string) Response {
+// Request is what Do and Raw send.
+type Request struct {
+	Method string
+	Path   string // relative to the server's URL; Raw sends it as it is
+	Token  string // X-Auth-Token, when non-empty
+	// Body is JSON-encoded unless it is a string or []byte; nil: none.
+	Body    any
+	Headers map[string]string // extra headers
+}
+
+// Do sends r and returns the finished exchange.
+func (s *Server) Do(r Request) Response {
 	s.t.Helper()
+	method, path, token, headers := r.Method, r.Path, r.Token, r.Headers
 	var rd io.Reader
-	switch b := body.(type) {
+	switch b := r.Body.(type) {
 	case nil:
 	case string:
 		rd = strings.NewReader(b)

@@ -10,22 +10,22 @@ import (
 func (s *Server) NewMember(name string) (token, projectID string) {
 	s.t.Helper()
 	admin := s.AdminToken()
-	resp := s.Do("POST", "/identity/v3/projects", admin,
-		map[string]any{"project": map[string]any{"name": name, "domain_id": "default"}}, nil)
+	resp := s.Do(Request{Method: "POST", Path: "/identity/v3/projects", Token: admin,
+		Body: map[string]any{"project": map[string]any{"name": name, "domain_id": "default"}}})
 	if resp.Status != http.StatusCreated {
 		s.t.Fatalf("create project %s: %d %s", name, resp.Status, resp.Body)
 	}
 	projectID = resp.JSON(s.t)["project"].(map[string]any)["id"].(string)
 	const pw = "member-secret"
-	resp = s.Do("POST", "/identity/v3/users", admin,
-		map[string]any{"user": map[string]any{"name": name, "password": pw, "domain_id": "default"}}, nil)
+	resp = s.Do(Request{Method: "POST", Path: "/identity/v3/users", Token: admin,
+		Body: map[string]any{"user": map[string]any{"name": name, "password": pw, "domain_id": "default"}}})
 	if resp.Status != http.StatusCreated {
 		s.t.Fatalf("create user %s: %d %s", name, resp.Status, resp.Body)
 	}
 	userID := resp.JSON(s.t)["user"].(map[string]any)["id"].(string)
-	resp = s.Do("GET", "/identity/v3/roles?name=member", admin, nil, nil)
+	resp = s.Do(Request{Method: "GET", Path: "/identity/v3/roles?name=member", Token: admin})
 	roleID := resp.JSON(s.t)["roles"].([]any)[0].(map[string]any)["id"].(string)
-	resp = s.Do("PUT", "/identity/v3/projects/"+projectID+"/users/"+userID+"/roles/"+roleID, admin, nil, nil)
+	resp = s.Do(Request{Method: "PUT", Path: "/identity/v3/projects/" + projectID + "/users/" + userID + "/roles/" + roleID, Token: admin})
 	if resp.Status != http.StatusNoContent {
 		s.t.Fatalf("grant member to %s: %d %s", name, resp.Status, resp.Body)
 	}

@@ -12,11 +12,20 @@ import (
 )
 
 // Raw sends one request exactly as given, over its own TCP connection:
-// target goes on the request line unparsed and uncleaned (so "..",
+// r.Path goes on the request line unparsed and uncleaned (so "..",
 // "//" and any byte reach the server as a hostile client sends them),
-// and redirects are not followed.
-func (s *Server) Raw(method, target string, headers map[string]string, body []byte) Response {
+// and redirects are not followed. Its body is a []byte or string, sent
+// as it is (no Content-Type); a nil body sends no Content-Length.
+func (s *Server) Raw(r Request) Response {
 	s.t.Helper()
+	method, target, headers := r.Method, r.Path, r.Headers
+	var body []byte
+	switch b := r.Body.(type) {
+	case string:
+		body = []byte(b)
+	case []byte:
+		body = b
+	}
 	host := strings.TrimPrefix(s.URL, "http://")
 	conn, err := net.DialTimeout("tcp", host, 10*time.Second)
 	if err != nil {
@@ -26,6 +35,9 @@ func (s *Server) Raw(method, target string, headers map[string]string, body []by
 	_ = conn.SetDeadline(time.Now().Add(60 * time.Second))
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method, target, host)
+	if r.Token != "" {
+		fmt.Fprintf(&b, "X-Auth-Token: %s\r\n", r.Token)
+	}
 	for k, v := range headers {
 		fmt.Fprintf(&b, "%s: %s\r\n", k, v)
 	}
