@@ -111,6 +111,16 @@ func (s *Service) getServer(ctx context.Context, tx *store.Tx, c *novalite.Calle
 	return v, err
 }
 
+// unlockedServer is getServer for a change the server's lock must
+// allow (Nova's check_instance_lock).
+func (s *Service) unlockedServer(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Server, error) {
+	v, err := s.getServer(ctx, tx, c, id)
+	if err != nil {
+		return v, err
+	}
+	return v, checkLock(c, v)
+}
+
 // ListServers returns a page of servers with their extras, in a fixed
 // number of queries whatever the page size. An unknown marker is Nova's
 // 400.

@@ -268,11 +268,8 @@ func (s *Service) TriggerCrashDump(ctx context.Context, c *novalite.Caller, id s
 func (s *Service) apiAction(ctx context.Context, c *novalite.Caller, id, word, name string, check stateCheck,
 	do func(tx *store.Tx, v novalite.Server, actionID int64, now time.Time) error) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, id)
+		v, err := s.unlockedServer(ctx, tx, c, id)
 		if err != nil {
-			return err
-		}
-		if err := checkLock(c, v); err != nil {
 			return err
 		}
 		if err := check.failure(word, v); err != nil {

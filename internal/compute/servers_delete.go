@@ -71,12 +71,20 @@ func recordAction(ctx context.Context, tx *store.Tx, c *novalite.Caller, v noval
 // done at once when the server has no host (Nova's local delete), else
 // left to the host's agent (task_state deleting).
 func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id string) error {
+	return s.delete(ctx, c, id, false)
+}
+
+// ForceDeleteServer is the forceDelete action: a hard delete in any
+// state, soft-deleted servers included.
+func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id string) error {
+	return s.delete(ctx, c, id, true)
+}
+
+// delete is DeleteServer, or ForceDeleteServer when force.
+func (s *Service) delete(ctx context.Context, c *novalite.Caller, id string, force bool) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, id)
+		v, err := s.unlockedServer(ctx, tx, c, id)
 		if err != nil {
-			return err
-		}
-		if err := checkLock(c, v); err != nil {
 			return err
 		}
 		if v.TaskState == novalite.TaskDeleting {
@@ -85,26 +93,8 @@ func (s *Service) DeleteServer(ctx context.Context, c *novalite.Caller, id strin
 		// Nova's soft_delete takes any vm_state (it needs only a launch),
 		// so deleting a SOFT_DELETED server soft-deletes it again: the
 		// reclaim clock restarts, nothing is destroyed.
-		soft := s.reclaim > 0 && !v.LaunchedAt.IsZero()
+		soft := !force && s.reclaim > 0 && !v.LaunchedAt.IsZero()
 		return s.deleteServer(ctx, tx, c, v, "delete", soft)
-	})
-}
-
-// ForceDeleteServer is the forceDelete action: a hard delete in any
-// state, soft-deleted servers included.
-func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id string) error {
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, id)
-		if err != nil {
-			return err
-		}
-		if err := checkLock(c, v); err != nil {
-			return err
-		}
-		if v.TaskState == novalite.TaskDeleting {
-			return nil
-		}
-		return s.deleteServer(ctx, tx, c, v, "delete", false)
 	})
 }
 

@@ -94,11 +94,8 @@ func (s *Service) DetachInterface(ctx context.Context, c *novalite.Caller, serve
 
 // interfaceTarget loads a server for attach/detach: lock, then state.
 func (s *Service) interfaceTarget(ctx context.Context, tx *store.Tx, c *novalite.Caller, id, action string) (novalite.Server, error) {
-	v, err := s.getServer(ctx, tx, c, id)
+	v, err := s.unlockedServer(ctx, tx, c, id)
 	if err != nil {
-		return v, err
-	}
-	if err := checkLock(c, v); err != nil {
 		return v, err
 	}
 	return v, interfaceCheck.failure(action, v)

@@ -11,12 +11,23 @@ import (
 	"novalite/internal/config"
 )
 
-// Every flag names its environment variable, and the name follows the
-// one rule that config files and docs/configuration.md rely on.
-func TestFlagsNameTheirVariable(t *testing.T) {
+// defaults is the default config with its flags on fs, env set first
+// (the flags read their variables when registered).
+func defaults(t *testing.T, env map[string]string) (*config.Config, *flag.FlagSet) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
 	c := config.Default()
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	c.Flags(fs)
+	return &c, fs
+}
+
+// Every flag names its environment variable, and the name follows the
+// one rule that config files and docs/configuration.md rely on.
+func TestFlagsNameTheirVariable(t *testing.T) {
+	_, fs := defaults(t, nil)
 	fs.VisitAll(func(f *flag.Flag) {
 		if !strings.Contains(f.Usage, "(env "+config.EnvName(f.Name)+")") {
 			t.Errorf("--%s: usage %q does not name %s", f.Name, f.Usage, config.EnvName(f.Name))
@@ -57,12 +68,7 @@ func TestApplyFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			c := config.Default()
-			fs := flag.NewFlagSet("t", flag.ContinueOnError)
-			c.Flags(fs)
+			c, fs := defaults(t, tt.env)
 			err := config.ApplyFile(fs, write(tt.file))
 			if err == nil {
 				err = fs.Parse(tt.args)
@@ -74,8 +80,8 @@ func TestApplyFile(t *testing.T) {
 				}
 			case err != nil:
 				t.Errorf("err = %v", err)
-			case !tt.check(c):
-				t.Errorf("config = %+v", c)
+			case !tt.check(*c):
+				t.Errorf("config = %+v", *c)
 			}
 		})
 	}
@@ -137,12 +143,7 @@ func TestServiceDownTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
-			c := config.Default()
-			fs := flag.NewFlagSet("t", flag.ContinueOnError)
-			c.Flags(fs)
+			c, fs := defaults(t, tt.env)
 			if err := fs.Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}

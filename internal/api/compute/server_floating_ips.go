@@ -7,6 +7,7 @@ import (
 	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/schema"
+	"novalite/internal/compute"
 	"novalite/internal/network"
 )
 
@@ -62,27 +63,38 @@ func actionValue[T any](act actionCall, sch *schema.Schema) (T, error) {
 	return v, nil
 }
 
+// floatingIPCall is an addFloatingIP or removeFloatingIP read: its
+// body, the server, the floating IP it names and the server's ports.
+type floatingIPCall struct {
+	body  addressValue
+	s     compute.ServerInfo
+	fip   novalite.FloatingIP
+	ports []novalite.Port
+}
+
+func (a *API) readFloatingIPCall(r *http.Request, act actionCall, sch *schema.Schema) (f floatingIPCall, err error) {
+	if f.body, err = actionValue[addressValue](act, sch); err != nil {
+		return f, err
+	}
+	if f.s, err = a.findServer(r, act.rule); err != nil {
+		return f, err
+	}
+	if f.fip, err = a.floatingIPByAddress(r, f.body.Address); err != nil {
+		return f, err
+	}
+	f.ports, err = a.svc.Compute.ServerInterfaces(r.Context(), httpx.Caller(r.Context()), f.s.ID)
+	return f, err
+}
+
 func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	body, err := actionValue[addressValue](act, addFloatingIPSchema)
+	f, err := a.readFloatingIPCall(r, act, addFloatingIPSchema)
 	if err != nil {
 		return err
 	}
-	s, err := a.findServer(r, act.rule)
-	if err != nil {
-		return err
-	}
-	addr, fixed := body.Address, body.FixedAddress
-	fip, err := a.floatingIPByAddress(r, addr)
-	if err != nil {
-		return err
-	}
-	c := httpx.Caller(r.Context())
-	ports, err := a.svc.Compute.ServerInterfaces(r.Context(), c, s.ID)
-	if err != nil {
-		return err
-	}
+	s, fip, c := f.s, f.fip, httpx.Caller(r.Context())
+	addr, fixed := f.body.Address, f.body.FixedAddress
 	port, ip := "", ""
-	for _, p := range ports {
+	for _, p := range f.ports {
 		for _, fi := range p.FixedIPs {
 			if (fixed == "" && isIPv4(fi.IPAddress) && port == "") || fi.IPAddress == fixed {
 				port, ip = p.ID, fi.IPAddress
@@ -104,26 +116,13 @@ func (a *API) addFloatingIP(w http.ResponseWriter, r *http.Request, act actionCa
 }
 
 func (a *API) removeFloatingIP(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	body, err := actionValue[addressValue](act, removeFloatingIPSchema)
+	f, err := a.readFloatingIPCall(r, act, removeFloatingIPSchema)
 	if err != nil {
 		return err
 	}
-	s, err := a.findServer(r, act.rule)
-	if err != nil {
-		return err
-	}
-	addr := body.Address
-	fip, err := a.floatingIPByAddress(r, addr)
-	if err != nil {
-		return err
-	}
-	c := httpx.Caller(r.Context())
-	ports, err := a.svc.Compute.ServerInterfaces(r.Context(), c, s.ID)
-	if err != nil {
-		return err
-	}
+	s, fip, addr, c := f.s, f.fip, f.body.Address, httpx.Caller(r.Context())
 	mine := false
-	for _, p := range ports {
+	for _, p := range f.ports {
 		mine = mine || (fip.PortID != "" && p.ID == fip.PortID)
 	}
 	if !mine {

@@ -66,16 +66,21 @@ func typeParams(body map[string]any) (volume.TypeParams, error) {
 	return p, nil
 }
 
-// createType is POST /v3/types (admins).
-func (a *API) createType(w http.ResponseWriter, r *http.Request) error {
+// readType authorizes a type's create or update and reads its body.
+func readType(r *http.Request) (volume.TypeParams, error) {
 	if err := authorize(r, "volume_extension:types_manage", ""); err != nil {
-		return err
+		return volume.TypeParams{}, err
 	}
 	body, err := decode(r, typeSchema)
 	if err != nil {
-		return err
+		return volume.TypeParams{}, err
 	}
-	p, err := typeParams(body)
+	return typeParams(body)
+}
+
+// createType is POST /v3/types (admins).
+func (a *API) createType(w http.ResponseWriter, r *http.Request) error {
+	p, err := readType(r)
 	if err != nil {
 		return err
 	}
@@ -92,14 +97,7 @@ func (a *API) createType(w http.ResponseWriter, r *http.Request) error {
 
 // updateType is PUT /v3/types/{id} (admins).
 func (a *API) updateType(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "volume_extension:types_manage", ""); err != nil {
-		return err
-	}
-	body, err := decode(r, typeSchema)
-	if err != nil {
-		return err
-	}
-	p, err := typeParams(body)
+	p, err := readType(r)
 	if err != nil {
 		return err
 	}
