@@ -90,15 +90,7 @@ func (s *Service) UpdateSnapshot(ctx context.Context, c *novalite.Caller, id str
 		if err != nil {
 			return notFoundAs(err, snapshotNotFound(id))
 		}
-		if p.SetName {
-			sn.Name = p.Name
-		}
-		if p.SetDesc {
-			sn.Description = p.Description
-		}
-		if p.Metadata != nil {
-			sn.Metadata = p.Metadata
-		}
+		p.apply(&sn.Name, &sn.Description, &sn.Metadata)
 		sn.UpdatedAt = s.stamp()
 		return tx.VolumeSnapshotUpdate(ctx, sn)
 	})

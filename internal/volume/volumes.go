@@ -235,6 +235,19 @@ type UpdateParams struct {
 	Metadata          map[string]string // nil: kept
 }
 
+// apply sets the fields p changes, of a volume or a snapshot.
+func (p UpdateParams) apply(name, desc **string, meta *map[string]string) {
+	if p.SetName {
+		*name = p.Name
+	}
+	if p.SetDesc {
+		*desc = p.Description
+	}
+	if p.Metadata != nil {
+		*meta = p.Metadata
+	}
+}
+
 // Update changes a volume's name, description or metadata.
 func (s *Service) Update(ctx context.Context, c *novalite.Caller, id string, p UpdateParams) (v novalite.Volume, err error) {
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -242,15 +255,7 @@ func (s *Service) Update(ctx context.Context, c *novalite.Caller, id string, p U
 		if err != nil {
 			return notFoundAs(err, volumeNotFound(id))
 		}
-		if p.SetName {
-			v.Name = p.Name
-		}
-		if p.SetDesc {
-			v.Description = p.Description
-		}
-		if p.Metadata != nil {
-			v.Metadata = p.Metadata
-		}
+		p.apply(&v.Name, &v.Description, &v.Metadata)
 		v.UpdatedAt = s.stamp()
 		return tx.VolumeUpdate(ctx, v)
 	})
