@@ -33,6 +33,12 @@ commands:
 Run 'novalite <command> -h' for the flags of a command.
 `
 
+// commands are the subcommands that run, by name (usage lists them).
+var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
+	"serve": serve, "api": api, "agent": agentCmd, "controller": controllerCmd, "migrate": migrate,
+	"bootstrap": bootstrap, "bench": benchCmd, "bench-trivial": benchTrivial,
+}
+
 // Main runs the command in args and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -45,34 +51,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case "serve", "api", "agent", "controller":
 		tuneGC()
 	}
-	var err error
 	switch args[0] {
-	case "serve":
-		err = serve(ctx, args[1:], stdout, stderr)
-	case "api":
-		err = api(ctx, args[1:], stdout, stderr)
-	case "agent":
-		err = agentCmd(ctx, args[1:], stdout, stderr)
-	case "controller":
-		err = controllerCmd(ctx, args[1:], stdout, stderr)
-	case "migrate":
-		err = migrate(ctx, args[1:], stdout, stderr)
-	case "bootstrap":
-		err = bootstrap(ctx, args[1:], stdout, stderr)
-	case "bench":
-		err = benchCmd(ctx, args[1:], stdout, stderr)
-	case "bench-trivial":
-		err = benchTrivial(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, versionLine())
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	default:
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
 		fmt.Fprintf(stderr, "novalite: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
+	err := cmd(ctx, args[1:], stdout, stderr)
 	if err == flag.ErrHelp {
 		return 0
 	}
