@@ -55,7 +55,7 @@ func TestVolumeDetachReadonlySummaryServices(t *testing.T) {
 	if _, has := obj(doAt(t, srv, "3.12", demo, "GET", "/v3/volumes/summary", nil, 200), "volume-summary")["metadata"]; has {
 		t.Errorf("summary at 3.12 has metadata")
 	}
-	resp := srv.Do("GET", "/volume/v3/volumes/summary", demo, nil, mv("3.11"))
+	resp := srv.Do(apptest.Request{Method: "GET", Path: "/volume/v3/volumes/summary", Token: demo, Headers: mv("3.11")})
 	if resp.Status != 404 {
 		t.Errorf("summary at 3.11: %d, want 404 (a volume id)", resp.Status)
 	}
