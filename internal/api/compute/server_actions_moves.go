@@ -223,7 +223,7 @@ func (q rebuildRequest) params(mv microversion.Version) (compute.RebuildParams, 
 	}
 	return compute.RebuildParams{
 		ImageRef: q.ImageRef, AdminPass: q.AdminPass, Name: q.Name.Ptr(), Metadata: q.Metadata.Value,
-		AccessIPv4: q.AccessIPv4.Ptr(), AccessIPv6: q.AccessIPv6.Ptr(), AutoDiskConfig: diskConfig(q.DiskConfig),
+		AccessIPv4: canonicalIPChange(q.AccessIPv4), AccessIPv6: canonicalIPChange(q.AccessIPv6), AutoDiskConfig: diskConfig(q.DiskConfig),
 		Description: q.Description.Change(), KeyName: q.KeyName.Change(), UserData: q.UserData.Change(),
 		TrustedCerts: q.TrustedCerts.Ptr(), Hostname: q.Hostname.Ptr(), ReimageBootVolume: mv.AtLeast(2, 93),
 	}, nil

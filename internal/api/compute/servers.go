@@ -159,13 +159,8 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := compute.UpdateServerParams{Name: srv.Name.Ptr(), Hostname: srv.Hostname.Ptr(),
-		Description: srv.Description.Change(), PinnedAZ: srv.PinnedAZ.Change(), AutoDiskConfig: diskConfig(srv.DiskConfig)}
-	if srv.AccessIPv4.Set {
-		p.AccessIPv4 = new(canonicalIP(srv.AccessIPv4.Value))
-	}
-	if srv.AccessIPv6.Set {
-		p.AccessIPv6 = new(canonicalIP(srv.AccessIPv6.Value))
-	}
+		Description: srv.Description.Change(), PinnedAZ: srv.PinnedAZ.Change(), AutoDiskConfig: diskConfig(srv.DiskConfig),
+		AccessIPv4: canonicalIPChange(srv.AccessIPv4), AccessIPv6: canonicalIPChange(srv.AccessIPv6)}
 	c := httpx.Caller(r.Context())
 	updated, err := a.svc.Compute.UpdateServer(r.Context(), c, s.ID, p)
 	if err != nil {
@@ -201,6 +196,15 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) error {
 // object fields): the address's canonical text, e.g.
 // "0000:0000:0000:0000:0000:babe:220.12.22.2" becomes "::babe:dc0c:1602".
 // Anything that does not parse is kept as given.
+// canonicalIPChange is an access IP an update or rebuild sets, in
+// canonical form; nil when it sets none.
+func canonicalIPChange(o Optional[string]) *string {
+	if !o.Set {
+		return nil
+	}
+	return new(canonicalIP(o.Value))
+}
+
 func canonicalIP(s string) string {
 	if a, err := netip.ParseAddr(s); err == nil {
 		return a.String()

@@ -29,6 +29,18 @@ func TestAccessIPsCanonical(t *testing.T) {
 	if got := resp.JSON(t)["server"].(map[string]any)["accessIPv6"]; got != "2001:db8::1" {
 		t.Fatalf("after update: accessIPv6 %v", got)
 	}
+	b.launch(t, id)
+	resp = b.do("POST", "/servers/"+id+"/action", b.demo, "2.1", map[string]any{"rebuild": map[string]any{
+		"imageRef": b.image, "accessIPv4": "10.0.0.1", "accessIPv6": "2001:0DB8:0000::0002"}})
+	if resp.Status != http.StatusAccepted {
+		t.Fatalf("rebuild: %d %s", resp.Status, resp.Body)
+	}
+	if got := resp.JSON(t)["server"].(map[string]any)["accessIPv6"]; got != "2001:db8::2" {
+		t.Errorf("rebuild's answer: accessIPv6 %v", got)
+	}
+	if got := b.show(t, b.demo, id, "2.1")["accessIPv6"]; got != "2001:db8::2" {
+		t.Errorf("after rebuild: accessIPv6 %v", got)
+	}
 }
 
 // security_groups.test_security_group_rules(_negative): the proxy keeps the
