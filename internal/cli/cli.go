@@ -117,12 +117,18 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("migrate", args, stderr)
+// openApp opens the store (migrated) with the flags of command name,
+// for the commands that run once and exit; the caller closes it.
+func openApp(ctx context.Context, name string, args []string, stderr io.Writer) (*app.App, error) {
+	cfg, err := parse(name, args, stderr)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	a, err := app.Open(ctx, cfg, logger(cfg, stderr))
+	return app.Open(ctx, cfg, logger(cfg, stderr))
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	a, err := openApp(ctx, "migrate", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -133,11 +139,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func bootstrap(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("bootstrap", args, stderr)
-	if err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, cfg, logger(cfg, stderr))
+	a, err := openApp(ctx, "bootstrap", args, stderr)
 	if err != nil {
 		return err
 	}
