@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,68 @@ func TestReservationListPlan(t *testing.T) {
 		}
 		if got := strings.Join(plan, "\n"); !strings.Contains(got, "instances_reservation") {
 			t.Fatalf("plan of a reservation_id list does not use instances_reservation:\n%s", got)
+		}
+	})
+}
+
+// The servers-by-status count reads the covering index instances_state,
+// not the table (SQLite's plan; PostgreSQL's planner picks by size, and
+// the counts are checked on both).
+func TestCountByStatePlan(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		base := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+		err := db.Tx(ctx, func(tx *Tx) error {
+			for i := range 30 {
+				v := novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: "vm", ProjectID: "p1",
+					UserID: "u1", Flavor: novalite.FlavorSnapshot{ID: "1"}, VMState: novalite.VMActive,
+					CreatedAt: base.Add(time.Duration(i) * time.Second), UpdatedAt: base, Deleted: i%3 == 0}
+				if i%5 == 0 {
+					v.VMState, v.TaskState = novalite.VMBuilding, novalite.TaskScheduling
+				}
+				if err := tx.InstanceInsert(ctx, &v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []StateCount
+		var plan string
+		err = db.View(ctx, func(tx *Tx) error {
+			var err error
+			if got, err = tx.InstanceCountByState(ctx); err != nil || db.Engine() == Postgres {
+				return err
+			}
+			rows, err := tx.tx.QueryContext(ctx, `EXPLAIN QUERY PLAN `+countByStateQuery, false)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+					return err
+				}
+				plan += detail + "\n"
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 30 servers, every third deleted; of the 20 live, those with i%5 == 0
+		// (5, 10, 20, 25) are building.
+		want := []StateCount{{novalite.VMActive, "", 16}, {novalite.VMBuilding, novalite.TaskScheduling, 4}}
+		slices.SortFunc(got, func(a, b StateCount) int { return strings.Compare(string(a.VMState), string(b.VMState)) })
+		if !slices.Equal(got, want) {
+			t.Errorf("counts = %v, want %v", got, want)
+		}
+		if db.Engine() == SQLite && !strings.Contains(plan, "COVERING INDEX instances_state") {
+			t.Errorf("plan of the count:\n%s\nwant the covering index instances_state", plan)
 		}
 	})
 }
