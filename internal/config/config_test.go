@@ -24,6 +24,24 @@ func defaults(t *testing.T, env map[string]string) (*config.Config, *flag.FlagSe
 	return &c, fs
 }
 
+// asWanted reports err unless it is the error wanted (holding want; ""
+// none), and tells whether the config is left to check: no error came
+// and none was wanted.
+func asWanted(t *testing.T, err error, want string) bool {
+	t.Helper()
+	switch {
+	case want != "":
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want one with %q", err, want)
+		}
+		return false
+	case err != nil:
+		t.Errorf("err = %v", err)
+		return false
+	}
+	return true
+}
+
 // Every flag names its environment variable, and the name follows the
 // one rule that config files and docs/configuration.md rely on.
 func TestFlagsNameTheirVariable(t *testing.T) {
@@ -73,14 +91,7 @@ func TestApplyFile(t *testing.T) {
 			if err == nil {
 				err = fs.Parse(tt.args)
 			}
-			switch {
-			case tt.wantErr != "":
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Errorf("err = %v, want one with %q", err, tt.wantErr)
-				}
-			case err != nil:
-				t.Errorf("err = %v", err)
-			case !tt.check(*c):
+			if asWanted(t, err, tt.wantErr) && !tt.check(*c) {
 				t.Errorf("config = %+v", *c)
 			}
 		})
@@ -148,14 +159,7 @@ func TestServiceDownTime(t *testing.T) {
 				t.Fatal(err)
 			}
 			err := c.Validate()
-			switch {
-			case tt.wantErr != "":
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Errorf("err = %v, want one with %q", err, tt.wantErr)
-				}
-			case err != nil:
-				t.Errorf("err = %v", err)
-			case c.ServiceDownTime != tt.down || c.ReportInterval != tt.report:
+			if asWanted(t, err, tt.wantErr) && (c.ServiceDownTime != tt.down || c.ReportInterval != tt.report) {
 				t.Errorf("service down time %s, report interval %s; want %s, %s", c.ServiceDownTime, c.ReportInterval, tt.down, tt.report)
 			}
 		})
