@@ -24,10 +24,8 @@ func New(svc *identity.Service, prefix string) *API { return &API{svc: svc, pref
 // POST /v3/auth/tokens are open, everything else needs X-Auth-Token.
 func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
-	open := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, httpx.Adapt(h, writeError)) }
-	authed := func(pattern string, h httpx.HandlerFunc) {
-		mux.Handle(pattern, httpx.Authenticate(httpx.Adapt(h, writeError), a.svc, a.v3URL, writeError))
-	}
+	rt := httpx.Routes{Mux: mux, Errors: writeError, Validator: a.svc, IdentityURL: a.v3URL}
+	open, authed := rt.Open, rt.Authed
 
 	open("GET /{$}", a.versions)
 	open("GET /v3", a.version)

@@ -23,10 +23,8 @@ type API struct {
 func New(svc *image.Service, prefix string, v httpx.Validator, identityURL func(*http.Request) string) *API {
 	a := &API{svc: svc, prefix: prefix}
 	mux := http.NewServeMux()
-	open := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, httpx.Adapt(h, writeError)) }
-	authed := func(pattern string, h httpx.HandlerFunc) {
-		mux.Handle(pattern, httpx.Authenticate(httpx.Adapt(h, writeError), v, identityURL, writeError))
-	}
+	rt := httpx.Routes{Mux: mux, Errors: writeError, Validator: v, IdentityURL: identityURL}
+	open, authed := rt.Open, rt.Authed
 
 	open("GET /{$}", a.versions)
 	open("GET /versions", a.versionsOK)

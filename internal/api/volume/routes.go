@@ -28,10 +28,9 @@ type API struct {
 func New(svc *volume.Service, prefix string, v httpx.Validator, identityURL func(*http.Request) string) *API {
 	a := &API{svc: svc, prefix: prefix}
 	mux := http.NewServeMux()
-	open := func(pattern string, h httpx.HandlerFunc) { mux.Handle(pattern, httpx.Adapt(h, writeError)) }
-	authed := func(pattern string, h httpx.HandlerFunc) {
-		mux.Handle(pattern, httpx.Authenticate(httpx.Adapt(versioned(h), writeError), v, identityURL, writeError))
-	}
+	rt := httpx.Routes{Mux: mux, Errors: writeError, Validator: v, IdentityURL: identityURL}
+	open := rt.Open
+	authed := func(pattern string, h httpx.HandlerFunc) { rt.Authed(pattern, versioned(h)) }
 
 	vm, sm := a.volumeMetadata(), a.snapshotMetadata()
 	open("GET /{$}", a.versions)
