@@ -45,3 +45,17 @@ type ImageSort struct {
 	Key  string // name, status, container_format, disk_format, size, id, created_at, updated_at
 	Desc bool
 }
+
+// Image member statuses (Glance v2): a shared image is offered to a
+// project, which accepts or rejects it.
+const (
+	MemberPending  = "pending"
+	MemberAccepted = "accepted"
+	MemberRejected = "rejected"
+)
+
+// ImageMember is one project's membership of a shared image.
+type ImageMember struct {
+	ImageID, MemberID, Status string
+	CreatedAt, UpdatedAt      time.Time
+}

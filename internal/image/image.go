@@ -5,6 +5,7 @@
 package image
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"time"
@@ -64,17 +65,26 @@ func notAuthorized(action string) error {
 	return forbidden("You are not authorized to complete %s action.", action)
 }
 
-// visible reports whether c may see im: admins see everything; others
-// see public and community images and their project's own (image members
-// are not implemented, so "shared" images are the owner's only).
-func visible(c *novalite.Caller, im novalite.Image) bool {
+// visible reports whether c may see im (Glance's is_image_visible):
+// admins see everything; others see public and community images, their
+// project's own, and shared images their project is a member of, whatever
+// the membership's status.
+func visible(ctx context.Context, tx *store.Tx, c *novalite.Caller, im novalite.Image) (bool, error) {
 	switch {
 	case isAdmin(c):
-		return true
+		return true, nil
 	case im.Visibility == novalite.VisibilityPublic, im.Visibility == novalite.VisibilityCommunity:
-		return true
+		return true, nil
+	case im.Owner != "" && im.Owner == c.ProjectID:
+		return true, nil
+	case im.Visibility != novalite.VisibilityShared || c.ProjectID == "":
+		return false, nil
 	}
-	return im.Owner != "" && im.Owner == c.ProjectID
+	_, err := tx.ImageMemberGet(ctx, im.ID, c.ProjectID)
+	if novalite.IsKind(err, novalite.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // mutable reports whether c may change im: Glance's modify_image.
@@ -97,10 +107,15 @@ func (s *Service) Get(ctx context.Context, c *novalite.Caller, id string) (noval
 	}
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		im, err = tx.ImageGet(ctx, id)
-		return err
+		if im, err = tx.ImageGet(ctx, id); err != nil {
+			return err
+		}
+		if ok, err := visible(ctx, tx, c, im); err != nil || !ok {
+			return cmp.Or(err, notFound(id))
+		}
+		return nil
 	})
-	if novalite.IsKind(err, novalite.NotFound) || (err == nil && !visible(c, im)) {
+	if novalite.IsKind(err, novalite.NotFound) {
 		return novalite.Image{}, notFound(id)
 	}
 	return im, err
@@ -117,6 +132,7 @@ type ListParams struct {
 	Sort                            []novalite.ImageSort
 	Marker                          string
 	Limit                           int
+	MemberStatus                    string // member_status: "" (accepted), pending, rejected, all
 }
 
 // SortKeys are the keys Glance lets a list be sorted by.
@@ -128,7 +144,7 @@ func (s *Service) List(ctx context.Context, c *novalite.Caller, p ListParams) ([
 	f := store.ImageFilter{Admin: isAdmin(c), ProjectID: c.ProjectID, Visibility: p.Visibility,
 		Name: p.Name, Status: p.Status, Owner: p.Owner, ContainerFormat: p.ContainerFormat,
 		DiskFormat: p.DiskFormat, Hidden: p.Hidden, Protected: p.Protected, IDs: p.IDs, Tags: p.Tags,
-		Properties: p.Properties, Sort: p.Sort, Limit: p.Limit}
+		Properties: p.Properties, Sort: p.Sort, Limit: p.Limit, MemberStatus: p.MemberStatus}
 	if f.Hidden == nil {
 		no := false
 		f.Hidden = &no // os_hidden images are left out unless asked for
@@ -137,8 +153,16 @@ func (s *Service) List(ctx context.Context, c *novalite.Caller, p ListParams) ([
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		if p.Marker != "" {
 			m, err := tx.ImageGet(ctx, p.Marker)
-			if err != nil || !visible(c, m) {
+			if err == nil {
+				var ok bool
+				if ok, err = visible(ctx, tx, c, m); err == nil && !ok {
+					err = notFound(p.Marker)
+				}
+			}
+			if novalite.IsKind(err, novalite.NotFound) {
 				return invalid("Invalid marker. Image %s could not be found.", p.Marker)
+			} else if err != nil {
+				return err
 			}
 			f.Marker = &m
 		}

@@ -60,5 +60,7 @@ func init() {
 		"add_image":       MemberOrAdmin,
 		"modify_image":    MemberOrAdmin,
 		"publicize_image": Admin,
+		"add_member":      MemberOrAdmin, // on the image's owner
+		"delete_member":   MemberOrAdmin,
 	})
 }

@@ -182,6 +182,10 @@ type ImageFilter struct {
 	Sort                                 []novalite.ImageSort
 	Marker                               *novalite.Image // keyset start (exclusive)
 	Limit                                int
+	// MemberStatus picks the shared images of other projects a
+	// non-admin sees: those whose membership has this status ("" is
+	// accepted, as Glance's default member_status; "all" any).
+	MemberStatus string
 }
 
 // ImageList lists images by f.Sort (id breaks ties), keyset-paginated.
@@ -254,14 +258,29 @@ func imageScope(w *where, f ImageFilter) {
 	if f.Admin {
 		return
 	}
+	// Glance's union for a regular user: public and community images,
+	// the project's own, and shared images it is a member of.
+	member := func() string {
+		c := "(visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = " + w.arg(f.ProjectID)
+		switch f.MemberStatus {
+		case "all":
+		case "":
+			c += " AND m.status = " + w.arg(novalite.MemberAccepted)
+		default:
+			c += " AND m.status = " + w.arg(f.MemberStatus)
+		}
+		return c + "))"
+	}
 	switch vis {
 	case "public", "community":
-	case "private", "shared":
+	case "private":
 		w.add("owner = ?", f.ProjectID)
+	case "shared":
+		w.add("(owner = " + w.arg(f.ProjectID) + " OR " + member() + ")")
 	case "all":
-		w.add("(visibility IN ('public', 'community') OR owner = ?)", f.ProjectID)
+		w.add("(visibility IN ('public', 'community') OR owner = " + w.arg(f.ProjectID) + " OR " + member() + ")")
 	default:
-		w.add("(visibility = 'public' OR owner = ?)", f.ProjectID)
+		w.add("(visibility = 'public' OR owner = " + w.arg(f.ProjectID) + " OR " + member() + ")")
 	}
 }
 

@@ -10,6 +10,8 @@
 #     whose setUpClass resources they share); the tests suites-alone.txt
 #     lists run after them, one at a time
 #   SUITES_OUT (./clients-results): JUnit XML and pytest's output per suite
+#   SUITE_K: a pytest -k expression to run some tests only, e.g. "tag or
+#     members" (the tests it leaves out are not judged)
 #
 # Each suite is judged by suites-judge.py against suites-expected.txt:
 # a failure not listed there (not applicable: needs a service novalite does
@@ -61,7 +63,7 @@ node_id() {
 pytest_run() {
   local out=$1 rc=0; shift
   (cd "$RUNDIR" && timeout -s INT "${SUITE_TIMEOUT:-1800}" "$PY" -m pytest -p no:cacheprovider -q -o junit_family=xunit1 \
-    --junitxml="$OUT/$out.xml" "$@" >"$OUT/$out.log" 2>&1) || rc=$?
+    --junitxml="$OUT/$out.xml" ${SUITE_K:+-k "$SUITE_K"} "$@" >"$OUT/$out.log" 2>&1) || rc=$?
   tail -n 1 "$OUT/$out.log" >&2
   echo "$rc"
 }

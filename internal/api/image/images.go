@@ -104,8 +104,11 @@ func listParams(q url.Values) (image.ListParams, error) {
 			p.IDs = []string{*v}
 		}
 	}
-	if v := str("member_status"); v != nil && !slices.Contains([]string{"pending", "accepted", "rejected", "all"}, *v) {
-		return p, invalid("Invalid status: %s", *v)
+	if v := str("member_status"); v != nil {
+		if !slices.Contains([]string{"pending", "accepted", "rejected", "all"}, *v) {
+			return p, invalid("Invalid status: %s", *v)
+		}
+		p.MemberStatus = *v
 	}
 	if q.Has("changes-since") {
 		return p, invalid(`The "changes-since" filter is no longer available on v2.`)

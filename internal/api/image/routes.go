@@ -1,6 +1,6 @@
 // Package image serves the Glance v2 subset under /image: version
 // discovery, images (list, show, create, JSON-patch update, delete, tags)
-// and their data (upload and download, streamed). Errors are rendered as
+// members (sharing) and their data (upload and download, streamed). Errors are rendered as
 // Glance (webob) renders them. See README.md for the subset.
 package image
 
@@ -44,6 +44,11 @@ func New(svc *image.Service, prefix string, v httpx.Validator, identityURL func(
 	authed("GET /v2/schemas/member", a.schemaMember)
 	authed("GET /v2/schemas/members", a.schemaMembers)
 	authed("DELETE /v2/images/{id}/tags/{tag}", a.deleteTag)
+	authed("POST /v2/images/{id}/members", a.addMember)
+	authed("GET /v2/images/{id}/members", a.listMembers)
+	authed("GET /v2/images/{id}/members/{member}", a.showMember)
+	authed("PUT /v2/images/{id}/members/{member}", a.updateMember)
+	authed("DELETE /v2/images/{id}/members/{member}", a.deleteMember)
 
 	a.handler = httpx.Routed(mux, writeError)
 	return a
