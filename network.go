@@ -33,7 +33,8 @@ type Subnet struct {
 	AllocationPools                             []AllocationPool
 	DNSNameservers                              []string
 	HostRoutes                                  []HostRoute
-	IPv6AddressMode, IPv6RAMode                 string // "" = null
+	IPv6AddressMode, IPv6RAMode                 string   // "" = null
+	ServiceTypes                                []string // device owners whose ports it serves (subnet-service-types)
 	CreatedAt, UpdatedAt                        time.Time
 }
 
@@ -64,7 +65,23 @@ type Port struct {
 	SecurityGroups                              []string
 	ServerOwned                                 bool
 	NetworkName                                 string
+	AllowedAddressPairs                         []AddressPair // allowed-address-pairs
+	ExtraDHCPOpts                               []DHCPOpt     // extra_dhcp_opt
 	CreatedAt, UpdatedAt                        time.Time
+}
+
+// AddressPair is an address (or CIDR) a port may send from besides its
+// own, with the MAC it may use (the port's own when none was given).
+type AddressPair struct {
+	IPAddress  string `json:"ip_address"`
+	MACAddress string `json:"mac_address"`
+}
+
+// DHCPOpt is an extra DHCP option of a port.
+type DHCPOpt struct {
+	Name      string `json:"opt_name"`
+	Value     string `json:"opt_value"`
+	IPVersion int    `json:"ip_version"`
 }
 
 // SecurityGroup is a Neutron security group with its rules.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"strings"
 
 	"novalite"
@@ -63,6 +64,16 @@ type PortParams struct {
 	AdminStateUp, PortSecurityEnabled                   *bool
 	FixedIPs                                            *[]FixedIPRequest
 	SecurityGroups                                      *[]string
+	AllowedAddressPairs                                 *[]novalite.AddressPair // replace; [] clears
+	ExtraDHCPOpts                                       []DHCPOptRequest        // merged by name and IP version
+}
+
+// DHCPOptRequest is one extra DHCP option of a create or update; a nil
+// Value removes the option of that name and IP version.
+type DHCPOptRequest struct {
+	Name      string
+	Value     *string
+	IPVersion int
 }
 
 // randomMAC is a MAC in Neutron's default base_mac fa:16:3e:00:00:00.
@@ -110,6 +121,9 @@ func (s *Service) createPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 		PortSecurityEnabled: n.PortSecurityEnabled, MACAddress: randomMAC(), ServerOwned: serverOwned, CreatedAt: now, UpdatedAt: now}
 	applyPort(&port, p)
 	port.MACAddress = strings.ToLower(port.MACAddress)
+	if err := checkPairsNeedSecurity(port); err != nil {
+		return port, err
+	}
 	if err := checkQuota(ctx, tx, port.ProjectID, "port"); err != nil {
 		return port, err
 	}
@@ -168,6 +182,39 @@ func applyPort(port *novalite.Port, p PortParams) {
 	set(&port.HostID, p.HostID)
 	set(&port.AdminStateUp, p.AdminStateUp)
 	set(&port.PortSecurityEnabled, p.PortSecurityEnabled)
+	if p.AllowedAddressPairs != nil {
+		port.AllowedAddressPairs = make([]novalite.AddressPair, 0, len(*p.AllowedAddressPairs))
+		for _, ap := range *p.AllowedAddressPairs {
+			if ap.MACAddress == "" {
+				ap.MACAddress = port.MACAddress // Neutron fills in the port's own
+			}
+			port.AllowedAddressPairs = append(port.AllowedAddressPairs, ap)
+		}
+	}
+	for _, o := range p.ExtraDHCPOpts {
+		i := slices.IndexFunc(port.ExtraDHCPOpts, func(x novalite.DHCPOpt) bool {
+			return x.Name == o.Name && x.IPVersion == o.IPVersion
+		})
+		switch {
+		case o.Value == nil && i >= 0:
+			port.ExtraDHCPOpts = slices.Delete(port.ExtraDHCPOpts, i, i+1)
+		case o.Value == nil:
+		case i >= 0:
+			port.ExtraDHCPOpts[i].Value = *o.Value
+		default:
+			port.ExtraDHCPOpts = append(port.ExtraDHCPOpts, novalite.DHCPOpt{Name: o.Name, Value: *o.Value, IPVersion: o.IPVersion})
+		}
+	}
+}
+
+// checkPairsNeedSecurity is Neutron's AddressPairAndPortSecurityRequired:
+// allowed address pairs only mean something where port security filters.
+func checkPairsNeedSecurity(port novalite.Port) error {
+	if len(port.AllowedAddressPairs) > 0 && !port.PortSecurityEnabled {
+		return nerr(novalite.Conflict, "AddressPairAndPortSecurityRequired",
+			"Port Security must be enabled in order to have allowed address pairs on a port.")
+	}
+	return nil
 }
 
 // portStatus: a port bound to a device is ACTIVE (the simulated hosts
@@ -235,6 +282,9 @@ func (s *Service) UpdatePort(ctx context.Context, c *novalite.Caller, id string,
 		}
 		applyPort(&port, p)
 		port.Status = portStatus(port)
+		if err := checkPairsNeedSecurity(port); err != nil {
+			return err
+		}
 		// Turning port security off keeps no groups unless the same
 		// update removes them (ml2's _portsec_ext_port_update_processing).
 		if !port.PortSecurityEnabled && p.SecurityGroups == nil && len(port.SecurityGroups) > 0 {

@@ -58,6 +58,7 @@ type SubnetParams struct {
 	DNSNameservers                                *[]string
 	HostRoutes                                    *[]novalite.HostRoute
 	IPv6AddressMode, IPv6RAMode                   *string
+	ServiceTypes                                  *[]string
 }
 
 // CreateSubnet adds a subnet to a network the caller owns (or any, for
@@ -133,6 +134,7 @@ func applySubnet(sn *novalite.Subnet, p SubnetParams) {
 	set(&sn.HostRoutes, p.HostRoutes)
 	set(&sn.IPv6AddressMode, p.IPv6AddressMode)
 	set(&sn.IPv6RAMode, p.IPv6RAMode)
+	set(&sn.ServiceTypes, p.ServiceTypes)
 }
 
 // checkSubnet validates the gateway and pools against the CIDR.

@@ -57,6 +57,9 @@ func (tx *Tx) FloatingIPDisassociatePort(ctx context.Context, portID string, now
 
 // FloatingIPDelete removes a floating IP (its port separately).
 func (tx *Tx) FloatingIPDelete(ctx context.Context, id string) error {
+	if err := tx.NetTagsClear(ctx, id); err != nil {
+		return err
+	}
 	c, err := tx.Exec(ctx, `DELETE FROM floatingips WHERE id = $1`, id)
 	if err == nil && c == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
@@ -77,6 +80,7 @@ func (tx *Tx) FloatingIPList(ctx context.Context, f NetFilter) ([]novalite.Float
 		w.add("project_id = ?", f.ProjectID)
 	}
 	addEq(&w, fipFilterCols, f.Eq)
+	addTagFilters(&w, "id", f.Eq)
 	tail := f.page(&w, "id")
 	rows, err := tx.query(ctx, `SELECT `+fipCols+` FROM floatingips`+w.sql()+tail, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.FloatingIP, error) { return scanFIP(r) })

@@ -49,7 +49,13 @@ func (tx *Tx) NetworkUpdate(ctx context.Context, n novalite.Network) error {
 // NetworkDelete removes a network and its subnets; the caller checks
 // that no port is left.
 func (tx *Tx) NetworkDelete(ctx context.Context, id string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM network_tags WHERE resource_id IN (SELECT id FROM subnets WHERE network_id = $1)`, id); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM subnets WHERE network_id = $1`, id); err != nil {
+		return err
+	}
+	if err := tx.NetTagsClear(ctx, id); err != nil {
 		return err
 	}
 	c, err := tx.Exec(ctx, `DELETE FROM networks WHERE id = $1`, id)
@@ -82,6 +88,7 @@ func (tx *Tx) NetworkList(ctx context.Context, f NetFilter) ([]novalite.Network,
 	var w where
 	networkScope(&w, f)
 	addEq(&w, networkFilterCols, f.Eq)
+	addTagFilters(&w, "id", f.Eq)
 	tail := f.page(&w, "id")
 	rows, err := tx.query(ctx, `SELECT `+networkCols+` FROM networks`+w.sql()+tail, w.args...)
 	nets, err := collect(rows, err, func(r *sql.Rows) (novalite.Network, error) { return scanNetwork(r) })

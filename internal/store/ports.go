@@ -3,13 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 
 	"novalite"
 )
 
 const portCols = `p.id, p.name, p.network_id, p.project_id, p.description, p.mac_address, p.admin_state_up,
 	p.status, p.device_id, p.device_owner, p.host_id, p.port_security_enabled, p.server_owned, p.created_at,
-	p.updated_at, n.name`
+	p.updated_at, n.name, p.allowed_address_pairs, p.extra_dhcp_opts`
 
 var portFilterCols = map[string]col{
 	"id": {"p.id", 's'}, "name": {"p.name", 's'}, "network_id": {"p.network_id", 's'},
@@ -22,10 +23,13 @@ var portFilterCols = map[string]col{
 func scanPort(s interface{ Scan(...any) error }) (novalite.Port, error) {
 	var p novalite.Port
 	var created, updated int64
+	var pairs, opts string
 	err := s.Scan(&p.ID, &p.Name, &p.NetworkID, &p.ProjectID, &p.Description, &p.MACAddress, &p.AdminStateUp,
 		&p.Status, &p.DeviceID, &p.DeviceOwner, &p.HostID, &p.PortSecurityEnabled, &p.ServerOwned, &created,
-		&updated, &p.NetworkName)
+		&updated, &p.NetworkName, &pairs, &opts)
 	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+	_ = json.Unmarshal([]byte(pairs), &p.AllowedAddressPairs)
+	_ = json.Unmarshal([]byte(opts), &p.ExtraDHCPOpts)
 	p.FixedIPs, p.SecurityGroups = []novalite.FixedIP{}, []string{}
 	return p, err
 }
@@ -35,14 +39,23 @@ func scanPort(s interface{ Scan(...any) error }) (novalite.Port, error) {
 func (tx *Tx) PortInsert(ctx context.Context, p novalite.Port) error {
 	_, err := tx.Exec(ctx, `INSERT INTO ports (id, name, network_id, project_id, description, mac_address,
 		admin_state_up, status, device_id, device_owner, host_id, port_security_enabled, server_owned,
-		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		created_at, updated_at, allowed_address_pairs, extra_dhcp_opts)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		p.ID, p.Name, p.NetworkID, p.ProjectID, p.Description, p.MACAddress, p.AdminStateUp, p.Status,
 		p.DeviceID, p.DeviceOwner, p.HostID, p.PortSecurityEnabled, p.ServerOwned, micros(p.CreatedAt),
-		micros(p.UpdatedAt))
+		micros(p.UpdatedAt), jsonList(p.AllowedAddressPairs), jsonList(p.ExtraDHCPOpts))
 	if err != nil {
 		return err
 	}
 	return tx.PortSetSecurityGroups(ctx, p.ID, p.SecurityGroups)
+}
+
+// jsonList is a list column's text: "[]" for none.
+func jsonList[T any](xs []T) string {
+	if len(xs) == 0 {
+		return "[]"
+	}
+	return jsonText(xs)
 }
 
 // PortUpdate replaces the mutable fields of a port (not its addresses
@@ -50,9 +63,10 @@ func (tx *Tx) PortInsert(ctx context.Context, p novalite.Port) error {
 func (tx *Tx) PortUpdate(ctx context.Context, p novalite.Port) error {
 	c, err := tx.Exec(ctx, `UPDATE ports SET name = $2, description = $3, admin_state_up = $4, status = $5,
 		device_id = $6, device_owner = $7, host_id = $8, port_security_enabled = $9, server_owned = $10,
-		mac_address = $11, updated_at = $12 WHERE id = $1`,
+		mac_address = $11, updated_at = $12, allowed_address_pairs = $13, extra_dhcp_opts = $14 WHERE id = $1`,
 		p.ID, p.Name, p.Description, p.AdminStateUp, p.Status, p.DeviceID, p.DeviceOwner, p.HostID,
-		p.PortSecurityEnabled, p.ServerOwned, p.MACAddress, micros(p.UpdatedAt))
+		p.PortSecurityEnabled, p.ServerOwned, p.MACAddress, micros(p.UpdatedAt),
+		jsonList(p.AllowedAddressPairs), jsonList(p.ExtraDHCPOpts))
 	if err == nil && c == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
 	}
@@ -75,6 +89,9 @@ func (tx *Tx) PortSetSecurityGroups(ctx context.Context, portID string, groups [
 // PortDelete removes a port and its addresses.
 func (tx *Tx) PortDelete(ctx context.Context, id string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM ip_allocations WHERE port_id = $1`, id); err != nil {
+		return err
+	}
+	if err := tx.NetTagsClear(ctx, id); err != nil {
 		return err
 	}
 	c, err := tx.Exec(ctx, `DELETE FROM ports WHERE id = $1`, id)
@@ -110,6 +127,7 @@ func (tx *Tx) PortList(ctx context.Context, f PortListParams) ([]novalite.Port, 
 		w.add("(p.project_id = ? OR n.project_id = ?)", f.ProjectID, f.ProjectID)
 	}
 	addEq(&w, portFilterCols, f.Eq)
+	addTagFilters(&w, "p.id", f.Eq)
 	if len(f.IPAddresses) > 0 {
 		w.add(`p.id IN (SELECT port_id FROM ip_allocations WHERE ` + inList("ip_address", &w, f.IPAddresses) + `)`)
 	}

@@ -48,6 +48,9 @@ func (tx *Tx) RouterUpdate(ctx context.Context, r novalite.Router) error {
 
 // RouterDelete removes a router.
 func (tx *Tx) RouterDelete(ctx context.Context, id string) error {
+	if err := tx.NetTagsClear(ctx, id); err != nil {
+		return err
+	}
 	c, err := tx.Exec(ctx, `DELETE FROM routers WHERE id = $1`, id)
 	if err == nil && c == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
@@ -68,6 +71,7 @@ func (tx *Tx) RouterList(ctx context.Context, f NetFilter) ([]novalite.Router, e
 		w.add("project_id = ?", f.ProjectID)
 	}
 	addEq(&w, routerFilterCols, f.Eq)
+	addTagFilters(&w, "id", f.Eq)
 	tail := f.page(&w, "id")
 	rows, err := tx.query(ctx, `SELECT `+routerCols+` FROM routers`+w.sql()+tail, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Router, error) { return scanRouter(r) })

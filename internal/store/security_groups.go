@@ -45,6 +45,9 @@ func (tx *Tx) SecurityGroupDelete(ctx context.Context, id string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM security_group_rules WHERE security_group_id = $1 OR remote_group_id = $1`, id); err != nil {
 		return err
 	}
+	if err := tx.NetTagsClear(ctx, id); err != nil {
+		return err
+	}
 	c, err := tx.Exec(ctx, `DELETE FROM security_groups WHERE id = $1`, id)
 	if err == nil && c == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
@@ -71,6 +74,7 @@ func (tx *Tx) SecurityGroupList(ctx context.Context, f NetFilter) ([]novalite.Se
 		w.add("project_id = ?", f.ProjectID)
 	}
 	addEq(&w, sgFilterCols, f.Eq)
+	addTagFilters(&w, "id", f.Eq)
 	tail := f.page(&w, "id")
 	rows, err := tx.query(ctx, `SELECT `+sgCols+` FROM security_groups`+w.sql()+tail, w.args...)
 	gs, err := collect(rows, err, func(r *sql.Rows) (novalite.SecurityGroup, error) { return scanSG(r) })

@@ -9,7 +9,7 @@ import (
 )
 
 const subnetCols = `id, name, network_id, project_id, description, ip_version, cidr, gateway_ip, enable_dhcp,
-	allocation_pools, dns_nameservers, host_routes, ipv6_address_mode, ipv6_ra_mode, created_at, updated_at`
+	allocation_pools, dns_nameservers, host_routes, ipv6_address_mode, ipv6_ra_mode, created_at, updated_at, service_types`
 
 var subnetFilterCols = map[string]col{
 	"id": {"id", 's'}, "name": {"name", 's'}, "network_id": {"network_id", 's'}, "project_id": {"project_id", 's'},
@@ -21,10 +21,11 @@ var subnetFilterCols = map[string]col{
 func scanSubnet(s interface{ Scan(...any) error }) (novalite.Subnet, error) {
 	var sn novalite.Subnet
 	var gw, am, rm sql.NullString
-	var pools, dns, routes string
+	var pools, dns, routes, types string
 	var created, updated int64
 	err := s.Scan(&sn.ID, &sn.Name, &sn.NetworkID, &sn.ProjectID, &sn.Description, &sn.IPVersion, &sn.CIDR, &gw,
-		&sn.EnableDHCP, &pools, &dns, &routes, &am, &rm, &created, &updated)
+		&sn.EnableDHCP, &pools, &dns, &routes, &am, &rm, &created, &updated, &types)
+	_ = json.Unmarshal([]byte(types), &sn.ServiceTypes)
 	sn.GatewayIP, sn.IPv6AddressMode, sn.IPv6RAMode = gw.String, am.String, rm.String
 	_ = json.Unmarshal([]byte(pools), &sn.AllocationPools)
 	_ = json.Unmarshal([]byte(dns), &sn.DNSNameservers)
@@ -46,13 +47,13 @@ func subnetArgs(sn novalite.Subnet) []any {
 	return []any{sn.ID, sn.Name, sn.NetworkID, sn.ProjectID, sn.Description, sn.IPVersion, sn.CIDR,
 		nullStr(sn.GatewayIP), sn.EnableDHCP, jsonText(sn.AllocationPools), jsonText(sn.DNSNameservers),
 		jsonText(sn.HostRoutes), nullStr(sn.IPv6AddressMode), nullStr(sn.IPv6RAMode), micros(sn.CreatedAt),
-		micros(sn.UpdatedAt)}
+		micros(sn.UpdatedAt), jsonList(sn.ServiceTypes)}
 }
 
 // SubnetInsert adds a subnet.
 func (tx *Tx) SubnetInsert(ctx context.Context, sn novalite.Subnet) error {
 	_, err := tx.Exec(ctx, `INSERT INTO subnets (`+subnetCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-		$10, $11, $12, $13, $14, $15, $16)`, subnetArgs(sn)...)
+		$10, $11, $12, $13, $14, $15, $16, $17)`, subnetArgs(sn)...)
 	return err
 }
 
@@ -61,7 +62,7 @@ func (tx *Tx) SubnetUpdate(ctx context.Context, sn novalite.Subnet) error {
 	c, err := tx.Exec(ctx, `UPDATE subnets SET name = $2, network_id = $3, project_id = $4, description = $5,
 		ip_version = $6, cidr = $7, gateway_ip = $8, enable_dhcp = $9, allocation_pools = $10,
 		dns_nameservers = $11, host_routes = $12, ipv6_address_mode = $13, ipv6_ra_mode = $14,
-		created_at = $15, updated_at = $16 WHERE id = $1`, subnetArgs(sn)...)
+		created_at = $15, updated_at = $16, service_types = $17 WHERE id = $1`, subnetArgs(sn)...)
 	if err == nil && c == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
 	}
@@ -70,6 +71,9 @@ func (tx *Tx) SubnetUpdate(ctx context.Context, sn novalite.Subnet) error {
 
 // SubnetDelete removes a subnet; the caller checks allocations first.
 func (tx *Tx) SubnetDelete(ctx context.Context, id string) error {
+	if err := tx.NetTagsClear(ctx, id); err != nil {
+		return err
+	}
 	c, err := tx.Exec(ctx, `DELETE FROM subnets WHERE id = $1`, id)
 	if err == nil && c == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
@@ -91,6 +95,7 @@ func (tx *Tx) SubnetList(ctx context.Context, f NetFilter) ([]novalite.Subnet, e
 		w.add("(project_id = ? OR network_id IN (SELECT id FROM networks WHERE shared OR external))", f.ProjectID)
 	}
 	addEq(&w, subnetFilterCols, f.Eq)
+	addTagFilters(&w, "id", f.Eq)
 	tail := f.page(&w, "id")
 	rows, err := tx.query(ctx, `SELECT `+subnetCols+` FROM subnets`+w.sql()+tail, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Subnet, error) { return scanSubnet(r) })

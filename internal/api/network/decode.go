@@ -98,7 +98,10 @@ func listParams(r *http.Request) (network.ListParams, error) {
 
 // render writes the collection, applying ?fields= and adding
 // <coll>_links when a limit filled the page.
-func (a *API) render(w http.ResponseWriter, r *http.Request, coll string, items []map[string]any, p network.ListParams, lastID func(int) string) {
+func (a *API) render(w http.ResponseWriter, r *http.Request, coll string, items []map[string]any, p network.ListParams, lastID func(int) string) error {
+	if err := a.fillTags(r, strings.TrimSuffix(coll, "s"), items); err != nil {
+		return err
+	}
 	fields := r.URL.Query()["fields"]
 	for i := range items {
 		items[i] = pick(items[i], fields)
@@ -110,6 +113,7 @@ func (a *API) render(w http.ResponseWriter, r *http.Request, coll string, items 
 		body[coll+"_links"] = []any{map[string]any{"rel": "next", "href": httpx.BaseURL(r) + a.prefix + r.URL.Path + "?" + q.Encode()}}
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
+	return nil
 }
 
 // pick keeps only the requested fields (all when none asked).
@@ -126,8 +130,12 @@ func pick(v map[string]any, fields []string) map[string]any {
 	return out
 }
 
-func showOne(w http.ResponseWriter, r *http.Request, key string, v map[string]any, status int) {
+func (a *API) showOne(w http.ResponseWriter, r *http.Request, key string, v map[string]any, status int) error {
+	if err := a.fillTags(r, key, []map[string]any{v}); err != nil {
+		return err
+	}
 	httpx.WriteJSON(w, status, map[string]any{key: pick(v, r.URL.Query()["fields"])})
+	return nil
 }
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }

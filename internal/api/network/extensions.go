@@ -28,6 +28,10 @@ var extensions = [][3]string{
 	{"provider", "Provider Network", "Expose mapping of virtual networks to physical networks"},
 	{"net-mtu", "Network MTU", "Provides MTU attribute for a network resource."},
 	{"availability_zone", "Availability Zone", "The availability zone extension."},
+	{"standard-attr-tag", "Tag support for resources with standard attribute: subnet, network, port, security_group, floatingip, router", "Enables to set tag on resources with standard attribute."},
+	{"allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"},
+	{"extra_dhcp_opt", "Neutron Extra DHCP options", "Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)"},
+	{"subnet-service-types", "Subnet service types", "Provides ability to set the subnet service_types field"},
 	{"stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not"},
 }
 

@@ -41,8 +41,7 @@ func (a *API) listFloatingIPs(w http.ResponseWriter, r *http.Request) error {
 	for i, f := range fs {
 		items[i] = fipView(f)
 	}
-	a.render(w, r, "floatingips", items, p, func(i int) string { return fs[i].ID })
-	return nil
+	return a.render(w, r, "floatingips", items, p, func(i int) string { return fs[i].ID })
 }
 
 func (a *API) showFloatingIP(w http.ResponseWriter, r *http.Request) error {
@@ -50,8 +49,7 @@ func (a *API) showFloatingIP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "floatingip", fipView(f), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "floatingip", fipView(f), http.StatusOK)
 }
 
 func (a *API) createFloatingIP(w http.ResponseWriter, r *http.Request) error {
@@ -63,8 +61,7 @@ func (a *API) createFloatingIP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "floatingip", fipView(f), http.StatusCreated)
-	return nil
+	return a.showOne(w, r, "floatingip", fipView(f), http.StatusCreated)
 }
 
 func (a *API) updateFloatingIP(w http.ResponseWriter, r *http.Request) error {
@@ -76,8 +73,7 @@ func (a *API) updateFloatingIP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "floatingip", fipView(f), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "floatingip", fipView(f), http.StatusOK)
 }
 
 func (a *API) deleteFloatingIP(w http.ResponseWriter, r *http.Request) error {

@@ -60,8 +60,7 @@ func (a *API) listNetworks(w http.ResponseWriter, r *http.Request) error {
 	for i, n := range nets {
 		items[i] = networkView(n, c.IsAdmin())
 	}
-	a.render(w, r, "networks", items, p, func(i int) string { return nets[i].ID })
-	return nil
+	return a.render(w, r, "networks", items, p, func(i int) string { return nets[i].ID })
 }
 
 func (a *API) showNetwork(w http.ResponseWriter, r *http.Request) error {
@@ -70,8 +69,7 @@ func (a *API) showNetwork(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusOK)
 }
 
 func (a *API) createNetwork(w http.ResponseWriter, r *http.Request) error {
@@ -84,8 +82,7 @@ func (a *API) createNetwork(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusCreated)
-	return nil
+	return a.showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusCreated)
 }
 
 func (a *API) updateNetwork(w http.ResponseWriter, r *http.Request) error {
@@ -98,8 +95,7 @@ func (a *API) updateNetwork(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "network", networkView(n, c.IsAdmin()), http.StatusOK)
 }
 
 func (a *API) deleteNetwork(w http.ResponseWriter, r *http.Request) error {

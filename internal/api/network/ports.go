@@ -19,8 +19,9 @@ func portView(p novalite.Port, admin bool) map[string]any {
 		"mac_address": p.MACAddress, "admin_state_up": p.AdminStateUp, "status": p.Status,
 		"device_id": p.DeviceID, "device_owner": p.DeviceOwner, "fixed_ips": ips,
 		"security_groups": orEmpty(p.SecurityGroups), "port_security_enabled": p.PortSecurityEnabled,
-		"allowed_address_pairs": []any{}, "extra_dhcp_opts": []any{}, "binding:vnic_type": "normal",
-		"dns_name": "", "dns_assignment": []any{}, "qos_policy_id": nil, "propagate_uplink_status": false,
+		"allowed_address_pairs": orEmptyList(p.AllowedAddressPairs), "extra_dhcp_opts": orEmptyList(p.ExtraDHCPOpts),
+		"binding:vnic_type": "normal",
+		"dns_name":          "", "dns_assignment": []any{}, "qos_policy_id": nil, "propagate_uplink_status": false,
 	}
 	if admin {
 		v["binding:host_id"], v["binding:profile"], v["binding:vif_details"] = p.HostID, map[string]any{}, map[string]any{}
@@ -30,6 +31,13 @@ func portView(p novalite.Port, admin bool) map[string]any {
 		}
 	}
 	return common(v, p.ProjectID, p.CreatedAt, p.UpdatedAt)
+}
+
+func orEmptyList[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 type fixedIPBody struct {
@@ -53,6 +61,10 @@ func readPort(r *http.Request) (network.PortParams, error) {
 		return p, err
 	}
 	if err := checkAddressPairs(attrs["allowed_address_pairs"]); err != nil {
+		return p, err
+	}
+	p.AllowedAddressPairs = readAddressPairs(attrs["allowed_address_pairs"])
+	if p.ExtraDHCPOpts, err = readDHCPOpts(attrs["extra_dhcp_opts"]); err != nil {
 		return p, err
 	}
 	if ips != nil {
@@ -93,8 +105,7 @@ func (a *API) listPorts(w http.ResponseWriter, r *http.Request) error {
 	for i, pt := range ports {
 		items[i] = portView(pt, c.IsAdmin())
 	}
-	a.render(w, r, "ports", items, lp, func(i int) string { return ports[i].ID })
-	return nil
+	return a.render(w, r, "ports", items, lp, func(i int) string { return ports[i].ID })
 }
 
 func (a *API) showPort(w http.ResponseWriter, r *http.Request) error {
@@ -103,8 +114,7 @@ func (a *API) showPort(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "port", portView(p, c.IsAdmin()), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "port", portView(p, c.IsAdmin()), http.StatusOK)
 }
 
 func (a *API) createPort(w http.ResponseWriter, r *http.Request) error {
@@ -117,8 +127,7 @@ func (a *API) createPort(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "port", portView(port, c.IsAdmin()), http.StatusCreated)
-	return nil
+	return a.showOne(w, r, "port", portView(port, c.IsAdmin()), http.StatusCreated)
 }
 
 func (a *API) updatePort(w http.ResponseWriter, r *http.Request) error {
@@ -131,8 +140,7 @@ func (a *API) updatePort(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "port", portView(port, c.IsAdmin()), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "port", portView(port, c.IsAdmin()), http.StatusOK)
 }
 
 func (a *API) deletePort(w http.ResponseWriter, r *http.Request) error {

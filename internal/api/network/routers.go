@@ -69,8 +69,7 @@ func (a *API) listRouters(w http.ResponseWriter, r *http.Request) error {
 	for i, x := range rs {
 		items[i] = routerView(x)
 	}
-	a.render(w, r, "routers", items, p, func(i int) string { return rs[i].ID })
-	return nil
+	return a.render(w, r, "routers", items, p, func(i int) string { return rs[i].ID })
 }
 
 func (a *API) showRouter(w http.ResponseWriter, r *http.Request) error {
@@ -78,8 +77,7 @@ func (a *API) showRouter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "router", routerView(x), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "router", routerView(x), http.StatusOK)
 }
 
 func (a *API) createRouter(w http.ResponseWriter, r *http.Request) error {
@@ -91,8 +89,7 @@ func (a *API) createRouter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "router", routerView(x), http.StatusCreated)
-	return nil
+	return a.showOne(w, r, "router", routerView(x), http.StatusCreated)
 }
 
 func (a *API) updateRouter(w http.ResponseWriter, r *http.Request) error {
@@ -104,8 +101,7 @@ func (a *API) updateRouter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "router", routerView(x), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "router", routerView(x), http.StatusOK)
 }
 
 func (a *API) deleteRouter(w http.ResponseWriter, r *http.Request) error {

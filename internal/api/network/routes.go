@@ -83,6 +83,8 @@ func New(svc *network.Service, prefix string, v httpx.Validator, identityURL fun
 	authed("GET /v2.0/quotas/{project}/default", a.showQuotaDefault)
 	authed("GET /v2.0/quotas/{project}/details", a.showQuotaDetails)
 
+	a.tagRoutes(authed)
+
 	a.handler = httpx.Routed(mux, writeError)
 	return a
 }

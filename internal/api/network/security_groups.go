@@ -51,8 +51,7 @@ func (a *API) listSecurityGroups(w http.ResponseWriter, r *http.Request) error {
 	for i, g := range gs {
 		items[i] = groupView(g)
 	}
-	a.render(w, r, "security_groups", items, p, func(i int) string { return gs[i].ID })
-	return nil
+	return a.render(w, r, "security_groups", items, p, func(i int) string { return gs[i].ID })
 }
 
 func (a *API) showSecurityGroup(w http.ResponseWriter, r *http.Request) error {
@@ -60,8 +59,7 @@ func (a *API) showSecurityGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "security_group", groupView(g), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "security_group", groupView(g), http.StatusOK)
 }
 
 func (a *API) createSecurityGroup(w http.ResponseWriter, r *http.Request) error {
@@ -73,8 +71,7 @@ func (a *API) createSecurityGroup(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "security_group", groupView(g), http.StatusCreated)
-	return nil
+	return a.showOne(w, r, "security_group", groupView(g), http.StatusCreated)
 }
 
 func (a *API) updateSecurityGroup(w http.ResponseWriter, r *http.Request) error {
@@ -86,8 +83,7 @@ func (a *API) updateSecurityGroup(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "security_group", groupView(g), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "security_group", groupView(g), http.StatusOK)
 }
 
 func (a *API) deleteSecurityGroup(w http.ResponseWriter, r *http.Request) error {
@@ -111,8 +107,7 @@ func (a *API) listRules(w http.ResponseWriter, r *http.Request) error {
 	for i, x := range rs {
 		items[i] = ruleView(x)
 	}
-	a.render(w, r, "security_group_rules", items, p, func(i int) string { return rs[i].ID })
-	return nil
+	return a.render(w, r, "security_group_rules", items, p, func(i int) string { return rs[i].ID })
 }
 
 func (a *API) showRule(w http.ResponseWriter, r *http.Request) error {
@@ -120,8 +115,7 @@ func (a *API) showRule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "security_group_rule", ruleView(x), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "security_group_rule", ruleView(x), http.StatusOK)
 }
 
 func (a *API) createRule(w http.ResponseWriter, r *http.Request) error {
@@ -155,8 +149,7 @@ func (a *API) createRule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "security_group_rule", ruleView(x), http.StatusCreated)
-	return nil
+	return a.showOne(w, r, "security_group_rule", ruleView(x), http.StatusCreated)
 }
 
 func (a *API) deleteRule(w http.ResponseWriter, r *http.Request) error {

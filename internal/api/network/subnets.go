@@ -18,7 +18,7 @@ func subnetView(s novalite.Subnet) map[string]any {
 		"ip_version": s.IPVersion, "cidr": s.CIDR, "gateway_ip": nullable(s.GatewayIP), "enable_dhcp": s.EnableDHCP,
 		"allocation_pools": pools, "dns_nameservers": orEmpty(s.DNSNameservers), "host_routes": routesOrEmpty(s.HostRoutes),
 		"ipv6_address_mode": nullable(s.IPv6AddressMode), "ipv6_ra_mode": nullable(s.IPv6RAMode),
-		"subnetpool_id": nil, "service_types": []string{}, "segment_id": nil, "dns_publish_fixed_ip": false,
+		"subnetpool_id": nil, "service_types": orEmpty(s.ServiceTypes), "segment_id": nil, "dns_publish_fixed_ip": false,
 	}, s.ProjectID, s.CreatedAt, s.UpdatedAt)
 }
 
@@ -55,6 +55,9 @@ func readSubnet(r *http.Request) (network.SubnetParams, error) {
 	if err == nil {
 		err = checkSubnetLists(p, r.PathValue("id"))
 	}
+	if err == nil {
+		p.ServiceTypes, err = readServiceTypes(attrs["service_types"])
+	}
 	return p, err
 }
 
@@ -71,8 +74,7 @@ func (a *API) listSubnets(w http.ResponseWriter, r *http.Request) error {
 	for i, s := range subs {
 		items[i] = subnetView(s)
 	}
-	a.render(w, r, "subnets", items, p, func(i int) string { return subs[i].ID })
-	return nil
+	return a.render(w, r, "subnets", items, p, func(i int) string { return subs[i].ID })
 }
 
 func (a *API) showSubnet(w http.ResponseWriter, r *http.Request) error {
@@ -80,8 +82,7 @@ func (a *API) showSubnet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "subnet", subnetView(s), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "subnet", subnetView(s), http.StatusOK)
 }
 
 func (a *API) createSubnet(w http.ResponseWriter, r *http.Request) error {
@@ -93,8 +94,7 @@ func (a *API) createSubnet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "subnet", subnetView(s), http.StatusCreated)
-	return nil
+	return a.showOne(w, r, "subnet", subnetView(s), http.StatusCreated)
 }
 
 func (a *API) updateSubnet(w http.ResponseWriter, r *http.Request) error {
@@ -106,8 +106,7 @@ func (a *API) updateSubnet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showOne(w, r, "subnet", subnetView(s), http.StatusOK)
-	return nil
+	return a.showOne(w, r, "subnet", subnetView(s), http.StatusOK)
 }
 
 func (a *API) deleteSubnet(w http.ResponseWriter, r *http.Request) error {

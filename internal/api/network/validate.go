@@ -2,9 +2,12 @@ package network
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -173,3 +176,101 @@ func checkAddressPairs(raw json.RawMessage) error {
 }
 
 func isString(v any) bool { _, ok := v.(string); return ok }
+
+// readAddressPairs decodes allowed_address_pairs (checkAddressPairs has
+// validated them); null is none, as Neutron converts it.
+func readAddressPairs(raw json.RawMessage) *[]novalite.AddressPair {
+	if raw == nil {
+		return nil
+	}
+	pairs := []novalite.AddressPair{}
+	_ = json.Unmarshal(raw, &pairs)
+	if pairs == nil {
+		pairs = []novalite.AddressPair{}
+	}
+	return &pairs
+}
+
+// readDHCPOpts decodes and validates extra_dhcp_opts as neutron-lib's
+// list_of_any_key_specs_or_none does: each a dictionary with opt_name (a
+// non-empty string) and opt_value (a non-empty string, or null to remove
+// it), and an optional ip_version, 4 or 6 (default 4).
+func readDHCPOpts(raw json.RawMessage) ([]network.DHCPOptRequest, error) {
+	if raw == nil || strings.TrimSpace(string(raw)) == "null" {
+		return nil, nil
+	}
+	bad := func(format string, args ...any) error {
+		return badRequest("Invalid input for extra_dhcp_opts. Reason: "+format, args...)
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		return nil, bad("'%s' is not a list.", strings.TrimSpace(string(raw)))
+	}
+	out := []network.DHCPOptRequest{}
+	for _, it := range items {
+		var m map[string]any
+		if json.Unmarshal(it, &m) != nil || m == nil {
+			return nil, bad("'%s' is not a dictionary.", strings.TrimSpace(string(it)))
+		}
+		for k := range m {
+			if k != "id" && k != "opt_name" && k != "opt_value" && k != "ip_version" {
+				return nil, bad("Unrecognized attribute '%s'.", k)
+			}
+		}
+		name, ok := m["opt_name"].(string)
+		if !ok || name == "" {
+			return nil, bad("'%v' is not a valid opt_name: a non-empty string is required.", m["opt_name"])
+		}
+		vraw, given := m["opt_value"]
+		if !given {
+			return nil, bad("opt_value is required.")
+		}
+		o := network.DHCPOptRequest{Name: name, IPVersion: 4}
+		if vraw != nil {
+			v, ok := vraw.(string)
+			if !ok || v == "" {
+				return nil, bad("'%v' is not a valid opt_value: a non-empty string or null is required.", vraw)
+			}
+			o.Value = &v
+		}
+		if iv, ok := m["ip_version"]; ok && iv != nil {
+			n, err := strconv.Atoi(strings.Trim(fmt.Sprint(iv), `"`))
+			if err != nil || (n != 4 && n != 6) {
+				return nil, bad("%v is not in [4, 6].", iv)
+			}
+			o.IPVersion = n
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// readServiceTypes decodes a subnet's service_types as neutron-lib's
+// subnet-service-types validator does: a list of strings, each a device
+// owner prefix (network:…, neutron:…, compute:…); null is none.
+func readServiceTypes(raw json.RawMessage) (*[]string, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	var items []any
+	if strings.TrimSpace(string(raw)) != "null" && json.Unmarshal(raw, &items) != nil {
+		return nil, &novalite.Error{Kind: novalite.Invalid, Reason: "InvalidSubnetServiceType",
+			Message: fmt.Sprintf("Subnet service type %s does not correspond to a valid device owner.", strings.Trim(string(raw), `"`))}
+	}
+	out := []string{}
+	for _, it := range items {
+		t, ok := it.(string)
+		if !ok {
+			return nil, &novalite.Error{Kind: novalite.Invalid, Reason: "InvalidInputSubnetServiceType",
+				Message: fmt.Sprintf("Subnet service type %v is not a string.", it)}
+		}
+		if !strings.HasPrefix(t, "network:") && !strings.HasPrefix(t, "neutron:") && !strings.HasPrefix(t, "compute:") {
+			return nil, &novalite.Error{Kind: novalite.Invalid, Reason: "InvalidSubnetServiceType",
+				Message: fmt.Sprintf("Subnet service type %s does not correspond to a valid device owner.", t)}
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return &out, nil
+}
