@@ -40,17 +40,15 @@ func fromNullMicros(n sql.NullInt64) time.Time {
 
 // addChangedBetween filters col (stored microseconds) by Nova's
 // changes-since and changes-before (zero = not given), both inclusive.
-// Nova's database keeps whole seconds, and the API shows them, so the
-// stored time is compared as its whole second: a timestamp read back
-// from the API then finds the row it came from.
+// The API shows whole seconds (floor), so that a timestamp read back from
+// it finds the row it came from: changes-since compares the exact time
+// (u >= s holds for s = floor(u), and a client's own sub-second clock
+// reading before a change finds it, as novaclient's functional
+// test_list_with_changes_since expects, and as Nova on PostgreSQL
+// compares); changes-before compares the shown second (floor(u) <= b).
 func addChangedBetween(w *where, col string, since, before time.Time) {
 	if !since.IsZero() {
-		// floor(u) >= s  ⇔  u >= s rounded up to its second.
-		s := since.Truncate(time.Second)
-		if s.Before(since) {
-			s = s.Add(time.Second)
-		}
-		w.add(col+` >= ?`, micros(s))
+		w.add(col+` >= ?`, micros(since))
 	}
 	if !before.IsZero() {
 		// floor(u) <= b  ⇔  u < b's second + 1 s.
