@@ -136,6 +136,9 @@ func (s *Service) addPorts(ctx context.Context, tx *store.Tx, servers []ServerIn
 				sv.Addresses = append(sv.Addresses, ServerAddress{Network: p.NetworkName, Version: ipVersion(f),
 					Addr: f, Type: "floating", MAC: p.MACAddress})
 			}
+			if portsPending(sv.Server) {
+				continue
+			}
 			for _, g := range p.SecurityGroups {
 				if name := groupNames[g]; name != "" && !seen[name] {
 					seen[name] = true
@@ -146,6 +149,16 @@ func (s *Service) addPorts(ctx context.Context, tx *store.Tx, servers []ServerIn
 		sort.Strings(sv.SecurityGroups)
 	}
 	return nil
+}
+
+// portsPending reports whether, on Nova, v's ports would not exist yet: a
+// build not past networking, whose ports Nova's compute host has still
+// to make (novalite makes them in the create). Nova then shows no
+// security_groups, and clients keep the groups the create answered (as
+// requested): openstackclient's test_server_create_with_security_group.
+func portsPending(v novalite.Server) bool {
+	return v.VMState == novalite.VMBuilding &&
+		(v.TaskState == "" || v.TaskState == novalite.TaskScheduling || v.TaskState == novalite.TaskNetworking)
 }
 
 func ipVersion(s string) int {
