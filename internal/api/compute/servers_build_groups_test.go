@@ -3,6 +3,8 @@ package compute_test
 import (
 	"encoding/json"
 	"testing"
+
+	"novalite/internal/app/apptest"
 )
 
 // TestBuildingServerSecurityGroups: the create answers the groups as
@@ -14,8 +16,8 @@ func TestBuildingServerSecurityGroups(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	private := b.networkID(t, "private")
-	resp := b.srv.Do("POST", "/network/v2.0/security-groups", b.demo,
-		map[string]any{"security_group": map[string]any{"name": "web"}}, nil)
+	resp := b.srv.Do(apptest.Request{Method: "POST", Path: "/network/v2.0/security-groups", Token: b.demo,
+		Body: map[string]any{"security_group": map[string]any{"name": "web"}}})
 	web := resp.JSON(t)["security_group"].(map[string]any)["id"].(string)
 	resp = b.do("POST", "/servers", b.demo, "2.1", map[string]any{"server": map[string]any{"name": "sg-build",
 		"imageRef": b.image, "flavorRef": "1", "networks": []any{map[string]any{"uuid": private}},

@@ -25,7 +25,7 @@ func TestImageMembers(t *testing.T) {
 
 	// listed reports whether the list at path holds img.
 	listed := func(tok, path string) bool {
-		resp := srv.Do("GET", path, tok, nil, jsonAccept)
+		resp := srv.Do(apptest.Request{Method: "GET", Path: path, Token: tok, Headers: jsonAccept})
 		if resp.Status != http.StatusOK {
 			t.Fatalf("GET %s: %d %s", path, resp.Status, resp.Body)
 		}
@@ -68,11 +68,11 @@ func TestImageMembers(t *testing.T) {
 				}
 			}
 		}
-		resp := srv.Do(tc.method, "/image"+rep.Replace(tc.path), tc.tok, body, jsonAccept)
+		resp := srv.Do(apptest.Request{Method: tc.method, Path: "/image" + rep.Replace(tc.path), Token: tc.tok, Body: body, Headers: jsonAccept})
 		if resp.Status != tc.status || !strings.Contains(string(resp.Body), rep.Replace(tc.want)) {
 			t.Fatalf("%s: %d %s, want %d with %s", tc.name, resp.Status, resp.Body, tc.status, rep.Replace(tc.want))
 		}
-		if got := srv.Do("GET", "/image/v2/images/"+img, sharee, nil, nil).Status == http.StatusOK; got != tc.sees {
+		if got := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images/" + img, Token: sharee}).Status == http.StatusOK; got != tc.sees {
 			t.Errorf("%s: sharee sees the image: %v, want %v", tc.name, got, tc.sees)
 		}
 		if got := listed(sharee, "/image/v2/images"); got != tc.listsDefault {

@@ -96,7 +96,7 @@ func TestTags(t *testing.T) {
 			}
 		}
 		for _, m := range []string{"GET", "PUT", "DELETE"} {
-			if resp := srv.Do(m, "/network"+base+"/tags", other, map[string]any{"tags": []string{}}, nil); resp.Status != http.StatusNotFound {
+			if resp := srv.Do(apptest.Request{Method: m, Path: "/network" + base + "/tags", Token: other, Body: map[string]any{"tags": []string{}}}); resp.Status != http.StatusNotFound {
 				t.Errorf("%s: another project's %s tags: %d %s", tc.coll, m, resp.Status, resp.Body)
 			}
 		}
