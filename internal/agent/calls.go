@@ -71,7 +71,7 @@ func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code stri
 		return a.openConsole(ctx, c)
 	case callVNCIO:
 		return a.consoleIO(c)
-	case callVolumeAttach, callVolumeDetach:
+	case callVolumeAttach, callVolumeDetach, callVolumeExtend:
 		return a.volumeCall(ctx, c)
 	case callDiagnostics:
 		return a.diagnostics(ctx, c)

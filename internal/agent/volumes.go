@@ -20,6 +20,7 @@ import (
 const (
 	callVolumeAttach = "volume_attach"
 	callVolumeDetach = "volume_detach"
+	callVolumeExtend = "volume_extend"
 	// volumeCallTimeout bounds one plug or unplug: an unplug waits for
 	// the guest to release the device.
 	volumeCallTimeout = 30 * time.Second
@@ -29,15 +30,17 @@ const (
 type volumeArgs struct {
 	VolumeID string `json:"volume_id"`
 	Device   string `json:"device,omitempty"`
+	Size     int64  `json:"size,omitempty"` // extend: the new size in bytes
 }
 
 // volumePath is where this host finds a volume's file.
 func (a *Agent) volumePath(id string) string { return filepath.Join(a.o.VolumeDir, id) }
 
-// volumeCall plugs or unplugs a volume as the call asks.
+// volumeCall plugs, unplugs or extends a volume as the call asks.
 func (a *Agent) volumeCall(ctx context.Context, c store.HostCall) (string, string) {
 	va, ok := a.o.Driver.(virt.VolumeAttacher)
-	if !ok {
+	ve, extends := a.o.Driver.(virt.VolumeExtender)
+	if !ok || (c.Kind == callVolumeExtend && !extends) {
 		return "", callUnsupported
 	}
 	var args volumeArgs
@@ -52,9 +55,12 @@ func (a *Agent) volumeCall(ctx context.Context, c store.HostCall) (string, strin
 	inst := virt.Instance{ID: c.InstanceUUID, Metadata: a.knobs}
 	a.mu.Unlock()
 	var err error
-	if c.Kind == callVolumeAttach {
+	switch c.Kind {
+	case callVolumeAttach:
 		err = va.AttachVolume(cctx, inst, virt.Volume{ID: args.VolumeID, Path: a.volumePath(args.VolumeID), Device: args.Device})
-	} else {
+	case callVolumeExtend:
+		err = ve.ExtendVolume(cctx, inst, args.VolumeID, args.Size)
+	default:
 		err = va.DetachVolume(cctx, inst, args.VolumeID)
 	}
 	if err != nil {

@@ -19,6 +19,8 @@ import (
 type VolumeHosts interface {
 	AttachVolume(ctx context.Context, host string, inst virt.Instance, v virt.Volume) error
 	DetachVolume(ctx context.Context, host string, inst virt.Instance, volumeID string) error
+	// ExtendVolume tells the guest a volume grew (virt.VolumeExtender).
+	ExtendVolume(ctx context.Context, host string, inst virt.Instance, volumeID string, newSize int64) error
 }
 
 // AttachVolume plugs v in through host's driver in this process.
@@ -39,10 +41,20 @@ func (l LocalConsoles) DetachVolume(ctx context.Context, host string, inst virt.
 	return va.DetachVolume(ctx, inst, volumeID)
 }
 
+// ExtendVolume tells the guest through host's driver in this process.
+func (l LocalConsoles) ExtendVolume(ctx context.Context, host string, inst virt.Instance, volumeID string, newSize int64) error {
+	ve, ok := l[host].(virt.VolumeExtender)
+	if !ok {
+		return virt.ErrUnsupported
+	}
+	return ve.ExtendVolume(ctx, inst, volumeID, newSize)
+}
+
 // The kinds of the volume host calls (internal/agent/volumes.go).
 const (
 	hostCallVolumeAttach = "volume_attach"
 	hostCallVolumeDetach = "volume_detach"
+	hostCallVolumeExtend = "volume_extend"
 	// volumeCallTimeout is longer than the agent's own bound on a plug
 	// or unplug (30 s: an unplug waits for the guest).
 	volumeCallTimeout = 40 * time.Second
@@ -53,6 +65,7 @@ const (
 type volumeCallArgs struct {
 	VolumeID string `json:"volume_id"`
 	Device   string `json:"device,omitempty"`
+	Size     int64  `json:"size,omitempty"` // extend: the new size in bytes
 }
 
 // AttachVolume asks host's agent to plug v into the guest.
@@ -63,6 +76,11 @@ func (h *HostCalls) AttachVolume(ctx context.Context, host string, inst virt.Ins
 // DetachVolume asks host's agent to unplug a volume.
 func (h *HostCalls) DetachVolume(ctx context.Context, host string, inst virt.Instance, volumeID string) error {
 	return h.volumeCall(ctx, host, hostCallVolumeDetach, inst, volumeCallArgs{VolumeID: volumeID})
+}
+
+// ExtendVolume asks host's agent to tell the guest a volume grew.
+func (h *HostCalls) ExtendVolume(ctx context.Context, host string, inst virt.Instance, volumeID string, newSize int64) error {
+	return h.volumeCall(ctx, host, hostCallVolumeExtend, inst, volumeCallArgs{VolumeID: volumeID, Size: newSize})
 }
 
 func (h *HostCalls) volumeCall(ctx context.Context, host, kind string, inst virt.Instance, args volumeCallArgs) error {

@@ -26,3 +26,11 @@ type VolumeAttacher interface {
 	AttachVolume(ctx context.Context, inst Instance, v Volume) error
 	DetachVolume(ctx context.Context, inst Instance, volumeID string) error
 }
+
+// VolumeExtender is implemented by drivers that can tell a guest one of
+// its volumes grew (Nova's extend_volume, on Cinder's volume-extended
+// event): the file already has its new size; the guest's disk is made
+// to match. A guest the driver does not have is ErrNotFound.
+type VolumeExtender interface {
+	ExtendVolume(ctx context.Context, inst Instance, volumeID string, newSize int64) error
+}

@@ -75,6 +75,7 @@ type vm struct {
 	power   novalite.PowerState
 	console []string
 	volumes map[string]virt.Volume // attached, by id
+	sizes   map[string]int64       // volume sizes in bytes the guest was told of (extend)
 }
 
 // New returns a fake driver with cfg.

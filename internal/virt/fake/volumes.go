@@ -11,9 +11,13 @@ import (
 const (
 	opAttachVolume = "attach_volume"
 	opDetachVolume = "detach_volume"
+	opExtendVolume = "extend_volume"
 )
 
-var _ virt.VolumeAttacher = (*Driver)(nil)
+var (
+	_ virt.VolumeAttacher = (*Driver)(nil)
+	_ virt.VolumeExtender = (*Driver)(nil)
+)
 
 // AttachVolume records the volume on the guest and says so on its console.
 func (d *Driver) AttachVolume(ctx context.Context, inst virt.Instance, v virt.Volume) error {
@@ -46,6 +50,33 @@ func (d *Driver) DetachVolume(ctx context.Context, inst virt.Instance, volumeID 
 		g.log("novalite fake hypervisor: detached volume %s", volumeID)
 	}
 	return nil
+}
+
+// ExtendVolume notes the volume's new size and says so on the console.
+func (d *Driver) ExtendVolume(ctx context.Context, inst virt.Instance, volumeID string, newSize int64) error {
+	if err := d.knobs(ctx, opExtendVolume, inst); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	g := d.get(inst)
+	if g.sizes == nil {
+		g.sizes = map[string]int64{}
+	}
+	g.sizes[volumeID] = newSize
+	g.log("novalite fake hypervisor: volume %s extended to %d bytes", volumeID, newSize)
+	return nil
+}
+
+// VolumeSize is the size in bytes the guest was last told a volume has
+// (0: never extended, or no such guest).
+func (d *Driver) VolumeSize(id, volumeID string) int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if g, ok := d.vms[id]; ok {
+		return g.sizes[volumeID]
+	}
+	return 0
 }
 
 // Volumes lists the ids of the volumes the guest has, sorted; nil for a

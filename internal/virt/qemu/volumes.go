@@ -165,6 +165,24 @@ func (d *Driver) DetachVolume(ctx context.Context, inst virt.Instance, volumeID 
 	return g.writeSpec(s)
 }
 
+var _ virt.VolumeExtender = (*Driver)(nil)
+
+// ExtendVolume tells a running guest its volume grew: block_resize on
+// the volume's node (a root volume's too) to the size the file already
+// has, which the virtio disk reports to the guest as a capacity change.
+// A stopped guest reads the size when it starts.
+func (d *Driver) ExtendVolume(ctx context.Context, inst virt.Instance, volumeID string, newSize int64) error {
+	g, unlock, err := d.existing(inst)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if g.pid() == 0 {
+		return nil
+	}
+	return g.qmpRun(ctx, "block_resize", map[string]any{"node-name": nodeName(volumeID), "size": newSize}, nil)
+}
+
 // plugVolume hot-plugs v unless its device is there already (a node
 // left by a failed earlier attempt is replaced).
 func (g *guest) plugVolume(ctx context.Context, v volumeDisk) error {
