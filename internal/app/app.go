@@ -162,6 +162,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	a.Compute.Images = a.Image
 	a.Compute.HideFakeMetadata = cfg.HideFakeMetadata
 	a.Compute.Volumes = a.Volume
+	a.Volume.Servers = a.Compute
 	a.Compute.Network = a.Network
 	if err := a.Identity.LoadKeys(ctx); err != nil {
 		db.Close()

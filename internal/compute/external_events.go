@@ -34,7 +34,8 @@ const (
 
 // ExternalEvents accepts events about servers (reported by c) and returns
 // what became of each. An accepted power-update stops or starts the
-// server (powerUpdate); the other events have no effect on the simulated
+// server (powerUpdate), a volume-extended tells its guest
+// (VolumeExtended); the other events have no effect on the simulated
 // hosts: they only ask a real hypervisor to refresh what it knows.
 func (s *Service) ExternalEvents(ctx context.Context, c *novalite.Caller, events []ExternalEvent) ([]ExternalEventResult, error) {
 	uuids := make([]string, 0, len(events))
@@ -65,8 +66,12 @@ func (s *Service) ExternalEvents(ctx context.Context, c *novalite.Caller, events
 			codes[i] = EventNoHost
 		default:
 			codes[i] = EventAccepted
-			if e.Name == "power-update" {
+			switch e.Name {
+			case "power-update":
 				s.powerUpdate(ctx, c, e.ServerID, *e.Tag)
+			case "volume-extended":
+				// Best effort, as Nova's cast to the compute host.
+				_ = s.VolumeExtended(ctx, c, e.ServerID, *e.Tag)
 			}
 		}
 	}

@@ -29,6 +29,9 @@ type Service struct {
 	Images ImageSource
 	// Uploads makes images of volumes (os-volume_upload_image).
 	Uploads ImageSink
+	// Servers hears of in-use volumes that grew (the compute service's
+	// volume-extended event); nil: nobody is told.
+	Servers ServerNotifier
 	files   backend
 	// typeNames caches volume type names by id.
 	typeNames sync.Map
@@ -38,6 +41,12 @@ type Service struct {
 // image as the caller sees it and its bytes (nil when it has none).
 type ImageSource interface {
 	ImageData(ctx context.Context, c *novalite.Caller, id string) (io.ReadCloser, novalite.Image, error)
+}
+
+// ServerNotifier is what Cinder asks of Nova after extending an attached
+// volume: the volume-extended external event for one server.
+type ServerNotifier interface {
+	VolumeExtended(ctx context.Context, c *novalite.Caller, serverID, volumeID string) error
 }
 
 // Options configure a Service.

@@ -342,24 +342,28 @@ type ExtendParams struct {
 	InUseOK bool
 }
 
-// Extend grows a volume.
+// Extend grows a volume. An in-use volume's servers are told once the
+// size is recorded, as Cinder's volume manager sends Nova the
+// volume-extended event for each instance it is attached to.
 func (s *Service) Extend(ctx context.Context, c *novalite.Caller, id string, p ExtendParams) error {
 	newSize, inUseOK := p.NewSize, p.InUseOK
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
+	var servers []string
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
 		if err != nil {
 			return notFoundAs(err, volumeNotFound(id))
 		}
-		ok := v.Status == novalite.VolumeAvailable || (inUseOK && v.Status == novalite.VolumeInUse)
-		if !ok {
-			want := "available"
-			if inUseOK {
-				want = "available or in-use"
-			}
-			return invalidVolume("Volume %s status must be %s to extend, but current status is: %s.", id, want, v.Status)
+		// Cinder's API extends an in-use volume as attached from 3.42;
+		// otherwise it expects available (its dict, as it words it).
+		want := novalite.VolumeAvailable
+		if inUseOK && v.Status == novalite.VolumeInUse {
+			want = novalite.VolumeInUse
 		}
 		if newSize <= v.Size {
 			return invalidInput("New size for extend must be greater than current size. (current: %d, extended: %d).", v.Size, newSize)
+		}
+		if v.Status != want {
+			return invalidVolume("Volume %s status must be '{'status': '%s'}' to extend, currently %s.", id, want, v.Status)
 		}
 		if err := s.checkQuota(ctx, tx, v.ProjectID, 0, 0, newSize-v.Size); err != nil {
 			return err
@@ -368,8 +372,29 @@ func (s *Service) Extend(ctx context.Context, c *novalite.Caller, id string, p E
 			return wrap("extend volume data", err)
 		}
 		v.Size, v.UpdatedAt = newSize, s.stamp()
-		return tx.VolumeUpdate(ctx, v)
+		if err := tx.VolumeUpdate(ctx, v); err != nil {
+			return err
+		}
+		if want != novalite.VolumeInUse {
+			return nil
+		}
+		atts, err := tx.VolumeAttachmentList(ctx, "", id, "")
+		for _, a := range atts {
+			if a.InstanceUUID != "" && !slices.Contains(servers, a.InstanceUUID) {
+				servers = append(servers, a.InstanceUUID)
+			}
+		}
+		return err
 	})
+	if err != nil || s.Servers == nil {
+		return err
+	}
+	for _, srv := range servers {
+		// Best effort, as Cinder's notification to Nova: the extend
+		// stands whatever the compute side makes of it.
+		_ = s.Servers.VolumeExtended(context.WithoutCancel(ctx), c, srv, id)
+	}
+	return nil
 }
 
 // MetadataUpdate is metadata to merge into a volume's (or with Replace,
