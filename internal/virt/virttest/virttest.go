@@ -192,9 +192,10 @@ func volume(t *testing.T) virt.Volume {
 	return virt.Volume{ID: "0f1e2d3c-0000-4000-8000-000000000001", Path: path, Device: "/dev/vdb"}
 }
 
-// volumes hot-plugs a volume into the running guest and unplugs it,
-// each twice (idempotent), the guest running throughout; then again
-// with the guest shut off, where the volume waits for its next start.
+// volumes hot-plugs a volume into the running guest, extends it (a
+// driver with virt.VolumeExtender) and unplugs it, each plug twice
+// (idempotent), the guest running throughout; then again with the guest
+// shut off, where the volume waits for its next start.
 func volumes(ctx context.Context, t *testing.T, d virt.Driver, va virt.VolumeAttacher, inst virt.Instance, o options) {
 	t.Helper()
 	v := volume(t)
@@ -218,6 +219,20 @@ func volumes(ctx context.Context, t *testing.T, d virt.Driver, va virt.VolumeAtt
 			}
 		}
 		check("attach volume", want)
+		if ve, ok := d.(virt.VolumeExtender); ok {
+			// The block storage service grew the file; the guest is told.
+			size := int64(128 << 20)
+			if !powered {
+				size = 256 << 20
+			}
+			if err := os.Truncate(v.Path, size); err != nil {
+				t.Fatal(err)
+			}
+			if err := ve.ExtendVolume(ctx, inst, v.ID, size); err != nil {
+				t.Fatalf("extend volume (powered %v): %v", powered, err)
+			}
+			check("extend volume", want)
+		}
 		if !powered {
 			// The attached volume is the guest's at its next start.
 			if err := d.PowerOn(ctx, inst); err != nil {
