@@ -16,7 +16,7 @@ import (
 // --volume-dir, a volume made through one replica has its file there, an
 // attach through the other reaches the agent's driver (its fake guest
 // logs the volume with the file it found in its --volume-dir: the same),
-// and a detach unplugs it.
+// an in-use extend tells it the new size, and a detach unplugs it.
 func TestDeploymentVolumes(t *testing.T) {
 	postgresPass(t)
 	t.Parallel()
@@ -48,6 +48,24 @@ func TestDeploymentVolumes(t *testing.T) {
 	want := "attached volume " + vid + " as /dev/vdb (" + filepath.Join(volumes, vid) + ")"
 	if out := consoleOf(t, d.apis[0].url, token, id); !strings.Contains(out, want) {
 		t.Errorf("the agent's guest did not get the volume's file; console:\n%s\nwant %q", out, want)
+	}
+	// Extending it in use (volume 3.42) reaches the agent's guest too,
+	// through a volume_extend host call.
+	req, err := http.NewRequest("POST", d.apis[1].url+"/volume/v3/volumes/"+vid+"/action",
+		strings.NewReader(`{"os-extend": {"new_size": 2}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Auth-Token", token)
+	req.Header.Set("OpenStack-API-Version", "volume 3.42")
+	resp, err := tryClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("extend in use: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if out, want := consoleOf(t, d.apis[0].url, token, id), "volume "+vid+" extended to 2147483648 bytes"; !strings.Contains(out, want) {
+		t.Errorf("the agent's guest was not told of the extend; console:\n%s\nwant %q", out, want)
 	}
 	start = time.Now()
 	if code, err := try(d.apis[0].url, token, "DELETE", "/compute/v2.1/servers/"+id+"/os-volume_attachments/"+vid, nil, nil); code != http.StatusAccepted {
