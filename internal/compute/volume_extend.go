@@ -17,10 +17,11 @@ const gib = 1 << 30
 // for a server (os-server-external-events, tag the volume): the API
 // records an extend_volume action, and the compute manager tells the
 // guest of the volume's new size (virt.VolumeExtender), its
-// compute_extend_volume event Success or Error. A server without a host
-// or without the volume has nothing to tell; a driver that cannot
-// extend (ErrUnsupported) or lacks the guest (it reads the size when it
-// is made) is no failure.
+// compute_extend_volume event Success or Error (an Error for a volume
+// the server does not have, as the compute manager finds no mapping). A
+// server without a host has nothing to tell (the API answers 422 for
+// it); a driver that cannot extend (ErrUnsupported) or lacks the guest
+// (it reads the size when it is made) is no failure.
 func (s *Service) VolumeExtended(ctx context.Context, c *novalite.Caller, serverID, volumeID string) error {
 	var v novalite.Server
 	var size int64
@@ -29,19 +30,21 @@ func (s *Service) VolumeExtended(ctx context.Context, c *novalite.Caller, server
 		var err error
 		// The event comes from the block storage service, not from the
 		// server's project (Cinder's privileged user in Nova).
-		if v, err = tx.InstanceGet(ctx, serverID, "", false); err != nil {
+		if v, err = tx.InstanceGet(ctx, serverID, "", false); err != nil || v.Host == "" {
 			return err
 		}
-		if v.Host == "" || !slices.ContainsFunc(v.Volumes, func(b novalite.BlockDeviceMapping) bool { return b.VolumeID == volumeID }) {
-			return nil
+		now := s.now().UTC()
+		if actionID, err = s.volumeAction(ctx, tx, c, v, "extend_volume", now); err != nil {
+			return err
 		}
+		attached := slices.ContainsFunc(v.Volumes, func(b novalite.BlockDeviceMapping) bool { return b.VolumeID == volumeID })
 		vol, err := tx.VolumeGet(ctx, volumeID, "")
-		if err != nil {
-			return err
+		if !attached || novalite.IsKind(err, novalite.NotFound) {
+			failed := actionID
+			actionID = 0 // nothing to tell the host
+			return tx.InstanceActionEventFailed(ctx, failed, "compute_extend_volume", now)
 		}
 		size = vol.Size * gib
-		now := s.now().UTC()
-		actionID, err = s.volumeAction(ctx, tx, c, v, "extend_volume", now)
 		return err
 	})
 	if err != nil || actionID == 0 || s.VolumeHosts == nil {

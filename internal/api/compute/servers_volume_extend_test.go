@@ -66,8 +66,17 @@ func TestExtendAttachedVolume(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("external event: %d %s", r.Status, r.Body)
 	}
-	if got := b.extendEvents(t, id); len(got) != 2 {
-		t.Errorf("extend_volume actions' events after the external event %v, want 2", got)
+	// A volume the server does not have: the action is recorded, its
+	// compute event fails (Nova's compute finds no mapping).
+	other := b.vol(t, b.demo, map[string]any{"size": 1})
+	r = b.do("POST", "/os-server-external-events", b.admin, "2.51", map[string]any{"events": []any{
+		map[string]any{"server_uuid": id, "name": "volume-extended", "tag": other}}})
+	if r.Status != 200 {
+		t.Fatalf("external event, volume not attached: %d %s", r.Status, r.Body)
+	}
+	want := []string{"compute_extend_volume/Error", "compute_extend_volume/Success", "compute_extend_volume/Success"}
+	if got := b.extendEvents(t, id); !slices.Equal(got, want) {
+		t.Errorf("extend_volume actions' events (newest first) %v, want %v", got, want)
 	}
 }
 
