@@ -51,6 +51,13 @@ func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id strin
 		if nf.ID == v.Flavor.ID {
 			return false, novalite.Errorf(novalite.Invalid, "When resizing, instances must change flavor!")
 		}
+		// Nova's API refuses a zero-disk flavor for an image-backed
+		// server (CannotResizeDisk) before its driver would refuse to
+		// shrink the disk.
+		if nf.RootGB == 0 && v.Flavor.RootGB != 0 && v.ImageRef != "" {
+			return false, novalite.Errorf(novalite.Invalid,
+				"Server disk was unable to be resized because: Resize to zero disk flavor is not allowed.")
+		}
 		if nf.RootGB < v.Flavor.RootGB && v.ImageRef != "" {
 			return false, novalite.Errorf(novalite.Invalid, "Resize error: Unable to resize disk down.")
 		}
