@@ -2,28 +2,18 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 )
 
 // NetTags returns the tags of each of ids (Neutron's standard-attr-tag),
 // sorted; an id without tags is absent.
 func (tx *Tx) NetTags(ctx context.Context, ids []string) (map[string][]string, error) {
-	out := map[string][]string{}
 	if len(ids) == 0 {
-		return out, nil
+		return map[string][]string{}, nil
 	}
 	var w where
 	cond := inList("resource_id", &w, ids)
-	rows, err := tx.query(ctx, `SELECT resource_id, tag FROM network_tags WHERE `+cond+` ORDER BY resource_id, tag`, w.args...)
-	pairs, err := collect(rows, err, func(r *sql.Rows) ([2]string, error) {
-		var p [2]string
-		return p, r.Scan(&p[0], &p[1])
-	})
-	for _, p := range pairs {
-		out[p[0]] = append(out[p[0]], p[1])
-	}
-	return out, err
+	return tx.groupedStrings(ctx, `SELECT resource_id, tag FROM network_tags WHERE `+cond+` ORDER BY resource_id, tag`, w.args...)
 }
 
 // NetTagsSet replaces the tags of resource id.

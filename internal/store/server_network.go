@@ -12,14 +12,20 @@ import (
 // FloatingIPAddressesByPorts returns, per port id, the floating addresses
 // associated with it.
 func (tx *Tx) FloatingIPAddressesByPorts(ctx context.Context, portIDs []string) (map[string][]string, error) {
-	out := map[string][]string{}
 	if len(portIDs) == 0 {
-		return out, nil
+		return map[string][]string{}, nil
 	}
 	var w where
 	q := `SELECT port_id, floating_ip_address FROM floatingips WHERE ` + inList("port_id", &w, portIDs) +
 		` ORDER BY floating_ip_address`
-	rows, err := tx.query(ctx, q, w.args...)
+	return tx.groupedStrings(ctx, q, w.args...)
+}
+
+// groupedStrings runs q, whose rows are (key, value) pairs, and returns
+// the values of each key in the rows' order; a key without rows is absent.
+func (tx *Tx) groupedStrings(ctx context.Context, q string, args ...any) (map[string][]string, error) {
+	out := map[string][]string{}
+	rows, err := tx.query(ctx, q, args...)
 	pairs, err := collect(rows, err, func(r *sql.Rows) ([2]string, error) {
 		var p [2]string
 		return p, r.Scan(&p[0], &p[1])
