@@ -2,7 +2,6 @@ package compute
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -140,23 +139,23 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		return b, err
 	}
 	// The guest gets the volume once it is recorded (the host reads the
-	// mapping's volume); a host that cannot plug it undoes the attach,
-	// as Nova's compute rolls an attach back, and the action's compute
-	// event becomes an Error.
+	// mapping's volume). Nova's API casts the attach to the compute host
+	// and has answered by then: a host that cannot plug it undoes the
+	// attach (the volume is available again, the mapping gone) and the
+	// action and its compute event become an Error, with the host's
+	// error as the event's traceback; the caller still gets the mapping.
 	if perr := s.plugVolume(ctx, v, b); perr != nil {
 		uctx := context.WithoutCancel(ctx)
-		if err := s.db.Tx(uctx, func(tx *store.Tx) error {
+		return b, s.db.Tx(uctx, func(tx *store.Tx) error {
 			if err := s.Volumes.DetachTx(uctx, tx, b.AttachmentID); err != nil {
 				return err
 			}
 			if err := tx.BDMDelete(uctx, b.ID); err != nil {
 				return err
 			}
-			return tx.InstanceActionEventFailed(uctx, actionID, "compute_attach_volume", s.now().UTC())
-		}); err != nil {
-			return b, errors.Join(perr, err)
-		}
-		return b, perr
+			return tx.InstanceActionEventFailed(uctx, store.FailedEvent{ActionID: actionID,
+				Event: "compute_attach_volume", At: s.now().UTC(), Traceback: perr.Error()})
+		})
 	}
 	return b, nil
 }
@@ -164,7 +163,11 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 // DetachVolume detaches a volume that is not the server's root disk:
 // the checks, then the guest lets it go on the server's host, then the
 // volume and the mapping are detached (the checks again, in their
-// transaction). A host that fails the unplug leaves the volume attached.
+// transaction). Nova's API casts the detach to the compute host and has
+// answered by then: a host that fails the unplug (a guest that does not
+// release the device) leaves the volume attached, and the detach_volume
+// action and its compute event read Error, the host's error as the
+// event's traceback; the caller is not told.
 func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID, volumeID string, shelvedOK bool) error {
 	var v novalite.Server
 	if err := s.db.View(ctx, func(tx *store.Tx) error {
@@ -174,22 +177,30 @@ func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID
 	}); err != nil {
 		return err
 	}
-	if err := s.unplugVolume(ctx, v, volumeID); err != nil {
-		return err
+	uerr := s.unplugVolume(ctx, v, volumeID)
+	if uerr != nil {
+		ctx = context.WithoutCancel(ctx)
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		_, b, err := s.detachable(ctx, tx, c, serverID, volumeID, shelvedOK)
 		if err != nil {
 			return err
 		}
-		if err := s.Volumes.DetachTx(ctx, tx, b.AttachmentID); err != nil {
+		now := s.now().UTC()
+		if uerr == nil {
+			if err := s.Volumes.DetachTx(ctx, tx, b.AttachmentID); err != nil {
+				return err
+			}
+			if err := tx.BDMDelete(ctx, b.ID); err != nil {
+				return err
+			}
+		}
+		id, err := s.volumeAction(ctx, tx, c, v, "detach_volume", now)
+		if err != nil || uerr == nil {
 			return err
 		}
-		if err := tx.BDMDelete(ctx, b.ID); err != nil {
-			return err
-		}
-		_, err = s.volumeAction(ctx, tx, c, v, "detach_volume", s.now().UTC())
-		return err
+		return tx.InstanceActionEventFailed(ctx, store.FailedEvent{ActionID: id, Event: "compute_detach_volume",
+			At: now, Traceback: uerr.Error()})
 	})
 }
 

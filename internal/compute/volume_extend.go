@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"novalite"
@@ -42,7 +43,9 @@ func (s *Service) VolumeExtended(ctx context.Context, c *novalite.Caller, server
 		if !attached || novalite.IsKind(err, novalite.NotFound) {
 			failed := actionID
 			actionID = 0 // nothing to tell the host
-			return tx.InstanceActionEventFailed(ctx, failed, "compute_extend_volume", now)
+			// Nova's compute manager finds no mapping (VolumeBDMNotFound).
+			return tx.InstanceActionEventFailed(ctx, store.FailedEvent{ActionID: failed, Event: "compute_extend_volume",
+				At: now, Traceback: fmt.Sprintf("No volume Block Device Mapping with id %s.", volumeID)})
 		}
 		size = vol.Size * gib
 		return err
@@ -56,6 +59,7 @@ func (s *Service) VolumeExtended(ctx context.Context, c *novalite.Caller, server
 	}
 	uctx := context.WithoutCancel(ctx)
 	return errors.Join(herr, s.db.Tx(uctx, func(tx *store.Tx) error {
-		return tx.InstanceActionEventFailed(uctx, actionID, "compute_extend_volume", s.now().UTC())
+		return tx.InstanceActionEventFailed(uctx, store.FailedEvent{ActionID: actionID, Event: "compute_extend_volume",
+			At: s.now().UTC(), Traceback: herr.Error()})
 	}))
 }

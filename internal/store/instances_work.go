@@ -214,16 +214,25 @@ func (tx *Tx) InstanceActionEventFinish(ctx context.Context, p InstanceActionEve
 		Finish: p.Finish, Result: result, Host: p.Host})
 }
 
-// InstanceActionEventFailed turns a recorded event of action actionID
-// into an Error, and the action's message with it, when the step it
-// recorded was undone afterwards (a volume the host could not plug).
-func (tx *Tx) InstanceActionEventFailed(ctx context.Context, actionID int64, event string, at time.Time) error {
-	if _, err := tx.Exec(ctx, `UPDATE instance_action_events SET result = $1, finish_time = $2
-		WHERE action_id = $3 AND event = $4`, "Error", micros(at), actionID, event); err != nil {
+// FailedEvent is a recorded event whose step failed or was undone
+// afterwards, with what went wrong (the event's traceback, which only
+// those allowed to see events' details are shown, as in Nova).
+type FailedEvent struct {
+	ActionID  int64
+	Event     string
+	At        time.Time
+	Traceback string
+}
+
+// InstanceActionEventFailed turns a recorded event into an Error, and
+// its action's message with it (a volume the host could not plug).
+func (tx *Tx) InstanceActionEventFailed(ctx context.Context, e FailedEvent) error {
+	if _, err := tx.Exec(ctx, `UPDATE instance_action_events SET result = $1, finish_time = $2, traceback = $3
+		WHERE action_id = $4 AND event = $5`, "Error", micros(e.At), nullStr(e.Traceback), e.ActionID, e.Event); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE instance_actions SET message = $1, updated_at = $2 WHERE id = $3`,
-		"Error", micros(at), actionID)
+		"Error", micros(e.At), e.ActionID)
 	return err
 }
 

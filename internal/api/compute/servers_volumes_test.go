@@ -308,12 +308,12 @@ func TestVolumesReachTheGuest(t *testing.T) {
 	if got := b.guestVolumes(t, id); !slices.Equal(got, []string{v0}) {
 		t.Errorf("guest's volumes after detach %v, want [%s]", got, v0)
 	}
-	if r := b.do("PUT", "/servers/"+id+"/metadata/fake:fail_attach_volume", b.demo, "2.1",
-		map[string]any{"meta": map[string]any{"fake:fail_attach_volume": "no room"}}); r.Status != 200 {
-		t.Fatalf("set knob: %d %s", r.Status, r.Body)
-	}
-	r := b.do("POST", base, b.demo, "2.1", map[string]any{"volumeAttachment": map[string]any{"volumeId": v1}})
-	if r.Status < 400 {
+	// A host that fails the plug: Nova's API has cast the attach and
+	// answered 200; the compute host rolls it back (the volume available,
+	// no mapping) and the action and its event read Error, the host's
+	// error as the traceback an admin sees.
+	b.knob(t, id, "fail_attach_volume", "no room")
+	if r := b.do("POST", base, b.demo, "2.1", map[string]any{"volumeAttachment": map[string]any{"volumeId": v1}}); r.Status != 200 {
 		t.Fatalf("attach the host fails: %d %s", r.Status, r.Body)
 	}
 	if v := b.volume(t, b.demo, v1); v["status"] != "available" {
@@ -322,23 +322,57 @@ func TestVolumesReachTheGuest(t *testing.T) {
 	if l := b.do("GET", base, b.demo, "2.1", nil).JSON(t)["volumeAttachments"].([]any); len(l) != 1 {
 		t.Errorf("mappings after a failed plug: %v, want only %s", l, v0)
 	}
-	// The failed attach's action is an Error, its compute event too (the
-	// successful one before it stays a Success).
-	actions := b.do("GET", "/servers/"+id+"/os-instance-actions", b.demo, "2.51", nil).JSON(t)["instanceActions"].([]any)
-	var results []string
-	for _, a := range actions {
+	// A host that fails the unplug (a guest that keeps the device): 202,
+	// the volume stays attached, the detach_volume action reads Error.
+	b.knob(t, id, "fail_detach_volume", "device busy")
+	if r := b.do("DELETE", base+"/"+v0, b.demo, "2.1", nil); r.Status != 202 {
+		t.Fatalf("detach the host fails: %d %s", r.Status, r.Body)
+	}
+	if v := b.volume(t, b.demo, v0); v["status"] != "in-use" {
+		t.Errorf("volume after a failed unplug: %v, want in-use", v["status"])
+	}
+	if got := b.guestVolumes(t, id); !slices.Equal(got, []string{v0}) {
+		t.Errorf("guest's volumes after a failed unplug %v, want [%s]", got, v0)
+	}
+	// The failed steps' actions are Errors, their compute events too (the
+	// successful ones before them stay Successes).
+	want := map[string][]string{
+		"attach_volume": {"Error/Error/no room", "<nil>/Success/<nil>"},
+		"detach_volume": {"Error/Error/device busy", "<nil>/Success/<nil>"},
+	}
+	for action, w := range want {
+		if got := b.volumeActions(t, id, action); !slices.Equal(got, w) {
+			t.Errorf("%s actions (newest first) message/event result/traceback %v, want %v", action, got, w)
+		}
+	}
+}
+
+// knob sets a fake driver knob (fake:NAME) in a server's metadata.
+func (b *testBundle) knob(t *testing.T, id, name, value string) {
+	t.Helper()
+	if r := b.do("PUT", "/servers/"+id+"/metadata/fake:"+name, b.demo, "2.1",
+		map[string]any{"meta": map[string]any{"fake:" + name: value}}); r.Status != 200 {
+		t.Fatalf("set knob %s: %d %s", name, r.Status, r.Body)
+	}
+}
+
+// volumeActions are a server's actions of one kind, newest first, as
+// "message/event result/traceback" for each event, as the admin sees them.
+func (b *testBundle) volumeActions(t *testing.T, id, action string) []string {
+	t.Helper()
+	var out []string
+	for _, a := range b.do("GET", "/servers/"+id+"/os-instance-actions", b.demo, "2.51", nil).JSON(t)["instanceActions"].([]any) {
 		a := a.(map[string]any)
-		if a["action"] != "attach_volume" {
+		if a["action"] != action {
 			continue
 		}
 		one := b.do("GET", "/servers/"+id+"/os-instance-actions/"+a["request_id"].(string), b.admin, "2.51", nil).JSON(t)
 		for _, e := range one["instanceAction"].(map[string]any)["events"].([]any) {
-			results = append(results, fmt.Sprint(a["message"], "/", e.(map[string]any)["result"]))
+			e := e.(map[string]any)
+			out = append(out, fmt.Sprint(a["message"], "/", e["result"], "/", e["traceback"]))
 		}
 	}
-	if want := []string{"Error/Error", "<nil>/Success"}; !slices.Equal(results, want) {
-		t.Errorf("attach_volume actions (newest first) message/event result %v, want %v", results, want)
-	}
+	return out
 }
 
 // guestVolumes are the volumes the fake driver of the server's host
