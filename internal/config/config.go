@@ -57,8 +57,11 @@ type Config struct {
 	// polling for REBOOT, REBUILD, RESIZE … see it (Nova takes seconds).
 	// Zero (--instant) makes them as fast as the machine allows.
 	TransitionTime time.Duration
-	// PasswordCost is the bcrypt cost of password hashes (0: bcrypt's
-	// default). Not a flag: test clouds lower it to start in milliseconds.
+	// PasswordCost is the bcrypt cost of new password hashes (0: bcrypt's
+	// default, 10). Keystone's password_hash_rounds defaults to 12: four
+	// times the CPU per hash and per password check, for every token
+	// issued with a password. Existing hashes keep the cost they were
+	// made with.
 	PasswordCost int
 	// Driver is the virt driver of the compute hosts: fake (simulated
 	// guests, the default) or qemu (a QEMU guest per server).
@@ -164,6 +167,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.LogFormat, "log-format", "NOVALITE_LOG_FORMAT", "log format: text, json, or auto (json unless stderr is a terminal)")
 	str(&c.ConfigFile, "config", "NOVALITE_CONFIG", "TOML file of options (keys are flag names); the environment and flags override it")
 	str(&c.Region, "region", "NOVALITE_REGION", "region name in the catalog")
+	fs.IntVar(&c.PasswordCost, "password-hash-rounds", int(envInt("NOVALITE_PASSWORD_HASH_ROUNDS", int64(c.PasswordCost))),
+		"bcrypt cost of new password hashes, 4 to 31 (0: 10; Keystone's password_hash_rounds is 12) (env NOVALITE_PASSWORD_HASH_ROUNDS)")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("NOVALITE_TOKEN_TTL", c.TokenTTL), "lifetime of tokens (env NOVALITE_TOKEN_TTL)")
 	fs.DurationVar(&c.ReclaimInstanceInterval, "reclaim-instance-interval", envDuration("NOVALITE_RECLAIM_INSTANCE_INTERVAL", c.ReclaimInstanceInterval),
 		"> 0: DELETE soft-deletes servers, reclaimed after this long (env NOVALITE_RECLAIM_INSTANCE_INTERVAL)")
@@ -243,6 +248,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TokenTTL <= 0 {
 		errs = append(errs, errors.New("token TTL must be positive"))
+	}
+	if c.PasswordCost != 0 && (c.PasswordCost < 4 || c.PasswordCost > 31) {
+		errs = append(errs, errors.New("password hash rounds must be 0 or 4 to 31 (bcrypt's costs)"))
 	}
 	if c.ResizeConfirmWindow < 0 {
 		errs = append(errs, errors.New("resize confirm window must not be negative"))

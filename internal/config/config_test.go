@@ -165,3 +165,31 @@ func TestServiceDownTime(t *testing.T) {
 		})
 	}
 }
+
+// --password-hash-rounds sets bcrypt's cost, within the costs bcrypt has.
+func TestPasswordHashRounds(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		want    int
+		wantErr string
+	}{
+		{name: "default", want: 0},
+		{name: "Keystone's", args: []string{"--password-hash-rounds", "12"}, want: 12},
+		{name: "environment", env: map[string]string{"NOVALITE_PASSWORD_HASH_ROUNDS": "4"}, want: 4},
+		{name: "below bcrypt's least", args: []string{"--password-hash-rounds", "3"}, wantErr: "password hash rounds"},
+		{name: "above bcrypt's most", args: []string{"--password-hash-rounds", "32"}, wantErr: "password hash rounds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, fs := defaults(t, tt.env)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if asWanted(t, c.Validate(), tt.wantErr) && c.PasswordCost != tt.want {
+				t.Errorf("password cost %d, want %d", c.PasswordCost, tt.want)
+			}
+		})
+	}
+}
