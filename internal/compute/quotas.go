@@ -33,19 +33,15 @@ func (s *Service) quotaLimits(ctx context.Context, tx *store.Tx, projectID, user
 	return out, nil
 }
 
-// quotaUsage counts what a project (or one user of it) holds: servers,
-// their cores and ram, server groups, and the user's keypairs.
+// quotaUsage is what a project (or one user of it) holds: servers, their
+// cores and ram, server groups (the usage rows), and the user's keypairs.
 func (s *Service) quotaUsage(ctx context.Context, tx *store.Tx, projectID, userID string) (map[string]int64, error) {
-	n, cores, ram, err := tx.InstanceUsage(ctx, projectID, userID)
+	u, err := tx.QuotaUsage(ctx, projectID, userID)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := tx.ServerGroupCount(ctx, projectID, userID)
-	if err != nil {
-		return nil, err
-	}
-	use := map[string]int64{novalite.QuotaInstances: n, novalite.QuotaCores: cores, novalite.QuotaRAM: ram,
-		novalite.QuotaServerGroups: groups}
+	use := map[string]int64{novalite.QuotaInstances: u.Instances, novalite.QuotaCores: u.Cores, novalite.QuotaRAM: u.RAM,
+		novalite.QuotaServerGroups: u.ServerGroups}
 	if userID != "" {
 		if use[novalite.QuotaKeyPairs], err = tx.KeypairCount(ctx, userID); err != nil {
 			return nil, err
@@ -210,16 +206,14 @@ func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, projectID,
 			return nil, err
 		}
 		if limits[novalite.QuotaInstances] < 0 && limits[novalite.QuotaCores] < 0 && limits[novalite.QuotaRAM] < 0 {
-			// Nothing to exceed: skip the count, which reads every server
-			// of the project (47 ms with 100,000) inside the write
-			// transaction.
-			continue
+			continue // nothing to exceed
 		}
-		n, cores, ram, err := tx.InstanceUsage(ctx, projectID, u)
+		usage, err := tx.QuotaUsage(ctx, projectID, u)
 		if err != nil {
 			return nil, err
 		}
-		used := map[string]int64{novalite.QuotaInstances: n, novalite.QuotaCores: cores, novalite.QuotaRAM: ram}
+		used := map[string]int64{novalite.QuotaInstances: usage.Instances, novalite.QuotaCores: usage.Cores,
+			novalite.QuotaRAM: usage.RAM}
 		for _, r := range []string{novalite.QuotaInstances, novalite.QuotaCores, novalite.QuotaRAM} {
 			lim := limits[r]
 			if !seen[r] && lim >= 0 && used[r]+req[r] > lim {

@@ -34,11 +34,11 @@ func (s *Service) CreateServerGroup(ctx context.Context, c *novalite.Caller, p C
 			return err
 		}
 		for _, u := range []string{"", c.UserID} {
-			n, err := tx.ServerGroupCount(ctx, c.ProjectID, u)
+			used, err := tx.QuotaUsage(ctx, c.ProjectID, u)
 			if err != nil {
 				return err
 			}
-			if lim := limits[novalite.QuotaServerGroups]; lim >= 0 && n+1 > lim {
+			if lim := limits[novalite.QuotaServerGroups]; lim >= 0 && used.ServerGroups+1 > lim {
 				return novalite.Errorf(novalite.Forbidden, "Quota exceeded, too many server groups.")
 			}
 		}

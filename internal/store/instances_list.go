@@ -345,19 +345,3 @@ func (tx *Tx) instanceKeyset(ctx context.Context, w *where, sorts []sortExpr, ma
 	w.conds = append(w.conds, "("+strings.Join(ors, " OR ")+")")
 	return nil
 }
-
-// InstanceUsage counts what a project's servers hold against quota:
-// every server neither deleted nor soft-deleted. userID, when non-empty,
-// restricts the count to that user's servers.
-func (tx *Tx) InstanceUsage(ctx context.Context, projectID, userID string) (instances, cores, ram int64, err error) {
-	var w where
-	w.add(`project_id = ?`, projectID)
-	if userID != "" {
-		w.add(`user_id = ?`, userID)
-	}
-	w.add(`deleted = ?`, false)
-	w.add(`vm_state <> ?`, string(novalite.VMSoftDeleted))
-	err = tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(vcpus), 0), COALESCE(SUM(memory_mb), 0)
-		FROM instances`+w.sql(), w.args...).Scan(&instances, &cores, &ram)
-	return instances, cores, ram, mapErr(err)
-}

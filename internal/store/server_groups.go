@@ -99,19 +99,6 @@ func (tx *Tx) serverGroupMembers(ctx context.Context, list []novalite.ServerGrou
 	return mapErr(rows.Err())
 }
 
-// ServerGroupCount counts the groups of a project (and of one user of it
-// when userID is not "").
-func (tx *Tx) ServerGroupCount(ctx context.Context, projectID, userID string) (int64, error) {
-	var w where
-	w.add(`project_id = ?`, projectID)
-	if userID != "" {
-		w.add(`user_id = ?`, userID)
-	}
-	var n int64
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM server_groups`+w.sql(), w.args...).Scan(&n)
-	return n, mapErr(err)
-}
-
 // ServerGroupDelete removes a group and its member list.
 func (tx *Tx) ServerGroupDelete(ctx context.Context, internalID int64) error {
 	_, err := tx.Exec(ctx, `DELETE FROM server_groups WHERE id = $1`, internalID)
