@@ -42,27 +42,32 @@ func deleteStep(done func(map[string]any) bool) usageStep {
 	}, done}
 }
 
+// usageAndCount reads the usage rows of a project (or one user of it)
+// and counts the same from its servers and groups.
+func usageAndCount(t *testing.T, srv *apptest.Server, projectID, userID string) (rows, count store.QuotaUsage) {
+	t.Helper()
+	ctx := context.Background()
+	if err := srv.App.DB.View(ctx, func(tx *store.Tx) (err error) {
+		if rows, err = tx.QuotaUsage(ctx, projectID, userID); err != nil {
+			return err
+		}
+		count, err = tx.QuotaUsageCount(ctx, projectID, userID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return rows, count
+}
+
 // checkUsage compares the usage rows of server id's project, and of its
 // user (the demo project and user), with a fresh count of the servers and groups, and GET /limits of
 // the demo project with the count.
 func (b *bundle) checkUsage(t *testing.T, id, after string) {
 	t.Helper()
-	ctx := context.Background()
 	v := b.do("GET", "/servers/"+id, b.admin, nil).JSON(t)["server"].(map[string]any)
 	projectID, userID := v["tenant_id"].(string), v["user_id"].(string)
 	for _, user := range []string{"", userID} {
-		var rows, count store.QuotaUsage
-		err := b.srv.App.DB.View(ctx, func(tx *store.Tx) error {
-			var err error
-			if rows, err = tx.QuotaUsage(ctx, projectID, user); err != nil {
-				return err
-			}
-			count, err = tx.QuotaUsageCount(ctx, projectID, user)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows, count := usageAndCount(t, b.srv, projectID, user)
 		if rows != count {
 			t.Errorf("after %s: usage rows of project %s user %q %+v, counted %+v", after, projectID, user, rows, count)
 		}
@@ -191,18 +196,7 @@ func TestQuotaUsageReplicasRace(t *testing.T) {
 			t.Errorf("create: %d", c)
 		}
 	}
-	ctx := context.Background()
-	var rows, count store.QuotaUsage
-	if err := b.srv.App.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		if rows, err = tx.QuotaUsage(ctx, project, ""); err != nil {
-			return err
-		}
-		count, err = tx.QuotaUsageCount(ctx, project, "")
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	rows, count := usageAndCount(t, b.srv, project, "")
 	if ok != 7 || count.Instances != 7 || rows != count {
 		t.Errorf("%d creates accepted, %d servers counted, rows %+v; want 7, 7 and the count %+v", ok, count.Instances, rows, count)
 	}

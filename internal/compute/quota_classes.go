@@ -16,6 +16,11 @@ func (s *Service) quotaClassLimits(ctx context.Context, tx *store.Tx, class stri
 	if err != nil {
 		return nil, err
 	}
+	return classLimits(set), nil
+}
+
+// classLimits are Nova's defaults overridden by a quota class's set.
+func classLimits(set novalite.QuotaLimits) novalite.QuotaLimits {
 	out := novalite.QuotaLimits{}
 	for k, v := range novalite.QuotaDefaults {
 		out[k] = v
@@ -25,7 +30,7 @@ func (s *Service) quotaClassLimits(ctx context.Context, tx *store.Tx, class stri
 			out[k] = v
 		}
 	}
-	return out, nil
+	return out
 }
 
 // QuotaDefaults returns the default limits of new projects (the

@@ -13,24 +13,29 @@ import (
 // it: Nova's defaults, overridden by the project's quota set, overridden
 // by the user's.
 func (s *Service) quotaLimits(ctx context.Context, tx *store.Tx, projectID, userID string) (novalite.QuotaLimits, error) {
-	out, err := s.quotaClassLimits(ctx, tx, novalite.QuotaClassDefault)
-	if err != nil {
-		return nil, err
+	sets, err := quotaSetsOf(ctx, tx, projectID, userID)
+	return limitsOf(sets, userID != ""), err
+}
+
+// quotaSetsOf reads the default class's, the project's and the user's
+// limit sets (one query).
+func quotaSetsOf(ctx context.Context, tx *store.Tx, projectID, userID string) (store.QuotaSets, error) {
+	return tx.QuotaSetsGet(ctx, novalite.QuotaClassDefault, projectID, userID)
+}
+
+// limitsOf merges the sets into the limits of the project, or (user) of
+// the user.
+func limitsOf(sets store.QuotaSets, user bool) novalite.QuotaLimits {
+	out := classLimits(sets.Class)
+	for k, v := range sets.Project {
+		out[k] = v
 	}
-	scopes := []string{""}
-	if userID != "" {
-		scopes = append(scopes, userID)
-	}
-	for _, u := range scopes {
-		set, err := tx.QuotaGet(ctx, projectID, u)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range set {
+	if user {
+		for k, v := range sets.User {
 			out[k] = v
 		}
 	}
-	return out, nil
+	return out
 }
 
 // quotaUsage is what a project (or one user of it) holds: servers, their
@@ -181,30 +186,21 @@ func (s *Service) metadataLimit(ctx context.Context, tx *store.Tx, projectID str
 
 // serverQuotaOvers returns the instances, cores and ram checks that count
 // more servers of flavor f fail, against the project's limits and the
-// user's (when the user has limits of their own).
-func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, projectID, userID string, count int, f novalite.FlavorSnapshot) ([]quotaCheck, error) {
+// user's (when the user has limits of their own), made of sets.
+func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, projectID, userID string, count int, f novalite.FlavorSnapshot, sets store.QuotaSets) ([]quotaCheck, error) {
 	if err := lockQuota(ctx, tx, projectID); err != nil {
 		return nil, err
 	}
 	scopes := []string{""}
-	if userID != "" {
-		set, err := tx.QuotaGet(ctx, projectID, userID)
-		if err != nil {
-			return nil, err
-		}
-		if len(set) > 0 {
-			scopes = []string{userID, ""}
-		}
+	if userID != "" && len(sets.User) > 0 {
+		scopes = []string{userID, ""}
 	}
 	req := map[string]int64{novalite.QuotaInstances: int64(count), novalite.QuotaCores: int64(count * f.VCPUs),
 		novalite.QuotaRAM: int64(count * f.MemoryMB)}
 	var overs []quotaCheck
 	seen := map[string]bool{}
 	for _, u := range scopes {
-		limits, err := s.quotaLimits(ctx, tx, projectID, u)
-		if err != nil {
-			return nil, err
-		}
+		limits := limitsOf(sets, u != "")
 		if limits[novalite.QuotaInstances] < 0 && limits[novalite.QuotaCores] < 0 && limits[novalite.QuotaRAM] < 0 {
 			continue // nothing to exceed
 		}
@@ -234,8 +230,8 @@ func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, projectID,
 
 // checkServerQuota checks that count more servers of flavor f fit the
 // quotas (403 with Nova's message).
-func (s *Service) checkServerQuota(ctx context.Context, tx *store.Tx, projectID, userID string, count int, f novalite.FlavorSnapshot) error {
-	overs, err := s.serverQuotaOvers(ctx, tx, projectID, userID, count, f)
+func (s *Service) checkServerQuota(ctx context.Context, tx *store.Tx, projectID, userID string, count int, f novalite.FlavorSnapshot, sets store.QuotaSets) error {
+	overs, err := s.serverQuotaOvers(ctx, tx, projectID, userID, count, f, sets)
 	if err != nil {
 		return err
 	}
@@ -244,8 +240,8 @@ func (s *Service) checkServerQuota(ctx context.Context, tx *store.Tx, projectID,
 
 // serverRangeQuotaError is Nova's message when not even min servers of a
 // min-max request fit: the instances asked for read "min-max".
-func (s *Service) serverRangeQuotaError(ctx context.Context, tx *store.Tx, projectID, userID string, min, max int, f novalite.FlavorSnapshot) error {
-	overs, err := s.serverQuotaOvers(ctx, tx, projectID, userID, max, f)
+func (s *Service) serverRangeQuotaError(ctx context.Context, tx *store.Tx, projectID, userID string, min, max int, f novalite.FlavorSnapshot, sets store.QuotaSets) error {
+	overs, err := s.serverQuotaOvers(ctx, tx, projectID, userID, max, f, sets)
 	if err != nil || len(overs) == 0 || min == max {
 		if err == nil {
 			err = quotaError(overs)

@@ -111,11 +111,15 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		}
 	}()
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		flavor, keyData, err := s.checkCreate(ctx, tx, c, p, boot, zone)
+		quotas, err := quotaSetsOf(ctx, tx, c.ProjectID, c.UserID)
 		if err != nil {
 			return err
 		}
-		if count, err = s.fitCount(ctx, tx, c, p, flavor); err != nil {
+		flavor, keyData, err := s.checkCreate(ctx, tx, c, p, boot, zone, quotas)
+		if err != nil {
+			return err
+		}
+		if count, err = s.fitCount(ctx, tx, c, p, flavor, quotas); err != nil {
 			return err
 		}
 		tmpl := s.serverTemplate(c, p, flavor, boot.img, zone, keyData, now)
@@ -197,7 +201,7 @@ func (s *Service) bootSourceForCreate(ctx context.Context, c *novalite.Caller, p
 
 // checkCreate runs create's checks in Nova's order inside the transaction
 // and returns the flavor and the key pair's public key.
-func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, c *novalite.Caller, p CreateServersParams, boot bootSource, zone string) (novalite.FlavorSnapshot, string, error) {
+func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, c *novalite.Caller, p CreateServersParams, boot bootSource, zone string, sets store.QuotaSets) (novalite.FlavorSnapshot, string, error) {
 	flavor, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
 	if err != nil {
 		return flavor, "", err
@@ -228,7 +232,7 @@ func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, c *novalite.Cal
 			return flavor, "", err
 		}
 	}
-	return flavor, keyData, s.checkMetadataQuota(ctx, tx, c.ProjectID, len(p.Metadata))
+	return flavor, keyData, metadataOver(int(limitsOf(sets, false)[novalite.QuotaMetadataItems]), len(p.Metadata))
 }
 
 // insertServers writes count servers made from tmpl, each with its
@@ -288,8 +292,8 @@ func instanceNames(p CreateServersParams, id string, i, count int) (name, hostna
 
 // fitCount is how many servers to create: MaxCount if the quota allows,
 // else as many as fit down to MinCount (Nova's behaviour), else 403.
-func (s *Service) fitCount(ctx context.Context, tx *store.Tx, c *novalite.Caller, p CreateServersParams, f novalite.FlavorSnapshot) (int, error) {
-	first := s.checkServerQuota(ctx, tx, c.ProjectID, c.UserID, p.MaxCount, f)
+func (s *Service) fitCount(ctx context.Context, tx *store.Tx, c *novalite.Caller, p CreateServersParams, f novalite.FlavorSnapshot, sets store.QuotaSets) (int, error) {
+	first := s.checkServerQuota(ctx, tx, c.ProjectID, c.UserID, p.MaxCount, f, sets)
 	if first == nil {
 		return p.MaxCount, nil
 	}
@@ -297,11 +301,11 @@ func (s *Service) fitCount(ctx context.Context, tx *store.Tx, c *novalite.Caller
 		return 0, first
 	}
 	for n := p.MaxCount - 1; n >= p.MinCount && n > 0; n-- {
-		if err := s.checkServerQuota(ctx, tx, c.ProjectID, c.UserID, n, f); err == nil {
+		if err := s.checkServerQuota(ctx, tx, c.ProjectID, c.UserID, n, f, sets); err == nil {
 			return n, nil
 		}
 	}
-	return 0, s.serverRangeQuotaError(ctx, tx, c.ProjectID, c.UserID, p.MinCount, p.MaxCount, f)
+	return 0, s.serverRangeQuotaError(ctx, tx, c.ProjectID, c.UserID, p.MinCount, p.MaxCount, f, sets)
 }
 
 func (s *Service) serverTemplate(c *novalite.Caller, p CreateServersParams, f novalite.FlavorSnapshot, img imageInfo, zone, keyData string, now time.Time) novalite.Server {

@@ -148,7 +148,11 @@ func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id stri
 		if err := restoreCheck.failure("restore", v); err != nil {
 			return err
 		}
-		if err := s.checkServerQuota(ctx, tx, v.ProjectID, v.UserID, 1, v.Flavor); err != nil {
+		sets, err := quotaSetsOf(ctx, tx, v.ProjectID, v.UserID)
+		if err != nil {
+			return err
+		}
+		if err := s.checkServerQuota(ctx, tx, v.ProjectID, v.UserID, 1, v.Flavor, sets); err != nil {
 			return err
 		}
 		now := s.now().UTC()

@@ -139,6 +139,11 @@ func (s *Service) checkMetadataQuota(ctx context.Context, tx *store.Tx, projectI
 	if err != nil {
 		return err
 	}
+	return metadataOver(limit, n)
+}
+
+// metadataOver is Nova's 403 when n metadata items pass limit.
+func metadataOver(limit, n int) error {
 	if limit >= 0 && n > limit {
 		return novalite.Errorf(novalite.Forbidden, "Maximum number of metadata items exceeds %d", limit)
 	}

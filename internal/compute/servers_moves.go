@@ -79,7 +79,11 @@ func (s *Service) checkResizeQuota(ctx context.Context, tx *store.Tx, v novalite
 	if delta.VCPUs == 0 && delta.MemoryMB == 0 {
 		return nil
 	}
-	overs, err := s.serverQuotaOvers(ctx, tx, v.ProjectID, v.UserID, 1, delta)
+	sets, err := quotaSetsOf(ctx, tx, v.ProjectID, v.UserID)
+	if err != nil {
+		return err
+	}
+	overs, err := s.serverQuotaOvers(ctx, tx, v.ProjectID, v.UserID, 1, delta, sets)
 	if err != nil {
 		return err
 	}

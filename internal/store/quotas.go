@@ -13,6 +13,36 @@ func (tx *Tx) QuotaGet(ctx context.Context, projectID, userID string) (novalite.
 		projectID, userID)
 }
 
+// QuotaSets are the limit sets a project's limits are made of: its
+// quota class's, its own (user_id ”), and one user's of it.
+type QuotaSets struct {
+	Class, Project, User novalite.QuotaLimits
+}
+
+// QuotaSetsGet reads the limits of quota class class, of a project and
+// (userID not "") of one user of it in one query.
+func (tx *Tx) QuotaSetsGet(ctx context.Context, class, projectID, userID string) (QuotaSets, error) {
+	sets := QuotaSets{Class: novalite.QuotaLimits{}, Project: novalite.QuotaLimits{}, User: novalite.QuotaLimits{}}
+	rows, err := tx.query(ctx, `SELECT 0, resource, hard_limit FROM quota_classes WHERE class_name = $1
+		UNION ALL SELECT CASE WHEN user_id = '' THEN 1 ELSE 2 END, resource, hard_limit FROM quotas
+		WHERE project_id = $2 AND user_id IN ('', $3)`, class, projectID, userID)
+	if err != nil {
+		return sets, err
+	}
+	defer rows.Close()
+	into := []novalite.QuotaLimits{sets.Class, sets.Project, sets.User}
+	for rows.Next() {
+		var scope int
+		var res string
+		var lim int64
+		if err := rows.Scan(&scope, &res, &lim); err != nil {
+			return sets, mapErr(err)
+		}
+		into[scope][res] = lim
+	}
+	return sets, mapErr(rows.Err())
+}
+
 // quotaLimits reads (resource, hard_limit) rows into limits.
 func (tx *Tx) quotaLimits(ctx context.Context, q string, args ...any) (novalite.QuotaLimits, error) {
 	rows, err := tx.query(ctx, q, args...)
