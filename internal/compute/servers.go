@@ -121,6 +121,20 @@ func (s *Service) unlockedServer(ctx context.Context, tx *store.Tx, c *novalite.
 	return v, checkLock(c, v)
 }
 
+// unlockedRow is unlockedServer without the server's metadata, tags and
+// fault (two queries fewer in the write transaction), for a change that
+// reads none of them.
+func (s *Service) unlockedRow(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Server, error) {
+	v, err := tx.InstanceRow(ctx, id, scope(c))
+	if novalite.IsKind(err, novalite.NotFound) {
+		return v, instanceNotFound(id)
+	}
+	if err != nil {
+		return v, err
+	}
+	return v, checkLock(c, v)
+}
+
 // ListServers returns a page of servers with their extras, in a fixed
 // number of queries whatever the page size. An unknown marker is Nova's
 // 400.

@@ -83,7 +83,7 @@ func (s *Service) ForceDeleteServer(ctx context.Context, c *novalite.Caller, id 
 // delete is DeleteServer, or ForceDeleteServer when force.
 func (s *Service) delete(ctx context.Context, c *novalite.Caller, id string, force bool) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := s.unlockedServer(ctx, tx, c, id)
+		v, err := s.unlockedRow(ctx, tx, c, id)
 		if err != nil {
 			return err
 		}

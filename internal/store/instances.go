@@ -128,6 +128,21 @@ func (tx *Tx) InstanceInsert(ctx context.Context, v *novalite.Server) error {
 // project (isolation shows in SQL: another project's server is NotFound).
 // Hard-deleted rows are found only when withDeleted is true.
 func (tx *Tx) InstanceGet(ctx context.Context, uuid, projectID string, withDeleted bool) (novalite.Server, error) {
+	v, err := tx.instanceRow(ctx, uuid, projectID, withDeleted)
+	if err != nil {
+		return v, err
+	}
+	servers := []*novalite.Server{&v}
+	return v, tx.InstanceLoadExtras(ctx, servers)
+}
+
+// InstanceRow is InstanceGet of a live server without its metadata, tags
+// and fault: one query, for a write that needs none of them (a delete).
+func (tx *Tx) InstanceRow(ctx context.Context, uuid, projectID string) (novalite.Server, error) {
+	return tx.instanceRow(ctx, uuid, projectID, false)
+}
+
+func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDeleted bool) (novalite.Server, error) {
 	var w where
 	w.add(`uuid = ?`, uuid)
 	if projectID != "" {
@@ -137,11 +152,7 @@ func (tx *Tx) InstanceGet(ctx context.Context, uuid, projectID string, withDelet
 		w.add(`deleted = ?`, false)
 	}
 	v, err := scanInstance(tx.queryRow(ctx, `SELECT `+instanceCols+` FROM instances`+w.sql(), w.args...))
-	if err != nil {
-		return v, mapErr(err)
-	}
-	servers := []*novalite.Server{&v}
-	return v, tx.InstanceLoadExtras(ctx, servers)
+	return v, mapErr(err)
 }
 
 // InstanceLoadExtras fills metadata, tags and the latest fault of servers
