@@ -52,7 +52,7 @@ FUZZ_TARGETS := \
 	internal/api/compute:FuzzServerListQuery internal/api/compute:FuzzServerCreateBody internal/api/compute:FuzzBodySchemas \
 	internal/api/image:FuzzImagePatch \
 	internal/identity:FuzzValidateToken \
-	internal/store:FuzzRegexTranslate
+	internal/store:FuzzRegexTranslate internal/store:FuzzJSONRow
 fuzz-smoke:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($(FUZZTIME))"; \

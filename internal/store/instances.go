@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"novalite"
 )
@@ -17,42 +18,132 @@ const instanceCols = `id, uuid, name, description, hostname, project_id, user_id
 	launch_index, root_device_name, user_data, trusted_certs, scheduler_hints, server_group,
 	requested_networks, admin_password_hash, encrypted_password`
 
+// scanInstance reads one row of instanceCols.
 func scanInstance(s interface{ Scan(...any) error }) (novalite.Server, error) {
-	var v novalite.Server
-	var (
-		desc, oldFlavor, task, host, node, pinned, lockedBy, lockedReason, keyName, userData, certs sql.NullString
-		imageProps, flavor, hints                                                                   string
-		created, updated                                                                            int64
-		launched, terminated, deletedAt                                                             sql.NullInt64
-		power                                                                                       int
-	)
-	err := s.Scan(&v.InternalID, &v.ID, &v.Name, &desc, &v.Hostname, &v.ProjectID, &v.UserID, &v.ImageRef,
-		&imageProps, &flavor, &oldFlavor, &v.VMState, &task, &power, &v.Progress, &host, &node,
-		&v.AvailabilityZone, &pinned, &created, &updated, &launched, &terminated, &deletedAt, &v.Deleted,
-		&v.Locked, &lockedBy, &lockedReason, &keyName, &v.KeyData, &v.ConfigDrive, &v.AutoDiskConfig,
-		&v.AccessIPv4, &v.AccessIPv6, &v.ReservationID, &v.LaunchIndex, &v.RootDeviceName, &userData,
-		&certs, &hints, &v.ServerGroup, &v.RequestedNetworks, &v.AdminPasswordHash, &v.EncryptedPassword)
-	if err != nil {
-		return v, err
+	return newInstanceScanner(false).scan(s)
+}
+
+// instanceScanner holds the destinations of a row of instanceCols, reused
+// row after row: each pointer handed to Scan through its ...any would
+// otherwise be an allocation of its own, twenty a row.
+type instanceScanner struct {
+	v                                                                                           novalite.Server
+	desc, oldFlavor, task, host, node, pinned, lockedBy, lockedReason, keyName, userData, certs sql.NullString
+	imageProps, flavor, hints                                                                   string
+	created, updated                                                                            int64
+	launched, terminated, deletedAt                                                             sql.NullInt64
+	power                                                                                       int
+	// metadata and tags: JSON texts, read with the row (instanceExtraCols).
+	metadata, tags string
+	extras         bool
+	dest           []any
+}
+
+// newInstanceScanner scans rows of instanceCols, followed by
+// instanceExtraCols when extras is true.
+func newInstanceScanner(extras bool) *instanceScanner {
+	s := &instanceScanner{}
+	v := &s.v
+	s.dest = []any{&v.InternalID, &v.ID, &v.Name, &s.desc, &v.Hostname, &v.ProjectID, &v.UserID, &v.ImageRef,
+		&s.imageProps, &s.flavor, &s.oldFlavor, &v.VMState, &s.task, &s.power, &v.Progress, &s.host, &s.node,
+		&v.AvailabilityZone, &s.pinned, &s.created, &s.updated, &s.launched, &s.terminated, &s.deletedAt, &v.Deleted,
+		&v.Locked, &s.lockedBy, &s.lockedReason, &s.keyName, &v.KeyData, &v.ConfigDrive, &v.AutoDiskConfig,
+		&v.AccessIPv4, &v.AccessIPv6, &v.ReservationID, &v.LaunchIndex, &v.RootDeviceName, &s.userData,
+		&s.certs, &s.hints, &v.ServerGroup, &v.RequestedNetworks, &v.AdminPasswordHash, &v.EncryptedPassword}
+	if extras {
+		s.extras = true
+		s.dest = append(s.dest, &s.metadata, &s.tags)
 	}
-	v.Description = nullable(desc)
-	v.TaskState = novalite.TaskState(task.String)
-	v.PowerState = novalite.PowerState(power)
-	v.Host, v.Node, v.PinnedAZ, v.LockedBy = host.String, node.String, pinned.String, lockedBy.String
-	v.LockedReason, v.KeyName, v.UserData = nullable(lockedReason), nullable(keyName), nullable(userData)
-	v.CreatedAt, v.UpdatedAt = fromMicros(created), fromMicros(updated)
-	v.LaunchedAt, v.TerminatedAt, v.DeletedAt = fromNullMicros(launched), fromNullMicros(terminated), fromNullMicros(deletedAt)
-	stringMapMemo.decode(imageProps, &v.ImageProperties)
-	flavorMemo.decode(flavor, &v.Flavor)
-	if oldFlavor.Valid {
+	return s
+}
+
+// scan reads the next row of r into a Server of its own.
+func (s *instanceScanner) scan(r interface{ Scan(...any) error }) (novalite.Server, error) {
+	s.v = novalite.Server{}
+	if err := r.Scan(s.dest...); err != nil {
+		return novalite.Server{}, err
+	}
+	v := s.v
+	v.Description = nullable(s.desc)
+	v.TaskState = novalite.TaskState(s.task.String)
+	v.PowerState = novalite.PowerState(s.power)
+	v.Host, v.Node, v.PinnedAZ, v.LockedBy = s.host.String, s.node.String, s.pinned.String, s.lockedBy.String
+	v.LockedReason, v.KeyName, v.UserData = nullable(s.lockedReason), nullable(s.keyName), nullable(s.userData)
+	v.CreatedAt, v.UpdatedAt = fromMicros(s.created), fromMicros(s.updated)
+	v.LaunchedAt, v.TerminatedAt, v.DeletedAt = fromNullMicros(s.launched), fromNullMicros(s.terminated), fromNullMicros(s.deletedAt)
+	stringMapMemo.decode(s.imageProps, &v.ImageProperties)
+	flavorMemo.decode(s.flavor, &v.Flavor)
+	if s.oldFlavor.Valid {
 		v.OldFlavor = &novalite.FlavorSnapshot{}
-		_ = json.Unmarshal([]byte(oldFlavor.String), v.OldFlavor)
+		_ = json.Unmarshal([]byte(s.oldFlavor.String), v.OldFlavor)
 	}
-	if certs.Valid {
-		_ = json.Unmarshal([]byte(certs.String), &v.TrustedCerts)
+	if s.certs.Valid {
+		_ = json.Unmarshal([]byte(s.certs.String), &v.TrustedCerts)
 	}
-	hintsMemo.decode(hints, &v.SchedulerHints)
+	hintsMemo.decode(s.hints, &v.SchedulerHints)
+	if s.extras {
+		v.Metadata, v.Tags = map[string]string{}, []string{}
+		if s.metadata != "{}" {
+			if err := json.Unmarshal([]byte(s.metadata), &v.Metadata); err != nil {
+				return v, fmt.Errorf("store: metadata of %s: %w", v.ID, err)
+			}
+		}
+		if s.tags != "[]" {
+			if err := json.Unmarshal([]byte(s.tags), &v.Tags); err != nil {
+				return v, fmt.Errorf("store: tags of %s: %w", v.ID, err)
+			}
+		}
+	}
 	return v, nil
+}
+
+// instanceExtraCols are a server's metadata (a JSON object) and tags (a
+// JSON array, sorted), read with its row: a show's one query instead of
+// three.
+func (tx *Tx) instanceExtraCols() string {
+	if tx.engine == Postgres {
+		return `(SELECT COALESCE(json_object_agg(m.key, m.value), '{}') FROM instance_metadata m
+			WHERE m.instance_id = instances.id)::text,
+		(SELECT COALESCE(json_agg(t.tag ORDER BY t.tag), '[]') FROM instance_tags t
+			WHERE t.instance_id = instances.id)::text`
+	}
+	return `(SELECT json_group_object(m.key, m.value) FROM instance_metadata m WHERE m.instance_id = instances.id),
+		(SELECT json_group_array(t.tag ORDER BY t.tag) FROM instance_tags t WHERE t.instance_id = instances.id)`
+}
+
+// selectInstances is the SELECT of cols, which sc scans: on SQLite, one
+// JSON array a row (jsonRow).
+func (tx *Tx) selectInstances(cols string) string {
+	if tx.engine == SQLite {
+		return `SELECT json_array(` + cols + `)`
+	}
+	return `SELECT ` + cols
+}
+
+// scanInstances reads the rows of a selectInstances query with sc.
+func (tx *Tx) scanInstances(rows *sql.Rows, err error, sc *instanceScanner) ([]*novalite.Server, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*novalite.Server
+	for rows.Next() {
+		var v novalite.Server
+		var err error
+		if tx.engine == SQLite {
+			var row string
+			if err = rows.Scan(&row); err == nil {
+				v, err = sc.scan(jsonRow(row))
+			}
+		} else {
+			v, err = sc.scan(rows)
+		}
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, &v)
+	}
+	return out, mapErr(rows.Err())
 }
 
 func nullable(s sql.NullString) *string {
@@ -123,26 +214,29 @@ func (tx *Tx) InstanceInsert(ctx context.Context, v *novalite.Server) error {
 	return nil
 }
 
-// InstanceGet returns the server with uuid, with its metadata, tags and
-// latest fault. projectID, when non-empty, restricts the lookup to that
-// project (isolation shows in SQL: another project's server is NotFound).
+// InstanceGet returns the server with uuid, with its metadata and tags
+// (read with the row), latest fault and volumes. projectID, when
+// non-empty, restricts the lookup to that project (isolation shows in
+// SQL: another project's server is NotFound).
 // Hard-deleted rows are found only when withDeleted is true.
 func (tx *Tx) InstanceGet(ctx context.Context, uuid, projectID string, withDeleted bool) (novalite.Server, error) {
-	v, err := tx.instanceRow(ctx, uuid, projectID, withDeleted)
+	v, err := tx.instanceRow(ctx, uuid, projectID, withDeleted, true)
 	if err != nil {
 		return v, err
 	}
-	servers := []*novalite.Server{&v}
-	return v, tx.InstanceLoadExtras(ctx, servers)
+	err = tx.instanceLoadFaultsVolumes(ctx, []*novalite.Server{&v})
+	return v, err
 }
 
 // InstanceRow is InstanceGet of a live server without its metadata, tags
 // and fault: one query, for a write that needs none of them (a delete).
 func (tx *Tx) InstanceRow(ctx context.Context, uuid, projectID string) (novalite.Server, error) {
-	return tx.instanceRow(ctx, uuid, projectID, false)
+	return tx.instanceRow(ctx, uuid, projectID, false, false)
 }
 
-func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDeleted bool) (novalite.Server, error) {
+// instanceRow reads a server's row, with its metadata and tags when
+// extras is true.
+func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDeleted, extras bool) (novalite.Server, error) {
 	var w where
 	w.add(`uuid = ?`, uuid)
 	if projectID != "" {
@@ -151,8 +245,19 @@ func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDelet
 	if !withDeleted {
 		w.add(`deleted = ?`, false)
 	}
-	v, err := scanInstance(tx.queryRow(ctx, `SELECT `+instanceCols+` FROM instances`+w.sql(), w.args...))
-	return v, mapErr(err)
+	cols := instanceCols
+	if extras {
+		cols += `, ` + tx.instanceExtraCols()
+	}
+	rows, err := tx.query(ctx, tx.selectInstances(cols)+` FROM instances`+w.sql(), w.args...)
+	list, err := tx.scanInstances(rows, err, newInstanceScanner(extras))
+	if err != nil {
+		return novalite.Server{}, err
+	}
+	if len(list) == 0 {
+		return novalite.Server{}, mapErr(sql.ErrNoRows)
+	}
+	return *list[0], nil
 }
 
 // InstanceLoadExtras fills metadata, tags and the latest fault of servers
@@ -200,6 +305,12 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 		byID[id].Tags = append(byID[id].Tags, tag)
 	}
 	rows.Close()
+	return tx.instanceLoadFaultsVolumes(ctx, servers)
+}
+
+// instanceLoadFaultsVolumes fills the latest fault (of servers in error
+// or deleted) and the volumes of servers.
+func (tx *Tx) instanceLoadFaultsVolumes(ctx context.Context, servers []*novalite.Server) error {
 	var faulty []int64
 	for _, s := range servers {
 		if s.Deleted || s.VMState == novalite.VMError || s.VMState == novalite.VMDeleted {
@@ -209,8 +320,12 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 	if len(faulty) == 0 {
 		return tx.bdmLoad(ctx, servers)
 	}
+	byID := make(map[int64]*novalite.Server, len(faulty))
+	for _, s := range servers {
+		byID[s.InternalID] = s
+	}
 	var fw where
-	rows, err = tx.query(ctx, `SELECT instance_id, code, message, details, created_at FROM instance_faults
+	rows, err := tx.query(ctx, `SELECT instance_id, code, message, details, created_at FROM instance_faults
 		WHERE `+tx.inJSON("instance_id", &fw, faulty, true)+` ORDER BY id`, fw.args...)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"strings"
@@ -117,10 +116,7 @@ func (tx *Tx) InstanceList(ctx context.Context, p novalite.ServerListParams) ([]
 		return nil, err
 	}
 	rows, err := tx.query(ctx, q, args...)
-	return collect(rows, err, func(r *sql.Rows) (*novalite.Server, error) {
-		v, err := scanInstance(r)
-		return &v, err
-	})
+	return tx.scanInstances(rows, err, newInstanceScanner(false))
 }
 
 // listColumnVariants are instanceCols for each ServerColumns a list view
@@ -182,7 +178,7 @@ func (tx *Tx) instanceListQuery(ctx context.Context, p novalite.ServerListParams
 	for i, s := range sorts {
 		order[i] = s.expr + map[bool]string{false: " ASC", true: " DESC"}[s.desc]
 	}
-	q := `SELECT ` + instanceListCols(p.Columns) + ` FROM instances` + w.sql() + ` ORDER BY ` + strings.Join(order, ", ") +
+	q := tx.selectInstances(instanceListCols(p.Columns)) + ` FROM instances` + w.sql() + ` ORDER BY ` + strings.Join(order, ", ") +
 		` LIMIT ` + w.arg(p.Limit)
 	return q, w.args, nil
 }
