@@ -53,25 +53,20 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, detail bool) error {
 			return err
 		}
 	}
-	var servers any
+	bp := pageBufs.Get().(*[]byte)
+	var b []byte
 	if detail {
-		bp := pageBufs.Get().(*[]byte)
-		b := a.appendServerDetails((*bp)[:0], r, list, o)
-		defer func() {
-			if cap(b) <= 8<<20 {
-				*bp = b[:0]
-				pageBufs.Put(bp)
-			}
-		}()
-		servers = httpx.RawJSON(b)
+		b = a.appendServerDetails((*bp)[:0], r, list, o)
 	} else {
-		out := make([]map[string]any, len(list))
-		for i, s := range list {
-			out[i] = a.serverBrief(r, s.Server)
-		}
-		servers = out
+		b = a.appendServerBriefs((*bp)[:0], r, list)
 	}
-	body := map[string]any{"servers": servers}
+	defer func() {
+		if cap(b) <= 8<<20 {
+			*bp = b[:0]
+			pageBufs.Put(bp)
+		}
+	}()
+	body := map[string]any{"servers": httpx.RawJSON(b)}
 	last := ""
 	if len(list) > 0 {
 		last = list[len(list)-1].ID

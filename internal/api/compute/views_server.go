@@ -126,8 +126,3 @@ func emptyNil(s string) any {
 	}
 	return s
 }
-
-// serverBrief is the list (index) view of a server.
-func (a *API) serverBrief(r *http.Request, v novalite.Server) map[string]any {
-	return map[string]any{"id": v.ID, "name": v.Name, "links": a.links(r, "servers", v.ID)}
-}

@@ -30,6 +30,28 @@ func (a *API) appendServerDetails(dst []byte, r *http.Request, list []compute.Se
 	return append(dst, ']')
 }
 
+// appendServerBriefs writes the JSON array of list's index views (GET
+// /servers): id, links and name, the bytes json.Marshal gives for the
+// same maps (TestServerBriefsMarshalled).
+func (a *API) appendServerBriefs(dst []byte, r *http.Request, list []compute.ServerInfo) []byte {
+	self, book := a.versioned(r), a.bookmark(r)
+	dst = append(dst, '[')
+	for i := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		v := &list[i]
+		var w httpx.Object
+		w.Begin(dst)
+		w.Str("id", v.ID)
+		w.Key("links")
+		w.B = appendLinks(w.B, self, book, "/servers/", v.ID)
+		w.Str("name", v.Name)
+		dst = w.End()
+	}
+	return append(dst, ']')
+}
+
 // appendServerDetail writes the detailed view of a server to dst. The
 // members are written in sorted order, each under the microversion and
 // policy conditions of Nova's views/servers.py; the bytes are those

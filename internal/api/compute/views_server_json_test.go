@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -65,6 +66,28 @@ func TestServerDetailSortedAndMarshalled(t *testing.T) {
 					t.Fatalf("2.%d server %d view %d:\n got %s\nwant %s", minor, si, vi, got, want)
 				}
 			}
+		}
+	}
+}
+
+// GET /servers' index views are the bytes json.Marshal gives for the
+// {"id", "name", "links"} maps Nova's view builds.
+func TestServerBriefsMarshalled(t *testing.T) {
+	a := New(Services{}, "/compute", func(*http.Request) string { return "" })
+	r := httptest.NewRequest("GET", "http://127.0.0.1:8774/compute/v2.1/servers", nil)
+	r = r.WithContext(context.WithValue(r.Context(), keyReq, reqInfo{}))
+	for _, names := range [][]string{nil, {"vm-1"}, {"vm <1> & \"q\"", "", "größe 名前 🚀 \u2028\\", "a\x00\n\tb", "\xff"}} {
+		list := make([]compute.ServerInfo, len(names))
+		want := make([]map[string]any, len(names))
+		for i, n := range names {
+			id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+			list[i].ID, list[i].Name = id, n
+			want[i] = map[string]any{"id": id, "name": n, "links": a.links(r, "servers", id)}
+		}
+		got := a.appendServerBriefs(nil, r, list)
+		wantJSON, _ := json.Marshal(want)
+		if !bytes.Equal(got, wantJSON) {
+			t.Errorf("%q:\n got %s\nwant %s", names, got, wantJSON)
 		}
 	}
 }
