@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -109,6 +110,24 @@ func BenchmarkListDetail1000(b *testing.B) {
 			b.Fatalf("list: %d", resp.Status)
 		}
 	})
+}
+
+// BenchmarkListIndex1000 is GET /servers?limit=1000 (ids, names and
+// links), with the server CPU per page: on a shared machine the steady
+// measure.
+func BenchmarkListIndex1000(b *testing.B) {
+	l := listSetup(b)
+	var ru0, ru1 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	timed(b, func() {
+		resp := l.srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers?limit=1000", Token: l.token})
+		if resp.Status != http.StatusOK {
+			b.Fatalf("list: %d", resp.Status)
+		}
+	})
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano()
+	b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/op")
 }
 
 func BenchmarkShowServer(b *testing.B) {
