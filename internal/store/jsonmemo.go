@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -37,7 +38,8 @@ func (c *jsonMemo[T]) decode(raw string, dst *T) {
 		return
 	}
 	if c.n.Load() < memoCap {
-		if _, loaded := c.m.LoadOrStore(raw, x); !loaded {
+		// A copy: raw may be a slice of a whole row's text (jsonRow).
+		if _, loaded := c.m.LoadOrStore(strings.Clone(raw), x); !loaded {
 			c.n.Add(1)
 		}
 	}
