@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"novalite/internal/app/apptest"
 	"novalite/internal/config"
@@ -104,6 +105,7 @@ func TestQuotaUsageRows(t *testing.T) {
 			t.Fatalf("force down: %d %s", r.Status, r.Body)
 		}
 		t.Cleanup(func() { b.do("PUT", "/os-services/"+svc, b.admin, map[string]any{"forced_down": false}) })
+		b.waitOthersUp(t, host)
 	}, active}
 	for _, c := range []struct {
 		name   string
@@ -153,6 +155,31 @@ func TestQuotaUsageRows(t *testing.T) {
 			b.wait(t, id, s.name, s.done)
 			b.checkUsage(t, keep, c.name+": "+s.name)
 		}
+	}
+}
+
+// waitOthersUp waits until every compute service but host's is up: the
+// reclaim case moved the clock an hour on, and a host is down until its
+// next heartbeat, which a loaded machine may not have run yet (the
+// evacuate would then find no valid host).
+func (b *bundle) waitOthersUp(t *testing.T, host any) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var down []string
+		for _, s := range b.do("GET", "/os-services?binary=nova-compute", b.admin, nil).JSON(t)["services"].([]any) {
+			s := s.(map[string]any)
+			if s["host"] != host && s["state"] != "up" {
+				down = append(down, fmt.Sprint(s["host"]))
+			}
+		}
+		if len(down) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("compute services still down: %v", down)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
