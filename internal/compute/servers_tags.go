@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"novalite"
+	"novalite/internal/pyfmt"
 	"novalite/internal/store"
 )
 
@@ -143,40 +144,11 @@ func (s *Service) taggable(ctx context.Context, tx *store.Tx, c *novalite.Caller
 func tagProblem(tag string) string {
 	switch n := utf8.RuneCountInString(tag); {
 	case strings.ContainsAny(tag, ",/"):
-		return pyRepr(tag) + " does not match '^[^,/]*$'"
+		return pyfmt.Repr(tag) + " does not match '^[^,/]*$'"
 	case n < 1:
-		return pyRepr(tag) + " is too short"
+		return pyfmt.Repr(tag) + " is too short"
 	case n > 60:
-		return pyRepr(tag) + " is too long"
+		return pyfmt.Repr(tag) + " is too long"
 	}
 	return ""
-}
-
-// pyRepr is Python's repr of a str: single quotes unless the text has a
-// single quote and no double quote.
-func pyRepr(s string) string {
-	q := "'"
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = `"`
-	}
-	var b strings.Builder
-	b.WriteString(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case string(r) == q:
-			b.WriteString(`\` + q)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteString(q)
-	return b.String()
 }

@@ -2,12 +2,12 @@ package network
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"unicode/utf8"
 
 	"novalite"
 	"novalite/internal/policy"
+	"novalite/internal/pyfmt"
 	"novalite/internal/store"
 )
 
@@ -67,26 +67,12 @@ func (s *Service) tagTarget(ctx context.Context, c *novalite.Caller, coll, id, a
 func validTag(v any) error {
 	t, ok := v.(string)
 	if !ok {
-		return invalidInput("'%s' is not a valid string.", pyRepr(v))
+		return invalidInput("'%s' is not a valid string.", pyfmt.Str(v))
 	}
 	if utf8.RuneCountInString(t) > maxTagLen {
 		return invalidInput("'%s' exceeds maximum length of %d.", t, maxTagLen)
 	}
 	return nil
-}
-
-// pyRepr is how Python prints a JSON value in neutron-lib's messages.
-func pyRepr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	}
-	return fmt.Sprint(v)
 }
 
 // validTags is Neutron's validate_tags: {"tags": [unique strings]}, at
@@ -99,7 +85,7 @@ func validTags(coll string, body any) ([]string, error) {
 	}
 	list, ok := raw.([]any)
 	if !ok {
-		return nil, invalidInput("'%s' is not a list.", pyRepr(raw))
+		return nil, invalidInput("'%s' is not a list.", pyfmt.Str(raw))
 	}
 	tags := make([]string, 0, len(list))
 	for _, v := range list {

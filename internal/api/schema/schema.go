@@ -5,7 +5,6 @@ package schema
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"novalite"
+	"novalite/internal/pyfmt"
 )
 
 // Schema is a JSON Schema, compiled on first use, and its document (for
@@ -112,7 +112,7 @@ func (s *Schema) Validate(doc any) error {
 	if len(leaf.InstanceLocation) > 0 {
 		field := leaf.InstanceLocation[len(leaf.InstanceLocation)-1]
 		msg = fmt.Sprintf("Invalid input for field/attribute %s. Value: %s. %s", field,
-			str(at(doc, leaf.InstanceLocation)), msg)
+			pyfmt.Str(at(doc, leaf.InstanceLocation)), msg)
 	}
 	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
 }
@@ -148,7 +148,7 @@ func (s *Schema) ValidateQuery(doc any) error {
 	msg := s.message(leaf, doc)
 	if len(leaf.InstanceLocation) > 0 {
 		msg = fmt.Sprintf("Invalid input for query parameters %s. Value: %s. %s", leaf.InstanceLocation[0],
-			str(at(doc, leaf.InstanceLocation)), msg)
+			pyfmt.Str(at(doc, leaf.InstanceLocation)), msg)
 	}
 	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
 }
@@ -212,7 +212,7 @@ func (s *Schema) message(e *jsonschema.ValidationError, doc any) string {
 func reprAll(list []string) string {
 	q := make([]string, len(list))
 	for i, x := range list {
-		q[i] = pyRepr(x)
+		q[i] = pyfmt.Repr(x)
 	}
 	return strings.Join(q, ", ")
 }
@@ -274,39 +274,39 @@ func errorMessage(e *jsonschema.ValidationError, doc any) string {
 		for i, w := range ws {
 			want[i] = "'" + w + "'"
 		}
-		return fmt.Sprintf("%s is not of type %s", pyRepr(val), strings.Join(want, ", "))
+		return fmt.Sprintf("%s is not of type %s", pyfmt.Repr(val), strings.Join(want, ", "))
 	case *kind.MaxLength:
-		return fmt.Sprintf("%s is too long", pyRepr(val))
+		return fmt.Sprintf("%s is too long", pyfmt.Repr(val))
 	case *kind.MinLength:
-		return fmt.Sprintf("%s is too short", pyRepr(val))
+		return fmt.Sprintf("%s is too short", pyfmt.Repr(val))
 	case *kind.MaxItems:
-		return fmt.Sprintf("%s is too long", pyRepr(val))
+		return fmt.Sprintf("%s is too long", pyfmt.Repr(val))
 	case *kind.MinItems:
-		return fmt.Sprintf("%s is too short", pyRepr(val))
+		return fmt.Sprintf("%s is too short", pyfmt.Repr(val))
 	case *kind.MaxProperties:
-		return fmt.Sprintf("%s has too many properties", pyRepr(val))
+		return fmt.Sprintf("%s has too many properties", pyfmt.Repr(val))
 	case *kind.MinProperties:
-		return fmt.Sprintf("%s does not have enough properties", pyRepr(val))
+		return fmt.Sprintf("%s does not have enough properties", pyfmt.Repr(val))
 	case *kind.Pattern:
-		return fmt.Sprintf("%s does not match '%s'", pyRepr(val), k.Want)
+		return fmt.Sprintf("%s does not match '%s'", pyfmt.Repr(val), k.Want)
 	case *kind.Enum:
-		return fmt.Sprintf("%s is not one of %s", pyRepr(val), pyRepr(k.Want))
+		return fmt.Sprintf("%s is not one of %s", pyfmt.Repr(val), pyfmt.Repr(k.Want))
 	case *kind.Const:
-		return fmt.Sprintf("%s was expected", pyRepr(k.Want))
+		return fmt.Sprintf("%s was expected", pyfmt.Repr(k.Want))
 	case *kind.Minimum:
-		return fmt.Sprintf("%s is less than the minimum of %s", pyRepr(val), rat(k.Want))
+		return fmt.Sprintf("%s is less than the minimum of %s", pyfmt.Repr(val), rat(k.Want))
 	case *kind.Maximum:
-		return fmt.Sprintf("%s is greater than the maximum of %s", pyRepr(val), rat(k.Want))
+		return fmt.Sprintf("%s is greater than the maximum of %s", pyfmt.Repr(val), rat(k.Want))
 	case *kind.ExclusiveMinimum:
-		return fmt.Sprintf("%s is less than or equal to the minimum of %s", pyRepr(val), rat(k.Want))
+		return fmt.Sprintf("%s is less than or equal to the minimum of %s", pyfmt.Repr(val), rat(k.Want))
 	case *kind.ExclusiveMaximum:
-		return fmt.Sprintf("%s is greater than or equal to the maximum of %s", pyRepr(val), rat(k.Want))
+		return fmt.Sprintf("%s is greater than or equal to the maximum of %s", pyfmt.Repr(val), rat(k.Want))
 	case *kind.Format:
-		return fmt.Sprintf("%s is not a '%s'", pyRepr(val), k.Want)
+		return fmt.Sprintf("%s is not a '%s'", pyfmt.Repr(val), k.Want)
 	case *kind.UniqueItems:
-		return fmt.Sprintf("%s has non-unique elements", pyRepr(val))
+		return fmt.Sprintf("%s has non-unique elements", pyfmt.Repr(val))
 	case *kind.AnyOf, *kind.OneOf:
-		return fmt.Sprintf("%s is not valid under any of the given schemas", pyRepr(val))
+		return fmt.Sprintf("%s is not valid under any of the given schemas", pyfmt.Repr(val))
 	}
 	return e.Error()
 }
@@ -317,50 +317,4 @@ func rat(r *big.Rat) string {
 	}
 	f, _ := r.Float64()
 	return fmt.Sprint(f)
-}
-
-// str renders a value as Python's "%s" does: a string as itself, any
-// other value as its repr (Nova formats the offending value that way).
-func str(v any) string {
-	if s, ok := v.(string); ok {
-		return s
-	}
-	return pyRepr(v)
-}
-
-// pyRepr renders a decoded JSON value as Python's repr would.
-func pyRepr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case string:
-		return "'" + strings.ReplaceAll(x, "'", `\'`) + "'"
-	case json.Number:
-		return x.String()
-	case float64:
-		return fmt.Sprint(x)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = pyRepr(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = pyRepr(k) + ": " + pyRepr(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return fmt.Sprint(v)
 }
