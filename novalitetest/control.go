@@ -18,7 +18,7 @@ func HostName(i int) string { return fmt.Sprintf("novalite-compute-%d", i) }
 // offloaded. Tokens are not affected.
 func (c *Cloud) Advance(d time.Duration) {
 	c.t.Helper()
-	c.AdminDo("POST", "/novalite/v1/clock/advance", map[string]any{"seconds": d.Seconds()}, nil)
+	c.AdminDo(Request{Method: "POST", Path: "/novalite/v1/clock/advance", Body: map[string]any{"seconds": d.Seconds()}})
 }
 
 // SetHostDown marks host down (its agent stops heartbeating and working,
@@ -41,9 +41,9 @@ func (c *Cloud) SetHostFaults(host string, knobs map[string]string) {
 }
 
 // SetHostCapacity changes host's vCPUs, RAM (MiB) and disk (GiB).
-func (c *Cloud) SetHostCapacity(host string, vcpus, ramMB, diskGB int64) {
+func (c *Cloud) SetHostCapacity(host string, size Size) {
 	c.t.Helper()
-	c.setHost(host, map[string]any{"vcpus": vcpus, "memory_mb": ramMB, "disk_gb": diskGB})
+	c.setHost(host, map[string]any{"vcpus": size.VCPUs, "memory_mb": size.RAMMB, "disk_gb": size.DiskGB})
 }
 
 // SetHostZone moves host to availability zone zone.
@@ -54,7 +54,7 @@ func (c *Cloud) SetHostZone(host, zone string) {
 
 func (c *Cloud) setHost(host string, change map[string]any) {
 	c.t.Helper()
-	c.AdminDo("PATCH", "/novalite/v1/hosts/"+host, map[string]any{"host": change}, nil)
+	c.AdminDo(Request{Method: "PATCH", Path: "/novalite/v1/hosts/" + host, Body: map[string]any{"host": change}})
 }
 
 // Export returns the cloud's state as JSON (docs/control-api.md): its
@@ -63,7 +63,7 @@ func (c *Cloud) setHost(host string, change map[string]any) {
 func (c *Cloud) Export() []byte {
 	c.t.Helper()
 	var st json.RawMessage
-	c.AdminDo("GET", "/novalite/v1/state", nil, &st)
+	c.AdminDo(Request{Method: "GET", Path: "/novalite/v1/state", Out: &st})
 	return st
 }
 
@@ -72,7 +72,7 @@ func (c *Cloud) Export() []byte {
 // valid.
 func (c *Cloud) Import(state []byte) {
 	c.t.Helper()
-	c.AdminDo("PUT", "/novalite/v1/state", json.RawMessage(state), nil)
+	c.AdminDo(Request{Method: "PUT", Path: "/novalite/v1/state", Body: json.RawMessage(state)})
 	c.refreshDefaults()
 }
 
@@ -80,7 +80,7 @@ func (c *Cloud) Import(state []byte) {
 // suites that share one cloud between tests.
 func (c *Cloud) Reset() {
 	c.t.Helper()
-	c.AdminDo("POST", "/novalite/v1/reset", nil, nil)
+	c.AdminDo(Request{Method: "POST", Path: "/novalite/v1/reset"})
 	c.refreshDefaults()
 }
 

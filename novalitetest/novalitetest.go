@@ -147,24 +147,17 @@ func New(t testing.TB, opts ...Option) *Cloud {
 // Stop stops the cloud now rather than when the test ends.
 func (c *Cloud) Stop() { c.stop() }
 
-// AuthOptions authenticate as the admin user on project admin.
-func (c *Cloud) AuthOptions() gophercloud.AuthOptions {
-	return c.authOptions(AdminUser, AdminPassword, AdminProject)
-}
+// AuthOptions authenticate as Admin.
+func (c *Cloud) AuthOptions() gophercloud.AuthOptions { return c.UserAuthOptions(Admin) }
 
-// MemberAuthOptions authenticate as user demo, a member of project demo.
-func (c *Cloud) MemberAuthOptions() gophercloud.AuthOptions {
-	return c.authOptions(MemberUser, MemberPassword, MemberProject)
-}
+// MemberAuthOptions authenticate as Member.
+func (c *Cloud) MemberAuthOptions() gophercloud.AuthOptions { return c.UserAuthOptions(Member) }
 
-// UserAuthOptions authenticate as a user made with AddUser.
-func (c *Cloud) UserAuthOptions(user, password, project string) gophercloud.AuthOptions {
-	return c.authOptions(user, password, project)
-}
-
-func (c *Cloud) authOptions(user, password, project string) gophercloud.AuthOptions {
-	return gophercloud.AuthOptions{IdentityEndpoint: c.IdentityURL, Username: user, Password: password,
-		DomainName: DomainName, TenantName: project, AllowReauth: true}
+// UserAuthOptions authenticate as user (one made with AddUser, or Admin
+// or Member).
+func (c *Cloud) UserAuthOptions(user User) gophercloud.AuthOptions {
+	return gophercloud.AuthOptions{IdentityEndpoint: c.IdentityURL, Username: user.Name, Password: user.Password,
+		DomainName: DomainName, TenantName: user.Project, AllowReauth: true}
 }
 
 func (c *Cloud) fatalf(format string, args ...any) {

@@ -86,12 +86,13 @@ func TestSeed(t *testing.T) {
 	t.Parallel()
 	cloud := newCloud(t)
 	cloud.AddProject("team")
-	cloud.AddUser("alice", "alice-pw", "team", "member")
-	flavor := cloud.AddFlavor("big", 4, 4096, 20)
+	alice := novalitetest.User{Name: "alice", Password: "alice-pw", Project: "team"}
+	cloud.AddUser(alice, "member")
+	flavor := cloud.AddFlavor("big", novalitetest.Size{VCPUs: 4, RAMMB: 4096, DiskGB: 20})
 	cloud.FlavorID = flavor
 	cloud.NetworkID = cloud.AddNetwork("team-net", "192.168.7.0/24")
 	cloud.ImageID = cloud.AddImage("blank", make([]byte, 4096))
-	s := boot(t, cloud, compute(t, cloud.UserAuthOptions("alice", "alice-pw", "team")), nil, "ACTIVE")
+	s := boot(t, cloud, compute(t, cloud.UserAuthOptions(alice)), nil, "ACTIVE")
 	if s.Flavor["id"] != flavor { // microversion 2.1: the flavor by id
 		t.Errorf("flavor = %v, want %s", s.Flavor, flavor)
 	}
@@ -135,7 +136,7 @@ func TestSoftDeleteReclaim(t *testing.T) {
 	}
 }
 
-// A host's faults and liveness, set at run time.
+// A host's faults, liveness and capacity, set at run time.
 func TestHostKnobs(t *testing.T) {
 	t.Parallel()
 	cloud := newCloud(t, novalitetest.WithHosts(1))
@@ -152,6 +153,8 @@ func TestHostKnobs(t *testing.T) {
 	boot(t, cloud, client, nil, "ERROR") // no valid host
 	cloud.SetHostDown(host, false)
 	boot(t, cloud, client, nil, "ACTIVE")
+	cloud.SetHostCapacity(host, novalitetest.Size{VCPUs: 16, RAMMB: 64, DiskGB: 100})
+	boot(t, cloud, client, nil, "ERROR") // m1.tiny's 512 MiB do not fit
 }
 
 // A state exported from one cloud and imported into another brings its

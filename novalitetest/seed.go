@@ -7,18 +7,44 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"novalite/internal/app/apptest"
 )
 
-// Do sends a request to the cloud as user on project (a token is issued
-// once per user and project) and decodes a JSON answer into out (when
-// non-nil). path starts with an API prefix: /identity, /compute, /image
-// or /network. It returns the status; a status of 400 or more fails the
-// test unless the caller asked for it by passing want.
-func (c *Cloud) Do(user, password, project, method, path string, body, out any, want ...int) int {
+// User is a user's name and password and the project its tokens are
+// scoped to.
+type User struct {
+	Name, Password, Project string
+}
+
+// Admin is the bootstrap's admin user on project admin.
+var Admin = User{AdminUser, AdminPassword, AdminProject}
+
+// Member is the bootstrap's user demo, a member of project demo.
+var Member = User{MemberUser, MemberPassword, MemberProject}
+
+// Request is one call Do makes.
+type Request struct {
+	// Method and Path, which starts with an API prefix: /identity,
+	// /compute, /image or /network.
+	Method, Path string
+	// Body is sent as JSON when non-nil.
+	Body any
+	// Out receives the JSON answer when non-nil.
+	Out any
+	// Want lists the statuses the test expects; empty: any below 400.
+	Want []int
+}
+
+// Do sends r to the cloud as user (a token is issued once per user and
+// project) and returns the status; a status the request did not want
+// fails the test.
+func (c *Cloud) Do(user User, r Request) int {
 	c.t.Helper()
+	method, path := r.Method, r.Path
 	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
+	if r.Body != nil {
+		b, err := json.Marshal(r.Body)
 		if err != nil {
 			c.fatalf("%s %s: %v", method, path, err)
 		}
@@ -32,57 +58,52 @@ func (c *Cloud) Do(user, password, project, method, path string, body, out any, 
 	if strings.HasPrefix(path, "/image/") && method == http.MethodPatch {
 		req.Header.Set("Content-Type", "application/openstack-images-v2.1-json-patch")
 	}
-	req.Header.Set("X-Auth-Token", c.token(user, password, project))
+	req.Header.Set("X-Auth-Token", c.token(user))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	wanted := len(want) == 0 && resp.StatusCode < 400
-	for _, w := range want {
+	wanted := len(r.Want) == 0 && resp.StatusCode < 400
+	for _, w := range r.Want {
 		wanted = wanted || w == resp.StatusCode
 	}
 	if !wanted {
 		c.fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
 	}
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
+	if r.Out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, r.Out); err != nil {
 			c.fatalf("%s %s: decode %s: %v", method, path, data, err)
 		}
 	}
 	return resp.StatusCode
 }
 
-// AdminDo is Do as the admin user on project admin.
-func (c *Cloud) AdminDo(method, path string, body, out any, want ...int) int {
+// AdminDo is Do as Admin.
+func (c *Cloud) AdminDo(r Request) int {
 	c.t.Helper()
-	return c.Do(AdminUser, AdminPassword, AdminProject, method, path, body, out, want...)
+	return c.Do(Admin, r)
 }
 
-// token returns a project-scoped token, issuing it once.
-func (c *Cloud) token(user, password, project string) string {
+// token returns a token of user scoped to its project, issuing it once.
+func (c *Cloud) token(user User) string {
 	c.t.Helper()
-	key := user + "\x00" + project
+	key := user.Name + "\x00" + user.Project
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if tok, ok := c.tokens[key]; ok {
 		return tok
 	}
-	body := map[string]any{"auth": map[string]any{
-		"identity": map[string]any{"methods": []string{"password"}, "password": map[string]any{
-			"user": map[string]any{"name": user, "password": password, "domain": map[string]any{"name": DomainName}}}},
-		"scope": map[string]any{"project": map[string]any{"name": project, "domain": map[string]any{"name": DomainName}}},
-	}}
-	b, _ := json.Marshal(body)
+	b, _ := json.Marshal(apptest.PasswordAuth(user.Name, user.Password, user.Project))
 	resp, err := http.Post(c.IdentityURL+"/auth/tokens", "application/json", bytes.NewReader(b))
 	if err != nil {
-		c.fatalf("token for %s on %s: %v", user, project, err)
+		c.fatalf("token for %s on %s: %v", user.Name, user.Project, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		data, _ := io.ReadAll(resp.Body)
-		c.fatalf("token for %s on %s: %d %s", user, project, resp.StatusCode, data)
+		c.fatalf("token for %s on %s: %d %s", user.Name, user.Project, resp.StatusCode, data)
 	}
 	tok := resp.Header.Get("X-Subject-Token")
 	c.tokens[key] = tok
@@ -94,15 +115,15 @@ func (c *Cloud) findDefaults() error {
 	var flavors struct {
 		Flavors []struct{ ID, Name string }
 	}
-	c.AdminDo("GET", "/compute/v2.1/flavors", nil, &flavors)
+	c.AdminDo(Request{Method: "GET", Path: "/compute/v2.1/flavors", Out: &flavors})
 	var images struct {
 		Images []struct{ ID, Name string }
 	}
-	c.AdminDo("GET", "/image/v2/images?name=cirros", nil, &images)
+	c.AdminDo(Request{Method: "GET", Path: "/image/v2/images?name=cirros", Out: &images})
 	var nets struct {
 		Networks []struct{ ID, Name string }
 	}
-	c.AdminDo("GET", "/network/v2.0/networks?name=private", nil, &nets)
+	c.AdminDo(Request{Method: "GET", Path: "/network/v2.0/networks?name=private", Out: &nets})
 	for _, f := range flavors.Flavors {
 		if f.Name == "m1.tiny" {
 			c.FlavorID = f.ID
@@ -124,35 +145,41 @@ func (c *Cloud) findDefaults() error {
 func (c *Cloud) AddProject(name string) string {
 	c.t.Helper()
 	var out struct{ Project struct{ ID string } }
-	c.AdminDo("POST", "/identity/v3/projects", map[string]any{"project": map[string]any{
-		"name": name, "domain_id": "default", "enabled": true}}, &out)
+	c.AdminDo(Request{Method: "POST", Path: "/identity/v3/projects", Out: &out, Body: map[string]any{
+		"project": map[string]any{"name": name, "domain_id": "default", "enabled": true}}})
 	return out.Project.ID
 }
 
-// AddUser creates a user in the Default domain with role (member, reader,
-// manager or admin) on the project named project, and returns its id.
-func (c *Cloud) AddUser(name, password, project, role string) string {
+// AddUser creates user in the Default domain with role (member, reader,
+// manager or admin) on its project, and returns its id.
+func (c *Cloud) AddUser(user User, role string) string {
 	c.t.Helper()
 	var u struct{ User struct{ ID string } }
-	c.AdminDo("POST", "/identity/v3/users", map[string]any{"user": map[string]any{
-		"name": name, "password": password, "domain_id": "default", "enabled": true}}, &u)
+	c.AdminDo(Request{Method: "POST", Path: "/identity/v3/users", Out: &u, Body: map[string]any{"user": map[string]any{
+		"name": user.Name, "password": user.Password, "domain_id": "default", "enabled": true}}})
 	var ps struct{ Projects []struct{ ID string } }
-	c.AdminDo("GET", "/identity/v3/projects?name="+project, nil, &ps)
+	c.AdminDo(Request{Method: "GET", Path: "/identity/v3/projects?name=" + user.Project, Out: &ps})
 	var rs struct{ Roles []struct{ ID string } }
-	c.AdminDo("GET", "/identity/v3/roles?name="+role, nil, &rs)
+	c.AdminDo(Request{Method: "GET", Path: "/identity/v3/roles?name=" + role, Out: &rs})
 	if len(ps.Projects) != 1 || len(rs.Roles) != 1 {
-		c.fatalf("add user %s: project %q or role %q not found", name, project, role)
+		c.fatalf("add user %s: project %q or role %q not found", user.Name, user.Project, role)
 	}
-	c.AdminDo("PUT", "/identity/v3/projects/"+ps.Projects[0].ID+"/users/"+u.User.ID+"/roles/"+rs.Roles[0].ID, nil, nil)
+	c.AdminDo(Request{Method: "PUT", Path: "/identity/v3/projects/" + ps.Projects[0].ID + "/users/" + u.User.ID + "/roles/" + rs.Roles[0].ID})
 	return u.User.ID
 }
 
-// AddFlavor creates a public flavor and returns its id.
-func (c *Cloud) AddFlavor(name string, vcpus, ramMB, diskGB int) string {
+// Size is what a flavor gives a server, or a host has: vCPUs, RAM (MiB)
+// and disk (GiB).
+type Size struct {
+	VCPUs, RAMMB, DiskGB int64
+}
+
+// AddFlavor creates a public flavor of size and returns its id.
+func (c *Cloud) AddFlavor(name string, size Size) string {
 	c.t.Helper()
 	var out struct{ Flavor struct{ ID string } }
-	c.AdminDo("POST", "/compute/v2.1/flavors", map[string]any{"flavor": map[string]any{
-		"name": name, "vcpus": vcpus, "ram": ramMB, "disk": diskGB}}, &out)
+	c.AdminDo(Request{Method: "POST", Path: "/compute/v2.1/flavors", Out: &out, Body: map[string]any{"flavor": map[string]any{
+		"name": name, "vcpus": size.VCPUs, "ram": size.RAMMB, "disk": size.DiskGB}}})
 	return out.Flavor.ID
 }
 
@@ -160,14 +187,14 @@ func (c *Cloud) AddFlavor(name string, vcpus, ramMB, diskGB int) string {
 func (c *Cloud) AddImage(name string, data []byte) string {
 	c.t.Helper()
 	var im struct{ ID string }
-	c.AdminDo("POST", "/image/v2/images", map[string]any{"name": name, "disk_format": "raw",
-		"container_format": "bare", "visibility": "public"}, &im)
+	c.AdminDo(Request{Method: "POST", Path: "/image/v2/images", Out: &im, Body: map[string]any{
+		"name": name, "disk_format": "raw", "container_format": "bare", "visibility": "public"}})
 	req, err := http.NewRequest("PUT", c.URL+"/image/v2/images/"+im.ID+"/file", bytes.NewReader(data))
 	if err != nil {
 		c.fatalf("upload %s: %v", name, err)
 	}
 	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set("X-Auth-Token", c.token(AdminUser, AdminPassword, AdminProject))
+	req.Header.Set("X-Auth-Token", c.token(Admin))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.fatalf("upload %s: %v", name, err)
@@ -184,9 +211,9 @@ func (c *Cloud) AddImage(name string, data []byte) string {
 func (c *Cloud) AddNetwork(name, cidr string) string {
 	c.t.Helper()
 	var n struct{ Network struct{ ID string } }
-	c.AdminDo("POST", "/network/v2.0/networks", map[string]any{"network": map[string]any{
-		"name": name, "shared": true}}, &n)
-	c.AdminDo("POST", "/network/v2.0/subnets", map[string]any{"subnet": map[string]any{
-		"network_id": n.Network.ID, "name": name + "-subnet", "cidr": cidr, "ip_version": 4}}, nil)
+	c.AdminDo(Request{Method: "POST", Path: "/network/v2.0/networks", Out: &n, Body: map[string]any{
+		"network": map[string]any{"name": name, "shared": true}}})
+	c.AdminDo(Request{Method: "POST", Path: "/network/v2.0/subnets", Body: map[string]any{"subnet": map[string]any{
+		"network_id": n.Network.ID, "name": name + "-subnet", "cidr": cidr, "ip_version": 4}}})
 	return n.Network.ID
 }

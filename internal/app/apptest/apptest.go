@@ -160,18 +160,25 @@ func (s *Server) Token(user, password, project string) string {
 	if tok, ok := s.tokens[key]; ok {
 		return tok
 	}
-	body := map[string]any{"auth": map[string]any{
-		"identity": map[string]any{"methods": []string{"password"}, "password": map[string]any{
-			"user": map[string]any{"name": user, "password": password, "domain": map[string]any{"name": "Default"}}}},
-		"scope": map[string]any{"project": map[string]any{"name": project, "domain": map[string]any{"name": "Default"}}},
-	}}
-	resp := s.Do(Request{Method: "POST", Path: "/identity/v3/auth/tokens", Token: "", Body: body, Headers: nil})
+	resp := s.Do(Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: PasswordAuth(user, password, project)})
 	if resp.Status != http.StatusCreated {
 		s.t.Fatalf("token for %s on %s: %d %s", user, project, resp.Status, resp.Body)
 	}
 	tok := resp.Header.Get("X-Subject-Token")
 	s.tokens[key] = tok
 	return tok
+}
+
+// PasswordAuth is the body of POST /v3/auth/tokens that asks for a token
+// of user (by name and password, in the Default domain) scoped to project
+// (by name, in the Default domain).
+func PasswordAuth(user, password, project string) map[string]any {
+	domain := map[string]any{"name": "Default"}
+	return map[string]any{"auth": map[string]any{
+		"identity": map[string]any{"methods": []string{"password"}, "password": map[string]any{
+			"user": map[string]any{"name": user, "password": password, "domain": domain}}},
+		"scope": map[string]any{"project": map[string]any{"name": project, "domain": domain}},
+	}}
 }
 
 // ExecSQL runs one statement in a transaction of its own, for tests that
