@@ -6,20 +6,16 @@ import (
 	"errors"
 	"time"
 
+	"novalite"
 	"novalite/internal/store"
 	"novalite/internal/virt"
 )
 
 // Host calls: questions the API asks this host through the database
-// (console output), answered on each wake-up or poll. The kinds and error
-// codes are the compute service's (hostCallConsoleLog … in
-// internal/compute/consoles.go); they are repeated here because the agent
-// must not import the services.
+// (console output), answered on each wake-up or poll. Their kinds and
+// error codes are the root package's (host_call.go), shared with the
+// compute service that asks.
 const (
-	callConsoleLog  = "console_log"
-	callDiagnostics = "diagnostics"
-	callNotFound    = "not_found"
-	callUnsupported = "unsupported"
 	// callTimeout bounds one answer; the caller gives up after its own
 	// timeout anyway.
 	callTimeout = 5 * time.Second
@@ -67,21 +63,21 @@ func (a *Agent) answerCalls(ctx context.Context) error {
 // answer runs one call against the driver.
 func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code string) {
 	switch c.Kind {
-	case callVNCOpen:
+	case novalite.HostCallVNCOpen:
 		return a.openConsole(ctx, c)
-	case callVNCIO:
+	case novalite.HostCallVNCIO:
 		return a.consoleIO(c)
-	case callVolumeAttach, callVolumeDetach, callVolumeExtend:
+	case novalite.HostCallVolumeAttach, novalite.HostCallVolumeDetach, novalite.HostCallVolumeExtend:
 		return a.volumeCall(ctx, c)
-	case callDiagnostics:
+	case novalite.HostCallDiagnostics:
 		return a.diagnostics(ctx, c)
-	case callConsoleLog:
+	case novalite.HostCallConsoleLog:
 	default:
-		return "", callUnsupported
+		return "", novalite.HostCallUnsupported
 	}
 	cl, ok := a.o.Driver.(virt.ConsoleLogger)
 	if !ok {
-		return "", callUnsupported
+		return "", novalite.HostCallUnsupported
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
@@ -96,7 +92,7 @@ func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code stri
 func (a *Agent) diagnostics(ctx context.Context, c store.HostCall) (string, string) {
 	dg, ok := a.o.Driver.(virt.Diagnoser)
 	if !ok {
-		return "", callUnsupported
+		return "", novalite.HostCallUnsupported
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
@@ -116,9 +112,9 @@ func (a *Agent) diagnostics(ctx context.Context, c store.HostCall) (string, stri
 func callError(err error) string {
 	switch {
 	case errors.Is(err, virt.ErrNotFound):
-		return callNotFound
+		return novalite.HostCallNotFound
 	case errors.Is(err, virt.ErrUnsupported):
-		return callUnsupported
+		return novalite.HostCallUnsupported
 	}
 	return err.Error()
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"novalite"
 	"novalite/internal/store"
 	"novalite/internal/virt"
 )
@@ -20,9 +21,6 @@ import (
 // vnc_io call writes the client's bytes to the guest and answers with
 // what the guest sent since.
 const (
-	callVNCOpen = "vnc_open"
-	callVNCIO   = "vnc_io"
-	callClosed  = "closed"
 	// consoleWait is how long an I/O call waits for guest output when
 	// there is none yet: the pace of an idle session's calls.
 	consoleWait = 100 * time.Millisecond
@@ -99,7 +97,7 @@ type consoleSession struct {
 func (a *Agent) openConsole(ctx context.Context, c store.HostCall) (string, string) {
 	rc, ok := a.o.Driver.(virt.RemoteConsole)
 	if !ok {
-		return "", callUnsupported
+		return "", novalite.HostCallUnsupported
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
@@ -166,11 +164,7 @@ func (a *Agent) endConsole(id string) {
 // consoleIO writes the client's bytes to the guest and answers with the
 // guest's output, waiting up to consoleWait for some.
 func (a *Agent) consoleIO(c store.HostCall) (string, string) {
-	var io struct {
-		Session string `json:"s"`
-		Data    []byte `json:"d"`
-		Close   bool   `json:"c"`
-	}
+	var io novalite.VNCIO
 	if err := json.Unmarshal([]byte(c.Args), &io); err != nil {
 		return "", err.Error()
 	}
@@ -178,7 +172,7 @@ func (a *Agent) consoleIO(c store.HostCall) (string, string) {
 	s := a.consoles.m[io.Session]
 	a.consoles.mu.Unlock()
 	if s == nil {
-		return "", callClosed
+		return "", novalite.HostCallClosed
 	}
 	if io.Close {
 		a.endConsole(io.Session)
@@ -191,7 +185,7 @@ func (a *Agent) consoleIO(c store.HostCall) (string, string) {
 		_ = s.conn.SetWriteDeadline(time.Now().Add(callTimeout))
 		if _, err := s.conn.Write(io.Data); err != nil {
 			a.endConsole(io.Session)
-			return "", callClosed
+			return "", novalite.HostCallClosed
 		}
 	}
 	s.mu.Lock()
@@ -212,7 +206,7 @@ func (a *Agent) consoleIO(c store.HostCall) (string, string) {
 	s.mu.Unlock()
 	if len(out) == 0 && ended {
 		a.endConsole(io.Session)
-		return "", callClosed
+		return "", novalite.HostCallClosed
 	}
 	return base64.StdEncoding.EncodeToString(out), ""
 }

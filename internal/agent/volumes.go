@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"novalite"
 	"novalite/internal/store"
 	"novalite/internal/virt"
 )
@@ -17,21 +18,10 @@ import (
 // the volume's id and device name; the volume's file is found in this
 // host's own VolumeDir, which the operator points at the same files as
 // the block storage service's.
-const (
-	callVolumeAttach = "volume_attach"
-	callVolumeDetach = "volume_detach"
-	callVolumeExtend = "volume_extend"
-	// volumeCallTimeout bounds one plug or unplug: an unplug waits for
-	// the guest to release the device.
-	volumeCallTimeout = 30 * time.Second
-)
-
-// volumeArgs are the args of a volume call.
-type volumeArgs struct {
-	VolumeID string `json:"volume_id"`
-	Device   string `json:"device,omitempty"`
-	Size     int64  `json:"size,omitempty"` // extend: the new size in bytes
-}
+//
+// volumeCallTimeout bounds one plug or unplug: an unplug waits for the
+// guest to release the device.
+const volumeCallTimeout = 30 * time.Second
 
 // volumePath is where this host finds a volume's file.
 func (a *Agent) volumePath(id string) string { return filepath.Join(a.o.VolumeDir, id) }
@@ -40,10 +30,10 @@ func (a *Agent) volumePath(id string) string { return filepath.Join(a.o.VolumeDi
 func (a *Agent) volumeCall(ctx context.Context, c store.HostCall) (string, string) {
 	va, ok := a.o.Driver.(virt.VolumeAttacher)
 	ve, extends := a.o.Driver.(virt.VolumeExtender)
-	if !ok || (c.Kind == callVolumeExtend && !extends) {
-		return "", callUnsupported
+	if !ok || (c.Kind == novalite.HostCallVolumeExtend && !extends) {
+		return "", novalite.HostCallUnsupported
 	}
-	var args volumeArgs
+	var args novalite.VolumeCall
 	if err := json.Unmarshal([]byte(c.Args), &args); err != nil || args.VolumeID == "" || a.o.VolumeDir == "" {
 		return "", fmt.Sprintf("bad volume call (args %q, volume dir %q)", c.Args, a.o.VolumeDir)
 	}
@@ -56,9 +46,9 @@ func (a *Agent) volumeCall(ctx context.Context, c store.HostCall) (string, strin
 	a.mu.Unlock()
 	var err error
 	switch c.Kind {
-	case callVolumeAttach:
+	case novalite.HostCallVolumeAttach:
 		err = va.AttachVolume(cctx, inst, virt.Volume{ID: args.VolumeID, Path: a.volumePath(args.VolumeID), Device: args.Device})
-	case callVolumeExtend:
+	case novalite.HostCallVolumeExtend:
 		err = ve.ExtendVolume(cctx, inst, args.VolumeID, args.Size)
 	default:
 		err = va.DetachVolume(cctx, inst, args.VolumeID)

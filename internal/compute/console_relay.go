@@ -6,37 +6,23 @@ import (
 	"encoding/json"
 	"net"
 
+	"novalite"
 	"novalite/internal/store"
 	"novalite/internal/virt"
 )
 
 // A remote console across processes (docs/host-calls.md): the agent that
-// owns the guest connects to its VNC server when asked (hostCallVNCOpen,
+// owns the guest connects to its VNC server when asked (HostCallVNCOpen,
 // answered with a session id), and from then on the API's relay carries
-// the bytes both ways in host calls (hostCallVNCIO): each call takes what
+// the bytes both ways in host calls (HostCallVNCIO): each call takes what
 // the client sent since the last one and brings back what the guest sent,
 // the agent waiting a little for output when it has none so that an idle
 // console costs a few calls a second. The calls are made one at a time,
 // which keeps the bytes of each direction in order.
-const (
-	hostCallVNCOpen = "vnc_open"
-	hostCallVNCIO   = "vnc_io"
-	// hostCallClosed answers an I/O call of a session that has ended (the
-	// guest closed its side, or the session expired).
-	hostCallClosed = "closed"
-)
-
-// vncIO is the arguments of a hostCallVNCIO call.
-type vncIO struct {
-	Session string `json:"s"`
-	Data    []byte `json:"d,omitempty"` // the client's bytes (base64 in JSON)
-	Close   bool   `json:"c,omitempty"` // the client has left: end the session
-}
-
 // OpenVNC asks host's agent to connect to inst's VNC server and returns
 // the client's end of a relay to it.
 func (h *HostCalls) OpenVNC(ctx context.Context, host string, inst virt.Instance) (net.Conn, error) {
-	c, err := h.call(ctx, store.HostCall{Host: host, Kind: hostCallVNCOpen, InstanceUUID: inst.ID})
+	c, err := h.call(ctx, store.HostCall{Host: host, Kind: novalite.HostCallVNCOpen, InstanceUUID: inst.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +60,7 @@ func (h *HostCalls) relay(host, instance, session string, conn net.Conn) {
 	}()
 	ctx := context.Background()
 	for {
-		io := vncIO{Session: session}
+		io := novalite.VNCIO{Session: session}
 	gather: // what the client sent meanwhile, without waiting for more
 		for {
 			select {
@@ -89,7 +75,7 @@ func (h *HostCalls) relay(host, instance, session string, conn net.Conn) {
 			}
 		}
 		args, _ := json.Marshal(io)
-		c, err := h.call(ctx, store.HostCall{Host: host, Kind: hostCallVNCIO, InstanceUUID: instance, Args: string(args)})
+		c, err := h.call(ctx, store.HostCall{Host: host, Kind: novalite.HostCallVNCIO, InstanceUUID: instance, Args: string(args)})
 		if err != nil || c.Error != "" || io.Close {
 			return
 		}
@@ -108,7 +94,7 @@ func (h *HostCalls) relay(host, instance, session string, conn net.Conn) {
 }
 
 func (h *HostCalls) closeSession(ctx context.Context, host, instance, session string) error {
-	args, _ := json.Marshal(vncIO{Session: session, Close: true})
-	_, err := h.call(ctx, store.HostCall{Host: host, Kind: hostCallVNCIO, InstanceUUID: instance, Args: string(args)})
+	args, _ := json.Marshal(novalite.VNCIO{Session: session, Close: true})
+	_, err := h.call(ctx, store.HostCall{Host: host, Kind: novalite.HostCallVNCIO, InstanceUUID: instance, Args: string(args)})
 	return err
 }

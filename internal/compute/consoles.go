@@ -42,15 +42,6 @@ func (l LocalConsoles) OpenVNC(ctx context.Context, host string, inst virt.Insta
 	return rc.OpenVNC(ctx, inst)
 }
 
-// hostCallConsoleLog is the kind of host call that reads a console log.
-const hostCallConsoleLog = "console_log"
-
-// Host call error codes, as the agent writes them.
-const (
-	hostCallNotFound    = "not_found"
-	hostCallUnsupported = "unsupported"
-)
-
 // errHostDown is Nova's answer when the host of a server must act and its
 // compute service is down (compute/api.py check_instance_host with
 // check_is_up; exception.ServiceUnavailable).
@@ -75,7 +66,7 @@ type HostCalls struct {
 // ConsoleLog asks host's agent for inst's console log and waits for the
 // answer.
 func (h *HostCalls) ConsoleLog(ctx context.Context, host string, inst virt.Instance) (string, error) {
-	c, err := h.call(ctx, store.HostCall{Host: host, Kind: hostCallConsoleLog, InstanceUUID: inst.ID})
+	c, err := h.call(ctx, store.HostCall{Host: host, Kind: novalite.HostCallConsoleLog, InstanceUUID: inst.ID})
 	if err != nil {
 		return "", err
 	}
@@ -87,9 +78,9 @@ func callErr(code string) error {
 	switch code {
 	case "":
 		return nil
-	case hostCallNotFound:
+	case novalite.HostCallNotFound:
 		return virt.ErrNotFound
-	case hostCallUnsupported:
+	case novalite.HostCallUnsupported:
 		return virt.ErrUnsupported
 	}
 	return errors.New(code)

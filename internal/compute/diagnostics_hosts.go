@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"novalite"
 	"novalite/internal/store"
 	"novalite/internal/virt"
 )
@@ -41,19 +42,14 @@ func (l LocalConsoles) Diagnostics(ctx context.Context, host string, inst virt.I
 	}
 }
 
-const (
-	// hostCallDiagnostics is the kind of the call that measures a guest
-	// (internal/agent/calls.go); the answer is virt.Diagnostics in JSON.
-	hostCallDiagnostics = "diagnostics"
-	// diagnosticsTimeout: a few QMP questions; an agent that does not
-	// answer meanwhile leaves the counters unknown.
-	diagnosticsTimeout = 5 * time.Second
-)
+// diagnosticsTimeout: a few QMP questions; an agent that does not answer
+// meanwhile leaves the counters unknown.
+const diagnosticsTimeout = 5 * time.Second
 
 // Diagnostics asks host's agent to measure inst.
 func (h *HostCalls) Diagnostics(ctx context.Context, host string, inst virt.Instance) (virt.Diagnostics, error) {
 	var d virt.Diagnostics
-	c, err := h.callWithin(ctx, store.HostCall{Host: host, Kind: hostCallDiagnostics, InstanceUUID: inst.ID},
+	c, err := h.callWithin(ctx, store.HostCall{Host: host, Kind: novalite.HostCallDiagnostics, InstanceUUID: inst.ID},
 		min(orDefault(h.Timeout, diagnosticsTimeout), diagnosticsTimeout))
 	if err != nil {
 		return d, err

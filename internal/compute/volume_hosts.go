@@ -50,40 +50,26 @@ func (l LocalConsoles) ExtendVolume(ctx context.Context, host string, inst virt.
 	return ve.ExtendVolume(ctx, inst, volumeID, newSize)
 }
 
-// The kinds of the volume host calls (internal/agent/volumes.go).
-const (
-	hostCallVolumeAttach = "volume_attach"
-	hostCallVolumeDetach = "volume_detach"
-	hostCallVolumeExtend = "volume_extend"
-	// volumeCallTimeout is longer than the agent's own bound on a plug
-	// or unplug (30 s: an unplug waits for the guest).
-	volumeCallTimeout = 40 * time.Second
-)
-
-// volumeCallArgs are a volume call's args; the agent finds the file in
-// its own volume directory.
-type volumeCallArgs struct {
-	VolumeID string `json:"volume_id"`
-	Device   string `json:"device,omitempty"`
-	Size     int64  `json:"size,omitempty"` // extend: the new size in bytes
-}
+// volumeCallTimeout is longer than the agent's own bound on a plug or
+// unplug (30 s: an unplug waits for the guest).
+const volumeCallTimeout = 40 * time.Second
 
 // AttachVolume asks host's agent to plug v into the guest.
 func (h *HostCalls) AttachVolume(ctx context.Context, host string, inst virt.Instance, v virt.Volume) error {
-	return h.volumeCall(ctx, host, hostCallVolumeAttach, inst, volumeCallArgs{VolumeID: v.ID, Device: v.Device})
+	return h.volumeCall(ctx, host, novalite.HostCallVolumeAttach, inst, novalite.VolumeCall{VolumeID: v.ID, Device: v.Device})
 }
 
 // DetachVolume asks host's agent to unplug a volume.
 func (h *HostCalls) DetachVolume(ctx context.Context, host string, inst virt.Instance, volumeID string) error {
-	return h.volumeCall(ctx, host, hostCallVolumeDetach, inst, volumeCallArgs{VolumeID: volumeID})
+	return h.volumeCall(ctx, host, novalite.HostCallVolumeDetach, inst, novalite.VolumeCall{VolumeID: volumeID})
 }
 
 // ExtendVolume asks host's agent to tell the guest a volume grew.
 func (h *HostCalls) ExtendVolume(ctx context.Context, host string, inst virt.Instance, volumeID string, newSize int64) error {
-	return h.volumeCall(ctx, host, hostCallVolumeExtend, inst, volumeCallArgs{VolumeID: volumeID, Size: newSize})
+	return h.volumeCall(ctx, host, novalite.HostCallVolumeExtend, inst, novalite.VolumeCall{VolumeID: volumeID, Size: newSize})
 }
 
-func (h *HostCalls) volumeCall(ctx context.Context, host, kind string, inst virt.Instance, args volumeCallArgs) error {
+func (h *HostCalls) volumeCall(ctx context.Context, host, kind string, inst virt.Instance, args novalite.VolumeCall) error {
 	b, err := json.Marshal(args)
 	if err != nil {
 		return err
