@@ -20,12 +20,9 @@ import (
 // make guests leaves it out (its -run does not match); run it with
 // go test -tags guests -run GuestFigures -v ./internal/cli/
 func TestGuestFigures(t *testing.T) {
-	dir := guestDir(t)
 	// Ten 1-vCPU guests exceed a 2-core machine's 8 schedulable vCPUs
 	// (Nova's cpu_allocation_ratio 4.0): say there are 16.
-	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s", "--host-vcpus", "16")
-	c := openCloud(t, s, dir)
-	c.setup()
+	c := guestCloud(t, "--shutdown-timeout", "10s", "--host-vcpus", "16")
 	for _, n := range []int{1, 10} {
 		active, console := make([]time.Duration, n), make([]time.Duration, n)
 		ids := make([]string, n)

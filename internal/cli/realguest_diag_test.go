@@ -64,10 +64,7 @@ func (d guestDiagnostics) cpusRan() bool {
 // and its NIC is the port's, by MAC.
 func TestRealGuestDiagnostics(t *testing.T) {
 	t.Parallel()
-	dir := guestDir(t)
-	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s")
-	c := openCloud(t, s, dir)
-	c.setup()
+	c := guestCloud(t, "--shutdown-timeout", "10s")
 	id := c.boot("diag1", "")
 	c.wait(id, "ACTIVE")
 	c.waitConsole(id, "novalite-guest: ready", 1)

@@ -118,10 +118,7 @@ func (c *cloud) checkSnapshot(im *images.Image, imageType, serverID string) {
 // are what make guests spends its time on).
 func TestRealGuestImages(t *testing.T) {
 	t.Parallel()
-	dir := guestDir(t)
-	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "20s")
-	c := openCloud(t, s, dir)
-	c.setup()
+	c := guestCloud(t, "--shutdown-timeout", "20s")
 	ctx := context.Background()
 
 	id := c.boot("vm1", diskMarker)

@@ -200,12 +200,7 @@ func TestRealGuestMoves(t *testing.T) {
 		t.Errorf("QEMU processes after the evacuation: %v, want the rebuilt one and the down host's", p)
 	}
 
-	if err := s.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	<-s.done
-	s = serve(t, bin, dir, args...)
-	c = openCloud(t, s, dir)
+	c = c.restart(args...)
 	c.wait(id, "ACTIVE")
 	c.waitConsole(id, "novalite-guest: ready", 1)
 	c.runsOn(id, dst, "2", "192")

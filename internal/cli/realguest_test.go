@@ -239,10 +239,7 @@ func (c *cloud) action(name string, err error) {
 // it through Nova's actions, checking each from outside novalite too.
 func TestRealGuestLifecycle(t *testing.T) {
 	t.Parallel()
-	dir := guestDir(t)
-	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "30s")
-	c := openCloud(t, s, dir)
-	c.setup()
+	c := guestCloud(t, "--shutdown-timeout", "30s")
 	ctx := context.Background()
 
 	start := time.Now()
@@ -354,6 +351,30 @@ func (c *cloud) waitGone(id string) {
 	}
 }
 
+// guestCloud starts `novalite serve --driver qemu` with extra flags on a
+// guestDir and sets it up for guests (image, flavor, keypair).
+func guestCloud(t *testing.T, extra ...string) *cloud {
+	t.Helper()
+	dir := guestDir(t)
+	c := openCloud(t, serve(t, build(t), dir, append([]string{"--driver", "qemu"}, extra...)...), dir)
+	c.setup()
+	return c
+}
+
+// restart kills novalite (SIGKILL, its guests left running) and starts it
+// again on the same data dir with args, returning the cloud it serves with
+// c's image, flavor, network and key.
+func (c *cloud) restart(args ...string) *cloud {
+	c.t.Helper()
+	if err := c.s.cmd.Process.Kill(); err != nil {
+		c.t.Fatal(err)
+	}
+	<-c.s.done
+	next := openCloud(c.t, serve(c.t, build(c.t), c.dir, args...), c.dir)
+	next.imageID, next.flavorID, next.netID, next.key = c.imageID, c.flavorID, c.netID, c.key
+	return next
+}
+
 // guestDir is a data dir whose guests are killed when the test ends,
 // whatever state it left them in.
 func guestDir(t *testing.T) string {
@@ -394,11 +415,7 @@ func rssMiB(t *testing.T, pid int) int {
 // leave nothing behind.
 func TestRealGuestsSurviveKill9(t *testing.T) {
 	t.Parallel()
-	dir := guestDir(t)
-	bin := build(t)
-	s := serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
-	c := openCloud(t, s, dir)
-	c.setup()
+	c := guestCloud(t, "--shutdown-timeout", "10s")
 	ctx := context.Background()
 	var ids []string
 	for i := range 5 {
@@ -416,12 +433,7 @@ func TestRealGuestsSurviveKill9(t *testing.T) {
 	}
 	t.Logf("memory: %d MiB resident for %d guests of 128 MiB (%d MiB each)", total, len(pids), total/len(pids))
 
-	if err := s.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	<-s.done
-	s = serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
-	c = openCloud(t, s, dir)
+	c = c.restart("--driver", "qemu", "--shutdown-timeout", "10s")
 	for _, id := range ids {
 		c.wait(id, "ACTIVE")
 		if pid := onePid(t, id); pid != pids[id] {
@@ -462,10 +474,7 @@ func TestRealGuestsSurviveKill9(t *testing.T) {
 // taps and bridge.
 func TestRealGuestsPingOnOneNetwork(t *testing.T) {
 	t.Parallel()
-	dir := guestDir(t)
-	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s")
-	c := openCloud(t, s, dir)
-	c.setup()
+	c := guestCloud(t, "--shutdown-timeout", "10s")
 	ctx := context.Background()
 	first := c.boot("vm-a", "")
 	c.wait(first, "ACTIVE")
@@ -486,7 +495,7 @@ func TestRealGuestsPingOnOneNetwork(t *testing.T) {
 	if !strings.Contains(out, "3 packets received") {
 		t.Errorf("vm-b did not reach vm-a at %s:\n%s", addr, out)
 	}
-	ns := qemu.NetNS(filepath.Join(dir, "instances", guestHost))
+	ns := qemu.NetNS(filepath.Join(c.dir, "instances", guestHost))
 	links, err := exec.Command("ip", "-n", ns, "-o", "link", "show").Output()
 	if err != nil {
 		t.Fatal(err)

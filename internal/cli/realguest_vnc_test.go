@@ -22,10 +22,7 @@ import (
 // (named by QEMU after the guest's -name, Nova's instance name).
 func TestRealGuestVNC(t *testing.T) {
 	t.Parallel()
-	dir := guestDir(t)
-	s := serve(t, build(t), dir, "--driver", "qemu", "--shutdown-timeout", "10s")
-	c := openCloud(t, s, dir)
-	c.setup()
+	c := guestCloud(t, "--shutdown-timeout", "10s")
 	id := c.boot("vnc1", "")
 	c.wait(id, "ACTIVE")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -157,11 +157,7 @@ func hasVolumeDevice(t *testing.T, serverID, volumeID string) bool {
 // from the volume's file.
 func TestRealGuestVolumes(t *testing.T) {
 	t.Parallel()
-	dir := guestDir(t)
-	bin := build(t)
-	s := serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
-	c := openCloud(t, s, dir)
-	c.setup()
+	c := guestCloud(t, "--shutdown-timeout", "10s")
 	ctx := context.Background()
 	bs := c.blockStorage()
 	vol, err := volumes.Create(ctx, bs, volumes.CreateOpts{Size: 1, Name: "data"}, nil).Extract()
@@ -206,7 +202,7 @@ func TestRealGuestVolumes(t *testing.T) {
 	c.action("delete", servers.Delete(ctx, c.compute, vm1).ExtractErr())
 	c.waitGone(vm1)
 	c.waitVolume(bs, vol.ID, "available")
-	b, err := os.ReadFile(filepath.Join(dir, "volumes", vol.ID))
+	b, err := os.ReadFile(filepath.Join(c.dir, "volumes", vol.ID))
 	if err != nil || !strings.HasPrefix(string(b[:64]), volumeMarker) {
 		t.Fatalf("volume file after the server's delete: %q, %v", b[:64], err)
 	}
@@ -233,14 +229,7 @@ func TestRealGuestVolumes(t *testing.T) {
 	// novalite killed and started again: the guest, re-adopted, keeps
 	// its volume, and a detach unplugs it.
 	pid := onePid(t, vm2)
-	if err := s.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	<-s.done
-	s = serve(t, bin, dir, "--driver", "qemu", "--shutdown-timeout", "10s")
-	old := c
-	c = openCloud(t, s, dir)
-	c.imageID, c.flavorID, c.netID, c.key = old.imageID, old.flavorID, old.netID, old.key
+	c = c.restart("--driver", "qemu", "--shutdown-timeout", "10s")
 	bs = c.blockStorage()
 	c.wait(vm2, "ACTIVE")
 	if got := onePid(t, vm2); got != pid || !hasVolumeDevice(t, vm2, vol.ID) {
@@ -277,7 +266,7 @@ func TestRealGuestVolumes(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(c.instanceDir(v3.ID), "disk")); err == nil {
 		t.Errorf("a volume-backed guest has a local root disk")
 	}
-	if cmd := cmdline(t, onePid(t, v3.ID)); !strings.Contains(cmd, filepath.Join(dir, "volumes")+"/") {
+	if cmd := cmdline(t, onePid(t, v3.ID)); !strings.Contains(cmd, filepath.Join(c.dir, "volumes")+"/") {
 		t.Errorf("the volume-backed guest's command line names no volume file: %s", cmd)
 	}
 }
