@@ -11,6 +11,29 @@ import (
 	"novalite"
 )
 
+// insertServers inserts n active servers of project p1, created a
+// second apart, each changed by vary first.
+func insertServers(t *testing.T, db *DB, n int, vary func(i int, v *novalite.Server)) {
+	t.Helper()
+	ctx := context.Background()
+	base := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	err := db.Tx(ctx, func(tx *Tx) error {
+		for i := range n {
+			v := novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: "vm", ProjectID: "p1",
+				UserID: "u1", Flavor: novalite.FlavorSnapshot{ID: "1"}, VMState: novalite.VMActive,
+				CreatedAt: base.Add(time.Duration(i) * time.Second), UpdatedAt: base}
+			vary(i, &v)
+			if err := tx.InstanceInsert(ctx, &v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestReservationListPlan: once the planner has statistics (Optimize on
 // SQLite, ANALYZE as autovacuum runs it on PostgreSQL), a list filtered by
 // reservation_id — how clients find the servers of one max_count create —
@@ -19,21 +42,8 @@ import (
 func TestReservationListPlan(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		base := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
-		err := db.Tx(ctx, func(tx *Tx) error {
-			for i := range 3000 {
-				v := novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: "vm", ProjectID: "p1",
-					UserID: "u1", Flavor: novalite.FlavorSnapshot{ID: "1"}, VMState: novalite.VMActive,
-					CreatedAt: base.Add(time.Duration(i) * time.Second), UpdatedAt: base, ReservationID: fmt.Sprintf("r-%d", i)}
-				if err := tx.InstanceInsert(ctx, &v); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		insertServers(t, db, 3000, func(i int, v *novalite.Server) { v.ReservationID = fmt.Sprintf("r-%d", i) })
+		var err error
 		if db.Engine() == Postgres {
 			_, err = db.write.ExecContext(ctx, `ANALYZE instances`)
 		} else {
@@ -90,27 +100,15 @@ func TestReservationListPlan(t *testing.T) {
 func TestCountByStatePlan(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		base := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
-		err := db.Tx(ctx, func(tx *Tx) error {
-			for i := range 30 {
-				v := novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: "vm", ProjectID: "p1",
-					UserID: "u1", Flavor: novalite.FlavorSnapshot{ID: "1"}, VMState: novalite.VMActive,
-					CreatedAt: base.Add(time.Duration(i) * time.Second), UpdatedAt: base, Deleted: i%3 == 0}
-				if i%5 == 0 {
-					v.VMState, v.TaskState = novalite.VMBuilding, novalite.TaskScheduling
-				}
-				if err := tx.InstanceInsert(ctx, &v); err != nil {
-					return err
-				}
+		insertServers(t, db, 30, func(i int, v *novalite.Server) {
+			v.Deleted = i%3 == 0
+			if i%5 == 0 {
+				v.VMState, v.TaskState = novalite.VMBuilding, novalite.TaskScheduling
 			}
-			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var got []StateCount
 		var plan string
-		err = db.View(ctx, func(tx *Tx) error {
+		err := db.View(ctx, func(tx *Tx) error {
 			var err error
 			if got, err = tx.InstanceCountByState(ctx); err != nil || db.Engine() == Postgres {
 				return err
