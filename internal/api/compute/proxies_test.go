@@ -14,14 +14,7 @@ var (
 
 func call(t *testing.T, srv *apptest.Server, tok, method, path string, body any, hdr map[string]string, want int) map[string]any {
 	t.Helper()
-	resp := srv.Do(apptest.Request{Method: method, Path: "/compute/v2.1" + path, Token: tok, Body: body, Headers: hdr})
-	if resp.Status != want {
-		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, want, resp.Body)
-	}
-	if len(resp.Body) == 0 {
-		return nil
-	}
-	return resp.JSON(t)
+	return srv.Expect(t, apptest.Request{Method: method, Path: "/compute/v2.1" + path, Token: tok, Body: body, Headers: hdr}, want)
 }
 
 func TestImageProxy(t *testing.T) {

@@ -11,14 +11,7 @@ import (
 // (nil for 204).
 func do(t *testing.T, srv *apptest.Server, tok, method, path string, body any, want int) map[string]any {
 	t.Helper()
-	resp := srv.Do(apptest.Request{Method: method, Path: "/network" + path, Token: tok, Body: body})
-	if resp.Status != want {
-		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, want, resp.Body)
-	}
-	if len(resp.Body) == 0 {
-		return nil
-	}
-	return resp.JSON(t)
+	return srv.Expect(t, apptest.Request{Method: method, Path: "/network" + path, Token: tok, Body: body}, want)
 }
 
 // neutronError checks a NeutronError body of the given type.

@@ -18,14 +18,7 @@ func do(t *testing.T, srv *apptest.Server, tok, method, path string, body any, w
 
 func doAt(t *testing.T, srv *apptest.Server, version, tok, method, path string, body any, want int) map[string]any {
 	t.Helper()
-	resp := srv.Do(apptest.Request{Method: method, Path: "/volume" + path, Token: tok, Body: body, Headers: mv(version)})
-	if resp.Status != want {
-		t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.Status, want, resp.Body)
-	}
-	if len(resp.Body) == 0 {
-		return nil
-	}
-	return resp.JSON(t)
+	return srv.Expect(t, apptest.Request{Method: method, Path: "/volume" + path, Token: tok, Body: body, Headers: mv(version)}, want)
 }
 
 // fault checks a Cinder fault body of the given key and returns its

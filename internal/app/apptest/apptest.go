@@ -205,6 +205,20 @@ type Response struct {
 	Body   []byte
 }
 
+// Expect sends r, fails t unless the status is want, and returns the
+// decoded body (nil when empty).
+func (s *Server) Expect(t testing.TB, r Request, want int) map[string]any {
+	t.Helper()
+	resp := s.Do(r)
+	if resp.Status != want {
+		t.Fatalf("%s %s: %d, want %d: %s", r.Method, r.Path, resp.Status, want, resp.Body)
+	}
+	if len(resp.Body) == 0 {
+		return nil
+	}
+	return resp.JSON(t)
+}
+
 // JSON decodes the body into a generic value.
 func (r Response) JSON(t testing.TB) map[string]any {
 	t.Helper()
