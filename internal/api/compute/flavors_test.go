@@ -61,14 +61,8 @@ func TestListFlavors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := b.do("GET", tt.path, tt.token, tt.mv, nil)
-			if tt.wantStatus != 200 {
-				if status, msg := fault(t, r); status != tt.wantStatus || (tt.wantMsg != "" && msg != tt.wantMsg) {
-					t.Errorf("got %d %q, want %d %q", status, msg, tt.wantStatus, tt.wantMsg)
-				}
+			if !okOrFault(t, r, tt.wantStatus, tt.wantMsg) {
 				return
-			}
-			if r.Status != 200 {
-				t.Fatalf("status %d %s", r.Status, r.Body)
 			}
 			if got := ids(t, r, "flavors", "id"); !slices.Equal(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)

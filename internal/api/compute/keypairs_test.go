@@ -186,10 +186,7 @@ func TestKeypairListShowDelete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := b.do("GET", "/os-keypairs"+tt.query, tt.token, tt.mv, nil)
-			if tt.wantStatus != 200 {
-				if status, msg := fault(t, r); status != tt.wantStatus || msg != tt.wantMsg {
-					t.Errorf("got %d %q, want %d %q", status, msg, tt.wantStatus, tt.wantMsg)
-				}
+			if !okOrFault(t, r, tt.wantStatus, tt.wantMsg) {
 				return
 			}
 			if got := ids(t, r, "keypairs", "name"); !slices.Equal(got, tt.want) {

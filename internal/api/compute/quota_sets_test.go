@@ -48,10 +48,7 @@ func TestLimitsByMicroversion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := b.do("GET", "/limits"+tt.query, tt.token, tt.mv, nil)
-			if tt.wantStatus != 200 {
-				if status, msg := fault(t, r); status != tt.wantStatus || msg != tt.wantMsg {
-					t.Errorf("got %d %q", status, msg)
-				}
+			if !okOrFault(t, r, tt.wantStatus, tt.wantMsg) {
 				return
 			}
 			abs := r.JSON(t)["limits"].(map[string]any)["absolute"].(map[string]any)

@@ -31,14 +31,8 @@ func TestCreateServerGroup(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := b.do("POST", "/os-server-groups", b.demo, tt.mv, tt.body)
-			if tt.wantStatus != 200 {
-				if status, msg := fault(t, r); status != tt.wantStatus || (tt.wantMsg != "" && msg != tt.wantMsg) {
-					t.Errorf("got %d %q, want %d %q", status, msg, tt.wantStatus, tt.wantMsg)
-				}
+			if !okOrFault(t, r, tt.wantStatus, tt.wantMsg) {
 				return
-			}
-			if r.Status != 200 {
-				t.Fatalf("status %d %s", r.Status, r.Body)
 			}
 			if tt.sample != "" {
 				sameKeys(t, tt.name, r.JSON(t)["server_group"].(map[string]any), sampleDoc(t, tt.sample)["server_group"].(map[string]any))

@@ -98,6 +98,23 @@ func fault(t *testing.T, r apptest.Response) (int, string) {
 	return r.Status, string(r.Body)
 }
 
+// okOrFault checks r against a table case: a fault of status (with msg,
+// when given) or, for status 200, a 200. It reports whether r is the 200
+// whose body the case goes on to check.
+func okOrFault(t *testing.T, r apptest.Response, status int, msg string) bool {
+	t.Helper()
+	if status != 200 {
+		if got, gotMsg := fault(t, r); got != status || (msg != "" && gotMsg != msg) {
+			t.Errorf("got %d %q, want %d %q", got, gotMsg, status, msg)
+		}
+		return false
+	}
+	if r.Status != 200 {
+		t.Fatalf("status %d %s", r.Status, r.Body)
+	}
+	return true
+}
+
 func names(t *testing.T, r apptest.Response) []string {
 	t.Helper()
 	var out []string
