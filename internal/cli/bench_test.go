@@ -1,10 +1,10 @@
 package cli_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
+	"novalite/internal/store/pgtest"
 	"novalite/internal/store/storetest"
 )
 
@@ -14,11 +14,7 @@ import (
 func TestBench(t *testing.T) {
 	args := []string{"bench", "-servers", "20,120", "-duration", "200ms", "-data-dir", t.TempDir()}
 	if storetest.Engine() == "postgres" {
-		pg := os.Getenv("NOVALITE_TEST_POSTGRES")
-		if pg == "" {
-			pg = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-		}
-		args = append(args, "-postgres", pg)
+		args = append(args, "-postgres", pgtest.AdminDSN())
 	}
 	out := run(t, build(t), args...)
 	t.Logf("%s", out)

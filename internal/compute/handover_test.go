@@ -3,12 +3,12 @@ package compute
 import (
 	"context"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"novalite"
 	"novalite/internal/store"
+	"novalite/internal/store/pgtest"
 	"novalite/internal/store/storetest"
 )
 
@@ -25,7 +25,7 @@ import (
 // both passes: NOTIFY is what is tested.
 func TestHandoverWakesDestination(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx := context.Background()
 	dsn := storetest.MigratedPostgresDatabase(t)
 	db, err := store.OpenPostgres(ctx, dsn)
 	if err != nil {
@@ -45,45 +45,25 @@ func TestHandoverWakesDestination(t *testing.T) {
 		}
 	}
 
-	listeners := []struct {
-		name     string
-		channels []string
-	}{
-		{"agent a", store.AgentChannels("a")},
-		{"agent b", store.AgentChannels("b")},
-		{"agent c", store.AgentChannels("c")},
-		{"controller", []string{store.WorkChannel}},
+	listeners := []pgtest.Listener{
+		{Name: "agent a", Channels: store.AgentChannels("a")},
+		{Name: "agent b", Channels: store.AgentChannels("b")},
+		{Name: "agent c", Channels: store.AgentChannels("c")},
+		{Name: "controller", Channels: []string{store.WorkChannel}},
 	}
-	fence := func(i int) string { return store.HostChannel("fence-" + listeners[i].name) }
-	got := make([]chan string, len(listeners))
-	var wg sync.WaitGroup
-	defer func() { cancel(); wg.Wait() }()
-	for i, l := range listeners {
+	var fences []string // host channels: the tx notifies them as hosts
+	for _, l := range listeners {
+		fences = append(fences, store.HostChannel("fence-"+l.Name))
+	}
+	wakes := pgtest.Listen(t, listeners, fences, func(ctx context.Context, i int, channels []string, wake func(string)) {
 		other, err := store.OpenPostgres(ctx, dsn) // another process
 		if err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			return
 		}
 		defer other.Close()
-		got[i] = make(chan string, 64)
-		channels := append(slices.Clone(l.channels), fence(i))
-		wg.Go(func() {
-			other.Listen(ctx, channels, func(ch string) { got[i] <- ch }, func(err error) { t.Errorf("%s: listen: %v", l.name, err) })
-		})
-	}
-	next := func(i int) string {
-		select {
-		case ch := <-got[i]:
-			return ch
-		case <-time.After(30 * time.Second): // a hang guard, not a timing goal
-			t.Fatalf("%s: no notification", listeners[i].name)
-			return ""
-		}
-	}
-	for i := range listeners {
-		if ch := next(i); ch != "" { // the wake-up of connecting
-			t.Fatalf("%s: first wake-up on %q", listeners[i].name, ch)
-		}
-	}
+		other.Listen(ctx, channels, wake, func(err error) { t.Errorf("%s: listen: %v", listeners[i].Name, err) })
+	})
 
 	admin := &novalite.Caller{UserID: "admin", ProjectID: "admin", Roles: []novalite.Role{{Name: "admin"}}}
 	server := func(host string, vm novalite.VMState) string {
@@ -113,27 +93,14 @@ func TestHandoverWakesDestination(t *testing.T) {
 			t.Fatalf("%s: %v", step.name, err)
 		}
 		if err := db.Tx(ctx, func(tx *store.Tx) error {
-			for i := range listeners {
-				tx.NotifyHostOnCommit("fence-" + listeners[i].name)
+			for _, l := range listeners {
+				tx.NotifyHostOnCommit("fence-" + l.Name)
 			}
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
-		var woken []string
-		for i, l := range listeners {
-			n := 0
-			for ch := next(i); ch != fence(i); ch = next(i) {
-				n++
-			}
-			if n > 1 {
-				t.Errorf("%s: %s woken %d times", step.name, l.name, n)
-			}
-			if n > 0 {
-				woken = append(woken, l.name)
-			}
-		}
-		if !slices.Equal(woken, step.want) {
+		if woken := wakes.Woken(step.name); !slices.Equal(woken, step.want) {
 			t.Errorf("%s woke %v, want %v", step.name, woken, step.want)
 		}
 		if v := storetest.Get(t, db, step.id); v.Host != step.onHost || v.TaskState == novalite.TaskNone {

@@ -3,16 +3,15 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"novalite"
+	"novalite/internal/store/pgtest"
 )
 
 // TestCheckSchema: the roles start only on a schema holding exactly the
@@ -55,44 +54,22 @@ func TestCheckSchema(t *testing.T) {
 func TestNotifyWakesListeners(t *testing.T) {
 	db := openPostgresTest(t)
 	db.Share()
-	ctx, cancel := context.WithCancel(context.Background())
-	listeners := []struct {
-		name     string
-		channels []string
-	}{
-		{"agent a", AgentChannels("a")},
-		{"agent b", AgentChannels("b")},
-		{"controller", []string{WorkChannel}},
+	ctx := context.Background()
+	listeners := []pgtest.Listener{
+		{Name: "agent a", Channels: AgentChannels("a")},
+		{Name: "agent b", Channels: AgentChannels("b")},
+		{Name: "controller", Channels: []string{WorkChannel}},
 	}
-	got := make([]chan string, len(listeners))
-	var wg sync.WaitGroup
-	defer func() { cancel(); wg.Wait() }()
-	for i, l := range listeners {
+	fences := []string{"fence_0", "fence_1", "fence_2"}
+	wakes := pgtest.Listen(t, listeners, fences, func(ctx context.Context, i int, channels []string, wake func(string)) {
 		other, err := OpenPostgres(ctx, db.dsn) // another process
 		if err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			return
 		}
 		defer other.Close()
-		got[i] = make(chan string, 64)
-		channels := append(slices.Clone(l.channels), fmt.Sprintf("fence_%d", i))
-		wg.Go(func() {
-			other.Listen(ctx, channels, func(ch string) { got[i] <- ch }, func(err error) { t.Errorf("%s: listen: %v", l.name, err) })
-		})
-	}
-	next := func(i int) string {
-		select {
-		case ch := <-got[i]:
-			return ch
-		case <-time.After(30 * time.Second): // a hang guard, not a timing goal
-			t.Fatalf("%s: no notification", listeners[i].name)
-			return ""
-		}
-	}
-	for i := range listeners {
-		if ch := next(i); ch != "" { // a listener wakes once when it (re)connects
-			t.Fatalf("%s: first wake-up on %q", listeners[i].name, ch)
-		}
-	}
+		other.Listen(ctx, channels, wake, func(err error) { t.Errorf("%s: listen: %v", listeners[i].Name, err) })
+	})
 
 	now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
 	server := func(host string, task novalite.TaskState) int64 {
@@ -134,27 +111,14 @@ func TestNotifyWakesListeners(t *testing.T) {
 			t.Fatalf("%s: %v", step.name, err)
 		}
 		if err := db.Tx(ctx, func(tx *Tx) error {
-			for i := range listeners {
-				tx.notifyOn(fmt.Sprintf("fence_%d", i))
+			for _, f := range fences {
+				tx.notifyOn(f)
 			}
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
-		var woken []string
-		for i, l := range listeners {
-			n := 0
-			for ch := next(i); ch != fmt.Sprintf("fence_%d", i); ch = next(i) {
-				n++
-			}
-			if n > 1 {
-				t.Errorf("%s: %s woken %d times", step.name, l.name, n)
-			}
-			if n > 0 {
-				woken = append(woken, l.name)
-			}
-		}
-		if !slices.Equal(woken, step.want) {
+		if woken := wakes.Woken(step.name); !slices.Equal(woken, step.want) {
 			t.Errorf("%s woke %v, want %v", step.name, woken, step.want)
 		}
 	}

@@ -8,18 +8,15 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"novalite"
 	"novalite/internal/store"
+	"novalite/internal/store/pgtest"
 )
 
 // Engine names the engine the tests of this run use.
@@ -51,60 +48,11 @@ func Open(t testing.TB) *store.DB {
 	return db
 }
 
-func adminDSN() string {
-	if dsn := os.Getenv("NOVALITE_TEST_POSTGRES"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-}
-
 // PostgresDatabase creates an empty database for t and returns its URL;
 // it is dropped (connections and all) when t ends.
 func PostgresDatabase(t testing.TB) string {
 	t.Helper()
-	return createDatabase(t, "")
-}
-
-// createDatabase creates a database for t, a copy of template if not "",
-// and returns its URL; it is dropped (connections and all) when t ends.
-func createDatabase(t testing.TB, template string) string {
-	t.Helper()
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", adminDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "novalite_unit_" + randomHex()
-	stmt := "CREATE DATABASE " + name
-	if template != "" {
-		stmt += " TEMPLATE " + template
-	}
-	if _, err := admin.ExecContext(ctx, stmt); err != nil {
-		admin.Close()
-		t.Fatalf("PostgreSQL at %s is needed with NOVALITE_TEST_ENGINE=postgres (scripts/install-deps.sh installs it): %v",
-			adminDSN(), err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close()
-	})
-	// A commit need not wait for its WAL flush: only the PostgreSQL server's
-	// own crash could lose one, and no test crashes it; the tests' commits
-	// then cost a round trip, not a disk flush.
-	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+name+" SET synchronous_commit = off"); err != nil {
-		t.Fatal(err)
-	}
-	return databaseURL(name)
-}
-
-func databaseURL(name string) string {
-	return strings.Replace(adminDSN(), "/postgres?", "/"+name+"?", 1)
-}
-
-func randomHex() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return pgtest.Database(t, "")
 }
 
 // Flavor is the flavor of the servers Server makes (m1.tiny's sizes).

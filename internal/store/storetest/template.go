@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"novalite/internal/store"
+	"novalite/internal/store/pgtest"
 )
 
 // MigratedPostgresDatabase is PostgresDatabase with this binary's schema in
@@ -17,9 +18,9 @@ func MigratedPostgresDatabase(t testing.TB) string {
 	t.Helper()
 	tpl, err := templateDatabase()
 	if err != nil {
-		t.Fatalf("template database on %s: %v", adminDSN(), err)
+		t.Fatalf("template database on %s: %v", pgtest.AdminDSN(), err)
 	}
-	return createDatabase(t, tpl)
+	return pgtest.Database(t, tpl)
 }
 
 var template struct {
@@ -43,7 +44,7 @@ func templateDatabase() (string, error) {
 	}
 	name := "novalite_tpl_" + store.MigrationsDigest("postgres")[:16]
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", adminDSN())
+	admin, err := sql.Open("pgx", pgtest.AdminDSN())
 	if err != nil {
 		return "", err
 	}
@@ -71,12 +72,12 @@ func templateDatabase() (string, error) {
 }
 
 func buildTemplate(ctx context.Context, conn *sql.Conn, name string) error {
-	tmp := name + "_" + randomHex()
+	tmp := name + "_" + pgtest.RandomHex()
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+tmp); err != nil {
 		return err
 	}
 	err := func() error {
-		db, err := store.OpenPostgres(ctx, databaseURL(tmp))
+		db, err := store.OpenPostgres(ctx, pgtest.URL(tmp))
 		if err != nil {
 			return err
 		}
