@@ -84,6 +84,21 @@ func (c *cloud) waitNoFile(path string) {
 	}
 }
 
+// bootAndResize boots a guest of the setup's flavor (1 vCPU, 128 MiB),
+// waits until it runs, resizes it to flavor and waits for VERIFY_RESIZE;
+// it returns the server and its hosts before and after.
+func (c *cloud) bootAndResize(flavor string) (id, src, dst string) {
+	c.t.Helper()
+	id = c.boot("mover", "")
+	c.wait(id, "ACTIVE")
+	c.waitConsole(id, "novalite-guest: ready", 1)
+	src = c.hostOf(id)
+	c.runsOn(id, src, "1", "128")
+	c.action("resize", servers.Resize(context.Background(), c.compute, id, servers.ResizeOpts{FlavorRef: flavor}).ExtractErr())
+	c.wait(id, "VERIFY_RESIZE")
+	return id, src, c.hostOf(id)
+}
+
 // TestRealGuestMoves resizes and migrates a real guest between the two
 // hosts of `serve --hosts 2 --driver qemu` and evacuates it from a host
 // that went down, checking each move from outside: which host's
@@ -111,16 +126,8 @@ func TestRealGuestMoves(t *testing.T) {
 	}
 	other := map[string]string{"novalite-compute-1": "novalite-compute-2", "novalite-compute-2": "novalite-compute-1"}
 
-	id := c.boot("mover", "")
-	c.wait(id, "ACTIVE")
-	c.waitConsole(id, "novalite-guest: ready", 1)
-	src := c.hostOf(id)
-	c.runsOn(id, src, "1", "128")
-
 	// resize + revert: the guest comes back on the source as it was.
-	c.action("resize", servers.Resize(ctx, c.compute, id, servers.ResizeOpts{FlavorRef: big.ID}).ExtractErr())
-	c.wait(id, "VERIFY_RESIZE")
-	dst := c.hostOf(id)
+	id, src, dst := c.bootAndResize(big.ID)
 	if dst != other[src] {
 		t.Fatalf("resized onto %q, want %q", dst, other[src])
 	}
@@ -270,15 +277,7 @@ func TestRealGuestMovesAcrossAgents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := c.boot("mover", "")
-	c.wait(id, "ACTIVE")
-	c.waitConsole(id, "novalite-guest: ready", 1)
-	src := c.hostOf(id)
-	c.runsOn(id, src, "1", "128")
-
-	c.action("resize", servers.Resize(ctx, c.compute, id, servers.ResizeOpts{FlavorRef: big.ID}).ExtractErr())
-	c.wait(id, "VERIFY_RESIZE")
-	dst := c.hostOf(id)
+	id, src, dst := c.bootAndResize(big.ID)
 	if dst == src {
 		t.Fatalf("resized on its own host %s", src)
 	}
