@@ -11,23 +11,21 @@ import (
 // openPostgresTest creates a fresh database on the test server, migrated,
 // and drops it when the test ends.
 func openPostgresTest(t *testing.T) *DB {
-	t.Helper()
-	ctx := context.Background()
-	db, err := OpenPostgres(ctx, pgtest.Database(t, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return openTest(t, func(ctx context.Context) (*DB, error) { return OpenPostgres(ctx, pgtest.Database(t, "")) })
 }
 
+// openSQLiteTest is a migrated SQLite file in the test's temp dir.
 func openSQLiteTest(t *testing.T) *DB {
+	return openTest(t, func(ctx context.Context) (*DB, error) {
+		return OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
+	})
+}
+
+// openTest opens a store, closed when t ends, and migrates it.
+func openTest(t *testing.T, open func(context.Context) (*DB, error)) *DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
+	db, err := open(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
