@@ -99,20 +99,28 @@ func Decode(raw []byte) (any, error) {
 
 // Validate checks a decoded body; the error is Invalid with Nova's wording.
 func (s *Schema) Validate(doc any) error {
-	err := s.compiled().s.Validate(doc)
+	return s.invalid(doc, "field/attribute", func(loc []string) string { return loc[len(loc)-1] })
+}
+
+// ValidateQuery checks query parameters (already shaped as an object of
+// arrays of strings) and words failures for query strings.
+func (s *Schema) ValidateQuery(doc any) error {
+	return s.invalid(doc, "query parameters", func(loc []string) string { return loc[0] })
+}
+
+// invalid is the Invalid error of doc's first failure, naming what failed
+// ("field/attribute" or "query parameters") and which one (name of its
+// location), or nil.
+func (s *Schema) invalid(doc any, what string, name func(loc []string) string) error {
+	loc, msg, err := s.explain(doc)
 	if err == nil {
 		return nil
 	}
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return &novalite.Error{Kind: novalite.Invalid, Message: err.Error(), Err: err}
+	if _, ok := err.(*jsonschema.ValidationError); !ok {
+		return &novalite.Error{Kind: novalite.Invalid, Message: msg, Err: err}
 	}
-	leaf := first(ve)
-	msg := s.message(leaf, doc)
-	if len(leaf.InstanceLocation) > 0 {
-		field := leaf.InstanceLocation[len(leaf.InstanceLocation)-1]
-		msg = fmt.Sprintf("Invalid input for field/attribute %s. Value: %s. %s", field,
-			pyfmt.Str(at(doc, leaf.InstanceLocation)), msg)
+	if len(loc) > 0 {
+		msg = fmt.Sprintf("Invalid input for %s %s. Value: %s. %s", what, name(loc), pyfmt.Str(at(doc, loc)), msg)
 	}
 	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
 }
@@ -121,36 +129,22 @@ func (s *Schema) Validate(doc any) error {
 // (the path of keys inside doc) and Python jsonschema's message for the
 // first failure, for APIs that word failures their own way (Keystone).
 func (s *Schema) Explain(doc any) (loc []string, msg string, failed bool) {
-	err := s.compiled().s.Validate(doc)
-	if err == nil {
-		return nil, "", false
-	}
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return nil, err.Error(), true
-	}
-	leaf := first(ve)
-	return leaf.InstanceLocation, s.message(leaf, doc), true
+	loc, msg, err := s.explain(doc)
+	return loc, msg, err != nil
 }
 
-// ValidateQuery checks query parameters (already shaped as an object of
-// arrays of strings) and words failures for query strings.
-func (s *Schema) ValidateQuery(doc any) error {
+// explain is Explain with the validator's error, nil when doc passes.
+func (s *Schema) explain(doc any) ([]string, string, error) {
 	err := s.compiled().s.Validate(doc)
 	if err == nil {
-		return nil
+		return nil, "", nil
 	}
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
-		return &novalite.Error{Kind: novalite.Invalid, Message: err.Error()}
+		return nil, err.Error(), err
 	}
 	leaf := first(ve)
-	msg := s.message(leaf, doc)
-	if len(leaf.InstanceLocation) > 0 {
-		msg = fmt.Sprintf("Invalid input for query parameters %s. Value: %s. %s", leaf.InstanceLocation[0],
-			pyfmt.Str(at(doc, leaf.InstanceLocation)), msg)
-	}
-	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
+	return leaf.InstanceLocation, s.message(leaf, doc), err
 }
 
 // first descends to the first leaf cause, the error Python's validator
