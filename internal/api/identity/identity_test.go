@@ -88,22 +88,25 @@ func tokenOf(t *testing.T, r apptest.Response) map[string]any {
 // userID looks a user up by name with the admin token.
 func userID(t *testing.T, srv *apptest.Server, name string) string {
 	t.Helper()
-	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/users?name=" + name, Token: srv.AdminToken()})
-	us := r.JSON(t)["users"].([]any)
-	if len(us) != 1 {
-		t.Fatalf("users named %s: %s", name, r.Body)
-	}
-	return us[0].(map[string]any)["id"].(string)
+	return idByName(t, srv, "users", name)
 }
 
+// projectID looks a project up by name with the admin token.
 func projectID(t *testing.T, srv *apptest.Server, name string) string {
 	t.Helper()
-	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/projects?name=" + name, Token: srv.AdminToken()})
-	ps := r.JSON(t)["projects"].([]any)
-	if len(ps) != 1 {
-		t.Fatalf("projects named %s: %s", name, r.Body)
+	return idByName(t, srv, "projects", name)
+}
+
+// idByName is the id of the one member of collection (users, projects)
+// named name.
+func idByName(t *testing.T, srv *apptest.Server, collection, name string) string {
+	t.Helper()
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/identity/v3/" + collection + "?name=" + name, Token: srv.AdminToken()})
+	list := r.JSON(t)[collection].([]any)
+	if len(list) != 1 {
+		t.Fatalf("%s named %s: %s", collection, name, r.Body)
 	}
-	return ps[0].(map[string]any)["id"].(string)
+	return list[0].(map[string]any)["id"].(string)
 }
 
 var keystoneTime = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`)
