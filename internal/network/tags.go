@@ -108,21 +108,27 @@ func tooManyTags(coll string) error {
 	return badRequest("Bad %s request: The number of tags exceed the per-resource limit of %d.", TagCollections[coll]+"s", maxTagsPer)
 }
 
-// Tags returns the tags of coll/id.
-func (s *Service) Tags(ctx context.Context, c *novalite.Caller, coll, id string) ([]string, error) {
-	if err := s.tagTarget(ctx, c, coll, id, "get"); err != nil {
-		return nil, err
-	}
-	m, err := s.TagsOf(ctx, []string{id})
-	return m[id], err
+// Tagged names a resource that has tags: its collection (a key of
+// TagCollections) and its id.
+type Tagged struct {
+	Coll, ID string
 }
 
-// HasTag answers Neutron's TagNotFound when coll/id lacks tag.
-func (s *Service) HasTag(ctx context.Context, c *novalite.Caller, coll, id, tag string) error {
+// Tags returns the tags of t.
+func (s *Service) Tags(ctx context.Context, c *novalite.Caller, t Tagged) ([]string, error) {
+	if err := s.tagTarget(ctx, c, t.Coll, t.ID, "get"); err != nil {
+		return nil, err
+	}
+	m, err := s.TagsOf(ctx, []string{t.ID})
+	return m[t.ID], err
+}
+
+// HasTag answers Neutron's TagNotFound when t lacks tag.
+func (s *Service) HasTag(ctx context.Context, c *novalite.Caller, t Tagged, tag string) error {
 	if err := validTag(tag); err != nil {
 		return err
 	}
-	tags, err := s.Tags(ctx, c, coll, id)
+	tags, err := s.Tags(ctx, c, t)
 	if err == nil && !slices.Contains(tags, tag) {
 		err = tagNotFound(tag)
 	}
@@ -133,9 +139,20 @@ func tagNotFound(tag string) error {
 	return nerr(novalite.NotFound, "TagNotFound", "Tag %s could not be found.", tag)
 }
 
-// SetTags replaces the tags of coll/id with body's (PUT …/tags), or adds
-// them (POST …/tags); it returns the tags as given.
-func (s *Service) SetTags(ctx context.Context, c *novalite.Caller, coll, id string, body any, replace bool) ([]string, error) {
+// ReplaceTags replaces the tags of t with body's (PUT …/tags); it returns
+// the tags as given.
+func (s *Service) ReplaceTags(ctx context.Context, c *novalite.Caller, t Tagged, body any) ([]string, error) {
+	return s.setTags(ctx, c, t, body, true)
+}
+
+// AddTags adds body's tags to t's (POST …/tags); it returns the tags as
+// given.
+func (s *Service) AddTags(ctx context.Context, c *novalite.Caller, t Tagged, body any) ([]string, error) {
+	return s.setTags(ctx, c, t, body, false)
+}
+
+func (s *Service) setTags(ctx context.Context, c *novalite.Caller, t Tagged, body any, replace bool) ([]string, error) {
+	coll, id := t.Coll, t.ID
 	tags, err := validTags(coll, body)
 	if err != nil {
 		return nil, err
@@ -151,8 +168,8 @@ func (s *Service) SetTags(ctx context.Context, c *novalite.Caller, coll, id stri
 		if replace {
 			return tx.NetTagsSet(ctx, id, tags)
 		}
-		for _, t := range tags {
-			if err := tx.NetTagAdd(ctx, id, t); err != nil {
+		for _, tag := range tags {
+			if err := tx.NetTagAdd(ctx, id, tag); err != nil {
 				return err
 			}
 		}
@@ -161,10 +178,11 @@ func (s *Service) SetTags(ctx context.Context, c *novalite.Caller, coll, id stri
 }
 
 // AddTag adds one tag (PUT …/tags/{tag}).
-func (s *Service) AddTag(ctx context.Context, c *novalite.Caller, coll, id, tag string) error {
+func (s *Service) AddTag(ctx context.Context, c *novalite.Caller, t Tagged, tag string) error {
 	if err := validTag(tag); err != nil {
 		return err
 	}
+	coll, id := t.Coll, t.ID
 	if err := s.tagTarget(ctx, c, coll, id, "update"); err != nil {
 		return err
 	}
@@ -185,7 +203,8 @@ func (s *Service) checkTagCount(ctx context.Context, tx *store.Tx, coll, id stri
 }
 
 // RemoveTag removes one tag, or every tag when tag is nil.
-func (s *Service) RemoveTag(ctx context.Context, c *novalite.Caller, coll, id string, tag *string) error {
+func (s *Service) RemoveTag(ctx context.Context, c *novalite.Caller, t Tagged, tag *string) error {
+	coll, id := t.Coll, t.ID
 	if tag != nil {
 		if err := validTag(*tag); err != nil {
 			return err

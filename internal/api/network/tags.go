@@ -26,7 +26,7 @@ func (a *API) tagRoutes(authed func(string, httpx.HandlerFunc)) {
 
 func (a *API) listTags(coll string) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		tags, err := a.svc.Tags(r.Context(), httpx.Caller(r.Context()), coll, r.PathValue("id"))
+		tags, err := a.svc.Tags(r.Context(), httpx.Caller(r.Context()), network.Tagged{Coll: coll, ID: r.PathValue("id")})
 		if err != nil {
 			return err
 		}
@@ -41,7 +41,11 @@ func (a *API) setTags(coll string, replace bool) httpx.HandlerFunc {
 		if _, err := httpx.ReadBody(r, &body, "Malformed request body"); err != nil {
 			return err
 		}
-		tags, err := a.svc.SetTags(r.Context(), httpx.Caller(r.Context()), coll, r.PathValue("id"), body, replace)
+		set := a.svc.AddTags
+		if replace {
+			set = a.svc.ReplaceTags
+		}
+		tags, err := set(r.Context(), httpx.Caller(r.Context()), network.Tagged{Coll: coll, ID: r.PathValue("id")}, body)
 		if err != nil {
 			return err
 		}
@@ -56,7 +60,7 @@ func (a *API) setTags(coll string, replace bool) httpx.HandlerFunc {
 
 func (a *API) showTag(coll string) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := a.svc.HasTag(r.Context(), httpx.Caller(r.Context()), coll, r.PathValue("id"), r.PathValue("tag")); err != nil {
+		if err := a.svc.HasTag(r.Context(), httpx.Caller(r.Context()), network.Tagged{Coll: coll, ID: r.PathValue("id")}, r.PathValue("tag")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -66,7 +70,7 @@ func (a *API) showTag(coll string) httpx.HandlerFunc {
 
 func (a *API) addTag(coll string) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := a.svc.AddTag(r.Context(), httpx.Caller(r.Context()), coll, r.PathValue("id"), r.PathValue("tag")); err != nil {
+		if err := a.svc.AddTag(r.Context(), httpx.Caller(r.Context()), network.Tagged{Coll: coll, ID: r.PathValue("id")}, r.PathValue("tag")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusCreated)
@@ -81,7 +85,7 @@ func (a *API) removeTag(coll string, one bool) httpx.HandlerFunc {
 			t := r.PathValue("tag")
 			tag = &t
 		}
-		if err := a.svc.RemoveTag(r.Context(), httpx.Caller(r.Context()), coll, r.PathValue("id"), tag); err != nil {
+		if err := a.svc.RemoveTag(r.Context(), httpx.Caller(r.Context()), network.Tagged{Coll: coll, ID: r.PathValue("id")}, tag); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
