@@ -139,11 +139,18 @@ var snapshotUpdateStatuses = map[string][]string{
 	novalite.VolumeDeleting: {novalite.VolumeDeleting, novalite.VolumeErrorDeleting},
 }
 
+// SnapshotStatusUpdate is what Nova reports of an assisted snapshot: its
+// status, and its progress ("73%"; "" keeps the last).
+type SnapshotStatusUpdate struct {
+	Status, Progress string
+}
+
 // UpdateSnapshotStatus is os-update_snapshot_status, the call by which
 // Nova reports an assisted snapshot's progress: a creating snapshot
 // becomes available or error, a deleting one error_deleting; progress
 // ("73%", "" kept) is recorded.
-func (s *Service) UpdateSnapshotStatus(ctx context.Context, c *novalite.Caller, id, status, progress string) error {
+func (s *Service) UpdateSnapshotStatus(ctx context.Context, c *novalite.Caller, id string, u SnapshotStatusUpdate) error {
+	status, progress := u.Status, u.Progress
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
 		if err != nil {

@@ -187,7 +187,7 @@ func (a *API) snapshotAction(w http.ResponseWriter, r *http.Request) error {
 				return novalite.Errorf(novalite.Invalid, "progress must be an integer percentage")
 			}
 		}
-		err = a.svc.UpdateSnapshotStatus(r.Context(), c, s.ID, str(arg, "status"), progress)
+		err = a.svc.UpdateSnapshotStatus(r.Context(), c, s.ID, volume.SnapshotStatusUpdate{Status: str(arg, "status"), Progress: progress})
 	case "os-reset_status":
 		if err := authorize(r, "volume_extension:snapshot_admin_actions:reset_status", s.ProjectID); err != nil {
 			return err
