@@ -145,10 +145,19 @@ func (s *Service) Member(ctx context.Context, c *novalite.Caller, id, member str
 	return m, err
 }
 
+// MemberAnswer is a member's answer to an image's offer: the image, the
+// member (a project id) and the status it asks for, as the body gave it
+// (anything but "pending", "accepted" or "rejected" is refused).
+type MemberAnswer struct {
+	ImageID, Member string
+	Status          any
+}
+
 // SetMemberStatus is a member's answer to the offer (accepted, rejected,
 // or pending again). Only the member itself (or an admin) answers, not the
 // owner: Glance's modify_member.
-func (s *Service) SetMemberStatus(ctx context.Context, c *novalite.Caller, id, member string, status any) (novalite.ImageMember, error) {
+func (s *Service) SetMemberStatus(ctx context.Context, c *novalite.Caller, a MemberAnswer) (novalite.ImageMember, error) {
+	id, member, status := a.ImageID, a.Member, a.Status
 	var m novalite.ImageMember
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		im, err := s.memberImage(ctx, tx, c, id, opUpdate)

@@ -5,6 +5,7 @@ import (
 
 	"novalite"
 	"novalite/internal/api/httpx"
+	"novalite/internal/image"
 )
 
 // memberView is Glance's image member (ResponseSerializer._format_image_member).
@@ -87,7 +88,8 @@ func (a *API) updateMember(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return invalid("Status not specified")
 	}
-	m, err := a.svc.SetMemberStatus(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), r.PathValue("member"), status)
+	m, err := a.svc.SetMemberStatus(r.Context(), httpx.Caller(r.Context()),
+		image.MemberAnswer{ImageID: r.PathValue("id"), Member: r.PathValue("member"), Status: status})
 	if err != nil {
 		return err
 	}
