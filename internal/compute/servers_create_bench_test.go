@@ -33,13 +33,13 @@ func BenchmarkCreateServer(b *testing.B) {
 				}
 			}
 			p.MinCount, p.MaxCount = 1, 1
-			cpu := processCPU()
+			cpu := storetest.ProcessCPU()
 			for b.Loop() {
 				if _, err := svc.CreateServers(ctx, member, p); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((processCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((storetest.ProcessCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 		})
 	}
 }

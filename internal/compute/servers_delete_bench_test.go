@@ -2,9 +2,7 @@ package compute
 
 import (
 	"context"
-	"syscall"
 	"testing"
-	"time"
 
 	"novalite"
 	"novalite/internal/store/storetest"
@@ -26,19 +24,11 @@ func BenchmarkDeleteServer(b *testing.B) {
 			CreatedAt: t0, UpdatedAt: t0, LaunchedAt: t0, Metadata: map[string]string{"k": "v"}, Tags: []string{"t"}}).ID)
 	}
 	b.ResetTimer()
-	cpu := processCPU()
+	cpu := storetest.ProcessCPU()
 	for _, id := range ids {
 		if err := svc.DeleteServer(ctx, member, id); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64((processCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
-}
-
-// processCPU is the user and system time this process has used: under
-// a shared machine's load the steadier measure than wall time.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((storetest.ProcessCPU()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 }

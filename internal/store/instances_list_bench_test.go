@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -79,8 +78,10 @@ func BenchmarkInstanceListColumns(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			// CPU time, not wall time: on a shared machine it is the
 			// steady measure.
-			cpu0 := processCPU()
-			defer func() { b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+			cpu0 := storetest.ProcessCPU()
+			defer func() {
+				b.ReportMetric(float64((storetest.ProcessCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			}()
 			for b.Loop() {
 				listPage(ctx, b, db, p)
 			}
@@ -104,11 +105,4 @@ func listPage(ctx context.Context, b *testing.B, db *store.DB, p novalite.Server
 	if err != nil {
 		b.Fatal(err)
 	}
-}
-
-// processCPU is the user and system time this process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
