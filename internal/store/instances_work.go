@@ -193,25 +193,23 @@ type InstanceActionEventParams struct {
 // action of that name; it does nothing if there is none (a reclaim has no
 // API action).
 func (tx *Tx) InstanceActionEventFinish(ctx context.Context, p InstanceActionEventParams) error {
-	var id int64
-	err := tx.queryRow(ctx, `SELECT id FROM instance_actions WHERE instance_uuid = $1 AND action = $2
-		ORDER BY start_time DESC, id DESC LIMIT 1`, p.InstanceUUID, p.Action).Scan(&id)
-	if err == sql.ErrNoRows {
-		return nil
-	}
-	if err != nil {
-		return mapErr(err)
-	}
 	result := "Success"
 	if p.Failed {
 		result = "Error"
-		if _, err := tx.Exec(ctx, `UPDATE instance_actions SET message = $1, updated_at = $2 WHERE id = $3`,
-			"Error", micros(p.Finish), id); err != nil {
-			return err
-		}
 	}
-	return tx.InstanceActionEventInsert(ctx, novalite.InstanceActionEvent{ActionID: id, Event: p.Event, Start: p.Start,
-		Finish: p.Finish, Result: result, Host: p.Host})
+	// One statement finds the action and adds the event (an agent writes
+	// one per build and per delete, inside the single writer).
+	n, err := tx.Exec(ctx, `INSERT INTO instance_action_events (action_id, event, start_time, finish_time, result, host)
+		SELECT id, CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS TEXT), CAST($7 AS TEXT)
+		FROM instance_actions WHERE instance_uuid = $1 AND action = $2 ORDER BY start_time DESC, id DESC LIMIT 1`,
+		p.InstanceUUID, p.Action, p.Event, micros(p.Start), nullMicros(p.Finish), result, emptyNull(p.Host))
+	if err != nil || n == 0 || !p.Failed {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE instance_actions SET message = $1, updated_at = $2 WHERE id = (SELECT id
+		FROM instance_actions WHERE instance_uuid = $3 AND action = $4 ORDER BY start_time DESC, id DESC LIMIT 1)`,
+		"Error", micros(p.Finish), p.InstanceUUID, p.Action)
+	return err
 }
 
 // FailedEvent is a recorded event whose step failed or was undone
