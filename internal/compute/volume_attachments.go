@@ -160,6 +160,13 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 	return b, nil
 }
 
+// VolumeDetachParams name the server and the volume to detach.
+type VolumeDetachParams struct {
+	ServerID, VolumeID string
+	// ShelvedOK is false before microversion 2.20, as for an attach.
+	ShelvedOK bool
+}
+
 // DetachVolume detaches a volume that is not the server's root disk:
 // the checks, then the guest lets it go on the server's host, then the
 // volume and the mapping are detached (the checks again, in their
@@ -168,7 +175,8 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 // release the device) leaves the volume attached, and the detach_volume
 // action and its compute event read Error, the host's error as the
 // event's traceback; the caller is not told.
-func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, serverID, volumeID string, shelvedOK bool) error {
+func (s *Service) DetachVolume(ctx context.Context, c *novalite.Caller, p VolumeDetachParams) error {
+	serverID, volumeID, shelvedOK := p.ServerID, p.VolumeID, p.ShelvedOK
 	var v novalite.Server
 	if err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error

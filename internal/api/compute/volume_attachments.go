@@ -233,8 +233,8 @@ func (a *API) detachVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Compute.DetachVolume(r.Context(), httpx.Caller(r.Context()), s.ID, r.PathValue("volume"),
-		MV(r).AtLeast(2, 20)); err != nil {
+	if err := a.svc.Compute.DetachVolume(r.Context(), httpx.Caller(r.Context()),
+		compute.VolumeDetachParams{ServerID: s.ID, VolumeID: r.PathValue("volume"), ShelvedOK: MV(r).AtLeast(2, 20)}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)
