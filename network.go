@@ -67,7 +67,10 @@ type Port struct {
 	NetworkName                                 string
 	AllowedAddressPairs                         []AddressPair // allowed-address-pairs
 	ExtraDHCPOpts                               []DHCPOpt     // extra_dhcp_opt
-	CreatedAt, UpdatedAt                        time.Time
+	// BindingProfile is binding:profile, a dict Neutron keeps for the
+	// mechanism drivers as given (an administrator's); empty by default.
+	BindingProfile       map[string]any
+	CreatedAt, UpdatedAt time.Time
 }
 
 // AddressPair is an address (or CIDR) a port may send from besides its

@@ -99,11 +99,21 @@ type ListParams struct {
 	Marker  string
 	Limit   int
 	Reverse bool
+	Sort    []Sort // sort_key/sort_dir pairs, then id
+}
+
+// Sort is one sort key of a list: an API field name, ascending or not.
+type Sort struct {
+	Field string
+	Asc   bool
 }
 
 func (p ListParams) filter(c *novalite.Caller) store.NetFilter {
 	f := scope(c)
 	f.Eq, f.Marker, f.Limit, f.Reverse = p.Eq, p.Marker, p.Limit, p.Reverse
+	for _, k := range p.Sort {
+		f.Sort = append(f.Sort, store.NetSort{Field: k.Field, Asc: k.Asc})
+	}
 	return f
 }
 

@@ -66,6 +66,7 @@ type PortParams struct {
 	SecurityGroups                                      *[]string
 	AllowedAddressPairs                                 *[]novalite.AddressPair // replace; [] clears
 	ExtraDHCPOpts                                       []DHCPOptRequest        // merged by name and IP version
+	BindingProfile                                      *map[string]any         // replace; {} clears
 }
 
 // DHCPOptRequest is one extra DHCP option of a create or update; a nil
@@ -92,6 +93,9 @@ func (s *Service) CreatePort(ctx context.Context, c *novalite.Caller, p PortPara
 	}
 	if p.HostID != nil && !permits(c, "create_port:binding:host_id") {
 		return port, policyDenied("create_port:binding:host_id")
+	}
+	if p.BindingProfile != nil && !permits(c, "create_port:binding:profile") {
+		return port, policyDenied("create_port:binding:profile")
 	}
 	if p.ProjectID != nil && *p.ProjectID != c.ProjectID && !permits(c, "create_port:tenant_id") {
 		return port, policyDenied("create_port:tenant_id")
@@ -182,6 +186,7 @@ func applyPort(port *novalite.Port, p PortParams) {
 	set(&port.HostID, p.HostID)
 	set(&port.AdminStateUp, p.AdminStateUp)
 	set(&port.PortSecurityEnabled, p.PortSecurityEnabled)
+	set(&port.BindingProfile, p.BindingProfile)
 	if p.AllowedAddressPairs != nil {
 		port.AllowedAddressPairs = make([]novalite.AddressPair, 0, len(*p.AllowedAddressPairs))
 		for _, ap := range *p.AllowedAddressPairs {
@@ -271,6 +276,9 @@ func (s *Service) UpdatePort(ctx context.Context, c *novalite.Caller, id string,
 	}
 	if (p.HostID != nil || p.MACAddress != nil) && !permits(c, "update_port:binding:host_id") {
 		return port, policyDenied("update_port:binding:host_id")
+	}
+	if p.BindingProfile != nil && !permits(c, "update_port:binding:profile") {
+		return port, policyDenied("update_port:binding:profile")
 	}
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error

@@ -53,6 +53,8 @@ func init() {
 		"create_port:tenant_id":                                  Admin,
 		"create_port:binding:host_id":                            Admin,
 		"update_port:binding:host_id":                            Admin,
+		"create_port:binding:profile":                            Admin,
+		"update_port:binding:profile":                            Admin,
 		"create_router:external_gateway_info:external_fixed_ips": Admin,
 		"create_floatingip:floating_ip_address":                  Admin,
 

@@ -81,7 +81,10 @@ func (tx *Tx) FloatingIPList(ctx context.Context, f NetFilter) ([]novalite.Float
 	}
 	addEq(&w, fipFilterCols, f.Eq)
 	addTagFilters(&w, "id", f.Eq)
-	tail := f.page(&w, "id")
+	tail, err := f.page(&w, "floatingips", fipFilterCols)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, `SELECT `+fipCols+` FROM floatingips`+w.sql()+tail, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.FloatingIP, error) { return scanFIP(r) })
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+
+	"novalite"
 )
 
 // NetFilter narrows a list of one of the network tables (networks,
@@ -15,9 +18,18 @@ type NetFilter struct {
 	Admin     bool
 	ProjectID string
 	Eq        map[string][]string
-	Marker    string // id; the list is ordered by id
+	Marker    string // id of the last row of the previous page
 	Limit     int    // 0 = no limit
 	Reverse   bool   // page backwards from Marker (page_reverse)
+	// Sort orders the list (Neutron's sort_key/sort_dir), then by id;
+	// with none, by id alone.
+	Sort []NetSort
+}
+
+// NetSort is one sort key: an API field name, ascending or not.
+type NetSort struct {
+	Field string
+	Asc   bool
 }
 
 // col is a filterable column and how its query values convert.
@@ -57,18 +69,58 @@ func addEq(w *where, cols map[string]col, eq map[string][]string) {
 	}
 }
 
-// page adds the keyset condition and returns ORDER BY … LIMIT ….
-func (f NetFilter) page(w *where, idCol string) string {
-	dir, op := "ASC", ">"
-	if f.Reverse {
-		dir, op = "DESC", "<"
+// page adds the keyset condition after Marker and returns ORDER BY …
+// LIMIT …, for the table from ("ports p": cols' names are qualified by
+// its alias) whose sortable fields are cols. Sort keys are Neutron's
+// sort_key: a field the table does not know is its 400. A marker with
+// sort keys continues after the marker row's values of those keys (then
+// its id), as Neutron's paginate_query.
+func (f NetFilter) page(w *where, from string, cols map[string]col) (string, error) {
+	keys := make([]NetSort, 0, len(f.Sort)+1)
+	var unknown []string
+	hasID := false
+	for _, s := range f.Sort {
+		if _, ok := cols[s.Field]; !ok {
+			unknown = append(unknown, "'"+s.Field+"'")
+		}
+		hasID = hasID || cols[s.Field].name == cols["id"].name
+		keys = append(keys, s)
 	}
+	if len(unknown) > 0 {
+		e := novalite.Errorf(novalite.Invalid, "[%s] is invalid attribute for sort_keys", strings.Join(unknown, ", "))
+		e.Reason = "HTTPBadRequest"
+		return "", e
+	}
+	if !hasID {
+		keys = append(keys, NetSort{Field: "id", Asc: true})
+	}
+	idCol := cols["id"].name
+	var order, after []string
+	var equal string
+	m := ""
 	if f.Marker != "" {
-		w.add(idCol+" "+op+" ?", f.Marker)
+		m = w.arg(f.Marker)
 	}
-	s := " ORDER BY " + idCol + " " + dir
+	for _, k := range keys {
+		c := cols[k.Field].name
+		asc := k.Asc != f.Reverse
+		dir, op := "ASC", ">"
+		if !asc {
+			dir, op = "DESC", "<"
+		}
+		order = append(order, c+" "+dir)
+		if m != "" {
+			mv := fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %s)", c, from, idCol, m)
+			after = append(after, "("+equal+c+" "+op+" "+mv+")")
+			equal += c + " = " + mv + " AND "
+		}
+	}
+	if len(after) > 0 {
+		w.add("(" + strings.Join(after, " OR ") + ")")
+	}
+	s := " ORDER BY " + strings.Join(order, ", ")
 	if f.Limit > 0 {
 		s += " LIMIT " + strconv.Itoa(f.Limit)
 	}
-	return s
+	return s, nil
 }

@@ -89,7 +89,10 @@ func (tx *Tx) NetworkList(ctx context.Context, f NetFilter) ([]novalite.Network,
 	networkScope(&w, f)
 	addEq(&w, networkFilterCols, f.Eq)
 	addTagFilters(&w, "id", f.Eq)
-	tail := f.page(&w, "id")
+	tail, err := f.page(&w, "networks", networkFilterCols)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, `SELECT `+networkCols+` FROM networks`+w.sql()+tail, w.args...)
 	nets, err := collect(rows, err, func(r *sql.Rows) (novalite.Network, error) { return scanNetwork(r) })
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 const portCols = `p.id, p.name, p.network_id, p.project_id, p.description, p.mac_address, p.admin_state_up,
 	p.status, p.device_id, p.device_owner, p.host_id, p.port_security_enabled, p.server_owned, p.created_at,
-	p.updated_at, n.name, p.allowed_address_pairs, p.extra_dhcp_opts`
+	p.updated_at, n.name, p.allowed_address_pairs, p.extra_dhcp_opts, p.binding_profile`
 
 var portFilterCols = map[string]col{
 	"id": {"p.id", 's'}, "name": {"p.name", 's'}, "network_id": {"p.network_id", 's'},
@@ -23,13 +23,14 @@ var portFilterCols = map[string]col{
 func scanPort(s interface{ Scan(...any) error }) (novalite.Port, error) {
 	var p novalite.Port
 	var created, updated int64
-	var pairs, opts string
+	var pairs, opts, profile string
 	err := s.Scan(&p.ID, &p.Name, &p.NetworkID, &p.ProjectID, &p.Description, &p.MACAddress, &p.AdminStateUp,
 		&p.Status, &p.DeviceID, &p.DeviceOwner, &p.HostID, &p.PortSecurityEnabled, &p.ServerOwned, &created,
-		&updated, &p.NetworkName, &pairs, &opts)
+		&updated, &p.NetworkName, &pairs, &opts, &profile)
 	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
 	_ = json.Unmarshal([]byte(pairs), &p.AllowedAddressPairs)
 	_ = json.Unmarshal([]byte(opts), &p.ExtraDHCPOpts)
+	_ = json.Unmarshal([]byte(profile), &p.BindingProfile)
 	p.FixedIPs, p.SecurityGroups = []novalite.FixedIP{}, []string{}
 	return p, err
 }
@@ -39,11 +40,11 @@ func scanPort(s interface{ Scan(...any) error }) (novalite.Port, error) {
 func (tx *Tx) PortInsert(ctx context.Context, p novalite.Port) error {
 	_, err := tx.Exec(ctx, `INSERT INTO ports (id, name, network_id, project_id, description, mac_address,
 		admin_state_up, status, device_id, device_owner, host_id, port_security_enabled, server_owned,
-		created_at, updated_at, allowed_address_pairs, extra_dhcp_opts)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		created_at, updated_at, allowed_address_pairs, extra_dhcp_opts, binding_profile)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		p.ID, p.Name, p.NetworkID, p.ProjectID, p.Description, p.MACAddress, p.AdminStateUp, p.Status,
 		p.DeviceID, p.DeviceOwner, p.HostID, p.PortSecurityEnabled, p.ServerOwned, micros(p.CreatedAt),
-		micros(p.UpdatedAt), jsonList(p.AllowedAddressPairs), jsonList(p.ExtraDHCPOpts))
+		micros(p.UpdatedAt), jsonList(p.AllowedAddressPairs), jsonList(p.ExtraDHCPOpts), jsonDict(p.BindingProfile))
 	if err != nil {
 		return err
 	}
@@ -58,15 +59,24 @@ func jsonList[T any](xs []T) string {
 	return jsonText(xs)
 }
 
+// jsonDict is a dict column's text: "{}" for none.
+func jsonDict(m map[string]any) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	return jsonText(m)
+}
+
 // PortUpdate replaces the mutable fields of a port (not its addresses
 // nor its groups).
 func (tx *Tx) PortUpdate(ctx context.Context, p novalite.Port) error {
 	c, err := tx.Exec(ctx, `UPDATE ports SET name = $2, description = $3, admin_state_up = $4, status = $5,
 		device_id = $6, device_owner = $7, host_id = $8, port_security_enabled = $9, server_owned = $10,
-		mac_address = $11, updated_at = $12, allowed_address_pairs = $13, extra_dhcp_opts = $14 WHERE id = $1`,
+		mac_address = $11, updated_at = $12, allowed_address_pairs = $13, extra_dhcp_opts = $14,
+		binding_profile = $15 WHERE id = $1`,
 		p.ID, p.Name, p.Description, p.AdminStateUp, p.Status, p.DeviceID, p.DeviceOwner, p.HostID,
 		p.PortSecurityEnabled, p.ServerOwned, p.MACAddress, micros(p.UpdatedAt),
-		jsonList(p.AllowedAddressPairs), jsonList(p.ExtraDHCPOpts))
+		jsonList(p.AllowedAddressPairs), jsonList(p.ExtraDHCPOpts), jsonDict(p.BindingProfile))
 	if err == nil && c == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
 	}
@@ -134,7 +144,10 @@ func (tx *Tx) PortList(ctx context.Context, f PortListParams) ([]novalite.Port, 
 	if len(f.SubnetIDs) > 0 {
 		w.add(`p.id IN (SELECT port_id FROM ip_allocations WHERE ` + inList("subnet_id", &w, f.SubnetIDs) + `)`)
 	}
-	tail := f.page(&w, "p.id")
+	tail, err := f.page(&w, "ports p", portFilterCols)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, `SELECT `+portCols+` FROM ports p JOIN networks n ON n.id = p.network_id`+w.sql()+tail, w.args...)
 	ps, err := collect(rows, err, func(r *sql.Rows) (novalite.Port, error) { return scanPort(r) })
 	if err != nil {

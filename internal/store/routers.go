@@ -72,7 +72,10 @@ func (tx *Tx) RouterList(ctx context.Context, f NetFilter) ([]novalite.Router, e
 	}
 	addEq(&w, routerFilterCols, f.Eq)
 	addTagFilters(&w, "id", f.Eq)
-	tail := f.page(&w, "id")
+	tail, err := f.page(&w, "routers", routerFilterCols)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, `SELECT `+routerCols+` FROM routers`+w.sql()+tail, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Router, error) { return scanRouter(r) })
 }

@@ -75,7 +75,10 @@ func (tx *Tx) SecurityGroupList(ctx context.Context, f NetFilter) ([]novalite.Se
 	}
 	addEq(&w, sgFilterCols, f.Eq)
 	addTagFilters(&w, "id", f.Eq)
-	tail := f.page(&w, "id")
+	tail, err := f.page(&w, "security_groups", sgFilterCols)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, `SELECT `+sgCols+` FROM security_groups`+w.sql()+tail, w.args...)
 	gs, err := collect(rows, err, func(r *sql.Rows) (novalite.SecurityGroup, error) { return scanSG(r) })
 	if err != nil {
@@ -188,11 +191,14 @@ func (tx *Tx) SecurityGroupRuleList(ctx context.Context, f NetFilter) ([]novalit
 		w.add("(project_id = ? OR security_group_id IN (SELECT id FROM security_groups WHERE project_id = ?))", f.ProjectID, f.ProjectID)
 	}
 	addEq(&w, ruleFilterCols, f.Eq)
-	// Unpaged lists come in creation order, as Neutron's; pages go by id
-	// for the marker.
+	// Unpaged, unsorted lists come in creation order, as Neutron's; pages
+	// go by id for the marker.
 	tail := ruleOrder
-	if f.Limit > 0 || f.Marker != "" || f.Reverse {
-		tail = f.page(&w, "id")
+	if f.Limit > 0 || f.Marker != "" || f.Reverse || len(f.Sort) > 0 {
+		var err error
+		if tail, err = f.page(&w, "security_group_rules", ruleFilterCols); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := tx.query(ctx, `SELECT `+ruleCols+` FROM security_group_rules`+w.sql()+tail, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.SecurityGroupRule, error) { return scanRule(r) })

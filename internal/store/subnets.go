@@ -96,7 +96,10 @@ func (tx *Tx) SubnetList(ctx context.Context, f NetFilter) ([]novalite.Subnet, e
 	}
 	addEq(&w, subnetFilterCols, f.Eq)
 	addTagFilters(&w, "id", f.Eq)
-	tail := f.page(&w, "id")
+	tail, err := f.page(&w, "subnets", subnetFilterCols)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, `SELECT `+subnetCols+` FROM subnets`+w.sql()+tail, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Subnet, error) { return scanSubnet(r) })
 }

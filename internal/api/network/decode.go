@@ -3,6 +3,7 @@ package network
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,7 +94,28 @@ func listParams(r *http.Request) (network.ListParams, error) {
 		p.Limit = n
 	}
 	p.Reverse = strings.EqualFold(q.Get("page_reverse"), "true")
-	return p, nil
+	return p, readSorts(q, &p)
+}
+
+// readSorts reads Neutron's sort_key/sort_dir pairs (get_sorts): as
+// many directions as keys, each asc or desc. Keys the resource does not
+// know are refused by the store, which knows its columns.
+func readSorts(q url.Values, p *network.ListParams) error {
+	keys, dirs := q["sort_key"], q["sort_dir"]
+	if len(keys) != len(dirs) {
+		return badRequest("The number of sort_keys and sort_dirs must be same")
+	}
+	var bad []string
+	for i, k := range keys {
+		if dirs[i] != "asc" && dirs[i] != "desc" {
+			bad = append(bad, "'"+dirs[i]+"'")
+		}
+		p.Sort = append(p.Sort, network.Sort{Field: k, Asc: dirs[i] == "asc"})
+	}
+	if len(bad) > 0 {
+		return badRequest("[%s] is invalid value for sort_dirs, valid value is 'asc' and 'desc'", strings.Join(bad, ", "))
+	}
+	return nil
 }
 
 // render writes the collection, applying ?fields= and adding

@@ -82,3 +82,57 @@ func TestPortAndSubnetAttributes(t *testing.T) {
 		}
 	}
 }
+
+// TestPortBindingProfile: binding:profile is kept as given and replaced
+// on update (null clears it, as Neutron's convert_none_to_empty_dict),
+// shown to administrators only and set by them only, as binding:host_id.
+func TestPortBindingProfile(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	admin, demo := srv.AdminToken(), srv.DemoToken()
+	netID, _ := netWithSubnet(t, srv, admin, "binding", "10.73.0.0/24", 4)
+	profile := map[string]any{"vlan_type": "allowed", "local_link_information": []any{
+		map[string]any{"switch_info": "info1", "port_id": "Ethernet3/4", "switch_id": "12:34:56:78:9A:BC"}}}
+	port := obj(do(t, srv, admin, "POST", "/v2.0/ports", map[string]any{"port": map[string]any{"network_id": netID,
+		"binding:host_id": "localhost", "binding:profile": profile}}, 201), "port")
+	path := "/v2.0/ports/" + port["id"].(string)
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	const given = `{"local_link_information":[{"port_id":"Ethernet3/4","switch_id":"12:34:56:78:9A:BC","switch_info":"info1"}],"vlan_type":"allowed"}`
+	if got := js(port["binding:profile"]); got != given {
+		t.Errorf("created: binding:profile = %s, want %s", got, given)
+	}
+	for _, tc := range []struct {
+		name string
+		body any // the port's binding:profile of the update; nil: no update
+		want string
+	}{
+		{"shown", nil, given},
+		{"replaced", map[string]any{"capabilities": []any{"switchdev"}}, `{"capabilities":["switchdev"]}`},
+		{"cleared by {}", map[string]any{}, `{}`},
+		{"set again", profile, given},
+		{"cleared by null", "null", `{}`},
+	} {
+		if tc.body != nil {
+			var v any = tc.body
+			if tc.body == "null" {
+				v = nil
+			}
+			do(t, srv, admin, "PUT", path, map[string]any{"port": map[string]any{"binding:profile": v}}, 200)
+		}
+		if got := js(obj(do(t, srv, admin, "GET", path, nil, 200), "port")["binding:profile"]); got != tc.want {
+			t.Errorf("%s: binding:profile = %s, want %s", tc.name, got, tc.want)
+		}
+	}
+
+	// A member neither sees nor sets it.
+	demoNet, _ := netWithSubnet(t, srv, demo, "binding-demo", "10.74.0.0/24", 4)
+	own := obj(do(t, srv, demo, "POST", "/v2.0/ports", map[string]any{"port": map[string]any{"network_id": demoNet}}, 201), "port")
+	if _, ok := own["binding:profile"]; ok {
+		t.Errorf("a member sees binding:profile: %v", own)
+	}
+	neutronError(t, srv, demo, "PUT", "/v2.0/ports/"+own["id"].(string),
+		map[string]any{"port": map[string]any{"binding:profile": profile}}, 403, "PolicyNotAuthorized")
+	neutronError(t, srv, demo, "POST", "/v2.0/ports",
+		map[string]any{"port": map[string]any{"network_id": own["network_id"], "binding:profile": profile}}, 403, "PolicyNotAuthorized")
+	neutronError(t, srv, admin, "PUT", path, map[string]any{"port": map[string]any{"binding:profile": "x"}}, 400, "HTTPBadRequest")
+}

@@ -24,7 +24,11 @@ func portView(p novalite.Port, admin bool) map[string]any {
 		"dns_name":          "", "dns_assignment": []any{}, "qos_policy_id": nil, "propagate_uplink_status": false,
 	}
 	if admin {
-		v["binding:host_id"], v["binding:profile"], v["binding:vif_details"] = p.HostID, map[string]any{}, map[string]any{}
+		v["binding:host_id"], v["binding:vif_details"] = p.HostID, map[string]any{}
+		v["binding:profile"] = p.BindingProfile
+		if p.BindingProfile == nil {
+			v["binding:profile"] = map[string]any{}
+		}
 		v["binding:vif_type"] = "unbound"
 		if p.HostID != "" {
 			v["binding:vif_type"] = "ovs"
@@ -51,7 +55,7 @@ func readPort(r *http.Request) (network.PortParams, error) {
 	t := targets{"network_id": &p.NetworkID, "name": &p.Name, "description": &p.Description, "project_id": &p.ProjectID,
 		"mac_address": &p.MACAddress, "device_id": &p.DeviceID, "device_owner": &p.DeviceOwner,
 		"binding:host_id": &p.HostID, "admin_state_up": &p.AdminStateUp, "port_security_enabled": &p.PortSecurityEnabled,
-		"fixed_ips": &ips, "security_groups": &p.SecurityGroups, "binding:vnic_type": nil, "binding:profile": nil,
+		"fixed_ips": &ips, "security_groups": &p.SecurityGroups, "binding:vnic_type": nil, "binding:profile": &p.BindingProfile,
 		"allowed_address_pairs": nil, "extra_dhcp_opts": nil, "dns_name": nil, "qos_policy_id": nil}
 	attrs, err := decodeResource(r, "port", t)
 	if err != nil {
@@ -73,6 +77,9 @@ func readPort(r *http.Request) (network.PortParams, error) {
 			reqs = append(reqs, network.FixedIPRequest{SubnetID: ip.SubnetID, IPAddress: ip.IPAddress})
 		}
 		p.FixedIPs = &reqs
+	}
+	if isNull(attrs, "binding:profile") { // Neutron's convert_none_to_empty_dict
+		p.BindingProfile = &map[string]any{}
 	}
 	if isNull(attrs, "security_groups") {
 		none := []string{}
