@@ -77,6 +77,13 @@ type Options struct {
 	// output) on each wake-up and poll: for an agent in a process of its
 	// own (in serve, the API reads the drivers directly).
 	AnswerCalls bool
+	// Networking is the least time a build stays in task networking
+	// after the scheduler gave it to this host (zero: none). Nova's
+	// compute host spends seconds there making the ports with Neutron,
+	// and the API shows no security groups until it has: a client that
+	// shows the server right after the create sees it so (novalite makes
+	// the ports in the create, and simulated builds end in milliseconds).
+	Networking time.Duration
 }
 
 // Agent is one compute host's loop.
@@ -98,6 +105,9 @@ type Agent struct {
 	// remote console sessions this host relays (consoles.go).
 	answering answering
 	consoles  consoleSessions
+	// held is when the earliest build kept in networking (Networking)
+	// may step on; zero when none is. Run's goroutine only.
+	held time.Time
 	// down and knobs are the control API's marks read at each heartbeat:
 	// a host marked down neither heartbeats nor works, as a crashed
 	// nova-compute; knobs are fake:* metadata for every server here.
@@ -186,7 +196,11 @@ func (a *Agent) Run(ctx context.Context) {
 			pass = err == nil && started == a.o.Batch // a full batch of new work: more may wait
 		}
 		pass = true
-		t := time.NewTimer(a.o.Poll*3/4 + rand.N(a.o.Poll/2+1))
+		next := a.o.Poll*3/4 + rand.N(a.o.Poll/2+1)
+		if !a.held.IsZero() {
+			next = min(next, max(time.Until(a.held), time.Millisecond))
+		}
+		t := time.NewTimer(next)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -296,6 +310,7 @@ type result struct {
 // running and writes the outcomes of those that end within wait (all of
 // them when wait < 0). It returns how many it started.
 func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) {
+	a.held = time.Time{}
 	var work []job
 	err := a.db.View(ctx, func(tx *store.Tx) error {
 		// The control API's marks, read on each pass so that a knob set
@@ -551,6 +566,7 @@ func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Tim
 // committed (and visible) before the driver spawns. A build whose step
 // does not apply (deleted meanwhile) is dropped from work.
 func (a *Agent) buildSteps(ctx context.Context, work []job) ([]job, error) {
+	work = a.holdNetworking(work)
 	steps := []novalite.TaskState{novalite.TaskNetworking, novalite.TaskBlockDeviceMap, novalite.TaskSpawning}
 	for i := 0; i+1 < len(steps); i++ {
 		from, to := steps[i], steps[i+1]
@@ -590,4 +606,26 @@ func (a *Agent) buildSteps(ctx context.Context, work []job) ([]job, error) {
 		work = kept
 	}
 	return work, nil
+}
+
+// holdNetworking leaves out of work the builds that have not been in
+// networking for Options.Networking yet (a later pass steps them on) and
+// notes when the first of them is due.
+func (a *Agent) holdNetworking(work []job) []job {
+	if a.o.Networking <= 0 {
+		return work
+	}
+	now := a.o.Now()
+	kept := work[:0]
+	for _, j := range work {
+		due := j.v.UpdatedAt.Add(a.o.Networking)
+		if j.v.TaskState == novalite.TaskNetworking && now.Before(due) {
+			if a.held.IsZero() || due.Before(a.held) {
+				a.held = due
+			}
+			continue
+		}
+		kept = append(kept, j)
+	}
+	return kept
 }

@@ -52,6 +52,8 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 		AnswerCalls: answerCalls, Observe: a.metrics.agentObserver(host)}
 	if _, real := d.(virt.HostInfo); real {
 		o.PowerSync = powerSyncInterval
+	} else {
+		o.Networking = a.Config.TransitionTime // a simulated build's ports take no time
 	}
 	ag := agent.New(a.DB, o)
 	if err := ag.Register(ctx); err != nil {

@@ -54,7 +54,9 @@ type Config struct {
 	FakeDelays string
 	// TransitionTime is the least time the simulated reboots, rebuilds,
 	// resizes, migrations and password changes take, so that clients
-	// polling for REBOOT, REBUILD, RESIZE … see it (Nova takes seconds).
+	// polling for REBOOT, REBUILD, RESIZE … see it (Nova takes seconds),
+	// and a simulated build's networking step (before it the server shows
+	// no security groups, as on Nova before its ports exist).
 	// Zero (--instant) makes them as fast as the machine allows.
 	TransitionTime time.Duration
 	// PasswordCost is the bcrypt cost of new password hashes (0: bcrypt's
@@ -183,7 +185,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.FakeDelay, "fake-delay", envDuration("NOVALITE_FAKE_DELAY", c.FakeDelay), "delay of every fake driver operation (env NOVALITE_FAKE_DELAY)")
 	str(&c.FakeDelays, "fake-delays", "NOVALITE_FAKE_DELAYS", "delays of single fake driver operations, e.g. rebuild=2s,spawn=100ms")
 	fs.DurationVar(&c.TransitionTime, "transition-time", envDuration("NOVALITE_TRANSITION_TIME", c.TransitionTime),
-		"least time of simulated reboots, rebuilds, resizes, migrations and password changes, so pollers see REBOOT, REBUILD … (env NOVALITE_TRANSITION_TIME)")
+		"least time of simulated reboots, rebuilds, resizes, migrations, password changes and a build's networking step, so pollers see REBOOT, REBUILD … (env NOVALITE_TRANSITION_TIME)")
 	if b, _ := strconv.ParseBool(os.Getenv("NOVALITE_INSTANT")); b {
 		c.TransitionTime = 0
 	}

@@ -473,3 +473,46 @@ func TestTransitionsLastForPollers(t *testing.T) {
 		b.waitStatus(t, id, st.status)
 	}
 }
+
+// TestBuildNetworkingLastsForPollers: a simulated build stays in its
+// networking step for the transition time, as Nova's compute host takes
+// seconds to make the ports, and meanwhile the server shows no
+// security_groups (Nova reads them from the ports): openstackclient shows
+// the server right after the create and, finding none, keeps the groups
+// the create echoed, as sent. Once built, the ports' groups show by name.
+func TestBuildNetworkingLastsForPollers(t *testing.T) {
+	t.Parallel()
+	const hold = 2 * time.Second // serve's default
+	b := setup(t, func(c *config.Config) { c.NoLoops, c.TransitionTime = false, hold })
+	sent := time.Now()
+	resp := b.do("POST", "/servers", b.demo, "2.100", map[string]any{"server": map[string]any{"name": "vm",
+		"imageRef": b.image, "flavorRef": "1", "networks": "auto", "security_groups": []any{map[string]any{"name": "default"}}}})
+	if resp.Status != http.StatusAccepted {
+		t.Fatalf("create: %d %s", resp.Status, resp.Body)
+	}
+	id := resp.JSON(t)["server"].(map[string]any)["id"].(string)
+	// The scheduler places the server after the create's request was
+	// sent, so every answer within the hold of that comes before the
+	// build leaves networking. Later answers (a loaded machine) prove
+	// nothing either way.
+	shows := 0
+	for time.Since(sent) < hold {
+		s := b.show(t, b.demo, id, "2.100")
+		if time.Since(sent) >= hold {
+			break
+		}
+		shows++
+		if task := s["OS-EXT-STS:task_state"]; s["status"] != "BUILD" || (task != "scheduling" && task != "networking") {
+			t.Fatalf("within the hold: %v/%v, want BUILD in scheduling or networking", s["status"], task)
+		}
+		if g, ok := s["security_groups"]; ok {
+			t.Fatalf("within the hold: security_groups %v shown before the ports exist", g)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s := b.waitStatus(t, id, "ACTIVE")
+	if g := fmt.Sprint(s["security_groups"]); g != "[map[name:default]]" {
+		t.Errorf("built: security_groups %s, want the port's default group", g)
+	}
+	t.Logf("%d shows within the hold", shows)
+}
