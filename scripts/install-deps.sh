@@ -8,11 +8,15 @@
 #    tests boot real guests made of that kernel and a busybox initramfs.
 # Go modules come from the module proxy through `go test` itself.
 #
+#  - the clients whose functional suites the client tests run (openstacksdk's
+#    in `make test`, novaclient's and openstackclient's in `make
+#    clients-extended`), with what those suites import (pytest, Tempest's
+#    library, the other clients), and Debian's Rally with its OpenStack
+#    plugins (boot-and-delete in `make test`, the rest in `make clients-rally`).
+#
 # `install-deps.sh tempest` instead installs only Debian's Tempest (for
-# `make tempest`; not part of `make test`), and `install-deps.sh suites`
-# the clients whose functional suites `make clients-extended` runs, with
-# what those suites import (pytest, Tempest's library, the other clients);
-# `install-deps.sh rally` Debian's Rally with its OpenStack plugins.
+# `make tempest`; not part of `make test`), `install-deps.sh suites` only the
+# suites' clients and `install-deps.sh rally` only Rally.
 set -euo pipefail
 
 sudo=""
@@ -39,13 +43,15 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
   fi
 }
+rally_pkgs=(rally python3-rally-openstack)
+suite_pkgs=(python3-openstackclient python3-openstacksdk python3-novaclient python3-pytest python3-pytest-xdist
+  python3-tempest python3-glanceclient python3-neutronclient python3-cinderclient python3-keystoneclient)
 if [ "${1:-}" = rally ]; then
-  install_missing rally python3-rally-openstack
+  install_missing "${rally_pkgs[@]}"
   exit 0
 fi
 if [ "${1:-}" = suites ]; then
-  install_missing python3-openstackclient python3-openstacksdk python3-novaclient python3-pytest python3-pytest-xdist \
-    python3-tempest python3-glanceclient python3-neutronclient python3-cinderclient python3-keystoneclient
+  install_missing "${suite_pkgs[@]}"
   exit 0
 fi
 need=()
@@ -68,6 +74,7 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+install_missing "${suite_pkgs[@]}" "${rally_pkgs[@]}"
 
 # The test guest's kernel: the package linux-image-amd64 points at,
 # unpacked into the cache the tests read (internal/virt/qemu/testguest).

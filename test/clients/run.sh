@@ -16,7 +16,7 @@ OUT=$(mktemp -d)
 trap 'kill -TERM ${OSCD_PID:-} 2>/dev/null; rm -rf "${OSCD_DIR:-}" "$OUT"' EXIT
 
 # Longest first, so that the last to start are the short ones.
-scripts=(gophercloud.sh osc-actions.sh osc-smoke.sh image.sh ci-recipes.sh)
+scripts=(gophercloud.sh sdk-suite.sh osc-actions.sh rally-boot.sh osc-smoke.sh image.sh ci-recipes.sh)
 for t in osc-*.sh; do
   case " ${scripts[*]} " in *" $t "*) ;; *) scripts+=("$t") ;; esac
 done
