@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type Options struct {
 	Sizes    []int         // servers stored for the list rows, ascending; the last for the rest
 	Duration time.Duration // of each row
 	Postgres string        // a PostgreSQL server URL: serve on a scratch database there
+	Replicas int           // > 0: that many api processes, a controller and an agent instead of serve (PostgreSQL only)
 	DataDir  string        // empty: a temporary directory, removed at the end
 	Ops      string        // comma-separated names of the rows to run; empty: all
 	Log      io.Writer     // progress and the children's logs
@@ -37,7 +39,8 @@ const (
 // run is one harness run: serve, the clients and what was measured.
 type run struct {
 	o       Options
-	serve   *child
+	cloud   procs    // serve, or every role process: what the rows' CPU and RSS sum
+	urls    []string // the API's URLs: serve's, or every api replica's
 	c       *client
 	dsn     string
 	admin   identity
@@ -52,6 +55,9 @@ type run struct {
 func Run(ctx context.Context, o Options, out io.Writer) error {
 	if o.Log == nil {
 		o.Log = io.Discard
+	}
+	if o.Replicas > 0 && o.Postgres == "" {
+		return fmt.Errorf("api replicas need PostgreSQL (-postgres)")
 	}
 	dir := o.DataDir
 	if dir == "" {
@@ -70,35 +76,51 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 	}
 	defer logf.Close()
 	r := &run{o: o, created: make(chan string, 1<<20)}
-	args := []string{"serve", "--listen", "127.0.0.1:0", "--data-dir", dir, "--instant",
-		"--admin-password", adminPassword, "--demo-password", demoPassword,
-		// Room for every server the rows create.
-		"--host-vcpus", "100000000", "--host-ram-mb", "100000000000", "--host-disk-gb", "100000000000"}
 	r.dsn = filepath.Join(dir, "novalite.db")
+	engine := "SQLite"
 	if o.Postgres != "" {
 		dsn, drop, err := scratchDatabase(ctx, o.Postgres)
 		if err != nil {
 			return err
 		}
 		defer drop()
-		r.dsn = dsn
-		args = append(args, "--database", dsn)
-	}
-	engine := "SQLite"
-	if o.Postgres != "" {
-		engine = "PostgreSQL"
+		r.dsn, engine = dsn, "PostgreSQL"
 	}
 	t0 := time.Now()
-	if r.serve, err = startChild(ctx, o.Exe, args, nil, logf); err != nil {
+	var children []*child
+	defer func() {
+		for _, c := range children {
+			c.stop()
+		}
+	}()
+	start := func(ready *regexp.Regexp, args ...string) error {
+		c, err := startChild(ctx, o.Exe, args, ready, logf)
+		if err != nil {
+			return err
+		}
+		children = append(children, c)
+		r.cloud = append(r.cloud, c.proc)
+		if c.url != "" {
+			r.urls = append(r.urls, c.url)
+		}
+		return nil
+	}
+	what := "serve"
+	if o.Replicas > 0 {
+		what = fmt.Sprintf("%d api replicas, a controller and an agent", o.Replicas)
+		err = r.startRoles(ctx, dir, logf, start)
+	} else {
+		err = start(listening, r.serveArgs(dir)...)
+	}
+	if err != nil {
 		return err
 	}
-	defer r.serve.stop()
-	r.c = newClient(r.serve.url, 64)
+	r.c = newClient(64, r.urls...)
 	if err := r.waitHealthy(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "novalite bench: serve on %s, %s, %s per row; start to first answer %s\n",
-		engine, r.serve.url, o.Duration, time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintf(out, "novalite bench: %s on %s, %s, %s per row; start to first answer %s\n",
+		what, engine, strings.Join(r.urls, " "), o.Duration, time.Since(t0).Round(time.Millisecond))
 	if err := r.setup(ctx); err != nil {
 		return err
 	}
@@ -111,15 +133,23 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 	return nil
 }
 
-// waitHealthy polls /healthz: serve prints its address before the hosts
-// have registered.
+// waitHealthy polls /healthz of every API process: serve prints its
+// address before the hosts have registered.
 func (r *run) waitHealthy(ctx context.Context) error {
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if st, _, _, err := r.c.do(ctx, "GET", "/healthz", "", nil); err == nil && st == http.StatusOK {
-			return nil
+	deadline := time.Now().Add(time.Minute)
+	for _, u := range r.urls {
+		c := newClient(1, u)
+		for {
+			if st, _, _, err := c.do(ctx, "GET", "/healthz", "", nil); err == nil && st == http.StatusOK {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s never healthy", u)
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	return fmt.Errorf("serve at %s never healthy", r.serve.url)
+	return nil
 }
 
 // setup logs in, lifts the demo project's quotas (the rows create
@@ -174,14 +204,14 @@ func (r *run) wants(op string) bool {
 	return false
 }
 
-// measure drives op against the serve process and adds its row.
+// measure drives op against the cloud and adds its row.
 func (r *run) measure(ctx context.Context, name, unit string, conc, limit int, op opFunc) row {
-	return r.measureOn(ctx, r.serve, name, unit, conc, limit, op)
+	return r.measureOn(ctx, r.cloud, name, unit, conc, limit, op)
 }
 
-func (r *run) measureOn(ctx context.Context, c *child, name, unit string, conc, limit int, op opFunc) row {
+func (r *run) measureOn(ctx context.Context, ps procs, name, unit string, conc, limit int, op opFunc) row {
 	fmt.Fprintf(r.o.Log, "%s (%d clients, %s)\n", name, conc, r.o.Duration)
-	stop := c.proc.watch()
+	stop := ps.watch()
 	res := drive(ctx, conc, r.o.Duration, limit, op)
 	cpu, rss := stop()
 	rw := row{op: name, conc: conc, res: res, cpu: cpu, peakRSS: rss, unit: unit}

@@ -6,29 +6,34 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"regexp"
 	"syscall"
 	"time"
 )
 
-// child is a process the harness started: serve, or the trivial handler.
+// child is a process the harness started: serve, a role, or the trivial
+// handler.
 type child struct {
 	cmd  *exec.Cmd
-	url  string // base URL it listens on
+	url  string // base URL it listens on, if it listens
 	proc proc
 	done chan error
 }
 
-// listening is the line serve and bench-trivial print once they answer.
-var listening = regexp.MustCompile(`listening on (http://[0-9.:]+)`)
+// Lines the children print once they are ready: serve, api and
+// bench-trivial the URL they answer on.
+var (
+	listening       = regexp.MustCompile(`listening on (http://[0-9.:]+)`)
+	agentReady      = regexp.MustCompile(`novalite agent \S+ registered`)
+	controllerReady = regexp.MustCompile(`novalite controller started`)
+)
 
-// startChild runs exe with args and waits until it prints the URL it
-// listens on; its stderr goes to logw.
-func startChild(ctx context.Context, exe string, args []string, env []string, logw io.Writer) (*child, error) {
+// startChild runs exe with args and waits until it prints a line that
+// ready matches (its first group, if any, is the URL it listens on); its
+// stderr goes to logw.
+func startChild(ctx context.Context, exe string, args []string, ready *regexp.Regexp, logw io.Writer) (*child, error) {
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = logw
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -42,9 +47,9 @@ func startChild(ctx context.Context, exe string, args []string, env []string, lo
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
 				select {
-				case urls <- m[1]:
+				case urls <- m[len(m)-1]:
 				default:
 				}
 			}
@@ -53,15 +58,18 @@ func startChild(ctx context.Context, exe string, args []string, env []string, lo
 		c.done <- cmd.Wait()
 	}()
 	select {
-	case c.url = <-urls:
+	case u := <-urls:
+		if ready.NumSubexp() > 0 {
+			c.url = u
+		}
 		return c, nil
 	case err := <-c.done:
-		return nil, fmt.Errorf("%s %v exited before listening: %v", exe, args[0], err)
+		return nil, fmt.Errorf("%s %v exited before it was ready: %v", exe, args[0], err)
 	case <-time.After(2 * time.Minute):
 	case <-ctx.Done():
 	}
 	c.stop()
-	return nil, errors.New("child did not start listening")
+	return nil, errors.New("child did not get ready")
 }
 
 // stop asks the process to shut down (SIGTERM), then kills it after 15 s.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,15 +16,25 @@ import (
 const apiVersion = "compute 2.100"
 
 // client makes JSON requests over one keep-alive transport shared by all
-// workers (a transport per worker would cost the client ~10 %).
+// workers (a transport per worker would cost the client ~10 %), each to
+// the next of its bases in turn (the API replicas).
 type client struct {
-	hc   *http.Client
-	base string
+	hc    *http.Client
+	bases []string
+	next  atomic.Uint64
 }
 
-func newClient(base string, conns int) *client {
+func newClient(conns int, bases ...string) *client {
 	tr := &http.Transport{MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, IdleConnTimeout: time.Minute}
-	return &client{hc: &http.Client{Transport: tr, Timeout: 2 * time.Minute}, base: base}
+	return &client{hc: &http.Client{Transport: tr, Timeout: 2 * time.Minute}, bases: bases}
+}
+
+// base is the URL of the next request's server, round-robin.
+func (c *client) base() string {
+	if len(c.bases) == 1 {
+		return c.bases[0]
+	}
+	return c.bases[(c.next.Add(1)-1)%uint64(len(c.bases))]
 }
 
 // do sends body (JSON unless nil) and returns the status, the headers and
@@ -37,7 +48,7 @@ func (c *client) do(ctx context.Context, method, path, token string, body any) (
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, c.base()+path, rd)
 	if err != nil {
 		return 0, nil, nil, err
 	}

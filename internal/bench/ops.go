@@ -255,15 +255,15 @@ func (r *run) mixed(ctx context.Context) {
 // trivial drives show's load against a bare net/http handler in its own
 // process, the yardstick of the ratio.
 func (r *run) trivial(ctx context.Context) error {
-	tr, err := startChild(ctx, r.o.Exe, []string{"bench-trivial", "--listen", "127.0.0.1:0"}, nil, r.o.Log)
+	tr, err := startChild(ctx, r.o.Exe, []string{"bench-trivial", "--listen", "127.0.0.1:0"}, listening, r.o.Log)
 	if err != nil {
 		return err
 	}
 	defer tr.stop()
 	keep := r.c
-	r.c = newClient(tr.url, 64)
+	r.c = newClient(64, tr.url)
 	defer func() { r.c = keep }()
-	r.measureOn(ctx, tr, trivialOp, "req/s", concShow, 0, r.get("/"))
+	r.measureOn(ctx, procs{tr.proc}, trivialOp, "req/s", concShow, 0, r.get("/"))
 	return nil
 }
 

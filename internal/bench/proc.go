@@ -52,11 +52,35 @@ func (p proc) rss() (int64, error) {
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", p.pid)
 }
 
-// watch samples the process's RSS every 20 ms until the returned function
-// is called, which gives the CPU time used meanwhile and the highest RSS
-// seen.
-func (p proc) watch() func() (time.Duration, int64) {
-	c0, _ := p.cpu()
+// procs are the processes of the cloud under test (serve, or every
+// role): what it spends is their sum.
+type procs []proc
+
+// cpu is the CPU time of them all.
+func (ps procs) cpu() time.Duration {
+	var sum time.Duration
+	for _, p := range ps {
+		c, _ := p.cpu()
+		sum += c
+	}
+	return sum
+}
+
+// rss is their resident sets together.
+func (ps procs) rss() int64 {
+	var sum int64
+	for _, p := range ps {
+		r, _ := p.rss()
+		sum += r
+	}
+	return sum
+}
+
+// watch samples the processes' RSS every 20 ms until the returned
+// function is called, which gives the CPU time used meanwhile and the
+// highest RSS seen (of them together).
+func (ps procs) watch() func() (time.Duration, int64) {
+	c0 := ps.cpu()
 	var (
 		peak int64
 		mu   sync.Mutex
@@ -64,11 +88,10 @@ func (p proc) watch() func() (time.Duration, int64) {
 		done = make(chan struct{})
 	)
 	sample := func() {
-		if r, err := p.rss(); err == nil {
-			mu.Lock()
-			peak = max(peak, r)
-			mu.Unlock()
-		}
+		r := ps.rss()
+		mu.Lock()
+		peak = max(peak, r)
+		mu.Unlock()
 	}
 	go func() {
 		defer close(done)
@@ -87,7 +110,7 @@ func (p proc) watch() func() (time.Duration, int64) {
 		close(stop)
 		<-done
 		sample()
-		c1, _ := p.cpu()
+		c1 := ps.cpu()
 		mu.Lock()
 		defer mu.Unlock()
 		return c1 - c0, peak

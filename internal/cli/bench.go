@@ -20,13 +20,14 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sizes := fs.String("servers", "1000,10000,100000", "servers stored for the detail rows, ascending; the other rows run with the last")
 	dur := fs.Duration("duration", 10*time.Second, "how long each row drives its load")
 	pg := fs.String("postgres", "", "PostgreSQL server URL (postgres://user@host:port/db): serve runs on a scratch database created there and dropped after")
+	replicas := fs.Int("replicas", 0, "with -postgres: run that many `novalite api` processes, a controller and an agent instead of serve, the clients spread over the replicas")
 	dir := fs.String("data-dir", "", "serve's data dir (default: a temporary directory, removed after)")
 	ops := fs.String("ops", "", "comma-separated prefixes of the rows to run (detail, regex, token, show, create, delete, mixed); default all")
 	verbose := fs.Bool("v", false, "print progress and the children's logs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o := bench.Options{Duration: *dur, Postgres: *pg, DataDir: *dir, Ops: *ops}
+	o := bench.Options{Duration: *dur, Postgres: *pg, Replicas: *replicas, DataDir: *dir, Ops: *ops}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 0 || len(o.Sizes) > 0 && n < o.Sizes[len(o.Sizes)-1] {

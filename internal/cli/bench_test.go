@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -9,28 +10,52 @@ import (
 )
 
 // TestBench runs the harness for a moment with few servers on this run's
-// engine: every row must be printed, none with errors. Its figures are
-// not checked (timing goals live in docs/benchmarks.md, not in tests).
+// engine (on PostgreSQL also as roles: two api replicas, a controller
+// and an agent): every row must be printed, none with errors. Its
+// figures are not checked (timing goals live in docs/benchmarks.md, not
+// in tests).
 func TestBench(t *testing.T) {
-	args := []string{"bench", "-servers", "20,120", "-duration", "200ms", "-data-dir", t.TempDir()}
-	if storetest.Engine() == "postgres" {
-		args = append(args, "-postgres", pgtest.AdminDSN())
-	}
-	out := run(t, build(t), args...)
-	t.Logf("%s", out)
-	for _, op := range []string{"detail?limit=1000 @20 ", "detail?limit=1000 @120 ", "name=^vm-4242 @120", "token issue",
+	all := []string{"detail?limit=1000 @20 ", "detail?limit=1000 @120 ", "name=^vm-4242 @120", "token issue",
 		"show @120", "trivial handler", "POST→ACTIVE", "POST max_count=100→ACTIVE", "DELETE→gone",
-		"mixed 35/35/20/10", "mixed: create", "show ÷ trivial handler"} {
-		if !strings.Contains(out, op) {
-			t.Errorf("no row %q in\n%s", op, out)
-		}
+		"mixed 35/35/20/10", "mixed: create", "show ÷ trivial handler"}
+	type benchCase struct {
+		name string
+		args []string
+		rows []string // lines that must be printed
 	}
-	for _, line := range strings.Split(out, "\n") {
-		f := strings.Fields(line)
-		// A row: …, the unit (req/s, ACTIVE/s, gone/s), p50, p99, max,
-		// errors, CPU, RSS.
-		if len(f) > 8 && strings.HasSuffix(f[len(f)-7], "/s") && f[len(f)-3] != "0" {
-			t.Errorf("errors in %q", line)
-		}
+	cases := []benchCase{{"serve", []string{"-servers", "20,120"}, all}}
+	if storetest.Engine() == "postgres" {
+		cases[0].args = append(cases[0].args, "-postgres", pgtest.AdminDSN())
+		cases = append(cases, benchCase{"replicas", []string{"-servers", "50", "-ops", "create,mixed", "-replicas", "2", "-postgres", pgtest.AdminDSN()},
+			[]string{"2 api replicas, a controller and an agent on PostgreSQL", "POST→ACTIVE", "POST max_count=100→ACTIVE", "mixed: delete"}})
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"bench", "-duration", "200ms", "-data-dir", t.TempDir()}, c.args...)
+			out := run(t, build(t), args...)
+			t.Logf("%s", out)
+			for _, op := range c.rows {
+				if !strings.Contains(out, op) {
+					t.Errorf("no %q in\n%s", op, out)
+				}
+			}
+			for _, line := range strings.Split(out, "\n") {
+				f := strings.Fields(line)
+				// A row: …, the unit (req/s, ACTIVE/s, gone/s), p50, p99, max,
+				// errors, CPU, RSS.
+				if len(f) > 8 && strings.HasSuffix(f[len(f)-7], "/s") && f[len(f)-3] != "0" {
+					t.Errorf("errors in %q", line)
+				}
+			}
+		})
+	}
+}
+
+// TestBenchReplicasNeedPostgres: api replicas share a database server;
+// on SQLite the harness refuses them before starting anything.
+func TestBenchReplicasNeedPostgres(t *testing.T) {
+	out, err := exec.Command(build(t), "bench", "-replicas", "3", "-data-dir", t.TempDir()).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "need PostgreSQL") {
+		t.Fatalf("bench -replicas without -postgres: %v\n%s", err, out)
 	}
 }
