@@ -80,10 +80,10 @@ install_missing "${suite_pkgs[@]}" "${rally_pkgs[@]}"
 # unpacked into the cache the tests read (internal/virt/qemu/testguest).
 guest=${NOVALITE_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/novalite/guest}
 if [ ! -f "$guest/vmlinuz" ]; then
-  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ && p == "" {p = $2} END {print p}')
   if [ -z "$pkg" ]; then
     $sudo apt-get update -qq
-    pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+    pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ && p == "" {p = $2} END {print p}')
   fi
   echo "unpacking Debian package $pkg into $guest (test guest kernel)"
   tmp=$(mktemp -d)

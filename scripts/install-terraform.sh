@@ -22,7 +22,7 @@ mkdir -p "$TOOLS/bin"
 # built_version BINARY: the version of the module that built BINARY.
 built_version() {
   [ -x "$1" ] || return 0
-  go version -m "$1" 2>/dev/null | awk '$1 == "mod" {print $3; exit}'
+  go version -m "$1" 2>/dev/null | awk '$1 == "mod" && v == "" {v = $3} END {print v}'
 }
 
 # The tofu binary records its main module as "(devel)" (built from a copy):
@@ -46,6 +46,8 @@ if [ "$(built_version "$TOOLS/bin/terraform-provider-openstack")" != "$PROVIDER_
   (cd "$TOOLS" && GOBIN="$TOOLS/bin" go install -trimpath "$PROVIDER_MOD@$PROVIDER_VERSION")
 fi
 # (Without a CLI configuration named by the environment: one that does not
-# exist makes tofu warn before its version line.)
-env -u TF_CLI_CONFIG_FILE "$TOOLS/bin/tofu" version | head -n 1
+# exist makes tofu warn before its version line.) sed reads to the end: a
+# reader that stops after one line (head, awk's exit) can kill the writer
+# with SIGPIPE, which pipefail turns into this script's failure (exit 141).
+env -u TF_CLI_CONFIG_FILE "$TOOLS/bin/tofu" version | sed -n 1p
 echo "terraform-provider-openstack $(built_version "$TOOLS/bin/terraform-provider-openstack")"
