@@ -13,7 +13,7 @@ import (
 // diskFormat ("" keeps the image's) within the outcome's, or delete it.
 type ImageFinisher interface {
 	StageSnapshot(data string) (store.StagedImage, error)
-	FinishSnapshot(ctx context.Context, tx *store.Tx, imageID string, staged store.StagedImage, diskFormat string) error
+	FinishSnapshot(ctx context.Context, tx *store.Tx, imageID string, out store.SnapshotOutput) error
 	DeleteImage(ctx context.Context, tx *store.Tx, imageID string) error
 }
 
@@ -134,7 +134,7 @@ func snapshotted(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store
 		if r.err != nil {
 			return a.o.Images.DeleteImage(ctx, tx, id)
 		}
-		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.stagedImage(), r.out.format())
+		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.snapshotOutput())
 	}, nil
 }
 
@@ -157,7 +157,7 @@ func shelved(ctx context.Context, a *Agent, tx *store.Tx, r result, p *store.Ins
 		if err != nil || id == "" || a.o.Images == nil {
 			return err
 		}
-		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.stagedImage(), r.out.format())
+		return a.o.Images.FinishSnapshot(ctx, tx, id, r.out.snapshotOutput())
 	}, nil
 }
 
@@ -201,16 +201,9 @@ func takePendingImage(ctx context.Context, tx *store.Tx, internalID int64) (stri
 	return id, tx.InstanceSetPendingImage(ctx, internalID, "")
 }
 
-func (o *driveOut) stagedImage() store.StagedImage {
+func (o *driveOut) snapshotOutput() store.SnapshotOutput {
 	if o == nil {
-		return store.StagedImage{}
+		return store.SnapshotOutput{}
 	}
-	return o.staged
-}
-
-func (o *driveOut) format() string {
-	if o == nil {
-		return ""
-	}
-	return o.diskFormat
+	return store.SnapshotOutput{Staged: o.staged, DiskFormat: o.diskFormat}
 }

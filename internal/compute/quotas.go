@@ -184,10 +184,19 @@ func (s *Service) metadataLimit(ctx context.Context, tx *store.Tx, projectID str
 	return int(l[novalite.QuotaMetadataItems]), nil
 }
 
+// serverQuota is what servers are counted against: their project and
+// user ("" none), the flavor each takes and the limits' sets.
+type serverQuota struct {
+	projectID, userID string
+	flavor            novalite.FlavorSnapshot
+	sets              store.QuotaSets
+}
+
 // serverQuotaOvers returns the instances, cores and ram checks that count
-// more servers of flavor f fail, against the project's limits and the
-// user's (when the user has limits of their own), made of sets.
-func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, projectID, userID string, count int, f novalite.FlavorSnapshot, sets store.QuotaSets) ([]quotaCheck, error) {
+// more servers of q's flavor fail, against the project's limits and the
+// user's (when the user has limits of their own), made of q.sets.
+func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, q serverQuota, count int) ([]quotaCheck, error) {
+	projectID, userID, f, sets := q.projectID, q.userID, q.flavor, q.sets
 	if err := lockQuota(ctx, tx, projectID); err != nil {
 		return nil, err
 	}
@@ -228,10 +237,10 @@ func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, projectID,
 	return overs, nil
 }
 
-// checkServerQuota checks that count more servers of flavor f fit the
+// checkServerQuota checks that count more servers of q's flavor fit the
 // quotas (403 with Nova's message).
-func (s *Service) checkServerQuota(ctx context.Context, tx *store.Tx, projectID, userID string, count int, f novalite.FlavorSnapshot, sets store.QuotaSets) error {
-	overs, err := s.serverQuotaOvers(ctx, tx, projectID, userID, count, f, sets)
+func (s *Service) checkServerQuota(ctx context.Context, tx *store.Tx, q serverQuota, count int) error {
+	overs, err := s.serverQuotaOvers(ctx, tx, q, count)
 	if err != nil {
 		return err
 	}
@@ -240,8 +249,8 @@ func (s *Service) checkServerQuota(ctx context.Context, tx *store.Tx, projectID,
 
 // serverRangeQuotaError is Nova's message when not even min servers of a
 // min-max request fit: the instances asked for read "min-max".
-func (s *Service) serverRangeQuotaError(ctx context.Context, tx *store.Tx, projectID, userID string, min, max int, f novalite.FlavorSnapshot, sets store.QuotaSets) error {
-	overs, err := s.serverQuotaOvers(ctx, tx, projectID, userID, max, f, sets)
+func (s *Service) serverRangeQuotaError(ctx context.Context, tx *store.Tx, q serverQuota, min, max int) error {
+	overs, err := s.serverQuotaOvers(ctx, tx, q, max)
 	if err != nil || len(overs) == 0 || min == max {
 		if err == nil {
 			err = quotaError(overs)

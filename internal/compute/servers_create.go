@@ -119,7 +119,7 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		if err != nil {
 			return err
 		}
-		if count, err = s.fitCount(ctx, tx, c, p, flavor, quotas); err != nil {
+		if count, err = s.fitCount(ctx, tx, serverQuota{projectID: c.ProjectID, userID: c.UserID, flavor: flavor, sets: quotas}, p); err != nil {
 			return err
 		}
 		tmpl := s.serverTemplate(c, p, flavor, boot.img, zone, keyData, now)
@@ -292,8 +292,8 @@ func instanceNames(p CreateServersParams, id string, i, count int) (name, hostna
 
 // fitCount is how many servers to create: MaxCount if the quota allows,
 // else as many as fit down to MinCount (Nova's behaviour), else 403.
-func (s *Service) fitCount(ctx context.Context, tx *store.Tx, c *novalite.Caller, p CreateServersParams, f novalite.FlavorSnapshot, sets store.QuotaSets) (int, error) {
-	first := s.checkServerQuota(ctx, tx, c.ProjectID, c.UserID, p.MaxCount, f, sets)
+func (s *Service) fitCount(ctx context.Context, tx *store.Tx, q serverQuota, p CreateServersParams) (int, error) {
+	first := s.checkServerQuota(ctx, tx, q, p.MaxCount)
 	if first == nil {
 		return p.MaxCount, nil
 	}
@@ -301,11 +301,11 @@ func (s *Service) fitCount(ctx context.Context, tx *store.Tx, c *novalite.Caller
 		return 0, first
 	}
 	for n := p.MaxCount - 1; n >= p.MinCount && n > 0; n-- {
-		if err := s.checkServerQuota(ctx, tx, c.ProjectID, c.UserID, n, f, sets); err == nil {
+		if err := s.checkServerQuota(ctx, tx, q, n); err == nil {
 			return n, nil
 		}
 	}
-	return 0, s.serverRangeQuotaError(ctx, tx, c.ProjectID, c.UserID, p.MinCount, p.MaxCount, f, sets)
+	return 0, s.serverRangeQuotaError(ctx, tx, q, p.MinCount, p.MaxCount)
 }
 
 func (s *Service) serverTemplate(c *novalite.Caller, p CreateServersParams, f novalite.FlavorSnapshot, img imageInfo, zone, keyData string, now time.Time) novalite.Server {

@@ -152,7 +152,7 @@ func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id stri
 		if err != nil {
 			return err
 		}
-		if err := s.checkServerQuota(ctx, tx, v.ProjectID, v.UserID, 1, v.Flavor, sets); err != nil {
+		if err := s.checkServerQuota(ctx, tx, serverQuota{projectID: v.ProjectID, userID: v.UserID, flavor: v.Flavor, sets: sets}, 1); err != nil {
 			return err
 		}
 		now := s.now().UTC()

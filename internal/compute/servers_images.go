@@ -216,7 +216,7 @@ func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id str
 		}
 		placed := v
 		placed.PinnedAZ = zone
-		h, reason, err := s.claimFor(ctx, tx, placed, v.Flavor, p.Host, "", false, now)
+		h, reason, err := s.claimFor(ctx, tx, move{server: placed, flavor: v.Flavor, host: p.Host, now: now})
 		if err != nil {
 			return false, err
 		}

@@ -16,17 +16,30 @@ import (
 // destination in its own transaction) and records the migration; the
 // agent of the server's host does the move and its outcome.
 
-// claimFor places want on a host other than exclude (any host, exclude
+// move is a server's move to place: the flavor it moves with (a
+// resize's new one), the requested host ("" any), the host it leaves
+// (exclude, "" none) and whether it may stay there when no other fits.
+type move struct {
+	server     novalite.Server
+	flavor     novalite.FlavorSnapshot
+	host       string
+	exclude    string
+	sameHostOK bool
+	now        time.Time
+}
+
+// claimFor places m on a host other than m.exclude (any host, exclude
 // included, when sameHostOK and no other fits) and returns it.
-func (s *Service) claimFor(ctx context.Context, tx *store.Tx, v novalite.Server, want novalite.FlavorSnapshot,
-	host, exclude string, sameHostOK bool, now time.Time) (scheduler.Host, string, error) {
-	r := scheduler.Request{Zone: v.PinnedAZ, Host: host, Want: store.Demand(want)}
-	if err := scheduler.Constrain(ctx, tx, v, &r); err != nil {
+func (s *Service) claimFor(ctx context.Context, tx *store.Tx, m move) (scheduler.Host, string, error) {
+	r := scheduler.Request{Zone: m.server.PinnedAZ, Host: m.host, Want: store.Demand(m.flavor)}
+	if err := scheduler.Constrain(ctx, tx, m.server, &r); err != nil {
 		return scheduler.Host{}, "", err
 	}
-	h, reason, err := scheduler.Claim(ctx, tx, r, exclude, now, s.downTime)
-	if err == nil && reason != "" && sameHostOK {
-		h, reason, err = scheduler.Claim(ctx, tx, r, "", now, s.downTime)
+	p := scheduler.ClaimParams{Request: r, Exclude: m.exclude, Now: m.now, DownAfter: s.downTime}
+	h, reason, err := scheduler.Claim(ctx, tx, p)
+	if err == nil && reason != "" && m.sameHostOK {
+		p.Exclude = ""
+		h, reason, err = scheduler.Claim(ctx, tx, p)
 	}
 	return h, reason, err
 }
@@ -69,7 +82,7 @@ func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id strin
 				return false, err
 			}
 		}
-		return false, s.startMove(ctx, tx, c, v, "resize", nf, "", true, now)
+		return false, s.startMove(ctx, tx, "resize", move{server: v, flavor: nf, exclude: v.Host, sameHostOK: true, now: now})
 	})
 }
 
@@ -83,7 +96,7 @@ func (s *Service) checkResizeQuota(ctx context.Context, tx *store.Tx, v novalite
 	if err != nil {
 		return err
 	}
-	overs, err := s.serverQuotaOvers(ctx, tx, v.ProjectID, v.UserID, 1, delta, sets)
+	overs, err := s.serverQuotaOvers(ctx, tx, serverQuota{projectID: v.ProjectID, userID: v.UserID, flavor: delta, sets: sets}, 1)
 	if err != nil {
 		return err
 	}
@@ -104,7 +117,7 @@ func (s *Service) MigrateServer(ctx context.Context, c *novalite.Caller, id, hos
 		if err := s.checkDestination(ctx, tx, v, host); err != nil {
 			return false, err
 		}
-		return false, s.startMove(ctx, tx, c, v, "migration", v.Flavor, host, false, now)
+		return false, s.startMove(ctx, tx, "migration", move{server: v, flavor: v.Flavor, host: host, exclude: v.Host, now: now})
 	})
 }
 
@@ -123,11 +136,12 @@ func (s *Service) checkDestination(ctx context.Context, tx *store.Tx, v novalite
 	return nil
 }
 
-// newMigration is the record of a move of v to h.
-func newMigration(v novalite.Server, kind, status string, h scheduler.Host, nf novalite.FlavorSnapshot, now time.Time) *novalite.Migration {
+// newMigration is the record of m to h.
+func newMigration(m move, kind, status string, h scheduler.Host) *novalite.Migration {
+	v := m.server
 	return &novalite.Migration{UUID: uuid.NewString(), InstanceUUID: v.ID, Type: kind, Status: status,
 		SourceCompute: v.Host, SourceNode: v.Node, DestCompute: h.Name, DestNode: h.Node,
-		OldFlavor: v.Flavor, NewFlavor: nf, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: now}
+		OldFlavor: v.Flavor, NewFlavor: m.flavor, ProjectID: v.ProjectID, UserID: v.UserID, CreatedAt: m.now}
 }
 
 // checkHostExists is Nova's 400 for a destination host it does not know.
@@ -145,16 +159,15 @@ func (s *Service) checkHostExists(ctx context.Context, tx *store.Tx, host string
 // startMove claims the destination and records the migration a resize
 // or cold migration works on; no host is Nova's 400 NoValidHost (the
 // conductor answers these synchronously).
-func (s *Service) startMove(ctx context.Context, tx *store.Tx, c *novalite.Caller, v novalite.Server, kind string,
-	nf novalite.FlavorSnapshot, host string, sameHostOK bool, now time.Time) error {
-	h, reason, err := s.claimFor(ctx, tx, v, nf, host, v.Host, sameHostOK, now)
+func (s *Service) startMove(ctx context.Context, tx *store.Tx, kind string, m move) error {
+	h, reason, err := s.claimFor(ctx, tx, m)
 	if err != nil {
 		return err
 	}
 	if reason != "" {
 		return novalite.Errorf(novalite.Invalid, "%s", reason)
 	}
-	return tx.MigrationInsert(ctx, newMigration(v, kind, "pre-migrating", h, nf, now))
+	return tx.MigrationInsert(ctx, newMigration(m, kind, "pre-migrating", h))
 }
 
 var confirmCheck = idleIn(novalite.VMResized)
@@ -228,14 +241,15 @@ func (s *Service) LiveMigrateServer(ctx context.Context, c *novalite.Caller, id,
 		if err := s.checkDestination(ctx, tx, v, host); err != nil {
 			return false, err
 		}
-		h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, host, v.Host, false, now)
+		m := move{server: v, flavor: v.Flavor, host: host, exclude: v.Host, now: now}
+		h, reason, err := s.claimFor(ctx, tx, m)
 		if err != nil {
 			return false, err
 		}
 		if reason != "" {
-			return true, tx.MigrationInsert(ctx, newMigration(v, "live-migration", "error", scheduler.Host{}, v.Flavor, now))
+			return true, tx.MigrationInsert(ctx, newMigration(m, "live-migration", "error", scheduler.Host{}))
 		}
-		return false, tx.MigrationInsert(ctx, newMigration(v, "live-migration", "running", h, v.Flavor, now))
+		return false, tx.MigrationInsert(ctx, newMigration(m, "live-migration", "running", h))
 	})
 }
 
@@ -267,7 +281,8 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id str
 				return false, novalite.Errorf(novalite.Invalid, "The target host can't be the same one.")
 			}
 		}
-		h, reason, err := s.claimFor(ctx, tx, v, v.Flavor, p.Host, v.Host, false, now)
+		m := move{server: v, flavor: v.Flavor, host: p.Host, exclude: v.Host, now: now}
+		h, reason, err := s.claimFor(ctx, tx, m)
 		if err != nil {
 			return false, err
 		}
@@ -280,7 +295,7 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id str
 			if err := tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now}); err != nil {
 				return false, err
 			}
-			return true, tx.MigrationInsert(ctx, newMigration(v, "evacuation", "error", scheduler.Host{}, v.Flavor, now))
+			return true, tx.MigrationInsert(ctx, newMigration(m, "evacuation", "error", scheduler.Host{}))
 		}
 		if err := tx.ComputeNodeRelease(ctx, v.Host, store.Demand(v.Flavor)); err != nil {
 			return false, err
@@ -292,7 +307,7 @@ func (s *Service) EvacuateServer(ctx context.Context, c *novalite.Caller, id str
 		if err := tx.InstanceSetPasswordHash(ctx, v.InternalID, hashPassword(p.AdminPass)); err != nil {
 			return false, err
 		}
-		return false, tx.MigrationInsert(ctx, newMigration(v, "evacuation", "accepted", h, v.Flavor, now))
+		return false, tx.MigrationInsert(ctx, newMigration(m, "evacuation", "accepted", h))
 	})
 	return p.AdminPass, err
 }

@@ -53,7 +53,8 @@ func (s *Service) VolumeExtended(ctx context.Context, c *novalite.Caller, server
 	if err != nil || actionID == 0 || s.VolumeHosts == nil {
 		return err
 	}
-	herr := s.VolumeHosts.ExtendVolume(ctx, v.Host, virt.Instance{ID: v.ID, Metadata: v.Metadata}, volumeID, size)
+	herr := s.VolumeHosts.ExtendVolume(ctx, v.Host, virt.Instance{ID: v.ID, Metadata: v.Metadata},
+		VolumeGrowth{VolumeID: volumeID, Size: size})
 	if hostVolumeErr(herr) == nil {
 		return nil
 	}

@@ -20,7 +20,13 @@ type VolumeHosts interface {
 	AttachVolume(ctx context.Context, host string, inst virt.Instance, v virt.Volume) error
 	DetachVolume(ctx context.Context, host string, inst virt.Instance, volumeID string) error
 	// ExtendVolume tells the guest a volume grew (virt.VolumeExtender).
-	ExtendVolume(ctx context.Context, host string, inst virt.Instance, volumeID string, newSize int64) error
+	ExtendVolume(ctx context.Context, host string, inst virt.Instance, g VolumeGrowth) error
+}
+
+// VolumeGrowth names a volume that grew and its new size in bytes.
+type VolumeGrowth struct {
+	VolumeID string
+	Size     int64
 }
 
 // AttachVolume plugs v in through host's driver in this process.
@@ -42,12 +48,12 @@ func (l LocalConsoles) DetachVolume(ctx context.Context, host string, inst virt.
 }
 
 // ExtendVolume tells the guest through host's driver in this process.
-func (l LocalConsoles) ExtendVolume(ctx context.Context, host string, inst virt.Instance, volumeID string, newSize int64) error {
+func (l LocalConsoles) ExtendVolume(ctx context.Context, host string, inst virt.Instance, g VolumeGrowth) error {
 	ve, ok := l[host].(virt.VolumeExtender)
 	if !ok {
 		return virt.ErrUnsupported
 	}
-	return ve.ExtendVolume(ctx, inst, volumeID, newSize)
+	return ve.ExtendVolume(ctx, inst, g.VolumeID, g.Size)
 }
 
 // volumeCallTimeout is longer than the agent's own bound on a plug or
@@ -65,8 +71,8 @@ func (h *HostCalls) DetachVolume(ctx context.Context, host string, inst virt.Ins
 }
 
 // ExtendVolume asks host's agent to tell the guest a volume grew.
-func (h *HostCalls) ExtendVolume(ctx context.Context, host string, inst virt.Instance, volumeID string, newSize int64) error {
-	return h.volumeCall(ctx, host, novalite.HostCallVolumeExtend, inst, novalite.VolumeCall{VolumeID: volumeID, Size: newSize})
+func (h *HostCalls) ExtendVolume(ctx context.Context, host string, inst virt.Instance, g VolumeGrowth) error {
+	return h.volumeCall(ctx, host, novalite.HostCallVolumeExtend, inst, novalite.VolumeCall{VolumeID: g.VolumeID, Size: g.Size})
 }
 
 func (h *HostCalls) volumeCall(ctx context.Context, host, kind string, inst virt.Instance, args novalite.VolumeCall) error {

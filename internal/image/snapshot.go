@@ -33,13 +33,14 @@ func (s *Service) StageSnapshot(data string) (store.StagedImage, error) {
 
 // FinishSnapshot makes a queued image that a server action created
 // (createImage, createBackup, shelve) active, queued → saving → active,
-// with the data StageSnapshot staged (a zero staged: none, the image is
-// empty). The disk_format becomes diskFormat (the driver's),
+// with the data StageSnapshot staged (a zero out.Staged: none, the image
+// is empty). The disk_format becomes out.DiskFormat (the driver's),
 // except that an ami stays an ami, as Glance keeps Nova's snapshots of
 // ami servers; "" keeps the image's. The simulated guests have no disk
 // to copy, so their images are empty; they can be downloaded and booted
 // like any image.
-func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id string, staged store.StagedImage, diskFormat string) error {
+func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id string, out store.SnapshotOutput) error {
+	staged, diskFormat := out.Staged, out.DiskFormat
 	if diskFormat != "" {
 		im, err := tx.ImageGet(ctx, id)
 		if err != nil {

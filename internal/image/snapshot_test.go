@@ -59,7 +59,9 @@ func TestFinishSnapshot(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := s.db.Tx(ctx, func(tx *store.Tx) error { return s.FinishSnapshot(ctx, tx, id, staged, c.format) })
+			err := s.db.Tx(ctx, func(tx *store.Tx) error {
+				return s.FinishSnapshot(ctx, tx, id, store.SnapshotOutput{Staged: staged, DiskFormat: c.format})
+			})
 			if err != nil {
 				t.Fatal(err)
 			}

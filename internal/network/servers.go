@@ -50,15 +50,15 @@ func (s *Service) AllocatePorts(ctx context.Context, tx *store.Tx, p PortRequest
 		}
 		groups = &ids
 	}
-	owner := novalite.DeviceOwnerComputePrefix + az
+	o := portOwner{c: c, serverID: p.ServerID, owner: novalite.DeviceOwnerComputePrefix + az, host: p.HostID, groups: groups}
 	var out []novalite.Port
 	for _, r := range p.Requests {
 		var port novalite.Port
 		var err error
 		if r.PortID != "" {
-			port, err = s.bindPort(ctx, tx, c, r.PortID, p.ServerID, owner, p.HostID)
+			port, err = s.bindPort(ctx, tx, o, r.PortID)
 		} else {
-			port, err = s.serverPort(ctx, tx, c, r, p.ServerID, owner, p.HostID, groups)
+			port, err = s.serverPort(ctx, tx, o, r)
 		}
 		if err != nil {
 			return nil, err
@@ -73,7 +73,17 @@ func (s *Service) AllocatePorts(ctx context.Context, tx *store.Tx, p PortRequest
 	return out, nil
 }
 
-func (s *Service) serverPort(ctx context.Context, tx *store.Tx, c *novalite.Caller, r PortRequest, serverID, owner, host string, groups *[]string) (novalite.Port, error) {
+// portOwner is for whom AllocatePorts makes or binds ports: the caller,
+// the server (device_id) with its device_owner and host, and the
+// resolved security groups (nil: the network's default).
+type portOwner struct {
+	c                     *novalite.Caller
+	serverID, owner, host string
+	groups                *[]string
+}
+
+func (s *Service) serverPort(ctx context.Context, tx *store.Tx, o portOwner, r PortRequest) (novalite.Port, error) {
+	c := o.c
 	n, err := getNetwork(ctx, tx, c, r.NetworkID)
 	if err != nil {
 		return novalite.Port{}, err
@@ -82,11 +92,11 @@ func (s *Service) serverPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 		return novalite.Port{}, nerr(novalite.Forbidden, "ExternalNetworkAttachForbidden",
 			"It is not allowed to create an interface on external network %s", n.ID)
 	}
-	if !n.PortSecurityEnabled && groups != nil {
+	if !n.PortSecurityEnabled && o.groups != nil {
 		return novalite.Port{}, nerr(novalite.Invalid, "SecurityGroupCannotBeApplied",
 			"Network requires port_security_enabled and subnet associated in order to apply security groups.")
 	}
-	pp := PortParams{NetworkID: &n.ID, DeviceID: &serverID, DeviceOwner: &owner, HostID: &host, SecurityGroups: groups}
+	pp := PortParams{NetworkID: &n.ID, DeviceID: &o.serverID, DeviceOwner: &o.owner, HostID: &o.host, SecurityGroups: o.groups}
 	if r.FixedIP != "" {
 		pp.FixedIPs = &[]FixedIPRequest{{IPAddress: r.FixedIP}}
 	}
@@ -97,15 +107,15 @@ func (s *Service) serverPort(ctx context.Context, tx *store.Tx, c *novalite.Call
 	return tx.PortGet(ctx, port.ID)
 }
 
-func (s *Service) bindPort(ctx context.Context, tx *store.Tx, c *novalite.Caller, id, serverID, owner, host string) (novalite.Port, error) {
-	port, err := getPort(ctx, tx, c, id)
+func (s *Service) bindPort(ctx context.Context, tx *store.Tx, o portOwner, id string) (novalite.Port, error) {
+	port, err := getPort(ctx, tx, o.c, id)
 	if err != nil {
 		return port, err
 	}
 	if port.DeviceID != "" {
 		return port, nerr(novalite.Conflict, "PortInUse", "Port %s is still in use.", id)
 	}
-	port.DeviceID, port.DeviceOwner, port.HostID = serverID, owner, host
+	port.DeviceID, port.DeviceOwner, port.HostID = o.serverID, o.owner, o.host
 	port.Status, port.UpdatedAt = portStatus(port), s.stamp()
 	if err := tx.PortUpdate(ctx, port); err != nil {
 		return port, err

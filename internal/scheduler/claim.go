@@ -7,18 +7,29 @@ import (
 	"novalite/internal/store"
 )
 
-// Claim picks a host for r among the registered hosts other than
-// exclude, claims r on it and returns it; with no host it returns ok
-// false and Nova's NoValidHost reason. Moves (resize, migrate, unshelve,
-// evacuate) place synchronously with it, in the request's transaction.
-func Claim(ctx context.Context, tx *store.Tx, r Request, exclude string, now time.Time, downAfter time.Duration) (h Host, reason string, err error) {
+// ClaimParams is a move's request, the host it must not land on ("":
+// none) and what makes a host up (a heartbeat within DownAfter of Now).
+type ClaimParams struct {
+	Request
+	Exclude   string
+	Now       time.Time
+	DownAfter time.Duration
+}
+
+// Claim picks a host for p.Request among the registered hosts other
+// than p.Exclude, claims the request on it and returns it; with no host
+// it returns Nova's NoValidHost reason. Moves (resize, migrate,
+// unshelve, evacuate) place synchronously with it, in the request's
+// transaction.
+func Claim(ctx context.Context, tx *store.Tx, p ClaimParams) (h Host, reason string, err error) {
+	r := p.Request
 	nodes, err := tx.ComputeNodeList(ctx, nil)
 	if err != nil {
 		return h, "", err
 	}
-	hosts := candidates(nodes, now, downAfter)
+	hosts := candidates(nodes, p.Now, p.DownAfter)
 	for i := range hosts {
-		if hosts[i].Name == exclude {
+		if hosts[i].Name == p.Exclude {
 			hosts[i].Enabled = false
 		}
 	}

@@ -106,6 +106,13 @@ type StagedImage struct {
 	ImageData
 }
 
+// SnapshotOutput is what a server snapshot leaves for its image: the
+// data as staged and the driver's disk format ("" keeps the image's).
+type SnapshotOutput struct {
+	Staged     StagedImage
+	DiskFormat string
+}
+
 // ImageSetData records the uploaded bytes and makes a saving image
 // active; it reports false when the image was not saving.
 func (tx *Tx) ImageSetData(ctx context.Context, id string, d ImageData, now int64) (bool, error) {

@@ -8,18 +8,30 @@ import (
 	"novalite"
 )
 
-// keysetList lists rows of a project-owned table (volumes, snapshots)
-// in the order sorts ask, then created_at and id descending (Cinder's
-// default), starting after the marker row. The marker's values are read
-// by subqueries in the same statement; a marker that is not a row of the
+// keysetPage is a page of a project-owned table (volumes, snapshots): its
+// columns, the ones sorts may name, the sorts asked, the marker row,
+// the limit (< 0: all) and the project ("": every project).
+type keysetPage struct {
+	table, cols string
+	sortable    map[string]bool
+	sorts       []novalite.VolumeSort
+	marker      string
+	limit       int
+	projectID   string
+}
+
+// keysetList lists the rows of pg.table that w selects in the order
+// pg.sorts ask, then created_at and id descending (Cinder's default),
+// starting after the marker row. The marker's values are read by
+// subqueries in the same statement; a marker that is not a row of the
 // project is NotFound.
-func keysetList[T any](ctx context.Context, tx *Tx, table, cols string, w *where, sorts []novalite.VolumeSort,
-	allowed map[string]bool, marker string, limit int, projectID string,
+func keysetList[T any](ctx context.Context, tx *Tx, pg keysetPage, w *where,
 	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	table, sorts, marker, limit, projectID := pg.table, pg.sorts, pg.marker, pg.limit, pg.projectID
 	var keys []novalite.VolumeSort
 	seen := map[string]bool{}
 	for _, s := range sorts {
-		if allowed[s.Key] && !seen[s.Key] {
+		if pg.sortable[s.Key] && !seen[s.Key] {
 			keys, seen[s.Key] = append(keys, s), true
 		}
 	}
@@ -72,7 +84,7 @@ func keysetList[T any](ctx context.Context, tx *Tx, table, cols string, w *where
 		}
 		order = append(order, expr(k.Key)+d)
 	}
-	q := `SELECT ` + cols + ` FROM ` + table + w.sql() + ` ORDER BY ` + strings.Join(order, ", ")
+	q := `SELECT ` + pg.cols + ` FROM ` + table + w.sql() + ` ORDER BY ` + strings.Join(order, ", ")
 	if limit >= 0 {
 		q += ` LIMIT ` + w.arg(limit)
 	}

@@ -74,8 +74,8 @@ func (tx *Tx) VolumeSnapshotList(ctx context.Context, p VolumeSnapshotListParams
 	if p.Status != nil {
 		w.add(`status = ?`, *p.Status)
 	}
-	return keysetList(ctx, tx, "volume_snapshots", volumeSnapshotCols, &w, p.Sort, snapshotSortCols, p.Marker,
-		p.Limit, p.ProjectID, scanVolumeSnapshot)
+	return keysetList(ctx, tx, keysetPage{table: "volume_snapshots", cols: volumeSnapshotCols, sortable: snapshotSortCols,
+		sorts: p.Sort, marker: p.Marker, limit: p.Limit, projectID: p.ProjectID}, &w, scanVolumeSnapshot)
 }
 
 // VolumeSnapshotUpdate writes a snapshot's changeable fields.

@@ -130,7 +130,8 @@ func (tx *Tx) VolumeList(ctx context.Context, p VolumeListParams) ([]novalite.Vo
 	for k, v := range p.Metadata {
 		w.add(tx.jsonObjectValue("metadata")+` = ?`, k, v)
 	}
-	vs, err := keysetList(ctx, tx, "volumes", volumeCols, &w, p.Sort, volumeSortCols, p.Marker, p.Limit, p.ProjectID, scanVolume)
+	vs, err := keysetList(ctx, tx, keysetPage{table: "volumes", cols: volumeCols, sortable: volumeSortCols,
+		sorts: p.Sort, marker: p.Marker, limit: p.Limit, projectID: p.ProjectID}, &w, scanVolume)
 	if err != nil {
 		return nil, err
 	}
