@@ -121,22 +121,10 @@ func (s *Service) ListFlavors(ctx context.Context, c *novalite.Caller, p ListFla
 	return list, err
 }
 
-// CreateFlavorParams is a validated flavor create.
-type CreateFlavorParams struct {
-	ID          string // "" = a new uuid
-	Name        string
-	MemoryMB    int
-	VCPUs       int
-	RootGB      int
-	EphemeralGB int
-	SwapMB      int
-	RxtxFactor  float64
-	IsPublic    bool
-	Description *string
-}
-
-// CreateFlavor adds a flavor (admins; the caller authorizes).
-func (s *Service) CreateFlavor(ctx context.Context, p CreateFlavorParams) (novalite.Flavor, error) {
+// CreateFlavor adds the flavor p describes (admins; the caller
+// authorizes): its ID ("" = a new uuid), name, sizes, rxtx_factor (0 =
+// 1.0), is_public and description; the rest is the service's.
+func (s *Service) CreateFlavor(ctx context.Context, p novalite.Flavor) (novalite.Flavor, error) {
 	f := novalite.Flavor{ID: p.ID, Name: strings.TrimSpace(p.Name), MemoryMB: p.MemoryMB, VCPUs: p.VCPUs,
 		RootGB: p.RootGB, EphemeralGB: p.EphemeralGB, SwapMB: p.SwapMB, RxtxFactor: p.RxtxFactor,
 		IsPublic: p.IsPublic, Description: p.Description, ExtraSpecs: map[string]string{}, CreatedAt: s.now().UTC()}

@@ -247,7 +247,7 @@ func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) error {
 	if err := validName("name", fl.Name); err != nil {
 		return err
 	}
-	p := compute.CreateFlavorParams{Name: fl.Name, MemoryMB: int(fl.RAM), VCPUs: int(fl.VCPUs), RootGB: int(fl.Disk),
+	p := novalite.Flavor{Name: fl.Name, MemoryMB: int(fl.RAM), VCPUs: int(fl.VCPUs), RootGB: int(fl.Disk),
 		EphemeralGB: int(fl.Ephemeral), SwapMB: int(fl.Swap), IsPublic: bool(fl.IsPublic.Or(true)),
 		Description: fl.Description.Ptr()}
 	if p.ID, err = flavorIDParam(fl.ID); err != nil {
