@@ -182,10 +182,7 @@ func TestConsoleTokenGoesWithTheServer(t *testing.T) {
 	if got := show(); got != http.StatusOK {
 		t.Fatalf("token of a live server: %d, want 200", got)
 	}
-	if resp := b.do("DELETE", "/servers/"+id, b.demo, nil); resp.Status != http.StatusNoContent {
-		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
-	}
-	b.wait(t, id, "gone", gone)
+	b.deleteServer(t, id)
 	if got := show(); got != http.StatusNotFound {
 		t.Errorf("token of a deleted server: %d, want 404", got)
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"novalite/internal/agent"
-	"novalite/internal/config"
 	"novalite/internal/virt"
 	"novalite/internal/virt/fake"
 )
@@ -19,10 +18,7 @@ import (
 // Nova's _destroy_evacuated_instances does.
 func TestReturningHostDestroysEvacuatedGuests(t *testing.T) {
 	t.Parallel()
-	b := setup(t, func(c *config.Config) { c.Hosts = 2 })
-	id := b.create(t, map[string]any{"networks": "none"})
-	s := b.wait(t, id, "ACTIVE", status("ACTIVE"))
-	from := s["OS-EXT-SRV-ATTR:host"].(string)
+	b, id, from := bootOnTwoHosts(t)
 
 	svcs := b.do("GET", "/os-services?binary=nova-compute&host="+from, b.admin, nil).JSON(t)["services"].([]any)
 	svc := svcs[0].(map[string]any)["id"].(string)
@@ -35,7 +31,7 @@ func TestReturningHostDestroysEvacuatedGuests(t *testing.T) {
 	if r := b.do("POST", "/servers/"+id+"/action", b.admin, map[string]any{"evacuate": map[string]any{}}); r.Status != http.StatusOK {
 		t.Fatalf("evacuate: %d %s", r.Status, r.Body)
 	}
-	s = b.wait(t, id, "ACTIVE elsewhere", func(s map[string]any) bool { return status("ACTIVE")(s) && s["OS-EXT-SRV-ATTR:host"] != from })
+	b.wait(t, id, "ACTIVE elsewhere", func(s map[string]any) bool { return status("ACTIVE")(s) && s["OS-EXT-SRV-ATTR:host"] != from })
 
 	ctx := context.Background()
 	d := fake.New(fake.Config{})

@@ -14,10 +14,7 @@ import (
 // a revert hands it back, as a real hypervisor's guest would be.
 func TestFakeGuestFollowsMoves(t *testing.T) {
 	t.Parallel()
-	b := setup(t, func(c *config.Config) { c.Hosts = 2 })
-	id := b.create(t, map[string]any{"networks": "none"})
-	s := b.wait(t, id, "ACTIVE", status("ACTIVE"))
-	from := s["OS-EXT-SRV-ATTR:host"].(string)
+	b, id, from := bootOnTwoHosts(t)
 	console := func(want string) {
 		t.Helper()
 		r := b.do("POST", "/servers/"+id+"/action", b.admin, map[string]any{"os-getConsoleOutput": map[string]any{}})
@@ -40,7 +37,7 @@ func TestFakeGuestFollowsMoves(t *testing.T) {
 		if r := b.do("POST", "/servers/"+id+"/action", b.admin, map[string]any{"resize": map[string]any{"flavorRef": "2"}}); r.Status != http.StatusAccepted {
 			t.Fatalf("%s: %d %s", c.name, r.Status, r.Body)
 		}
-		s = b.wait(t, id, "VERIFY_RESIZE", func(s map[string]any) bool { return status("VERIFY_RESIZE")(s) && onOther(s) })
+		s := b.wait(t, id, "VERIFY_RESIZE", func(s map[string]any) bool { return status("VERIFY_RESIZE")(s) && onOther(s) })
 		to := s["OS-EXT-SRV-ATTR:host"].(string)
 		console("migrated to " + to)
 		if r := b.do("POST", "/servers/"+id+"/action", b.admin, done); r.Status != http.StatusAccepted && r.Status != http.StatusNoContent {
@@ -56,4 +53,14 @@ func TestFakeGuestFollowsMoves(t *testing.T) {
 			console("migrated to " + to)
 		}
 	}
+}
+
+// bootOnTwoHosts starts novalite with two simulated hosts and boots a
+// server without networks; it returns the server's id and its host.
+func bootOnTwoHosts(t *testing.T) (b *bundle, id, host string) {
+	t.Helper()
+	b = setup(t, func(c *config.Config) { c.Hosts = 2 })
+	id = b.create(t, map[string]any{"networks": "none"})
+	s := b.wait(t, id, "ACTIVE", status("ACTIVE"))
+	return b, id, s["OS-EXT-SRV-ATTR:host"].(string)
 }

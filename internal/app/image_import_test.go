@@ -17,7 +17,6 @@ import (
 
 	"novalite/internal/app"
 	"novalite/internal/app/apptest"
-	"novalite/internal/config"
 	"novalite/internal/image"
 )
 
@@ -32,9 +31,7 @@ import (
 // changes nothing.
 func TestImageFilesImported(t *testing.T) {
 	t.Parallel()
-	dsn := apptest.PostgresDatabase(t)
-	one := apptest.Start(t, func(c *config.Config) { c.Database = dsn })
-	two := one.Replica(func(c *config.Config) { c.DataDir = t.TempDir() })
+	dsn, one, two := replicaPair(t)
 	tok := one.DemoToken()
 
 	upload := func(name string, data []byte) string {

@@ -23,9 +23,7 @@ import (
 // an image file.
 func TestImageDataSharedByReplicas(t *testing.T) {
 	t.Parallel()
-	dsn := apptest.PostgresDatabase(t)
-	one := apptest.Start(t, func(c *config.Config) { c.Database = dsn })
-	two := one.Replica(func(c *config.Config) { c.DataDir = t.TempDir() })
+	dsn, one, two := replicaPair(t)
 	tok := one.DemoToken()
 
 	// Two whole chunks and a part: reads cross chunk boundaries.
@@ -84,4 +82,14 @@ func TestImageDataSharedByReplicas(t *testing.T) {
 			t.Errorf("image files in a replica's data dir: %v", files)
 		}
 	}
+}
+
+// replicaPair starts two replicas on one scratch PostgreSQL database,
+// each with a data dir of its own; it returns the database's DSN too.
+func replicaPair(t *testing.T) (dsn string, one, two *apptest.Server) {
+	t.Helper()
+	dsn = apptest.PostgresDatabase(t)
+	one = apptest.Start(t, func(c *config.Config) { c.Database = dsn })
+	two = one.Replica(func(c *config.Config) { c.DataDir = t.TempDir() })
+	return dsn, one, two
 }

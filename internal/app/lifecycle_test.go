@@ -109,15 +109,22 @@ func TestCreateToActiveAndDelete(t *testing.T) {
 	if s["OS-SRV-USG:launched_at"] == nil || s["hostId"] == "" {
 		t.Errorf("launched_at %v, hostId %v: want set", s["OS-SRV-USG:launched_at"], s["hostId"])
 	}
-	if resp := b.do("DELETE", "/servers/"+id, b.demo, nil); resp.Status != http.StatusNoContent {
-		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
-	}
-	b.wait(t, id, "gone", gone)
+	b.deleteServer(t, id)
 	// Its ports went with it.
 	ports := b.srv.Do(apptest.Request{Method: "GET", Path: "/network/v2.0/ports?device_id=" + id, Token: b.admin}).JSON(t)["ports"].([]any)
 	if len(ports) != 0 {
 		t.Errorf("ports left after delete: %v", ports)
 	}
+}
+
+// deleteServer deletes a server as the demo user and waits until it is
+// gone.
+func (b *bundle) deleteServer(t *testing.T, id string) {
+	t.Helper()
+	if resp := b.do("DELETE", "/servers/"+id, b.demo, nil); resp.Status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
+	}
+	b.wait(t, id, "gone", gone)
 }
 
 // events counts the create events of server id named event with result
@@ -164,10 +171,7 @@ func TestNoValidHost(t *testing.T) {
 	// A small one still fits; the big one claimed nothing.
 	small := b.create(t, map[string]any{"flavorRef": "42"})
 	b.wait(t, small, "ACTIVE", status("ACTIVE"))
-	if resp := b.do("DELETE", "/servers/"+id, b.demo, nil); resp.Status != http.StatusNoContent {
-		t.Fatalf("delete: %d", resp.Status)
-	}
-	b.wait(t, id, "gone", gone)
+	b.deleteServer(t, id)
 }
 
 func TestSpawnFailure(t *testing.T) {
@@ -185,10 +189,7 @@ func TestSpawnFailure(t *testing.T) {
 		t.Errorf("launched_at %v host %v, want null (Nova forgets the host of a failed build)",
 			s["OS-SRV-USG:launched_at"], s["OS-EXT-SRV-ATTR:host"])
 	}
-	if resp := b.do("DELETE", "/servers/"+id, b.demo, nil); resp.Status != http.StatusNoContent {
-		t.Fatalf("delete: %d", resp.Status)
-	}
-	b.wait(t, id, "gone", gone)
+	b.deleteServer(t, id)
 }
 
 func TestDeleteFailure(t *testing.T) {
