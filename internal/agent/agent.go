@@ -323,7 +323,7 @@ func (a *Agent) startPass(ctx context.Context, wait time.Duration) (int, error) 
 		if down {
 			return nil
 		}
-		list, err := tx.InstanceListWork(ctx, a.o.Host, tasks, a.busy(), a.o.Batch)
+		list, err := tx.InstanceListWork(ctx, store.WorkQuery{Host: a.o.Host, Tasks: tasks, Skip: a.busy(), Limit: a.o.Batch})
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func (a *Agent) answerCalls(ctx context.Context) error {
 			result, code := a.answer(ctx, c)
 			wctx := context.WithoutCancel(ctx)
 			err := a.db.Tx(wctx, func(tx *store.Tx) error {
-				return tx.HostCallAnswer(wctx, c.ID, result, code, a.o.Now().UTC())
+				return tx.HostCallAnswer(wctx, store.HostCall{ID: c.ID, Result: result, Error: code}, a.o.Now().UTC())
 			})
 			if err != nil {
 				// Unwritten: a later wake-up answers it again.

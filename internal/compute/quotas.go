@@ -113,7 +113,7 @@ func (s *Service) UpdateQuotaSet(ctx context.Context, projectID string, p QuotaS
 		}
 		for _, k := range novalite.QuotaResources {
 			if v, ok := values[k]; ok {
-				if err := tx.QuotaSet(ctx, projectID, userID, k, v); err != nil {
+				if err := tx.QuotaSet(ctx, store.QuotaLimit{ProjectID: projectID, UserID: userID, Resource: k, Limit: v}); err != nil {
 					return err
 				}
 			}

@@ -68,7 +68,7 @@ func (s *Service) Upload(ctx context.Context, c *novalite.Caller, id string, r i
 // Glance's 409 with the status it found.
 func (s *Service) transition(ctx context.Context, id, from, to string) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		ok, err := tx.ImageSetStatus(ctx, id, from, to, s.now().UnixMicro())
+		ok, err := tx.ImageSetStatus(ctx, id, store.StatusChange{From: from, To: to, Now: s.now().UnixMicro()})
 		if err != nil || ok {
 			return err
 		}

@@ -176,7 +176,7 @@ func (s *Service) SetMemberStatus(ctx context.Context, c *novalite.Caller, a Mem
 			return invalid(`Incorrect request: Status must be "pending", "accepted" or "rejected".`)
 		}
 		m.Status, m.UpdatedAt = st, s.now().UTC()
-		return tx.ImageMemberSetStatus(ctx, id, member, st, m.UpdatedAt.UnixMicro())
+		return tx.ImageMemberSetStatus(ctx, novalite.ImageMember{ImageID: id, MemberID: member, Status: st, UpdatedAt: m.UpdatedAt})
 	})
 	return m, err
 }

@@ -64,7 +64,7 @@ func (s *Service) FinishSnapshot(ctx context.Context, tx *store.Tx, id string, o
 		return err
 	}
 	now := s.now().UnixMicro()
-	if _, err := tx.ImageSetStatus(ctx, id, "queued", "saving", now); err != nil {
+	if _, err := tx.ImageSetStatus(ctx, id, store.StatusChange{From: "queued", To: "saving", Now: now}); err != nil {
 		return err
 	}
 	_, err := tx.ImageSetData(ctx, id, staged.ImageData, now)

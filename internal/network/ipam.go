@@ -91,7 +91,7 @@ func allocateFrom(ctx context.Context, tx *store.Tx, sn novalite.Subnet, portID 
 				continue
 			}
 			ip := a.String()
-			if err := tx.IPAllocationInsert(ctx, sn.ID, ip, portID, sn.NetworkID); err != nil {
+			if err := tx.IPAllocationInsert(ctx, store.IPAllocation{SubnetID: sn.ID, IP: ip, PortID: portID, NetworkID: sn.NetworkID}); err != nil {
 				return "", false, err
 			}
 			return ip, true, nil
@@ -209,6 +209,6 @@ func allocateOne(ctx context.Context, tx *store.Tx, networkID, portID string, su
 		return novalite.FixedIP{}, nerr(novalite.Conflict, "IpAddressAlreadyAllocated",
 			"IP address %s already allocated in subnet %s", ip, sn.ID)
 	}
-	err = tx.IPAllocationInsert(ctx, sn.ID, ip, portID, networkID)
+	err = tx.IPAllocationInsert(ctx, store.IPAllocation{SubnetID: sn.ID, IP: ip, PortID: portID, NetworkID: networkID})
 	return novalite.FixedIP{SubnetID: sn.ID, IPAddress: ip}, err
 }

@@ -101,10 +101,10 @@ func TestFlavorsKeypairsQuotasGroups(t *testing.T) {
 			t.Errorf("duplicate keypair: %v", err)
 		}
 		_ = db.Tx(ctx, func(tx *Tx) error {
-			if err := tx.QuotaSet(ctx, "proj", "", "instances", 5); err != nil {
+			if err := tx.QuotaSet(ctx, QuotaLimit{ProjectID: "proj", Resource: "instances", Limit: 5}); err != nil {
 				t.Error(err)
 			}
-			if err := tx.QuotaSet(ctx, "proj", "", "instances", 6); err != nil {
+			if err := tx.QuotaSet(ctx, QuotaLimit{ProjectID: "proj", Resource: "instances", Limit: 6}); err != nil {
 				t.Error(err)
 			}
 			q, err := tx.QuotaGet(ctx, "proj", "")

@@ -44,11 +44,12 @@ func (tx *Tx) HostCallListOpen(ctx context.Context, host string, limit int) ([]H
 	})
 }
 
-// HostCallAnswer records the answer of an open call (a call already
-// answered, or withdrawn by its caller, is left alone).
-func (tx *Tx) HostCallAnswer(ctx context.Context, id int64, result, errCode string, now time.Time) error {
+// HostCallAnswer records c's Result and Error as the answer of the open
+// call c.ID at now (a call already answered, or withdrawn by its
+// caller, is left alone).
+func (tx *Tx) HostCallAnswer(ctx context.Context, c HostCall, now time.Time) error {
 	_, err := tx.Exec(ctx, `UPDATE host_calls SET answered_at = $1, result = $2, error = $3
-		WHERE id = $4 AND answered_at IS NULL`, micros(now), result, errCode, id)
+		WHERE id = $4 AND answered_at IS NULL`, micros(now), c.Result, c.Error, c.ID)
 	return err
 }
 

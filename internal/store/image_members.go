@@ -44,10 +44,10 @@ func (tx *Tx) ImageMemberCount(ctx context.Context, imageID string) (n int, err 
 	return n, mapErr(err)
 }
 
-// ImageMemberSetStatus changes a membership's status.
-func (tx *Tx) ImageMemberSetStatus(ctx context.Context, imageID, member, status string, now int64) error {
+// ImageMemberSetStatus writes m's Status and UpdatedAt.
+func (tx *Tx) ImageMemberSetStatus(ctx context.Context, m novalite.ImageMember) error {
 	n, err := tx.Exec(ctx, `UPDATE image_members SET status = $3, updated_at = $4
-		WHERE image_id = $1 AND member_id = $2`, imageID, member, status, now)
+		WHERE image_id = $1 AND member_id = $2`, m.ImageID, m.MemberID, m.Status, m.UpdatedAt.UnixMicro())
 	if err == nil && n == 0 {
 		return &novalite.Error{Kind: novalite.NotFound}
 	}

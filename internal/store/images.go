@@ -85,11 +85,18 @@ func (tx *Tx) ImageUpdate(ctx context.Context, im novalite.Image) error {
 		WHERE id = $1`, imageArgs(im)...)
 }
 
-// ImageSetStatus moves the image from status from to status to; it
-// reports false when the image was not in status from.
-func (tx *Tx) ImageSetStatus(ctx context.Context, id, from, to string, now int64) (bool, error) {
+// StatusChange moves a row from status From to status To at Now
+// (microseconds).
+type StatusChange struct {
+	From, To string
+	Now      int64
+}
+
+// ImageSetStatus moves the image from status c.From to c.To; it reports
+// false when the image was not in status c.From.
+func (tx *Tx) ImageSetStatus(ctx context.Context, id string, c StatusChange) (bool, error) {
 	n, err := tx.Exec(ctx, `UPDATE images SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2`,
-		id, from, to, now)
+		id, c.From, c.To, c.Now)
 	return n == 1, err
 }
 

@@ -59,12 +59,21 @@ func (tx *Tx) InstancePlace(ctx context.Context, p InstancePlaceParams) (bool, e
 	return n > 0, err
 }
 
-// InstanceListWork returns up to limit live servers of host whose task is
-// one of tasks, with their metadata (drivers read knobs from it), leaving
-// out the tasks in skip, as "<internal id>:<task_state>" (their calls are
-// still running: were they listed, a batch of hung ones would hide the
-// rest; a new task of the same server is listed).
-func (tx *Tx) InstanceListWork(ctx context.Context, host string, tasks []novalite.TaskState, skip []string, limit int) ([]novalite.Server, error) {
+// WorkQuery asks for up to Limit live servers of Host whose task is one
+// of Tasks, leaving out the tasks in Skip, as "<internal id>:<task_state>"
+// (their calls are still running: were they listed, a batch of hung ones
+// would hide the rest; a new task of the same server is listed).
+type WorkQuery struct {
+	Host  string
+	Tasks []novalite.TaskState
+	Skip  []string
+	Limit int
+}
+
+// InstanceListWork returns the servers q asks for, with their metadata
+// (drivers read knobs from it).
+func (tx *Tx) InstanceListWork(ctx context.Context, q WorkQuery) ([]novalite.Server, error) {
+	host, tasks, skip, limit := q.Host, q.Tasks, q.Skip, q.Limit
 	var w where
 	w.add(`host = ?`, host)
 	if len(skip) > 0 {

@@ -62,11 +62,17 @@ func (tx *Tx) quotaLimits(ctx context.Context, q string, args ...any) (novalite.
 	return out, mapErr(rows.Err())
 }
 
-// QuotaSet sets one limit of a project (userID "") or of one user.
-func (tx *Tx) QuotaSet(ctx context.Context, projectID, userID, resource string, limit int64) error {
+// QuotaLimit is one limit of a project (UserID "") or of one user.
+type QuotaLimit struct {
+	ProjectID, UserID, Resource string
+	Limit                       int64
+}
+
+// QuotaSet sets one limit of a project or of one user.
+func (tx *Tx) QuotaSet(ctx context.Context, q QuotaLimit) error {
 	_, err := tx.Exec(ctx, `INSERT INTO quotas (project_id, user_id, resource, hard_limit) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (project_id, user_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit`,
-		projectID, userID, resource, limit)
+		q.ProjectID, q.UserID, q.Resource, q.Limit)
 	return err
 }
 

@@ -111,11 +111,17 @@ func (tx *Tx) SubnetListByNetwork(ctx context.Context, networkID string) ([]nova
 	return collect(rows, err, func(r *sql.Rows) (novalite.Subnet, error) { return scanSubnet(r) })
 }
 
-// IPAllocationInsert records that port holds address ip of a subnet; a
-// taken address is a Conflict.
-func (tx *Tx) IPAllocationInsert(ctx context.Context, subnetID, ip, portID, networkID string) error {
+// IPAllocation is an address of a subnet (of a network) that a port
+// holds.
+type IPAllocation struct {
+	SubnetID, IP, PortID, NetworkID string
+}
+
+// IPAllocationInsert records an allocation; a taken address is a
+// Conflict.
+func (tx *Tx) IPAllocationInsert(ctx context.Context, a IPAllocation) error {
 	_, err := tx.Exec(ctx, `INSERT INTO ip_allocations (subnet_id, ip_address, port_id, network_id) VALUES ($1, $2, $3, $4)`,
-		subnetID, ip, portID, networkID)
+		a.SubnetID, a.IP, a.PortID, a.NetworkID)
 	return err
 }
 
@@ -147,3 +153,5 @@ func (tx *Tx) IPAllocationDeleteByPort(ctx context.Context, portID string) error
 	_, err := tx.Exec(ctx, `DELETE FROM ip_allocations WHERE port_id = $1`, portID)
 	return err
 }
+
+var subnetTable = netTable[novalite.Subnet]{name: "subnets", cols: subnetCols, filterCols: subnetFilterCols, scan: scanSubnet}

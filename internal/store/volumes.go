@@ -147,14 +147,22 @@ func (tx *Tx) VolumeUpdate(ctx context.Context, v novalite.Volume) error {
 		stringMap(v.Metadata), stringMap(v.ImageMetadata), micros(v.UpdatedAt), v.ReadOnlyMeta, v.ID)
 }
 
-// VolumeSetStatus moves a volume to status if it is in one of from
-// (any when from is empty); false when it was not.
-func (tx *Tx) VolumeSetStatus(ctx context.Context, id string, from []string, status string, now time.Time) (bool, error) {
+// VolumeStatusChange moves a volume to status To at Now if it is in one
+// of From (any when From is empty).
+type VolumeStatusChange struct {
+	From []string
+	To   string
+	Now  time.Time
+}
+
+// VolumeSetStatus makes change c to volume id; false when the volume was
+// not in one of c.From.
+func (tx *Tx) VolumeSetStatus(ctx context.Context, id string, c VolumeStatusChange) (bool, error) {
 	var w where
-	set := `UPDATE volumes SET status = ` + w.arg(status) + `, updated_at = ` + w.arg(micros(now))
+	set := `UPDATE volumes SET status = ` + w.arg(c.To) + `, updated_at = ` + w.arg(micros(c.Now))
 	w.add(`id = ?`, id)
-	if len(from) > 0 {
-		w.add(tx.inJSON("status", &w, from, false))
+	if len(c.From) > 0 {
+		w.add(tx.inJSON("status", &w, c.From, false))
 	}
 	n, err := tx.Exec(ctx, set+w.sql(), w.args...)
 	return n > 0, err

@@ -66,7 +66,7 @@ func (s *Service) restatus(ctx context.Context, tx *store.Tx, volumeID string) e
 	if err != nil {
 		return err
 	}
-	_, err = tx.VolumeSetStatus(ctx, volumeID, nil, settle(as), s.stamp())
+	_, err = tx.VolumeSetStatus(ctx, volumeID, store.VolumeStatusChange{To: settle(as), Now: s.stamp()})
 	return err
 }
 
@@ -369,7 +369,7 @@ func (s *Service) legacy(ctx context.Context, c *novalite.Caller, id string, ste
 		if err != nil {
 			return err
 		}
-		_, err = tx.VolumeSetStatus(ctx, v.ID, nil, next, s.stamp())
+		_, err = tx.VolumeSetStatus(ctx, v.ID, store.VolumeStatusChange{To: next, Now: s.stamp()})
 		return err
 	})
 }

@@ -60,7 +60,7 @@ func (s *Service) UploadToImage(ctx context.Context, c *novalite.Caller, id stri
 		if err != nil {
 			return notFoundAs(err, volumeNotFound(id))
 		}
-		ok, err := tx.VolumeSetStatus(ctx, id, from, novalite.VolumeUploading, s.stamp())
+		ok, err := tx.VolumeSetStatus(ctx, id, store.VolumeStatusChange{From: from, To: novalite.VolumeUploading, Now: s.stamp()})
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func (s *Service) UploadToImage(ctx context.Context, c *novalite.Caller, id stri
 	restore := func() error {
 		ctx := context.WithoutCancel(ctx)
 		return s.db.Tx(ctx, func(tx *store.Tx) error {
-			_, err := tx.VolumeSetStatus(ctx, id, []string{novalite.VolumeUploading}, previous, s.stamp())
+			_, err := tx.VolumeSetStatus(ctx, id, store.VolumeStatusChange{From: []string{novalite.VolumeUploading}, To: previous, Now: s.stamp()})
 			return err
 		})
 	}

@@ -102,7 +102,7 @@ func (s *Service) Create(ctx context.Context, c *novalite.Caller, p CreateParams
 		status = novalite.VolumeError
 	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		_, err := tx.VolumeSetStatus(ctx, v.ID, []string{novalite.VolumeCreating}, status, s.stamp())
+		_, err := tx.VolumeSetStatus(ctx, v.ID, store.VolumeStatusChange{From: []string{novalite.VolumeCreating}, To: status, Now: s.stamp()})
 		return err
 	})
 	return v, wrap("volume created", errorsJoin(ferr, err))
@@ -303,7 +303,7 @@ func (s *Service) Delete(ctx context.Context, c *novalite.Caller, id string, p D
 				return invalidVolume("Snapshot %s status must be available or error and must not be part of a group.", sn.ID)
 			}
 		}
-		_, err = tx.VolumeSetStatus(ctx, v.ID, nil, novalite.VolumeDeleting, s.stamp())
+		_, err = tx.VolumeSetStatus(ctx, v.ID, store.VolumeStatusChange{To: novalite.VolumeDeleting, Now: s.stamp()})
 		return err
 	})
 	if err != nil {
@@ -329,7 +329,7 @@ func (s *Service) Delete(ctx context.Context, c *novalite.Caller, id string, p D
 
 func (s *Service) failDelete(ctx context.Context, id string, cause error) error {
 	_ = s.db.Tx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-		_, err := tx.VolumeSetStatus(ctx, id, nil, novalite.VolumeErrorDeleting, s.stamp())
+		_, err := tx.VolumeSetStatus(ctx, id, store.VolumeStatusChange{To: novalite.VolumeErrorDeleting, Now: s.stamp()})
 		return err
 	})
 	return wrap("delete volume data", cause)
