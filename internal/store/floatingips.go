@@ -57,20 +57,12 @@ func (tx *Tx) FloatingIPDisassociatePort(ctx context.Context, portID string, now
 
 // FloatingIPDelete removes a floating IP (its port separately).
 func (tx *Tx) FloatingIPDelete(ctx context.Context, id string) error {
-	if err := tx.NetTagsClear(ctx, id); err != nil {
-		return err
-	}
-	c, err := tx.Exec(ctx, `DELETE FROM floatingips WHERE id = $1`, id)
-	if err == nil && c == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.netDelete(ctx, "floatingips", id)
 }
 
 // FloatingIPGet returns a floating IP, whoever owns it.
 func (tx *Tx) FloatingIPGet(ctx context.Context, id string) (novalite.FloatingIP, error) {
-	f, err := scanFIP(tx.queryRow(ctx, `SELECT `+fipCols+` FROM floatingips WHERE id = $1`, id))
-	return f, mapErr(err)
+	return fipTable.get(ctx, tx, id)
 }
 
 // FloatingIPList lists the floating IPs f selects (a project sees its own).
@@ -79,12 +71,7 @@ func (tx *Tx) FloatingIPList(ctx context.Context, f NetFilter) ([]novalite.Float
 	if !f.Admin {
 		w.add("project_id = ?", f.ProjectID)
 	}
-	addEq(&w, fipFilterCols, f.Eq)
-	addTagFilters(&w, "id", f.Eq)
-	tail, err := f.page(&w, "floatingips", fipFilterCols)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.query(ctx, `SELECT `+fipCols+` FROM floatingips`+w.sql()+tail, w.args...)
-	return collect(rows, err, func(r *sql.Rows) (novalite.FloatingIP, error) { return scanFIP(r) })
+	return fipTable.list(ctx, tx, f, &w)
 }
+
+var fipTable = netTable[novalite.FloatingIP]{name: "floatingips", cols: fipCols, filterCols: fipFilterCols, scan: scanFIP}

@@ -55,21 +55,14 @@ func (tx *Tx) NetworkDelete(ctx context.Context, id string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM subnets WHERE network_id = $1`, id); err != nil {
 		return err
 	}
-	if err := tx.NetTagsClear(ctx, id); err != nil {
-		return err
-	}
-	c, err := tx.Exec(ctx, `DELETE FROM networks WHERE id = $1`, id)
-	if err == nil && c == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.netDelete(ctx, "networks", id)
 }
 
 // NetworkGet returns a network with its subnet ids, whoever owns it.
 func (tx *Tx) NetworkGet(ctx context.Context, id string) (novalite.Network, error) {
-	n, err := scanNetwork(tx.queryRow(ctx, `SELECT `+networkCols+` FROM networks WHERE id = $1`, id))
+	n, err := networkTable.get(ctx, tx, id)
 	if err != nil {
-		return n, mapErr(err)
+		return n, err
 	}
 	nets := []novalite.Network{n}
 	err = tx.fillSubnetIDs(ctx, nets)
@@ -87,14 +80,7 @@ func networkScope(w *where, f NetFilter) {
 func (tx *Tx) NetworkList(ctx context.Context, f NetFilter) ([]novalite.Network, error) {
 	var w where
 	networkScope(&w, f)
-	addEq(&w, networkFilterCols, f.Eq)
-	addTagFilters(&w, "id", f.Eq)
-	tail, err := f.page(&w, "networks", networkFilterCols)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.query(ctx, `SELECT `+networkCols+` FROM networks`+w.sql()+tail, w.args...)
-	nets, err := collect(rows, err, func(r *sql.Rows) (novalite.Network, error) { return scanNetwork(r) })
+	nets, err := networkTable.list(ctx, tx, f, &w)
 	if err != nil {
 		return nil, err
 	}
@@ -137,3 +123,5 @@ func (tx *Tx) NetworkPortCount(ctx context.Context, networkID string, except ...
 	err := tx.queryRow(ctx, `SELECT count(*) FROM ports`+w.sql(), w.args...).Scan(&n)
 	return n, mapErr(err)
 }
+
+var networkTable = netTable[novalite.Network]{name: "networks", cols: networkCols, filterCols: networkFilterCols, scan: scanNetwork}

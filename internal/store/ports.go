@@ -101,14 +101,7 @@ func (tx *Tx) PortDelete(ctx context.Context, id string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM ip_allocations WHERE port_id = $1`, id); err != nil {
 		return err
 	}
-	if err := tx.NetTagsClear(ctx, id); err != nil {
-		return err
-	}
-	c, err := tx.Exec(ctx, `DELETE FROM ports WHERE id = $1`, id)
-	if err == nil && c == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.netDelete(ctx, "ports", id)
 }
 
 // PortGet returns a port with its addresses and groups, whoever owns it.

@@ -48,20 +48,12 @@ func (tx *Tx) RouterUpdate(ctx context.Context, r novalite.Router) error {
 
 // RouterDelete removes a router.
 func (tx *Tx) RouterDelete(ctx context.Context, id string) error {
-	if err := tx.NetTagsClear(ctx, id); err != nil {
-		return err
-	}
-	c, err := tx.Exec(ctx, `DELETE FROM routers WHERE id = $1`, id)
-	if err == nil && c == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.netDelete(ctx, "routers", id)
 }
 
 // RouterGet returns a router, whoever owns it.
 func (tx *Tx) RouterGet(ctx context.Context, id string) (novalite.Router, error) {
-	r, err := scanRouter(tx.queryRow(ctx, `SELECT `+routerCols+` FROM routers WHERE id = $1`, id))
-	return r, mapErr(err)
+	return routerTable.get(ctx, tx, id)
 }
 
 // RouterList lists the routers f selects (a project sees its own).
@@ -70,14 +62,7 @@ func (tx *Tx) RouterList(ctx context.Context, f NetFilter) ([]novalite.Router, e
 	if !f.Admin {
 		w.add("project_id = ?", f.ProjectID)
 	}
-	addEq(&w, routerFilterCols, f.Eq)
-	addTagFilters(&w, "id", f.Eq)
-	tail, err := f.page(&w, "routers", routerFilterCols)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.query(ctx, `SELECT `+routerCols+` FROM routers`+w.sql()+tail, w.args...)
-	return collect(rows, err, func(r *sql.Rows) (novalite.Router, error) { return scanRouter(r) })
+	return routerTable.list(ctx, tx, f, &w)
 }
 
 // RouterForSubnets returns the id of a router with an interface on one
@@ -94,3 +79,5 @@ func (tx *Tx) RouterForSubnets(ctx context.Context, subnetIDs []string, extNet s
 		w.args...).Scan(&id)
 	return id, mapErr(err)
 }
+
+var routerTable = netTable[novalite.Router]{name: "routers", cols: routerCols, filterCols: routerFilterCols, scan: scanRouter}

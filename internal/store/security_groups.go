@@ -45,21 +45,14 @@ func (tx *Tx) SecurityGroupDelete(ctx context.Context, id string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM security_group_rules WHERE security_group_id = $1 OR remote_group_id = $1`, id); err != nil {
 		return err
 	}
-	if err := tx.NetTagsClear(ctx, id); err != nil {
-		return err
-	}
-	c, err := tx.Exec(ctx, `DELETE FROM security_groups WHERE id = $1`, id)
-	if err == nil && c == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.netDelete(ctx, "security_groups", id)
 }
 
 // SecurityGroupGet returns a group with its rules, whoever owns it.
 func (tx *Tx) SecurityGroupGet(ctx context.Context, id string) (novalite.SecurityGroup, error) {
-	g, err := scanSG(tx.queryRow(ctx, `SELECT `+sgCols+` FROM security_groups WHERE id = $1`, id))
+	g, err := sgTable.get(ctx, tx, id)
 	if err != nil {
-		return g, mapErr(err)
+		return g, err
 	}
 	gs := []novalite.SecurityGroup{g}
 	err = tx.fillRules(ctx, gs)
@@ -73,14 +66,7 @@ func (tx *Tx) SecurityGroupList(ctx context.Context, f NetFilter) ([]novalite.Se
 	if !f.Admin {
 		w.add("project_id = ?", f.ProjectID)
 	}
-	addEq(&w, sgFilterCols, f.Eq)
-	addTagFilters(&w, "id", f.Eq)
-	tail, err := f.page(&w, "security_groups", sgFilterCols)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.query(ctx, `SELECT `+sgCols+` FROM security_groups`+w.sql()+tail, w.args...)
-	gs, err := collect(rows, err, func(r *sql.Rows) (novalite.SecurityGroup, error) { return scanSG(r) })
+	gs, err := sgTable.list(ctx, tx, f, &w)
 	if err != nil {
 		return nil, err
 	}
@@ -224,3 +210,5 @@ func (tx *Tx) fillRules(ctx context.Context, gs []novalite.SecurityGroup) error 
 	}
 	return err
 }
+
+var sgTable = netTable[novalite.SecurityGroup]{name: "security_groups", cols: sgCols, filterCols: sgFilterCols, scan: scanSG}

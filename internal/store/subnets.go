@@ -71,20 +71,12 @@ func (tx *Tx) SubnetUpdate(ctx context.Context, sn novalite.Subnet) error {
 
 // SubnetDelete removes a subnet; the caller checks allocations first.
 func (tx *Tx) SubnetDelete(ctx context.Context, id string) error {
-	if err := tx.NetTagsClear(ctx, id); err != nil {
-		return err
-	}
-	c, err := tx.Exec(ctx, `DELETE FROM subnets WHERE id = $1`, id)
-	if err == nil && c == 0 {
-		return &novalite.Error{Kind: novalite.NotFound}
-	}
-	return err
+	return tx.netDelete(ctx, "subnets", id)
 }
 
 // SubnetGet returns a subnet, whoever owns it.
 func (tx *Tx) SubnetGet(ctx context.Context, id string) (novalite.Subnet, error) {
-	sn, err := scanSubnet(tx.queryRow(ctx, `SELECT `+subnetCols+` FROM subnets WHERE id = $1`, id))
-	return sn, mapErr(err)
+	return subnetTable.get(ctx, tx, id)
 }
 
 // SubnetList lists the subnets f selects, by id. A project sees its own
@@ -94,14 +86,7 @@ func (tx *Tx) SubnetList(ctx context.Context, f NetFilter) ([]novalite.Subnet, e
 	if !f.Admin {
 		w.add("(project_id = ? OR network_id IN (SELECT id FROM networks WHERE shared OR external))", f.ProjectID)
 	}
-	addEq(&w, subnetFilterCols, f.Eq)
-	addTagFilters(&w, "id", f.Eq)
-	tail, err := f.page(&w, "subnets", subnetFilterCols)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.query(ctx, `SELECT `+subnetCols+` FROM subnets`+w.sql()+tail, w.args...)
-	return collect(rows, err, func(r *sql.Rows) (novalite.Subnet, error) { return scanSubnet(r) })
+	return subnetTable.list(ctx, tx, f, &w)
 }
 
 // SubnetListByNetwork lists the subnets of a network, oldest first (the
