@@ -12,6 +12,14 @@ type Routes struct {
 	IdentityURL func(*http.Request) string // for the 401's WWW-Authenticate
 }
 
+// NewRoutes returns Routes on a new mux.
+func NewRoutes(errors ErrorWriter, v Validator, identityURL func(*http.Request) string) Routes {
+	return Routes{Mux: http.NewServeMux(), Errors: errors, Validator: v, IdentityURL: identityURL}
+}
+
+// Handler serves the routes, with JSON faults where none matches (Routed).
+func (rt Routes) Handler() http.Handler { return Routed(rt.Mux, rt.Errors) }
+
 // Open serves h at pattern to anyone.
 func (rt Routes) Open(pattern string, h HandlerFunc) { rt.Mux.Handle(pattern, Adapt(h, rt.Errors)) }
 

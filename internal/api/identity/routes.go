@@ -23,8 +23,7 @@ func New(svc *identity.Service, prefix string) *API { return &API{svc: svc, pref
 // Handler returns the routes. Authentication is per route: discovery and
 // POST /v3/auth/tokens are open, everything else needs X-Auth-Token.
 func (a *API) Handler() http.Handler {
-	mux := http.NewServeMux()
-	rt := httpx.Routes{Mux: mux, Errors: writeError, Validator: a.svc, IdentityURL: a.v3URL}
+	rt := httpx.NewRoutes(writeError, a.svc, a.v3URL)
 	open, authed := rt.Open, rt.Authed
 
 	open("GET /{$}", a.versions)
@@ -92,7 +91,7 @@ func (a *API) Handler() http.Handler {
 	}
 	authed("GET /v3/role_assignments", a.listRoleAssignments)
 
-	routed := httpx.Routed(mux, writeError)
+	routed := rt.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "" { // GET /identity is Keystone's root, as GET /identity/
 			r.URL.Path = "/"

@@ -22,8 +22,7 @@ type API struct {
 // routing). v validates tokens; identityURL goes into 401 answers.
 func New(svc *image.Service, prefix string, v httpx.Validator, identityURL func(*http.Request) string) *API {
 	a := &API{svc: svc, prefix: prefix}
-	mux := http.NewServeMux()
-	rt := httpx.Routes{Mux: mux, Errors: writeError, Validator: v, IdentityURL: identityURL}
+	rt := httpx.NewRoutes(writeError, v, identityURL)
 	open, authed := rt.Open, rt.Authed
 
 	open("GET /{$}", a.versions)
@@ -50,7 +49,7 @@ func New(svc *image.Service, prefix string, v httpx.Validator, identityURL func(
 	authed("PUT /v2/images/{id}/members/{member}", a.updateMember)
 	authed("DELETE /v2/images/{id}/members/{member}", a.deleteMember)
 
-	a.handler = httpx.Routed(mux, writeError)
+	a.handler = rt.Handler()
 	return a
 }
 

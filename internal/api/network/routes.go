@@ -23,8 +23,7 @@ type API struct {
 // routing). v validates tokens; identityURL goes into 401 answers.
 func New(svc *network.Service, prefix string, v httpx.Validator, identityURL func(*http.Request) string) *API {
 	a := &API{svc: svc, prefix: prefix}
-	mux := http.NewServeMux()
-	rt := httpx.Routes{Mux: mux, Errors: writeError, Validator: v, IdentityURL: identityURL}
+	rt := httpx.NewRoutes(writeError, v, identityURL)
 	open, authed := rt.Open, rt.Authed
 
 	open("GET /{$}", a.versions)
@@ -85,7 +84,7 @@ func New(svc *network.Service, prefix string, v httpx.Validator, identityURL fun
 
 	a.tagRoutes(authed)
 
-	a.handler = httpx.Routed(mux, writeError)
+	a.handler = rt.Handler()
 	return a
 }
 

@@ -27,8 +27,7 @@ type API struct {
 // before routing). v validates tokens; identityURL goes into 401 answers.
 func New(svc *volume.Service, prefix string, v httpx.Validator, identityURL func(*http.Request) string) *API {
 	a := &API{svc: svc, prefix: prefix}
-	mux := http.NewServeMux()
-	rt := httpx.Routes{Mux: mux, Errors: writeError, Validator: v, IdentityURL: identityURL}
+	rt := httpx.NewRoutes(writeError, v, identityURL)
 	open := rt.Open
 	authed := func(pattern string, h httpx.HandlerFunc) { rt.Authed(pattern, versioned(h)) }
 
@@ -94,7 +93,7 @@ func New(svc *volume.Service, prefix string, v httpx.Validator, identityURL func
 	authed("GET /v3/extensions", a.listExtensions)
 	authed("GET /v3/os-services", a.listServices)
 
-	a.handler = httpx.Routed(mux, writeError)
+	a.handler = rt.Handler()
 	return a
 }
 
