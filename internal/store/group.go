@@ -188,7 +188,7 @@ func (db *DB) runMember(stx *sql.Tx, j *writeJob) error {
 	if _, err := stx.ExecContext(ctx, `SAVEPOINT member`); err != nil {
 		return err
 	}
-	j.tx = &Tx{tx: stx, engine: db.engine, stmts: db.writeStmts, shared: db.shared, noCancel: true}
+	j.tx = &Tx{tx: stx, q: stx, engine: db.engine, stmts: db.writeStmts, shared: db.shared, noCancel: true}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {

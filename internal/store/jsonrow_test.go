@@ -31,9 +31,9 @@ func compareRow(t *testing.T, db *DB, exprs []string, args []any, mk func() []an
 	cols := strings.Join(exprs, ", ")
 	err := db.View(ctx, func(tx *Tx) error {
 		want, got := mk(), mk()
-		wantErr := tx.tx.QueryRowContext(ctx, `SELECT `+cols, args...).Scan(want...)
+		wantErr := tx.q.QueryRowContext(ctx, `SELECT `+cols, args...).Scan(want...)
 		var row string
-		if err := tx.tx.QueryRowContext(ctx, `SELECT json_array(`+cols+`)`, args...).Scan(&row); err != nil {
+		if err := tx.q.QueryRowContext(ctx, `SELECT json_array(`+cols+`)`, args...).Scan(&row); err != nil {
 			return err
 		}
 		gotErr := jsonRow(row).Scan(got...)
@@ -115,7 +115,7 @@ func TestJSONRowNestedAndShape(t *testing.T) {
 	ctx := context.Background()
 	err := db.View(ctx, func(tx *Tx) error {
 		var row string
-		err := tx.tx.QueryRowContext(ctx, `SELECT json_array('a', json_object('k', 'v"]}', 'n', json_array(1, 2)), json('[]'), 3)`).Scan(&row)
+		err := tx.q.QueryRowContext(ctx, `SELECT json_array('a', json_object('k', 'v"]}', 'n', json_array(1, 2)), json('[]'), 3)`).Scan(&row)
 		if err != nil {
 			return err
 		}

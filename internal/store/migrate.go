@@ -51,7 +51,7 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.tx.ExecContext(tx.ctx(ctx), string(body)); err != nil {
+			if _, err := tx.q.ExecContext(tx.ctx(ctx), string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, version, name)

@@ -72,7 +72,7 @@ func (tx *Tx) notifyOn(channel string) {
 // notifyBeforeCommit sends the notifications tx asked for.
 func (tx *Tx) notifyBeforeCommit(ctx context.Context) error {
 	for _, ch := range tx.notify {
-		if _, err := tx.tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, ch); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `SELECT pg_notify($1, '')`, ch); err != nil {
 			return mapErr(err)
 		}
 	}

@@ -66,7 +66,7 @@ func TestReservationListPlan(t *testing.T) {
 			if db.Engine() == Postgres {
 				explain = `EXPLAIN `
 			}
-			rows, err := tx.tx.QueryContext(ctx, explain+q, args...)
+			rows, err := tx.q.QueryContext(ctx, explain+q, args...)
 			if err != nil {
 				return err
 			}
@@ -113,7 +113,7 @@ func TestCountByStatePlan(t *testing.T) {
 			if got, err = tx.InstanceCountByState(ctx); err != nil || db.Engine() == Postgres {
 				return err
 			}
-			rows, err := tx.tx.QueryContext(ctx, `EXPLAIN QUERY PLAN `+countByStateQuery, false)
+			rows, err := tx.q.QueryContext(ctx, `EXPLAIN QUERY PLAN `+countByStateQuery, false)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"novalite"
 )
@@ -114,6 +115,9 @@ const quotaLockClass = 0x71756f74 // "quot"
 func (tx *Tx) QuotaLock(ctx context.Context, scope string) error {
 	if tx.engine != Postgres {
 		return nil
+	}
+	if tx.tx == nil { // a View: the lock would end with the statement
+		return errors.New("store: QuotaLock outside a write transaction")
 	}
 	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, quotaLockClass, scope)
 	return err

@@ -166,12 +166,12 @@ func (tx *Tx) StateImport(ctx context.Context, st State, schema int) error {
 		for i, t := range tables {
 			quoted[i] = quoteIdent(t)
 		}
-		if _, err := tx.tx.ExecContext(ctx, `LOCK TABLE `+strings.Join(quoted, ", ")+` IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `LOCK TABLE `+strings.Join(quoted, ", ")+` IN EXCLUSIVE MODE`); err != nil {
 			return mapErr(err)
 		}
 	}
 	for _, t := range slices.Backward(tables) {
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM `+quoteIdent(t)); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM `+quoteIdent(t)); err != nil {
 			return mapErr(err)
 		}
 	}
@@ -194,7 +194,7 @@ func (tx *Tx) StateImport(ctx context.Context, st State, schema int) error {
 // insertJSON inserts the rows of a JSON array of objects into table.
 func (tx *Tx) insertJSON(ctx context.Context, table, arr string) error {
 	if tx.engine == Postgres {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO `+quoteIdent(table)+` SELECT * FROM json_populate_recordset(NULL::`+
+		_, err := tx.q.ExecContext(ctx, `INSERT INTO `+quoteIdent(table)+` SELECT * FROM json_populate_recordset(NULL::`+
 			quoteIdent(table)+`, $1::json)`, arr)
 		return err
 	}
@@ -208,7 +208,7 @@ func (tx *Tx) insertJSON(ctx context.Context, table, arr string) error {
 		quoted[i] = quoteIdent(c)
 		vals[i] = `json_extract(value, '$."` + strings.ReplaceAll(c, "'", "''") + `"')`
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO `+quoteIdent(table)+` (`+strings.Join(quoted, ", ")+`) SELECT `+
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO `+quoteIdent(table)+` (`+strings.Join(quoted, ", ")+`) SELECT `+
 		strings.Join(vals, ", ")+` FROM json_each($1)`, arr)
 	return err
 }
@@ -233,10 +233,10 @@ func (tx *Tx) afterImport(ctx context.Context, tables []string) error {
 				continue
 			}
 			var seq string
-			if err := tx.tx.QueryRowContext(ctx, `SELECT pg_get_serial_sequence($1, $2)`, quoteIdent(c.table), c.column).Scan(&seq); err != nil {
+			if err := tx.q.QueryRowContext(ctx, `SELECT pg_get_serial_sequence($1, $2)`, quoteIdent(c.table), c.column).Scan(&seq); err != nil {
 				return mapErr(err)
 			}
-			if _, err := tx.tx.ExecContext(ctx, `SELECT setval($1, GREATEST((SELECT last_value FROM `+seq+`),
+			if _, err := tx.q.ExecContext(ctx, `SELECT setval($1, GREATEST((SELECT last_value FROM `+seq+`),
 				COALESCE((SELECT MAX(`+quoteIdent(c.column)+`) FROM `+quoteIdent(c.table)+`), 1)))`, seq); err != nil {
 				return mapErr(err)
 			}
@@ -280,6 +280,6 @@ func (tx *Tx) Snapshot(ctx context.Context, name string) (State, error) {
 // rawCollect is collect over a query run outside the statement cache
 // (the dump's queries are built per table).
 func rawCollect[T any](ctx context.Context, tx *Tx, scan func(*sql.Rows) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := tx.tx.QueryContext(ctx, q, args...)
+	rows, err := tx.q.QueryContext(ctx, q, args...)
 	return collect(rows, err, scan)
 }
