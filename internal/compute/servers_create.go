@@ -115,14 +115,15 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		if err != nil {
 			return err
 		}
-		flavor, keyData, err := s.checkCreate(ctx, tx, c, p, boot, zone, quotas)
+		r := createRequest{c: c, p: p, boot: boot, zone: zone}
+		flavor, keyData, err := s.checkCreate(ctx, tx, r, quotas)
 		if err != nil {
 			return err
 		}
 		if count, err = s.fitCount(ctx, tx, serverQuota{projectID: c.ProjectID, userID: c.UserID, flavor: flavor, sets: quotas}, p); err != nil {
 			return err
 		}
-		tmpl := s.serverTemplate(c, p, flavor, boot.img, zone, keyData, now)
+		tmpl := serverTemplate(r, flavor, keyData, now)
 		tmpl.ReservationID = res.ReservationID
 		res.Servers, err = s.insertServers(ctx, tx, c, p, tmpl, sets, count)
 		if err != nil {
@@ -199,9 +200,19 @@ func (s *Service) bootSourceForCreate(ctx context.Context, c *novalite.Caller, p
 	return b, nil
 }
 
+// createRequest is a create as prepared before its transaction: the
+// caller, the params, the boot source and the zone asked for.
+type createRequest struct {
+	c    *novalite.Caller
+	p    CreateServersParams
+	boot bootSource
+	zone string
+}
+
 // checkCreate runs create's checks in Nova's order inside the transaction
 // and returns the flavor and the key pair's public key.
-func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, c *novalite.Caller, p CreateServersParams, boot bootSource, zone string, sets store.QuotaSets) (novalite.FlavorSnapshot, string, error) {
+func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, r createRequest, sets store.QuotaSets) (novalite.FlavorSnapshot, string, error) {
+	c, p, boot, zone := r.c, r.p, r.boot, r.zone
 	flavor, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
 	if err != nil {
 		return flavor, "", err
@@ -308,7 +319,10 @@ func (s *Service) fitCount(ctx context.Context, tx *store.Tx, q serverQuota, p C
 	return 0, s.serverRangeQuotaError(ctx, tx, q, p.MinCount, p.MaxCount)
 }
 
-func (s *Service) serverTemplate(c *novalite.Caller, p CreateServersParams, f novalite.FlavorSnapshot, img imageInfo, zone, keyData string, now time.Time) novalite.Server {
+// serverTemplate is the row every server of r starts from, with flavor
+// f and the key pair's public key.
+func serverTemplate(r createRequest, f novalite.FlavorSnapshot, keyData string, now time.Time) novalite.Server {
+	c, p, img, zone := r.c, r.p, r.boot.img, r.zone
 	v := novalite.Server{
 		Name: p.Name, Description: p.Description, ProjectID: c.ProjectID, UserID: c.UserID,
 		ImageRef: img.ID, ImageProperties: img.Properties, Flavor: f,
