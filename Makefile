@@ -33,9 +33,12 @@ lint:
 unit:
 	$(GO) test -count=1 -parallel 8 -timeout 30m ./...
 
-## unit-postgres: the same suites with every app on PostgreSQL (as replicas run)
+## unit-postgres: the same suites with every app on PostgreSQL (as replicas run): the
+## packages whose tests take their database from NOVALITE_TEST_ENGINE
+## (scripts/postgres-packages.sh; the rest would run the same tests again, and the
+## store's own tests run both engines in `unit`)
 unit-postgres:
-	NOVALITE_TEST_ENGINE=postgres $(GO) test -count=1 -parallel 8 -timeout 30m ./...
+	pkgs=$$(./scripts/postgres-packages.sh) && NOVALITE_TEST_ENGINE=postgres $(GO) test -count=1 -parallel 8 -timeout 30m $$pkgs
 
 ## guests: real QEMU guests (--driver qemu): the driver's contract, the test guest, and
 ## servers booted, acted on and deleted through the API (tagged `guests`: they run once,

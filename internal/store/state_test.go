@@ -34,7 +34,12 @@ func importState(db *store.DB, st store.State) error {
 // foreign keys hold (the tables go in parent-first order) and new rows
 // can be added after.
 func TestStateRoundTrip(t *testing.T) {
-	db := storetest.Open(t)
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) { stateRoundTrip(t, storetest.OpenEngine(t, engine)) })
+	}
+}
+
+func stateRoundTrip(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	t0 := time.Date(2030, 1, 2, 3, 4, 5, 6000, time.UTC)
 	a := storetest.Server(t, db, novalite.Server{VMState: novalite.VMActive, Host: "h1", Node: "h1", CreatedAt: t0,
@@ -80,7 +85,12 @@ func TestStateRoundTrip(t *testing.T) {
 // Dumps of another engine or schema, or with unknown tables, are refused
 // and change nothing.
 func TestStateImportRefused(t *testing.T) {
-	db := storetest.Open(t)
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) { stateImportRefused(t, storetest.OpenEngine(t, engine)) })
+	}
+}
+
+func stateImportRefused(t *testing.T, db *store.DB) {
 	storetest.Server(t, db, novalite.Server{VMState: novalite.VMActive})
 	good := export(t, db)
 	other := "sqlite"

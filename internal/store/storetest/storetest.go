@@ -27,13 +27,24 @@ func Engine() string {
 	return "sqlite"
 }
 
+// Engines are the engines OpenEngine opens.
+var Engines = []string{"sqlite", "postgres"}
+
 // Open returns a migrated store of Engine(), closed when t ends.
 func Open(t testing.TB) *store.DB {
+	t.Helper()
+	return OpenEngine(t, Engine())
+}
+
+// OpenEngine returns a migrated store of engine ("sqlite" or "postgres")
+// whatever NOVALITE_TEST_ENGINE says, closed when t ends: for tests that
+// cover both engines in every run.
+func OpenEngine(t testing.TB, engine string) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	var db *store.DB
 	var err error
-	if Engine() == "postgres" {
+	if engine == "postgres" {
 		db, err = store.OpenPostgres(ctx, MigratedPostgresDatabase(t))
 	} else {
 		db, err = store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "test.db"))
