@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-extended clients-rally clients-terraform guests lint deps bench bench-go clean tempest tempest-compute tempest-volume tempest-deps
+.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-suites clients-extended clients-rally clients-terraform guests lint deps bench bench-go clean tempest tempest-compute tempest-volume tempest-deps
 
 all: build
 
@@ -17,8 +17,12 @@ build:
 run: build
 	./$(BIN) serve --data-dir $(DATA)
 
-## test: everything CI runs — lint, Go tests, and the real-client tests
-test: deps lint unit unit-postgres bench-smoke fuzz-smoke clients guests
+## test: everything CI runs — lint, Go tests, and the real-client tests. The client tests
+## (`clients`) run beside the Go phases (unit unit-postgres bench-smoke fuzz-smoke guests,
+## one after another), not after them: they mostly wait, the Go phases keep the CPU busy
+## (scripts/test-phases.sh prints each phase's wall and CPU seconds)
+test: deps lint
+	MAKE='$(MAKE)' ./scripts/test-phases.sh
 
 deps:
 	./scripts/install-deps.sh
@@ -66,19 +70,24 @@ fuzz-smoke:
 fuzz:
 	$(MAKE) fuzz-smoke FUZZTIME=$${FUZZTIME:-2m}
 
-## clients: real OpenStack clients against a fresh `novalite serve`
+## clients: real OpenStack clients against a fresh `novalite serve` each (test/clients/run.sh):
+## the client scripts, gophercloud's acceptance tests, Rally's boot-and-delete, and the
+## clients' own functional suites, unmodified, from Debian's packages (openstacksdk's,
+## novaclient's and openstackclient's: test/clients/suites.sh, each judged against
+## test/clients/suites-expected.txt; results in clients-results/)
 clients: build
 	./test/clients/run.sh
 
-## clients-extended: the clients' own functional suites, unmodified, from Debian's packages,
-## against a fresh `novalite serve`; fails on a failure not in test/clients/suites-expected.txt
-## (results in clients-results/). SUITES="novaclient osc" by default: novaclient's and
-## openstackclient's functional tests (docs/clients.md has their times); openstacksdk's compute,
-## image, network and identity tests (SUITES=sdk) run in `make clients` (test/clients/sdk-suite.sh).
-SUITES ?= novaclient osc
-clients-extended: build
+## clients-suites: the clients' functional suites alone (SUITES="sdk novaclient osc" by
+## default), as `clients` runs them
+SUITES ?= sdk novaclient osc
+clients-suites: build
 	./scripts/install-deps.sh suites
 	./test/clients/suites.sh $(SUITES)
+
+## clients-extended: what CI adds after `make test` that is too long for it (docs/clients.md
+## has the times): OpenTofu and the OpenStack provider's acceptance tests (clients-terraform)
+clients-extended: clients-terraform
 
 ## clients-rally: Rally's Nova scenarios (Debian's rally and rally-openstack) against a
 ## fresh `novalite serve`, as existing users and as users Rally makes (test/clients/rally.sh)

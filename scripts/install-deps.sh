@@ -8,11 +8,11 @@
 #    tests boot real guests made of that kernel and a busybox initramfs.
 # Go modules come from the module proxy through `go test` itself.
 #
-#  - the clients whose functional suites the client tests run (openstacksdk's
-#    in `make test`, novaclient's and openstackclient's in `make
-#    clients-extended`), with what those suites import (pytest, Tempest's
-#    library, the other clients), and Debian's Rally with its OpenStack
-#    plugins (boot-and-delete in `make test`, the rest in `make clients-rally`).
+#  - the clients whose functional suites the client tests run (openstacksdk's,
+#    novaclient's and openstackclient's, in `make test`), with what those
+#    suites import (pytest, Tempest's library, the other clients), and
+#    Debian's Rally with its OpenStack plugins (boot-and-delete in `make
+#    test`, the rest in `make clients-rally`).
 #
 # `install-deps.sh tempest` instead installs only Debian's Tempest (for
 # `make tempest`; not part of `make test`), `install-deps.sh suites` only the

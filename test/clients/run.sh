@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every client test script in this directory, CLIENT_JOBS (default 4) at
+# Runs every client test script in this directory, and the clients' own
+# functional suites (suites.sh, one suite a job), CLIENT_JOBS (default 4) at
 # a time: each starts its own `novalite serve` on a free port and spends most
-# of its time waiting on servers, not on the CPU. Each script's output is
-# printed whole when it ends; the run fails if any script failed.
+# of its time waiting on servers, not on the CPU. Each job's output is
+# printed whole when it ends; the run fails if any job failed.
 set -euo pipefail
 cd "$(dirname "$0")"
 # One openstackclient fork server for every script (lib.sh, oscd.py).
@@ -15,16 +16,22 @@ fi
 OUT=$(mktemp -d)
 trap 'kill -TERM ${OSCD_PID:-} 2>/dev/null; rm -rf "${OSCD_DIR:-}" "$OUT"' EXIT
 
-# Longest first, so that the last to start are the short ones.
-scripts=(gophercloud.sh sdk-suite.sh osc-actions.sh rally-boot.sh osc-smoke.sh image.sh ci-recipes.sh)
+# Longest first, so that the last to start are the short ones. A job is a
+# script and its arguments: "suites.sh osc" is openstackclient's suite
+# (judged against suites-expected.txt), Rally's boot-and-delete rally-boot.sh.
+scripts=("suites.sh osc" gophercloud.sh "suites.sh novaclient" "suites.sh sdk" osc-actions.sh rally-boot.sh
+  osc-smoke.sh image.sh ci-recipes.sh)
 for t in osc-*.sh; do
   case " ${scripts[*]} " in *" $t "*) ;; *) scripts+=("$t") ;; esac
 done
 
+# run_one JOB: runs it, its output and its status and seconds in files
+# named for it (spaces as underscores).
 run_one() {
   local t=$1 start=$SECONDS rc=0
-  bash "$t" >"$OUT/$t.log" 2>&1 || rc=$?
-  echo "$rc $((SECONDS - start))" >"$OUT/$t.rc"
+  # shellcheck disable=SC2086 # the job's words: a script and its arguments
+  bash $t >"$OUT/${t// /_}.log" 2>&1 || rc=$?
+  echo "$rc $((SECONDS - start))" >"$OUT/${t// /_}.rc"
 }
 
 max=${CLIENT_JOBS:-4} pids=()
@@ -42,9 +49,9 @@ for p in "${pids[@]}"; do wait "$p" || true; done
 
 failed=()
 for t in "${scripts[@]}"; do
-  read -r rc secs <"$OUT/$t.rc"
+  read -r rc secs <"$OUT/${t// /_}.rc"
   echo "== $t (${secs}s, exit $rc)"
-  cat "$OUT/$t.log"
+  cat "$OUT/${t// /_}.log"
   [ "$rc" = 0 ] || failed+=("$t")
 done
 if [ ${#failed[@]} -gt 0 ]; then

@@ -7,8 +7,8 @@
 #   suites.sh [sdk|novaclient|osc ...]   default: all three
 #   SUITE_TIMEOUT (1800 s for each part of a suite)
 #   SUITE_JOBS (4): pytest-xdist workers per suite (tests grouped by class,
-#     whose setUpClass resources they share); the tests suites-alone.txt
-#     lists run after them, one at a time
+#     whose setUpClass resources they share; SUITE_DIST=load: test by test);
+#     the tests suites-alone.txt lists run after them, one at a time
 #   SUITES_OUT (./clients-results): JUnit XML and pytest's output per suite
 #   SUITE_K: a pytest -k expression to run some tests only, e.g. "tag or
 #     members" (the tests it leaves out are not judged)
@@ -78,9 +78,9 @@ pytest_run() {
 }
 
 # run_suite NAME ROOT TEST-PATH...: the tests over SUITE_JOBS workers, a
-# class to a worker, but for those suites-alone.txt lists for NAME (tests
-# that race other workers' tests), which run afterwards one at a time;
-# then the judge over both parts.
+# class to a worker (or as SUITE_DIST says), but for those
+# suites-alone.txt lists for NAME (tests that race other workers' tests),
+# which run afterwards one at a time; then the judge over both parts.
 status=0
 run_suite() {
   local name=$1 root=$2 start rc rc2=0 s id node; shift 2
@@ -93,7 +93,7 @@ run_suite() {
     deselect+=(--deselect "${node#"$root"/}") # node ids are relative to --rootdir
   done < <(grep -v '^#' "$HERE/suites-alone.txt")
   # --rootdir: test ids relative to ROOT in both parts, as the lists name them.
-  rc=$(pytest_run "$name" --rootdir "$root" -n "${SUITE_JOBS:-4}" --dist loadscope "${deselect[@]}" "$@")
+  rc=$(pytest_run "$name" --rootdir "$root" -n "${SUITE_JOBS:-4}" --dist "${SUITE_DIST:-loadscope}" "${deselect[@]}" "$@")
   if [ ${#alone[@]} -gt 0 ]; then
     rc2=$(pytest_run "$name-alone" --rootdir "$root" -n 0 "${alone[@]}")
     results+=("$OUT/$name-alone.xml")
