@@ -95,7 +95,19 @@ func (a *App) newScheduler() *scheduler.Scheduler {
 func (a *App) newController() *controller.Controller {
 	return controller.New(a.DB, controller.Options{Now: a.Clock.Now, Reclaim: a.Compute.ReclaimInterval(),
 		ResizeConfirmWindow: a.Config.ResizeConfirmWindow, ShelvedOffloadTime: a.Config.ShelvedOffloadTime,
-		Reclaimed: a.Compute.Waker.Wake, Log: a.Log, Jobs: a.identityJobs()})
+		Reclaimed: a.Compute.Waker.Wake, Log: a.Log, Jobs: append(a.identityJobs(), a.changeLogJob())})
+}
+
+// changeLogKeep is how many entries of the server change log pruning
+// leaves: the view caches of every process read the log on each read (or
+// on each commit, serve on SQLite), so they stand near its end; one that
+// fell further behind empties itself.
+const changeLogKeep = 10000
+
+// changeLogJob prunes the server change log the view caches read.
+func (a *App) changeLogJob() controller.Job {
+	return controller.Job{Name: "pruned the server change log", Every: time.Minute,
+		Run: func(ctx context.Context) (int64, error) { return a.DB.PruneServerChanges(ctx, changeLogKeep) }}
 }
 
 // identityJobs are the periodic jobs of identity, run by the leading

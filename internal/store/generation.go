@@ -12,9 +12,10 @@ import (
 // can happen without being counted (every handle this process opens on
 // the file shares one counter). Then a value read under generation g is
 // still current while the generation is g: caches in front of the store
-// (server views, identity) know it without a query. It is false on
-// PostgreSQL and for the roles of a deployment (Share), where other
-// processes commit.
+// know it without a query (identity), or know when to look at what
+// changed (server views read the change log only when it moved). It is
+// false on PostgreSQL and for the roles of a deployment (Share), where
+// other processes commit.
 //
 // Read the generation before the transaction that reads the value: a
 // commit that lands in between then moves the generation past the one

@@ -16,12 +16,14 @@ import (
 // the running processes rather than to the cloud: the schema record, the
 // Fernet keys and revocation events (tokens stay valid across an
 // import), the compute hosts (registered by their agents), host calls,
-// the clock, the snapshots themselves, and the quota usage rows (kept by
-// triggers as the servers and groups are deleted and inserted).
+// the clock, the snapshots themselves, the quota usage rows (kept by
+// triggers as the servers and groups are deleted and inserted) and the
+// server change log (written by triggers as the rows are, read by the
+// processes' view caches).
 var notState = map[string]bool{
 	"schema_migrations": true, "fernet_keys": true, "token_revocations": true, "revocation_events": true,
 	"identity_epoch": true, "compute_nodes": true, "host_calls": true, "clock_offset": true,
-	"control_snapshots": true, "quota_usages": true,
+	"control_snapshots": true, "quota_usages": true, "server_changes": true, "server_changes_pruned": true,
 }
 
 // State is a dump: the rows of each table, each row a JSON object of

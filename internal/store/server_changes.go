@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// ServerChangeAll is the change log's entry for a change any server may
+// show (a network or a security group renamed).
+const ServerChangeAll = "*"
+
+// ChangeCursor is where a reader of the server change log stands
+// (ServerChanges); the zero value has read nothing. One reader at a time.
+type ChangeCursor struct {
+	started bool
+	// seq is the largest seq the last read saw; epoch the prunings then.
+	seq, epoch int64
+	// running (PostgreSQL) are the transactions running at the last read
+	// (its snapshot's xip): their entries, even below seq, are still to
+	// read.
+	running []int64
+}
+
+// ServerChanges reports the servers whose view changed since cur (the
+// uuids the triggers of migration 0051 logged) and moves cur past them.
+// all is true when any server may have changed: a wildcard entry, a
+// pruning that may have deleted entries cur had not read, or cur's first
+// read. It reads outside a transaction: one statement, one snapshot.
+func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []string, all bool, err error) {
+	// The head row (false) has the largest seq, the pruning's bound and
+	// epoch and the running transactions, then come the entries (true).
+	q := `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch, '' FROM server_changes_pruned
+		UNION ALL SELECT true, seq, 0, 0, instance_uuid FROM server_changes WHERE seq > $1`
+	args := []any{cur.seq}
+	if db.engine == Postgres {
+		q = `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch,
+			ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)::text FROM server_changes_pruned
+		UNION ALL SELECT true, seq, 0, 0, instance_uuid FROM server_changes WHERE seq > $1 OR xid = ANY($2::bigint[])`
+		args = append(args, cur.running)
+	}
+	if !cur.started {
+		args[0] = int64(math.MaxInt64) // the head row alone
+		if db.engine == Postgres {
+			args[1] = []int64{}
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, false, mapErr(err)
+	}
+	defer rows.Close()
+	next := ChangeCursor{started: true}
+	var below int64
+	for rows.Next() {
+		var entry bool
+		var a, b, c int64
+		var s string
+		if err := rows.Scan(&entry, &a, &b, &c, &s); err != nil {
+			return nil, false, mapErr(err)
+		}
+		if entry {
+			ids = append(ids, s)
+			all = all || s == ServerChangeAll
+			continue
+		}
+		next.seq, below, next.epoch = a, b, c
+		if next.running, err = parseInts(s); err != nil {
+			return nil, false, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, mapErr(err)
+	}
+	// A pruning since the last read deleted entries below below, those of
+	// the transactions then running among them.
+	pruned := next.epoch != cur.epoch && (cur.seq+1 < below || len(cur.running) > 0)
+	all = all || !cur.started || pruned
+	*cur = next
+	return ids, all, nil
+}
+
+// parseInts reads PostgreSQL's text of an array of integers ("{1,2}");
+// "" is none.
+func parseInts(s string) ([]int64, error) {
+	s = strings.Trim(s, "{}")
+	if s == "" {
+		return nil, nil
+	}
+	var out []int64
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// PruneServerChanges deletes the entries of the server change log but
+// about the newest keep, and returns how many it deleted. A cursor that
+// may not have read them then reads all = true. It is bookkeeping: on
+// SQLite the caches need not look at the log for it.
+func (db *DB) PruneServerChanges(ctx context.Context, keep int) (int64, error) {
+	var n int64
+	err := db.Tx(ctx, func(tx *Tx) error {
+		tx.Bookkeeping()
+		var below int64
+		switch err := tx.queryRow(ctx, `SELECT seq FROM server_changes ORDER BY seq DESC LIMIT 1 OFFSET $1`,
+			keep).Scan(&below); err {
+		case nil:
+		case sql.ErrNoRows:
+			return nil
+		default:
+			return mapErr(err)
+		}
+		var err error
+		if n, err = tx.Exec(ctx, `DELETE FROM server_changes WHERE seq < $1`, below); err != nil || n == 0 {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE server_changes_pruned SET below = $1, epoch = epoch + 1`, below)
+		return err
+	})
+	return n, err
+}
