@@ -49,7 +49,7 @@ type Service struct {
 	reclaim time.Duration
 	// downTime is Nova's service_down_time.
 	downTime time.Duration
-	// views are the servers GetServer read since the last commit.
+	// views are the servers GetServer read, evicted by the change log.
 	views viewCache
 }
 

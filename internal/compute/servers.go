@@ -61,15 +61,13 @@ func scope(c *novalite.Caller) string {
 // GetServer returns a live (or soft-deleted) server the caller may see;
 // another project's server is NotFound, as Nova answers.
 func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) (ServerInfo, error) {
-	gen, cacheable := s.db.Generation()
-	key := viewKey{id: id, scope: scope(c)}
-	if cacheable {
-		if v, ok := s.views.get(gen, key); ok {
-			return v, nil
-		}
+	v, hit, n, err := s.views.lookup(ctx, s.db, id, scope(c))
+	if hit {
+		return v, nil
 	}
+	cacheable := err == nil
 	var out ServerInfo
-	err := s.db.View(ctx, func(tx *store.Tx) error {
+	err = s.db.View(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
 			return err
@@ -81,7 +79,7 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 		return err
 	})
 	if err == nil && cacheable {
-		s.views.put(gen, key, out)
+		s.views.put(n, out)
 	}
 	return out, err
 }

@@ -1,61 +1,168 @@
 package compute
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"sync"
+
+	"novalite/internal/store"
 )
 
-// viewCache keeps the servers GetServer read, filed under the store's
-// write generation: any commit in this process moves the generation and
-// empties the cache, so a server is served from it only while nothing at
-// all has been written since it was read. That is coarse on purpose:
-// no write path has to say which servers it touched (a port, a tag, a
-// fault or a host change would otherwise each need their own
-// invalidation), and a poll of a server that is not changing — what
-// clients waiting on a server do most — costs no query. It is used only
-// where the store's generation is authoritative (SQLite: one process owns
-// the file); across PostgreSQL replicas it stays off.
+// viewCache keeps the servers GetServer read, by id, and evicts a server
+// when the store's change log (written by triggers in the transaction of
+// every write to what a server's view shows: its row, metadata, tags,
+// faults, volumes, ports, addresses, floating IPs, groups) names it.
+//
+// Before a hit it knows that no newer change exists: a lookup of a
+// server the cache holds syncs, waiting for a read of the log that began
+// after the call (one at a time in the process; the readers that queue
+// meanwhile share the next one). A server it does not hold is read from
+// the store at once. Serve on SQLite, whose process owns the file, skips
+// that read while the store's write generation has not moved since the
+// last one: then nothing at all was committed since. Other processes
+// commit on PostgreSQL and in the roles of a deployment: there each hit
+// asks the log (one indexed query).
+//
+// A server read from the store after read n of the log was applied is
+// filed only when no later read evicted it (between the store's read and
+// the filing): readers on other goroutines keep reading the log meanwhile.
 type viewCache struct {
-	mu      sync.Mutex
-	gen     uint64
-	entries map[viewKey]ServerInfo
+	mu sync.Mutex
+	// polled is signalled when a read of the log ends.
+	polled  sync.Cond
+	entries map[string]ServerInfo
+	// cur is where the log was read up to; only the poller touches it.
+	cur store.ChangeCursor
+	// started and done count the reads of the log begun and applied;
+	// polling: one is under way.
+	started, done uint64
+	polling       bool
+	// gen is the store's write generation read before the last read of
+	// the log (serve on SQLite: nothing is newer while it has not moved).
+	gen    uint64
+	synced bool
+	// evicted: the last read of the log that evicted each server, for
+	// the reads after floor; cleared: the last read that emptied the
+	// cache.
+	evicted        map[string]uint64
+	floor, cleared uint64
 }
 
-// viewKey is a lookup as getServer makes it: the server and the project
-// the caller is confined to ("" for admins).
-type viewKey struct{ id, scope string }
-
-// viewCacheMax bounds the entries kept between two commits: a few KB
-// each, so tens of MB at most.
+// viewCacheMax bounds the servers kept: a few KB each, so tens of MB at
+// most.
 const viewCacheMax = 16384
 
-func (c *viewCache) get(gen uint64, k viewKey) (ServerInfo, bool) {
+// lookup returns server id for a caller confined to scope when the
+// cache holds it and it is current; else the count to file a read from
+// the store under (put). An error: the log could not be read.
+func (c *viewCache) lookup(ctx context.Context, db *store.DB, id, scope string) (v ServerInfo, hit bool, n uint64, err error) {
+	c.mu.Lock()
+	_, held := c.entries[id]
+	n = c.done
+	c.mu.Unlock()
+	if !held {
+		return ServerInfo{}, false, n, nil
+	}
+	if n, err = c.sync(ctx, db); err != nil {
+		return ServerInfo{}, false, 0, err
+	}
+	v, hit = c.get(id, scope)
+	return v, hit, n, nil
+}
+
+// sync makes the cache current as of the call: every change committed
+// before it is evicted. It returns the count to file a read under (put).
+func (c *viewCache) sync(ctx context.Context, db *store.DB) (uint64, error) {
+	gen, exact := db.Generation()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen {
-		return ServerInfo{}, false
+	if exact && c.synced && c.gen == gen {
+		return c.done, nil
 	}
-	v, ok := c.entries[k]
-	if !ok {
+	if c.polled.L == nil {
+		c.polled.L = &c.mu
+	}
+	want := c.started + 1 // a read of the log that begins after this call
+	for c.done < want {
+		if c.polling {
+			c.polled.Wait()
+			continue
+		}
+		if err := c.poll(ctx, db); err != nil {
+			return 0, err
+		}
+	}
+	return c.done, nil
+}
+
+// poll reads the log once, outside the lock, and applies what it read;
+// c.mu is held on entry and on return.
+func (c *viewCache) poll(ctx context.Context, db *store.DB) error {
+	c.polling = true
+	c.started++
+	n := c.started
+	c.mu.Unlock()
+	gen, _ := db.Generation()
+	ids, all, err := db.ServerChanges(ctx, &c.cur)
+	c.mu.Lock()
+	c.polling = false
+	c.polled.Broadcast()
+	if err != nil {
+		return err
+	}
+	c.apply(n, ids, all)
+	c.gen, c.synced = gen, true
+	return nil
+}
+
+// evictedKeep is how many reads of the log the evictions are remembered
+// for (at least): a server read from the store before them is not filed.
+const evictedKeep = 128
+
+// apply evicts what read n of the log found changed.
+func (c *viewCache) apply(n uint64, ids []string, all bool) {
+	c.done = n
+	if all {
+		clear(c.entries)
+		clear(c.evicted)
+		c.cleared = n
+		return
+	}
+	if c.evicted == nil {
+		c.evicted = make(map[string]uint64)
+	}
+	for _, id := range ids {
+		delete(c.entries, id)
+		c.evicted[id] = n
+	}
+	if n-c.floor > 2*evictedKeep {
+		c.floor = n - evictedKeep
+		maps.DeleteFunc(c.evicted, func(_ string, m uint64) bool { return m <= c.floor })
+	}
+}
+
+// get returns a copy of server id for a caller confined to scope (a
+// project, or "" for admins); another project's server is not served.
+func (c *viewCache) get(id, scope string) (ServerInfo, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.entries[id]
+	if !ok || scope != "" && v.ProjectID != scope {
 		return ServerInfo{}, false
 	}
 	return cloneInfo(v), true
 }
 
-// put files v, read in a transaction that began at generation gen.
-func (c *viewCache) put(gen uint64, k viewKey, v ServerInfo) {
+// put files v, read from the store after read n of the log was applied.
+func (c *viewCache) put(n uint64, v ServerInfo) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen < c.gen {
-		return // read before a commit the cache has already seen
-	}
-	if gen > c.gen {
-		c.gen = gen
-		clear(c.entries)
+	if n < c.floor || c.cleared > n || c.evicted[v.ID] > n {
+		return // a later read of the log evicted it (or may have)
 	}
 	if c.entries == nil {
-		c.entries = make(map[viewKey]ServerInfo)
+		c.entries = make(map[string]ServerInfo)
 	}
 	if len(c.entries) >= viewCacheMax {
 		for old := range c.entries { // full: make room by dropping any one
@@ -63,7 +170,7 @@ func (c *viewCache) put(gen uint64, k viewKey, v ServerInfo) {
 			break
 		}
 	}
-	c.entries[k] = cloneInfo(v)
+	c.entries[v.ID] = cloneInfo(v)
 }
 
 // cloneInfo copies v deeply enough that neither the caller nor the cache

@@ -2,6 +2,9 @@ package compute
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 
 	"novalite"
@@ -9,45 +12,50 @@ import (
 	"novalite/internal/store/storetest"
 )
 
-// cached reports how many servers the view cache holds.
-func (b *testBundle) cached() int {
+// cached reports whether the view cache holds server id.
+func (b *testBundle) cached(id string) bool {
 	b.svc.views.mu.Lock()
 	defer b.svc.views.mu.Unlock()
-	return len(b.svc.views.entries)
+	_, ok := b.svc.views.entries[id]
+	return ok
 }
 
-// TestViewCacheUntilCommit: a server read twice with nothing written in
-// between is read once from the store (SQLite); any commit — here a rename
-// in a transaction of its own — is seen by the very next read; a
-// heartbeat-like bookkeeping commit keeps the cache; on PostgreSQL nothing
-// is cached (other processes commit).
-func TestViewCacheUntilCommit(t *testing.T) {
+func (b *testBundle) exec(t *testing.T, q string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	if err := b.db.Tx(ctx, func(tx *store.Tx) error { _, err := tx.Exec(ctx, q, args...); return err }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (b *testBundle) read(t *testing.T, c *novalite.Caller, id string) ServerInfo {
+	t.Helper()
+	got, err := b.svc.GetServer(context.Background(), c, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// TestViewCacheEvicts: a server read twice with nothing written in
+// between is served from the cache the second time (both engines); a
+// caller's change to what it got reaches neither the cache nor the next
+// caller; a bookkeeping commit keeps it; a rename is seen by the very
+// next read; another project's read of a cached server is NotFound.
+func TestViewCacheEvicts(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
 	v := storetest.Server(t, b.db, novalite.Server{VMState: novalite.VMActive, ProjectID: "p1",
 		Name: "before", CreatedAt: t0, UpdatedAt: t0, Metadata: map[string]string{"k": "v"}})
-	_, exact := b.db.Generation()
-	read := func(c *novalite.Caller) ServerInfo {
-		t.Helper()
-		got, err := b.svc.GetServer(ctx, c, v.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	first := read(member)
+	first := b.read(t, member, v.ID)
 	first.Metadata["k"] = "changed by the caller"
 	first.Tags = append(first.Tags, "x")
-	if got := read(member); got.Metadata["k"] != "v" || len(got.Tags) != 0 {
+	if got := b.read(t, member, v.ID); got.Metadata["k"] != "v" || len(got.Tags) != 0 {
 		t.Fatalf("a caller's change reached the cache: %v %v", got.Metadata, got.Tags)
 	}
-	want := 0
-	if exact {
-		want = 1
-	}
-	if n := b.cached(); n != want {
-		t.Fatalf("%d servers cached, want %d", n, want)
+	if !b.cached(v.ID) {
+		t.Fatal("the server is not cached")
 	}
 	if err := b.db.Tx(ctx, func(tx *store.Tx) error {
 		tx.Bookkeeping()
@@ -55,37 +63,278 @@ func TestViewCacheUntilCommit(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if n := b.cached(); n != want {
-		t.Fatalf("after a bookkeeping commit: %d servers cached, want %d", n, want)
+	b.read(t, member, v.ID)
+	if !b.cached(v.ID) {
+		t.Fatal("a bookkeeping commit emptied the cache")
 	}
 	name := "after"
 	if _, err := b.svc.UpdateServer(ctx, member, v.ID, UpdateServerParams{Name: &name}); err != nil {
 		t.Fatal(err)
 	}
-	if got := read(member); got.Name != "after" {
+	if got := b.read(t, member, v.ID); got.Name != "after" {
 		t.Fatalf("name %q after the rename committed, want after", got.Name)
 	}
 	other := &novalite.Caller{UserID: "u2", ProjectID: "p2", Roles: member.Roles}
 	if _, err := b.svc.GetServer(ctx, other, v.ID); !novalite.IsKind(err, novalite.NotFound) {
 		t.Fatalf("another project's read of a cached server: %v, want NotFound", err)
 	}
+	admin := &novalite.Caller{UserID: "a", ProjectID: "admin", Roles: []novalite.Role{{Name: "admin"}}}
+	if got := b.read(t, admin, v.ID); got.Name != "after" {
+		t.Fatalf("admin read %q", got.Name)
+	}
 }
 
-// TestViewCacheStaleRead: a value read before a commit the cache has
-// already seen is not filed.
+// viewFixture is a server in ERROR (so that its fault shows) with
+// metadata, a tag, a volume, and a port with an address, a security
+// group and a floating IP: something in every table its view shows.
+type viewFixture struct {
+	server                      novalite.Server
+	network, port, group, float string
+}
+
+func newViewFixture(t *testing.T, b *testBundle) viewFixture {
+	t.Helper()
+	ctx := context.Background()
+	v := storetest.Server(t, b.db, novalite.Server{VMState: novalite.VMError, ProjectID: "p1", Name: "vm",
+		CreatedAt: t0, UpdatedAt: t0, Metadata: map[string]string{"k": "v"}, Tags: []string{"t1"}})
+	f := viewFixture{server: v, network: "net-" + v.ID[:8], port: "port-" + v.ID[:8], group: "sg-" + v.ID[:8],
+		float: "fip-" + v.ID[:8]}
+	boot := 0
+	err := b.db.Tx(ctx, func(tx *store.Tx) error {
+		steps := []func() error{
+			func() error {
+				return tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: "first", Created: t0})
+			},
+			func() error {
+				return tx.NetworkInsert(ctx, novalite.Network{ID: f.network, Name: "net1", ProjectID: "p1", AdminStateUp: true,
+					MTU: 1500, CreatedAt: t0, UpdatedAt: t0})
+			},
+			func() error {
+				return tx.SubnetInsert(ctx, novalite.Subnet{ID: "sub-" + f.network, NetworkID: f.network, ProjectID: "p1",
+					IPVersion: 4, CIDR: "10.0.0.0/24", GatewayIP: "10.0.0.1", CreatedAt: t0, UpdatedAt: t0})
+			},
+			func() error {
+				return tx.SecurityGroupInsert(ctx, novalite.SecurityGroup{ID: f.group, Name: "web", ProjectID: "p1",
+					CreatedAt: t0, UpdatedAt: t0})
+			},
+			func() error {
+				return tx.PortInsert(ctx, novalite.Port{ID: f.port, NetworkID: f.network, ProjectID: "p1", MACAddress: "fa:16:3e:00:00:01",
+					AdminStateUp: true, Status: "ACTIVE", DeviceID: v.ID, DeviceOwner: "compute:nova", SecurityGroups: []string{f.group},
+					CreatedAt: t0, UpdatedAt: t0})
+			},
+			func() error {
+				return tx.IPAllocationInsert(ctx, store.IPAllocation{SubnetID: "sub-" + f.network, IP: "10.0.0.5", PortID: f.port, NetworkID: f.network})
+			},
+			func() error {
+				return tx.PortInsert(ctx, novalite.Port{ID: "fport-" + f.float, NetworkID: f.network, ProjectID: "p1",
+					MACAddress: "fa:16:3e:00:00:02", Status: "N/A", DeviceID: f.float, DeviceOwner: "network:floatingip",
+					CreatedAt: t0, UpdatedAt: t0})
+			},
+			func() error {
+				return tx.FloatingIPInsert(ctx, novalite.FloatingIP{ID: f.float, ProjectID: "p1", FloatingNetworkID: f.network,
+					FloatingIPAddress: "172.24.4.10", FloatingPortID: "fport-" + f.float, PortID: f.port, FixedIPAddress: "10.0.0.5",
+					Status: "ACTIVE", CreatedAt: t0, UpdatedAt: t0})
+			},
+			func() error {
+				return tx.BDMInsert(ctx, novalite.BlockDeviceMapping{ID: "bdm-" + v.ID, InstanceUUID: v.ID, VolumeID: "vol1",
+					Device: "/dev/vda", BootIndex: &boot, SourceType: "volume", CreatedAt: t0})
+			},
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// addrs lists a view's addresses as "network type addr mac".
+func addrs(v ServerInfo) []string {
+	var out []string
+	for _, a := range v.Addresses {
+		out = append(out, fmt.Sprintf("%s %s %s %s", a.Network, a.Type, a.Addr, a.MAC))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// brief is what TestViewCacheSources checks of a view.
+func brief(v ServerInfo) string {
+	fault := ""
+	if v.Fault != nil {
+		fault = v.Fault.Message
+	}
+	return fmt.Sprintf("name %s metadata %v tags %v fault %q volumes %d addresses %v groups %v",
+		v.Name, v.Metadata, v.Tags, fault, len(v.Volumes), addrs(v), v.SecurityGroups)
+}
+
+// TestViewCacheSources: a change to each table a server's view shows,
+// written in SQL as any write path (or another process) would, is seen by
+// the next read of a cached server. A source without the change log's
+// trigger fails here.
+func TestViewCacheSources(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	f := newViewFixture(t, b)
+	id, iid := f.server.ID, f.server.InternalID
+	for _, c := range []struct {
+		name string
+		sql  string
+		args []any
+		want func(v ServerInfo) bool
+	}{
+		{"view of the fixture", ``, nil, func(v ServerInfo) bool {
+			return v.Name == "vm" && v.Metadata["k"] == "v" && slices.Equal(v.Tags, []string{"t1"}) && v.Fault != nil &&
+				v.Fault.Message == "first" && len(v.Volumes) == 1 && slices.Equal(v.SecurityGroups, []string{"web"}) &&
+				slices.Equal(addrs(v), []string{"net1 fixed 10.0.0.5 fa:16:3e:00:00:01", "net1 floating 172.24.4.10 fa:16:3e:00:00:01"})
+		}},
+		{"instance renamed", `UPDATE instances SET name = 'vm2' WHERE uuid = $1`, []any{id},
+			func(v ServerInfo) bool { return v.Name == "vm2" }},
+		{"metadata added", `INSERT INTO instance_metadata (instance_id, key, value) VALUES ($1, 'k2', 'v2')`, []any{iid},
+			func(v ServerInfo) bool { return v.Metadata["k2"] == "v2" }},
+		{"metadata changed", `UPDATE instance_metadata SET value = 'w' WHERE instance_id = $1 AND key = 'k'`, []any{iid},
+			func(v ServerInfo) bool { return v.Metadata["k"] == "w" }},
+		{"metadata deleted", `DELETE FROM instance_metadata WHERE instance_id = $1 AND key = 'k2'`, []any{iid},
+			func(v ServerInfo) bool { _, ok := v.Metadata["k2"]; return !ok }},
+		{"tag added", `INSERT INTO instance_tags (instance_id, tag) VALUES ($1, 't2')`, []any{iid},
+			func(v ServerInfo) bool { return slices.Equal(v.Tags, []string{"t1", "t2"}) }},
+		{"tag deleted", `DELETE FROM instance_tags WHERE instance_id = $1 AND tag = 't1'`, []any{iid},
+			func(v ServerInfo) bool { return slices.Equal(v.Tags, []string{"t2"}) }},
+		{"fault added", `INSERT INTO instance_faults (instance_id, code, message, details, created_at) VALUES ($1, 500, 'second', '', 1)`,
+			[]any{iid}, func(v ServerInfo) bool { return v.Fault != nil && v.Fault.Message == "second" }},
+		{"fault changed", `UPDATE instance_faults SET message = 'third' WHERE instance_id = $1 AND message = 'second'`,
+			[]any{iid}, func(v ServerInfo) bool { return v.Fault != nil && v.Fault.Message == "third" }},
+		{"volume's device changed", `UPDATE block_device_mappings SET device_name = '/dev/vdz' WHERE instance_uuid = $1`,
+			[]any{id}, func(v ServerInfo) bool { return len(v.Volumes) == 1 && v.Volumes[0].Device == "/dev/vdz" }},
+		{"volume attached", `INSERT INTO block_device_mappings (id, instance_uuid, volume_id, attachment_id, device_name,
+			delete_on_termination, tag, source_type, created_at) VALUES ('bdm2-' || $1, $1, 'vol2', '', '/dev/vdb', false, '', 'volume', 2)`,
+			[]any{id}, func(v ServerInfo) bool { return len(v.Volumes) == 2 }},
+		{"volume detached", `DELETE FROM block_device_mappings WHERE id = 'bdm2-' || $1`, []any{id},
+			func(v ServerInfo) bool { return len(v.Volumes) == 1 }},
+		{"port's MAC changed", `UPDATE ports SET mac_address = 'fa:16:3e:00:00:09' WHERE id = $1`, []any{f.port},
+			func(v ServerInfo) bool { return len(v.Addresses) == 2 && v.Addresses[0].MAC == "fa:16:3e:00:00:09" }},
+		{"address added", `INSERT INTO ip_allocations (subnet_id, ip_address, port_id, network_id) VALUES ($1, '10.0.0.6', $2, $3)`,
+			[]any{"sub-" + f.network, f.port, f.network}, func(v ServerInfo) bool { return len(v.Addresses) == 3 }},
+		{"address removed", `DELETE FROM ip_allocations WHERE port_id = $1 AND ip_address = '10.0.0.6'`, []any{f.port},
+			func(v ServerInfo) bool { return len(v.Addresses) == 2 }},
+		{"group removed from the port", `DELETE FROM port_security_groups WHERE port_id = $1`, []any{f.port},
+			func(v ServerInfo) bool { return len(v.SecurityGroups) == 0 }},
+		{"group added to the port", `INSERT INTO port_security_groups (port_id, security_group_id) VALUES ($1, $2)`,
+			[]any{f.port, f.group}, func(v ServerInfo) bool { return slices.Equal(v.SecurityGroups, []string{"web"}) }},
+		{"group renamed", `UPDATE security_groups SET name = 'www' WHERE id = $1`, []any{f.group},
+			func(v ServerInfo) bool { return slices.Equal(v.SecurityGroups, []string{"www"}) }},
+		{"network renamed", `UPDATE networks SET name = 'net2' WHERE id = $1`, []any{f.network},
+			func(v ServerInfo) bool { return len(v.Addresses) == 2 && v.Addresses[0].Network == "net2" }},
+		{"floating IP disassociated", `UPDATE floatingips SET port_id = NULL, fixed_ip_address = NULL WHERE id = $1`,
+			[]any{f.float}, func(v ServerInfo) bool { return len(v.Addresses) == 1 }},
+		{"floating IP associated", `UPDATE floatingips SET port_id = $2, fixed_ip_address = '10.0.0.5' WHERE id = $1`,
+			[]any{f.float, f.port}, func(v ServerInfo) bool { return len(v.Addresses) == 2 }},
+		{"floating IP deleted", `DELETE FROM floatingips WHERE id = $1`, []any{f.float},
+			func(v ServerInfo) bool { return len(v.Addresses) == 1 }},
+		{"port detached", `UPDATE ports SET device_id = '' WHERE id = $1`, []any{f.port},
+			func(v ServerInfo) bool { return len(v.Addresses) == 0 && v.SecurityGroups == nil }},
+		{"port attached", `UPDATE ports SET device_id = $2 WHERE id = $1`, []any{f.port, id},
+			func(v ServerInfo) bool { return len(v.Addresses) == 1 }},
+		{"port deleted", `DELETE FROM ports WHERE id = $1`, []any{f.port},
+			func(v ServerInfo) bool { return len(v.Addresses) == 0 }},
+	} {
+		if c.sql != "" {
+			b.read(t, member, id)
+			if !b.cached(id) {
+				t.Fatalf("%s: the server is not cached before the change", c.name)
+			}
+			b.exec(t, c.sql, c.args...)
+		}
+		if got := b.read(t, member, id); !c.want(got) {
+			t.Errorf("%s: view after the change: %s", c.name, brief(got))
+		}
+	}
+}
+
+// TestViewCacheConcurrentWrites: readers of a server while writers rename
+// it (run with -race): once the writers are done, every read shows the
+// last name.
+func TestViewCacheConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	v := storetest.Server(t, b.db, novalite.Server{VMState: novalite.VMActive, ProjectID: "p1", CreatedAt: t0, UpdatedAt: t0})
+	const writes = 30
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := b.svc.GetServer(ctx, member, v.ID); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	var last string
+	for i := range writes {
+		last = fmt.Sprintf("name-%d", i)
+		if _, err := b.svc.UpdateServer(ctx, member, v.ID, UpdateServerParams{Name: &last}); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.read(t, member, v.ID); got.Name != last {
+			t.Fatalf("read %q right after renaming to %q", got.Name, last)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	for range 3 {
+		if got := b.read(t, member, v.ID); got.Name != last {
+			t.Fatalf("read %q after the writers, want %q", got.Name, last)
+		}
+	}
+}
+
+// TestViewCacheStaleRead: a server read from the store before a read of
+// the log that evicted it (or emptied the cache) is not filed; one that
+// the later reads left alone is.
 func TestViewCacheStaleRead(t *testing.T) {
 	t.Parallel()
+	server := func(id string) ServerInfo { return ServerInfo{Server: novalite.Server{ID: id, ProjectID: "p1"}} }
 	var c viewCache
-	k := viewKey{id: "a"}
-	c.put(5, k, ServerInfo{})
-	c.put(4, viewKey{id: "b"}, ServerInfo{})
-	if _, ok := c.get(5, viewKey{id: "b"}); ok {
-		t.Fatal("a read from generation 4 was filed at 5")
+	c.apply(1, nil, true)
+	c.apply(2, []string{"b"}, false)
+	for _, id := range []string{"a", "b"} {
+		c.put(1, server(id))
 	}
-	if _, ok := c.get(5, k); !ok {
-		t.Fatal("the read from generation 5 is missing")
+	if _, ok := c.get("b", ""); ok {
+		t.Fatal("a server read before the read of the log that evicted it was filed")
 	}
-	if _, ok := c.get(6, k); ok {
-		t.Fatal("served at generation 6 a read of generation 5")
+	if _, ok := c.get("a", "p1"); !ok {
+		t.Fatal("a server no later read of the log evicted is missing")
+	}
+	if _, ok := c.get("a", "p2"); ok {
+		t.Fatal("served to another project")
+	}
+	c.apply(3, nil, true)
+	c.put(2, server("c"))
+	if _, ok := c.get("c", ""); ok {
+		t.Fatal("a server read before the cache was emptied was filed")
+	}
+	for n := uint64(4); n < 4+3*evictedKeep; n++ {
+		c.apply(n, []string{fmt.Sprint(n)}, false)
+	}
+	if len(c.evicted) > 2*evictedKeep+1 {
+		t.Fatalf("%d evictions remembered", len(c.evicted))
+	}
+	c.put(4, server("d"))
+	if _, ok := c.get("d", ""); ok {
+		t.Fatal("a server read before the remembered evictions was filed")
 	}
 }

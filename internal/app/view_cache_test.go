@@ -1,0 +1,84 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"novalite/internal/app/apptest"
+	"novalite/internal/config"
+)
+
+// TestServerViewReadYourWrites: a server shown (and so cached) through
+// one app is changed through another on the same database, and shown
+// right after through the first: the change is there, every time. On
+// PostgreSQL the two are API replicas, each with its own view cache; on
+// SQLite one app both writes and reads.
+func TestServerViewReadYourWrites(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name  string
+		start func(t *testing.T) (writer, reader *apptest.Server)
+	}{
+		{"postgres replicas", func(t *testing.T) (*apptest.Server, *apptest.Server) {
+			dsn := apptest.PostgresDatabase(t)
+			one := apptest.Start(t, func(c *config.Config) { c.Database = dsn })
+			return one, one.Replica(func(c *config.Config) { c.DataDir = t.TempDir() })
+		}},
+		{"sqlite", func(t *testing.T) (*apptest.Server, *apptest.Server) {
+			one := apptest.Start(t, func(c *config.Config) { c.Database = "" })
+			return one, one
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			writer, reader := c.start(t)
+			tok := writer.DemoToken()
+			do := func(s *apptest.Server, method, path string, body any, want int) map[string]any {
+				t.Helper()
+				return s.Expect(t, apptest.Request{Method: method, Path: "/compute/v2.1" + path, Token: tok, Body: body,
+					Headers: map[string]string{"OpenStack-API-Version": "compute 2.100"}}, want)
+			}
+			img := writer.Expect(t, apptest.Request{Method: "GET", Path: "/image/v2/images", Token: tok}, http.StatusOK)
+			image := img["images"].([]any)[0].(map[string]any)["id"].(string)
+			created := do(writer, "POST", "/servers", map[string]any{"server": map[string]any{"name": "vm-0",
+				"imageRef": image, "flavorRef": "1", "networks": "none"}}, http.StatusAccepted)
+			id := created["server"].(map[string]any)["id"].(string)
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				// Metadata can be changed once the build is done.
+				if do(writer, "GET", "/servers/"+id, nil, http.StatusOK)["server"].(map[string]any)["status"] == "ACTIVE" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the server did not become ACTIVE")
+				}
+			}
+			for i := 1; i <= 10; i++ {
+				do(reader, "GET", "/servers/"+id, nil, http.StatusOK)
+				name := fmt.Sprintf("vm-%d", i)
+				do(writer, "PUT", "/servers/"+id, map[string]any{"server": map[string]any{"name": name}}, http.StatusOK)
+				do(writer, "PUT", "/servers/"+id+"/metadata/round", map[string]any{"meta": map[string]any{"round": name}},
+					http.StatusOK)
+				got := do(reader, "GET", "/servers/"+id, nil, http.StatusOK)["server"].(map[string]any)
+				if got["name"] != name || got["metadata"].(map[string]any)["round"] != name {
+					t.Fatalf("round %d: shown through the other app: name %v, metadata %v; want %s", i, got["name"],
+						got["metadata"], name)
+				}
+			}
+			do(writer, "DELETE", "/servers/"+id, nil, http.StatusNoContent)
+			for {
+				resp := reader.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers/" + id, Token: tok})
+				if resp.Status == http.StatusNotFound {
+					break
+				}
+				if resp.Status != http.StatusOK {
+					t.Fatalf("show after delete: %d %s", resp.Status, resp.Body)
+				}
+				if s := resp.JSON(t)["server"].(map[string]any); s["status"] != "DELETED" && s["OS-EXT-STS:task_state"] != "deleting" {
+					t.Fatalf("shown right after the delete: status %v, task %v", s["status"], s["OS-EXT-STS:task_state"])
+				}
+			}
+		})
+	}
+}
