@@ -19,9 +19,13 @@ type ChangeCursor struct {
 	// seq is the largest seq the last read saw; epoch the prunings then.
 	seq, epoch int64
 	// running (PostgreSQL) are the transactions running at the last read
-	// (its snapshot's xip): their entries, even below seq, are still to
-	// read.
+	// (its snapshot's xip), and xmax its snapshot's xmax: the entries of
+	// those transactions and of any at or above xmax, even below seq, are
+	// still to read. A snapshot lists only the running transactions below
+	// its xmax (the latest completed xid + 1): one that drew its xid after
+	// the last one to end is running yet not in xip.
 	running []int64
+	xmax    int64
 }
 
 // ServerChanges reports the servers whose view changed since cur (the
@@ -32,19 +36,21 @@ type ChangeCursor struct {
 func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []string, all bool, err error) {
 	// The head row (false) has the largest seq, the pruning's bound and
 	// epoch and the running transactions, then come the entries (true).
-	q := `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch, '' FROM server_changes_pruned
-		UNION ALL SELECT true, seq, 0, 0, instance_uuid FROM server_changes WHERE seq > $1`
+	q := `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch, 0, '' FROM server_changes_pruned
+		UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid FROM server_changes WHERE seq > $1`
 	args := []any{cur.seq}
 	if db.engine == Postgres {
 		q = `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch,
+			pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
 			ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)::text FROM server_changes_pruned
-		UNION ALL SELECT true, seq, 0, 0, instance_uuid FROM server_changes WHERE seq > $1 OR xid = ANY($2::bigint[])`
-		args = append(args, cur.running)
+		UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid FROM server_changes
+			WHERE seq > $1 OR xid = ANY($2::bigint[]) OR xid >= $3`
+		args = append(args, cur.running, cur.xmax)
 	}
 	if !cur.started {
 		args[0] = int64(math.MaxInt64) // the head row alone
 		if db.engine == Postgres {
-			args[1] = []int64{}
+			args[1], args[2] = []int64{}, int64(math.MaxInt64)
 		}
 	}
 	rows, err := db.read.QueryContext(ctx, q, args...)
@@ -56,9 +62,9 @@ func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []strin
 	var below int64
 	for rows.Next() {
 		var entry bool
-		var a, b, c int64
+		var a, b, c, x int64
 		var s string
-		if err := rows.Scan(&entry, &a, &b, &c, &s); err != nil {
+		if err := rows.Scan(&entry, &a, &b, &c, &x, &s); err != nil {
 			return nil, false, mapErr(err)
 		}
 		if entry {
@@ -66,7 +72,7 @@ func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []strin
 			all = all || s == ServerChangeAll
 			continue
 		}
-		next.seq, below, next.epoch = a, b, c
+		next.seq, below, next.epoch, next.xmax = a, b, c, x
 		if next.running, err = parseInts(s); err != nil {
 			return nil, false, err
 		}
@@ -74,9 +80,11 @@ func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []strin
 	if err := rows.Err(); err != nil {
 		return nil, false, mapErr(err)
 	}
-	// A pruning since the last read deleted entries below below, those of
-	// the transactions then running among them.
-	pruned := next.epoch != cur.epoch && (cur.seq+1 < below || len(cur.running) > 0)
+	// A pruning since the last read deleted entries below below: on
+	// SQLite those cur had not read when it was past them; on PostgreSQL
+	// the ones of transactions running at the last read may be among
+	// them, and a snapshot does not name them all (see ChangeCursor).
+	pruned := next.epoch != cur.epoch && (cur.seq+1 < below || db.engine == Postgres)
 	all = all || !cur.started || pruned
 	*cur = next
 	return ids, all, nil

@@ -153,6 +153,60 @@ func TestServerChangesLateCommit(t *testing.T) {
 	c.expect("nothing since", false)
 }
 
+// TestServerChangesRunningAboveXmax: a PostgreSQL snapshot names in its
+// xip only the running transactions below its xmax (the latest completed
+// xid + 1). A writer that drew its xid after the last one to commit, and
+// its seq before an entry that committed, is running but unnamed at the
+// read; the cursor still reads its entry once it commits.
+func TestServerChangesRunningAboveXmax(t *testing.T) {
+	t.Parallel()
+	db := openPostgresTest(t)
+	ctx := context.Background()
+	c := &changesTest{t: t, db: db}
+	c.expect("first read", true)
+	a, b := changesServer(t, db), changesServer(t, db)
+	c.expect("created", false, a.ID, b.ID)
+
+	step := func() (chan struct{}, chan struct{}) { return make(chan struct{}), make(chan struct{}) }
+	bHasXid, bWrite := step()
+	aWritten, aCommit := step()
+	bDone, aDone := make(chan error, 1), make(chan error, 1)
+	go func() { // the older transaction: its xid first, its entry last
+		bDone <- db.Tx(ctx, func(tx *Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_current_xact_id()`); err != nil {
+				return err
+			}
+			close(bHasXid)
+			<-bWrite
+			_, err := tx.Exec(ctx, `UPDATE instances SET name = 'early' WHERE uuid = $1`, b.ID)
+			return err
+		})
+	}()
+	<-bHasXid
+	go func() { // the newer one: the larger xid, the smaller seq
+		aDone <- db.Tx(ctx, func(tx *Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE instances SET name = 'late' WHERE uuid = $1`, a.ID); err != nil {
+				return err
+			}
+			close(aWritten)
+			<-aCommit
+			return nil
+		})
+	}()
+	<-aWritten
+	close(bWrite)
+	if err := <-bDone; err != nil {
+		t.Fatal(err)
+	}
+	c.expect("the older transaction committed", false, b.ID)
+	close(aCommit)
+	if err := <-aDone; err != nil {
+		t.Fatal(err)
+	}
+	c.expect("the newer transaction committed", false, a.ID)
+	c.expect("nothing since", false)
+}
+
 // viewSources are the tables holding a server's id, internal id or
 // ports (beside instances itself): true for those whose rows GetServer's
 // view shows, which need the change log's triggers for insert, update and
