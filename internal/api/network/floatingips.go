@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"novalite"
-	"novalite/internal/api/httpx"
 	"novalite/internal/network"
 )
 
@@ -26,60 +25,4 @@ func readFIP(r *http.Request) (network.FloatingIPParams, error) {
 		p.PortID = &empty
 	}
 	return p, err
-}
-
-func (a *API) listFloatingIPs(w http.ResponseWriter, r *http.Request) error {
-	p, err := listParams(r)
-	if err != nil {
-		return err
-	}
-	fs, err := a.svc.ListFloatingIPs(r.Context(), httpx.Caller(r.Context()), p)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, len(fs))
-	for i, f := range fs {
-		items[i] = fipView(f)
-	}
-	return a.render(w, r, "floatingips", items, p, func(i int) string { return fs[i].ID })
-}
-
-func (a *API) showFloatingIP(w http.ResponseWriter, r *http.Request) error {
-	f, err := a.svc.GetFloatingIP(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "floatingip", fipView(f), http.StatusOK)
-}
-
-func (a *API) createFloatingIP(w http.ResponseWriter, r *http.Request) error {
-	p, err := readFIP(r)
-	if err != nil {
-		return err
-	}
-	f, err := a.svc.CreateFloatingIP(r.Context(), httpx.Caller(r.Context()), p)
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "floatingip", fipView(f), http.StatusCreated)
-}
-
-func (a *API) updateFloatingIP(w http.ResponseWriter, r *http.Request) error {
-	p, err := readFIP(r)
-	if err != nil {
-		return err
-	}
-	f, err := a.svc.UpdateFloatingIP(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), p)
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "floatingip", fipView(f), http.StatusOK)
-}
-
-func (a *API) deleteFloatingIP(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.DeleteFloatingIP(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"novalite"
-	"novalite/internal/api/httpx"
 	"novalite/internal/network"
 )
 
@@ -88,11 +87,9 @@ func readPort(r *http.Request) (network.PortParams, error) {
 	return p, nil
 }
 
-func (a *API) listPorts(w http.ResponseWriter, r *http.Request) error {
-	lp, err := listParams(r)
-	if err != nil {
-		return err
-	}
+// listPorts adds the fixed_ips filters (ip_address=, subnet_id=) to the
+// common list parameters.
+func (a *API) listPorts(r *http.Request, c *novalite.Caller, lp network.ListParams) ([]novalite.Port, error) {
 	p := network.PortListParams{ListParams: lp}
 	for _, f := range r.URL.Query()["fixed_ips"] {
 		k, v, _ := strings.Cut(f, "=")
@@ -103,57 +100,5 @@ func (a *API) listPorts(w http.ResponseWriter, r *http.Request) error {
 			p.SubnetIDs = append(p.SubnetIDs, v)
 		}
 	}
-	c := httpx.Caller(r.Context())
-	ports, err := a.svc.ListPorts(r.Context(), c, p)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, len(ports))
-	for i, pt := range ports {
-		items[i] = portView(pt, c.IsAdmin())
-	}
-	return a.render(w, r, "ports", items, lp, func(i int) string { return ports[i].ID })
-}
-
-func (a *API) showPort(w http.ResponseWriter, r *http.Request) error {
-	c := httpx.Caller(r.Context())
-	p, err := a.svc.GetPort(r.Context(), c, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "port", portView(p, c.IsAdmin()), http.StatusOK)
-}
-
-func (a *API) createPort(w http.ResponseWriter, r *http.Request) error {
-	p, err := readPort(r)
-	if err != nil {
-		return err
-	}
-	c := httpx.Caller(r.Context())
-	port, err := a.svc.CreatePort(r.Context(), c, p)
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "port", portView(port, c.IsAdmin()), http.StatusCreated)
-}
-
-func (a *API) updatePort(w http.ResponseWriter, r *http.Request) error {
-	p, err := readPort(r)
-	if err != nil {
-		return err
-	}
-	c := httpx.Caller(r.Context())
-	port, err := a.svc.UpdatePort(r.Context(), c, r.PathValue("id"), p)
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "port", portView(port, c.IsAdmin()), http.StatusOK)
-}
-
-func (a *API) deletePort(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.DeletePort(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return a.svc.ListPorts(r.Context(), c, p)
 }

@@ -56,62 +56,6 @@ func readRouter(r *http.Request) (network.RouterParams, error) {
 	return p, nil
 }
 
-func (a *API) listRouters(w http.ResponseWriter, r *http.Request) error {
-	p, err := listParams(r)
-	if err != nil {
-		return err
-	}
-	rs, err := a.svc.ListRouters(r.Context(), httpx.Caller(r.Context()), p)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, len(rs))
-	for i, x := range rs {
-		items[i] = routerView(x)
-	}
-	return a.render(w, r, "routers", items, p, func(i int) string { return rs[i].ID })
-}
-
-func (a *API) showRouter(w http.ResponseWriter, r *http.Request) error {
-	x, err := a.svc.GetRouter(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "router", routerView(x), http.StatusOK)
-}
-
-func (a *API) createRouter(w http.ResponseWriter, r *http.Request) error {
-	p, err := readRouter(r)
-	if err != nil {
-		return err
-	}
-	x, err := a.svc.CreateRouter(r.Context(), httpx.Caller(r.Context()), p)
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "router", routerView(x), http.StatusCreated)
-}
-
-func (a *API) updateRouter(w http.ResponseWriter, r *http.Request) error {
-	p, err := readRouter(r)
-	if err != nil {
-		return err
-	}
-	x, err := a.svc.UpdateRouter(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), p)
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "router", routerView(x), http.StatusOK)
-}
-
-func (a *API) deleteRouter(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.DeleteRouter(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 // interfaceBody reads {"subnet_id"} or {"port_id"} (not wrapped).
 func interfaceBody(r *http.Request) (ref network.InterfaceRef, err error) {
 	var b map[string]json.RawMessage

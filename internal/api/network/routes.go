@@ -8,6 +8,7 @@ package network
 import (
 	"net/http"
 
+	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/network"
 )
@@ -32,47 +33,32 @@ func New(svc *network.Service, prefix string, v httpx.Validator, identityURL fun
 	authed("GET /v2.0/extensions", a.listExtensions)
 	authed("GET /v2.0/extensions/{alias}", a.showExtension)
 
-	authed("GET /v2.0/networks", a.listNetworks)
-	authed("POST /v2.0/networks", a.createNetwork)
-	authed("GET /v2.0/networks/{id}", a.showNetwork)
-	authed("PUT /v2.0/networks/{id}", a.updateNetwork)
-	authed("DELETE /v2.0/networks/{id}", a.deleteNetwork)
-
-	authed("GET /v2.0/subnets", a.listSubnets)
-	authed("POST /v2.0/subnets", a.createSubnet)
-	authed("GET /v2.0/subnets/{id}", a.showSubnet)
-	authed("PUT /v2.0/subnets/{id}", a.updateSubnet)
-	authed("DELETE /v2.0/subnets/{id}", a.deleteSubnet)
-
-	authed("GET /v2.0/ports", a.listPorts)
-	authed("POST /v2.0/ports", a.createPort)
-	authed("GET /v2.0/ports/{id}", a.showPort)
-	authed("PUT /v2.0/ports/{id}", a.updatePort)
-	authed("DELETE /v2.0/ports/{id}", a.deletePort)
-
-	authed("GET /v2.0/security-groups", a.listSecurityGroups)
-	authed("POST /v2.0/security-groups", a.createSecurityGroup)
-	authed("GET /v2.0/security-groups/{id}", a.showSecurityGroup)
-	authed("PUT /v2.0/security-groups/{id}", a.updateSecurityGroup)
-	authed("DELETE /v2.0/security-groups/{id}", a.deleteSecurityGroup)
-	authed("GET /v2.0/security-group-rules", a.listRules)
-	authed("POST /v2.0/security-group-rules", a.createRule)
-	authed("GET /v2.0/security-group-rules/{id}", a.showRule)
-	authed("DELETE /v2.0/security-group-rules/{id}", a.deleteRule)
-
-	authed("GET /v2.0/routers", a.listRouters)
-	authed("POST /v2.0/routers", a.createRouter)
-	authed("GET /v2.0/routers/{id}", a.showRouter)
-	authed("PUT /v2.0/routers/{id}", a.updateRouter)
-	authed("DELETE /v2.0/routers/{id}", a.deleteRouter)
+	mount(a, authed, "networks", resource[novalite.Network, network.NetworkParams]{id: func(n novalite.Network) string { return n.ID },
+		view: func(n novalite.Network, c *novalite.Caller) map[string]any { return networkView(n, c.IsAdmin()) },
+		read: readNetwork, list: listed(a.svc.ListNetworks), get: a.svc.GetNetwork,
+		create: a.svc.CreateNetwork, update: a.svc.UpdateNetwork, del: a.svc.DeleteNetwork})
+	mount(a, authed, "subnets", resource[novalite.Subnet, network.SubnetParams]{id: func(s novalite.Subnet) string { return s.ID },
+		view: anyone(subnetView), read: forAction(readSubnet), list: listed(a.svc.ListSubnets), get: a.svc.GetSubnet,
+		create: a.svc.CreateSubnet, update: a.svc.UpdateSubnet, del: a.svc.DeleteSubnet})
+	mount(a, authed, "ports", resource[novalite.Port, network.PortParams]{id: func(p novalite.Port) string { return p.ID },
+		view: func(p novalite.Port, c *novalite.Caller) map[string]any { return portView(p, c.IsAdmin()) },
+		read: forAction(readPort), list: a.listPorts, get: a.svc.GetPort,
+		create: a.svc.CreatePort, update: a.svc.UpdatePort, del: a.svc.DeletePort})
+	mount(a, authed, "security-groups", resource[novalite.SecurityGroup, network.SecurityGroupParams]{id: func(g novalite.SecurityGroup) string { return g.ID },
+		view: anyone(groupView), read: forAction(readGroup), list: listed(a.svc.ListSecurityGroups),
+		get: a.svc.GetSecurityGroup, create: a.svc.CreateSecurityGroup, update: a.svc.UpdateSecurityGroup,
+		del: a.svc.DeleteSecurityGroup})
+	mount(a, authed, "security-group-rules", resource[novalite.SecurityGroupRule, network.RuleParams]{id: func(x novalite.SecurityGroupRule) string { return x.ID },
+		view: anyone(ruleView), read: forAction(readRule), list: listed(a.svc.ListSecurityGroupRules),
+		get: a.svc.GetSecurityGroupRule, create: a.svc.CreateSecurityGroupRule, del: a.svc.DeleteSecurityGroupRule})
+	mount(a, authed, "routers", resource[novalite.Router, network.RouterParams]{id: func(x novalite.Router) string { return x.ID },
+		view: anyone(routerView), read: forAction(readRouter), list: listed(a.svc.ListRouters), get: a.svc.GetRouter,
+		create: a.svc.CreateRouter, update: a.svc.UpdateRouter, del: a.svc.DeleteRouter})
 	authed("PUT /v2.0/routers/{id}/add_router_interface", a.addRouterInterface)
 	authed("PUT /v2.0/routers/{id}/remove_router_interface", a.removeRouterInterface)
-
-	authed("GET /v2.0/floatingips", a.listFloatingIPs)
-	authed("POST /v2.0/floatingips", a.createFloatingIP)
-	authed("GET /v2.0/floatingips/{id}", a.showFloatingIP)
-	authed("PUT /v2.0/floatingips/{id}", a.updateFloatingIP)
-	authed("DELETE /v2.0/floatingips/{id}", a.deleteFloatingIP)
+	mount(a, authed, "floatingips", resource[novalite.FloatingIP, network.FloatingIPParams]{id: func(f novalite.FloatingIP) string { return f.ID },
+		view: anyone(fipView), read: forAction(readFIP), list: listed(a.svc.ListFloatingIPs), get: a.svc.GetFloatingIP,
+		create: a.svc.CreateFloatingIP, update: a.svc.UpdateFloatingIP, del: a.svc.DeleteFloatingIP})
 
 	authed("GET /v2.0/availability_zones", a.listAvailabilityZones)
 	authed("GET /v2.0/quotas", a.listQuotas)

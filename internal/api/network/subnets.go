@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"novalite"
-	"novalite/internal/api/httpx"
 	"novalite/internal/network"
 )
 
@@ -59,60 +58,4 @@ func readSubnet(r *http.Request) (network.SubnetParams, error) {
 		p.ServiceTypes, err = readServiceTypes(attrs["service_types"])
 	}
 	return p, err
-}
-
-func (a *API) listSubnets(w http.ResponseWriter, r *http.Request) error {
-	p, err := listParams(r)
-	if err != nil {
-		return err
-	}
-	subs, err := a.svc.ListSubnets(r.Context(), httpx.Caller(r.Context()), p)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, len(subs))
-	for i, s := range subs {
-		items[i] = subnetView(s)
-	}
-	return a.render(w, r, "subnets", items, p, func(i int) string { return subs[i].ID })
-}
-
-func (a *API) showSubnet(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.svc.GetSubnet(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "subnet", subnetView(s), http.StatusOK)
-}
-
-func (a *API) createSubnet(w http.ResponseWriter, r *http.Request) error {
-	p, err := readSubnet(r)
-	if err != nil {
-		return err
-	}
-	s, err := a.svc.CreateSubnet(r.Context(), httpx.Caller(r.Context()), p)
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "subnet", subnetView(s), http.StatusCreated)
-}
-
-func (a *API) updateSubnet(w http.ResponseWriter, r *http.Request) error {
-	p, err := readSubnet(r)
-	if err != nil {
-		return err
-	}
-	s, err := a.svc.UpdateSubnet(r.Context(), httpx.Caller(r.Context()), r.PathValue("id"), p)
-	if err != nil {
-		return err
-	}
-	return a.showOne(w, r, "subnet", subnetView(s), http.StatusOK)
-}
-
-func (a *API) deleteSubnet(w http.ResponseWriter, r *http.Request) error {
-	if err := a.svc.DeleteSubnet(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
