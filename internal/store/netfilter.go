@@ -104,15 +104,17 @@ func (f NetFilter) page(w *where, from string, cols map[string]col) (string, err
 	for _, k := range keys {
 		c := cols[k.Field].name
 		asc := k.Asc != f.Reverse
-		dir, op := "ASC", ">"
+		// NULL sorts below every value, as on Neutron's MySQL, on both
+		// engines (PostgreSQL's default puts it last, SQLite's first).
+		dir := "ASC NULLS FIRST"
 		if !asc {
-			dir, op = "DESC", "<"
+			dir = "DESC NULLS LAST"
 		}
 		order = append(order, c+" "+dir)
 		if m != "" {
 			mv := fmt.Sprintf("(SELECT %s FROM %s WHERE %s = %s)", c, from, idCol, m)
-			after = append(after, "("+equal+c+" "+op+" "+mv+")")
-			equal += c + " = " + mv + " AND "
+			after = append(after, "("+equal+beyond(c, mv, asc)+")")
+			equal += c + " IS NOT DISTINCT FROM " + mv + " AND "
 		}
 	}
 	if len(after) > 0 {
@@ -123,4 +125,14 @@ func (f NetFilter) page(w *where, from string, cols map[string]col) (string, err
 		s += " LIMIT " + strconv.Itoa(f.Limit)
 	}
 	return s, nil
+}
+
+// beyond is the condition that column c comes after the marker's value
+// mv in the order page sorts by (ascending or not, NULL lowest): a
+// comparison with NULL alone is never true.
+func beyond(c, mv string, asc bool) string {
+	if asc {
+		return fmt.Sprintf("CASE WHEN %[2]s IS NULL THEN %[1]s IS NOT NULL ELSE %[1]s > %[2]s END", c, mv)
+	}
+	return fmt.Sprintf("CASE WHEN %[2]s IS NULL THEN 1 = 0 ELSE %[1]s < %[2]s OR %[1]s IS NULL END", c, mv)
 }

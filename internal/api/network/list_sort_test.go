@@ -1,7 +1,9 @@
 package network_test
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,6 +79,54 @@ func TestListSort(t *testing.T) {
 			if a, b := items[i-1].(map[string]any)["id"].(string), items[i].(map[string]any)["id"].(string); a < b {
 				t.Errorf("%s by id, descending: %s before %s", tc.path, a, b)
 			}
+		}
+	}
+}
+
+// TestListSortNullKey: a sort key some rows hold no value for (a rule's
+// protocol) sorts NULL lowest, as Neutron on MySQL, and pages walked by
+// marker from such a row go on to the end, on both engines.
+func TestListSortNullKey(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	demo := srv.DemoToken()
+	sg := do(t, srv, demo, "POST", "/v2.0/security-groups", map[string]any{"security_group": map[string]any{"name": "nulls"}}, 201)
+	sgID := sg["security_group"].(map[string]any)["id"].(string)
+	for _, proto := range []string{"udp", "tcp", "icmp"} { // beside the two egress rules of no protocol
+		do(t, srv, demo, "POST", "/v2.0/security-group-rules", map[string]any{"security_group_rule": map[string]any{
+			"security_group_id": sgID, "direction": "ingress", "protocol": proto}}, 201)
+	}
+	page := func(query string) (protos, ids []string) {
+		body := do(t, srv, demo, "GET", "/v2.0/security-group-rules?security_group_id="+sgID+"&"+query, nil, 200)
+		for _, it := range list(body, "security_group_rules") {
+			m := it.(map[string]any)
+			p, _ := m["protocol"].(string)
+			protos = append(protos, cmp.Or(p, "-"))
+			ids = append(ids, m["id"].(string))
+		}
+		return protos, ids
+	}
+	for _, tc := range []struct{ dir, want string }{{"asc", "- - icmp tcp udp"}, {"desc", "udp tcp icmp - -"}} {
+		sort := "sort_key=protocol&sort_dir=" + tc.dir
+		protos, all := page(sort)
+		if got := strings.Join(protos, " "); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.dir, got, tc.want)
+		}
+		var walked []string
+		for marker := ""; len(walked) <= len(all); {
+			q := sort + "&limit=1"
+			if marker != "" {
+				q += "&marker=" + marker
+			}
+			_, ids := page(q)
+			if len(ids) == 0 {
+				break
+			}
+			walked = append(walked, ids...)
+			marker = ids[0]
+		}
+		if !slices.Equal(walked, all) {
+			t.Errorf("%s, one per page by marker: %v, want %v", tc.dir, walked, all)
 		}
 	}
 }
