@@ -15,11 +15,17 @@ import (
 // InstanceListUnscheduled returns up to limit live servers waiting for a
 // host, oldest first.
 func (tx *Tx) InstanceListUnscheduled(ctx context.Context, limit int) ([]novalite.Server, error) {
-	rows, err := tx.query(ctx, `SELECT `+instanceCols+` FROM instances
-		WHERE host IS NULL AND task_state = $1 AND deleted = $2 ORDER BY id LIMIT $3`,
-		string(novalite.TaskScheduling), false, limit)
+	rows, err := tx.query(ctx, unscheduledQuery, limit)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
 }
+
+// unscheduledQuery names its constants rather than binding them: SQLite
+// checks a bound value against the WHERE of the partial index
+// instances_unscheduled and then prepares the statement again on every
+// run, 44 columns parsed anew on each wake-up of the scheduler.
+const unscheduledQuery = `SELECT ` + instanceCols + ` FROM instances
+	WHERE host IS NULL AND task_state = '` + string(novalite.TaskScheduling) + `' AND deleted = FALSE
+	ORDER BY id LIMIT $1`
 
 // InstanceClaimUnscheduled is InstanceListUnscheduled for a read-write
 // transaction that will place them: on PostgreSQL the rows are locked
@@ -31,9 +37,7 @@ func (tx *Tx) InstanceClaimUnscheduled(ctx context.Context, limit int) ([]novali
 	if tx.engine == Postgres {
 		lock = ` FOR UPDATE SKIP LOCKED`
 	}
-	rows, err := tx.query(ctx, `SELECT `+instanceCols+` FROM instances
-		WHERE host IS NULL AND task_state = $1 AND deleted = $2 ORDER BY id LIMIT $3`+lock,
-		string(novalite.TaskScheduling), false, limit)
+	rows, err := tx.query(ctx, unscheduledQuery+lock, limit)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })
 }
 

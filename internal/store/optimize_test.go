@@ -113,20 +113,8 @@ func TestCountByStatePlan(t *testing.T) {
 			if got, err = tx.InstanceCountByState(ctx); err != nil || db.Engine() == Postgres {
 				return err
 			}
-			rows, err := tx.q.QueryContext(ctx, `EXPLAIN QUERY PLAN `+countByStateQuery, false)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var id, parent, notused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-					return err
-				}
-				plan += detail + "\n"
-			}
-			return rows.Err()
+			plan, err = sqlitePlan(ctx, tx, countByStateQuery, false)
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -140,6 +128,77 @@ func TestCountByStatePlan(t *testing.T) {
 		}
 		if db.Engine() == SQLite && !strings.Contains(plan, "COVERING INDEX instances_state") {
 			t.Errorf("plan of the count:\n%s\nwant the covering index instances_state", plan)
+		}
+	})
+}
+
+// sqlitePlan is SQLite's plan of query, one step a line.
+func sqlitePlan(ctx context.Context, tx *Tx, query string, args ...any) (string, error) {
+	rows, err := tx.q.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var plan string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return "", err
+		}
+		plan += detail + "\n"
+	}
+	return plan, rows.Err()
+}
+
+// TestUnscheduledQueue: the scheduler's queue holds the live servers
+// waiting for a host, oldest first, and SQLite reads it from an index in
+// id order (no table scan, no sort) with only the limit bound: the query
+// names its constants, so the statement is not prepared again per run.
+func TestUnscheduledQueue(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		insertServers(t, db, 12, func(i int, v *novalite.Server) {
+			if i%2 == 0 {
+				v.VMState, v.TaskState = novalite.VMBuilding, novalite.TaskScheduling
+			}
+			v.Deleted = i == 4
+			if i == 6 {
+				v.Host = "h1"
+			}
+		})
+		var listed, claimed []string
+		var plan string
+		err := db.Tx(ctx, func(tx *Tx) error {
+			list, err := tx.InstanceListUnscheduled(ctx, 3)
+			for _, v := range list {
+				listed = append(listed, v.ID[len(v.ID)-2:])
+			}
+			if err != nil {
+				return err
+			}
+			if list, err = tx.InstanceClaimUnscheduled(ctx, 10); err != nil {
+				return err
+			}
+			for _, v := range list {
+				claimed = append(claimed, v.ID[len(v.ID)-2:])
+			}
+			if db.Engine() == SQLite {
+				plan, err = sqlitePlan(ctx, tx, unscheduledQuery, 10)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"00", "02", "08"}; !slices.Equal(listed, want) {
+			t.Errorf("listed %v, want %v", listed, want)
+		}
+		if want := []string{"00", "02", "08", "10"}; !slices.Equal(claimed, want) {
+			t.Errorf("claimed %v, want %v", claimed, want)
+		}
+		if db.Engine() == SQLite && (!strings.HasPrefix(plan, "SEARCH instances USING INDEX") || strings.Contains(plan, "TEMP B-TREE")) {
+			t.Errorf("plan of the queue with only the limit bound:\n%s\nwant an index search in id order", plan)
 		}
 	})
 }
