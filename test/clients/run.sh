@@ -14,7 +14,7 @@ if [ "${OSC_FORK_SERVER:-1}" = 1 ]; then
   export NOVALITE_OSCD="$OSCD_DIR/sock"
 fi
 OUT=$(mktemp -d)
-trap 'kill -TERM ${OSCD_PID:-} 2>/dev/null; rm -rf "${OSCD_DIR:-}" "$OUT"' EXIT
+trap 'kill -TERM ${OSCD_PID:-} 2>/dev/null || true; rm -rf "${OSCD_DIR:-}" "$OUT"' EXIT
 
 # Longest first, so that the last to start are the short ones. A job is a
 # script and its arguments: "suites.sh sdk" is openstacksdk's suite (judged
