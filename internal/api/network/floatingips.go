@@ -14,6 +14,13 @@ func fipView(f novalite.FloatingIP) map[string]any {
 		"qos_policy_id": nil, "port_forwardings": []any{}}, f.ProjectID, f.CreatedAt, f.UpdatedAt)
 }
 
+// floatingIPs are the handlers of /v2.0/floatingips.
+func (a *API) floatingIPs() crud {
+	return serve(a, "floatingips", resource[novalite.FloatingIP, network.FloatingIPParams]{id: func(f novalite.FloatingIP) string { return f.ID },
+		view: anyone(fipView), read: forAction(readFIP), list: listed(a.svc.ListFloatingIPs), get: a.svc.GetFloatingIP,
+		create: a.svc.CreateFloatingIP, update: a.svc.UpdateFloatingIP, del: a.svc.DeleteFloatingIP})
+}
+
 func readFIP(r *http.Request) (network.FloatingIPParams, error) {
 	var p network.FloatingIPParams
 	t := targets{"floating_network_id": &p.FloatingNetworkID, "floating_ip_address": &p.FloatingIPAddress,

@@ -25,6 +25,14 @@ func networkView(n novalite.Network, admin bool) map[string]any {
 	return common(v, n.ProjectID, n.CreatedAt, n.UpdatedAt)
 }
 
+// networks are the handlers of /v2.0/networks.
+func (a *API) networks() crud {
+	return serve(a, "networks", resource[novalite.Network, network.NetworkParams]{id: func(n novalite.Network) string { return n.ID },
+		view: func(n novalite.Network, c *novalite.Caller) map[string]any { return networkView(n, c.IsAdmin()) },
+		read: readNetwork, list: listed(a.svc.ListNetworks), get: a.svc.GetNetwork,
+		create: a.svc.CreateNetwork, update: a.svc.UpdateNetwork, del: a.svc.DeleteNetwork})
+}
+
 func networkTargets(p *network.NetworkParams) targets {
 	return targets{"name": &p.Name, "description": &p.Description, "project_id": &p.ProjectID,
 		"admin_state_up": &p.AdminStateUp, "shared": &p.Shared, "router:external": &p.External, "mtu": &p.MTU,

@@ -36,6 +36,14 @@ func portView(p novalite.Port, admin bool) map[string]any {
 	return common(v, p.ProjectID, p.CreatedAt, p.UpdatedAt)
 }
 
+// ports are the handlers of /v2.0/ports.
+func (a *API) ports() crud {
+	return serve(a, "ports", resource[novalite.Port, network.PortParams]{id: func(p novalite.Port) string { return p.ID },
+		view: func(p novalite.Port, c *novalite.Caller) map[string]any { return portView(p, c.IsAdmin()) },
+		read: forAction(readPort), list: a.listPorts, get: a.svc.GetPort,
+		create: a.svc.CreatePort, update: a.svc.UpdatePort, del: a.svc.DeletePort})
+}
+
 func orEmptyList[T any](xs []T) []T {
 	if xs == nil {
 		return []T{}

@@ -25,11 +25,12 @@ type resource[T, P any] struct {
 	del    func(context.Context, *novalite.Caller, string) error
 }
 
-// mount serves res at /v2.0/<name> and /v2.0/<name>/{id}; the JSON
-// keys are the name's (security-groups: security_groups, security_group).
-func mount[T, P any](a *API, authed func(string, httpx.HandlerFunc), name string, res resource[T, P]) {
-	path := "/v2.0/" + name
-	coll := strings.ReplaceAll(name, "-", "_")
+// crud are a collection's handlers, for the route table.
+type crud struct{ list, show, create, update, del httpx.HandlerFunc }
+
+// serve returns the handlers of res, whose collection's JSON key is coll
+// (security_groups; an item's: security_group).
+func serve[T, P any](a *API, coll string, res resource[T, P]) crud {
 	key := strings.TrimSuffix(coll, "s")
 	// answer writes one item, or returns the service's error.
 	answer := func(w http.ResponseWriter, r *http.Request, c *novalite.Caller, x T, err error, status int) error {
@@ -38,7 +39,8 @@ func mount[T, P any](a *API, authed func(string, httpx.HandlerFunc), name string
 		}
 		return a.showOne(w, r, key, res.view(x, c), status)
 	}
-	authed("GET "+path, func(w http.ResponseWriter, r *http.Request) error {
+	var h crud
+	h.list = func(w http.ResponseWriter, r *http.Request) error {
 		p, err := listParams(r)
 		if err != nil {
 			return err
@@ -53,13 +55,13 @@ func mount[T, P any](a *API, authed func(string, httpx.HandlerFunc), name string
 			items[i] = res.view(x, c)
 		}
 		return a.render(w, r, coll, items, p, func(i int) string { return res.id(xs[i]) })
-	})
-	authed("GET "+path+"/{id}", func(w http.ResponseWriter, r *http.Request) error {
+	}
+	h.show = func(w http.ResponseWriter, r *http.Request) error {
 		c := httpx.Caller(r.Context())
 		x, err := res.get(r.Context(), c, r.PathValue("id"))
 		return answer(w, r, c, x, err, http.StatusOK)
-	})
-	authed("POST "+path, func(w http.ResponseWriter, r *http.Request) error {
+	}
+	h.create = func(w http.ResponseWriter, r *http.Request) error {
 		p, err := res.read(r, "create")
 		if err != nil {
 			return err
@@ -67,9 +69,9 @@ func mount[T, P any](a *API, authed func(string, httpx.HandlerFunc), name string
 		c := httpx.Caller(r.Context())
 		x, err := res.create(r.Context(), c, p)
 		return answer(w, r, c, x, err, http.StatusCreated)
-	})
+	}
 	if res.update != nil {
-		authed("PUT "+path+"/{id}", func(w http.ResponseWriter, r *http.Request) error {
+		h.update = func(w http.ResponseWriter, r *http.Request) error {
 			p, err := res.read(r, "update")
 			if err != nil {
 				return err
@@ -77,15 +79,16 @@ func mount[T, P any](a *API, authed func(string, httpx.HandlerFunc), name string
 			c := httpx.Caller(r.Context())
 			x, err := res.update(r.Context(), c, r.PathValue("id"), p)
 			return answer(w, r, c, x, err, http.StatusOK)
-		})
+		}
 	}
-	authed("DELETE "+path+"/{id}", func(w http.ResponseWriter, r *http.Request) error {
+	h.del = func(w http.ResponseWriter, r *http.Request) error {
 		if err := res.del(r.Context(), httpx.Caller(r.Context()), r.PathValue("id")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	})
+	}
+	return h
 }
 
 // listed adapts a service's list method, which needs no more of the

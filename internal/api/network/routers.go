@@ -25,6 +25,13 @@ func routerView(rt novalite.Router) map[string]any {
 		"availability_zone_hints": []string{}, "enable_ndp_proxy": nil}, rt.ProjectID, rt.CreatedAt, rt.UpdatedAt)
 }
 
+// routers are the handlers of /v2.0/routers.
+func (a *API) routers() crud {
+	return serve(a, "routers", resource[novalite.Router, network.RouterParams]{id: func(x novalite.Router) string { return x.ID },
+		view: anyone(routerView), read: forAction(readRouter), list: listed(a.svc.ListRouters), get: a.svc.GetRouter,
+		create: a.svc.CreateRouter, update: a.svc.UpdateRouter, del: a.svc.DeleteRouter})
+}
+
 type gatewayBody struct {
 	NetworkID  string        `json:"network_id"`
 	EnableSNAT *bool         `json:"enable_snat"`

@@ -8,7 +8,6 @@ package network
 import (
 	"net/http"
 
-	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/network"
 )
@@ -27,38 +26,50 @@ func New(svc *network.Service, prefix string, v httpx.Validator, identityURL fun
 	rt := httpx.NewRoutes(writeError, v, identityURL)
 	open, authed := rt.Open, rt.Authed
 
+	nets, subnets, ports, routers, fips := a.networks(), a.subnets(), a.ports(), a.routers(), a.floatingIPs()
+	groups, rules := a.securityGroups(), a.securityGroupRules()
 	open("GET /{$}", a.versions)
 	authed("GET /v2.0", a.version)
 	authed("GET /v2.0/{$}", a.version)
 	authed("GET /v2.0/extensions", a.listExtensions)
 	authed("GET /v2.0/extensions/{alias}", a.showExtension)
 
-	mount(a, authed, "networks", resource[novalite.Network, network.NetworkParams]{id: func(n novalite.Network) string { return n.ID },
-		view: func(n novalite.Network, c *novalite.Caller) map[string]any { return networkView(n, c.IsAdmin()) },
-		read: readNetwork, list: listed(a.svc.ListNetworks), get: a.svc.GetNetwork,
-		create: a.svc.CreateNetwork, update: a.svc.UpdateNetwork, del: a.svc.DeleteNetwork})
-	mount(a, authed, "subnets", resource[novalite.Subnet, network.SubnetParams]{id: func(s novalite.Subnet) string { return s.ID },
-		view: anyone(subnetView), read: forAction(readSubnet), list: listed(a.svc.ListSubnets), get: a.svc.GetSubnet,
-		create: a.svc.CreateSubnet, update: a.svc.UpdateSubnet, del: a.svc.DeleteSubnet})
-	mount(a, authed, "ports", resource[novalite.Port, network.PortParams]{id: func(p novalite.Port) string { return p.ID },
-		view: func(p novalite.Port, c *novalite.Caller) map[string]any { return portView(p, c.IsAdmin()) },
-		read: forAction(readPort), list: a.listPorts, get: a.svc.GetPort,
-		create: a.svc.CreatePort, update: a.svc.UpdatePort, del: a.svc.DeletePort})
-	mount(a, authed, "security-groups", resource[novalite.SecurityGroup, network.SecurityGroupParams]{id: func(g novalite.SecurityGroup) string { return g.ID },
-		view: anyone(groupView), read: forAction(readGroup), list: listed(a.svc.ListSecurityGroups),
-		get: a.svc.GetSecurityGroup, create: a.svc.CreateSecurityGroup, update: a.svc.UpdateSecurityGroup,
-		del: a.svc.DeleteSecurityGroup})
-	mount(a, authed, "security-group-rules", resource[novalite.SecurityGroupRule, network.RuleParams]{id: func(x novalite.SecurityGroupRule) string { return x.ID },
-		view: anyone(ruleView), read: forAction(readRule), list: listed(a.svc.ListSecurityGroupRules),
-		get: a.svc.GetSecurityGroupRule, create: a.svc.CreateSecurityGroupRule, del: a.svc.DeleteSecurityGroupRule})
-	mount(a, authed, "routers", resource[novalite.Router, network.RouterParams]{id: func(x novalite.Router) string { return x.ID },
-		view: anyone(routerView), read: forAction(readRouter), list: listed(a.svc.ListRouters), get: a.svc.GetRouter,
-		create: a.svc.CreateRouter, update: a.svc.UpdateRouter, del: a.svc.DeleteRouter})
+	authed("GET /v2.0/networks", nets.list)
+	authed("POST /v2.0/networks", nets.create)
+	authed("GET /v2.0/networks/{id}", nets.show)
+	authed("PUT /v2.0/networks/{id}", nets.update)
+	authed("DELETE /v2.0/networks/{id}", nets.del)
+	authed("GET /v2.0/subnets", subnets.list)
+	authed("POST /v2.0/subnets", subnets.create)
+	authed("GET /v2.0/subnets/{id}", subnets.show)
+	authed("PUT /v2.0/subnets/{id}", subnets.update)
+	authed("DELETE /v2.0/subnets/{id}", subnets.del)
+	authed("GET /v2.0/ports", ports.list)
+	authed("POST /v2.0/ports", ports.create)
+	authed("GET /v2.0/ports/{id}", ports.show)
+	authed("PUT /v2.0/ports/{id}", ports.update)
+	authed("DELETE /v2.0/ports/{id}", ports.del)
+	authed("GET /v2.0/security-groups", groups.list)
+	authed("POST /v2.0/security-groups", groups.create)
+	authed("GET /v2.0/security-groups/{id}", groups.show)
+	authed("PUT /v2.0/security-groups/{id}", groups.update)
+	authed("DELETE /v2.0/security-groups/{id}", groups.del)
+	authed("GET /v2.0/security-group-rules", rules.list)
+	authed("POST /v2.0/security-group-rules", rules.create)
+	authed("GET /v2.0/security-group-rules/{id}", rules.show)
+	authed("DELETE /v2.0/security-group-rules/{id}", rules.del)
+	authed("GET /v2.0/routers", routers.list)
+	authed("POST /v2.0/routers", routers.create)
+	authed("GET /v2.0/routers/{id}", routers.show)
+	authed("PUT /v2.0/routers/{id}", routers.update)
+	authed("DELETE /v2.0/routers/{id}", routers.del)
 	authed("PUT /v2.0/routers/{id}/add_router_interface", a.addRouterInterface)
 	authed("PUT /v2.0/routers/{id}/remove_router_interface", a.removeRouterInterface)
-	mount(a, authed, "floatingips", resource[novalite.FloatingIP, network.FloatingIPParams]{id: func(f novalite.FloatingIP) string { return f.ID },
-		view: anyone(fipView), read: forAction(readFIP), list: listed(a.svc.ListFloatingIPs), get: a.svc.GetFloatingIP,
-		create: a.svc.CreateFloatingIP, update: a.svc.UpdateFloatingIP, del: a.svc.DeleteFloatingIP})
+	authed("GET /v2.0/floatingips", fips.list)
+	authed("POST /v2.0/floatingips", fips.create)
+	authed("GET /v2.0/floatingips/{id}", fips.show)
+	authed("PUT /v2.0/floatingips/{id}", fips.update)
+	authed("DELETE /v2.0/floatingips/{id}", fips.del)
 
 	authed("GET /v2.0/availability_zones", a.listAvailabilityZones)
 	authed("GET /v2.0/quotas", a.listQuotas)

@@ -24,6 +24,13 @@ func ruleView(r novalite.SecurityGroupRule) map[string]any {
 	}, r.ProjectID, r.CreatedAt, r.UpdatedAt)
 }
 
+// securityGroupRules are the handlers of /v2.0/security-group-rules.
+func (a *API) securityGroupRules() crud {
+	return serve(a, "security_group_rules", resource[novalite.SecurityGroupRule, network.RuleParams]{id: func(x novalite.SecurityGroupRule) string { return x.ID },
+		view: anyone(ruleView), read: forAction(readRule), list: listed(a.svc.ListSecurityGroupRules),
+		get: a.svc.GetSecurityGroupRule, create: a.svc.CreateSecurityGroupRule, del: a.svc.DeleteSecurityGroupRule})
+}
+
 func groupView(g novalite.SecurityGroup) map[string]any {
 	rules := make([]map[string]any, len(g.Rules))
 	for i, r := range g.Rules {
@@ -31,6 +38,14 @@ func groupView(g novalite.SecurityGroup) map[string]any {
 	}
 	return common(map[string]any{"id": g.ID, "name": g.Name, "description": g.Description, "stateful": g.Stateful,
 		"shared": false, "security_group_rules": rules}, g.ProjectID, g.CreatedAt, g.UpdatedAt)
+}
+
+// securityGroups are the handlers of /v2.0/security-groups.
+func (a *API) securityGroups() crud {
+	return serve(a, "security_groups", resource[novalite.SecurityGroup, network.SecurityGroupParams]{id: func(g novalite.SecurityGroup) string { return g.ID },
+		view: anyone(groupView), read: forAction(readGroup), list: listed(a.svc.ListSecurityGroups),
+		get: a.svc.GetSecurityGroup, create: a.svc.CreateSecurityGroup, update: a.svc.UpdateSecurityGroup,
+		del: a.svc.DeleteSecurityGroup})
 }
 
 func groupTargets(p *network.SecurityGroupParams) targets {

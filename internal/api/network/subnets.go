@@ -21,6 +21,13 @@ func subnetView(s novalite.Subnet) map[string]any {
 	}, s.ProjectID, s.CreatedAt, s.UpdatedAt)
 }
 
+// subnets are the handlers of /v2.0/subnets.
+func (a *API) subnets() crud {
+	return serve(a, "subnets", resource[novalite.Subnet, network.SubnetParams]{id: func(s novalite.Subnet) string { return s.ID },
+		view: anyone(subnetView), read: forAction(readSubnet), list: listed(a.svc.ListSubnets), get: a.svc.GetSubnet,
+		create: a.svc.CreateSubnet, update: a.svc.UpdateSubnet, del: a.svc.DeleteSubnet})
+}
+
 func orEmpty(s []string) []string {
 	if s == nil {
 		return []string{}
