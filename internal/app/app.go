@@ -134,6 +134,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	}
 	a.Compute = computesvc.New(db, computesvc.Options{ReclaimInstanceInterval: cfg.ReclaimInstanceInterval, Now: a.Clock.Now,
 		ServiceDownTime: cfg.ServiceDownTime})
+	// A commit wakes the loops of this process that act on it.
+	db.OnNotify(a.Compute.Waker.Notify)
 	a.Network = network.New(db, network.Options{})
 	if a.Image, err = image.New(db, image.Options{Dir: filepath.Join(cfg.DataDir, "images"),
 		CountTotal: cfg.ImageCountTotal}); err != nil {

@@ -11,6 +11,7 @@ import (
 	"novalite/internal/compute"
 	"novalite/internal/controller"
 	"novalite/internal/scheduler"
+	"novalite/internal/store"
 	"novalite/internal/virt"
 	"novalite/internal/virt/catalog"
 	"novalite/internal/virt/fake"
@@ -48,7 +49,7 @@ func (a *App) newAgent(ctx context.Context, host, driver string, answerCalls boo
 	}
 	o := agent.Options{Host: host, DriverName: driver, Driver: d, Ports: ports, Volumes: a.Compute, Images: a.Image,
 		Scratch: filepath.Join(a.Config.DataDir, "images"), VolumeDir: a.Config.VolumePath(),
-		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Heartbeat: a.Config.ReportInterval, Resources: res, Wake: a.Compute.Waker.Subscribe(), Log: a.Log, Now: a.Clock.Now,
+		ShelvedOffloadTime: a.Config.ShelvedOffloadTime, Heartbeat: a.Config.ReportInterval, Resources: res, Wake: a.Compute.Waker.Subscribe(store.AgentChannels(host)...), Log: a.Log, Now: a.Clock.Now,
 		AnswerCalls: answerCalls, Observe: a.metrics.agentObserver(host)}
 	if _, real := d.(virt.HostInfo); real {
 		o.PowerSync = powerSyncInterval
@@ -88,7 +89,7 @@ func (a *App) agents(ctx context.Context) ([]*agent.Agent, error) {
 }
 
 func (a *App) newScheduler() *scheduler.Scheduler {
-	return scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(), Placed: a.Compute.Waker.Wake, Log: a.Log, Now: a.Clock.Now,
+	return scheduler.New(a.DB, scheduler.Options{Wake: a.Compute.Waker.Subscribe(store.WorkChannel), Log: a.Log, Now: a.Clock.Now,
 		DownAfter: a.Config.ServiceDownTime})
 }
 

@@ -18,8 +18,9 @@ import (
 type Service struct {
 	db  *store.DB
 	now func() time.Time
-	// Waker is woken after a commit that leaves work for the background
-	// loops (a new server to schedule, a task for an agent).
+	// Waker wakes the background loops of this process: fed by the
+	// store's commits (the app sets store.DB.OnNotify to its Notify) and
+	// by Wake.
 	Waker *Waker
 	// Images resolves imageRef on create (the image service); nil: any
 	// uuid is an image.

@@ -152,7 +152,6 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, 
 		if !ok {
 			return s.lostRace(ctx, tx, c, in.word, v.ID)
 		}
-		s.Waker.After(tx)
 		return nil
 	})
 }

@@ -129,8 +129,7 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		if err != nil {
 			return err
 		}
-		tx.NotifyOnCommit() // the schedulers, in other processes
-		s.Waker.After(tx)
+		tx.NotifyOnCommit() // the schedulers
 		return nil
 	})
 	return res, err

@@ -124,11 +124,8 @@ func (s *Service) deleteServer(ctx context.Context, tx *store.Tx, c *novalite.Ca
 	if soft {
 		p = store.InstanceTaskParams{InternalID: v.InternalID, To: novalite.TaskSoftDeleting, StampDeleted: true, Now: now}
 	}
-	if _, err := tx.InstanceSetTask(ctx, p); err != nil {
-		return err
-	}
-	s.Waker.After(tx)
-	return nil
+	_, err := tx.InstanceSetTask(ctx, p) // its commit wakes the host's agent
+	return err
 }
 
 var restoreCheck = idleIn(novalite.VMSoftDeleted)
@@ -167,7 +164,6 @@ func (s *Service) RestoreServer(ctx context.Context, c *novalite.Caller, id stri
 		if !ok {
 			return s.lostRace(ctx, tx, c, "restore", v.ID)
 		}
-		s.Waker.After(tx)
 		return nil
 	})
 }

@@ -22,8 +22,6 @@ type Options struct {
 	Now func() time.Time
 	// Wake receives when new servers may wait (nil: poll only).
 	Wake <-chan struct{}
-	// Placed is called after a commit that handed servers to agents.
-	Placed func()
 	// Poll is the period of the safety-net poll (default 1 s).
 	Poll time.Duration
 	// DownAfter is Nova's service_down_time: a host without heartbeat for
@@ -53,9 +51,6 @@ func New(db *store.DB, o Options) *Scheduler {
 	}
 	if o.Batch <= 0 {
 		o.Batch = 256
-	}
-	if o.Placed == nil {
-		o.Placed = func() {}
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()
@@ -110,10 +105,10 @@ func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
 	if err != nil || !waiting {
 		return 0, err
 	}
-	placed := 0
 	var handled int
+	// Each placement's commit wakes its host's agent (InstancePlace).
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		placed, handled = 0, 0
+		handled = 0
 		queue, err := tx.InstanceClaimUnscheduled(ctx, s.o.Batch)
 		if err != nil || len(queue) == 0 {
 			return err
@@ -125,18 +120,10 @@ func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
 		now := s.o.Now().UTC()
 		hosts := candidates(nodes, now, s.o.DownAfter)
 		for _, v := range queue {
-			ok, err := s.schedule(ctx, tx, hosts, v, now)
-			if err != nil {
+			if err := s.schedule(ctx, tx, hosts, v, now); err != nil {
 				return err
 			}
-			if ok {
-				placed++
-			}
 			handled++
-		}
-		if placed > 0 {
-			// Each placement notifies its host's agent (InstancePlace).
-			tx.AfterCommit(s.o.Placed)
 		}
 		return nil
 	})
@@ -170,20 +157,20 @@ func requestOf(v novalite.Server) Request {
 
 // schedule places one server: claim on the chosen host, then the guarded
 // placement write; a server deleted meanwhile gives its claim back.
-func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v novalite.Server, now time.Time) (bool, error) {
+func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v novalite.Server, now time.Time) error {
 	r := requestOf(v)
 	if err := Constrain(ctx, tx, v, &r); err != nil {
-		return false, err
+		return err
 	}
 	for {
 		i, reason := place(hosts, r)
 		if i < 0 {
-			return false, s.noValidHost(ctx, tx, v, reason, now)
+			return s.noValidHost(ctx, tx, v, reason, now)
 		}
 		h := &hosts[i]
 		ok, err := tx.ComputeNodeClaim(ctx, h.Name, r.Want)
 		if err != nil {
-			return false, err
+			return err
 		}
 		if !ok {
 			// Another scheduler took the room: leave this host out.
@@ -193,14 +180,14 @@ func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v 
 		placed, err := tx.InstancePlace(ctx, store.InstancePlaceParams{InternalID: v.InternalID, Host: h.Name,
 			Node: h.Node, Zone: h.Zone, Now: now})
 		if err != nil {
-			return false, err
+			return err
 		}
 		if !placed {
-			return false, tx.ComputeNodeRelease(ctx, h.Name, r.Want)
+			return tx.ComputeNodeRelease(ctx, h.Name, r.Want)
 		}
 		h.Free = novalite.Resources{VCPUs: h.Free.VCPUs - r.Want.VCPUs, MemoryMB: h.Free.MemoryMB - r.Want.MemoryMB,
 			DiskGB: h.Free.DiskGB - r.Want.DiskGB}
-		return true, scheduleEvent(ctx, tx, v, now, false)
+		return scheduleEvent(ctx, tx, v, now, false)
 	}
 }
 

@@ -125,9 +125,7 @@ wait:
 	if j.err != nil {
 		return j.err
 	}
-	for _, f := range j.tx.after {
-		f()
-	}
+	db.committed(j.tx)
 	return nil
 }
 

@@ -14,8 +14,9 @@ import (
 // TestWriteTransactionsIsolated: many write transactions at once (on
 // SQLite they share group commits) each keep their own outcome — one
 // that fails or panics leaves nothing, and its neighbours commit and run
-// their AfterCommit functions — and one whose context ends while it waits
-// answers Unavailable and leaves nothing.
+// their AfterCommit functions and tell OnNotify of their channels — and
+// one whose context ends while it waits answers Unavailable and leaves
+// nothing.
 func TestWriteTransactionsIsolated(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
@@ -27,6 +28,15 @@ func TestWriteTransactionsIsolated(t *testing.T) {
 		}
 		const n = 300
 		var after atomic.Int64
+		var mu sync.Mutex
+		notified := map[string]int{}
+		db.OnNotify(func(channels []string) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, ch := range channels {
+				notified[ch]++
+			}
+		})
 		errFail := errors.New("refused")
 		var wg sync.WaitGroup
 		results := make([]error, n)
@@ -39,6 +49,8 @@ func TestWriteTransactionsIsolated(t *testing.T) {
 						return err
 					}
 					tx.AfterCommit(func() { after.Add(1) })
+					tx.NotifyHostOnCommit(fmt.Sprint("host-", i))
+					tx.NotifyHostOnCommit(fmt.Sprint("host-", i)) // told once
 					switch {
 					case i%7 == 3:
 						return errFail
@@ -74,7 +86,13 @@ func TestWriteTransactionsIsolated(t *testing.T) {
 				if results[i] != nil || panics[i] != nil {
 					t.Errorf("member %d: %v / panic %v", i, results[i], panics[i])
 				}
+				if c := notified[HostChannel(fmt.Sprint("host-", i))]; c != 1 {
+					t.Errorf("member %d: its channel notified %d times, want once", i, c)
+				}
 			}
+		}
+		if len(notified) != want {
+			t.Errorf("%d channels notified, want those of the %d members committed", len(notified), want)
 		}
 		var got int
 		if err := db.View(ctx, func(tx *Tx) error {

@@ -64,13 +64,33 @@ func (tx *Tx) NotifyHostOnCommit(host string) {
 func (tx *Tx) NotifyAgentsOnCommit() { tx.notifyOn(agentsChannel) }
 
 func (tx *Tx) notifyOn(channel string) {
-	if tx.shared && !slices.Contains(tx.notify, channel) {
+	if !slices.Contains(tx.notify, channel) {
 		tx.notify = append(tx.notify, channel)
 	}
 }
 
-// notifyBeforeCommit sends the notifications tx asked for.
+// OnNotify makes every commit call f with the channels the transaction
+// asked to notify: the loops of this process hear of it at once, each
+// only of the work it can do (those of other processes hear NOTIFY).
+// Set it before the first transaction.
+func (db *DB) OnNotify(f func(channels []string)) { db.onNotify = f }
+
+// committed runs what waits for tx's commit.
+func (db *DB) committed(tx *Tx) {
+	for _, f := range tx.after {
+		f()
+	}
+	if db.onNotify != nil && len(tx.notify) > 0 {
+		db.onNotify(tx.notify)
+	}
+}
+
+// notifyBeforeCommit sends the notifications tx asked for, if other
+// processes listen.
 func (tx *Tx) notifyBeforeCommit(ctx context.Context) error {
+	if !tx.shared {
+		return nil
+	}
 	for _, ch := range tx.notify {
 		if _, err := tx.q.ExecContext(ctx, `SELECT pg_notify($1, '')`, ch); err != nil {
 			return mapErr(err)

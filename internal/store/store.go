@@ -43,6 +43,8 @@ type DB struct {
 	shareRoles bool
 	// queue: SQLite's write transactions waiting for the group commit.
 	queue writeQueue
+	// onNotify hears the channels of each commit (OnNotify).
+	onNotify func(channels []string)
 }
 
 // Engine names a database engine.
@@ -79,8 +81,8 @@ type Tx struct {
 	stmts  *stmtCache
 	// after runs once the transaction has committed (wake-ups).
 	after []func()
-	// notify are the channels NOTIFYed with the commit (only when
-	// shared: other processes listen).
+	// notify are the channels the commit tells of: NOTIFYed when
+	// shared (other processes listen), and given to the DB's OnNotify.
 	notify []string
 	shared bool
 	// bookkeeping: the commit leaves the generation alone (Bookkeeping).
@@ -170,9 +172,7 @@ func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly
 	if err != nil {
 		return mapErr(err)
 	}
-	for _, f := range tx.after {
-		f()
-	}
+	db.committed(tx)
 	return nil
 }
 
