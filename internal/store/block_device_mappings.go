@@ -73,8 +73,8 @@ func (tx *Tx) bdmLoad(ctx context.Context, servers []*novalite.Server) error {
 		ids = append(ids, s.ID)
 	}
 	var w where
-	in := tx.inJSON("instance_uuid", &w, ids, false)
-	rows, err := tx.query(ctx, `SELECT `+bdmCols+` FROM block_device_mappings WHERE `+in+
+	from, cond := tx.fromJSON("block_device_mappings", "instance_uuid", &w, ids, false)
+	rows, err := tx.query(ctx, `SELECT `+bdmCols+` FROM `+from+` WHERE `+cond+
 		` ORDER BY created_at, device_name`, w.args...)
 	bs, err := collect(rows, err, func(r *sql.Rows) (novalite.BlockDeviceMapping, error) { return scanBDM(r) })
 	if err != nil {

@@ -276,8 +276,8 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 		s.Metadata, s.Tags, s.Fault = map[string]string{}, []string{}, nil
 		ids = append(ids, s.InternalID)
 	}
-	in := tx.inJSON("instance_id", &w, ids, true)
-	rows, err := tx.query(ctx, `SELECT instance_id, key, value FROM instance_metadata WHERE `+in, w.args...)
+	from, cond := tx.fromJSON("instance_metadata m", "m.instance_id", &w, ids, true)
+	rows, err := tx.query(ctx, `SELECT m.instance_id, m.key, m.value FROM `+from+` WHERE `+cond, w.args...)
 	if err != nil {
 		return err
 	}
@@ -291,7 +291,9 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 		byID[id].Metadata[k] = val
 	}
 	rows.Close()
-	rows, err = tx.query(ctx, `SELECT instance_id, tag FROM instance_tags WHERE `+in+` ORDER BY tag`, w.args...)
+	var tw where
+	from, cond = tx.fromJSON("instance_tags t", "t.instance_id", &tw, ids, true)
+	rows, err = tx.query(ctx, `SELECT t.instance_id, t.tag FROM `+from+` WHERE `+cond+` ORDER BY t.tag`, tw.args...)
 	if err != nil {
 		return err
 	}
@@ -325,8 +327,9 @@ func (tx *Tx) instanceLoadFaultsVolumes(ctx context.Context, servers []*novalite
 		byID[s.InternalID] = s
 	}
 	var fw where
-	rows, err := tx.query(ctx, `SELECT instance_id, code, message, details, created_at FROM instance_faults
-		WHERE `+tx.inJSON("instance_id", &fw, faulty, true)+` ORDER BY id`, fw.args...)
+	from, cond := tx.fromJSON("instance_faults f", "f.instance_id", &fw, faulty, true)
+	rows, err := tx.query(ctx, `SELECT f.instance_id, f.code, f.message, f.details, f.created_at FROM `+from+
+		` WHERE `+cond+` ORDER BY f.id`, fw.args...)
 	if err != nil {
 		return err
 	}

@@ -164,8 +164,8 @@ func (tx *Tx) PortListByDevices(ctx context.Context, deviceIDs []string) ([]nova
 		return nil, nil
 	}
 	var w where
-	cond := tx.inJSON("p.device_id", &w, deviceIDs, false)
-	rows, err := tx.query(ctx, `SELECT `+portCols+` FROM ports p JOIN networks n ON n.id = p.network_id WHERE `+cond+
+	from, cond := tx.fromJSON("ports p", "p.device_id", &w, deviceIDs, false)
+	rows, err := tx.query(ctx, `SELECT `+portCols+` FROM `+from+` JOIN networks n ON n.id = p.network_id WHERE `+cond+
 		` ORDER BY p.seq, p.created_at, p.id`, w.args...)
 	ps, err := collect(rows, err, func(r *sql.Rows) (novalite.Port, error) { return scanPort(r) })
 	if err != nil {
@@ -185,8 +185,8 @@ func (tx *Tx) fillPorts(ctx context.Context, ps []novalite.Port) error {
 		idx[p.ID], ids[i] = i, p.ID
 	}
 	var w where
-	cond := tx.inJSON("a.port_id", &w, ids, false)
-	rows, err := tx.query(ctx, `SELECT a.port_id, a.subnet_id, a.ip_address FROM ip_allocations a
+	from, cond := tx.fromJSON("ip_allocations a", "a.port_id", &w, ids, false)
+	rows, err := tx.query(ctx, `SELECT a.port_id, a.subnet_id, a.ip_address FROM `+from+`
 		JOIN subnets s ON s.id = a.subnet_id WHERE `+cond+` ORDER BY s.ip_version, s.created_at, a.ip_address`, w.args...)
 	ips, err := collect(rows, err, func(r *sql.Rows) ([3]string, error) {
 		var v [3]string
@@ -200,8 +200,8 @@ func (tx *Tx) fillPorts(ctx context.Context, ps []novalite.Port) error {
 		p.FixedIPs = append(p.FixedIPs, novalite.FixedIP{SubnetID: v[1], IPAddress: v[2]})
 	}
 	var w2 where
-	cond = tx.inJSON("port_id", &w2, ids, false)
-	rows, err = tx.query(ctx, `SELECT port_id, security_group_id FROM port_security_groups WHERE `+cond+
+	from, cond = tx.fromJSON("port_security_groups", "port_id", &w2, ids, false)
+	rows, err = tx.query(ctx, `SELECT port_id, security_group_id FROM `+from+` WHERE `+cond+
 		` ORDER BY security_group_id`, w2.args...)
 	sgs, err := collect(rows, err, func(r *sql.Rows) ([2]string, error) {
 		var v [2]string
