@@ -88,35 +88,29 @@ func extendAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Vol
 	return nil
 }
 
-func bootableAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, arg map[string]any) error {
-	if _, ok := arg["bootable"]; !ok {
-		return novalite.Errorf(novalite.Invalid, "Invalid input received: Must specify bootable in request.")
+// flagAction sets one of a volume's flags from arg[name] (Cinder
+// answers set_bootable 200, update_readonly_flag 202).
+func flagAction(name string, status int, flags func(*bool) volume.Flags) volumeActionFunc {
+	return func(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, arg map[string]any) error {
+		if _, ok := arg[name]; !ok {
+			return novalite.Errorf(novalite.Invalid, "Invalid input received: Must specify %s in request.", name)
+		}
+		b, err := asBool(arg[name])
+		if err != nil {
+			return err
+		}
+		if err := a.svc.SetFlags(r.Context(), httpx.Caller(r.Context()), v.ID, flags(&b)); err != nil {
+			return err
+		}
+		w.WriteHeader(status)
+		return nil
 	}
-	b, err := asBool(arg["bootable"])
-	if err != nil {
-		return err
-	}
-	if err := a.svc.SetFlags(r.Context(), httpx.Caller(r.Context()), v.ID, volume.Flags{Bootable: &b}); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusOK)
-	return nil
 }
 
-func readonlyAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, arg map[string]any) error {
-	if _, ok := arg["readonly"]; !ok {
-		return novalite.Errorf(novalite.Invalid, "Invalid input received: Must specify readonly in request.")
-	}
-	b, err := asBool(arg["readonly"])
-	if err != nil {
-		return err
-	}
-	if err := a.svc.SetFlags(r.Context(), httpx.Caller(r.Context()), v.ID, volume.Flags{ReadOnly: &b}); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusAccepted)
-	return nil
-}
+var (
+	bootableAction = flagAction("bootable", http.StatusOK, func(b *bool) volume.Flags { return volume.Flags{Bootable: b} })
+	readonlyAction = flagAction("readonly", http.StatusAccepted, func(b *bool) volume.Flags { return volume.Flags{ReadOnly: b} })
+)
 
 func reserveAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, _ map[string]any) error {
 	return noContent(w, a.svc.Reserve(r.Context(), httpx.Caller(r.Context()), v.ID))
