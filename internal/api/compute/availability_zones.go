@@ -8,18 +8,10 @@ import (
 	"novalite/internal/policy"
 )
 
-// listAvailabilityZones is GET /os-availability-zone: the zones of the
-// compute hosts, without hosts (nova/api/openstack/compute/availability_zone.py).
-func (a *API) listAvailabilityZones(w http.ResponseWriter, r *http.Request) error {
-	return a.availabilityZones(w, r, false)
-}
-
-// listAvailabilityZonesDetail is GET /os-availability-zone/detail (admin):
-// the internal zone too, and each zone's hosts and services.
-func (a *API) listAvailabilityZonesDetail(w http.ResponseWriter, r *http.Request) error {
-	return a.availabilityZones(w, r, true)
-}
-
+// availabilityZones is GET /os-availability-zone: the zones of the
+// compute hosts, without hosts (nova/api/openstack/compute/availability_zone.py);
+// with detail, GET /os-availability-zone/detail (admin): the internal
+// zone too, and each zone's hosts and services.
 func (a *API) availabilityZones(w http.ResponseWriter, r *http.Request, detail bool) error {
 	rule := "os_compute_api:os-availability-zone:list"
 	if detail {

@@ -108,16 +108,7 @@ func parseIsPublic(v string) (*bool, bool) {
 	return &b, ok
 }
 
-// listFlavors is GET /flavors.
-func (a *API) listFlavors(w http.ResponseWriter, r *http.Request) error {
-	return a.flavorList(w, r, false)
-}
-
-// listFlavorsDetail is GET /flavors/detail.
-func (a *API) listFlavorsDetail(w http.ResponseWriter, r *http.Request) error {
-	return a.flavorList(w, r, true)
-}
-
+// flavorList is GET /flavors and, with detail, GET /flavors/detail.
 func (a *API) flavorList(w http.ResponseWriter, r *http.Request, detail bool) error {
 	pg, err := readPage(r)
 	if err != nil {

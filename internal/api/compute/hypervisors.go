@@ -86,16 +86,8 @@ func nullString(s string) any {
 	return s
 }
 
-// listHypervisors is GET /os-hypervisors.
-func (a *API) listHypervisors(w http.ResponseWriter, r *http.Request) error {
-	return a.hypervisors(w, r, false)
-}
-
-// listHypervisorsDetail is GET /os-hypervisors/detail.
-func (a *API) listHypervisorsDetail(w http.ResponseWriter, r *http.Request) error {
-	return a.hypervisors(w, r, true)
-}
-
+// hypervisors is GET /os-hypervisors and, with detail,
+// GET /os-hypervisors/detail.
 func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) error {
 	mv, q := MV(r), r.URL.Query()
 	rule := "os_compute_api:os-hypervisors:list"

@@ -86,16 +86,8 @@ func (a *API) showImageMetadata(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// createImageMetadata (POST, merge) and replaceImageMetadata (PUT, replace
-// all) answer with the resulting metadata.
-func (a *API) createImageMetadata(w http.ResponseWriter, r *http.Request) error {
-	return a.writeImageMetadata(w, r, false)
-}
-
-func (a *API) replaceImageMetadata(w http.ResponseWriter, r *http.Request) error {
-	return a.writeImageMetadata(w, r, true)
-}
-
+// writeImageMetadata is POST (merge) and, with replace, PUT (replace
+// all) /images/{id}/metadata: both answer with the resulting metadata.
 func (a *API) writeImageMetadata(w http.ResponseWriter, r *http.Request, replace bool) error {
 	body, err := decodeRequest[metadataRequest](r, metadataSchema)
 	if err != nil {

@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -194,19 +195,7 @@ func (a *API) updateSecurityGroupProxy(w http.ResponseWriter, r *http.Request) e
 }
 
 func (a *API) deleteSecurityGroupProxy(w http.ResponseWriter, r *http.Request) error {
-	c, err := proxy(r, "os_compute_api:os-security-groups:delete")
-	if err != nil {
-		return err
-	}
-	id, err := securityGroupID(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if err := a.svc.Network.DeleteSecurityGroup(r.Context(), c, id); err != nil {
-		return fromNeutron(err, "Security group "+id+" not found.")
-	}
-	w.WriteHeader(http.StatusAccepted)
-	return nil
+	return a.deleteSecurityProxy(w, r, "os_compute_api:os-security-groups:delete", "Security group", a.svc.Network.DeleteSecurityGroup)
 }
 
 func (a *API) createSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Request) error {
@@ -309,7 +298,15 @@ func containsColon(s string) bool {
 }
 
 func (a *API) deleteSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Request) error {
-	c, err := proxy(r, "os_compute_api:os-security-groups:rule:delete")
+	return a.deleteSecurityProxy(w, r, "os_compute_api:os-security-groups:rule:delete", "Security group rule",
+		a.svc.Network.DeleteSecurityGroupRule)
+}
+
+// deleteSecurityProxy deletes the group or rule (what) of the path's id
+// through Neutron, authorized by rule.
+func (a *API) deleteSecurityProxy(w http.ResponseWriter, r *http.Request, rule, what string,
+	del func(context.Context, *novalite.Caller, string) error) error {
+	c, err := proxy(r, rule)
 	if err != nil {
 		return err
 	}
@@ -317,8 +314,8 @@ func (a *API) deleteSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Network.DeleteSecurityGroupRule(r.Context(), c, id); err != nil {
-		return fromNeutron(err, "Security group rule "+id+" not found.")
+	if err := del(r.Context(), c, id); err != nil {
+		return fromNeutron(err, what+" "+id+" not found.")
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil

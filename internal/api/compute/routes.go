@@ -47,19 +47,19 @@ func (a *API) routes(mux *http.ServeMux) {
 		mux.Handle(pattern, httpx.Adapt(fn, writeError))
 	}
 
-	h("GET /servers", a.listServers)
-	h("GET /servers/detail", a.listServersDetail)
+	h("GET /servers", with(a.list, false))
+	h("GET /servers/detail", with(a.list, true))
 	h("POST /servers", a.createServer)
 	h("GET /servers/{id}", a.showServer)
 	h("PUT /servers/{id}", a.updateServer)
 	h("DELETE /servers/{id}", a.deleteServer)
 	h("POST /servers/{id}/action", a.serverAction)
 
-	h("GET /os-availability-zone", a.listAvailabilityZones)
-	h("GET /os-availability-zone/detail", a.listAvailabilityZonesDetail)
+	h("GET /os-availability-zone", with(a.availabilityZones, false))
+	h("GET /os-availability-zone/detail", with(a.availabilityZones, true))
 	// Admin host APIs.
-	h("GET /os-hypervisors", a.listHypervisors)
-	h("GET /os-hypervisors/detail", a.listHypervisorsDetail)
+	h("GET /os-hypervisors", with(a.hypervisors, false))
+	h("GET /os-hypervisors/detail", with(a.hypervisors, true))
 	h("GET /os-hypervisors/statistics", a.showHypervisorStatistics, until(2, 87))
 	h("GET /os-hypervisors/{id}", a.showHypervisor)
 	h("GET /os-hypervisors/{id}/uptime", a.showHypervisorUptime, until(2, 87))
@@ -121,8 +121,8 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("PUT /servers/{id}/os-volume_attachments/{volume}", a.updateVolumeAttachment)
 	h("DELETE /servers/{id}/os-volume_attachments/{volume}", a.detachVolume)
 
-	h("GET /flavors", a.listFlavors)
-	h("GET /flavors/detail", a.listFlavorsDetail)
+	h("GET /flavors", with(a.flavorList, false))
+	h("GET /flavors/detail", with(a.flavorList, true))
 	h("POST /flavors", a.createFlavor)
 	h("GET /flavors/{id}", a.showFlavor)
 	h("PUT /flavors/{id}", a.updateFlavor)
@@ -162,8 +162,8 @@ func (a *API) routes(mux *http.ServeMux) {
 	h("GET /images/{id}", a.showImageProxy, until(2, 35))
 	h("DELETE /images/{id}", a.deleteImageProxy, until(2, 35))
 	h("GET /images/{id}/metadata", a.listImageMetadata, until(2, 38))
-	h("POST /images/{id}/metadata", a.createImageMetadata, until(2, 38))
-	h("PUT /images/{id}/metadata", a.replaceImageMetadata, until(2, 38))
+	h("POST /images/{id}/metadata", with(a.writeImageMetadata, false), until(2, 38))
+	h("PUT /images/{id}/metadata", with(a.writeImageMetadata, true), until(2, 38))
 	h("GET /images/{id}/metadata/{key}", a.showImageMetadata, until(2, 38))
 	h("PUT /images/{id}/metadata/{key}", a.updateImageMetadataItem, until(2, 38))
 	h("DELETE /images/{id}/metadata/{key}", a.deleteImageMetadataItem, until(2, 38))
@@ -213,4 +213,10 @@ func (a *API) routes(mux *http.ServeMux) {
 	} {
 		h(p, gone)
 	}
+}
+
+// with binds fn's flag: one handler serves the two routes that differ
+// only in it (list and detail, merge and replace).
+func with(fn func(http.ResponseWriter, *http.Request, bool) error, flag bool) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error { return fn(w, r, flag) }
 }

@@ -26,11 +26,7 @@ type resizeRequest struct {
 }
 
 func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[resizeRequest](act, MV(r), fixed(resizeValue))
-	if err != nil {
-		return err
-	}
-	s, err := a.findServer(r, act.rule)
+	q, s, err := actionOn[resizeRequest](a, r, act, fixed(resizeValue))
 	if err != nil {
 		return err
 	}

@@ -72,17 +72,13 @@ var rebootValue = obj{"type": "object", "properties": obj{"type": obj{"type": "s
 	"enum": []any{"HARD", "Hard", "hard", "SOFT", "Soft", "soft"}}}, "required": []any{"type"}, "additionalProperties": false}
 
 func (a *API) rebootServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[struct {
+	q, s, err := actionOn[struct {
 		Type string `json:"type"`
-	}](act, MV(r), fixed(rebootValue))
+	}](a, r, act, fixed(rebootValue))
 	if err != nil {
 		return err
 	}
 	hard := strings.EqualFold(q.Type, "hard") // the schema's enum: HARD, Hard, hard
-	s, err := a.findServer(r, act.rule)
-	if err != nil {
-		return err
-	}
 	if err := a.svc.Compute.RebootServer(r.Context(), httpx.Caller(r.Context()), s.ID, hard); err != nil {
 		return err
 	}
@@ -94,14 +90,10 @@ var rescueValue = obj{"type": []any{"object", "null"}, "properties": obj{
 
 // rescueServer answers 200 with the rescue password.
 func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[struct {
+	q, s, err := actionOn[struct {
 		AdminPass string `json:"adminPass"`
 		Image     string `json:"rescue_image_ref"`
-	}](act, MV(r), fixed(rescueValue))
-	if err != nil {
-		return err
-	}
-	s, err := a.findServer(r, act.rule)
+	}](a, r, act, fixed(rescueValue))
 	if err != nil {
 		return err
 	}
@@ -118,13 +110,9 @@ var changePasswordValue = obj{"type": "object", "properties": obj{"adminPass": o
 	"required": []any{"adminPass"}, "additionalProperties": false}
 
 func (a *API) changePassword(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[struct {
+	q, s, err := actionOn[struct {
 		AdminPass string `json:"adminPass"`
-	}](act, MV(r), fixed(changePasswordValue))
-	if err != nil {
-		return err
-	}
-	s, err := a.findServer(r, act.rule)
+	}](a, r, act, fixed(changePasswordValue))
 	if err != nil {
 		return err
 	}
@@ -138,13 +126,9 @@ var resetStateValue = obj{"type": "object", "properties": obj{"state": obj{"type
 	"required": []any{"state"}, "additionalProperties": false}
 
 func (a *API) resetState(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[struct {
+	q, s, err := actionOn[struct {
 		State string `json:"state"`
-	}](act, MV(r), fixed(resetStateValue))
-	if err != nil {
-		return err
-	}
-	s, err := a.findServer(r, act.rule)
+	}](a, r, act, fixed(resetStateValue))
 	if err != nil {
 		return err
 	}
@@ -189,4 +173,15 @@ func actionRequest[T any](act actionCall, mv microversion.Version, value func(mi
 		return req, novalite.Wrap(novalite.Invalid, err, "Malformed request body")
 	}
 	return req, nil
+}
+
+// actionOn reads an action's body, then finds the server the caller
+// may run it on: a bad body is a 400 before any 404 or 403.
+func actionOn[T any](a *API, r *http.Request, act actionCall, value func(microversion.Version) obj) (T, compute.ServerInfo, error) {
+	q, err := actionRequest[T](act, MV(r), value)
+	if err != nil {
+		return q, compute.ServerInfo{}, err
+	}
+	s, err := a.findServer(r, act.rule)
+	return q, s, err
 }

@@ -120,15 +120,11 @@ func oldConsole(protocol string, types ...string) actionFunc {
 	value := obj{"type": "object", "properties": obj{"type": obj{"type": "string", "enum": enum}},
 		"required": []any{"type"}, "additionalProperties": false}
 	return func(a *API, w http.ResponseWriter, r *http.Request, act actionCall) error {
-		q, err := actionRequest[consoleRequest](act, MV(r), fixed(value))
+		q, s, err := actionOn[consoleRequest](a, r, act, fixed(value))
 		if err != nil {
 			return err
 		}
 		kind := q.Type
-		s, err := a.findServer(r, act.rule)
-		if err != nil {
-			return err
-		}
 		u, err := a.openConsole(r, s.Server, protocol, kind)
 		if err != nil {
 			return err

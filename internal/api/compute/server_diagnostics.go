@@ -15,10 +15,7 @@ import (
 // 2.48 the standard format; before, the libvirt driver's free-form keys
 // that novalite can fill honestly (memory only).
 func (a *API) showServerDiagnostics(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
-		return err
-	}
-	s, err := a.findServer(r, "os_compute_api:os-server-diagnostics")
+	s, err := a.findServerSub(r, "os_compute_api:os-server-diagnostics")
 	if err != nil {
 		return err
 	}

@@ -28,10 +28,7 @@ func ipsByNetwork(s compute.ServerInfo) map[string][]map[string]any {
 
 // listServerIPs is GET /servers/{id}/ips.
 func (a *API) listServerIPs(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
-		return err
-	}
-	s, err := a.findServer(r, "os_compute_api:ips:index")
+	s, err := a.findServerSub(r, "os_compute_api:ips:index")
 	if err != nil {
 		return err
 	}
@@ -41,10 +38,7 @@ func (a *API) listServerIPs(w http.ResponseWriter, r *http.Request) error {
 
 // showServerIPs is GET /servers/{id}/ips/{network}.
 func (a *API) showServerIPs(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
-		return err
-	}
-	s, err := a.findServer(r, "os_compute_api:ips:show")
+	s, err := a.findServerSub(r, "os_compute_api:ips:show")
 	if err != nil {
 		return err
 	}
@@ -60,10 +54,7 @@ func (a *API) showServerIPs(w http.ResponseWriter, r *http.Request) error {
 // listServerSecurityGroups is GET /servers/{id}/os-security-groups: the
 // groups of the server's ports in Nova's proxy format.
 func (a *API) listServerSecurityGroups(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
-		return err
-	}
-	s, err := a.findServer(r, "os_compute_api:os-security-groups:list")
+	s, err := a.findServerSub(r, "os_compute_api:os-security-groups:list")
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,15 @@ func noQuery(r *http.Request) error {
 	return onlyParams(r.URL.Query())
 }
 
+// findServerSub is findServer for a GET of a server's sub-resource:
+// the query is checked (noQuery) before the server is looked up.
+func (a *API) findServerSub(r *http.Request, rule string) (compute.ServerInfo, error) {
+	if err := noQuery(r); err != nil {
+		return compute.ServerInfo{}, err
+	}
+	return a.findServer(r, rule)
+}
+
 // metadataRequest is the body of a metadata write: all pairs
 // (metadataSchema) or one (metaItemSchema).
 type metadataRequest struct {
@@ -48,10 +57,7 @@ type metadataRequest struct {
 
 // listServerMetadata is GET /servers/{id}/metadata.
 func (a *API) listServerMetadata(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
-		return err
-	}
-	s, err := a.findServer(r, "os_compute_api:server-metadata:index")
+	s, err := a.findServerSub(r, "os_compute_api:server-metadata:index")
 	if err != nil {
 		return err
 	}
@@ -61,10 +67,7 @@ func (a *API) listServerMetadata(w http.ResponseWriter, r *http.Request) error {
 
 // showServerMetadata is GET /servers/{id}/metadata/{key}.
 func (a *API) showServerMetadata(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
-		return err
-	}
-	s, err := a.findServer(r, "os_compute_api:server-metadata:show")
+	s, err := a.findServerSub(r, "os_compute_api:server-metadata:show")
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,7 @@ import (
 
 // showServerPassword is GET: the encrypted password the guest posted, or "".
 func (a *API) showServerPassword(w http.ResponseWriter, r *http.Request) error {
-	if err := noQuery(r); err != nil {
-		return err
-	}
-	s, err := a.findServer(r, "os_compute_api:os-server-password:show")
+	s, err := a.findServerSub(r, "os_compute_api:os-server-password:show")
 	if err != nil {
 		return err
 	}

@@ -17,13 +17,9 @@ var secGroupValue = obj{"type": "object", "properties": obj{"name": obj{"type": 
 // secGroupAction is addSecurityGroup (add) or removeSecurityGroup.
 func secGroupAction(add bool) actionFunc {
 	return func(a *API, w http.ResponseWriter, r *http.Request, act actionCall) error {
-		q, err := actionRequest[struct {
+		q, s, err := actionOn[struct {
 			Name string `json:"name"`
-		}](act, MV(r), fixed(secGroupValue))
-		if err != nil {
-			return err
-		}
-		s, err := a.findServer(r, act.rule)
+		}](a, r, act, fixed(secGroupValue))
 		if err != nil {
 			return err
 		}

@@ -12,16 +12,8 @@ import (
 	"novalite/internal/policy"
 )
 
-// listServers is GET /servers: ids, names and links.
-func (a *API) listServers(w http.ResponseWriter, r *http.Request) error {
-	return a.list(w, r, false)
-}
-
-// listServersDetail is GET /servers/detail.
-func (a *API) listServersDetail(w http.ResponseWriter, r *http.Request) error {
-	return a.list(w, r, true)
-}
-
+// list is GET /servers (ids, names and links) and, with detail,
+// GET /servers/detail.
 func (a *API) list(w http.ResponseWriter, r *http.Request, detail bool) error {
 	c := httpx.Caller(r.Context())
 	rule, path := "os_compute_api:servers:index", "/servers"
