@@ -154,38 +154,33 @@ func Default() Config {
 // Flags registers the flags of c on fs; each defaults to its NOVALITE_*
 // environment variable when set, else to the value already in c.
 func (c *Config) Flags(fs *flag.FlagSet) {
-	str := func(p *string, name, env, usage string) {
-		fs.StringVar(p, name, envOr(env, *p), usage+" (env "+env+")")
-	}
-	str(&c.Listen, "listen", "NOVALITE_LISTEN", "address to listen on")
-	str(&c.DataDir, "data-dir", "NOVALITE_DATA_DIR", "directory of the SQLite database and generated files")
-	str(&c.VolumeDir, "volume-dir", "NOVALITE_VOLUME_DIR", "directory of the volumes' files, the same for every role (default <data-dir>/volumes)")
-	str(&c.Database, "database", "NOVALITE_DATABASE", "database URL (postgres://…); default: SQLite in the data dir")
-	str(&c.PublicURL, "public-url", "NOVALITE_PUBLIC_URL", "base URL for the service catalog (default http://<listen>)")
-	str(&c.AdminPassword, "admin-password", "NOVALITE_ADMIN_PASSWORD", "bootstrap password of user admin (generated if empty)")
-	str(&c.DemoPassword, "demo-password", "NOVALITE_DEMO_PASSWORD", "bootstrap password of user demo (generated if empty)")
-	str(&c.AltPassword, "alt-password", "NOVALITE_ALT_PASSWORD", "bootstrap password of user alt_demo, the clients' second member (generated if empty)")
-	str(&c.LogLevel, "log-level", "NOVALITE_LOG_LEVEL", "log level: debug, info, warn, error")
-	str(&c.LogFormat, "log-format", "NOVALITE_LOG_FORMAT", "log format: text, json, or auto (json unless stderr is a terminal)")
-	str(&c.ConfigFile, "config", "NOVALITE_CONFIG", "TOML file of options (keys are flag names); the environment and flags override it")
-	str(&c.Region, "region", "NOVALITE_REGION", "region name in the catalog")
-	fs.IntVar(&c.PasswordCost, "password-hash-rounds", int(envInt("NOVALITE_PASSWORD_HASH_ROUNDS", int64(c.PasswordCost))),
-		"bcrypt cost of new password hashes, 4 to 31 (0: 10; Keystone's password_hash_rounds is 12) (env NOVALITE_PASSWORD_HASH_ROUNDS)")
-	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("NOVALITE_TOKEN_TTL", c.TokenTTL), "lifetime of tokens (env NOVALITE_TOKEN_TTL)")
-	fs.DurationVar(&c.ReclaimInstanceInterval, "reclaim-instance-interval", envDuration("NOVALITE_RECLAIM_INSTANCE_INTERVAL", c.ReclaimInstanceInterval),
-		"> 0: DELETE soft-deletes servers, reclaimed after this long (env NOVALITE_RECLAIM_INSTANCE_INTERVAL)")
-	fs.DurationVar(&c.ResizeConfirmWindow, "resize-confirm-window", envDuration("NOVALITE_RESIZE_CONFIRM_WINDOW", c.ResizeConfirmWindow),
-		"> 0: resizes not confirmed within this long are confirmed (env NOVALITE_RESIZE_CONFIRM_WINDOW)")
-	fs.DurationVar(&c.ShelvedOffloadTime, "shelved-offload-time", envDuration("NOVALITE_SHELVED_OFFLOAD_TIME", c.ShelvedOffloadTime),
-		"0: shelve offloads at once; > 0: after this long; < 0: never (env NOVALITE_SHELVED_OFFLOAD_TIME)")
-	fs.IntVar(&c.Hosts, "hosts", int(envInt("NOVALITE_HOSTS", int64(c.Hosts))), "number of simulated compute hosts (env NOVALITE_HOSTS)")
-	fs.Int64Var(&c.HostVCPUs, "host-vcpus", envInt("NOVALITE_HOST_VCPUS", c.HostVCPUs), "vCPUs of each simulated host (env NOVALITE_HOST_VCPUS)")
-	fs.Int64Var(&c.HostMemoryMB, "host-ram-mb", envInt("NOVALITE_HOST_RAM_MB", c.HostMemoryMB), "MiB of RAM of each simulated host (env NOVALITE_HOST_RAM_MB)")
-	fs.Int64Var(&c.HostDiskGB, "host-disk-gb", envInt("NOVALITE_HOST_DISK_GB", c.HostDiskGB), "GiB of disk of each simulated host (env NOVALITE_HOST_DISK_GB)")
-	fs.DurationVar(&c.FakeDelay, "fake-delay", envDuration("NOVALITE_FAKE_DELAY", c.FakeDelay), "delay of every fake driver operation (env NOVALITE_FAKE_DELAY)")
-	str(&c.FakeDelays, "fake-delays", "NOVALITE_FAKE_DELAYS", "delays of single fake driver operations, e.g. rebuild=2s,spawn=100ms")
-	fs.DurationVar(&c.TransitionTime, "transition-time", envDuration("NOVALITE_TRANSITION_TIME", c.TransitionTime),
-		"least time of simulated reboots, rebuilds, resizes, migrations, password changes and a build's networking step, so pollers see REBOOT, REBUILD … (env NOVALITE_TRANSITION_TIME)")
+	f := envFlags{fs}
+	f.str(&c.Listen, "listen", "address to listen on")
+	f.str(&c.DataDir, "data-dir", "directory of the SQLite database and generated files")
+	f.str(&c.VolumeDir, "volume-dir", "directory of the volumes' files, the same for every role (default <data-dir>/volumes)")
+	f.str(&c.Database, "database", "database URL (postgres://…); default: SQLite in the data dir")
+	f.str(&c.PublicURL, "public-url", "base URL for the service catalog (default http://<listen>)")
+	f.str(&c.AdminPassword, "admin-password", "bootstrap password of user admin (generated if empty)")
+	f.str(&c.DemoPassword, "demo-password", "bootstrap password of user demo (generated if empty)")
+	f.str(&c.AltPassword, "alt-password", "bootstrap password of user alt_demo, the clients' second member (generated if empty)")
+	f.str(&c.LogLevel, "log-level", "log level: debug, info, warn, error")
+	f.str(&c.LogFormat, "log-format", "log format: text, json, or auto (json unless stderr is a terminal)")
+	f.str(&c.ConfigFile, "config", "TOML file of options (keys are flag names); the environment and flags override it")
+	f.str(&c.Region, "region", "region name in the catalog")
+	f.integer(&c.PasswordCost, "password-hash-rounds",
+		"bcrypt cost of new password hashes, 4 to 31 (0: 10; Keystone's password_hash_rounds is 12)")
+	f.dur(&c.TokenTTL, "token-ttl", "lifetime of tokens")
+	f.dur(&c.ReclaimInstanceInterval, "reclaim-instance-interval", "> 0: DELETE soft-deletes servers, reclaimed after this long")
+	f.dur(&c.ResizeConfirmWindow, "resize-confirm-window", "> 0: resizes not confirmed within this long are confirmed")
+	f.dur(&c.ShelvedOffloadTime, "shelved-offload-time", "0: shelve offloads at once; > 0: after this long; < 0: never")
+	f.integer(&c.Hosts, "hosts", "number of simulated compute hosts")
+	f.int64(&c.HostVCPUs, "host-vcpus", "vCPUs of each simulated host")
+	f.int64(&c.HostMemoryMB, "host-ram-mb", "MiB of RAM of each simulated host")
+	f.int64(&c.HostDiskGB, "host-disk-gb", "GiB of disk of each simulated host")
+	f.dur(&c.FakeDelay, "fake-delay", "delay of every fake driver operation")
+	f.str(&c.FakeDelays, "fake-delays", "delays of single fake driver operations, e.g. rebuild=2s,spawn=100ms")
+	f.dur(&c.TransitionTime, "transition-time",
+		"least time of simulated reboots, rebuilds, resizes, migrations, password changes and a build's networking step, so pollers see REBOOT, REBUILD …")
 	if b, _ := strconv.ParseBool(os.Getenv("NOVALITE_INSTANT")); b {
 		c.TransitionTime = 0
 	}
@@ -196,33 +191,28 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		}
 		return err
 	})
-	str(&c.Driver, "driver", "NOVALITE_DRIVER", "virt driver of the compute hosts: fake (simulated) or qemu (real guests)")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("NOVALITE_SHUTDOWN_TIMEOUT", c.ShutdownTimeout),
-		"time a real guest has to power off on the ACPI power button before a hard stop (env NOVALITE_SHUTDOWN_TIMEOUT)")
-	fs.DurationVar(&c.RemoveUnusedBaseAge, "remove-unused-base-age", envDuration("NOVALITE_REMOVE_UNUSED_BASE_AGE", c.RemoveUnusedBaseAge),
-		"how long a host's cached base image may stay unused before it is removed, negative never, as Nova's remove_unused_original_minimum_age_seconds (env NOVALITE_REMOVE_UNUSED_BASE_AGE)")
-	str(&c.InstancesPath, "instances-path", "NOVALITE_INSTANCES_PATH",
+	f.str(&c.Driver, "driver", "virt driver of the compute hosts: fake (simulated) or qemu (real guests)")
+	f.dur(&c.ShutdownTimeout, "shutdown-timeout",
+		"time a real guest has to power off on the ACPI power button before a hard stop")
+	f.dur(&c.RemoveUnusedBaseAge, "remove-unused-base-age",
+		"how long a host's cached base image may stay unused before it is removed, negative never, as Nova's remove_unused_original_minimum_age_seconds")
+	f.str(&c.InstancesPath, "instances-path",
 		"directory of the hosts' real guests, shared by the agents that move guests between them (default <data-dir>/instances)")
-	fs.BoolVar(&c.ForceConfigDrive, "force-config-drive", envBool("NOVALITE_FORCE_CONFIG_DRIVE", c.ForceConfigDrive),
-		"attach a config drive to every real guest (env NOVALITE_FORCE_CONFIG_DRIVE)")
-	fs.IntVar(&c.DatabaseMaxConns, "database-max-conns", int(envInt("NOVALITE_DATABASE_MAX_CONNS", int64(c.DatabaseMaxConns))),
-		"most database connections of this process, 0 for the default (env NOVALITE_DATABASE_MAX_CONNS)")
-	fs.DurationVar(&c.FernetRotation, "fernet-rotation", envDuration("NOVALITE_FERNET_ROTATION", c.FernetRotation),
-		"how often the controller rotates the Fernet token keys, 0 never (env NOVALITE_FERNET_ROTATION)")
-	fs.IntVar(&c.FernetMaxActiveKeys, "fernet-max-active-keys", int(envInt("NOVALITE_FERNET_MAX_ACTIVE_KEYS", int64(c.FernetMaxActiveKeys))),
-		"Fernet keys kept (staged, primary and secondaries); 0: enough for every token to outlive its key's rotation (env NOVALITE_FERNET_MAX_ACTIVE_KEYS)")
-	fs.BoolVar(&c.ControlAPI, "control-api", envBool("NOVALITE_CONTROL_API", c.ControlAPI),
-		"serve the control API under /novalite/v1 for admins: clock, simulated hosts, fault knobs (env NOVALITE_CONTROL_API)")
-	fs.IntVar(&c.ImageCountTotal, "image-count-total", int(envInt("NOVALITE_IMAGE_COUNT_TOTAL", int64(c.ImageCountTotal))),
-		"images a project may own, Glance's image_count_total; -1 no limit (env NOVALITE_IMAGE_COUNT_TOTAL)")
-	fs.BoolVar(&c.HideFakeMetadata, "hide-fake-metadata", envBool("NOVALITE_HIDE_FAKE_METADATA", c.HideFakeMetadata),
-		"keep the fake:* fault knobs out of the server metadata clients see (env NOVALITE_HIDE_FAKE_METADATA)")
-	fs.DurationVar(&c.ServiceDownTime, "service-down-time", envDuration("NOVALITE_SERVICE_DOWN_TIME", c.ServiceDownTime),
-		"Nova's service_down_time: a compute host whose last heartbeat is older is down, its servers' host_status UNKNOWN and it is not scheduled to (env NOVALITE_SERVICE_DOWN_TIME)")
-	fs.DurationVar(&c.ReportInterval, "report-interval", envDuration("NOVALITE_REPORT_INTERVAL", c.ReportInterval),
-		"Nova's report_interval: how often a compute host heartbeats; less than --service-down-time (env NOVALITE_REPORT_INTERVAL)")
+	f.boolean(&c.ForceConfigDrive, "force-config-drive", "attach a config drive to every real guest")
+	f.integer(&c.DatabaseMaxConns, "database-max-conns", "most database connections of this process, 0 for the default")
+	f.dur(&c.FernetRotation, "fernet-rotation", "how often the controller rotates the Fernet token keys, 0 never")
+	f.integer(&c.FernetMaxActiveKeys, "fernet-max-active-keys",
+		"Fernet keys kept (staged, primary and secondaries); 0: enough for every token to outlive its key's rotation")
+	f.boolean(&c.ControlAPI, "control-api",
+		"serve the control API under /novalite/v1 for admins: clock, simulated hosts, fault knobs")
+	f.integer(&c.ImageCountTotal, "image-count-total", "images a project may own, Glance's image_count_total; -1 no limit")
+	f.boolean(&c.HideFakeMetadata, "hide-fake-metadata", "keep the fake:* fault knobs out of the server metadata clients see")
+	f.dur(&c.ServiceDownTime, "service-down-time",
+		"Nova's service_down_time: a compute host whose last heartbeat is older is down, its servers' host_status UNKNOWN and it is not scheduled to")
+	f.dur(&c.ReportInterval, "report-interval",
+		"Nova's report_interval: how often a compute host heartbeats; less than --service-down-time")
 	c.HTTP.flags(fs)
-	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", envInt("NOVALITE_MAX_BODY_BYTES", c.MaxBodyBytes), "largest request body accepted (env NOVALITE_MAX_BODY_BYTES)")
+	f.int64(&c.MaxBodyBytes, "max-body-bytes", "largest request body accepted")
 }
 
 // AgentFlags registers the flags only `novalite agent` has.
@@ -235,8 +225,8 @@ func (c *Config) AgentFlags(fs *flag.FlagSet) {
 
 // ControllerFlags registers the flags only `novalite controller` has.
 func (c *Config) ControllerFlags(fs *flag.FlagSet) {
-	fs.DurationVar(&c.LeaderCheck, "leader-check", envDuration("NOVALITE_LEADER_CHECK", c.LeaderCheck),
-		"how often a standby controller tries to take the lead, and the leader checks it still holds it (env NOVALITE_LEADER_CHECK)")
+	envFlags{fs}.dur(&c.LeaderCheck, "leader-check",
+		"how often a standby controller tries to take the lead, and the leader checks it still holds it")
 }
 
 // Validate reports what is wrong with c.

@@ -35,16 +35,13 @@ func defaultHTTPLimits() HTTPLimits {
 }
 
 func (h *HTTPLimits) flags(fs *flag.FlagSet) {
-	dur := func(p *time.Duration, name, env, usage string) {
-		fs.DurationVar(p, name, envDuration(env, *p), usage+" (env "+env+")")
-	}
-	dur(&h.ReadHeaderTimeout, "read-header-timeout", "NOVALITE_READ_HEADER_TIMEOUT", "time allowed to read a request's headers")
-	dur(&h.ReadTimeout, "read-timeout", "NOVALITE_READ_TIMEOUT", "time allowed to read a whole request")
-	dur(&h.WriteTimeout, "write-timeout", "NOVALITE_WRITE_TIMEOUT", "time allowed from a request's headers to the end of its answer")
-	dur(&h.IdleTimeout, "idle-timeout", "NOVALITE_IDLE_TIMEOUT", "how long an idle keep-alive connection stays open")
-	dur(&h.RequestTimeout, "request-timeout", "NOVALITE_REQUEST_TIMEOUT", "deadline of every request, database queries included (503 past it)")
-	fs.IntVar(&h.MaxConnections, "max-connections", int(envInt("NOVALITE_MAX_CONNECTIONS", int64(h.MaxConnections))),
-		"most client connections open at once (env NOVALITE_MAX_CONNECTIONS)")
+	f := envFlags{fs}
+	f.dur(&h.ReadHeaderTimeout, "read-header-timeout", "time allowed to read a request's headers")
+	f.dur(&h.ReadTimeout, "read-timeout", "time allowed to read a whole request")
+	f.dur(&h.WriteTimeout, "write-timeout", "time allowed from a request's headers to the end of its answer")
+	f.dur(&h.IdleTimeout, "idle-timeout", "how long an idle keep-alive connection stays open")
+	f.dur(&h.RequestTimeout, "request-timeout", "deadline of every request, database queries included (503 past it)")
+	f.integer(&h.MaxConnections, "max-connections", "most client connections open at once")
 }
 
 func (h *HTTPLimits) validate() error {
