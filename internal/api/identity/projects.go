@@ -93,14 +93,7 @@ func (a *API) updateDomain(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteDomain(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "identity:delete_domain", policy.Target{}); err != nil {
-		return err
-	}
-	if err := a.svc.DeleteDomain(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteByID(w, r, "identity:delete_domain", a.svc.DeleteDomain)
 }
 
 func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
@@ -251,14 +244,7 @@ func (a *API) checkProjectUpdate(r *http.Request, b projectBody) error {
 }
 
 func (a *API) deleteProject(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "identity:delete_project", policy.Target{}); err != nil {
-		return err
-	}
-	if err := a.svc.DeleteProject(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteByID(w, r, "identity:delete_project", a.svc.DeleteProject)
 }
 
 func required(field string) error {

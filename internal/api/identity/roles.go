@@ -95,14 +95,7 @@ func (a *API) updateRole(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteRole(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "identity:delete_role", policy.Target{}); err != nil {
-		return err
-	}
-	if err := a.svc.DeleteRole(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteByID(w, r, "identity:delete_role", a.svc.DeleteRole)
 }
 
 func (a *API) listRoleInferences(w http.ResponseWriter, r *http.Request) error {
@@ -164,11 +157,7 @@ func (a *API) deleteImpliedRole(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:delete_implied_role", policy.Target{}); err != nil {
 		return err
 	}
-	if err := a.svc.DeleteImpliedRole(r.Context(), r.PathValue("prior"), r.PathValue("implied")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.svc.DeleteImpliedRole(r.Context(), r.PathValue("prior"), r.PathValue("implied")))
 }
 
 // listImpliedRoles serves GET /v3/roles/{prior}/implies.
@@ -215,11 +204,7 @@ func (a *API) grant(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:create_grant", policy.Target{}); err != nil {
 		return err
 	}
-	if err := a.svc.Grant(r.Context(), assignment(r)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.svc.Grant(r.Context(), assignment(r)))
 }
 
 func (a *API) checkGrant(w http.ResponseWriter, r *http.Request) error {
@@ -242,11 +227,7 @@ func (a *API) revokeGrant(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, "identity:revoke_grant", policy.Target{}); err != nil {
 		return err
 	}
-	if err := a.svc.RevokeRole(r.Context(), assignment(r)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.svc.RevokeRole(r.Context(), assignment(r)))
 }
 
 func (a *API) listGrants(w http.ResponseWriter, r *http.Request) error {

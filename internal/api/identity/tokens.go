@@ -218,11 +218,7 @@ func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.subject(r, "identity:revoke_token"); err != nil {
 		return err
 	}
-	if err := a.svc.Revoke(r.Context(), r.Header.Get("X-Subject-Token")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.svc.Revoke(r.Context(), r.Header.Get("X-Subject-Token")))
 }
 
 // keystoneTime renders a time as Keystone does: six fractional digits, Z.

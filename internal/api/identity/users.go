@@ -113,14 +113,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
-	if err := authorize(r, "identity:delete_user", policy.Target{}); err != nil {
-		return err
-	}
-	if err := a.svc.DeleteUser(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return deleteByID(w, r, "identity:delete_user", a.svc.DeleteUser)
 }
 
 func (a *API) listUserProjects(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"context"
 	"net/http"
 
 	"novalite"
@@ -74,6 +75,24 @@ func authorize(r *http.Request, rule string, t policy.Target) error {
 	if !policy.Allowed(httpx.Caller(r.Context()), rule, t) {
 		return forbidden(rule)
 	}
+	return nil
+}
+
+// deleteByID deletes the entity of the path's id after checking rule:
+// 204, or the service's error.
+func deleteByID(w http.ResponseWriter, r *http.Request, rule string, del func(context.Context, string) error) error {
+	if err := authorize(r, rule, policy.Target{}); err != nil {
+		return err
+	}
+	return noContent(w, del(r.Context(), r.PathValue("id")))
+}
+
+// noContent answers 204 when err is nil, else returns it.
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
