@@ -113,13 +113,9 @@ func memberSchema() obj {
 	}
 }
 
-func (a *API) schemaImage(w http.ResponseWriter, r *http.Request) error {
-	httpx.WriteJSON(w, http.StatusOK, imageSchema())
-	return nil
-}
-
-func (a *API) schemaImages(w http.ResponseWriter, r *http.Request) error {
-	httpx.WriteJSON(w, http.StatusOK, obj{
+// imagesSchema is Glance's schema of an image list.
+func imagesSchema() obj {
+	return obj{
 		"name": "images",
 		"properties": obj{
 			"images": obj{"type": "array", "items": imageSchema()},
@@ -132,23 +128,25 @@ func (a *API) schemaImages(w http.ResponseWriter, r *http.Request) error {
 			{"rel": "next", "href": "{next}"},
 			{"rel": "describedby", "href": "{schema}"},
 		},
-	})
-	return nil
+	}
 }
 
-func (a *API) schemaMember(w http.ResponseWriter, r *http.Request) error {
-	httpx.WriteJSON(w, http.StatusOK, memberSchema())
-	return nil
-}
-
-func (a *API) schemaMembers(w http.ResponseWriter, r *http.Request) error {
-	httpx.WriteJSON(w, http.StatusOK, obj{
+// membersSchema is Glance's schema of a member list.
+func membersSchema() obj {
+	return obj{
 		"name": "members",
 		"properties": obj{
 			"members": obj{"type": "array", "items": memberSchema()},
 			"schema":  obj{"type": "string"},
 		},
 		"links": []obj{{"rel": "describedby", "href": "{schema}"}},
-	})
-	return nil
+	}
+}
+
+// serveSchema answers GET /v2/schemas/… with one of the schemas.
+func serveSchema(schema func() obj) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		httpx.WriteJSON(w, http.StatusOK, schema())
+		return nil
+	}
 }
