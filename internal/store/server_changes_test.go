@@ -58,6 +58,38 @@ func changesServer(t *testing.T, db *DB) novalite.Server {
 	return v
 }
 
+// startPostgresChanges opens a PostgreSQL store, takes a cursor's first
+// read and creates two servers, read as created.
+func startPostgresChanges(t *testing.T) (*DB, *changesTest, novalite.Server, novalite.Server) {
+	t.Helper()
+	db := openPostgresTest(t)
+	c := &changesTest{t: t, db: db}
+	c.expect("first read", true)
+	a, b := changesServer(t, db), changesServer(t, db)
+	c.expect("created", false, a.ID, b.ID)
+	return db, c, a, b
+}
+
+// holdRename renames server id in a transaction of its own and returns
+// once it has written, the transaction still open: closing release
+// commits it, and done receives the commit's error.
+func holdRename(ctx context.Context, db *DB, id, name string) (release chan struct{}, done chan error) {
+	written := make(chan struct{})
+	release, done = make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- db.Tx(ctx, func(tx *Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE instances SET name = $2 WHERE uuid = $1`, id, name); err != nil {
+				return err
+			}
+			close(written)
+			<-release
+			return nil
+		})
+	}()
+	<-written
+	return release, done
+}
+
 // TestServerChanges: each write to a server's row or its metadata is
 // read once through a cursor, in the order of commits; a rename of a
 // security group reads as all; a cursor the pruning passed reads all,
@@ -123,26 +155,10 @@ func TestServerChanges(t *testing.T) {
 // the cursor still reads it (by transaction id), once.
 func TestServerChangesLateCommit(t *testing.T) {
 	t.Parallel()
-	db := openPostgresTest(t)
+	db, c, a, b := startPostgresChanges(t)
 	ctx := context.Background()
-	c := &changesTest{t: t, db: db}
-	c.expect("first read", true)
-	a, b := changesServer(t, db), changesServer(t, db)
-	c.expect("created", false, a.ID, b.ID)
 
-	written, release := make(chan struct{}), make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		done <- db.Tx(ctx, func(tx *Tx) error {
-			if _, err := tx.Exec(ctx, `UPDATE instances SET name = 'late' WHERE uuid = $1`, a.ID); err != nil {
-				return err
-			}
-			close(written)
-			<-release
-			return nil
-		})
-	}()
-	<-written
+	release, done := holdRename(ctx, db, a.ID, "late")
 	c.exec(`UPDATE instances SET name = 'early' WHERE uuid = $1`, b.ID)
 	c.expect("the later transaction committed first", false, b.ID)
 	close(release)
@@ -160,17 +176,11 @@ func TestServerChangesLateCommit(t *testing.T) {
 // read; the cursor still reads its entry once it commits.
 func TestServerChangesRunningAboveXmax(t *testing.T) {
 	t.Parallel()
-	db := openPostgresTest(t)
+	db, c, a, b := startPostgresChanges(t)
 	ctx := context.Background()
-	c := &changesTest{t: t, db: db}
-	c.expect("first read", true)
-	a, b := changesServer(t, db), changesServer(t, db)
-	c.expect("created", false, a.ID, b.ID)
 
-	step := func() (chan struct{}, chan struct{}) { return make(chan struct{}), make(chan struct{}) }
-	bHasXid, bWrite := step()
-	aWritten, aCommit := step()
-	bDone, aDone := make(chan error, 1), make(chan error, 1)
+	bHasXid, bWrite := make(chan struct{}), make(chan struct{})
+	bDone := make(chan error, 1)
 	go func() { // the older transaction: its xid first, its entry last
 		bDone <- db.Tx(ctx, func(tx *Tx) error {
 			if _, err := tx.Exec(ctx, `SELECT pg_current_xact_id()`); err != nil {
@@ -183,17 +193,7 @@ func TestServerChangesRunningAboveXmax(t *testing.T) {
 		})
 	}()
 	<-bHasXid
-	go func() { // the newer one: the larger xid, the smaller seq
-		aDone <- db.Tx(ctx, func(tx *Tx) error {
-			if _, err := tx.Exec(ctx, `UPDATE instances SET name = 'late' WHERE uuid = $1`, a.ID); err != nil {
-				return err
-			}
-			close(aWritten)
-			<-aCommit
-			return nil
-		})
-	}()
-	<-aWritten
+	aCommit, aDone := holdRename(ctx, db, a.ID, "late") // the newer one: the larger xid, the smaller seq
 	close(bWrite)
 	if err := <-bDone; err != nil {
 		t.Fatal(err)
