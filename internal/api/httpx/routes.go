@@ -27,3 +27,12 @@ func (rt Routes) Open(pattern string, h HandlerFunc) { rt.Mux.Handle(pattern, Ad
 func (rt Routes) Authed(pattern string, h HandlerFunc) {
 	rt.Mux.Handle(pattern, Authenticate(Adapt(h, rt.Errors), rt.Validator, rt.IdentityURL, rt.Errors))
 }
+
+// ServeRoot serves r on h, an API's mount point itself (GET /image, the
+// prefix stripped to "") as its root "/", which ServeMux would redirect.
+func ServeRoot(h http.Handler, w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "" {
+		r.URL.Path = "/"
+	}
+	h.ServeHTTP(w, r)
+}

@@ -92,10 +92,6 @@ func (a *API) Handler() http.Handler {
 	authed("GET /v3/role_assignments", a.listRoleAssignments)
 
 	routed := rt.Handler()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "" { // GET /identity is Keystone's root, as GET /identity/
-			r.URL.Path = "/"
-		}
-		routed.ServeHTTP(w, r)
-	})
+	// GET /identity is Keystone's root, as GET /identity/.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { httpx.ServeRoot(routed, w, r) })
 }

@@ -56,8 +56,5 @@ func New(svc *image.Service, prefix string, v httpx.Validator, identityURL func(
 // ServeHTTP serves the API; the mount prefix is already stripped. An
 // empty path (GET /image) is the root.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "" {
-		r.URL.Path = "/"
-	}
-	a.handler.ServeHTTP(w, r)
+	httpx.ServeRoot(a.handler, w, r)
 }

@@ -87,8 +87,5 @@ func New(svc *network.Service, prefix string, v httpx.Validator, identityURL fun
 
 // ServeHTTP serves the API; the mount prefix is already stripped.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "" {
-		r.URL.Path = "/"
-	}
-	a.handler.ServeHTTP(w, r)
+	httpx.ServeRoot(a.handler, w, r)
 }
