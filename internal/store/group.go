@@ -14,8 +14,8 @@ import (
 // concurrent requests touch the same index pages. So write transactions
 // that queue up while one runs are run together: the writer whose turn
 // it is takes every waiting transaction, runs each inside a savepoint of
-// one transaction (a failing one rolls back to its savepoint alone), and
-// commits once for all. Each caller still gets its own result, and its
+// one transaction (a failing one rolls back to its savepoint alone; one
+// that waited alone runs without), and commits once for all. Each caller still gets its own result, and its
 // AfterCommit functions run once the shared commit has landed.
 //
 // A statement interrupted by its context's cancellation would roll back
@@ -147,6 +147,23 @@ func (db *DB) runGroup(jobs []*writeJob) {
 		finish(unavailable(err))
 		return
 	}
+	if len(jobs) == 1 {
+		// Alone, a job needs no savepoint: its failure is the whole
+		// transaction's. And a savepoint costs more than its two
+		// statements: under it SQLite truncates the in-memory
+		// sub-journal at the end of every statement by walking it from
+		// its start, so a large job (a create of 100 servers) paid for
+		// its writes quadratically.
+		j := jobs[0]
+		db.runJob(stx, j)
+		if j.err != nil || j.panicked != nil {
+			_ = stx.Rollback()
+			finish(nil)
+			return
+		}
+		db.commitGroup(stx, jobs, finish)
+		return
+	}
 	var committed []*writeJob
 	for _, j := range jobs {
 		if err := db.runMember(stx, j); err != nil {
@@ -162,7 +179,13 @@ func (db *DB) runGroup(jobs []*writeJob) {
 			committed = append(committed, j)
 		}
 	}
-	err = stx.Commit()
+	db.commitGroup(stx, committed, finish)
+}
+
+// commitGroup commits stx, whose committed jobs succeeded, and finishes
+// the group.
+func (db *DB) commitGroup(stx *sql.Tx, committed []*writeJob, finish func(error)) {
+	err := stx.Commit()
 	// Counted even when Commit reports an error: it may have landed.
 	counted := uint64(0)
 	for _, j := range committed {
@@ -186,15 +209,7 @@ func (db *DB) runMember(stx *sql.Tx, j *writeJob) error {
 	if _, err := stx.ExecContext(ctx, `SAVEPOINT member`); err != nil {
 		return err
 	}
-	j.tx = &Tx{tx: stx, q: stx, engine: db.engine, stmts: db.writeStmts, shared: db.shared, noCancel: true}
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				j.panicked = p
-			}
-		}()
-		j.err = j.fn(j.tx)
-	}()
+	db.runJob(stx, j)
 	if j.err != nil || j.panicked != nil {
 		if _, err := stx.ExecContext(ctx, `ROLLBACK TO member`); err != nil {
 			return fmt.Errorf("rollback to savepoint: %w", err)
@@ -206,4 +221,15 @@ func (db *DB) runMember(stx *sql.Tx, j *writeJob) error {
 		return fmt.Errorf("release savepoint: %w", err)
 	}
 	return nil
+}
+
+// runJob runs j's function in stx, keeping its error or panic.
+func (db *DB) runJob(stx *sql.Tx, j *writeJob) {
+	j.tx = &Tx{tx: stx, q: stx, engine: db.engine, stmts: db.writeStmts, shared: db.shared, noCancel: true}
+	defer func() {
+		if p := recover(); p != nil {
+			j.panicked = p
+		}
+	}()
+	j.err = j.fn(j.tx)
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -120,6 +122,93 @@ func TestWriteTransactionsIsolated(t *testing.T) {
 		})
 		if late != 0 {
 			t.Fatal("a transaction whose context had ended was committed")
+		}
+	})
+}
+
+// TestWriteTransactionAlone: a write transaction that runs alone (on
+// SQLite, a group of one: no savepoint) keeps the same outcomes — its
+// error or panic leaves nothing, a constraint violation it handles
+// leaves its other writes (SQLite; on PostgreSQL it aborts the
+// transaction), success commits.
+func TestWriteTransactionAlone(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		if err := db.Tx(ctx, func(tx *Tx) error {
+			_, err := tx.Exec(ctx, `CREATE TABLE alone_probe (k TEXT PRIMARY KEY)`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		insert := func(tx *Tx, k string) error {
+			_, err := tx.Exec(ctx, `INSERT INTO alone_probe (k) VALUES ($1)`, k)
+			return err
+		}
+		errFail := errors.New("refused")
+		tests := []struct {
+			name      string
+			fn        func(tx *Tx) error
+			wantErr   error
+			wantPanic bool
+		}{
+			{"commits", func(tx *Tx) error { return insert(tx, "a") }, nil, false},
+			{"fails", func(tx *Tx) error {
+				if err := insert(tx, "b"); err != nil {
+					return err
+				}
+				return errFail
+			}, errFail, false},
+			{"panics", func(tx *Tx) error {
+				if err := insert(tx, "c"); err != nil {
+					return err
+				}
+				panic("alone")
+			}, nil, true},
+			{"handles its conflict", func(tx *Tx) error {
+				if err := insert(tx, "d"); err != nil {
+					return err
+				}
+				if err := insert(tx, "a"); !novalite.IsKind(err, novalite.Conflict) {
+					return fmt.Errorf("duplicate insert: %v", err)
+				}
+				return nil
+			}, nil, false},
+		}
+		for _, tt := range tests {
+			var err error
+			panicked := func() (p any) {
+				defer func() { p = recover() }()
+				err = db.Tx(ctx, tt.fn)
+				return nil
+			}()
+			if db.Engine() == Postgres && tt.name == "handles its conflict" {
+				// A failed statement aborts a PostgreSQL transaction.
+				if err == nil {
+					t.Errorf("%s: committed on PostgreSQL", tt.name)
+				}
+				continue
+			}
+			if (panicked != nil) != tt.wantPanic || !errors.Is(err, tt.wantErr) {
+				t.Errorf("%s: error %v, panic %v", tt.name, err, panicked)
+			}
+		}
+		var got []string
+		if err := db.View(ctx, func(tx *Tx) error {
+			rows, err := tx.query(ctx, `SELECT k FROM alone_probe ORDER BY k`)
+			got, err = collect(rows, err, func(r *sql.Rows) (string, error) {
+				var k string
+				return k, r.Scan(&k)
+			})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"a", "d"}
+		if db.Engine() == Postgres {
+			want = want[:1]
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("rows %v, want %v", got, want)
 		}
 	})
 }
