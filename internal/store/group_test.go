@@ -22,12 +22,7 @@ import (
 func TestWriteTransactionsIsolated(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		if err := db.Tx(ctx, func(tx *Tx) error {
-			_, err := tx.Exec(ctx, `CREATE TABLE group_probe (k TEXT PRIMARY KEY)`)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		probeTable(t, db, "group_probe")
 		const n = 300
 		var after atomic.Int64
 		var mu sync.Mutex
@@ -134,12 +129,7 @@ func TestWriteTransactionsIsolated(t *testing.T) {
 func TestWriteTransactionAlone(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		if err := db.Tx(ctx, func(tx *Tx) error {
-			_, err := tx.Exec(ctx, `CREATE TABLE alone_probe (k TEXT PRIMARY KEY)`)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		probeTable(t, db, "alone_probe")
 		insert := func(tx *Tx, k string) error {
 			_, err := tx.Exec(ctx, `INSERT INTO alone_probe (k) VALUES ($1)`, k)
 			return err
@@ -211,4 +201,16 @@ func TestWriteTransactionAlone(t *testing.T) {
 			t.Errorf("rows %v, want %v", got, want)
 		}
 	})
+}
+
+// probeTable creates the table name with one text key, k.
+func probeTable(t *testing.T, db *DB, name string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `CREATE TABLE `+name+` (k TEXT PRIMARY KEY)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
