@@ -68,11 +68,14 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 	cacheable := err == nil
 	var out ServerInfo
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		v, err := s.getServer(ctx, tx, c, id)
+		v, ports, err := tx.InstanceShow(ctx, id, scope(c))
+		if novalite.IsKind(err, novalite.NotFound) {
+			return instanceNotFound(id)
+		}
 		if err != nil {
 			return err
 		}
-		infos, err := s.serverInfos(ctx, tx, []*novalite.Server{&v}, false)
+		infos, err := s.serverInfos(ctx, tx, []*novalite.Server{&v}, ports, false)
 		if err == nil {
 			out = infos[0]
 		}
@@ -169,22 +172,25 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]Serve
 		if err := tx.InstanceLoadExtras(ctx, list); err != nil {
 			return err
 		}
-		out, err = s.serverInfos(ctx, tx, list, p.HostStatus)
+		out, err = s.serverInfos(ctx, tx, list, true, p.HostStatus)
 		return err
 	})
 	return out, err
 }
 
-// serverInfos adds ports, the metadata clients see and (hostStatus) the
-// host status to servers, in bulk.
-func (s *Service) serverInfos(ctx context.Context, tx *store.Tx, list []*novalite.Server, hostStatus bool) ([]ServerInfo, error) {
+// serverInfos adds the metadata clients see, ports (unless the caller
+// knows there are none) and (hostStatus) the host status to servers, in
+// bulk.
+func (s *Service) serverInfos(ctx context.Context, tx *store.Tx, list []*novalite.Server, ports, hostStatus bool) ([]ServerInfo, error) {
 	out := make([]ServerInfo, len(list))
 	for i, v := range list {
 		out[i].Server = *v
 		out[i].Metadata = s.visibleMetadata(v.Metadata)
 	}
-	if err := s.addPorts(ctx, tx, out); err != nil {
-		return nil, err
+	if ports {
+		if err := s.addPorts(ctx, tx, out); err != nil {
+			return nil, err
+		}
 	}
 	if !hostStatus {
 		return out, nil

@@ -33,14 +33,16 @@ type instanceScanner struct {
 	created, updated                                                                            int64
 	launched, terminated, deletedAt                                                             sql.NullInt64
 	power                                                                                       int
-	// metadata and tags: JSON texts, read with the row (instanceExtraCols).
+	// metadata and tags: JSON texts, read with the row (instanceExtraCols);
+	// volumes and ports: whether the server has any (instanceRefCols).
 	metadata, tags string
+	volumes, ports bool
 	extras         bool
 	dest           []any
 }
 
 // newInstanceScanner scans rows of instanceCols, followed by
-// instanceExtraCols when extras is true.
+// instanceExtraCols and instanceRefCols when extras is true.
 func newInstanceScanner(extras bool) *instanceScanner {
 	s := &instanceScanner{}
 	v := &s.v
@@ -52,7 +54,7 @@ func newInstanceScanner(extras bool) *instanceScanner {
 		&s.certs, &s.hints, &v.ServerGroup, &v.RequestedNetworks, &v.AdminPasswordHash, &v.EncryptedPassword}
 	if extras {
 		s.extras = true
-		s.dest = append(s.dest, &s.metadata, &s.tags)
+		s.dest = append(s.dest, &s.metadata, &s.tags, &s.volumes, &s.ports)
 	}
 	return s
 }
@@ -110,6 +112,12 @@ func (tx *Tx) instanceExtraCols() string {
 	return `(SELECT json_group_object(m.key, m.value) FROM instance_metadata m WHERE m.instance_id = instances.id),
 		(SELECT json_group_array(t.tag ORDER BY t.tag) FROM instance_tags t WHERE t.instance_id = instances.id)`
 }
+
+// instanceRefCols tell whether a server has volumes and ports (one
+// index seek each, with its row), so that a show skips the query of
+// each it has none of: most servers have no volumes attached.
+const instanceRefCols = `EXISTS (SELECT 1 FROM block_device_mappings b WHERE b.instance_uuid = instances.uuid),
+	EXISTS (SELECT 1 FROM ports p WHERE p.device_id = instances.uuid)`
 
 // selectInstances is the SELECT of cols, which sc scans: on SQLite, one
 // JSON array a row (jsonRow).
@@ -220,23 +228,39 @@ func (tx *Tx) InstanceInsert(ctx context.Context, v *novalite.Server) error {
 // SQL: another project's server is NotFound).
 // Hard-deleted rows are found only when withDeleted is true.
 func (tx *Tx) InstanceGet(ctx context.Context, uuid, projectID string, withDeleted bool) (novalite.Server, error) {
-	v, err := tx.instanceRow(ctx, uuid, projectID, withDeleted, true)
-	if err != nil {
-		return v, err
-	}
-	err = tx.instanceLoadFaultsVolumes(ctx, []*novalite.Server{&v})
+	v, _, err := tx.instanceGet(ctx, uuid, projectID, withDeleted)
 	return v, err
+}
+
+// InstanceShow is InstanceGet of a live server that also tells whether
+// it has ports (read with its row): a show without any skips their
+// queries.
+func (tx *Tx) InstanceShow(ctx context.Context, uuid, projectID string) (v novalite.Server, ports bool, err error) {
+	return tx.instanceGet(ctx, uuid, projectID, false)
+}
+
+func (tx *Tx) instanceGet(ctx context.Context, uuid, projectID string, withDeleted bool) (novalite.Server, bool, error) {
+	sc := newInstanceScanner(true)
+	v, err := tx.instanceRow(ctx, uuid, projectID, withDeleted, sc)
+	if err != nil {
+		return v, false, err
+	}
+	if sc.volumes {
+		err = tx.instanceLoadFaultsVolumes(ctx, []*novalite.Server{&v})
+	} else {
+		err = tx.instanceLoadFaults(ctx, []*novalite.Server{&v})
+	}
+	return v, sc.ports, err
 }
 
 // InstanceRow is InstanceGet of a live server without its metadata, tags
 // and fault: one query, for a write that needs none of them (a delete).
 func (tx *Tx) InstanceRow(ctx context.Context, uuid, projectID string) (novalite.Server, error) {
-	return tx.instanceRow(ctx, uuid, projectID, false, false)
+	return tx.instanceRow(ctx, uuid, projectID, false, newInstanceScanner(false))
 }
 
-// instanceRow reads a server's row, with its metadata and tags when
-// extras is true.
-func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDeleted, extras bool) (novalite.Server, error) {
+// instanceRow reads a server's row with sc, and what sc.extras adds.
+func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDeleted bool, sc *instanceScanner) (novalite.Server, error) {
 	var w where
 	w.add(`uuid = ?`, uuid)
 	if projectID != "" {
@@ -246,11 +270,11 @@ func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDelet
 		w.add(`deleted = ?`, false)
 	}
 	cols := instanceCols
-	if extras {
-		cols += `, ` + tx.instanceExtraCols()
+	if sc.extras {
+		cols += `, ` + tx.instanceExtraCols() + `, ` + instanceRefCols
 	}
 	rows, err := tx.query(ctx, tx.selectInstances(cols)+` FROM instances`+w.sql(), w.args...)
-	list, err := tx.scanInstances(rows, err, newInstanceScanner(extras))
+	list, err := tx.scanInstances(rows, err, sc)
 	if err != nil {
 		return novalite.Server{}, err
 	}
@@ -313,6 +337,15 @@ func (tx *Tx) InstanceLoadExtras(ctx context.Context, servers []*novalite.Server
 // instanceLoadFaultsVolumes fills the latest fault (of servers in error
 // or deleted) and the volumes of servers.
 func (tx *Tx) instanceLoadFaultsVolumes(ctx context.Context, servers []*novalite.Server) error {
+	if err := tx.instanceLoadFaults(ctx, servers); err != nil {
+		return err
+	}
+	return tx.bdmLoad(ctx, servers)
+}
+
+// instanceLoadFaults fills the latest fault of the servers in error or
+// deleted.
+func (tx *Tx) instanceLoadFaults(ctx context.Context, servers []*novalite.Server) error {
 	var faulty []int64
 	for _, s := range servers {
 		if s.Deleted || s.VMState == novalite.VMError || s.VMState == novalite.VMDeleted {
@@ -320,7 +353,7 @@ func (tx *Tx) instanceLoadFaultsVolumes(ctx context.Context, servers []*novalite
 		}
 	}
 	if len(faulty) == 0 {
-		return tx.bdmLoad(ctx, servers)
+		return nil
 	}
 	byID := make(map[int64]*novalite.Server, len(faulty))
 	for _, s := range servers {
@@ -343,11 +376,7 @@ func (tx *Tx) instanceLoadFaultsVolumes(ctx context.Context, servers []*novalite
 		f.Created = fromMicros(created)
 		byID[id].Fault = f // ordered by id: the latest wins
 	}
-	if err := rows.Err(); err != nil {
-		return mapErr(err)
-	}
-	rows.Close()
-	return tx.bdmLoad(ctx, servers)
+	return mapErr(rows.Err())
 }
 
 // InstanceFaultLatest is the latest fault recorded for a server, nil if
