@@ -14,6 +14,24 @@ func conflict(kind, field, value string) error {
 	return novalite.Errorf(novalite.Conflict, "Conflict occurred attempting to store %s - Duplicate entry found with %s %s.", kind, field, value)
 }
 
+// missing is Keystone's 404 for the kind of entity id, when err is a
+// NotFound; else err.
+func missing(err error, kind, id string) error {
+	if novalite.IsKind(err, novalite.NotFound) {
+		return notFound("Could not find %s: %s.", kind, id)
+	}
+	return err
+}
+
+// nameTaken is Keystone's 409 for an entity of kind whose name is taken,
+// when err is a Conflict; else err.
+func nameTaken(err error, kind, name string) error {
+	if novalite.IsKind(err, novalite.Conflict) {
+		return conflict(kind, "name", name)
+	}
+	return err
+}
+
 // Domains lists domains.
 func (s *Service) Domains(ctx context.Context, f novalite.DomainFilter) (ds []novalite.Domain, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { ds, err = tx.DomainList(ctx, f); return err })
@@ -23,9 +41,7 @@ func (s *Service) Domains(ctx context.Context, f novalite.DomainFilter) (ds []no
 // Domain returns a domain.
 func (s *Service) Domain(ctx context.Context, id string) (d novalite.Domain, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { d, err = tx.DomainGet(ctx, id); return err })
-	if novalite.IsKind(err, novalite.NotFound) {
-		err = notFound("Could not find domain: %s.", id)
-	}
+	err = missing(err, "domain", id)
 	return d, err
 }
 
@@ -59,12 +75,7 @@ func (s *Service) UpdateDomain(ctx context.Context, id string, update func(*nova
 		}
 		return tx.DomainUpdate(ctx, d)
 	})
-	switch {
-	case novalite.IsKind(err, novalite.NotFound):
-		err = notFound("Could not find domain: %s.", id)
-	case novalite.IsKind(err, novalite.Conflict):
-		err = conflict("domain", "name", d.Name)
-	}
+	err = nameTaken(missing(err, "domain", id), "domain", d.Name)
 	return d, err
 }
 
@@ -98,9 +109,7 @@ func (s *Service) Projects(ctx context.Context, f novalite.ProjectFilter) (ps []
 // Project returns a project.
 func (s *Service) Project(ctx context.Context, id string) (p novalite.Project, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { p, err = tx.ProjectGet(ctx, id); return err })
-	if novalite.IsKind(err, novalite.NotFound) {
-		err = notFound("Could not find project: %s.", id)
-	}
+	err = missing(err, "project", id)
 	return p, err
 }
 
@@ -165,12 +174,7 @@ func (s *Service) UpdateProject(ctx context.Context, id string, update func(*nov
 		}
 		return tx.ProjectUpdate(ctx, p)
 	})
-	switch {
-	case novalite.IsKind(err, novalite.NotFound):
-		err = notFound("Could not find project: %s.", id)
-	case novalite.IsKind(err, novalite.Conflict):
-		err = conflict("project", "name", p.Name)
-	}
+	err = nameTaken(missing(err, "project", id), "project", p.Name)
 	return p, err
 }
 
@@ -182,9 +186,7 @@ func (s *Service) DeleteProject(ctx context.Context, id string) error {
 		}
 		return s.revoke(ctx, tx, store.RevocationEvent{ProjectID: id})
 	})
-	if novalite.IsKind(err, novalite.NotFound) {
-		err = notFound("Could not find project: %s.", id)
-	}
+	err = missing(err, "project", id)
 	return err
 }
 
@@ -197,9 +199,7 @@ func (s *Service) Users(ctx context.Context, f novalite.UserFilter) (us []novali
 // User returns a user.
 func (s *Service) User(ctx context.Context, id string) (u novalite.User, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { u, err = tx.UserGet(ctx, id); return err })
-	if novalite.IsKind(err, novalite.NotFound) {
-		err = notFound("Could not find user: %s.", id)
-	}
+	err = missing(err, "user", id)
 	return u, err
 }
 
@@ -258,12 +258,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, password *string, u
 		}
 		return tx.UserUpdate(ctx, u)
 	})
-	switch {
-	case novalite.IsKind(err, novalite.NotFound):
-		err = notFound("Could not find user: %s.", id)
-	case novalite.IsKind(err, novalite.Conflict):
-		err = conflict("user", "name", u.Name)
-	}
+	err = nameTaken(missing(err, "user", id), "user", u.Name)
 	return u, err
 }
 
@@ -275,9 +270,7 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 		}
 		return s.revoke(ctx, tx, store.RevocationEvent{UserID: id})
 	})
-	if novalite.IsKind(err, novalite.NotFound) {
-		err = notFound("Could not find user: %s.", id)
-	}
+	err = missing(err, "user", id)
 	return err
 }
 
@@ -290,9 +283,7 @@ func (s *Service) Roles(ctx context.Context, f novalite.RoleFilter) (rs []novali
 // Role returns a role.
 func (s *Service) Role(ctx context.Context, id string) (r novalite.Role, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error { r, err = tx.RoleGet(ctx, id); return err })
-	if novalite.IsKind(err, novalite.NotFound) {
-		err = notFound("Could not find role: %s.", id)
-	}
+	err = missing(err, "role", id)
 	return r, err
 }
 
@@ -366,21 +357,14 @@ func (s *Service) UpdateRole(ctx context.Context, id string, update func(*novali
 		update(&r)
 		return tx.RoleUpdate(ctx, r)
 	})
-	switch {
-	case novalite.IsKind(err, novalite.NotFound):
-		err = notFound("Could not find role: %s.", id)
-	case novalite.IsKind(err, novalite.Conflict):
-		err = conflict("role", "name", r.Name)
-	}
+	err = nameTaken(missing(err, "role", id), "role", r.Name)
 	return r, err
 }
 
 // DeleteRole removes a role and its assignments.
 func (s *Service) DeleteRole(ctx context.Context, id string) error {
 	err := s.change(ctx, func(tx *store.Tx) error { return tx.RoleDelete(ctx, id) })
-	if novalite.IsKind(err, novalite.NotFound) {
-		err = notFound("Could not find role: %s.", id)
-	}
+	err = missing(err, "role", id)
 	return err
 }
 
