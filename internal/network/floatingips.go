@@ -23,24 +23,12 @@ func getFIP(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (n
 
 // GetFloatingIP returns a floating IP of the caller's project.
 func (s *Service) GetFloatingIP(ctx context.Context, c *novalite.Caller, id string) (novalite.FloatingIP, error) {
-	var f novalite.FloatingIP
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		f, err = getFIP(ctx, tx, c, id)
-		return err
-	})
-	return f, err
+	return view(ctx, s.db, func(tx *store.Tx) (novalite.FloatingIP, error) { return getFIP(ctx, tx, c, id) })
 }
 
 // ListFloatingIPs lists the caller's floating IPs.
 func (s *Service) ListFloatingIPs(ctx context.Context, c *novalite.Caller, p ListParams) ([]novalite.FloatingIP, error) {
-	var out []novalite.FloatingIP
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.FloatingIPList(ctx, p.filter(c))
-		return err
-	})
-	return out, err
+	return view(ctx, s.db, func(tx *store.Tx) ([]novalite.FloatingIP, error) { return tx.FloatingIPList(ctx, p.filter(c)) })
 }
 
 // FloatingIPParams are the fields of a floating IP request. PortID nil =

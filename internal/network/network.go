@@ -72,6 +72,17 @@ func policyDenied(rule string) error {
 
 func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Second) }
 
+// view returns what read finds in one read transaction.
+func view[T any](ctx context.Context, db *store.DB, read func(*store.Tx) (T, error)) (T, error) {
+	var out T
+	err := db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = read(tx)
+		return err
+	})
+	return out, err
+}
+
 func newID() string { return uuid.NewString() }
 
 // permits checks a rule about what the caller asks for rather than whose
@@ -119,13 +130,7 @@ func (p ListParams) filter(c *novalite.Caller) store.NetFilter {
 
 // GetNetwork returns a network c may see.
 func (s *Service) GetNetwork(ctx context.Context, c *novalite.Caller, id string) (novalite.Network, error) {
-	var n novalite.Network
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		n, err = getNetwork(ctx, tx, c, id)
-		return err
-	})
-	return n, err
+	return view(ctx, s.db, func(tx *store.Tx) (novalite.Network, error) { return getNetwork(ctx, tx, c, id) })
 }
 
 func getNetwork(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Network, error) {
@@ -138,13 +143,7 @@ func getNetwork(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string
 
 // ListNetworks lists the networks c may see.
 func (s *Service) ListNetworks(ctx context.Context, c *novalite.Caller, p ListParams) ([]novalite.Network, error) {
-	var out []novalite.Network
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.NetworkList(ctx, p.filter(c))
-		return err
-	})
-	return out, err
+	return view(ctx, s.db, func(tx *store.Tx) ([]novalite.Network, error) { return tx.NetworkList(ctx, p.filter(c)) })
 }
 
 // NetworkParams are the writable fields of a network; nil = not given.

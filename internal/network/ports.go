@@ -31,13 +31,7 @@ func getPort(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (
 
 // GetPort returns a port c may see.
 func (s *Service) GetPort(ctx context.Context, c *novalite.Caller, id string) (novalite.Port, error) {
-	var p novalite.Port
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		p, err = getPort(ctx, tx, c, id)
-		return err
-	})
-	return p, err
+	return view(ctx, s.db, func(tx *store.Tx) (novalite.Port, error) { return getPort(ctx, tx, c, id) })
 }
 
 // PortListParams add the fixed_ips filters to ListParams.
@@ -48,13 +42,9 @@ type PortListParams struct {
 
 // ListPorts lists the ports c may see.
 func (s *Service) ListPorts(ctx context.Context, c *novalite.Caller, p PortListParams) ([]novalite.Port, error) {
-	var out []novalite.Port
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.PortList(ctx, store.PortListParams{NetFilter: p.filter(c), IPAddresses: p.IPAddresses, SubnetIDs: p.SubnetIDs})
-		return err
+	return view(ctx, s.db, func(tx *store.Tx) ([]novalite.Port, error) {
+		return tx.PortList(ctx, store.PortListParams{NetFilter: p.filter(c), IPAddresses: p.IPAddresses, SubnetIDs: p.SubnetIDs})
 	})
-	return out, err
 }
 
 // PortParams are the writable fields of a port; nil = not given.

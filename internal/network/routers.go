@@ -45,13 +45,7 @@ func fillGateways(ctx context.Context, tx *store.Tx, rs []novalite.Router) error
 
 // GetRouter returns a router of the caller's project (any, for admins).
 func (s *Service) GetRouter(ctx context.Context, c *novalite.Caller, id string) (novalite.Router, error) {
-	var r novalite.Router
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		r, err = getRouter(ctx, tx, c, id)
-		return err
-	})
-	return r, err
+	return view(ctx, s.db, func(tx *store.Tx) (novalite.Router, error) { return getRouter(ctx, tx, c, id) })
 }
 
 // ListRouters lists the caller's routers.

@@ -86,13 +86,7 @@ func (s *Service) GetSecurityGroup(ctx context.Context, c *novalite.Caller, id s
 	if err := s.EnsureDefaultGroup(ctx, c); err != nil {
 		return novalite.SecurityGroup{}, err
 	}
-	var g novalite.SecurityGroup
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		g, err = getGroup(ctx, tx, c, id)
-		return err
-	})
-	return g, err
+	return view(ctx, s.db, func(tx *store.Tx) (novalite.SecurityGroup, error) { return getGroup(ctx, tx, c, id) })
 }
 
 // ListSecurityGroups lists the caller's groups with their rules.
@@ -100,13 +94,7 @@ func (s *Service) ListSecurityGroups(ctx context.Context, c *novalite.Caller, p 
 	if err := s.EnsureDefaultGroup(ctx, c); err != nil {
 		return nil, err
 	}
-	var out []novalite.SecurityGroup
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.SecurityGroupList(ctx, p.filter(c))
-		return err
-	})
-	return out, err
+	return view(ctx, s.db, func(tx *store.Tx) ([]novalite.SecurityGroup, error) { return tx.SecurityGroupList(ctx, p.filter(c)) })
 }
 
 // SecurityGroupParams are the writable fields of a group.
@@ -208,13 +196,7 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, c *novalite.Caller, i
 
 // GetSecurityGroupRule returns a rule of one of the caller's groups.
 func (s *Service) GetSecurityGroupRule(ctx context.Context, c *novalite.Caller, id string) (novalite.SecurityGroupRule, error) {
-	var r novalite.SecurityGroupRule
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		r, err = getRule(ctx, tx, c, id)
-		return err
-	})
-	return r, err
+	return view(ctx, s.db, func(tx *store.Tx) (novalite.SecurityGroupRule, error) { return getRule(ctx, tx, c, id) })
 }
 
 func getRule(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.SecurityGroupRule, error) {
@@ -235,13 +217,9 @@ func (s *Service) ListSecurityGroupRules(ctx context.Context, c *novalite.Caller
 	if err := s.EnsureDefaultGroup(ctx, c); err != nil {
 		return nil, err
 	}
-	var out []novalite.SecurityGroupRule
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.SecurityGroupRuleList(ctx, p.filter(c))
-		return err
+	return view(ctx, s.db, func(tx *store.Tx) ([]novalite.SecurityGroupRule, error) {
+		return tx.SecurityGroupRuleList(ctx, p.filter(c))
 	})
-	return out, err
 }
 
 // RuleParams are the fields of a new rule. Protocol "" is any.

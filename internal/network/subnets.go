@@ -27,24 +27,12 @@ func getSubnet(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string)
 
 // GetSubnet returns a subnet c may see.
 func (s *Service) GetSubnet(ctx context.Context, c *novalite.Caller, id string) (novalite.Subnet, error) {
-	var sn novalite.Subnet
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		sn, err = getSubnet(ctx, tx, c, id)
-		return err
-	})
-	return sn, err
+	return view(ctx, s.db, func(tx *store.Tx) (novalite.Subnet, error) { return getSubnet(ctx, tx, c, id) })
 }
 
 // ListSubnets lists the subnets c may see.
 func (s *Service) ListSubnets(ctx context.Context, c *novalite.Caller, p ListParams) ([]novalite.Subnet, error) {
-	var out []novalite.Subnet
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.SubnetList(ctx, p.filter(c))
-		return err
-	})
-	return out, err
+	return view(ctx, s.db, func(tx *store.Tx) ([]novalite.Subnet, error) { return tx.SubnetList(ctx, p.filter(c)) })
 }
 
 // SubnetParams are the writable fields of a subnet; nil = not given.

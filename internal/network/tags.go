@@ -227,11 +227,5 @@ func (s *Service) RemoveTag(ctx context.Context, c *novalite.Caller, t Tagged, t
 
 // TagsOf returns the tags of the resources ids (for their views).
 func (s *Service) TagsOf(ctx context.Context, ids []string) (map[string][]string, error) {
-	var m map[string][]string
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		m, err = tx.NetTags(ctx, ids)
-		return err
-	})
-	return m, err
+	return view(ctx, s.db, func(tx *store.Tx) (map[string][]string, error) { return tx.NetTags(ctx, ids) })
 }
