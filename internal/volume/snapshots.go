@@ -2,7 +2,6 @@ package volume
 
 import (
 	"context"
-	"maps"
 	"slices"
 
 	"github.com/google/uuid"
@@ -188,10 +187,7 @@ func (s *Service) SetSnapshotMetadata(ctx context.Context, c *novalite.Caller, i
 		if err != nil {
 			return notFoundAs(err, snapshotNotFound(id))
 		}
-		if u.Replace || sn.Metadata == nil {
-			sn.Metadata = map[string]string{}
-		}
-		maps.Copy(sn.Metadata, u.Metadata)
+		sn.Metadata = u.apply(sn.Metadata)
 		sn.UpdatedAt = s.stamp()
 		out = sn.Metadata
 		return tx.VolumeSnapshotUpdate(ctx, sn)

@@ -3,6 +3,7 @@ package volume
 import (
 	"context"
 	"io"
+	"maps"
 	"slices"
 
 	"github.com/google/uuid"
@@ -404,20 +405,24 @@ type MetadataUpdate struct {
 	Replace, Unset bool
 }
 
+// apply merges u's metadata into m (or replaces m with Replace) and
+// returns the result; m may be nil.
+func (u MetadataUpdate) apply(m map[string]string) map[string]string {
+	if u.Replace || m == nil {
+		m = map[string]string{}
+	}
+	maps.Copy(m, u.Metadata)
+	return m
+}
+
 // SetMetadata writes a volume's metadata and returns the result.
 func (s *Service) SetMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (out map[string]string, err error) {
-	m, replace := u.Metadata, u.Replace
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
 		if err != nil {
 			return notFoundAs(err, volumeNotFound(id))
 		}
-		if replace {
-			v.Metadata = map[string]string{}
-		}
-		for k, val := range m {
-			v.Metadata[k] = val
-		}
+		v.Metadata = u.apply(v.Metadata)
 		v.UpdatedAt = s.stamp()
 		out = v.Metadata
 		return tx.VolumeUpdate(ctx, v)
