@@ -269,13 +269,9 @@ func errorMessage(e *jsonschema.ValidationError, doc any) string {
 			want[i] = "'" + w + "'"
 		}
 		return fmt.Sprintf("%s is not of type %s", pyfmt.Repr(val), strings.Join(want, ", "))
-	case *kind.MaxLength:
+	case *kind.MaxLength, *kind.MaxItems:
 		return fmt.Sprintf("%s is too long", pyfmt.Repr(val))
-	case *kind.MinLength:
-		return fmt.Sprintf("%s is too short", pyfmt.Repr(val))
-	case *kind.MaxItems:
-		return fmt.Sprintf("%s is too long", pyfmt.Repr(val))
-	case *kind.MinItems:
+	case *kind.MinLength, *kind.MinItems:
 		return fmt.Sprintf("%s is too short", pyfmt.Repr(val))
 	case *kind.MaxProperties:
 		return fmt.Sprintf("%s has too many properties", pyfmt.Repr(val))
