@@ -48,7 +48,7 @@ unit-postgres:
 ## servers booted, acted on and deleted through the API (tagged `guests`: they run once,
 ## not again for each database engine)
 guests:
-	$(GO) test -count=1 -parallel 2 -timeout 30m -tags guests -run 'Contract|BootsToPrompt|RealGuest' ./internal/virt/qemu/... ./internal/cli/
+	$(GO) test -count=1 -parallel 2 -timeout 30m -tags guests -run 'Contract|BootsToPrompt|RealGuest|UsableAccel' ./internal/virt/qemu/... ./internal/cli/
 
 ## fuzz-smoke: each fuzz target of untrusted input for FUZZTIME (3000 inputs); `make fuzz` for longer.
 ## Crashers land in the package's testdata/fuzz/ and then run as seeds in every `go test`.

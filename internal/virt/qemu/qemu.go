@@ -1,6 +1,6 @@
 // Package qemu is the virt driver that runs each server as a real guest:
 // one qemu-system-x86_64 process per server, started directly (no
-// libvirtd), with KVM when /dev/kvm is usable and TCG otherwise, and
+// libvirtd), with KVM when it can run a guest and TCG otherwise, and
 // controlled over its QMP socket. A guest's files live in its instance
 // directory — the qcow2 overlay on the cached base image, the config
 // drive, the serial log, the pidfile and the guest's description — so a
@@ -94,23 +94,13 @@ func New(cfg Config) (*Driver, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	d := &Driver{cfg: cfg, accel: accel(), locks: map[string]*sync.Mutex{}}
+	d := &Driver{cfg: cfg, accel: UsableAccel(cfg.Binary, cfg.Log), locks: map[string]*sync.Mutex{}}
 	if ns := NetNS(cfg.Dir); setupNetNS(ns) {
 		d.netns = ns
 	} else {
 		cfg.Log.Warn("qemu driver: cannot make a network namespace (no CAP_NET_ADMIN?): guests get isolated user-mode NICs, and guests on one network do not reach each other")
 	}
 	return d, nil
-}
-
-// accel is kvm when /dev/kvm can be opened, else tcg.
-func accel() string {
-	f, err := os.OpenFile("/dev/kvm", os.O_RDWR, 0)
-	if err != nil {
-		return "tcg"
-	}
-	f.Close()
-	return "kvm"
 }
 
 // NetworkMode is "bridge" when ports are taps on per-network bridges in

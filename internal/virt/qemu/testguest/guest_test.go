@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"novalite/internal/virt/qemu"
 )
 
 // TestBootsToPrompt boots the guest under QEMU, as the driver would but
@@ -29,7 +31,7 @@ func TestBootsToPrompt(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // TCG on a loaded machine
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "qemu-system-x86_64", "-nodefaults", "-no-user-config", "-display", "none",
-		"-machine", "pc,accel=kvm:tcg", "-m", "128", "-smp", "1",
+		"-machine", "pc,accel="+qemu.UsableAccel("qemu-system-x86_64", nil), "-m", "128", "-smp", "1",
 		"-kernel", g.Kernel, "-initrd", g.Initrd, "-append", CommandLine,
 		"-chardev", "file,id=s0,path="+log, "-serial", "chardev:s0",
 		"-monitor", "unix:"+mon+",server=on,wait=off")
