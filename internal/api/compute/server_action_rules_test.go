@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"time"
 )
 
 // TestActionStateRules tries every action on a server in each vm_state
@@ -75,11 +74,6 @@ func TestActionStateRules(t *testing.T) {
 			name := fmt.Sprintf("%s/%s/%s/launched=%v", r.name, st.vm, st.task, st.launched)
 			t.Run(name, func(t *testing.T) {
 				b.setState(t, id, st.vm, st.task, st.launched)
-				// No agent heartbeats here (NoLoops): keep the host up past
-				// service_down_time on a slow run, for resize's placement.
-				if err := b.execSQL(`UPDATE compute_nodes SET heartbeat_at = $1`, time.Now().UnixMicro()); err != nil {
-					t.Fatal(err)
-				}
 				want, wantMsg := r.status, r.msg
 				switch {
 				case !slices.Contains(r.vm, st.vm):

@@ -23,8 +23,11 @@ type testBundle struct {
 
 func setup(t *testing.T, opts ...func(*config.Config)) *testBundle {
 	t.Helper()
-	// These tests play the scheduler and agents themselves (launch).
-	noLoops := func(c *config.Config) { c.NoLoops = true }
+	// These tests play the scheduler and agents themselves (launch). No
+	// agent heartbeats then: the hosts stay up for an hour, not for
+	// service_down_time's 60 s, which a long test on a loaded machine
+	// outlasts (its moves then found no host).
+	noLoops := func(c *config.Config) { c.NoLoops, c.ServiceDownTime = true, time.Hour }
 	srv := apptest.Start(t, append([]func(*config.Config){noLoops}, opts...)...)
 	b := &testBundle{srv: srv, admin: srv.AdminToken(), demo: srv.DemoToken()}
 	resp := srv.Do(apptest.Request{Method: "GET", Path: "/image/v2/images", Token: b.demo})
