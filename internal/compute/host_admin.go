@@ -110,11 +110,13 @@ func (s *Service) UpdateComputeService(ctx context.Context, host string, u noval
 			return err
 		}
 		found, v = true, s.ComputeServiceOf(n, s.now().UTC())
+		if u.Disabled != nil && !*u.Disabled {
+			// Servers may wait for an enabled host: tell the scheduler,
+			// in this process or another, once it is committed.
+			tx.NotifyOnCommit()
+		}
 		return nil
 	})
-	if found && u.Disabled != nil && !*u.Disabled {
-		s.Waker.Wake() // servers may wait for an enabled host
-	}
 	return v, found, err
 }
 

@@ -45,8 +45,9 @@ func (db *DB) Share() {
 }
 
 // NotifyOnCommit makes tx tell the controllers (WorkChannel) when it
-// commits (pg_notify inside the transaction: delivered with the commit,
-// never for a rollback), if db is shared.
+// commits: this process's loops through OnNotify, and other processes'
+// with pg_notify inside the transaction (delivered with the commit,
+// never for a rollback) if db is shared.
 func (tx *Tx) NotifyOnCommit() { tx.notifyOn(WorkChannel) }
 
 // NotifyHostOnCommit makes tx tell the agent of host when it commits, or

@@ -191,9 +191,7 @@ func (db *DB) viewOnConn(ctx context.Context, pool *sql.DB, fn func(tx *Tx) erro
 	if err := fn(tx); err != nil {
 		return err
 	}
-	for _, f := range tx.after {
-		f()
-	}
+	db.committed(tx)
 	return nil
 }
 
