@@ -16,10 +16,7 @@ func (s *Service) FindServer(ctx context.Context, c *novalite.Caller, id string,
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
 		v, err = tx.InstanceGet(ctx, id, scope(c), withDeleted)
-		if novalite.IsKind(err, novalite.NotFound) {
-			return instanceNotFound(id)
-		}
-		return err
+		return serverErr(id, err)
 	})
 	return v, err
 }

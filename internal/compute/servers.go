@@ -49,6 +49,15 @@ func instanceNotFound(id string) error {
 	return novalite.Errorf(novalite.NotFound, "Instance %s could not be found.", id)
 }
 
+// serverErr is a store read's err for server id as Nova words it: a
+// missing row is "Instance … could not be found."
+func serverErr(id string, err error) error {
+	if novalite.IsKind(err, novalite.NotFound) {
+		return instanceNotFound(id)
+	}
+	return err
+}
+
 // scope is the project a caller's server lookups are confined to: none
 // for admins, who see every project's servers.
 func scope(c *novalite.Caller) string {
@@ -69,11 +78,8 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 	var out ServerInfo
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		v, ports, err := tx.InstanceShow(ctx, id, scope(c))
-		if novalite.IsKind(err, novalite.NotFound) {
-			return instanceNotFound(id)
-		}
 		if err != nil {
-			return err
+			return serverErr(id, err)
 		}
 		infos, err := s.serverInfos(ctx, tx, []*novalite.Server{&v}, ports, false)
 		if err == nil {
@@ -106,10 +112,7 @@ func (s *Service) FillHostStatus(ctx context.Context, info *ServerInfo) error {
 
 func (s *Service) getServer(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Server, error) {
 	v, err := tx.InstanceGet(ctx, id, scope(c), false)
-	if novalite.IsKind(err, novalite.NotFound) {
-		return v, instanceNotFound(id)
-	}
-	return v, err
+	return v, serverErr(id, err)
 }
 
 // unlockedServer is getServer for a change the server's lock must
@@ -127,11 +130,8 @@ func (s *Service) unlockedServer(ctx context.Context, tx *store.Tx, c *novalite.
 // reads none of them.
 func (s *Service) unlockedRow(ctx context.Context, tx *store.Tx, c *novalite.Caller, id string) (novalite.Server, error) {
 	v, err := tx.InstanceRow(ctx, id, scope(c))
-	if novalite.IsKind(err, novalite.NotFound) {
-		return v, instanceNotFound(id)
-	}
 	if err != nil {
-		return v, err
+		return v, serverErr(id, err)
 	}
 	return v, checkLock(c, v)
 }
