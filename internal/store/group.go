@@ -15,8 +15,9 @@ import (
 // that queue up while one runs are run together: the writer whose turn
 // it is takes every waiting transaction, runs each inside a savepoint of
 // one transaction (a failing one rolls back to its savepoint alone; one
-// that waited alone runs without), and commits once for all. Each caller still gets its own result, and its
-// AfterCommit functions run once the shared commit has landed.
+// that waited alone runs without), and commits once for all. Each
+// caller still gets its own result, and its AfterCommit functions run
+// once the shared commit has landed.
 //
 // A statement interrupted by its context's cancellation would roll back
 // the whole shared transaction, so statements of a group run on contexts
