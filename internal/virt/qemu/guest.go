@@ -117,15 +117,32 @@ func (g *guest) pid() int {
 	if err != nil || pid <= 0 {
 		return 0
 	}
-	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err != nil ||
-		bytes.Contains(stat[bytes.LastIndexByte(stat, ')')+1:], []byte(" Z ")) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
 		return 0
+	}
+	if bytes.Contains(stat[bytes.LastIndexByte(stat, ')')+1:], []byte(" Z ")) {
+		// A zombie's cmdline is empty: it is ours while it still exits.
+		if threadsGone(pid) {
+			return 0
+		}
+		return pid
 	}
 	cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 	if err != nil || !bytes.Contains(cmd, []byte("\x00-uuid\x00"+g.id+"\x00")) {
 		return 0
 	}
 	return pid
+}
+
+// threadsGone tells whether a zombie process pid has no thread left. A
+// killed QEMU's main thread turns zombie while its other threads still
+// exit, and the disk images' locks go only with the last of them: a
+// QEMU started on the same disk before then fails ("Failed to get
+// \"write\" lock").
+func threadsGone(pid int) bool {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	return err != nil || len(tasks) <= 1
 }
 
 // waitExit waits until the guest's process is gone or ctx ends.
