@@ -160,7 +160,16 @@ func (s *Server) Token(user, password, project string) string {
 	if tok, ok := s.tokens[key]; ok {
 		return tok
 	}
-	resp := s.Do(Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: PasswordAuth(user, password, project)})
+	// A 503 says "try again": under load a test server with a short
+	// request deadline (TestDatabaseOutage's 2 s) can miss it.
+	var resp Response
+	for try := 0; try < 5; try++ {
+		resp = s.Do(Request{Method: "POST", Path: "/identity/v3/auth/tokens", Body: PasswordAuth(user, password, project)})
+		if resp.Status != http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+	}
 	if resp.Status != http.StatusCreated {
 		s.t.Fatalf("token for %s on %s: %d %s", user, project, resp.Status, resp.Body)
 	}
