@@ -312,5 +312,3 @@ func rescue(ctx context.Context, d virt.Driver, i virt.Instance, j job) error {
 	i.RescueImageRef = j.image
 	return d.Rescue(ctx, i)
 }
-
-func noop(context.Context, virt.Driver, virt.Instance, job) error { return nil }

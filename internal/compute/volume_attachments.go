@@ -26,9 +26,9 @@ var attachVolumeCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, nov
 var detachVolumeCheck = stateCheck{vm: []novalite.VMState{novalite.VMActive, novalite.VMPaused, novalite.VMStopped,
 	novalite.VMResized, novalite.VMSoftDeleted, novalite.VMShelved, novalite.VMShelvedOffloaded}, task: idle}
 
-// VolumeNotFound is Nova's answer for a volume the block storage service
+// volumeNotFound is Nova's answer for a volume the block storage service
 // does not have.
-func VolumeNotFound(id string) error {
+func volumeNotFound(id string) error {
 	return novalite.Errorf(novalite.NotFound, "Volume %s could not be found.", id)
 }
 
@@ -82,7 +82,7 @@ func (s *Service) ServerVolume(ctx context.Context, c *novalite.Caller, serverID
 // in-use when this returns. It returns the mapping made.
 func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p VolumeAttachParams) (b novalite.BlockDeviceMapping, err error) {
 	if s.Volumes == nil {
-		return b, VolumeNotFound(p.VolumeID)
+		return b, volumeNotFound(p.VolumeID)
 	}
 	var v novalite.Server
 	var actionID int64
@@ -120,7 +120,7 @@ func (s *Service) AttachVolume(ctx context.Context, c *novalite.Caller, p Volume
 		a, err := s.Volumes.AttachTx(ctx, tx, c, volume.AttachParams{VolumeID: p.VolumeID, ServerID: v.ID,
 			Host: v.Host, Mountpoint: dev})
 		if novalite.IsKind(err, novalite.NotFound) {
-			return VolumeNotFound(p.VolumeID)
+			return volumeNotFound(p.VolumeID)
 		}
 		if err != nil {
 			return err
@@ -235,7 +235,7 @@ func (s *Service) detachable(ctx context.Context, tx *store.Tx, c *novalite.Call
 			return err
 		}
 		if s.Volumes == nil {
-			return VolumeNotFound(volumeID)
+			return volumeNotFound(volumeID)
 		}
 		if _, err := s.Volumes.Get(ctx, c, volumeID); err != nil {
 			return err

@@ -8,9 +8,9 @@ import (
 	"strings"
 )
 
-// ServerChangeAll is the change log's entry for a change any server may
+// serverChangeAll is the change log's entry for a change any server may
 // show (a network or a security group renamed).
-const ServerChangeAll = "*"
+const serverChangeAll = "*"
 
 // ChangeCursor is where a reader of the server change log stands
 // (ServerChanges); the zero value has read nothing. One reader at a time.
@@ -69,7 +69,7 @@ func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []strin
 		}
 		if entry {
 			ids = append(ids, s)
-			all = all || s == ServerChangeAll
+			all = all || s == serverChangeAll
 			continue
 		}
 		next.seq, below, next.epoch, next.xmax = a, b, c, x

@@ -115,7 +115,7 @@ func TestServerChanges(t *testing.T) {
 		}
 		c.expect("a group created", false)
 		c.exec(`UPDATE security_groups SET name = 'two' WHERE id = 'sg1'`)
-		c.expect("a group renamed", true, ServerChangeAll)
+		c.expect("a group renamed", true, serverChangeAll)
 
 		behind := c.cur
 		c.exec(`UPDATE instances SET name = 'again' WHERE uuid = $1`, b.ID)

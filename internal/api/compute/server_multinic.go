@@ -7,6 +7,7 @@ import (
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/schema"
 	"novalite/internal/network"
+	"novalite/internal/policy"
 )
 
 // The addFixedIp and removeFixedIp actions (≤2.43; Nova's multinic.py)
@@ -34,7 +35,7 @@ func (a *API) fixedIPServer(r *http.Request, act actionCall) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if s.Locked && !httpx.Caller(r.Context()).IsAdmin() {
+	if s.Locked && !policy.IsAdmin(httpx.Caller(r.Context())) {
 		return "", novalite.Errorf(novalite.Conflict, "Instance %s is locked", s.ID)
 	}
 	return s.ID, nil

@@ -88,8 +88,3 @@ func validate(s *schema.Schema, entity any) error {
 	}
 	return &novalite.Error{Kind: novalite.Invalid, Message: msg}
 }
-
-// schemaError is Keystone's SchemaValidationError with its own detail.
-func schemaError(detail string) error {
-	return &novalite.Error{Kind: novalite.Invalid, Message: detail}
-}

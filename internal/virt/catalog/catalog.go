@@ -29,8 +29,8 @@ type Params struct {
 	RemoveUnusedBaseAge time.Duration
 }
 
-// Drivers maps a driver name (--driver) to its constructor.
-var Drivers = map[string]func(Params) (virt.Driver, error){
+// drivers maps a driver name (--driver) to its constructor.
+var drivers = map[string]func(Params) (virt.Driver, error){
 	"fake": func(p Params) (virt.Driver, error) { return fake.New(p.Fake), nil },
 	"qemu": func(p Params) (virt.Driver, error) {
 		return qemu.New(qemu.Config{Dir: p.Dir, Images: p.Images, ShutdownTimeout: p.ShutdownTimeout,
@@ -40,17 +40,17 @@ var Drivers = map[string]func(Params) (virt.Driver, error){
 
 // New builds the driver named name.
 func New(name string, p Params) (virt.Driver, error) {
-	f, ok := Drivers[name]
+	f, ok := drivers[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown virt driver %q (have %v)", name, Names())
+		return nil, fmt.Errorf("unknown virt driver %q (have %v)", name, names())
 	}
 	return f(p)
 }
 
-// Names lists the known drivers, sorted.
-func Names() []string {
-	out := make([]string, 0, len(Drivers))
-	for n := range Drivers {
+// names lists the known drivers, sorted.
+func names() []string {
+	out := make([]string, 0, len(drivers))
+	for n := range drivers {
 		out = append(out, n)
 	}
 	sort.Strings(out)

@@ -20,18 +20,18 @@ import (
 //go:embed init.sh
 var initScript []byte
 
-// Modules are the kernel modules the guest loads (with their
+// modules are the kernel modules the guest loads (with their
 // dependencies): Debian builds virtio, iso9660, the ACPI button and
 // evdev as modules.
-var Modules = []string{"virtio_pci", "virtio_blk", "virtio_net", "isofs", "button", "evdev"}
+var modules = []string{"virtio_pci", "virtio_blk", "virtio_net", "isofs", "button", "evdev"}
 
 // CommandLine is the kernel command line the guest boots with: a serial
 // console and as little as possible else, so that it boots in seconds
 // under TCG.
 const CommandLine = "console=ttyS0 quiet panic=-1 tsc=reliable no_timer_check noreplace-smp"
 
-// Busybox is the static busybox of Debian's busybox-static.
-const Busybox = "/bin/busybox"
+// busybox is the static busybox of Debian's busybox-static.
+const busybox = "/bin/busybox"
 
 // Guest is a built test guest.
 type Guest struct {
@@ -40,8 +40,8 @@ type Guest struct {
 	Disk   string // a small raw disk (the guest runs from its initramfs)
 }
 
-// Cache is the directory install-deps.sh unpacks the kernel into.
-func Cache() string {
+// cacheDir is the directory install-deps.sh unpacks the kernel into.
+func cacheDir() string {
 	if d := os.Getenv("NOVALITE_GUEST_CACHE"); d != "" {
 		return d
 	}
@@ -55,17 +55,17 @@ func Cache() string {
 
 // Build writes the guest's kernel, initramfs and disk into dir.
 func Build(dir string) (Guest, error) {
-	cache := Cache()
+	cache := cacheDir()
 	install := "run ./scripts/install-deps.sh (it installs qemu-system-x86, qemu-utils, busybox-static and unpacks the kernel)"
 	kernel := filepath.Join(cache, "vmlinuz")
 	if _, err := os.Stat(kernel); err != nil {
 		return Guest{}, fmt.Errorf("test guest kernel missing: %w; %s", err, install)
 	}
-	bb, err := os.ReadFile(Busybox)
+	bb, err := os.ReadFile(busybox)
 	if err != nil {
 		return Guest{}, fmt.Errorf("busybox missing: %w; %s", err, install)
 	}
-	mods, err := loadOrder(filepath.Join(cache, "modules"), Modules)
+	mods, err := loadOrder(filepath.Join(cache, "modules"), modules)
 	if err != nil {
 		return Guest{}, fmt.Errorf("%w; %s", err, install)
 	}
