@@ -139,13 +139,7 @@ func (a *API) flavorList(w http.ResponseWriter, r *http.Request, detail bool) er
 	if detail {
 		path = "/flavors/detail"
 	}
-	last := ""
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	if links := a.nextLinks(r, path, pg, len(list), last); links != nil {
-		body["flavors_links"] = links
-	}
+	addNextLinks(a, r, body, "flavors_links", path, pg, list, func(f novalite.Flavor) string { return f.ID })
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
 }

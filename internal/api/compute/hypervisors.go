@@ -125,10 +125,9 @@ func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) e
 		if detail {
 			path += "/detail"
 		}
-		last := nodes[len(nodes)-1]
-		if l := a.nextLinks(r, path, p, len(nodes), strings.Trim(jsonString(hypervisorID(mv, last)), `"`)); l != nil {
-			body["hypervisors_links"] = l
-		}
+		addNextLinks(a, r, body, "hypervisors_links", path, p, nodes, func(n novalite.ComputeNode) string {
+			return strings.Trim(jsonString(hypervisorID(mv, n)), `"`)
+		})
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil

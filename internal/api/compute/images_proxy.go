@@ -105,11 +105,7 @@ func (a *API) listImagesProxy(detail bool) httpx.HandlerFunc {
 		if detail {
 			path = "/images/detail"
 		}
-		if len(ims) > 0 {
-			if l := a.nextLinks(r, path, pg, len(ims), ims[len(ims)-1].ID); l != nil {
-				body["images_links"] = l
-			}
-		}
+		addNextLinks(a, r, body, "images_links", path, pg, ims, func(im novalite.Image) string { return im.ID })
 		httpx.WriteJSON(w, http.StatusOK, body)
 		return nil
 	}

@@ -115,10 +115,9 @@ func (a *API) listInstanceActions(w http.ResponseWriter, r *http.Request) error 
 		out[i] = actionView(act, mv)
 	}
 	body := map[string]any{"instanceActions": out}
-	if paged && len(list) > 0 {
-		if links := a.nextLinks(r, "/servers/"+id+"/os-instance-actions", pg, len(list), list[len(list)-1].RequestID); links != nil {
-			body["links"] = links
-		}
+	if paged {
+		addNextLinks(a, r, body, "links", "/servers/"+id+"/os-instance-actions", pg, list,
+			func(act novalite.InstanceActionRecord) string { return act.RequestID })
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil

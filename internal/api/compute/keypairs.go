@@ -116,10 +116,8 @@ func (a *API) listKeypairs(w http.ResponseWriter, r *http.Request) error {
 		out[i] = map[string]any{"keypair": keypairView(mv, k, false)}
 	}
 	body := map[string]any{"keypairs": out}
-	if mv.AtLeast(2, 35) && len(list) > 0 {
-		if links := a.nextLinks(r, "/os-keypairs", pg, len(list), list[len(list)-1].Name); links != nil {
-			body["keypairs_links"] = links
-		}
+	if mv.AtLeast(2, 35) {
+		addNextLinks(a, r, body, "keypairs_links", "/os-keypairs", pg, list, func(k novalite.Keypair) string { return k.Name })
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil

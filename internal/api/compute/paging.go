@@ -37,12 +37,13 @@ func readPage(r *http.Request) (page, error) {
 	return p, nil
 }
 
-// nextLinks returns Nova's "<coll>_links" value when the page is full:
-// the same collection URL with every query parameter sorted by name and
-// the marker replaced by the last item's. Otherwise nil (key omitted).
-func (a *API) nextLinks(r *http.Request, path string, p page, count int, lastMarker string) []map[string]any {
-	if count == 0 || count < p.Limit {
-		return nil
+// addNextLinks sets body[key] (Nova's "<coll>_links") when list fills
+// page p: the same collection URL at path with every query parameter
+// sorted by name and the marker replaced by marker(last item). A page
+// that is not full gets no key.
+func addNextLinks[T any](a *API, r *http.Request, body map[string]any, key, path string, p page, list []T, marker func(T) string) {
+	if len(list) == 0 || len(list) < p.Limit {
+		return
 	}
 	q := url.Values{}
 	for k, vs := range r.URL.Query() {
@@ -50,9 +51,9 @@ func (a *API) nextLinks(r *http.Request, path string, p page, count int, lastMar
 			q[k] = vs
 		}
 	}
-	q.Set("marker", lastMarker)
+	q.Set("marker", marker(list[len(list)-1]))
 	// Encode sorts by key, as Nova does.
-	return []map[string]any{{"rel": "next", "href": a.versioned(r) + path + "?" + q.Encode()}}
+	body[key] = []map[string]any{{"rel": "next", "href": a.versioned(r) + path + "?" + q.Encode()}}
 }
 
 // links returns the self and bookmark links of a resource in coll.

@@ -59,13 +59,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, detail bool) error {
 		}
 	}()
 	body := map[string]any{"servers": httpx.RawJSON(b)}
-	last := ""
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	if links := a.nextLinks(r, path, pg, len(list), last); links != nil {
-		body["servers_links"] = links
-	}
+	addNextLinks(a, r, body, "servers_links", path, pg, list, func(s compute.ServerInfo) string { return s.ID })
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
 }

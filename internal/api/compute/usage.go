@@ -80,6 +80,10 @@ func usagePage(r *http.Request) (page, bool, error) {
 	return p, true, err
 }
 
+// usageMarker is the next page's marker after server u: the usage pages
+// go by server, not by project.
+func usageMarker(u compute.ServerUsage) string { return u.Server.ID }
+
 // listTenantUsages is GET /os-simple-tenant-usage (admin): every
 // project's usage over the period.
 func (a *API) listTenantUsages(w http.ResponseWriter, r *http.Request) error {
@@ -103,10 +107,8 @@ func (a *API) listTenantUsages(w http.ResponseWriter, r *http.Request) error {
 		out[i] = tenantUsageView(t, detailed)
 	}
 	body := map[string]any{"tenant_usages": out}
-	if links && len(servers) > 0 {
-		if l := a.nextLinks(r, "/os-simple-tenant-usage", p, len(servers), servers[len(servers)-1].Server.ID); l != nil {
-			body["tenant_usages_links"] = l
-		}
+	if links {
+		addNextLinks(a, r, body, "tenant_usages_links", "/os-simple-tenant-usage", p, servers, usageMarker)
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
@@ -137,10 +139,8 @@ func (a *API) showTenantUsage(w http.ResponseWriter, r *http.Request) error {
 		usage = tenantUsageView(usages[0], true)
 	}
 	body := map[string]any{"tenant_usage": usage}
-	if links && len(servers) > 0 {
-		if l := a.nextLinks(r, "/os-simple-tenant-usage/"+project, p, len(servers), servers[len(servers)-1].Server.ID); l != nil {
-			body["tenant_usage_links"] = l
-		}
+	if links {
+		addNextLinks(a, r, body, "tenant_usage_links", "/os-simple-tenant-usage/"+project, p, servers, usageMarker)
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
