@@ -199,13 +199,8 @@ func (tx *Tx) FlavorExtraSpecsFor(ctx context.Context, ids []int64) (map[int64]m
 
 // FlavorExtraSpecSet inserts or replaces extra specs of a flavor.
 func (tx *Tx) FlavorExtraSpecSet(ctx context.Context, internalID int64, specs map[string]string) error {
-	for k, v := range specs {
-		if _, err := tx.Exec(ctx, `INSERT INTO flavor_extra_specs (flavor_id, key, value) VALUES ($1, $2, $3)
-			ON CONFLICT (flavor_id, key) DO UPDATE SET value = excluded.value`, internalID, k, v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.execPairs(ctx, `INSERT INTO flavor_extra_specs (flavor_id, key, value) VALUES ($1, $2, $3)
+		ON CONFLICT (flavor_id, key) DO UPDATE SET value = excluded.value`, internalID, specs)
 }
 
 // FlavorExtraSpecDelete removes one extra spec; NotFound when absent.

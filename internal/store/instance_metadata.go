@@ -10,13 +10,8 @@ import (
 
 // InstanceMetadataSet adds or overwrites the given pairs, keeping others.
 func (tx *Tx) InstanceMetadataSet(ctx context.Context, internalID int64, md map[string]string) error {
-	for k, v := range md {
-		if _, err := tx.Exec(ctx, `INSERT INTO instance_metadata (instance_id, key, value) VALUES ($1, $2, $3)
-			ON CONFLICT (instance_id, key) DO UPDATE SET value = excluded.value`, internalID, k, v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.execPairs(ctx, `INSERT INTO instance_metadata (instance_id, key, value) VALUES ($1, $2, $3)
+		ON CONFLICT (instance_id, key) DO UPDATE SET value = excluded.value`, internalID, md)
 }
 
 // InstanceMetadataReplace makes md the server's whole metadata.

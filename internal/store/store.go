@@ -258,6 +258,18 @@ func (tx *Tx) execOne(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
+// execPairs runs an upsert of one key/value row of owner id per pair:
+// query takes ($1 id, $2 key, $3 value). Metadata-like tables (a
+// flavor's extra specs, a server's metadata) are written this way.
+func (tx *Tx) execPairs(ctx context.Context, query string, id int64, pairs map[string]string) error {
+	for k, v := range pairs {
+		if _, err := tx.Exec(ctx, query, id, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // query and queryRow are the store's own helpers; packages outside store
 // never see SQL.
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
