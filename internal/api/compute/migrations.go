@@ -52,6 +52,16 @@ func migrationView(r *http.Request, m novalite.Migration, withInstance bool) map
 	return v
 }
 
+// writeMigrations answers {"migrations": [...]}, with each migration's
+// server id when withInstance (os-migrations, not a server's own list).
+func writeMigrations(w http.ResponseWriter, r *http.Request, list []novalite.Migration, withInstance bool) {
+	out := make([]map[string]any, len(list))
+	for i, m := range list {
+		out[i] = migrationView(r, m, withInstance)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"migrations": out})
+}
+
 // inProgress are the statuses of a live migration still running.
 var inProgress = []string{"queued", "preparing", "running", "post-migrating"}
 
@@ -66,11 +76,7 @@ func (a *API) listServerMigrations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(list))
-	for i, m := range list {
-		out[i] = migrationView(r, m, false)
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"migrations": out})
+	writeMigrations(w, r, list, false)
 	return nil
 }
 
@@ -170,11 +176,7 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(list))
-	for i, m := range list {
-		out[i] = migrationView(r, m, true)
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"migrations": out})
+	writeMigrations(w, r, list, true)
 	return nil
 }
 

@@ -330,22 +330,21 @@ func readAction(r *http.Request, names ...string) (string, map[string]any, error
 // decodeAction validates an action body read by readAction against sch,
 // then decodes it into T.
 func decodeAction[T any](raw map[string]any, sch *schema.Schema) (T, error) {
-	var req T
 	_, b, err := validate(raw, sch)
-	if err != nil {
-		return req, err
-	}
-	if err := unmarshal(b, &req); err != nil {
-		return req, novalite.Wrap(novalite.Invalid, err, "Malformed request body")
-	}
-	return req, nil
+	return decodeValidated[T](b, err)
 }
 
 // decodeRequest validates the body against sch first (so that every
 // failure reads as Nova's), then decodes it into the request type T.
 func decodeRequest[T any](r *http.Request, sch *schema.Schema) (T, error) {
-	var req T
 	_, b, err := readValidated(r, sch)
+	return decodeValidated[T](b, err)
+}
+
+// decodeValidated decodes body b, valid against its schema, into T; a
+// validation error err is returned as it is.
+func decodeValidated[T any](b []byte, err error) (T, error) {
+	var req T
 	if err != nil {
 		return req, err
 	}
