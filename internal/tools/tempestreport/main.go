@@ -292,94 +292,119 @@ func status(s string) string {
 	return s
 }
 
+// write renders the report of in to w and judges the run.
 func write(w io.Writer, in input) (verdict, error) {
 	v := verdict{results: len(in.results)}
-	byClass := map[string]*classStats{}
-	var total classStats
-	knownFailed, notApplicableFailed, odd := 0, 0, 0
+	t := tally{byClass: map[string]*classStats{}}
 	for _, r := range in.results {
-		r.status = status(r.status)
-		cn, test := r.class()
-		c := byClass[cn]
-		if c == nil {
-			c = &classStats{name: cn}
-			byClass[cn] = c
-		}
-		k, isKnown := in.known[r.id]
-		reason := in.reasons[r.id]
-		if reason == "" {
-			reason = "(no reason recorded)"
-		}
-		switch r.status {
-		case "passed":
-			c.passed++
-			total.passed++
-			if isKnown {
-				v.nowPassing = append(v.nowPassing, r.id)
-				listed := k.onNova + " on Nova"
-				if k.onNova == notApplicable {
-					listed = "not applicable"
-				}
-				c.notes = append(c.notes, fmt.Sprintf("passed `%s`, though listed as known (%s): take it off the list", test, listed))
-			}
-			continue
-		case "skipped":
-			c.skipped++
-			total.skipped++
-		case "failed":
-			c.failed++
-			total.failed++
-			switch {
-			case isKnown && k.onNova == notApplicable:
-				reason = fmt.Sprintf("**not applicable**: %s", k.reason)
-				notApplicableFailed++
-			case isKnown:
-				reason = fmt.Sprintf("**%s on Nova**: %s", k.onNova, k.reason)
-				knownFailed++
-			default:
-				v.unexpected++
-			}
-		default:
-			// xfail, uxsuccess, exists, inprogress: not a result the
-			// harness can vouch for.
-			c.failed++
-			total.failed++
-			odd++
-			v.unexpected++
-			reason = fmt.Sprintf("status %q counts as a failure; %s", r.status, reason)
-			r.status = "failed"
-		}
-		reason = strings.ReplaceAll(reason, "|", `\|`)
-		c.notes = append(c.notes, fmt.Sprintf("%s `%s`: %s", r.status, test, reason))
+		t.add(r, in, &v)
 	}
 	v.missing = missing(in.expected, in.results)
-	names := make([]string, 0, len(byClass))
-	for n := range byClass {
-		names = append(names, n)
+	t.names = make([]string, 0, len(t.byClass))
+	for n := range t.byClass {
+		t.names = append(t.names, n)
 	}
-	sort.Strings(names)
+	sort.Strings(t.names)
+	b := &strings.Builder{}
+	writeSummary(b, in, t, v)
+	writeDetails(b, t, v)
+	_, err := io.WriteString(w, b.String())
+	return v, err
+}
 
-	reasonCount := map[string]int{}
-	for _, c := range byClass {
+// tally is what the results of a run add up to, per class and in all.
+type tally struct {
+	byClass                               map[string]*classStats
+	names                                 []string // of byClass, sorted
+	total                                 classStats
+	knownFailed, notApplicableFailed, odd int
+}
+
+// add counts result r in its class, notes why it failed or was skipped,
+// and tells v what the run's verdict must know of it.
+func (t *tally) add(r result, in input, v *verdict) {
+	r.status = status(r.status)
+	cn, test := r.class()
+	c := t.byClass[cn]
+	if c == nil {
+		c = &classStats{name: cn}
+		t.byClass[cn] = c
+	}
+	k, isKnown := in.known[r.id]
+	reason := in.reasons[r.id]
+	if reason == "" {
+		reason = "(no reason recorded)"
+	}
+	switch r.status {
+	case "passed":
+		c.passed++
+		t.total.passed++
+		if isKnown {
+			v.nowPassing = append(v.nowPassing, r.id)
+			listed := k.onNova + " on Nova"
+			if k.onNova == notApplicable {
+				listed = "not applicable"
+			}
+			c.notes = append(c.notes, fmt.Sprintf("passed `%s`, though listed as known (%s): take it off the list", test, listed))
+		}
+		return
+	case "skipped":
+		c.skipped++
+		t.total.skipped++
+	case "failed":
+		c.failed++
+		t.total.failed++
+		switch {
+		case isKnown && k.onNova == notApplicable:
+			reason = fmt.Sprintf("**not applicable**: %s", k.reason)
+			t.notApplicableFailed++
+		case isKnown:
+			reason = fmt.Sprintf("**%s on Nova**: %s", k.onNova, k.reason)
+			t.knownFailed++
+		default:
+			v.unexpected++
+		}
+	default:
+		// xfail, uxsuccess, exists, inprogress: not a result the
+		// harness can vouch for.
+		c.failed++
+		t.total.failed++
+		t.odd++
+		v.unexpected++
+		reason = fmt.Sprintf("status %q counts as a failure; %s", r.status, reason)
+		r.status = "failed"
+	}
+	reason = strings.ReplaceAll(reason, "|", `\|`)
+	c.notes = append(c.notes, fmt.Sprintf("%s `%s`: %s", r.status, test, reason))
+}
+
+// failureReasons counts the failures by reason, most frequent first (then
+// by reason).
+func (t tally) failureReasons() ([]string, map[string]int) {
+	count := map[string]int{}
+	for _, c := range t.byClass {
 		for _, n := range c.notes {
 			if strings.HasPrefix(n, "failed ") {
-				reasonCount[n[strings.Index(n, ": ")+2:]]++
+				count[n[strings.Index(n, ": ")+2:]]++
 			}
 		}
 	}
-	reasonList := make([]string, 0, len(reasonCount))
-	for r := range reasonCount {
-		reasonList = append(reasonList, r)
+	list := make([]string, 0, len(count))
+	for r := range count {
+		list = append(list, r)
 	}
-	sort.Slice(reasonList, func(i, j int) bool {
-		a, b := reasonList[i], reasonList[j]
-		if reasonCount[a] != reasonCount[b] {
-			return reasonCount[a] > reasonCount[b]
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if count[a] != count[b] {
+			return count[a] > count[b]
 		}
 		return a < b
 	})
+	return list, count
+}
 
-	b := &strings.Builder{}
+// writeSummary writes the report's title and its list of totals.
+func writeSummary(b *strings.Builder, in input, t tally, v verdict) {
 	fmt.Fprintf(b, "# Tempest compatibility\n\n")
 	fmt.Fprintf(b, "Generated by `make tempest` (test/clients/tempest.sh, internal/tools/tempestreport); do not edit.\n\n")
 	fmt.Fprintf(b, "- suite: `%s`\n", in.suite)
@@ -394,15 +419,15 @@ func write(w io.Writer, in input) (verdict, error) {
 		fmt.Fprintf(b, "- tempest: %s\n", in.version)
 	}
 	fmt.Fprintf(b, "- totals: **%d passed, %d failed, %d skipped** (%d results, %d classes)\n",
-		total.passed, total.failed, total.skipped, len(in.results), len(names))
+		t.total.passed, t.total.failed, t.total.skipped, len(in.results), len(t.names))
 	fmt.Fprintf(b, "- failures that fail or are skipped on a real Nova with this configuration: %d (test/clients/tempest-known-failures.txt)\n",
-		knownFailed)
-	if notApplicableFailed > 0 {
+		t.knownFailed)
+	if t.notApplicableFailed > 0 {
 		fmt.Fprintf(b, "- failures of what novalite does not serve (not applicable, with the reason): %d (the same list)\n",
-			notApplicableFailed)
+			t.notApplicableFailed)
 	}
-	if odd > 0 {
-		fmt.Fprintf(b, "- results with a status other than success, fail or skip (counted as failures): %d\n", odd)
+	if t.odd > 0 {
+		fmt.Fprintf(b, "- results with a status other than success, fail or skip (counted as failures): %d\n", t.odd)
 	}
 	if in.expected != nil {
 		fmt.Fprintf(b, "- tests Tempest listed for the run: %d; without a result: %d\n", len(in.expected), len(v.missing))
@@ -410,10 +435,15 @@ func write(w io.Writer, in input) (verdict, error) {
 	if len(v.nowPassing) > 0 {
 		fmt.Fprintf(b, "- listed as known but passed: %d (take them off the list)\n", len(v.nowPassing))
 	}
+}
+
+// writeDetails writes the table of classes, the tests without a result,
+// the failures by reason and every class's failures and skips.
+func writeDetails(b *strings.Builder, t tally, v verdict) {
 	fmt.Fprintf(b, "\nSkipped classes count as one result (`setUpClass`).\n\n")
 	fmt.Fprintf(b, "| class | passed | failed | skipped |\n| --- | ---: | ---: | ---: |\n")
-	for _, n := range names {
-		c := byClass[n]
+	for _, n := range t.names {
+		c := t.byClass[n]
 		fmt.Fprintf(b, "| %s | %d | %d | %d |\n", strings.TrimPrefix(n, "tempest.api."), c.passed, c.failed, c.skipped)
 	}
 	if len(v.missing) > 0 {
@@ -422,15 +452,15 @@ func write(w io.Writer, in input) (verdict, error) {
 			fmt.Fprintf(b, "- `%s`\n", id)
 		}
 	}
-	if len(reasonList) > 0 {
+	if reasons, count := t.failureReasons(); len(reasons) > 0 {
 		fmt.Fprintf(b, "\n## Failures by reason\n\n| failures | reason |\n| ---: | --- |\n")
-		for _, r := range reasonList {
-			fmt.Fprintf(b, "| %d | %s |\n", reasonCount[r], r)
+		for _, r := range reasons {
+			fmt.Fprintf(b, "| %d | %s |\n", count[r], r)
 		}
 	}
 	fmt.Fprintf(b, "\n## Failures and skips\n")
-	for _, n := range names {
-		c := byClass[n]
+	for _, n := range t.names {
+		c := t.byClass[n]
 		if len(c.notes) == 0 {
 			continue
 		}
@@ -439,6 +469,4 @@ func write(w io.Writer, in input) (verdict, error) {
 			fmt.Fprintf(b, "- %s\n", note)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return v, err
 }
