@@ -10,11 +10,13 @@ import (
 	"novalite/internal/config"
 )
 
-// TestServerViewReadYourWrites: a server shown (and so cached) through
-// one app is changed through another on the same database, and shown
-// right after through the first: the change is there, every time. On
-// PostgreSQL the two are API replicas, each with its own view cache; on
-// SQLite one app both writes and reads.
+// TestServerViewReadYourWrites: a server shown or listed (and so cached)
+// through one app is changed through another on the same database, and
+// shown and listed (GET /servers/detail) right after through the first:
+// the change is there, every time. On PostgreSQL the two are API
+// replicas, each with its own view cache; on SQLite one app both writes
+// and reads (serve owns its file: two processes on one SQLite file are
+// not a supported setup).
 func TestServerViewReadYourWrites(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -54,19 +56,39 @@ func TestServerViewReadYourWrites(t *testing.T) {
 					t.Fatal("the server did not become ACTIVE")
 				}
 			}
+			listed := func() map[string]any {
+				t.Helper()
+				for _, s := range do(reader, "GET", "/servers/detail", nil, http.StatusOK)["servers"].([]any) {
+					if s := s.(map[string]any); s["id"] == id {
+						return s
+					}
+				}
+				return nil
+			}
 			for i := 1; i <= 10; i++ {
-				do(reader, "GET", "/servers/"+id, nil, http.StatusOK)
+				if i%2 == 0 {
+					do(reader, "GET", "/servers/"+id, nil, http.StatusOK)
+				} else {
+					listed()
+				}
 				name := fmt.Sprintf("vm-%d", i)
 				do(writer, "PUT", "/servers/"+id, map[string]any{"server": map[string]any{"name": name}}, http.StatusOK)
 				do(writer, "PUT", "/servers/"+id+"/metadata/round", map[string]any{"meta": map[string]any{"round": name}},
 					http.StatusOK)
+				if got := listed(); got == nil || got["name"] != name || got["metadata"].(map[string]any)["round"] != name {
+					t.Fatalf("round %d: listed through the other app: %v; want name and metadata %s", i, got, name)
+				}
 				got := do(reader, "GET", "/servers/"+id, nil, http.StatusOK)["server"].(map[string]any)
 				if got["name"] != name || got["metadata"].(map[string]any)["round"] != name {
 					t.Fatalf("round %d: shown through the other app: name %v, metadata %v; want %s", i, got["name"],
 						got["metadata"], name)
 				}
 			}
+			listed()
 			do(writer, "DELETE", "/servers/"+id, nil, http.StatusNoContent)
+			if s := listed(); s != nil && s["status"] != "DELETED" && s["OS-EXT-STS:task_state"] != "deleting" {
+				t.Fatalf("listed right after the delete: status %v, task %v", s["status"], s["OS-EXT-STS:task_state"])
+			}
 			for {
 				resp := reader.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers/" + id, Token: tok})
 				if resp.Status == http.StatusNotFound {

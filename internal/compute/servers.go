@@ -2,6 +2,7 @@ package compute
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"novalite"
@@ -138,29 +139,75 @@ func (s *Service) unlockedRow(ctx context.Context, tx *store.Tx, c *novalite.Cal
 
 // ListServers returns a page of servers with their extras, in a fixed
 // number of queries whatever the page size. An unknown marker is Nova's
-// 400.
+// 400. A detailed page takes the views the view cache holds: the page's
+// query reads the servers' ids alone, and only the servers the cache
+// lacks are read (and filed). As for a show, the change log is read
+// first (a read that begins after the call), so a hit is as current as
+// a read of the store.
 func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]ServerInfo, error) {
-	var out []ServerInfo
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		for _, ip := range []struct {
-			sub string
-			v6  bool
-		}{{p.IP, false}, {p.IP6, true}} {
-			if ip.sub == "" {
-				continue
-			}
-			ids, err := s.serversByIP(ctx, tx, ip.sub, ip.v6)
+	if p.Brief {
+		return s.listServers(ctx, p)
+	}
+	n, err := s.views.sync(ctx, s.db)
+	if err != nil {
+		return s.listServers(ctx, p)
+	}
+	cols := columnsOf(p.Columns)
+	var out, read []ServerInfo
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		if err := s.ipFilters(ctx, tx, &p); err != nil {
+			return err
+		}
+		ids, err := tx.InstanceListIDs(ctx, p.ServerListParams)
+		if err != nil {
+			return markerErr(p, err)
+		}
+		views, missing := s.views.getList(ids, cols)
+		if len(missing) > 0 {
+			list, err := tx.InstancesByUUID(ctx, missing, p.Columns)
 			if err != nil {
 				return err
 			}
-			p.Exact = append(p.Exact, novalite.ServerMatch{Column: "uuid", Values: ids})
+			if err := tx.InstanceLoadExtras(ctx, list); err != nil {
+				return err
+			}
+			if read, err = s.serverInfos(ctx, tx, list, true, false); err != nil {
+				return err
+			}
+			at := make(map[string]int, len(missing))
+			for i, id := range ids {
+				at[id] = i
+			}
+			for _, v := range read {
+				views[at[v.ID]] = v
+			}
+		}
+		// On PostgreSQL each statement has a snapshot of its own: a server
+		// deleted from the table since the ids were read is left out.
+		out = slices.DeleteFunc(views, func(v ServerInfo) bool { return v.ID == "" })
+		if p.HostStatus {
+			return s.addHostStatus(ctx, tx, out)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.views.putList(n, read, cols)
+	return out, nil
+}
+
+// listServers is ListServers reading every server of the page from the
+// store.
+func (s *Service) listServers(ctx context.Context, p ListServersParams) ([]ServerInfo, error) {
+	var out []ServerInfo
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		if err := s.ipFilters(ctx, tx, &p); err != nil {
+			return err
 		}
 		list, err := tx.InstanceList(ctx, p.ServerListParams)
-		if novalite.IsKind(err, novalite.NotFound) {
-			return novalite.Errorf(novalite.Invalid, "marker [%s] not found", p.Marker)
-		}
 		if err != nil {
-			return err
+			return markerErr(p, err)
 		}
 		if p.Brief {
 			out = make([]ServerInfo, len(list))
@@ -176,6 +223,33 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]Serve
 		return err
 	})
 	return out, err
+}
+
+// ipFilters turns p's ip and ip6 filters into lists of server ids.
+func (s *Service) ipFilters(ctx context.Context, tx *store.Tx, p *ListServersParams) error {
+	for _, ip := range []struct {
+		sub string
+		v6  bool
+	}{{p.IP, false}, {p.IP6, true}} {
+		if ip.sub == "" {
+			continue
+		}
+		ids, err := s.serversByIP(ctx, tx, ip.sub, ip.v6)
+		if err != nil {
+			return err
+		}
+		p.Exact = append(p.Exact, novalite.ServerMatch{Column: "uuid", Values: ids})
+	}
+	return nil
+}
+
+// markerErr is a list query's err as Nova words it: a marker without
+// a server is a 400.
+func markerErr(p ListServersParams, err error) error {
+	if novalite.IsKind(err, novalite.NotFound) {
+		return novalite.Errorf(novalite.Invalid, "marker [%s] not found", p.Marker)
+	}
+	return err
 }
 
 // serverInfos adds the metadata clients see, ports (unless the caller

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"sync"
 
+	"novalite"
 	"novalite/internal/store"
 )
 
-// viewCache keeps the servers GetServer read, by id, and evicts a server
+// viewCache keeps the servers GetServer and ListServers read, by id, and
+// evicts a server
 // when the store's change log (written by triggers in the transaction of
 // every write to what a server's view shows: its row, metadata, tags,
 // faults, volumes, ports, addresses, floating IPs, groups) names it.
@@ -31,7 +33,7 @@ type viewCache struct {
 	mu sync.Mutex
 	// polled is signalled when a read of the log ends.
 	polled  sync.Cond
-	entries map[string]ServerInfo
+	entries map[string]viewEntry
 	// cur is where the log was read up to; only the poller touches it.
 	cur store.ChangeCursor
 	// started and done count the reads of the log begun and applied;
@@ -47,6 +49,36 @@ type viewCache struct {
 	// cache.
 	evicted        map[string]uint64
 	floor, cleared uint64
+}
+
+// viewEntry is a cached server and the columns it was read with.
+type viewEntry struct {
+	info ServerInfo
+	cols viewCols
+}
+
+// viewCols are the optional columns of a server's row (the bits of
+// novalite.ServerColumns, in its order) that a cached view was read with;
+// viewColsAll is a show's read, every column. A list view reads fewer
+// (ServerListParams.Columns): its views serve the lists that ask for no
+// more, and a show reads its server again.
+type viewCols uint8
+
+// viewColsAll also has the bit of the columns no list view reads.
+const viewColsAll viewCols = 1<<5 - 1
+
+// columnsOf is the viewCols of a read of c (nil: every column).
+func columnsOf(c *novalite.ServerColumns) viewCols {
+	if c == nil {
+		return viewColsAll
+	}
+	var m viewCols
+	for bit, on := range []bool{c.UserData, c.TrustedCerts, c.ImageProperties, c.SchedulerHints} {
+		if on {
+			m |= 1 << bit
+		}
+	}
+	return m
 }
 
 // viewCacheMax bounds the servers kept: a few KB each, so tens of MB at
@@ -143,34 +175,80 @@ func (c *viewCache) apply(n uint64, ids []string, all bool) {
 }
 
 // get returns a copy of server id for a caller confined to scope (a
-// project, or "" for admins); another project's server is not served.
+// project, or "" for admins); another project's server is not served,
+// nor one read without every column.
 func (c *viewCache) get(id, scope string) (ServerInfo, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.entries[id]
-	if !ok || scope != "" && v.ProjectID != scope {
+	e, ok := c.entries[id]
+	c.mu.Unlock()
+	if !ok || e.cols != viewColsAll || scope != "" && e.info.ProjectID != scope {
 		return ServerInfo{}, false
 	}
-	return cloneInfo(v), true
+	return cloneInfo(e.info), true
 }
 
-// put files v, read from the store after read n of the log was applied.
+// getList returns, for each of ids, a copy of the server when the cache
+// holds it read with at least the columns need (else a zero ServerInfo,
+// and the id in missing). No project is checked: ids are the result of
+// a query that was.
+func (c *viewCache) getList(ids []string, need viewCols) (views []ServerInfo, missing []string) {
+	views = make([]ServerInfo, len(ids))
+	c.mu.Lock()
+	for i, id := range ids {
+		if e, ok := c.entries[id]; ok && e.cols&need == need {
+			views[i] = e.info
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.Unlock()
+	// Entries are never changed once filed, so they are copied unlocked.
+	for i := range views {
+		if views[i].ID != "" {
+			views[i] = cloneInfo(views[i])
+		}
+	}
+	return views, missing
+}
+
+// put files v, read from the store with every column after read n of
+// the log was applied.
 func (c *viewCache) put(n uint64, v ServerInfo) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.file(n, v, viewColsAll)
+}
+
+// putList files the servers of list, read with the columns cols after
+// read n of the log was applied. Deleted servers are left out: GetServer
+// does not show them (a list with changes-since does).
+func (c *viewCache) putList(n uint64, list []ServerInfo, cols viewCols) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, v := range list {
+		if !v.Deleted {
+			c.file(n, v, cols)
+		}
+	}
+}
+
+// file is put and putList with c.mu held.
+func (c *viewCache) file(n uint64, v ServerInfo, cols viewCols) {
 	if n < c.floor || c.cleared > n || c.evicted[v.ID] > n {
 		return // a later read of the log evicted it (or may have)
 	}
 	if c.entries == nil {
-		c.entries = make(map[string]ServerInfo)
+		c.entries = make(map[string]viewEntry)
 	}
-	if len(c.entries) >= viewCacheMax {
+	if _, ok := c.entries[v.ID]; !ok && len(c.entries) >= viewCacheMax {
 		for old := range c.entries { // full: make room by dropping any one
 			delete(c.entries, old)
 			break
 		}
 	}
-	c.entries[v.ID] = cloneInfo(v)
+	v = cloneInfo(v)
+	v.HostStatus = "" // read again for each view that shows it
+	c.entries[v.ID] = viewEntry{info: v, cols: cols}
 }
 
 // cloneInfo copies v deeply enough that neither the caller nor the cache

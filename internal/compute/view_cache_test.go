@@ -3,9 +3,11 @@ package compute
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"novalite"
 	"novalite/internal/store"
@@ -243,17 +245,165 @@ func TestViewCacheSources(t *testing.T) {
 		{"port deleted", `DELETE FROM ports WHERE id = $1`, []any{f.port},
 			func(v ServerInfo) bool { return len(v.Addresses) == 0 }},
 	} {
+		// Filed by a list (its columns) and by a show (every column), in
+		// turn: each must be evicted.
 		if c.sql != "" {
-			b.read(t, member, id)
+			if len(c.name)%2 == 0 {
+				b.list(t, id)
+			} else {
+				b.read(t, member, id)
+			}
 			if !b.cached(id) {
 				t.Fatalf("%s: the server is not cached before the change", c.name)
 			}
 			b.exec(t, c.sql, c.args...)
 		}
+		if got := b.list(t, id); !c.want(got) {
+			t.Errorf("%s: listed after the change: %s", c.name, brief(got))
+		}
 		if got := b.read(t, member, id); !c.want(got) {
 			t.Errorf("%s: view after the change: %s", c.name, brief(got))
 		}
 	}
+}
+
+// list is server id as ListServers lists it for member (a detailed page
+// of its project, as GET /servers/detail asks).
+func (b *testBundle) list(t *testing.T, id string) ServerInfo {
+	t.Helper()
+	live := false
+	got, err := b.svc.ListServers(context.Background(), ListServersParams{ServerListParams: novalite.ServerListParams{
+		ProjectID: member.ProjectID, Deleted: &live, Limit: 1000, Columns: &novalite.ServerColumns{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range got {
+		if v.ID == id {
+			return v
+		}
+	}
+	t.Fatalf("server %s not listed", id)
+	return ServerInfo{}
+}
+
+// TestListFromViewCache: pages whose servers the view cache holds in
+// part, all or none are the pages read from the store alone, for each
+// filter, order and marker (both engines); deleted servers (listed with
+// changes-since) are not filed, and a show of a server a list filed with
+// fewer columns reads it again.
+func TestListFromViewCache(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	var ids []string
+	for i := range 8 {
+		v := novalite.Server{VMState: novalite.VMActive, ProjectID: "p1", Name: fmt.Sprintf("vm-%d", i),
+			CreatedAt: t0.Add(time.Duration(i) * time.Minute), UpdatedAt: t0, Metadata: map[string]string{"i": fmt.Sprint(i)},
+			Tags: []string{fmt.Sprintf("t%d", i%2)}, KeyData: "ssh-ed25519 AAAA"}
+		switch i {
+		case 2:
+			v.VMState = novalite.VMError
+		case 5:
+			v.Deleted, v.VMState = true, novalite.VMDeleted
+		case 6:
+			v.ProjectID = "p2"
+		}
+		ids = append(ids, storetest.Server(t, b.db, v).ID)
+	}
+	b.exec(t, `INSERT INTO instance_faults (instance_id, code, message, details, created_at)
+		SELECT id, 500, 'boom', '', 1 FROM instances WHERE uuid = $1`, ids[2])
+	live, deleted := false, true
+	cols := &novalite.ServerColumns{}
+	cases := []struct {
+		name string
+		p    novalite.ServerListParams
+	}{
+		{"project, default order", novalite.ServerListParams{ProjectID: "p1", Deleted: &live}},
+		{"every project", novalite.ServerListParams{Deleted: &live}},
+		{"limit and marker", novalite.ServerListParams{ProjectID: "p1", Deleted: &live, Limit: 2, Marker: ids[4]}},
+		{"name regex", novalite.ServerListParams{ProjectID: "p1", Deleted: &live,
+			Regex: []novalite.ServerMatch{{Column: "display_name", Values: []string{"vm-[1-3]"}}}}},
+		{"status", novalite.ServerListParams{ProjectID: "p1", Deleted: &live,
+			Exact: []novalite.ServerMatch{{Column: "vm_state", Values: []string{"error"}}}}},
+		{"tags", novalite.ServerListParams{ProjectID: "p1", Deleted: &live, Tags: []string{"t1"}}},
+		{"sorted by name", novalite.ServerListParams{ProjectID: "p1", Deleted: &live,
+			Sort: []novalite.ServerSort{{Column: "display_name"}}}},
+		{"changes-since (deleted too)", novalite.ServerListParams{ProjectID: "p1", ChangesSince: t0.Add(-time.Hour)}},
+		{"deleted", novalite.ServerListParams{ProjectID: "p1", Deleted: &deleted}},
+	}
+	for round, cached := range []string{"none", "some", "all"} {
+		switch cached {
+		case "some":
+			b.read(t, member, ids[1])
+			b.read(t, member, ids[3])
+		case "all":
+			for _, id := range slices.Delete(slices.Clone(ids), 5, 6) {
+				b.read(t, &novalite.Caller{UserID: "a", ProjectID: "admin", Roles: []novalite.Role{{Name: "admin"}}}, id)
+			}
+		}
+		for _, c := range cases {
+			p := ListServersParams{ServerListParams: c.p}
+			if p.Limit == 0 {
+				p.Limit = 1000
+			}
+			p.Columns = cols
+			want, err := b.svc.listServers(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := b.svc.ListServers(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 {
+				t.Fatalf("%s: the case lists nothing", c.name)
+			}
+			if !reflect.DeepEqual(listView(got), listView(want)) {
+				t.Errorf("round %d (cached: %s), %s:\n got %v\nwant %v", round, cached, c.name, names(got), names(want))
+			}
+		}
+		if cached == "none" {
+			b.svc.views.mu.Lock()
+			b.svc.views.entries = nil // the next rounds fill it by shows
+			b.svc.views.mu.Unlock()
+		}
+	}
+	if b.cached(ids[5]) {
+		t.Error("a deleted server was filed")
+	}
+	b.svc.views.mu.Lock()
+	b.svc.views.entries = nil
+	b.svc.views.mu.Unlock()
+	b.list(t, ids[0])
+	if !b.cached(ids[0]) {
+		t.Fatal("a listed server was not filed")
+	}
+	if got := b.read(t, member, ids[0]); got.KeyData != "ssh-ed25519 AAAA" {
+		t.Errorf("a show of a server a list filed: key data %q, want the row's", got.KeyData)
+	}
+}
+
+// listView is list without what a list view with no optional column
+// does not show (a server a show filed has it).
+func listView(list []ServerInfo) []ServerInfo {
+	out := slices.Clone(list)
+	for i := range out {
+		v := &out[i].Server
+		v.OldFlavor, v.KeyData, v.ServerGroup, v.RequestedNetworks, v.AdminPasswordHash, v.EncryptedPassword = nil, "", "", "", "", ""
+		v.UserData, v.TrustedCerts, v.ImageProperties, v.SchedulerHints = nil, nil, nil, novalite.SchedulerHints{}
+		if len(v.Volumes) == 0 {
+			v.Volumes = nil
+		}
+	}
+	return out
+}
+
+func names(list []ServerInfo) []string {
+	var out []string
+	for _, v := range list {
+		out = append(out, v.Name)
+	}
+	return out
 }
 
 // TestViewCacheConcurrentWrites: readers of a server while writers rename

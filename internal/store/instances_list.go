@@ -111,11 +111,51 @@ func (tx *Tx) InstanceList(ctx context.Context, p novalite.ServerListParams) ([]
 	if p.Limit <= 0 {
 		return nil, nil
 	}
-	q, args, err := tx.instanceListQuery(ctx, p)
+	q, args, err := tx.instanceListQuery(ctx, p, tx.selectInstances(instanceListCols(p.Columns)))
 	if err != nil {
 		return nil, err
 	}
 	rows, err := tx.query(ctx, q, args...)
+	return tx.scanInstances(rows, err, newInstanceScanner(false))
+}
+
+// InstanceListIDs is InstanceList's page as the servers' uuids alone, in
+// the page's order: the same filters, order, marker and limit, with no
+// row to build (a list that has most of the page's views already).
+func (tx *Tx) InstanceListIDs(ctx context.Context, p novalite.ServerListParams) ([]string, error) {
+	if p.Limit <= 0 {
+		return nil, nil
+	}
+	q, args, err := tx.instanceListQuery(ctx, p, `SELECT uuid`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]string, 0, min(p.Limit, 1000))
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}
+
+// InstancesByUUID returns the servers with uuids, deleted or not, of any
+// project, read as InstanceList reads them (c: the columns; nil, every
+// one), in no particular order; a uuid without a row is left out.
+func (tx *Tx) InstancesByUUID(ctx context.Context, uuids []string, c *novalite.ServerColumns) ([]*novalite.Server, error) {
+	if len(uuids) == 0 {
+		return nil, nil
+	}
+	var w where
+	from, cond := tx.fromJSON("instances", "uuid", &w, uuids, false)
+	rows, err := tx.query(ctx, tx.selectInstances(instanceListCols(c))+` FROM `+from+` WHERE `+cond, w.args...)
 	return tx.scanInstances(rows, err, newInstanceScanner(false))
 }
 
@@ -159,8 +199,9 @@ func instanceListCols(c *novalite.ServerColumns) string {
 	return listColumnVariants[i]
 }
 
-// instanceListQuery is the query of InstanceList and its arguments.
-func (tx *Tx) instanceListQuery(ctx context.Context, p novalite.ServerListParams) (string, []any, error) {
+// instanceListQuery is the query of InstanceList (or, by its SELECT
+// clause sel, InstanceListIDs) and its arguments.
+func (tx *Tx) instanceListQuery(ctx context.Context, p novalite.ServerListParams, sel string) (string, []any, error) {
 	var w where
 	if err := tx.instanceFilters(&w, p); err != nil {
 		return "", nil, err
@@ -178,7 +219,7 @@ func (tx *Tx) instanceListQuery(ctx context.Context, p novalite.ServerListParams
 	for i, s := range sorts {
 		order[i] = s.expr + map[bool]string{false: " ASC", true: " DESC"}[s.desc]
 	}
-	q := tx.selectInstances(instanceListCols(p.Columns)) + ` FROM instances` + w.sql() + ` ORDER BY ` + strings.Join(order, ", ") +
+	q := sel + ` FROM instances` + w.sql() + ` ORDER BY ` + strings.Join(order, ", ") +
 		` LIMIT ` + w.arg(p.Limit)
 	return q, w.args, nil
 }

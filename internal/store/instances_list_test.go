@@ -62,11 +62,22 @@ func testInstanceList(t *testing.T, db *DB) {
 			if tt.p.Limit == 0 {
 				tt.p.Limit = 10
 			}
-			var got []string
+			var got, uuids, ids, byUUID []string
 			err := db.View(ctx, func(tx *Tx) error {
 				list, err := tx.InstanceList(ctx, tt.p)
+				if err != nil {
+					return err
+				}
 				for _, v := range list {
 					got = append(got, v.Name)
+					uuids = append(uuids, v.ID)
+				}
+				if ids, err = tx.InstanceListIDs(ctx, tt.p); err != nil {
+					return err
+				}
+				rows, err := tx.InstancesByUUID(ctx, append(slices.Clone(ids), "8f0e4b6a-0000-4000-8000-0000000000ff"), nil)
+				for _, v := range rows {
+					byUUID = append(byUUID, v.ID)
 				}
 				return err
 			})
@@ -75,6 +86,12 @@ func testInstanceList(t *testing.T, db *DB) {
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			if !slices.Equal(ids, uuids) {
+				t.Errorf("InstanceListIDs %v, InstanceList's %v", ids, uuids)
+			}
+			if slices.Sort(byUUID); !slices.Equal(byUUID, slices.Sorted(slices.Values(uuids))) {
+				t.Errorf("InstancesByUUID of the page %v, want %v", byUUID, uuids)
 			}
 		})
 	}

@@ -58,7 +58,7 @@ func TestReservationListPlan(t *testing.T) {
 				{Column: "vm_state", Values: []string{"active"}}}}
 		var plan []string
 		err = db.View(ctx, func(tx *Tx) error {
-			q, args, err := tx.instanceListQuery(ctx, p)
+			q, args, err := tx.instanceListQuery(ctx, p, tx.selectInstances(instanceListCols(p.Columns)))
 			if err != nil {
 				return err
 			}
