@@ -65,49 +65,9 @@ func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerIn
 	if self == "" {
 		self, book = a.versioned(r), a.bookmark(r)
 	}
-	ext := o.full && o.extended
 	var w httpx.Object
 	w.Begin(dst)
-	if v.AutoDiskConfig {
-		w.Str("OS-DCF:diskConfig", "AUTO")
-	} else {
-		w.Str("OS-DCF:diskConfig", "MANUAL")
-	}
-	if o.full {
-		w.Str("OS-EXT-AZ:availability_zone", v.AvailabilityZone)
-	}
-	if ext {
-		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:host", v.Host)
-	}
-	// From 2.90 everyone sees the hostname; before, only with the extended
-	// attributes (2.3+).
-	if (ext && mv.AtLeast(2, 3)) || mv.AtLeast(2, 90) {
-		w.Str("OS-EXT-SRV-ATTR:hostname", v.Hostname)
-	}
-	if ext {
-		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:hypervisor_hostname", v.Node)
-		w.Key("OS-EXT-SRV-ATTR:instance_name")
-		w.B = append(w.B, `"instance-`...)
-		w.B = appendHex8(w.B, v.InternalID)
-		w.B = append(w.B, '"')
-	}
-	if ext && mv.AtLeast(2, 3) {
-		w.Str("OS-EXT-SRV-ATTR:kernel_id", "")
-		w.Int("OS-EXT-SRV-ATTR:launch_index", int64(v.LaunchIndex))
-		w.Str("OS-EXT-SRV-ATTR:ramdisk_id", "")
-		w.Str("OS-EXT-SRV-ATTR:reservation_id", v.ReservationID)
-		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:root_device_name", v.RootDeviceName)
-		if !o.noUserData {
-			w.StrOrNull("OS-EXT-SRV-ATTR:user_data", v.UserData)
-		}
-	}
-	if o.full {
-		w.Int("OS-EXT-STS:power_state", int64(v.PowerState))
-		w.StrOrNullIfEmpty("OS-EXT-STS:task_state", string(v.TaskState))
-		w.Str("OS-EXT-STS:vm_state", string(v.VMState))
-		appendPyTime(&w, "OS-SRV-USG:launched_at", v.LaunchedAt)
-		appendPyTime(&w, "OS-SRV-USG:terminated_at", v.TerminatedAt)
-	}
+	appendServerOSAttrs(&w, v, o)
 	w.Str("accessIPv4", v.AccessIPv4)
 	w.Str("accessIPv6", v.AccessIPv6)
 	w.Key("addresses")
@@ -128,15 +88,7 @@ func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerIn
 	}
 	if faultStatuses[status] && v.Fault != nil {
 		w.Key("fault")
-		var f httpx.Object
-		f.Begin(w.B)
-		f.Int("code", int64(v.Fault.Code))
-		f.Str("created", v.Fault.Created.UTC().Format(isoTime))
-		if v.Fault.Details != "" && (o.admin || v.Fault.Code != 500) {
-			f.Str("details", v.Fault.Details)
-		}
-		f.Str("message", v.Fault.Message)
-		w.B = f.End()
+		w.B = appendServerFault(w.B, v.Fault, o.admin)
 	}
 	w.Key("flavor")
 	w.B = appendServerFlavor(w.B, v.Flavor, o, book)
@@ -179,16 +131,7 @@ func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerIn
 	}
 	if o.full && s.SecurityGroups != nil {
 		w.Key("security_groups")
-		w.B = append(w.B, '[')
-		for i, g := range s.SecurityGroups {
-			if i > 0 {
-				w.B = append(w.B, ',')
-			}
-			w.B = append(w.B, `{"name":`...)
-			w.B = httpx.AppendString(w.B, g)
-			w.B = append(w.B, '}')
-		}
-		w.B = append(w.B, ']')
+		w.B = appendSecurityGroupNames(w.B, s.SecurityGroups)
 	}
 	if o.serverGroups && mv.AtLeast(2, 71) {
 		w.Key("server_groups")
@@ -218,6 +161,81 @@ func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerIn
 	}
 	w.Str("user_id", v.UserID)
 	return w.End()
+}
+
+// appendServerOSAttrs writes the OS-DCF, OS-EXT-AZ, OS-EXT-SRV-ATTR,
+// OS-EXT-STS and OS-SRV-USG members of v the view shows, the first keys
+// of a server in sorted order.
+func appendServerOSAttrs(w *httpx.Object, v *novalite.Server, o serverView) {
+	mv, ext := o.mv, o.full && o.extended
+	if v.AutoDiskConfig {
+		w.Str("OS-DCF:diskConfig", "AUTO")
+	} else {
+		w.Str("OS-DCF:diskConfig", "MANUAL")
+	}
+	if o.full {
+		w.Str("OS-EXT-AZ:availability_zone", v.AvailabilityZone)
+	}
+	if ext {
+		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:host", v.Host)
+	}
+	// From 2.90 everyone sees the hostname; before, only with the extended
+	// attributes (2.3+).
+	if (ext && mv.AtLeast(2, 3)) || mv.AtLeast(2, 90) {
+		w.Str("OS-EXT-SRV-ATTR:hostname", v.Hostname)
+	}
+	if ext {
+		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:hypervisor_hostname", v.Node)
+		w.Key("OS-EXT-SRV-ATTR:instance_name")
+		w.B = append(w.B, `"instance-`...)
+		w.B = appendHex8(w.B, v.InternalID)
+		w.B = append(w.B, '"')
+	}
+	if ext && mv.AtLeast(2, 3) {
+		w.Str("OS-EXT-SRV-ATTR:kernel_id", "")
+		w.Int("OS-EXT-SRV-ATTR:launch_index", int64(v.LaunchIndex))
+		w.Str("OS-EXT-SRV-ATTR:ramdisk_id", "")
+		w.Str("OS-EXT-SRV-ATTR:reservation_id", v.ReservationID)
+		w.StrOrNullIfEmpty("OS-EXT-SRV-ATTR:root_device_name", v.RootDeviceName)
+		if !o.noUserData {
+			w.StrOrNull("OS-EXT-SRV-ATTR:user_data", v.UserData)
+		}
+	}
+	if o.full {
+		w.Int("OS-EXT-STS:power_state", int64(v.PowerState))
+		w.StrOrNullIfEmpty("OS-EXT-STS:task_state", string(v.TaskState))
+		w.Str("OS-EXT-STS:vm_state", string(v.VMState))
+		appendPyTime(w, "OS-SRV-USG:launched_at", v.LaunchedAt)
+		appendPyTime(w, "OS-SRV-USG:terminated_at", v.TerminatedAt)
+	}
+}
+
+// appendServerFault writes a server's fault; its details only to an
+// admin, or when the fault is not a 500 (Nova hides tracebacks).
+func appendServerFault(dst []byte, f *novalite.Fault, admin bool) []byte {
+	var w httpx.Object
+	w.Begin(dst)
+	w.Int("code", int64(f.Code))
+	w.Str("created", f.Created.UTC().Format(isoTime))
+	if f.Details != "" && (admin || f.Code != 500) {
+		w.Str("details", f.Details)
+	}
+	w.Str("message", f.Message)
+	return w.End()
+}
+
+// appendSecurityGroupNames writes [{"name": …}, …].
+func appendSecurityGroupNames(dst []byte, names []string) []byte {
+	dst = append(dst, '[')
+	for i, g := range names {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"name":`...)
+		dst = httpx.AppendString(dst, g)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
 }
 
 // appendPyTime writes t as Python's naive isoformat, null when unset.
