@@ -60,107 +60,40 @@ func instance(id string) virt.Instance {
 		ImageRef: ImageRef, Metadata: map[string]string{}}
 }
 
+// step is one operation of a guest's life: do (a method expression of
+// virt.Driver where it fits), the power state it leaves and the
+// capability it needs (nil: every driver has it).
 type step struct {
 	name string
-	do   func(ctx context.Context, d virt.Driver, inst virt.Instance) error
+	do   func(d virt.Driver, ctx context.Context, inst virt.Instance) error
 	want novalite.PowerState
 	need func(virt.Capabilities) bool
 }
 
+// What each optional step needs.
+func canPause(c virt.Capabilities) bool    { return c.Pause }
+func canSuspend(c virt.Capabilities) bool  { return c.Suspend }
+func canRescue(c virt.Capabilities) bool   { return c.Rescue }
+func canSnapshot(c virt.Capabilities) bool { return c.Snapshot }
+func canPassword(c virt.Capabilities) bool { return c.SetPassword }
+func canMigrate(c virt.Capabilities) bool  { return c.Migrate }
+func canRebuild(c virt.Capabilities) bool  { return c.Rebuild }
+
+// lifecycle runs a guest through every step (each twice, as operations
+// are idempotent), its volumes and console, and destroys it.
 func lifecycle(t *testing.T, d virt.Driver, o options) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	inst := instance("5c3d1f9e-0000-4000-8000-000000000001")
 	caps := d.Capabilities()
-	steps := []step{
-		{"spawn", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Spawn(ctx, i) }, novalite.PowerRunning, nil},
-		{"power off", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.PowerOff(ctx, i) }, novalite.PowerShutdown, nil},
-		{"power on", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.PowerOn(ctx, i) }, novalite.PowerRunning, nil},
-		{"soft reboot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Reboot(ctx, i, false) }, novalite.PowerRunning, nil},
-		{"hard reboot", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Reboot(ctx, i, true) }, novalite.PowerRunning, nil},
-		{"pause", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Pause(ctx, i) }, novalite.PowerPaused,
-			func(c virt.Capabilities) bool { return c.Pause }},
-		{"unpause", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Unpause(ctx, i) }, novalite.PowerRunning,
-			func(c virt.Capabilities) bool { return c.Pause }},
-		{"suspend", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Suspend(ctx, i) }, novalite.PowerSuspended,
-			func(c virt.Capabilities) bool { return c.Suspend }},
-		{"resume", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Resume(ctx, i) }, novalite.PowerRunning,
-			func(c virt.Capabilities) bool { return c.Suspend }},
-		{"rescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rescue(ctx, i) }, novalite.PowerRunning,
-			func(c virt.Capabilities) bool { return c.Rescue }},
-		{"unrescue", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Unrescue(ctx, i) }, novalite.PowerRunning,
-			func(c virt.Capabilities) bool { return c.Rescue }},
-		{"snapshot", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
-			_, err := d.Snapshot(ctx, i, io.Discard)
-			return err
-		}, novalite.PowerRunning,
-			func(c virt.Capabilities) bool { return c.Snapshot }},
-		{"set password", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
-			return d.SetAdminPassword(ctx, i, "s3cret")
-		}, novalite.PowerRunning, func(c virt.Capabilities) bool { return c.SetPassword }},
-		// A resize to the same host (allow_resize_to_same_host), reverted,
-		// then again and confirmed.
-		{"resize", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
-			return d.Migrate(ctx, resized(i), Host)
-		},
-			novalite.PowerRunning, func(c virt.Capabilities) bool { return c.Migrate }},
-		{"revert resize", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
-			return d.RevertMigration(ctx, i, Host)
-		},
-			novalite.PowerRunning, func(c virt.Capabilities) bool { return c.Migrate }},
-		{"resize again", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
-			return d.Migrate(ctx, resized(i), Host)
-		},
-			novalite.PowerRunning, func(c virt.Capabilities) bool { return c.Migrate }},
-		{"confirm resize", func(ctx context.Context, d virt.Driver, i virt.Instance) error {
-			return d.ConfirmMigration(ctx, resized(i), Host)
-		}, novalite.PowerRunning, func(c virt.Capabilities) bool { return c.Migrate }},
-		{"rebuild", func(ctx context.Context, d virt.Driver, i virt.Instance) error { return d.Rebuild(ctx, i) }, novalite.PowerRunning,
-			func(c virt.Capabilities) bool { return c.Rebuild }},
-	}
 	for _, s := range steps {
-		if s.need != nil && !s.need(caps) {
-			// A driver without the capability says so, and the guest
-			// stays as it was.
-			if err := s.do(ctx, d, inst); !errors.Is(err, virt.ErrUnsupported) {
-				t.Fatalf("%s without the capability: %v, want ErrUnsupported", s.name, err)
-			}
-			continue
-		}
-		// Twice: every operation is idempotent.
-		for i := 0; i < 2; i++ {
-			if err := s.do(ctx, d, inst); err != nil {
-				t.Fatalf("%s (call %d): %v", s.name, i+1, err)
-			}
-		}
-		got, err := d.State(ctx, inst)
-		if err != nil || got != s.want {
-			t.Fatalf("after %s: state = %d, %v; want %d", s.name, got, err, s.want)
-		}
+		runStep(ctx, t, d, caps, inst, s)
 	}
 	if va, ok := d.(virt.VolumeAttacher); ok {
 		volumes(ctx, t, d, va, inst, o)
 	}
 	if caps.Console {
-		cl, ok := d.(virt.ConsoleLogger)
-		if !ok {
-			t.Fatal("Capabilities().Console but no ConsoleLogger")
-		}
-		// A real guest writes its console as it boots: wait for it.
-		for {
-			out, err := cl.ConsoleLog(ctx, inst)
-			if err != nil || out != "" {
-				if err != nil {
-					t.Errorf("console log: %v", err)
-				}
-				break
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("console log still empty: %v", ctx.Err())
-			case <-time.After(200 * time.Millisecond):
-			}
-		}
+		consoleWritten(ctx, t, d, inst)
 	}
 	for i := 0; i < 2; i++ {
 		if err := d.Destroy(ctx, inst); err != nil {
@@ -173,6 +106,94 @@ func lifecycle(t *testing.T, d virt.Driver, o options) {
 	if dg, ok := d.(virt.Diagnoser); ok {
 		if _, err := dg.Diagnostics(ctx, inst); !errors.Is(err, virt.ErrNotFound) {
 			t.Errorf("diagnostics after destroy: %v, want ErrNotFound", err)
+		}
+	}
+}
+
+// steps are the operations of a guest's life, in order, with the power
+// state each leaves and the capability it needs (nil: every driver).
+var steps = []step{
+	{"spawn", virt.Driver.Spawn, novalite.PowerRunning, nil},
+	{"power off", virt.Driver.PowerOff, novalite.PowerShutdown, nil},
+	{"power on", virt.Driver.PowerOn, novalite.PowerRunning, nil},
+	{"soft reboot", func(d virt.Driver, ctx context.Context, i virt.Instance) error { return d.Reboot(ctx, i, false) },
+		novalite.PowerRunning, nil},
+	{"hard reboot", func(d virt.Driver, ctx context.Context, i virt.Instance) error { return d.Reboot(ctx, i, true) },
+		novalite.PowerRunning, nil},
+	{"pause", virt.Driver.Pause, novalite.PowerPaused, canPause},
+	{"unpause", virt.Driver.Unpause, novalite.PowerRunning, canPause},
+	{"suspend", virt.Driver.Suspend, novalite.PowerSuspended, canSuspend},
+	{"resume", virt.Driver.Resume, novalite.PowerRunning, canSuspend},
+	{"rescue", virt.Driver.Rescue, novalite.PowerRunning, canRescue},
+	{"unrescue", virt.Driver.Unrescue, novalite.PowerRunning, canRescue},
+	{"snapshot", func(d virt.Driver, ctx context.Context, i virt.Instance) error {
+		_, err := d.Snapshot(ctx, i, io.Discard)
+		return err
+	}, novalite.PowerRunning, canSnapshot},
+	{"set password", func(d virt.Driver, ctx context.Context, i virt.Instance) error {
+		return d.SetAdminPassword(ctx, i, "s3cret")
+	}, novalite.PowerRunning, canPassword},
+	// A resize to the same host (allow_resize_to_same_host), reverted,
+	// then again and confirmed.
+	{"resize", resizeHere, novalite.PowerRunning, canMigrate},
+	{"revert resize", func(d virt.Driver, ctx context.Context, i virt.Instance) error {
+		return d.RevertMigration(ctx, i, Host)
+	}, novalite.PowerRunning, canMigrate},
+	{"resize again", resizeHere, novalite.PowerRunning, canMigrate},
+	{"confirm resize", func(d virt.Driver, ctx context.Context, i virt.Instance) error {
+		return d.ConfirmMigration(ctx, resized(i), Host)
+	}, novalite.PowerRunning, canMigrate},
+	{"rebuild", virt.Driver.Rebuild, novalite.PowerRunning, canRebuild},
+}
+
+// resizeHere resizes i on the host it is on.
+func resizeHere(d virt.Driver, ctx context.Context, i virt.Instance) error {
+	return d.Migrate(ctx, resized(i), Host)
+}
+
+// runStep does s twice (every operation is idempotent) and checks the
+// power state it leaves; a driver without the capability s needs must
+// answer ErrUnsupported and leave the guest as it was.
+func runStep(ctx context.Context, t *testing.T, d virt.Driver, caps virt.Capabilities, inst virt.Instance, s step) {
+	t.Helper()
+	if s.need != nil && !s.need(caps) {
+		if err := s.do(d, ctx, inst); !errors.Is(err, virt.ErrUnsupported) {
+			t.Fatalf("%s without the capability: %v, want ErrUnsupported", s.name, err)
+		}
+		return
+	}
+	for i := 0; i < 2; i++ {
+		if err := s.do(d, ctx, inst); err != nil {
+			t.Fatalf("%s (call %d): %v", s.name, i+1, err)
+		}
+	}
+	got, err := d.State(ctx, inst)
+	if err != nil || got != s.want {
+		t.Fatalf("after %s: state = %d, %v; want %d", s.name, got, err, s.want)
+	}
+}
+
+// consoleWritten waits until the guest's console log has something: a
+// real guest writes it as it boots.
+func consoleWritten(ctx context.Context, t *testing.T, d virt.Driver, inst virt.Instance) {
+	t.Helper()
+	cl, ok := d.(virt.ConsoleLogger)
+	if !ok {
+		t.Fatal("Capabilities().Console but no ConsoleLogger")
+	}
+	for {
+		out, err := cl.ConsoleLog(ctx, inst)
+		if err != nil {
+			t.Errorf("console log: %v", err)
+			return
+		}
+		if out != "" {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("console log still empty: %v", ctx.Err())
+		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }
