@@ -90,13 +90,19 @@ func Negotiate(h http.Header) (Version, error) {
 	if s == "" {
 		return Min, nil
 	}
+	return ParseIn(s, Min, Max)
+}
+
+// ParseIn parses s as Parse does and answers 406, in the words Nova and
+// Cinder share, for a version outside [min, max].
+func ParseIn(s string, min, max Version) (Version, error) {
 	v, err := Parse(s)
 	if err != nil {
 		return v, err
 	}
-	if v.Less(Min) || Max.Less(v) {
+	if v.Less(min) || max.Less(v) {
 		return v, novalite.Errorf(novalite.NotAcceptable,
-			"Version %s is not supported by the API. Minimum is %s and maximum is %s.", v, Min, Max)
+			"Version %s is not supported by the API. Minimum is %s and maximum is %s.", v, min, max)
 	}
 	return v, nil
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"novalite"
 	"novalite/internal/api/httpx"
 	"novalite/internal/api/microversion"
 )
@@ -46,15 +45,7 @@ func negotiate(h http.Header) (microversion.Version, error) {
 	case "latest":
 		return maxVersion, nil
 	}
-	v, err := microversion.Parse(s)
-	if err != nil {
-		return v, err
-	}
-	if v.Less(minVersion) || maxVersion.Less(v) {
-		return v, novalite.Errorf(novalite.NotAcceptable,
-			"Version %s is not supported by the API. Minimum is %s and maximum is %s.", v, minVersion, maxVersion)
-	}
-	return v, nil
+	return microversion.ParseIn(s, minVersion, maxVersion)
 }
 
 // versioned negotiates the microversion, echoes it, and checks a
