@@ -93,11 +93,7 @@ func (tx *Tx) ComputeNodeList(ctx context.Context, hosts []string) ([]novalite.C
 		if len(hosts) == 0 {
 			return nil, nil
 		}
-		ph := make([]string, len(hosts))
-		for i, h := range hosts {
-			ph[i] = w.arg(h)
-		}
-		w.conds = append(w.conds, "host IN ("+strings.Join(ph, ", ")+")")
+		w.conds = append(w.conds, "host IN ("+inArgs(&w, hosts)+")")
 	}
 	rows, err := tx.query(ctx, `SELECT `+computeNodeCols+` FROM compute_nodes`+w.sql()+` ORDER BY host`, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.ComputeNode, error) { return scanComputeNode(r) })

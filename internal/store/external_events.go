@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 )
 
 // InstanceHosts returns, for each live (not deleted) server among uuids,
@@ -14,11 +13,7 @@ func (tx *Tx) InstanceHosts(ctx context.Context, uuids []string) (map[string]str
 		return out, nil
 	}
 	var w where
-	marks := make([]string, len(uuids))
-	for i, u := range uuids {
-		marks[i] = w.arg(u)
-	}
-	w.add(`uuid IN (` + strings.Join(marks, ", ") + `)`)
+	w.add(`uuid IN (` + inArgs(&w, uuids) + `)`)
 	w.add(`deleted = ?`, false)
 	rows, err := tx.query(ctx, `SELECT uuid, host FROM instances`+w.sql(), w.args...)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"novalite"
@@ -173,12 +172,8 @@ func (tx *Tx) FlavorExtraSpecsFor(ctx context.Context, ids []int64) (map[int64]m
 		return out, nil
 	}
 	var w where
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		ph[i] = w.arg(id)
-	}
 	rows, err := tx.query(ctx, `SELECT flavor_id, key, value FROM flavor_extra_specs WHERE flavor_id IN (`+
-		strings.Join(ph, ", ")+`)`, w.args...)
+		inArgs(&w, ids)+`)`, w.args...)
 	if err != nil {
 		return nil, err
 	}

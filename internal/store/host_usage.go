@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"novalite"
@@ -16,11 +15,7 @@ func (tx *Tx) InstancesOnHosts(ctx context.Context, hosts []string) ([]novalite.
 		return nil, nil
 	}
 	var w where
-	ph := make([]string, len(hosts))
-	for i, h := range hosts {
-		ph[i] = w.arg(h)
-	}
-	w.conds = append(w.conds, "host IN ("+strings.Join(ph, ", ")+")")
+	w.conds = append(w.conds, "host IN ("+inArgs(&w, hosts)+")")
 	w.add("deleted = ?", false)
 	rows, err := tx.query(ctx, `SELECT `+instanceCols+` FROM instances`+w.sql()+` ORDER BY host, id`, w.args...)
 	return collect(rows, err, func(r *sql.Rows) (novalite.Server, error) { return scanInstance(r) })

@@ -26,6 +26,16 @@ func (w *where) arg(a any) string {
 	return "$" + strconv.Itoa(len(w.args))
 }
 
+// inArgs appends vals as arguments and returns their placeholders for an
+// IN list: "$3, $4, $5".
+func inArgs[T any](w *where, vals []T) string {
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = w.arg(v)
+	}
+	return strings.Join(ph, ", ")
+}
+
 func (w *where) sql() string {
 	if len(w.conds) == 0 {
 		return ""
