@@ -38,8 +38,8 @@ func (v Version) Less(w Version) bool { return !v.AtLeast(w.Major, w.Minor) }
 
 var format = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
 
-// Parse parses "X.Y" or "latest".
-func Parse(s string) (Version, error) {
+// parse parses "X.Y" or "latest".
+func parse(s string) (Version, error) {
 	if s == "latest" {
 		return Max, nil
 	}
@@ -93,10 +93,10 @@ func Negotiate(h http.Header) (Version, error) {
 	return ParseIn(s, Min, Max)
 }
 
-// ParseIn parses s as Parse does and answers 406, in the words Nova and
+// ParseIn parses s as parse does and answers 406, in the words Nova and
 // Cinder share, for a version outside [min, max].
 func ParseIn(s string, min, max Version) (Version, error) {
-	v, err := Parse(s)
+	v, err := parse(s)
 	if err != nil {
 		return v, err
 	}

@@ -30,14 +30,14 @@ func TestParse(t *testing.T) {
 		{"2.x", Version{}, false},
 		{"", Version{}, false},
 	} {
-		got, err := Parse(tc.in)
+		got, err := parse(tc.in)
 		if tc.ok != (err == nil) || (tc.ok && got != tc.want) {
-			t.Errorf("Parse(%q) = %v, %v", tc.in, got, err)
+			t.Errorf("parse(%q) = %v, %v", tc.in, got, err)
 		}
 		if !tc.ok {
 			want := "API Version String " + tc.in + " is of invalid format. Must be of format MajorNum.MinorNum."
 			if !novalite.IsKind(err, novalite.Invalid) || novalite.MessageOf(err) != want {
-				t.Errorf("Parse(%q) error %v", tc.in, err)
+				t.Errorf("parse(%q) error %v", tc.in, err)
 			}
 		}
 	}
