@@ -207,7 +207,7 @@ type Server struct {
 	ConfigDrive              bool
 	AutoDiskConfig           bool // OS-DCF:diskConfig AUTO when true
 	AccessIPv4, AccessIPv6   string
-	ReservationID            string
+	ReservationID            string // ReservationIDLen long
 	LaunchIndex              int
 	RootDeviceName           string
 	UserData                 *string // base64 as given
@@ -224,3 +224,10 @@ type Server struct {
 	// the order they were attached.
 	Volumes []BlockDeviceMapping
 }
+
+// ReservationIDLen is the length of every reservation id: "r-" and eight
+// lowercase letters or digits, as Nova makes them (utils.generate_uid).
+// The server list relies on that form: a reservation_id filter is an
+// unanchored regex, and a literal pattern of this length can only match
+// the id equal to it (store/instances_reservation.go).
+const ReservationIDLen = 10

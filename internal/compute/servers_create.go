@@ -91,7 +91,7 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		p.AdminPass = generatePassword()
 	}
 	res.AdminPass = p.AdminPass
-	res.ReservationID = "r-" + randomString(8, "0123456789abcdefghijklmnopqrstuvwxyz")
+	res.ReservationID = "r-" + randomString(novalite.ReservationIDLen-2, "0123456789abcdefghijklmnopqrstuvwxyz")
 	now := s.now().UTC()
 	boot, err := s.bootSourceForCreate(ctx, c, &p)
 	if err != nil {

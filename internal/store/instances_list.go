@@ -270,6 +270,9 @@ func (tx *Tx) instanceFilters(w *where, p novalite.ServerListParams) error {
 			if err != nil {
 				return err
 			}
+			if id, ok := reservationLiteral(m.Column, v); ok {
+				w.add(`reservation_id = ?`, id) // the index's way to the rows the pattern can match
+			}
 			w.conds = append(w.conds, c.expr+` `+tx.regexOp()+` `+w.arg(pat))
 		}
 	}

@@ -36,13 +36,17 @@ func insertServers(t *testing.T, db *DB, n int, vary func(i int, v *novalite.Ser
 
 // TestReservationListPlan: once the planner has statistics (Optimize on
 // SQLite, ANALYZE as autovacuum runs it on PostgreSQL), a list filtered by
-// reservation_id — how clients find the servers of one max_count create —
-// is planned on the reservation index, not as a walk of every server of
-// the project in created_at order.
+// reservation_id — how clients find the servers of one max_count create,
+// a regex filter as the API passes it — is planned on the reservation
+// index, not as a walk of every server of the project in created_at order.
 func TestReservationListPlan(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		insertServers(t, db, 3000, func(i int, v *novalite.Server) { v.ReservationID = fmt.Sprintf("r-%d", i) })
+		live := false
+		p := novalite.ServerListParams{ProjectID: "p1", Deleted: &live, Limit: 1000,
+			Regex: []novalite.ServerMatch{{Column: "reservation_id", Values: []string{"r-00000042"}}},
+			Exact: []novalite.ServerMatch{{Column: "vm_state", Values: []string{"active"}}}}
+		insertServers(t, db, 3000, func(i int, v *novalite.Server) { v.ReservationID = fmt.Sprintf("r-%08d", i) })
 		var err error
 		if db.Engine() == Postgres {
 			_, err = db.write.ExecContext(ctx, `ANALYZE instances`)
@@ -52,10 +56,6 @@ func TestReservationListPlan(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		live := false
-		p := novalite.ServerListParams{ProjectID: "p1", Deleted: &live, Limit: 1000,
-			Exact: []novalite.ServerMatch{{Column: "reservation_id", Values: []string{"r-42"}},
-				{Column: "vm_state", Values: []string{"active"}}}}
 		var plan []string
 		err = db.View(ctx, func(tx *Tx) error {
 			q, args, err := tx.instanceListQuery(ctx, p, tx.selectInstances(instanceListCols(p.Columns)))
