@@ -33,9 +33,12 @@ func (tx *Tx) Bookkeeping() { tx.bookkeeping = true }
 
 // generation is the commit counter of one database file in this process.
 type generation struct {
-	n    atomic.Uint64
-	refs int // handles open on the file (fileGens)
-	path string
+	n atomic.Uint64
+	// stats counts the Optimize runs on the file: a read connection opened
+	// before the last one plans with statistics it no longer has.
+	stats atomic.Uint64
+	refs  int // handles open on the file (fileGens)
+	path  string
 }
 
 // fileGens are the counters of the SQLite files open in this process.

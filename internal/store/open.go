@@ -30,16 +30,13 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(2) // one writes at a time (DB.writeMu); the other prepares
 	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open(cachingDriverName, "file:"+path+"?"+pragmas+"&mode=ro")
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
+	gen := fileGeneration(path)
+	r := sql.OpenDB(readConnector{dsn: "file:" + path + "?" + pragmas + "&mode=ro", stats: &gen.stats})
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db := &DB{engine: SQLite, write: w, read: r, writeStmts: newStmtCache(w),
-		writeMu: make(chan struct{}, 1), gen: fileGeneration(path)}
+		writeMu: make(chan struct{}, 1), gen: gen}
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, unavailable(err)

@@ -42,5 +42,6 @@ func (db *DB) Optimize(ctx context.Context) error {
 			return mapErr(err)
 		}
 	}
+	db.gen.stats.Add(1) // the read connections read the new statistics (readConnector)
 	return nil
 }
