@@ -40,6 +40,10 @@ type ServerInfo struct {
 	// HostStatus is UP, DOWN, MAINTENANCE or UNKNOWN; "" without host,
 	// and from GetServer until FillHostStatus.
 	HostStatus string
+	// Memo is set on the servers of ListServers that came from the view
+	// cache: a rendering of their view is kept there (nil otherwise).
+	// Such a server is rendered as it came, or not through Memo.
+	Memo *ViewMemo
 }
 
 // ReclaimInterval is Nova's reclaim_instance_interval: > 0 means DELETE
@@ -143,7 +147,8 @@ func (s *Service) unlockedRow(ctx context.Context, tx *store.Tx, c *novalite.Cal
 // query reads the servers' ids alone, and only the servers the cache
 // lacks are read (and filed). As for a show, the change log is read
 // first (a read that begins after the call), so a hit is as current as
-// a read of the store.
+// a read of the store. The servers that came from the cache share their
+// maps and slices with it: the caller reads them and changes nothing.
 func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]ServerInfo, error) {
 	if p.Brief {
 		return s.listServers(ctx, p)

@@ -388,6 +388,7 @@ func TestListFromViewCache(t *testing.T) {
 func listView(list []ServerInfo) []ServerInfo {
 	out := slices.Clone(list)
 	for i := range out {
+		out[i].Memo = nil
 		v := &out[i].Server
 		v.OldFlavor, v.KeyData, v.ServerGroup, v.RequestedNetworks, v.AdminPasswordHash, v.EncryptedPassword = nil, "", "", "", "", ""
 		v.UserData, v.TrustedCerts, v.ImageProperties, v.SchedulerHints = nil, nil, nil, novalite.SchedulerHints{}

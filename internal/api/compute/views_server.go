@@ -43,6 +43,9 @@ type serverView struct {
 	adminPass string
 	// self and book: the link prefixes, worked out once per page.
 	self, book string
+	// memo: a rendering for a compute.ViewMemo, without host_status (a
+	// host's status changes with no change to its servers).
+	memo bool
 }
 
 // newServerView decides the policy-driven parts of a view for caller c

@@ -20,14 +20,42 @@ var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return 
 // (o: newServerView of the list).
 func (a *API) appendServerDetails(dst []byte, r *http.Request, list []compute.ServerInfo, o serverView) []byte {
 	o.self, o.book = a.versioned(r), a.bookmark(r)
+	m := o
+	m.memo, m.hostStatus = true, 0
+	var key any = m // the key of the page's renderings, boxed once
+	var scratch []byte
 	dst = append(dst, '[')
 	for i, s := range list {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = a.appendServerDetail(dst, r, s, o)
+		if s.Memo == nil {
+			dst = a.appendServerDetail(dst, r, s, o)
+			continue
+		}
+		b, at, ok := s.Memo.Get(key)
+		if !ok {
+			scratch, at = a.appendServerDetailAt(scratch[:0], r, s, m)
+			b = scratch
+			s.Memo.Put(key, b, at)
+		}
+		dst = append(dst, b[:at]...)
+		if o.writesHostStatus(s) {
+			dst = append(dst, `,"host_status":`...)
+			dst = httpx.AppendString(dst, s.HostStatus)
+		}
+		dst = append(dst, b[at:]...)
 	}
 	return append(dst, ']')
+}
+
+// A serverView is a memo's key (compared with ==): this fails to compile
+// once a field of it is not comparable.
+var _ = map[serverView]bool{}
+
+// writesHostStatus tells whether view o of s has host_status.
+func (o serverView) writesHostStatus(s compute.ServerInfo) bool {
+	return o.full && !o.memo && o.showsHostStatus() && (o.hostStatus == 2 || s.HostStatus == "UNKNOWN")
 }
 
 // appendServerBriefs writes the JSON array of list's index views (GET
@@ -58,6 +86,14 @@ func (a *API) appendServerBriefs(dst []byte, r *http.Request, list []compute.Ser
 // json.Marshal gives for the same view as a map
 // (TestServerDetailSortedAndMarshalled).
 func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerInfo, o serverView) []byte {
+	dst, _ = a.appendServerDetailAt(dst, r, s, o)
+	return dst
+}
+
+// appendServerDetailAt is appendServerDetail that also returns where in
+// dst host_status is (or, for a view without it, would be) written: its
+// members are sorted, so it follows hostId, never first.
+func (a *API) appendServerDetailAt(dst []byte, r *http.Request, s compute.ServerInfo, o serverView) (_ []byte, hostStatusAt int) {
 	v := &s.Server
 	mv := o.mv
 	status := serverStatus(s.Server)
@@ -96,7 +132,8 @@ func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerIn
 	w.B = append(w.B, '"')
 	w.B = appendHostIDHex(w.B, v.ProjectID, v.Host)
 	w.B = append(w.B, '"')
-	if o.full && o.showsHostStatus() && (o.hostStatus == 2 || s.HostStatus == "UNKNOWN") {
+	hostStatusAt = len(w.B)
+	if o.writesHostStatus(s) {
 		w.Str("host_status", s.HostStatus)
 	}
 	w.Str("id", v.ID)
@@ -160,7 +197,7 @@ func (a *API) appendServerDetail(dst []byte, r *http.Request, s compute.ServerIn
 		w.StrOrNull("user_data", v.UserData)
 	}
 	w.Str("user_id", v.UserID)
-	return w.End()
+	return w.End(), hostStatusAt
 }
 
 // appendServerOSAttrs writes the OS-DCF, OS-EXT-AZ, OS-EXT-SRV-ATTR,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -67,6 +68,53 @@ func TestServerDetailSortedAndMarshalled(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestServerDetailsMemo: a page of servers with view memos (as the view
+// cache's hand them out) is written byte for byte as without them, the
+// first time (memos filled) and the next ones (memos copied), when the
+// hosts' status changed in between, and with another view (microversion,
+// policy, links) of the same servers in between.
+func TestServerDetailsMemo(t *testing.T) {
+	a := New(Services{}, "/compute", func(*http.Request) string { return "" })
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var page []compute.ServerInfo
+	for i, st := range []string{"UP", "UNKNOWN", "", "DOWN"} {
+		v := novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: fmt.Sprintf("vm-%d", i), ProjectID: "p1",
+			UserID: "u1", ImageRef: "img", VMState: novalite.VMActive, Host: "h1", CreatedAt: now, UpdatedAt: now,
+			Metadata: map[string]string{"i": fmt.Sprint(i)}, Flavor: novalite.FlavorSnapshot{ID: "42", Name: "m1.nano"}}
+		page = append(page, compute.ServerInfo{Server: v, HostStatus: st})
+	}
+	withMemos := func(list []compute.ServerInfo, memos []*compute.ViewMemo) []compute.ServerInfo {
+		out := slices.Clone(list)
+		for i := range out {
+			out[i].Memo = memos[i]
+		}
+		return out
+	}
+	memos := []*compute.ViewMemo{new(compute.ViewMemo), new(compute.ViewMemo), nil, new(compute.ViewMemo)}
+	views := []serverView{{full: true}, {full: true, extended: true, extraSpecs: true, hostStatus: 2, admin: true},
+		{full: true, hostStatus: 1}}
+	for _, host := range []string{"http://127.0.0.1:8774", "http://api.example:8774"} {
+		r := httptest.NewRequest("GET", host+"/compute/v2.1/servers/detail", nil)
+		r = r.WithContext(context.WithValue(r.Context(), keyReq, reqInfo{}))
+		for _, minor := range []int{1, 16, 47, 100} {
+			for vi, o := range views {
+				o.mv = microversion.Version{Major: 2, Minor: minor}
+				for round, status := range []string{"UP", "UNKNOWN", "MAINTENANCE"} {
+					page[0].HostStatus = status
+					want := a.appendServerDetails(nil, r, page, o)
+					got := a.appendServerDetails(nil, r, withMemos(page, memos), o)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("%s 2.%d view %d round %d:\n got %s\nwant %s", host, minor, vi, round, got, want)
+					}
+				}
+			}
+		}
+	}
+	if _, _, ok := memos[0].Get(nil); ok {
+		t.Fatal("a memo answered for another key")
 	}
 }
 
