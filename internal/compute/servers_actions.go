@@ -84,13 +84,13 @@ func IntentTasks() map[novalite.Action][]novalite.TaskState {
 }
 
 // instanceActionName is the os-instance-actions name of an API action
-// where it differs (nova/compute/instance_actions.py).
-var instanceActionName = map[string]string{"os-migrateLive": "live-migration"}
+// where it differs from the intent's word (nova/compute/instance_actions.py).
+var instanceActionName = map[novalite.Action]string{novalite.ActionLiveMigrate: "live-migration"}
 
 // conductorEvent is the event Nova's conductor records when it cannot
 // place the actions that may skip their task (no host).
-var conductorEvent = map[string]string{"unshelve": "conductor_unshelve_instance",
-	"live-migration": "conductor_live_migrate_instance", "evacuate": "conductor_rebuild_instance"}
+var conductorEvent = map[novalite.Action]string{novalite.ActionUnshelve: "conductor_unshelve_instance",
+	novalite.ActionLiveMigrate: "conductor_live_migrate_instance", novalite.ActionEvacuate: "conductor_rebuild_instance"}
 
 // prepareFunc does an action's own work in the intent's transaction,
 // before the task is set; skip true records the action but sets no task
@@ -104,13 +104,16 @@ func (s *Service) startTask(ctx context.Context, c *novalite.Caller, id string, 
 	if !ok {
 		return fmt.Errorf("compute: action %q has no intent", act)
 	}
-	return s.runIntent(ctx, c, id, in, prepare)
+	return s.runIntent(ctx, c, id, act, in, prepare)
 }
 
-// runIntent runs intent in on server id: lock and state checks, the
-// action's own preparation, the instance-action record and the guarded
-// task update; the agents are woken after commit.
-func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, in intent, prepare prepareFunc) error {
+// runIntent runs intent in of action act on server id: lock and state
+// checks, the driver's capability, the action's own preparation, the
+// instance-action record and the guarded task update; the agents are
+// woken after commit. in is act's intent or a variant of it (hard
+// reboot, a volume-backed shelve), so the tables keyed by the action
+// are read with act.
+func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, act novalite.Action, in intent, prepare prepareFunc) error {
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		v, err := s.getServer(ctx, tx, c, id)
 		if err != nil {
@@ -122,7 +125,7 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, 
 		if err := in.check.failure(in.word, v); err != nil {
 			return err
 		}
-		if err := s.supported(v, in.word); err != nil {
+		if err := s.supported(v, act); err != nil {
 			return err
 		}
 		now := s.now().UTC()
@@ -133,7 +136,7 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, 
 			}
 		}
 		recorded := in.word
-		if n, ok := instanceActionName[recorded]; ok {
+		if n, ok := instanceActionName[act]; ok {
 			recorded = n
 		}
 		actionID, err := recordAction(ctx, tx, c, v, recorded, now)
@@ -142,7 +145,7 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, 
 		}
 		if skip {
 			return tx.InstanceActionEventInsert(ctx, novalite.InstanceActionEvent{ActionID: actionID,
-				Event: conductorEvent[recorded], Start: now, Finish: now, Result: "Error"})
+				Event: conductorEvent[act], Start: now, Finish: now, Result: "Error"})
 		}
 		ok, err := tx.InstanceSetTask(ctx, store.InstanceTaskParams{InternalID: v.InternalID, To: in.to,
 			FromVM: in.check.vm, FromTask: in.check.task, Now: now})
@@ -159,7 +162,7 @@ func (s *Service) runIntent(ctx context.Context, c *novalite.Caller, id string, 
 // RebootServer is the reboot action (SOFT or HARD).
 func (s *Service) RebootServer(ctx context.Context, c *novalite.Caller, id string, hard bool) error {
 	if hard {
-		return s.runIntent(ctx, c, id, hardReboot, nil)
+		return s.runIntent(ctx, c, id, novalite.ActionReboot, hardReboot, nil)
 	}
 	return s.startTask(ctx, c, id, novalite.ActionReboot, nil)
 }

@@ -170,7 +170,7 @@ func (s *Service) ShelveServer(ctx context.Context, c *novalite.Caller, id strin
 		// shelved_offload_time; its volumes stay with it.
 		in := intents[novalite.ActionShelve]
 		in.to = novalite.TaskShelvingOffload
-		return s.runIntent(ctx, c, id, in, nil)
+		return s.runIntent(ctx, c, id, novalite.ActionShelve, in, nil)
 	}
 	return s.startTask(ctx, c, id, novalite.ActionShelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		return false, makeImage(ctx, tx, v, snapshotImage(v, v.Name+"-shelved", "snapshot", nil, now))
