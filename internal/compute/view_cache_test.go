@@ -407,9 +407,9 @@ func names(list []ServerInfo) []string {
 	return out
 }
 
-// TestViewCacheConcurrentWrites: readers of a server while writers rename
-// it (run with -race): once the writers are done, every read shows the
-// last name.
+// TestViewCacheConcurrentWrites: readers (shows and lists) of a server
+// while writers rename it (run with -race): once the writers are done,
+// every read shows the last name.
 func TestViewCacheConcurrentWrites(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -430,6 +430,11 @@ func TestViewCacheConcurrentWrites(t *testing.T) {
 					t.Error(err)
 					return
 				}
+				if _, err := b.svc.ListServers(ctx, ListServersParams{ServerListParams: novalite.ServerListParams{
+					ProjectID: "p1", Limit: 10, Columns: &novalite.ServerColumns{}}}); err != nil {
+					t.Error(err)
+					return
+				}
 			}
 		})
 	}
@@ -442,12 +447,18 @@ func TestViewCacheConcurrentWrites(t *testing.T) {
 		if got := b.read(t, member, v.ID); got.Name != last {
 			t.Fatalf("read %q right after renaming to %q", got.Name, last)
 		}
+		if got := b.list(t, v.ID); got.Name != last {
+			t.Fatalf("listed %q right after renaming to %q", got.Name, last)
+		}
 	}
 	close(stop)
 	wg.Wait()
 	for range 3 {
 		if got := b.read(t, member, v.ID); got.Name != last {
 			t.Fatalf("read %q after the writers, want %q", got.Name, last)
+		}
+		if got := b.list(t, v.ID); got.Name != last {
+			t.Fatalf("listed %q after the writers, want %q", got.Name, last)
 		}
 	}
 }
