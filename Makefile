@@ -73,17 +73,16 @@ fuzz:
 	$(MAKE) fuzz-smoke FUZZTIME=$${FUZZTIME:-2m}
 
 ## clients: real OpenStack clients against a fresh `novalite serve` each (test/clients/run.sh):
-## the client scripts, gophercloud's acceptance tests, Rally's boot-and-delete, and
-## openstacksdk's own functional suite, unmodified, from Debian's package
-## (test/clients/suites.sh, judged against test/clients/suites-expected.txt; results in
-## clients-results/)
+## the client scripts, gophercloud's acceptance tests, Rally's boot-and-delete, and the
+## functional suites of openstacksdk, novaclient and openstackclient, unmodified, from
+## Debian's packages (test/clients/suites.sh, judged against test/clients/suites-expected.txt;
+## results in clients-results/)
 clients: build
 	./test/clients/run.sh
 
-## clients-suites: novaclient's and openstackclient's functional suites (SUITES="novaclient
-## osc" by default; "sdk" is openstacksdk's, which `clients` runs): about 12 min of CPU
-## between the two, too long for `make test`; CI runs them after it
-SUITES ?= novaclient osc
+## clients-suites: the clients' functional suites alone (SUITES="sdk novaclient osc" by
+## default, or any of them), as `clients` runs them
+SUITES ?= sdk novaclient osc
 clients-suites: build
 	./scripts/install-deps.sh suites
 	./test/clients/suites.sh $(SUITES)
