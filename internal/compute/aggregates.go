@@ -135,9 +135,8 @@ func pyList(quoted []string) string {
 
 // AggregateUpdate is what PUT /os-aggregates/{id} changes.
 type AggregateUpdate struct {
-	Name    *string // nil: unchanged
-	ZoneSet bool    // the zone is changed, to Zone (nil: no zone)
-	Zone    *string
+	Name *string                   // nil: unchanged
+	Zone novalite.Nullable[string] // Null: no zone
 }
 
 // UpdateAggregate renames an aggregate and/or moves it to another zone.
@@ -157,8 +156,8 @@ func (s *Service) UpdateAggregate(ctx context.Context, id int64, p AggregateUpda
 			}
 			return err
 		}
-		if p.ZoneSet {
-			meta := map[string]*string{azKey: p.Zone}
+		if p.Zone.Set {
+			meta := map[string]*string{azKey: p.Zone.Ptr()}
 			if err := checkZoneChange(ctx, tx, a, meta, nil, "update", true); err != nil {
 				return err
 			}

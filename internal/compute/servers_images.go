@@ -179,11 +179,9 @@ func (s *Service) ShelveServer(ctx context.Context, c *novalite.Caller, id strin
 
 // UnshelveParams are the unshelve options of 2.77 and 2.91.
 type UnshelveParams struct {
-	// SetZone: availability_zone was given; Zone nil is 2.91's null
-	// (unpin).
-	SetZone bool
-	Zone    *string
-	Host    string
+	// Zone: availability_zone, if given; Null is 2.91's null (unpin).
+	Zone novalite.Nullable[string]
+	Host string
 }
 
 // UnshelveServer is the unshelve action. A shelved server powers on
@@ -192,22 +190,22 @@ type UnshelveParams struct {
 func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id string, p UnshelveParams) error {
 	return s.startTask(ctx, c, id, novalite.ActionUnshelve, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
 		if v.VMState != novalite.VMShelvedOffloaded {
-			if p.SetZone || p.Host != "" {
+			if p.Zone.Set || p.Host != "" {
 				return false, novalite.Errorf(novalite.Conflict,
 					"The availability_zone and host parameters can only be used with shelved_offloaded instances.")
 			}
 			return false, nil
 		}
 		zone := v.PinnedAZ
-		if p.SetZone && p.Zone != nil {
-			ok, err := s.zoneExists(ctx, tx, *p.Zone)
+		if want := p.Zone.Ptr(); want != nil {
+			ok, err := s.zoneExists(ctx, tx, *want)
 			if err != nil {
 				return false, err
 			}
 			if !ok {
 				return false, novalite.Errorf(novalite.Invalid, "The requested availability zone is not available")
 			}
-			zone = *p.Zone
+			zone = *want
 		}
 		if p.Host != "" {
 			if err := s.checkHostExists(ctx, tx, p.Host); err != nil {
@@ -225,8 +223,8 @@ func (s *Service) UnshelveServer(ctx context.Context, c *novalite.Caller, id str
 		}
 		_, err = tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: v.InternalID, From: novalite.TaskNone,
 			VM: v.VMState, Host: h.Name, Node: h.Node, Zone: h.Zone, Now: now})
-		if err == nil && p.SetZone {
-			err = tx.InstanceUpdate(ctx, store.InstanceUpdateParams{InternalID: v.InternalID, PinnedAZ: &p.Zone, Now: now})
+		if err == nil && p.Zone.Set {
+			err = tx.InstanceUpdate(ctx, store.InstanceUpdateParams{InternalID: v.InternalID, PinnedAZ: p.Zone, Now: now})
 		}
 		return false, err
 	})

@@ -53,16 +53,16 @@ func (s *Service) setLock(ctx context.Context, c *novalite.Caller, v novalite.Se
 	})
 }
 
-// UpdateServerParams are the fields of PUT /servers/{id}; nil leaves a
-// field alone.
+// UpdateServerParams are the fields of PUT /servers/{id}; nil (or a
+// Nullable not Set) leaves a field alone.
 type UpdateServerParams struct {
 	Name           *string
-	Description    **string
+	Description    novalite.Nullable[string]
 	Hostname       *string
 	AccessIPv4     *string
 	AccessIPv6     *string
 	AutoDiskConfig *bool
-	PinnedAZ       **string // 2.104
+	PinnedAZ       novalite.Nullable[string] // 2.104
 }
 
 // UpdateServer is PUT /servers/{id}: no state and no lock check. It
@@ -73,8 +73,8 @@ func (s *Service) UpdateServer(ctx context.Context, c *novalite.Caller, id strin
 		if err != nil {
 			return err
 		}
-		if p.PinnedAZ != nil {
-			if err := checkPin(v, *p.PinnedAZ); err != nil {
+		if p.PinnedAZ.Set {
+			if err := checkPin(v, p.PinnedAZ.Ptr()); err != nil {
 				return err
 			}
 		}

@@ -9,8 +9,8 @@ import (
 	"novalite/internal/store"
 )
 
-// RebuildParams are the fields of the rebuild action; nil leaves a field
-// as it is. ImageRef is required.
+// RebuildParams are the fields of the rebuild action; nil (or a Nullable
+// not Set) leaves a field as it is. ImageRef is required.
 type RebuildParams struct {
 	ImageRef       string
 	Name           *string
@@ -19,9 +19,9 @@ type RebuildParams struct {
 	AccessIPv4     *string
 	AccessIPv6     *string
 	AutoDiskConfig *bool
-	Description    **string
-	KeyName        **string // 2.54: set or (nil value) unset
-	UserData       **string // 2.57
+	Description    novalite.Nullable[string]
+	KeyName        novalite.Nullable[string] // 2.54: set or (Null) unset
+	UserData       novalite.Nullable[string] // 2.57
 	TrustedCerts   *[]string
 	Hostname       *string // 2.90
 	// ReimageBootVolume (2.93): a volume-backed server may change image,
@@ -68,11 +68,11 @@ func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id stri
 		up := store.InstanceUpdateParams{InternalID: v.InternalID, Name: p.Name, Description: p.Description,
 			Hostname: p.Hostname, AccessIPv4: p.AccessIPv4, AccessIPv6: p.AccessIPv6, AutoDiskConfig: p.AutoDiskConfig,
 			ImageRef: imageRef, ImageProperties: img.Properties, UserData: p.UserData, TrustedCerts: p.TrustedCerts, Now: now}
-		if p.KeyName != nil {
+		if p.KeyName.Set {
 			var data string
-			if *p.KeyName != nil {
+			if name := p.KeyName.Ptr(); name != nil {
 				var err error
-				if data, err = s.keyForCreate(ctx, tx, c, **p.KeyName); err != nil {
+				if data, err = s.keyForCreate(ctx, tx, c, *name); err != nil {
 					return false, err
 				}
 			}

@@ -47,8 +47,8 @@ func (s *Service) Bootstrap(ctx context.Context, adminProject string) error {
 		CIDR: str("172.24.4.0/24"), IPVersion: &v4, EnableDHCP: new(bool)}); err != nil {
 		return err
 	}
-	gw := &Gateway{NetworkID: public.ID}
-	r, err := s.CreateRouter(ctx, admin, RouterParams{Name: str("router1"), Gateway: &gw})
+	gw := novalite.NullableOf(Gateway{NetworkID: public.ID})
+	r, err := s.CreateRouter(ctx, admin, RouterParams{Name: str("router1"), Gateway: gw})
 	if err != nil {
 		return err
 	}

@@ -61,20 +61,19 @@ func (s *Service) ListRouters(ctx context.Context, c *novalite.Caller, p ListPar
 	return out, err
 }
 
-// Gateway is a router's external_gateway_info; a nil *Gateway in
-// RouterParams.Gateway's pointer target clears the gateway.
+// Gateway is a router's external_gateway_info.
 type Gateway struct {
 	NetworkID  string
 	EnableSNAT *bool
 	FixedIPs   []FixedIPRequest
 }
 
-// RouterParams are the writable fields of a router. Gateway nil = not
-// given; *Gateway nil = remove the gateway.
+// RouterParams are the writable fields of a router (nil: not given). A
+// Null Gateway removes the gateway.
 type RouterParams struct {
 	Name, Description, ProjectID *string
 	AdminStateUp                 *bool
-	Gateway                      **Gateway
+	Gateway                      novalite.Nullable[Gateway]
 }
 
 // CreateRouter creates a router, with its gateway port when asked.
@@ -96,8 +95,8 @@ func (s *Service) CreateRouter(ctx context.Context, c *novalite.Caller, p Router
 		if err := tx.RouterInsert(ctx, r); err != nil {
 			return err
 		}
-		if p.Gateway != nil && *p.Gateway != nil {
-			return s.setGateway(ctx, tx, c, &r, *p.Gateway)
+		if g := p.Gateway.Ptr(); g != nil {
+			return s.setGateway(ctx, tx, c, &r, g)
 		}
 		return nil
 	})
@@ -160,8 +159,8 @@ func (s *Service) UpdateRouter(ctx context.Context, c *novalite.Caller, id strin
 		set(&r.Description, p.Description)
 		set(&r.AdminStateUp, p.AdminStateUp)
 		r.UpdatedAt = s.stamp()
-		if p.Gateway != nil {
-			return s.setGateway(ctx, tx, c, &r, *p.Gateway)
+		if p.Gateway.Set {
+			return s.setGateway(ctx, tx, c, &r, p.Gateway.Ptr())
 		}
 		return tx.RouterUpdate(ctx, r)
 	})

@@ -123,18 +123,18 @@ func (tx *Tx) InstanceSetLock(ctx context.Context, p InstanceLockParams) error {
 type InstanceUpdateParams struct {
 	InternalID     int64
 	Name           *string
-	Description    **string // set to nil clears it
+	Description    novalite.Nullable[string]
 	Hostname       *string
 	AccessIPv4     *string
 	AccessIPv6     *string
 	AutoDiskConfig *bool
-	PinnedAZ       **string
+	PinnedAZ       novalite.Nullable[string]
 	// Rebuild's changes.
 	ImageRef        *string
 	ImageProperties map[string]string
-	KeyName         **string
+	KeyName         novalite.Nullable[string]
 	KeyData         *string
-	UserData        **string
+	UserData        novalite.Nullable[string]
 	TrustedCerts    *[]string
 	Now             time.Time
 }
@@ -144,12 +144,16 @@ func (tx *Tx) InstanceUpdate(ctx context.Context, p InstanceUpdateParams) error 
 	var w where
 	set := []string{"updated_at = " + w.arg(micros(p.Now))}
 	add := func(col string, v any) { set = append(set, col+" = "+w.arg(v)) }
+	// change writes a nullable column the params name: NULL when cleared.
+	change := func(col string, n novalite.Nullable[string]) {
+		if n.Set {
+			add(col, nullString(n.Ptr()))
+		}
+	}
 	if p.Name != nil {
 		add("name", *p.Name)
 	}
-	if p.Description != nil {
-		add("description", nullString(*p.Description))
-	}
+	change("description", p.Description)
 	if p.Hostname != nil {
 		add("hostname", *p.Hostname)
 	}
@@ -162,24 +166,18 @@ func (tx *Tx) InstanceUpdate(ctx context.Context, p InstanceUpdateParams) error 
 	if p.AutoDiskConfig != nil {
 		add("auto_disk_config", *p.AutoDiskConfig)
 	}
-	if p.PinnedAZ != nil {
-		add("pinned_az", nullString(*p.PinnedAZ))
-	}
+	change("pinned_az", p.PinnedAZ)
 	if p.ImageRef != nil {
 		add("image_ref", *p.ImageRef)
 	}
 	if p.ImageProperties != nil {
 		add("image_properties", jsonText(p.ImageProperties))
 	}
-	if p.KeyName != nil {
-		add("key_name", nullString(*p.KeyName))
-	}
+	change("key_name", p.KeyName)
 	if p.KeyData != nil {
 		add("key_data", *p.KeyData)
 	}
-	if p.UserData != nil {
-		add("user_data", nullString(*p.UserData))
-	}
+	change("user_data", p.UserData)
 	if p.TrustedCerts != nil {
 		certs := sql.NullString{}
 		if *p.TrustedCerts != nil {

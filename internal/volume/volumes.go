@@ -229,20 +229,19 @@ func (s *Service) List(ctx context.Context, c *novalite.Caller, p ListParams) (o
 	return out, err
 }
 
-// UpdateParams is a volume update: nil fields are kept.
+// UpdateParams is a volume update: fields not Set (or nil) are kept.
 type UpdateParams struct {
-	Name, Description *string
-	SetName, SetDesc  bool
+	Name, Description novalite.Nullable[string]
 	Metadata          map[string]string // nil: kept
 }
 
 // apply sets the fields p changes, of a volume or a snapshot.
 func (p UpdateParams) apply(name, desc **string, meta *map[string]string) {
-	if p.SetName {
-		*name = p.Name
+	if p.Name.Set {
+		*name = p.Name.Ptr()
 	}
-	if p.SetDesc {
-		*desc = p.Description
+	if p.Description.Set {
+		*desc = p.Description.Ptr()
 	}
 	if p.Metadata != nil {
 		*meta = p.Metadata

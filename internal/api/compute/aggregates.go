@@ -154,7 +154,7 @@ func (a *API) updateAggregate(w http.ResponseWriter, r *http.Request) error {
 	}
 	agg := req.Aggregate
 	g, err := a.svc.Compute.UpdateAggregate(r.Context(), id,
-		compute.AggregateUpdate{Name: agg.Name.Ptr(), ZoneSet: agg.Zone.Set, Zone: agg.Zone.Ptr()})
+		compute.AggregateUpdate{Name: agg.Name.Ptr(), Zone: agg.Zone.Change()})
 	if err != nil {
 		return err
 	}

@@ -55,12 +55,9 @@ func (o Optional[T]) Or(def T) T {
 }
 
 // Nullable is a field that may be left out, set to null (Nova's "unset
-// it"), or set to a value.
-type Nullable[T any] struct {
-	Set   bool // present in the body, null or not
-	Null  bool
-	Value T
-}
+// it"), or set to a value: the services' novalite.Nullable (Set is
+// present in the body, null or not), which it adds JSON decoding to.
+type Nullable[T any] novalite.Nullable[T]
 
 // UnmarshalJSON tells null from a value.
 func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
@@ -73,25 +70,10 @@ func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
 }
 
 // Ptr is the value, or nil when left out or null.
-func (n Nullable[T]) Ptr() *T {
-	if !n.Set || n.Null {
-		return nil
-	}
-	return &n.Value
-}
+func (n Nullable[T]) Ptr() *T { return n.Change().Ptr() }
 
-// Change is the field as the services take it: nil when left out, a nil
-// *T when null, else the value.
-func (n Nullable[T]) Change() **T {
-	if !n.Set {
-		return nil
-	}
-	var v *T
-	if !n.Null {
-		v = &n.Value
-	}
-	return &v
-}
+// Change is the field as the services take it.
+func (n Nullable[T]) Change() novalite.Nullable[T] { return novalite.Nullable[T](n) }
 
 func isNull(b []byte) bool { return bytes.Equal(bytes.TrimSpace(b), []byte("null")) }
 

@@ -41,12 +41,12 @@ func TestOptionalNullable(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, in string
-		change   **string
+		change   novalite.Nullable[string]
 		opt      *string
 	}{
-		{"left out", `{}`, nil, nil},
-		{"null", `{"d": null, "o": null}`, new((*string)(nil)), new("")},
-		{"values", `{"d": "x", "o": "y"}`, new(new("x")), new("y")},
+		{"left out", `{}`, novalite.Nullable[string]{}, nil},
+		{"null", `{"d": null, "o": null}`, novalite.Nullable[string]{Set: true, Null: true}, new("")},
+		{"values", `{"d": "x", "o": "y"}`, novalite.NullableOf("x"), new("y")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -376,7 +376,7 @@ func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, act actionC
 	if err != nil {
 		return err
 	}
-	p := compute.UnshelveParams{SetZone: q.Zone.Set, Zone: q.Zone.Ptr(), Host: q.Host}
+	p := compute.UnshelveParams{Zone: q.Zone.Change(), Host: q.Host}
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
 		return err

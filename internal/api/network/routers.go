@@ -49,16 +49,14 @@ func readRouter(r *http.Request) (network.RouterParams, error) {
 		return p, err
 	}
 	if _, given := attrs["external_gateway_info"]; given {
-		var g *network.Gateway
+		p.Gateway = novalite.Nullable[network.Gateway]{Set: true, Null: true}
 		if gw != nil && gw.NetworkID != "" {
-			g = &network.Gateway{NetworkID: gw.NetworkID, EnableSNAT: gw.EnableSNAT}
-			if gw.FixedIPs != nil {
-				for _, ip := range gw.FixedIPs {
-					g.FixedIPs = append(g.FixedIPs, network.FixedIPRequest{SubnetID: ip.SubnetID, IPAddress: ip.IPAddress})
-				}
+			g := network.Gateway{NetworkID: gw.NetworkID, EnableSNAT: gw.EnableSNAT}
+			for _, ip := range gw.FixedIPs {
+				g.FixedIPs = append(g.FixedIPs, network.FixedIPRequest{SubnetID: ip.SubnetID, IPAddress: ip.IPAddress})
 			}
+			p.Gateway = novalite.NullableOf(g)
 		}
-		p.Gateway = &g
 	}
 	return p, nil
 }

@@ -78,6 +78,18 @@ func strOrNil(m map[string]any, k string) *string {
 	return nil
 }
 
+// stringChange is m[k] as a change: not Set when absent, Null when null
+// (or, as strOrNil reads it, not a string).
+func stringChange(m map[string]any, k string) novalite.Nullable[string] {
+	if _, ok := m[k]; !ok {
+		return novalite.Nullable[string]{}
+	}
+	if s := strOrNil(m, k); s != nil {
+		return novalite.NullableOf(*s)
+	}
+	return novalite.Nullable[string]{Set: true, Null: true}
+}
+
 func asInt(v any) (int64, bool) {
 	switch x := v.(type) {
 	case float64:

@@ -179,13 +179,13 @@ func (a *API) showVolume(w http.ResponseWriter, r *http.Request) error {
 func nameUpdate(b map[string]any) volume.UpdateParams {
 	var p volume.UpdateParams
 	for _, k := range []string{"name", "display_name"} {
-		if _, ok := b[k]; ok {
-			p.Name, p.SetName = strOrNil(b, k), true
+		if n := stringChange(b, k); n.Set {
+			p.Name = n
 		}
 	}
 	for _, k := range []string{"description", "display_description"} {
-		if _, ok := b[k]; ok {
-			p.Description, p.SetDesc = strOrNil(b, k), true
+		if n := stringChange(b, k); n.Set {
+			p.Description = n
 		}
 	}
 	return p
