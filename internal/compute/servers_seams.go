@@ -7,7 +7,6 @@ package compute
 
 import (
 	"context"
-	"strings"
 
 	"novalite"
 )
@@ -48,10 +47,8 @@ func (s *Service) imageForCreate(ctx context.Context, c *novalite.Caller, ref st
 	if im.Size != nil {
 		info.SizeBytes = *im.Size
 	}
-	switch strings.ToLower(im.Properties["auto_disk_config"]) {
-	case "true", "1", "t", "on", "y", "yes":
-		info.AutoDiskConfig = true
-	}
+	// nova/compute/api.py _inherit_properties_from_image: bool_from_string.
+	info.AutoDiskConfig, _ = novalite.BoolFromString(im.Properties["auto_disk_config"])
 	return info, nil
 }
 

@@ -121,15 +121,15 @@ func intOf(v any) (int64, bool) {
 	return 0, false
 }
 
+// boolOf reads a block device mapping's boolean (delete_on_termination)
+// as nova/block_device.py does, with bool_from_string.
 func boolOf(v any) bool {
 	switch x := v.(type) {
 	case bool:
 		return x
 	case string:
-		switch strings.ToLower(x) {
-		case "1", "t", "true", "on", "y", "yes":
-			return true
-		}
+		b, _ := novalite.BoolFromString(x)
+		return b
 	}
 	return false
 }

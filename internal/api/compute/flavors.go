@@ -104,7 +104,7 @@ func parseIsPublic(v string) (*bool, bool) {
 	if strings.EqualFold(v, "none") {
 		return nil, true
 	}
-	b, ok := boolFromString(v)
+	b, ok := novalite.BoolFromString(v)
 	return &b, ok
 }
 

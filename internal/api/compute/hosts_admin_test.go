@@ -77,6 +77,22 @@ func TestHypervisors(t *testing.T) {
 		{"pattern with paging", "2.53", "/os-hypervisors?hypervisor_hostname_pattern=c&limit=1", 400, "", ""},
 		{"bad marker", "2.33", "/os-hypervisors?marker=77", 400, "", ""},
 		{"unknown param", "2.53", "/os-hypervisors?foo=1", 400, "", ""},
+		// with_servers is checked against Nova's boolean schema: its words
+		// pass in any of the spellings it lists; oslo's other words ("t",
+		// "y", mixed case), which bool_from_string alone would take, and a
+		// second value are 400s.
+		{"with_servers=yes", "2.75", "/os-hypervisors?with_servers=yes", 200, "hypervisors", hypervisorKeys + " servers"},
+		{"with_servers=On", "2.75", "/os-hypervisors?with_servers=On", 200, "hypervisors", hypervisorKeys + " servers"},
+		{"with_servers=1", "2.75", "/os-hypervisors?with_servers=1", 200, "hypervisors", hypervisorKeys + " servers"},
+		{"with_servers=NO", "2.75", "/os-hypervisors?with_servers=NO", 200, "hypervisors", hypervisorKeys},
+		{"with_servers=t", "2.75", "/os-hypervisors?with_servers=t", 400, "", ""},
+		{"with_servers=y", "2.75", "/os-hypervisors?with_servers=y", 400, "", ""},
+		{"with_servers=tRUE", "2.75", "/os-hypervisors?with_servers=tRUE", 400, "", ""},
+		{"with_servers twice", "2.75", "/os-hypervisors?with_servers=true&with_servers=true", 400, "", ""},
+		{"show with_servers=yes", "2.75", "/os-hypervisors/" + hvUUID + "?with_servers=yes", 200, "hypervisor", hypervisorDetail + " servers"},
+		{"show with_servers=t", "2.75", "/os-hypervisors/" + hvUUID + "?with_servers=t", 400, "", ""},
+		{"show unknown param", "2.53", "/os-hypervisors/" + hvUUID + "?foo=1", 400, "", ""},
+		{"with_servers=t before 2.53", "2.52", "/os-hypervisors?with_servers=t", 200, "hypervisors", hypervisorKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +114,12 @@ func TestHypervisors(t *testing.T) {
 				t.Errorf("keys = %s\nwant   %s", got, sortWords(tt.keys))
 			}
 		})
+	}
+	const words = "[True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', " +
+		"False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no']"
+	if _, msg := fault(t, b.do("GET", "/os-hypervisors?with_servers=t", b.admin, "2.53", nil)); msg !=
+		"Invalid input for query parameters with_servers. Value: t. 't' is not one of "+words {
+		t.Errorf("with_servers=t: %q", msg)
 	}
 	// 2.33 paging: one per page, with a next link.
 	resp := b.do("GET", "/os-hypervisors?limit=1", b.admin, "2.33", nil).JSON(t)

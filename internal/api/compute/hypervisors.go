@@ -3,6 +3,7 @@ package compute
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -89,16 +90,14 @@ func nullString(s string) any {
 // hypervisors is GET /os-hypervisors and, with detail,
 // GET /os-hypervisors/detail.
 func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) error {
-	mv, q := MV(r), r.URL.Query()
+	mv := MV(r)
 	rule := "os_compute_api:os-hypervisors:list"
 	if detail {
 		rule = "os_compute_api:os-hypervisors:list-detail"
 	}
 	if mv.AtLeast(2, 53) {
-		for k := range q {
-			if k != "limit" && k != "marker" && k != "hypervisor_hostname_pattern" && k != "with_servers" {
-				return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
-			}
+		if err := schemaFor("hypervisors-query", mv, hypervisorsQuery(true)).ValidateQuery(queryDoc(r)); err != nil {
+			return err
 		}
 	}
 	if err := policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{}); err != nil {
@@ -133,6 +132,30 @@ func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) e
 	return nil
 }
 
+// hypervisorsQuery is Nova's query schema from 2.53 of the list (list)
+// or of one hypervisor (nova/api/openstack/compute/schemas/hypervisors.py):
+// one value each, with_servers one of the boolean type's words, no other
+// parameter.
+func hypervisorsQuery(list bool) func(microversion.Version) obj {
+	return func(microversion.Version) obj {
+		props := obj{"with_servers": singleParam(pBoolean)}
+		if list {
+			props["limit"] = singleParam(obj{"type": []any{"integer", "string"}, "pattern": "^[0-9]*$", "minimum": 0, "minLength": 1})
+			props["marker"] = singleParam(obj{"type": "string"})
+			props["hypervisor_hostname_pattern"] = singleParam(pFQDN)
+		}
+		return obj{"type": "object", "properties": props, "additionalProperties": false}
+	}
+}
+
+// withServersParam is with_servers, checked by the query schema: Nova reads
+// it with bool_from_string(strict=True), which takes every word the
+// schema lets through.
+func withServersParam(q url.Values) bool {
+	b, _ := novalite.BoolFromString(q.Get("with_servers"))
+	return b
+}
+
 // hypervisorQuery is the list's query: a page from 2.33, a hostname
 // pattern (never paged) and with_servers from 2.53.
 type hypervisorQuery struct {
@@ -156,11 +179,7 @@ func readHypervisorQuery(r *http.Request, mv microversion.Version) (hq hyperviso
 	if vs, ok := q["hypervisor_hostname_pattern"]; ok {
 		hq.pattern = &vs[len(vs)-1]
 	}
-	if vs, ok := q["with_servers"]; ok {
-		if hq.withServers, err = queryBool("with_servers", vs[len(vs)-1]); err != nil {
-			return hq, err
-		}
-	}
+	hq.withServers = withServersParam(q)
 	if hq.pattern != nil {
 		if q.Has("limit") || hq.page.Marker != "" {
 			return hq, novalite.Errorf(novalite.Invalid, "Paging over hypervisors with the hypervisor_hostname_pattern "+
@@ -237,18 +256,12 @@ func (a *API) findHypervisor(r *http.Request) (novalite.ComputeNode, error) {
 // showHypervisor is GET /os-hypervisors/{id}.
 func (a *API) showHypervisor(w http.ResponseWriter, r *http.Request) error {
 	mv := MV(r)
-	withServers := false
+	listServers := false
 	if mv.AtLeast(2, 53) {
-		for k, vs := range r.URL.Query() {
-			if k != "with_servers" {
-				return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
-			}
-			b, err := queryBool(k, vs[len(vs)-1])
-			if err != nil {
-				return err
-			}
-			withServers = b
+		if err := schemaFor("hypervisor-query", mv, hypervisorsQuery(false)).ValidateQuery(queryDoc(r)); err != nil {
+			return err
 		}
+		listServers = withServersParam(r.URL.Query())
 	}
 	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-hypervisors:show", policy.Target{}); err != nil {
 		return err
@@ -261,7 +274,7 @@ func (a *API) showHypervisor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisor": a.hypervisorView(r, n, true, servers[n.Host], withServers)})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisor": a.hypervisorView(r, n, true, servers[n.Host], listServers)})
 	return nil
 }
 

@@ -2,7 +2,6 @@ package compute
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"novalite"
@@ -47,13 +46,25 @@ func (a *API) imageDetail(r *http.Request, im novalite.Image) map[string]any {
 	if sid := im.Properties["instance_uuid"]; sid != "" {
 		v["server"] = map[string]any{"id": sid, "links": a.links(r, "servers", sid)}
 	}
-	if adc, ok := im.Properties["auto_disk_config"]; ok {
-		v["OS-DCF:diskConfig"] = "MANUAL"
-		if b, _ := strconv.ParseBool(adc); b {
-			v["OS-DCF:diskConfig"] = "AUTO"
-		}
+	if dc, ok := imageDiskConfig(im.Properties); ok {
+		v["OS-DCF:diskConfig"] = dc
 	}
 	return v
+}
+
+// imageDiskConfig is an image's OS-DCF:diskConfig, shown when it has an
+// auto_disk_config property: AUTO when oslo's bool_from_string reads it
+// as true (nova/api/openstack/compute/views/images.py), so "yes", "on"
+// or " True " too; anything else, "disabled" included, is MANUAL.
+func imageDiskConfig(props map[string]string) (string, bool) {
+	adc, ok := props["auto_disk_config"]
+	if !ok {
+		return "", false
+	}
+	if b, _ := novalite.BoolFromString(adc); b {
+		return "AUTO", true
+	}
+	return "MANUAL", true
 }
 
 func (a *API) listImagesProxy(detail bool) httpx.HandlerFunc {

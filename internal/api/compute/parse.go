@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -86,42 +85,13 @@ func unmarshal(b []byte, v any) error {
 	return d.Decode(v)
 }
 
-// Oslo's strutils.bool_from_string words (compared trimmed, in any case).
-var (
-	trueStrings  = []string{"1", "t", "true", "on", "y", "yes"}
-	falseStrings = []string{"0", "f", "false", "off", "n", "no"}
-)
-
-// boolFromString is oslo's bool_from_string: known is false for a word
-// that is neither true nor false, which strict callers refuse and the
-// others read as false (oslo's default).
-func boolFromString(v string) (value, known bool) {
-	l := strings.ToLower(strings.TrimSpace(v))
-	switch {
-	case slices.Contains(trueStrings, l):
-		return true, true
-	case slices.Contains(falseStrings, l):
-		return false, true
-	}
-	return false, false
-}
-
 // strictBool is bool_from_string(strict=True) with Nova's InvalidInput
 // (query filters of the server list).
 func strictBool(v string) (bool, error) {
-	if b, ok := boolFromString(v); ok {
+	if b, ok := novalite.BoolFromString(v); ok {
 		return b, nil
 	}
 	return false, novalite.Errorf(novalite.Invalid, "Invalid input received: Unrecognized value '%s', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'", v)
-}
-
-// queryBool is a strict boolean query parameter whose failure reads as
-// the query schema's (os-hypervisors).
-func queryBool(name, v string) (bool, error) {
-	if b, ok := boolFromString(v); ok {
-		return b, nil
-	}
-	return false, queryInvalid(name, v, "'"+v+"' is not one of ['True', 'False', 'true', 'false', '1', '0', 'yes', 'no', 'on', 'off']")
 }
 
 // boolValue reads Nova's boolean parameter type in a body: a JSON boolean
@@ -132,10 +102,25 @@ func boolValue(v any) (value, ok bool) {
 	case bool:
 		return x, true
 	case string:
-		b, _ := boolFromString(x)
+		b, _ := novalite.BoolFromString(x)
 		return b, true
 	}
 	return false, false
+}
+
+// pyTruth is Python's truth test of a body value, for the boolean fields
+// Nova tests with `if value:` or stores through a BooleanField (bool())
+// instead of reading them with bool_from_string: every word the boolean
+// schema lets through, "False", "0" and "no" too, is a non-empty string
+// and so true; only a JSON false (or a field left out) is false.
+func pyTruth(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		return x != ""
+	}
+	return false // nil; the schema lets no other type through
 }
 
 // intValue reads a number the schema has checked, given as a JSON number

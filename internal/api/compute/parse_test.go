@@ -10,27 +10,6 @@ import (
 	"novalite"
 )
 
-// TestBoolFromString: oslo's words, in any case and trimmed; anything
-// else is unknown.
-func TestBoolFromString(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		in           string
-		value, known bool
-	}{
-		{"1", true, true}, {"t", true, true}, {" TRUE ", true, true}, {"On", true, true},
-		{"y", true, true}, {"yes", true, true},
-		{"0", false, true}, {"f", false, true}, {"False", false, true}, {"off", false, true},
-		{"n", false, true}, {"NO", false, true},
-		{"", false, false}, {"2", false, false}, {"yep", false, false}, {"none", false, false},
-	} {
-		v, known := boolFromString(tc.in)
-		if v != tc.value || known != tc.known {
-			t.Errorf("boolFromString(%q) = %v, %v; want %v, %v", tc.in, v, known, tc.value, tc.known)
-		}
-	}
-}
-
 // TestOptionalNullable: left out, null and a value are three different
 // things for Nullable; Optional tells left out from given.
 func TestOptionalNullable(t *testing.T) {
@@ -80,7 +59,7 @@ func TestCreateBodyDecodes(t *testing.T) {
 	}
 	s := req.Server
 	got := []any{string(s.FlavorRef), int(s.MinCount.Or(1)), int(s.MaxCount.Or(1)), bool(s.ConfigDrive),
-		bool(s.ReturnReservationID), s.Networks.Value.Mode, s.BDMv2.Value[0]["boot_index"], req.Hints.hints.Group, req.Hints.hints.Other["n"],
+		pyTruth(s.ReturnReservationID), s.Networks.Value.Mode, s.BDMv2.Value[0]["boot_index"], req.Hints.hints.Group, req.Hints.hints.Other["n"],
 		len(s.SecurityGroups.Value), s.BDM.Set}
 	want := []any{"42", 2, 3, true, true, "none", json.Number("0"), []string{"g"}, []string{"5"}, 2, false}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -142,6 +121,53 @@ func TestOnlyParams(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("onlyParams(%q) = %q, want %q", tc.query, got, tc.want)
+		}
+	}
+}
+
+// TestImageDiskConfig: an image's auto_disk_config reads as Nova's image
+// view reads it, with bool_from_string; the rows marked are those Go's
+// strconv.ParseBool (used before) answered otherwise.
+func TestImageDiskConfig(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		value string
+		want  string
+	}{
+		{"True", "AUTO"}, {"true", "AUTO"}, {"1", "AUTO"}, {"t", "AUTO"},
+		{"yes", "AUTO"},    // ParseBool: MANUAL
+		{"on", "AUTO"},     // ParseBool: MANUAL
+		{"y", "AUTO"},      // ParseBool: MANUAL
+		{" True ", "AUTO"}, // ParseBool: MANUAL
+		{"tRuE", "AUTO"},   // ParseBool: MANUAL
+		{"False", "MANUAL"}, {"0", "MANUAL"}, {"no", "MANUAL"}, {"", "MANUAL"},
+		{"disabled", "MANUAL"}, {"2", "MANUAL"},
+	} {
+		got, ok := imageDiskConfig(map[string]string{"auto_disk_config": tc.value})
+		if !ok || got != tc.want {
+			t.Errorf("auto_disk_config %q: %q, %v; want %q", tc.value, got, ok, tc.want)
+		}
+	}
+	if got, ok := imageDiskConfig(map[string]string{}); ok {
+		t.Errorf("no auto_disk_config: %q shown", got)
+	}
+}
+
+// TestPyTruth: the fields Nova tests for Python truth take every word as
+// true, the false ones too; bool_from_string (boolValue) reads the words.
+func TestPyTruth(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in          any
+		truth, word bool
+	}{
+		{true, true, true}, {false, false, false}, {nil, false, false},
+		{"True", true, true}, {"yes", true, true},
+		{"False", true, false}, {"0", true, false}, {"no", true, false}, {"OFF", true, false},
+	} {
+		w, _ := boolValue(tc.in)
+		if got := pyTruth(tc.in); got != tc.truth || w != tc.word {
+			t.Errorf("%#v: pyTruth %v, boolValue %v; want %v, %v", tc.in, got, w, tc.truth, tc.word)
 		}
 	}
 }

@@ -30,6 +30,10 @@ var (
 		"additionalProperties": false}
 )
 
+// singleParam is Nova's parameter_types.single_param: a query parameter
+// given at most once, each value valid against item.
+func singleParam(item obj) obj { return obj{"type": "array", "maxItems": 1, "items": item} }
+
 func bdmItem(mv microversion.Version) obj {
 	props := obj{
 		"virtual_name": obj{"type": "string", "maxLength": 255}, "volume_id": pUUID, "snapshot_id": pUUID,

@@ -42,7 +42,7 @@ type createBody struct {
 	ConfigDrive         looseBool                       `json:"config_drive"`
 	MinCount            Optional[looseInt]              `json:"min_count"`
 	MaxCount            Optional[looseInt]              `json:"max_count"`
-	ReturnReservationID looseBool                       `json:"return_reservation_id"`
+	ReturnReservationID any                             `json:"return_reservation_id"` // read by pyTruth
 	SecurityGroups      Optional[[]groupRef]            `json:"security_groups"`
 	UserData            Optional[string]                `json:"user_data"`
 	Tags                []string                        `json:"tags"`                       // 2.52
@@ -95,7 +95,9 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if req.Server.ReturnReservationID {
+	// Nova tests the value as sent (`if server_dict.get(...)`), not a
+	// bool_from_string of it: "False" asks for the reservation id too.
+	if pyTruth(req.Server.ReturnReservationID) {
 		httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"reservation_id": res.ReservationID})
 		return nil
 	}

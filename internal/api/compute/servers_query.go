@@ -290,7 +290,7 @@ func (a *API) stateFilters(p *compute.ListServersParams, opts map[string]string,
 	_, before := opts["changes-before"]
 	var deleted *bool
 	if v, ok := opts["deleted"]; ok {
-		b, _ := boolFromString(v)
+		b, _ := novalite.BoolFromString(v)
 		deleted = &b
 	} else if !since && !before {
 		deleted = new(bool)

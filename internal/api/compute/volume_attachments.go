@@ -45,12 +45,12 @@ func volumeUpdateSchemaDoc(mv microversion.Version) obj {
 // the schema says which fields each takes.
 type volumeAttachmentRequest struct {
 	VolumeAttachment struct {
-		VolumeID            string              `json:"volumeId"`
-		Device              Nullable[string]    `json:"device"`
-		Tag                 Nullable[string]    `json:"tag"`
-		DeleteOnTermination Optional[looseBool] `json:"delete_on_termination"`
-		ServerID            Nullable[string]    `json:"serverId"`
-		ID                  Nullable[string]    `json:"id"`
+		VolumeID            string           `json:"volumeId"`
+		Device              Nullable[string] `json:"device"`
+		Tag                 Nullable[string] `json:"tag"`
+		DeleteOnTermination Optional[any]    `json:"delete_on_termination"` // as sent: see attachVolume
+		ServerID            Nullable[string] `json:"serverId"`
+		ID                  Nullable[string] `json:"id"`
 	} `json:"volumeAttachment"`
 }
 
@@ -140,7 +140,7 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 	}
 	att := body.VolumeAttachment
 	p := compute.VolumeAttachParams{ServerID: s.ID, ShelvedOK: mv.AtLeast(2, 20), VolumeID: att.VolumeID,
-		Device: att.Device.Value, Tag: att.Tag.Value, DeleteOnTerm: bool(att.DeleteOnTermination.Value)}
+		Device: att.Device.Value, Tag: att.Tag.Value, DeleteOnTerm: pyTruth(att.DeleteOnTermination.Value)}
 	b, err := a.svc.Compute.AttachVolume(r.Context(), httpx.Caller(r.Context()), p)
 	if err != nil {
 		return err
@@ -150,7 +150,10 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 		out["tag"] = emptyNil(b.Tag)
 	}
 	if mv.AtLeast(2, 79) {
-		out["delete_on_termination"] = b.DeleteOnTermination
+		// Nova echoes the value as sent (False when left out) and stores
+		// bool() of it (a BooleanField): "False" answers "False" and
+		// keeps true.
+		out["delete_on_termination"] = att.DeleteOnTermination.Or(false)
 	}
 	status := http.StatusOK
 	if mv.AtLeast(2, 101) {
@@ -188,7 +191,9 @@ func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) err
 	if !onlySwap {
 		var del *bool
 		if att.DeleteOnTermination.Set {
-			del = (*bool)(&att.DeleteOnTermination.Value)
+			// The update reads it with bool_from_string(strict=True).
+			d, _ := boolValue(att.DeleteOnTermination.Value)
+			del = &d
 		}
 		check := func(b novalite.BlockDeviceMapping) error {
 			for _, f := range []struct {

@@ -1,0 +1,74 @@
+package compute_test
+
+import (
+	"net/http"
+	"testing"
+)
+
+// TestReturnReservationIDTruth: Nova answers the reservation id whenever
+// return_reservation_id is a true value in Python's sense, so for every
+// word its boolean schema takes, "False" and "0" included.
+func TestReturnReservationIDTruth(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, tc := range []struct {
+		value       any
+		reservation bool
+	}{
+		{true, true}, {false, false}, {"True", true},
+		{"False", true}, {"0", true}, {"no", true}, // Nova's answer; bool_from_string would say false
+	} {
+		r := b.do("POST", "/servers", b.demo, "2.100", map[string]any{"server": map[string]any{
+			"name": "rr", "imageRef": b.image, "flavorRef": "1", "networks": "none", "return_reservation_id": tc.value}})
+		if r.Status != http.StatusAccepted {
+			t.Fatalf("%#v: %d %s", tc.value, r.Status, r.Body)
+		}
+		_, got := r.JSON(t)["reservation_id"]
+		if got != tc.reservation {
+			t.Errorf("return_reservation_id %#v: reservation id answered %v, want %v (%s)", tc.value, got, tc.reservation, r.Body)
+		}
+	}
+}
+
+// TestAttachDeleteOnTerminationTruth: an attach stores bool() of
+// delete_on_termination (a BooleanField) and, from 2.79 to 2.100, echoes
+// it as sent; the update (2.85) reads it with bool_from_string.
+func TestAttachDeleteOnTerminationTruth(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "vm", nil)
+	b.launch(t, id)
+	base := "/servers/" + id + "/os-volume_attachments"
+	for _, tc := range []struct {
+		sent   any
+		stored bool
+	}{
+		{true, true}, {false, false}, {"True", true},
+		{"False", true}, {"no", true}, // Nova's answer; bool_from_string would say false
+	} {
+		v := b.vol(t, b.demo, map[string]any{"size": 1})
+		r := b.do("POST", base, b.demo, "2.79", map[string]any{"volumeAttachment": map[string]any{"volumeId": v,
+			"delete_on_termination": tc.sent}})
+		if r.Status != http.StatusOK {
+			t.Fatalf("attach %#v: %d %s", tc.sent, r.Status, r.Body)
+		}
+		if got := r.JSON(t)["volumeAttachment"].(map[string]any)["delete_on_termination"]; got != tc.sent {
+			t.Errorf("attach %#v: answered %#v, want it echoed", tc.sent, got)
+		}
+		show := b.do("GET", base+"/"+v, b.demo, "2.79", nil).JSON(t)["volumeAttachment"].(map[string]any)
+		if show["delete_on_termination"] != tc.stored {
+			t.Errorf("attach %#v: stored %v, want %v", tc.sent, show["delete_on_termination"], tc.stored)
+		}
+		if tc.sent != "False" {
+			continue
+		}
+		if r := b.do("PUT", base+"/"+v, b.demo, "2.85", map[string]any{"volumeAttachment": map[string]any{"volumeId": v,
+			"delete_on_termination": "False"}}); r.Status != http.StatusAccepted {
+			t.Fatalf("update: %d %s", r.Status, r.Body)
+		}
+		show = b.do("GET", base+"/"+v, b.demo, "2.85", nil).JSON(t)["volumeAttachment"].(map[string]any)
+		if show["delete_on_termination"] != false {
+			t.Errorf("update \"False\": stored %v, want false", show["delete_on_termination"])
+		}
+	}
+}
