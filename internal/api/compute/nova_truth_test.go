@@ -72,3 +72,31 @@ func TestAttachDeleteOnTerminationTruth(t *testing.T) {
 		}
 	}
 }
+
+// TestForcedMoveWithoutHost: force (a strict bool_from_string, so any of
+// the schema's words) with no destination is Nova's 400, for
+// os-migrateLive from 2.30 and evacuate from 2.29.
+func TestForcedMoveWithoutHost(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "vm", nil)
+	b.launch(t, id)
+	const refused = "Can't force to a non-provided destination"
+	for _, tc := range []struct {
+		name, mv string
+		body     map[string]any
+		refused  bool
+	}{
+		{"live true", "2.30", map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "auto", "force": true}}, true},
+		{"live yes", "2.67", map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "auto", "force": "yes"}}, true},
+		{"live no", "2.30", map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "auto", "force": "no"}}, false},
+		{"evacuate On", "2.29", map[string]any{"evacuate": map[string]any{"force": "On"}}, true},
+		{"evacuate false", "2.29", map[string]any{"evacuate": map[string]any{"force": false}}, false},
+	} {
+		r := b.do("POST", "/servers/"+id+"/action", b.admin, tc.mv, tc.body)
+		status, msg := fault(t, r)
+		if got := status == http.StatusBadRequest && msg == refused; got != tc.refused {
+			t.Errorf("%s: %d %q; refused as forced without a host: %v, want %v", tc.name, status, msg, got, tc.refused)
+		}
+	}
+}

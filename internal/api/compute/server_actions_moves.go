@@ -46,8 +46,8 @@ func migrateValue(mv microversion.Version) obj {
 	return obj{} // no schema below 2.56: anything is accepted
 }
 
-// hostRequest is the value of migrate (2.56) and os-migrateLive: the
-// destination, empty (null or left out) for the scheduler's choice.
+// hostRequest is the value of migrate (2.56): the destination, empty
+// (null or left out) for the scheduler's choice.
 type hostRequest struct {
 	Host string `json:"host"`
 }
@@ -102,12 +102,33 @@ func liveMigrateValue(mv microversion.Version) obj {
 	return obj{"type": "object", "properties": props, "required": required, "additionalProperties": false}
 }
 
+// forcedRequest is a move with a destination that may be forced
+// (os-migrateLive 2.30-2.67, evacuate 2.29-2.67).
+type forcedRequest struct {
+	Host  string    `json:"host"`
+	Force looseBool `json:"force"`
+}
+
+// checkForce is Nova's refusal of a forced move with no destination.
+func (q forcedRequest) checkForce() error {
+	if q.Force && q.Host == "" {
+		return novalite.Errorf(novalite.Invalid, "Can't force to a non-provided destination")
+	}
+	return nil
+}
+
 func (a *API) liveMigrateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[hostRequest](act, MV(r), liveMigrateValue)
+	q, err := actionRequest[forcedRequest](act, MV(r), liveMigrateValue)
 	if err != nil {
 		return err
 	}
-	return a.moveTo(w, r, q.Host, act.rule, a.svc.Compute.LiveMigrateServer)
+	// Nova checks force once the server is found and the policy passed.
+	return a.moveTo(w, r, q.Host, act.rule, func(ctx context.Context, c *novalite.Caller, id, host string) error {
+		if err := q.checkForce(); err != nil {
+			return err
+		}
+		return a.svc.Compute.LiveMigrateServer(ctx, c, id, host)
+	})
 }
 
 func evacuateValue(mv microversion.Version) obj {
@@ -127,10 +148,10 @@ func evacuateValue(mv microversion.Version) obj {
 	return o
 }
 
-// evacuateRequest is the evacuate action's value (force is accepted and
-// ignored).
+// evacuateRequest is the evacuate action's value (force only refuses a
+// move with no host: there is no scheduler to bypass).
 type evacuateRequest struct {
-	Host            string    `json:"host"`
+	forcedRequest
 	AdminPass       string    `json:"adminPass"`
 	OnSharedStorage looseBool `json:"onSharedStorage"` // before 2.14
 }
@@ -146,6 +167,9 @@ func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionC
 	}
 	s, err := a.findServer(r, act.rule)
 	if err != nil {
+		return err
+	}
+	if err := q.checkForce(); err != nil {
 		return err
 	}
 	c := httpx.Caller(r.Context())
