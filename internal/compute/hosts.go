@@ -55,7 +55,7 @@ func (s *Service) zoneExists(ctx context.Context, tx *store.Tx, zone string) (bo
 
 // addHostStatus fills host_status from the compute hosts, in one query;
 // "" for a server without a host or on a host that is not registered.
-func (s *Service) addHostStatus(ctx context.Context, tx *store.Tx, servers []ServerInfo) error {
+func (s *Service) addHostStatus(ctx context.Context, tx *store.Tx, servers []*ServerInfo) error {
 	seen := map[string]bool{}
 	hosts := []string{}
 	for _, v := range servers {
@@ -76,8 +76,10 @@ func (s *Service) addHostStatus(ctx context.Context, tx *store.Tx, servers []Ser
 	for _, n := range nodes {
 		status[n.Host] = hostStatus(n, now, s.downTime)
 	}
-	for i := range servers {
-		servers[i].HostStatus = status[servers[i].Host]
+	for _, v := range servers {
+		if v.Host != "" {
+			v.HostStatus = status[v.Host]
+		}
 	}
 	return nil
 }

@@ -106,12 +106,7 @@ func (s *Service) FillHostStatus(ctx context.Context, info *ServerInfo) error {
 		return nil
 	}
 	return s.db.View(ctx, func(tx *store.Tx) error {
-		infos := []ServerInfo{*info}
-		if err := s.addHostStatus(ctx, tx, infos); err != nil {
-			return err
-		}
-		info.HostStatus = infos[0].HostStatus
-		return nil
+		return s.addHostStatus(ctx, tx, []*ServerInfo{info})
 	})
 }
 
@@ -147,9 +142,9 @@ func (s *Service) unlockedRow(ctx context.Context, tx *store.Tx, c *novalite.Cal
 // query reads the servers' ids alone, and only the servers the cache
 // lacks are read (and filed). As for a show, the change log is read
 // first (a read that begins after the call), so a hit is as current as
-// a read of the store. The servers that came from the cache share their
-// maps and slices with it: the caller reads them and changes nothing.
-func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]ServerInfo, error) {
+// a read of the store. The servers that came from the cache are its own:
+// the caller reads them and changes nothing.
+func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]*ServerInfo, error) {
 	if p.Brief {
 		return s.listServers(ctx, p)
 	}
@@ -158,7 +153,8 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]Serve
 		return s.listServers(ctx, p)
 	}
 	cols := columnsOf(p.Columns)
-	var out, read []ServerInfo
+	var out []*ServerInfo
+	var read []ServerInfo
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		if err := s.ipFilters(ctx, tx, &p); err != nil {
 			return err
@@ -183,17 +179,23 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]Serve
 			for i, id := range ids {
 				at[id] = i
 			}
-			for _, v := range read {
-				views[at[v.ID]] = v
+			for i := range read {
+				views[at[read[i].ID]] = &read[i]
 			}
 		}
 		// On PostgreSQL each statement has a snapshot of its own: a server
 		// deleted from the table since the ids were read is left out.
-		out = slices.DeleteFunc(views, func(v ServerInfo) bool { return v.ID == "" })
-		if p.HostStatus {
-			return s.addHostStatus(ctx, tx, out)
+		out = slices.DeleteFunc(views, func(v *ServerInfo) bool { return v == nil })
+		if !p.HostStatus {
+			return nil
 		}
-		return nil
+		for i, v := range out { // the cache's servers are not to be changed
+			if v.Host != "" {
+				c := *v
+				out[i] = &c
+			}
+		}
+		return s.addHostStatus(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, err
@@ -204,8 +206,8 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]Serve
 
 // listServers is ListServers reading every server of the page from the
 // store.
-func (s *Service) listServers(ctx context.Context, p ListServersParams) ([]ServerInfo, error) {
-	var out []ServerInfo
+func (s *Service) listServers(ctx context.Context, p ListServersParams) ([]*ServerInfo, error) {
+	var out []*ServerInfo
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		if err := s.ipFilters(ctx, tx, &p); err != nil {
 			return err
@@ -214,18 +216,24 @@ func (s *Service) listServers(ctx context.Context, p ListServersParams) ([]Serve
 		if err != nil {
 			return markerErr(p, err)
 		}
+		infos := make([]ServerInfo, len(list))
 		if p.Brief {
-			out = make([]ServerInfo, len(list))
 			for i, v := range list {
-				out[i].Server = *v
+				infos[i].Server = *v
 			}
-			return nil
+		} else {
+			if err := tx.InstanceLoadExtras(ctx, list); err != nil {
+				return err
+			}
+			if infos, err = s.serverInfos(ctx, tx, list, true, p.HostStatus); err != nil {
+				return err
+			}
 		}
-		if err := tx.InstanceLoadExtras(ctx, list); err != nil {
-			return err
+		out = make([]*ServerInfo, len(infos))
+		for i := range infos {
+			out[i] = &infos[i]
 		}
-		out, err = s.serverInfos(ctx, tx, list, true, p.HostStatus)
-		return err
+		return nil
 	})
 	return out, err
 }
@@ -274,5 +282,9 @@ func (s *Service) serverInfos(ctx context.Context, tx *store.Tx, list []*novalit
 	if !hostStatus {
 		return out, nil
 	}
-	return out, s.addHostStatus(ctx, tx, out)
+	ptrs := make([]*ServerInfo, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, s.addHostStatus(ctx, tx, ptrs)
 }

@@ -279,7 +279,7 @@ func (b *testBundle) list(t *testing.T, id string) ServerInfo {
 	}
 	for _, v := range got {
 		if v.ID == id {
-			return v
+			return *v
 		}
 	}
 	t.Fatalf("server %s not listed", id)
@@ -385,9 +385,10 @@ func TestListFromViewCache(t *testing.T) {
 
 // listView is list without what a list view with no optional column
 // does not show (a server a show filed has it).
-func listView(list []ServerInfo) []ServerInfo {
-	out := slices.Clone(list)
+func listView(list []*ServerInfo) []ServerInfo {
+	out := make([]ServerInfo, len(list))
 	for i := range out {
+		out[i] = *list[i]
 		out[i].Memo = nil
 		v := &out[i].Server
 		v.OldFlavor, v.KeyData, v.ServerGroup, v.RequestedNetworks, v.AdminPasswordHash, v.EncryptedPassword = nil, "", "", "", "", ""
@@ -399,7 +400,7 @@ func listView(list []ServerInfo) []ServerInfo {
 	return out
 }
 
-func names(list []ServerInfo) []string {
+func names(list []*ServerInfo) []string {
 	var out []string
 	for _, v := range list {
 		out = append(out, v.Name)
@@ -407,18 +408,21 @@ func names(list []ServerInfo) []string {
 	return out
 }
 
-// TestViewCacheConcurrentWrites: readers (shows and lists) of a server
-// while writers rename it (run with -race): once the writers are done,
-// every read shows the last name.
+// TestViewCacheConcurrentWrites: readers (shows, lists with and without
+// host status, which lists set on their own copies) of a server while
+// writers rename it (run with -race): once the writers are done, every
+// read shows the last name.
 func TestViewCacheConcurrentWrites(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	v := storetest.Server(t, b.db, novalite.Server{VMState: novalite.VMActive, ProjectID: "p1", CreatedAt: t0, UpdatedAt: t0})
+	b.host(t, "h1")
+	v := storetest.Server(t, b.db, novalite.Server{VMState: novalite.VMActive, ProjectID: "p1", Host: "h1",
+		CreatedAt: t0, UpdatedAt: t0})
 	const writes = 30
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	for range 4 {
+	for reader := range 4 {
 		wg.Go(func() {
 			for {
 				select {
@@ -430,9 +434,14 @@ func TestViewCacheConcurrentWrites(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if _, err := b.svc.ListServers(ctx, ListServersParams{ServerListParams: novalite.ServerListParams{
-					ProjectID: "p1", Limit: 10, Columns: &novalite.ServerColumns{}}}); err != nil {
+				got, err := b.svc.ListServers(ctx, ListServersParams{ServerListParams: novalite.ServerListParams{
+					ProjectID: "p1", Limit: 10, Columns: &novalite.ServerColumns{}}, HostStatus: reader%2 == 0})
+				if err != nil {
 					t.Error(err)
+					return
+				}
+				if want := map[bool]string{true: "UP"}[reader%2 == 0]; len(got) != 1 || got[0].HostStatus != want {
+					t.Errorf("reader %d: %d listed, want 1 with host status %q", reader, len(got), want)
 					return
 				}
 			}

@@ -39,7 +39,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, detail bool) error {
 		p.Columns = &novalite.ServerColumns{UserData: o.extended && mv.AtLeast(2, 3), TrustedCerts: mv.AtLeast(2, 63),
 			ImageProperties: mv.AtLeast(2, 98), SchedulerHints: mv.AtLeast(2, 100)}
 	}
-	var list []compute.ServerInfo
+	var list []*compute.ServerInfo
 	if !empty {
 		if list, err = a.svc.Compute.ListServers(r.Context(), p); err != nil {
 			return err
@@ -59,7 +59,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, detail bool) error {
 		}
 	}()
 	body := map[string]any{"servers": httpx.RawJSON(b)}
-	addNextLinks(a, r, body, "servers_links", path, pg, list, func(s compute.ServerInfo) string { return s.ID })
+	addNextLinks(a, r, body, "servers_links", path, pg, list, func(s *compute.ServerInfo) string { return s.ID })
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
 }

@@ -24,9 +24,9 @@ func BenchmarkServerDetailPage(b *testing.B) {
 	ctx := httpx.WithCaller(r.Context(), c)
 	r = r.WithContext(context.WithValue(ctx, keyReq, reqInfo{mv: microversion.Version{Major: 2, Minor: 100}}))
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	page := make([]compute.ServerInfo, 1000)
+	page := make([]*compute.ServerInfo, 1000)
 	for i := range page {
-		page[i] = compute.ServerInfo{Server: novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
+		page[i] = &compute.ServerInfo{Server: novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
 			Name: fmt.Sprintf("vm-%d", i), ProjectID: "p1", UserID: "u1", ImageRef: "img", VMState: novalite.VMActive,
 			PowerState: novalite.PowerRunning, Host: "h1", Node: "h1", AvailabilityZone: "nova",
 			CreatedAt: now, UpdatedAt: now, LaunchedAt: now, Metadata: map[string]string{"role": "web"},

@@ -18,7 +18,7 @@ var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return 
 
 // appendServerDetails writes the JSON array of list's detailed views
 // (o: newServerView of the list).
-func (a *API) appendServerDetails(dst []byte, r *http.Request, list []compute.ServerInfo, o serverView) []byte {
+func (a *API) appendServerDetails(dst []byte, r *http.Request, list []*compute.ServerInfo, o serverView) []byte {
 	o.self, o.book = a.versioned(r), a.bookmark(r)
 	m := o
 	m.memo, m.hostStatus = true, 0
@@ -30,17 +30,17 @@ func (a *API) appendServerDetails(dst []byte, r *http.Request, list []compute.Se
 			dst = append(dst, ',')
 		}
 		if s.Memo == nil {
-			dst = a.appendServerDetail(dst, r, s, o)
+			dst = a.appendServerDetail(dst, r, *s, o)
 			continue
 		}
 		b, at, ok := s.Memo.Get(key)
 		if !ok {
-			scratch, at = a.appendServerDetailAt(scratch[:0], r, s, m)
+			scratch, at = a.appendServerDetailAt(scratch[:0], r, *s, m)
 			b = scratch
 			s.Memo.Put(key, b, at)
 		}
 		dst = append(dst, b[:at]...)
-		if o.writesHostStatus(s) {
+		if o.writesHostStatus(*s) {
 			dst = append(dst, `,"host_status":`...)
 			dst = httpx.AppendString(dst, s.HostStatus)
 		}
@@ -61,14 +61,14 @@ func (o serverView) writesHostStatus(s compute.ServerInfo) bool {
 // appendServerBriefs writes the JSON array of list's index views (GET
 // /servers): id, links and name, the bytes json.Marshal gives for the
 // same maps (TestServerBriefsMarshalled).
-func (a *API) appendServerBriefs(dst []byte, r *http.Request, list []compute.ServerInfo) []byte {
+func (a *API) appendServerBriefs(dst []byte, r *http.Request, list []*compute.ServerInfo) []byte {
 	self, book := a.versioned(r), a.bookmark(r)
 	dst = append(dst, '[')
 	for i := range list {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		v := &list[i]
+		v := list[i]
 		var w httpx.Object
 		w.Begin(dst)
 		w.Str("id", v.ID)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 	"time"
 
@@ -79,17 +78,19 @@ func TestServerDetailSortedAndMarshalled(t *testing.T) {
 func TestServerDetailsMemo(t *testing.T) {
 	a := New(Services{}, "/compute", func(*http.Request) string { return "" })
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	var page []compute.ServerInfo
+	var page []*compute.ServerInfo
 	for i, st := range []string{"UP", "UNKNOWN", "", "DOWN"} {
 		v := novalite.Server{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: fmt.Sprintf("vm-%d", i), ProjectID: "p1",
 			UserID: "u1", ImageRef: "img", VMState: novalite.VMActive, Host: "h1", CreatedAt: now, UpdatedAt: now,
 			Metadata: map[string]string{"i": fmt.Sprint(i)}, Flavor: novalite.FlavorSnapshot{ID: "42", Name: "m1.nano"}}
-		page = append(page, compute.ServerInfo{Server: v, HostStatus: st})
+		page = append(page, &compute.ServerInfo{Server: v, HostStatus: st})
 	}
-	withMemos := func(list []compute.ServerInfo, memos []*compute.ViewMemo) []compute.ServerInfo {
-		out := slices.Clone(list)
-		for i := range out {
-			out[i].Memo = memos[i]
+	withMemos := func(list []*compute.ServerInfo, memos []*compute.ViewMemo) []*compute.ServerInfo {
+		out := make([]*compute.ServerInfo, len(list))
+		for i, v := range list {
+			c := *v
+			c.Memo = memos[i]
+			out[i] = &c
 		}
 		return out
 	}
@@ -125,10 +126,11 @@ func TestServerBriefsMarshalled(t *testing.T) {
 	r := httptest.NewRequest("GET", "http://127.0.0.1:8774/compute/v2.1/servers", nil)
 	r = r.WithContext(context.WithValue(r.Context(), keyReq, reqInfo{}))
 	for _, names := range [][]string{nil, {"vm-1"}, {"vm <1> & \"q\"", "", "größe 名前 🚀 \u2028\\", "a\x00\n\tb", "\xff"}} {
-		list := make([]compute.ServerInfo, len(names))
+		list := make([]*compute.ServerInfo, len(names))
 		want := make([]map[string]any, len(names))
 		for i, n := range names {
 			id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+			list[i] = &compute.ServerInfo{}
 			list[i].ID, list[i].Name = id, n
 			want[i] = map[string]any{"id": id, "name": n, "links": a.links(r, "servers", id)}
 		}
