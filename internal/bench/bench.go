@@ -27,6 +27,7 @@ type Options struct {
 	Replicas int           // > 0: that many api processes, a controller and an agent instead of serve (PostgreSQL only)
 	DataDir  string        // empty: a temporary directory, removed at the end
 	Ops      string        // comma-separated names of the rows to run; empty: all
+	Mixed    int           // clients of the mixed row; 0: concMixed
 	Log      io.Writer     // progress and the children's logs
 }
 

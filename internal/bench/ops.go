@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -212,10 +213,11 @@ func (r *run) deleteOne(ctx context.Context, _ int, _ *rand.Rand) (int, error) {
 // whole and one per kind.
 func (r *run) mixed(ctx context.Context) {
 	kinds := []string{"show", "list", "create", "delete"}
+	conc := cmp.Or(r.o.Mixed, concMixed)
 	var mu sync.Mutex
 	per := map[string][]time.Duration{}
-	mine := make([][]string, concMixed)
-	whole := r.measure(ctx, "mixed 35/35/20/10", "req/s", concMixed, 0, func(ctx context.Context, w int, rng *rand.Rand) (int, error) {
+	mine := make([][]string, conc)
+	whole := r.measure(ctx, "mixed 35/35/20/10", "req/s", conc, 0, func(ctx context.Context, w int, rng *rand.Rand) (int, error) {
 		var kind string
 		var err error
 		t := time.Now()
@@ -247,7 +249,7 @@ func (r *run) mixed(ctx context.Context) {
 	for _, k := range kinds {
 		ds := per[k]
 		sortDurations(ds)
-		r.rows = append(r.rows, row{op: "  mixed: " + k, conc: concMixed, unit: "req/s",
+		r.rows = append(r.rows, row{op: "  mixed: " + k, conc: conc, unit: "req/s",
 			res: result{ops: len(ds), lat: ds, elapsed: whole.res.elapsed}})
 	}
 }

@@ -23,11 +23,15 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	replicas := fs.Int("replicas", 0, "with -postgres: run that many `novalite api` processes, a controller and an agent instead of serve, the clients spread over the replicas")
 	dir := fs.String("data-dir", "", "serve's data dir (default: a temporary directory, removed after)")
 	ops := fs.String("ops", "", "comma-separated prefixes of the rows to run (detail, regex, token, show, create, delete, mixed); default all")
+	mixed := fs.Int("mixed-clients", 0, "clients of the mixed row (default 50): its tail at fewer clients")
 	verbose := fs.Bool("v", false, "print progress and the children's logs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o := bench.Options{Duration: *dur, Postgres: *pg, Replicas: *replicas, DataDir: *dir, Ops: *ops}
+	if *mixed < 0 {
+		return fmt.Errorf("--mixed-clients %d: want a count of clients", *mixed)
+	}
+	o := bench.Options{Duration: *dur, Postgres: *pg, Replicas: *replicas, DataDir: *dir, Ops: *ops, Mixed: *mixed}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 0 || len(o.Sizes) > 0 && n < o.Sizes[len(o.Sizes)-1] {

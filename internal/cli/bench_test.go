@@ -22,12 +22,18 @@ func TestBench(t *testing.T) {
 		name string
 		args []string
 		rows []string // lines that must be printed
+		// mixed: the clients column of the mixed rows, when not the
+		// default
+		mixed string
 	}
-	cases := []benchCase{{"serve", []string{"-servers", "20,120"}, all}}
+	cases := []benchCase{{name: "serve", args: []string{"-servers", "20,120"}, rows: all},
+		{name: "mixed-clients", args: []string{"-servers", "20", "-ops", "mixed", "-mixed-clients", "3"},
+			rows: []string{"mixed 35/35/20/10", "mixed: show", "mixed: delete"}, mixed: "3"}}
 	if storetest.Engine() == "postgres" {
 		cases[0].args = append(cases[0].args, "-postgres", pgtest.AdminDSN())
-		cases = append(cases, benchCase{"replicas", []string{"-servers", "50", "-ops", "create,mixed", "-replicas", "2", "-postgres", pgtest.AdminDSN()},
-			[]string{"2 api replicas, a controller and an agent on PostgreSQL", "POST→ACTIVE", "POST max_count=100→ACTIVE", "mixed: delete"}})
+		cases[1].args = append(cases[1].args, "-postgres", pgtest.AdminDSN())
+		cases = append(cases, benchCase{name: "replicas", args: []string{"-servers", "50", "-ops", "create,mixed", "-replicas", "2", "-postgres", pgtest.AdminDSN()},
+			rows: []string{"2 api replicas, a controller and an agent on PostgreSQL", "POST→ACTIVE", "POST max_count=100→ACTIVE", "mixed: delete"}})
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -45,6 +51,10 @@ func TestBench(t *testing.T) {
 				// errors, CPU, RSS.
 				if len(f) > 8 && strings.HasSuffix(f[len(f)-7], "/s") && f[len(f)-3] != "0" {
 					t.Errorf("errors in %q", line)
+				}
+				// The clients column is the ninth field from the end.
+				if c.mixed != "" && strings.HasPrefix(strings.TrimSpace(line), "mixed") && len(f) > 9 && f[len(f)-9] != c.mixed {
+					t.Errorf("clients %q, want %s: %q", f[len(f)-9], c.mixed, line)
 				}
 			}
 		})
