@@ -67,6 +67,8 @@ command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
+# as and ld: TestAccelProbeBuilds rebuilds the qemu driver's accelerator probe.
+command -v as >/dev/null 2>&1 && command -v ld >/dev/null 2>&1 || need+=(binutils)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -23,7 +23,7 @@ func (g *guest) args(s spec, incoming string) []string {
 		// TCG's translation cache defaults to 1 GiB a guest; 64 MiB is
 		// plenty for small guests and keeps their memory near their RAM.
 		"-accel", map[string]string{"kvm": "kvm", "tcg": "tcg,tb-size=64"}[g.d.accel],
-		"-cpu", map[string]string{"kvm": "host", "tcg": "max"}[g.d.accel],
+		"-cpu", cpuModel[g.d.accel],
 		"-m", strconv.Itoa(mem), "-smp", strconv.Itoa(max(inst.VCPUs, 1)),
 		"-nodefaults", "-no-user-config", "-display", "none",
 		"-chardev", "file,id=console,path=" + g.path(consoleFile) + ",append=on",
