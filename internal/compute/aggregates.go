@@ -33,7 +33,7 @@ func getAggregate(ctx context.Context, tx *store.Tx, id int64) (novalite.Aggrega
 // ListAggregates returns every aggregate in id order.
 func (s *Service) ListAggregates(ctx context.Context) (list []novalite.Aggregate, err error) {
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		list, err = tx.AggregateList(ctx, 0)
+		list, err = tx.AggregateList(ctx)
 		return err
 	})
 	return list, err

@@ -38,12 +38,19 @@ func toAnyMap(m map[string]string) map[string]*string {
 	return out
 }
 
-// AggregateList returns every aggregate (or the one with id when id > 0)
-// in id order, with hosts and metadata.
-func (tx *Tx) AggregateList(ctx context.Context, id int64) ([]novalite.Aggregate, error) {
+// AggregateList returns every aggregate in id order, with hosts and
+// metadata.
+func (tx *Tx) AggregateList(ctx context.Context) ([]novalite.Aggregate, error) {
+	return tx.aggregates(ctx, nil)
+}
+
+// aggregates is AggregateList, or (id != nil) the aggregate with that id
+// alone: any integer, as the API takes it (GET /os-aggregates/-1 is a 404,
+// not the first aggregate).
+func (tx *Tx) aggregates(ctx context.Context, id *int64) ([]novalite.Aggregate, error) {
 	var w where
-	if id > 0 {
-		w.add(`id = ?`, id)
+	if id != nil {
+		w.add(`id = ?`, *id)
 	}
 	rows, err := tx.query(ctx, `SELECT id, uuid, name, created_at, updated_at FROM aggregates`+w.sql()+` ORDER BY id`, w.args...)
 	list, err := collect(rows, err, func(r *sql.Rows) (novalite.Aggregate, error) { return scanAggregate(r) })
@@ -91,7 +98,7 @@ func (tx *Tx) AggregateList(ctx context.Context, id int64) ([]novalite.Aggregate
 
 // AggregateGet returns one aggregate (NotFound when missing).
 func (tx *Tx) AggregateGet(ctx context.Context, id int64) (novalite.Aggregate, error) {
-	list, err := tx.AggregateList(ctx, id)
+	list, err := tx.aggregates(ctx, &id)
 	if err != nil {
 		return novalite.Aggregate{}, err
 	}
@@ -103,7 +110,7 @@ func (tx *Tx) AggregateGet(ctx context.Context, id int64) (novalite.Aggregate, e
 
 // AggregatesOfHosts returns the aggregates that hold any of hosts.
 func (tx *Tx) AggregatesOfHosts(ctx context.Context, hosts []string) ([]novalite.Aggregate, error) {
-	all, err := tx.AggregateList(ctx, 0)
+	all, err := tx.AggregateList(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -253,6 +253,10 @@ func TestAggregatesAndZones(t *testing.T) {
 		{"add to other zone", fmt.Sprint(other["id"]), "add_host", map[string]any{"host": host}, 409,
 			"Cannot add host to aggregate " + fmt.Sprint(other["id"]) + ". Reason: One or more hosts already in availability zone(s) ['az1']."},
 		{"missing aggregate", "999", "add_host", map[string]any{"host": host}, 404, "Aggregate 999 could not be found."},
+		// Ids below 1 are integers too: no aggregate has them, though two exist
+		// (the lookup once took any id < 1 for "every aggregate").
+		{"negative id", "-1", "add_host", map[string]any{"host": host}, 404, "Aggregate -1 could not be found."},
+		{"id 0", "0", "add_host", map[string]any{"host": host}, 404, "Aggregate 0 could not be found."},
 		{"metadata", id, "set_metadata", map[string]any{"metadata": map[string]any{"k": "v"}}, 200, ""},
 		{"empty zone", id, "set_metadata", map[string]any{"metadata": map[string]any{"availability_zone": nil}}, 400,
 			"Cannot update metadata of aggregate " + id + ". Reason: Aggregate agg1 does not support empty named availability zone."},
@@ -280,6 +284,11 @@ func TestAggregatesAndZones(t *testing.T) {
 	}
 	if st, _ := fault(t, b.do("DELETE", "/os-aggregates/"+id, b.admin, "2.1", nil)); st != 400 {
 		t.Errorf("delete non-empty aggregate: %d", st)
+	}
+	for _, m := range []string{"GET", "DELETE"} { // Tempest's negative tests
+		if st, msg := fault(t, b.do(m, "/os-aggregates/-1", b.admin, "2.1", nil)); st != 404 || msg != "Aggregate -1 could not be found." {
+			t.Errorf("%s /os-aggregates/-1: %d %q", m, st, msg)
+		}
 	}
 	if st, _, got := action(id, "remove_host", map[string]any{"host": host}); st != 200 || len(got["hosts"].([]any)) != 0 {
 		t.Errorf("remove: %d %v", st, got)
