@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -66,6 +67,12 @@ func TestLargeImageRoundTrip(t *testing.T) {
 	const size = 64 << 20
 	id := createImage(t, srv, tok, map[string]any{"name": "big", "disk_format": "raw", "container_format": "bare"})["id"].(string)
 
+	// HeapAlloc counts garbage not yet collected: at Go's default GOGC
+	// the heap may reach twice what is live before a collection, and the
+	// peak moved with the collector's timing (16.3 MiB once, on
+	// PostgreSQL, against a bound of 16). Collecting at 10 % keeps the
+	// peak near what the round trip holds, which is what is checked.
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	runtime.GC()
 	var base runtime.MemStats
 	runtime.ReadMemStats(&base)
