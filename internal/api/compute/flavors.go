@@ -125,23 +125,30 @@ func (a *API) flavorList(w http.ResponseWriter, r *http.Request, detail bool) er
 			return err
 		}
 	}
-	specs := detail && canSeeExtraSpecs(r)
-	out := make([]map[string]any, len(list))
-	for i, f := range list {
-		if detail {
-			out[i] = a.flavorDetail(r, f, specs)
-		} else {
-			out[i] = a.flavorBrief(r, f)
+	path, marker := "/flavors", func(f novalite.Flavor) string { return f.ID }
+	if !detail {
+		out := flavorList[flavorBriefView]{Flavors: make([]flavorBriefView, len(list))}
+		for i, f := range list {
+			out.Flavors[i] = a.flavorBrief(r, f)
 		}
+		out.Links = nextLinks(a, r, path, pg, list, marker)
+		httpx.WriteJSON(w, http.StatusOK, out)
+		return nil
 	}
-	body := map[string]any{"flavors": out}
-	path := "/flavors"
-	if detail {
-		path = "/flavors/detail"
+	specs := canSeeExtraSpecs(r)
+	out := flavorList[flavorView]{Flavors: make([]flavorView, len(list))}
+	for i, f := range list {
+		out.Flavors[i] = a.flavorDetail(r, f, specs)
 	}
-	addNextLinks(a, r, body, "flavors_links", path, pg, list, func(f novalite.Flavor) string { return f.ID })
-	httpx.WriteJSON(w, http.StatusOK, body)
+	out.Links = nextLinks(a, r, path+"/detail", pg, list, marker)
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// flavorList is the body of GET /flavors and /flavors/detail.
+type flavorList[T any] struct {
+	Flavors []T    `json:"flavors"`
+	Links   []link `json:"flavors_links,omitempty"`
 }
 
 // canSeeExtraSpecs: extra_specs show in flavor views from 2.61 to
@@ -157,38 +164,59 @@ func (a *API) showFlavor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"flavor": a.flavorDetail(r, f, canSeeExtraSpecs(r))})
+	httpx.WriteJSON(w, http.StatusOK, flavorBody{a.flavorDetail(r, f, canSeeExtraSpecs(r))})
 	return nil
 }
 
-func (a *API) flavorBrief(r *http.Request, f novalite.Flavor) map[string]any {
-	v := map[string]any{"id": f.ID, "name": f.Name, "links": a.links(r, "flavors", f.ID)}
-	if MV(r).AtLeast(2, 55) {
-		v["description"] = f.Description
+// flavorBriefView is a flavor in GET /flavors.
+type flavorBriefView struct {
+	Description Optional[*string] `json:"description,omitzero"` // 2.55
+	ID          string            `json:"id"`
+	Links       []link            `json:"links"`
+	Name        string            `json:"name"`
+}
+
+func (a *API) flavorBrief(r *http.Request, f novalite.Flavor) flavorBriefView {
+	return flavorBriefView{Description: optIf(MV(r).AtLeast(2, 55), f.Description), ID: f.ID,
+		Links: a.links(r, "flavors", f.ID), Name: f.Name}
+}
+
+// flavorView is Nova's flavor view (nova/api/openstack/compute/views/flavors.py).
+type flavorView struct {
+	Disabled    Optional[bool]              `json:"OS-FLV-DISABLED:disabled,omitzero"` // until 2.101
+	Ephemeral   int                         `json:"OS-FLV-EXT-DATA:ephemeral"`
+	Description Optional[*string]           `json:"description,omitzero"` // 2.55
+	Disk        int                         `json:"disk"`
+	ExtraSpecs  Optional[map[string]string] `json:"extra_specs,omitzero"` // 2.61, to those allowed
+	ID          string                      `json:"id"`
+	Links       []link                      `json:"links"`
+	Name        string                      `json:"name"`
+	IsPublic    bool                        `json:"os-flavor-access:is_public"`
+	RAM         int                         `json:"ram"`
+	RxtxFactor  Optional[json.Number]       `json:"rxtx_factor,omitzero"` // until 2.101
+	Swap        any                         `json:"swap"`                 // MB, or "" for none before 2.75
+	VCPUs       int                         `json:"vcpus"`
+}
+
+// flavorDetail is the flavor view at the request's microversion.
+func (a *API) flavorDetail(r *http.Request, f novalite.Flavor, specs bool) flavorView {
+	mv := MV(r)
+	b := a.flavorBrief(r, f)
+	v := flavorView{Ephemeral: f.EphemeralGB, Description: b.Description, Disk: f.RootGB,
+		ExtraSpecs: optIf(specs, f.ExtraSpecs), ID: b.ID, Links: b.Links, Name: b.Name, IsPublic: f.IsPublic,
+		RAM: f.MemoryMB, Swap: f.SwapMB, VCPUs: f.VCPUs}
+	if f.SwapMB == 0 && !mv.AtLeast(2, 75) {
+		v.Swap = ""
+	}
+	if !mv.AtLeast(2, 102) {
+		v.Disabled, v.RxtxFactor = optIf(true, f.Disabled), optIf(true, pyFloat(f.RxtxFactor))
 	}
 	return v
 }
 
-// flavorDetail is Nova's flavor view at the request's microversion
-// (nova/api/openstack/compute/views/flavors.py).
-func (a *API) flavorDetail(r *http.Request, f novalite.Flavor, specs bool) map[string]any {
-	mv := MV(r)
-	v := a.flavorBrief(r, f)
-	v["ram"], v["disk"], v["vcpus"] = f.MemoryMB, f.RootGB, f.VCPUs
-	v["OS-FLV-EXT-DATA:ephemeral"] = f.EphemeralGB
-	v["os-flavor-access:is_public"] = f.IsPublic
-	v["swap"] = f.SwapMB
-	if f.SwapMB == 0 && !mv.AtLeast(2, 75) {
-		v["swap"] = ""
-	}
-	if !mv.AtLeast(2, 102) {
-		v["OS-FLV-DISABLED:disabled"] = f.Disabled
-		v["rxtx_factor"] = pyFloat(f.RxtxFactor)
-	}
-	if specs {
-		v["extra_specs"] = f.ExtraSpecs
-	}
-	return v
+// flavorBody is the body of a single flavor.
+type flavorBody struct {
+	Flavor flavorView `json:"flavor"`
 }
 
 // pyFloat renders a float as Python's json does (1.0, not 1).
@@ -254,7 +282,7 @@ func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"flavor": a.flavorDetail(r, f, canSeeExtraSpecs(r))})
+	httpx.WriteJSON(w, http.StatusOK, flavorBody{a.flavorDetail(r, f, canSeeExtraSpecs(r))})
 	return nil
 }
 
@@ -300,7 +328,7 @@ func (a *API) updateFlavor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"flavor": a.flavorDetail(r, f, canSeeExtraSpecs(r))})
+	httpx.WriteJSON(w, http.StatusOK, flavorBody{a.flavorDetail(r, f, canSeeExtraSpecs(r))})
 	return nil
 }
 

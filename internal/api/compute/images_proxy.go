@@ -19,10 +19,18 @@ var proxyStatus = map[string]string{
 
 var proxyProgress = map[string]int{novalite.ImageQueued: 25, novalite.ImageSaving: 50, novalite.ImageActive: 100}
 
-func (a *API) imageLinks(r *http.Request, id string) []map[string]any {
+// imageLink is a link of an image, whose alternate (Glance's) names its
+// media type.
+type imageLink struct {
+	Href string `json:"href"`
+	Rel  string `json:"rel"`
+	Type string `json:"type,omitempty"`
+}
+
+func (a *API) imageLinks(r *http.Request, id string) []imageLink {
 	ls := a.links(r, "images", id)
-	return append(ls, map[string]any{"rel": "alternate", "type": "application/vnd.openstack.image",
-		"href": httpx.BaseURL(r) + "/image/images/" + id})
+	return []imageLink{{Href: ls[0].Href, Rel: ls[0].Rel}, {Href: ls[1].Href, Rel: ls[1].Rel},
+		{Href: httpx.BaseURL(r) + "/image/images/" + id, Rel: "alternate", Type: "application/vnd.openstack.image"}}
 }
 
 func (a *API) imageDetail(r *http.Request, im novalite.Image) map[string]any {

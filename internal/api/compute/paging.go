@@ -37,13 +37,13 @@ func readPage(r *http.Request) (page, error) {
 	return p, nil
 }
 
-// addNextLinks sets body[key] (Nova's "<coll>_links") when list fills
-// page p: the same collection URL at path with every query parameter
-// sorted by name and the marker replaced by marker(last item). A page
-// that is not full gets no key.
-func addNextLinks[T any](a *API, r *http.Request, body map[string]any, key, path string, p page, list []T, marker func(T) string) {
+// nextLinks is a list's "<coll>_links" when list fills page p: the same
+// collection URL at path with every query parameter sorted by name and
+// the marker replaced by marker(last item). A page that is not full gets
+// none (nil: the key is left out).
+func nextLinks[T any](a *API, r *http.Request, path string, p page, list []T, marker func(T) string) []link {
 	if len(list) == 0 || len(list) < p.Limit {
-		return
+		return nil
 	}
 	q := url.Values{}
 	for k, vs := range r.URL.Query() {
@@ -53,13 +53,21 @@ func addNextLinks[T any](a *API, r *http.Request, body map[string]any, key, path
 	}
 	q.Set("marker", marker(list[len(list)-1]))
 	// Encode sorts by key, as Nova does.
-	body[key] = []map[string]any{{"rel": "next", "href": a.versioned(r) + path + "?" + q.Encode()}}
+	return []link{{Href: a.versioned(r) + path + "?" + q.Encode(), Rel: "next"}}
+}
+
+// addNextLinks sets body[key] to the nextLinks of a body still built as
+// a map.
+func addNextLinks[T any](a *API, r *http.Request, body map[string]any, key, path string, p page, list []T, marker func(T) string) {
+	if l := nextLinks(a, r, path, p, list, marker); l != nil {
+		body[key] = l
+	}
 }
 
 // links returns the self and bookmark links of a resource in coll.
-func (a *API) links(r *http.Request, coll, id string) []map[string]any {
-	return []map[string]any{
-		{"rel": "self", "href": a.versioned(r) + "/" + coll + "/" + id},
-		{"rel": "bookmark", "href": a.bookmark(r) + "/" + coll + "/" + id},
+func (a *API) links(r *http.Request, coll, id string) []link {
+	return []link{
+		{Href: a.versioned(r) + "/" + coll + "/" + id, Rel: "self"},
+		{Href: a.bookmark(r) + "/" + coll + "/" + id, Rel: "bookmark"},
 	}
 }

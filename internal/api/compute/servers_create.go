@@ -107,7 +107,7 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
 	if req.Server.SecurityGroups.Set {
 		groups = req.Server.SecurityGroups.Value
 	}
-	w.Header().Set("Location", links[0]["href"].(string))
+	w.Header().Set("Location", links[0].Href)
 	httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"server": map[string]any{
 		"id": first.ID, "links": links, "security_groups": groups, "adminPass": res.AdminPass,
 		"OS-DCF:diskConfig": map[bool]string{true: "AUTO", false: "MANUAL"}[first.AutoDiskConfig],

@@ -170,7 +170,7 @@ func (a *API) createVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	w.Header().Set("Location", a.links(r, "os-volumes", v.ID)[0]["href"].(string))
+	w.Header().Set("Location", a.links(r, "os-volumes", v.ID)[0].Href)
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"volume": a.volumeProxyView(r, v)})
 	return nil
 }
