@@ -76,18 +76,55 @@ func keypairQuery(r *http.Request, paged bool) (string, error) {
 	return user, nil
 }
 
-// keypairView is the keypair as Nova filters it for each operation.
-func keypairView(mv microversion.Version, k novalite.Keypair, full bool) map[string]any {
-	v := map[string]any{"name": k.Name, "public_key": k.PublicKey, "fingerprint": k.Fingerprint}
-	if mv.AtLeast(2, 2) {
-		v["type"] = k.Type
-	}
-	if full {
-		v["user_id"], v["id"], v["deleted"] = k.UserID, k.ID, false
-		v["created_at"] = k.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000")
-		v["updated_at"], v["deleted_at"] = nil, nil
-	}
-	return v
+// keypairBrief is a keypair in the list (Nova's keypairs view filters
+// the same object per operation: nova/api/openstack/compute/keypairs.py).
+type keypairBrief struct {
+	Fingerprint string           `json:"fingerprint"`
+	Name        string           `json:"name"`
+	PublicKey   string           `json:"public_key"`
+	Type        Optional[string] `json:"type,omitzero"` // 2.2
+}
+
+func keypairBriefOf(mv microversion.Version, k novalite.Keypair) keypairBrief {
+	return keypairBrief{Fingerprint: k.Fingerprint, Name: k.Name, PublicKey: k.PublicKey,
+		Type: optIf(mv.AtLeast(2, 2), k.Type)}
+}
+
+// keypairShown is GET /os-keypairs/{name}'s keypair: the database row,
+// never deleted or updated.
+type keypairShown struct {
+	CreatedAt   string           `json:"created_at"`
+	Deleted     bool             `json:"deleted"`
+	DeletedAt   *string          `json:"deleted_at"`
+	Fingerprint string           `json:"fingerprint"`
+	ID          int64            `json:"id"`
+	Name        string           `json:"name"`
+	PublicKey   string           `json:"public_key"`
+	Type        Optional[string] `json:"type,omitzero"` // 2.2
+	UpdatedAt   *string          `json:"updated_at"`
+	UserID      string           `json:"user_id"`
+}
+
+// keypairCreated is POST /os-keypairs' keypair: a generated key's
+// private half is in it, once.
+type keypairCreated struct {
+	Fingerprint string           `json:"fingerprint"`
+	Name        string           `json:"name"`
+	PrivateKey  string           `json:"private_key,omitempty"`
+	PublicKey   string           `json:"public_key"`
+	Type        Optional[string] `json:"type,omitzero"` // 2.2
+	UserID      string           `json:"user_id"`
+}
+
+// keypairBody is the body of one keypair.
+type keypairBody[T any] struct {
+	Keypair T `json:"keypair"`
+}
+
+// keypairList is the body of GET /os-keypairs.
+type keypairList struct {
+	Keypairs []keypairBody[keypairBrief] `json:"keypairs"`
+	Links    []link                      `json:"keypairs_links,omitempty"` // 2.35
 }
 
 // listKeypairs is GET /os-keypairs.
@@ -111,13 +148,12 @@ func (a *API) listKeypairs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(list))
+	body := keypairList{Keypairs: make([]keypairBody[keypairBrief], len(list))}
 	for i, k := range list {
-		out[i] = map[string]any{"keypair": keypairView(mv, k, false)}
+		body.Keypairs[i].Keypair = keypairBriefOf(mv, k)
 	}
-	body := map[string]any{"keypairs": out}
 	if mv.AtLeast(2, 35) {
-		addNextLinks(a, r, body, "keypairs_links", "/os-keypairs", pg, list, func(k novalite.Keypair) string { return k.Name })
+		body.Links = nextLinks(a, r, "/os-keypairs", pg, list, func(k novalite.Keypair) string { return k.Name })
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
@@ -136,7 +172,9 @@ func (a *API) showKeypair(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"keypair": keypairView(MV(r), k, true)})
+	httpx.WriteJSON(w, http.StatusOK, keypairBody[keypairShown]{keypairShown{
+		CreatedAt: k.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000"), Fingerprint: k.Fingerprint, ID: k.ID,
+		Name: k.Name, PublicKey: k.PublicKey, Type: optIf(MV(r).AtLeast(2, 2), k.Type), UserID: k.UserID}})
 	return nil
 }
 
@@ -172,16 +210,13 @@ func (a *API) createKeypair(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := keypairView(mv, k, false)
-	v["user_id"] = k.UserID
-	if private != "" {
-		v["private_key"] = private
-	}
+	v := keypairCreated{Fingerprint: k.Fingerprint, Name: k.Name, PrivateKey: private, PublicKey: k.PublicKey,
+		Type: optIf(mv.AtLeast(2, 2), k.Type), UserID: k.UserID}
 	status := http.StatusOK
 	if mv.AtLeast(2, 2) {
 		status = http.StatusCreated
 	}
-	httpx.WriteJSON(w, status, map[string]any{"keypair": v})
+	httpx.WriteJSON(w, status, keypairBody[keypairCreated]{v})
 	return nil
 }
 
