@@ -13,24 +13,39 @@ import (
 
 // serverGroupView is a group at the request's microversion
 // (nova/api/openstack/compute/server_groups.py, _format_server_group).
-func serverGroupView(mv microversion.Version, g novalite.ServerGroup) map[string]any {
-	v := map[string]any{"id": g.ID, "name": g.Name, "members": g.Members}
-	if g.Members == nil {
-		v["members"] = []string{}
+type serverGroupView struct {
+	ID        string                   `json:"id"`
+	Members   []string                 `json:"members"`
+	Metadata  Optional[struct{}]       `json:"metadata,omitzero"` // until 2.63, always empty
+	Name      string                   `json:"name"`
+	Policies  Optional[[]string]       `json:"policies,omitzero"`   // until 2.63, one
+	Policy    Optional[string]         `json:"policy,omitzero"`     // 2.64
+	ProjectID Optional[string]         `json:"project_id,omitzero"` // 2.13
+	Rules     Optional[map[string]int] `json:"rules,omitzero"`      // 2.64, {} for none
+	UserID    Optional[string]         `json:"user_id,omitzero"`    // 2.13
+}
+
+func serverGroupViewOf(mv microversion.Version, g novalite.ServerGroup) serverGroupView {
+	v := serverGroupView{ID: g.ID, Members: g.Members, Name: g.Name,
+		ProjectID: optIf(mv.AtLeast(2, 13), g.ProjectID), UserID: optIf(mv.AtLeast(2, 13), g.UserID)}
+	if v.Members == nil {
+		v.Members = []string{}
 	}
 	if mv.AtLeast(2, 64) {
-		rules := map[string]any{}
-		for k, n := range g.Rules {
-			rules[k] = n
+		rules := g.Rules
+		if rules == nil {
+			rules = map[string]int{}
 		}
-		v["policy"], v["rules"] = g.Policy, rules
+		v.Policy, v.Rules = optIf(true, g.Policy), optIf(true, rules)
 	} else {
-		v["policies"], v["metadata"] = []string{g.Policy}, map[string]any{}
-	}
-	if mv.AtLeast(2, 13) {
-		v["project_id"], v["user_id"] = g.ProjectID, g.UserID
+		v.Policies, v.Metadata = optIf(true, []string{g.Policy}), optIf(true, struct{}{})
 	}
 	return v
+}
+
+// serverGroupBody is the body of one group.
+type serverGroupBody struct {
+	ServerGroup serverGroupView `json:"server_group"`
 }
 
 func serverGroupCreateSchemaDoc(mv microversion.Version) obj {
@@ -93,7 +108,7 @@ func (a *API) createServerGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server_group": serverGroupView(mv, g)})
+	httpx.WriteJSON(w, http.StatusOK, serverGroupBody{serverGroupViewOf(mv, g)})
 	return nil
 }
 
@@ -143,11 +158,13 @@ func (a *API) listServerGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(list))
+	out := struct {
+		ServerGroups []serverGroupView `json:"server_groups"`
+	}{make([]serverGroupView, len(list))}
 	for i, g := range list {
-		out[i] = serverGroupView(mv, g)
+		out.ServerGroups[i] = serverGroupViewOf(mv, g)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server_groups": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -167,7 +184,7 @@ func (a *API) showServerGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server_group": serverGroupView(MV(r), g)})
+	httpx.WriteJSON(w, http.StatusOK, serverGroupBody{serverGroupViewOf(MV(r), g)})
 	return nil
 }
 
