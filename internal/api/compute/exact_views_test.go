@@ -3,10 +3,12 @@ package compute_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 )
 
 // exactCase is one request whose answer TestExactViews pins byte for
@@ -22,6 +24,7 @@ var (
 	rePrivate     = regexp.MustCompile(`"private_key": "[^"]*"`)
 	rePublic      = regexp.MustCompile(`"public_key": "ssh-[^"]*"`)
 	reFingerprint = regexp.MustCompile(`"([0-9a-f]{2}:){15}[0-9a-f]{2}"`)
+	reUptime      = regexp.MustCompile(`" \d\d:\d\d:\d\d up [^"]*"`)
 )
 
 // exactNormalize indents body without decoding it (so without sorting
@@ -40,6 +43,8 @@ func exactNormalize(t *testing.T, body []byte) []byte {
 	out = rePrivate.ReplaceAll(out, []byte(`"private_key": "<private>"`))
 	out = rePublic.ReplaceAll(out, []byte(`"public_key": "<public>"`))
 	out = reFingerprint.ReplaceAll(out, []byte(`"<fingerprint>"`))
+	out = reUptime.ReplaceAll(out, []byte(`"<uptime>"`))
+	out = reHex.ReplaceAll(out, []byte(`"<hostId>"`))
 	return append(out, '\n')
 }
 
@@ -144,5 +149,121 @@ func TestExactServerGroups(t *testing.T) {
 		{"server-groups-2.1", "GET", "/os-server-groups", b.demo, "2.1", nil},
 		{"server-groups-2.13", "GET", "/os-server-groups", b.demo, "2.13", nil},
 		{"server-groups-2.64", "GET", "/os-server-groups", b.demo, "2.64", nil},
+	})
+}
+
+// TestExactHostViews pins the admin views of hosts: hypervisors (ids and
+// cpu_info by version, uptime and the service, servers), their
+// statistics, services (forced_down from 2.11, uuids from 2.53) and the
+// updates of both service APIs, aggregates (uuid from 2.41).
+func TestExactHostViews(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "on-host", nil)
+	b.launch(t, id)
+	if err := b.execSQL(`UPDATE instances SET host = 'novalite-compute-1', node = 'novalite-compute-1' WHERE uuid = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	var hv, svc string
+	for _, h := range b.do("GET", "/os-hypervisors", b.admin, "2.53", nil).JSON(t)["hypervisors"].([]any) {
+		hv = h.(map[string]any)["id"].(string)
+	}
+	for _, s := range b.do("GET", "/os-services?binary=nova-compute", b.admin, "2.53", nil).JSON(t)["services"].([]any) {
+		svc = s.(map[string]any)["id"].(string)
+	}
+	agg := map[string]any{"aggregate": map[string]any{"name": "a1"}}
+	checkExact(t, b, []exactCase{
+		{"hypervisors-2.1", "GET", "/os-hypervisors", b.admin, "2.1", nil},
+		{"hypervisors-detail-2.1", "GET", "/os-hypervisors/detail", b.admin, "2.1", nil},
+		{"hypervisors-detail-2.28", "GET", "/os-hypervisors/detail", b.admin, "2.28", nil},
+		{"hypervisors-2.33", "GET", "/os-hypervisors?limit=1", b.admin, "2.33", nil},
+		{"hypervisors-2.53", "GET", "/os-hypervisors?with_servers=true", b.admin, "2.53", nil},
+		{"hypervisors-2.75", "GET", "/os-hypervisors?with_servers=true", b.admin, "2.75", nil},
+		{"hypervisors-detail-2.88", "GET", "/os-hypervisors/detail?limit=1", b.admin, "2.88", nil},
+		{"hypervisor-show-2.53", "GET", "/os-hypervisors/" + hv + "?with_servers=1", b.admin, "2.53", nil},
+		{"hypervisor-show-2.88", "GET", "/os-hypervisors/" + hv, b.admin, "2.88", nil},
+		{"hypervisor-uptime-2.1", "GET", "/os-hypervisors/1/uptime", b.admin, "2.1", nil},
+		{"hypervisors-search-2.1", "GET", "/os-hypervisors/novalite/search", b.admin, "2.1", nil},
+		{"hypervisors-servers-2.1", "GET", "/os-hypervisors/novalite/servers", b.admin, "2.1", nil},
+		{"hypervisor-statistics-2.1", "GET", "/os-hypervisors/statistics", b.admin, "2.1", nil},
+		{"services-2.1", "GET", "/os-services", b.admin, "2.1", nil},
+		{"services-2.11", "GET", "/os-services", b.admin, "2.11", nil},
+		{"service-disable-2.1", "PUT", "/os-services/disable-log-reason", b.admin, "2.1",
+			map[string]any{"host": "novalite-compute-1", "binary": "nova-compute", "disabled_reason": "why"}},
+		{"service-force-down-2.11", "PUT", "/os-services/force-down", b.admin, "2.11",
+			map[string]any{"host": "novalite-compute-1", "binary": "nova-compute", "forced_down": false}},
+		{"service-enable-2.1", "PUT", "/os-services/enable", b.admin, "2.1",
+			map[string]any{"host": "novalite-compute-1", "binary": "nova-compute"}},
+		{"service-update-2.53", "PUT", "/os-services/" + svc, b.admin, "2.53",
+			map[string]any{"status": "disabled", "disabled_reason": "maintenance"}},
+		{"services-2.53", "GET", "/os-services?binary=nova-compute", b.admin, "2.53", nil},
+		{"aggregate-create-2.1", "POST", "/os-aggregates", b.admin, "2.1", agg},
+		{"aggregate-add-host-2.1", "POST", "/os-aggregates/1/action", b.admin, "2.1",
+			map[string]any{"add_host": map[string]any{"host": "novalite-compute-1"}}},
+		{"aggregate-metadata-2.41", "POST", "/os-aggregates/1/action", b.admin, "2.41",
+			map[string]any{"set_metadata": map[string]any{"metadata": map[string]any{"k": "v", "a": "b"}}}},
+		{"aggregate-update-2.1", "PUT", "/os-aggregates/1", b.admin, "2.1",
+			map[string]any{"aggregate": map[string]any{"name": "a2"}}},
+		{"aggregate-show-2.41", "GET", "/os-aggregates/1", b.admin, "2.41", nil},
+		{"aggregates-2.1", "GET", "/os-aggregates", b.admin, "2.1", nil},
+		{"aggregate-create-2.41", "POST", "/os-aggregates", b.admin, "2.41",
+			map[string]any{"aggregate": map[string]any{"name": "a3", "availability_zone": "z3"}}},
+		{"aggregates-2.41", "GET", "/os-aggregates", b.admin, "2.41", nil},
+	})
+}
+
+// TestExactServerRecords pins a server's instance actions (updated_at
+// and links from 2.58, events to members from 2.51, host and hostId
+// from 2.62, details from 2.84) and migrations (os-migrations' and the
+// server's own, by version).
+func TestExactServerRecords(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "records", nil)
+	b.launch(t, id)
+	acts := b.do("GET", "/servers/"+id+"/os-instance-actions", b.demo, "2.1", nil).JSON(t)["instanceActions"].([]any)
+	req := acts[0].(map[string]any)["request_id"].(string)
+	for _, q := range []string{
+		`INSERT INTO instance_action_events (action_id, event, start_time, finish_time, result, traceback, host, details)
+			SELECT id, 'compute__do_build_and_run_instance', start_time, start_time, 'Success', NULL, 'novalite-compute-1', NULL
+			FROM instance_actions WHERE instance_uuid = $1`,
+		`INSERT INTO instance_action_events (action_id, event, start_time, finish_time, result, traceback, host, details)
+			SELECT id, 'conductor_schedule_and_build_instances', start_time, NULL, NULL, 'Traceback', '', 'No valid host'
+			FROM instance_actions WHERE instance_uuid = $1`,
+	} {
+		if err := b.execSQL(q, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().UnixMicro()
+	for i, typ := range []string{"resize", "live-migration"} {
+		if err := b.execSQL(`INSERT INTO migrations (uuid, instance_uuid, migration_type, status, source_compute,
+			source_node, dest_compute, dest_node, old_flavor, new_flavor, project_id, user_id, created_at, updated_at)
+			SELECT $1, $2, $3, $4, 'novalite-compute-1', 'novalite-compute-1', $5, $5, '{"id":"1"}', '{"id":"2"}',
+			project_id, user_id, $6, $6 FROM instances WHERE uuid = $2`,
+			fmt.Sprintf("00000000-0000-4000-8000-00000000000%d", i), id, typ,
+			map[bool]string{true: "finished", false: "running"}[i == 0],
+			map[bool]any{true: nil, false: "novalite-compute-2"}[i == 0], now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := "/servers/" + id + "/os-instance-actions"
+	checkExact(t, b, []exactCase{
+		{"instance-actions-2.1", "GET", base, b.demo, "2.1", nil},
+		{"instance-actions-2.58", "GET", base + "?limit=1", b.demo, "2.58", nil},
+		{"instance-actions-2.58-limit0", "GET", base + "?limit=0", b.demo, "2.58", nil},
+		{"instance-action-2.1", "GET", base + "/" + req, b.demo, "2.1", nil},
+		{"instance-action-admin-2.1", "GET", base + "/" + req, b.admin, "2.1", nil},
+		{"instance-action-2.51", "GET", base + "/" + req, b.demo, "2.51", nil},
+		{"instance-action-2.62", "GET", base + "/" + req, b.demo, "2.62", nil},
+		{"instance-action-admin-2.62", "GET", base + "/" + req, b.admin, "2.62", nil},
+		{"instance-action-admin-2.84", "GET", base + "/" + req, b.admin, "2.84", nil},
+		{"migrations-2.1", "GET", "/os-migrations", b.admin, "2.1", nil},
+		{"migrations-2.23", "GET", "/os-migrations", b.admin, "2.23", nil},
+		{"migrations-2.59", "GET", "/os-migrations", b.admin, "2.59", nil},
+		{"migrations-2.80", "GET", "/os-migrations", b.admin, "2.80", nil},
+		{"server-migrations-2.23", "GET", "/servers/" + id + "/migrations", b.admin, "2.23", nil},
+		{"server-migration-2.59", "GET", "/servers/" + id + "/migrations/2", b.admin, "2.59", nil},
+		{"server-migration-2.80", "GET", "/servers/" + id + "/migrations/2", b.admin, "2.80", nil},
 	})
 }
