@@ -32,59 +32,104 @@ func hypervisorID(mv microversion.Version, n novalite.ComputeNode) any {
 	return n.ID
 }
 
-// hypervisorView is Nova's _view_hypervisor (hypervisors.py).
-func (a *API) hypervisorView(r *http.Request, n novalite.ComputeNode, detail bool, servers []novalite.Server, withServers bool) map[string]any {
+// hypervisorView is Nova's _view_hypervisor (hypervisors.py): the brief
+// fields, the detail ones, and until 2.87 the resources.
+type hypervisorView struct {
+	CPUInfo            Optional[any]                `json:"cpu_info,omitzero"` // text, an object from 2.28
+	CurrentWorkload    Optional[int]                `json:"current_workload,omitzero"`
+	DiskAvailableLeast Optional[int64]              `json:"disk_available_least,omitzero"`
+	FreeDiskGB         Optional[int64]              `json:"free_disk_gb,omitzero"`
+	FreeRAMMB          Optional[int64]              `json:"free_ram_mb,omitzero"`
+	HostIP             Optional[string]             `json:"host_ip,omitzero"`
+	HypervisorHostname string                       `json:"hypervisor_hostname"`
+	HypervisorType     Optional[string]             `json:"hypervisor_type,omitzero"`
+	HypervisorVersion  Optional[int]                `json:"hypervisor_version,omitzero"`
+	ID                 any                          `json:"id"` // the integer id, its uuid from 2.53
+	LocalGB            Optional[int64]              `json:"local_gb,omitzero"`
+	LocalGBUsed        Optional[int64]              `json:"local_gb_used,omitzero"`
+	MemoryMB           Optional[int64]              `json:"memory_mb,omitzero"`
+	MemoryMBUsed       Optional[int64]              `json:"memory_mb_used,omitzero"`
+	RunningVMs         Optional[int]                `json:"running_vms,omitzero"`
+	Servers            Optional[[]hypervisorServer] `json:"servers,omitzero"`
+	Service            Optional[hypervisorService]  `json:"service,omitzero"`
+	State              string                       `json:"state"`
+	Status             string                       `json:"status"`
+	Uptime             Optional[*string]            `json:"uptime,omitzero"` // 2.88 (null when down), and GET .../uptime
+	VCPUs              Optional[int64]              `json:"vcpus,omitzero"`
+	VCPUsUsed          Optional[int64]              `json:"vcpus_used,omitzero"`
+}
+
+// hypervisorService is a hypervisor's nova-compute service.
+type hypervisorService struct {
+	DisabledReason *string `json:"disabled_reason"`
+	Host           string  `json:"host"`
+	ID             any     `json:"id"` // the integer id, its uuid from 2.53
+}
+
+// hypervisorServer is a server on a hypervisor (with_servers).
+type hypervisorServer struct {
+	Name string `json:"name"`
+	UUID string `json:"uuid"`
+}
+
+// cpuInfoObject is fakeCPUInfo as the object 2.28 shows: keys sorted, as
+// json.Marshal wrote the map Nova's view decodes it into.
+var cpuInfoObject = func() json.RawMessage {
+	var v any
+	_ = json.Unmarshal([]byte(fakeCPUInfo), &v)
+	b, _ := json.Marshal(v)
+	return b
+}()
+
+// hypervisorViewOf is the view of n at the request's microversion.
+func (a *API) hypervisorViewOf(r *http.Request, n novalite.ComputeNode, detail bool, servers []novalite.Server, withServers bool) hypervisorView {
 	mv := MV(r)
 	now := a.svc.Compute.Now()
 	svc := a.svc.Compute.ComputeServiceOf(n, now)
-	v := map[string]any{"id": hypervisorID(mv, n), "hypervisor_hostname": n.HypervisorName,
-		"state":  map[bool]string{true: "up", false: "down"}[svc.Up],
-		"status": map[bool]string{true: "disabled", false: "enabled"}[n.Disabled]}
+	v := hypervisorView{ID: hypervisorID(mv, n), HypervisorHostname: n.HypervisorName,
+		State:  map[bool]string{true: "up", false: "down"}[svc.Up],
+		Status: map[bool]string{true: "disabled", false: "enabled"}[n.Disabled]}
 	if detail {
-		v["hypervisor_type"], v["hypervisor_version"], v["host_ip"] = n.HypervisorType, n.HypervisorVersion, hypervisorHostIP
+		v.HypervisorType, v.HypervisorVersion = some(n.HypervisorType), some(n.HypervisorVersion)
+		v.HostIP = some(hypervisorHostIP)
 		var sid any = svc.ID
 		if mv.AtLeast(2, 53) {
 			sid = svc.UUID
 		}
-		v["service"] = map[string]any{"id": sid, "host": n.Host, "disabled_reason": nullString(n.DisabledReason)}
+		v.Service = some(hypervisorService{DisabledReason: nilIfEmpty(n.DisabledReason), Host: n.Host, ID: sid})
 		if !mv.AtLeast(2, 88) {
-			freeRAM, freeDisk := n.Total.MemoryMB-n.Used.MemoryMB, n.Total.DiskGB-n.Used.DiskGB
-			v["vcpus"], v["memory_mb"], v["local_gb"] = n.Total.VCPUs, n.Total.MemoryMB, n.Total.DiskGB
-			v["vcpus_used"], v["memory_mb_used"], v["local_gb_used"] = n.Used.VCPUs, n.Used.MemoryMB, n.Used.DiskGB
-			v["free_ram_mb"], v["free_disk_gb"], v["disk_available_least"] = freeRAM, freeDisk, freeDisk
-			v["current_workload"], v["running_vms"] = 0, len(servers)
-			if mv.AtLeast(2, 28) {
-				var info map[string]any
-				_ = json.Unmarshal([]byte(fakeCPUInfo), &info)
-				v["cpu_info"] = info
-			} else {
-				v["cpu_info"] = fakeCPUInfo
-			}
+			v.setResources(mv, n, len(servers))
 		} else {
-			var up any
+			var up *string
 			if svc.Up {
-				up = compute.HostUptime(n, now)
+				s := compute.HostUptime(n, now)
+				up = &s
 			}
-			v["uptime"] = up
+			v.Uptime = some(up)
 		}
 	}
-	if withServers {
-		if len(servers) > 0 || mv.AtLeast(2, 75) {
-			list := make([]map[string]any, len(servers))
-			for i, s := range servers {
-				list[i] = map[string]any{"name": s.Name, "uuid": s.ID}
-			}
-			v["servers"] = list
+	if withServers && (len(servers) > 0 || mv.AtLeast(2, 75)) {
+		list := make([]hypervisorServer, len(servers))
+		for i, s := range servers {
+			list[i] = hypervisorServer{Name: s.Name, UUID: s.ID}
 		}
+		v.Servers = some(list)
 	}
 	return v
 }
 
-func nullString(s string) any {
-	if s == "" {
-		return nil
+// setResources fills the resource fields a hypervisor shows until 2.87.
+func (v *hypervisorView) setResources(mv microversion.Version, n novalite.ComputeNode, running int) {
+	freeRAM, freeDisk := n.Total.MemoryMB-n.Used.MemoryMB, n.Total.DiskGB-n.Used.DiskGB
+	v.VCPUs, v.MemoryMB, v.LocalGB = some(n.Total.VCPUs), some(n.Total.MemoryMB), some(n.Total.DiskGB)
+	v.VCPUsUsed, v.MemoryMBUsed, v.LocalGBUsed = some(n.Used.VCPUs), some(n.Used.MemoryMB), some(n.Used.DiskGB)
+	v.FreeRAMMB, v.FreeDiskGB, v.DiskAvailableLeast = some(freeRAM), some(freeDisk), some(freeDisk)
+	v.CurrentWorkload, v.RunningVMs = some(0), some(running)
+	if mv.AtLeast(2, 28) {
+		v.CPUInfo = some[any](cpuInfoObject)
+	} else {
+		v.CPUInfo = some[any](fakeCPUInfo)
 	}
-	return s
 }
 
 // hypervisors is GET /os-hypervisors and, with detail,
@@ -118,18 +163,29 @@ func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) e
 	if err != nil {
 		return err
 	}
-	body := map[string]any{"hypervisors": out}
+	body := hypervisorList{Hypervisors: out}
 	if p := hq.page; hq.paged && len(nodes) > 0 {
 		path := "/os-hypervisors"
 		if detail {
 			path += "/detail"
 		}
-		addNextLinks(a, r, body, "hypervisors_links", path, p, nodes, func(n novalite.ComputeNode) string {
+		body.Links = nextLinks(a, r, path, p, nodes, func(n novalite.ComputeNode) string {
 			return strings.Trim(jsonString(hypervisorID(mv, n)), `"`)
 		})
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
+}
+
+// hypervisorList is the body of the hypervisor lists.
+type hypervisorList struct {
+	Hypervisors []hypervisorView `json:"hypervisors"`
+	Links       []link           `json:"hypervisors_links,omitempty"` // 2.33
+}
+
+// hypervisorBody is the body of one hypervisor.
+type hypervisorBody struct {
+	Hypervisor hypervisorView `json:"hypervisor"`
 }
 
 // hypervisorsQuery is Nova's query schema from 2.53 of the list (list)
@@ -274,7 +330,7 @@ func (a *API) showHypervisor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisor": a.hypervisorView(r, n, true, servers[n.Host], listServers)})
+	httpx.WriteJSON(w, http.StatusOK, hypervisorBody{a.hypervisorViewOf(r, n, true, servers[n.Host], listServers)})
 	return nil
 }
 
@@ -292,9 +348,10 @@ func (a *API) showHypervisorUptime(w http.ResponseWriter, r *http.Request) error
 	if !a.svc.Compute.ComputeServiceOf(n, now).Up {
 		return novalite.Errorf(novalite.Invalid, "Compute service of %s is unavailable at this time.", n.Host)
 	}
-	v := a.hypervisorView(r, n, false, nil, false)
-	v["uptime"] = compute.HostUptime(n, now)
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisor": v})
+	v := a.hypervisorViewOf(r, n, false, nil, false)
+	up := compute.HostUptime(n, now)
+	v.Uptime = some(&up)
+	httpx.WriteJSON(w, http.StatusOK, hypervisorBody{v})
 	return nil
 }
 
@@ -310,7 +367,7 @@ func (a *API) hypervisorServers(w http.ResponseWriter, r *http.Request) error {
 
 // hypervisorViews renders nodes, loading their servers (one query) when
 // the detail or the server list needs them.
-func (a *API) hypervisorViews(r *http.Request, nodes []novalite.ComputeNode, detail, withServers bool) ([]map[string]any, error) {
+func (a *API) hypervisorViews(r *http.Request, nodes []novalite.ComputeNode, detail, withServers bool) ([]hypervisorView, error) {
 	servers := map[string][]novalite.Server{}
 	if detail || withServers {
 		hosts := make([]string, len(nodes))
@@ -322,9 +379,9 @@ func (a *API) hypervisorViews(r *http.Request, nodes []novalite.ComputeNode, det
 			return nil, err
 		}
 	}
-	out := make([]map[string]any, len(nodes))
+	out := make([]hypervisorView, len(nodes))
 	for i, n := range nodes {
-		out[i] = a.hypervisorView(r, n, detail, servers[n.Host], withServers)
+		out[i] = a.hypervisorViewOf(r, n, detail, servers[n.Host], withServers)
 	}
 	return out, nil
 }
@@ -345,7 +402,7 @@ func (a *API) hypervisorsMatching(w http.ResponseWriter, r *http.Request, rule s
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisors": out})
+	httpx.WriteJSON(w, http.StatusOK, hypervisorList{Hypervisors: out})
 	return nil
 }
 
@@ -377,10 +434,27 @@ func (a *API) showHypervisorStatistics(w http.ResponseWriter, r *http.Request) e
 		used.DiskGB += n.Used.DiskGB
 		running += len(servers[n.Host])
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hypervisor_statistics": map[string]any{
-		"count": len(nodes), "current_workload": 0, "disk_available_least": total.DiskGB - used.DiskGB,
-		"free_disk_gb": total.DiskGB - used.DiskGB, "free_ram_mb": total.MemoryMB - used.MemoryMB,
-		"local_gb": total.DiskGB, "local_gb_used": used.DiskGB, "memory_mb": total.MemoryMB,
-		"memory_mb_used": used.MemoryMB, "running_vms": running, "vcpus": total.VCPUs, "vcpus_used": used.VCPUs}})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Statistics hypervisorStatistics `json:"hypervisor_statistics"`
+	}{hypervisorStatistics{Count: len(nodes), DiskAvailableLeast: total.DiskGB - used.DiskGB,
+		FreeDiskGB: total.DiskGB - used.DiskGB, FreeRAMMB: total.MemoryMB - used.MemoryMB, LocalGB: total.DiskGB,
+		LocalGBUsed: used.DiskGB, MemoryMB: total.MemoryMB, MemoryMBUsed: used.MemoryMB, RunningVMs: running,
+		VCPUs: total.VCPUs, VCPUsUsed: used.VCPUs}})
 	return nil
+}
+
+// hypervisorStatistics is the sum over every hypervisor (≤2.87).
+type hypervisorStatistics struct {
+	Count              int   `json:"count"`
+	CurrentWorkload    int   `json:"current_workload"` // always 0
+	DiskAvailableLeast int64 `json:"disk_available_least"`
+	FreeDiskGB         int64 `json:"free_disk_gb"`
+	FreeRAMMB          int64 `json:"free_ram_mb"`
+	LocalGB            int64 `json:"local_gb"`
+	LocalGBUsed        int64 `json:"local_gb_used"`
+	MemoryMB           int64 `json:"memory_mb"`
+	MemoryMBUsed       int64 `json:"memory_mb_used"`
+	RunningVMs         int   `json:"running_vms"`
+	VCPUs              int64 `json:"vcpus"`
+	VCPUsUsed          int64 `json:"vcpus_used"`
 }

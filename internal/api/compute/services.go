@@ -20,7 +20,7 @@ func serviceView(mv microversion.Version, s compute.ServiceInfo) map[string]any 
 	v := map[string]any{"binary": s.Binary, "host": s.Host, "id": s.ID, "zone": s.Zone,
 		"status":     map[bool]string{true: "disabled", false: "enabled"}[s.Disabled],
 		"state":      map[bool]string{true: "up", false: "down"}[s.Up],
-		"updated_at": nil, "disabled_reason": nullString(s.DisabledReason)}
+		"updated_at": nil, "disabled_reason": nilIfEmpty(s.DisabledReason)}
 	if mv.AtLeast(2, 53) {
 		v["id"] = s.UUID
 	}

@@ -1,6 +1,9 @@
 package compute
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // What the typed response views share. A view is a struct whose fields
 // are declared in the order of their JSON keys' bytes: the views were
@@ -30,4 +33,25 @@ func optIf[T any](cond bool, v T) Optional[T] {
 		return Optional[T]{}
 	}
 	return Optional[T]{Set: true, Value: v}
+}
+
+// some is v as a member that is there.
+func some[T any](v T) Optional[T] { return Optional[T]{Set: true, Value: v} }
+
+// nilIfEmpty is s, or nil (null) when s is empty: the columns Nova
+// leaves NULL that novalite keeps as "".
+func nilIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// timeOrNil is t in layout (UTC), or nil (null) for the zero time.
+func timeOrNil(t time.Time, layout string) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(layout)
+	return &s
 }
