@@ -16,21 +16,43 @@ import (
 const novaTime = "2006-01-02T15:04:05.000000"
 
 // serviceView is Nova's _get_service_detail (services.py).
-func serviceView(mv microversion.Version, s compute.ServiceInfo) map[string]any {
-	v := map[string]any{"binary": s.Binary, "host": s.Host, "id": s.ID, "zone": s.Zone,
-		"status":     map[bool]string{true: "disabled", false: "enabled"}[s.Disabled],
-		"state":      map[bool]string{true: "up", false: "down"}[s.Up],
-		"updated_at": nil, "disabled_reason": nilIfEmpty(s.DisabledReason)}
+type serviceView struct {
+	Binary         string         `json:"binary"`
+	DisabledReason *string        `json:"disabled_reason"`
+	ForcedDown     Optional[bool] `json:"forced_down,omitzero"` // 2.11
+	Host           string         `json:"host"`
+	ID             any            `json:"id"` // the integer id, its uuid from 2.53
+	State          string         `json:"state"`
+	Status         string         `json:"status"`
+	UpdatedAt      *string        `json:"updated_at"`
+	Zone           string         `json:"zone"`
+}
+
+func serviceViewOf(mv microversion.Version, s compute.ServiceInfo) serviceView {
+	v := serviceView{Binary: s.Binary, DisabledReason: nilIfEmpty(s.DisabledReason),
+		ForcedDown: optIf(mv.AtLeast(2, 11), s.ForcedDown), Host: s.Host, ID: s.ID,
+		State:     map[bool]string{true: "up", false: "down"}[s.Up],
+		Status:    map[bool]string{true: "disabled", false: "enabled"}[s.Disabled],
+		UpdatedAt: timeOrNil(s.UpdatedAt, novaTime), Zone: s.Zone}
 	if mv.AtLeast(2, 53) {
-		v["id"] = s.UUID
-	}
-	if !s.UpdatedAt.IsZero() {
-		v["updated_at"] = s.UpdatedAt.UTC().Format(novaTime)
-	}
-	if mv.AtLeast(2, 11) {
-		v["forced_down"] = s.ForcedDown
+		v.ID = s.UUID
 	}
 	return v
+}
+
+// serviceChanged is the body of the actions on a service before 2.53:
+// what the action set.
+type serviceChanged struct {
+	Binary         string           `json:"binary"`
+	DisabledReason Optional[string] `json:"disabled_reason,omitzero"` // disable-log-reason
+	ForcedDown     Optional[bool]   `json:"forced_down,omitzero"`     // force-down
+	Host           string           `json:"host"`
+	Status         Optional[string] `json:"status,omitzero"`
+}
+
+// serviceBody is the body of one service.
+type serviceBody[T any] struct {
+	Service T `json:"service"`
 }
 
 // listServices is GET /os-services: the controller's scheduler and
@@ -52,13 +74,15 @@ func (a *API) listServices(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	host, binary := q.Get("host"), q.Get("binary")
-	out := []map[string]any{}
+	out := struct {
+		Services []serviceView `json:"services"`
+	}{[]serviceView{}}
 	for _, s := range list {
 		if (host == "" || s.Host == host) && (binary == "" || s.Binary == binary) {
-			out = append(out, serviceView(mv, s))
+			out.Services = append(out.Services, serviceViewOf(mv, s))
 		}
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"services": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -115,22 +139,22 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 	}
 	host, binary := body.Host, body.Binary
 	var u novalite.ComputeServiceUpdate
-	resp := map[string]any{"host": host, "binary": binary}
+	resp := serviceChanged{Binary: binary, Host: host}
 	t, f := true, false
 	switch id {
 	case "enable":
 		u.Disabled = &f
-		resp["status"] = "enabled"
+		resp.Status = some("enabled")
 	case "disable":
 		u.Disabled = &t
-		resp["status"] = "disabled"
+		resp.Status = some("disabled")
 	case "disable-log-reason":
 		reason := body.DisabledReason.Ptr()
 		if reason == nil {
 			return novalite.Errorf(novalite.Invalid, "Missing disabled reason field")
 		}
 		u.Disabled, u.DisabledReason = &t, reason
-		resp["status"], resp["disabled_reason"] = "disabled", *reason
+		resp.Status, resp.DisabledReason = some("disabled"), some(*reason)
 	case "force-down":
 		if !mv.AtLeast(2, 11) {
 			return novalite.Errorf(novalite.NotFound, "Unknown action")
@@ -140,7 +164,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 		}
 		down := bool(body.ForcedDown.Value)
 		u.ForcedDown = &down
-		resp["forced_down"] = down
+		resp.ForcedDown = some(down)
 	default:
 		return novalite.Errorf(novalite.NotFound, "Unknown action")
 	}
@@ -154,7 +178,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
 	if !found {
 		return novalite.Errorf(novalite.NotFound, "Could not find binary %s on host %s.", binary, host)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"service": resp})
+	httpx.WriteJSON(w, http.StatusOK, serviceBody[serviceChanged]{resp})
 	return nil
 }
 
@@ -198,7 +222,7 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 	if !found {
 		return novalite.Errorf(novalite.NotFound, "Service %s could not be found.", id)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"service": serviceView(MV(r), v)})
+	httpx.WriteJSON(w, http.StatusOK, serviceBody[serviceView]{serviceViewOf(MV(r), v)})
 	return nil
 }
 
