@@ -13,28 +13,35 @@ import (
 
 // aggregateView is an aggregate as Nova marshals it (aggregates.py,
 // _marshall_aggregate): every field, uuid from 2.41.
-func aggregateView(mv microversion.Version, g novalite.Aggregate) map[string]any {
-	var zone, updated any
-	if z := g.Zone(); z != "" {
-		zone = z
-	}
-	if !g.UpdatedAt.IsZero() {
-		updated = g.UpdatedAt.UTC().Format(novaTime)
-	}
-	hosts := g.Hosts
+type aggregateView struct {
+	AvailabilityZone *string                     `json:"availability_zone"`
+	CreatedAt        string                      `json:"created_at"`
+	Deleted          bool                        `json:"deleted"`
+	DeletedAt        *string                     `json:"deleted_at"`
+	Hosts            Optional[[]string]          `json:"hosts,omitzero"` // not in create's answer
+	ID               int64                       `json:"id"`
+	Metadata         Optional[map[string]string] `json:"metadata,omitzero"` // not in create's answer
+	Name             string                      `json:"name"`
+	UpdatedAt        *string                     `json:"updated_at"`
+	UUID             Optional[string]            `json:"uuid,omitzero"` // 2.41
+}
+
+func aggregateViewOf(mv microversion.Version, g novalite.Aggregate) aggregateView {
+	hosts, meta := g.Hosts, g.Metadata
 	if hosts == nil {
 		hosts = []string{}
 	}
-	meta := map[string]any{}
-	for k, v := range g.Metadata {
-		meta[k] = v
+	if meta == nil {
+		meta = map[string]string{}
 	}
-	v := map[string]any{"id": g.ID, "name": g.Name, "availability_zone": zone, "hosts": hosts, "metadata": meta,
-		"created_at": g.CreatedAt.UTC().Format(novaTime), "updated_at": updated, "deleted": false, "deleted_at": nil}
-	if mv.AtLeast(2, 41) {
-		v["uuid"] = g.UUID
-	}
-	return v
+	return aggregateView{AvailabilityZone: nilIfEmpty(g.Zone()), CreatedAt: g.CreatedAt.UTC().Format(novaTime),
+		Hosts: some(hosts), ID: g.ID, Metadata: some(meta), Name: g.Name, UpdatedAt: timeOrNil(g.UpdatedAt, novaTime),
+		UUID: optIf(mv.AtLeast(2, 41), g.UUID)}
+}
+
+// aggregateBody is the body of one aggregate.
+type aggregateBody struct {
+	Aggregate aggregateView `json:"aggregate"`
 }
 
 var pAZName = obj{"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^:]*$"}
@@ -84,11 +91,13 @@ func (a *API) listAggregates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(list))
+	out := struct {
+		Aggregates []aggregateView `json:"aggregates"`
+	}{make([]aggregateView, len(list))}
 	for i, g := range list {
-		out[i] = aggregateView(MV(r), g)
+		out.Aggregates[i] = aggregateViewOf(MV(r), g)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregates": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -114,10 +123,9 @@ func (a *API) createAggregate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := aggregateView(mv, g)
-	delete(v, "hosts")
-	delete(v, "metadata")
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregate": v})
+	v := aggregateViewOf(mv, g)
+	v.Hosts, v.Metadata = Optional[[]string]{}, Optional[map[string]string]{}
+	httpx.WriteJSON(w, http.StatusOK, aggregateBody{v})
 	return nil
 }
 
@@ -134,7 +142,7 @@ func (a *API) showAggregate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregate": aggregateView(MV(r), g)})
+	httpx.WriteJSON(w, http.StatusOK, aggregateBody{aggregateViewOf(MV(r), g)})
 	return nil
 }
 
@@ -158,7 +166,7 @@ func (a *API) updateAggregate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregate": aggregateView(mv, g)})
+	httpx.WriteJSON(w, http.StatusOK, aggregateBody{aggregateViewOf(mv, g)})
 	return nil
 }
 
@@ -239,7 +247,7 @@ func (a *API) aggregateAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"aggregate": aggregateView(mv, g)})
+	httpx.WriteJSON(w, http.StatusOK, aggregateBody{aggregateViewOf(mv, g)})
 	return nil
 }
 
