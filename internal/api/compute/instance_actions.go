@@ -101,7 +101,7 @@ func (a *API) listInstanceActions(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		if pg.Limit == 0 {
-			httpx.WriteJSON(w, http.StatusOK, map[string]any{"instanceActions": []any{}})
+			httpx.WriteJSON(w, http.StatusOK, actionList{Actions: []actionView{}})
 			return nil
 		}
 		p.Limit, p.Marker = pg.Limit, pg.Marker
@@ -110,27 +110,53 @@ func (a *API) listInstanceActions(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(list))
+	body := actionList{Actions: make([]actionView, len(list))}
 	for i, act := range list {
-		out[i] = actionView(act, mv)
+		body.Actions[i] = actionViewOf(act, mv)
 	}
-	body := map[string]any{"instanceActions": out}
 	if paged {
-		addNextLinks(a, r, body, "links", "/servers/"+id+"/os-instance-actions", pg, list,
+		body.Links = nextLinks(a, r, "/servers/"+id+"/os-instance-actions", pg, list,
 			func(act novalite.InstanceActionRecord) string { return act.RequestID })
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 
-func actionView(act novalite.InstanceActionRecord, mv microversion.Version) map[string]any {
-	m := map[string]any{"action": act.Action, "instance_uuid": act.InstanceUUID, "request_id": act.RequestID,
-		"user_id": act.UserID, "project_id": act.ProjectID, "start_time": act.Start.UTC().Format(strTime),
-		"message": strOrNil(act.Message)}
-	if mv.AtLeast(2, 58) {
-		m["updated_at"] = isoOrNil(act.UpdatedAt, act.UpdatedAt.UTC().Format(strTime))
-	}
-	return m
+// actionList is the body of GET /servers/{id}/os-instance-actions.
+type actionList struct {
+	Actions []actionView `json:"instanceActions"`
+	Links   []link       `json:"links,omitempty"` // 2.58
+}
+
+// actionView is an instance action (nova/api/openstack/compute/instance_actions.py).
+type actionView struct {
+	Action       string                `json:"action"`
+	Events       Optional[[]eventView] `json:"events,omitzero"` // GET of one: admins, everyone from 2.51
+	InstanceUUID string                `json:"instance_uuid"`
+	Message      *string               `json:"message"`
+	ProjectID    string                `json:"project_id"`
+	RequestID    string                `json:"request_id"`
+	StartTime    string                `json:"start_time"`
+	UpdatedAt    Optional[*string]     `json:"updated_at,omitzero"` // 2.58
+	UserID       string                `json:"user_id"`
+}
+
+// eventView is an event of an action.
+type eventView struct {
+	Details    Optional[*string] `json:"details,omitzero"` // 2.84, by policy
+	Event      string            `json:"event"`
+	FinishTime *string           `json:"finish_time"`
+	Host       Optional[*string] `json:"host,omitzero"`   // admins, 2.62
+	HostID     Optional[string]  `json:"hostId,omitzero"` // 2.62
+	Result     *string           `json:"result"`
+	StartTime  string            `json:"start_time"`
+	Traceback  Optional[*string] `json:"traceback,omitzero"` // admins
+}
+
+func actionViewOf(act novalite.InstanceActionRecord, mv microversion.Version) actionView {
+	return actionView{Action: act.Action, InstanceUUID: act.InstanceUUID, Message: act.Message,
+		ProjectID: act.ProjectID, RequestID: act.RequestID, StartTime: act.Start.UTC().Format(strTime),
+		UpdatedAt: optIf(mv.AtLeast(2, 58), timeOrNil(act.UpdatedAt, strTime)), UserID: act.UserID}
 }
 
 // showInstanceAction is GET /servers/{id}/os-instance-actions/{request_id}.
@@ -152,33 +178,24 @@ func (a *API) showInstanceAction(w http.ResponseWriter, r *http.Request) error {
 	mv, c := MV(r), httpx.Caller(r.Context())
 	t := policy.Target{ProjectID: project}
 	full := policy.Allowed(c, "os_compute_api:os-instance-actions:events", t)
-	m := actionView(act, mv)
+	m := actionViewOf(act, mv)
 	if full || mv.AtLeast(2, 51) {
 		details := mv.AtLeast(2, 84) && policy.Allowed(c, "os_compute_api:os-instance-actions:events:details", t)
 		owner := act.ProjectID
 		if owner == "" {
 			owner = project
 		}
-		evs := make([]map[string]any, len(events))
+		evs := make([]eventView, len(events))
 		for i, e := range events {
-			ev := map[string]any{"event": e.Event, "start_time": e.Start.UTC().Format(strTime),
-				"finish_time": isoOrNil(e.Finish, e.Finish.UTC().Format(strTime)), "result": emptyNil(e.Result)}
-			if full {
-				ev["traceback"] = strOrNil(e.Traceback)
-			}
-			if full && mv.AtLeast(2, 62) {
-				ev["host"] = emptyNil(e.Host)
-			}
-			if mv.AtLeast(2, 62) {
-				ev["hostId"] = hostID(owner, e.Host)
-			}
-			if details {
-				ev["details"] = strOrNil(e.Details)
-			}
-			evs[i] = ev
+			evs[i] = eventView{Details: optIf(details, e.Details), Event: e.Event,
+				FinishTime: timeOrNil(e.Finish, strTime), Host: optIf(full && mv.AtLeast(2, 62), nilIfEmpty(e.Host)),
+				HostID: optIf(mv.AtLeast(2, 62), hostID(owner, e.Host)), Result: nilIfEmpty(e.Result),
+				StartTime: e.Start.UTC().Format(strTime), Traceback: optIf(full, e.Traceback)}
 		}
-		m["events"] = evs
+		m.Events = some(evs)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"instanceAction": m})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Action actionView `json:"instanceAction"`
+	}{m})
 	return nil
 }
