@@ -23,31 +23,49 @@ func flavorNumber(id string) int {
 	return n
 }
 
-func migrationView(r *http.Request, m novalite.Migration, withInstance bool) map[string]any {
+// migrationView is a migration in os-migrations (withInstance) or in a
+// server's own list, whose progress counters novalite has none of.
+type migrationView struct {
+	CreatedAt            string           `json:"created_at"`
+	DestCompute          *string          `json:"dest_compute"`
+	DestHost             *string          `json:"dest_host"`
+	DestNode             *string          `json:"dest_node"`
+	DiskProcessedBytes   Optional[int]    `json:"disk_processed_bytes,omitzero"` // a server's list: 0
+	DiskRemainingBytes   Optional[int]    `json:"disk_remaining_bytes,omitzero"`
+	DiskTotalBytes       Optional[int]    `json:"disk_total_bytes,omitzero"`
+	ID                   int64            `json:"id"`
+	InstanceUUID         Optional[string] `json:"instance_uuid,omitzero"` // os-migrations
+	MemoryProcessedBytes Optional[int]    `json:"memory_processed_bytes,omitzero"`
+	MemoryRemainingBytes Optional[int]    `json:"memory_remaining_bytes,omitzero"`
+	MemoryTotalBytes     Optional[int]    `json:"memory_total_bytes,omitzero"`
+	MigrationType        Optional[string] `json:"migration_type,omitzero"`       // os-migrations, 2.23
+	NewInstanceTypeID    Optional[int]    `json:"new_instance_type_id,omitzero"` // os-migrations
+	OldInstanceTypeID    Optional[int]    `json:"old_instance_type_id,omitzero"` // os-migrations
+	ProjectID            Optional[string] `json:"project_id,omitzero"`           // 2.80
+	ServerUUID           Optional[string] `json:"server_uuid,omitzero"`          // a server's list
+	SourceCompute        *string          `json:"source_compute"`
+	SourceNode           *string          `json:"source_node"`
+	Status               string           `json:"status"`
+	UpdatedAt            string           `json:"updated_at"`
+	UserID               Optional[string] `json:"user_id,omitzero"` // 2.80
+	UUID                 Optional[string] `json:"uuid,omitzero"`    // 2.59
+}
+
+func migrationViewOf(r *http.Request, m novalite.Migration, withInstance bool) migrationView {
 	mv := MV(r)
-	v := map[string]any{"id": m.ID, "status": m.Status, "created_at": m.CreatedAt.UTC().Format(strTime),
-		"updated_at": m.UpdatedAt.UTC().Format(strTime), "source_compute": emptyNil(m.SourceCompute),
-		"source_node": emptyNil(m.SourceNode), "dest_compute": emptyNil(m.DestCompute),
-		"dest_node": emptyNil(m.DestNode), "dest_host": emptyNil(m.DestCompute)}
+	v := migrationView{CreatedAt: m.CreatedAt.UTC().Format(strTime), DestCompute: nilIfEmpty(m.DestCompute),
+		DestHost: nilIfEmpty(m.DestCompute), DestNode: nilIfEmpty(m.DestNode), ID: m.ID,
+		ProjectID: optIf(mv.AtLeast(2, 80), m.ProjectID), SourceCompute: nilIfEmpty(m.SourceCompute),
+		SourceNode: nilIfEmpty(m.SourceNode), Status: m.Status, UpdatedAt: m.UpdatedAt.UTC().Format(strTime),
+		UserID: optIf(mv.AtLeast(2, 80), m.UserID), UUID: optIf(mv.AtLeast(2, 59), m.UUID)}
 	if withInstance {
-		v["instance_uuid"] = m.InstanceUUID
-		v["old_instance_type_id"] = flavorNumber(m.OldFlavor.ID)
-		v["new_instance_type_id"] = flavorNumber(m.NewFlavor.ID)
-		if mv.AtLeast(2, 23) {
-			v["migration_type"] = m.Type
-		}
+		v.InstanceUUID = some(m.InstanceUUID)
+		v.OldInstanceTypeID, v.NewInstanceTypeID = some(flavorNumber(m.OldFlavor.ID)), some(flavorNumber(m.NewFlavor.ID))
+		v.MigrationType = optIf(mv.AtLeast(2, 23), m.Type)
 	} else {
-		v["server_uuid"] = m.InstanceUUID
-		for _, k := range []string{"disk_processed_bytes", "disk_remaining_bytes", "disk_total_bytes",
-			"memory_processed_bytes", "memory_remaining_bytes", "memory_total_bytes"} {
-			v[k] = 0
-		}
-	}
-	if mv.AtLeast(2, 59) {
-		v["uuid"] = m.UUID
-	}
-	if mv.AtLeast(2, 80) {
-		v["user_id"], v["project_id"] = m.UserID, m.ProjectID
+		v.ServerUUID = some(m.InstanceUUID)
+		v.DiskProcessedBytes, v.DiskRemainingBytes, v.DiskTotalBytes = some(0), some(0), some(0)
+		v.MemoryProcessedBytes, v.MemoryRemainingBytes, v.MemoryTotalBytes = some(0), some(0), some(0)
 	}
 	return v
 }
@@ -55,11 +73,13 @@ func migrationView(r *http.Request, m novalite.Migration, withInstance bool) map
 // writeMigrations answers {"migrations": [...]}, with each migration's
 // server id when withInstance (os-migrations, not a server's own list).
 func writeMigrations(w http.ResponseWriter, r *http.Request, list []novalite.Migration, withInstance bool) {
-	out := make([]map[string]any, len(list))
+	out := struct {
+		Migrations []migrationView `json:"migrations"`
+	}{make([]migrationView, len(list))}
 	for i, m := range list {
-		out[i] = migrationView(r, m, withInstance)
+		out.Migrations[i] = migrationViewOf(r, m, withInstance)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"migrations": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // inProgress are the statuses of a live migration still running.
@@ -97,7 +117,9 @@ func (a *API) showServerMigration(w http.ResponseWriter, r *http.Request) error 
 		if m.Type != "live-migration" {
 			return novalite.Errorf(novalite.NotFound, "Migration %d for server %s is not live-migration.", m.ID, s.ID)
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"migration": migrationView(r, m, false)})
+		httpx.WriteJSON(w, http.StatusOK, struct {
+			Migration migrationView `json:"migration"`
+		}{migrationViewOf(r, m, false)})
 		return nil
 	}
 	return novalite.Errorf(novalite.NotFound, "Migration %s could not be found.", r.PathValue("mid"))
