@@ -472,13 +472,65 @@ func (a *Agent) write(ctx context.Context, results []result) error {
 	wctx := context.WithoutCancel(ctx)
 	return a.db.Tx(wctx, func(tx *store.Tx) error {
 		now := a.o.Now().UTC()
+		var events []store.InstanceActionEventParams
+		plain := map[plainKey][]result{}
 		for _, r := range results {
-			if err := a.finish(wctx, tx, r, now); err != nil {
+			if p, ok := plainOutcome(r); ok {
+				plain[p] = append(plain[p], r)
+				continue
+			}
+			e, err := a.finish(wctx, tx, r, now)
+			if err != nil {
 				return fmt.Errorf("outcome of %s on %s: %w", r.act.name, r.v.ID, err)
 			}
+			if e != nil {
+				events = append(events, *e)
+			}
 		}
-		return nil
+		// The outcomes that only set states, one statement for each kind
+		// (a batch of builds: one), and the batch's events in one more.
+		for k, rs := range plain {
+			p := store.InstanceOutcomeManyParams{From: k.from, VM: k.vm, Power: k.power, Launched: k.launched, Now: now}
+			for _, r := range rs {
+				p.InternalIDs = append(p.InternalIDs, r.v.InternalID)
+			}
+			applied, err := tx.InstanceOutcomeMany(wctx, p)
+			if err != nil {
+				return fmt.Errorf("outcomes of %d %s: %w", len(rs), rs[0].act.name, err)
+			}
+			for _, r := range rs {
+				if applied[r.v.InternalID] { // else a newer intent won
+					events = append(events, a.event(r))
+				}
+			}
+		}
+		return tx.InstanceActionEventFinishMany(wctx, events)
 	})
+}
+
+// plainKey is an outcome as InstanceOutcomeMany writes it, but for its
+// servers and time. The power state points to one of the action table's
+// values: equal outcomes of one action are equal keys.
+type plainKey struct {
+	from     novalite.TaskState
+	vm       novalite.VMState
+	power    *novalite.PowerState
+	launched bool
+}
+
+// plainOutcome is the outcome of r when r succeeded and its outcome only
+// sets states: no hook, nothing released, deleted or cleared.
+func plainOutcome(r result) (plainKey, bool) {
+	o := r.act.done
+	if r.err != nil || r.act.hook != nil || o.delete || o.clearDeleted || o.clearHost || o.release || o.ports ||
+		o.poweredVM {
+		return plainKey{}, false
+	}
+	vm := o.vm
+	if vm == "" {
+		vm = r.v.VMState
+	}
+	return plainKey{from: r.v.TaskState, vm: vm, power: o.power, launched: o.launched}, true
 }
 
 func instanceOf(v novalite.Server) virt.Instance {
@@ -497,7 +549,10 @@ func instanceOf(v novalite.Server) virt.Instance {
 
 // finish writes the outcome of r, guarded by the task it started from;
 // side effects (claim, ports, fault) follow only if the write applied.
-func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Time) error {
+// The event of a step that succeeded is returned for the caller to
+// record with the batch's others (nil: none to record); a failed one is
+// recorded here.
+func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Time) (*store.InstanceActionEventParams, error) {
 	o := r.act.done
 	if r.err != nil {
 		o = r.act.failed
@@ -523,41 +578,50 @@ func (a *Agent) finish(ctx context.Context, tx *store.Tx, r result, now time.Tim
 	if r.act.hook != nil {
 		var err error
 		if after, err = r.act.hook(ctx, a, tx, r, &p); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	ok, err := tx.InstanceOutcome(ctx, p)
 	if err != nil || !ok {
-		return err // !ok: a newer intent won; the next pass handles it
+		return nil, err // !ok: a newer intent won; the next pass handles it
 	}
 	if after != nil {
 		if err := after(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if o.release {
 		if err := tx.ComputeNodeRelease(ctx, a.o.Host, store.Demand(r.v.Flavor)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if o.ports && a.o.Ports != nil {
 		if err := a.o.Ports.ReleaseServerPorts(ctx, tx, r.v.ID); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if o.ports && a.o.Volumes != nil {
 		if err := a.o.Volumes.ReleaseServerVolumes(ctx, tx, r.v.ID); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if o.fault && r.err != nil {
 		if err := tx.InstanceFaultInsert(ctx, r.v.InternalID, novalite.Fault{Code: 500, Message: r.err.Error(),
 			Details: fmt.Sprintf("%s on %s: %v", r.act.event, a.o.Host, r.err), Created: now}); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return tx.InstanceActionEventFinish(ctx, store.InstanceActionEventParams{InstanceUUID: r.v.ID,
-		Action: r.act.name, Event: r.act.event, Host: a.o.Host, Start: r.start, Finish: r.end, Failed: r.err != nil})
+	e := a.event(r)
+	if e.Failed {
+		return nil, tx.InstanceActionEventFinish(ctx, e)
+	}
+	return &e, nil
+}
+
+// event is the instance action event of r's driver call.
+func (a *Agent) event(r result) store.InstanceActionEventParams {
+	return store.InstanceActionEventParams{InstanceUUID: r.v.ID, Action: r.act.name, Event: r.act.event,
+		Host: a.o.Host, Start: r.start, Finish: r.end, Failed: r.err != nil}
 }
 
 // buildSteps moves the builds among work through Nova's task states on
@@ -573,20 +637,27 @@ func (a *Agent) buildSteps(ctx context.Context, work []job) ([]job, error) {
 		if !slices.ContainsFunc(work, func(j job) bool { return j.v.TaskState == from }) {
 			continue
 		}
+		// One statement per vm state the step's servers are in (builds:
+		// all building), not one per server.
+		byVM := map[novalite.VMState][]int64{}
+		for _, j := range work {
+			if j.v.TaskState == from {
+				byVM[j.v.VMState] = append(byVM[j.v.VMState], j.v.InternalID)
+			}
+		}
 		var dropped map[int64]bool
 		err := a.db.Tx(ctx, func(tx *store.Tx) error {
 			dropped = map[int64]bool{}
 			now := a.o.Now().UTC()
-			for _, j := range work {
-				if j.v.TaskState != from {
-					continue
-				}
-				ok, err := tx.InstanceOutcome(ctx, store.InstanceOutcomeParams{InternalID: j.v.InternalID, From: from,
-					VM: j.v.VMState, Task: to, Now: now})
+			for vm, ids := range byVM {
+				stepped, err := tx.InstanceOutcomeMany(ctx, store.InstanceOutcomeManyParams{InternalIDs: ids, From: from, Task: to,
+					VM: vm, Now: now})
 				if err != nil {
 					return err
 				}
-				dropped[j.v.InternalID] = !ok
+				for _, id := range ids {
+					dropped[id] = !stepped[id]
+				}
 			}
 			return nil
 		})

@@ -119,13 +119,18 @@ func (s *Scheduler) runOnce(ctx context.Context) (int, error) {
 		}
 		now := s.o.Now().UTC()
 		hosts := candidates(nodes, now, s.o.DownAfter)
+		b := batch{hosts: hosts, now: now}
 		for _, v := range queue {
-			if err := s.schedule(ctx, tx, hosts, v, now); err != nil {
+			if err := s.scheduleInBatch(ctx, tx, &b, v); err != nil {
 				return err
 			}
 			handled++
 		}
-		return nil
+		if err := s.flush(ctx, tx, &b); err != nil {
+			return err
+		}
+		// The placements' events in one statement, not one per server.
+		return tx.InstanceActionEventFinishMany(ctx, b.events)
 	})
 	return handled, err
 }
@@ -142,6 +147,119 @@ func candidates(nodes []novalite.ComputeNode, now time.Time, downAfter time.Dura
 	return hosts
 }
 
+// batch is a pass's placements: servers placed on hosts but not yet
+// written (pending, whose requests are already taken off the hosts'
+// free resources), and the events of those written.
+type batch struct {
+	hosts   []Host
+	now     time.Time
+	pending []pendingPlace
+	events  []store.InstanceActionEventParams
+}
+
+type pendingPlace struct {
+	v    novalite.Server
+	host int
+	want novalite.Resources
+}
+
+// scheduleInBatch places v. A server without group or hints is placed
+// among the hosts at once and written with the others on its host by
+// flush: one claim and one update per host instead of one each per
+// server. A server with either reads where others are (Constrain), so
+// the batch is written first and the server is placed alone.
+func (s *Scheduler) scheduleInBatch(ctx context.Context, tx *store.Tx, b *batch, v novalite.Server) error {
+	if v.ServerGroup != "" || len(v.SchedulerHints.SameHost) > 0 || len(v.SchedulerHints.DifferentHost) > 0 {
+		if err := s.flush(ctx, tx, b); err != nil {
+			return err
+		}
+		placed, err := s.schedule(ctx, tx, b.hosts, v, b.now)
+		if placed {
+			b.events = append(b.events, scheduled(v, b.now))
+		}
+		return err
+	}
+	r := requestOf(v)
+	i, reason := place(b.hosts, r)
+	if i < 0 {
+		return s.noValidHost(ctx, tx, v, reason, b.now)
+	}
+	b.hosts[i].Free = minus(b.hosts[i].Free, r.Want)
+	b.pending = append(b.pending, pendingPlace{v: v, host: i, want: r.Want})
+	return nil
+}
+
+// flush writes the pending placements: for each host, one claim of
+// their sum, then one update that places them; what a server deleted
+// meanwhile claimed is given back. When the host no longer has the room
+// (another scheduler took it), its servers are placed one by one as
+// schedule does, the host's room given back to the batch first.
+func (s *Scheduler) flush(ctx context.Context, tx *store.Tx, b *batch) error {
+	var order []int
+	byHost := map[int][]pendingPlace{}
+	for _, p := range b.pending {
+		if _, seen := byHost[p.host]; !seen {
+			order = append(order, p.host)
+		}
+		byHost[p.host] = append(byHost[p.host], p)
+	}
+	b.pending = b.pending[:0]
+	for _, i := range order {
+		ps := byHost[i]
+		h := &b.hosts[i]
+		var sum novalite.Resources
+		ids := make([]int64, len(ps))
+		for k, p := range ps {
+			sum = plus(sum, p.want)
+			ids[k] = p.v.InternalID
+		}
+		ok, err := tx.ComputeNodeClaim(ctx, h.Name, sum)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			h.Free = plus(h.Free, sum)
+			for _, p := range ps {
+				placed, err := s.schedule(ctx, tx, b.hosts, p.v, b.now)
+				if err != nil {
+					return err
+				}
+				if placed {
+					b.events = append(b.events, scheduled(p.v, b.now))
+				}
+			}
+			continue
+		}
+		placed, err := tx.InstancePlaceMany(ctx, store.InstancePlaceManyParams{InternalIDs: ids, Host: h.Name,
+			Node: h.Node, Zone: h.Zone, Now: b.now})
+		if err != nil {
+			return err
+		}
+		var back novalite.Resources
+		for _, p := range ps {
+			if placed[p.v.InternalID] {
+				b.events = append(b.events, scheduled(p.v, b.now))
+			} else {
+				back = plus(back, p.want)
+			}
+		}
+		if back != (novalite.Resources{}) {
+			if err := tx.ComputeNodeRelease(ctx, h.Name, back); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func plus(a, b novalite.Resources) novalite.Resources {
+	return novalite.Resources{VCPUs: a.VCPUs + b.VCPUs, MemoryMB: a.MemoryMB + b.MemoryMB, DiskGB: a.DiskGB + b.DiskGB}
+}
+
+func minus(a, b novalite.Resources) novalite.Resources {
+	return novalite.Resources{VCPUs: a.VCPUs - b.VCPUs, MemoryMB: a.MemoryMB - b.MemoryMB, DiskGB: a.DiskGB - b.DiskGB}
+}
+
 // requested is the destination a create asked for (2.74 host and
 // hypervisor_hostname, or availability_zone "az:host:node").
 type requested struct {
@@ -156,21 +274,23 @@ func requestOf(v novalite.Server) Request {
 }
 
 // schedule places one server: claim on the chosen host, then the guarded
-// placement write; a server deleted meanwhile gives its claim back.
-func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v novalite.Server, now time.Time) error {
+// placement write; a server deleted meanwhile gives its claim back. It
+// reports whether the server was placed, whose event (scheduled) the
+// caller records.
+func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v novalite.Server, now time.Time) (bool, error) {
 	r := requestOf(v)
 	if err := Constrain(ctx, tx, v, &r); err != nil {
-		return err
+		return false, err
 	}
 	for {
 		i, reason := place(hosts, r)
 		if i < 0 {
-			return s.noValidHost(ctx, tx, v, reason, now)
+			return false, s.noValidHost(ctx, tx, v, reason, now)
 		}
 		h := &hosts[i]
 		ok, err := tx.ComputeNodeClaim(ctx, h.Name, r.Want)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if !ok {
 			// Another scheduler took the room: leave this host out.
@@ -180,14 +300,13 @@ func (s *Scheduler) schedule(ctx context.Context, tx *store.Tx, hosts []Host, v 
 		placed, err := tx.InstancePlace(ctx, store.InstancePlaceParams{InternalID: v.InternalID, Host: h.Name,
 			Node: h.Node, Zone: h.Zone, Now: now})
 		if err != nil {
-			return err
+			return false, err
 		}
 		if !placed {
-			return tx.ComputeNodeRelease(ctx, h.Name, r.Want)
+			return false, tx.ComputeNodeRelease(ctx, h.Name, r.Want)
 		}
-		h.Free = novalite.Resources{VCPUs: h.Free.VCPUs - r.Want.VCPUs, MemoryMB: h.Free.MemoryMB - r.Want.MemoryMB,
-			DiskGB: h.Free.DiskGB - r.Want.DiskGB}
-		return scheduleEvent(ctx, tx, v, now, false)
+		h.Free = minus(h.Free, r.Want)
+		return true, nil
 	}
 }
 
@@ -202,7 +321,9 @@ func (s *Scheduler) noValidHost(ctx context.Context, tx *store.Tx, v novalite.Se
 	if err := tx.InstanceFaultInsert(ctx, v.InternalID, novalite.Fault{Code: 500, Message: reason, Created: now}); err != nil {
 		return err
 	}
-	return scheduleEvent(ctx, tx, v, now, true)
+	e := scheduled(v, now)
+	e.Failed = true
+	return tx.InstanceActionEventFinish(ctx, e)
 }
 
 // Constrain adds to r what placing v must honour besides resources:
@@ -231,8 +352,8 @@ func Constrain(ctx context.Context, tx *store.Tx, v novalite.Server, r *Request)
 	return err
 }
 
-// scheduleEvent records Nova's conductor event on the create action.
-func scheduleEvent(ctx context.Context, tx *store.Tx, v novalite.Server, now time.Time, failed bool) error {
-	return tx.InstanceActionEventFinish(ctx, store.InstanceActionEventParams{InstanceUUID: v.ID, Action: "create",
-		Event: "conductor_schedule_and_build_instances", Start: now, Finish: now, Failed: failed})
+// scheduled is Nova's conductor event on the create action.
+func scheduled(v novalite.Server, now time.Time) store.InstanceActionEventParams {
+	return store.InstanceActionEventParams{InstanceUUID: v.ID, Action: "create",
+		Event: "conductor_schedule_and_build_instances", Start: now, Finish: now}
 }
