@@ -24,6 +24,7 @@ var (
 	rePrivate     = regexp.MustCompile(`"private_key": "[^"]*"`)
 	rePublic      = regexp.MustCompile(`"public_key": "ssh-[^"]*"`)
 	reFingerprint = regexp.MustCompile(`"([0-9a-f]{2}:){15}[0-9a-f]{2}"`)
+	reMAC         = regexp.MustCompile(`"fa:16:3e(:[0-9a-f]{2}){3}"`)
 	reUptime      = regexp.MustCompile(`" \d\d:\d\d:\d\d up [^"]*"`)
 )
 
@@ -44,6 +45,7 @@ func exactNormalize(t *testing.T, body []byte) []byte {
 	out = rePublic.ReplaceAll(out, []byte(`"public_key": "<public>"`))
 	out = reFingerprint.ReplaceAll(out, []byte(`"<fingerprint>"`))
 	out = reUptime.ReplaceAll(out, []byte(`"<uptime>"`))
+	out = reMAC.ReplaceAll(out, []byte(`"<mac>"`))
 	out = reHex.ReplaceAll(out, []byte(`"<hostId>"`))
 	return append(out, '\n')
 }
@@ -265,5 +267,65 @@ func TestExactServerRecords(t *testing.T) {
 		{"server-migrations-2.23", "GET", "/servers/" + id + "/migrations", b.admin, "2.23", nil},
 		{"server-migration-2.59", "GET", "/servers/" + id + "/migrations/2", b.admin, "2.59", nil},
 		{"server-migration-2.80", "GET", "/servers/" + id + "/migrations/2", b.admin, "2.80", nil},
+	})
+}
+
+// TestExactServerDevices pins a server's volume attachments (tag from
+// 2.70, delete_on_termination from 2.79, attachment_id and bdm_uuid for
+// id from 2.89; the attach's echo) and interfaces (tag from 2.70).
+func TestExactServerDevices(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	booted := b.vol(t, b.demo, map[string]any{"size": 1})
+	spare := b.vol(t, b.demo, map[string]any{"size": 1})
+	private := b.networkID(t, "private")
+	id := b.create(t, b.demo, "devices", map[string]any{"networks": []any{map[string]any{"uuid": private}},
+		"block_device_mapping_v2": []any{map[string]any{"source_type": "volume", "destination_type": "volume",
+			"uuid": booted}}})
+	b.launch(t, id)
+	vols, ifs := "/servers/"+id+"/os-volume_attachments", "/servers/"+id+"/os-interface"
+	port := b.serverPorts(t, id)[0].(map[string]any)["id"].(string)
+	checkExact(t, b, []exactCase{
+		{"volume-attachments-2.1", "GET", vols, b.demo, "2.1", nil},
+		{"volume-attachments-2.70", "GET", vols, b.demo, "2.70", nil},
+		{"volume-attachments-2.79", "GET", vols, b.demo, "2.79", nil},
+		{"volume-attachment-2.89", "GET", vols + "/" + booted, b.demo, "2.89", nil},
+		{"volume-attach-2.79", "POST", vols, b.demo, "2.79",
+			map[string]any{"volumeAttachment": map[string]any{"volumeId": spare, "delete_on_termination": "False"}}},
+		{"interfaces-2.1", "GET", ifs, b.demo, "2.1", nil},
+		{"interface-2.70", "GET", ifs + "/" + port, b.demo, "2.70", nil},
+		{"interface-attach-2.1", "POST", ifs, b.demo, "2.1",
+			map[string]any{"interfaceAttachment": map[string]any{"net_id": private}}},
+	})
+}
+
+// TestExactQuotas pins the limits and the quota and quota class sets,
+// whose keys depend on the version (2.36 and 2.57 drop resources, 2.39
+// maxImageMeta, 2.50 the class sets' server group ones).
+func TestExactQuotas(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	project := b.project(t, b.demo)
+	qs := "/os-quota-sets/" + project
+	checkExact(t, b, []exactCase{
+		{"limits-2.1", "GET", "/limits", b.demo, "2.1", nil},
+		{"limits-2.36", "GET", "/limits", b.demo, "2.36", nil},
+		{"limits-2.39", "GET", "/limits", b.demo, "2.39", nil},
+		{"limits-2.57", "GET", "/limits", b.demo, "2.57", nil},
+		{"quota-set-2.1", "GET", qs, b.demo, "2.1", nil},
+		{"quota-set-2.36", "GET", qs, b.demo, "2.36", nil},
+		{"quota-set-2.57", "GET", qs, b.demo, "2.57", nil},
+		{"quota-set-detail-2.1", "GET", qs + "/detail", b.demo, "2.1", nil},
+		{"quota-set-detail-2.57", "GET", qs + "/detail", b.demo, "2.57", nil},
+		{"quota-defaults-2.36", "GET", qs + "/defaults", b.demo, "2.36", nil},
+		{"quota-set-update-2.1", "PUT", qs, b.admin, "2.1", map[string]any{"quota_set": map[string]any{"cores": 30}}},
+		{"quota-set-update-2.57", "PUT", qs, b.admin, "2.57", map[string]any{"quota_set": map[string]any{"ram": 4096}}},
+		{"quota-class-2.1", "GET", "/os-quota-class-sets/default", b.admin, "2.1", nil},
+		{"quota-class-2.50", "GET", "/os-quota-class-sets/default", b.admin, "2.50", nil},
+		{"quota-class-2.57", "GET", "/os-quota-class-sets/default", b.admin, "2.57", nil},
+		{"quota-class-update-2.1", "PUT", "/os-quota-class-sets/default", b.admin, "2.1",
+			map[string]any{"quota_class_set": map[string]any{"cores": 40}}},
+		{"quota-class-update-2.57", "PUT", "/os-quota-class-sets/default", b.admin, "2.57",
+			map[string]any{"quota_class_set": map[string]any{"instances": 20}}},
 	})
 }
