@@ -57,24 +57,27 @@ type volumeAttachmentRequest struct {
 // volumeAttachmentView is Nova's attachment view for the microversion:
 // tag from 2.70, delete_on_termination from 2.79, attachment_id and
 // bdm_uuid instead of id from 2.89.
-func volumeAttachmentView(b novalite.BlockDeviceMapping, mv microversion.Version) map[string]any {
-	m := map[string]any{"volumeId": b.VolumeID, "serverId": b.InstanceUUID}
-	if !mv.AtLeast(2, 89) {
-		m["id"] = b.VolumeID
-	}
-	if b.Device != "" {
-		m["device"] = b.Device
-	}
-	if mv.AtLeast(2, 70) {
-		m["tag"] = emptyNil(b.Tag)
-	}
-	if mv.AtLeast(2, 79) {
-		m["delete_on_termination"] = b.DeleteOnTermination
-	}
-	if mv.AtLeast(2, 89) {
-		m["attachment_id"], m["bdm_uuid"] = b.AttachmentID, b.ID
-	}
-	return m
+type volumeAttachmentView struct {
+	AttachmentID        Optional[string]  `json:"attachment_id,omitzero"`         // 2.89
+	BDMUUID             Optional[string]  `json:"bdm_uuid,omitzero"`              // 2.89
+	DeleteOnTermination Optional[any]     `json:"delete_on_termination,omitzero"` // 2.79: a bool, or what an attach was sent
+	Device              Optional[string]  `json:"device,omitzero"`                // when known
+	ID                  Optional[string]  `json:"id,omitzero"`                    // until 2.88: the volume's
+	ServerID            string            `json:"serverId"`
+	Tag                 Optional[*string] `json:"tag,omitzero"` // 2.70
+	VolumeID            string            `json:"volumeId"`
+}
+
+func volumeAttachmentViewOf(b novalite.BlockDeviceMapping, mv microversion.Version) volumeAttachmentView {
+	return volumeAttachmentView{AttachmentID: optIf(mv.AtLeast(2, 89), b.AttachmentID),
+		BDMUUID: optIf(mv.AtLeast(2, 89), b.ID), DeleteOnTermination: optIf[any](mv.AtLeast(2, 79), b.DeleteOnTermination),
+		Device: optIf(b.Device != "", b.Device), ID: optIf(!mv.AtLeast(2, 89), b.VolumeID), ServerID: b.InstanceUUID,
+		Tag: optIf(mv.AtLeast(2, 70), nilIfEmpty(b.Tag)), VolumeID: b.VolumeID}
+}
+
+// volumeAttachmentBody is the body of one attachment.
+type volumeAttachmentBody struct {
+	VolumeAttachment volumeAttachmentView `json:"volumeAttachment"`
 }
 
 // listVolumeAttachments is GET /servers/{id}/os-volume_attachments.
@@ -104,11 +107,13 @@ func (a *API) listVolumeAttachments(w http.ResponseWriter, r *http.Request) erro
 	}
 	bdms = bdms[min(offset, len(bdms)):]
 	bdms = bdms[:min(limit, maxLimit, len(bdms))]
-	out := make([]any, 0, len(bdms))
-	for _, b := range bdms {
-		out = append(out, volumeAttachmentView(b, MV(r)))
+	out := struct {
+		VolumeAttachments []volumeAttachmentView `json:"volumeAttachments"`
+	}{make([]volumeAttachmentView, len(bdms))}
+	for i, b := range bdms {
+		out.VolumeAttachments[i] = volumeAttachmentViewOf(b, MV(r))
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachments": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -122,7 +127,7 @@ func (a *API) showVolumeAttachment(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachment": volumeAttachmentView(b, MV(r))})
+	httpx.WriteJSON(w, http.StatusOK, volumeAttachmentBody{volumeAttachmentViewOf(b, MV(r))})
 	return nil
 }
 
@@ -145,21 +150,17 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"id": b.VolumeID, "serverId": s.ID, "volumeId": b.VolumeID, "device": b.Device}
-	if mv.AtLeast(2, 70) {
-		out["tag"] = emptyNil(b.Tag)
-	}
-	if mv.AtLeast(2, 79) {
-		// Nova echoes the value as sent (False when left out) and stores
-		// bool() of it (a BooleanField): "False" answers "False" and
-		// keeps true.
-		out["delete_on_termination"] = att.DeleteOnTermination.Or(false)
-	}
+	// Nova echoes delete_on_termination as sent (False when left out)
+	// and stores bool() of it (a BooleanField): "False" answers "False"
+	// and keeps true.
+	out := volumeAttachmentView{DeleteOnTermination: optIf(mv.AtLeast(2, 79), att.DeleteOnTermination.Or(false)),
+		Device: some(b.Device), ID: some(b.VolumeID), ServerID: s.ID, Tag: optIf(mv.AtLeast(2, 70), nilIfEmpty(b.Tag)),
+		VolumeID: b.VolumeID}
 	status := http.StatusOK
 	if mv.AtLeast(2, 101) {
 		status = http.StatusAccepted
 	}
-	httpx.WriteJSON(w, status, map[string]any{"volumeAttachment": out})
+	httpx.WriteJSON(w, status, volumeAttachmentBody{out})
 	return nil
 }
 
