@@ -13,17 +13,34 @@ import (
 // /servers/{id}/os-interface[/{port_id}]
 // (nova/api/openstack/compute/attach_interfaces.py): the server's ports.
 
-func interfaceView(r *http.Request, p novalite.Port) map[string]any {
-	ips := make([]map[string]any, 0, len(p.FixedIPs))
-	for _, ip := range p.FixedIPs {
-		ips = append(ips, map[string]any{"subnet_id": ip.SubnetID, "ip_address": ip.IPAddress})
+// interfaceView is a port as an interface attachment.
+type interfaceView struct {
+	FixedIPs  []interfaceIP     `json:"fixed_ips"`
+	MACAddr   string            `json:"mac_addr"`
+	NetID     string            `json:"net_id"`
+	PortID    string            `json:"port_id"`
+	PortState string            `json:"port_state"`
+	Tag       Optional[*string] `json:"tag,omitzero"` // 2.70, never kept: null
+}
+
+// interfaceIP is one fixed address of an interface.
+type interfaceIP struct {
+	IPAddress string `json:"ip_address"`
+	SubnetID  string `json:"subnet_id"`
+}
+
+func interfaceViewOf(r *http.Request, p novalite.Port) interfaceView {
+	ips := make([]interfaceIP, len(p.FixedIPs))
+	for i, ip := range p.FixedIPs {
+		ips[i] = interfaceIP{IPAddress: ip.IPAddress, SubnetID: ip.SubnetID}
 	}
-	v := map[string]any{"port_state": p.Status, "fixed_ips": ips, "port_id": p.ID,
-		"net_id": p.NetworkID, "mac_addr": p.MACAddress}
-	if MV(r).AtLeast(2, 70) {
-		v["tag"] = nil
-	}
-	return v
+	return interfaceView{FixedIPs: ips, MACAddr: p.MACAddress, NetID: p.NetworkID, PortID: p.ID,
+		PortState: p.Status, Tag: optIf[*string](MV(r).AtLeast(2, 70), nil)}
+}
+
+// interfaceBody is the body of one interface.
+type interfaceBody struct {
+	InterfaceAttachment interfaceView `json:"interfaceAttachment"`
 }
 
 // interfaceServer looks the server up (404) and then checks rule (403).
@@ -44,11 +61,13 @@ func (a *API) listServerInterfaces(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(ports))
-	for _, p := range ports {
-		out = append(out, interfaceView(r, p))
+	out := struct {
+		InterfaceAttachments []interfaceView `json:"interfaceAttachments"`
+	}{make([]interfaceView, len(ports))}
+	for i, p := range ports {
+		out.InterfaceAttachments[i] = interfaceViewOf(r, p)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachments": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -63,7 +82,7 @@ func (a *API) showServerInterface(w http.ResponseWriter, r *http.Request) error 
 	}
 	for _, p := range ports {
 		if p.ID == r.PathValue("port_id") {
-			httpx.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": interfaceView(r, p)})
+			httpx.WriteJSON(w, http.StatusOK, interfaceBody{interfaceViewOf(r, p)})
 			return nil
 		}
 	}
@@ -115,7 +134,7 @@ func (a *API) attachServerInterface(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": interfaceView(r, port)})
+	httpx.WriteJSON(w, http.StatusOK, interfaceBody{interfaceViewOf(r, port)})
 	return nil
 }
 
