@@ -25,6 +25,17 @@ var usedLimits = map[string]string{
 	"totalSecurityGroupsUsed": novalite.QuotaSecurityGroups, "totalServerGroupsUsed": novalite.QuotaServerGroups,
 }
 
+// limitsBody is the body of GET /limits: the absolute limits and usage
+// by their names (which ones depends on the version), no rate limits.
+type limitsBody struct {
+	Limits limitsView `json:"limits"`
+}
+
+type limitsView struct {
+	Absolute map[string]int64 `json:"absolute"`
+	Rate     []struct{}       `json:"rate"` // always empty
+}
+
 // showLimits is GET /limits: the project's absolute limits and usage.
 func (a *API) showLimits(w http.ResponseWriter, r *http.Request) error {
 	mv, q := MV(r), r.URL.Query()
@@ -52,7 +63,7 @@ func (a *API) showLimits(w http.ResponseWriter, r *http.Request) error {
 	for _, res := range quotaResources(mv) {
 		shown[res] = true
 	}
-	abs := map[string]any{}
+	abs := map[string]int64{}
 	for res, names := range absoluteLimits {
 		if !shown[res] {
 			continue
@@ -69,6 +80,6 @@ func (a *API) showLimits(w http.ResponseWriter, r *http.Request) error {
 			abs[name] = used[res]
 		}
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": abs}})
+	httpx.WriteJSON(w, http.StatusOK, limitsBody{limitsView{Absolute: abs, Rate: []struct{}{}}})
 	return nil
 }
