@@ -52,17 +52,83 @@ func (a *API) verifyProject(r *http.Request, id string) error {
 	return err
 }
 
+// quotaSet is a quota set's or a quota class set's resources: each is
+// there when the version shows it (quotaResources, quotaClassResources),
+// a limit or, in a set's detail, a quotaUsage.
+type quotaSet[T any] struct {
+	Cores                    Optional[T]      `json:"cores,omitzero"`
+	FixedIPs                 Optional[T]      `json:"fixed_ips,omitzero"`
+	FloatingIPs              Optional[T]      `json:"floating_ips,omitzero"`
+	ID                       Optional[string] `json:"id,omitzero"` // the project or class, except in an update's answer
+	InjectedFileContentBytes Optional[T]      `json:"injected_file_content_bytes,omitzero"`
+	InjectedFilePathBytes    Optional[T]      `json:"injected_file_path_bytes,omitzero"`
+	InjectedFiles            Optional[T]      `json:"injected_files,omitzero"`
+	Instances                Optional[T]      `json:"instances,omitzero"`
+	KeyPairs                 Optional[T]      `json:"key_pairs,omitzero"`
+	MetadataItems            Optional[T]      `json:"metadata_items,omitzero"`
+	RAM                      Optional[T]      `json:"ram,omitzero"`
+	SecurityGroupRules       Optional[T]      `json:"security_group_rules,omitzero"`
+	SecurityGroups           Optional[T]      `json:"security_groups,omitzero"`
+	ServerGroupMembers       Optional[T]      `json:"server_group_members,omitzero"`
+	ServerGroups             Optional[T]      `json:"server_groups,omitzero"`
+}
+
+// set shows resource res with value v.
+func (q *quotaSet[T]) set(res string, v T) {
+	switch res {
+	case novalite.QuotaCores:
+		q.Cores = some(v)
+	case novalite.QuotaFixedIPs:
+		q.FixedIPs = some(v)
+	case novalite.QuotaFloatingIPs:
+		q.FloatingIPs = some(v)
+	case novalite.QuotaInjectedFileBytes:
+		q.InjectedFileContentBytes = some(v)
+	case novalite.QuotaInjectedPathBytes:
+		q.InjectedFilePathBytes = some(v)
+	case novalite.QuotaInjectedFiles:
+		q.InjectedFiles = some(v)
+	case novalite.QuotaInstances:
+		q.Instances = some(v)
+	case novalite.QuotaKeyPairs:
+		q.KeyPairs = some(v)
+	case novalite.QuotaMetadataItems:
+		q.MetadataItems = some(v)
+	case novalite.QuotaRAM:
+		q.RAM = some(v)
+	case novalite.QuotaSecurityGroupRules:
+		q.SecurityGroupRules = some(v)
+	case novalite.QuotaSecurityGroups:
+		q.SecurityGroups = some(v)
+	case novalite.QuotaServerGroupMembers:
+		q.ServerGroupMembers = some(v)
+	case novalite.QuotaServerGroups:
+		q.ServerGroups = some(v)
+	default:
+		panic("quotaSet: no field for resource " + res) // a resource added to novalite.QuotaResources only
+	}
+}
+
+// quotaUsage is a resource in a quota set's detail.
+type quotaUsage struct {
+	InUse    int64 `json:"in_use"`
+	Limit    int64 `json:"limit"`
+	Reserved int   `json:"reserved"` // always 0
+}
+
 // quotaSetBody renders limits for the microversion, with the id when
 // project is not "".
-func quotaSetBody(mv microversion.Version, project string, limits novalite.QuotaLimits) map[string]any {
-	out := map[string]any{}
-	if project != "" {
-		out["id"] = project
-	}
+func quotaSetBody(mv microversion.Version, project string, limits novalite.QuotaLimits) quotaSetResponse[int64] {
+	out := quotaSet[int64]{ID: optIf(project != "", project)}
 	for _, res := range quotaResources(mv) {
-		out[res] = limits[res]
+		out.set(res, limits[res])
 	}
-	return map[string]any{"quota_set": out}
+	return quotaSetResponse[int64]{out}
+}
+
+// quotaSetResponse is the body of a quota set.
+type quotaSetResponse[T any] struct {
+	QuotaSet quotaSet[T] `json:"quota_set"`
 }
 
 // authorizeQuota checks rule against the URL's project, then that the
@@ -107,12 +173,12 @@ func (a *API) showQuotaSetDetail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"id": project}
+	out := quotaSet[quotaUsage]{ID: some(project)}
 	for _, res := range quotaResources(MV(r)) {
 		d := detail[res]
-		out[res] = map[string]any{"limit": d.Limit, "in_use": d.InUse, "reserved": 0}
+		out.set(res, quotaUsage{InUse: d.InUse, Limit: d.Limit})
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"quota_set": out})
+	httpx.WriteJSON(w, http.StatusOK, quotaSetResponse[quotaUsage]{out})
 	return nil
 }
 
