@@ -31,15 +31,17 @@ func quotaClassResources(mv microversion.Version, update bool) []string {
 
 // quotaClassBody renders a class's limits for mv, with the id when class
 // is not "".
-func quotaClassBody(mv microversion.Version, class string, limits novalite.QuotaLimits) map[string]any {
-	out := map[string]any{}
-	if class != "" {
-		out["id"] = class
-	}
+func quotaClassBody(mv microversion.Version, class string, limits novalite.QuotaLimits) quotaClassResponse {
+	out := quotaSet[int64]{ID: optIf(class != "", class)}
 	for _, res := range quotaClassResources(mv, false) {
-		out[res] = limits[res]
+		out.set(res, limits[res])
 	}
-	return map[string]any{"quota_class_set": out}
+	return quotaClassResponse{out}
+}
+
+// quotaClassResponse is the body of a quota class set.
+type quotaClassResponse struct {
+	QuotaClassSet quotaSet[int64] `json:"quota_class_set"`
 }
 
 // showQuotaClass is GET /os-quota-class-sets/{id} (admin).
