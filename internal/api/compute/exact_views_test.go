@@ -24,6 +24,7 @@ var (
 	rePrivate     = regexp.MustCompile(`"private_key": "[^"]*"`)
 	rePublic      = regexp.MustCompile(`"public_key": "ssh-[^"]*"`)
 	reFingerprint = regexp.MustCompile(`"([0-9a-f]{2}:){15}[0-9a-f]{2}"`)
+	reUptimeSecs  = regexp.MustCompile(`"uptime": \d+`) // a usage's: seconds until now
 	reMAC         = regexp.MustCompile(`"fa:16:3e(:[0-9a-f]{2}){3}"`)
 	reUptime      = regexp.MustCompile(`" \d\d:\d\d:\d\d up [^"]*"`)
 )
@@ -46,6 +47,7 @@ func exactNormalize(t *testing.T, body []byte) []byte {
 	out = reFingerprint.ReplaceAll(out, []byte(`"<fingerprint>"`))
 	out = reUptime.ReplaceAll(out, []byte(`"<uptime>"`))
 	out = reMAC.ReplaceAll(out, []byte(`"<mac>"`))
+	out = reUptimeSecs.ReplaceAll(out, []byte(`"uptime": <seconds>`))
 	out = reHex.ReplaceAll(out, []byte(`"<hostId>"`))
 	return append(out, '\n')
 }
@@ -327,5 +329,59 @@ func TestExactQuotas(t *testing.T) {
 			map[string]any{"quota_class_set": map[string]any{"cores": 40}}},
 		{"quota-class-update-2.57", "PUT", "/os-quota-class-sets/default", b.admin, "2.57",
 			map[string]any{"quota_class_set": map[string]any{"instances": 20}}},
+	})
+}
+
+// TestExactServerExtras pins the smaller views around servers and
+// flavors: zones, addresses and security groups, metadata and tags,
+// flavor access and extra specs, and usage over a fixed past period
+// (floats as Nova writes them).
+func TestExactServerExtras(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	private := b.networkID(t, "private")
+	id := b.create(t, b.demo, "extras", map[string]any{"networks": []any{map[string]any{"uuid": private}},
+		"metadata": map[string]any{"role": "web", "tier": "1"}})
+	b.launch(t, id)
+	launched := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	if err := b.execSQL(`UPDATE instances SET host = 'novalite-compute-1', node = 'novalite-compute-1',
+		launched_at = $2, created_at = $2 WHERE uuid = $1`, id, launched); err != nil {
+		t.Fatal(err)
+	}
+	project := b.project(t, b.demo)
+	s := "/servers/" + id
+	period := "start=2026-01-01T00:00:00&end=2026-01-01T10:30:00"
+	private2 := map[string]any{"flavor": map[string]any{"name": "priv", "id": "p1", "ram": 64, "vcpus": 1, "disk": 1,
+		"os-flavor-access:is_public": false}}
+	checkExact(t, b, []exactCase{
+		{"zones-2.1", "GET", "/os-availability-zone", b.demo, "2.1", nil},
+		{"zones-detail-2.1", "GET", "/os-availability-zone/detail", b.admin, "2.1", nil},
+		{"server-ips-2.1", "GET", s + "/ips", b.demo, "2.1", nil},
+		{"server-ips-network-2.1", "GET", s + "/ips/private", b.demo, "2.1", nil},
+		{"server-security-groups-2.1", "GET", s + "/os-security-groups", b.demo, "2.1", nil},
+		{"server-metadata-2.1", "GET", s + "/metadata", b.demo, "2.1", nil},
+		{"server-metadata-item-2.1", "GET", s + "/metadata/role", b.demo, "2.1", nil},
+		{"server-metadata-update-2.1", "POST", s + "/metadata", b.demo, "2.1",
+			map[string]any{"metadata": map[string]any{"a": "b"}}},
+		{"server-metadata-replace-2.1", "PUT", s + "/metadata", b.demo, "2.1",
+			map[string]any{"metadata": map[string]any{"x": "y"}}},
+		{"server-metadata-item-set-2.1", "PUT", s + "/metadata/k", b.demo, "2.1",
+			map[string]any{"meta": map[string]any{"k": "v"}}},
+		{"server-tags-replace-2.26", "PUT", s + "/tags", b.demo, "2.26", map[string]any{"tags": []any{"b", "a"}}},
+		{"server-tags-2.26", "GET", s + "/tags", b.demo, "2.26", nil},
+		{"flavor-private-create", "POST", "/flavors", b.admin, "2.1", private2},
+		{"flavor-access-add-2.1", "POST", "/flavors/p1/action", b.admin, "2.1",
+			map[string]any{"addTenantAccess": map[string]any{"tenant": project}}},
+		{"flavor-access-2.1", "GET", "/flavors/p1/os-flavor-access", b.admin, "2.1", nil},
+		{"flavor-extra-specs-create-2.1", "POST", "/flavors/p1/os-extra_specs", b.admin, "2.1",
+			map[string]any{"extra_specs": map[string]any{"hw:cpu_policy": "shared", "a": "1"}}},
+		{"flavor-extra-specs-2.1", "GET", "/flavors/p1/os-extra_specs", b.admin, "2.1", nil},
+		{"flavor-extra-spec-2.1", "GET", "/flavors/p1/os-extra_specs/a", b.admin, "2.1", nil},
+		{"flavor-extra-spec-update-2.1", "PUT", "/flavors/p1/os-extra_specs/a", b.admin, "2.1",
+			map[string]any{"a": "2"}},
+		{"usages-2.1", "GET", "/os-simple-tenant-usage?" + period, b.admin, "2.1", nil},
+		{"usages-detailed-2.40", "GET", "/os-simple-tenant-usage?detailed=1&limit=1&" + period, b.admin, "2.40", nil},
+		{"usage-2.1", "GET", "/os-simple-tenant-usage/" + project + "?" + period, b.demo, "2.1", nil},
+		{"usage-empty-2.40", "GET", "/os-simple-tenant-usage/nobody?" + period, b.admin, "2.40", nil},
 	})
 }
