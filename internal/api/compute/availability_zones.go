@@ -24,30 +24,46 @@ func (a *API) availabilityZones(w http.ResponseWriter, r *http.Request, detail b
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(zones))
-	for _, z := range zones {
-		m := map[string]any{"zoneName": z.Name, "zoneState": map[string]any{"available": z.Available}, "hosts": nil}
+	out := struct {
+		Zones []zoneView `json:"availabilityZoneInfo"`
+	}{make([]zoneView, len(zones))}
+	for i, z := range zones {
+		out.Zones[i] = zoneView{Name: z.Name}
+		out.Zones[i].State.Available = z.Available
 		if detail && z.Available {
-			m["hosts"] = zoneHosts(z)
+			out.Zones[i].Hosts = zoneHosts(z)
 		}
-		out = append(out, m)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"availabilityZoneInfo": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// zoneHosts renders {host: {binary: {available, active, updated_at}}};
-// updated_at in Nova's strtime form (microseconds, no zone) or null.
-func zoneHosts(z compute.Zone) map[string]any {
-	hosts := make(map[string]any, len(z.Hosts))
+// zoneView is a zone: its hosts only in the detail, and only when
+// available (else null).
+type zoneView struct {
+	Hosts map[string]map[string]zoneService `json:"hosts"` // host → binary → state
+	Name  string                            `json:"zoneName"`
+	State struct {
+		Available bool `json:"available"`
+	} `json:"zoneState"`
+}
+
+// zoneService is a service of a host in a zone's detail; updated_at in
+// Nova's strtime form (microseconds, no zone) or null.
+type zoneService struct {
+	Active    bool    `json:"active"`
+	Available bool    `json:"available"`
+	UpdatedAt *string `json:"updated_at"`
+}
+
+// zoneHosts is a zone's hosts and their services.
+func zoneHosts(z compute.Zone) map[string]map[string]zoneService {
+	hosts := make(map[string]map[string]zoneService, len(z.Hosts))
 	for _, h := range z.Hosts {
-		svcs := make(map[string]any, len(h.Services))
+		svcs := make(map[string]zoneService, len(h.Services))
 		for _, s := range h.Services {
-			var updated any
-			if !s.UpdatedAt.IsZero() {
-				updated = s.UpdatedAt.UTC().Format("2006-01-02T15:04:05.000000")
-			}
-			svcs[s.Binary] = map[string]any{"available": s.Available, "active": s.Active, "updated_at": updated}
+			svcs[s.Binary] = zoneService{Active: s.Active, Available: s.Available,
+				UpdatedAt: timeOrNil(s.UpdatedAt, "2006-01-02T15:04:05.000000")}
 		}
 		hosts[h.Name] = svcs
 	}
