@@ -14,16 +14,22 @@ import (
 
 // ipsByNetwork groups a server's addresses by network label, fixed IPs
 // before floating ones within each network (Nova's views/ips.py).
-func ipsByNetwork(s compute.ServerInfo) map[string][]map[string]any {
-	out := map[string][]map[string]any{}
+func ipsByNetwork(s compute.ServerInfo) map[string][]addressView {
+	out := map[string][]addressView{}
 	for _, kind := range []string{"fixed", "floating"} {
 		for _, ad := range s.Addresses {
 			if ad.Type == kind {
-				out[ad.Network] = append(out[ad.Network], map[string]any{"version": ad.Version, "addr": ad.Addr})
+				out[ad.Network] = append(out[ad.Network], addressView{Addr: ad.Addr, Version: ad.Version})
 			}
 		}
 	}
 	return out
+}
+
+// addressView is one address of a server on a network.
+type addressView struct {
+	Addr    string `json:"addr"`
+	Version int    `json:"version"`
 }
 
 // listServerIPs is GET /servers/{id}/ips.
@@ -32,7 +38,9 @@ func (a *API) listServerIPs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"addresses": ipsByNetwork(s)})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Addresses map[string][]addressView `json:"addresses"`
+	}{ipsByNetwork(s)})
 	return nil
 }
 
@@ -47,7 +55,7 @@ func (a *API) showServerIPs(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return novalite.Errorf(novalite.NotFound, "Instance is not a member of specified network")
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{label: ips})
+	httpx.WriteJSON(w, http.StatusOK, map[string][]addressView{label: ips})
 	return nil
 }
 
