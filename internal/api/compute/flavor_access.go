@@ -10,12 +10,23 @@ import (
 	"novalite/internal/policy"
 )
 
-func flavorAccessView(list []novalite.FlavorAccess) map[string]any {
-	out := make([]map[string]any, len(list))
+// flavorAccessList is the body of a flavor's access list.
+type flavorAccessList struct {
+	Access []flavorAccessView `json:"flavor_access"`
+}
+
+// flavorAccessView is a project a private flavor is shared with.
+type flavorAccessView struct {
+	FlavorID string `json:"flavor_id"`
+	TenantID string `json:"tenant_id"`
+}
+
+func flavorAccessListOf(list []novalite.FlavorAccess) flavorAccessList {
+	out := flavorAccessList{make([]flavorAccessView, len(list))}
 	for i, fa := range list {
-		out[i] = map[string]any{"flavor_id": fa.FlavorID, "tenant_id": fa.ProjectID}
+		out.Access[i] = flavorAccessView{FlavorID: fa.FlavorID, TenantID: fa.ProjectID}
 	}
-	return map[string]any{"flavor_access": out}
+	return out
 }
 
 // listFlavorAccess is GET /flavors/{id}/os-flavor-access (admin).
@@ -28,7 +39,7 @@ func (a *API) listFlavorAccess(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, flavorAccessView(list))
+	httpx.WriteJSON(w, http.StatusOK, flavorAccessListOf(list))
 	return nil
 }
 
@@ -82,6 +93,6 @@ func (a *API) flavorAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, flavorAccessView(list))
+	httpx.WriteJSON(w, http.StatusOK, flavorAccessListOf(list))
 	return nil
 }
