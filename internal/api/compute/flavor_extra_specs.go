@@ -61,13 +61,18 @@ func (a *API) flavorSpecs(r *http.Request, rule string) (map[string]string, erro
 	return f.ExtraSpecs, err
 }
 
+// extraSpecsBody is the body of a flavor's extra specs.
+type extraSpecsBody struct {
+	ExtraSpecs map[string]string `json:"extra_specs"`
+}
+
 // listExtraSpecs is GET /flavors/{id}/os-extra_specs.
 func (a *API) listExtraSpecs(w http.ResponseWriter, r *http.Request) error {
 	specs, err := a.flavorSpecs(r, "os_compute_api:os-flavor-extra-specs:index")
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": specs})
+	httpx.WriteJSON(w, http.StatusOK, extraSpecsBody{specs})
 	return nil
 }
 
@@ -82,7 +87,7 @@ func (a *API) showExtraSpec(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return novalite.Errorf(novalite.NotFound, "Flavor %s has no extra specs with key %s.", r.PathValue("id"), key)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{key: v})
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{key: v})
 	return nil
 }
 
@@ -106,7 +111,7 @@ func (a *API) createExtraSpecs(w http.ResponseWriter, r *http.Request) error {
 	if err := a.svc.Compute.SetFlavorExtraSpecs(r.Context(), c, r.PathValue("id"), specs); err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": specs})
+	httpx.WriteJSON(w, http.StatusOK, extraSpecsBody{specs})
 	return nil
 }
 
