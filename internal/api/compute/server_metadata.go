@@ -55,13 +55,23 @@ type metadataRequest struct {
 	Meta     map[string]string `json:"meta"`
 }
 
+// metadataBody is the body of a server's metadata.
+type metadataBody struct {
+	Metadata map[string]string `json:"metadata"`
+}
+
+// metaBody is the body of one metadata item.
+type metaBody struct {
+	Meta map[string]string `json:"meta"`
+}
+
 // listServerMetadata is GET /servers/{id}/metadata.
 func (a *API) listServerMetadata(w http.ResponseWriter, r *http.Request) error {
 	s, err := a.findServerSub(r, "os_compute_api:server-metadata:index")
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"metadata": nonNilMap(s.Metadata)})
+	httpx.WriteJSON(w, http.StatusOK, metadataBody{nonNilMap(s.Metadata)})
 	return nil
 }
 
@@ -76,7 +86,7 @@ func (a *API) showServerMetadata(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return novalite.Errorf(novalite.NotFound, "Metadata item was not found")
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: v}})
+	httpx.WriteJSON(w, http.StatusOK, metaBody{map[string]string{key: v}})
 	return nil
 }
 
@@ -106,7 +116,7 @@ func (a *API) writeServerMetadata(w http.ResponseWriter, r *http.Request, rule s
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"metadata": nonNilMap(md)})
+	httpx.WriteJSON(w, http.StatusOK, metadataBody{nonNilMap(md)})
 	return nil
 }
 
@@ -129,7 +139,7 @@ func (a *API) updateServerMetadataItem(w http.ResponseWriter, r *http.Request) e
 	if _, err := a.svc.Compute.UpdateServerMetadata(r.Context(), c, s.ID, compute.MetadataUpdate{Metadata: meta}); err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"meta": meta})
+	httpx.WriteJSON(w, http.StatusOK, metaBody{meta})
 	return nil
 }
 
