@@ -33,6 +33,11 @@ func (a *API) tagsAllowed(r *http.Request, rule string) error {
 	return policy.Authorize(httpx.Caller(r.Context()), rule, policy.Target{ProjectID: project})
 }
 
+// tagsBody is the body of a server's tags.
+type tagsBody struct {
+	Tags []string `json:"tags"`
+}
+
 // listServerTags is GET /servers/{id}/tags.
 func (a *API) listServerTags(w http.ResponseWriter, r *http.Request) error {
 	if err := a.tagsAllowed(r, "os_compute_api:os-server-tags:index"); err != nil {
@@ -42,7 +47,7 @@ func (a *API) listServerTags(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"tags": tags})
+	httpx.WriteJSON(w, http.StatusOK, tagsBody{tags})
 	return nil
 }
 
@@ -77,7 +82,7 @@ func (a *API) replaceServerTags(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"tags": out})
+	httpx.WriteJSON(w, http.StatusOK, tagsBody{out})
 	return nil
 }
 
