@@ -45,28 +45,52 @@ func (a *API) usagePeriod(r *http.Request) (start, stop time.Time, detailed bool
 	return start, stop, q.Get("detailed") == "1", nil
 }
 
-func serverUsageView(u compute.ServerUsage) map[string]any {
-	v, f := u.Server, u.Server.Flavor
-	var ended any
-	if !u.EndedAt.IsZero() {
-		ended = u.EndedAt.UTC().Format(novaTime)
-	}
-	return map[string]any{"ended_at": ended, "flavor": f.Name, "hours": u.Hours, "instance_id": v.ID,
-		"local_gb": f.RootGB + f.EphemeralG, "memory_mb": f.MemoryMB, "name": v.Name,
-		"started_at": v.LaunchedAt.UTC().Format(novaTime), "state": u.State, "tenant_id": v.ProjectID,
-		"uptime": u.UptimeSec, "vcpus": f.VCPUs}
+// serverUsageView is a server's usage in a detailed tenant usage.
+type serverUsageView struct {
+	EndedAt    *string `json:"ended_at"`
+	Flavor     string  `json:"flavor"`
+	Hours      float64 `json:"hours"`
+	InstanceID string  `json:"instance_id"`
+	LocalGB    int     `json:"local_gb"`
+	MemoryMB   int     `json:"memory_mb"`
+	Name       string  `json:"name"`
+	StartedAt  string  `json:"started_at"`
+	State      string  `json:"state"`
+	TenantID   string  `json:"tenant_id"`
+	Uptime     int64   `json:"uptime"`
+	VCPUs      int     `json:"vcpus"`
 }
 
-func tenantUsageView(t compute.TenantUsage, detailed bool) map[string]any {
-	v := map[string]any{"tenant_id": t.ProjectID, "start": t.Start.UTC().Format(novaTime),
-		"stop": t.Stop.UTC().Format(novaTime), "total_hours": t.Hours, "total_local_gb_usage": t.LocalGB,
-		"total_memory_mb_usage": t.MemoryMB, "total_vcpus_usage": t.VCPUs}
+func serverUsageViewOf(u compute.ServerUsage) serverUsageView {
+	v, f := u.Server, u.Server.Flavor
+	return serverUsageView{EndedAt: timeOrNil(u.EndedAt, novaTime), Flavor: f.Name, Hours: u.Hours, InstanceID: v.ID,
+		LocalGB: f.RootGB + f.EphemeralG, MemoryMB: f.MemoryMB, Name: v.Name,
+		StartedAt: v.LaunchedAt.UTC().Format(novaTime), State: u.State, TenantID: v.ProjectID,
+		Uptime: u.UptimeSec, VCPUs: f.VCPUs}
+}
+
+// tenantUsageView is a project's usage over the period (Nova's floats).
+type tenantUsageView struct {
+	ServerUsages       Optional[[]serverUsageView] `json:"server_usages,omitzero"` // detailed
+	Start              string                      `json:"start"`
+	Stop               string                      `json:"stop"`
+	TenantID           string                      `json:"tenant_id"`
+	TotalHours         float64                     `json:"total_hours"`
+	TotalLocalGBUsage  float64                     `json:"total_local_gb_usage"`
+	TotalMemoryMBUsage float64                     `json:"total_memory_mb_usage"`
+	TotalVCPUsUsage    float64                     `json:"total_vcpus_usage"`
+}
+
+func tenantUsageViewOf(t compute.TenantUsage, detailed bool) tenantUsageView {
+	v := tenantUsageView{Start: t.Start.UTC().Format(novaTime), Stop: t.Stop.UTC().Format(novaTime),
+		TenantID: t.ProjectID, TotalHours: t.Hours, TotalLocalGBUsage: t.LocalGB, TotalMemoryMBUsage: t.MemoryMB,
+		TotalVCPUsUsage: t.VCPUs}
 	if detailed {
-		list := make([]map[string]any, len(t.Servers))
+		list := make([]serverUsageView, len(t.Servers))
 		for i, u := range t.Servers {
-			list[i] = serverUsageView(u)
+			list[i] = serverUsageViewOf(u)
 		}
-		v["server_usages"] = list
+		v.ServerUsages = some(list)
 	}
 	return v
 }
@@ -102,13 +126,15 @@ func (a *API) listTenantUsages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(usages))
+	body := struct {
+		Usages []tenantUsageView `json:"tenant_usages"`
+		Links  []link            `json:"tenant_usages_links,omitempty"` // 2.40
+	}{Usages: make([]tenantUsageView, len(usages))}
 	for i, t := range usages {
-		out[i] = tenantUsageView(t, detailed)
+		body.Usages[i] = tenantUsageViewOf(t, detailed)
 	}
-	body := map[string]any{"tenant_usages": out}
 	if links {
-		addNextLinks(a, r, body, "tenant_usages_links", "/os-simple-tenant-usage", p, servers, usageMarker)
+		body.Links = nextLinks(a, r, "/os-simple-tenant-usage", p, servers, usageMarker)
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
@@ -134,13 +160,15 @@ func (a *API) showTenantUsage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	usage := map[string]any{}
+	body := struct {
+		Usage any    `json:"tenant_usage"`                 // a tenantUsageView, {} when the project had no servers
+		Links []link `json:"tenant_usage_links,omitempty"` // 2.40
+	}{Usage: struct{}{}}
 	if len(usages) > 0 {
-		usage = tenantUsageView(usages[0], true)
+		body.Usage = tenantUsageViewOf(usages[0], true)
 	}
-	body := map[string]any{"tenant_usage": usage}
 	if links {
-		addNextLinks(a, r, body, "tenant_usage_links", "/os-simple-tenant-usage/"+project, p, servers, usageMarker)
+		body.Links = nextLinks(a, r, "/os-simple-tenant-usage/"+project, p, servers, usageMarker)
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
