@@ -385,3 +385,40 @@ func TestExactServerExtras(t *testing.T) {
 		{"usage-empty-2.40", "GET", "/os-simple-tenant-usage/nobody?" + period, b.admin, "2.40", nil},
 	})
 }
+
+// TestExactProxies pins the views of the APIs that went at 2.36 and 2.43:
+// os-hosts, the security group and image proxies. (The group list is
+// left out: it comes in id order, which differs between runs; its groups
+// are the view shown here.)
+func TestExactProxies(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "proxied", nil)
+	b.launch(t, id)
+	if err := b.execSQL(`UPDATE instances SET host = 'novalite-compute-1', node = 'novalite-compute-1' WHERE uuid = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	h := "/os-hosts/novalite-compute-1"
+	sg := b.do("POST", "/os-security-groups", b.demo, "2.1",
+		map[string]any{"security_group": map[string]any{"name": "web", "description": "w"}})
+	sgID, _ := sg.JSON(t)["security_group"].(map[string]any)["id"].(string)
+	checkExact(t, b, []exactCase{
+		{"hosts-2.1", "GET", "/os-hosts", b.admin, "2.1", nil},
+		{"host-2.1", "GET", h, b.admin, "2.1", nil},
+		{"host-update-2.1", "PUT", h, b.admin, "2.1", map[string]any{"status": "disable", "maintenance_mode": "enable"}},
+		{"host-update-status-2.1", "PUT", h, b.admin, "2.1", map[string]any{"status": "Enable"}},
+		{"host-reboot-2.1", "GET", h + "/reboot", b.admin, "2.1", nil},
+		{"security-group-rule-cidr-2.1", "POST", "/os-security-group-rules", b.demo, "2.1",
+			map[string]any{"security_group_rule": map[string]any{"parent_group_id": sgID, "ip_protocol": "tcp",
+				"from_port": 22, "to_port": 22, "cidr": "10.0.0.0/8"}}},
+		{"security-group-rule-group-2.1", "POST", "/os-security-group-rules", b.demo, "2.1",
+			map[string]any{"security_group_rule": map[string]any{"parent_group_id": sgID, "ip_protocol": "icmp",
+				"from_port": -1, "to_port": -1, "group_id": sgID}}},
+		{"security-group-2.1", "GET", "/os-security-groups/" + sgID, b.demo, "2.1", nil},
+		{"security-group-update-2.1", "PUT", "/os-security-groups/" + sgID, b.demo, "2.1",
+			map[string]any{"security_group": map[string]any{"name": "web2", "description": "w2"}}},
+		{"images-2.1", "GET", "/images", b.demo, "2.1", nil},
+		{"images-detail-2.1", "GET", "/images/detail?limit=1", b.demo, "2.1", nil},
+		{"image-2.1", "GET", "/images/" + b.image, b.demo, "2.1", nil},
+	})
+}
