@@ -22,6 +22,32 @@ func hostNotMapped(host string) error {
 	return novalite.Errorf(novalite.NotFound, "Host '%s' is not mapped to any cell", host)
 }
 
+// hostView is a service of a host in GET /os-hosts.
+type hostView struct {
+	HostName string `json:"host_name"`
+	Service  string `json:"service"`
+	Zone     string `json:"zone"`
+}
+
+// hostResource is a line of GET /os-hosts/{id}: the host's total, used
+// now and used by its servers, then each project's use.
+type hostResource struct {
+	Resource struct {
+		CPU      int64  `json:"cpu"`
+		DiskGB   int64  `json:"disk_gb"`
+		Host     string `json:"host"`
+		MemoryMB int64  `json:"memory_mb"`
+		Project  string `json:"project"`
+	} `json:"resource"`
+}
+
+// hostChanged is the answer of PUT /os-hosts/{id}: what was asked.
+type hostChanged struct {
+	Host            string           `json:"host"`
+	MaintenanceMode Optional[string] `json:"maintenance_mode,omitzero"`
+	Status          Optional[string] `json:"status,omitzero"`
+}
+
 // listHosts is GET /os-hosts: one entry per enabled service, filtered by
 // zone.
 func (a *API) listHosts(w http.ResponseWriter, r *http.Request) error {
@@ -33,14 +59,16 @@ func (a *API) listHosts(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	zone := r.URL.Query().Get("zone")
-	out := []map[string]any{}
+	out := struct {
+		Hosts []hostView `json:"hosts"`
+	}{[]hostView{}}
 	for _, s := range list {
 		if s.Disabled || (zone != "" && s.Zone != zone) {
 			continue
 		}
-		out = append(out, map[string]any{"host_name": s.Host, "service": strings.TrimPrefix(s.Binary, "nova-"), "zone": s.Zone})
+		out.Hosts = append(out.Hosts, hostView{HostName: s.Host, Service: strings.TrimPrefix(s.Binary, "nova-"), Zone: s.Zone})
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"hosts": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -59,11 +87,13 @@ func (a *API) showHost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res := func(project string, cpu, mem, disk int64) map[string]any {
-		return map[string]any{"resource": map[string]any{"host": host, "project": project, "cpu": cpu,
-			"memory_mb": mem, "disk_gb": disk}}
+	res := func(project string, cpu, mem, disk int64) hostResource {
+		var v hostResource
+		v.Resource.CPU, v.Resource.DiskGB, v.Resource.Host = cpu, disk, host
+		v.Resource.MemoryMB, v.Resource.Project = mem, project
+		return v
 	}
-	out := []map[string]any{res("(total)", n.Total.VCPUs, n.Total.MemoryMB, n.Total.DiskGB),
+	out := []hostResource{res("(total)", n.Total.VCPUs, n.Total.MemoryMB, n.Total.DiskGB),
 		res("(used_now)", n.Used.VCPUs, n.Used.MemoryMB, n.Used.DiskGB)}
 	type sum struct{ cpu, mem, disk int64 }
 	var all sum
@@ -85,7 +115,9 @@ func (a *API) showHost(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range order {
 		out = append(out, res(p, by[p].cpu, by[p].mem, by[p].disk))
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"host": out})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Host []hostResource `json:"host"`
+	}{out})
 	return nil
 }
 
@@ -127,12 +159,12 @@ func (a *API) updateHost(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.hostNode(r, host); err != nil {
 		return err
 	}
-	out := map[string]any{"host": host}
+	out := hostChanged{Host: host}
 	if s := body.Status; s.Set {
-		out["status"] = map[bool]string{true: "enabled", false: "disabled"}[strings.ToLower(s.Value) == "enable"]
+		out.Status = some(map[bool]string{true: "enabled", false: "disabled"}[strings.ToLower(s.Value) == "enable"])
 	}
 	if s := body.MaintenanceMode; s.Set {
-		out["maintenance_mode"] = map[bool]string{true: "on_maintenance", false: "off_maintenance"}[strings.ToLower(s.Value) == "enable"]
+		out.MaintenanceMode = some(map[bool]string{true: "on_maintenance", false: "off_maintenance"}[strings.ToLower(s.Value) == "enable"])
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -149,7 +181,10 @@ func (a *API) hostPowerAction(action, rule string) func(http.ResponseWriter, *ht
 		if _, err := a.hostNode(r, host); err != nil {
 			return err
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"host": host, "power_action": action})
+		httpx.WriteJSON(w, http.StatusOK, struct {
+			Host        string `json:"host"`
+			PowerAction string `json:"power_action"`
+		}{host, action})
 		return nil
 	}
 }
