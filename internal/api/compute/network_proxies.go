@@ -36,40 +36,76 @@ func fromNeutron(err error, notFound string) error {
 	return err
 }
 
-func portOrNull(p *int) any {
+// portOrMinus1 is a rule's port, -1 for none (Nova's proxy).
+func portOrMinus1(p *int) int {
 	if p == nil {
 		return -1
 	}
 	return *p
 }
 
-// sgRuleView is Nova's rule: ingress rules only, ports as from/to.
-func sgRuleView(r novalite.SecurityGroupRule, groups map[string]novalite.SecurityGroup) map[string]any {
-	v := map[string]any{"id": r.ID, "parent_group_id": r.SecurityGroupID, "from_port": portOrNull(r.PortRangeMin),
-		"to_port": portOrNull(r.PortRangeMax), "group": map[string]any{}, "ip_range": map[string]any{}}
-	v["ip_protocol"] = nil
-	if r.Protocol != "" {
-		v["ip_protocol"] = r.Protocol
-	}
-	if r.RemoteGroupID != "" {
+// sgRuleView is Nova's rule: ingress rules only, ports as from/to, the
+// remote as a group or an address range ({} for the other).
+type sgRuleView struct {
+	FromPort   int     `json:"from_port"`
+	Group      sgGroup `json:"group"`
+	ID         string  `json:"id"`
+	IPProtocol *string `json:"ip_protocol"`
+	IPRange    struct {
+		CIDR Optional[string] `json:"cidr,omitzero"`
+	} `json:"ip_range"`
+	ParentGroupID string `json:"parent_group_id"`
+	ToPort        int    `json:"to_port"`
+}
+
+// sgGroup is a rule's remote group, {} when it has none.
+type sgGroup struct {
+	Name     Optional[string] `json:"name,omitzero"`
+	TenantID Optional[string] `json:"tenant_id,omitzero"`
+}
+
+func sgRuleViewOf(r novalite.SecurityGroupRule, groups map[string]novalite.SecurityGroup) sgRuleView {
+	v := sgRuleView{FromPort: portOrMinus1(r.PortRangeMin), ID: r.ID, IPProtocol: nilIfEmpty(r.Protocol),
+		ParentGroupID: r.SecurityGroupID, ToPort: portOrMinus1(r.PortRangeMax)}
+	switch {
+	case r.RemoteGroupID != "":
 		g := groups[r.RemoteGroupID]
-		v["group"] = map[string]any{"name": g.Name, "tenant_id": g.ProjectID}
-	} else if r.RemoteIPPrefix != "" {
-		v["ip_range"] = map[string]any{"cidr": r.RemoteIPPrefix}
-	} else {
-		v["ip_range"] = map[string]any{"cidr": "0.0.0.0/0"}
+		v.Group = sgGroup{Name: some(g.Name), TenantID: some(g.ProjectID)}
+	case r.RemoteIPPrefix != "":
+		v.IPRange.CIDR = some(r.RemoteIPPrefix)
+	default:
+		v.IPRange.CIDR = some("0.0.0.0/0")
 	}
 	return v
 }
 
-func sgView(g novalite.SecurityGroup, groups map[string]novalite.SecurityGroup) map[string]any {
-	rules := []map[string]any{}
+// sgView is a security group as Nova's proxy showed it.
+type sgView struct {
+	Description string       `json:"description"`
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Rules       []sgRuleView `json:"rules"`
+	TenantID    string       `json:"tenant_id"`
+}
+
+func sgViewOf(g novalite.SecurityGroup, groups map[string]novalite.SecurityGroup) sgView {
+	rules := []sgRuleView{}
 	for _, r := range g.Rules {
 		if r.Direction == "ingress" {
-			rules = append(rules, sgRuleView(r, groups))
+			rules = append(rules, sgRuleViewOf(r, groups))
 		}
 	}
-	return map[string]any{"id": g.ID, "name": g.Name, "description": g.Description, "tenant_id": g.ProjectID, "rules": rules}
+	return sgView{Description: g.Description, ID: g.ID, Name: g.Name, Rules: rules, TenantID: g.ProjectID}
+}
+
+// sgList is the body of a list of security groups.
+type sgList struct {
+	SecurityGroups []sgView `json:"security_groups"`
+}
+
+// sgBody is the body of one security group.
+type sgBody struct {
+	SecurityGroup sgView `json:"security_group"`
 }
 
 func (a *API) groupsByID(r *http.Request, c *novalite.Caller) map[string]novalite.SecurityGroup {
@@ -98,11 +134,11 @@ func (a *API) listSecurityGroupsProxy(w http.ResponseWriter, r *http.Request) er
 	for _, g := range gs {
 		byID[g.ID] = g
 	}
-	out := make([]map[string]any, len(gs))
+	out := sgList{make([]sgView, len(gs))}
 	for i, g := range gs {
-		out[i] = sgView(g, byID)
+		out.SecurityGroups[i] = sgViewOf(g, byID)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_groups": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -119,7 +155,7 @@ func (a *API) showSecurityGroupProxy(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return fromNeutron(err, "Security group "+id+" not found.")
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, a.groupsByID(r, c))})
+	httpx.WriteJSON(w, http.StatusOK, sgBody{sgViewOf(g, a.groupsByID(r, c))})
 	return nil
 }
 
@@ -165,7 +201,7 @@ func (a *API) createSecurityGroupProxy(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return fromNeutron(err, "Security group not found.")
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, nil)})
+	httpx.WriteJSON(w, http.StatusOK, sgBody{sgViewOf(g, nil)})
 	return nil
 }
 
@@ -190,7 +226,7 @@ func (a *API) updateSecurityGroupProxy(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return fromNeutron(err, "Security group "+id+" not found.")
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group": sgView(g, a.groupsByID(r, c))})
+	httpx.WriteJSON(w, http.StatusOK, sgBody{sgViewOf(g, a.groupsByID(r, c))})
 	return nil
 }
 
@@ -270,7 +306,9 @@ func (a *API) createSecurityGroupRuleProxy(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return fromNeutron(err, "Security group "+parentID+" not found.")
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_group_rule": sgRuleView(rule, a.groupsByID(r, c))})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Rule sgRuleView `json:"security_group_rule"`
+	}{sgRuleViewOf(rule, a.groupsByID(r, c))})
 	return nil
 }
 

@@ -70,10 +70,10 @@ func (a *API) listServerSecurityGroups(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(groups))
+	out := sgList{make([]sgView, len(groups))}
 	for i, g := range groups {
-		out[i] = sgView(g, byID)
+		out.SecurityGroups[i] = sgViewOf(g, byID)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"security_groups": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
