@@ -33,7 +33,38 @@ func (a *API) imageLinks(r *http.Request, id string) []imageLink {
 		{Href: httpx.BaseURL(r) + "/image/images/" + id, Rel: "alternate", Type: "application/vnd.openstack.image"}}
 }
 
-func (a *API) imageDetail(r *http.Request, im novalite.Image) map[string]any {
+// imageView is an image as Nova's proxy showed it
+// (nova/api/openstack/compute/views/images.py).
+type imageView struct {
+	DiskConfig Optional[string]      `json:"OS-DCF:diskConfig,omitzero"` // when auto_disk_config is set
+	Size       int64                 `json:"OS-EXT-IMG-SIZE:size"`
+	Created    string                `json:"created"`
+	ID         string                `json:"id"`
+	Links      []imageLink           `json:"links"`
+	Metadata   map[string]string     `json:"metadata"`
+	MinDisk    int                   `json:"minDisk"`
+	MinRAM     int                   `json:"minRam"`
+	Name       string                `json:"name"`
+	Progress   int                   `json:"progress"`
+	Server     Optional[imageServer] `json:"server,omitzero"` // a snapshot's
+	Status     string                `json:"status"`
+	Updated    string                `json:"updated"`
+}
+
+// imageServer is the server a snapshot was taken of.
+type imageServer struct {
+	ID    string `json:"id"`
+	Links []link `json:"links"`
+}
+
+// imageBrief is an image in GET /images.
+type imageBrief struct {
+	ID    string      `json:"id"`
+	Links []imageLink `json:"links"`
+	Name  string      `json:"name"`
+}
+
+func (a *API) imageDetail(r *http.Request, im novalite.Image) imageView {
 	st, ok := proxyStatus[im.Status]
 	if !ok {
 		st = "UNKNOWN"
@@ -42,20 +73,17 @@ func (a *API) imageDetail(r *http.Request, im novalite.Image) map[string]any {
 	for k, v := range im.Properties {
 		meta[k] = v
 	}
-	v := map[string]any{"id": im.ID, "name": im.Name, "minRam": im.MinRAM, "minDisk": im.MinDisk,
-		"metadata": meta, "created": im.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
-		"updated": im.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"), "status": st,
-		"progress": proxyProgress[im.Status], "links": a.imageLinks(r, im.ID)}
+	v := imageView{Created: im.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), ID: im.ID,
+		Links: a.imageLinks(r, im.ID), Metadata: meta, MinDisk: im.MinDisk, MinRAM: im.MinRAM, Name: im.Name,
+		Progress: proxyProgress[im.Status], Status: st, Updated: im.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z")}
 	if im.Size != nil {
-		v["OS-EXT-IMG-SIZE:size"] = *im.Size
-	} else {
-		v["OS-EXT-IMG-SIZE:size"] = 0
+		v.Size = *im.Size
 	}
 	if sid := im.Properties["instance_uuid"]; sid != "" {
-		v["server"] = map[string]any{"id": sid, "links": a.links(r, "servers", sid)}
+		v.Server = some(imageServer{ID: sid, Links: a.links(r, "servers", sid)})
 	}
 	if dc, ok := imageDiskConfig(im.Properties); ok {
-		v["OS-DCF:diskConfig"] = dc
+		v.DiskConfig = some(dc)
 	}
 	return v
 }
@@ -111,23 +139,30 @@ func (a *API) listImagesProxy(detail bool) httpx.HandlerFunc {
 			}
 			return err
 		}
-		out := make([]map[string]any, len(ims))
-		for i, im := range ims {
-			if detail {
-				out[i] = a.imageDetail(r, im)
-			} else {
-				out[i] = map[string]any{"id": im.ID, "name": im.Name, "links": a.imageLinks(r, im.ID)}
+		marker := func(im novalite.Image) string { return im.ID }
+		if !detail {
+			out := imageList[imageBrief]{Images: make([]imageBrief, len(ims))}
+			for i, im := range ims {
+				out.Images[i] = imageBrief{ID: im.ID, Links: a.imageLinks(r, im.ID), Name: im.Name}
 			}
+			out.Links = nextLinks(a, r, "/images", pg, ims, marker)
+			httpx.WriteJSON(w, http.StatusOK, out)
+			return nil
 		}
-		body := map[string]any{"images": out}
-		path := "/images"
-		if detail {
-			path = "/images/detail"
+		out := imageList[imageView]{Images: make([]imageView, len(ims))}
+		for i, im := range ims {
+			out.Images[i] = a.imageDetail(r, im)
 		}
-		addNextLinks(a, r, body, "images_links", path, pg, ims, func(im novalite.Image) string { return im.ID })
-		httpx.WriteJSON(w, http.StatusOK, body)
+		out.Links = nextLinks(a, r, "/images/detail", pg, ims, marker)
+		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
 	}
+}
+
+// imageList is the body of the image lists.
+type imageList[T any] struct {
+	Images []T    `json:"images"`
+	Links  []link `json:"images_links,omitempty"`
 }
 
 func (a *API) showImageProxy(w http.ResponseWriter, r *http.Request) error {
@@ -135,7 +170,9 @@ func (a *API) showImageProxy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return novalite.Errorf(novalite.NotFound, "Image not found.")
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"image": a.imageDetail(r, im)})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Image imageView `json:"image"`
+	}{a.imageDetail(r, im)})
 	return nil
 }
 
