@@ -422,3 +422,27 @@ func TestExactProxies(t *testing.T) {
 		{"image-2.1", "GET", "/images/" + b.image, b.demo, "2.1", nil},
 	})
 }
+
+// TestExactFloatingIPs pins the floating IP proxy's views (≤2.35): one
+// unassociated, one on a server, the pools.
+func TestExactFloatingIPs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "fip", map[string]any{"networks": []any{map[string]any{"uuid": b.networkID(t, "private")}}})
+	b.launch(t, id)
+	create := map[string]any{"pool": "public"}
+	r := b.do("POST", "/os-floating-ips", b.demo, "2.1", create)
+	fip, _ := r.JSON(t)["floating_ip"].(map[string]any)
+	if fip == nil {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	if r := b.do("POST", "/servers/"+id+"/action", b.demo, "2.1",
+		map[string]any{"addFloatingIp": map[string]any{"address": fip["ip"]}}); r.Status != 202 {
+		t.Fatalf("associate: %d %s", r.Status, r.Body)
+	}
+	checkExact(t, b, []exactCase{
+		{"floating-ip-create-2.1", "POST", "/os-floating-ips", b.demo, "2.1", create},
+		{"floating-ip-2.1", "GET", "/os-floating-ips/" + fip["id"].(string), b.demo, "2.1", nil},
+		{"floating-ip-pools-2.1", "GET", "/os-floating-ip-pools", b.demo, "2.1", nil},
+	})
+}
