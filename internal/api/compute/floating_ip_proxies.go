@@ -14,16 +14,31 @@ func (a *API) externalNetworks(r *http.Request, c *novalite.Caller) ([]novalite.
 	return a.svc.Network.ListNetworks(r.Context(), c, network.ListParams{Eq: map[string][]string{"router:external": {"true"}}})
 }
 
-func (a *API) fipView(r *http.Request, c *novalite.Caller, f novalite.FloatingIP, pools map[string]string) map[string]any {
-	v := map[string]any{"id": f.ID, "ip": f.FloatingIPAddress, "pool": pools[f.FloatingNetworkID],
-		"fixed_ip": nil, "instance_id": nil}
+// fipView is a floating IP as Nova's proxy showed it: the fixed address
+// and the server when associated, else null.
+type fipView struct {
+	FixedIP    *string `json:"fixed_ip"`
+	ID         string  `json:"id"`
+	InstanceID *string `json:"instance_id"`
+	IP         string  `json:"ip"`
+	Pool       string  `json:"pool"`
+}
+
+func (a *API) fipViewOf(r *http.Request, c *novalite.Caller, f novalite.FloatingIP, pools map[string]string) fipView {
+	v := fipView{ID: f.ID, IP: f.FloatingIPAddress, Pool: pools[f.FloatingNetworkID]}
 	if f.PortID != "" {
-		v["fixed_ip"] = f.FixedIPAddress
+		fixed := f.FixedIPAddress
+		v.FixedIP = &fixed
 		if p, err := a.svc.Network.GetPort(r.Context(), c, f.PortID); err == nil && p.DeviceID != "" {
-			v["instance_id"] = p.DeviceID
+			v.InstanceID = &p.DeviceID
 		}
 	}
 	return v
+}
+
+// fipBody is the body of one floating IP.
+type fipBody struct {
+	FloatingIP fipView `json:"floating_ip"`
 }
 
 func (a *API) poolNames(r *http.Request, c *novalite.Caller) (map[string]string, error) {
@@ -48,11 +63,13 @@ func (a *API) listFloatingIPsProxy(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(fs))
+	out := struct {
+		FloatingIPs []fipView `json:"floating_ips"`
+	}{make([]fipView, len(fs))}
 	for i, f := range fs {
-		out[i] = a.fipView(r, c, f, pools)
+		out.FloatingIPs[i] = a.fipViewOf(r, c, f, pools)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"floating_ips": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -67,7 +84,7 @@ func (a *API) showFloatingIPProxy(w http.ResponseWriter, r *http.Request) error 
 		return fromNeutron(err, "Floating IP not found for ID "+id)
 	}
 	pools, _ := a.poolNames(r, c)
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"floating_ip": a.fipView(r, c, f, pools)})
+	httpx.WriteJSON(w, http.StatusOK, fipBody{a.fipViewOf(r, c, f, pools)})
 	return nil
 }
 
@@ -103,7 +120,7 @@ func (a *API) createFloatingIPProxy(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"floating_ip": a.fipView(r, c, f, map[string]string{pool.ID: pool.Name})})
+	httpx.WriteJSON(w, http.StatusOK, fipBody{a.fipViewOf(r, c, f, map[string]string{pool.ID: pool.Name})})
 	return nil
 }
 
@@ -129,11 +146,16 @@ func (a *API) listFloatingIPPoolsProxy(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(nets))
-	for i, n := range nets {
-		out[i] = map[string]any{"name": n.Name}
+	type pool struct {
+		Name string `json:"name"`
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"floating_ip_pools": out})
+	out := struct {
+		Pools []pool `json:"floating_ip_pools"`
+	}{make([]pool, len(nets))}
+	for i, n := range nets {
+		out.Pools[i] = pool{n.Name}
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
