@@ -28,6 +28,20 @@ type ChangeCursor struct {
 	xmax    int64
 }
 
+// serverChangesPostgres is ServerChanges' read on PostgreSQL. Each open
+// range is closed by the largest bigint, which keeps every row: without
+// statistics (a fresh database, before autovacuum's first ANALYZE)
+// PostgreSQL takes a one-sided range to keep a third of the table and
+// reads all of it, a two-sided one to keep 0.5 % and reads through the
+// index (a log of 12,000 entries: 7.4 ms a read, now 0.1-0.6 ms;
+// TestServerChangesPlan).
+const serverChangesPostgres = `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch,
+		pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
+		ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)::text FROM server_changes_pruned
+	UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid FROM server_changes
+		WHERE seq > $1 AND seq <= 9223372036854775807 OR xid = ANY($2::bigint[])
+		OR xid >= $3 AND xid <= 9223372036854775807`
+
 // ServerChanges reports the servers whose view changed since cur (the
 // uuids the triggers of migration 0051 logged) and moves cur past them.
 // all is true when any server may have changed: a wildcard entry, a
@@ -40,11 +54,7 @@ func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []strin
 		UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid FROM server_changes WHERE seq > $1`
 	args := []any{cur.seq}
 	if db.engine == Postgres {
-		q = `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch,
-			pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
-			ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)::text FROM server_changes_pruned
-		UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid FROM server_changes
-			WHERE seq > $1 OR xid = ANY($2::bigint[]) OR xid >= $3`
+		q = serverChangesPostgres
 		args = append(args, cur.running, cur.xmax)
 	}
 	if !cur.started {

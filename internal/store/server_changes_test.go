@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -286,4 +287,45 @@ func TestServerChangeTriggers(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestServerChangesPlan: on PostgreSQL the change log's read goes
+// through the indexes on seq and xid even before the log has statistics
+// (a fresh database: autovacuum analyzes a table a minute or more after
+// it grew), where a read with one-sided ranges read every entry. The
+// SQLite read is a range of the primary key.
+func TestServerChangesPlan(t *testing.T) {
+	db := openPostgresTest(t)
+	ctx := context.Background()
+	err := db.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO server_changes (instance_uuid) SELECT md5(i::text) FROM generate_series(1, 12000) i`)
+		if err != nil {
+			return err
+		}
+		// As before autovacuum's first ANALYZE, whenever it ran here.
+		_, err = tx.Exec(ctx, `DELETE FROM pg_statistic WHERE starelid = 'server_changes'::regclass`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.read.QueryContext(ctx, `EXPLAIN `+serverChangesPostgres, int64(11990), []int64{1, 2}, int64(1<<40))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := collect(rows, nil, func(r *sql.Rows) (string, error) {
+		var line string
+		return line, r.Scan(&line)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq, index bool
+	for _, line := range plan {
+		seq = seq || strings.Contains(line, "Seq Scan on server_changes ")
+		index = index || strings.Contains(line, "Index Scan on server_changes_pkey")
+	}
+	if seq || !index {
+		t.Errorf("the change log's read is not planned on its indexes:\n%s", strings.Join(plan, "\n"))
+	}
 }
