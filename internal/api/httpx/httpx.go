@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -101,13 +102,25 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	if bodyAllowed(status) {
+		// As Nova (webob) sends it. Without it net/http chunks every
+		// answer past 2 KB (a show at the latest microversions, any
+		// list page), with a write(2) more for a large one.
+		h.Set("Content-Length", strconv.Itoa(len(b)))
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 	if cap(b) <= 4<<20 {
 		*bp = b[:0]
 		bufPool.Put(bp)
 	}
+}
+
+// bodyAllowed reports whether an answer with status may carry a body.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
 }
 
 // WriteEmpty writes a bodiless response with status (Nova still labels it
