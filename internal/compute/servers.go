@@ -94,6 +94,7 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 	})
 	if err == nil && cacheable {
 		s.views.put(n, out)
+		s.warmViews(ctx)
 	}
 	return out, err
 }

@@ -29,11 +29,22 @@ import (
 // A server read from the store after read n of the log was applied is
 // filed only when no later read evicted it (between the store's read and
 // the filing): readers on other goroutines keep reading the log meanwhile.
+//
+// The servers filed last are kept as read; those they make room for, and
+// those a show's miss reads ahead (view_warm.go), are kept packed, in a
+// budget of bytes (view_pack.go).
 type viewCache struct {
 	mu sync.Mutex
 	// polled is signalled when a read of the log ends.
-	polled  sync.Cond
-	entries map[string]*viewEntry
+	polled sync.Cond
+	// entries are the servers filed last, as they were read (lists hand
+	// them out and keep a rendering of each); packed, the servers they
+	// made room for and those warm read ahead, each one string
+	// (view_pack.go), up to packedBytes. A server is in one or neither.
+	entries     map[string]*viewEntry
+	packed      map[string]packedView
+	packedBytes int
+	warm        warmState
 	// cur is where the log was read up to; only the poller touches it.
 	cur store.ChangeCursor
 	// started and done count the reads of the log begun and applied;
@@ -83,16 +94,34 @@ func columnsOf(c *novalite.ServerColumns) viewCols {
 	return m
 }
 
-// viewCacheMax bounds the servers kept: a few KB each, so tens of MB at
+// viewCacheMax bounds the servers kept as read (entries): ~1.6 KB each
+// for a plain server, a few KB with ports and metadata, so tens of MB at
 // most.
 const viewCacheMax = 16384
+
+// packedViewsMax bounds the bytes of the packed views: ~300 bytes and
+// packedOverhead each for a plain server, so ~170,000 of them. A
+// server's bytes are not scanned by the collector (no pointers); the
+// map's keys and values are.
+const packedViewsMax = 64 << 20
+
+// packedOverhead is what a packed view costs besides its bytes: its
+// slot in the map (key, value, control byte) and the map's free slots.
+const packedOverhead = 64
+
+// packedView is a server packed by packInfo and the columns it was read
+// with.
+type packedView struct {
+	b    string
+	cols viewCols
+}
 
 // lookup returns server id for a caller confined to scope when the
 // cache holds it and it is current; else the count to file a read from
 // the store under (put). An error: the log could not be read.
 func (c *viewCache) lookup(ctx context.Context, db *store.DB, id, scope string) (v ServerInfo, hit bool, n uint64, err error) {
 	c.mu.Lock()
-	_, held := c.entries[id]
+	held := c.holds(id)
 	n = c.done
 	c.mu.Unlock()
 	if !held {
@@ -159,8 +188,11 @@ func (c *viewCache) apply(n uint64, ids []string, all bool) {
 	c.done = n
 	if all {
 		clear(c.entries)
+		clear(c.packed)
+		c.packedBytes = 0
 		clear(c.evicted)
 		c.cleared = n
+		c.warm = warmState{}
 		return
 	}
 	if c.evicted == nil {
@@ -168,6 +200,7 @@ func (c *viewCache) apply(n uint64, ids []string, all bool) {
 	}
 	for _, id := range ids {
 		delete(c.entries, id)
+		c.unpack(id)
 		c.evicted[id] = n
 	}
 	if n-c.floor > 2*evictedKeep {
@@ -182,12 +215,21 @@ func (c *viewCache) apply(n uint64, ids []string, all bool) {
 func (c *viewCache) get(id, scope string) (ServerInfo, bool) {
 	c.mu.Lock()
 	e, ok := c.entries[id]
+	p, packed := c.packed[id]
 	c.mu.Unlock()
-	if !ok || e.cols != viewColsAll || scope != "" && e.info.ProjectID != scope {
+	var v ServerInfo
+	switch {
+	case ok && e.cols == viewColsAll:
+		v = cloneInfo(e.info)
+		v.Memo = nil // a show's caller may change its copy before rendering it
+	case !ok && packed && p.cols == viewColsAll:
+		v = unpackInfo(p.b)
+	default:
 		return ServerInfo{}, false
 	}
-	v := cloneInfo(e.info)
-	v.Memo = nil // a show's caller may change its copy before rendering it
+	if scope != "" && v.ProjectID != scope {
+		return ServerInfo{}, false
+	}
 	return v, true
 }
 
@@ -204,6 +246,9 @@ func (c *viewCache) getList(ids []string, need viewCols) (views []*ServerInfo, m
 	for i, id := range ids {
 		if e, ok := c.entries[id]; ok && e.cols&need == need {
 			views[i] = &e.info
+		} else if p, ok := c.packed[id]; ok && p.cols&need == need {
+			v := unpackInfo(p.b) // no rendering is kept for it (Memo nil)
+			views[i] = &v
 		} else {
 			missing = append(missing, id)
 		}
@@ -240,9 +285,11 @@ func (c *viewCache) file(n uint64, v ServerInfo, cols viewCols) {
 	if c.entries == nil {
 		c.entries = make(map[string]*viewEntry)
 	}
+	c.unpack(v.ID)
 	if _, ok := c.entries[v.ID]; !ok && len(c.entries) >= viewCacheMax {
-		for old := range c.entries { // full: make room by dropping any one
+		for old, e := range c.entries { // full: make room by packing any one
 			delete(c.entries, old)
+			c.pack(&e.info, e.cols, true)
 			break
 		}
 	}

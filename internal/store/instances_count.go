@@ -37,3 +37,13 @@ func (db *DB) Pools() map[string]*sql.DB {
 	}
 	return map[string]*sql.DB{"write": db.write, "read": db.read}
 }
+
+// InstanceCountLive counts the servers not deleted, up to upTo: it stops
+// there, so that asking whether there are more than upTo reads at most
+// upTo+1 entries of an index, however many are stored.
+func (tx *Tx) InstanceCountLive(ctx context.Context, upTo int) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM instances WHERE deleted = $1 LIMIT $2) AS live`,
+		false, upTo).Scan(&n)
+	return n, mapErr(err)
+}
