@@ -446,3 +446,12 @@ func TestExactFloatingIPs(t *testing.T) {
 		{"floating-ip-pools-2.1", "GET", "/os-floating-ip-pools", b.demo, "2.1", nil},
 	})
 }
+
+// TestExactUsageAuditLog pins the audit of a fixed past period.
+func TestExactUsageAuditLog(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	checkExact(t, b, []exactCase{
+		{"usage-audit-log-2.1", "GET", "/os-instance_usage_audit_log/2026-01-02%2012:00:00", b.admin, "2.1", nil},
+	})
+}
