@@ -10,27 +10,32 @@ import (
 	"novalite/internal/policy"
 )
 
-// usageAuditLogView renders an audit the way Nova's controller does: with
-// no host having run the audit, nothing is done and every host is missing.
-func usageAuditLogView(l compute.UsageAuditLog) map[string]any {
+// usageAuditLogView is an audit the way Nova's controller renders it:
+// with no host having run the audit, nothing is done and every host is
+// missing.
+type usageAuditLogView struct {
+	HostsNotRun     []string `json:"hosts_not_run"`
+	Log             struct{} `json:"log"` // always {}
+	NumHosts        int      `json:"num_hosts"`
+	NumHostsDone    int      `json:"num_hosts_done"`
+	NumHostsNotRun  int      `json:"num_hosts_not_run"`
+	NumHostsRunning int      `json:"num_hosts_running"`
+	OverallStatus   string   `json:"overall_status"`
+	PeriodBeginning string   `json:"period_beginning"`
+	PeriodEnding    string   `json:"period_ending"`
+	TotalErrors     int      `json:"total_errors"`
+	TotalInstances  int      `json:"total_instances"`
+}
+
+func usageAuditLogViewOf(l compute.UsageAuditLog) usageAuditLogView {
 	const layout = "2006-01-02 15:04:05"
 	done := "0 of " + fmt.Sprint(len(l.Hosts))
 	if len(l.Hosts) == 0 {
 		done = "ALL"
 	}
-	return map[string]any{
-		"period_beginning":  l.Begin.Format(layout),
-		"period_ending":     l.End.Format(layout),
-		"num_hosts":         len(l.Hosts),
-		"num_hosts_done":    0,
-		"num_hosts_running": 0,
-		"num_hosts_not_run": len(l.Hosts),
-		"hosts_not_run":     l.Hosts,
-		"total_instances":   0,
-		"total_errors":      0,
-		"overall_status":    done + " hosts done. 0 errors.",
-		"log":               map[string]any{},
-	}
+	return usageAuditLogView{HostsNotRun: l.Hosts, NumHosts: len(l.Hosts), NumHostsNotRun: len(l.Hosts),
+		OverallStatus: done + " hosts done. 0 errors.", PeriodBeginning: l.Begin.Format(layout),
+		PeriodEnding: l.End.Format(layout)}
 }
 
 // listUsageAuditLogs is GET /os-instance_usage_audit_log (admin): the
@@ -47,7 +52,9 @@ func (a *API) listUsageAuditLogs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"instance_usage_audit_logs": usageAuditLogView(l)})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Log usageAuditLogView `json:"instance_usage_audit_logs"`
+	}{usageAuditLogViewOf(l)})
 	return nil
 }
 
@@ -69,6 +76,8 @@ func (a *API) showUsageAuditLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"instance_usage_audit_log": usageAuditLogView(l)})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Log usageAuditLogView `json:"instance_usage_audit_log"`
+	}{usageAuditLogViewOf(l)})
 	return nil
 }
