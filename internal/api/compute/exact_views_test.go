@@ -455,3 +455,17 @@ func TestExactUsageAuditLog(t *testing.T) {
 		{"usage-audit-log-2.1", "GET", "/os-instance_usage_audit_log/2026-01-02%2012:00:00", b.admin, "2.1", nil},
 	})
 }
+
+// TestExactImageMetadata pins the image metadata proxy's bodies (≤2.38).
+func TestExactImageMetadata(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := "/images/" + b.image + "/metadata"
+	checkExact(t, b, []exactCase{
+		{"image-metadata-2.1", "GET", m, b.admin, "2.1", nil},
+		{"image-metadata-item-2.1", "GET", m + "/hw_rng_model", b.admin, "2.1", nil},
+		{"image-metadata-update-2.1", "POST", m, b.admin, "2.1", map[string]any{"metadata": map[string]any{"a": "b"}}},
+		{"image-metadata-item-set-2.1", "PUT", m + "/k", b.admin, "2.1", map[string]any{"meta": map[string]any{"k": "v"}}},
+		{"image-metadata-replace-2.1", "PUT", m, b.admin, "2.1", map[string]any{"metadata": map[string]any{"x": "y"}}},
+	})
+}
