@@ -67,7 +67,7 @@ func (a *API) listImageMetadata(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"metadata": nonNilMap(im.Properties)})
+	httpx.WriteJSON(w, http.StatusOK, metadataBody{nonNilMap(im.Properties)})
 	return nil
 }
 
@@ -82,7 +82,7 @@ func (a *API) showImageMetadata(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errNotFound
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: v}})
+	httpx.WriteJSON(w, http.StatusOK, metaBody{map[string]string{key: v}})
 	return nil
 }
 
@@ -118,7 +118,7 @@ func (a *API) writeImageMetadata(w http.ResponseWriter, r *http.Request, replace
 	if replace {
 		out = md // Nova answers with the request's metadata
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"metadata": out})
+	httpx.WriteJSON(w, http.StatusOK, metadataBody{out})
 	return nil
 }
 
@@ -149,7 +149,7 @@ func (a *API) updateImageMetadataItem(w http.ResponseWriter, r *http.Request) er
 	if _, err := a.writeImageProps(r, im, want); err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"meta": meta})
+	httpx.WriteJSON(w, http.StatusOK, metaBody{meta})
 	return nil
 }
 
