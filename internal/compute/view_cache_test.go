@@ -310,7 +310,6 @@ func (b *testBundle) list(t *testing.T, id string) ServerInfo {
 func TestListFromViewCache(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	ctx := context.Background()
 	var ids []string
 	for i := range 8 {
 		v := novalite.Server{VMState: novalite.VMActive, ProjectID: "p1", Name: fmt.Sprintf("vm-%d", i),
@@ -364,14 +363,7 @@ func TestListFromViewCache(t *testing.T) {
 				p.Limit = 1000
 			}
 			p.Columns = cols
-			want, err := b.svc.listServers(ctx, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := b.svc.ListServers(ctx, p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			want, got := b.listBoth(t, p)
 			if len(want) == 0 {
 				t.Fatalf("%s: the case lists nothing", c.name)
 			}
@@ -398,6 +390,21 @@ func TestListFromViewCache(t *testing.T) {
 
 // listView is list without what a list view with no optional column
 // does not show (a server a show filed has it).
+// listBoth lists p from the store alone (want) and through the view
+// cache (got).
+func (b *testBundle) listBoth(t *testing.T, p ListServersParams) (want, got []*ServerInfo) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := b.svc.listServers(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err = b.svc.ListServers(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	return want, got
+}
+
 func listView(list []*ServerInfo) []ServerInfo {
 	out := make([]ServerInfo, len(list))
 	for i := range out {

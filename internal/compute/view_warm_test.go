@@ -63,14 +63,7 @@ func TestViewCacheWarm(t *testing.T) {
 	}
 	live := false
 	p := ListServersParams{ServerListParams: novalite.ServerListParams{ProjectID: "p1", Deleted: &live, Limit: 1000}}
-	want, err := b.svc.listServers(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := b.svc.ListServers(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want, got := b.listBoth(t, p)
 	if d := cmp.Diff(listView(want), listView(got)); d != "" {
 		t.Errorf("a page of packed servers differs from the store's (-store +cache):\n%s", d)
 	}

@@ -36,15 +36,7 @@ func (tx *Tx) InstanceOutcomeMany(ctx context.Context, p InstanceOutcomeManyPara
 		return map[int64]bool{}, nil
 	}
 	var w where
-	now := micros(p.Now)
-	set := []string{"vm_state = " + w.arg(string(p.VM)), "task_state = " + w.arg(emptyNull(string(p.Task))),
-		"updated_at = " + w.arg(now)}
-	if p.Power != nil {
-		set = append(set, "power_state = "+w.arg(int(*p.Power)))
-	}
-	if p.Launched {
-		set = append(set, "launched_at = "+w.arg(now))
-	}
+	set := outcomeStates(&w, p.VM, p.Task, p.Power, p.Launched, micros(p.Now))
 	w.conds = append(w.conds, tx.inJSON("id", &w, p.InternalIDs, true))
 	w.add(`deleted = ?`, false)
 	if p.From == novalite.TaskNone {

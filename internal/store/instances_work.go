@@ -127,18 +127,26 @@ type InstanceOutcomeParams struct {
 	Now          time.Time
 }
 
+// outcomeStates are the SET terms of an outcome's states, one server's
+// or a batch's: the vm and task states, the power state if given, the
+// launch time if launched, all at now.
+func outcomeStates(w *where, vm novalite.VMState, task novalite.TaskState, power *novalite.PowerState, launched bool, now int64) []string {
+	set := []string{"vm_state = " + w.arg(string(vm)), "task_state = " + w.arg(emptyNull(string(task))),
+		"updated_at = " + w.arg(now)}
+	if power != nil {
+		set = append(set, "power_state = "+w.arg(int(*power)))
+	}
+	if launched {
+		set = append(set, "launched_at = "+w.arg(now))
+	}
+	return set
+}
+
 // InstanceOutcome writes an outcome and reports whether it applied.
 func (tx *Tx) InstanceOutcome(ctx context.Context, p InstanceOutcomeParams) (bool, error) {
 	var w where
 	now := micros(p.Now)
-	set := []string{"vm_state = " + w.arg(string(p.VM)), "task_state = " + w.arg(emptyNull(string(p.Task))),
-		"updated_at = " + w.arg(now)}
-	if p.Power != nil {
-		set = append(set, "power_state = "+w.arg(int(*p.Power)))
-	}
-	if p.Launched {
-		set = append(set, "launched_at = "+w.arg(now))
-	}
+	set := outcomeStates(&w, p.VM, p.Task, p.Power, p.Launched, now)
 	if p.Delete {
 		set = append(set, "deleted = "+w.arg(true), "deleted_at = "+w.arg(now), "terminated_at = "+w.arg(now))
 	}
