@@ -94,7 +94,9 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 	})
 	if err == nil && cacheable {
 		s.views.put(n, out)
-		s.warmViews(ctx)
+		if s.now().Sub(out.UpdatedAt) > warmColdAge {
+			s.warmViews(ctx)
+		}
 	}
 	return out, err
 }

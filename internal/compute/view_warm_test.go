@@ -12,8 +12,8 @@ import (
 	"novalite/internal/store/storetest"
 )
 
-// TestViewCacheWarm (both engines): a show's miss files the other live
-// servers too, packed, of every project; each is then served from the
+// TestViewCacheWarm (both engines): a show's miss of a server unchanged
+// for a while (not of one just changed) files the other live servers too, packed, of every project; each is then served from the
 // cache as a read of the store gives it (the fixture's fault, metadata,
 // tag, volume, addresses and groups included), to its project only; a
 // deleted server is not filed; a change to a packed server is seen by
@@ -36,7 +36,12 @@ func TestViewCacheWarm(t *testing.T) {
 		}
 		ids = append(ids, storetest.Server(t, b.db, v).ID)
 	}
-	b.read(t, member, ids[1])
+	b.read(t, member, ids[1]) // changed a moment ago: no read-ahead
+	if b.cached(ids[2]) {
+		t.Fatal("the miss of a server changed a moment ago read ahead")
+	}
+	b.now = t0.Add(2 * warmColdAge)
+	b.read(t, member, ids[2])
 	for i, id := range ids {
 		if got, want := b.cached(id), i != 5; got != want {
 			t.Errorf("server %d (%s) cached: %v, want %v", i, id, got, want)
