@@ -135,8 +135,9 @@ func (c *viewCache) filePacked(n uint64, list []ServerInfo) {
 
 // warmViews reads ahead after a show's miss, when every live server
 // fits in the packed views: the next page of them (every project,
-// newest first, as a list pages them), filed packed. A show that misses says clients ask for servers the cache does
-// not hold; read in pages, a server costs a fraction of its own miss.
+// newest first, as a list pages them), filed packed. A show that
+// misses says clients ask for servers the cache does not hold; read in
+// pages, a server costs a fraction of its own miss.
 // The first pass reads whole pages (most of their servers are missing);
 // a later one reads the page's ids and then only the servers the cache
 // lacks. One step at a time in the process; a failed step ends the pass.
