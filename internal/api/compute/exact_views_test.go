@@ -65,29 +65,36 @@ func checkExact(t *testing.T, b *testBundle, cases []exactCase) {
 			t.Errorf("%s: %s %s: %d %s", c.name, c.method, c.path, resp.Status, resp.Body)
 			continue
 		}
-		got := exactNormalize(t, resp.Body)
-		file := filepath.Join("testdata", "exact", c.name+".json")
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(file, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
+		compareExact(t, c.name, resp.Body)
+	}
+}
+
+// compareExact compares body with testdata/exact/<name>.json; -update
+// rewrites the file.
+func compareExact(t *testing.T, name string, body []byte) {
+	t.Helper()
+	got := exactNormalize(t, body)
+	file := filepath.Join("testdata", "exact", name+".json")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
 		}
-		want, err := os.ReadFile(file)
-		if err != nil {
-			t.Errorf("%v (run with -update to create it)", err)
-			continue
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
 		}
-		if !bytes.Equal(got, want) {
-			diff := lineDiff(string(want), string(got))
-			if diff == "" {
-				diff = "(the same lines in another order)"
-			}
-			t.Errorf("%s differs from %s:\n%s", c.name, file, diff)
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Errorf("%v (run with -update to create it)", err)
+		return
+	}
+	if !bytes.Equal(got, want) {
+		diff := lineDiff(string(want), string(got))
+		if diff == "" {
+			diff = "(the same lines in another order)"
 		}
+		t.Errorf("%s differs from %s:\n%s", name, file, diff)
 	}
 }
 
