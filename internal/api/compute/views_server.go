@@ -122,10 +122,3 @@ func serverStatus(v novalite.Server) string {
 func (a *API) serverDetail(r *http.Request, s compute.ServerInfo, o serverView) httpx.RawJSON {
 	return a.appendServerDetail(nil, r, s, o)
 }
-
-func emptyNil(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}

@@ -3,6 +3,7 @@ package compute
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -59,17 +60,39 @@ type proxyVolumeRequest struct {
 }
 
 // cinderTime is how Nova passes Cinder's times through.
-func cinderTime(v novalite.Volume) string {
-	return v.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000")
+func cinderTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000000")
 }
 
-// volumeProxyView is Nova's volume view; detail and summary are alike.
-func (a *API) volumeProxyView(r *http.Request, v novalite.Volume) map[string]any {
-	atts := []any{map[string]any{}}
+// proxiedVolume is Nova's volume view; detail and summary are alike.
+type proxiedVolume struct {
+	Attachments        []proxyAttachment `json:"attachments"`
+	AvailabilityZone   string            `json:"availabilityZone"`
+	CreatedAt          string            `json:"createdAt"`
+	DisplayDescription *string           `json:"displayDescription"`
+	DisplayName        *string           `json:"displayName"`
+	ID                 string            `json:"id"`
+	Metadata           map[string]string `json:"metadata"`
+	Size               int64             `json:"size"`
+	SnapshotID         *string           `json:"snapshotId"`
+	Status             string            `json:"status"`
+	VolumeType         string            `json:"volumeType"`
+}
+
+// proxyAttachment is the server a volume is attached to; a volume
+// attached to none has one that is empty ({}), as Nova shows it.
+type proxyAttachment struct {
+	Device   Optional[*string] `json:"device,omitzero"`
+	ID       string            `json:"id,omitempty"`
+	ServerID string            `json:"serverId,omitempty"`
+	VolumeID string            `json:"volumeId,omitempty"`
+}
+
+func (a *API) volumeProxyView(r *http.Request, v novalite.Volume) proxiedVolume {
+	att := proxyAttachment{}
 	for _, at := range v.Attachments {
 		if at.Status == novalite.AttachAttached {
-			atts = []any{map[string]any{"id": v.ID, "volumeId": v.ID, "serverId": at.InstanceUUID,
-				"device": emptyNil(at.Mountpoint)}}
+			att = proxyAttachment{ID: v.ID, VolumeID: v.ID, ServerID: at.InstanceUUID, Device: some(nilIfEmpty(at.Mountpoint))}
 			break
 		}
 	}
@@ -77,17 +100,15 @@ func (a *API) volumeProxyView(r *http.Request, v novalite.Volume) map[string]any
 	if meta == nil {
 		meta = map[string]string{}
 	}
-	return map[string]any{"id": v.ID, "status": v.Status, "size": v.Size, "availabilityZone": v.AvailabilityZone,
-		"createdAt": cinderTime(v), "attachments": atts, "displayName": deref(v.Name),
-		"displayDescription": deref(v.Description), "volumeType": a.svc.Volumes.TypeName(r.Context(), v.TypeID),
-		"snapshotId": emptyNil(v.SnapshotID), "metadata": meta}
+	return proxiedVolume{ID: v.ID, Status: v.Status, Size: v.Size, AvailabilityZone: v.AvailabilityZone,
+		CreatedAt: cinderTime(v.CreatedAt), Attachments: []proxyAttachment{att}, DisplayName: v.Name,
+		DisplayDescription: v.Description, VolumeType: a.svc.Volumes.TypeName(r.Context(), v.TypeID),
+		SnapshotID: nilIfEmpty(v.SnapshotID), Metadata: meta}
 }
 
-func deref(p *string) any {
-	if p == nil {
-		return nil
-	}
-	return *p
+// volumeProxyBody is the body of one volume.
+type volumeProxyBody struct {
+	Volume proxiedVolume `json:"volume"`
 }
 
 // limited is Nova's common.limited: offset and limit over a whole list.
@@ -118,11 +139,13 @@ func (a *API) listVolumesProxy(detail bool) httpx.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		out := []any{}
+		out := struct {
+			Volumes []proxiedVolume `json:"volumes"`
+		}{[]proxiedVolume{}}
 		for _, v := range limited(r, vs) {
-			out = append(out, a.volumeProxyView(r, v))
+			out.Volumes = append(out.Volumes, a.volumeProxyView(r, v))
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"volumes": out})
+		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
 	}
 }
@@ -135,7 +158,7 @@ func (a *API) showVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"volume": a.volumeProxyView(r, v)})
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v)})
 	return nil
 }
 
@@ -171,7 +194,7 @@ func (a *API) createVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	w.Header().Set("Location", a.links(r, "os-volumes", v.ID)[0].Href)
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"volume": a.volumeProxyView(r, v)})
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v)})
 	return nil
 }
 
@@ -186,10 +209,25 @@ func (a *API) deleteVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func snapshotProxyView(s novalite.VolumeSnapshot) map[string]any {
-	return map[string]any{"id": s.ID, "volumeId": s.VolumeID, "status": s.Status, "size": s.Size,
-		"createdAt": s.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000"), "displayName": deref(s.Name),
-		"displayDescription": deref(s.Description)}
+// proxiedSnapshot is Nova's snapshot view; detail and summary are alike.
+type proxiedSnapshot struct {
+	CreatedAt          string  `json:"createdAt"`
+	DisplayDescription *string `json:"displayDescription"`
+	DisplayName        *string `json:"displayName"`
+	ID                 string  `json:"id"`
+	Size               int64   `json:"size"`
+	Status             string  `json:"status"`
+	VolumeID           string  `json:"volumeId"`
+}
+
+func snapshotProxyView(s novalite.VolumeSnapshot) proxiedSnapshot {
+	return proxiedSnapshot{ID: s.ID, VolumeID: s.VolumeID, Status: s.Status, Size: s.Size,
+		CreatedAt: cinderTime(s.CreatedAt), DisplayName: s.Name, DisplayDescription: s.Description}
+}
+
+// snapshotProxyBody is the body of one snapshot.
+type snapshotProxyBody struct {
+	Snapshot proxiedSnapshot `json:"snapshot"`
 }
 
 func (a *API) listSnapshotsProxy(w http.ResponseWriter, r *http.Request) error {
@@ -200,11 +238,13 @@ func (a *API) listSnapshotsProxy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := []any{}
+	out := struct {
+		Snapshots []proxiedSnapshot `json:"snapshots"`
+	}{[]proxiedSnapshot{}}
 	for _, s := range limited(r, ss) {
-		out = append(out, snapshotProxyView(s))
+		out.Snapshots = append(out.Snapshots, snapshotProxyView(s))
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"snapshots": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -216,7 +256,7 @@ func (a *API) showSnapshotProxy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": snapshotProxyView(s)})
+	httpx.WriteJSON(w, http.StatusOK, snapshotProxyBody{snapshotProxyView(s)})
 	return nil
 }
 
@@ -244,7 +284,7 @@ func (a *API) createSnapshotProxy(w http.ResponseWriter, r *http.Request) error 
 	case err != nil && (s.ID == "" || !novalite.IsKind(err, novalite.Internal)):
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": snapshotProxyView(s)})
+	httpx.WriteJSON(w, http.StatusOK, snapshotProxyBody{snapshotProxyView(s)})
 	return nil
 }
 
