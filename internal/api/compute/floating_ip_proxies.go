@@ -159,22 +159,50 @@ func (a *API) listFloatingIPPoolsProxy(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-// networkProxyView is Nova's network_dict for a Neutron network: the id
+// networkProxy is Nova's network_dict for a Neutron network: the id
 // and label, every nova-network field null.
-func networkProxyView(n novalite.Network) map[string]any {
-	v := map[string]any{"id": n.ID, "label": n.Name}
-	for _, k := range []string{"bridge", "bridge_interface", "broadcast", "cidr", "cidr_v6", "created_at", "deleted",
-		"deleted_at", "dhcp_server", "dhcp_start", "dns1", "dns2", "enable_dhcp", "gateway", "gateway_v6", "host",
-		"injected", "mtu", "multi_host", "netmask", "netmask_v6", "priority", "project_id", "rxtx_base",
-		"share_address", "updated_at", "vlan", "vpn_private_address", "vpn_public_address", "vpn_public_port"} {
-		v[k] = nil
-	}
-	return v
+type networkProxy struct {
+	Bridge            *string `json:"bridge"`
+	BridgeInterface   *string `json:"bridge_interface"`
+	Broadcast         *string `json:"broadcast"`
+	CIDR              *string `json:"cidr"`
+	CIDRv6            *string `json:"cidr_v6"`
+	CreatedAt         *string `json:"created_at"`
+	Deleted           *string `json:"deleted"`
+	DeletedAt         *string `json:"deleted_at"`
+	DHCPServer        *string `json:"dhcp_server"`
+	DHCPStart         *string `json:"dhcp_start"`
+	DNS1              *string `json:"dns1"`
+	DNS2              *string `json:"dns2"`
+	EnableDHCP        *string `json:"enable_dhcp"`
+	Gateway           *string `json:"gateway"`
+	Gatewayv6         *string `json:"gateway_v6"`
+	Host              *string `json:"host"`
+	ID                string  `json:"id"`
+	Injected          *string `json:"injected"`
+	Label             string  `json:"label"`
+	MTU               *string `json:"mtu"`
+	MultiHost         *string `json:"multi_host"`
+	Netmask           *string `json:"netmask"`
+	Netmaskv6         *string `json:"netmask_v6"`
+	Priority          *string `json:"priority"`
+	ProjectID         *string `json:"project_id"`
+	RxtxBase          *string `json:"rxtx_base"`
+	ShareAddress      *string `json:"share_address"`
+	UpdatedAt         *string `json:"updated_at"`
+	VLAN              *string `json:"vlan"`
+	VPNPrivateAddress *string `json:"vpn_private_address"`
+	VPNPublicAddress  *string `json:"vpn_public_address"`
+	VPNPublicPort     *string `json:"vpn_public_port"`
+}
+
+func networkProxyView(n novalite.Network) networkProxy {
+	return networkProxy{ID: n.ID, Label: n.Name}
 }
 
 // listNetworksOf is the list of a network proxy (os-networks,
 // os-tenant-networks), each network shown by view.
-func (a *API) listNetworksOf(rule string, view func(novalite.Network) map[string]any) httpx.HandlerFunc {
+func listNetworksOf[T any](a *API, rule string, view func(novalite.Network) T) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := proxy(r, rule)
 		if err != nil {
@@ -184,17 +212,19 @@ func (a *API) listNetworksOf(rule string, view func(novalite.Network) map[string
 		if err != nil {
 			return err
 		}
-		out := make([]map[string]any, len(nets))
+		out := struct {
+			Networks []T `json:"networks"`
+		}{make([]T, len(nets))}
 		for i, n := range nets {
-			out[i] = view(n)
+			out.Networks[i] = view(n)
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"networks": out})
+		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
 	}
 }
 
 // showNetworkOf is the show of a network proxy; notFound is its message.
-func (a *API) showNetworkOf(rule, notFound string, view func(novalite.Network) map[string]any) httpx.HandlerFunc {
+func showNetworkOf[T any](a *API, rule, notFound string, view func(novalite.Network) T) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := proxy(r, rule)
 		if err != nil {
@@ -204,7 +234,9 @@ func (a *API) showNetworkOf(rule, notFound string, view func(novalite.Network) m
 		if err != nil {
 			return fromNeutron(err, notFound)
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"network": view(n)})
+		httpx.WriteJSON(w, http.StatusOK, struct {
+			Network T `json:"network"`
+		}{view(n)})
 		return nil
 	}
 }

@@ -6,6 +6,12 @@ import "novalite"
 // backed by Neutron): the networks the caller sees, as id, label and a cidr
 // that Nova renders from a missing value, the string "None".
 
-func tenantNetworkView(n novalite.Network) map[string]any {
-	return map[string]any{"id": n.ID, "label": n.Name, "cidr": "None"}
+type tenantNetwork struct {
+	CIDR  string `json:"cidr"`
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+func tenantNetworkView(n novalite.Network) tenantNetwork {
+	return tenantNetwork{ID: n.ID, Label: n.Name, CIDR: "None"}
 }
