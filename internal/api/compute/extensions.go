@@ -116,15 +116,19 @@ var extensions = []extension{
 	{"os-volumes", "Volumes", "Volumes support."},
 }
 
-func (e extension) view() map[string]any {
-	return map[string]any{
-		"alias":       e.alias,
-		"name":        e.name,
-		"description": e.description,
-		"links":       []any{},
-		"namespace":   "http://docs.openstack.org/compute/ext/fake_xml",
-		"updated":     "2014-12-03T00:00:00Z",
-	}
+// extensionView is an extension as GET /extensions shows it.
+type extensionView struct {
+	Alias       string `json:"alias"`
+	Description string `json:"description"`
+	Links       []link `json:"links"`
+	Name        string `json:"name"`
+	Namespace   string `json:"namespace"`
+	Updated     string `json:"updated"`
+}
+
+func (e extension) view() extensionView {
+	return extensionView{Alias: e.alias, Name: e.name, Description: e.description, Links: []link{},
+		Namespace: "http://docs.openstack.org/compute/ext/fake_xml", Updated: "2014-12-03T00:00:00Z"}
 }
 
 // listExtensions is GET /extensions.
@@ -135,11 +139,13 @@ func (a *API) listExtensions(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:extensions", policy.Target{}); err != nil {
 		return err
 	}
-	out := make([]any, len(extensions))
+	out := struct {
+		Extensions []extensionView `json:"extensions"`
+	}{make([]extensionView, len(extensions))}
 	for i, e := range extensions {
-		out[i] = e.view()
+		out.Extensions[i] = e.view()
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"extensions": out})
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -154,7 +160,9 @@ func (a *API) showExtension(w http.ResponseWriter, r *http.Request) error {
 	alias := r.PathValue("alias")
 	for _, e := range extensions {
 		if e.alias == alias {
-			httpx.WriteJSON(w, http.StatusOK, map[string]any{"extension": e.view()})
+			httpx.WriteJSON(w, http.StatusOK, struct {
+				Extension extensionView `json:"extension"`
+			}{e.view()})
 			return nil
 		}
 	}

@@ -44,7 +44,9 @@ func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, act actionCa
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"output": out})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Output string `json:"output"`
+	}{out})
 	return nil
 }
 
@@ -105,6 +107,24 @@ func (a *API) consoleURL(r *http.Request, s novalite.Server, protocol, kind stri
 // only VNC is enabled.
 func consoleEnabled(protocol string) bool { return protocol == "vnc" }
 
+// openedConsole is an opened console: its protocol (remote-consoles only),
+// type and URL.
+type openedConsole struct {
+	Protocol string `json:"protocol,omitempty"`
+	Type     string `json:"type"`
+	URL      string `json:"url"`
+}
+
+// consoleConnection is what a console token connects to; tls_port is
+// there from 2.99.
+type consoleConnection struct {
+	Host               string         `json:"host"`
+	InstanceUUID       string         `json:"instance_uuid"`
+	InternalAccessPath *string        `json:"internal_access_path"`
+	Port               *int           `json:"port"`
+	TLSPort            Optional[*int] `json:"tls_port,omitzero"`
+}
+
 // consoleRequest is a console's protocol (remote-consoles) and type.
 type consoleRequest struct {
 	Protocol string `json:"protocol"`
@@ -129,7 +149,9 @@ func oldConsole(protocol string, types ...string) actionFunc {
 		if err != nil {
 			return err
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]any{"console": map[string]any{"type": kind, "url": u}})
+		httpx.WriteJSON(w, http.StatusOK, struct {
+			Console openedConsole `json:"console"`
+		}{openedConsole{Type: kind, URL: u}})
 		return nil
 	}
 }
@@ -175,8 +197,9 @@ func (a *API) createRemoteConsole(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"remote_console": map[string]any{
-		"protocol": protocol, "type": kind, "url": u}})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		RemoteConsole openedConsole `json:"remote_console"`
+	}{openedConsole{Protocol: protocol, Type: kind, URL: u}})
 	return nil
 }
 
@@ -197,10 +220,8 @@ func (a *API) showConsoleAuthToken(w http.ResponseWriter, r *http.Request) error
 	}
 	// The guest's VNC server listens on a unix socket of its host, not on
 	// a TCP port: port and internal_access_path are null.
-	c := map[string]any{"instance_uuid": ca.InstanceUUID, "host": ca.Host, "port": nil, "internal_access_path": nil}
-	if mv.AtLeast(2, 99) {
-		c["tls_port"] = nil
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"console": c})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Console consoleConnection `json:"console"`
+	}{consoleConnection{InstanceUUID: ca.InstanceUUID, Host: ca.Host, TLSPort: optIf[*int](mv.AtLeast(2, 99), nil)}})
 	return nil
 }
