@@ -49,6 +49,8 @@ func exactNormalize(t *testing.T, body []byte) []byte {
 	out = reMAC.ReplaceAll(out, []byte(`"<mac>"`))
 	out = reUptimeSecs.ReplaceAll(out, []byte(`"uptime": <seconds>`))
 	out = reHex.ReplaceAll(out, []byte(`"<hostId>"`))
+	out = rePass.ReplaceAll(out, []byte(`"adminPass": "<password>"`))
+	out = reResv.ReplaceAll(out, []byte(`"r-<id>"`))
 	return append(out, '\n')
 }
 
