@@ -56,8 +56,10 @@ func nextLinks[T any](a *API, r *http.Request, path string, p page, list []T, ma
 	return []link{{Href: a.versioned(r) + path + "?" + q.Encode(), Rel: "next"}}
 }
 
-// addNextLinks sets body[key] to the nextLinks of a body still built as
-// a map.
+// addNextLinks sets body[key] to the nextLinks of a body built as a map:
+// the server lists, whose page is RawJSON, which WriteJSON copies as it
+// is from a map, where json.Marshal of a struct would check and compact
+// the page's bytes again.
 func addNextLinks[T any](a *API, r *http.Request, body map[string]any, key, path string, p page, list []T, marker func(T) string) {
 	if l := nextLinks(a, r, path, p, list, marker); l != nil {
 		body[key] = l

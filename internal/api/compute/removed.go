@@ -13,6 +13,12 @@ import (
 const goneMessage = "This resource is no longer available. No forwarding address is given."
 
 func gone(w http.ResponseWriter, r *http.Request) error {
-	httpx.WriteJSON(w, http.StatusGone, map[string]any{"computeFault": map[string]any{"code": http.StatusGone, "message": goneMessage}})
+	type fault struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	httpx.WriteJSON(w, http.StatusGone, struct {
+		Fault fault `json:"computeFault"`
+	}{fault{http.StatusGone, goneMessage}})
 	return nil
 }

@@ -181,7 +181,7 @@ func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionC
 		httpx.WriteEmpty(w, http.StatusOK)
 		return nil
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"adminPass": pass})
+	httpx.WriteJSON(w, http.StatusOK, adminPassBody{pass})
 	return nil
 }
 
@@ -309,7 +309,9 @@ var createImageValue = obj{"type": "object", "properties": obj{"name": pName, "m
 // below 2.45, with {"image_id"} from 2.45.
 func (a *API) imageCreated(w http.ResponseWriter, r *http.Request, imageID string) error {
 	if MV(r).AtLeast(2, 45) {
-		httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"image_id": imageID})
+		httpx.WriteJSON(w, http.StatusAccepted, struct {
+			ImageID string `json:"image_id"`
+		}{imageID})
 		return nil
 	}
 	w.Header().Set("Location", httpx.BaseURL(r)+"/image/images/"+imageID)

@@ -102,7 +102,7 @@ func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, act actionCal
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"adminPass": pass})
+	httpx.WriteJSON(w, http.StatusOK, adminPassBody{pass})
 	return nil
 }
 

@@ -84,6 +84,8 @@ func (a *API) createExternalEvents(w http.ResponseWriter, r *http.Request) error
 			status = http.StatusMultiStatus
 		}
 	}
-	httpx.WriteJSON(w, status, map[string]any{"events": items})
+	httpx.WriteJSON(w, status, struct {
+		Events []externalEvent `json:"events"`
+	}{items})
 	return nil
 }

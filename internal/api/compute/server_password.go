@@ -14,7 +14,9 @@ func (a *API) showServerPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"password": s.EncryptedPassword})
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Password string `json:"password"`
+	}{s.EncryptedPassword})
 	return nil
 }
 

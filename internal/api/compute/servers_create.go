@@ -52,6 +52,15 @@ type createBody struct {
 	Hostname            string                          `json:"hostname"`                   // 2.90
 }
 
+// createdServer is the answer to a create of one server.
+type createdServer struct {
+	DiskConfig     string     `json:"OS-DCF:diskConfig"`
+	AdminPass      string     `json:"adminPass"`
+	ID             string     `json:"id"`
+	Links          []link     `json:"links"`
+	SecurityGroups []groupRef `json:"security_groups"`
+}
+
 // groupRef names a security group.
 type groupRef struct {
 	Name *string `json:"name,omitempty"`
@@ -98,7 +107,9 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
 	// Nova tests the value as sent (`if server_dict.get(...)`), not a
 	// bool_from_string of it: "False" asks for the reservation id too.
 	if pyTruth(req.Server.ReturnReservationID) {
-		httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"reservation_id": res.ReservationID})
+		httpx.WriteJSON(w, http.StatusAccepted, struct {
+			ReservationID string `json:"reservation_id"`
+		}{res.ReservationID})
 		return nil
 	}
 	first := res.Servers[0]
@@ -108,10 +119,10 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
 		groups = req.Server.SecurityGroups.Value
 	}
 	w.Header().Set("Location", links[0].Href)
-	httpx.WriteJSON(w, http.StatusAccepted, map[string]any{"server": map[string]any{
-		"id": first.ID, "links": links, "security_groups": groups, "adminPass": res.AdminPass,
-		"OS-DCF:diskConfig": map[bool]string{true: "AUTO", false: "MANUAL"}[first.AutoDiskConfig],
-	}})
+	httpx.WriteJSON(w, http.StatusAccepted, struct {
+		Server createdServer `json:"server"`
+	}{createdServer{ID: first.ID, Links: links, SecurityGroups: groups, AdminPass: res.AdminPass,
+		DiskConfig: map[bool]string{true: "AUTO", false: "MANUAL"}[first.AutoDiskConfig]}})
 	return nil
 }
 

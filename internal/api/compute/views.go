@@ -55,3 +55,9 @@ func timeOrNil(t time.Time, layout string) *string {
 	s := t.UTC().Format(layout)
 	return &s
 }
+
+// adminPassBody is the answer of an action that sets a password (rescue,
+// evacuate before 2.14).
+type adminPassBody struct {
+	AdminPass string `json:"adminPass"`
+}
