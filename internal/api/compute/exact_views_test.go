@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -71,33 +70,10 @@ func checkExact(t *testing.T, b *testBundle, cases []exactCase) {
 	}
 }
 
-// compareExact compares body with testdata/exact/<name>.json; -update
-// rewrites the file.
+// compareExact compares body, normalized, with testdata/exact/<name>.json.
 func compareExact(t *testing.T, name string, body []byte) {
 	t.Helper()
-	got := exactNormalize(t, body)
-	file := filepath.Join("testdata", "exact", name+".json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Errorf("%v (run with -update to create it)", err)
-		return
-	}
-	if !bytes.Equal(got, want) {
-		diff := lineDiff(string(want), string(got))
-		if diff == "" {
-			diff = "(the same lines in another order)"
-		}
-		t.Errorf("%s differs from %s:\n%s", name, file, diff)
-	}
+	compareFile(t, filepath.Join("testdata", "exact", name+".json"), exactNormalize(t, body))
 }
 
 // TestExactFlavors pins the flavor views where they change shape:

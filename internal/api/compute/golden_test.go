@@ -100,25 +100,34 @@ func TestGoldenResponses(t *testing.T) {
 			if resp.Status >= 300 {
 				t.Fatalf("%s %s: %d %s", c.method, c.path, resp.Status, resp.Body)
 			}
-			got := normalize(t, resp.Body)
-			file := filepath.Join("testdata", "golden", c.name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s:\n%s", c.name, file, lineDiff(string(want), string(got)))
-			}
+			compareFile(t, filepath.Join("testdata", "golden", c.name+".json"), normalize(t, resp.Body))
 		})
+	}
+}
+
+// compareFile compares got with file, or with -update writes it there.
+func compareFile(t *testing.T, file string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Errorf("%v (run with -update to create it)", err)
+		return
+	}
+	if !bytes.Equal(got, want) {
+		diff := lineDiff(string(want), string(got))
+		if diff == "" {
+			diff = "(the same lines in another order)"
+		}
+		t.Errorf("%s differs:\n%s", file, diff)
 	}
 }
 
