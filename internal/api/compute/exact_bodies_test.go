@@ -105,12 +105,7 @@ func TestExactServerBodies(t *testing.T) {
 func TestExactProxyBodies(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	booted := b.vol(t, b.demo, map[string]any{"size": 1})
-	private := b.networkID(t, "private")
-	id := b.create(t, b.demo, "proxied", map[string]any{"networks": []any{map[string]any{"uuid": private}},
-		"block_device_mapping_v2": []any{map[string]any{"source_type": "volume", "destination_type": "volume",
-			"uuid": booted}}})
-	b.launch(t, id)
+	_, booted, private := b.withVolume(t, "proxied")
 	r := b.do("POST", "/os-snapshots", b.demo, "2.1", map[string]any{"snapshot": map[string]any{
 		"volume_id": booted, "force": true, "display_name": "s1"}})
 	if r.Status != 200 {
@@ -159,4 +154,17 @@ func TestExactNetworkLists(t *testing.T) {
 		sorted := append([]byte(`{"networks":[`), bytes.Join(items, []byte(","))...)
 		compareExact(t, c.name, append(sorted, "]}"...))
 	}
+}
+
+// withVolume creates a demo server named name on the private network,
+// booted from a new volume, and launches it.
+func (b *testBundle) withVolume(t *testing.T, name string) (id, volume, network string) {
+	t.Helper()
+	volume = b.vol(t, b.demo, map[string]any{"size": 1})
+	network = b.networkID(t, "private")
+	id = b.create(t, b.demo, name, map[string]any{"networks": []any{map[string]any{"uuid": network}},
+		"block_device_mapping_v2": []any{map[string]any{"source_type": "volume", "destination_type": "volume",
+			"uuid": volume}}})
+	b.launch(t, id)
+	return id, volume, network
 }

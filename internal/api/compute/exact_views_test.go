@@ -263,13 +263,8 @@ func TestExactServerRecords(t *testing.T) {
 func TestExactServerDevices(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	booted := b.vol(t, b.demo, map[string]any{"size": 1})
+	id, booted, private := b.withVolume(t, "devices")
 	spare := b.vol(t, b.demo, map[string]any{"size": 1})
-	private := b.networkID(t, "private")
-	id := b.create(t, b.demo, "devices", map[string]any{"networks": []any{map[string]any{"uuid": private}},
-		"block_device_mapping_v2": []any{map[string]any{"source_type": "volume", "destination_type": "volume",
-			"uuid": booted}}})
-	b.launch(t, id)
 	vols, ifs := "/servers/"+id+"/os-volume_attachments", "/servers/"+id+"/os-interface"
 	port := b.serverPorts(t, id)[0].(map[string]any)["id"].(string)
 	checkExact(t, b, []exactCase{
