@@ -155,8 +155,8 @@ func (s *Service) UpdateFloatingIP(ctx context.Context, c *novalite.Caller, id s
 		if f, err = getFIP(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "update_floatingip", f.ProjectID) {
-			return policyDenied("update_floatingip")
+		if err := authorize(c, "update_floatingip", f.ProjectID); err != nil {
+			return err
 		}
 		set(&f.Description, p.Description)
 		if p.PortID != nil {
@@ -179,8 +179,8 @@ func (s *Service) DeleteFloatingIP(ctx context.Context, c *novalite.Caller, id s
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "delete_floatingip", f.ProjectID) {
-			return policyDenied("delete_floatingip")
+		if err := authorize(c, "delete_floatingip", f.ProjectID); err != nil {
+			return err
 		}
 		if err := tx.FloatingIPDelete(ctx, id); err != nil {
 			return err

@@ -70,6 +70,15 @@ func policyDenied(rule string) error {
 	return nerr(novalite.Forbidden, "PolicyNotAuthorized", "(rule:%s) is disallowed by policy", rule)
 }
 
+// authorize is policyDenied unless rule lets c act on a resource of
+// project: the rule is named once, for the check and its message.
+func authorize(c *novalite.Caller, rule, project string) error {
+	if !policy.AllowedOwned(c, rule, project) {
+		return policyDenied(rule)
+	}
+	return nil
+}
+
 func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Second) }
 
 // view returns what read finds in one read transaction.
@@ -212,8 +221,8 @@ func (s *Service) UpdateNetwork(ctx context.Context, c *novalite.Caller, id stri
 		if n, err = getNetwork(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "update_network", n.ProjectID) {
-			return policyDenied("update_network")
+		if err := authorize(c, "update_network", n.ProjectID); err != nil {
+			return err
 		}
 		if p.ProjectID != nil {
 			return badRequest("Cannot update read-only attribute tenant_id")
@@ -235,8 +244,8 @@ func (s *Service) DeleteNetwork(ctx context.Context, c *novalite.Caller, id stri
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "delete_network", n.ProjectID) {
-			return policyDenied("delete_network")
+		if err := authorize(c, "delete_network", n.ProjectID); err != nil {
+			return err
 		}
 		inUse, err := tx.NetworkPortCount(ctx, id, novalite.DeviceOwnerDHCP)
 		if err != nil {

@@ -275,8 +275,8 @@ func (s *Service) UpdatePort(ctx context.Context, c *novalite.Caller, id string,
 		if port, err = getPort(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "update_port", port.ProjectID) {
-			return policyDenied("update_port")
+		if err := authorize(c, "update_port", port.ProjectID); err != nil {
+			return err
 		}
 		applyPort(&port, p)
 		port.Status = portStatus(port)
@@ -325,8 +325,8 @@ func (s *Service) DeletePort(ctx context.Context, c *novalite.Caller, id string)
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "delete_port", p.ProjectID) {
-			return policyDenied("delete_port")
+		if err := authorize(c, "delete_port", p.ProjectID); err != nil {
+			return err
 		}
 		switch p.DeviceOwner {
 		case novalite.DeviceOwnerRouterInterface, novalite.DeviceOwnerRouterGateway, novalite.DeviceOwnerFloatingIP:

@@ -152,8 +152,8 @@ func (s *Service) UpdateRouter(ctx context.Context, c *novalite.Caller, id strin
 		if r, err = getRouter(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "update_router", r.ProjectID) {
-			return policyDenied("update_router")
+		if err := authorize(c, "update_router", r.ProjectID); err != nil {
+			return err
 		}
 		set(&r.Name, p.Name)
 		set(&r.Description, p.Description)
@@ -174,8 +174,8 @@ func (s *Service) DeleteRouter(ctx context.Context, c *novalite.Caller, id strin
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "delete_router", r.ProjectID) {
-			return policyDenied("delete_router")
+		if err := authorize(c, "delete_router", r.ProjectID); err != nil {
+			return err
 		}
 		ports, err := tx.PortListByDevices(ctx, []string{id})
 		if err != nil {
@@ -219,8 +219,8 @@ func (s *Service) AddRouterInterface(ctx context.Context, c *novalite.Caller, ro
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "add_router_interface", r.ProjectID) {
-			return policyDenied("add_router_interface")
+		if err := authorize(c, "add_router_interface", r.ProjectID); err != nil {
+			return err
 		}
 		var port novalite.Port
 		if portID != "" {
@@ -286,8 +286,8 @@ func (s *Service) RemoveRouterInterface(ctx context.Context, c *novalite.Caller,
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "remove_router_interface", r.ProjectID) {
-			return policyDenied("remove_router_interface")
+		if err := authorize(c, "remove_router_interface", r.ProjectID); err != nil {
+			return err
 		}
 		ports, err := tx.PortListByDevices(ctx, []string{r.ID})
 		if err != nil {

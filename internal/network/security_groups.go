@@ -148,8 +148,8 @@ func (s *Service) UpdateSecurityGroup(ctx context.Context, c *novalite.Caller, i
 		if g, err = getGroup(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "update_security_group", g.ProjectID) {
-			return policyDenied("update_security_group")
+		if err := authorize(c, "update_security_group", g.ProjectID); err != nil {
+			return err
 		}
 		if g.Name == "default" && p.Name != nil && *p.Name != "default" {
 			return nerr(novalite.Conflict, "SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.")
@@ -171,8 +171,8 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, c *novalite.Caller, i
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "delete_security_group", g.ProjectID) {
-			return policyDenied("delete_security_group")
+		if err := authorize(c, "delete_security_group", g.ProjectID); err != nil {
+			return err
 		}
 		if def, _ := tx.DefaultSecurityGroupGet(ctx, g.ProjectID); def == id && !isAdmin(c) {
 			return nerr(novalite.Conflict, "SecurityGroupCannotRemoveDefault", "Removing default security group not allowed.")
@@ -316,8 +316,8 @@ func (s *Service) CreateSecurityGroupRule(ctx context.Context, c *novalite.Calle
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "create_security_group_rule", g.ProjectID) {
-			return policyDenied("create_security_group_rule")
+		if err := authorize(c, "create_security_group_rule", g.ProjectID); err != nil {
+			return err
 		}
 		if p.RemoteGroupID != "" {
 			if _, err := getGroup(ctx, tx, c, p.RemoteGroupID); err != nil {
@@ -356,8 +356,8 @@ func (s *Service) DeleteSecurityGroupRule(ctx context.Context, c *novalite.Calle
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "delete_security_group_rule", r.ProjectID) {
-			return policyDenied("delete_security_group_rule")
+		if err := authorize(c, "delete_security_group_rule", r.ProjectID); err != nil {
+			return err
 		}
 		return tx.SecurityGroupRuleDelete(ctx, id)
 	})

@@ -91,8 +91,8 @@ func (s *Service) CreateSubnet(ctx context.Context, c *novalite.Caller, p Subnet
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "create_subnet", n.ProjectID) {
-			return policyDenied("create_subnet")
+		if err := authorize(c, "create_subnet", n.ProjectID); err != nil {
+			return err
 		}
 		others, err := tx.SubnetListByNetwork(ctx, n.ID)
 		if err != nil {
@@ -163,8 +163,8 @@ func (s *Service) UpdateSubnet(ctx context.Context, c *novalite.Caller, id strin
 		if sn, err = getSubnet(ctx, tx, c, id); err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "update_subnet", sn.ProjectID) {
-			return policyDenied("update_subnet")
+		if err := authorize(c, "update_subnet", sn.ProjectID); err != nil {
+			return err
 		}
 		applySubnet(&sn, p)
 		prefix, _ := netip.ParsePrefix(sn.CIDR)
@@ -184,8 +184,8 @@ func (s *Service) DeleteSubnet(ctx context.Context, c *novalite.Caller, id strin
 		if err != nil {
 			return err
 		}
-		if !policy.AllowedOwned(c, "delete_subnet", sn.ProjectID) {
-			return policyDenied("delete_subnet")
+		if err := authorize(c, "delete_subnet", sn.ProjectID); err != nil {
+			return err
 		}
 		n, err := tx.IPAllocationCount(ctx, id)
 		if err != nil {
