@@ -172,7 +172,7 @@ func (c *cloud) waitConsole(id, line string, n int) string {
 			return out
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("console of %s lacks %q ×%d:\n%s", id, line, n, out)
+			c.t.Fatalf("console of %s lacks %q ×%d:\n%s\nnovalite's log of it:\n%s", id, line, n, out, c.s.stderr.linesWith(id))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

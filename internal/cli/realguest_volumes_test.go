@@ -16,6 +16,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/instanceactions"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
@@ -62,6 +63,41 @@ func (c *cloud) blockStorage() *gophercloud.ServiceClient {
 		c.t.Fatal(err)
 	}
 	return bs
+}
+
+// attach attaches a volume and fails the test with the host's error when
+// the plug did not happen: Nova's API answers an attach it then undoes
+// (the volume available again), so only the action's event tells.
+func (c *cloud) attach(server, volumeID string) {
+	c.t.Helper()
+	ctx := context.Background()
+	if _, err := volumeattach.Create(ctx, c.compute, server, volumeattach.CreateOpts{VolumeID: volumeID}).Extract(); err != nil {
+		c.t.Fatalf("attach %s to %s: %v", volumeID, server, err)
+	}
+	pages, err := instanceactions.List(c.compute, server, nil).AllPages(ctx)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	actions, err := instanceactions.ExtractInstanceActions(pages)
+	if err != nil || len(actions) == 0 || actions[0].Action != "attach_volume" {
+		c.t.Fatalf("the newest action of %s is not the attach: %+v, %v", server, actions, err)
+	}
+	mv := c.compute.Microversion
+	c.compute.Microversion = "2.51" // an event's traceback, for an admin
+	defer func() { c.compute.Microversion = mv }()
+	a, err := instanceactions.Get(ctx, c.compute, server, actions[0].RequestID).Extract()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if a.Events == nil {
+		c.t.Fatalf("the attach action of %s has no events", server)
+	}
+	for _, e := range *a.Events {
+		if e.Result == "Error" {
+			c.t.Fatalf("the host did not plug %s into %s: %s\nnovalite's log of it:\n%s", volumeID, server, e.Traceback,
+				c.s.stderr.linesWith(server))
+		}
+	}
 }
 
 // waitVolume waits for a volume's status.
@@ -170,9 +206,7 @@ func TestRealGuestVolumes(t *testing.T) {
 	c.wait(vm1, "ACTIVE")
 	c.waitConsole(vm1, "novalite-guest: ready", 1)
 	start := time.Now()
-	if _, err := volumeattach.Create(ctx, c.compute, vm1, volumeattach.CreateOpts{VolumeID: vol.ID}).Extract(); err != nil {
-		t.Fatalf("attach: %v", err)
-	}
+	c.attach(vm1, vol.ID)
 	t.Logf("attach (hot-plug) answered in %v", time.Since(start).Round(time.Millisecond))
 	c.waitVolume(bs, vol.ID, "in-use")
 	if !hasVolumeDevice(t, vm1, vol.ID) {
@@ -195,9 +229,8 @@ func TestRealGuestVolumes(t *testing.T) {
 	c.waitConsole(vm1, "volume-gone", 1)
 
 	// Attached again, then the server goes: the volume is detached, kept.
-	if _, err := volumeattach.Create(ctx, c.compute, vm1, volumeattach.CreateOpts{VolumeID: vol.ID}).Extract(); err != nil {
-		t.Fatalf("attach again: %v", err)
-	}
+	c.attach(vm1, vol.ID)
+	c.waitVolume(bs, vol.ID, "in-use")
 	c.waitConsole(vm1, "volume-written", 2)
 	c.action("delete", servers.Delete(ctx, c.compute, vm1).ExtractErr())
 	c.waitGone(vm1)
@@ -210,9 +243,7 @@ func TestRealGuestVolumes(t *testing.T) {
 	vm2 := c.boot("vm2", volumeScript(vol.ID, false))
 	c.wait(vm2, "ACTIVE")
 	c.waitConsole(vm2, "novalite-guest: ready", 1)
-	if _, err := volumeattach.Create(ctx, c.compute, vm2, volumeattach.CreateOpts{VolumeID: vol.ID}).Extract(); err != nil {
-		t.Fatalf("attach to vm2: %v", err)
-	}
+	c.attach(vm2, vol.ID)
 	c.waitConsole(vm2, "holds=["+volumeMarker+"]", 1)
 	c.action("stop", servers.Stop(ctx, c.compute, vm2).ExtractErr())
 	c.wait(vm2, "SHUTOFF")

@@ -190,7 +190,9 @@ func (g *guest) plugVolume(ctx context.Context, v volumeDisk) error {
 		return err
 	}
 	node := nodeName(v.ID)
-	_ = g.qmpRun(ctx, "blockdev-del", map[string]any{"node-name": node}, nil)
+	if err := g.deleteNode(ctx, node); err != nil {
+		return err
+	}
 	if err := g.qmpRun(ctx, "blockdev-add", map[string]any{"driver": "raw", "node-name": node,
 		"file": map[string]any{"driver": "file", "filename": v.Path}}, nil); err != nil {
 		return err
@@ -198,7 +200,7 @@ func (g *guest) plugVolume(ctx context.Context, v volumeDisk) error {
 	err := g.qmpRun(ctx, "device_add", map[string]any{"driver": "virtio-blk-pci", "drive": node, "id": deviceID(v.ID),
 		"serial": v.ID, "addr": fmt.Sprintf("0x%x", v.Slot)}, nil)
 	if err != nil {
-		_ = g.qmpRun(context.WithoutCancel(ctx), "blockdev-del", map[string]any{"node-name": node}, nil)
+		_ = g.deleteNode(context.WithoutCancel(ctx), node)
 	}
 	return err
 }
@@ -240,8 +242,45 @@ func (g *guest) unplugVolume(ctx context.Context, id string) error {
 		}
 	}
 	// The node may already be gone (a detach that failed after it).
-	_ = g.qmpRun(ctx, "blockdev-del", map[string]any{"node-name": nodeName(id)}, nil)
-	return nil
+	return g.deleteNode(ctx, nodeName(id))
+}
+
+// nodeFreeTimeout bounds the wait for a block node's last user to let it
+// go: QEMU drops an unplugged device's hold on its node only when the
+// device object is freed, which can come a while after the device left
+// the guest (DEVICE_DELETED, gone from qom-list), later under TCG's load.
+const nodeFreeTimeout = 20 * time.Second
+
+// blockNode is a node of QMP query-named-block-nodes.
+type blockNode struct {
+	Name string `json:"node-name"`
+}
+
+// deleteNode deletes a block node, waiting while it is still in use; a
+// node that is not there is deleted already. A node left behind would
+// keep the volume's file open (and locked) in this QEMU, and the next
+// attach of the volume would find its name taken.
+func (g *guest) deleteNode(ctx context.Context, node string) error {
+	wctx, cancel := context.WithTimeout(ctx, nodeFreeTimeout)
+	defer cancel()
+	for {
+		err := g.qmpRun(wctx, "blockdev-del", map[string]any{"node-name": node}, nil)
+		if err == nil {
+			return nil
+		}
+		var nodes []blockNode
+		if qerr := g.qmpRun(wctx, "query-named-block-nodes", map[string]any{"flat": true}, &nodes); qerr != nil {
+			return errors.Join(err, qerr)
+		}
+		if !slices.ContainsFunc(nodes, func(n blockNode) bool { return n.Name == node }) {
+			return nil
+		}
+		select {
+		case <-wctx.Done():
+			return fmt.Errorf("qemu driver: block node %s still in use after %s: %w", node, nodeFreeTimeout, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // hasDevice reports whether the guest has a device with this id.

@@ -272,6 +272,17 @@ func volumes(ctx context.Context, t *testing.T, d virt.Driver, va virt.VolumeAtt
 			}
 		}
 		check("detach volume", novalite.PowerRunning)
+		if powered {
+			// Plugged in again at once, as a user who detached the
+			// wrong volume does: nothing of the first plug is in
+			// the way.
+			if err := va.AttachVolume(ctx, inst, v); err != nil {
+				t.Fatalf("attach the volume again just after its detach: %v", err)
+			}
+			if err := va.DetachVolume(ctx, inst, v.ID); err != nil {
+				t.Fatalf("detach the volume attached again: %v", err)
+			}
+		}
 	}
 }
 
