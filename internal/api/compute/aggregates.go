@@ -95,7 +95,7 @@ func (a *API) listAggregates(w http.ResponseWriter, r *http.Request) error {
 		Aggregates []aggregateView `json:"aggregates"`
 	}{make([]aggregateView, len(list))}
 	for i, g := range list {
-		out.Aggregates[i] = aggregateViewOf(MV(r), g)
+		out.Aggregates[i] = aggregateViewOf(requestMV(r), g)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -104,7 +104,7 @@ func (a *API) listAggregates(w http.ResponseWriter, r *http.Request) error {
 // createAggregate is POST /os-aggregates: 200 with the aggregate without
 // its hosts and metadata.
 func (a *API) createAggregate(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	req, err := decodeRequest[aggregateRequest](r, schemaFor("aggregate-create", mv, aggregateSchemaDoc(true)))
 	if err != nil {
 		return err
@@ -142,13 +142,13 @@ func (a *API) showAggregate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, aggregateBody{aggregateViewOf(MV(r), g)})
+	httpx.WriteJSON(w, http.StatusOK, aggregateBody{aggregateViewOf(requestMV(r), g)})
 	return nil
 }
 
 // updateAggregate is PUT /os-aggregates/{id}: name and/or zone.
 func (a *API) updateAggregate(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	req, err := decodeRequest[aggregateRequest](r, schemaFor("aggregate-update", mv, aggregateSchemaDoc(false)))
 	if err != nil {
 		return err
@@ -215,7 +215,7 @@ func aggregateActionSchemaDoc(microversion.Version) obj {
 // aggregateAction is POST /os-aggregates/{id}/action: add_host,
 // remove_host or set_metadata; 200 with the aggregate.
 func (a *API) aggregateAction(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	action, raw, err := readAction(r, "add_host", "remove_host", "set_metadata")
 	if err != nil {
 		return err
@@ -260,7 +260,7 @@ func aggregateImagesSchemaDoc(microversion.Version) obj {
 // cacheAggregateImages is POST /os-aggregates/{id}/images (2.81): 202;
 // the fake driver has no image cache to fill.
 func (a *API) cacheAggregateImages(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	req, err := decodeRequest[struct {
 		Cache []struct {
 			ID string `json:"id"`

@@ -67,7 +67,7 @@ func (a *API) flavorAction(w http.ResponseWriter, r *http.Request) error {
 	req, err := decodeAction[struct {
 		Add    tenant `json:"addTenantAccess"`
 		Remove tenant `json:"removeTenantAccess"`
-	}](raw, schemaFor("flavor-action", MV(r), flavorActionSchemaDoc))
+	}](raw, schemaFor("flavor-action", requestMV(r), flavorActionSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (a *API) flavorAction(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		list, err = a.svc.Compute.AddFlavorAccess(r.Context(), c, id,
-			compute.FlavorAccessAdd{ProjectID: project, RefusePublic: MV(r).AtLeast(2, 7)})
+			compute.FlavorAccessAdd{ProjectID: project, RefusePublic: requestMV(r).AtLeast(2, 7)})
 	} else {
 		project := req.Remove.Tenant
 		list, err = a.svc.Compute.RemoveFlavorAccess(r.Context(), c, id, project)

@@ -100,7 +100,7 @@ func (a *API) createExtraSpecs(w http.ResponseWriter, r *http.Request) error {
 	}
 	body, err := decodeRequest[struct {
 		ExtraSpecs map[string]specValue `json:"extra_specs"`
-	}](r, schemaFor("extra-specs-create", MV(r), extraSpecsCreateSchemaDoc))
+	}](r, schemaFor("extra-specs-create", requestMV(r), extraSpecsCreateSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (a *API) updateExtraSpec(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.Authorize(c, "os_compute_api:os-flavor-extra-specs:update", policy.Target{}); err != nil {
 		return err
 	}
-	body, err := decodeRequest[map[string]specValue](r, schemaFor("extra-spec-update", MV(r), extraSpecUpdateSchemaDoc))
+	body, err := decodeRequest[map[string]specValue](r, schemaFor("extra-spec-update", requestMV(r), extraSpecUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func flavorSortKeys(mv microversion.Version) []string {
 // flavorListQuery validates a flavor list query and builds the service
 // request (nova/api/openstack/compute/flavors.py, _get_flavors).
 func flavorListQuery(r *http.Request, pg page) (compute.ListFlavorsParams, error) {
-	mv, q := MV(r), r.URL.Query()
+	mv, q := requestMV(r), r.URL.Query()
 	p := compute.ListFlavorsParams{Limit: pg.Limit, Marker: pg.Marker, SortKey: "flavorid"}
 	allowed := []string{"limit", "marker", "is_public", "minRam", "minDisk", "sort_key", "sort_dir"}
 	if mv.AtLeast(2, 102) {
@@ -154,7 +154,7 @@ type flavorList[T any] struct {
 // canSeeExtraSpecs: extra_specs show in flavor views from 2.61 to
 // callers allowed to list them.
 func canSeeExtraSpecs(r *http.Request) bool {
-	return MV(r).AtLeast(2, 61) &&
+	return requestMV(r).AtLeast(2, 61) &&
 		policy.Allowed(httpx.Caller(r.Context()), "os_compute_api:os-flavor-extra-specs:index", policy.Target{})
 }
 
@@ -177,7 +177,7 @@ type flavorBriefView struct {
 }
 
 func (a *API) flavorBrief(r *http.Request, f novalite.Flavor) flavorBriefView {
-	return flavorBriefView{Description: optIf(MV(r).AtLeast(2, 55), f.Description), ID: f.ID,
+	return flavorBriefView{Description: optIf(requestMV(r).AtLeast(2, 55), f.Description), ID: f.ID,
 		Links: a.links(r, "flavors", f.ID), Name: f.Name}
 }
 
@@ -200,7 +200,7 @@ type flavorView struct {
 
 // flavorDetail is the flavor view at the request's microversion.
 func (a *API) flavorDetail(r *http.Request, f novalite.Flavor, specs bool) flavorView {
-	mv := MV(r)
+	mv := requestMV(r)
 	b := a.flavorBrief(r, f)
 	v := flavorView{Ephemeral: f.EphemeralGB, Description: b.Description, Disk: f.RootGB,
 		ExtraSpecs: optIf(specs, f.ExtraSpecs), ID: b.ID, Links: b.Links, Name: b.Name, IsPublic: f.IsPublic,
@@ -249,7 +249,7 @@ func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.Authorize(c, "os_compute_api:os-flavor-manage:create", policy.Target{}); err != nil {
 		return err
 	}
-	mv := MV(r)
+	mv := requestMV(r)
 	body, err := decodeRequest[struct {
 		Flavor flavorCreateRequest `json:"flavor"`
 	}](r, schemaFor("flavor-create", mv, flavorCreateSchemaDoc))
@@ -308,7 +308,7 @@ func flavorIDParam(v any) (string, error) {
 
 // updateFlavor is PUT /flavors/{id} (2.55, admin): the description only.
 func (a *API) updateFlavor(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	if !mv.AtLeast(2, 55) {
 		return novalite.Errorf(novalite.NotAllowed, "")
 	}

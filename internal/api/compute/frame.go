@@ -34,8 +34,8 @@ func info(ctx context.Context) reqInfo {
 	return ri
 }
 
-// MV returns the microversion of the request.
-func MV(r *http.Request) microversion.Version { return info(r.Context()).mv }
+// requestMV returns the microversion of the request.
+func requestMV(r *http.Request) microversion.Version { return info(r.Context()).mv }
 
 // Nova routes {project_id} only when it is hex and dashes.
 var projectSegment = regexp.MustCompile(`^[0-9a-f-]+$`)

@@ -148,7 +148,7 @@ func (a *API) updateHost(w http.ResponseWriter, r *http.Request) error {
 	body, err := decodeRequest[struct {
 		Status          Optional[string] `json:"status"`
 		MaintenanceMode Optional[string] `json:"maintenance_mode"`
-	}](r, schemaFor("host-update", MV(r), hostUpdateSchemaDoc))
+	}](r, schemaFor("host-update", requestMV(r), hostUpdateSchemaDoc))
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ var cpuInfoObject = func() json.RawMessage {
 
 // hypervisorViewOf is the view of n at the request's microversion.
 func (a *API) hypervisorViewOf(r *http.Request, n novalite.ComputeNode, detail bool, servers []novalite.Server, withServers bool) hypervisorView {
-	mv := MV(r)
+	mv := requestMV(r)
 	now := a.svc.Compute.Now()
 	svc := a.svc.Compute.ComputeServiceOf(n, now)
 	v := hypervisorView{ID: hypervisorID(mv, n), HypervisorHostname: n.HypervisorName,
@@ -135,7 +135,7 @@ func (v *hypervisorView) setResources(mv microversion.Version, n novalite.Comput
 // hypervisors is GET /os-hypervisors and, with detail,
 // GET /os-hypervisors/detail.
 func (a *API) hypervisors(w http.ResponseWriter, r *http.Request, detail bool) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	rule := "os_compute_api:os-hypervisors:list"
 	if detail {
 		rule = "os_compute_api:os-hypervisors:list-detail"
@@ -290,7 +290,7 @@ func indexNode(mv microversion.Version, nodes []novalite.ComputeNode, id string)
 
 // findHypervisor resolves {id} (integer below 2.53, uuid from 2.53).
 func (a *API) findHypervisor(r *http.Request) (novalite.ComputeNode, error) {
-	mv, id := MV(r), r.PathValue("id")
+	mv, id := requestMV(r), r.PathValue("id")
 	notFound := novalite.Errorf(novalite.NotFound, "Hypervisor with ID '%s' could not be found.", id)
 	if mv.AtLeast(2, 53) {
 		if _, err := uuid.Parse(id); err != nil {
@@ -311,7 +311,7 @@ func (a *API) findHypervisor(r *http.Request) (novalite.ComputeNode, error) {
 
 // showHypervisor is GET /os-hypervisors/{id}.
 func (a *API) showHypervisor(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	listServers := false
 	if mv.AtLeast(2, 53) {
 		if err := schemaFor("hypervisor-query", mv, hypervisorsQuery(false)).ValidateQuery(queryDoc(r)); err != nil {

@@ -50,7 +50,7 @@ func queryDoc(r *http.Request) map[string]any {
 // checks rule against its project.
 func (a *API) findActionsServer(r *http.Request, rule string) (string, string, error) {
 	c := httpx.Caller(r.Context())
-	v, err := a.svc.Compute.FindServer(r.Context(), c, r.PathValue("id"), MV(r).AtLeast(2, 21))
+	v, err := a.svc.Compute.FindServer(r.Context(), c, r.PathValue("id"), requestMV(r).AtLeast(2, 21))
 	if err != nil {
 		return "", "", err
 	}
@@ -61,7 +61,7 @@ func (a *API) findActionsServer(r *http.Request, rule string) (string, string, e
 // first; from 2.58 paged (limit, marker = request id, changes-since,
 // 2.66 changes-before) with updated_at and next links.
 func (a *API) listInstanceActions(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	paged := mv.AtLeast(2, 58)
 	if paged {
 		sch := actionsQueryV258
@@ -175,7 +175,7 @@ func (a *API) showInstanceAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	mv, c := MV(r), httpx.Caller(r.Context())
+	mv, c := requestMV(r), httpx.Caller(r.Context())
 	t := policy.Target{ProjectID: project}
 	full := policy.Allowed(c, "os_compute_api:os-instance-actions:events", t)
 	m := actionViewOf(act, mv)

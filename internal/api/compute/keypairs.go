@@ -56,7 +56,7 @@ func checkKeypairName(mv microversion.Version, name string) error {
 // limit and marker from 2.35, nothing else from 2.75. It returns the
 // target user (the caller unless user_id is given).
 func keypairQuery(r *http.Request, paged bool) (string, error) {
-	mv, q := MV(r), r.URL.Query()
+	mv, q := requestMV(r), r.URL.Query()
 	var allowed []string
 	if mv.AtLeast(2, 10) {
 		allowed = append(allowed, "user_id")
@@ -129,7 +129,7 @@ type keypairList struct {
 
 // listKeypairs is GET /os-keypairs.
 func (a *API) listKeypairs(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	user, err := keypairQuery(r, true)
 	if err != nil {
 		return err
@@ -174,14 +174,14 @@ func (a *API) showKeypair(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteJSON(w, http.StatusOK, keypairBody[keypairShown]{keypairShown{
 		CreatedAt: k.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000"), Fingerprint: k.Fingerprint, ID: k.ID,
-		Name: k.Name, PublicKey: k.PublicKey, Type: optIf(MV(r).AtLeast(2, 2), k.Type), UserID: k.UserID}})
+		Name: k.Name, PublicKey: k.PublicKey, Type: optIf(requestMV(r).AtLeast(2, 2), k.Type), UserID: k.UserID}})
 	return nil
 }
 
 // createKeypair is POST /os-keypairs: import a public key, or (before
 // 2.92) generate a key pair and return its private key once.
 func (a *API) createKeypair(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	req, err := decodeRequest[struct {
 		Keypair struct {
 			Name      string           `json:"name"`
@@ -233,7 +233,7 @@ func (a *API) deleteKeypair(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	status := http.StatusAccepted
-	if MV(r).AtLeast(2, 2) {
+	if requestMV(r).AtLeast(2, 2) {
 		status = http.StatusNoContent
 	}
 	httpx.WriteEmpty(w, status)

@@ -38,7 +38,7 @@ type limitsView struct {
 
 // showLimits is GET /limits: the project's absolute limits and usage.
 func (a *API) showLimits(w http.ResponseWriter, r *http.Request) error {
-	mv, q := MV(r), r.URL.Query()
+	mv, q := requestMV(r), r.URL.Query()
 	if mv.AtLeast(2, 75) {
 		if err := onlyParams(q, "tenant_id"); err != nil {
 			return err

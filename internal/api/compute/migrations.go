@@ -52,7 +52,7 @@ type migrationView struct {
 }
 
 func migrationViewOf(r *http.Request, m novalite.Migration, withInstance bool) migrationView {
-	mv := MV(r)
+	mv := requestMV(r)
 	v := migrationView{CreatedAt: m.CreatedAt.UTC().Format(strTime), DestCompute: nilIfEmpty(m.DestCompute),
 		DestHost: nilIfEmpty(m.DestCompute), DestNode: nilIfEmpty(m.DestNode), ID: m.ID,
 		ProjectID: optIf(mv.AtLeast(2, 80), m.ProjectID), SourceCompute: nilIfEmpty(m.SourceCompute),
@@ -152,7 +152,7 @@ var migrationsQuery = map[int]*schema.Schema{59: migrationsQuerySchema(59), 66: 
 func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	// The query schema comes first, as Nova's decorator runs before the
 	// policy check.
-	mv := MV(r)
+	mv := requestMV(r)
 	if mv.AtLeast(2, 59) {
 		sch := migrationsQuery[59]
 		switch {
@@ -233,7 +233,7 @@ func (a *API) onMigration(w http.ResponseWriter, r *http.Request, rule string,
 // forceCompleteMigration is POST /servers/{id}/migrations/{mid}/action
 // {"force_complete": null} (2.22+).
 func (a *API) forceCompleteMigration(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	if _, _, err := readValidated(r, schemaFor("force-complete", mv, func(microversion.Version) obj {
 		return obj{"type": "object", "properties": obj{"force_complete": obj{"type": "null"}},
 			"required": []any{"force_complete"}, "additionalProperties": false}

@@ -58,7 +58,7 @@ func (a *API) showQuotaClass(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, quotaClassBody(MV(r), class, limits))
+	httpx.WriteJSON(w, http.StatusOK, quotaClassBody(requestMV(r), class, limits))
 	return nil
 }
 
@@ -76,7 +76,7 @@ func quotaClassUpdateSchemaDoc(mv microversion.Version) obj {
 // limits after the update, without id. Updating "default" changes the
 // limits of every project without limits of its own.
 func (a *API) updateQuotaClass(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	body, err := decodeRequest[struct {
 		QuotaClassSet map[string]looseInt `json:"quota_class_set"`
 	}](r, schemaFor("quota-class-update", mv, quotaClassUpdateSchemaDoc))

@@ -31,7 +31,7 @@ func quotaResources(mv microversion.Version) []string {
 // and nothing else from 2.75 where the schema is strict.
 func quotaQuery(r *http.Request, strict bool) (string, error) {
 	q := r.URL.Query()
-	if strict && MV(r).AtLeast(2, 75) {
+	if strict && requestMV(r).AtLeast(2, 75) {
 		if err := onlyParams(q, "user_id"); err != nil {
 			return "", err
 		}
@@ -155,7 +155,7 @@ func (a *API) showQuotaSet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(MV(r), project, limits))
+	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(requestMV(r), project, limits))
 	return nil
 }
 
@@ -174,7 +174,7 @@ func (a *API) showQuotaSetDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := quotaSet[quotaUsage]{ID: some(project)}
-	for _, res := range quotaResources(MV(r)) {
+	for _, res := range quotaResources(requestMV(r)) {
 		d := detail[res]
 		out.set(res, quotaUsage{InUse: d.InUse, Limit: d.Limit})
 	}
@@ -192,7 +192,7 @@ func (a *API) showQuotaDefaults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(MV(r), project, limits))
+	httpx.WriteJSON(w, http.StatusOK, quotaSetBody(requestMV(r), project, limits))
 	return nil
 }
 
@@ -249,7 +249,7 @@ func (q *quotaSetUpdate) UnmarshalJSON(b []byte) error {
 // updateQuotaSet is PUT /os-quota-sets/{project} (admin): the new limits,
 // without id.
 func (a *API) updateQuotaSet(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	body, err := decodeRequest[struct {
 		QuotaSet quotaSetUpdate `json:"quota_set"`
 	}](r, schemaFor("quota-update", mv, quotaUpdateSchemaDoc))

@@ -34,7 +34,7 @@ func (v versions) has(mv microversion.Version) bool {
 // anything of the request.
 func only(v versions, h httpx.HandlerFunc) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if !v.has(MV(r)) {
+		if !v.has(requestMV(r)) {
 			return errNotFound
 		}
 		return h(w, r)

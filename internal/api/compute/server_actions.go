@@ -105,7 +105,7 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return novalite.Errorf(novalite.Invalid, "There is no such action: %s", name)
 		}
-		if !row.in.has(MV(r)) {
+		if !row.in.has(requestMV(r)) {
 			return errNotFound
 		}
 		return row.handle(a, w, r, actionCall{name: novalite.Action(name), rule: row.rule, raw: raw})
@@ -120,7 +120,7 @@ var lockSchema = schema.New("lock_v273", `{"type": "object", "properties": {"loc
 // lockServer is the lock action; 2.73 adds an optional locked_reason.
 func (a *API) lockServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
 	var reason *string
-	if MV(r).AtLeast(2, 73) {
+	if requestMV(r).AtLeast(2, 73) {
 		q, err := actionValue[*struct {
 			Reason Optional[string] `json:"locked_reason"`
 		}](act, lockSchema)

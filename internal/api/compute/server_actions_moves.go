@@ -53,7 +53,7 @@ type hostRequest struct {
 }
 
 func (a *API) migrateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	if !mv.AtLeast(2, 56) { // any value, none of it read
 		if _, err := act.value(mv, migrateValue); err != nil {
 			return err
@@ -118,7 +118,7 @@ func (q forcedRequest) checkForce() error {
 }
 
 func (a *API) liveMigrateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[forcedRequest](act, MV(r), liveMigrateValue)
+	q, err := actionRequest[forcedRequest](act, requestMV(r), liveMigrateValue)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ type evacuateRequest struct {
 
 // evacuateServer answers 200; below 2.14 with the new admin password.
 func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[evacuateRequest](act, MV(r), evacuateValue)
+	q, err := actionRequest[evacuateRequest](act, requestMV(r), evacuateValue)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (a *API) evacuateServer(w http.ResponseWriter, r *http.Request, act actionC
 	if err != nil {
 		return err
 	}
-	if MV(r).AtLeast(2, 14) {
+	if requestMV(r).AtLeast(2, 14) {
 		httpx.WriteEmpty(w, http.StatusOK)
 		return nil
 	}
@@ -252,7 +252,7 @@ func (q rebuildRequest) params(mv microversion.Version) (compute.RebuildParams, 
 // rebuildServer answers 202 with the server (the reduced view below 2.75)
 // and its new admin password.
 func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	req, err := actionRequest[rebuildRequest](act, mv, rebuildValue)
 	if err != nil {
 		return err
@@ -287,7 +287,7 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, act actionCa
 // the extended attributes or host status; from 2.75 GET's, those two as
 // policy allows (Nova passes None for them there).
 func (a *API) rebuildView(r *http.Request, info compute.ServerInfo, project, adminPass string) (httpx.RawJSON, error) {
-	mv := MV(r)
+	mv := requestMV(r)
 	o := newServerView(r, project)
 	o.serverGroups, o.noUserData = true, true
 	// Rebuild shows the key (2.54) and the user data (2.57) to anyone
@@ -308,7 +308,7 @@ var createImageValue = obj{"type": "object", "properties": obj{"name": pName, "m
 // imageCreated answers a snapshot action: 202 with the image's Location
 // below 2.45, with {"image_id"} from 2.45.
 func (a *API) imageCreated(w http.ResponseWriter, r *http.Request, imageID string) error {
-	if MV(r).AtLeast(2, 45) {
+	if requestMV(r).AtLeast(2, 45) {
 		httpx.WriteJSON(w, http.StatusAccepted, struct {
 			ImageID string `json:"image_id"`
 		}{imageID})
@@ -327,7 +327,7 @@ type snapshotRequest struct {
 }
 
 func (a *API) createImage(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[snapshotRequest](act, MV(r), fixed(createImageValue))
+	q, err := actionRequest[snapshotRequest](act, requestMV(r), fixed(createImageValue))
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ var createBackupValue = obj{"type": "object", "properties": obj{"name": pName, "
 	"metadata": pMetadata}, "required": []any{"name", "backup_type", "rotation"}, "additionalProperties": false}
 
 func (a *API) createBackup(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	q, err := actionRequest[snapshotRequest](act, MV(r), fixed(createBackupValue))
+	q, err := actionRequest[snapshotRequest](act, requestMV(r), fixed(createBackupValue))
 	if err != nil {
 		return err
 	}
@@ -391,7 +391,7 @@ type unshelveRequest struct {
 }
 
 func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	var q unshelveRequest
 	var err error
 	if mv.AtLeast(2, 77) {

@@ -98,7 +98,7 @@ func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, act actionCal
 		return err
 	}
 	pass, err := a.svc.Compute.RescueServer(r.Context(), httpx.Caller(r.Context()), s.ID,
-		compute.RescueParams{Password: q.AdminPass, Image: q.Image, AllowVolumeBacked: MV(r).AtLeast(2, 87)})
+		compute.RescueParams{Password: q.AdminPass, Image: q.Image, AllowVolumeBacked: requestMV(r).AtLeast(2, 87)})
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (a *API) injectNetworkInfo(w http.ResponseWriter, r *http.Request, act acti
 }
 
 func (a *API) triggerCrashDump(w http.ResponseWriter, r *http.Request, act actionCall) error {
-	if _, err := act.value(MV(r), fixed(obj{"type": "null"})); err != nil {
+	if _, err := act.value(requestMV(r), fixed(obj{"type": "null"})); err != nil {
 		return err
 	}
 	s, err := a.findServer(r, act.rule)
@@ -178,7 +178,7 @@ func actionRequest[T any](act actionCall, mv microversion.Version, value func(mi
 // actionOn reads an action's body, then finds the server the caller
 // may run it on: a bad body is a 400 before any 404 or 403.
 func actionOn[T any](a *API, r *http.Request, act actionCall, value func(microversion.Version) obj) (T, compute.ServerInfo, error) {
-	q, err := actionRequest[T](act, MV(r), value)
+	q, err := actionRequest[T](act, requestMV(r), value)
 	if err != nil {
 		return q, compute.ServerInfo{}, err
 	}

@@ -28,7 +28,7 @@ var consoleOutputValue = obj{"type": []any{"object", "null"}, "properties": obj{
 func (a *API) consoleOutput(w http.ResponseWriter, r *http.Request, act actionCall) error {
 	q, err := actionRequest[struct {
 		Length Nullable[looseInt] `json:"length"` // null or left out: all of it
-	}](act, MV(r), fixed(consoleOutputValue))
+	}](act, requestMV(r), fixed(consoleOutputValue))
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ var consoleTypes = map[string][]string{"vnc": {"novnc", "xvpvnc"}, "spice": {"sp
 
 // createRemoteConsole is POST /servers/{id}/remote-consoles (2.6+).
 func (a *API) createRemoteConsole(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	req, err := decodeRequest[struct {
 		RemoteConsole consoleRequest `json:"remote_console"`
 	}](r, schemaFor("remote-console", mv, remoteConsoleSchema))
@@ -214,7 +214,7 @@ func (a *API) showConsoleAuthToken(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	mv := MV(r)
+	mv := requestMV(r)
 	if !mv.AtLeast(2, 31) && ca.Type != "rdp-html5" {
 		return novalite.Errorf(novalite.Unauthorized, "The requested console type details are not accessible")
 	}

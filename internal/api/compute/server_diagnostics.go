@@ -23,7 +23,7 @@ func (a *API) showServerDiagnostics(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if !MV(r).AtLeast(2, 48) {
+	if !requestMV(r).AtLeast(2, 48) {
 		httpx.WriteJSON(w, http.StatusOK, struct {
 			Memory int `json:"memory"`
 		}{d.MemoryMB * 1024})

@@ -57,7 +57,7 @@ type externalEvent struct {
 func (a *API) createExternalEvents(w http.ResponseWriter, r *http.Request) error {
 	body, err := decodeRequest[struct {
 		Events []externalEvent `json:"events"`
-	}](r, schemaFor("server-external-events", MV(r), externalEventsSchemaDoc))
+	}](r, schemaFor("server-external-events", requestMV(r), externalEventsSchemaDoc))
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func serverGroupCreateSchemaDoc(mv microversion.Version) obj {
 
 // createServerGroup is POST /os-server-groups: 200 with the group.
 func (a *API) createServerGroup(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	req, err := decodeRequest[struct {
 		ServerGroup struct {
 			Name     string                        `json:"name"`
@@ -129,7 +129,7 @@ func nonNegativeParam(r *http.Request, name string) (int, error) {
 // listServerGroups is GET /os-server-groups: the project's groups, or
 // every project's for admins asking all_projects; offset/limit paging.
 func (a *API) listServerGroups(w http.ResponseWriter, r *http.Request) error {
-	mv, q := MV(r), r.URL.Query()
+	mv, q := requestMV(r), r.URL.Query()
 	if mv.AtLeast(2, 75) {
 		if err := onlyParams(q, "all_projects", "limit", "offset"); err != nil {
 			return err
@@ -184,7 +184,7 @@ func (a *API) showServerGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, serverGroupBody{serverGroupViewOf(MV(r), g)})
+	httpx.WriteJSON(w, http.StatusOK, serverGroupBody{serverGroupViewOf(requestMV(r), g)})
 	return nil
 }
 

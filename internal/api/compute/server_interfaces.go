@@ -35,7 +35,7 @@ func interfaceViewOf(r *http.Request, p novalite.Port) interfaceView {
 		ips[i] = interfaceIP{IPAddress: ip.IPAddress, SubnetID: ip.SubnetID}
 	}
 	return interfaceView{FixedIPs: ips, MACAddr: p.MACAddress, NetID: p.NetworkID, PortID: p.ID,
-		PortState: p.Status, Tag: optIf[*string](MV(r).AtLeast(2, 70), nil)}
+		PortState: p.Status, Tag: optIf[*string](requestMV(r).AtLeast(2, 70), nil)}
 }
 
 // interfaceBody is the body of one interface.

@@ -33,7 +33,7 @@ func metadataType(one bool) string {
 // noQuery is the query schema of the sub-resource GETs from 2.102 on: no
 // parameter at all (before, anything is accepted and ignored).
 func noQuery(r *http.Request) error {
-	if !MV(r).AtLeast(2, 102) {
+	if !requestMV(r).AtLeast(2, 102) {
 		return nil
 	}
 	return onlyParams(r.URL.Query())

@@ -77,7 +77,7 @@ func (a *API) findServer(r *http.Request, rule string) (compute.ServerInfo, erro
 
 // showServer is GET /servers/{id}.
 func (a *API) showServer(w http.ResponseWriter, r *http.Request) error {
-	if MV(r).AtLeast(2, 102) && len(r.URL.Query()) > 0 {
+	if requestMV(r).AtLeast(2, 102) && len(r.URL.Query()) > 0 {
 		for k := range r.URL.Query() {
 			return novalite.Errorf(novalite.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
 		}
@@ -126,7 +126,7 @@ type updateRequest struct {
 
 // updateServer is PUT /servers/{id}: no lock or state check.
 func (a *API) updateServer(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	req, err := decodeRequest[updateRequest](r, schemaFor("update", mv, updateSchemaDoc))
 	if err != nil {
 		return err

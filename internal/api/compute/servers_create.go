@@ -91,7 +91,7 @@ func (n *netRequest) UnmarshalJSON(b []byte) error {
 
 // createServer is POST /servers: one server, or min_count..max_count.
 func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {
-	req, err := decodeRequest[createRequest](r, schemaFor("create", MV(r), createSchemaDoc))
+	req, err := decodeRequest[createRequest](r, schemaFor("create", requestMV(r), createSchemaDoc))
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (a *API) createParams(r *http.Request, req createRequest) (compute.CreateSe
 	p := compute.CreateServersParams{Name: srv.Name,
 		ImageRef: srv.ImageRef, FlavorRef: string(srv.FlavorRef), AvailabilityZone: srv.AvailabilityZone,
 		Host: srv.Host, Node: srv.Node, Hostname: srv.Hostname, TrustedCerts: srv.TrustedCerts}
-	if err := checkCreateFields(&p, srv, MV(r)); err != nil {
+	if err := checkCreateFields(&p, srv, requestMV(r)); err != nil {
 		return p, err
 	}
 	forced := strings.Contains(p.AvailabilityZone, ":")
@@ -143,7 +143,7 @@ func (a *API) createParams(r *http.Request, req createRequest) (compute.CreateSe
 	if err := authorizeCreate(c, "os_compute_api:servers:create:forced_host", forced); err != nil {
 		return p, err
 	}
-	if err := createNetworks(&p, srv.Networks, MV(r).AtLeast(2, 37)); err != nil {
+	if err := createNetworks(&p, srv.Networks, requestMV(r).AtLeast(2, 37)); err != nil {
 		return p, err
 	}
 	if err := authorizeCreate(c, "os_compute_api:servers:create:attach_network", p.NetworksMode != "none"); err != nil {

@@ -207,7 +207,7 @@ var allTaskStates = []novalite.TaskState{novalite.TaskRebooting, novalite.TaskRe
 // listQuery turns GET /servers[/detail] query parameters into a store
 // query, with Nova's rules on who may use what.
 func (a *API) listQuery(r *http.Request, detail bool, pg page) (compute.ListServersParams, bool, error) {
-	c, mv := httpx.Caller(r.Context()), MV(r)
+	c, mv := httpx.Caller(r.Context()), requestMV(r)
 	var p compute.ListServersParams
 	q := r.URL.Query()
 	if err := validateListQuery(q, mv); err != nil {

@@ -58,7 +58,7 @@ type serviceBody[T any] struct {
 // listServices is GET /os-services: the controller's scheduler and
 // conductor and each host's nova-compute, filtered by host and binary.
 func (a *API) listServices(w http.ResponseWriter, r *http.Request) error {
-	mv, q := MV(r), r.URL.Query()
+	mv, q := requestMV(r), r.URL.Query()
 	if mv.AtLeast(2, 75) {
 		for k := range q {
 			if k != "host" && k != "binary" {
@@ -121,7 +121,7 @@ func onlyCompute(binary string) error {
 // {id} is an action (enable, disable, disable-log-reason, force-down from
 // 2.11) on the service the body names by host and binary.
 func (a *API) updateService(w http.ResponseWriter, r *http.Request) error {
-	mv, id := MV(r), r.PathValue("id")
+	mv, id := requestMV(r), r.PathValue("id")
 	if mv.AtLeast(2, 53) {
 		if _, err := uuid.Parse(id); err != nil {
 			return novalite.Errorf(novalite.Invalid, "Invalid uuid %s", id)
@@ -222,7 +222,7 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 	if !found {
 		return novalite.Errorf(novalite.NotFound, "Service %s could not be found.", id)
 	}
-	httpx.WriteJSON(w, http.StatusOK, serviceBody[serviceView]{serviceViewOf(MV(r), v)})
+	httpx.WriteJSON(w, http.StatusOK, serviceBody[serviceView]{serviceViewOf(requestMV(r), v)})
 	return nil
 }
 
@@ -232,7 +232,7 @@ func (a *API) updateServiceV253(w http.ResponseWriter, r *http.Request, id strin
 // would come back on restart); novalite has no record of them to drop,
 // so it answers 409 instead.
 func (a *API) deleteService(w http.ResponseWriter, r *http.Request) error {
-	mv, id := MV(r), r.PathValue("id")
+	mv, id := requestMV(r), r.PathValue("id")
 	if err := policy.Authorize(httpx.Caller(r.Context()), "os_compute_api:os-services:delete", policy.Target{}); err != nil {
 		return err
 	}

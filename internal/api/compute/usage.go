@@ -97,7 +97,7 @@ func tenantUsageViewOf(t compute.TenantUsage, detailed bool) tenantUsageView {
 
 // usagePage is limit/marker from 2.40, else every server.
 func usagePage(r *http.Request) (page, bool, error) {
-	if !MV(r).AtLeast(2, 40) {
+	if !requestMV(r).AtLeast(2, 40) {
 		return page{Limit: maxLimit}, false, nil
 	}
 	p, err := readPage(r)

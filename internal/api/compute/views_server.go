@@ -53,7 +53,7 @@ type serverView struct {
 func newServerView(r *http.Request, projectID string) serverView {
 	c := httpx.Caller(r.Context())
 	t := policy.Target{ProjectID: projectID}
-	mv := MV(r)
+	mv := requestMV(r)
 	o := serverView{mv: mv, full: true, admin: c.IsAdmin(),
 		extended:   policy.Allowed(c, "os_compute_api:os-extended-server-attributes", t),
 		extraSpecs: mv.AtLeast(2, 47) && policy.Allowed(c, "os_compute_api:servers:show:flavor-extra-specs", t)}

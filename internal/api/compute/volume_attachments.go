@@ -82,7 +82,7 @@ type volumeAttachmentBody struct {
 
 // listVolumeAttachments is GET /servers/{id}/os-volume_attachments.
 func (a *API) listVolumeAttachments(w http.ResponseWriter, r *http.Request) error {
-	if MV(r).AtLeast(2, 75) {
+	if requestMV(r).AtLeast(2, 75) {
 		if err := onlyParams(r.URL.Query(), "limit", "offset"); err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func (a *API) listVolumeAttachments(w http.ResponseWriter, r *http.Request) erro
 		VolumeAttachments []volumeAttachmentView `json:"volumeAttachments"`
 	}{make([]volumeAttachmentView, len(bdms))}
 	for i, b := range bdms {
-		out.VolumeAttachments[i] = volumeAttachmentViewOf(b, MV(r))
+		out.VolumeAttachments[i] = volumeAttachmentViewOf(b, requestMV(r))
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -127,14 +127,14 @@ func (a *API) showVolumeAttachment(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, volumeAttachmentBody{volumeAttachmentViewOf(b, MV(r))})
+	httpx.WriteJSON(w, http.StatusOK, volumeAttachmentBody{volumeAttachmentViewOf(b, requestMV(r))})
 	return nil
 }
 
 // attachVolume is POST /servers/{id}/os-volume_attachments: 200 with
 // the attachment (202 from 2.101).
 func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	body, err := decodeRequest[volumeAttachmentRequest](r, schemaFor("volume-attach", mv, volumeAttachSchemaDoc))
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 // a swap to another volume (service or admin; the only meaning before
 // 2.85), or from 2.85 an update of the attachment itself.
 func (a *API) updateVolumeAttachment(w http.ResponseWriter, r *http.Request) error {
-	mv := MV(r)
+	mv := requestMV(r)
 	body, err := decodeRequest[volumeAttachmentRequest](r, schemaFor("volume-attachment-update", mv, volumeUpdateSchemaDoc))
 	if err != nil {
 		return err
@@ -240,7 +240,7 @@ func (a *API) detachVolume(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := a.svc.Compute.DetachVolume(r.Context(), httpx.Caller(r.Context()),
-		compute.VolumeDetachParams{ServerID: s.ID, VolumeID: r.PathValue("volume"), ShelvedOK: MV(r).AtLeast(2, 20)}); err != nil {
+		compute.VolumeDetachParams{ServerID: s.ID, VolumeID: r.PathValue("volume"), ShelvedOK: requestMV(r).AtLeast(2, 20)}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)

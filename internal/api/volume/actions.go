@@ -81,7 +81,7 @@ func extendAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Vol
 		return novalite.Errorf(novalite.Invalid, "Invalid input for field/attribute new_size. Value: %v. %v is not of type 'integer', 'string'",
 			arg["new_size"], arg["new_size"])
 	}
-	if err := a.svc.Extend(r.Context(), httpx.Caller(r.Context()), v.ID, volume.ExtendParams{NewSize: n, InUseOK: MV(r).AtLeast(3, 42)}); err != nil {
+	if err := a.svc.Extend(r.Context(), httpx.Caller(r.Context()), v.ID, volume.ExtendParams{NewSize: n, InUseOK: requestMV(r).AtLeast(3, 42)}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)

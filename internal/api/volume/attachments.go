@@ -21,8 +21,8 @@ var updateAttachmentSchema = mustSchema("attachment-update", obj{"type": "object
 // since answers Cinder's 404 for a method newer than the request's
 // microversion.
 func since(r *http.Request, major, minor int) error {
-	if !MV(r).AtLeast(major, minor) {
-		return novalite.Errorf(novalite.NotFound, "API version %s is not supported on this method.", MV(r))
+	if !requestMV(r).AtLeast(major, minor) {
+		return novalite.Errorf(novalite.NotFound, "API version %s is not supported on this method.", requestMV(r))
 	}
 	return nil
 }

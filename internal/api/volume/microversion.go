@@ -18,8 +18,8 @@ var (
 
 type mvKey struct{}
 
-// MV is the negotiated microversion of a request.
-func MV(r *http.Request) microversion.Version {
+// requestMV is the negotiated microversion of a request.
+func requestMV(r *http.Request) microversion.Version {
 	v, ok := r.Context().Value(mvKey{}).(microversion.Version)
 	if !ok {
 		return minVersion

@@ -122,7 +122,7 @@ func (a *API) showLimits(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	project := httpx.Caller(r.Context()).ProjectID
-	if p := r.URL.Query().Get("project_id"); p != "" && MV(r).AtLeast(3, 39) && httpx.Caller(r.Context()).IsAdmin() {
+	if p := r.URL.Query().Get("project_id"); p != "" && requestMV(r).AtLeast(3, 39) && httpx.Caller(r.Context()).IsAdmin() {
 		project = p
 	}
 	us, err := a.svc.QuotaUsages(r.Context(), project)

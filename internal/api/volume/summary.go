@@ -13,7 +13,7 @@ import (
 // all_tenants), and from 3.36 each metadata key with its distinct
 // values. Before 3.12 "summary" is a volume id, as in Cinder.
 func (a *API) showVolumeSummary(w http.ResponseWriter, r *http.Request) error {
-	if !MV(r).AtLeast(3, 12) {
+	if !requestMV(r).AtLeast(3, 12) {
 		r.SetPathValue("id", "summary")
 		return a.showVolume(w, r)
 	}
@@ -47,7 +47,7 @@ func (a *API) showVolumeSummary(w http.ResponseWriter, r *http.Request) error {
 		p.Marker = vs[len(vs)-1].ID
 	}
 	s := obj{"total_count": count, "total_size": size}
-	if MV(r).AtLeast(3, 36) {
+	if requestMV(r).AtLeast(3, 36) {
 		s["metadata"] = meta
 	}
 	httpx.WriteJSON(w, http.StatusOK, obj{"volume-summary": s})

@@ -48,7 +48,7 @@ func withProps(base, extra obj) obj {
 // the new image as Cinder's copy_volume_to_image answers them.
 func uploadImageAction(a *API, w http.ResponseWriter, r *http.Request, v novalite.Volume, arg map[string]any) error {
 	sch := uploadImageSchema
-	if MV(r).AtLeast(3, 1) {
+	if requestMV(r).AtLeast(3, 1) {
 		sch = uploadImageSchema31
 	}
 	b, _ := json.Marshal(map[string]any{"os-volume_upload_image": arg})
@@ -71,7 +71,7 @@ func uploadImageAction(a *API, w http.ResponseWriter, r *http.Request, v novalit
 			return err
 		}
 	}
-	if MV(r).AtLeast(3, 1) {
+	if requestMV(r).AtLeast(3, 1) {
 		p.Visibility = "private"
 		if s := str(arg, "visibility"); s != "" {
 			p.Visibility = s

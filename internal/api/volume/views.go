@@ -54,7 +54,7 @@ func (a *API) volumeView(r *http.Request, v novalite.Volume, typeName string) ob
 // answer.
 func (a *API) volumeBaseView(r *http.Request, v novalite.Volume, typeName string) obj {
 	c := httpx.Caller(r.Context())
-	mv := MV(r)
+	mv := requestMV(r)
 	admin := c.IsAdmin()
 	atts := []any{}
 	for _, at := range v.Attachments {
@@ -138,7 +138,7 @@ const (
 
 // snapshotView is Cinder's snapshot in one of the views above.
 func (a *API) snapshotView(r *http.Request, s novalite.VolumeSnapshot, view int) obj {
-	mv := MV(r)
+	mv := requestMV(r)
 	updated := any(nil)
 	if !s.UpdatedAt.Equal(s.CreatedAt) {
 		updated = cinderTime(s.UpdatedAt)

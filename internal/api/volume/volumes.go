@@ -79,7 +79,7 @@ func (a *API) listVolumes(detail bool) httpx.HandlerFunc {
 		if l := a.nextLinks(r, coll, len(vs), lq, last); l != nil {
 			body["volumes_links"] = l
 		}
-		if MV(r).AtLeast(3, 45) && lq.q.Get("with_count") != "" {
+		if requestMV(r).AtLeast(3, 45) && lq.q.Get("with_count") != "" {
 			if b, _ := asBool(lq.q.Get("with_count")); b {
 				p.Marker, p.Limit = "", -1
 				all, err := a.svc.List(r.Context(), httpx.Caller(r.Context()), p)
@@ -229,7 +229,7 @@ func (a *API) deleteVolume(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if s := q.Get("force"); s != "" && MV(r).AtLeast(3, 23) {
+	if s := q.Get("force"); s != "" && requestMV(r).AtLeast(3, 23) {
 		if force, err = asBool(s); err != nil {
 			return err
 		}
