@@ -72,5 +72,7 @@ func New(db *store.DB, o Options) *Service {
 	if o.ServiceDownTime <= 0 {
 		o.ServiceDownTime = DefaultServiceDownTime
 	}
-	return &Service{db: db, now: o.Now, Waker: &Waker{}, reclaim: o.ReclaimInstanceInterval, downTime: o.ServiceDownTime}
+	s := &Service{db: db, now: o.Now, Waker: &Waker{}, reclaim: o.ReclaimInstanceInterval, downTime: o.ServiceDownTime}
+	db.OnChanges(s.views.onChanges)
+	return s
 }

@@ -17,14 +17,15 @@ import (
 // faults, volumes, ports, addresses, floating IPs, groups) names it.
 //
 // Before a hit it knows that no newer change exists: a lookup of a
-// server the cache holds syncs, waiting for a read of the log that began
-// after the call (one at a time in the process; the readers that queue
-// meanwhile share the next one). A server it does not hold is read from
-// the store at once. Serve on SQLite, whose process owns the file, skips
-// that read while the store's write generation has not moved since the
+// server the cache holds syncs (store.DB.SyncChanges), waiting for a read
+// of the log that began after the call or, within a request, after the
+// request came (the read that validated its token: one statement tells
+// both caches what changed). A server it does not hold is read from the
+// store at once. Serve on SQLite, whose process owns the file, skips
+// the read while the store's write generation has not moved since the
 // last one: then nothing at all was committed since. Other processes
-// commit on PostgreSQL and in the roles of a deployment: there each hit
-// asks the log (one indexed query).
+// commit on PostgreSQL and in the roles of a deployment: there each
+// request asks the log (one indexed query).
 //
 // A server read from the store after read n of the log was applied is
 // filed only when no later read evicted it (between the store's read and
@@ -35,8 +36,6 @@ import (
 // budget of bytes (view_pack.go).
 type viewCache struct {
 	mu sync.Mutex
-	// polled is signalled when a read of the log ends.
-	polled sync.Cond
 	// entries are the servers filed last, as they were read (lists hand
 	// them out and keep a rendering of each); packed, the servers they
 	// made room for and those warm read ahead, each one string
@@ -45,16 +44,8 @@ type viewCache struct {
 	packed      map[string]packedView
 	packedBytes int
 	warm        warmState
-	// cur is where the log was read up to; only the poller touches it.
-	cur store.ChangeCursor
-	// started and done count the reads of the log begun and applied;
-	// polling: one is under way.
-	started, done uint64
-	polling       bool
-	// gen is the store's write generation read before the last read of
-	// the log (serve on SQLite: nothing is newer while it has not moved).
-	gen    uint64
-	synced bool
+	// done is the last read of the log applied (onChanges).
+	done uint64
 	// evicted: the last read of the log that evicted each server, for
 	// the reads after floor; cleared: the last read that emptied the
 	// cache.
@@ -135,48 +126,22 @@ func (c *viewCache) lookup(ctx context.Context, db *store.DB, id, scope string) 
 }
 
 // sync makes the cache current as of the call: every change committed
-// before it is evicted. It returns the count to file a read under (put).
+// before it (or before the request, store.WithReadPoint) is evicted. It
+// returns the count to file a read under (put).
 func (c *viewCache) sync(ctx context.Context, db *store.DB) (uint64, error) {
-	gen, exact := db.Generation()
+	if err := db.SyncChanges(ctx); err != nil {
+		return 0, err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if exact && c.synced && c.gen == gen {
-		return c.done, nil
-	}
-	if c.polled.L == nil {
-		c.polled.L = &c.mu
-	}
-	want := c.started + 1 // a read of the log that begins after this call
-	for c.done < want {
-		if c.polling {
-			c.polled.Wait()
-			continue
-		}
-		if err := c.poll(ctx, db); err != nil {
-			return 0, err
-		}
-	}
 	return c.done, nil
 }
 
-// poll reads the log once, outside the lock, and applies what it read;
-// c.mu is held on entry and on return.
-func (c *viewCache) poll(ctx context.Context, db *store.DB) error {
-	c.polling = true
-	c.started++
-	n := c.started
-	c.mu.Unlock()
-	gen, _ := db.Generation()
-	ids, all, err := db.ServerChanges(ctx, &c.cur)
+// onChanges applies read n of the log (store.DB.OnChanges).
+func (c *viewCache) onChanges(n uint64, ch store.Changes) {
 	c.mu.Lock()
-	c.polling = false
-	c.polled.Broadcast()
-	if err != nil {
-		return err
-	}
-	c.apply(n, ids, all)
-	c.gen, c.synced = gen, true
-	return nil
+	defer c.mu.Unlock()
+	c.apply(n, ch.Servers, ch.AllServers)
 }
 
 // evictedKeep is how many reads of the log the evictions are remembered

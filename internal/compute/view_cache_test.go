@@ -102,6 +102,49 @@ func TestViewCacheEvicts(t *testing.T) {
 	}
 }
 
+// TestViewCacheRequest: within a request (store.WithReadPoint) the read
+// of the change log made when its token was validated serves its shows;
+// a write of the request's own is seen by its next show, and a write
+// committed before a request came by that request's shows.
+func TestViewCacheRequest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	v := storetest.Server(t, b.db, novalite.Server{VMState: novalite.VMActive, ProjectID: "p1",
+		Name: "before", CreatedAt: t0, UpdatedAt: t0})
+	request := func() context.Context {
+		t.Helper()
+		ctx := store.WithReadPoint(context.Background())
+		if err := b.db.SyncChanges(ctx); err != nil { // as the token's validation does
+			t.Fatal(err)
+		}
+		return ctx
+	}
+	show := func(ctx context.Context, want string) {
+		t.Helper()
+		got, err := b.svc.GetServer(ctx, member, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != want {
+			t.Fatalf("showed %q, want %q", got.Name, want)
+		}
+	}
+	ctx := request()
+	show(ctx, "before")
+	show(ctx, "before")
+	if !b.cached(v.ID) {
+		t.Fatal("the server is not cached")
+	}
+	for _, name := range []string{"own write", "own write again"} {
+		if _, err := b.svc.UpdateServer(ctx, member, v.ID, UpdateServerParams{Name: &name}); err != nil {
+			t.Fatal(err)
+		}
+		show(ctx, name)
+	}
+	b.exec(t, `UPDATE instances SET name = 'another request' WHERE uuid = $1`, v.ID)
+	show(request(), "another request")
+}
+
 // viewFixture is a server in ERROR (so that its fault shows) with
 // metadata, a tag, a volume, and a port with an address, a security
 // group and a floating IP: something in every table its view shows.

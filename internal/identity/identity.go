@@ -31,13 +31,8 @@ type Service struct {
 
 	mu    sync.Mutex
 	epoch int64 // identity epoch that keys and cache belong to
-	// epochGen is the store generation at the last epoch read; while
-	// the store's generation is authoritative and has not moved, the
-	// epoch cannot have either (store.DB.Generation).
-	epochGen  uint64
-	epochRead bool
-	keys      *keyring
-	cache     map[string]cached
+	keys  *keyring
+	cache map[string]cached
 }
 
 // Options configure a Service.
@@ -72,9 +67,11 @@ func New(db *store.DB, o Options) *Service {
 	if o.MaxActiveKeys <= 0 {
 		o.MaxActiveKeys = defaultMaxActiveKeys(o.TokenTTL, o.KeyRotation)
 	}
-	return &Service{db: db, now: o.Now, tokenTTL: o.TokenTTL, catalog: o.Catalog, pwCost: o.PasswordCost,
+	s := &Service{db: db, now: o.Now, tokenTTL: o.TokenTTL, catalog: o.Catalog, pwCost: o.PasswordCost,
 		keyRotation: o.KeyRotation, maxActiveKeys: max(o.MaxActiveKeys, 2),
 		epoch: -1, cache: map[string]cached{}}
+	db.OnChanges(s.onChanges)
+	return s
 }
 
 // defaultMaxActiveKeys is the number of Fernet keys that keeps every

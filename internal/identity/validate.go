@@ -27,7 +27,8 @@ const maxCached = 100_000
 // rotation increments in its own transaction. A cached validation is used
 // only while the epoch it was made at is current, so a change made
 // through any replica is seen by the very next request on every replica,
-// at the price of one single-row read per request.
+// at the price of one single-row read per request — the same statement
+// that tells the server view cache what changed (store.DB.SyncChanges).
 func (s *Service) Validate(ctx context.Context, tok string) (*novalite.Caller, error) {
 	epoch, err := s.sync(ctx)
 	if err != nil {
@@ -55,6 +56,14 @@ func (s *Service) Validate(ctx context.Context, tok string) (*novalite.Caller, e
 	return c, nil
 }
 
+// RequestContext returns ctx for one request: the read of the identity
+// epoch that validates its token also tells the server view cache what
+// changed, and serves it for the rest of the request until the request
+// writes (store.WithReadPoint).
+func (s *Service) RequestContext(ctx context.Context) context.Context {
+	return store.WithReadPoint(ctx)
+}
+
 // ValidateSubject validates a token read from X-Subject-Token, bypassing
 // the cache: NotFound ("Could not recognize Fernet token") when invalid.
 func (s *Service) ValidateSubject(ctx context.Context, tok string) (*novalite.Caller, error) {
@@ -64,43 +73,27 @@ func (s *Service) ValidateSubject(ctx context.Context, tok string) (*novalite.Ca
 	return s.validate(ctx, tok)
 }
 
-// sync reads the identity epoch; when it moved since the last call, the
-// cached validations and the keyring are dropped.
+// sync makes the identity epoch current (a read that began after the
+// call, or within the request, store.DB.SyncChanges) and returns it.
 func (s *Service) sync(ctx context.Context) (int64, error) {
-	gen, exact := s.db.Generation()
-	if exact {
-		s.mu.Lock()
-		if s.epochRead && s.epochGen == gen {
-			epoch := s.epoch
-			s.mu.Unlock()
-			return epoch, nil
-		}
-		s.mu.Unlock()
-	}
-	var epoch int64
-	err := s.view(ctx, func(tx *store.Tx) error {
-		var err error
-		epoch, err = tx.IdentityEpoch(ctx)
-		return err
-	})
-	if err != nil {
+	if err := s.db.SyncChanges(ctx); err != nil {
 		return 0, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if exact && s.epochRead && gen < s.epochGen {
-		// A read that began before one already taken into account.
-		return s.epoch, nil
-	}
-	if epoch != s.epoch {
-		s.epoch = epoch
+	return s.epoch, nil
+}
+
+// onChanges hears each read of the epoch (store.DB.OnChanges): when it
+// moved, the cached validations and the keyring are dropped.
+func (s *Service) onChanges(_ uint64, ch store.Changes) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch.IdentityEpoch != s.epoch {
+		s.epoch = ch.IdentityEpoch
 		clear(s.cache)
 		s.keys = nil
 	}
-	if exact {
-		s.epochGen, s.epochRead = gen, true
-	}
-	return epoch, nil
 }
 
 func notRecognized() error {

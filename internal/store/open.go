@@ -36,7 +36,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db := &DB{engine: SQLite, write: w, read: r, writeStmts: newStmtCache(w),
-		writeMu: make(chan struct{}, 1), gen: gen}
+		writeMu: make(chan struct{}, 1), gen: gen, feed: &changeFeed{}}
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, unavailable(err)
@@ -62,7 +62,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 	}
 	p.SetMaxOpenConns(max(8, runtime.GOMAXPROCS(0)*4))
 	p.SetMaxIdleConns(max(8, runtime.GOMAXPROCS(0)*4))
-	db := &DB{engine: Postgres, write: p, read: p, dsn: dsn, gen: &generation{}}
+	db := &DB{engine: Postgres, write: p, read: p, dsn: dsn, gen: &generation{}, feed: &changeFeed{}}
 	if err := p.PingContext(ctx); err != nil {
 		p.Close()
 		return nil, unavailable(err)

@@ -37,21 +37,37 @@ type ChangeCursor struct {
 // TestServerChangesPlan).
 const serverChangesPostgres = `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch,
 		pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
-		ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)::text FROM server_changes_pruned
-	UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid FROM server_changes
+		ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)::text,
+		(SELECT epoch FROM identity_epoch WHERE id = 1) FROM server_changes_pruned
+	UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid, 0 FROM server_changes
 		WHERE seq > $1 AND seq <= 9223372036854775807 OR xid = ANY($2::bigint[])
 		OR xid >= $3 AND xid <= 9223372036854775807`
 
+// Changes is one read of what writers changed, for the caches in front
+// of the store (ServerChanges).
+type Changes struct {
+	// Servers changed since the cursor's last read; AllServers: any
+	// server may have (a wildcard entry, a pruning that may have deleted
+	// entries the cursor had not read, or its first read).
+	Servers    []string
+	AllServers bool
+	// IdentityEpoch is the identity change counter (IdentityEpochBump)
+	// as of the same read.
+	IdentityEpoch int64
+}
+
 // ServerChanges reports the servers whose view changed since cur (the
-// uuids the triggers of migration 0051 logged) and moves cur past them.
-// all is true when any server may have changed: a wildcard entry, a
-// pruning that may have deleted entries cur had not read, or cur's first
-// read. It reads outside a transaction: one statement, one snapshot.
-func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []string, all bool, err error) {
+// uuids the triggers of migration 0051 logged) and the identity epoch,
+// and moves cur past them. It reads outside a transaction: one
+// statement, one snapshot, so that a show costs one round trip for both
+// its caches (SyncChanges).
+func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (Changes, error) {
 	// The head row (false) has the largest seq, the pruning's bound and
-	// epoch and the running transactions, then come the entries (true).
-	q := `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch, 0, '' FROM server_changes_pruned
-		UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid FROM server_changes WHERE seq > $1`
+	// epoch, the running transactions and the identity epoch, then come
+	// the entries (true).
+	q := `SELECT false, (SELECT COALESCE(MAX(seq), 0) FROM server_changes), below, epoch, 0, '',
+			(SELECT epoch FROM identity_epoch WHERE id = 1) FROM server_changes_pruned
+		UNION ALL SELECT true, seq, 0, 0, 0, instance_uuid, 0 FROM server_changes WHERE seq > $1`
 	args := []any{cur.seq}
 	if db.engine == Postgres {
 		q = serverChangesPostgres
@@ -65,39 +81,40 @@ func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (ids []strin
 	}
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, false, mapErr(err)
+		return Changes{}, mapErr(err)
 	}
 	defer rows.Close()
 	next := ChangeCursor{started: true}
+	var ch Changes
 	var below int64
 	for rows.Next() {
 		var entry bool
-		var a, b, c, x int64
+		var a, b, c, x, e int64
 		var s string
-		if err := rows.Scan(&entry, &a, &b, &c, &x, &s); err != nil {
-			return nil, false, mapErr(err)
+		if err := rows.Scan(&entry, &a, &b, &c, &x, &s, &e); err != nil {
+			return Changes{}, mapErr(err)
 		}
 		if entry {
-			ids = append(ids, s)
-			all = all || s == serverChangeAll
+			ch.Servers = append(ch.Servers, s)
+			ch.AllServers = ch.AllServers || s == serverChangeAll
 			continue
 		}
-		next.seq, below, next.epoch, next.xmax = a, b, c, x
+		next.seq, below, next.epoch, next.xmax, ch.IdentityEpoch = a, b, c, x, e
 		if next.running, err = parseInts(s); err != nil {
-			return nil, false, err
+			return Changes{}, err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, mapErr(err)
+		return Changes{}, mapErr(err)
 	}
 	// A pruning since the last read deleted entries below below: on
 	// SQLite those cur had not read when it was past them; on PostgreSQL
 	// the ones of transactions running at the last read may be among
 	// them, and a snapshot does not name them all (see ChangeCursor).
 	pruned := next.epoch != cur.epoch && (cur.seq+1 < below || db.engine == Postgres)
-	all = all || !cur.started || pruned
+	ch.AllServers = ch.AllServers || !cur.started || pruned
 	*cur = next
-	return ids, all, nil
+	return ch, nil
 }
 
 // parseInts reads PostgreSQL's text of an array of integers ("{1,2}");

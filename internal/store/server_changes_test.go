@@ -21,12 +21,12 @@ type changesTest struct {
 
 func (c *changesTest) read() (ids []string, all bool) {
 	c.t.Helper()
-	ids, all, err := c.db.ServerChanges(context.Background(), &c.cur)
+	ch, err := c.db.ServerChanges(context.Background(), &c.cur)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	slices.Sort(ids)
-	return slices.Compact(ids), all
+	slices.Sort(ch.Servers)
+	return slices.Compact(ch.Servers), ch.AllServers
 }
 
 // expect checks that the next read reports all, or exactly ids.

@@ -45,6 +45,8 @@ type DB struct {
 	queue writeQueue
 	// onNotify hears the channels of each commit (OnNotify).
 	onNotify func(channels []string)
+	// feed shares the reads of the changes among caches (SyncChanges).
+	feed *changeFeed
 }
 
 // Engine names a database engine.
@@ -114,6 +116,10 @@ func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 // rolled back on error or panic, retried a few times when the engine
 // reports a serialization failure.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	if p, _ := ctx.Value(readPointKey{}).(*readPoint); p != nil {
+		p.beginWrite()
+		defer p.endWrite()
+	}
 	return db.run(ctx, db.write, db.writeStmts, false, fn)
 }
 

@@ -102,15 +102,27 @@ type Validator interface {
 	Validate(ctx context.Context, token string) (*novalite.Caller, error)
 }
 
+// RequestScoper is a Validator whose reads the rest of a request may
+// share: RequestContext returns the context to validate and serve the
+// request with (identity.Service: the read of what changed that
+// validated the token serves the server view cache too).
+type RequestScoper interface {
+	RequestContext(ctx context.Context) context.Context
+}
+
 // Authenticate puts the caller of X-Auth-Token into the context, or
 // answers 401 as keystonemiddleware does. identityURL goes into the
 // WWW-Authenticate header.
 func Authenticate(next http.Handler, v Validator, identityURL func(*http.Request) string, ew ErrorWriter) http.Handler {
+	scoper, _ := v.(RequestScoper)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := r.Header.Get("X-Auth-Token")
 		if tok == "" {
 			unauthorized(w, r, identityURL(r))
 			return
+		}
+		if scoper != nil {
+			r = r.WithContext(scoper.RequestContext(r.Context()))
 		}
 		c, err := v.Validate(r.Context(), tok)
 		if err != nil {
