@@ -45,6 +45,7 @@ type run struct {
 	urls    []string // the API's URLs: serve's, or every api replica's
 	c       *client
 	dsn     string
+	pg      *sql.DB // the scratch database on PostgreSQL: its backends' CPU
 	admin   identity
 	demo    identity
 	image   string
@@ -87,6 +88,11 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		}
 		defer drop()
 		r.dsn, engine = dsn, "PostgreSQL"
+		if r.pg, err = sql.Open("pgx", dsn); err != nil {
+			return err
+		}
+		r.pg.SetMaxOpenConns(1)
+		defer r.pg.Close()
 	}
 	t0 := time.Now()
 	var children []*child
@@ -216,15 +222,53 @@ func (r *run) measure(ctx context.Context, name, unit string, conc, limit int, o
 
 func (r *run) measureOn(ctx context.Context, ps procs, name, unit string, conc, limit int, op opFunc) row {
 	fmt.Fprintf(r.o.Log, "%s (%d clients, %s)\n", name, conc, r.o.Duration)
-	stop := ps.watch()
+	stop, stopDB := ps.watch(), r.watchBackends(ctx)
 	res := drive(ctx, conc, r.o.Duration, limit, op)
 	cpu, rss := stop()
-	rw := row{op: name, conc: conc, res: res, cpu: cpu, peakRSS: rss, unit: unit}
+	rw := row{op: name, conc: conc, res: res, cpu: cpu, dbCPU: stopDB(), peakRSS: rss, unit: unit}
 	if res.firstErr != nil {
 		fmt.Fprintf(r.o.Log, "  %d errors, the first: %v\n", res.errors, res.firstErr)
 	}
 	r.rows = append(r.rows, rw)
 	return rw
+}
+
+// watchBackends measures the CPU of the PostgreSQL backends connected to
+// the cloud's database (on the same machine) until the returned function
+// is called: those running at either end (a backend that ended during
+// the row is missed; the pools keep theirs). -1 on SQLite.
+func (r *run) watchBackends(ctx context.Context) func() time.Duration {
+	if r.pg == nil {
+		return func() time.Duration { return -1 }
+	}
+	list := func() procs {
+		var ps procs
+		rows, err := r.pg.QueryContext(ctx, `SELECT pid FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+		if err != nil {
+			return nil
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p proc
+			if rows.Scan(&p.pid) == nil {
+				ps = append(ps, p)
+			}
+		}
+		return ps
+	}
+	before := map[int]time.Duration{}
+	for _, p := range list() {
+		before[p.pid], _ = p.cpu()
+	}
+	return func() time.Duration {
+		var sum time.Duration
+		for _, p := range list() {
+			c, _ := p.cpu()
+			sum += c - before[p.pid] // a backend begun during the row: all of it
+		}
+		return sum
+	}
 }
 
 // plainOnLoopback adds sslmode=disable to a URL of a server on loopback
