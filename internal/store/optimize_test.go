@@ -210,3 +210,59 @@ func TestUnscheduledQueue(t *testing.T) {
 		}
 	})
 }
+
+// TestListPageFromIndex: a page of live servers in the default order
+// leaves the soft-deleted ones out and, on SQLite, is read from an index
+// alone (the project's, or every project's for an admin), not row by row
+// from the table; PostgreSQL's planner picks by size, and the page is
+// checked on both.
+func TestListPageFromIndex(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		insertServers(t, db, 300, func(i int, v *novalite.Server) {
+			switch {
+			case i%10 == 9:
+				v.VMState = novalite.VMSoftDeleted
+			case i%10 == 8:
+				v.Deleted = true
+			}
+		})
+		if err := db.Optimize(ctx); err != nil {
+			t.Fatal(err)
+		}
+		live := false
+		for _, project := range []string{"p1", ""} {
+			p := novalite.ServerListParams{ProjectID: project, Deleted: &live, Limit: 50}
+			var ids []string
+			var plan string
+			err := db.View(ctx, func(tx *Tx) error {
+				var err error
+				if ids, err = tx.InstanceListIDs(ctx, p); err != nil || db.Engine() == Postgres {
+					return err
+				}
+				q, args, err := tx.instanceListQuery(ctx, p, `SELECT uuid`)
+				if err != nil {
+					return err
+				}
+				plan, err = sqlitePlan(ctx, tx, q, args...)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Newest first, skipping every 9th and 8th of ten.
+			var want []string
+			for i := 299; len(want) < 50; i-- {
+				if i%10 < 8 {
+					want = append(want, fmt.Sprintf("00000000-0000-4000-8000-%012d", i))
+				}
+			}
+			if !slices.Equal(ids, want) {
+				t.Errorf("project %q: page %v, want %v", project, ids, want)
+			}
+			if db.Engine() == SQLite && (!strings.Contains(plan, "COVERING INDEX instances_") || strings.Contains(plan, "SCAN")) {
+				t.Errorf("project %q: the page is not read from an index alone:\n%s", project, plan)
+			}
+		}
+	})
+}
