@@ -23,7 +23,8 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	// temp_store(MEMORY): the writer's sub-journal (a group commit's
 	// savepoints) stays in memory; past 64 KiB SQLite spills it to a
 	// temporary file, a write(2) per page.
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=temp_store(MEMORY)&_txlock=immediate")
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=temp_store(MEMORY)&_txlock=immediate"+
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", writerAutoCheckpoint))
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +41,10 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, unavailable(err)
+	}
+	if err := db.startCheckpoints(path); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }

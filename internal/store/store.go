@@ -47,6 +47,8 @@ type DB struct {
 	onNotify func(channels []string)
 	// feed shares the reads of the changes among caches (SyncChanges).
 	feed *changeFeed
+	// ckpt copies SQLite's WAL back beside the writer (checkpoint.go).
+	ckpt *checkpointer
 }
 
 // Engine names a database engine.
@@ -63,6 +65,7 @@ func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	ckErr := db.stopCheckpoints()
 	db.gen.release()
 	db.writeStmts.close()
 	db.readStmts.close()
@@ -70,7 +73,7 @@ func (db *DB) Close() error {
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
-	return err
+	return errors.Join(err, ckErr)
 }
 
 // Tx is a transaction; every query method of the store hangs off it.
