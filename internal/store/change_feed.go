@@ -10,7 +10,8 @@ import (
 // cache's servers): one statement tells both what changed. A read is
 // made on demand, never in the background: a caller waits for one that
 // began after its call (one at a time; the callers that queue meanwhile
-// share the next).
+// share the next) — on serve's SQLite, for one that began once nothing
+// it may depend on was left uncommitted (the write generation).
 type changeFeed struct {
 	mu sync.Mutex
 	// polled is signalled when a read ends.
@@ -68,11 +69,24 @@ func (f *changeFeed) sync(ctx context.Context, db *DB) error {
 	gen, exact := db.Generation()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if exact && f.synced && f.gen == gen {
-		return nil
-	}
 	if f.polled.L == nil {
 		f.polled.L = &f.mu
+	}
+	if exact {
+		// Serve owns its SQLite file: a read that began once the
+		// generation was gen saw every commit this caller may depend
+		// on, so the read under way serves when it began late enough,
+		// and the callers behind it do not each wait for another.
+		for !f.synced || f.gen < gen {
+			if f.polling {
+				f.polled.Wait()
+				continue
+			}
+			if err := f.poll(ctx, db); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	want := f.started + 1 // a read that begins after this call
 	for f.done < want {
@@ -93,8 +107,8 @@ func (f *changeFeed) poll(ctx context.Context, db *DB) error {
 	f.polling = true
 	f.started++
 	n, subs := f.started, f.subs
-	f.mu.Unlock()
 	gen, _ := db.Generation()
+	f.mu.Unlock()
 	ch, err := db.ServerChanges(ctx, &f.cur)
 	if err == nil {
 		for _, fn := range subs {
