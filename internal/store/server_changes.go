@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // serverChangeAll is the change log's entry for a change any server may
@@ -62,6 +63,19 @@ type Changes struct {
 // statement, one snapshot, so that a show costs one round trip for both
 // its caches (SyncChanges).
 func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (Changes, error) {
+	// A read changes nothing, and cur moves only once one succeeded: a
+	// connection the pool kept across an outage fails once and is
+	// dropped, and the read goes again on another (as reads in db.run).
+	for attempt := 1; ; attempt++ {
+		ch, err := db.serverChanges(ctx, cur)
+		if err == nil || attempt == readAttempts || ctx.Err() != nil || !isOutage(err) {
+			return ch, err
+		}
+		time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
+	}
+}
+
+func (db *DB) serverChanges(ctx context.Context, cur *ChangeCursor) (Changes, error) {
 	// The head row (false) has the largest seq, the pruning's bound and
 	// epoch, the running transactions and the identity epoch, then come
 	// the entries (true).

@@ -136,7 +136,13 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly 
 	var err error
 	for i := 0; i < attempts; i++ {
 		err = db.once(ctx, pool, stmts, readOnly, fn)
-		if err == nil || !retryable(err) || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		// A read whose connection the pool kept across an outage fails
+		// once (the connection is dropped then) and goes again on
+		// another; a write may have committed, so it does not.
+		if !retryable(err) && !(readOnly && i < readAttempts-1 && isOutage(err)) {
 			return err
 		}
 		time.Sleep(time.Duration(i+1) * 5 * time.Millisecond)
@@ -203,6 +209,9 @@ func (db *DB) viewOnConn(ctx context.Context, pool *sql.DB, fn func(tx *Tx) erro
 	db.committed(tx)
 	return nil
 }
+
+// readAttempts bounds the tries of a read that failed on a connection.
+const readAttempts = 3
 
 func retryable(err error) bool {
 	if errors.Is(err, errGroupAborted) {
