@@ -72,24 +72,17 @@ func (f *changeFeed) sync(ctx context.Context, db *DB) error {
 	if f.polled.L == nil {
 		f.polled.L = &f.mu
 	}
+	// A read that begins after this call; on serve's SQLite, which owns
+	// its file, a read that began once the generation was gen saw every
+	// commit this caller may depend on, so the read under way serves
+	// when it began late enough and the callers behind it do not each
+	// wait for another.
+	want := f.started + 1
+	current := func() bool { return f.done >= want }
 	if exact {
-		// Serve owns its SQLite file: a read that began once the
-		// generation was gen saw every commit this caller may depend
-		// on, so the read under way serves when it began late enough,
-		// and the callers behind it do not each wait for another.
-		for !f.synced || f.gen < gen {
-			if f.polling {
-				f.polled.Wait()
-				continue
-			}
-			if err := f.poll(ctx, db); err != nil {
-				return err
-			}
-		}
-		return nil
+		current = func() bool { return f.synced && f.gen >= gen }
 	}
-	want := f.started + 1 // a read that begins after this call
-	for f.done < want {
+	for !current() {
 		if f.polling {
 			f.polled.Wait()
 			continue
