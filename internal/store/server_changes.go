@@ -63,15 +63,13 @@ type Changes struct {
 // statement, one snapshot, so that a show costs one round trip for both
 // its caches (SyncChanges).
 func (db *DB) ServerChanges(ctx context.Context, cur *ChangeCursor) (Changes, error) {
-	// A read changes nothing, and cur moves only once one succeeded: a
-	// connection the pool kept across an outage fails once and is
-	// dropped, and the read goes again on another (as reads in db.run).
-	for attempt := 1; ; attempt++ {
+	// A read changes nothing, and cur moves only once one succeeded.
+	for try := 1; ; try++ {
 		ch, err := db.serverChanges(ctx, cur)
-		if err == nil || attempt == readAttempts || ctx.Err() != nil || !isOutage(err) {
+		if !readAgain(ctx, try, err) {
 			return ch, err
 		}
-		time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
+		time.Sleep(time.Duration(try) * 5 * time.Millisecond)
 	}
 }
 

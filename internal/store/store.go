@@ -139,10 +139,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly 
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
-		// A read whose connection the pool kept across an outage fails
-		// once (the connection is dropped then) and goes again on
-		// another; a write may have committed, so it does not.
-		if !retryable(err) && !(readOnly && i < readAttempts-1 && isOutage(err)) {
+		if !retryable(err) && !(readOnly && readAgain(ctx, i+1, err)) {
 			return err
 		}
 		time.Sleep(time.Duration(i+1) * 5 * time.Millisecond)
@@ -212,6 +209,14 @@ func (db *DB) viewOnConn(ctx context.Context, pool *sql.DB, fn func(tx *Tx) erro
 
 // readAttempts bounds the tries of a read that failed on a connection.
 const readAttempts = 3
+
+// readAgain says whether a read that failed with err on its try-th try
+// goes again: a connection the pool kept across an outage fails once and
+// is dropped, and the next try takes another. Only reads: a write may
+// have committed.
+func readAgain(ctx context.Context, try int, err error) bool {
+	return err != nil && try < readAttempts && ctx.Err() == nil && isOutage(err)
+}
 
 func retryable(err error) bool {
 	if errors.Is(err, errGroupAborted) {
