@@ -78,7 +78,10 @@ func (db *DB) checkpointLoop() {
 		case <-t.C:
 		}
 		frames, copied, err := db.checkpoint("PASSIVE")
-		if err != nil || frames < checkpointMinFrames || frames-copied > checkpointTailFrames {
+		// All copied: the next writer starts the WAL over unless readers
+		// hold it, and then its frames are new and the next tick comes
+		// here again; an idle database is left alone.
+		if err != nil || frames < checkpointMinFrames || frames == copied || frames-copied > checkpointTailFrames {
 			continue
 		}
 		// The rest under the writer's turn: no frame comes meanwhile,
