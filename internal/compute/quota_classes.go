@@ -12,7 +12,7 @@ import (
 // defaults, overridden by what was set for the class. The "default"
 // class is what a project without limits of its own gets.
 func (s *Service) quotaClassLimits(ctx context.Context, tx *store.Tx, class string) (novalite.QuotaLimits, error) {
-	set, err := tx.QuotaClassGet(ctx, class)
+	set, err := tx.LimitsGet(ctx, store.QuotaClasses, class)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (s *Service) UpdateQuotaClass(ctx context.Context, class string, values map
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		for _, k := range novalite.QuotaResources {
 			if v, ok := values[k]; ok {
-				if err := tx.QuotaClassSet(ctx, class, k, v); err != nil {
+				if err := tx.LimitSet(ctx, store.QuotaClasses, class, k, v); err != nil {
 					return err
 				}
 			}

@@ -40,7 +40,7 @@ func adminOnlyQuota(c *novalite.Caller) error {
 
 // quotaLimits are a project's limits: the defaults, overridden by its own.
 func quotaLimits(ctx context.Context, tx *store.Tx, projectID string) (map[string]int, error) {
-	set, err := tx.NetworkQuotaGet(ctx, projectID)
+	set, err := tx.LimitsGet(ctx, store.NetworkQuotas, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (s *Service) UpdateQuotas(ctx context.Context, c *novalite.Caller, projectI
 	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		for k, v := range values {
-			if err := tx.NetworkQuotaSet(ctx, projectID, k, v); err != nil {
+			if err := tx.LimitSet(ctx, store.NetworkQuotas, projectID, k, v); err != nil {
 				return err
 			}
 		}
@@ -170,5 +170,5 @@ func (s *Service) DeleteQuotas(ctx context.Context, c *novalite.Caller, projectI
 	if err := adminOnlyQuota(c); err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *store.Tx) error { return tx.NetworkQuotaDelete(ctx, projectID) })
+	return s.db.Tx(ctx, func(tx *store.Tx) error { return tx.LimitsDelete(ctx, store.NetworkQuotas, projectID) })
 }

@@ -111,17 +111,17 @@ func TestFlavorsKeypairsQuotasGroups(t *testing.T) {
 			if err != nil || q["instances"] != 6 {
 				t.Errorf("quota: %v %v", q, err)
 			}
-			if err := tx.QuotaClassSet(ctx, "default", "cores", 7); err != nil {
+			if err := tx.LimitSet(ctx, QuotaClasses, "default", "cores", 7); err != nil {
 				t.Error(err)
 			}
-			if err := tx.QuotaClassSet(ctx, "default", "cores", 8); err != nil {
+			if err := tx.LimitSet(ctx, QuotaClasses, "default", "cores", 8); err != nil {
 				t.Error(err)
 			}
-			qc, err := tx.QuotaClassGet(ctx, "default")
+			qc, err := tx.LimitsGet(ctx, QuotaClasses, "default")
 			if err != nil || len(qc) != 1 || qc["cores"] != 8 {
 				t.Errorf("quota class: %v %v", qc, err)
 			}
-			if qc, err := tx.QuotaClassGet(ctx, "other"); err != nil || len(qc) != 0 {
+			if qc, err := tx.LimitsGet(ctx, QuotaClasses, "other"); err != nil || len(qc) != 0 {
 				t.Errorf("other quota class: %v %v", qc, err)
 			}
 			g := novalite.ServerGroup{ID: "g", Name: "g", ProjectID: "proj", UserID: "u", Policy: "affinity",

@@ -4,29 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"novalite"
 )
-
-// NetworkQuotaGet returns the limits set for a project's network
-// resources; resources without a row are absent from the map.
-func (tx *Tx) NetworkQuotaGet(ctx context.Context, projectID string) (novalite.QuotaLimits, error) {
-	return tx.quotaLimits(ctx, `SELECT resource, hard_limit FROM network_quotas WHERE project_id = $1`, projectID)
-}
-
-// NetworkQuotaSet sets one network limit of a project.
-func (tx *Tx) NetworkQuotaSet(ctx context.Context, projectID, resource string, limit int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO network_quotas (project_id, resource, hard_limit) VALUES ($1, $2, $3)
-		ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit`,
-		projectID, resource, limit)
-	return err
-}
-
-// NetworkQuotaDelete puts a project's network limits back to the defaults.
-func (tx *Tx) NetworkQuotaDelete(ctx context.Context, projectID string) error {
-	_, err := tx.Exec(ctx, `DELETE FROM network_quotas WHERE project_id = $1`, projectID)
-	return err
-}
 
 // NetworkQuotaProjects lists the projects with limits of their own.
 func (tx *Tx) NetworkQuotaProjects(ctx context.Context) ([]string, error) {

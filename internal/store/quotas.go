@@ -88,17 +88,33 @@ func (tx *Tx) QuotaDelete(ctx context.Context, projectID, userID string) error {
 	return err
 }
 
-// QuotaClassGet returns the limits set for a quota class; resources
-// without a row are absent from the map.
-func (tx *Tx) QuotaClassGet(ctx context.Context, class string) (novalite.QuotaLimits, error) {
-	return tx.quotaLimits(ctx, `SELECT resource, hard_limit FROM quota_classes WHERE class_name = $1`, class)
+// LimitTable is a table of limits keyed by one column and the resource:
+// Nova's quota classes and Neutron's and Cinder's per-project quotas.
+type LimitTable struct{ name, key string }
+
+// The limit tables.
+var (
+	QuotaClasses  = LimitTable{"quota_classes", "class_name"}
+	NetworkQuotas = LimitTable{"network_quotas", "project_id"}
+	VolumeQuotas  = LimitTable{"volume_quotas", "project_id"}
+)
+
+// LimitsGet returns the limits set in t for key (a quota class, a
+// project); resources without a row are absent from the map.
+func (tx *Tx) LimitsGet(ctx context.Context, t LimitTable, key string) (novalite.QuotaLimits, error) {
+	return tx.quotaLimits(ctx, `SELECT resource, hard_limit FROM `+t.name+` WHERE `+t.key+` = $1`, key)
 }
 
-// QuotaClassSet sets one limit of a quota class.
-func (tx *Tx) QuotaClassSet(ctx context.Context, class, resource string, limit int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO quota_classes (class_name, resource, hard_limit) VALUES ($1, $2, $3)
-		ON CONFLICT (class_name, resource) DO UPDATE SET hard_limit = excluded.hard_limit`,
-		class, resource, limit)
+// LimitSet sets one limit of key in t.
+func (tx *Tx) LimitSet(ctx context.Context, t LimitTable, key, resource string, limit int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO `+t.name+` (`+t.key+`, resource, hard_limit) VALUES ($1, $2, $3)
+		ON CONFLICT (`+t.key+`, resource) DO UPDATE SET hard_limit = excluded.hard_limit`, key, resource, limit)
+	return err
+}
+
+// LimitsDelete puts key's limits in t back to the defaults.
+func (tx *Tx) LimitsDelete(ctx context.Context, t LimitTable, key string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM `+t.name+` WHERE `+t.key+` = $1`, key)
 	return err
 }
 

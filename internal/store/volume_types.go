@@ -47,25 +47,6 @@ func (tx *Tx) VolumeTypeList(ctx context.Context, publicOnly bool) ([]novalite.V
 	return collect(rows, err, func(r *sql.Rows) (novalite.VolumeType, error) { return scanVolumeType(r) })
 }
 
-// VolumeQuotaGet returns the limits set for a project's block storage;
-// resources without a row are absent.
-func (tx *Tx) VolumeQuotaGet(ctx context.Context, projectID string) (novalite.QuotaLimits, error) {
-	return tx.quotaLimits(ctx, `SELECT resource, hard_limit FROM volume_quotas WHERE project_id = $1`, projectID)
-}
-
-// VolumeQuotaSet sets one block storage limit of a project.
-func (tx *Tx) VolumeQuotaSet(ctx context.Context, projectID, resource string, limit int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO volume_quotas (project_id, resource, hard_limit) VALUES ($1, $2, $3)
-		ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit`, projectID, resource, limit)
-	return err
-}
-
-// VolumeQuotaDelete puts a project's block storage limits back to the defaults.
-func (tx *Tx) VolumeQuotaDelete(ctx context.Context, projectID string) error {
-	_, err := tx.Exec(ctx, `DELETE FROM volume_quotas WHERE project_id = $1`, projectID)
-	return err
-}
-
 // VolumeTypeUpdate writes a type's name, description, visibility and
 // extra specs; a name taken is Conflict.
 func (tx *Tx) VolumeTypeUpdate(ctx context.Context, t novalite.VolumeType) error {

@@ -35,7 +35,7 @@ func (s *Service) limits(ctx context.Context, tx *store.Tx, projectID string) (m
 	if projectID == "" {
 		return out, nil
 	}
-	set, err := tx.VolumeQuotaGet(ctx, projectID)
+	set, err := tx.LimitsGet(ctx, store.VolumeQuotas, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func (s *Service) UpdateQuotas(ctx context.Context, projectID string, set map[st
 			}
 		}
 		for _, k := range keys {
-			if err := tx.VolumeQuotaSet(ctx, projectID, k, set[k]); err != nil {
+			if err := tx.LimitSet(ctx, store.VolumeQuotas, projectID, k, set[k]); err != nil {
 				return err
 			}
 		}
@@ -142,5 +142,5 @@ func (s *Service) UpdateQuotas(ctx context.Context, projectID string, set map[st
 
 // DeleteQuotas puts a project's limits back to the defaults.
 func (s *Service) DeleteQuotas(ctx context.Context, projectID string) error {
-	return s.db.Tx(ctx, func(tx *store.Tx) error { return tx.VolumeQuotaDelete(ctx, projectID) })
+	return s.db.Tx(ctx, func(tx *store.Tx) error { return tx.LimitsDelete(ctx, store.VolumeQuotas, projectID) })
 }
