@@ -72,33 +72,33 @@ func (a *Agent) answer(ctx context.Context, c store.HostCall) (result, code stri
 	case novalite.HostCallDiagnostics:
 		return a.diagnostics(ctx, c)
 	case novalite.HostCallConsoleLog:
-	default:
-		return "", novalite.HostCallUnsupported
+		return askDriver(ctx, a, c, virt.ConsoleLogger.ConsoleLog)
 	}
-	cl, ok := a.o.Driver.(virt.ConsoleLogger)
+	return "", novalite.HostCallUnsupported
+}
+
+// askDriver asks the driver's optional interface D about the call's
+// guest within callTimeout; a driver without D answers unsupported.
+func askDriver[D, R any](ctx context.Context, a *Agent, c store.HostCall, call func(D, context.Context, virt.Instance) (R, error)) (R, string) {
+	var none R
+	d, ok := a.o.Driver.(D)
 	if !ok {
-		return "", novalite.HostCallUnsupported
+		return none, novalite.HostCallUnsupported
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	out, err := cl.ConsoleLog(cctx, virt.Instance{ID: c.InstanceUUID})
+	r, err := call(d, cctx, virt.Instance{ID: c.InstanceUUID})
 	if err != nil {
-		return "", callError(err)
+		return none, callError(err)
 	}
-	return out, ""
+	return r, ""
 }
 
 // diagnostics measures a guest; the answer is virt.Diagnostics in JSON.
 func (a *Agent) diagnostics(ctx context.Context, c store.HostCall) (string, string) {
-	dg, ok := a.o.Driver.(virt.Diagnoser)
-	if !ok {
-		return "", novalite.HostCallUnsupported
-	}
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	d, err := dg.Diagnostics(cctx, virt.Instance{ID: c.InstanceUUID})
-	if err != nil {
-		return "", callError(err)
+	d, code := askDriver(ctx, a, c, virt.Diagnoser.Diagnostics)
+	if code != "" {
+		return "", code
 	}
 	b, err := json.Marshal(d)
 	if err != nil {

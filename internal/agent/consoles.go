@@ -95,15 +95,10 @@ type consoleSession struct {
 }
 
 func (a *Agent) openConsole(ctx context.Context, c store.HostCall) (string, string) {
-	rc, ok := a.o.Driver.(virt.RemoteConsole)
-	if !ok {
-		return "", novalite.HostCallUnsupported
-	}
-	cctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
-	conn, err := rc.OpenVNC(cctx, virt.Instance{ID: c.InstanceUUID})
-	if err != nil {
-		return "", callError(err)
+	// The timeout bounds the dial only: the connection outlives it.
+	conn, code := askDriver(ctx, a, c, virt.RemoteConsole.OpenVNC)
+	if code != "" {
+		return "", code
 	}
 	s := &consoleSession{conn: conn, more: make(chan struct{}, 1), called: time.Now()}
 	id := uuid.NewString()
