@@ -83,13 +83,23 @@ func (s *Service) Snapshots(ctx context.Context, c *novalite.Caller, p ListParam
 }
 
 // UpdateSnapshot changes a snapshot's name, description or metadata.
-func (s *Service) UpdateSnapshot(ctx context.Context, c *novalite.Caller, id string, p UpdateParams) (sn novalite.VolumeSnapshot, err error) {
+func (s *Service) UpdateSnapshot(ctx context.Context, c *novalite.Caller, id string, p UpdateParams) (novalite.VolumeSnapshot, error) {
+	return s.changeSnapshot(ctx, c, id, func(sn *novalite.VolumeSnapshot) error {
+		p.apply(&sn.Name, &sn.Description, &sn.Metadata)
+		return nil
+	})
+}
+
+// changeSnapshot reads snapshot id in a transaction, lets change change
+// it and writes it back stamped; an error from change writes nothing.
+func (s *Service) changeSnapshot(ctx context.Context, c *novalite.Caller, id string, change func(*novalite.VolumeSnapshot) error) (sn novalite.VolumeSnapshot, err error) {
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		sn, err = tx.VolumeSnapshotGet(ctx, id, scope(c))
-		if err != nil {
+		if sn, err = tx.VolumeSnapshotGet(ctx, id, scope(c)); err != nil {
 			return notFoundAs(err, snapshotNotFound(id))
 		}
-		p.apply(&sn.Name, &sn.Description, &sn.Metadata)
+		if err := change(&sn); err != nil {
+			return err
+		}
 		sn.UpdatedAt = s.stamp()
 		return tx.VolumeSnapshotUpdate(ctx, sn)
 	})
@@ -98,16 +108,12 @@ func (s *Service) UpdateSnapshot(ctx context.Context, c *novalite.Caller, id str
 
 // DeleteSnapshot deletes a snapshot that is available or in error.
 func (s *Service) DeleteSnapshot(ctx context.Context, c *novalite.Caller, id string) error {
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, snapshotNotFound(id))
-		}
+	_, err := s.changeSnapshot(ctx, c, id, func(sn *novalite.VolumeSnapshot) error {
 		if sn.Status != novalite.VolumeAvailable && sn.Status != novalite.VolumeError {
 			return novalite.Errorf(novalite.Invalid, "Invalid snapshot: Volume Snapshot status must be available or error and must not be part of a group.")
 		}
-		sn.Status, sn.UpdatedAt = novalite.VolumeDeleting, s.stamp()
-		return tx.VolumeSnapshotUpdate(ctx, sn)
+		sn.Status = novalite.VolumeDeleting
+		return nil
 	})
 	if err != nil {
 		return err
@@ -121,14 +127,11 @@ func (s *Service) DeleteSnapshot(ctx context.Context, c *novalite.Caller, id str
 // SetSnapshotStatus is the snapshot's os-reset_status (admins) and
 // os-update_snapshot_status.
 func (s *Service) SetSnapshotStatus(ctx context.Context, c *novalite.Caller, id, status string) error {
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, snapshotNotFound(id))
-		}
-		sn.Status, sn.UpdatedAt = status, s.stamp()
-		return tx.VolumeSnapshotUpdate(ctx, sn)
+	_, err := s.changeSnapshot(ctx, c, id, func(sn *novalite.VolumeSnapshot) error {
+		sn.Status = status
+		return nil
 	})
+	return err
 }
 
 // snapshotUpdateStatuses are the moves os-update_snapshot_status
@@ -150,11 +153,7 @@ type SnapshotStatusUpdate struct {
 // ("73%", "" kept) is recorded.
 func (s *Service) UpdateSnapshotStatus(ctx context.Context, c *novalite.Caller, id string, u SnapshotStatusUpdate) error {
 	status, progress := u.Status, u.Progress
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, snapshotNotFound(id))
-		}
+	_, err := s.changeSnapshot(ctx, c, id, func(sn *novalite.VolumeSnapshot) error {
 		allowed, ok := snapshotUpdateStatuses[sn.Status]
 		if !ok {
 			return novalite.Errorf(novalite.Invalid, "Snapshot status %s not allowed for update_snapshot_status", sn.Status)
@@ -163,12 +162,13 @@ func (s *Service) UpdateSnapshotStatus(ctx context.Context, c *novalite.Caller, 
 			return novalite.Errorf(novalite.Invalid, "Provided snapshot status %s not allowed for snapshot with status %s.",
 				status, sn.Status)
 		}
-		sn.Status, sn.UpdatedAt = status, s.stamp()
+		sn.Status = status
 		if progress != "" {
 			sn.Progress = progress
 		}
-		return tx.VolumeSnapshotUpdate(ctx, sn)
+		return nil
 	})
+	return err
 }
 
 // ForceDeleteSnapshot deletes a snapshot whatever its status (admins).
@@ -181,34 +181,20 @@ func (s *Service) ForceDeleteSnapshot(ctx context.Context, c *novalite.Caller, i
 
 // SetSnapshotMetadata merges u's metadata into the snapshot's (replaces
 // it with Replace) and returns the result.
-func (s *Service) SetSnapshotMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (out map[string]string, err error) {
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, snapshotNotFound(id))
-		}
+func (s *Service) SetSnapshotMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (map[string]string, error) {
+	sn, err := s.changeSnapshot(ctx, c, id, func(sn *novalite.VolumeSnapshot) error {
 		sn.Metadata = u.apply(sn.Metadata)
-		sn.UpdatedAt = s.stamp()
-		out = sn.Metadata
-		return tx.VolumeSnapshotUpdate(ctx, sn)
+		return nil
 	})
-	return out, err
+	return sn.Metadata, err
 }
 
 // DeleteSnapshotMetadata removes one key of a snapshot's metadata.
 func (s *Service) DeleteSnapshotMetadata(ctx context.Context, c *novalite.Caller, id, key string) error {
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		sn, err := tx.VolumeSnapshotGet(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, snapshotNotFound(id))
-		}
-		if _, ok := sn.Metadata[key]; !ok {
-			return SnapshotMetadataNotFound(id, key)
-		}
-		delete(sn.Metadata, key)
-		sn.UpdatedAt = s.stamp()
-		return tx.VolumeSnapshotUpdate(ctx, sn)
+	_, err := s.changeSnapshot(ctx, c, id, func(sn *novalite.VolumeSnapshot) error {
+		return deleteKey(sn.Metadata, key, SnapshotMetadataNotFound(id, key))
 	})
+	return err
 }
 
 // SnapshotMetadataNotFound is Cinder's 404 for a key a snapshot lacks.

@@ -249,13 +249,23 @@ func (p UpdateParams) apply(name, desc **string, meta *map[string]string) {
 }
 
 // Update changes a volume's name, description or metadata.
-func (s *Service) Update(ctx context.Context, c *novalite.Caller, id string, p UpdateParams) (v novalite.Volume, err error) {
+func (s *Service) Update(ctx context.Context, c *novalite.Caller, id string, p UpdateParams) (novalite.Volume, error) {
+	return s.changeVolume(ctx, c, id, func(v *novalite.Volume) error {
+		p.apply(&v.Name, &v.Description, &v.Metadata)
+		return nil
+	})
+}
+
+// changeVolume reads volume id in a transaction, lets change change it
+// and writes it back stamped; an error from change writes nothing.
+func (s *Service) changeVolume(ctx context.Context, c *novalite.Caller, id string, change func(*novalite.Volume) error) (v novalite.Volume, err error) {
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err = tx.VolumeGetForUpdate(ctx, id, scope(c))
-		if err != nil {
+		if v, err = tx.VolumeGetForUpdate(ctx, id, scope(c)); err != nil {
 			return notFoundAs(err, volumeNotFound(id))
 		}
-		p.apply(&v.Name, &v.Description, &v.Metadata)
+		if err := change(&v); err != nil {
+			return err
+		}
 		v.UpdatedAt = s.stamp()
 		return tx.VolumeUpdate(ctx, v)
 	})
@@ -415,34 +425,29 @@ func (u MetadataUpdate) apply(m map[string]string) map[string]string {
 }
 
 // SetMetadata writes a volume's metadata and returns the result.
-func (s *Service) SetMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (out map[string]string, err error) {
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, volumeNotFound(id))
-		}
+func (s *Service) SetMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (map[string]string, error) {
+	v, err := s.changeVolume(ctx, c, id, func(v *novalite.Volume) error {
 		v.Metadata = u.apply(v.Metadata)
-		v.UpdatedAt = s.stamp()
-		out = v.Metadata
-		return tx.VolumeUpdate(ctx, v)
+		return nil
 	})
-	return out, err
+	return v.Metadata, err
 }
 
 // DeleteMetadata removes one key of a volume's metadata.
 func (s *Service) DeleteMetadata(ctx context.Context, c *novalite.Caller, id, key string) error {
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, volumeNotFound(id))
-		}
-		if _, ok := v.Metadata[key]; !ok {
-			return novalite.Errorf(novalite.NotFound, "Volume %s has no metadata with key %s.", id, key)
-		}
-		delete(v.Metadata, key)
-		v.UpdatedAt = s.stamp()
-		return tx.VolumeUpdate(ctx, v)
+	_, err := s.changeVolume(ctx, c, id, func(v *novalite.Volume) error {
+		return deleteKey(v.Metadata, key, novalite.Errorf(novalite.NotFound, "Volume %s has no metadata with key %s.", id, key))
 	})
+	return err
+}
+
+// deleteKey removes key from m, or answers missing if m lacks it.
+func deleteKey(m map[string]string, key string, missing error) error {
+	if _, ok := m[key]; !ok {
+		return missing
+	}
+	delete(m, key)
+	return nil
 }
 
 // Flags are a volume's bootable and read-only flags (nil: kept).
@@ -453,11 +458,7 @@ type Flags struct {
 // SetFlags sets a volume's flags.
 func (s *Service) SetFlags(ctx context.Context, c *novalite.Caller, id string, f Flags) error {
 	bootable, readOnly := f.Bootable, f.ReadOnly
-	return s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, volumeNotFound(id))
-		}
+	_, err := s.changeVolume(ctx, c, id, func(v *novalite.Volume) error {
 		if readOnly != nil && !slices.Contains([]string{novalite.VolumeAvailable, novalite.VolumeInUse}, v.Status) {
 			return invalidVolume("Volume %s status must be available or in-use, but current status is: %s.", id, v.Status)
 		}
@@ -467,9 +468,9 @@ func (s *Service) SetFlags(ctx context.Context, c *novalite.Caller, id string, f
 		if readOnly != nil {
 			v.ReadOnly, v.ReadOnlyMeta = *readOnly, true
 		}
-		v.UpdatedAt = s.stamp()
-		return tx.VolumeUpdate(ctx, v)
+		return nil
 	})
+	return err
 }
 
 // StatusReset is os-reset_status's body: the volume's status and, when
@@ -536,26 +537,18 @@ func (s *Service) DeleteTx(ctx context.Context, tx *store.Tx, id string) error {
 
 // SetImageMetadata merges keys into a volume's volume_image_metadata
 // (Unset: removes them instead) and returns the result.
-func (s *Service) SetImageMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (out map[string]string, err error) {
+func (s *Service) SetImageMetadata(ctx context.Context, c *novalite.Caller, id string, u MetadataUpdate) (map[string]string, error) {
 	m, del := u.Metadata, u.Unset
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		v, err := tx.VolumeGetForUpdate(ctx, id, scope(c))
-		if err != nil {
-			return notFoundAs(err, volumeNotFound(id))
-		}
+	v, err := s.changeVolume(ctx, c, id, func(v *novalite.Volume) error {
 		for k, val := range m {
 			if !del {
 				v.ImageMetadata[k] = val
-				continue
+			} else if err := deleteKey(v.ImageMetadata, k,
+				novalite.Errorf(novalite.NotFound, "Glance metadata for volume %s cannot be found.", id)); err != nil {
+				return err
 			}
-			if _, ok := v.ImageMetadata[k]; !ok {
-				return novalite.Errorf(novalite.NotFound, "Glance metadata for volume %s cannot be found.", id)
-			}
-			delete(v.ImageMetadata, k)
 		}
-		v.UpdatedAt = s.stamp()
-		out = v.ImageMetadata
-		return tx.VolumeUpdate(ctx, v)
+		return nil
 	})
-	return out, err
+	return v.ImageMetadata, err
 }
