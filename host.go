@@ -78,4 +78,6 @@ type MigrationFilter struct {
 	ProjectID, UserID                       string
 	ChangesSince, ChangesBefore             time.Time
 	Limit                                   int
+	// Marker is the uuid of the migration a page starts after (2.59+).
+	Marker string
 }

@@ -328,12 +328,16 @@ func (s *Service) ServerMigrations(ctx context.Context, c *novalite.Caller, id s
 	return out, err
 }
 
-// Migrations lists migrations for the admin os-migrations API.
+// Migrations lists migrations for the admin os-migrations API; an
+// unknown marker is 400, as Nova's MarkerNotFound.
 func (s *Service) Migrations(ctx context.Context, f novalite.MigrationFilter) ([]novalite.Migration, error) {
 	var out []novalite.Migration
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.MigrationList(ctx, f)
+		if f.Marker != "" && novalite.IsKind(err, novalite.NotFound) {
+			return novalite.Errorf(novalite.Invalid, "Marker %s could not be found.", f.Marker)
+		}
 		return err
 	})
 	return out, err

@@ -56,7 +56,8 @@ func (tx *Tx) MigrationSetStatus(ctx context.Context, id int64, status string, n
 	return err
 }
 
-// MigrationList returns the matching migrations, newest first.
+// MigrationList returns the matching migrations, newest first, after
+// f.Marker when it is set (NotFound when no migration has that uuid).
 func (tx *Tx) MigrationList(ctx context.Context, f novalite.MigrationFilter) ([]novalite.Migration, error) {
 	var w where
 	if f.InstanceUUID != "" {
@@ -81,6 +82,16 @@ func (tx *Tx) MigrationList(ctx context.Context, f novalite.MigrationFilter) ([]
 		w.add(`user_id = ?`, f.UserID)
 	}
 	addChangedBetween(&w, "updated_at", f.ChangesSince, f.ChangesBefore)
+	if f.Marker != "" {
+		// The marker is found among all migrations, whatever the filters,
+		// and the page starts after it in the list's order.
+		var created, id int64
+		err := tx.queryRow(ctx, `SELECT created_at, id FROM migrations WHERE uuid = $1`, f.Marker).Scan(&created, &id)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		w.add(`(created_at < ? OR (created_at = ? AND id < ?))`, created, created, id)
+	}
 	q := `SELECT ` + migrationCols + ` FROM migrations` + w.sql() + ` ORDER BY created_at DESC, id DESC`
 	if f.Limit > 0 {
 		q += ` LIMIT ` + w.arg(f.Limit)

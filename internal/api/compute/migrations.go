@@ -3,6 +3,7 @@ package compute
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -34,6 +35,7 @@ type migrationView struct {
 	DiskRemainingBytes   Optional[int]    `json:"disk_remaining_bytes,omitzero"`
 	DiskTotalBytes       Optional[int]    `json:"disk_total_bytes,omitzero"`
 	ID                   int64            `json:"id"`
+	Links                []link           `json:"links,omitempty"`        // os-migrations, 2.23: a live migration in progress
 	InstanceUUID         Optional[string] `json:"instance_uuid,omitzero"` // os-migrations
 	MemoryProcessedBytes Optional[int]    `json:"memory_processed_bytes,omitzero"`
 	MemoryRemainingBytes Optional[int]    `json:"memory_remaining_bytes,omitzero"`
@@ -70,18 +72,6 @@ func migrationViewOf(r *http.Request, m novalite.Migration, withInstance bool) m
 	return v
 }
 
-// writeMigrations answers {"migrations": [...]}, with each migration's
-// server id when withInstance (os-migrations, not a server's own list).
-func writeMigrations(w http.ResponseWriter, r *http.Request, list []novalite.Migration, withInstance bool) {
-	out := struct {
-		Migrations []migrationView `json:"migrations"`
-	}{make([]migrationView, len(list))}
-	for i, m := range list {
-		out.Migrations[i] = migrationViewOf(r, m, withInstance)
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-}
-
 // inProgress are the statuses of a live migration still running.
 var inProgress = []string{"queued", "preparing", "running", "post-migrating"}
 
@@ -96,7 +86,13 @@ func (a *API) listServerMigrations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	writeMigrations(w, r, list, false)
+	out := struct {
+		Migrations []migrationView `json:"migrations"`
+	}{make([]migrationView, len(list))}
+	for i, m := range list {
+		out.Migrations[i] = migrationViewOf(r, m, false)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -180,6 +176,7 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	if st := q.Get("status"); st != "" {
 		f.Statuses = []string{st}
 	}
+	var pg page
 	if mv.AtLeast(2, 59) {
 		for k, dst := range map[string]*time.Time{"changes-since": &f.ChangesSince, "changes-before": &f.ChangesBefore} {
 			if s := q.Get(k); s != "" {
@@ -190,15 +187,39 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 				*dst = t
 			}
 		}
-		if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
-			f.Limit = n
+		if !f.ChangesSince.IsZero() && !f.ChangesBefore.IsZero() && f.ChangesBefore.Before(f.ChangesSince) {
+			return novalite.Errorf(novalite.Invalid, "The value of changes-since must be less than or equal to changes-before.")
+		}
+		// From 2.59 a page is at most max_limit long whether or not the
+		// request names a limit, and a full page links to the next.
+		var err error
+		if pg, err = readPage(r); err != nil {
+			return err
+		}
+		f.Limit, f.Marker = pg.Limit, pg.Marker
+	}
+	var list []novalite.Migration
+	if !mv.AtLeast(2, 59) || pg.Limit > 0 { // Nova answers limit=0 with none, the marker unread
+		var err error
+		if list, err = a.svc.Compute.Migrations(r.Context(), f); err != nil {
+			return err
 		}
 	}
-	list, err := a.svc.Compute.Migrations(r.Context(), f)
-	if err != nil {
-		return err
+	out := struct {
+		Migrations []migrationView `json:"migrations"`
+		Links      []link          `json:"migrations_links,omitempty"`
+	}{Migrations: make([]migrationView, len(list))}
+	for i, m := range list {
+		v := migrationViewOf(r, m, true)
+		if mv.AtLeast(2, 23) && m.Type == "live-migration" && slices.Contains(inProgress, m.Status) {
+			v.Links = a.links(r, "servers/"+m.InstanceUUID+"/migrations", strconv.FormatInt(m.ID, 10))
+		}
+		out.Migrations[i] = v
 	}
-	writeMigrations(w, r, list, true)
+	if mv.AtLeast(2, 59) {
+		out.Links = nextLinks(a, r, "/os-migrations", pg, list, func(m novalite.Migration) string { return m.UUID })
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 

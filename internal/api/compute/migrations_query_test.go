@@ -3,6 +3,8 @@ package compute_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,5 +63,130 @@ func TestMigrationsQuery(t *testing.T) {
 	}
 	if st, _ := fault(t, b.do("GET", "/os-migrations", b.demo, "2.59", nil)); st != http.StatusForbidden {
 		t.Errorf("member: %d, want 403", st)
+	}
+}
+
+// From 2.59 os-migrations pages as Nova's do: newest first (created_at,
+// then id), at most max_limit per page, a full page linking to the next
+// by the last migration's uuid, an unknown marker 400 and limit=0 none.
+// From 2.23 a live migration in progress links to its server's migration.
+func TestMigrationsPages(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	const server = "00000000-0000-4000-8000-0000000000bb"
+	base := time.Now().Add(-time.Hour).UnixMicro()
+	// Five migrations, the last two created in the same microsecond: the
+	// id orders them. uuids[0] is the oldest.
+	uuids := make([]string, 5)
+	for i := range uuids {
+		uuids[i] = fmt.Sprintf("00000000-0000-4000-8000-00000000010%d", i)
+		typ, status := "resize", "completed"
+		if i == 2 {
+			typ, status = "live-migration", "running"
+		}
+		if i == 3 {
+			typ = "live-migration"
+		}
+		created := base + int64(min(i, 3))*1000
+		if err := b.execSQL(`INSERT INTO migrations (uuid, instance_uuid, migration_type, status, old_flavor, new_flavor,
+			project_id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $4, '{}', '{}', 'p', 'u', $5, $5)`,
+			uuids[i], server, typ, status, created); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := func(t *testing.T, path, mv string) ([]string, map[string]any) {
+		t.Helper()
+		resp := b.do("GET", path, b.admin, mv, nil)
+		if resp.Status != http.StatusOK {
+			t.Fatalf("GET %s at %s: %d %s", path, mv, resp.Status, resp.Body)
+		}
+		body := resp.JSON(t)
+		var got []string
+		for _, m := range body["migrations"].([]any) {
+			u, _ := m.(map[string]any)["uuid"].(string) // none before 2.59
+			got = append(got, u)
+		}
+		return got, body
+	}
+	newest := []string{uuids[4], uuids[3], uuids[2], uuids[1], uuids[0]}
+
+	// Page by page through the links, as a client follows them.
+	var seen []string
+	path := "/os-migrations?limit=2"
+	for pages := 0; path != ""; pages++ {
+		if pages > 3 {
+			t.Fatalf("more than 3 pages: %v", seen)
+		}
+		got, body := list(t, path, "2.59")
+		seen = append(seen, got...)
+		path = ""
+		if l, ok := body["migrations_links"].([]any); ok {
+			link := l[0].(map[string]any)
+			href := link["href"].(string)
+			want := "/v2.1/os-migrations?limit=2&marker=" + got[len(got)-1]
+			if link["rel"] != "next" || !strings.HasSuffix(href, want) {
+				t.Fatalf("link %v, want rel next and an href ending %s", link, want)
+			}
+			path = href[strings.Index(href, "/os-migrations"):]
+		}
+	}
+	if !slices.Equal(seen, newest) {
+		t.Errorf("pages: %v, want %v", seen, newest)
+	}
+
+	for _, tc := range []struct {
+		name, query, mv string
+		want            []string
+		links           bool
+	}{
+		{"no limit: one page of at most 1000, no link", "", "2.59", newest, false},
+		{"a full page links to the next, even if it is empty", "?limit=5", "2.59", newest, true},
+		{"a page that is not full has no link", "?limit=6", "2.59", newest, false},
+		{"a marker alone", "?marker=" + uuids[3], "2.59", newest[2:], false},
+		{"limit 0: none, the marker unread", "?limit=0&marker=nothing", "2.59", nil, false},
+		{"before 2.59 limit and marker are ignored", "?limit=1&marker=nothing", "2.58", []string{"", "", "", "", ""}, false},
+	} {
+		got, body := list(t, "/os-migrations"+tc.query, tc.mv)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+		if _, has := body["migrations_links"]; has != tc.links {
+			t.Errorf("%s: migrations_links %v", tc.name, body["migrations_links"])
+		}
+	}
+
+	for _, tc := range []struct {
+		query, mv, msg string
+	}{
+		{"?marker=00000000-0000-4000-8000-000000000999", "2.59", "Marker 00000000-0000-4000-8000-000000000999 could not be found."},
+		{"?changes-since=2026-01-02T00:00:00Z&changes-before=2026-01-01T00:00:00Z", "2.66",
+			"The value of changes-since must be less than or equal to changes-before."},
+		{"?limit=-1", "2.59", "Invalid input for query parameters limit. Value: -1. '-1' does not match '^[0-9]*$'"},
+	} {
+		if st, msg := fault(t, b.do("GET", "/os-migrations"+tc.query, b.admin, tc.mv, nil)); st != http.StatusBadRequest || msg != tc.msg {
+			t.Errorf("%s at %s: %d %q, want 400 %q", tc.query, tc.mv, st, msg, tc.msg)
+		}
+	}
+
+	// The running live migration's links, from 2.23 only.
+	for _, mv := range []string{"2.22", "2.23", "2.80"} {
+		resp := b.do("GET", "/os-migrations", b.admin, mv, nil)
+		for _, m := range resp.JSON(t)["migrations"].([]any) {
+			m := m.(map[string]any)
+			links, has := m["links"].([]any)
+			running := m["status"] == "running"
+			if has != (running && mv != "2.22") {
+				t.Errorf("at %s, %s %s: links %v", mv, m["migration_type"], m["status"], m["links"])
+			}
+			if has {
+				want := fmt.Sprintf("/servers/%s/migrations/%v", server, m["id"])
+				self, bookmark := links[0].(map[string]any), links[1].(map[string]any)
+				if self["rel"] != "self" || !strings.HasSuffix(self["href"].(string), "/v2.1"+want) ||
+					bookmark["rel"] != "bookmark" || strings.Contains(bookmark["href"].(string), "/v2.1") ||
+					!strings.HasSuffix(bookmark["href"].(string), want) {
+					t.Errorf("at %s: links %v, want self and bookmark of %s", mv, links, want)
+				}
+			}
+		}
 	}
 }
