@@ -1,9 +1,12 @@
 package compute
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"novalite"
 )
@@ -38,22 +41,36 @@ func readPage(r *http.Request) (page, error) {
 }
 
 // nextLinks is a list's "<coll>_links" when list fills page p: the same
-// collection URL at path with every query parameter sorted by name and
-// the marker replaced by marker(last item). A page that is not full gets
-// none (nil: the key is left out).
+// collection URL at path with the query as Nova's _get_next_link writes
+// it — its parameters sorted by name, one value each (the greatest, as
+// an OrderedDict of the sorted pairs keeps), and the marker replaced by
+// marker(last item) where the request had one, else added last. A page
+// that is not full gets none (nil: the key is left out).
 func nextLinks[T any](a *API, r *http.Request, path string, p page, list []T, marker func(T) string) []link {
 	if len(list) == 0 || len(list) < p.Limit {
 		return nil
 	}
-	q := url.Values{}
-	for k, vs := range r.URL.Query() {
-		if k != "marker" {
-			q[k] = vs
+	q := r.URL.Query()
+	keys := slices.Sorted(maps.Keys(q))
+	next := marker(list[len(list)-1])
+	var b strings.Builder
+	add := func(k, v string) {
+		if b.Len() > 0 {
+			b.WriteByte('&')
 		}
+		b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))
 	}
-	q.Set("marker", marker(list[len(list)-1]))
-	// Encode sorts by key, as Nova does.
-	return []link{{Href: a.versioned(r) + path + "?" + q.Encode(), Rel: "next"}}
+	for _, k := range keys {
+		if k == "marker" {
+			add(k, next)
+			continue
+		}
+		add(k, slices.Max(q[k]))
+	}
+	if !q.Has("marker") {
+		add("marker", next)
+	}
+	return []link{{Href: a.versioned(r) + path + "?" + b.String(), Rel: "next"}}
 }
 
 // addNextLinks sets body[key] to the nextLinks of a body built as a map:
