@@ -72,6 +72,12 @@ func migrationViewOf(r *http.Request, m novalite.Migration, withInstance bool) m
 	return v
 }
 
+// hideHosts nulls the host fields, as Nova does for a caller its
+// index:host rule does not allow (the keys stay, the values go).
+func (v *migrationView) hideHosts() {
+	v.DestCompute, v.DestHost, v.DestNode, v.SourceCompute, v.SourceNode = nil, nil, nil, nil, nil
+}
+
 // inProgress are the statuses of a live migration still running.
 var inProgress = []string{"queued", "preparing", "running", "post-migrating"}
 
@@ -86,11 +92,16 @@ func (a *API) listServerMigrations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	withHosts := policy.Allowed(httpx.Caller(r.Context()), "os_compute_api:servers:migrations:index:host",
+		policy.Target{ProjectID: s.ProjectID})
 	out := struct {
 		Migrations []migrationView `json:"migrations"`
 	}{make([]migrationView, len(list))}
 	for i, m := range list {
 		out.Migrations[i] = migrationViewOf(r, m, false)
+		if !withHosts {
+			out.Migrations[i].hideHosts()
+		}
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
@@ -162,10 +173,19 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	c := httpx.Caller(r.Context())
-	if err := policy.Authorize(c, "os_compute_api:os-migrations:index", policy.Target{ProjectID: c.ProjectID}); err != nil {
+	own := policy.Target{ProjectID: c.ProjectID}
+	if err := policy.Authorize(c, "os_compute_api:os-migrations:index", own); err != nil {
 		return err
 	}
 	q := r.URL.Query()
+	// A manager lists their own project's migrations only, by naming it
+	// (project_id, 2.80+), and sees no hosts.
+	if p := q.Get("project_id"); p == "" || p != c.ProjectID {
+		if err := policy.Authorize(c, "os_compute_api:os-migrations:index:all_projects", own); err != nil {
+			return err
+		}
+	}
+	withHosts := policy.Allowed(c, "os_compute_api:os-migrations:index:host", own)
 	// Nova hands every query parameter to the database filter, whose
 	// migration_type, project_id and user_id apply at any version (below 2.59
 	// the schema takes any parameter); changes-since and changes-before are
@@ -211,6 +231,9 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	}{Migrations: make([]migrationView, len(list))}
 	for i, m := range list {
 		v := migrationViewOf(r, m, true)
+		if !withHosts {
+			v.hideHosts()
+		}
 		if mv.AtLeast(2, 23) && m.Type == "live-migration" && slices.Contains(inProgress, m.Status) {
 			v.Links = a.links(r, "servers/"+m.InstanceUUID+"/migrations", strconv.FormatInt(m.ID, 10))
 		}

@@ -190,3 +190,70 @@ func TestMigrationsPages(t *testing.T) {
 		}
 	}
 }
+
+// A manager (Nova since 2026.1) lists the migrations of their own
+// project by naming it, and their servers' live migrations, with the
+// hosts' fields null; forcing and aborting pass the policy; a member
+// does none of it. An admin sees the hosts.
+func TestMigrationsManager(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	manager, project := b.srv.NewWithRole("mgr", "manager")
+	id := b.create(t, manager, "mine", nil)
+	now := time.Now().UnixMicro()
+	for i, p := range []string{project, "someone-else"} {
+		if err := b.execSQL(`INSERT INTO migrations (uuid, instance_uuid, migration_type, status, source_compute,
+			source_node, dest_compute, dest_node, old_flavor, new_flavor, project_id, user_id, created_at, updated_at)
+			VALUES ($1, $2, 'live-migration', 'running', 'h1', 'h1', 'h2', 'h2', '{}', '{}', $3, 'u', $4, $4)`,
+			fmt.Sprintf("00000000-0000-4000-8000-00000000020%d", i), id, p, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hosts := func(m any) []any {
+		v := m.(map[string]any)
+		return []any{v["source_compute"], v["source_node"], v["dest_compute"], v["dest_node"], v["dest_host"]}
+	}
+	for _, tc := range []struct {
+		name, path, token string
+		status, n         int
+		withHosts         bool
+	}{
+		{"manager, own project", "/os-migrations?project_id=" + project, manager, 200, 1, false},
+		{"manager, every project", "/os-migrations", manager, 403, 0, false},
+		{"manager, another project", "/os-migrations?project_id=someone-else", manager, 403, 0, false},
+		{"member", "/os-migrations?project_id=" + project, b.demo, 403, 0, false},
+		{"admin", "/os-migrations", b.admin, 200, 2, true},
+		{"manager, own server", "/servers/" + id + "/migrations", manager, 200, 2, false},
+		{"admin, a server", "/servers/" + id + "/migrations", b.admin, 200, 2, true},
+	} {
+		resp := b.do("GET", tc.path, tc.token, "2.80", nil)
+		if resp.Status != tc.status {
+			t.Errorf("%s: %d %s, want %d", tc.name, resp.Status, resp.Body, tc.status)
+			continue
+		}
+		if tc.status != 200 {
+			continue
+		}
+		list := resp.JSON(t)["migrations"].([]any)
+		if len(list) != tc.n {
+			t.Errorf("%s: %d migrations, want %d", tc.name, len(list), tc.n)
+		}
+		for _, m := range list {
+			for _, h := range hosts(m) {
+				if (h != nil) != tc.withHosts {
+					t.Errorf("%s: hosts %v, want shown %v", tc.name, hosts(m), tc.withHosts)
+					break
+				}
+			}
+		}
+	}
+	// Aborting: the member's 403 is the policy's; the manager's answer is
+	// the migration's (none of this server's is one the driver runs).
+	path := "/servers/" + id + "/migrations/1"
+	if st, _ := fault(t, b.do("DELETE", path, b.demo, "2.80", nil)); st != http.StatusNotFound {
+		t.Errorf("member abort of another project's server: %d, want 404", st)
+	}
+	if st, _ := fault(t, b.do("DELETE", path, manager, "2.80", nil)); st == http.StatusForbidden {
+		t.Errorf("manager abort: 403")
+	}
+}

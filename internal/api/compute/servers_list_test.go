@@ -166,7 +166,7 @@ func TestListServerSortAndPaging(t *testing.T) {
 			path = ""
 			if links, ok := resp.JSON(t)["servers_links"].([]any); ok {
 				href := links[0].(map[string]any)["href"].(string)
-				if !strings.Contains(href, "/compute/v2.1/servers/detail?limit=2&marker=") {
+				if !strings.Contains(href, "/compute/v2.1/servers/detail?limit=2&") || !strings.Contains(href, "marker=") {
 					t.Fatalf("next = %s", href)
 				}
 				path = href[strings.Index(href, "/servers/detail"):]

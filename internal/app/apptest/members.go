@@ -9,6 +9,12 @@ import (
 // token of that user on that project and the project id.
 func (s *Server) NewMember(name string) (token, projectID string) {
 	s.t.Helper()
+	return s.NewWithRole(name, "member")
+}
+
+// NewWithRole is NewMember with another role (reader, manager, …).
+func (s *Server) NewWithRole(name, role string) (token, projectID string) {
+	s.t.Helper()
 	admin := s.AdminToken()
 	resp := s.Do(Request{Method: "POST", Path: "/identity/v3/projects", Token: admin,
 		Body: map[string]any{"project": map[string]any{"name": name, "domain_id": "default"}}})
@@ -23,11 +29,11 @@ func (s *Server) NewMember(name string) (token, projectID string) {
 		s.t.Fatalf("create user %s: %d %s", name, resp.Status, resp.Body)
 	}
 	userID := resp.JSON(s.t)["user"].(map[string]any)["id"].(string)
-	resp = s.Do(Request{Method: "GET", Path: "/identity/v3/roles?name=member", Token: admin})
+	resp = s.Do(Request{Method: "GET", Path: "/identity/v3/roles?name=" + role, Token: admin})
 	roleID := resp.JSON(s.t)["roles"].([]any)[0].(map[string]any)["id"].(string)
 	resp = s.Do(Request{Method: "PUT", Path: "/identity/v3/projects/" + projectID + "/users/" + userID + "/roles/" + roleID, Token: admin})
 	if resp.Status != http.StatusNoContent {
-		s.t.Fatalf("grant member to %s: %d %s", name, resp.Status, resp.Body)
+		s.t.Fatalf("grant %s to %s: %d %s", role, name, resp.Status, resp.Body)
 	}
 	return s.Token(name, pw, name), projectID
 }
