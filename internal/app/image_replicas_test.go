@@ -88,6 +88,7 @@ func TestImageDataSharedByReplicas(t *testing.T) {
 // each with a data dir of its own; it returns the database's DSN too.
 func replicaPair(t *testing.T) (dsn string, one, two *apptest.Server) {
 	t.Helper()
+	apptest.PostgresPass(t) // PostgreSQL whatever the pass
 	dsn = apptest.PostgresDatabase(t)
 	one = apptest.Start(t, func(c *config.Config) { c.Database = dsn })
 	two = one.Replica(func(c *config.Config) { c.DataDir = t.TempDir() })

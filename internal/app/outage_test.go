@@ -110,6 +110,7 @@ func (h countingHandler) WithGroup(string) slog.Handler                { return 
 // nothing acknowledged is lost and nothing refused appears, the log
 // stays short, and the same process serves again once it is back.
 func TestDatabaseOutage(t *testing.T) {
+	apptest.PostgresPass(t)
 	t.Parallel()
 	dsn := apptest.PostgresDatabase(t)
 	u, err := url.Parse(dsn)

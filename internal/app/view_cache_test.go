@@ -18,6 +18,7 @@ import (
 // and reads (serve owns its file: two processes on one SQLite file are
 // not a supported setup).
 func TestServerViewReadYourWrites(t *testing.T) {
+	apptest.PostgresPass(t) // both engines in each pass
 	t.Parallel()
 	for _, c := range []struct {
 		name  string

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"novalite/internal/app/apptest"
 	"novalite/internal/virt/virttest"
 )
 
@@ -26,7 +27,7 @@ import (
 // and every replica (the killed one restarted) shows every server the
 // same way.
 func TestDeployment(t *testing.T) {
-	postgresPass(t)
+	apptest.PostgresPass(t) // the roles run on PostgreSQL whatever the pass
 	t.Parallel()
 	const (
 		servers  = 300

@@ -20,7 +20,7 @@ import (
 // that ignored the option fails the test. The agent restarted, the host's
 // servers are UP and its service up again.
 func TestHostDownAcrossProcesses(t *testing.T) {
-	postgresPass(t)
+	apptest.PostgresPass(t) // the roles run on PostgreSQL whatever the pass
 	t.Parallel()
 	const dead = "deploy-host-1"
 	d := &deployment{t: t, bin: binary, dsn: apptest.PostgresDatabase(t), agents: map[string]*proc{},

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"novalite/internal/app/apptest"
 )
 
 // pgResult is one request of the load that runs across the restart.
@@ -29,7 +31,7 @@ type pgResult struct {
 // is stuck, and the quota usage and the hosts' vCPU usage count exactly
 // the servers that exist.
 func TestPostgresRestart(t *testing.T) {
-	postgresPass(t)
+	apptest.PostgresPass(t) // the roles run on PostgreSQL whatever the pass
 	t.Parallel()
 	const timeout = 3 * time.Second
 	pg := newPGServer(t)

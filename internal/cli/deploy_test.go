@@ -197,13 +197,3 @@ func (d *deployment) leader() *proc {
 	}
 	return nil
 }
-
-// postgresPass skips a deployment test outside the PostgreSQL pass of the
-// tests: the roles run on PostgreSQL whatever NOVALITE_TEST_ENGINE says, so
-// the SQLite pass would only run the same test a second time.
-func postgresPass(t *testing.T) {
-	t.Helper()
-	if apptest.Engine() != "postgres" {
-		t.Skip("a PostgreSQL deployment test: it runs in the PostgreSQL pass (NOVALITE_TEST_ENGINE=postgres, make unit-postgres)")
-	}
-}

@@ -18,7 +18,7 @@ import (
 // logs the volume with the file it found in its --volume-dir: the same),
 // an in-use extend tells it the new size, and a detach unplugs it.
 func TestDeploymentVolumes(t *testing.T) {
-	postgresPass(t)
+	apptest.PostgresPass(t) // the roles run on PostgreSQL whatever the pass
 	t.Parallel()
 	volumes := t.TempDir()
 	d := &deployment{t: t, bin: binary, dsn: apptest.PostgresDatabase(t), agents: map[string]*proc{},

@@ -17,7 +17,7 @@ import (
 // binary: each must exit at once with a message that says what to do,
 // and never touch the schema.
 func TestRolesRefuseForeignSchema(t *testing.T) {
-	postgresPass(t)
+	apptest.PostgresPass(t) // the roles run on PostgreSQL whatever the pass
 	t.Parallel()
 	bin := build(t)
 	empty := apptest.PostgresDatabase(t)

@@ -100,6 +100,7 @@ func outcome(t *testing.T, db *store.DB, vs []novalite.Server) (where map[string
 // ERROR; each host's claim is what it holds, and every server has its
 // conductor event.
 func TestRunOnceBatch(t *testing.T) {
+	storetest.PostgresPass(t) // both engines in each pass
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			db := storetest.OpenEngine(t, engine)
@@ -123,6 +124,7 @@ func TestRunOnceBatch(t *testing.T) {
 // so of five servers h1 takes one, h2 two, and two go to ERROR; no host
 // is claimed past its room.
 func TestRunOnceBatchRoomTaken(t *testing.T) {
+	storetest.PostgresPass(t)
 	db := storetest.OpenEngine(t, "postgres")
 	ctx := context.Background()
 	now := time.Now().UTC()

@@ -17,6 +17,13 @@ func Engine() string { return storetest.Engine() }
 // run on PostgreSQL. It is dropped when the test ends.
 func PostgresDatabase(t testing.TB) string { return storetest.PostgresDatabase(t) }
 
+// PostgresPass skips t outside the PostgreSQL pass: for tests that choose
+// their databases themselves (storetest.PostgresPass).
+func PostgresPass(t testing.TB) {
+	t.Helper()
+	storetest.PostgresPass(t)
+}
+
 // postgresDatabase creates a migrated database (a copy of a template) for
 // one test and drops it when the test ends; it returns its URL.
 func postgresDatabase(t testing.TB) string { return storetest.MigratedPostgresDatabase(t) }

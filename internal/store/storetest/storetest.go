@@ -27,6 +27,17 @@ func Engine() string {
 	return "sqlite"
 }
 
+// PostgresPass skips t outside the PostgreSQL pass of the tests
+// (NOVALITE_TEST_ENGINE=postgres, make unit-postgres): for tests that
+// choose their databases themselves, whatever the variable says, which the
+// SQLite pass would only run a second time.
+func PostgresPass(t testing.TB) {
+	t.Helper()
+	if Engine() != "postgres" {
+		t.Skip("chooses its databases itself: runs in the PostgreSQL pass (NOVALITE_TEST_ENGINE=postgres, make unit-postgres)")
+	}
+}
+
 // Engines are the engines OpenEngine opens.
 var Engines = []string{"sqlite", "postgres"}
 
