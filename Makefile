@@ -18,8 +18,8 @@ run: build
 	./$(BIN) serve --data-dir $(DATA)
 
 ## test: everything CI runs — lint, Go tests, and the real-client tests. The client tests
-## (`clients`) run beside the Go phases (unit unit-postgres bench-smoke fuzz-smoke guests,
-## one after another), not after them: they mostly wait, the Go phases keep the CPU busy
+## (`clients`) run beside the Go phases (unit then fuzz-smoke, unit-postgres then guests:
+## scripts/test-phases.sh), not after them: they mostly wait, the Go phases keep the CPU busy
 ## (scripts/test-phases.sh prints each phase's wall and CPU seconds)
 test: deps lint
 	MAKE='$(MAKE)' ./scripts/test-phases.sh
@@ -32,10 +32,12 @@ lint:
 	$(GO) vet ./...
 	$(GO) vet -tags guests ./...
 
-## unit: the Go tests on SQLite. -parallel 8: the tests mostly wait on HTTP and the
-## database, not the CPU, so more of them at once than the 2 cores finish sooner.
+## unit: the Go tests on SQLite, and every Go benchmark once after each package's tests
+## (bench-smoke's run, in the same test binaries: not a second link and run of every
+## package). -parallel 8: the tests mostly wait on HTTP and the database, not the CPU,
+## so more of them at once than the 2 cores finish sooner.
 unit:
-	$(GO) test -count=1 -parallel 8 -timeout 30m ./...
+	NOVALITE_BENCH_SERVERS=$(BENCH_SMOKE_SERVERS) $(GO) test -count=1 -parallel 8 -timeout 30m -bench . -benchtime=1x ./...
 
 ## unit-postgres: the same suites with every app on PostgreSQL (as replicas run): the
 ## packages whose tests take their database from NOVALITE_TEST_ENGINE
@@ -145,9 +147,11 @@ bench: build
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## bench-smoke: every Go benchmark once, so that none rots (few servers seeded)
+## bench-smoke: every Go benchmark once, so that none rots (few servers seeded); `unit`
+## runs them too, after the tests
+BENCH_SMOKE_SERVERS := 1000
 bench-smoke:
-	NOVALITE_BENCH_SERVERS=1000 $(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./...
+	NOVALITE_BENCH_SERVERS=$(BENCH_SMOKE_SERVERS) $(GO) test -count=1 -run '^$$' -bench . -benchtime=1x ./...
 
 clean:
 	rm -rf bin $(DATA)

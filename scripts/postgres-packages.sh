@@ -7,7 +7,7 @@
 # engine in every pass (forEachEngine, storetest.OpenEngine).
 #
 # Fails if one of the store's tests (its *_test.go files but the
-# benchmarks', which bench-smoke runs) takes the engine from the
+# benchmarks', which unit runs once) takes the engine from the
 # variable after all, which would need the PostgreSQL pass again.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test` after deps and lint: the Go phases in two lanes (unit,
-# bench-smoke, fuzz-smoke one after the other; unit-postgres then guests)
+# `make test` after deps and lint: the Go phases in two lanes (unit, which
+# runs the benchmarks once too, then fuzz-smoke; unit-postgres then guests)
 # and the client tests (`make clients`) beside them, all three at once.
 # Each spends much of its time waiting — the Go tests on timers, HTTP and
 # the database (unit: 186 s of wall for 139 s of CPU; guests 178 s for
@@ -16,7 +16,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
-LANES=${LANES:-unit,bench-smoke,fuzz-smoke unit-postgres,guests}
+LANES=${LANES:-unit,fuzz-smoke unit-postgres,guests}
 if [ -n "${PHASES:-}" ]; then
   LANES=${PHASES// /,}
 fi
