@@ -7,8 +7,10 @@
 #   suites.sh [sdk|novaclient|osc ...]   default: all three
 #   SUITE_TIMEOUT (1800 s for each part of a suite)
 #   SUITE_JOBS (4): pytest-xdist workers per suite (tests grouped by class,
-#     whose setUpClass resources they share; SUITE_DIST=load: test by test);
-#     the tests suites-alone.txt lists run after them, one at a time
+#     whose setUpClass resources they share, but for the classes SUITE_SPREAD
+#     names, spread test by test: pyplugins/xdist_spread.py; SUITE_DIST=load:
+#     every class test by test); the tests suites-alone.txt lists run after
+#     them, one at a time
 #   SUITES_OUT (./clients-results): JUnit XML and pytest's output per suite
 #   SUITE_K: a pytest -k expression to run some tests only, e.g. "tag or
 #     members" (the tests it leaves out are not judged)
@@ -71,16 +73,18 @@ node_id() {
 # exits 2, which the judge counts as a run that did not finish).
 pytest_run() {
   local out=$1 rc=0; shift
-  (cd "$RUNDIR" && timeout -s INT "${SUITE_TIMEOUT:-1800}" "$PY" -m pytest -p no:cacheprovider -q -o junit_family=xunit1 \
+  (cd "$RUNDIR" && PYTHONPATH=$HERE/pyplugins timeout -s INT "${SUITE_TIMEOUT:-1800}" "$PY" -m pytest -p no:cacheprovider \
+    -p xdist_spread -q -o junit_family=xunit1 \
     --junitxml="$OUT/$out.xml" ${SUITE_K:+-k "$SUITE_K"} "$@" >"$OUT/$out.log" 2>&1) || rc=$?
   tail -n 1 "$OUT/$out.log" >&2
   echo "$rc"
 }
 
 # run_suite NAME ROOT TEST-PATH...: the tests over SUITE_JOBS workers, a
-# class to a worker (or as SUITE_DIST says), but for those
-# suites-alone.txt lists for NAME (tests that race other workers' tests),
-# which run afterwards one at a time; then the judge over both parts.
+# class to a worker unless SUITE_SPREAD names it (or as SUITE_DIST says),
+# except those suites-alone.txt lists for NAME (tests that race other
+# workers' tests), which run afterwards one at a time; then the judge over
+# both parts.
 status=0
 run_suite() {
   local name=$1 root=$2 start rc rc2=0 s id node; shift 2
@@ -93,7 +97,7 @@ run_suite() {
     deselect+=(--deselect "${node#"$root"/}") # node ids are relative to --rootdir
   done < <(grep -v '^#' "$HERE/suites-alone.txt")
   # --rootdir: test ids relative to ROOT in both parts, as the lists name them.
-  rc=$(pytest_run "$name" --rootdir "$root" -n "${SUITE_JOBS:-4}" --dist "${SUITE_DIST:-loadscope}" "${deselect[@]}" "$@")
+  rc=$(pytest_run "$name" --rootdir "$root" -n "${SUITE_JOBS:-4}" --dist "${SUITE_DIST:-loadgroup}" "${deselect[@]}" "$@")
   if [ ${#alone[@]} -gt 0 ]; then
     rc2=$(pytest_run "$name-alone" --rootdir "$root" -n 0 "${alone[@]}")
     results+=("$OUT/$name-alone.xml")
@@ -123,7 +127,9 @@ for s in "${SUITES[@]}"; do
       # upload one under that name, as DevStack does.
       openstack --os-cloud devstack-admin image create --public --disk-format qcow2 --container-format bare \
         --file "$RUNDIR/CONTRIBUTING.rst" cirros-0.6.2-x86_64-disk >/dev/null
-      OS_CLOUD=devstack-admin run_suite osc "$DIST/openstackclient/tests/functional" \
+      # ServerTests spread over the workers (pyplugins/xdist_spread.py): on
+      # one worker its 24 tests' waits made it the suite's long pole.
+      OS_CLOUD=devstack-admin SUITE_SPREAD=${SUITE_SPREAD-ServerTests} run_suite osc "$DIST/openstackclient/tests/functional" \
         "$DIST/openstackclient/tests/functional/compute" "$DIST/openstackclient/tests/functional/image" \
         "$DIST/openstackclient/tests/functional/network" "$DIST/openstackclient/tests/functional/identity" ;;
   esac
