@@ -132,7 +132,7 @@ func (a *API) showVolumeAttachment(w http.ResponseWriter, r *http.Request) error
 }
 
 // attachVolume is POST /servers/{id}/os-volume_attachments: 200 with
-// the attachment (202 from 2.101).
+// the attachment, from 2.101 202 with no body.
 func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 	mv := requestMV(r)
 	body, err := decodeRequest[volumeAttachmentRequest](r, schemaFor("volume-attach", mv, volumeAttachSchemaDoc))
@@ -150,17 +150,19 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if mv.AtLeast(2, 101) {
+		// Nova's attach answers a bare 202 from 2.101 (create_response_v2101
+		// is null): the device is no longer waited for.
+		w.WriteHeader(http.StatusAccepted)
+		return nil
+	}
 	// Nova echoes delete_on_termination as sent (False when left out)
 	// and stores bool() of it (a BooleanField): "False" answers "False"
 	// and keeps true.
 	out := volumeAttachmentView{DeleteOnTermination: optIf(mv.AtLeast(2, 79), att.DeleteOnTermination.Or(false)),
 		Device: some(b.Device), ID: some(b.VolumeID), ServerID: s.ID, Tag: optIf(mv.AtLeast(2, 70), nilIfEmpty(b.Tag)),
 		VolumeID: b.VolumeID}
-	status := http.StatusOK
-	if mv.AtLeast(2, 101) {
-		status = http.StatusAccepted
-	}
-	httpx.WriteJSON(w, status, volumeAttachmentBody{out})
+	httpx.WriteJSON(w, http.StatusOK, volumeAttachmentBody{out})
 	return nil
 }
 
