@@ -219,6 +219,9 @@ func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, r createRequest
 	if boot.imgErr != nil {
 		return flavor, "", boot.imgErr // reported after the flavor's, as Nova does
 	}
+	if err := checkAutoDiskConfig(boot.img.Properties, boot.img.ID, p.AutoDiskConfig); err != nil {
+		return flavor, "", err
+	}
 	if p.ImageRef != "" {
 		if err := checkImageFits(boot.img, flavor); err != nil {
 			return flavor, "", err

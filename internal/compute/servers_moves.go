@@ -54,6 +54,10 @@ type ResizeParams struct {
 // another host (DevStack's allow_resize_to_same_host lets it stay).
 func (s *Service) ResizeServer(ctx context.Context, c *novalite.Caller, id string, p ResizeParams) error {
 	return s.startTask(ctx, c, id, novalite.ActionResize, func(tx *store.Tx, v novalite.Server, now time.Time) (bool, error) {
+		// Nova checks the image the server was built from first.
+		if err := checkAutoDiskConfig(v.ImageProperties, v.ImageRef, p.AutoDiskConfig); err != nil {
+			return false, err
+		}
 		nf, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
 		if novalite.IsKind(err, novalite.Invalid) {
 			return false, novalite.Errorf(novalite.Invalid, "Unable to locate requested flavor.")

@@ -46,8 +46,17 @@ func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id stri
 			}
 			return false, imgErr
 		}
+		if err := checkAutoDiskConfig(img.Properties, img.ID, p.AutoDiskConfig); err != nil {
+			return false, err
+		}
 		if err := checkImageFits(img, v.Flavor); err != nil {
 			return false, err
+		}
+		// Left out, auto_disk_config is the new image's again (Nova's
+		// _inherit_properties_from_image on rebuild).
+		autoDisk := p.AutoDiskConfig
+		if autoDisk == nil {
+			autoDisk = &img.AutoDiskConfig
 		}
 		root, err := s.rebuildRoot(ctx, tx, v, img.ID, p.ReimageBootVolume)
 		if err != nil {
@@ -66,7 +75,7 @@ func (s *Service) RebuildServer(ctx context.Context, c *novalite.Caller, id stri
 			return false, err
 		}
 		up := store.InstanceUpdateParams{InternalID: v.InternalID, Name: p.Name, Description: p.Description,
-			Hostname: p.Hostname, AccessIPv4: p.AccessIPv4, AccessIPv6: p.AccessIPv6, AutoDiskConfig: p.AutoDiskConfig,
+			Hostname: p.Hostname, AccessIPv4: p.AccessIPv4, AccessIPv6: p.AccessIPv6, AutoDiskConfig: autoDisk,
 			ImageRef: imageRef, ImageProperties: img.Properties, UserData: p.UserData, TrustedCerts: p.TrustedCerts, Now: now}
 		if p.KeyName.Set {
 			var data string

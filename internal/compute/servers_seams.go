@@ -7,6 +7,7 @@ package compute
 
 import (
 	"context"
+	"strings"
 
 	"novalite"
 )
@@ -50,6 +51,17 @@ func (s *Service) imageForCreate(ctx context.Context, c *novalite.Caller, ref st
 	// nova/compute/api.py _inherit_properties_from_image: bool_from_string.
 	info.AutoDiskConfig, _ = novalite.BoolFromString(im.Properties["auto_disk_config"])
 	return info, nil
+}
+
+// checkAutoDiskConfig is Nova's _ensure_auto_disk_config_is_valid: only
+// an image property auto_disk_config of "disabled" (not "false") refuses
+// OS-DCF:diskConfig AUTO; props are the image's, or for a resize those
+// the server was built from (its image_auto_disk_config).
+func checkAutoDiskConfig(props map[string]string, imageID string, auto *bool) error {
+	if auto == nil || !*auto || strings.ToLower(strings.TrimSpace(props["auto_disk_config"])) != "disabled" {
+		return nil
+	}
+	return novalite.Errorf(novalite.Invalid, "Requested image %s has automatic disk resize disabled.", imageID)
 }
 
 // checkImageFits applies Nova's image/flavor checks on create.
