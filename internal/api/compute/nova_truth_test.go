@@ -100,3 +100,55 @@ func TestForcedMoveWithoutHost(t *testing.T) {
 		}
 	}
 }
+
+// TestLooseBooleanRefusals: what Nova's parameter_types.boolean ({"type":
+// ["boolean", "string"]} and its words) refuses, in its jsonschema
+// message: a number is a type failure naming the types in the schema's
+// order, a word not in the enum an enum failure; os-migrateLive's
+// block_migration from 2.25 is the same enum with "auto" appended
+// (schemas/migrate_server.py), so "AUTO" fails against that one list.
+func TestLooseBooleanRefusals(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.create(t, b.demo, "vm", nil)
+	b.launch(t, id)
+	const words = "True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', " +
+		"False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no'"
+	create := func(k string, v any) map[string]any {
+		return map[string]any{"server": map[string]any{"name": "b", "imageRef": b.image, "flavorRef": "1", "networks": "none", k: v}}
+	}
+	action := "/servers/" + id + "/action"
+	for _, tc := range []struct {
+		name, path, mv string
+		body           map[string]any
+		msg            string
+	}{
+		{"config_drive number", "/servers", "2.37", create("config_drive", 1),
+			"Invalid input for field/attribute config_drive. Value: 1. 1 is not of type 'boolean', 'string'"},
+		{"return_reservation_id number", "/servers", "2.37", create("return_reservation_id", 0),
+			"Invalid input for field/attribute return_reservation_id. Value: 0. 0 is not of type 'boolean', 'string'"},
+		{"config_drive t", "/servers", "2.37", create("config_drive", "t"),
+			"Invalid input for field/attribute config_drive. Value: t. 't' is not one of [" + words + "]"},
+		// positive_integer is ["integer", "string"] in Nova too.
+		{"max_count boolean", "/servers", "2.37", create("max_count", true),
+			"Invalid input for field/attribute max_count. Value: True. True is not of type 'integer', 'string'"},
+		{"block_migration auto before 2.25", action, "2.24",
+			map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "auto", "disk_over_commit": false}},
+			"Invalid input for field/attribute block_migration. Value: auto. 'auto' is not one of [" + words + "]"},
+		{"block_migration AUTO", action, "2.25", map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": "AUTO"}},
+			"Invalid input for field/attribute block_migration. Value: AUTO. 'AUTO' is not one of [" + words + ", 'auto']"},
+		{"block_migration number", action, "2.25", map[string]any{"os-migrateLive": map[string]any{"host": nil, "block_migration": 1}},
+			"Invalid input for field/attribute block_migration. Value: 1. 1 is not of type 'boolean', 'string'"},
+		{"onSharedStorage number", action, "2.1", map[string]any{"evacuate": map[string]any{"onSharedStorage": 1}},
+			"Invalid input for field/attribute onSharedStorage. Value: 1. 1 is not of type 'boolean', 'string'"},
+		{"quota force number", "/os-quota-sets/" + b.project(t, b.demo), "2.1", nil,
+			"Invalid input for field/attribute force. Value: 1. 1 is not of type 'boolean', 'string'"},
+	} {
+		method, body := "POST", tc.body
+		if body == nil {
+			method, body = "PUT", map[string]any{"quota_set": map[string]any{"force": 1, "cores": 5}}
+		}
+		status, msg := fault(t, b.do(method, tc.path, b.admin, tc.mv, body))
+		expect(t, tc.name, http.StatusBadRequest, tc.msg, status, msg)
+	}
+}

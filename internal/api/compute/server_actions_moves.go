@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"novalite"
 	"novalite/internal/api/httpx"
@@ -91,7 +92,9 @@ func liveMigrateValue(mv microversion.Version) obj {
 	props := obj{"host": obj{"oneOf": []any{pFQDN, obj{"type": "null"}}}}
 	required := []any{"block_migration", "host"}
 	if mv.AtLeast(2, 25) {
-		props["block_migration"] = obj{"oneOf": []any{pBoolean, obj{"type": "string", "enum": []any{"auto"}}}}
+		// Nova appends "auto" to the boolean's enum (one enum, so a bad
+		// word fails as "is not one of [... 'auto']").
+		props["block_migration"] = obj{"type": pBoolean["type"], "enum": append(slices.Clone(pBoolean["enum"].([]any)), "auto")}
 	} else {
 		props["block_migration"], props["disk_over_commit"] = pBoolean, pBoolean
 		required = append(required, "disk_over_commit")

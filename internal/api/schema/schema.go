@@ -180,6 +180,20 @@ func at(doc any, loc []string) any {
 // patternProperties, which Python's jsonschema words after the patterns:
 // "'k' does not match any of the regexes: '^p$'".
 func (s *Schema) message(e *jsonschema.ValidationError, doc any) string {
+	if _, ok := e.ErrorKind.(*kind.Type); ok {
+		// Python's jsonschema names the types in the schema's order
+		// (Nova's parameter_types.boolean: 'boolean', 'string'); the
+		// library keeps them as a set.
+		node, _ := s.node(e.SchemaURL).(map[string]any)
+		if types, ok := node["type"].([]any); ok {
+			want := make([]string, len(types))
+			for i, t := range types {
+				want[i] = fmt.Sprintf("'%v'", t)
+			}
+			return fmt.Sprintf("%s is not of type %s", pyfmt.Repr(at(doc, e.InstanceLocation)), strings.Join(want, ", "))
+		}
+		return errorMessage(e, doc)
+	}
 	k, ok := e.ErrorKind.(*kind.AdditionalProperties)
 	if !ok {
 		return errorMessage(e, doc)

@@ -10,13 +10,17 @@ import (
 func TestValidateMessages(t *testing.T) {
 	s := New("t", `{"type": "object", "properties": {"server": {"type": "object",
 		"properties": {"name": {"type": "string", "minLength": 1, "maxLength": 5},
-		"flavorRef": {"type": ["string", "integer"]}, "count": {"type": "integer", "minimum": 1}},
+		"flavorRef": {"type": ["string", "integer"]}, "count": {"type": "integer", "minimum": 1},
+		"force": {"type": ["boolean", "string"]}, "id": {"type": ["null", "integer", "string"]}},
 		"required": ["name"], "additionalProperties": false}}, "required": ["server"], "additionalProperties": false}`)
 	tests := []struct{ name, body, want string }{
 		{"missing top", `{}`, "'server' is a required property"},
 		{"extra top", `{"server": {"name": "a"}, "foo": 1}`, "Additional properties are not allowed ('foo' was unexpected)"},
 		{"missing nested", `{"server": {}}`, "Invalid input for field/attribute server. Value: {}. 'name' is a required property"},
 		{"type", `{"server": {"name": "a", "flavorRef": null}}`, "Invalid input for field/attribute flavorRef. Value: None. None is not of type 'string', 'integer'"},
+		// Named in the schema's order, as Python's jsonschema does.
+		{"type boolean first", `{"server": {"name": "a", "force": 1}}`, "Invalid input for field/attribute force. Value: 1. 1 is not of type 'boolean', 'string'"},
+		{"type three", `{"server": {"name": "a", "id": []}}`, "Invalid input for field/attribute id. Value: []. [] is not of type 'null', 'integer', 'string'"},
 		{"too long", `{"server": {"name": "abcdef"}}`, "Invalid input for field/attribute name. Value: abcdef. 'abcdef' is too long"},
 		{"minimum", `{"server": {"name": "a", "count": 0}}`, "Invalid input for field/attribute count. Value: 0. 0 is less than the minimum of 1"},
 		{"null body", `null`, "None is not of type 'object'"},
