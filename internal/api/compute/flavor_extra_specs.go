@@ -108,6 +108,9 @@ func (a *API) createExtraSpecs(w http.ResponseWriter, r *http.Request) error {
 	for k, v := range body.ExtraSpecs {
 		specs[k] = string(v)
 	}
+	if err := validateExtraSpecs(requestMV(r), specs); err != nil {
+		return err
+	}
 	if err := a.svc.Compute.SetFlavorExtraSpecs(r.Context(), c, r.PathValue("id"), specs); err != nil {
 		return err
 	}
@@ -124,6 +127,11 @@ func (a *API) updateExtraSpec(w http.ResponseWriter, r *http.Request) error {
 	body, err := decodeRequest[map[string]specValue](r, schemaFor("extra-spec-update", requestMV(r), extraSpecUpdateSchemaDoc))
 	if err != nil {
 		return err
+	}
+	for k, v := range body { // one, by the schema; checked before the key (Nova's order)
+		if err := validateExtraSpecs(requestMV(r), map[string]string{k: string(v)}); err != nil {
+			return err
+		}
 	}
 	key := r.PathValue("key")
 	v, ok := body[key]

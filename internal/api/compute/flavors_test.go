@@ -1,6 +1,7 @@
 package compute_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -393,4 +394,90 @@ func (b *testBundle) project(t *testing.T, token string) string {
 		t.Fatalf("token project: %d %s", r.Status, r.Body)
 	}
 	return p["id"].(string)
+}
+
+// TestFlavorExtraSpecValidation: from 2.86 extra specs are checked
+// against Nova's registered validators (nova/api/validation/extra_specs/,
+// validators.validate): a known spec needs a value its validator takes,
+// an unknown spec in a namespace Nova knows is refused, one in an
+// unknown namespace (or with none) is kept. Before 2.86 anything goes.
+func TestFlavorExtraSpecValidation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	const bad = "Validation failed; "
+	tests := []struct {
+		key   string
+		value any
+		msg   string // "" for accepted at 2.86
+	}{
+		{"hw:cpu_policy", "dedicated", ""},
+		{"hw:cpu_policy", "fast", bad + "'fast' is not one of: dedicated, shared, mixed."},
+		{"hw:numa_nodes", 2, ""},
+		{"hw:numa_nodes", "two", bad + "'two' is not a valid integer value."},
+		{"hw:numa_nodes", "0", bad + "'0' is less than the min value of '1'."},
+		{"hw:numa_cpus.0", "0-3", ""}, // a name with a parameter
+		{"hw:numa_cpus.x", "0-3", bad + "extra spec 'hw:numa_cpus.x' does not appear to be a valid extra spec."},
+		{"hw:mem_page_size", "2MB", ""},
+		{"hw:mem_page_size", "huge", bad + "'huge' is not of the format '(large|small|any|\\d+([kKMGT]i?)?(b|bit|B)?)'."},
+		{"hw:cpu_realtime", "yes", ""},
+		{"hw:cpu_realtime", "maybe", bad + "'maybe' is not a valid boolean-like value."},
+		{"hw:nonsense", "1", bad + "extra spec 'hw:nonsense' does not appear to be a valid extra spec."},
+		{"hw_rng:allowed", true, ""},
+		{"hw_rng:rate_bytes", "-1", bad + "'-1' is less than the min value of '0'."},
+		{"hw_video:ram_max_mb", "64", ""},
+		{"quota:cpu_quota", "-1", ""},
+		{"quota:disk_read_bytes_sec", "fast", bad + "'fast' is not a valid integer value."},
+		{"resources:VCPU", "2", ""},
+		{"resources1:CUSTOM_GPU", "1", ""},
+		{"resources:VCPUS", "2", bad + "extra spec 'resources:VCPUS' does not appear to be a valid extra spec."},
+		{"resources:MEMORY_MB", "lots", bad + "'lots' is not a valid integer value."},
+		{"trait:HW_CPU_X86_AVX2", "required", ""},
+		{"trait_a:CUSTOM_FOO", "forbidden", ""},
+		{"trait:HW_CPU_X86_AVX2", "preferred", bad + "'preferred' is not one of: required, forbidden."},
+		{"aggregate_instance_extra_specs:ssd", "true", ""},
+		{"capabilities:cpu_info:arch", "x86_64", ""},
+		{"os:secure_boot", "required", ""},
+		{"os:secure_boot", "on", bad + "'on' is not one of: disabled, required."},
+		{"pci_passthrough:alias", "gpu:2", ""},
+		{"accel:device_profile", "p1", ""},
+		{"group_policy", "none", ""},
+		{"group_policy", "some", bad + "'some' is not one of: isolate, none."},
+		{"vmware:hw_version", "vmx-13", ""},
+		// Unknown namespaces and keys without one are the operator's.
+		{"mycloud:tier", "gold", ""},
+		{"plainkey", "x", ""},
+	}
+	for _, tc := range tests {
+		label := fmt.Sprintf("%s=%v", tc.key, tc.value)
+		for _, mv := range []string{"2.85", "2.86"} {
+			want := 200
+			if mv == "2.86" && tc.msg != "" {
+				want = 400
+			}
+			create := b.do("POST", "/flavors/1/os-extra_specs", b.admin, mv, map[string]any{"extra_specs": map[string]any{tc.key: tc.value}})
+			update := b.do("PUT", "/flavors/1/os-extra_specs/"+tc.key, b.admin, mv, map[string]any{tc.key: tc.value})
+			for what, r := range map[string]apptest.Response{"create": create, "update": update} {
+				if want == 200 {
+					if r.Status != 200 {
+						t.Errorf("%s %s at %s: %d %s", what, label, mv, r.Status, r.Body)
+					}
+					continue
+				}
+				status, msg := fault(t, r)
+				expect(t, what+" "+label+" at "+mv, want, tc.msg, status, msg)
+			}
+		}
+	}
+	// The check comes before the flavor is looked up, and before the
+	// update's key is matched to the path (Nova's order).
+	for _, tc := range []struct {
+		name, method, path string
+		body               map[string]any
+	}{
+		{"unknown flavor", "POST", "/flavors/99/os-extra_specs", map[string]any{"extra_specs": map[string]any{"hw:cpu_policy": "fast"}}},
+		{"key mismatch", "PUT", "/flavors/1/os-extra_specs/other", map[string]any{"hw:cpu_policy": "fast"}},
+	} {
+		status, msg := fault(t, b.do(tc.method, tc.path, b.admin, "2.86", tc.body))
+		expect(t, tc.name, 400, bad+"'fast' is not one of: dedicated, shared, mixed.", status, msg)
+	}
 }
