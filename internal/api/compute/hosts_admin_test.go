@@ -388,3 +388,41 @@ func TestHostsAndUsage(t *testing.T) {
 		t.Errorf("no next link on a full page: %v", resp)
 	}
 }
+
+// TestHostUsedNow: GET /os-hosts/{host}'s (used_now) row is the compute
+// node's vcpus_used, memory_mb_used and local_gb_used (Nova's hosts.py
+// _get_used_now_resources), which the scheduler's claims keep: after a
+// boot through the real scheduler it is what the servers use, as the
+// (used_max) row and os-hypervisors say.
+func TestHostUsedNow(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withAgents)
+	var host string
+	for _, name := range []string{"a", "b"} {
+		id := b.create(t, b.demo, name, map[string]any{"flavorRef": "2"})
+		b.waitStatus(t, id, "ACTIVE")
+		if host == "" {
+			host, _ = b.show(t, b.admin, id, "2.1")["OS-EXT-SRV-ATTR:host"].(string)
+		}
+	}
+	rows := map[string]map[string]any{}
+	for _, r := range b.do("GET", "/os-hosts/"+host, b.admin, "2.1", nil).JSON(t)["host"].([]any) {
+		res := r.(map[string]any)["resource"].(map[string]any)
+		rows[res["project"].(string)] = res
+	}
+	var hv map[string]any
+	for _, h := range b.do("GET", "/os-hypervisors/detail", b.admin, "2.1", nil).JSON(t)["hypervisors"].([]any) {
+		if m := h.(map[string]any); m["hypervisor_hostname"] == host {
+			hv = m
+		}
+	}
+	now, max := rows["(used_now)"], rows["(used_max)"]
+	if now == nil || max == nil || hv == nil {
+		t.Fatalf("host %q: rows %v, hypervisor %v", host, rows, hv)
+	}
+	for _, k := range []struct{ host, hv string }{{"cpu", "vcpus_used"}, {"memory_mb", "memory_mb_used"}, {"disk_gb", "local_gb_used"}} {
+		if now[k.host] != max[k.host] || now[k.host] != hv[k.hv] || now[k.host] == 0.0 {
+			t.Errorf("%s: used_now %v, used_max %v, hypervisor %s %v", k.host, now[k.host], max[k.host], k.hv, hv[k.hv])
+		}
+	}
+}
