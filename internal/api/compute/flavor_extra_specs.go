@@ -104,10 +104,7 @@ func (a *API) createExtraSpecs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	specs := make(map[string]string, len(body.ExtraSpecs))
-	for k, v := range body.ExtraSpecs {
-		specs[k] = string(v)
-	}
+	specs := specStrings(body.ExtraSpecs)
 	if err := validateExtraSpecs(requestMV(r), specs); err != nil {
 		return err
 	}
@@ -116,6 +113,15 @@ func (a *API) createExtraSpecs(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteJSON(w, http.StatusOK, extraSpecsBody{specs})
 	return nil
+}
+
+// specStrings is a body's specs as the strings they are stored as.
+func specStrings(body map[string]specValue) map[string]string {
+	specs := make(map[string]string, len(body))
+	for k, v := range body {
+		specs[k] = string(v)
+	}
+	return specs
 }
 
 // updateExtraSpec is PUT /flavors/{id}/os-extra_specs/{key} (admin).
@@ -128,10 +134,10 @@ func (a *API) updateExtraSpec(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for k, v := range body { // one, by the schema; checked before the key (Nova's order)
-		if err := validateExtraSpecs(requestMV(r), map[string]string{k: string(v)}); err != nil {
-			return err
-		}
+	// The body's one spec (the schema's maxProperties) is checked before
+	// it is matched with the key, in Nova's order.
+	if err := validateExtraSpecs(requestMV(r), specStrings(body)); err != nil {
+		return err
 	}
 	key := r.PathValue("key")
 	v, ok := body[key]

@@ -153,7 +153,7 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) error {
 	if mv.AtLeast(2, 101) {
 		// Nova's attach answers a bare 202 from 2.101 (create_response_v2101
 		// is null): the device is no longer waited for.
-		w.WriteHeader(http.StatusAccepted)
+		httpx.WriteEmpty(w, http.StatusAccepted)
 		return nil
 	}
 	// Nova echoes delete_on_termination as sent (False when left out)
