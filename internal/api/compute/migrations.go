@@ -155,7 +155,8 @@ func migrationsQuerySchema(minor int) *schema.Schema {
 
 var migrationsQuery = map[int]*schema.Schema{59: migrationsQuerySchema(59), 66: migrationsQuerySchema(66), 80: migrationsQuerySchema(80)}
 
-// listMigrations is the admin GET /os-migrations.
+// listMigrations is GET /os-migrations: an admin's, or a manager's for their
+// own project.
 func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	// The query schema comes first, as Nova's decorator runs before the
 	// policy check.
