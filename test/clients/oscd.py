@@ -20,6 +20,32 @@ import socket
 import sys
 
 
+def remember_plugins():
+    """Makes stevedore load a namespace's plugins once in this process: each
+    command's start (cliff's command manager, osc's client plugins) loads
+    every entry point of some 25 namespaces, about 3,000 `EntryPoint.load()`
+    calls that import nothing new here, where every module is already
+    imported, but cost a fifth of a command's CPU (flavor list: 290 -> 230
+    ms). What a command gets is what it got before: the same Extension
+    objects (plugin classes, no instance), in the same order, in a new list.
+    Managers that instantiate their plugins or filter them by name
+    (invoke_on_load, a _load_one_plugin of their own) load as before."""
+    from stevedore import extension
+    base = extension.ExtensionManager
+    load = base._load_plugins
+    loaded = {}
+
+    def load_once(self, invoke_on_load, invoke_args, invoke_kwds, verify_requirements):
+        if invoke_on_load or type(self)._load_one_plugin is not base._load_one_plugin:
+            return load(self, invoke_on_load, invoke_args, invoke_kwds, verify_requirements)
+        key = (self.namespace, verify_requirements)
+        if key not in loaded:
+            loaded[key] = load(self, invoke_on_load, invoke_args, invoke_kwds, verify_requirements)
+        return list(loaded[key])
+
+    base._load_plugins = load_once
+
+
 def preload():
     """Imports openstackclient and, by running `openstack command list` once
     (no cloud needed), every command module its entry points name; then undoes
@@ -28,6 +54,7 @@ def preload():
     import io
     import logging
     import warnings
+    remember_plugins()
     from openstackclient import shell
     filters = warnings.filters[:]
     root = logging.getLogger()
