@@ -197,22 +197,32 @@ type serverQuota struct {
 // user's (when the user has limits of their own), made of q.sets.
 func (s *Service) serverQuotaOvers(ctx context.Context, tx *store.Tx, q serverQuota, count int) ([]quotaCheck, error) {
 	projectID, userID, f, sets := q.projectID, q.userID, q.flavor, q.sets
-	if err := lockQuota(ctx, tx, projectID); err != nil {
-		return nil, err
-	}
 	scopes := []string{""}
 	if userID != "" && len(sets.User) > 0 {
 		scopes = []string{userID, ""}
+	}
+	// The scopes with a finite limit: with none nothing can be exceeded,
+	// and the create neither takes turns with the project's other creates
+	// (the lock) nor reads what they hold.
+	var limited []string
+	for _, u := range scopes {
+		limits := limitsOf(sets, u != "")
+		if limits[novalite.QuotaInstances] >= 0 || limits[novalite.QuotaCores] >= 0 || limits[novalite.QuotaRAM] >= 0 {
+			limited = append(limited, u)
+		}
+	}
+	if len(limited) == 0 {
+		return nil, nil
+	}
+	if err := lockQuota(ctx, tx, projectID); err != nil {
+		return nil, err
 	}
 	req := map[string]int64{novalite.QuotaInstances: int64(count), novalite.QuotaCores: int64(count * f.VCPUs),
 		novalite.QuotaRAM: int64(count * f.MemoryMB)}
 	var overs []quotaCheck
 	seen := map[string]bool{}
-	for _, u := range scopes {
+	for _, u := range limited {
 		limits := limitsOf(sets, u != "")
-		if limits[novalite.QuotaInstances] < 0 && limits[novalite.QuotaCores] < 0 && limits[novalite.QuotaRAM] < 0 {
-			continue // nothing to exceed
-		}
 		usage, err := tx.QuotaUsage(ctx, projectID, u)
 		if err != nil {
 			return nil, err
