@@ -1,6 +1,7 @@
 // Package testguest builds the guest novalite's QEMU tests boot: the
 // kernel of Debian's linux-image-amd64 (unpacked, not installed, by
-// scripts/install-deps.sh) and an initramfs of busybox-static whose /init
+// scripts/install-deps.sh, which also takes its vmlinux out of the
+// bzImage) and an initramfs of busybox-static whose /init
 // reads the config drive, prints what it found on the serial console,
 // configures its NICs and powers off on the ACPI power button. Nothing
 // here is downloaded; a missing piece is an error naming the command
@@ -12,6 +13,7 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +37,10 @@ const busybox = "/bin/busybox"
 
 // Guest is a built test guest.
 type Guest struct {
-	Kernel string // bzImage
+	// Kernel is the kernel's vmlinux, an ELF with a PVH entry note:
+	// QEMU starts it there, without the bzImage's decompressor, which
+	// under TCG costs more than the rest of a boot to the prompt.
+	Kernel string
 	Initrd string // gzip'd newc cpio
 	Disk   string // a small raw disk (the guest runs from its initramfs)
 }
@@ -56,8 +61,8 @@ func cacheDir() string {
 // Build writes the guest's kernel, initramfs and disk into dir.
 func Build(dir string) (Guest, error) {
 	cache := cacheDir()
-	install := "run ./scripts/install-deps.sh (it installs qemu-system-x86, qemu-utils, busybox-static and unpacks the kernel)"
-	kernel := filepath.Join(cache, "vmlinuz")
+	install := "run ./scripts/install-deps.sh (it installs qemu-system-x86, qemu-utils, busybox-static and unpacks the kernel and its vmlinux)"
+	kernel := filepath.Join(cache, "vmlinux")
 	if _, err := os.Stat(kernel); err != nil {
 		return Guest{}, fmt.Errorf("test guest kernel missing: %w; %s", err, install)
 	}
@@ -73,17 +78,35 @@ func Build(dir string) (Guest, error) {
 	if err := writeInitramfs(&buf, bb, mods); err != nil {
 		return Guest{}, err
 	}
-	g := Guest{Kernel: filepath.Join(dir, "vmlinuz"), Initrd: filepath.Join(dir, "initrd.gz"), Disk: filepath.Join(dir, "disk.raw")}
-	k, err := os.ReadFile(kernel)
-	if err != nil {
+	g := Guest{Kernel: filepath.Join(dir, "vmlinux"), Initrd: filepath.Join(dir, "initrd.gz"), Disk: filepath.Join(dir, "disk.raw")}
+	if err := copyFile(g.Kernel, kernel); err != nil {
 		return Guest{}, err
 	}
-	for path, data := range map[string][]byte{g.Kernel: k, g.Initrd: buf.Bytes(), g.Disk: make([]byte, 1<<20)} {
+	for path, data := range map[string][]byte{g.Initrd: buf.Bytes(), g.Disk: make([]byte, 1<<20)} {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return Guest{}, err
 		}
 	}
 	return g, nil
+}
+
+// copyFile copies src to dst (the vmlinux is 60 MiB or more: streamed,
+// not read whole).
+func copyFile(dst, src string) error {
+	r, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	w, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
 }
 
 // writeInitramfs writes the gzip'd cpio: busybox, /init and the modules
