@@ -18,5 +18,15 @@ func (c *Clock) Now() time.Time { return time.Now().Add(c.Offset()) }
 // Offset is how far the clock is ahead of the wall clock.
 func (c *Clock) Offset() time.Duration { return time.Duration(c.offset.Load()) }
 
-// Set sets the offset (read from the database).
-func (c *Clock) Set(d time.Duration) { c.offset.Store(int64(d)) }
+// Set moves the offset to d, read from the database, unless the clock is
+// already further ahead: the offset only ever grows, and a read of it
+// that a newer one overtook (the follow loop's, beside the control API's
+// advance in this process) must not take the clock back.
+func (c *Clock) Set(d time.Duration) {
+	for {
+		cur := c.offset.Load()
+		if int64(d) <= cur || c.offset.CompareAndSwap(cur, int64(d)) {
+			return
+		}
+	}
+}
