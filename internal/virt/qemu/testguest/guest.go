@@ -13,7 +13,6 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,7 +62,8 @@ func cacheDir() string {
 	return filepath.Join(base, "novalite", "guest")
 }
 
-// Build writes the guest's kernel, initramfs and disk into dir.
+// Build writes the guest's initramfs and disk into dir; its kernel is
+// the cached vmlinux itself (60 MiB or more, only ever read: not copied).
 func Build(dir string) (Guest, error) {
 	cache := cacheDir()
 	install := "run ./scripts/install-deps.sh (it installs qemu-system-x86, qemu-utils, busybox-static and unpacks the kernel and its vmlinux)"
@@ -83,35 +83,13 @@ func Build(dir string) (Guest, error) {
 	if err := writeInitramfs(&buf, bb, mods); err != nil {
 		return Guest{}, err
 	}
-	g := Guest{Kernel: filepath.Join(dir, "vmlinux"), Initrd: filepath.Join(dir, "initrd.gz"), Disk: filepath.Join(dir, "disk.raw")}
-	if err := copyFile(g.Kernel, kernel); err != nil {
-		return Guest{}, err
-	}
+	g := Guest{Kernel: kernel, Initrd: filepath.Join(dir, "initrd.gz"), Disk: filepath.Join(dir, "disk.raw")}
 	for path, data := range map[string][]byte{g.Initrd: buf.Bytes(), g.Disk: make([]byte, 1<<20)} {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return Guest{}, err
 		}
 	}
 	return g, nil
-}
-
-// copyFile copies src to dst (the vmlinux is 60 MiB or more: streamed,
-// not read whole).
-func copyFile(dst, src string) error {
-	r, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	w, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(w, r); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
 }
 
 // writeInitramfs writes the gzip'd cpio: busybox, /init and the modules
