@@ -129,10 +129,36 @@ func (g *guest) pid() int {
 		return pid
 	}
 	cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil || !bytes.Contains(cmd, []byte("\x00-uuid\x00"+g.id+"\x00")) {
+	if err != nil {
+		return 0
+	}
+	if len(cmd) == 0 && exitingQEMU(stat) {
+		// A killed process loses its memory, and with it its cmdline,
+		// before its threads close its files: until they have, the
+		// disk images' locks are still held (a hard reboot's new QEMU
+		// failed on them).
+		return pid
+	}
+	if !bytes.Contains(cmd, []byte("\x00-uuid\x00"+g.id+"\x00")) {
 		return 0
 	}
 	return pid
+}
+
+// exitingQEMU tells whether a /proc/PID/stat line is a QEMU process's
+// that is exiting (PF_EXITING among its flags, the ninth field).
+func exitingQEMU(stat []byte) bool {
+	open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+	if open < 0 || end < open || !bytes.HasPrefix(stat[open+1:end], []byte("qemu")) {
+		return false
+	}
+	f := strings.Fields(string(stat[end+1:])) // state, ppid, pgrp, session, tty, tpgid, flags, …
+	if len(f) < 7 {
+		return false
+	}
+	flags, err := strconv.ParseUint(f[6], 10, 64)
+	const pfExiting = 0x4
+	return err == nil && flags&pfExiting != 0
 }
 
 // threadsGone tells whether a zombie process pid has no thread left. A
