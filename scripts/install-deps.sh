@@ -137,3 +137,6 @@ if ! psql "$pg_dsn" -c 'select 1' >/dev/null 2>&1; then
   for _ in $(seq 50); do psql "$pg_dsn" -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
   psql "$pg_dsn" -c 'select 1' >/dev/null
 fi
+# The tests' scratch databases on tmpfs (a local server): see the script.
+"$(dirname "$0")/pg-test-tablespace.sh" ||
+  echo "no tablespace for the tests' scratch databases: they stay in the default one" >&2
