@@ -37,7 +37,7 @@ func URL(name string) string {
 func Database(t testing.TB, template string) string {
 	t.Helper()
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", AdminDSN())
+	admin, err := adminDB()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,12 +58,10 @@ func Database(t testing.TB, template string) string {
 		_, err = admin.ExecContext(ctx, stmt)
 	}
 	if err != nil {
-		admin.Close()
 		t.Fatalf("PostgreSQL at %s is needed by this test (scripts/install-deps.sh installs it): %v", AdminDSN(), err)
 	}
 	t.Cleanup(func() {
 		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close()
 	})
 	// A commit need not wait for its WAL flush: only the PostgreSQL server's
 	// own crash could lose one, and no test crashes it; the tests' commits
@@ -72,6 +70,29 @@ func Database(t testing.TB, template string) string {
 		t.Fatal(err)
 	}
 	return URL(name)
+}
+
+var adminPool struct {
+	sync.Mutex
+	db *sql.DB
+}
+
+// adminDB is the process's pool of connections to AdminDSN, which every
+// Database shares: a connection of its own for each test was a backend
+// started on the server for each database made (over a quarter of the backends
+// of make unit-postgres). It stays open until the process exits.
+func adminDB() (*sql.DB, error) {
+	adminPool.Lock()
+	defer adminPool.Unlock()
+	if adminPool.db == nil {
+		db, err := sql.Open("pgx", AdminDSN())
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxIdleConns(4) // -parallel 8: some create while others drop
+		adminPool.db = db
+	}
+	return adminPool.db, nil
 }
 
 // Tablespace is where Database puts the scratch databases when the server
