@@ -9,11 +9,12 @@ BIN=${NOVALITE_BIN:-$ROOT/bin/novalite}
 # `openstack` is bin/openstack: the packaged client run by a fork server
 # (oscd.py) that has imported it once, so that each call costs the command's
 # requests and not a Python start (OSC_FORK_SERVER=0: the plain command).
+# Given the binary, the server warms itself up against a novalite of its own.
 PATH="$ROOT/test/clients/bin:$PATH"
 OSCD_PID=
 if [ "${OSC_FORK_SERVER:-1}" = 1 ] && [ -z "${NOVALITE_OSCD:-}" ]; then
   OSCD_DIR=$(mktemp -d)
-  /usr/bin/python3 "$ROOT/test/clients/oscd.py" "$OSCD_DIR/sock" &
+  /usr/bin/python3 "$ROOT/test/clients/oscd.py" "$OSCD_DIR/sock" "$BIN" &
   OSCD_PID=$!
   export NOVALITE_OSCD="$OSCD_DIR/sock"
 fi

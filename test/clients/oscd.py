@@ -46,34 +46,203 @@ def remember_plugins():
     base._load_plugins = load_once
 
 
-def preload():
-    """Imports openstackclient and, by running `openstack command list` once
-    (no cloud needed), every command module its entry points name; then undoes
-    what that run set up in the process (log handlers, warning filters)."""
+# The commands warm_up runs, each in this process, against a throwaway
+# `novalite serve`: read-only ones but for the server it creates, the kinds
+# the scripts and suites run most (a server's, a flavor's, an image's; table,
+# json and value output), and two of `nova`.
+WARM_UP = [
+    ("openstack", ["server", "create", "--flavor", "m1.tiny", "--image", "cirros", "warm"]),
+    ("openstack", ["server", "list"]),
+    ("openstack", ["server", "show", "warm", "-f", "json"]),
+    ("openstack", ["flavor", "list"]),
+    ("openstack", ["flavor", "show", "m1.tiny", "-f", "value", "-c", "id"]),
+    ("openstack", ["image", "list", "-f", "json"]),
+    ("openstack", ["keypair", "list"]),
+    ("openstack", ["server", "delete", "warm"]),
+    ("nova", ["list"]),
+    ("nova", ["flavor-list"]),
+]
+
+
+def run_quietly(main, prog, argv):
+    """Runs one command of a client in this process, its output discarded;
+    returns its exit status."""
     import contextlib
     import io
+    # argparse names the program after sys.argv[0] where it is first asked
+    # (`openstack --version` printed "oscd 6.0.0").
+    sys.argv = [prog] + argv
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            return main(argv) or 0
+        except SystemExit as e:
+            return e.code
+
+
+def warm_up(novalite, mains):
+    """Runs the WARM_UP commands in this process against a `novalite serve`
+    of its own (the binary NOVALITE names), started and removed here, so that
+    what each command's first run in a process builds, the same for any cloud
+    and any command, is built once here rather than in every child: the ABC
+    subclass caches, the bytecode's specialisations, lazily imported modules
+    (cliff's shell formatter, dogpile's null backend, cinderclient), compiled
+    regular expressions. What those runs leave behind that names their cloud
+    is put back as it was (keep_state; logging and warnings by preload), and
+    the server's URL, a port of its own, is gone when this returns. A failure
+    leaves the parent less warm, not broken: it is said on stderr and serving
+    goes on."""
+    import gc
+    import http.client
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+    restore = keep_state()
+    env = dict(os.environ)
+    # Neither the caller's cloud nor its novalite settings (a driver, a
+    # database): the warm-up's server is the default one, its cloud its own.
+    clean = {k: v for k, v in env.items() if not k.startswith(("OS_", "NOVALITE_"))}
+    work = tempfile.mkdtemp(prefix="oscd-warm-")
+    proc = None
+    try:
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        proc = subprocess.Popen(
+            [novalite, "serve", "--listen", "127.0.0.1:%d" % port, "--data-dir", work + "/data",
+             "--admin-password", "warm-up"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=dict(clean, NOVALITE_PASSWORD_HASH_ROUNDS="4"))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                ok = conn.getresponse().status == 200
+                conn.close()
+                if ok and os.path.exists(work + "/data/clouds.yaml"):
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("novalite serve did not start")
+            time.sleep(0.05)
+        os.environ.clear()
+        os.environ.update(clean)
+        os.environ.update({
+            "OS_CLIENT_CONFIG_FILE": work + "/data/clouds.yaml", "OS_CLOUD": "novalite",
+            # nova reads no clouds.yaml
+            "OS_AUTH_URL": "http://127.0.0.1:%d/identity/v3" % port, "OS_USERNAME": "admin",
+            "OS_PASSWORD": "warm-up", "OS_PROJECT_NAME": "admin", "OS_USER_DOMAIN_NAME": "Default",
+            "OS_PROJECT_DOMAIN_NAME": "Default"})
+        for prog, argv in WARM_UP:
+            rc = run_quietly(mains[prog], prog, argv)
+            if rc:
+                print("oscd: warm-up: %s %s exited %s" % (prog, " ".join(argv), rc), file=sys.stderr)
+    except Exception as e:
+        print("oscd: warm-up stopped: %s" % e, file=sys.stderr)
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+        if proc is not None:
+            proc.terminate()
+            proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
+        restore()
+    # The runs' sessions, now unreferenced, hold their sockets until a
+    # collection: collected here, before any child inherits them.
+    gc.collect()
+
+
+def keep_state():
+    """Notes the state, outside logging and warnings, that a command's run
+    changes in the process and that would differ from one cloud or command
+    to the next, found by comparing every module's globals and classes before
+    and after the WARM_UP runs; returns a function that puts it back:
+    - osc_lib's ClientManager keeps each API's client, made at its first use,
+      on the class (ClientCache), with the session and URLs of that run;
+    - openstacksdk inserts OS_CLIENT_CONFIG_FILE (and OS_CLIENT_SECURE_FILE)
+      into its module's list of files to search, on each load;
+    - openstacksdk's Proxy caches URL names per proxy (and so holds the
+      proxies, their sessions and sockets);
+    - the API versions openstackclient's compute and volume modules noted,
+      and the volume module's table of client classes, from which its first
+      client in a process deletes the versions cinderclient no longer has
+      (a second deletion fails: `server create` exited 1, KeyError '1');
+    - the loggers' handlers and levels (openstacksdk gives its loggers a
+      NullHandler at their first use), those of loggers made by the runs
+      emptied;
+    - tempfile's directory, read from TMPDIR at its first use (by warm_up's
+      own mkdtemp).
+    What is left is the same for every command: modules imported (among
+    them cinderclient, whose import adds keystoneauth discovery rules for
+    /v1/ and /v2/ volume URLs, which novalite's catalog has none of),
+    caches of plugins, of compiled patterns, of ABC checks."""
+    import logging
+    import tempfile
+    from openstack import proxy
+    from openstack.config import loader
+    from osc_lib import clientmanager
+    from openstackclient.compute import client as compute
+    from openstackclient.volume import client as volume
+    caches = []
+    classes = [clientmanager.ClientManager]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        caches += [(c, c._handle) for c in vars(cls).values() if isinstance(c, clientmanager.ClientCache)]
+    lists = [(ls, ls[:]) for ls in (loader.CONFIG_FILES, loader.SECURE_FILES)]
+    versions = dict(volume.API_VERSIONS)
+    loggers = {name: (lg, lg.handlers[:], lg.level, lg.propagate, lg.disabled)
+               for name, lg in logging.Logger.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    names = [(m, n, getattr(m, n)) for m, n in (
+        (compute, "_compute_api_version"), (volume, "_volume_api_version"), (tempfile, "tempdir"))]
+
+    def restore():
+        for c, handle in caches:
+            c._handle = handle
+        for ls, items in lists:
+            ls[:] = items
+        for m, n, v in names:
+            setattr(m, n, v)
+        volume.API_VERSIONS.clear()
+        volume.API_VERSIONS.update(versions)
+        for name, lg in list(logging.Logger.manager.loggerDict.items()):
+            if not isinstance(lg, logging.Logger):
+                continue
+            _, handlers, level, propagate, disabled = loggers.get(name, (lg, [], logging.NOTSET, True, False))
+            lg.handlers[:] = handlers
+            lg.setLevel(level)
+            lg.propagate, lg.disabled = propagate, disabled
+        proxy.Proxy._extract_name.cache_clear()
+    return restore
+
+
+def preload(novalite=None):
+    """Imports openstackclient and, by running `openstack command list` once
+    (no cloud needed), every command module its entry points name; warms the
+    process up with a few commands against a server of its own when given
+    the novalite binary (warm_up); then undoes what those runs set up in the
+    process (log handlers, warning filters)."""
     import logging
     import warnings
     remember_plugins()
     from openstackclient import shell
-    filters = warnings.filters[:]
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    # argparse names the program after sys.argv[0] where it is first asked
-    # (`openstack --version` printed "oscd 6.0.0").
-    sys.argv = ["openstack", "command", "list"]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        try:
-            shell.main(["command", "list"])
-        except SystemExit:
-            pass
-    warnings.filters[:] = filters
-    root.handlers[:] = handlers
-    root.setLevel(level)
     # nova's shell imports its v2 command module when it runs: import it now.
     import novaclient.shell
     import novaclient.v2.shell  # noqa: F401
-    return {"openstack": shell.main, "nova": novaclient.shell.main}
+    mains = {"openstack": shell.main, "nova": novaclient.shell.main}
+    filters = warnings.filters[:]
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    run_quietly(shell.main, "openstack", ["command", "list"])
+    if novalite:
+        warm_up(novalite, mains)
+    warnings.filters[:] = filters
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    return mains
 
 
 def serve_one(conn, mains):
@@ -117,13 +286,16 @@ def serve_one(conn, mains):
 
 
 def main():
-    path = sys.argv[1]
-    mains = preload()
+    path, novalite = sys.argv[1], (sys.argv[2:] or [None])[0]
+    # Listening before the imports and the warm-up (some seconds): the
+    # commands of scripts started meanwhile wait in the backlog for this
+    # server rather than each run the plain client (a second of CPU).
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if os.path.exists(path):
         os.unlink(path)
     srv.bind(path)
     srv.listen(64)
+    mains = preload(novalite)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     while True:

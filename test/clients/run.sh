@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # One openstackclient fork server for every script (lib.sh, oscd.py).
 if [ "${OSC_FORK_SERVER:-1}" = 1 ]; then
   OSCD_DIR=$(mktemp -d)
-  /usr/bin/python3 oscd.py "$OSCD_DIR/sock" &
+  /usr/bin/python3 oscd.py "$OSCD_DIR/sock" "${NOVALITE_BIN:-$(cd ../.. && pwd)/bin/novalite}" &
   OSCD_PID=$!
   export NOVALITE_OSCD="$OSCD_DIR/sock"
 fi
