@@ -29,6 +29,14 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		return 0, err
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	// What is applied already, read once: every start of every process
+	// otherwise paid a write transaction per migration to find nothing to
+	// do. A migration missing here is still checked inside its own
+	// transaction, where another process may have applied it meanwhile.
+	have, err := db.appliedMigrations(ctx)
+	if err != nil {
+		return 0, err
+	}
 	for _, e := range entries {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".sql") {
@@ -37,6 +45,9 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 		if err != nil {
 			return applied, fmt.Errorf("migration %s: bad name", name)
+		}
+		if have[version] {
+			continue
 		}
 		body, err := migrationFS.ReadFile(dir + "/" + name)
 		if err != nil {
@@ -81,4 +92,22 @@ func MigrationsDigest(engine string) string {
 		h.Write(body)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// appliedMigrations is the set of versions schema_migrations records.
+func (db *DB) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	have := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		have[v] = true
+	}
+	return have, rows.Err()
 }
