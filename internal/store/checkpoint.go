@@ -30,6 +30,12 @@ const (
 	// writerAutoCheckpoint is the writer's own threshold, a backstop
 	// when the checkpointer falls behind (SQLite's default is 1,000).
 	writerAutoCheckpoint = 8000
+	// checkpointForceFrames: a WAL this long is copied to its end under
+	// the writer's turn whatever its tail. A writer fast enough to add
+	// more than checkpointTailFrames during each background copy never
+	// left a tail that short, and its WAL grew to the writer's own
+	// threshold (TestCheckpointsKeepWALShort, on a quiet machine).
+	checkpointForceFrames = writerAutoCheckpoint / 4
 )
 
 // checkpointer copies the WAL back in the background (checkpointLoop).
@@ -81,7 +87,8 @@ func (db *DB) checkpointLoop() {
 		// All copied: the next writer starts the WAL over unless readers
 		// hold it, and then its frames are new and the next tick comes
 		// here again; an idle database is left alone.
-		if err != nil || frames < checkpointMinFrames || frames == copied || frames-copied > checkpointTailFrames {
+		if err != nil || frames < checkpointMinFrames || frames == copied ||
+			frames-copied > checkpointTailFrames && frames < checkpointForceFrames {
 			continue
 		}
 		// The rest under the writer's turn: no frame comes meanwhile,
