@@ -33,7 +33,7 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	// otherwise paid a write transaction per migration to find nothing to
 	// do. A migration missing here is still checked inside its own
 	// transaction, where another process may have applied it meanwhile.
-	have, err := db.appliedMigrations(ctx)
+	have, err := db.schemaVersions(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -92,22 +92,4 @@ func MigrationsDigest(engine string) string {
 		h.Write(body)
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// appliedMigrations is the set of versions schema_migrations records.
-func (db *DB) appliedMigrations(ctx context.Context) (map[int]bool, error) {
-	rows, err := db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
-	if err != nil {
-		return nil, unavailable(err)
-	}
-	defer rows.Close()
-	have := map[int]bool{}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		have[v] = true
-	}
-	return have, rows.Err()
 }
