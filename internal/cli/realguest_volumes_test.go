@@ -3,11 +3,8 @@
 package cli_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +18,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
+
+	"novalite/internal/virt/qemu"
 )
 
 // volumeMarker is what the first guest writes to the volume.
@@ -121,12 +120,7 @@ func (c *cloud) waitVolume(bs *gophercloud.ServiceClient, id, status string) {
 }
 
 // qmpQuery runs a query on the guest's QMP socket (named on its command
-// line) and decodes its return into out. Each command carries an id and
-// its reply is the line that bears it. Not go-qemu's monitor, used here
-// before: it hands a reply over as its scanner's buffer, which the next
-// line (DEVICE_DELETED after a detach) can overwrite before it is
-// decoded (make test: "cannot unmarshal object into … []struct", as the
-// driver once saw, internal/virt/qemu/monitor.go).
+// line) with the driver's QMP client and decodes its return into out.
 func qmpQuery(t *testing.T, pid int, command string, out any) {
 	t.Helper()
 	cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
@@ -140,39 +134,10 @@ func qmpQuery(t *testing.T, pid int, command string, out any) {
 			sock = qmpArg.FindStringSubmatch(args[i+1])[1]
 		}
 	}
-	c, err := net.DialTimeout("unix", sock, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(time.Minute)) // QEMU serves one QMP client at a time
-	r := bufio.NewReader(c)
-	call := func(execute string) json.RawMessage {
-		if _, err := fmt.Fprintf(c, `{"execute": %q, "id": %q}`+"\n", execute, execute); err != nil {
-			t.Fatalf("qmp %s: %v", execute, err)
-		}
-		for {
-			line, err := r.ReadBytes('\n')
-			if err != nil {
-				t.Fatalf("qmp %s: %v", execute, err)
-			}
-			var m struct {
-				ID     string          `json:"id"`
-				Return json.RawMessage `json:"return"`
-				Error  json.RawMessage `json:"error"`
-			}
-			if json.Unmarshal(line, &m) != nil || m.ID != execute {
-				continue // the greeting, events
-			}
-			if m.Error != nil {
-				t.Fatalf("qmp %s: %s", execute, m.Error)
-			}
-			return m.Return
-		}
-	}
-	call("qmp_capabilities")
-	if ret := call(command); json.Unmarshal(ret, out) != nil {
-		t.Fatalf("qmp %s: a reply that is not what it should be: %s", command, ret)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // QEMU serves one QMP client at a time
+	defer cancel()
+	if err := qemu.QMP(ctx, sock, command, nil, out); err != nil {
+		t.Fatalf("qmp %s: %v", command, err)
 	}
 }
 

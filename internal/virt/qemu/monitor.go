@@ -22,7 +22,7 @@ import (
 // during a detach) can overwrite before the reply is decoded ("cannot
 // unmarshal object into []struct", TestContract in make test).
 func (g *guest) qmpRun(ctx context.Context, command string, args any, out any) error {
-	if err := qmpCall(ctx, g.qmpSocket(), command, args, out); err != nil {
+	if err := QMP(ctx, g.qmpSocket(), command, args, out); err != nil {
 		return fmt.Errorf("qmp %s: %w", command, err)
 	}
 	return nil
@@ -39,7 +39,10 @@ type qmpMessage struct {
 	Event string `json:"event"`
 }
 
-func qmpCall(ctx context.Context, socket, command string, args, out any) error {
+// QMP runs one command on the QMP socket at socket (a session of its
+// own: greeting, capabilities, the command) and decodes its "return"
+// into out (if not nil). The real-guest tests query their guests with it.
+func QMP(ctx context.Context, socket, command string, args, out any) error {
 	d := net.Dialer{Timeout: 5 * time.Second}
 	c, err := d.DialContext(ctx, "unix", socket)
 	if err != nil {
