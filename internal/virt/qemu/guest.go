@@ -121,7 +121,7 @@ func (g *guest) pid() int {
 	if err != nil {
 		return 0
 	}
-	if bytes.Contains(stat[bytes.LastIndexByte(stat, ')')+1:], []byte(" Z ")) {
+	if _, f := procStat(stat); len(f) > 0 && f[0] == "Z" {
 		// A zombie's cmdline is empty: it is ours while it still exits.
 		if threadsGone(pid) {
 			return 0
@@ -145,15 +145,22 @@ func (g *guest) pid() int {
 	return pid
 }
 
-// exitingQEMU tells whether a /proc/PID/stat line is a QEMU process's
-// that is exiting (PF_EXITING among its flags, the ninth field).
-func exitingQEMU(stat []byte) bool {
+// procStat splits a /proc/PID/stat line into the command's name (which
+// may hold spaces and parentheses) and the fields after it: state, ppid,
+// pgrp, session, tty, tpgid, flags, ….
+func procStat(stat []byte) (comm string, fields []string) {
 	open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
-	if open < 0 || end < open || !bytes.HasPrefix(stat[open+1:end], []byte("qemu")) {
-		return false
+	if open < 0 || end < open {
+		return "", nil
 	}
-	f := strings.Fields(string(stat[end+1:])) // state, ppid, pgrp, session, tty, tpgid, flags, …
-	if len(f) < 7 {
+	return string(stat[open+1 : end]), strings.Fields(string(stat[end+1:]))
+}
+
+// exitingQEMU tells whether a /proc/PID/stat line is a QEMU process's
+// that is exiting (PF_EXITING among its flags).
+func exitingQEMU(stat []byte) bool {
+	comm, f := procStat(stat)
+	if !strings.HasPrefix(comm, "qemu") || len(f) < 7 {
 		return false
 	}
 	flags, err := strconv.ParseUint(f[6], 10, 64)
