@@ -10,11 +10,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the admin connection, through database/sql
 )
 
@@ -48,9 +50,9 @@ func Database(t testing.TB, template string) string {
 	}
 	ts := scratchTablespace(ctx, admin)
 	_, err = admin.ExecContext(ctx, stmt+ts)
-	if err != nil && ts != "" {
-		// The tablespace's tmpfs directory is gone (a reboot since
-		// install-deps.sh made it): the default one still works.
+	if pgErr := (*pgconn.PgError)(nil); ts != "" && errors.As(err, &pgErr) && pgErr.Code == "58P01" {
+		// undefined_file: the tablespace's tmpfs directory is gone (a
+		// reboot since install-deps.sh made it); the default one works.
 		t.Logf("tablespace %s: %v; the database goes to the default tablespace", Tablespace, err)
 		tablespace.Lock()
 		tablespace.clause = ""
