@@ -14,7 +14,8 @@ import (
 // is copied by a connection of its own, beside the writer, and only what
 // the writer added meanwhile is copied under the writer's turn, which
 // leaves the WAL whole in the database so that the next writer starts it
-// over (RESTART also waits, briefly, for the readers still on the WAL).
+// over (RESTART also waits, briefly, for the readers still on the WAL);
+// a WAL past checkpointForceFrames is finished that way whatever is left.
 // Without that last step a WAL beside a busy writer is never all copied
 // and grows to the writer's own threshold (TestCheckpointsKeepWALShort),
 // and every read searches a longer WAL index.
@@ -87,8 +88,8 @@ func (db *DB) checkpointLoop() {
 		// All copied: the next writer starts the WAL over unless readers
 		// hold it, and then its frames are new and the next tick comes
 		// here again; an idle database is left alone.
-		if err != nil || frames < checkpointMinFrames || frames == copied ||
-			frames-copied > checkpointTailFrames && frames < checkpointForceFrames {
+		tailShort := frames-copied <= checkpointTailFrames
+		if err != nil || frames < checkpointMinFrames || frames == copied || !tailShort && frames < checkpointForceFrames {
 			continue
 		}
 		// The rest under the writer's turn: no frame comes meanwhile,
