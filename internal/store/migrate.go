@@ -19,6 +19,13 @@ var migrationFS embed.FS
 // migrations of db's engine that are not yet recorded in schema_migrations.
 // Migrations are forward-only; a file is named NNNN_what.sql.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	if db.engine == Postgres {
+		unlock, err := db.migrateLock(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer unlock()
+	}
 	if _, err := db.write.ExecContext(ctx,
 		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return 0, unavailable(err)
@@ -77,6 +84,33 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		}
 	}
 	return applied, nil
+}
+
+// migrateLockKey is the PostgreSQL advisory lock a process holds while it
+// migrates ("migrate" in ASCII, apart from the leader's key).
+const migrateLockKey int64 = 0x6d696772617465
+
+// migrateLock takes migrateLockKey on a connection of its own until unlock:
+// processes started together on one database (API replicas, a controller,
+// serve beside a migrate job) migrate it one after the other. Without it
+// two of them ran the same migration's DDL at once, as neither saw the
+// other's uncommitted row in schema_migrations, and one failed (even
+// CREATE TABLE IF NOT EXISTS collides in PostgreSQL's catalog). A session
+// lock, not a transaction's: the statements that follow run on other
+// connections of the pool. The server frees it if the process dies.
+func (db *DB) migrateLock(ctx context.Context) (unlock func(), err error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLockKey); err != nil {
+		conn.Close()
+		return nil, unavailable(err)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLockKey)
+		conn.Close()
+	}, nil
 }
 
 // MigrationsDigest is a digest of the migrations this binary embeds for

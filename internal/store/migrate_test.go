@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"novalite/internal/store/pgtest"
 )
 
 func TestMigrateTwiceChangesNothing(t *testing.T) {
@@ -43,5 +47,63 @@ func TestMigrationVersionsUnique(t *testing.T) {
 	}
 	if !slices.Equal(names[SQLite], names[Postgres]) {
 		t.Errorf("migrations differ between engines:\n%v\n%v", names[SQLite], names[Postgres])
+	}
+}
+
+// Processes that start together on one new database (API replicas, a
+// controller and an agent, or serve and a migrate job) all migrate it:
+// each must end with the whole schema and none may fail on a migration
+// another applied meanwhile; every migration is applied once.
+func TestMigrateConcurrently(t *testing.T) {
+	const procs = 4
+	engines := []struct {
+		name string
+		open func(t *testing.T) func(context.Context) (*DB, error)
+	}{
+		{"sqlite", func(t *testing.T) func(context.Context) (*DB, error) {
+			path := filepath.Join(t.TempDir(), "test.db")
+			return func(ctx context.Context) (*DB, error) { return OpenSQLite(ctx, path) }
+		}},
+		{"postgres", func(t *testing.T) func(context.Context) (*DB, error) {
+			url := pgtest.Database(t, "")
+			return func(ctx context.Context) (*DB, error) { return OpenPostgres(ctx, url) }
+		}},
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			ctx := context.Background()
+			open := e.open(t)
+			dbs := make([]*DB, procs)
+			for i := range dbs {
+				db, err := open(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				dbs[i] = db
+			}
+			applied := make([]int, procs)
+			errs := make([]error, procs)
+			var wg sync.WaitGroup
+			for i, db := range dbs {
+				wg.Go(func() { applied[i], errs[i] = db.Migrate(ctx) })
+			}
+			wg.Wait()
+			total := 0
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("process %d: %v", i, err)
+				}
+				total += applied[i]
+			}
+			if want := len(dbs[0].knownVersions()); total != want {
+				t.Errorf("%d migrations applied in all, want %d (each once)", total, want)
+			}
+			for i, db := range dbs {
+				if err := db.CheckSchema(ctx); err != nil {
+					t.Errorf("process %d: %v", i, err)
+				}
+			}
+		})
 	}
 }
