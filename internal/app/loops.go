@@ -96,7 +96,29 @@ func (a *App) newScheduler() *scheduler.Scheduler {
 func (a *App) newController() *controller.Controller {
 	return controller.New(a.DB, controller.Options{Now: a.Clock.Now, Reclaim: a.Compute.ReclaimInterval(),
 		ResizeConfirmWindow: a.Config.ResizeConfirmWindow, ShelvedOffloadTime: a.Config.ShelvedOffloadTime,
-		Reclaimed: a.Compute.Waker.Wake, Log: a.Log, Jobs: append(a.identityJobs(), a.changeLogJob())})
+		Reclaimed: a.Compute.Waker.Wake, Log: a.Log, Jobs: a.controllerJobs()})
+}
+
+// controllerJobs are the leading controller's periodic jobs besides its
+// own.
+func (a *App) controllerJobs() []controller.Job {
+	jobs := append(a.identityJobs(), a.changeLogJob())
+	if a.DB.Engine() == store.Postgres {
+		jobs = append(jobs, a.statisticsJob())
+	}
+	return jobs
+}
+
+// statisticsEvery is how often the leading controller looks for tables
+// whose planner statistics are stale (PostgreSQL; store.DB.Optimize).
+const statisticsEvery = 5 * time.Second
+
+// statisticsJob refreshes PostgreSQL's planner statistics where tables
+// changed much since (SQLite's writer refreshes its own). Upkeep of the
+// kind autovacuum does unlogged, so it reports no count.
+func (a *App) statisticsJob() controller.Job {
+	return controller.Job{Name: "refreshed planner statistics", Every: statisticsEvery,
+		Run: func(ctx context.Context) (int64, error) { return 0, a.DB.Optimize(ctx) }}
 }
 
 // changeLogKeep is how many entries of the server change log pruning
