@@ -33,7 +33,7 @@ func (tx *Tx) inJSON(col string, w *where, values any, ints bool) string {
 		if ints {
 			elem = `(` + elem + `)::bigint`
 		}
-		return col + ` IN (SELECT ` + elem + `)`
+		return col + ` = ANY(ARRAY(SELECT ` + elem + `))`
 	}
 	return col + ` IN (SELECT value FROM json_each(` + ph + `))`
 }

@@ -292,3 +292,57 @@ func TestListPageFromIndex(t *testing.T) {
 	})
 }
 
+// TestBatchUpdatePlan: with the statistics of a few thousand servers, a
+// batch's state update looks its servers up by id (PostgreSQL planned the
+// IN list it used to bind, estimated at 100 values, as a hash join over
+// a scan of the whole table, the dead row versions of every earlier
+// update with it).
+func TestBatchUpdatePlan(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		if db.Engine() == Postgres {
+			if _, err := db.write.ExecContext(ctx, `ALTER TABLE instances SET (autovacuum_enabled = false)`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A burst of creates: every server building.
+		insertServers(t, db, 3000, func(_ int, v *novalite.Server) {
+			v.VMState, v.TaskState, v.Host = novalite.VMBuilding, novalite.TaskSpawning, "h1"
+		})
+		optimized(t, db, "instances", 3000)
+		var tx Tx
+		tx.engine = db.Engine()
+		q, args := tx.outcomeManyQuery(InstanceOutcomeManyParams{InternalIDs: []int64{5, 6}, From: novalite.TaskSpawning,
+			Task: novalite.TaskNone, VM: novalite.VMActive, Now: time.Now()})
+		explain := `EXPLAIN `
+		if db.Engine() == SQLite {
+			explain = `EXPLAIN QUERY PLAN `
+		}
+		rows, err := db.write.QueryContext(ctx, explain+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var plan []string
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
+		}
+		got := strings.Join(plan, "\n")
+		want := "instances_pkey"
+		if db.Engine() == SQLite {
+			want = "INTEGER PRIMARY KEY"
+		}
+		if !strings.Contains(got, want) || strings.Contains(got, "Seq Scan on instances") {
+			t.Errorf("plan of a batch's update by id:\n%s\nwant a lookup by %s", got, want)
+		}
+	})
+}
