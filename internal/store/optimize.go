@@ -21,10 +21,10 @@ import (
 // creates fills within that minute is planned from the statistics of an
 // empty one. The same list then ANDed two bitmap indexes that match every
 // server (vm_state, project) and filtered 20,000 rows by reservation_id,
-// ~100 ms a call, most of PostgreSQL's CPU under the harness's max_count
-// creates. So the leading controller asks every few seconds which tables
-// autovacuum would analyze now (its own threshold) and analyzes them
-// itself (app's statistics job).
+// ~100 ms a call, while the harness polled its max_count creates. So the
+// leading controller asks every few seconds which tables autovacuum would
+// analyze now (its own threshold) and analyzes them itself
+// (internal/app's statisticsJob).
 
 // optimizeEvery is how many write commits pass between two refreshes.
 const optimizeEvery = 4096
