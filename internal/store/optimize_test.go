@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -68,28 +69,8 @@ func TestReservationListPlan(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			explain := `EXPLAIN QUERY PLAN `
-			if db.Engine() == Postgres {
-				explain = `EXPLAIN `
-			}
-			rows, err := tx.q.QueryContext(ctx, explain+q, args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					return err
-				}
-				plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
-			}
-			return rows.Err()
+			plan, err = explainPlan(ctx, tx.q, db.Engine(), q, args...)
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -98,6 +79,36 @@ func TestReservationListPlan(t *testing.T) {
 			t.Fatalf("plan of a reservation_id list does not use instances_reservation:\n%s", got)
 		}
 	})
+}
+
+// explainPlan is the engine's plan of query, a line per step (the last
+// column of each row: SQLite's detail, PostgreSQL's text).
+func explainPlan(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, engine Engine, query string, args ...any) ([]string, error) {
+	explain := `EXPLAIN `
+	if engine == SQLite {
+		explain = `EXPLAIN QUERY PLAN `
+	}
+	rows, err := q.QueryContext(ctx, explain+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var plan []string
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
+	}
+	return plan, rows.Err()
 }
 
 // optimized runs Optimize until the planner's statistics count at least
@@ -314,27 +325,9 @@ func TestBatchUpdatePlan(t *testing.T) {
 		tx.engine = db.Engine()
 		q, args := tx.outcomeManyQuery(InstanceOutcomeManyParams{InternalIDs: []int64{5, 6}, From: novalite.TaskSpawning,
 			Task: novalite.TaskNone, VM: novalite.VMActive, Now: time.Now()})
-		explain := `EXPLAIN `
-		if db.Engine() == SQLite {
-			explain = `EXPLAIN QUERY PLAN `
-		}
-		rows, err := db.write.QueryContext(ctx, explain+q, args...)
+		plan, err := explainPlan(ctx, db.write, db.Engine(), q, args...)
 		if err != nil {
 			t.Fatal(err)
-		}
-		defer rows.Close()
-		var plan []string
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
 		}
 		got := strings.Join(plan, "\n")
 		want := "instances_pkey"
