@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 //go:embed migrations
@@ -96,21 +98,19 @@ const migrateLockKey int64 = 0x6d696772617465
 // two of them ran the same migration's DDL at once, as neither saw the
 // other's uncommitted row in schema_migrations, and one failed (even
 // CREATE TABLE IF NOT EXISTS collides in PostgreSQL's catalog). A session
-// lock, not a transaction's: the statements that follow run on other
-// connections of the pool. The server frees it if the process dies.
+// lock on a connection outside the pool, as the leader's: the statements
+// that follow run on the pool, which --database-max-conns may cap at one.
+// The server frees the lock if the process dies.
 func (db *DB) migrateLock(ctx context.Context) (unlock func(), err error) {
-	conn, err := db.write.Conn(ctx)
+	conn, err := pgx.Connect(ctx, db.dsn)
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLockKey); err != nil {
-		conn.Close()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrateLockKey); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
 		return nil, unavailable(err)
 	}
-	return func() {
-		_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLockKey)
-		conn.Close()
-	}, nil
+	return func() { conn.Close(context.WithoutCancel(ctx)) }, nil // closing the session frees its lock
 }
 
 // MigrationsDigest is a digest of the migrations this binary embeds for

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"novalite/internal/store/pgtest"
 )
@@ -53,7 +54,9 @@ func TestMigrationVersionsUnique(t *testing.T) {
 // Processes that start together on one new database (API replicas, a
 // controller and an agent, or serve and a migrate job) all migrate it:
 // each must end with the whole schema and none may fail on a migration
-// another applied meanwhile; every migration is applied once.
+// another applied meanwhile; every migration is applied once. Each
+// process's pool holds one connection (--database-max-conns 1): the lock
+// that orders them must not take the one the migrations need.
 func TestMigrateConcurrently(t *testing.T) {
 	const procs = 4
 	engines := []struct {
@@ -71,7 +74,8 @@ func TestMigrateConcurrently(t *testing.T) {
 	}
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
-			ctx := context.Background()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
 			open := e.open(t)
 			dbs := make([]*DB, procs)
 			for i := range dbs {
@@ -80,6 +84,7 @@ func TestMigrateConcurrently(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { db.Close() })
+				db.SetMaxConns(1)
 				dbs[i] = db
 			}
 			applied := make([]int, procs)
