@@ -8,7 +8,6 @@ package network
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,8 +21,6 @@ import (
 type Service struct {
 	db  *store.DB
 	now func() time.Time
-	// defaults caches the projects known to have their default group.
-	defaults sync.Map
 }
 
 // Options configure a Service.

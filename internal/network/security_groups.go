@@ -54,7 +54,6 @@ func (s *Service) ensureDefaultGroup(ctx context.Context, tx *store.Tx, projectI
 			return "", err
 		}
 	}
-	s.defaults.Store(projectID, true)
 	return g.ID, nil
 }
 
@@ -64,8 +63,16 @@ func (s *Service) EnsureDefaultGroup(ctx context.Context, c *novalite.Caller) er
 	if c.ProjectID == "" {
 		return nil
 	}
-	if _, ok := s.defaults.Load(c.ProjectID); ok {
-		return nil
+	// A read first, as most calls find the group: a write transaction for
+	// each read of the groups would queue behind SQLite's one writer.
+	// Nothing is remembered in the process: an admin may delete the group
+	// through another replica, and Neutron makes it again on the next read.
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		_, err := tx.DefaultSecurityGroupGet(ctx, c.ProjectID)
+		return err
+	})
+	if !novalite.IsKind(err, novalite.NotFound) {
+		return err
 	}
 	return s.db.Tx(ctx, func(tx *store.Tx) error {
 		_, err := s.ensureDefaultGroup(ctx, tx, c.ProjectID)
@@ -184,13 +191,7 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, c *novalite.Caller, i
 		if n > 0 {
 			return nerr(novalite.Conflict, "SecurityGroupInUse", "Security Group %s in use.", id)
 		}
-		if err := tx.SecurityGroupDelete(ctx, id); err != nil {
-			return err
-		}
-		if def, _ := tx.DefaultSecurityGroupGet(ctx, g.ProjectID); def == "" {
-			s.defaults.Delete(g.ProjectID)
-		}
-		return nil
+		return tx.SecurityGroupDelete(ctx, id)
 	})
 }
 
