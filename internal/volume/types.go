@@ -61,20 +61,14 @@ func typeFor(ctx context.Context, tx *store.Tx, ref string) (novalite.VolumeType
 	return t, err
 }
 
-// TypeName is the name of a volume type by id ("" if unknown); types
-// do not change once made, so names are cached.
+// TypeName is the name of a volume type by id ("" if unknown), read each
+// time: an admin may rename a type through another replica.
 func (s *Service) TypeName(ctx context.Context, id string) string {
-	if n, ok := s.typeNames.Load(id); ok {
-		return n.(string)
-	}
 	var name string
 	_ = s.db.View(ctx, func(tx *store.Tx) error {
 		t, err := tx.VolumeTypeGet(ctx, id)
 		name = t.Name
 		return err
 	})
-	if name != "" {
-		s.typeNames.Store(id, name)
-	}
 	return name
 }

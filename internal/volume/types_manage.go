@@ -69,7 +69,6 @@ func (s *Service) UpdateType(ctx context.Context, id string, p TypeParams) (t no
 			}
 			delete(t.ExtraSpecs, p.DeleteSpec)
 		}
-		s.typeNames.Delete(t.ID)
 		return tx.VolumeTypeUpdate(ctx, t)
 	})
 	return t, err
@@ -92,7 +91,6 @@ func (s *Service) DeleteType(ctx context.Context, id string) error {
 		if used {
 			return novalite.Errorf(novalite.Invalid, "Target volume type is still in use.")
 		}
-		s.typeNames.Delete(t.ID)
 		return tx.VolumeTypeDelete(ctx, t.ID)
 	})
 }

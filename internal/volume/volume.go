@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"sync"
 	"time"
 
 	"novalite"
@@ -33,8 +32,6 @@ type Service struct {
 	// volume-extended event); nil: nobody is told.
 	Servers ServerNotifier
 	files   backend
-	// typeNames caches volume type names by id.
-	typeNames sync.Map
 }
 
 // ImageSource is what volume creation needs of the image service: the

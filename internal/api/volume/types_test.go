@@ -104,3 +104,26 @@ func TestVolumeTypeViews(t *testing.T) {
 		t.Errorf("member's specs: %v", shownDemo["extra_specs"])
 	}
 }
+
+// A volume type renamed through one replica is shown by its new name in
+// the volumes of every replica: no replica keeps the names it read.
+func TestVolumeTypeRenameAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	other := srv.Replica()
+	admin, demo := srv.AdminToken(), srv.DemoToken()
+	id := obj(do(t, srv, admin, "POST", "/v3/types", map[string]any{"volume_type": map[string]any{"name": "silver"}}, 200), "volume_type")["id"].(string)
+	v := createVolume(t, srv, demo, map[string]any{"size": 1, "volume_type": "silver"})["id"].(string)
+	typeOf := func(at *apptest.Server) (show, detail any) {
+		show = obj(do(t, at, demo, "GET", "/v3/volumes/"+v, nil, 200), "volume")["volume_type"]
+		detail = list(do(t, at, demo, "GET", "/v3/volumes/detail", nil, 200), "volumes")[0].(map[string]any)["volume_type"]
+		return show, detail
+	}
+	if show, detail := typeOf(srv); show != "silver" || detail != "silver" {
+		t.Fatalf("volume_type before the rename: show %v, detail %v", show, detail)
+	}
+	do(t, other, admin, "PUT", "/v3/types/"+id, map[string]any{"volume_type": map[string]any{"name": "platinum"}}, 200)
+	if show, detail := typeOf(srv); show != "platinum" || detail != "platinum" {
+		t.Errorf("volume_type after a rename through another replica: show %v, detail %v, want platinum", show, detail)
+	}
+}

@@ -60,9 +60,15 @@ func (a *API) listVolumes(detail bool) httpx.HandlerFunc {
 		}
 		vs = skipOffset(lq, vs)
 		out := make([]any, 0, len(vs))
+		names := map[string]string{} // type id → name, one lookup per type in a page
 		for _, v := range vs {
 			if detail {
-				out = append(out, a.volumeView(r, v, a.svc.TypeName(r.Context(), v.TypeID)))
+				name, ok := names[v.TypeID]
+				if !ok {
+					name = a.svc.TypeName(r.Context(), v.TypeID)
+					names[v.TypeID] = name
+				}
+				out = append(out, a.volumeView(r, v, name))
 			} else {
 				out = append(out, a.volumeSummary(r, v))
 			}
