@@ -88,7 +88,16 @@ type proxyAttachment struct {
 	VolumeID string            `json:"volumeId,omitempty"`
 }
 
-func (a *API) volumeProxyView(r *http.Request, v novalite.Volume) proxiedVolume {
+// volumeProxyView is v as the proxy shows it; names holds the type names
+// read so far for the request (nil: read v's).
+func (a *API) volumeProxyView(r *http.Request, v novalite.Volume, names map[string]string) proxiedVolume {
+	typeName, ok := names[v.TypeID]
+	if !ok {
+		typeName = a.svc.Volumes.TypeName(r.Context(), v.TypeID)
+		if names != nil {
+			names[v.TypeID] = typeName
+		}
+	}
 	att := proxyAttachment{}
 	for _, at := range v.Attachments {
 		if at.Status == novalite.AttachAttached {
@@ -102,7 +111,7 @@ func (a *API) volumeProxyView(r *http.Request, v novalite.Volume) proxiedVolume 
 	}
 	return proxiedVolume{ID: v.ID, Status: v.Status, Size: v.Size, AvailabilityZone: v.AvailabilityZone,
 		CreatedAt: cinderTime(v.CreatedAt), Attachments: []proxyAttachment{att}, DisplayName: v.Name,
-		DisplayDescription: v.Description, VolumeType: a.svc.Volumes.TypeName(r.Context(), v.TypeID),
+		DisplayDescription: v.Description, VolumeType: typeName,
 		SnapshotID: nilIfEmpty(v.SnapshotID), Metadata: meta}
 }
 
@@ -142,8 +151,9 @@ func (a *API) listVolumesProxy(detail bool) httpx.HandlerFunc {
 		out := struct {
 			Volumes []proxiedVolume `json:"volumes"`
 		}{[]proxiedVolume{}}
+		names := map[string]string{} // type id → name, one lookup per type
 		for _, v := range limited(r, vs) {
-			out.Volumes = append(out.Volumes, a.volumeProxyView(r, v))
+			out.Volumes = append(out.Volumes, a.volumeProxyView(r, v, names))
 		}
 		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
@@ -158,7 +168,7 @@ func (a *API) showVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v)})
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, nil)})
 	return nil
 }
 
@@ -194,7 +204,7 @@ func (a *API) createVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	w.Header().Set("Location", a.links(r, "os-volumes", v.ID)[0].Href)
-	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v)})
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, nil)})
 	return nil
 }
 
