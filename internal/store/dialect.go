@@ -25,7 +25,11 @@ func (tx *Tx) jsonObjectValue(col string) string {
 // inJSON is "col IN (…)" for a list of any length bound as one JSON
 // array: SQLite's parser is quadratic in numbered placeholders, so a
 // page of 1,000 servers must not become 1,000 of them. ints says the
-// column is an integer (PostgreSQL compares typed values).
+// column is an integer (PostgreSQL compares typed values). PostgreSQL
+// gets "col = ANY(ARRAY(…))": it guesses 100 values for an IN over a
+// set-returning function and, with statistics, hashed a scan of the
+// whole table for a batch's update; an array it guesses at 10 and looks
+// the values up (TestBatchUpdatePlan).
 func (tx *Tx) inJSON(col string, w *where, values any, ints bool) string {
 	ph := w.arg(jsonText(values))
 	if tx.engine == Postgres {
