@@ -72,3 +72,17 @@ func (s *Service) TypeName(ctx context.Context, id string) string {
 	})
 	return name
 }
+
+// TypeNamer is TypeName for one answer of many volumes (a page of a
+// list): each type's name is read once.
+func (s *Service) TypeNamer(ctx context.Context) func(id string) string {
+	names := map[string]string{}
+	return func(id string) string {
+		name, ok := names[id]
+		if !ok {
+			name = s.TypeName(ctx, id)
+			names[id] = name
+		}
+		return name
+	}
+}

@@ -88,16 +88,8 @@ type proxyAttachment struct {
 	VolumeID string            `json:"volumeId,omitempty"`
 }
 
-// volumeProxyView is v as the proxy shows it; names holds the type names
-// read so far for the request (nil: read v's).
-func (a *API) volumeProxyView(r *http.Request, v novalite.Volume, names map[string]string) proxiedVolume {
-	typeName, ok := names[v.TypeID]
-	if !ok {
-		typeName = a.svc.Volumes.TypeName(r.Context(), v.TypeID)
-		if names != nil {
-			names[v.TypeID] = typeName
-		}
-	}
+// volumeProxyView is v, of the type named typeName, as the proxy shows it.
+func (a *API) volumeProxyView(r *http.Request, v novalite.Volume, typeName string) proxiedVolume {
 	att := proxyAttachment{}
 	for _, at := range v.Attachments {
 		if at.Status == novalite.AttachAttached {
@@ -151,9 +143,9 @@ func (a *API) listVolumesProxy(detail bool) httpx.HandlerFunc {
 		out := struct {
 			Volumes []proxiedVolume `json:"volumes"`
 		}{[]proxiedVolume{}}
-		names := map[string]string{} // type id → name, one lookup per type
+		typeName := a.svc.Volumes.TypeNamer(r.Context())
 		for _, v := range limited(r, vs) {
-			out.Volumes = append(out.Volumes, a.volumeProxyView(r, v, names))
+			out.Volumes = append(out.Volumes, a.volumeProxyView(r, v, typeName(v.TypeID)))
 		}
 		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
@@ -168,7 +160,7 @@ func (a *API) showVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, nil)})
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, a.svc.Volumes.TypeName(r.Context(), v.TypeID))})
 	return nil
 }
 
@@ -204,7 +196,7 @@ func (a *API) createVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	w.Header().Set("Location", a.links(r, "os-volumes", v.ID)[0].Href)
-	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, nil)})
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, a.svc.Volumes.TypeName(r.Context(), v.TypeID))})
 	return nil
 }
 

@@ -60,15 +60,10 @@ func (a *API) listVolumes(detail bool) httpx.HandlerFunc {
 		}
 		vs = skipOffset(lq, vs)
 		out := make([]any, 0, len(vs))
-		names := map[string]string{} // type id → name, one lookup per type in a page
+		typeName := a.svc.TypeNamer(r.Context())
 		for _, v := range vs {
 			if detail {
-				name, ok := names[v.TypeID]
-				if !ok {
-					name = a.svc.TypeName(r.Context(), v.TypeID)
-					names[v.TypeID] = name
-				}
-				out = append(out, a.volumeView(r, v, name))
+				out = append(out, a.volumeView(r, v, typeName(v.TypeID)))
 			} else {
 				out = append(out, a.volumeSummary(r, v))
 			}
