@@ -122,10 +122,9 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	// would otherwise pay an ANALYZE of every stale table (0.7 s for
 	// 100,000 servers) before its first answer.
 	if db.Engine() != store.Postgres {
-		err = db.Optimize(ctx)
-	}
-	if err != nil {
-		log.Warn("refreshing the query planner's statistics failed", "err", err)
+		if err := db.Optimize(ctx); err != nil {
+			log.Warn("refreshing the query planner's statistics failed", "err", err)
+		}
 	}
 	a := &App{Config: cfg, Log: log, DB: db, publicURL: strings.TrimRight(cfg.PublicURL, "/"), metrics: newMetrics(db)}
 	if a.publicURL == "" {
