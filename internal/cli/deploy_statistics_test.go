@@ -1,11 +1,8 @@
 package cli_test
 
 import (
-	"database/sql"
 	"testing"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"novalite/internal/app/apptest"
 )
@@ -19,11 +16,7 @@ func TestStatisticsAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	d := &deployment{t: t, bin: binary, dsn: apptest.PostgresDatabase(t), agents: map[string]*proc{}}
 	d.start(0, 1, 0)
-	db, err := sql.Open("pgx", d.dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openPostgres(t, d.dsn)
 	if _, err := db.Exec(`INSERT INTO server_changes (instance_uuid) SELECT 'stale-' || g FROM generate_series(1, 500) g`); err != nil {
 		t.Fatal(err)
 	}

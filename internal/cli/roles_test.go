@@ -2,12 +2,9 @@ package cli_test
 
 import (
 	"context"
-	"database/sql"
 	"os/exec"
 	"strings"
 	"testing"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"novalite/internal/app/apptest"
 )
@@ -23,11 +20,7 @@ func TestRolesRefuseForeignSchema(t *testing.T) {
 	empty := apptest.PostgresDatabase(t)
 	newer := apptest.PostgresDatabase(t)
 	run(t, bin, "migrate", "--database", newer, "--data-dir", t.TempDir())
-	db, err := sql.Open("pgx", newer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openPostgres(t, newer)
 	if _, err := db.ExecContext(context.Background(),
 		`INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')`); err != nil {
 		t.Fatal(err)
@@ -53,11 +46,7 @@ func TestRolesRefuseForeignSchema(t *testing.T) {
 		}
 	}
 	var tables int
-	edb, err := sql.Open("pgx", empty)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer edb.Close()
+	edb := openPostgres(t, empty)
 	if err := edb.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`).Scan(&tables); err != nil {
 		t.Fatal(err)
 	}
