@@ -339,7 +339,7 @@ func (t *tally) add(r result, in input, v *verdict) {
 	case "passed":
 		c.passed++
 		t.total.passed++
-		if isKnown {
+		if isKnown && k.onNova != racy {
 			v.nowPassing = append(v.nowPassing, r.id)
 			listed := k.onNova + " on Nova"
 			if k.onNova == notApplicable {

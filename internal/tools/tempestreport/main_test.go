@@ -67,9 +67,11 @@ func TestVerdict(t *testing.T) {
 		a = "tempest.api.compute.servers.test_b.B.test_a"
 		b = "tempest.api.compute.servers.test_b.B.test_b"
 		c = "tempest.api.compute.servers.test_c.C.test_c"
+		d = "tempest.api.compute.admin.test_d.D.test_d"
 	)
 	const qos = "setUpClass (tempest.api.volume.admin.test_qos.QosSpecsTestJSON)"
-	kn := known{a: {"failed", "Nova answers 410"}, c: {notApplicable, "no QoS specs"}, qos: {notApplicable, "no QoS specs"}}
+	kn := known{a: {"failed", "Nova answers 410"}, c: {notApplicable, "no QoS specs"}, qos: {notApplicable, "no QoS specs"},
+		d: {racy, "the host may hold another worker's server"}}
 	for _, tc := range []struct {
 		name       string
 		rs         []result
@@ -90,6 +92,9 @@ func TestVerdict(t *testing.T) {
 			report: "passed `test_c`, though listed as known (not applicable)"},
 		{name: "known test passes", rs: []result{{"success", a}}, nowPassing: 1,
 			report: "passed `test_a`, though listed as known (failed on Nova)"},
+		{name: "racy test fails", rs: []result{{"fail", d}},
+			report: "- failed `test_d`: **racy on Nova**: the host may hold another worker's server"},
+		{name: "racy test passes", rs: []result{{"success", d}}, report: "| 1 | 0 | 0 |"},
 		{name: "other status", rs: []result{{"uxsuccess", b}}, problem: "1 unexpected failures",
 			report: `status "uxsuccess" counts as a failure`},
 		{name: "listed test without result", rs: []result{{"success", a}}, expected: []string{a, b},
@@ -121,7 +126,8 @@ func TestReadKnown(t *testing.T) {
 	for _, tc := range []struct{ name, line, err string }{
 		{"test", "tempest.api.compute.x.Y.test_z\tskipped\tTempest skips it with Neutron on", ""},
 		{"class prefix", "tempest.api.compute.x.Y.\tfailed\twhy", "is not a test id"},
-		{"no Nova status", "tempest.api.compute.x.Y.test_z\twhy", "want test id, failed|skipped|not-applicable and a reason"},
+		{"no Nova status", "tempest.api.compute.x.Y.test_z\twhy", "want test id, failed|skipped|racy|not-applicable and a reason"},
+		{"racy", "tempest.api.compute.x.Y.test_z\tracy\tanother worker's server", ""},
 		{"other Nova status", "tempest.api.compute.x.Y.test_z\tbroken\twhy", "say whether Nova failed or skipped it"},
 		{"class as known", "setUpClass (tempest.api.compute.x.Y)\tfailed\twhy", "only a not-applicable entry names a whole class"},
 	} {
@@ -132,7 +138,7 @@ func TestReadKnown(t *testing.T) {
 			}
 			k, err := readKnown(p)
 			if tc.err == "" {
-				if err != nil || k["tempest.api.compute.x.Y.test_z"].onNova != "skipped" {
+				if want := strings.Split(tc.line, "\t")[1]; err != nil || k["tempest.api.compute.x.Y.test_z"].onNova != want {
 					t.Fatalf("readKnown: %v, %v", k, err)
 				}
 			} else if err == nil || !strings.Contains(err.Error(), tc.err) {
