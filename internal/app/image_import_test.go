@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -105,11 +104,7 @@ func TestImageFilesImported(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := apptest.OpenPostgres(t, dsn)
 	chunks := func(id string) int {
 		var n int
 		if err := db.QueryRowContext(context.Background(),

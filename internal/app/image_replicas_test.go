@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
@@ -65,11 +64,7 @@ func TestImageDataSharedByReplicas(t *testing.T) {
 	if resp := two.Do(apptest.Request{Method: "DELETE", Path: "/image/v2/images/" + id, Token: tok}); resp.Status != http.StatusNoContent {
 		t.Fatalf("delete: %d %s", resp.Status, resp.Body)
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := apptest.OpenPostgres(t, dsn)
 	var left int
 	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM image_chunks WHERE image_id = $1`, id).Scan(&left); err != nil {
 		t.Fatal(err)

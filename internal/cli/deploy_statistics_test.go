@@ -16,7 +16,7 @@ func TestStatisticsAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	d := &deployment{t: t, bin: binary, dsn: apptest.PostgresDatabase(t), agents: map[string]*proc{}}
 	d.start(0, 1, 0)
-	db := openPostgres(t, d.dsn)
+	db := apptest.OpenPostgres(t, d.dsn)
 	if _, err := db.Exec(`INSERT INTO server_changes (instance_uuid) SELECT 'stale-' || g FROM generate_series(1, 500) g`); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
-	"database/sql"
 	"fmt"
 	"io"
 	"os/exec"
@@ -14,8 +13,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"novalite/internal/app/apptest"
 )
@@ -199,16 +196,4 @@ func (d *deployment) leader() *proc {
 		}
 	}
 	return nil
-}
-
-// openPostgres opens the PostgreSQL database at dsn for the test's own
-// statements, closed when the test ends.
-func openPostgres(t *testing.T, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }

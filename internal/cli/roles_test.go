@@ -20,7 +20,7 @@ func TestRolesRefuseForeignSchema(t *testing.T) {
 	empty := apptest.PostgresDatabase(t)
 	newer := apptest.PostgresDatabase(t)
 	run(t, bin, "migrate", "--database", newer, "--data-dir", t.TempDir())
-	db := openPostgres(t, newer)
+	db := apptest.OpenPostgres(t, newer)
 	if _, err := db.ExecContext(context.Background(),
 		`INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')`); err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func TestRolesRefuseForeignSchema(t *testing.T) {
 		}
 	}
 	var tables int
-	edb := openPostgres(t, empty)
+	edb := apptest.OpenPostgres(t, empty)
 	if err := edb.QueryRow(`SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`).Scan(&tables); err != nil {
 		t.Fatal(err)
 	}

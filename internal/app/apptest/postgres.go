@@ -1,7 +1,10 @@
 package apptest
 
 import (
+	"database/sql"
 	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver of OpenPostgres
 
 	"novalite/internal/store/storetest"
 )
@@ -27,3 +30,16 @@ func PostgresPass(t testing.TB) {
 // postgresDatabase creates a migrated database (a copy of a template) for
 // one test and drops it when the test ends; it returns its URL.
 func postgresDatabase(t testing.TB) string { return storetest.MigratedPostgresDatabase(t) }
+
+// OpenPostgres opens the PostgreSQL database at dsn for a test's own
+// statements (what the apps under test left in it); it is closed when
+// the test ends.
+func OpenPostgres(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
