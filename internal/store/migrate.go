@@ -19,7 +19,8 @@ var migrationFS embed.FS
 
 // Migrate applies, in order and each in its own transaction, the embedded
 // migrations of db's engine that are not yet recorded in schema_migrations.
-// Migrations are forward-only; a file is named NNNN_what.sql.
+// Migrations are forward-only; a file is named NNNN_what.sql. A new
+// SQLite database is made from their dump instead (snapshot.go).
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	if db.engine == Postgres {
 		unlock, err := db.migrateLock(ctx)
@@ -28,6 +29,14 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		}
 		defer unlock()
 	}
+	if n, ok, err := db.fromSnapshot(ctx); err != nil || ok {
+		return n, err
+	}
+	return db.replay(ctx)
+}
+
+// replay applies the migrations db lacks, one transaction each.
+func (db *DB) replay(ctx context.Context) (applied int, err error) {
 	if _, err := db.write.ExecContext(ctx,
 		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return 0, unavailable(err)
