@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/novalite
 DATA    ?= ./novalite-data
 
-.PHONY: all build run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-suites clients-extended clients-rally clients-terraform guests lint deps bench bench-go clean tempest tempest-compute tempest-volume tempest-deps
+.PHONY: all build clients-shim run test image unit unit-postgres bench-smoke fuzz-smoke fuzz clients clients-suites clients-extended clients-rally clients-terraform guests lint deps bench bench-go clean tempest tempest-compute tempest-volume tempest-deps
 
 all: build
 
@@ -12,6 +12,12 @@ LDFLAGS := -X novalite/internal/cli.buildVersion=$(VERSION)
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/novalite
+
+## clients-shim: bin/clients/openstack and bin/clients/nova, the client tests' commands:
+## each hands its command to the fork server test/clients/oscd.py (internal/tools/oscshim)
+clients-shim:
+	$(GO) build -o bin/clients/openstack ./internal/tools/oscshim
+	ln -sf openstack bin/clients/nova
 
 ## run: start novalite (all APIs, SQLite in $(DATA)) on 127.0.0.1:8774
 run: build
@@ -79,13 +85,13 @@ fuzz:
 ## functional suites of openstacksdk, novaclient and openstackclient, unmodified, from
 ## Debian's packages (test/clients/suites.sh, judged against test/clients/suites-expected.txt;
 ## results in clients-results/)
-clients: build
+clients: build clients-shim
 	./test/clients/run.sh
 
 ## clients-suites: the clients' functional suites alone (SUITES="sdk novaclient osc" by
 ## default, or any of them), as `clients` runs them
 SUITES ?= sdk novaclient osc
-clients-suites: build
+clients-suites: build clients-shim
 	./scripts/install-deps.sh suites
 	./test/clients/suites.sh $(SUITES)
 
@@ -95,7 +101,7 @@ clients-extended: clients-terraform
 
 ## clients-rally: Rally's Nova scenarios (Debian's rally and rally-openstack) against a
 ## fresh `novalite serve`, as existing users and as users Rally makes (test/clients/rally.sh)
-clients-rally: build
+clients-rally: build clients-shim
 	./scripts/install-deps.sh rally
 	./test/clients/rally.sh
 
@@ -105,7 +111,7 @@ clients-rally: build
 ## (test/clients/terraform.sh), then the provider's own acceptance tests, judged against
 ## test/clients/terraform-acc-expected.txt (terraform-acc.sh; logs in clients-results/).
 ## Not in `make test`: long (docs/clients.md has the time).
-clients-terraform: build
+clients-terraform: build clients-shim
 	./scripts/install-terraform.sh
 	./test/clients/terraform.sh
 	./test/clients/terraform-acc.sh
@@ -113,7 +119,7 @@ clients-terraform: build
 ## tempest: Tempest's compute API tests (SUITE=servers|compute|volume|smoke|REGEX, default servers)
 ## against a fresh `novalite serve`; writes docs/compatibility.md (results in tempest-results/)
 SUITE ?= servers
-tempest: build tempest-deps
+tempest: build clients-shim tempest-deps
 	./test/clients/tempest.sh '$(SUITE)'
 
 ## tempest-compute: the same with all of tempest.api.compute

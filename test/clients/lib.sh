@@ -6,11 +6,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NOVALITE_PIDS=()
 BIN=${NOVALITE_BIN:-$ROOT/bin/novalite}
 
-# `openstack` is bin/openstack: the packaged client run by a fork server
-# (oscd.py) that has imported it once, so that each call costs the command's
-# requests and not a Python start (OSC_FORK_SERVER=0: the plain command).
-# Given the binary, the server warms itself up against a novalite of its own.
-PATH="$ROOT/test/clients/bin:$PATH"
+# `openstack` is bin/clients/openstack (`make clients-shim`): the packaged
+# client run by a fork server (oscd.py) that has imported it once, so that
+# each call costs the command's requests and not a Python start
+# (OSC_FORK_SERVER=0: the plain command). Given the binary, the server warms
+# itself up against a novalite of its own.
+if [ ! -x "$ROOT/bin/clients/openstack" ]; then
+  make -C "$ROOT" --no-print-directory clients-shim >&2
+fi
+PATH="$ROOT/bin/clients:$PATH"
 OSCD_PID=
 if [ "${OSC_FORK_SERVER:-1}" = 1 ] && [ -z "${NOVALITE_OSCD:-}" ]; then
   OSCD_DIR=$(mktemp -d)

@@ -43,10 +43,10 @@ for s in "${SUITES[@]}"; do
 done
 
 start_novalite
-# Debian's python3 and clients, but `openstack` is bin/openstack (lib.sh):
+# Debian's python3 and clients, but `openstack` is bin/clients/openstack (lib.sh):
 # the packaged openstackclient run by the fork server, for osc's suite, which
 # shells out to it for every step.
-export PATH=$ROOT/test/clients/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH=$ROOT/bin/clients:/usr/sbin:/usr/bin:/sbin:/bin
 # The sdk's image tests upload ./CONTRIBUTING.rst, a file of its source
 # tree: run from a directory that has one.
 RUNDIR=$WORK/run
@@ -133,9 +133,9 @@ for s in "${SUITES[@]}"; do
         "$DIST/openstack/tests/functional/compute" "$DIST/openstack/tests/functional/image" \
         "$DIST/openstack/tests/functional/network" "$DIST/openstack/tests/functional/identity" ;;
     novaclient)
-      # functional_admin; its CLI tests run bin/nova, the packaged novaclient
+      # functional_admin; its CLI tests run bin/clients/nova, the packaged novaclient
       # run by the fork server (lib.sh).
-      OS_NOVACLIENT_EXEC_DIR=$ROOT/test/clients/bin run_suite novaclient "$DIST/novaclient/tests/functional" \
+      OS_NOVACLIENT_EXEC_DIR=$ROOT/bin/clients run_suite novaclient "$DIST/novaclient/tests/functional" \
         "$DIST/novaclient/tests/functional" ;;
     osc)
       # Its server tests look for DevStack's image by DevStack's name
