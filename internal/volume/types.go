@@ -61,28 +61,35 @@ func typeFor(ctx context.Context, tx *store.Tx, ref string) (novalite.VolumeType
 	return t, err
 }
 
-// TypeName is the name of a volume type by id ("" if unknown), read each
-// time: an admin may rename a type through another replica.
-func (s *Service) TypeName(ctx context.Context, id string) string {
+// TypeName is the name of a volume type by id ("" if there is none), read
+// each time: an admin may rename a type through another replica. A
+// failed read is an error, not "": the answer would show a volume
+// without its type.
+func (s *Service) TypeName(ctx context.Context, id string) (string, error) {
 	var name string
-	_ = s.db.View(ctx, func(tx *store.Tx) error {
+	err := s.db.View(ctx, func(tx *store.Tx) error {
 		t, err := tx.VolumeTypeGet(ctx, id)
 		name = t.Name
 		return err
 	})
-	return name
+	if novalite.IsKind(err, novalite.NotFound) {
+		return "", nil
+	}
+	return name, err
 }
 
 // TypeNamer is TypeName for one answer of many volumes (a page of a
 // list): each type's name is read once.
-func (s *Service) TypeNamer(ctx context.Context) func(id string) string {
+func (s *Service) TypeNamer(ctx context.Context) func(id string) (string, error) {
 	names := map[string]string{}
-	return func(id string) string {
-		name, ok := names[id]
-		if !ok {
-			name = s.TypeName(ctx, id)
+	return func(id string) (string, error) {
+		if name, ok := names[id]; ok {
+			return name, nil
+		}
+		name, err := s.TypeName(ctx, id)
+		if err == nil {
 			names[id] = name
 		}
-		return name
+		return name, err
 	}
 }

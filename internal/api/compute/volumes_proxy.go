@@ -145,7 +145,11 @@ func (a *API) listVolumesProxy(detail bool) httpx.HandlerFunc {
 		}{[]proxiedVolume{}}
 		typeName := a.svc.Volumes.TypeNamer(r.Context())
 		for _, v := range limited(r, vs) {
-			out.Volumes = append(out.Volumes, a.volumeProxyView(r, v, typeName(v.TypeID)))
+			name, err := typeName(v.TypeID)
+			if err != nil {
+				return err
+			}
+			out.Volumes = append(out.Volumes, a.volumeProxyView(r, v, name))
 		}
 		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
@@ -160,7 +164,11 @@ func (a *API) showVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, a.svc.Volumes.TypeName(r.Context(), v.TypeID))})
+	name, err := a.svc.Volumes.TypeName(r.Context(), v.TypeID)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, name)})
 	return nil
 }
 
@@ -195,8 +203,14 @@ func (a *API) createVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	// The volume is made: a failed read of its type's name leaves the
+	// name empty in this answer rather than have the client retry.
+	name, terr := a.svc.Volumes.TypeName(r.Context(), v.TypeID)
+	if terr != nil {
+		httpx.LogError(r, terr)
+	}
 	w.Header().Set("Location", a.links(r, "os-volumes", v.ID)[0].Href)
-	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, a.svc.Volumes.TypeName(r.Context(), v.TypeID))})
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, name)})
 	return nil
 }
 

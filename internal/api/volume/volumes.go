@@ -63,7 +63,11 @@ func (a *API) listVolumes(detail bool) httpx.HandlerFunc {
 		typeName := a.svc.TypeNamer(r.Context())
 		for _, v := range vs {
 			if detail {
-				out = append(out, a.volumeView(r, v, typeName(v.TypeID)))
+				name, err := typeName(v.TypeID)
+				if err != nil {
+					return err
+				}
+				out = append(out, a.volumeView(r, v, name))
 			} else {
 				out = append(out, a.volumeSummary(r, v))
 			}
@@ -151,8 +155,20 @@ func (a *API) createVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil { // the data failed after the record: Cinder shows "error" later
 		httpx.LogError(r, err)
 	}
-	httpx.WriteJSON(w, http.StatusAccepted, obj{"volume": a.volumeBaseView(r, v, a.svc.TypeName(r.Context(), v.TypeID))})
+	httpx.WriteJSON(w, http.StatusAccepted, obj{"volume": a.volumeBaseView(r, v, a.createdTypeName(r, v))})
 	return nil
+}
+
+// createdTypeName is the type name for the answer to a write that has
+// landed (a create, an update): a failure to read it is logged and the
+// name left empty, as answering an error would have the client retry what
+// is done.
+func (a *API) createdTypeName(r *http.Request, v novalite.Volume) string {
+	name, err := a.svc.TypeName(r.Context(), v.TypeID)
+	if err != nil {
+		httpx.LogError(r, err)
+	}
+	return name
 }
 
 // getVolume reads a volume the caller may see after the rule.
@@ -171,7 +187,11 @@ func (a *API) showVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, obj{"volume": a.volumeView(r, v, a.svc.TypeName(r.Context(), v.TypeID))})
+	name, err := a.svc.TypeName(r.Context(), v.TypeID)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, obj{"volume": a.volumeView(r, v, name)})
 	return nil
 }
 
@@ -213,7 +233,7 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, obj{"volume": a.volumeBaseView(r, v, a.svc.TypeName(r.Context(), v.TypeID))})
+	httpx.WriteJSON(w, http.StatusOK, obj{"volume": a.volumeBaseView(r, v, a.createdTypeName(r, v))})
 	return nil
 }
 
