@@ -11,13 +11,13 @@ import (
 // A new SQLite database is made from a dump of the schema its migrations
 // leave (snapshot/sqlite.dump: the tables, the rows the migrations insert,
 // then the indexes and triggers), in one transaction. Replaying the
-// migrations cost about 50 ms of CPU per new file, most of it SQLite
-// parsing the whole schema again after each ALTER TABLE, and the commit
-// of each migration; every first start of serve and every test's store
-// paid it. The dump names the digest of the migrations it was made from:
-// a binary whose migrations differ (one added without regenerating the
-// dump) replays them, as before. TestSchemaSnapshot fails until the dump
-// is regenerated:
+// migrations cost 42-45 ms of CPU per new file (now 18-20), most of it
+// SQLite parsing the whole schema again after each ALTER TABLE, and the
+// commit of each migration; every first start of serve and every test's
+// store paid it. The dump names the digest of the migrations it was made
+// from: a binary whose migrations differ (one added without regenerating
+// the dump) replays them, as before. TestSchemaSnapshot fails until the
+// dump is regenerated:
 //
 //	go test ./internal/store -run TestSchemaSnapshot -update
 //

@@ -155,15 +155,15 @@ func (a *API) createVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil { // the data failed after the record: Cinder shows "error" later
 		httpx.LogError(r, err)
 	}
-	httpx.WriteJSON(w, http.StatusAccepted, obj{"volume": a.volumeBaseView(r, v, a.createdTypeName(r, v))})
+	httpx.WriteJSON(w, http.StatusAccepted, obj{"volume": a.volumeBaseView(r, v, a.landedTypeName(r, v))})
 	return nil
 }
 
-// createdTypeName is the type name for the answer to a write that has
+// landedTypeName is the type name for the answer to a write that has
 // landed (a create, an update): a failure to read it is logged and the
 // name left empty, as answering an error would have the client retry what
 // is done.
-func (a *API) createdTypeName(r *http.Request, v novalite.Volume) string {
+func (a *API) landedTypeName(r *http.Request, v novalite.Volume) string {
 	name, err := a.svc.TypeName(r.Context(), v.TypeID)
 	if err != nil {
 		httpx.LogError(r, err)
@@ -233,7 +233,7 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, obj{"volume": a.volumeBaseView(r, v, a.createdTypeName(r, v))})
+	httpx.WriteJSON(w, http.StatusOK, obj{"volume": a.volumeBaseView(r, v, a.landedTypeName(r, v))})
 	return nil
 }
 
