@@ -59,3 +59,33 @@ func TestGeneration(t *testing.T) {
 		t.Fatal("PostgreSQL is exact")
 	}
 }
+
+// Closing a store twice is harmless: the second Close does nothing, so
+// the file's generation stays shared by the stores still open on it.
+func TestCloseTwice(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "test.db")
+	a, err := OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	c, err := OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.gen != b.gen {
+		t.Error("a store opened after another's second Close does not share the file's generation with the one still open")
+	}
+}

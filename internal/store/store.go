@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"novalite"
@@ -49,6 +50,9 @@ type DB struct {
 	feed *changeFeed
 	// ckpt copies SQLite's WAL back beside the writer (checkpoint.go).
 	ckpt *checkpointer
+	// closed: Close's work runs once, its error kept for later calls.
+	closed   sync.Once
+	closeErr error
 }
 
 // Engine names a database engine.
@@ -63,8 +67,15 @@ const (
 // Engine reports which engine db runs on.
 func (db *DB) Engine() Engine { return db.engine }
 
-// Close closes both pools.
+// Close closes both pools. A second call returns the first's error: a
+// second release of the file's generation would drop it from under
+// another store still open on the file.
 func (db *DB) Close() error {
+	db.closed.Do(func() { db.closeErr = db.close() })
+	return db.closeErr
+}
+
+func (db *DB) close() error {
 	ckErr := db.stopCheckpoints()
 	db.gen.release()
 	db.writeStmts.close()
