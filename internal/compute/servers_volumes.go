@@ -188,7 +188,7 @@ func (s *Service) prepareVolumes(ctx context.Context, c *novalite.Caller, reqs [
 				case "blank":
 					p.Name = nil
 				}
-				v, err := s.Volumes.Create(ctx, c, p)
+				v, _, err := s.Volumes.Create(ctx, c, p)
 				if err != nil && v.ID == "" || err != nil && !novalite.IsKind(err, novalite.Internal) {
 					s.deletePrepared(ctx, c, sets)
 					return nil, bdmVolumeError(r, err)

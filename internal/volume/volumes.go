@@ -33,31 +33,31 @@ type CreateParams struct {
 // the project's quotas in one transaction that records it "creating";
 // then its file is written (from the image, snapshot or volume asked
 // for) and it becomes "available" ("error" if the data cannot be
-// written). The answer is the volume as recorded first.
-func (s *Service) Create(ctx context.Context, c *novalite.Caller, p CreateParams) (novalite.Volume, error) {
+// written). The answer is the volume as recorded first, and the name of
+// its type, read in that transaction.
+func (s *Service) Create(ctx context.Context, c *novalite.Caller, p CreateParams) (v novalite.Volume, typeName string, err error) {
 	var img novalite.Image
 	var data io.ReadCloser
 	if p.ImageRef != "" && s.Images != nil {
-		var err error
 		data, img, err = s.Images.ImageData(ctx, c, p.ImageRef)
 		if novalite.IsKind(err, novalite.NotFound) {
-			return novalite.Volume{}, novalite.Errorf(novalite.NotFound, "Image %s could not be found.", p.ImageRef)
+			return novalite.Volume{}, "", novalite.Errorf(novalite.NotFound, "Image %s could not be found.", p.ImageRef)
 		}
 		if err != nil {
-			return novalite.Volume{}, err
+			return novalite.Volume{}, "", err
 		}
 		if data != nil {
 			defer data.Close()
 		}
 		if img.Status != novalite.ImageActive {
-			return novalite.Volume{}, invalidInput("Image %s is not active.", p.ImageRef)
+			return novalite.Volume{}, "", invalidInput("Image %s is not active.", p.ImageRef)
 		}
 	}
 	if p.AvailabilityZone != "" && p.AvailabilityZone != AvailabilityZone {
-		return novalite.Volume{}, novalite.Errorf(novalite.Invalid, "Availability zone '%s' is invalid.", p.AvailabilityZone)
+		return novalite.Volume{}, "", novalite.Errorf(novalite.Invalid, "Availability zone '%s' is invalid.", p.AvailabilityZone)
 	}
 	now := s.stamp()
-	v := novalite.Volume{ID: p.ID, ProjectID: c.ProjectID, UserID: c.UserID, Name: p.Name, Description: p.Description,
+	v = novalite.Volume{ID: p.ID, ProjectID: c.ProjectID, UserID: c.UserID, Name: p.Name, Description: p.Description,
 		Size: p.Size, Status: novalite.VolumeCreating, AvailabilityZone: AvailabilityZone, Multiattach: p.Multiattach,
 		SnapshotID: p.SnapshotID, SourceID: p.SourceVolID, ImageID: img.ID, Metadata: p.Metadata,
 		ImageMetadata: map[string]string{}, CreatedAt: now, UpdatedAt: now}
@@ -67,12 +67,12 @@ func (s *Service) Create(ctx context.Context, c *novalite.Caller, p CreateParams
 	if v.Metadata == nil {
 		v.Metadata = map[string]string{}
 	}
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		t, err := typeFor(ctx, tx, p.Type)
 		if err != nil {
 			return err
 		}
-		v.TypeID = t.ID
+		v.TypeID, typeName = t.ID, t.Name
 		if t.ExtraSpecs["multiattach"] == "<is> True" {
 			v.Multiattach = true
 		}
@@ -85,7 +85,7 @@ func (s *Service) Create(ctx context.Context, c *novalite.Caller, p CreateParams
 		return tx.VolumeInsert(ctx, v)
 	})
 	if err != nil {
-		return v, err
+		return v, "", err
 	}
 	status := novalite.VolumeAvailable
 	var ferr error
@@ -106,7 +106,7 @@ func (s *Service) Create(ctx context.Context, c *novalite.Caller, p CreateParams
 		_, err := tx.VolumeSetStatus(ctx, v.ID, store.VolumeStatusChange{From: []string{novalite.VolumeCreating}, To: status, Now: s.stamp()})
 		return err
 	})
-	return v, wrap("volume created", errorsJoin(ferr, err))
+	return v, typeName, wrap("volume created", errorsJoin(ferr, err))
 }
 
 // sourceFor checks the snapshot, source volume or image a new volume is

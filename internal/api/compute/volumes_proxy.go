@@ -190,7 +190,7 @@ func (a *API) createVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 	if p.Metadata == nil {
 		p.Metadata = map[string]string{}
 	}
-	v, err := a.svc.Volumes.Create(r.Context(), httpx.Caller(r.Context()), p)
+	v, typeName, err := a.svc.Volumes.Create(r.Context(), httpx.Caller(r.Context()), p)
 	switch novalite.KindOf(err) {
 	case novalite.TooLarge:
 		return &novalite.Error{Kind: novalite.Forbidden, Message: "Quota exceeded for resources: volumes", Err: err}
@@ -203,14 +203,8 @@ func (a *API) createVolumeProxy(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	// The volume is made: a failed read of its type's name leaves the
-	// name empty in this answer rather than have the client retry.
-	name, terr := a.svc.Volumes.TypeName(r.Context(), v.TypeID)
-	if terr != nil {
-		httpx.LogError(r, terr)
-	}
 	w.Header().Set("Location", a.links(r, "os-volumes", v.ID)[0].Href)
-	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, name)})
+	httpx.WriteJSON(w, http.StatusOK, volumeProxyBody{a.volumeProxyView(r, v, typeName)})
 	return nil
 }
 

@@ -148,21 +148,20 @@ func (a *API) createVolume(w http.ResponseWriter, r *http.Request) error {
 	if str(vb, "backup_id") != "" {
 		return novalite.Errorf(novalite.NotFound, "Backup %s could not be found.", str(vb, "backup_id"))
 	}
-	v, err := a.svc.Create(r.Context(), httpx.Caller(r.Context()), p)
+	v, typeName, err := a.svc.Create(r.Context(), httpx.Caller(r.Context()), p)
 	if err != nil && v.ID == "" || err != nil && novalite.KindOf(err) != novalite.Internal {
 		return err
 	}
 	if err != nil { // the data failed after the record: Cinder shows "error" later
 		httpx.LogError(r, err)
 	}
-	httpx.WriteJSON(w, http.StatusAccepted, obj{"volume": a.volumeBaseView(r, v, a.landedTypeName(r, v))})
+	httpx.WriteJSON(w, http.StatusAccepted, obj{"volume": a.volumeBaseView(r, v, typeName)})
 	return nil
 }
 
-// landedTypeName is the type name for the answer to a write that has
-// landed (a create, an update): a failure to read it is logged and the
-// name left empty, as answering an error would have the client retry what
-// is done.
+// landedTypeName is the type name for the answer to an update that has
+// landed: a failure to read it is logged and the name left empty, as
+// answering an error would have the client retry what is done.
 func (a *API) landedTypeName(r *http.Request, v novalite.Volume) string {
 	name, err := a.svc.TypeName(r.Context(), v.TypeID)
 	if err != nil {
