@@ -42,7 +42,16 @@ var snapshotFresh = sync.OnceValue(func() bool {
 // not (not SQLite, not new, or a stale dump): then Migrate replays the
 // migrations that are missing.
 func (db *DB) fromSnapshot(ctx context.Context) (applied int, ok bool, err error) {
-	if db.engine != SQLite || !snapshotFresh() {
+	if db.engine != SQLite {
+		return 0, false, nil
+	}
+	// A read first: every start on a file that has its schema would
+	// otherwise pay a write transaction here.
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&n); err != nil {
+		return 0, false, unavailable(err)
+	}
+	if n > 0 || !snapshotFresh() {
 		return 0, false, nil
 	}
 	err = db.Tx(ctx, func(tx *Tx) error {

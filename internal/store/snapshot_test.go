@@ -133,12 +133,13 @@ func dumpSQLite(t *testing.T, db *DB) string {
 	return schema.String() + later.String()
 }
 
-// dumpRows is an INSERT per row of table, ordered by its values
+// dumpRows is an INSERT per row of table (names quoted by state.go's
+// quoteIdent), ordered by its values
 // (quota_usages has no rowid).
 func dumpRows(t *testing.T, db *DB, table string) string {
 	t.Helper()
 	ctx := context.Background()
-	cols, err := db.write.QueryContext(ctx, fmt.Sprintf(`SELECT name FROM pragma_table_info(%s)`, quoteSQL(table)))
+	cols, err := db.write.QueryContext(ctx, `SELECT name FROM pragma_table_info(?)`, table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,14 +149,14 @@ func dumpRows(t *testing.T, db *DB, table string) string {
 		if err := cols.Scan(&c); err != nil {
 			t.Fatal(err)
 		}
-		quoted = append(quoted, fmt.Sprintf("quote(%q)", c))
-		order = append(order, fmt.Sprintf("%q", c))
+		quoted = append(quoted, "quote("+quoteIdent(c)+")")
+		order = append(order, quoteIdent(c))
 	}
 	if err := cols.Close(); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.write.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %q ORDER BY %s`,
-		strings.Join(quoted, " || ', ' || "), table, strings.Join(order, ", ")))
+	rows, err := db.write.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %s ORDER BY %s`,
+		strings.Join(quoted, " || ', ' || "), quoteIdent(table), strings.Join(order, ", ")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,15 +167,13 @@ func dumpRows(t *testing.T, db *DB, table string) string {
 		if err := rows.Scan(&values); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "INSERT INTO %q VALUES (%s);\n", table, values)
+		fmt.Fprintf(&b, "INSERT INTO %s VALUES (%s);\n", quoteIdent(table), values)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
 }
-
-func quoteSQL(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // firstDiff is the first line where got and want differ, with its number.
 func firstDiff(got, want string) string {
