@@ -59,3 +59,55 @@ func TestKnobs(t *testing.T) {
 		})
 	}
 }
+
+// TestConsoleLog: what a guest's console shows after each kind of event,
+// to the line (the boot lines are kept as values and rendered on read).
+func TestConsoleLog(t *testing.T) {
+	t.Parallel()
+	inst := virt.Instance{ID: "i1", Name: "instance-0000002a", Hostname: "web", VCPUs: 2, MemoryMB: 512, RootGB: 1, ImageRef: "img-2"}
+	boot := "novalite fake hypervisor: booting instance-0000002a (2 vCPU, 512 MB RAM, 1 GB disk)\n" +
+		"[    0.000000] Linux version 6.1.0-novalite (simulated)\n" +
+		"[    0.412000] Memory: 524288K available\n" +
+		"[    1.020000] EXT4-fs (vda1): mounted filesystem\n" +
+		"[    2.300000] cloud-init: hostname web\n" +
+		"web login: \n"
+	tests := []struct {
+		name string
+		do   func(ctx context.Context, d *fake.Driver) error
+		want string
+	}{
+		{"spawned", func(ctx context.Context, d *fake.Driver) error { return d.Spawn(ctx, inst) }, boot},
+		{"rebooted", func(ctx context.Context, d *fake.Driver) error {
+			if err := d.Spawn(ctx, inst); err != nil {
+				return err
+			}
+			return d.Reboot(ctx, inst, false)
+		}, boot + "reboot: Restarting system\n"},
+		{"rebuilt after a reboot", func(ctx context.Context, d *fake.Driver) error {
+			if err := d.Spawn(ctx, inst); err != nil {
+				return err
+			}
+			if err := d.Reboot(ctx, inst, true); err != nil {
+				return err
+			}
+			return d.Rebuild(ctx, inst)
+		}, "novalite fake hypervisor: rebuilding instance-0000002a from image img-2\n" + boot},
+		{"adopted after a restart", func(ctx context.Context, d *fake.Driver) error {
+			return d.PowerOff(ctx, inst)
+		}, "reboot: Power down\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			d := fake.New(fake.Config{})
+			if err := tt.do(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			got, err := d.ConsoleLog(ctx, inst)
+			if err != nil || got != tt.want {
+				t.Errorf("ConsoleLog = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
