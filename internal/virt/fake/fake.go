@@ -166,11 +166,15 @@ type boot struct {
 	rebuilt, started        bool
 }
 
+// bootOf copies the strings it keeps: an instance's come from the
+// store's row, whose strings on SQLite are slices of the whole row's
+// text (user data and all), which a kept slice would hold for as long
+// as the guest lives.
 func bootOf(inst virt.Instance, rebuilt bool) boot {
-	b := boot{name: inst.Name, hostname: hostname(inst), vcpus: inst.VCPUs, memoryMB: inst.MemoryMB,
-		rootGB: inst.RootGB, rebuilt: rebuilt, started: true}
+	b := boot{name: strings.Clone(inst.Name), hostname: strings.Clone(hostname(inst)), vcpus: inst.VCPUs,
+		memoryMB: inst.MemoryMB, rootGB: inst.RootGB, rebuilt: rebuilt, started: true}
 	if rebuilt {
-		b.image = inst.ImageRef
+		b.image = strings.Clone(inst.ImageRef)
 	}
 	return b
 }
