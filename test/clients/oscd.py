@@ -9,10 +9,11 @@ forks a child that takes the caller's argv, environment, working directory
 and standard streams (passed as file descriptors) and runs the unmodified
 `openstackclient.shell.main` (or `novaclient.shell.main`: the request names
 the program) in them; the exit status goes back to the caller
-(bin/clients/openstack, or bin/clients/nova, a link to it: internal/tools/oscshim). Each command starts from the
-same state: the clients imported and openstackclient's command modules
-loaded once, by a `command list` run whose log handlers and warning filters
-are undone; nothing of one command's run reaches another's.
+(bin/clients/openstack, or bin/clients/nova, a link to it: the Go shim
+internal/tools/oscshim). Each command starts from the same state: the
+clients imported and openstackclient's command modules loaded once, by a
+`command list` run whose log handlers and warning filters are undone;
+nothing of one command's run reaches another's.
 """
 import os
 import signal
