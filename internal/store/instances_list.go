@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -130,12 +131,30 @@ func (tx *Tx) InstanceListIDs(ctx context.Context, p novalite.ServerListParams) 
 	if err != nil {
 		return nil, err
 	}
+	var key string
+	memo := tx.memo != nil
+	if memo {
+		if key, memo = listMemoKey(q, args); memo {
+			if ids, ok := tx.memo.get(tx.memoGen, key); ok {
+				return slices.Clone(ids), nil
+			}
+		}
+	}
+	ids, err := tx.instanceListIDs(ctx, q, args, p.Limit)
+	if err == nil && memo {
+		tx.memo.put(tx.memoGen, key, slices.Clone(ids))
+	}
+	return ids, err
+}
+
+// instanceListIDs runs InstanceListIDs' query q.
+func (tx *Tx) instanceListIDs(ctx context.Context, q string, args []any, limit int) ([]string, error) {
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ids := make([]string, 0, min(p.Limit, 1000))
+	ids := make([]string, 0, min(limit, 1000))
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {

@@ -50,6 +50,8 @@ type DB struct {
 	feed *changeFeed
 	// ckpt copies SQLite's WAL back beside the writer (checkpoint.go).
 	ckpt *checkpointer
+	// lists: the list pages read at the current generation (serve).
+	lists listMemo
 	// closed: Close's work runs once, its error kept for later calls.
 	closed   sync.Once
 	closeErr error
@@ -106,6 +108,11 @@ type Tx struct {
 	// noCancel: statements ignore their context's cancellation (a member
 	// of a group commit, group.go).
 	noCancel bool
+	// memo: a read's list pages at generation memoGen, the generation
+	// read before it began (list_memo.go); nil where it is not exact
+	// and in write transactions.
+	memo    *listMemo
+	memoGen uint64
 }
 
 // querier is what runs a statement: a transaction or a connection.
@@ -165,11 +172,17 @@ func (db *DB) once(ctx context.Context, pool *sql.DB, stmts *stmtCache, readOnly
 	if readOnly && db.engine == Postgres {
 		return db.viewOnConn(ctx, pool, fn)
 	}
+	// Read before the transaction begins, so that a commit landing in
+	// between moves the generation past the one its pages are filed under.
+	gen, exact := db.Generation()
 	stx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return unavailable(err)
 	}
 	tx := &Tx{tx: stx, q: stx, engine: db.engine, stmts: stmts, shared: db.shared}
+	if readOnly && exact {
+		tx.memo, tx.memoGen = &db.lists, gen
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
