@@ -101,6 +101,18 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 	return out, err
 }
 
+// ServerTarget returns the project and user of a live server the caller
+// may see, what a write's policy check needs, without reading its view
+// (a delete: the server is gone next); NotFound as GetServer.
+func (s *Service) ServerTarget(ctx context.Context, c *novalite.Caller, id string) (projectID, userID string, err error) {
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		projectID, userID, err = tx.InstanceTarget(ctx, id, scope(c))
+		return serverErr(id, err)
+	})
+	return projectID, userID, err
+}
+
 // FillHostStatus sets the HostStatus of a server GetServer returned: it
 // reads the host's row, which a show needs only when the view has
 // host_status (2.16+, and allowed by policy).

@@ -12,6 +12,20 @@ func (tx *Tx) InstanceOwner(ctx context.Context, uuid string) (projectID string,
 	return projectID, deleted, mapErr(err)
 }
 
+// InstanceTarget returns the project and user of the live server with
+// uuid (of projectID, unless ""), the target of a write's policy check:
+// NotFound as InstanceGet.
+func (tx *Tx) InstanceTarget(ctx context.Context, uuid, projectID string) (project, user string, err error) {
+	var w where
+	w.add(`uuid = ?`, uuid)
+	w.add(`deleted = ?`, false)
+	if projectID != "" {
+		w.add(`project_id = ?`, projectID)
+	}
+	err = tx.queryRow(ctx, `SELECT project_id, user_id FROM instances`+w.sql(), w.args...).Scan(&project, &user)
+	return project, user, mapErr(err)
+}
+
 // InstanceSetEncryptedPassword stores (or, with "", clears) the password
 // the guest posted, encrypted with its key.
 func (tx *Tx) InstanceSetEncryptedPassword(ctx context.Context, internalID int64, password string) error {

@@ -161,12 +161,16 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) error {
 
 // deleteServer is DELETE /servers/{id}.
 func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.findServer(r, "os_compute_api:servers:delete")
+	c := httpx.Caller(r.Context())
+	id := r.PathValue("id")
+	project, user, err := a.svc.Compute.ServerTarget(r.Context(), c, id)
 	if err != nil {
 		return err
 	}
-	c := httpx.Caller(r.Context())
-	if err := a.svc.Compute.DeleteServer(r.Context(), c, s.ID); err != nil {
+	if err := policy.Authorize(c, "os_compute_api:servers:delete", policy.Target{ProjectID: project, UserID: user}); err != nil {
+		return err
+	}
+	if err := a.svc.Compute.DeleteServer(r.Context(), c, id); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)
