@@ -7,6 +7,8 @@ package compute
 import (
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"novalite/internal/network"
 	"novalite/internal/store"
 	"novalite/internal/virt"
@@ -52,6 +54,9 @@ type Service struct {
 	downTime time.Duration
 	// views are the servers GetServer read, evicted by the change log.
 	views viewCache
+	// listReads: the lists reading the same servers the views lack share
+	// one read (readMissing).
+	listReads singleflight.Group
 }
 
 // Options configure a Service.

@@ -3,6 +3,8 @@ package compute
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"novalite"
@@ -155,10 +157,11 @@ func (s *Service) unlockedRow(ctx context.Context, tx *store.Tx, c *novalite.Cal
 // number of queries whatever the page size. An unknown marker is Nova's
 // 400. A detailed page takes the views the view cache holds: the page's
 // query reads the servers' ids alone, and only the servers the cache
-// lacks are read (and filed). As for a show, the change log is read
-// first (a read that begins after the call), so a hit is as current as
-// a read of the store. The servers that came from the cache are its own:
-// the caller reads them and changes nothing.
+// lacks are read (and filed), in a read of their own that lists lacking
+// the same servers share (readMissing). As for a show, the change log is
+// read first (a read that begins after the call), so a hit is as current
+// as a read of the store. The servers that came from the cache are its
+// own: the caller reads them and changes nothing.
 func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]*ServerInfo, error) {
 	if p.Brief {
 		return s.listServers(ctx, p)
@@ -168,55 +171,99 @@ func (s *Service) ListServers(ctx context.Context, p ListServersParams) ([]*Serv
 		return s.listServers(ctx, p)
 	}
 	cols := columnsOf(p.Columns)
-	var out []*ServerInfo
-	var read []ServerInfo
+	var ids []string
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		if err := s.ipFilters(ctx, tx, &p); err != nil {
 			return err
 		}
-		ids, err := tx.InstanceListIDs(ctx, p.ServerListParams)
+		var err error
+		ids, err = tx.InstanceListIDs(ctx, p.ServerListParams)
+		return markerErr(p, err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	views, missing := s.views.getList(ids, cols)
+	if len(missing) > 0 {
+		read, err := s.readMissing(ctx, n, missing, p.Columns, cols)
 		if err != nil {
-			return markerErr(p, err)
+			return nil, err
 		}
-		views, missing := s.views.getList(ids, cols)
-		if len(missing) > 0 {
-			list, err := tx.InstancesByUUID(ctx, missing, p.Columns)
+		at := make(map[string]int, len(ids))
+		for i, id := range ids {
+			at[id] = i
+		}
+		for i := range read {
+			views[at[read[i].ID]] = &read[i]
+		}
+	}
+	// A server deleted from the table since the ids were read is left
+	// out (its read found no row).
+	out := slices.DeleteFunc(views, func(v *ServerInfo) bool { return v == nil })
+	if !p.HostStatus {
+		return out, nil
+	}
+	for i, v := range out { // the cache's servers are not to be changed
+		if v.Host != "" {
+			c := *v
+			out[i] = &c
+		}
+	}
+	err = s.db.View(ctx, func(tx *store.Tx) error { return s.addHostStatus(ctx, tx, out) })
+	return out, err
+}
+
+// readMissing reads the servers of a page the view cache lacks (after
+// read n of the change log) and files them. Lists that lack the same
+// servers at the same read share one read: while servers are being made,
+// every list of the newest ones lacks those changed since the last read,
+// and each list read them all again. The servers read are shared with
+// the cache and the other lists: their callers only render them.
+func (s *Service) readMissing(ctx context.Context, n uint64, missing []string, c *novalite.ServerColumns, cols viewCols) ([]ServerInfo, error) {
+	read := func() (any, error) {
+		var out []ServerInfo
+		err := s.db.View(ctx, func(tx *store.Tx) error {
+			list, err := tx.InstancesByUUID(ctx, missing, c)
 			if err != nil {
 				return err
 			}
 			if err := tx.InstanceLoadExtras(ctx, list); err != nil {
 				return err
 			}
-			if read, err = s.serverInfos(ctx, tx, list, true, false); err != nil {
-				return err
-			}
-			at := make(map[string]int, len(missing))
-			for i, id := range ids {
-				at[id] = i
-			}
-			for i := range read {
-				views[at[read[i].ID]] = &read[i]
+			out, err = s.serverInfos(ctx, tx, list, true, false)
+			return err
+		})
+		if err == nil {
+			s.views.putList(n, out, cols)
+			for i := range out { // the lists sharing the read share their renderings too
+				out[i].Memo = new(ViewMemo)
 			}
 		}
-		// On PostgreSQL each statement has a snapshot of its own: a server
-		// deleted from the table since the ids were read is left out.
-		out = slices.DeleteFunc(views, func(v *ServerInfo) bool { return v == nil })
-		if !p.HostStatus {
-			return nil
-		}
-		for i, v := range out { // the cache's servers are not to be changed
-			if v.Host != "" {
-				c := *v
-				out[i] = &c
-			}
-		}
-		return s.addHostStatus(ctx, tx, out)
-	})
+		return out, err
+	}
+	v, err, shared := s.listReads.Do(listReadKey(n, cols, missing), read)
+	if err != nil && shared && ctx.Err() == nil {
+		v, err = read() // the first caller's error (its request may have ended): read for ourselves
+	}
 	if err != nil {
 		return nil, err
 	}
-	s.views.putList(n, read, cols)
-	return out, nil
+	return v.([]ServerInfo), nil
+}
+
+// listReadKey names a read of the servers missing, with the columns
+// cols, after read n of the change log.
+func listReadKey(n uint64, cols viewCols, missing []string) string {
+	var key strings.Builder
+	key.Grow(24 + len(missing)*37)
+	key.WriteString(strconv.FormatUint(n, 10))
+	key.WriteByte('/')
+	key.WriteString(strconv.Itoa(int(cols)))
+	for _, id := range missing {
+		key.WriteByte(',')
+		key.WriteString(id)
+	}
+	return key.String()
 }
 
 // listServers is ListServers reading every server of the page from the

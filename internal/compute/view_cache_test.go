@@ -572,3 +572,73 @@ func TestViewCacheStaleRead(t *testing.T) {
 		t.Fatal("a server read before the remembered evictions was filed")
 	}
 }
+
+// TestListsShareReads: a list lacking the servers another list is reading
+// (the same ones, after the same read of the log) takes that read's
+// servers; when that read fails, it reads them itself.
+func TestListsShareReads(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	var ids []string
+	for i := range 3 {
+		v := storetest.Server(t, b.db, novalite.Server{VMState: novalite.VMActive, ProjectID: "p1",
+			Name: fmt.Sprintf("vm-%d", i), CreatedAt: t0.Add(time.Duration(i) * time.Minute), UpdatedAt: t0})
+		ids = append(ids, v.ID)
+	}
+	b.noWarm()
+	cols := &novalite.ServerColumns{}
+	sentinel := []ServerInfo{{Server: novalite.Server{ID: ids[0], Name: "from the first read"}}}
+	for _, c := range []struct {
+		name  string
+		first func() (any, error)
+		want  string // the name the second list gets for ids[0]
+	}{
+		{"shared", func() (any, error) { return sentinel, nil }, "from the first read"},
+		{"first read failed", func() (any, error) { return nil, context.Canceled }, "vm-0"},
+	} {
+		joined := false
+		for try := 0; try < 50 && !joined; try++ {
+			b.emptyCache()
+			const n = 1 << 40 // a read of the log no real one reaches
+			key := listReadKey(n, columnsOf(cols), ids)
+			entered, release := make(chan struct{}), make(chan struct{})
+			firstDone := make(chan bool)
+			go func() {
+				_, _, shared := b.svc.listReads.Do(key, func() (any, error) {
+					close(entered)
+					<-release
+					return c.first()
+				})
+				firstDone <- shared
+			}()
+			<-entered
+			type result struct {
+				got []ServerInfo
+				err error
+			}
+			second := make(chan result)
+			go func() {
+				got, err := b.svc.readMissing(ctx, n, ids, cols, columnsOf(cols))
+				second <- result{got, err}
+			}()
+			time.Sleep(time.Duration(try+1) * time.Millisecond) // for the second to join
+			close(release)
+			joined = <-firstDone
+			r := <-second
+			if !joined {
+				continue // it read before the first began: again
+			}
+			if r.err != nil {
+				t.Fatalf("%s: %v", c.name, r.err)
+			}
+			i := slices.IndexFunc(r.got, func(v ServerInfo) bool { return v.ID == ids[0] })
+			if i < 0 || r.got[i].Name != c.want {
+				t.Fatalf("%s: got %v, want %s named %q", c.name, r.got, ids[0], c.want)
+			}
+		}
+		if !joined {
+			t.Fatalf("%s: the second list never joined the first's read", c.name)
+		}
+	}
+}
