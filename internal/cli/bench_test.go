@@ -16,7 +16,7 @@ import (
 // figures are not checked (timing goals live in docs/benchmarks.md, not
 // in tests).
 func TestBench(t *testing.T) {
-	all := []string{"detail?limit=1000 @20 ", "detail?limit=1000 @120 ", "name=^vm-4242 @120", "token issue",
+	all := []string{"detail?limit=1000 @20 ", "detail?limit=1000 @120 ", "name=^vm-NNNN @120", "token issue",
 		"show @120", "trivial handler", "POST→ACTIVE", "POST max_count=100→ACTIVE", "DELETE→gone",
 		"mixed 35/35/20/10", "mixed: create", "show ÷ trivial handler"}
 	type benchCase struct {
