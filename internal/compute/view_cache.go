@@ -148,10 +148,17 @@ func (c *viewCache) onChanges(n uint64, ch store.Changes) {
 // for (at least): a server read from the store before them is not filed.
 const evictedKeep = 128
 
+// evictAllAbove: a read of the log naming more servers than this
+// empties the cache instead, as a pruning does. Remembering each
+// eviction (a bulk import or seed names every server once) kept a map
+// of them all until the next reads aged it out: 100,000 entries after a
+// seed, and serve's shows a third dearer for the collector's work.
+const evictAllAbove = viewCacheMax
+
 // apply evicts what read n of the log found changed.
 func (c *viewCache) apply(n uint64, ids []string, all bool) {
 	c.done = n
-	if all {
+	if all || len(ids) > evictAllAbove {
 		clear(c.entries)
 		clear(c.packed)
 		c.packedBytes = 0

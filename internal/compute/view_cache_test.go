@@ -642,3 +642,30 @@ func TestListsShareReads(t *testing.T) {
 		}
 	}
 }
+
+// TestViewCacheEvictsAllForBulk: a read of the log naming more servers
+// than the cache holds empties it, remembering no eviction one by one,
+// and a read from before it is still not filed.
+func TestViewCacheEvictsAllForBulk(t *testing.T) {
+	t.Parallel()
+	server := func(id string) ServerInfo { return ServerInfo{Server: novalite.Server{ID: id, ProjectID: "p1"}} }
+	var c viewCache
+	c.apply(1, nil, true)
+	c.put(1, server("kept-until-the-bulk"))
+	bulk := make([]string, evictAllAbove+1)
+	for i := range bulk {
+		bulk[i] = fmt.Sprintf("s-%d", i)
+	}
+	c.apply(2, bulk, false)
+	if len(c.evicted) != 0 || len(c.entries) != 0 {
+		t.Fatalf("after a bulk of %d: %d evictions remembered, %d servers held", len(bulk), len(c.evicted), len(c.entries))
+	}
+	c.put(1, server("s-1"))
+	if _, ok := c.get("s-1", ""); ok {
+		t.Fatal("a server read before the bulk was filed")
+	}
+	c.put(2, server("s-2"))
+	if _, ok := c.get("s-2", ""); !ok {
+		t.Fatal("a server read after the bulk was not filed")
+	}
+}
