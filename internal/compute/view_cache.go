@@ -152,7 +152,7 @@ const evictedKeep = 128
 // empties the cache instead, as a pruning does. Remembering each
 // eviction (a bulk import or seed names every server once) kept a map
 // of them all until the next reads aged it out: 100,000 entries after a
-// seed, and serve's shows a third dearer for the collector's work.
+// seed, some 50 MiB of serve's RSS.
 const evictAllAbove = viewCacheMax
 
 // apply evicts what read n of the log found changed.
