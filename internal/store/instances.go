@@ -261,14 +261,7 @@ func (tx *Tx) InstanceRow(ctx context.Context, uuid, projectID string) (novalite
 
 // instanceRow reads a server's row with sc, and what sc.extras adds.
 func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDeleted bool, sc *instanceScanner) (novalite.Server, error) {
-	var w where
-	w.add(`uuid = ?`, uuid)
-	if projectID != "" {
-		w.add(`project_id = ?`, projectID)
-	}
-	if !withDeleted {
-		w.add(`deleted = ?`, false)
-	}
+	w := instanceLookup(uuid, projectID, withDeleted)
 	cols := instanceCols
 	if sc.extras {
 		cols += `, ` + tx.instanceExtraCols() + `, ` + instanceRefCols
@@ -282,6 +275,20 @@ func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDelet
 		return novalite.Server{}, mapErr(sql.ErrNoRows)
 	}
 	return *list[0], nil
+}
+
+// instanceLookup is the condition that finds server uuid: of projectID
+// unless "", and live (soft-deleted counts as live) unless withDeleted.
+func instanceLookup(uuid, projectID string, withDeleted bool) where {
+	var w where
+	w.add(`uuid = ?`, uuid)
+	if projectID != "" {
+		w.add(`project_id = ?`, projectID)
+	}
+	if !withDeleted {
+		w.add(`deleted = ?`, false)
+	}
+	return w
 }
 
 // InstanceLoadExtras fills metadata, tags and the latest fault of servers

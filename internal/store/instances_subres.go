@@ -16,12 +16,7 @@ func (tx *Tx) InstanceOwner(ctx context.Context, uuid string) (projectID string,
 // uuid (of projectID, unless ""), the target of a write's policy check:
 // NotFound as InstanceGet.
 func (tx *Tx) InstanceTarget(ctx context.Context, uuid, projectID string) (project, user string, err error) {
-	var w where
-	w.add(`uuid = ?`, uuid)
-	w.add(`deleted = ?`, false)
-	if projectID != "" {
-		w.add(`project_id = ?`, projectID)
-	}
+	w := instanceLookup(uuid, projectID, false)
 	err = tx.queryRow(ctx, `SELECT project_id, user_id FROM instances`+w.sql(), w.args...).Scan(&project, &user)
 	return project, user, mapErr(err)
 }
