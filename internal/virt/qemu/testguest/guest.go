@@ -37,9 +37,15 @@ var modules = []string{"virtio_pci", "virtio_blk", "virtio_net", "isofs", "butto
 // instead: QEMU's and KVM's APIC timers run at 1 GHz, 4,000,000 ticks a
 // jiffy at Debian's HZ=250), and read-only kernel data ends with a walk
 // of every page table looking for W+X pages (rodata=off; ~0.3 s).
+//
+// A guest whose kernel wedges reboots itself: under TCG on a loaded
+// host a vCPU's timer interrupt was once lost for good early in a boot
+// (CPU 0 idle without ticks, RCU stall warnings every 21 s, init blocked;
+// the CI run of 8ae27d7). An RCU stall now panics, and panic=-1 reboots
+// at once, so the guest comes up again instead of never.
 const CommandLine = "console=ttyS0 quiet panic=-1 tsc=reliable no_timer_check noreplace-smp" +
 	" cryptomgr.notests mitigations=off init_on_alloc=0 audit=0 lsm=none" +
-	" lapic_timer_period=4000000 rodata=off"
+	" lapic_timer_period=4000000 rodata=off sysctl.kernel.panic_on_rcu_stall=1"
 
 // busybox is the static busybox of Debian's busybox-static.
 const busybox = "/bin/busybox"

@@ -51,8 +51,10 @@ func TestBootsToPrompt(t *testing.T) {
 		}
 	}
 	t.Logf("guest ready after %v", time.Since(start).Round(time.Millisecond))
-	if !strings.Contains(readFile(log), "no config drive") {
-		t.Errorf("console lacks the no-config-drive line:\n%s", readFile(log))
+	for _, line := range []string{"no config drive", "panic-on-rcu-stall=1"} {
+		if !strings.Contains(readFile(log), "novalite-guest: "+line) {
+			t.Errorf("console lacks %q:\n%s", line, readFile(log))
+		}
 	}
 	conn, err := net.Dial("unix", mon)
 	if err != nil {

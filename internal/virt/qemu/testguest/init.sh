@@ -11,6 +11,8 @@ mount -t devtmpfs dev /dev
 for m in $(cat /lib/modules/load.order); do insmod "/lib/modules/$m" 2>/dev/null; done
 say() { echo "novalite-guest: $*"; }
 say "booted"
+# The kernel command line asks that an RCU stall panic (and so reboot).
+say "panic-on-rcu-stall=$(cat /proc/sys/kernel/panic_on_rcu_stall)"
 
 # Power off on the ACPI power button: any event of the button's input device.
 for e in /sys/class/input/event*; do
