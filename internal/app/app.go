@@ -100,10 +100,17 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool
 	// A failing database fails every request alike: a few lines a
 	// second per message are enough to tell.
 	log = slog.New(lograte.New(log.Handler(), 5, time.Second, nil))
+	// Serve (and migrate, bootstrap) own a SQLite file; the roles share it.
+	lock, err := store.LockSQLite(cfg.DatabaseDSN(), migrate)
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, databaseDSN(cfg.DatabaseDSN(), cfg.HTTP.RequestTimeout))
 	if err != nil {
+		lock.Release()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	db.KeepLock(lock)
 	if cfg.DatabaseMaxConns > 0 {
 		db.SetMaxConns(cfg.DatabaseMaxConns)
 	}

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -349,5 +351,38 @@ func TestVersionAndConfigFile(t *testing.T) {
 	out, err := exec.Command(bin, "migrate", "--config", file).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), `unknown option "data-dri"`) {
 		t.Errorf("a misspelt option: %v %s", err, out)
+	}
+}
+
+// TestServeOwnsItsSQLite: serve's caches assume that every commit on its
+// SQLite file is its own, so a second serve, a migrate or a bootstrap on
+// the data dir of a running serve is refused, saying by whom; once serve
+// has stopped they run.
+func TestServeOwnsItsSQLite(t *testing.T) {
+	bin := build(t)
+	dir := t.TempDir()
+	s := serve(t, bin, dir)
+	pid := strconv.Itoa(s.cmd.Process.Pid)
+	for _, args := range [][]string{
+		{"serve", "--data-dir", dir, "--listen", "127.0.0.1:0"},
+		{"migrate", "--data-dir", dir},
+		{"bootstrap", "--data-dir", dir},
+	} {
+		// A serve that is let start runs until killed: the context's end
+		// fails the test rather than hang it.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+		cancel()
+		if err == nil {
+			t.Errorf("novalite %s beside a running serve succeeded:\n%s", args[0], out)
+			continue
+		}
+		if !strings.Contains(string(out), "in use by novalite process "+pid) {
+			t.Errorf("novalite %s: %s", args[0], out)
+		}
+	}
+	s.stop(t)
+	if out := run(t, bin, "bootstrap", "--data-dir", dir); !strings.HasPrefix(out, "already bootstrapped") {
+		t.Errorf("bootstrap after serve stopped: %s", out)
 	}
 }

@@ -10,7 +10,9 @@ import (
 // db's SQLite file by this process, and whether that count is the whole
 // story: true for `serve`, whose process owns the file, so that no commit
 // can happen without being counted (every handle this process opens on
-// the file shares one counter). Then a value read under generation g is
+// the file shares one counter; no other novalite command opens it
+// meanwhile, LockSQLite; `novalite bench`'s seeder, which writes beside
+// serve, tells it through the API). Then a value read under generation g is
 // still current while the generation is g: caches in front of the store
 // know it without a query (identity), or know when to look at what
 // changed (server views read the change log only when it moved). It is

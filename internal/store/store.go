@@ -21,6 +21,7 @@ import (
 // (writeMu) instead of failing with SQLITE_BUSY.
 type DB struct {
 	engine Engine
+	lock   *FileLock // the SQLite file's, given up at Close (KeepLock)
 	write  *sql.DB
 	read   *sql.DB
 	// Prepared statements of the writer pool (SQLite only). Reads do not
@@ -86,8 +87,11 @@ func (db *DB) close() error {
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
-	return errors.Join(err, ckErr)
+	return errors.Join(err, ckErr, db.lock.Release())
 }
+
+// KeepLock makes db give l up once it is closed.
+func (db *DB) KeepLock(l *FileLock) { db.lock = l }
 
 // Tx is a transaction; every query method of the store hangs off it.
 type Tx struct {
