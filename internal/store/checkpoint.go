@@ -21,8 +21,14 @@ import (
 // and every read searches a longer WAL index.
 
 const (
-	// checkpointEvery is how often the checkpointer looks at the WAL.
-	checkpointEvery = 20 * time.Millisecond
+	// checkpointEvery is how often the checkpointer looks at the WAL once
+	// it is past checkpointLongFrames; a shorter one is copied every
+	// checkpointShortEvery. Each copy syncs the WAL and the database
+	// file: at 50 a second those syncs were 6 % of serve's CPU under a
+	// stream of creates (the WAL at 550-670 frames).
+	checkpointEvery      = 20 * time.Millisecond
+	checkpointShortEvery = 100 * time.Millisecond
+	checkpointLongFrames = 1000
 	// checkpointMinFrames: a WAL this short is left to grow.
 	checkpointMinFrames = 256
 	// checkpointTailFrames: at most this many frames left uncopied are
@@ -78,13 +84,20 @@ func (db *DB) checkpointLoop() {
 	defer close(db.ckpt.done)
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
+	var last time.Time
+	long := false // the WAL at the last look
 	for {
 		select {
 		case <-db.ckpt.stop:
 			return
 		case <-t.C:
 		}
+		if !long && time.Since(last) < checkpointShortEvery {
+			continue
+		}
+		last = time.Now()
 		frames, copied, err := db.checkpoint("PASSIVE")
+		long = frames >= checkpointLongFrames
 		// All copied: the next writer starts the WAL over unless readers
 		// hold it, and then its frames are new and the next tick comes
 		// here again; an idle database is left alone.
