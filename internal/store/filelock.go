@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -18,13 +19,29 @@ import (
 // beside it, would break without a word — stale answers, and two
 // schedulers and agents working the same servers. The roles of a
 // deployment on SQLite (api, agent, controller), which expect others'
-// commits, share it with each other and never with serve.
+// commits, share it with each other and never with serve. The handles
+// of one process share its one lock (and its write generation, so that
+// in-process replicas stay coherent).
 //
 // The lock is flock(2) on the file's ".lock" neighbour, not a lock of
 // the database file itself (SQLite's own are fcntl locks on it). The
 // kernel drops it when the process dies, so a crash never leaves it
 // taken; it is not inherited by the processes serve starts (QEMU).
-type FileLock struct{ f *os.File }
+type FileLock struct{ h *heldLock }
+
+// heldLock is this process's flock on one lock file.
+type heldLock struct {
+	f     *os.File
+	path  string
+	owner bool
+	refs  int
+}
+
+// heldLocks are the locks this process holds, by lock file.
+var heldLocks = struct {
+	sync.Mutex
+	m map[string]*heldLock
+}{m: map[string]*heldLock{}}
 
 // LockSQLite takes the lock of the SQLite file dsn names: alone when
 // owner (serve, migrate, bootstrap), shared otherwise. It fails at once,
@@ -35,6 +52,34 @@ func LockSQLite(dsn string, owner bool) (*FileLock, error) {
 		return nil, nil
 	}
 	path := strings.TrimPrefix(dsn, "sqlite://") + ".lock"
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	heldLocks.Lock()
+	defer heldLocks.Unlock()
+	if h := heldLocks.m[path]; h != nil {
+		if owner && !h.owner {
+			// A role's shared lock becomes this process's own.
+			if err := flock(h.f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+				return nil, inUse(path, true)
+			}
+			h.owner = true
+			writePid(h.f)
+		}
+		h.refs++
+		return &FileLock{h: h}, nil
+	}
+	f, err := lockFile(path, owner)
+	if err != nil {
+		return nil, err
+	}
+	h := &heldLock{f: f, path: path, owner: owner, refs: 1}
+	heldLocks.m[path] = h
+	return &FileLock{h: h}, nil
+}
+
+// lockFile opens the lock file at path and takes its flock.
+func lockFile(path string, owner bool) (*os.File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
@@ -51,37 +96,54 @@ func LockSQLite(dsn string, owner bool) (*FileLock, error) {
 		if !errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
-		return nil, inUse(f, path, owner)
+		if owner && flock(f, syscall.LOCK_SH|syscall.LOCK_NB) == nil {
+			return nil, inUse(path, false)
+		}
+		return nil, inUse(path, true)
 	}
 	if owner {
-		// The holder's pid, for the message of whoever is refused.
-		if err := f.Truncate(0); err == nil {
-			_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-		}
+		writePid(f)
 	}
-	return &FileLock{f: f}, nil
+	return f, nil
 }
 
-// inUse is the error of a process refused the lock at path.
-func inUse(f *os.File, path string, owner bool) error {
+// writePid writes this process's pid into the lock file of an owner,
+// for the message of whoever is refused.
+func writePid(f *os.File) {
+	if err := f.Truncate(0); err == nil {
+		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+}
+
+// inUse is the error of a process refused the lock at path, which an
+// owner holds (byOwner) or roles share.
+func inUse(path string, byOwner bool) error {
 	db := strings.TrimSuffix(path, ".lock")
-	if owner && flock(f, syscall.LOCK_SH|syscall.LOCK_NB) == nil {
+	if !byOwner {
 		return fmt.Errorf("the SQLite database %s is in use by novalite api, agent or controller processes; "+
 			"serve, migrate and bootstrap must be the file's only user: stop them first", db)
 	}
-	// An owner holds it: its pid is in the file.
-	b, _ := os.ReadFile(path)
+	b, _ := os.ReadFile(path) // the owner's pid
 	return fmt.Errorf("the SQLite database %s is in use by novalite process %s (serve, migrate or bootstrap); "+
 		"serve must be the file's only user: stop it first, or run a deployment's roles on PostgreSQL",
 		db, strings.TrimSpace(string(b)))
 }
 
-// Release gives the lock up; call it after the store is closed.
+// Release gives the lock up; call it after the store is closed. The
+// process's flock goes with its last handle.
 func (l *FileLock) Release() error {
-	if l == nil {
+	if l == nil || l.h == nil {
 		return nil
 	}
-	return l.f.Close() // closing the last descriptor drops the flock
+	h := l.h
+	l.h = nil
+	heldLocks.Lock()
+	defer heldLocks.Unlock()
+	if h.refs--; h.refs > 0 {
+		return nil
+	}
+	delete(heldLocks.m, h.path)
+	return h.f.Close() // closing the last descriptor drops the flock
 }
 
 func flock(f *os.File, how int) error {
