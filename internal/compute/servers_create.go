@@ -102,6 +102,8 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 	if err != nil {
 		return res, err
 	}
+	r := createRequest{c: c, p: p, boot: boot, zone: zone}
+	r.flavor, r.flavorErr = s.flavorBeforeCreate(ctx, c, p.FlavorRef)
 	count := 0
 	defer func() {
 		if err != nil {
@@ -115,7 +117,6 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 		if err != nil {
 			return err
 		}
-		r := createRequest{c: c, p: p, boot: boot, zone: zone}
 		flavor, keyData, err := s.checkCreate(ctx, tx, r, quotas)
 		if err != nil {
 			return err
@@ -206,15 +207,18 @@ type createRequest struct {
 	p    CreateServersParams
 	boot bootSource
 	zone string
+	// flavor as read before the transaction, or why it could not be.
+	flavor    novalite.FlavorSnapshot
+	flavorErr error
 }
 
 // checkCreate runs create's checks in Nova's order inside the transaction
-// and returns the flavor and the key pair's public key.
+// (the flavor's read before it) and returns the flavor and the key pair's
+// public key.
 func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, r createRequest, sets store.QuotaSets) (novalite.FlavorSnapshot, string, error) {
-	c, p, boot, zone := r.c, r.p, r.boot, r.zone
-	flavor, err := s.flavorForCreate(ctx, tx, c, p.FlavorRef)
-	if err != nil {
-		return flavor, "", err
+	c, p, boot, zone, flavor := r.c, r.p, r.boot, r.zone, r.flavor
+	if r.flavorErr != nil {
+		return flavor, "", r.flavorErr
 	}
 	if boot.imgErr != nil {
 		return flavor, "", boot.imgErr // reported after the flavor's, as Nova does
@@ -241,6 +245,7 @@ func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, r createRequest
 	}
 	var keyData string
 	if p.KeyName != nil {
+		var err error
 		if keyData, err = s.keyForCreate(ctx, tx, c, *p.KeyName); err != nil {
 			return flavor, "", err
 		}
