@@ -59,9 +59,12 @@ func LockSQLite(dsn string, owner bool) (*FileLock, error) {
 	defer heldLocks.Unlock()
 	if h := heldLocks.m[path]; h != nil {
 		if owner && !h.owner {
-			// A role's shared lock becomes this process's own.
+			// A role's shared lock becomes this process's own. Linux
+			// may drop the shared lock before it fails to convert it:
+			// take that again.
 			if err := flock(h.f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-				return nil, inUse(path, true)
+				_ = flock(h.f, syscall.LOCK_SH|syscall.LOCK_NB)
+				return nil, inUse(path, false)
 			}
 			h.owner = true
 			writePid(h.f)

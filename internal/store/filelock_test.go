@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -42,6 +43,13 @@ func holdLock(v string) {
 // when the test ends.
 func holder(t *testing.T, dsn string, owner bool) int {
 	t.Helper()
+	pid, _ := startHolder(t, dsn, owner)
+	return pid
+}
+
+// startHolder is holder, and a function that makes it let go at once.
+func startHolder(t *testing.T, dsn string, owner bool) (int, func()) {
+	t.Helper()
 	kind := "role"
 	if owner {
 		kind = "owner"
@@ -59,12 +67,14 @@ func holder(t *testing.T, dsn string, owner bool) int {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { in.Close(); _ = cmd.Wait() })
+	var once sync.Once
+	stop := func() { once.Do(func() { in.Close(); _ = cmd.Wait() }) }
+	t.Cleanup(stop)
 	line, _ := bufio.NewReader(out).ReadString('\n')
 	if line != "locked\n" {
 		t.Fatalf("the holder: %q", line)
 	}
-	return cmd.Process.Pid
+	return cmd.Process.Pid, stop
 }
 
 // TestLockSQLite: an owner (serve, migrate, bootstrap) holds the file
@@ -130,6 +140,27 @@ func TestLockSQLite(t *testing.T) {
 		holderRefused(t, dsn) // b still holds it
 		b.Release()
 		holder(t, dsn, true) // all let go
+	})
+	t.Run("one process beside a role", func(t *testing.T) {
+		dsn := filepath.Join(t.TempDir(), "novalite.db")
+		a, err := LockSQLite(dsn, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Release()
+		_, stop := startHolder(t, dsn, false)
+		if b, err := LockSQLite(dsn, true); err == nil || !strings.Contains(err.Error(), "api, agent or controller") {
+			b.Release()
+			t.Fatalf("an owner beside another process's role: %v", err)
+		}
+		// This process's role lock is still there: another owner is
+		// refused for it once the other role has gone.
+		stop()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), lockHolderEnv+"=owner:"+dsn)
+		if out, err := cmd.Output(); err == nil || !strings.Contains(string(out), "api, agent or controller") {
+			t.Errorf("an owner in another process: %v %q", err, out)
+		}
 	})
 	if l, err := LockSQLite("postgres://u@127.0.0.1:5432/db", true); l != nil || err != nil {
 		t.Errorf("PostgreSQL: %v, %v; want no lock", l, err)
