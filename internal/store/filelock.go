@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 )
 
@@ -27,21 +26,7 @@ import (
 // the database file itself (SQLite's own are fcntl locks on it). The
 // kernel drops it when the process dies, so a crash never leaves it
 // taken; it is not inherited by the processes serve starts (QEMU).
-type FileLock struct{ h *heldLock }
-
-// heldLock is this process's flock on one lock file.
-type heldLock struct {
-	f     *os.File
-	path  string
-	owner bool
-	refs  int
-}
-
-// heldLocks are the locks this process holds, by lock file.
-var heldLocks = struct {
-	sync.Mutex
-	m map[string]*heldLock
-}{m: map[string]*heldLock{}}
+type FileLock struct{ g *generation }
 
 // LockSQLite takes the lock of the SQLite file dsn names: alone when
 // owner (serve, migrate, bootstrap), shared otherwise. It fails at once,
@@ -51,34 +36,39 @@ func LockSQLite(dsn string, owner bool) (*FileLock, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return nil, nil
 	}
-	path := strings.TrimPrefix(dsn, "sqlite://") + ".lock"
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	heldLocks.Lock()
-	defer heldLocks.Unlock()
-	if h := heldLocks.m[path]; h != nil {
-		if owner && !h.owner {
-			// A role's shared lock becomes this process's own. Linux
-			// may drop the shared lock before it fails to convert it:
-			// take that again.
-			if err := flock(h.f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-				_ = flock(h.f, syscall.LOCK_SH|syscall.LOCK_NB)
-				return nil, inUse(path, false)
-			}
-			h.owner = true
-			writePid(h.f)
-		}
-		h.refs++
-		return &FileLock{h: h}, nil
-	}
-	f, err := lockFile(path, owner)
-	if err != nil {
+	g := fileGeneration(strings.TrimPrefix(dsn, "sqlite://"))
+	if err := g.takeLock(owner); err != nil {
+		g.release()
 		return nil, err
 	}
-	h := &heldLock{f: f, path: path, owner: owner, refs: 1}
-	heldLocks.m[path] = h
-	return &FileLock{h: h}, nil
+	return &FileLock{g: g}, nil
+}
+
+// takeLock adds a hold on g's flock, taking it (or making a role's
+// shared lock an owner's) when the process's holds need it.
+func (g *generation) takeLock(owner bool) error {
+	path := g.path + ".lock"
+	fileGens.Lock()
+	defer fileGens.Unlock()
+	switch {
+	case g.lock == nil:
+		f, err := lockFile(path, owner)
+		if err != nil {
+			return err
+		}
+		g.lock, g.owner = f, owner
+	case owner && !g.owner:
+		// Linux may drop the shared lock before it fails to convert it:
+		// take that again.
+		if err := flock(g.lock, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			_ = flock(g.lock, syscall.LOCK_SH|syscall.LOCK_NB)
+			return inUse(path, false)
+		}
+		g.owner = true
+		writePid(g.lock)
+	}
+	g.locks++
+	return nil
 }
 
 // lockFile opens the lock file at path and takes its flock.
@@ -133,20 +123,22 @@ func inUse(path string, byOwner bool) error {
 }
 
 // Release gives the lock up; call it after the store is closed. The
-// process's flock goes with its last handle.
+// process's flock goes with its last hold.
 func (l *FileLock) Release() error {
-	if l == nil || l.h == nil {
+	if l == nil || l.g == nil {
 		return nil
 	}
-	h := l.h
-	l.h = nil
-	heldLocks.Lock()
-	defer heldLocks.Unlock()
-	if h.refs--; h.refs > 0 {
+	g := l.g
+	l.g = nil
+	defer g.release()
+	fileGens.Lock()
+	defer fileGens.Unlock()
+	if g.locks--; g.locks > 0 {
 		return nil
 	}
-	delete(heldLocks.m, h.path)
-	return h.f.Close() // closing the last descriptor drops the flock
+	f := g.lock
+	g.lock, g.owner = nil, false
+	return f.Close() // closing the last descriptor drops the flock
 }
 
 func flock(f *os.File, how int) error {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -39,11 +40,16 @@ type generation struct {
 	// stats counts the Optimize runs on the file: a read connection opened
 	// before the last one plans with statistics it no longer has.
 	stats atomic.Uint64
-	refs  int // handles open on the file (fileGens)
+	refs  int // handles open on the file, and FileLocks (fileGens)
 	path  string
+	// The process's flock of the file (filelock.go), shared by its
+	// FileLocks (locks); fileGens' mutex guards them.
+	lock  *os.File
+	owner bool
+	locks int
 }
 
-// fileGens are the counters of the SQLite files open in this process.
+// fileGens are the SQLite files open (or locked) in this process.
 var fileGens = struct {
 	sync.Mutex
 	m map[string]*generation
