@@ -75,6 +75,19 @@ func (a *API) findServer(r *http.Request, rule string) (compute.ServerInfo, erro
 	return s, policy.Authorize(c, rule, policy.Target{ProjectID: s.ProjectID, UserID: s.UserID})
 }
 
+// findServerTarget is findServer for a request that needs no view of
+// the server (a delete: it is gone next): the server's project and user
+// alone are read for the policy check. It returns the server's id.
+func (a *API) findServerTarget(r *http.Request, rule string) (string, error) {
+	c := httpx.Caller(r.Context())
+	id := r.PathValue("id")
+	project, user, err := a.svc.Compute.ServerTarget(r.Context(), c, id)
+	if err != nil {
+		return id, err
+	}
+	return id, policy.Authorize(c, rule, policy.Target{ProjectID: project, UserID: user})
+}
+
 // showServer is GET /servers/{id}.
 func (a *API) showServer(w http.ResponseWriter, r *http.Request) error {
 	if requestMV(r).AtLeast(2, 102) && len(r.URL.Query()) > 0 {
@@ -161,16 +174,11 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) error {
 
 // deleteServer is DELETE /servers/{id}.
 func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) error {
-	c := httpx.Caller(r.Context())
-	id := r.PathValue("id")
-	project, user, err := a.svc.Compute.ServerTarget(r.Context(), c, id)
+	id, err := a.findServerTarget(r, "os_compute_api:servers:delete")
 	if err != nil {
 		return err
 	}
-	if err := policy.Authorize(c, "os_compute_api:servers:delete", policy.Target{ProjectID: project, UserID: user}); err != nil {
-		return err
-	}
-	if err := a.svc.Compute.DeleteServer(r.Context(), c, id); err != nil {
+	if err := a.svc.Compute.DeleteServer(r.Context(), httpx.Caller(r.Context()), id); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)
