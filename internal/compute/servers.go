@@ -82,6 +82,11 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 		return v, nil
 	}
 	cacheable := err == nil
+	if cacheable {
+		if v, ok, err := s.refreshChanged(ctx, n, id, scope(c)); ok {
+			return v, err
+		}
+	}
 	var out ServerInfo
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		v, ports, err := tx.InstanceShow(ctx, id, scope(c))

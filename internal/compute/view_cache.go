@@ -51,6 +51,8 @@ type viewCache struct {
 	// cache.
 	evicted        map[string]uint64
 	floor, cleared uint64
+	// changed: the servers the log named lately (view_changed.go).
+	changed changedSet
 }
 
 // viewEntry is a cached server and the columns it was read with. It is
@@ -165,6 +167,7 @@ func (c *viewCache) apply(n uint64, ids []string, all bool) {
 		clear(c.evicted)
 		c.cleared = n
 		c.warm = warmState{}
+		c.changed.reset()
 		return
 	}
 	if c.evicted == nil {
@@ -175,6 +178,7 @@ func (c *viewCache) apply(n uint64, ids []string, all bool) {
 		c.unpack(id)
 		c.evicted[id] = n
 	}
+	c.changed.add(ids)
 	if n-c.floor > 2*evictedKeep {
 		c.floor = n - evictedKeep
 		maps.DeleteFunc(c.evicted, func(_ string, m uint64) bool { return m <= c.floor })

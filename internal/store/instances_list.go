@@ -178,6 +178,58 @@ func (tx *Tx) InstancesByUUID(ctx context.Context, uuids []string, c *novalite.S
 	return tx.scanInstances(rows, err, newInstanceScanner(false))
 }
 
+// InstancesShow reads the servers with uuids as InstanceShow reads one:
+// every column, metadata and tags with the rows, faults, and volumes for
+// the servers that have any; deleted or not, of any project, in no
+// particular order. ports: whether any of them has ports.
+func (tx *Tx) InstancesShow(ctx context.Context, uuids []string) (list []*novalite.Server, ports bool, err error) {
+	if len(uuids) == 0 {
+		return nil, false, nil
+	}
+	var w where
+	from, cond := tx.fromJSON("instances", "uuid", &w, uuids, false)
+	cols := instanceCols + `, ` + tx.instanceExtraCols() + `, ` + instanceRefCols
+	rows, err := tx.query(ctx, tx.selectInstances(cols)+` FROM `+from+` WHERE `+cond, w.args...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	sc := newInstanceScanner(true)
+	var withVolumes []*novalite.Server
+	for rows.Next() {
+		var v novalite.Server
+		if tx.engine == SQLite {
+			var row string
+			if err = rows.Scan(&row); err == nil {
+				v, err = sc.scan(jsonRow(row))
+			}
+		} else {
+			v, err = sc.scan(rows)
+		}
+		if err != nil {
+			return nil, false, mapErr(err)
+		}
+		list = append(list, &v)
+		if sc.volumes {
+			withVolumes = append(withVolumes, &v)
+		}
+		ports = ports || sc.ports
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, mapErr(err)
+	}
+	rows.Close()
+	if err := tx.instanceLoadFaults(ctx, list); err != nil {
+		return nil, false, err
+	}
+	if len(withVolumes) > 0 {
+		if err := tx.bdmLoad(ctx, withVolumes); err != nil {
+			return nil, false, err
+		}
+	}
+	return list, ports, nil
+}
+
 // listColumnVariants are instanceCols for each ServerColumns a list view
 // may ask for (instanceListCols).
 var listColumnVariants = func() (v [16]string) {
