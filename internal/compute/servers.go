@@ -83,7 +83,7 @@ func (s *Service) GetServer(ctx context.Context, c *novalite.Caller, id string) 
 	}
 	cacheable := err == nil
 	if cacheable {
-		if v, ok, err := s.refreshChanged(ctx, n, id, scope(c)); ok {
+		if v, ok, err := s.refreshChanged(ctx, id, scope(c)); ok {
 			return v, err
 		}
 	}

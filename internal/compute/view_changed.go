@@ -83,21 +83,23 @@ func (s *changedSet) reset() {
 }
 
 // takeChanged is changedSet.take under the cache's lock, leaving out
-// the servers filed since they changed.
-func (c *viewCache) takeChanged(id string) []string {
+// the servers filed since they changed, with the count to file their
+// read under: the last read of the log applied, which they are read
+// after. (The count of the show's lookup, older, would refuse those a
+// read since then named.)
+func (c *viewCache) takeChanged(id string) ([]string, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.changed.take(id, c.holds)
+	return c.changed.take(id, c.holds), c.done
 }
 
 // refreshChanged answers a miss of server id when it changed lately: it
-// reads the servers changed with it in one query after read n of the
-// log and files them. It answers what the show's own read would: id's
+// reads the servers changed with it in one query and files them. It answers what the show's own read would: id's
 // view, or NotFound when it is gone or not the caller's (confined to
 // scope). ok false: id is not among them, or the read failed; the
 // caller reads it alone.
-func (s *Service) refreshChanged(ctx context.Context, n uint64, id, scope string) (v ServerInfo, ok bool, err error) {
-	ids := s.views.takeChanged(id)
+func (s *Service) refreshChanged(ctx context.Context, id, scope string) (v ServerInfo, ok bool, err error) {
+	ids, n := s.views.takeChanged(id)
 	if len(ids) < 2 {
 		return ServerInfo{}, false, nil // alone: the show's own read is cheaper
 	}
