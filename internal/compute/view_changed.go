@@ -22,8 +22,8 @@ const (
 	refreshMax  = 32
 )
 
-// changedSet is the servers the change log named lately and no read
-// has filed since: their order (oldest first) and a set of them.
+// changedSet is the servers the change log named lately that no miss
+// has taken since: their order (oldest first) and a set of them.
 type changedSet struct {
 	order []string
 	in    map[string]struct{}
@@ -94,9 +94,9 @@ func (c *viewCache) takeChanged(id string) ([]string, uint64) {
 }
 
 // refreshChanged answers a miss of server id when it changed lately: it
-// reads the servers changed with it in one query and files them. It answers what the show's own read would: id's
-// view, or NotFound when it is gone or not the caller's (confined to
-// scope). ok false: id is not among them, or the read failed; the
+// reads the servers changed with it in one query and files them. It
+// answers what the show's own read would: id's view, or NotFound when it
+// is gone or not the caller's (confined to scope). ok false: id is not among them, or the read failed; the
 // caller reads it alone.
 func (s *Service) refreshChanged(ctx context.Context, id, scope string) (v ServerInfo, ok bool, err error) {
 	ids, n := s.views.takeChanged(id)

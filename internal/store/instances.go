@@ -130,6 +130,12 @@ func (tx *Tx) selectInstances(cols string) string {
 
 // scanInstances reads the rows of a selectInstances query with sc.
 func (tx *Tx) scanInstances(rows *sql.Rows, err error, sc *instanceScanner) ([]*novalite.Server, error) {
+	return tx.scanInstancesEach(rows, err, sc, nil)
+}
+
+// scanInstancesEach is scanInstances calling each (unless nil) after
+// every row is scanned, while sc still holds that row's extras.
+func (tx *Tx) scanInstancesEach(rows *sql.Rows, err error, sc *instanceScanner, each func(*novalite.Server)) ([]*novalite.Server, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +156,9 @@ func (tx *Tx) scanInstances(rows *sql.Rows, err error, sc *instanceScanner) ([]*
 			return nil, mapErr(err)
 		}
 		out = append(out, &v)
+		if each != nil {
+			each(&v)
+		}
 	}
 	return out, mapErr(rows.Err())
 }

@@ -190,35 +190,17 @@ func (tx *Tx) InstancesShow(ctx context.Context, uuids []string) (list []*novali
 	from, cond := tx.fromJSON("instances", "uuid", &w, uuids, false)
 	cols := instanceCols + `, ` + tx.instanceExtraCols() + `, ` + instanceRefCols
 	rows, err := tx.query(ctx, tx.selectInstances(cols)+` FROM `+from+` WHERE `+cond, w.args...)
+	sc := newInstanceScanner(true)
+	var withVolumes []*novalite.Server
+	list, err = tx.scanInstancesEach(rows, err, sc, func(v *novalite.Server) {
+		if sc.volumes {
+			withVolumes = append(withVolumes, v)
+		}
+		ports = ports || sc.ports
+	})
 	if err != nil {
 		return nil, false, err
 	}
-	defer rows.Close()
-	sc := newInstanceScanner(true)
-	var withVolumes []*novalite.Server
-	for rows.Next() {
-		var v novalite.Server
-		if tx.engine == SQLite {
-			var row string
-			if err = rows.Scan(&row); err == nil {
-				v, err = sc.scan(jsonRow(row))
-			}
-		} else {
-			v, err = sc.scan(rows)
-		}
-		if err != nil {
-			return nil, false, mapErr(err)
-		}
-		list = append(list, &v)
-		if sc.volumes {
-			withVolumes = append(withVolumes, &v)
-		}
-		ports = ports || sc.ports
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, mapErr(err)
-	}
-	rows.Close()
 	if err := tx.instanceLoadFaults(ctx, list); err != nil {
 		return nil, false, err
 	}
