@@ -97,13 +97,18 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 	if err != nil {
 		return res, err
 	}
-	// So are the volumes to be made, one set per server.
+	r := createRequest{c: c, p: p, boot: boot, zone: zone}
+	// Nova reads the flavor before it looks at any volume: an unknown
+	// flavor is its error, and no volume is made for nothing.
+	if r.flavor, err = s.flavorBeforeCreate(ctx, c, p.FlavorRef); err != nil {
+		return res, err
+	}
+	// The volumes to be made, one set per server, are made before the
+	// transaction too.
 	sets, err := s.prepareVolumes(ctx, c, boot.volumes, p.MaxCount)
 	if err != nil {
 		return res, err
 	}
-	r := createRequest{c: c, p: p, boot: boot, zone: zone}
-	r.flavor, r.flavorErr = s.flavorBeforeCreate(ctx, c, p.FlavorRef)
 	count := 0
 	defer func() {
 		if err != nil {
@@ -207,9 +212,8 @@ type createRequest struct {
 	p    CreateServersParams
 	boot bootSource
 	zone string
-	// flavor as read before the transaction, or why it could not be.
-	flavor    novalite.FlavorSnapshot
-	flavorErr error
+	// flavor as read before the transaction.
+	flavor novalite.FlavorSnapshot
 }
 
 // checkCreate runs create's checks in Nova's order inside the transaction
@@ -217,9 +221,6 @@ type createRequest struct {
 // public key.
 func (s *Service) checkCreate(ctx context.Context, tx *store.Tx, r createRequest, sets store.QuotaSets) (novalite.FlavorSnapshot, string, error) {
 	c, p, boot, zone, flavor := r.c, r.p, r.boot, r.zone, r.flavor
-	if r.flavorErr != nil {
-		return flavor, "", r.flavorErr
-	}
 	if boot.imgErr != nil {
 		return flavor, "", boot.imgErr // reported after the flavor's, as Nova does
 	}
