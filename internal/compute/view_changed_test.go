@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,4 +145,50 @@ func TestViewCacheRefreshesChanged(t *testing.T) {
 	if got, want := brief(b.read(t, member, f.server.ID)), brief(alone(f.server.ID)); got != want {
 		t.Errorf("member's view %s, want %s", got, want)
 	}
+}
+
+// TestViewCacheRefreshConcurrent: servers changed together (one
+// statement, as the scheduler and the agent write) and shown by readers
+// meanwhile, so that their misses read one another: a show right after a
+// change committed sees it, whichever read filed the server.
+func TestViewCacheRefreshConcurrent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.noWarm()
+	ctx := context.Background()
+	var ids []string
+	for i := range 8 {
+		v := storetest.Server(t, b.db, novalite.Server{VMState: novalite.VMActive, ProjectID: "p1",
+			Name: fmt.Sprint("vm", i), CreatedAt: t0, UpdatedAt: t0})
+		ids = append(ids, v.ID)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for reader := range 4 {
+		wg.Go(func() {
+			for i := reader; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := b.svc.GetServer(ctx, member, ids[i%len(ids)]); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for round := range 40 {
+		b.exec(t, `UPDATE instances SET name = $1 WHERE project_id = 'p1'`, fmt.Sprint("round-", round))
+		for _, id := range ids {
+			if got := b.read(t, member, id); got.Name != fmt.Sprint("round-", round) {
+				close(stop)
+				wg.Wait()
+				t.Fatalf("round %d: %s shown as %q right after the change", round, id, got.Name)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
 }
