@@ -161,3 +161,46 @@ func BenchmarkInstanceListIDs(b *testing.B) {
 	}
 	b.ReportMetric(float64((storetest.ProcessCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
+
+// BenchmarkInstancesShow reads 10 of 5,000 servers as a show reads each:
+// one read transaction each (InstanceShow), or all ten in one
+// (InstancesShow), as a show's miss of a server that just changed reads
+// those changed with it (compute/view_changed.go). Reported per server.
+func BenchmarkInstancesShow(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.Open(b)
+	insertServers(b, db, func(v *novalite.Server) { v.Metadata = map[string]string{"k": "v"} })
+	ids := make([]string, 10)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i*499)
+	}
+	b.Run("one by one", func(b *testing.B) {
+		for b.Loop() {
+			for _, id := range ids {
+				err := db.View(ctx, func(tx *store.Tx) error {
+					_, _, err := tx.InstanceShow(ctx, id, "p1")
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ids)), "ns/server")
+	})
+	b.Run("together", func(b *testing.B) {
+		for b.Loop() {
+			err := db.View(ctx, func(tx *store.Tx) error {
+				list, _, err := tx.InstancesShow(ctx, ids)
+				if err == nil && len(list) != len(ids) {
+					err = fmt.Errorf("%d servers read, want %d", len(list), len(ids))
+				}
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ids)), "ns/server")
+	})
+}
