@@ -249,34 +249,53 @@ func (tx *Tx) InstanceShow(ctx context.Context, uuid, projectID string) (v noval
 }
 
 func (tx *Tx) instanceGet(ctx context.Context, uuid, projectID string, withDeleted bool) (novalite.Server, bool, error) {
-	sc := newInstanceScanner(true)
-	v, err := tx.instanceRow(ctx, uuid, projectID, withDeleted, sc)
+	w := instanceLookup(uuid, projectID, withDeleted)
+	list, ports, err := tx.instancesShown(ctx, `instances`+w.sql(), w.args)
 	if err != nil {
-		return v, false, err
+		return novalite.Server{}, false, err
 	}
-	if sc.volumes {
-		err = tx.instanceLoadFaultsVolumes(ctx, []*novalite.Server{&v})
-	} else {
-		err = tx.instanceLoadFaults(ctx, []*novalite.Server{&v})
+	if len(list) == 0 {
+		return novalite.Server{}, false, mapErr(sql.ErrNoRows)
 	}
-	return v, sc.ports, err
+	return *list[0], ports, nil
+}
+
+// instancesShown reads the servers of `FROM from` (its joins and WHERE
+// clause, with args) as a show reads one: every column, metadata and
+// tags with the rows, faults, and volumes for the servers that have any.
+// ports: whether any of them has ports (a show without skips their
+// queries).
+func (tx *Tx) instancesShown(ctx context.Context, from string, args []any) (list []*novalite.Server, ports bool, err error) {
+	cols := instanceCols + `, ` + tx.instanceExtraCols() + `, ` + instanceRefCols
+	rows, err := tx.query(ctx, tx.selectInstances(cols)+` FROM `+from, args...)
+	sc := newInstanceScanner(true)
+	var withVolumes []*novalite.Server
+	list, err = tx.scanInstancesEach(rows, err, sc, func(v *novalite.Server) {
+		if sc.volumes {
+			withVolumes = append(withVolumes, v)
+		}
+		ports = ports || sc.ports
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if err := tx.instanceLoadFaults(ctx, list); err != nil {
+		return nil, false, err
+	}
+	if len(withVolumes) > 0 {
+		if err := tx.bdmLoad(ctx, withVolumes); err != nil {
+			return nil, false, err
+		}
+	}
+	return list, ports, nil
 }
 
 // InstanceRow is InstanceGet of a live server without its metadata, tags
 // and fault: one query, for a write that needs none of them (a delete).
 func (tx *Tx) InstanceRow(ctx context.Context, uuid, projectID string) (novalite.Server, error) {
-	return tx.instanceRow(ctx, uuid, projectID, false, newInstanceScanner(false))
-}
-
-// instanceRow reads a server's row with sc, and what sc.extras adds.
-func (tx *Tx) instanceRow(ctx context.Context, uuid, projectID string, withDeleted bool, sc *instanceScanner) (novalite.Server, error) {
-	w := instanceLookup(uuid, projectID, withDeleted)
-	cols := instanceCols
-	if sc.extras {
-		cols += `, ` + tx.instanceExtraCols() + `, ` + instanceRefCols
-	}
-	rows, err := tx.query(ctx, tx.selectInstances(cols)+` FROM instances`+w.sql(), w.args...)
-	list, err := tx.scanInstances(rows, err, sc)
+	w := instanceLookup(uuid, projectID, false)
+	rows, err := tx.query(ctx, tx.selectInstances(instanceCols)+` FROM instances`+w.sql(), w.args...)
+	list, err := tx.scanInstances(rows, err, newInstanceScanner(false))
 	if err != nil {
 		return novalite.Server{}, err
 	}

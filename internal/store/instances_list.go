@@ -178,38 +178,16 @@ func (tx *Tx) InstancesByUUID(ctx context.Context, uuids []string, c *novalite.S
 	return tx.scanInstances(rows, err, newInstanceScanner(false))
 }
 
-// InstancesShow reads the servers with uuids as InstanceShow reads one:
-// every column, metadata and tags with the rows, faults, and volumes for
-// the servers that have any; deleted or not, of any project, in no
-// particular order. ports: whether any of them has ports.
+// InstancesShow reads the servers with uuids as InstanceShow reads one
+// (instancesShown): deleted or not, of any project, in no particular
+// order. ports: whether any of them has ports.
 func (tx *Tx) InstancesShow(ctx context.Context, uuids []string) (list []*novalite.Server, ports bool, err error) {
 	if len(uuids) == 0 {
 		return nil, false, nil
 	}
 	var w where
 	from, cond := tx.fromJSON("instances", "uuid", &w, uuids, false)
-	cols := instanceCols + `, ` + tx.instanceExtraCols() + `, ` + instanceRefCols
-	rows, err := tx.query(ctx, tx.selectInstances(cols)+` FROM `+from+` WHERE `+cond, w.args...)
-	sc := newInstanceScanner(true)
-	var withVolumes []*novalite.Server
-	list, err = tx.scanInstancesEach(rows, err, sc, func(v *novalite.Server) {
-		if sc.volumes {
-			withVolumes = append(withVolumes, v)
-		}
-		ports = ports || sc.ports
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	if err := tx.instanceLoadFaults(ctx, list); err != nil {
-		return nil, false, err
-	}
-	if len(withVolumes) > 0 {
-		if err := tx.bdmLoad(ctx, withVolumes); err != nil {
-			return nil, false, err
-		}
-	}
-	return list, ports, nil
+	return tx.instancesShown(ctx, from+` WHERE `+cond, w.args)
 }
 
 // listColumnVariants are instanceCols for each ServerColumns a list view
