@@ -3,8 +3,9 @@ package app
 import (
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
+
+	"novalite/internal/store"
 )
 
 // databaseDSN adds to a PostgreSQL URL what bounds each query on the
@@ -13,7 +14,7 @@ import (
 // deadline on the client side alone leaves the server working on a
 // query nobody waits for.
 func databaseDSN(dsn string, statement time.Duration) string {
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+	if !store.IsPostgres(dsn) {
 		return dsn
 	}
 	u, err := url.Parse(dsn)

@@ -33,10 +33,10 @@ type FileLock struct{ g *generation }
 // saying who holds it, rather than wait. A PostgreSQL dsn needs no lock:
 // nil, nil.
 func LockSQLite(dsn string, owner bool) (*FileLock, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if IsPostgres(dsn) {
 		return nil, nil
 	}
-	g := fileGeneration(strings.TrimPrefix(dsn, "sqlite://"))
+	g := fileGeneration(sqlitePath(dsn))
 	if err := g.takeLock(owner); err != nil {
 		g.release()
 		return nil, err

@@ -52,11 +52,20 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 // Open opens the database named by dsn: a postgres:// URL, or a path to a
 // SQLite file.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if IsPostgres(dsn) {
 		return OpenPostgres(ctx, dsn)
 	}
-	return OpenSQLite(ctx, strings.TrimPrefix(dsn, "sqlite://"))
+	return OpenSQLite(ctx, sqlitePath(dsn))
 }
+
+// IsPostgres reports whether dsn names a PostgreSQL database (a
+// postgres:// or postgresql:// URL); anything else is a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// sqlitePath is the file a SQLite dsn names (a path, or sqlite://path).
+func sqlitePath(dsn string) string { return strings.TrimPrefix(dsn, "sqlite://") }
 
 // OpenPostgres opens a PostgreSQL database; one pool serves reads and
 // writes, and the server arbitrates concurrent writers.
