@@ -34,6 +34,9 @@ func (s *changedSet) add(ids []string) {
 	if s.in == nil {
 		s.in = make(map[string]struct{})
 	}
+	if over := len(ids) - changedKeep; over > 0 {
+		ids = ids[over:] // the rest would be forgotten at once
+	}
 	for _, id := range ids {
 		if _, ok := s.in[id]; ok {
 			continue
