@@ -12,21 +12,22 @@ import (
 // is HTTP's answer and ServeMux's; whether Nova's routes mapper answers
 // 405 or 404 for a known path with another method was not checked
 // against a running Nova (a client gets a JSON fault either way).
+//
+// The mux finds the route once: a lookup before serving (mux.Handler)
+// was a second walk of the routes for every request, and ServeHTTP must
+// walk them anyway to set the request's pattern and path values.
 func Routed(mux *http.ServeMux, ew ErrorWriter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r)
+		rw := &routedWriter{ResponseWriter: w, r: r}
+		mux.ServeHTTP(rw, r)
+		if r.Pattern != "" {
 			return
 		}
-		// Let the mux decide between 404 and 405 (and fill Allow), then
-		// write our body instead of its text.
-		rec := &statusOnly{header: http.Header{}}
-		mux.ServeHTTP(rec, r)
 		kind := novalite.NotFound
 		msg := "The resource could not be found."
-		if rec.status == http.StatusMethodNotAllowed {
+		if rw.status == http.StatusMethodNotAllowed {
 			kind, msg = novalite.NotAllowed, "The method is not allowed for the requested URL."
-			if a := rec.header.Get("Allow"); a != "" {
+			if a := rw.header.Get("Allow"); a != "" {
 				w.Header().Set("Allow", a)
 			}
 		}
@@ -34,17 +35,43 @@ func Routed(mux *http.ServeMux, ew ErrorWriter) http.Handler {
 	})
 }
 
-// statusOnly records the status and headers a handler writes and drops
-// its body.
-type statusOnly struct {
+// routedWriter passes through what a route's handler writes, and keeps
+// back the mux's own plain-text 404 or 405 for a request no route
+// matched: the mux sets r.Pattern before it calls any handler, and
+// leaves it "" only for its own answers (a redirect has a pattern).
+type routedWriter struct {
+	http.ResponseWriter
+	r *http.Request
+	// header and status: the mux's own answer.
 	header http.Header
 	status int
 }
 
-func (s *statusOnly) Header() http.Header         { return s.header }
-func (s *statusOnly) Write(b []byte) (int, error) { return len(b), nil }
-func (s *statusOnly) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
+func (w *routedWriter) Header() http.Header {
+	if w.r.Pattern != "" {
+		return w.ResponseWriter.Header()
+	}
+	if w.header == nil {
+		w.header = http.Header{}
+	}
+	return w.header
+}
+
+func (w *routedWriter) WriteHeader(code int) {
+	if w.r.Pattern != "" {
+		w.ResponseWriter.WriteHeader(code)
+	} else if w.status == 0 {
+		w.status = code
 	}
 }
+
+func (w *routedWriter) Write(b []byte) (int, error) {
+	if w.r.Pattern != "" {
+		return w.ResponseWriter.Write(b)
+	}
+	return len(b), nil
+}
+
+// Unwrap lets http.ResponseController and websocket upgrades reach the
+// connection's writer (Flush, Hijack, deadlines).
+func (w *routedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
