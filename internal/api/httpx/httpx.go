@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 
@@ -31,8 +32,8 @@ func Adapt(h HandlerFunc, ew ErrorWriter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The route's pattern is known only here, inside the API's mux:
 		// Common's holder carries it back out to the observer.
-		if p, ok := r.Context().Value(keyRoute).(*string); ok {
-			*p = r.Pattern
+		if s := stateOf(r.Context()); s != nil {
+			s.route = r.Pattern
 		}
 		if err := h(w, r); err != nil {
 			LogError(r, err)
@@ -54,22 +55,52 @@ func LogError(r *http.Request, err error) {
 type ctxKey int
 
 const (
-	keyRequestID ctxKey = iota
-	keyLogger
+	keyRequest ctxKey = iota
 	keyCaller
-	keyRoute
 )
+
+// requestState is what Common keeps of a request, in one context value:
+// its ids, its logger (made at its first use: most requests log nothing
+// at the level that is on, and slog.Logger.With costs more than the rest
+// of Common), and the route that answered it.
+type requestState struct {
+	id, global string
+	base       *slog.Logger
+	log        atomic.Pointer[slog.Logger]
+	// route is the pattern of the API route that answered, set by Adapt.
+	route string
+}
+
+// logger returns the request's logger, with its request ids.
+func (s *requestState) logger() *slog.Logger {
+	if l := s.log.Load(); l != nil {
+		return l
+	}
+	l := s.base.With("request_id", s.id)
+	if s.global != "" {
+		l = l.With("global_request_id", s.global)
+	}
+	s.log.CompareAndSwap(nil, l)
+	return s.log.Load()
+}
+
+func stateOf(ctx context.Context) *requestState {
+	s, _ := ctx.Value(keyRequest).(*requestState)
+	return s
+}
 
 // requestID returns the request's local id (req-<uuid>).
 func requestID(ctx context.Context) string {
-	s, _ := ctx.Value(keyRequestID).(string)
-	return s
+	if s := stateOf(ctx); s != nil {
+		return s.id
+	}
+	return ""
 }
 
 // loggerOf returns the request's logger (with its request id).
 func loggerOf(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(keyLogger).(*slog.Logger); ok {
-		return l
+	if s := stateOf(ctx); s != nil {
+		return s.logger()
 	}
 	return slog.Default()
 }
@@ -102,6 +133,19 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	writeBuf(w, status, bp, b)
+}
+
+// WriteAppended writes the JSON body that appendBody appends to a pooled
+// buffer: a view written by an append encoder goes out as it is written.
+func WriteAppended(w http.ResponseWriter, status int, appendBody func([]byte) []byte) {
+	bp := bufPool.Get().(*[]byte)
+	writeBuf(w, status, bp, appendBody((*bp)[:0]))
+}
+
+// writeBuf writes b, the JSON body in the pooled buffer bp, and gives
+// the buffer back.
+func writeBuf(w http.ResponseWriter, status int, bp *[]byte, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	if bodyAllowed(status) {

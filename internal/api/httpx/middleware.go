@@ -47,37 +47,34 @@ type Observer func(r *http.Request, route string, status int, elapsed time.Durat
 func Common(next http.Handler, log *slog.Logger, observe Observer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := newRequestID()
-		l := log.With("request_id", id)
+		st := &requestState{id: newRequestID(), base: log}
 		// A caller's own well-formed request id is logged as the global
 		// one, as oslo.middleware does; it is not echoed.
 		if g := r.Header.Get("X-Openstack-Request-Id"); globalRequestID.MatchString(g) {
-			l = l.With("global_request_id", g)
+			st.global = g
 		}
-		ctx := context.WithValue(r.Context(), keyRequestID, id)
-		ctx = context.WithValue(ctx, keyLogger, l)
-		var route string
-		ctx = context.WithValue(ctx, keyRoute, &route)
-		r = r.WithContext(ctx)
+		r = r.WithContext(context.WithValue(r.Context(), keyRequest, st))
 		h := w.Header()
-		h.Set("X-Openstack-Request-Id", id)
-		h.Set("X-Compute-Request-Id", id)
+		h.Set("X-Openstack-Request-Id", st.id)
+		h.Set("X-Compute-Request-Id", st.id)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				l.Error("panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				st.logger().Error("panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					WriteJSON(sw, http.StatusInternalServerError, map[string]any{"computeFault": map[string]any{
 						"code": 500, "message": "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."}})
 				}
 			}
 			el := time.Since(start)
-			l.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", el.Milliseconds())
+			if log.Enabled(r.Context(), slog.LevelDebug) {
+				st.logger().Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", el.Milliseconds())
+			}
 			if observe != nil {
-				observe(r, route, sw.status, el)
+				observe(r, st.route, sw.status, el)
 			}
 		}()
 		next.ServeHTTP(sw, r)

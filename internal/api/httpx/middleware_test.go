@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -109,6 +111,58 @@ func TestCallerRequestIDIsNotEchoed(t *testing.T) {
 	if got := resp.Header.Get("X-Openstack-Request-Id"); got == theirs || !strings.HasPrefix(got, "req-") {
 		t.Errorf("request id %q, want a new one", got)
 	}
+}
+
+// TestCommonLogLines: the lines a request logs carry its request id and
+// the caller's global one; at info level the access line is not made.
+func TestCommonLogLines(t *testing.T) {
+	t.Parallel()
+	theirs := "req-11111111-2222-3333-4444-555555555555"
+	for _, level := range []slog.Level{slog.LevelDebug, slog.LevelInfo} {
+		var buf syncBuffer
+		log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: level}))
+		h := Common(Adapt(func(w http.ResponseWriter, r *http.Request) error {
+			return &novalite.Error{Kind: novalite.Internal, Message: "boom"}
+		}, writeKind), log, nil)
+		resp, _ := send(t, "GET", serve(t, h), http.Header{"X-Openstack-Request-Id": {theirs}}, "")
+		id := resp.Header.Get("X-Openstack-Request-Id")
+		var msgs []string
+		for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(line), &m); err != nil {
+				t.Fatalf("%v: a log line %q: %v", level, line, err)
+			}
+			if m["request_id"] != id || m["global_request_id"] != theirs {
+				t.Errorf("%v: line %v, want request_id %s and global_request_id %s", level, m, id, theirs)
+			}
+			msgs = append(msgs, m["msg"].(string))
+		}
+		want := []string{"request failed", "request"}
+		if level == slog.LevelInfo {
+			want = want[:1]
+		}
+		if strings.Join(msgs, ",") != strings.Join(want, ",") {
+			t.Errorf("%v: lines %q, want %q", level, msgs, want)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer a server's goroutines may write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestLimitBody: a declared length over the limit is refused before the
@@ -220,7 +274,7 @@ func TestAuthenticateRequestID(t *testing.T) {
 	shared := &novalite.Caller{UserID: "u1"}
 	r := httptest.NewRequest("GET", "/", nil)
 	r.Header.Set("X-Auth-Token", "any")
-	r = r.WithContext(context.WithValue(r.Context(), keyRequestID, "req-1"))
+	r = r.WithContext(context.WithValue(r.Context(), keyRequest, &requestState{id: "req-1"}))
 	var got *novalite.Caller
 	h := Authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = Caller(r.Context()) }),
 		sharedValidator{shared}, func(*http.Request) string { return "" }, writeKind)

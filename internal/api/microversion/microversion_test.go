@@ -2,6 +2,7 @@ package microversion
 
 import (
 	"net/http"
+	"reflect"
 	"testing"
 
 	"novalite"
@@ -105,6 +106,9 @@ func TestNegotiate(t *testing.T) {
 	}
 }
 
+// TestSetHeaders: for every version (and one past Max, written the slow
+// way), with and without a Vary already set, the headers are those of
+// http.Header's methods; an Add after them leaves the shared values be.
 func TestSetHeaders(t *testing.T) {
 	h := http.Header{}
 	SetHeaders(h, Version{2, 42})
@@ -113,5 +117,20 @@ func TestSetHeaders(t *testing.T) {
 	}
 	if v := h.Values("Vary"); len(v) != 2 || v[0] != "OpenStack-API-Version" || v[1] != "X-OpenStack-Nova-API-Version" {
 		t.Errorf("Vary %v", v)
+	}
+	for minor := 0; minor <= Max.Minor+1; minor++ {
+		for _, before := range []http.Header{{}, {"Vary": {"X-Auth-Token"}}} {
+			got, want := before.Clone(), before.Clone()
+			SetHeaders(got, Version{2, minor})
+			setHeaders(want, Version{2, minor})
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("2.%d after %v: %v, want %v", minor, before, got, want)
+			}
+			got.Add("Vary", "Accept")
+			got.Add("X-OpenStack-Nova-API-Version", "9.9")
+		}
+	}
+	if len(vary) != 2 || len(echoes[1].novaVersion) != 1 || echoes[1].novaVersion[0] != "2.1" {
+		t.Errorf("shared values written: %v %v", vary, echoes[1])
 	}
 }
