@@ -1,8 +1,11 @@
 package app_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
@@ -103,5 +106,67 @@ func TestServerViewReadYourWrites(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestServerShowKept: a show is written through the rendering the view
+// cache keeps for a server (shared with list pages below 2.71): the
+// first show after a change reads the store and renders afresh, the next
+// ones copy the kept rendering with a list page in between, and each
+// is byte for byte the first. Below 2.71 the show is the list's view.
+func TestServerShowKept(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	tok := srv.AdminToken()
+	req := func(method, path, mv string, body any) apptest.Response {
+		t.Helper()
+		resp := srv.Do(apptest.Request{Method: method, Path: "/compute/v2.1" + path, Token: tok, Body: body,
+			Headers: map[string]string{"OpenStack-API-Version": "compute " + mv}})
+		if resp.Status >= 300 {
+			t.Fatalf("%s %s at %s: %d %s", method, path, mv, resp.Status, resp.Body)
+		}
+		return resp
+	}
+	img := srv.Expect(t, apptest.Request{Method: "GET", Path: "/image/v2/images", Token: tok}, http.StatusOK)
+	image := img["images"].([]any)[0].(map[string]any)["id"].(string)
+	created := req("POST", "/servers", "2.1", map[string]any{"server": map[string]any{"name": "vm",
+		"imageRef": image, "flavorRef": "1", "metadata": map[string]any{"k": "v"}}}).JSON(t)
+	id := created["server"].(map[string]any)["id"].(string)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if req("GET", "/servers/"+id, "2.1", nil).JSON(t)["server"].(map[string]any)["status"] == "ACTIVE" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not become ACTIVE")
+		}
+	}
+	for i, mv := range []string{"2.1", "2.16", "2.70", "2.71", "2.100"} {
+		name := fmt.Sprintf("vm-%d", i)
+		req("PUT", "/servers/"+id, mv, map[string]any{"server": map[string]any{"name": name}})
+		first := req("GET", "/servers/"+id, mv, nil).Body
+		var shown struct{ Server map[string]any }
+		if err := json.Unmarshal(first, &shown); err != nil || shown.Server["name"] != name {
+			t.Fatalf("%s: the show after a rename: %v %s", mv, err, first)
+		}
+		_, groups := shown.Server["server_groups"]
+		if groups != (i >= 3) {
+			t.Fatalf("%s: server_groups shown %v", mv, groups)
+		}
+		delete(shown.Server, "server_groups")
+		for round := range 3 {
+			var page struct{ Servers []map[string]any }
+			if err := json.Unmarshal(req("GET", "/servers/detail", mv, nil).Body, &page); err != nil || len(page.Servers) != 1 {
+				t.Fatalf("%s: the list: %v %v", mv, err, page)
+			}
+			if got := req("GET", "/servers/"+id, mv, nil).Body; !bytes.Equal(got, first) {
+				t.Fatalf("%s round %d: show\n got %s\nwant %s", mv, round, got, first)
+			}
+			if !reflect.DeepEqual(page.Servers[0], shown.Server) {
+				t.Fatalf("%s: listed %v, shown %v", mv, page.Servers[0], shown.Server)
+			}
+		}
+		if _, ok := shown.Server["host_status"]; ok != (i > 0) {
+			t.Errorf("%s: an admin's show has host_status %v", mv, ok)
+		}
 	}
 }

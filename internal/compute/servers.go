@@ -42,9 +42,11 @@ type ServerInfo struct {
 	// HostStatus is UP, DOWN, MAINTENANCE or UNKNOWN; "" without host,
 	// and from GetServer until FillHostStatus.
 	HostStatus string
-	// Memo is set on the servers of ListServers that came from the view
-	// cache: a rendering of their view is kept there (nil otherwise).
-	// Such a server is rendered as it came, or not through Memo.
+	// Memo is set on the servers of ListServers and GetServer that came
+	// from the view cache as it was read (nil otherwise): a rendering of
+	// their view is kept there. Such a server is rendered through Memo
+	// only as it came (HostStatus aside: a view splices it in), never
+	// after a change to its copy.
 	Memo *ViewMemo
 }
 

@@ -196,8 +196,7 @@ func (c *viewCache) get(id, scope string) (ServerInfo, bool) {
 	var v ServerInfo
 	switch {
 	case ok && e.cols == viewColsAll:
-		v = cloneInfo(e.info)
-		v.Memo = nil // a show's caller may change its copy before rendering it
+		v = cloneInfo(e.info) // the memo stays shared: see ServerInfo.Memo
 	case !ok && packed && p.cols == viewColsAll:
 		v = unpackInfo(p.b)
 	default:

@@ -93,6 +93,10 @@ func TestViewCachePacksOverflow(t *testing.T) {
 	}
 	for i := range n {
 		got, ok := c.get(fmt.Sprintf("id-%d", i), "p1")
+		if _, packed := c.packed[got.ID]; ok && packed == (got.Memo != nil) {
+			t.Fatalf("server %d: packed %v, memo %p: a memo comes with a server as read, none with a packed one", i, packed, got.Memo)
+		}
+		got.Memo = nil
 		if d := cmp.Diff(view(i), got); !ok || d != "" {
 			t.Fatalf("server %d: held %v, differs (-filed +got):\n%s", i, ok, d)
 		}

@@ -100,11 +100,15 @@ func (a *API) showServer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	o := newServerView(r, s.ProjectID)
-	o.serverGroups = true
+	// Below 2.71 the view is a list's: both share a kept rendering.
+	o.serverGroups = o.mv.AtLeast(2, 71)
 	if err := a.fillHostStatus(r, &s, o); err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"server": a.serverDetail(r, s, o)})
+	httpx.WriteAppended(w, http.StatusOK, func(b []byte) []byte {
+		b = append(b, `{"server":`...)
+		return append(a.appendKept(b, r, &s, a.newKeptView(r, o)), '}')
+	})
 	return nil
 }
 

@@ -19,34 +19,52 @@ var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return 
 // appendServerDetails writes the JSON array of list's detailed views
 // (o: newServerView of the list).
 func (a *API) appendServerDetails(dst []byte, r *http.Request, list []*compute.ServerInfo, o serverView) []byte {
-	o.self, o.book = a.versioned(r), a.bookmark(r)
-	m := o
-	m.memo, m.hostStatus = true, 0
-	var key any = m // the key of the page's renderings, boxed once
-	var scratch []byte
+	k := a.newKeptView(r, o)
 	dst = append(dst, '[')
 	for i, s := range list {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		if s.Memo == nil {
-			dst = a.appendServerDetail(dst, r, *s, o)
-			continue
-		}
-		b, at, ok := s.Memo.Get(key)
-		if !ok {
-			scratch, at = a.appendServerDetailAt(scratch[:0], r, *s, m)
-			b = scratch
-			s.Memo.Put(key, b, at)
-		}
-		dst = append(dst, b[:at]...)
-		if o.writesHostStatus(*s) {
-			dst = append(dst, `,"host_status":`...)
-			dst = httpx.AppendString(dst, s.HostStatus)
-		}
-		dst = append(dst, b[at:]...)
+		dst = a.appendKept(dst, r, s, k)
 	}
 	return append(dst, ']')
+}
+
+// keptView is a detailed view o written through the servers' memos
+// (compute.ViewMemo): each server's rendering under view m, which is o
+// without host_status (a host's status changes with no change to its
+// servers), is kept and copied, host_status spliced in.
+type keptView struct {
+	o, m    serverView
+	key     any // m, boxed once
+	scratch []byte
+}
+
+// newKeptView sets o's link prefixes (part of the key) and derives m.
+func (a *API) newKeptView(r *http.Request, o serverView) *keptView {
+	o.self, o.book = a.versioned(r), a.bookmark(r)
+	m := o
+	m.memo, m.hostStatus = true, 0
+	return &keptView{o: o, m: m, key: m}
+}
+
+// appendKept writes s's view k.o, through its memo when it has one.
+func (a *API) appendKept(dst []byte, r *http.Request, s *compute.ServerInfo, k *keptView) []byte {
+	if s.Memo == nil {
+		return a.appendServerDetail(dst, r, *s, k.o)
+	}
+	b, at, ok := s.Memo.Get(k.key)
+	if !ok {
+		k.scratch, at = a.appendServerDetailAt(k.scratch[:0], r, *s, k.m)
+		b = k.scratch
+		s.Memo.Put(k.key, b, at)
+	}
+	dst = append(dst, b[:at]...)
+	if k.o.writesHostStatus(*s) {
+		dst = append(dst, `,"host_status":`...)
+		dst = httpx.AppendString(dst, s.HostStatus)
+	}
+	return append(dst, b[at:]...)
 }
 
 // A serverView is a memo's key (compared with ==): this fails to compile
