@@ -93,16 +93,23 @@ func (s *Service) CreateServers(ctx context.Context, c *novalite.Caller, p Creat
 	res.AdminPass = p.AdminPass
 	res.ReservationID = "r-" + randomString(novalite.ReservationIDLen-2, "0123456789abcdefghijklmnopqrstuvwxyz")
 	now := s.now().UTC()
+	// Nova's order: a mapping's format is checked as the request is
+	// parsed; then the flavor is read; the image, the mappings' sizes and
+	// the boot sequence are checked after it (compute's API). So an
+	// unknown flavor is the error of a create that has others, and no
+	// volume is made for nothing.
+	if err := checkBDMFormat(p.BlockDevices); err != nil {
+		return res, err
+	}
+	flavor, err := s.flavorBeforeCreate(ctx, c, p.FlavorRef)
+	if err != nil {
+		return res, err
+	}
 	boot, err := s.bootSourceForCreate(ctx, c, &p)
 	if err != nil {
 		return res, err
 	}
-	r := createRequest{c: c, p: p, boot: boot, zone: zone}
-	// Nova reads the flavor before it looks at any volume: an unknown
-	// flavor is its error, and no volume is made for nothing.
-	if r.flavor, err = s.flavorBeforeCreate(ctx, c, p.FlavorRef); err != nil {
-		return res, err
-	}
+	r := createRequest{c: c, p: p, boot: boot, zone: zone, flavor: flavor}
 	// The volumes to be made, one set per server, are made before the
 	// transaction too.
 	sets, err := s.prepareVolumes(ctx, c, boot.volumes, p.MaxCount)

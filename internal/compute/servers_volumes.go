@@ -40,6 +40,20 @@ func bdmInvalid(format string, args ...any) error {
 	return novalite.Errorf(novalite.Invalid, "Block Device Mapping is Invalid: "+format, args...)
 }
 
+// checkBDMFormat is the check of Nova's BlockDeviceDict.from_api that
+// parseVolumeBDMs also makes: a mapping from anything but a blank needs
+// the uuid of its source. Nova makes it as it parses the request, before
+// it reads the flavor; parseVolumeBDMs runs after (and checks the
+// mappings an image brings too).
+func checkBDMFormat(bdms []BlockDevice) error {
+	for _, b := range bdms {
+		if src, _ := b["source_type"].(string); src != "" && src != "blank" && str(b["uuid"]) == "" {
+			return bdmInvalid("Missing device UUID.")
+		}
+	}
+	return nil
+}
+
 // parseVolumeBDMs picks the volume mappings of create's
 // block_device_mapping(_v2) (legacy entries are volumes or snapshots)
 // and says whether the server boots from one of them.
