@@ -5,7 +5,6 @@ package microversion
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -36,25 +35,34 @@ func (v Version) AtMost(major, minor int) bool {
 // Less reports whether v < w.
 func (v Version) Less(w Version) bool { return !v.AtLeast(w.Major, w.Minor) }
 
-var format = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
-
-// parse parses "X.Y" or "latest".
+// parse parses "X.Y" or "latest": X a number without leading zeros and
+// not 0, Y a number without leading zeros, ASCII digits only (Nova's
+// ^([1-9]\d*)\.([1-9]\d*|0)$, checked by hand: a regular expression was
+// a tenth of the API's frame for a show).
 func parse(s string) (Version, error) {
 	if s == "latest" {
 		return Max, nil
 	}
-	m := format.FindStringSubmatch(s)
-	if m == nil {
-		return Version{}, novalite.Errorf(novalite.Invalid,
-			"API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", s)
+	x, y, ok := strings.Cut(s, ".")
+	if ok && number(x) && x[0] != '0' && number(y) && (y == "0" || y[0] != '0') {
+		major, err1 := strconv.Atoi(x)
+		minor, err2 := strconv.Atoi(y)
+		if err1 == nil && err2 == nil {
+			return Version{major, minor}, nil
+		}
 	}
-	major, err1 := strconv.Atoi(m[1])
-	minor, err2 := strconv.Atoi(m[2])
-	if err1 != nil || err2 != nil {
-		return Version{}, novalite.Errorf(novalite.Invalid,
-			"API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", s)
+	return Version{}, novalite.Errorf(novalite.Invalid,
+		"API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", s)
+}
+
+// number reports whether s is one or more ASCII digits.
+func number(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
 	}
-	return Version{major, minor}, nil
+	return s != ""
 }
 
 // requested returns the version string asked for in h, or "".
@@ -63,9 +71,16 @@ func parse(s string) (Version, error) {
 func requested(h http.Header) string {
 	var v string
 	for _, line := range h.Values("OpenStack-API-Version") {
-		for _, part := range strings.Split(line, ",") {
-			f := strings.Fields(part)
-			if len(f) == 2 && strings.EqualFold(f[0], "compute") {
+		for part := range strings.SplitSeq(line, ",") {
+			var f [2]string
+			n := 0
+			for w := range strings.FieldsSeq(part) {
+				if n < len(f) {
+					f[n] = w
+				}
+				n++
+			}
+			if n == 2 && strings.EqualFold(f[0], "compute") {
 				v = f[1]
 			}
 		}
@@ -74,7 +89,7 @@ func requested(h http.Header) string {
 		return v
 	}
 	for _, line := range h.Values("X-OpenStack-Nova-API-Version") {
-		for _, part := range strings.Split(line, ",") {
+		for part := range strings.SplitSeq(line, ",") {
 			if p := strings.TrimSpace(part); p != "" {
 				v = p
 			}

@@ -3,10 +3,14 @@ package microversion
 import (
 	"net/http"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 
 	"novalite"
 )
+
+var nova = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
 
 func TestParse(t *testing.T) {
 	for _, tc := range []struct {
@@ -30,7 +34,20 @@ func TestParse(t *testing.T) {
 		{" 2.1", Version{}, false},
 		{"2.x", Version{}, false},
 		{"", Version{}, false},
+		{"2.1\n", Version{}, false},
+		{"+2.1", Version{}, false},
+		{"2.+1", Version{}, false},
+		{"2.1 ", Version{}, false},
+		{"2.-1", Version{}, false},
+		{"٢.1", Version{}, false}, // an Arabic-Indic digit: \d is ASCII
+		{"99999999999999999999.1", Version{}, false},
+		{"2.0000", Version{}, false},
+		{"2..1", Version{}, false},
 	} {
+		// Nova's pattern, which parse checks by hand.
+		if matched := nova.MatchString(tc.in) && !strings.HasPrefix(tc.in, "9999"); matched != tc.ok && tc.in != "latest" {
+			t.Errorf("%q: Nova's pattern matches %v, the case says %v", tc.in, matched, tc.ok)
+		}
 		got, err := parse(tc.in)
 		if tc.ok != (err == nil) || (tc.ok && got != tc.want) {
 			t.Errorf("parse(%q) = %v, %v", tc.in, got, err)
@@ -84,6 +101,8 @@ func TestNegotiate(t *testing.T) {
 		{"list", http.Header{"Openstack-Api-Version": {"compute 2.5,image 2.1, compute 2.8"}}, Version{2, 8}, 0},
 		{"legacy repeated", http.Header{"X-Openstack-Nova-Api-Version": {"2.5", "2.9"}}, Version{2, 9}, 0},
 		{"latest", http.Header{"Openstack-Api-Version": {"compute latest"}}, Max, 0},
+		{"three words", http.Header{"Openstack-Api-Version": {"compute 2.5 x, compute"}}, Min, 0},
+		{"tabs and case", http.Header{"Openstack-Api-Version": {" Compute\t2.7 "}}, Version{2, 7}, 0},
 		{"malformed", http.Header{"Openstack-Api-Version": {"compute two"}}, Version{}, novalite.Invalid},
 		{"too new", http.Header{"X-Openstack-Nova-Api-Version": {"2.105"}}, Version{}, novalite.NotAcceptable},
 		{"too old", http.Header{"X-Openstack-Nova-Api-Version": {"2.0"}}, Version{}, novalite.NotAcceptable},
