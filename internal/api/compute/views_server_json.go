@@ -36,7 +36,7 @@ func (a *API) appendServerDetails(dst []byte, r *http.Request, list []*compute.S
 // servers), is kept and copied, host_status spliced in.
 type keptView struct {
 	o, m    serverView
-	key     any // m, boxed once
+	key     any // m, boxed once, at the first server with a memo
 	scratch []byte
 }
 
@@ -45,13 +45,16 @@ func (a *API) newKeptView(r *http.Request, o serverView) *keptView {
 	o.self, o.book = a.versioned(r), a.bookmark(r)
 	m := o
 	m.memo, m.hostStatus = true, 0
-	return &keptView{o: o, m: m, key: m}
+	return &keptView{o: o, m: m}
 }
 
 // appendKept writes s's view k.o, through its memo when it has one.
 func (a *API) appendKept(dst []byte, r *http.Request, s *compute.ServerInfo, k *keptView) []byte {
 	if s.Memo == nil {
 		return a.appendServerDetail(dst, r, *s, k.o)
+	}
+	if k.key == nil {
+		k.key = k.m
 	}
 	b, at, ok := s.Memo.Get(k.key)
 	if !ok {
