@@ -99,8 +99,8 @@ func (c *viewCache) takeChanged(id string) ([]string, uint64) {
 // refreshChanged answers a miss of server id when it changed lately: it
 // reads the servers changed with it in one query and files them. It
 // answers what the show's own read would: id's view, or NotFound when it
-// is gone or not the caller's (confined to scope). ok false: id is not among them, or the read failed; the
-// caller reads it alone.
+// is gone or not the caller's (confined to scope). ok false: id is not
+// among them, or the read failed; the caller reads it alone.
 func (s *Service) refreshChanged(ctx context.Context, id, scope string) (v ServerInfo, ok bool, err error) {
 	ids, n := s.views.takeChanged(id)
 	if len(ids) < 2 {
@@ -121,8 +121,7 @@ func (s *Service) refreshChanged(ctx context.Context, id, scope string) (v Serve
 	s.views.putList(n, read, viewColsAll)
 	for _, v := range read {
 		if v.ID == id && !v.Deleted && (scope == "" || v.ProjectID == scope) {
-			v.Memo = nil // the caller's own: GetServer's callers may change it
-			return v, true, nil
+			return v, true, nil // as read: no memo (putList filed copies)
 		}
 	}
 	return ServerInfo{}, true, instanceNotFound(id)
