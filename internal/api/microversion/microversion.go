@@ -65,12 +65,14 @@ func number(s string) bool {
 	return s != ""
 }
 
-// requested returns the version string asked for in h, or "".
+// requested returns the version string asked for in h, or "" (h's keys
+// are canonical, as net/http makes them and http.Header's methods read
+// them).
 // OpenStack-API-Version naming compute wins over the legacy header; in
 // either, the last value wins.
 func requested(h http.Header) string {
 	var v string
-	for _, line := range h.Values("OpenStack-API-Version") {
+	for _, line := range h[keyVersion] {
 		for part := range strings.SplitSeq(line, ",") {
 			var f [2]string
 			n := 0
@@ -88,7 +90,7 @@ func requested(h http.Header) string {
 	if v != "" {
 		return v
 	}
-	for _, line := range h.Values("X-OpenStack-Nova-API-Version") {
+	for _, line := range h[keyNovaVersion] {
 		for part := range strings.SplitSeq(line, ",") {
 			if p := strings.TrimSpace(part); p != "" {
 				v = p
