@@ -88,8 +88,9 @@ func (a *API) serveAPI(w http.ResponseWriter, r *http.Request, rest string, lega
 		if err != nil {
 			// A well-formed version out of range is already the
 			// request's when Nova refuses it, so its fault carries the
-			// headers (406); a malformed one leaves none (400).
-			if novalite.KindOf(err) == novalite.NotAcceptable {
+			// headers (406); a malformed one leaves none (400), and
+			// neither does one past an int (406 with no Version to echo).
+			if novalite.KindOf(err) == novalite.NotAcceptable && mv != (microversion.Version{}) {
 				microversion.SetHeaders(w.Header(), mv)
 			}
 			writeError(w, r, err)

@@ -111,6 +111,18 @@ func TestMicroversionNegotiation(t *testing.T) {
 			}
 		})
 	}
+	// Nova's numbers have no bound: a well-formed version past an int is
+	// past the maximum (406), and there is no Version of ours to echo.
+	huge := "2.99999999999999999999"
+	r := srv.Do(apptest.Request{Method: "GET", Path: "/compute/v2.1/servers", Token: demo,
+		Headers: map[string]string{"OpenStack-API-Version": "compute " + huge}})
+	if r.Status != 406 {
+		t.Fatalf("%s: status %d, want 406: %s", huge, r.Status, r.Body)
+	}
+	checkFault(t, r, "computeFault", "Version "+huge+" is not supported by the API. Minimum is 2.1 and maximum is 2.104.")
+	if h := r.Header.Get("OpenStack-API-Version"); h != "" {
+		t.Errorf("%s: OpenStack-API-Version %q", huge, h)
+	}
 }
 
 func checkVersionHeaders(t *testing.T, r apptest.Response, v string) {

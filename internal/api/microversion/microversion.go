@@ -43,8 +43,7 @@ func parse(s string) (Version, error) {
 	if s == "latest" {
 		return Max, nil
 	}
-	x, y, ok := strings.Cut(s, ".")
-	if ok && number(x) && x[0] != '0' && number(y) && (y == "0" || y[0] != '0') {
+	if x, y, ok := wellFormed(s); ok {
 		major, err1 := strconv.Atoi(x)
 		minor, err2 := strconv.Atoi(y)
 		if err1 == nil && err2 == nil {
@@ -53,6 +52,12 @@ func parse(s string) (Version, error) {
 	}
 	return Version{}, novalite.Errorf(novalite.Invalid,
 		"API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", s)
+}
+
+// wellFormed splits s into its numbers when it has Nova's format.
+func wellFormed(s string) (x, y string, ok bool) {
+	x, y, ok = strings.Cut(s, ".")
+	return x, y, ok && number(x) && x[0] != '0' && number(y) && (y == "0" || y[0] != '0')
 }
 
 // number reports whether s is one or more ASCII digits.
@@ -114,14 +119,15 @@ func Negotiate(h http.Header) (Version, error) {
 // Cinder share, for a version outside [min, max].
 func ParseIn(s string, min, max Version) (Version, error) {
 	v, err := parse(s)
-	if err != nil {
-		return v, err
-	}
-	if v.Less(min) || max.Less(v) {
+	_, _, formed := wellFormed(s)
+	if formed && (err != nil || v.Less(min) || max.Less(v)) {
+		// Nova's and Cinder's numbers are Python ints, without bound: a
+		// well-formed version past an int is past any maximum too (406,
+		// where parse alone says 400). s is v's string when well-formed.
 		return v, novalite.Errorf(novalite.NotAcceptable,
-			"Version %s is not supported by the API. Minimum is %s and maximum is %s.", v, min, max)
+			"Version %s is not supported by the API. Minimum is %s and maximum is %s.", s, min, max)
 	}
-	return v, nil
+	return v, err
 }
 
 // SetHeaders writes the response headers that echo v.

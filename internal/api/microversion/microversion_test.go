@@ -39,8 +39,8 @@ func TestParse(t *testing.T) {
 		{"2.+1", Version{}, false},
 		{"2.1 ", Version{}, false},
 		{"2.-1", Version{}, false},
-		{"٢.1", Version{}, false}, // an Arabic-Indic digit: \d is ASCII
-		{"99999999999999999999.1", Version{}, false},
+		{"٢.1", Version{}, false},                    // an Arabic-Indic digit: \d is ASCII
+		{"99999999999999999999.1", Version{}, false}, // Nova's format past an int: ParseIn answers 406
 		{"2.0000", Version{}, false},
 		{"2..1", Version{}, false},
 	} {
@@ -107,6 +107,8 @@ func TestNegotiate(t *testing.T) {
 		{"too new", http.Header{"X-Openstack-Nova-Api-Version": {"2.105"}}, Version{}, novalite.NotAcceptable},
 		{"too old", http.Header{"X-Openstack-Nova-Api-Version": {"2.0"}}, Version{}, novalite.NotAcceptable},
 		{"v1", http.Header{"X-Openstack-Nova-Api-Version": {"1.1"}}, Version{}, novalite.NotAcceptable},
+		{"major past an int", http.Header{"X-Openstack-Nova-Api-Version": {"99999999999999999999.1"}}, Version{}, novalite.NotAcceptable},
+		{"minor past an int", http.Header{"Openstack-Api-Version": {"compute 2.99999999999999999999"}}, Version{}, novalite.NotAcceptable},
 	} {
 		got, err := Negotiate(tc.h)
 		if tc.kind != 0 {
